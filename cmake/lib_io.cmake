@@ -1,0 +1,2 @@
+# The capture table and CSV reading.
+list(APPEND DFG_LIB_SOURCES core/table.c)

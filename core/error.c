@@ -1,0 +1,55 @@
+/* core/error.c: status texts and the error record.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *dfg_strerror(dfg_status code)
+{
+    switch (code) {
+    case DFG_OK:
+        return "success";
+    case DFG_EINVAL:
+        return "invalid argument";
+    case DFG_ENOMEM:
+        return "out of memory";
+    case DFG_EIO:
+        return "input/output error";
+    case DFG_EPARSE:
+        return "parse error";
+    case DFG_EDATA:
+        return "unusable data";
+    case DFG_ENOCONV:
+        return "iteration did not converge";
+    case DFG_ESING:
+        return "information matrix is singular";
+    case DFG_ENOMLE:
+        return "maximum-likelihood estimate does not exist";
+    case DFG_EINTERNAL:
+        return "internal error";
+    }
+    return "unknown status";
+}
+
+void dfg_error_clear(dfg_error *err)
+{
+    if (!err)
+        return;
+    err->code = DFG_OK;
+    err->where[0] = '\0';
+    err->msg[0] = '\0';
+}
+
+dfg_status dfg_err_set(dfg_error *err, dfg_status code, const char *where, const char *fmt, ...)
+{
+    if (!err || err->code != DFG_OK)
+        return code;
+    err->code = code;
+    snprintf(err->where, sizeof err->where, "%s", where ? where : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
