@@ -19,6 +19,7 @@
 #define DARKFIG_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -52,7 +53,8 @@ typedef enum {
     DFG_ENOCONV,  /* iteration limit reached; outputs hold the last iterate */
     DFG_ESING,    /* information matrix not positive definite */
     DFG_ENOMLE,   /* the maximum-likelihood estimate does not exist (boundary) */
-    DFG_EINTERNAL /* an invariant failed: a bug */
+    DFG_EINTERNAL, /* an invariant failed: a bug */
+    DFG_ECANCEL    /* stopped on request (the caller's cancel flag) */
 } dfg_status;
 
 typedef struct {
@@ -344,10 +346,112 @@ typedef struct {
                            dfg_error *err);
 } dfg_estimator;
 
-/* The estimators darkfig offers, in a fixed order; *n gets their number. */
-DFG_API const dfg_estimator *dfg_estimators(size_t *n);
+/* The estimators darkfig offers, in a fixed order: i = 0 .. dfg_estimator_count() - 1
+ * (NULL beyond). */
+DFG_API size_t dfg_estimator_count(void);
+DFG_API const dfg_estimator *dfg_estimator_at(size_t i);
 /* The estimator named `name`, or NULL. */
 DFG_API const dfg_estimator *dfg_estimator_find(const char *name);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Bootstrap (core/boot.c): B replicates, each resampling one stratum and rerunning the
+ * whole estimator, its model selection included.
+ * Ref: Buckland & Garthwaite (1991) Biometrics 47:255 (parametric resampling with the
+ * unobserved cell); DiCiccio & Efron (1996) Stat. Sci. 11:189 (BCa); Chan, Silverman &
+ * Vincent (2021) JASA 116:1297 (the bootstrap that repeats the selection).
+ * ======================================================================= */
+
+typedef enum {
+    DFG_BOOT_NONPARAMETRIC = 0, /* multinomial of size n over the observed cells */
+    DFG_BOOT_PARAMETRIC         /* multinomial of size N-hat (randomised rounding) over
+                                   all 2^k cells with the fitted probabilities; the
+                                   unobserved cell is then dropped */
+} dfg_boot_type;
+
+/* Called from the calling thread while the replicates run: done of total work items
+ * (B replicates plus, for BCa, one jackknife fit per distinct observed pattern). */
+typedef void (*dfg_boot_progress_fn)(size_t done, size_t total, void *data);
+
+typedef struct {
+    size_t B;                   /* replicates, >= 1 (BCa needs >= 2); default 1000 */
+    dfg_boot_type type;         /* default DFG_BOOT_NONPARAMETRIC */
+    dfg_ci_type interval;       /* DFG_CI_BCA (default) or DFG_CI_PERCENTILE */
+    double level;               /* in (0, 1); default 0.95 */
+    uint32_t seed;              /* replicate b draws from stream (seed, b); default 1 */
+    int threads;                /* worker threads, >= 1; default 1 */
+    const double *fitted;       /* parametric only: the 2^k fitted cells of the point fit
+                                   by pattern, fitted[0] = the unobserved cell (as
+                                   dfg_fit.fitted); not copied */
+    dfg_boot_progress_fn progress; /* may be NULL */
+    void *progress_data;
+    volatile sig_atomic_t *cancel; /* may be NULL; nonzero = stop: checked before each
+                                      work item; only read by the library */
+} dfg_boot_opts;
+
+DFG_API dfg_boot_opts dfg_boot_opts_default(void);
+
+/* Marks a replicate with no model (its estimator failed). */
+#define DFG_BOOT_NO_MODEL ((size_t)-1)
+
+typedef struct {
+    dfg_boot_type type;
+    uint32_t seed;
+    size_t B;
+    double nhat;          /* the estimator on the data */
+    char model[256];      /* the model it chose on the data */
+    dfg_interval ci;      /* the requested interval (point = nhat) */
+    dfg_interval percentile; /* always computed */
+    double z0, accel;     /* BCa bias correction and acceleration (NaN for percentile) */
+    size_t n_jack;        /* jackknife fits (distinct observed patterns) */
+    size_t n_jack_failed; /* of them, left out of the acceleration */
+    /* Summaries over the replicates that did not fail: */
+    size_t n_ok;
+    double mean, median, se; /* se: standard deviation of the N*_b (divisor n_ok - 1) */
+    size_t n_failed;      /* estimator returned an error or a non-finite N (left out) */
+    size_t n_boundary;    /* of the others: chosen model not DFG_CHECK_FINE */
+    double share_failed;  /* n_failed / B */
+    double share_boundary; /* n_boundary / B */
+    /* Models chosen: models[i] (bracket notation) chosen model_count[i] times, most
+     * frequent first, ties in order of first appearance. */
+    size_t n_models;
+    char **models;
+    size_t *model_count;
+    /* Replicate b: N*_b (NaN when it failed), its status and check, and its model
+     * (index into models, DFG_BOOT_NO_MODEL when it failed). */
+    double *nstar;
+    dfg_status *rep_status;
+    dfg_check_status *rep_check;
+    size_t *rep_model;
+} dfg_boot_result;
+
+DFG_API void dfg_boot_result_free(dfg_boot_result *r);
+
+/* Bootstrap estimator est on stratum s of t with estimator options eo (want_ci is
+ * ignored: replicates compute point estimates only) and bootstrap options bo.
+ * Replicate b uses stream (bo->seed, b) and the results are identical for any number
+ * of threads. BCa: z0 = Phi^-1((#{N*_b < N-hat} + #{N*_b = N-hat} / 2) / n_ok) and
+ * a = sum c_i (J - J_i)^3 / (6 (sum c_i (J - J_i)^2)^(3/2)) from the delete-one
+ * jackknife, one fit per distinct observed pattern i with count c_i, J the c-weighted
+ * mean; limits are quantiles (R type 7) of the N*_b at the adjusted levels.
+ * Sets OpenBLAS to one thread (left so). Estimators must be reentrant.
+ * Owns: fills *res (release with dfg_boot_result_free); on any failure *res is empty.
+ * Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM, DFG_ECANCEL, DFG_EDATA (every replicate
+ * failed), DFG_EINTERNAL, or the estimator's status on the data. */
+DFG_API dfg_status dfg_boot_run(const dfg_estimator *est, const dfg_table *t, size_t s,
+                                const dfg_est_opts *eo, const dfg_boot_opts *bo,
+                                dfg_boot_result *res, dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Provenance
+ * ======================================================================= */
+
+/* SHA-256 (FIPS 180-4) of a buffer or a file, as 64 lowercase hex digits + NUL. */
+DFG_API void dfg_sha256_buffer(const void *buf, size_t len, char hex[65]);
+DFG_API dfg_status dfg_sha256_file(const char *path, char hex[65], dfg_error *err);
 
 /* ** }====================================================================== */
 

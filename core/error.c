@@ -28,6 +28,8 @@ const char *dfg_strerror(dfg_status code)
         return "maximum-likelihood estimate does not exist";
     case DFG_EINTERNAL:
         return "internal error";
+    case DFG_ECANCEL:
+        return "cancelled";
     }
     return "unknown status";
 }

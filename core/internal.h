@@ -72,8 +72,44 @@ dfg_status dfg_glm_fit_dense(size_t n, size_t p, const double *x, const double *
                              dfg_glm_work *w, double *beta, double *mu, double *cov,
                              dfg_glm_info *info, dfg_error *err);
 
+/* Dense symmetric linear algebra (core/la.c, the only caller of LAPACK). Matrices are
+ * p x p column-major; only the lower triangle is read.
+ * dfg_la_chol: in-place lower Cholesky factor L (A = L L'); DFG_ESING when A is not
+ *   positive definite or a pivot L_jj^2 < 1e-12 A_jj (numerically singular).
+ * dfg_la_chol_solve: b (p x nrhs) <- A^(-1) b from the factor.
+ * dfg_la_chol_inverse: l (the factor) <- A^(-1), full symmetric matrix.
+ * dfg_la_rank: numerical rank of A (scaled to unit diagonal, pivoted Cholesky, pivots
+ *   below 1e-12 count as zero); scratch holds p * p + 3 p doubles, piv p ints; 0 on a
+ *   bad argument. */
+dfg_status dfg_la_chol(size_t p, double *a, dfg_error *err);
+dfg_status dfg_la_chol_solve(size_t p, const double *l, double *b, size_t nrhs, dfg_error *err);
+dfg_status dfg_la_chol_inverse(size_t p, double *l, dfg_error *err);
+size_t dfg_la_rank(size_t p, const double *a, double *scratch, int *piv);
+
 /* log dpois(y, mu) summed the R way (y log mu - mu - lgamma(y + 1); 0 log 0 = 0). */
 double dfg_poisson_loglik(size_t n, const double *y, const double *mu, const unsigned char *use);
 /* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Random streams (core/rng.c): the only place in the tree that seeds a generator.
+ * Stream (seed, index) is mt19937 seeded with
+ *   x = fmix32(1 + (fmix32(seed) + index) mod (2^32 - 1))
+ * (fmix32: MurmurHash3's 32-bit finaliser, a bijection with fmix32(0) = 0). For one seed,
+ * indices 0 .. 2^32 - 2 give distinct x, and x is never 0 (GSL would replace 0 by
+ * 4357). index must be < 2^32 - 1 (DFG_EINVAL). Generators are GSL's (malloc, not
+ * dfg_malloc); release with gsl_rng_free.
+ * ======================================================================= */
+#include <gsl/gsl_rng.h>
+
+/* The 32-bit mt19937 seed of stream (seed, index); never 0. */
+uint32_t dfg_rng_mix(uint32_t seed, uint64_t index);
+/* A new mt19937 generator on stream (seed, index); NULL on failure (err says why). */
+gsl_rng *dfg_rng_stream(uint32_t seed, uint64_t index, dfg_error *err);
+/* Reset an mt19937 generator r (from dfg_rng_stream) to stream (seed, index). */
+dfg_status dfg_rng_reset(gsl_rng *r, uint32_t seed, uint64_t index, dfg_error *err);
+/* ** }====================================================================== */
+
+/* Estimators listed in core/estimators.c, each defined in its models/ file. */
+extern const dfg_estimator dfg_est_mt, dfg_est_loglin;
 
 #endif /* DARKFIG_INTERNAL_H */

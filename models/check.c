@@ -1,0 +1,353 @@
+/* models/check.c: existence and identifiability of a hierarchical log-linear model's MLE.
+ *
+ * A Poisson log-linear model log mu_c = sum_{tau in model, tau subset of c} beta_tau is
+ * fitted to the 2^k - 1 observable cells. Two things can go wrong on sparse tables:
+ *  - the (extended) MLE does not exist: the observed sufficient statistics X'y lie on the
+ *    boundary of the marginal cone, so some fitted cells go to 0 and some coefficients to
+ *    +-infinity. Fienberg & Rinaldo (2012), "Maximum likelihood estimation in log-linear
+ *    models", Ann. Statist. 40:996: the MLE exists iff there is a strictly positive table z
+ *    with X'z = X'y. We solve the linear program
+ *        maximise t  subject to  X'z = X'y,  z_c >= t (cells c),  z >= 0,  0 <= t <= 1
+ *    with GLPK; the MLE exists iff the optimum t* > 0.
+ *  - the parameters are not identifiable: the design on the cells kept is rank deficient.
+ * Before both tests every model term whose observed count (people on all of its lists) is
+ * zero is fixed at minus infinity and the cells containing it are dropped, as
+ * MultipleSystemsEstimation 1.2.0's check_extended_MLE and SparseMSE 2.0.1's checkident do
+ * (Chan, Silverman & Vincent 2021, JASA 116:1297, Sec. 3). Codes follow them: 0 fine,
+ * 1 MLE does not exist, 2 not identifiable, 3 both.
+ *
+ * GLPK never prints (glp_term_out(GLP_OFF), msg_lev GLP_MSG_OFF) and never aborts: its error
+ * hook jumps back here and the GLPK environment of the thread is freed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "internal.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <setjmp.h>
+#include <string.h>
+
+/* LP optimum t* above this means a strictly positive table exists. t* is min(1, the
+ * largest value the zero cells can all take), a ratio of small integer combinations of
+ * the counts; when the MLE does not exist it is 0 up to rounding (1e-12 or less). */
+#define LP_TOL 1e-9
+/* Relative tolerance of the rank test: a column is dependent when its Gram-Schmidt
+ * residual is below RANK_TOL times its norm (0/1 columns of at most 2^20 entries). */
+#define RANK_TOL 1e-9
+
+const char *dfg_check_name(dfg_check_status c)
+{
+    switch (c) {
+    case DFG_CHECK_FINE:
+        return "fine";
+    case DFG_CHECK_BOUNDARY:
+        return "boundary";
+    case DFG_CHECK_NOMLE:
+        return "MLE does not exist";
+    case DFG_CHECK_NOTIDENT:
+        return "not identifiable";
+    }
+    return "unknown";
+}
+
+void dfg_superset_sums(size_t k, const double *y, double *ysup)
+{
+    size_t ncell = (size_t)1 << k;
+    memcpy(ysup, y, ncell * sizeof *ysup);
+    /* ysup[tau] = sum_{c superset of tau} y[c], one list at a time (Yates' algorithm). */
+    for (size_t j = 0; j < k; j++) {
+        size_t bit = (size_t)1 << j;
+        for (size_t c = 0; c < ncell; c++)
+            if (!(c & bit))
+                ysup[c] += ysup[c | bit];
+    }
+}
+
+size_t dfg_check_boundary(size_t k, const double *ysup, const uint32_t *terms, size_t n,
+                          unsigned char *fixed, unsigned char *use)
+{
+    size_t ncell = (size_t)1 << k, nfix = 0;
+    if (use) {
+        use[0] = 0;
+        for (size_t c = 1; c < ncell; c++)
+            use[c] = 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* a term no one is on: its coefficient is -inf, cells containing it are 0 */
+        fixed[i] = ysup[terms[i]] == 0.0;
+        if (!fixed[i])
+            continue;
+        nfix++;
+        if (use) {
+            /* drop every cell c superset of terms[i]: c = terms[i] | r over the others */
+            uint32_t rest = (uint32_t)(ncell - 1) & ~terms[i];
+            uint32_t r = 0;
+            do {
+                use[terms[i] | r] = 0;
+                r = (r - rest) & rest; /* next subset of rest */
+            } while (r);
+        }
+    }
+    return nfix;
+}
+
+int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigned char *fixed,
+                        const unsigned char *use, double *work)
+{
+    size_t ncell = (size_t)1 << k, m = 0, rank = 0;
+    uint32_t full = (uint32_t)(ncell - 1);
+    size_t nfix = 0;
+    int has_full = 0;
+    for (size_t i = 0; i < n; i++) {
+        nfix += fixed && fixed[i];
+        has_full |= terms[i] == full;
+    }
+    /* Shortcut: on all 2^k - 1 observable cells the design of any term set without the
+     * k-way term has full rank (the 2^k x 2^k Moebius design is invertible and the
+     * indicator of cell 0 needs the k-way term). */
+    if (nfix == 0 && !has_full)
+        return 1;
+    uint32_t *rows = (uint32_t *)(work + ncell * (n + 1)); /* after the columns */
+    for (size_t c = 1; c < ncell; c++)
+        if (use[c])
+            rows[m++] = (uint32_t)c;
+    size_t ncol = 0;
+    for (size_t i = 0; i <= n; i++) {
+        /* column i: the intercept (i = 0) or term i - 1 */
+        if (i > 0 && fixed && fixed[i - 1])
+            continue;
+        uint32_t tau = i ? terms[i - 1] : 0;
+        double *v = work + rank * m;
+        double norm0 = 0.0;
+        for (size_t r = 0; r < m; r++) {
+            v[r] = (rows[r] & tau) == tau ? 1.0 : 0.0;
+            norm0 += v[r];
+        }
+        ncol++;
+        if (norm0 == 0.0)
+            continue; /* a zero column: rank deficient */
+        /* modified Gram-Schmidt, two passes: v -= (q'v) q for the accepted q */
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t j = 0; j < rank; j++) {
+                const double *q = work + j * m;
+                double d = 0.0;
+                for (size_t r = 0; r < m; r++)
+                    d += q[r] * v[r];
+                for (size_t r = 0; r < m; r++)
+                    v[r] -= d * q[r];
+            }
+        double nv = 0.0;
+        for (size_t r = 0; r < m; r++)
+            nv += v[r] * v[r];
+        nv = sqrt(nv);
+        if (nv <= RANK_TOL * sqrt(norm0))
+            continue;
+        for (size_t r = 0; r < m; r++)
+            v[r] /= nv;
+        rank++;
+    }
+    return rank == ncol;
+}
+
+size_t dfg_check_work_size(size_t k, size_t n)
+{
+    size_t ncell = (size_t)1 << k;
+    /* columns (ncell each, n + 1 of them) then ncell row patterns (as doubles, generous) */
+    return ncell * (n + 2);
+}
+
+static void lp_error_hook(void *info) { longjmp(*(jmp_buf *)info, 1); }
+
+dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t n,
+                        const unsigned char *fixed, const unsigned char *use, int *exists,
+                        dfg_error *err)
+{
+    size_t ncell = (size_t)1 << k;
+    size_t m = 0, nzero = 0, nrow_eq = 1;
+    for (size_t c = 1; c < ncell; c++)
+        if (use[c]) {
+            m++;
+            nzero += y[c] == 0.0;
+        }
+    /* z = y is positive when no kept cell is empty: the MLE exists, no LP needed. */
+    if (nzero == 0) {
+        *exists = 1;
+        return DFG_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        nrow_eq += !(fixed && fixed[i]);
+    /* Only empty cells need z_c >= t: given z >= 0 with z_c > 0 on every empty cell and
+     * X'z = X'y, (1 - e) y + e z is strictly positive with the same margins. */
+    size_t nnz = m * nrow_eq + 2 * nzero;
+    int *ia = dfg_malloc((nnz + 1) * sizeof *ia);
+    int *ja = dfg_malloc((nnz + 1) * sizeof *ja);
+    double *ar = dfg_malloc((nnz + 1) * sizeof *ar);
+    int *col = dfg_malloc(ncell * sizeof *col);
+    if (!ia || !ja || !ar || !col) {
+        dfg_free(ia);
+        dfg_free(ja);
+        dfg_free(ar);
+        dfg_free(col);
+        return dfg_err_set(err, DFG_ENOMEM, "check", "LP of %zu cells", m);
+    }
+    /* columns 1..m: z of the kept cells; column m + 1: t */
+    int j = 0;
+    for (size_t c = 1; c < ncell; c++)
+        col[c] = use[c] ? ++j : 0;
+    int tcol = (int)m + 1;
+    size_t e = 0;
+    int row = 0;
+    dfg_status rc = DFG_OK;
+    jmp_buf jb;
+    if (setjmp(jb)) {
+        /* GLPK hit an error: its environment (and the problem) is gone. */
+        glp_error_hook(NULL, NULL);
+        glp_free_env();
+        dfg_free(ia);
+        dfg_free(ja);
+        dfg_free(ar);
+        dfg_free(col);
+        return dfg_err_set(err, DFG_EINTERNAL, "check", "GLPK failed on an LP of %zu cells", m);
+    }
+    glp_error_hook(lp_error_hook, &jb);
+    glp_term_out(GLP_OFF);
+    glp_prob *lp = glp_create_prob();
+    glp_set_obj_dir(lp, GLP_MAX);
+    glp_add_rows(lp, (int)(nrow_eq + nzero));
+    glp_add_cols(lp, tcol);
+    for (int c = 1; c <= (int)m; c++)
+        glp_set_col_bnds(lp, c, GLP_LO, 0.0, 0.0);
+    glp_set_col_bnds(lp, tcol, GLP_DB, 0.0, 1.0);
+    glp_set_obj_coef(lp, tcol, 1.0);
+    /* rows 1..nrow_eq: sum_{c kept, tau subset of c} z_c = sum_{c kept, tau subset of c} y_c */
+    for (size_t i = 0; i <= n; i++) {
+        if (i > 0 && fixed && fixed[i - 1])
+            continue;
+        uint32_t tau = i ? terms[i - 1] : 0;
+        double s = 0.0;
+        row++;
+        for (size_t c = 1; c < ncell; c++)
+            if (use[c] && ((uint32_t)c & tau) == tau) {
+                s += y[c];
+                e++;
+                ia[e] = row;
+                ja[e] = col[c];
+                ar[e] = 1.0;
+            }
+        glp_set_row_bnds(lp, row, GLP_FX, s, s);
+    }
+    /* rows for the empty cells: z_c - t >= 0 */
+    for (size_t c = 1; c < ncell; c++)
+        if (use[c] && y[c] == 0.0) {
+            row++;
+            e++;
+            ia[e] = row;
+            ja[e] = col[c];
+            ar[e] = 1.0;
+            e++;
+            ia[e] = row;
+            ja[e] = tcol;
+            ar[e] = -1.0;
+            glp_set_row_bnds(lp, row, GLP_LO, 0.0, 0.0);
+        }
+    glp_load_matrix(lp, (int)e, ia, ja, ar);
+    glp_scale_prob(lp, GLP_SF_AUTO);
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    int ret = glp_simplex(lp, &parm);
+    if (ret != 0 || glp_get_status(lp) != GLP_OPT) {
+        /* the floating-point simplex gave up: solve again in exact rational arithmetic */
+        ret = glp_exact(lp, &parm);
+    }
+    if (ret != 0 || glp_get_status(lp) != GLP_OPT) {
+        rc = dfg_err_set(err, DFG_EINTERNAL, "check",
+                         "GLPK found no optimum (code %d) for an LP that has one", ret);
+    } else {
+        *exists = glp_get_obj_val(lp) > LP_TOL;
+    }
+    glp_delete_prob(lp);
+    glp_error_hook(NULL, NULL);
+    dfg_free(ia);
+    dfg_free(ja);
+    dfg_free(ar);
+    dfg_free(col);
+    return rc;
+}
+
+void dfg_check_result_free(dfg_check_result *r)
+{
+    if (!r)
+        return;
+    dfg_free(r->boundary);
+    r->boundary = NULL;
+    r->n_boundary = 0;
+}
+
+dfg_check_status dfg_check_status_of(int code, size_t n_boundary)
+{
+    if (code & 2)
+        return DFG_CHECK_NOTIDENT;
+    if (code & 1)
+        return DFG_CHECK_NOMLE;
+    return n_boundary ? DFG_CHECK_BOUNDARY : DFG_CHECK_FINE;
+}
+
+dfg_status dfg_check_model(const dfg_table *t, size_t s, const dfg_model *m, dfg_check_result *res,
+                           dfg_error *err)
+{
+    if (!res)
+        return dfg_err_set(err, DFG_EINVAL, "check", "NULL result");
+    memset(res, 0, sizeof *res);
+    if (!t || !m || (m->n_terms && !m->terms))
+        return dfg_err_set(err, DFG_EINVAL, "check", "NULL table or model");
+    size_t k = dfg_table_k(t);
+    if (s >= dfg_table_n_strata(t))
+        return dfg_err_set(err, DFG_EINVAL, "check", "stratum %zu of %zu", s,
+                           dfg_table_n_strata(t));
+    if (k > DFG_MAX_FIT_LISTS)
+        return dfg_err_set(err, DFG_EINVAL, "check", "%zu lists: the check needs at most %d", k,
+                           DFG_MAX_FIT_LISTS);
+    if (m->k != k)
+        return dfg_err_set(err, DFG_EINVAL, "check", "model over %zu lists, table has %zu", m->k,
+                           k);
+    size_t ncell = (size_t)1 << k, n = m->n_terms;
+    for (size_t i = 0; i < n; i++)
+        if (m->terms[i] == 0 || m->terms[i] >= ncell)
+            return dfg_err_set(err, DFG_EINVAL, "check", "term %#x outside %zu lists",
+                               (unsigned)m->terms[i], k);
+    dfg_status rc = DFG_OK;
+    double *y = dfg_malloc(2 * ncell * sizeof *y);
+    double *work = dfg_malloc(dfg_check_work_size(k, n) * sizeof *work);
+    unsigned char *use = dfg_malloc(ncell + n + 1);
+    if (!y || !work || !use) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "check", "%zu cells", ncell);
+        goto done;
+    }
+    unsigned char *fixed = use + ncell;
+    double *ysup = y + ncell;
+    if ((rc = dfg_table_cells(t, s, y, err)))
+        goto done;
+    dfg_superset_sums(k, y, ysup);
+    size_t nfix = dfg_check_boundary(k, ysup, m->terms, n, fixed, use);
+    int exists = 0;
+    if ((rc = dfg_check_lp(k, y, m->terms, n, fixed, use, &exists, err)))
+        goto done;
+    int ident = dfg_check_full_rank(k, m->terms, n, fixed, use, work);
+    res->code = (exists ? 0 : 1) + (ident ? 0 : 2);
+    if (nfix) {
+        if (!(res->boundary = dfg_malloc(nfix * sizeof *res->boundary))) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "check", "%zu boundary terms", nfix);
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (fixed[i])
+                res->boundary[res->n_boundary++] = m->terms[i];
+    }
+    res->status = dfg_check_status_of(res->code, res->n_boundary);
+done:
+    dfg_free(y);
+    dfg_free(work);
+    dfg_free(use);
+    return rc;
+}

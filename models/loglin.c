@@ -1,0 +1,98 @@
+/* models/loglin.c: log-linear multiple-systems estimators behind the estimator interface.
+ *
+ * "mt":     the main-effects (independence) model, Rcapture's Mt.
+ * "loglin": any hierarchical model given in bracket notation (dfg_est_opts.model).
+ * N = n + exp(beta_0) with var(N) = m0 + m0^2 var(beta_0) (Rcapture 1.4; Baillargeon &
+ * Rivest 2007); the interval is the multinomial profile likelihood (Cormack 1992) unless
+ * the log-normal one (Chao 1987) is asked for.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+dfg_est_opts dfg_est_opts_default(void)
+{
+    dfg_est_opts o;
+    memset(&o, 0, sizeof o);
+    o.model = NULL;
+    o.level = 0.95;
+    o.want_ci = 1;
+    o.ci_type = DFG_CI_NONE;
+    o.glm = dfg_glm_opts_default();
+    o.method = "stepwise";
+    o.criterion = "bic";
+    o.max_order = 0;
+    o.threshold = 0.0;
+    o.list_a = 0;
+    o.list_b = 1;
+    return o;
+}
+
+/* Fill *out from a fit of model m (already parsed) on stratum s. */
+static dfg_status estimate_model(const dfg_table *t, size_t s, const dfg_model *m,
+                                 const dfg_est_opts *o, dfg_estimate *out, dfg_error *err)
+{
+    dfg_fit fit;
+    memset(&fit, 0, sizeof fit);
+    dfg_status rc = dfg_loglin_fit(t, s, m, &o->glm, &fit, err);
+    out->status = rc;
+    out->check = DFG_CHECK_FINE;
+    out->n_obs = dfg_table_n_obs(t, s);
+    out->nhat = fit.nhat;
+    out->se = fit.se_nhat;
+    out->dark = fit.m0;
+    out->deviance = fit.deviance;
+    out->df = fit.df;
+    out->aic = fit.aic;
+    out->bic = fit.bic;
+    dfg_model_format(m, t, out->model, sizeof out->model);
+    if (rc == DFG_OK && o->want_ci) {
+        dfg_ci_type type = o->ci_type == DFG_CI_NONE ? DFG_CI_PROFILE : o->ci_type;
+        if (type == DFG_CI_LOGNORMAL)
+            rc = dfg_interval_lognormal(out->n_obs, fit.nhat, fit.se_nhat, o->level, &out->ci,
+                                        err);
+        else if (type == DFG_CI_PROFILE)
+            rc = dfg_interval_profile(t, s, m, &o->glm, o->level, &out->ci, err);
+        else
+            rc = dfg_err_set(err, DFG_EINVAL, "loglin",
+                             "interval type %s needs the bootstrap (--bootstrap B)",
+                             dfg_ci_type_name(type));
+        if (rc == DFG_OK && out->ci.lower_at_n)
+            snprintf(out->note, sizeof out->note, "profile has no root below N: lower limit set to n");
+        if (rc == DFG_OK && out->ci.upper_beyond)
+            snprintf(out->note, sizeof out->note,
+                     "profile upper limit beyond the search range (%.6g)", out->ci.search_limit);
+    }
+    dfg_fit_free(&fit);
+    return rc;
+}
+
+static dfg_status est_mt(const dfg_table *t, size_t s, const dfg_est_opts *o, dfg_estimate *out,
+                         dfg_error *err)
+{
+    dfg_model m = {0, 0, NULL};
+    dfg_status rc = dfg_model_independence(dfg_table_k(t), &m, err);
+    if (rc == DFG_OK)
+        rc = estimate_model(t, s, &m, o, out, err);
+    dfg_model_free(&m);
+    return rc;
+}
+
+static dfg_status est_loglin(const dfg_table *t, size_t s, const dfg_est_opts *o,
+                             dfg_estimate *out, dfg_error *err)
+{
+    dfg_model m = {0, 0, NULL};
+    dfg_status rc = dfg_model_parse(o->model ? o->model : "", t, &m, err);
+    if (rc == DFG_OK)
+        rc = estimate_model(t, s, &m, o, out, err);
+    dfg_model_free(&m);
+    return rc;
+}
+
+const dfg_estimator dfg_est_mt = {"mt", "log-linear main-effects (independence) model, Rcapture's Mt",
+                                  2, est_mt};
+const dfg_estimator dfg_est_loglin = {
+    "loglin", "hierarchical log-linear model given with --model (default: independence)", 2,
+    est_loglin};

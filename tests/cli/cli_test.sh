@@ -1,0 +1,128 @@
+#!/bin/sh
+# tests/cli/cli_test.sh: command-line tests of darkfig.
+# Usage: cli_test.sh DARKFIG SOURCE_DIR [valgrind]
+# Runs the command on the bundled data and on tests/data, and checks exit codes, messages
+# and numbers. With "valgrind", every run goes through valgrind --leak-check=full and a
+# leak or memory error fails the test. Prints "N passed, N failed".
+set -u
+bin=$1
+src=$2
+mode=${3:-plain}
+pass=0
+failn=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+run() { # run ARGS...: sets $rc, $tmp/out, $tmp/err
+    if [ "$mode" = valgrind ]; then
+        valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+            --error-exitcode=99 "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    else
+        "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    fi
+    rc=$?
+}
+ok() { pass=$((pass + 1)); }
+bad() { failn=$((failn + 1)); echo "FAIL: $*" >&2; }
+expect_rc() { # expect_rc WANT DESCRIPTION
+    if [ "$rc" -eq "$1" ]; then ok; else
+        bad "$2: exit $rc, want $1; stderr: $(head -c 300 "$tmp/err")"; fi
+}
+expect_err() { # expect_err SUBSTRING DESCRIPTION
+    if grep -qF -- "$1" "$tmp/err"; then ok; else
+        bad "$2: stderr lacks '$1': $(head -c 300 "$tmp/err")"; fi
+}
+expect_out() { # expect_out SUBSTRING DESCRIPTION
+    if grep -qF -- "$1" "$tmp/out"; then ok; else
+        bad "$2: stdout lacks '$1'"; fi
+}
+expect_no_out() {
+    if [ -s "$tmp/out" ]; then bad "$1: stdout not empty on error"; else ok; fi
+}
+# num FIELD WANT TOL: the JSON number "FIELD": within TOL of WANT
+num() {
+    got=$(sed -n "s/^ *\"$1\": \([-0-9.eE+]*\),*$/\1/p" "$tmp/out" | head -n 1)
+    if [ -n "$got" ] && awk -v g="$got" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= t) }'; then
+        ok
+    else
+        bad "$1 = '$got', want $2 +- $3"
+    fi
+}
+
+# --- the main job: Mt on the Dutch 6-list data (values: shared/data/README.md,
+# Rcapture 1.4-4 closedpCI.t): N 52823.5, s.e. 2316.4, profile [48541.6, 57648.3].
+run fit "$src/data/netherlands_6.csv"
+expect_rc 0 "fit netherlands_6"
+expect_out "52823.5" "fit netherlands_6 N"
+expect_out "2316.4" "fit netherlands_6 s.e."
+expect_out "[48541.6, 57648.3]" "fit netherlands_6 profile interval"
+expect_out "8234" "fit netherlands_6 registered"
+run fit "$src/data/netherlands_6.csv" --format json
+expect_rc 0 "fit json"
+num N 52823.5 0.05
+num se 2316.4 0.05
+num deviance 448.880 0.0005
+num df 56 0
+run fit "$src/data/netherlands_6.csv" --format csv
+expect_rc 0 "fit csv"
+if [ "$(wc -l <"$tmp/out")" -eq 2 ]; then ok; else bad "fit csv: want header + 1 row"; fi
+expect_out "$(sha256sum "$src/data/netherlands_6.csv" | cut -c1-64)" "fit csv sha256"
+# the stepwise model of shared/data/README.md (MultipleSystemsEstimation 1.2.0): 111139.4
+run fit "$src/data/netherlands_6.csv" --model "[12,16,23,25,34,36,45,46]" --format json
+expect_rc 0 "fit stepwise model"
+num N 111139.4 0.05
+# names instead of positions give the same model
+run fit "$src/data/uk2013_5.csv" --model "[LA:NG:PFNCA,NG:GP,PFNCA:GO]" --format json
+expect_rc 0 "fit by names"
+num N 25311.3 0.05
+
+# --- help and usage
+for sub in fit estimators; do
+    run "$sub" --help
+    expect_rc 0 "$sub --help"
+    expect_out "Usage: darkfig $sub" "$sub --help text"
+done
+run --help
+expect_rc 0 "--help"
+run
+expect_rc 2 "no command"
+run frobnicate
+expect_rc 2 "unknown command"
+expect_err "unknown command" "unknown command message"
+run fit
+expect_rc 2 "fit without file"
+expect_err "missing input FILE" "fit without file message"
+run fit "$src/data/korea_3.csv" --level 1.5
+expect_rc 2 "bad level"
+expect_err "--level must be a number in (0, 1)" "bad level message"
+run fit "$src/data/korea_3.csv" --format xml
+expect_rc 2 "bad format"
+run fit "$src/data/korea_3.csv" --bogus
+expect_rc 2 "unknown option"
+run fit "$src/data/korea_3.csv" --model "[123]"
+expect_rc 2 "k-way term refused"
+expect_no_out "k-way term"
+run fit "$src/data/korea_3.csv" --model "[19]"
+expect_rc 2 "model naming a missing list"
+expect_no_out "missing list"
+
+# --- the bad-input catalogue (tests/data/bad/EXPECTED.tsv: file, status, exit, line:col, message)
+cat="$src/tests/data/bad/EXPECTED.tsv"
+if [ -f "$cat" ]; then
+    while IFS="$(printf '\t')" read -r f status code place msg; do
+        case "$f" in file | "" | \#*) continue ;; esac
+        path="$src/tests/data/bad/$f"
+        run fit "$path"
+        expect_rc "$code" "bad input $f"
+        expect_err "darkfig: $path:$place: $msg" "bad input $f message"
+        expect_no_out "bad input $f"
+    done <"$cat"
+else
+    bad "missing $cat"
+fi
+run fit "$src/tests/data/bad/does_not_exist.csv"
+expect_rc 3 "missing file"
+expect_no_out "missing file"
+
+echo "$pass passed, $failn failed"
+[ "$failn" -eq 0 ]
