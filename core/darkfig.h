@@ -247,6 +247,19 @@ DFG_API void dfg_fit_free(dfg_fit *f);
 DFG_API dfg_status dfg_loglin_fit(const dfg_table *t, size_t s, const dfg_model *m,
                                   const dfg_glm_opts *opts, dfg_fit *fit, dfg_error *err);
 
+/* Fit model m to stratum s of t with the terms fixed[0..n_fixed-1] (each an interaction
+ * term of m) set to minus infinity: each such term and every term containing it leave
+ * the design, and every cell containing one leaves the likelihood and is fitted as 0
+ * (MultipleSystemsEstimation's treatment of lists that never overlap; Chan, Silverman &
+ * Vincent 2021). Those cells must hold no people (DFG_EINVAL otherwise). fit->boundary
+ * lists the fixed terms; p, rank, n_cells, df, AIC and BIC count what remains
+ * (MultipleSystemsEstimation's BIC adds n_boundary log n_obs). dfg_loglin_fit is this
+ * with no fixed term. Returns as dfg_loglin_fit. */
+DFG_API dfg_status dfg_loglin_fit_boundary(const dfg_table *t, size_t s, const dfg_model *m,
+                                           const uint32_t *fixed, size_t n_fixed,
+                                           const dfg_glm_opts *opts, dfg_fit *fit,
+                                           dfg_error *err);
+
 /* ** }====================================================================== */
 
 /* ** {======================================================================
@@ -258,7 +271,8 @@ typedef enum {
     DFG_CI_LOGNORMAL,  /* Chao (1987): n + m0 / C, n + m0 C */
     DFG_CI_PROFILE,    /* multinomial profile likelihood (Cormack 1992; Rcapture closedpCI) */
     DFG_CI_PERCENTILE, /* bootstrap percentile */
-    DFG_CI_BCA         /* bootstrap BCa (DiCiccio & Efron 1996) */
+    DFG_CI_BCA,        /* bootstrap BCa (DiCiccio & Efron 1996) */
+    DFG_CI_LOGNORMAL_INTERCEPT /* n + exp(b0 -+ z se(b0)) (SparseMSE, MultipleSystemsEstimation) */
 } dfg_ci_type;
 
 typedef struct {
@@ -280,6 +294,15 @@ DFG_API const char *dfg_ci_type_name(dfg_ci_type t);
 DFG_API dfg_status dfg_interval_lognormal(double n_obs, double nhat, double se_nhat, double level,
                                           dfg_interval *ci, dfg_error *err);
 
+/* Log-normal quantiles of the dark figure exp(b0) from the intercept's s.e.:
+ * [n + exp(b0 - z se_b0), n + exp(b0 + z se_b0)], point n + exp(b0). This is the interval
+ * SparseMSE and MultipleSystemsEstimation print ("n + log-normal quantiles of
+ * exp(intercept)"); dfg_interval_lognormal is Chao's (Rcapture's). DFG_EINVAL on a bad
+ * level or a negative or non-finite se_b0. */
+DFG_API dfg_status dfg_interval_lognormal_intercept(double n_obs, double beta0, double se_beta0,
+                                                    double level, dfg_interval *ci,
+                                                    dfg_error *err);
+
 /* Multinomial profile-likelihood interval of the log-linear model m on stratum s
  * (Cormack 1992), as Rcapture's closedpCI.t computes it. */
 DFG_API dfg_status dfg_interval_profile(const dfg_table *t, size_t s, const dfg_model *m,
@@ -300,6 +323,116 @@ typedef enum {
 } dfg_check_status;
 
 DFG_API const char *dfg_check_name(dfg_check_status c);
+
+/* Result of dfg_check_model. code follows MultipleSystemsEstimation's check_extended_MLE
+ * and SparseMSE's checkident: 0 fine, 1 the MLE does not exist, 2 not identifiable,
+ * 3 both. boundary[0..n_boundary-1]: the model terms fixed at -inf (no one observed on
+ * all their lists), in model order; release with dfg_check_result_free. */
+typedef struct {
+    dfg_check_status status;
+    int code;
+    size_t n_boundary;
+    uint32_t *boundary;
+} dfg_check_result;
+
+/* Check model m on stratum s of t: every term with observed count 0 is fixed at -inf and
+ * the cells containing it dropped; then existence of the MLE by the Fienberg-Rinaldo
+ * linear program (GLPK; strictly positive table with the same margins) and identifiability
+ * by the rank of the design on the cells kept. Fills *res (also status BOUNDARY when the
+ * check passes with terms fixed). Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM, DFG_EINTERNAL.
+ * Ref: Fienberg & Rinaldo (2012) Ann. Statist. 40:996; Chan, Silverman & Vincent (2021). */
+DFG_API dfg_status dfg_check_model(const dfg_table *t, size_t s, const dfg_model *m,
+                                   dfg_check_result *res, dfg_error *err);
+DFG_API void dfg_check_result_free(dfg_check_result *r);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Model search (models/search.c): stepwise, AIC-stepwise, exhaustive, downhill
+ * ======================================================================= */
+
+typedef enum {
+    DFG_SEARCH_STEPWISE = 0, /* Chan, Silverman & Vincent (2021): Poisson p-values of pairs */
+    DFG_SEARCH_AIC_STEPWISE, /* Bales, Hesketh & Silverman (2015): largest AIC gain */
+    DFG_SEARCH_EXHAUSTIVE,   /* every hierarchical model up to max_order, ranked */
+    DFG_SEARCH_DOWNHILL      /* greedy on the criterion (Silverman, Chan & Vincent 2024) */
+} dfg_search_method;
+
+typedef enum {
+    DFG_CRIT_BIC = 0, /* p log n - 2 loglik */
+    DFG_CRIT_AIC,     /* 2 p - 2 loglik */
+    DFG_CRIT_AICC     /* AIC + 2 p (p + 1) / (n - p - 1) */
+} dfg_criterion;
+
+typedef struct {
+    dfg_search_method method;
+    dfg_criterion criterion; /* exhaustive and downhill; default BIC */
+    int max_order;     /* highest interaction order; 0 = 2 for k = 3, 3 for k = 4-5, 2 for
+                          k >= 6; at most k - 1 */
+    double threshold;  /* p-value threshold in (0, 1); 0 = 0.02 (stepwise), 0.001
+                          (aic-stepwise) */
+    size_t top;        /* rows kept in the table; default 20 */
+    int average;       /* 1: model-averaged N (Buckland, Burnham & Augustin 1997) */
+    int threads;       /* threads of the exhaustive search (0 or 1 = none); results are the
+                          same digits on any number */
+    size_t max_models; /* the exhaustive search refuses larger spaces; default 2^22 */
+    double level;      /* level of the log-normal intervals of the rows; default 0.95 */
+    dfg_glm_opts glm;
+} dfg_search_opts;
+
+DFG_API dfg_search_opts dfg_search_opts_default(void);
+DFG_API const char *dfg_search_method_name(dfg_search_method m);
+DFG_API const char *dfg_criterion_name(dfg_criterion c);
+/* "stepwise", "aic-stepwise", "exhaustive", "downhill"; "bic", "aic", "aicc".
+ * DFG_EINVAL with a message naming the choices otherwise. */
+DFG_API dfg_status dfg_search_method_parse(const char *s, dfg_search_method *m, dfg_error *err);
+DFG_API dfg_status dfg_criterion_parse(const char *s, dfg_criterion *c, dfg_error *err);
+
+/* One model of the table. Criteria follow MultipleSystemsEstimation 1.2.0: p counts the
+ * intercept and every term, those fixed at -inf included; loglik = sum of log dpois(y, mu)
+ * over the cells kept; n = people observed. */
+typedef struct {
+    dfg_model model;
+    dfg_check_status status;   /* FINE or BOUNDARY (inadmissible models are not rows) */
+    size_t n_boundary;
+    uint32_t *boundary;        /* terms fixed at -inf */
+    size_t p;
+    double loglik, deviance, df;
+    double criterion, delta;   /* delta = criterion - the best one */
+    double weight;             /* exp(-delta/2) / sum over admissible models visited */
+    double nhat, se_nhat;      /* N = n + exp(beta_0), var = m0 + m0^2 var(beta_0) */
+    double lower, upper;       /* log-normal interval (Chao 1987) at opts.level */
+} dfg_search_row;
+
+typedef struct {
+    dfg_search_method method;
+    dfg_criterion criterion;   /* of the ranking (stepwise: BIC for the table) */
+    int max_order;
+    double threshold;
+    double n_obs;
+    size_t n_models;           /* models fitted or checked */
+    size_t n_admissible;       /* of them, MLE exists and identifiable */
+    size_t n_nomle, n_notident, n_failed; /* inadmissible (marked, skipped); fit failures */
+    size_t n_rows;
+    dfg_search_row *rows;      /* rows[0] = the chosen model; then by criterion */
+    size_t n_steps;            /* stepwise: terms added */
+    double nhat_avg;           /* model-averaged N over admissible models (NaN unless asked) */
+    /* range of N over admissible models with delta <= 2 (index 0) and <= 6 (index 1) */
+    size_t n_within[2];
+    double range_lo[2], range_hi[2];
+} dfg_search_result;
+
+/* Run the search o->method on stratum s of t. Fills *r (release with
+ * dfg_search_result_free). Returns DFG_OK, DFG_EINVAL (bad options: max order above k - 1,
+ * threshold outside (0, 1), too many models), DFG_ENOMEM, DFG_EDATA (no admissible model),
+ * DFG_EINTERNAL. */
+DFG_API dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o,
+                                  dfg_search_result *r, dfg_error *err);
+DFG_API void dfg_search_result_free(dfg_search_result *r);
+
+/* Hierarchical models over k lists with every main effect and terms of order 2..max_order;
+ * counting stops at cap + 1 (returns cap + 1 when there are more). */
+DFG_API size_t dfg_search_count_models(size_t k, int max_order, size_t cap);
 
 /* ** }====================================================================== */
 
@@ -452,6 +585,227 @@ DFG_API dfg_status dfg_boot_run(const dfg_estimator *est, const dfg_table *t, si
 /* SHA-256 (FIPS 180-4) of a buffer or a file, as 64 lowercase hex digits + NUL. */
 DFG_API void dfg_sha256_buffer(const void *buf, size_t len, char hex[65]);
 DFG_API dfg_status dfg_sha256_file(const char *path, char hex[65], dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Simulation scenarios: populations with a known total (core/sim.c)
+ * ======================================================================= */
+
+/* A scenario: k lists, a total N and the 2^k cell probabilities of a finite mixture of
+ * log-linear models (main effects or capture probabilities, interactions, lists that
+ * never meet, latent classes); the file format is described in core/sim.c. Opaque. */
+typedef struct dfg_scenario dfg_scenario;
+
+/* Read a scenario file into *out (release with dfg_scenario_free). Errors: DFG_EIO,
+ * DFG_EPARSE (err->where = "file:line:col"), DFG_EINVAL, DFG_ENOMEM. */
+DFG_API dfg_status dfg_scenario_read(const char *path, dfg_scenario **out, dfg_error *err);
+/* The same from a buffer; name is used in error places and as the default name. */
+DFG_API dfg_status dfg_scenario_read_buffer(const char *name, const char *buf, size_t len,
+                                            dfg_scenario **out, dfg_error *err);
+DFG_API void dfg_scenario_free(dfg_scenario *sc);
+DFG_API const char *dfg_scenario_name(const dfg_scenario *sc);
+DFG_API size_t dfg_scenario_k(const dfg_scenario *sc);
+DFG_API const char *dfg_scenario_list_name(const dfg_scenario *sc, size_t j);
+/* The true total N. */
+DFG_API double dfg_scenario_total(const dfg_scenario *sc);
+/* The cell probabilities P(x), x = 0 .. 2^k - 1 (x = 0: never captured), into prob[2^k]. */
+DFG_API dfg_status dfg_scenario_cell_probs(const dfg_scenario *sc, double *prob,
+                                           dfg_error *err);
+/* Draw a one-stratum table: counts ~ Multinomial(N; P) over the 2^k cells with the
+ * generator of random stream (seed, replicate) (core/rng.c), cell 0 dropped. *out is
+ * released with dfg_table_free. Same (seed, replicate) = same table on any thread. */
+DFG_API dfg_status dfg_sim_table(const dfg_scenario *sc, uint32_t seed, uint64_t replicate,
+                                 dfg_table **out, dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Internal-consistency check: hold out one list at a time (models/holdout.c)
+ * ======================================================================= */
+
+/* One held-out list j (definition in models/holdout.c):
+ *   n_j known size; m_j people on j and on another list; n_O people on the other lists;
+ *   N_O the estimator's total from the (k-1)-list table of the other lists;
+ *   estimate = m_j N_O / n_O. */
+typedef struct {
+    size_t list;        /* j, 0-based */
+    dfg_status status;  /* of the estimator on the other lists (DFG_OK, ...) */
+    double known;       /* n_j */
+    double recaptured;  /* m_j */
+    double n_others;    /* n_O */
+    double nhat_others; /* N_O */
+    double estimate;    /* n_j-hat = m_j N_O / n_O (NaN when the estimator failed or m_j = 0) */
+    double lower, upper; /* interval for n_j at opts->level (NaN when none) */
+    double log_rel_bias; /* log(estimate / known) */
+    int covers;         /* 1 when lower <= known <= upper, 0 when not, -1 without interval */
+    char model[256];    /* the model the estimator used on the other lists */
+} dfg_holdout_row;
+
+/* Hold out each list of stratum s of t in turn (k >= 3): rows[j] for j = 0 .. k-1 (rows
+ * must hold k). est is any estimator with min_lists <= k - 1; opts as for est (a model
+ * in opts refers to the k-1 remaining lists; NULL = defaults). A failure of the
+ * estimator on one list is recorded in rows[j].status, not returned. Returns DFG_OK,
+ * DFG_EINVAL, DFG_ENOMEM. */
+DFG_API dfg_status dfg_holdout_run(const dfg_table *t, size_t s, const dfg_estimator *est,
+                                   const dfg_est_opts *opts, dfg_holdout_row *rows,
+                                   dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Closed-population models (models/closed.c): Rcapture's closedp table
+ * ======================================================================= */
+
+/* The models of Rcapture's closedp.t, as Poisson log-linear models on the 2^t - 1
+ * observable capture histories of t occasions (the lists of a table); f = number of
+ * captures of a history, x_j = 1 when caught on occasion j, j1 = first capture occasion:
+ *   M0: 1, f                      Mt: 1, x_1 .. x_t
+ *   Mh <h>: 1, f, h(f)            Mth <h>: 1, x_1 .. x_t, h(f)
+ *   h = Chao (LB): (f - k + 1)_+, k = 3..t, negative eta dropped and the model refitted;
+ *       Poisson2: 2^f - 1; Darroch: f^2 / 2; Gamma3.5: -log(3.5 + f) + log 3.5
+ *   Mb: 1, f, j1 - 1   Mbh: 1, f, j1 - 1, [j1 = 1]  (removal models)
+ * N = n + exp(beta_0) (Mb, Mbh: the removal estimates, which can fall below n).
+ * Ref: Rivest & Baillargeon (2007) Biometrics 63:999; Baillargeon & Rivest (2007) J. Stat.
+ * Softw. 19(5); Otis, Burnham, White & Anderson (1978) Wildlife Monographs 62. */
+typedef enum {
+    DFG_CLOSED_M0 = 0,
+    DFG_CLOSED_MT,
+    DFG_CLOSED_MH_CHAO,
+    DFG_CLOSED_MH_POISSON2,
+    DFG_CLOSED_MH_DARROCH,
+    DFG_CLOSED_MH_GAMMA,
+    DFG_CLOSED_MTH_CHAO,
+    DFG_CLOSED_MTH_POISSON2,
+    DFG_CLOSED_MTH_DARROCH,
+    DFG_CLOSED_MTH_GAMMA,
+    DFG_CLOSED_MB,
+    DFG_CLOSED_MBH,
+    DFG_CLOSED_N_MODELS
+} dfg_closed_model;
+
+/* Flags of a closed-model row (several may be set). */
+#define DFG_CLOSED_NOCONV 0x01u      /* the fit did not converge */
+#define DFG_CLOSED_BIAS 0x02u        /* the asymptotic bias of N is above 10% of N */
+#define DFG_CLOSED_RANK 0x04u        /* design not of full rank */
+#define DFG_CLOSED_MU_ZERO 0x08u     /* fitted rates numerically 0 (boundary) */
+#define DFG_CLOSED_ETA_DROPPED 0x10u /* Chao: negative eta parameters set to 0 */
+#define DFG_CLOSED_BELOW_N 0x20u     /* N < n (Mb, Mbh) */
+#define DFG_CLOSED_NOT_FITTED 0x40u  /* too few occasions or too sparse: no estimate */
+
+typedef struct {
+    dfg_closed_model model;
+    const char *name;   /* Rcapture's row name, "Mh Chao (LB)" (static) */
+    const char *id;     /* the estimator name, "Mh-chao" (static) */
+    dfg_status status;  /* DFG_OK, DFG_ENOCONV, DFG_ESING, DFG_EDATA (not fitted) */
+    unsigned flags;     /* DFG_CLOSED_* */
+    int info_fit;       /* Rcapture's infoFit: 0 fine; digits 1 (no convergence or large
+                           bias), 2 (rank), 3 (fitted rates 0), e.g. 13 */
+    double nhat, se, deviance, df, aic, bic;
+    double bias;        /* asymptotic bias of N (Cordeiro & McCullagh 1991); NaN for Mb, Mbh */
+    size_t n_par;       /* parameters fitted (the rank) */
+    size_t n_eta_dropped;
+    int iter;
+    dfg_interval ci;    /* type DFG_CI_NONE unless asked for */
+    char note[160];
+} dfg_closed_row;
+
+typedef struct {
+    dfg_glm_opts glm;
+    dfg_ci_type ci_type; /* DFG_CI_NONE (default), DFG_CI_PROFILE or DFG_CI_LOGNORMAL; Mb and
+                            Mbh get the log-normal interval when the profile is asked for */
+    double level;        /* default 0.95 */
+} dfg_closed_opts;
+
+DFG_API dfg_closed_opts dfg_closed_opts_default(void);
+/* Rcapture's row name and our estimator name of a model; "?" when out of range. */
+DFG_API const char *dfg_closed_model_name(dfg_closed_model m);
+DFG_API const char *dfg_closed_model_id(dfg_closed_model m);
+/* The model whose id (or Rcapture name) is `name`; DFG_EINVAL when none. */
+DFG_API dfg_status dfg_closed_model_find(const char *name, dfg_closed_model *m, dfg_error *err);
+
+/* Fit model m to stratum s of t (2 <= lists <= DFG_CLOSED_MAX_T). Fills *row always; a model
+ * that needs more occasions (Mh, Mth, Mbh: t >= 3) or data that cannot carry it (Chao
+ * with f2 = 0) gets status DFG_EDATA and flag NOT_FITTED. Returns row->status, or
+ * DFG_EINVAL / DFG_ENOMEM. opts NULL = defaults. */
+#define DFG_CLOSED_MAX_T 16
+DFG_API dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model m,
+                                  const dfg_closed_opts *opts, dfg_closed_row *row,
+                                  dfg_error *err);
+
+/* The comparison table (Rcapture closedp.t): one row per model, in enum order; rows the
+ * data cannot carry are kept with status DFG_EDATA. best_aic / best_bic: the fitted row
+ * (status DFG_OK, N >= n) with the smallest AIC / BIC, -1 when none. Returns DFG_OK,
+ * DFG_EINVAL or DFG_ENOMEM (numerical trouble stays in the rows). */
+typedef struct {
+    size_t t;
+    double n_obs;
+    size_t n_rows;
+    dfg_closed_row rows[DFG_CLOSED_N_MODELS];
+    int best_aic, best_bic;
+} dfg_closed_table;
+
+DFG_API dfg_status dfg_closed_table_fit(const dfg_table *t, size_t s, const dfg_closed_opts *opts,
+                                        dfg_closed_table *out, dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Frequencies of captures (models/freq.c): how many units were caught f times
+ * ======================================================================= */
+
+/* f[1..max_f]: units caught exactly i times (f[0] unused, 0); t: the occasions (0 =
+ * unknown); n = sum f. Release with dfg_freq_free. */
+typedef struct {
+    size_t t;
+    size_t max_f;
+    double *f;
+    double n;
+} dfg_freq;
+
+DFG_API void dfg_freq_free(dfg_freq *fr);
+/* Read an `nbcap,count` CSV (header required; nbcap a whole number >= 1, count a whole
+ * number >= 0; rows in any order; missing nbcap values are 0). Duplicate nbcap, nbcap 0,
+ * a non-integer or negative value, extra fields: DFG_EPARSE with err->where =
+ * "file:line:col". No unit at all: DFG_EDATA. t is set to 0 (unknown). */
+DFG_API dfg_status dfg_freq_read_csv(const char *path, dfg_freq *out, dfg_error *err);
+DFG_API dfg_status dfg_freq_read_buffer(const char *name, const char *buf, size_t len,
+                                        dfg_freq *out, dfg_error *err);
+/* The frequencies of stratum s of a capture table (t = its lists). */
+DFG_API dfg_status dfg_freq_from_table(const dfg_table *t, size_t s, dfg_freq *out,
+                                       dfg_error *err);
+
+typedef enum {
+    DFG_FREQ_CHAO_LB = 0, /* n + f1^2 / (2 f2) (Chao 1984, 1987) */
+    DFG_FREQ_CHAO_BC,     /* Rcapture closedp.bc Mh Chao: n + (t-1)/t f1 (f1 - 1) / (2 (f2 + 1)) */
+    DFG_FREQ_ZELTERMAN,   /* n / (1 - exp(-2 f2 / f1)) (Zelterman 1988) */
+    DFG_FREQ_M0,          /* Rcapture closedp.0 M0: log-linear on f_1..f_t, offset log C(t, f) */
+    DFG_FREQ_MH_CHAO,     /* closedp.0 Mh Chao (LB) */
+    DFG_FREQ_MH_POISSON2,
+    DFG_FREQ_MH_DARROCH,
+    DFG_FREQ_MH_GAMMA,
+    DFG_FREQ_N_METHODS
+} dfg_freq_method;
+
+typedef struct {
+    dfg_freq_method method;
+    const char *name;   /* static */
+    dfg_status status;  /* DFG_OK, DFG_EDATA (e.g. f2 = 0), DFG_ENOCONV, DFG_ESING */
+    unsigned flags;     /* DFG_CLOSED_* for the log-linear methods */
+    double nhat, se;    /* se NaN when the method has none */
+    double deviance, df, aic, bic; /* log-linear methods only (NaN otherwise) */
+    char note[160];
+} dfg_freq_result;
+
+DFG_API const char *dfg_freq_method_name(dfg_freq_method m);
+/* Estimate N from the frequencies. The log-linear methods and CHAO_BC need fr->t >= 2
+ * (t >= 3 for the Mh models) and t >= max_f (DFG_EINVAL otherwise); opts NULL = default
+ * GLM options. Returns res->status or DFG_EINVAL / DFG_ENOMEM.
+ * Ref: Chao (1987) Biometrics 43:783; Zelterman (1988) J. Stat. Plan. Inf. 18:225;
+ * Rivest & Baillargeon (2007); Baillargeon & Rivest (2007) J. Stat. Softw. 19(5). */
+DFG_API dfg_status dfg_freq_estimate(const dfg_freq *fr, dfg_freq_method m,
+                                     const dfg_glm_opts *opts, dfg_freq_result *res,
+                                     dfg_error *err);
 
 /* ** }====================================================================== */
 

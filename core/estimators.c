@@ -8,6 +8,24 @@
 static const dfg_estimator *const all[] = {
     &dfg_est_mt,
     &dfg_est_loglin,
+    &dfg_est_stepwise,
+    &dfg_est_aic_stepwise,
+    &dfg_est_exhaustive,
+    &dfg_est_downhill,
+    &dfg_est_lincoln_petersen,
+    &dfg_est_chapman,
+    &dfg_est_closed_m0,
+    &dfg_est_closed_mt,
+    &dfg_est_closed_mh_chao,
+    &dfg_est_closed_mh_poisson2,
+    &dfg_est_closed_mh_darroch,
+    &dfg_est_closed_mh_gamma,
+    &dfg_est_closed_mth_chao,
+    &dfg_est_closed_mth_poisson2,
+    &dfg_est_closed_mth_darroch,
+    &dfg_est_closed_mth_gamma,
+    &dfg_est_closed_mb,
+    &dfg_est_closed_mbh,
 };
 
 size_t dfg_estimator_count(void) { return sizeof all / sizeof all[0]; }

@@ -21,7 +21,17 @@ char *dfg_strdup(const char *s);
 DFG_API void dfg_alloc_fail_after(long n);
 /* Allocations made since the counter was last set (tests). */
 DFG_API long dfg_alloc_count(void);
+/* Split plain CSV lines without libcsv (1, the default) or hand every line to libcsv (0);
+ * the results must not differ. For tests only (core/csv.c; not thread safe). */
+DFG_API void dfg_csv_fast_path(int on);
 /* ** }====================================================================== */
+
+/* Append a stratum with covariate values values[0..n_cov-1] (copied) without looking for
+ * an equal one (dfg_table_stratum does, in O(strata)): for callers that know the values
+ * are new, such as the CSV reader, which keeps its own hash (core/table.c). Needs
+ * n_cov > 0. Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM. */
+dfg_status dfg_table_stratum_append(dfg_table *t, const char *const *values, size_t *s,
+                                    dfg_error *err);
 
 /* Record an error (the first one wins) and return code. where is a module name or a
  * "file:line:col" place; fmt is printf-like. err may be NULL. */
@@ -44,6 +54,11 @@ static inline unsigned dfg_popcount(uint32_t x) { return (unsigned)__builtin_pop
  * Cells with weight 0 in `use` (or NULL = all used) are left out of the likelihood
  * (their fitted value is still computed). For term designs `use` has 2^k entries and
  * cell 0 is used only when use[0] != 0 (the observable-cells fit leaves it out).
+ * use = NULL: term designs use cells 1 .. 2^k - 1 (the observable ones), dense designs
+ * every row. Step-halving, tolerance and defaults: dfg_glm_opts (darkfig.h); opts NULL =
+ * dfg_glm_opts_default(). cov is evaluated at the final estimate (not, as R's vcov,
+ * at the weights one step before). On DFG_ESING info->rank is the numerical rank and
+ * cov is NaN; on DFG_ENOCONV beta and mu hold the last iterate.
  * ======================================================================= */
 typedef struct dfg_glm_work dfg_glm_work;
 
@@ -59,8 +74,8 @@ typedef struct {
 } dfg_glm_info;
 
 /* Fit log mu = X beta by IRLS/Newton with step-halving on the cells in use.
- * beta: in = start (or all zero and the routine starts from mu = y + 0.5 when
- * start_from_beta is 0), out = estimate; mu: out, fitted values of every row (2^k for
+ * beta: in = start (or all zero and the routine starts from mu = y + 0.1, R's poisson
+ * start, when start_from_beta is 0), out = estimate; mu: out, fitted values of every row (2^k for
  * term designs); cov: out (may be NULL), the p x p inverse information (column-major).
  * Returns DFG_OK, DFG_ENOCONV, DFG_ESING (rank-deficient), DFG_EINVAL, DFG_ENOMEM. */
 dfg_status dfg_glm_fit_terms(size_t k, const uint32_t *terms, size_t p, const double *y,
@@ -109,7 +124,85 @@ gsl_rng *dfg_rng_stream(uint32_t seed, uint64_t index, dfg_error *err);
 dfg_status dfg_rng_reset(gsl_rng *r, uint32_t seed, uint64_t index, dfg_error *err);
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * Profile intervals on a dense design (core/interval.c), for closed-population models
+ * whose columns are not 0/1 indicators: x is n_rows x p column-major, row 0 the unobserved
+ * cell; y[0] is ignored (set to N - n_obs inside); nhat the Poisson estimate (it sets the
+ * search range (n, 1.5 nhat) for the maximum and 3 nhat for the upper limit). The same
+ * mathematics as dfg_interval_profile; the design must hold an intercept column (then the
+ * fitted cells sum to N and the Poisson fit is the multinomial one). Returns DFG_OK (also
+ * when ci->lower_at_n or ci->upper_beyond), DFG_EINVAL, DFG_EDATA, DFG_ENOMEM, DFG_ESING,
+ * DFG_ENOCONV (some profile fits hit the iteration limit; ci is filled).
+ * ======================================================================= */
+dfg_status dfg_interval_profile_dense(size_t n_rows, size_t p, const double *x, const double *y,
+                                      double n_obs, double nhat, const dfg_glm_opts *o,
+                                      double level, dfg_interval *ci, dfg_error *err);
+/* ** }====================================================================== */
+
+/* Two-list estimators (models/two_list.c). */
+extern const dfg_estimator dfg_est_lincoln_petersen, dfg_est_chapman;
+
+/* Closed-population models (models/closed.c), one estimator per Rcapture model. */
+extern const dfg_estimator dfg_est_closed_m0, dfg_est_closed_mt, dfg_est_closed_mh_chao,
+    dfg_est_closed_mh_poisson2, dfg_est_closed_mh_darroch, dfg_est_closed_mh_gamma,
+    dfg_est_closed_mth_chao, dfg_est_closed_mth_poisson2, dfg_est_closed_mth_darroch,
+    dfg_est_closed_mth_gamma, dfg_est_closed_mb, dfg_est_closed_mbh;
+
 /* Estimators listed in core/estimators.c, each defined in its models/ file. */
 extern const dfg_estimator dfg_est_mt, dfg_est_loglin;
+/* models/search.c: model searches behind the estimator interface */
+extern const dfg_estimator dfg_est_stepwise, dfg_est_aic_stepwise, dfg_est_exhaustive,
+    dfg_est_downhill;
+
+/* ** {======================================================================
+ * Existence and identifiability internals (models/check.c), shared with the searches.
+ * ======================================================================= */
+/* ysup[tau] = sum of y[c] over cells c superset of tau, tau = 0 .. 2^k - 1. */
+void dfg_superset_sums(size_t k, const double *y, double *ysup);
+/* fixed[i] = 1 for terms with observed count ysup[terms[i]] = 0; use[c] (2^k entries, may
+ * be NULL) = 0 for cell 0 and cells containing a fixed term, else 1. Returns how many. */
+size_t dfg_check_boundary(size_t k, const double *ysup, const uint32_t *terms, size_t n,
+                          unsigned char *fixed, unsigned char *use);
+/* Doubles of scratch dfg_check_full_rank needs for n terms. */
+size_t dfg_check_work_size(size_t k, size_t n);
+/* 1 when the design (intercept + terms not fixed; fixed may be NULL) on the cells in use
+ * has full column rank, else 0. */
+int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigned char *fixed,
+                        const unsigned char *use, double *work);
+/* Fienberg-Rinaldo LP on the cells in use: *exists = 1 when a strictly positive table has
+ * the margins X'y of the intercept and the terms not fixed. */
+dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t n,
+                        const unsigned char *fixed, const unsigned char *use, int *exists,
+                        dfg_error *err);
+/* The status of a check code (0-3) with n_boundary terms fixed. */
+dfg_check_status dfg_check_status_of(int code, size_t n_boundary);
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Log-linear fits without per-fit allocation (core/loglin.c): the hot path of model
+ * search and the bootstrap. A workspace for k lists reuses its buffers across fits; it
+ * grows (allocates) only when a model with more parameters than any before arrives
+ * (p_max = 0: size on first use).
+ * dfg_loglin_fit_cells fits model m with the terms fixed[0..n_fixed-1] at -inf (each an
+ * interaction term of m; NULL/0 = none) to the dense cells y[0..2^k-1] (y[0] ignored)
+ * and fills the scalar fields of *fit (status, p, rank, n_cells, n_obs, m0, nhat,
+ * se_nhat, var_beta0, deviance, df, loglik, aic, aicc, bic, iter, n_boundary) with the
+ * conventions of dfg_loglin_fit; the arrays of *fit stay NULL (do not dfg_fit_free
+ * them: nothing to free). The coefficients, fitted cells (2^k, fixed cells 0,
+ * fitted[0] = m0), covariance (p x p) and terms (terms[0] = 0) of the last fit are read
+ * from the workspace until the next fit. Returns like dfg_loglin_fit.
+ * ======================================================================= */
+typedef struct dfg_loglin_work dfg_loglin_work;
+dfg_loglin_work *dfg_loglin_work_alloc(size_t k, size_t p_max);
+void dfg_loglin_work_free(dfg_loglin_work *lw);
+dfg_status dfg_loglin_fit_cells(dfg_loglin_work *lw, size_t k, const double *y, const dfg_model *m,
+                                const uint32_t *fixed, size_t n_fixed, const dfg_glm_opts *opts,
+                                dfg_fit *fit, dfg_error *err);
+size_t dfg_loglin_work_p(const dfg_loglin_work *lw);
+const double *dfg_loglin_work_fitted(const dfg_loglin_work *lw);
+const double *dfg_loglin_work_beta(const dfg_loglin_work *lw);
+const double *dfg_loglin_work_cov(const dfg_loglin_work *lw);
+const uint32_t *dfg_loglin_work_terms(const dfg_loglin_work *lw);
+/* ** }====================================================================== */
 
 #endif /* DARKFIG_INTERNAL_H */

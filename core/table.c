@@ -137,6 +137,14 @@ dfg_status dfg_table_stratum(dfg_table *t, const char *const *values, size_t *s,
     return add_stratum(t, values, s, err);
 }
 
+dfg_status dfg_table_stratum_append(dfg_table *t, const char *const *values, size_t *s,
+                                    dfg_error *err)
+{
+    if (!t || !s || !values || t->n_cov == 0)
+        return dfg_err_set(err, DFG_EINVAL, "table", "bad arguments to dfg_table_stratum_append");
+    return add_stratum(t, values, s, err);
+}
+
 /* First index i with pattern[i] >= p. */
 static size_t lower_bound(const stratum *st, uint32_t p)
 {

@@ -158,6 +158,50 @@ size_t dfg_check_work_size(size_t k, size_t n)
 
 static void lp_error_hook(void *info) { longjmp(*(jmp_buf *)info, 1); }
 
+/* Solve the LP given as rows (bounds kind/lo/hi), columns (kind/lo/hi) and the triplets
+ * ia/ja/ar[1..ne]; maximise column tcol. *tstar = the optimum. Returns 0, 1 when GLPK
+ * found no optimum, 2 when GLPK raised an error (its environment is then freed). */
+static int lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int tcol, int ne,
+                    const int *ia, const int *ja, const double *ar, double *tstar)
+{
+    jmp_buf jb;
+    if (setjmp(jb)) {
+        glp_error_hook(NULL, NULL);
+        glp_free_env();
+        return 2;
+    }
+    glp_error_hook(lp_error_hook, &jb);
+    glp_term_out(GLP_OFF);
+    glp_prob *lp = glp_create_prob();
+    glp_set_obj_dir(lp, GLP_MAX);
+    glp_add_rows(lp, nrow);
+    glp_add_cols(lp, ncol);
+    for (int c = 1; c <= ncol; c++)
+        glp_set_col_bnds(lp, c, GLP_LO, 0.0, 0.0);
+    glp_set_col_bnds(lp, tcol, GLP_DB, 0.0, 1.0);
+    glp_set_obj_coef(lp, tcol, 1.0);
+    for (int r = 1; r <= nrow; r++)
+        glp_set_row_bnds(lp, r, rkind[r], rb[r], rb[r]);
+    /* GLPK takes non-const arrays but does not change them */
+    glp_load_matrix(lp, ne, (int *)(uintptr_t)ia, (int *)(uintptr_t)ja,
+                    (double *)(uintptr_t)ar);
+    glp_scale_prob(lp, GLP_SF_AUTO);
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    int ret = glp_simplex(lp, &parm);
+    if (ret != 0 || glp_get_status(lp) != GLP_OPT)
+        ret = glp_exact(lp, &parm); /* the floating-point simplex gave up: exact arithmetic */
+    int rc = 1;
+    if (ret == 0 && glp_get_status(lp) == GLP_OPT) {
+        *tstar = glp_get_obj_val(lp);
+        rc = 0;
+    }
+    glp_delete_prob(lp);
+    glp_error_hook(NULL, NULL);
+    return rc;
+}
+
 dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t n,
                         const unsigned char *fixed, const unsigned char *use, int *exists,
                         dfg_error *err)
@@ -178,17 +222,17 @@ dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t
         nrow_eq += !(fixed && fixed[i]);
     /* Only empty cells need z_c >= t: given z >= 0 with z_c > 0 on every empty cell and
      * X'z = X'y, (1 - e) y + e z is strictly positive with the same margins. */
-    size_t nnz = m * nrow_eq + 2 * nzero;
+    size_t nnz = m * nrow_eq + 2 * nzero, nrow = nrow_eq + nzero;
     int *ia = dfg_malloc((nnz + 1) * sizeof *ia);
     int *ja = dfg_malloc((nnz + 1) * sizeof *ja);
     double *ar = dfg_malloc((nnz + 1) * sizeof *ar);
     int *col = dfg_malloc(ncell * sizeof *col);
-    if (!ia || !ja || !ar || !col) {
-        dfg_free(ia);
-        dfg_free(ja);
-        dfg_free(ar);
-        dfg_free(col);
-        return dfg_err_set(err, DFG_ENOMEM, "check", "LP of %zu cells", m);
+    int *rkind = dfg_malloc((nrow + 1) * sizeof *rkind);
+    double *rb = dfg_malloc((nrow + 1) * sizeof *rb);
+    dfg_status rc = DFG_OK;
+    if (!ia || !ja || !ar || !col || !rkind || !rb) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "check", "LP of %zu cells", m);
+        goto done;
     }
     /* columns 1..m: z of the kept cells; column m + 1: t */
     int j = 0;
@@ -197,28 +241,6 @@ dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t
     int tcol = (int)m + 1;
     size_t e = 0;
     int row = 0;
-    dfg_status rc = DFG_OK;
-    jmp_buf jb;
-    if (setjmp(jb)) {
-        /* GLPK hit an error: its environment (and the problem) is gone. */
-        glp_error_hook(NULL, NULL);
-        glp_free_env();
-        dfg_free(ia);
-        dfg_free(ja);
-        dfg_free(ar);
-        dfg_free(col);
-        return dfg_err_set(err, DFG_EINTERNAL, "check", "GLPK failed on an LP of %zu cells", m);
-    }
-    glp_error_hook(lp_error_hook, &jb);
-    glp_term_out(GLP_OFF);
-    glp_prob *lp = glp_create_prob();
-    glp_set_obj_dir(lp, GLP_MAX);
-    glp_add_rows(lp, (int)(nrow_eq + nzero));
-    glp_add_cols(lp, tcol);
-    for (int c = 1; c <= (int)m; c++)
-        glp_set_col_bnds(lp, c, GLP_LO, 0.0, 0.0);
-    glp_set_col_bnds(lp, tcol, GLP_DB, 0.0, 1.0);
-    glp_set_obj_coef(lp, tcol, 1.0);
     /* rows 1..nrow_eq: sum_{c kept, tau subset of c} z_c = sum_{c kept, tau subset of c} y_c */
     for (size_t i = 0; i <= n; i++) {
         if (i > 0 && fixed && fixed[i - 1])
@@ -234,7 +256,8 @@ dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t
                 ja[e] = col[c];
                 ar[e] = 1.0;
             }
-        glp_set_row_bnds(lp, row, GLP_FX, s, s);
+        rkind[row] = GLP_FX;
+        rb[row] = s;
     }
     /* rows for the empty cells: z_c - t >= 0 */
     for (size_t c = 1; c < ncell; c++)
@@ -248,30 +271,25 @@ dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t
             ia[e] = row;
             ja[e] = tcol;
             ar[e] = -1.0;
-            glp_set_row_bnds(lp, row, GLP_LO, 0.0, 0.0);
+            rkind[row] = GLP_LO;
+            rb[row] = 0.0;
         }
-    glp_load_matrix(lp, (int)e, ia, ja, ar);
-    glp_scale_prob(lp, GLP_SF_AUTO);
-    glp_smcp parm;
-    glp_init_smcp(&parm);
-    parm.msg_lev = GLP_MSG_OFF;
-    int ret = glp_simplex(lp, &parm);
-    if (ret != 0 || glp_get_status(lp) != GLP_OPT) {
-        /* the floating-point simplex gave up: solve again in exact rational arithmetic */
-        ret = glp_exact(lp, &parm);
-    }
-    if (ret != 0 || glp_get_status(lp) != GLP_OPT) {
+    double tstar = 0.0;
+    int lrc = lp_solve(row, tcol, rkind, rb, tcol, (int)e, ia, ja, ar, &tstar);
+    if (lrc == 2)
+        rc = dfg_err_set(err, DFG_EINTERNAL, "check", "GLPK failed on an LP of %zu cells", m);
+    else if (lrc == 1)
         rc = dfg_err_set(err, DFG_EINTERNAL, "check",
-                         "GLPK found no optimum (code %d) for an LP that has one", ret);
-    } else {
-        *exists = glp_get_obj_val(lp) > LP_TOL;
-    }
-    glp_delete_prob(lp);
-    glp_error_hook(NULL, NULL);
+                         "GLPK found no optimum for an LP that has one (%zu cells)", m);
+    else
+        *exists = tstar > LP_TOL;
+done:
     dfg_free(ia);
     dfg_free(ja);
     dfg_free(ar);
     dfg_free(col);
+    dfg_free(rkind);
+    dfg_free(rb);
     return rc;
 }
 

@@ -99,8 +99,13 @@ def main():
     print(f"total {round(nhat)}")
     for t, b in zip(cols[1:], beta[1:]):
         digits = "".join(str(j + 1) for j in range(k) if t >> j & 1)
-        kw = "main" if bin(t).count("1") == 1 else "term"
-        print(f"{kw} {digits} {b:.12g}")
+        if bin(t).count("1") == 1:
+            print(f"main {digits} {b:.12g}")
+        elif b < -20:
+            # a pair that never overlaps in the data: its MLE is at -infinity
+            print(f"never {digits}")
+        else:
+            print(f"term {digits} {b:.12g}")
 
 
 if __name__ == "__main__":

@@ -109,12 +109,17 @@ expect_no_out "missing list"
 # --- the bad-input catalogue (tests/data/bad/EXPECTED.tsv: file, status, exit, line:col, message)
 cat="$src/tests/data/bad/EXPECTED.tsv"
 if [ -f "$cat" ]; then
-    while IFS="$(printf '\t')" read -r f status code place msg; do
+    while IFS="$(printf '\t')" read -r f status code place msg opts; do
         case "$f" in file | "" | \#*) continue ;; esac
         path="$src/tests/data/bad/$f"
-        run fit "$path"
+        case "$opts" in
+        lists=*) run fit "$path" --lists "${opts#lists=}" ;;
+        count=*) run fit "$path" --count "${opts#count=}" ;;
+        *) run fit "$path" ;;
+        esac
         expect_rc "$code" "bad input $f"
-        expect_err "darkfig: $path:$place: $msg" "bad input $f message"
+        expect_err "darkfig: $path:$place: " "bad input $f place"
+        expect_err "$msg" "bad input $f message"
         expect_no_out "bad input $f"
     done <"$cat"
 else

@@ -1,0 +1,20 @@
+# The accuracy benchmark runner (bench/accuracy) and its quick tier as a CTest test.
+# Included from bench/bench.cmake and from tests/sim.cmake; defined once.
+include_guard(GLOBAL)
+add_executable(darkfig-accuracy bench/accuracy/accuracy.c bench/accuracy/acc.c)
+target_compile_options(darkfig-accuracy PRIVATE ${DFG_WARNINGS})
+target_include_directories(darkfig-accuracy PRIVATE ${GSL_INCLUDE_DIR})
+target_link_libraries(darkfig-accuracy PRIVATE darkfig_static)
+if(DFG_BUILD_TESTS AND NOT DFG_SANITIZE)
+  # Quick tier against the stored baseline (not under the sanitizers: too slow there);
+  # fails when a metric got worse by more than
+  # 3 combined Monte-Carlo standard errors (bench/accuracy/README.md).
+  add_test(NAME accuracy_quick
+           COMMAND ${CMAKE_COMMAND}
+             -DRUNNER=$<TARGET_FILE:darkfig-accuracy>
+             -DPLAN=${CMAKE_CURRENT_SOURCE_DIR}/bench/accuracy/quick.plan
+             -DBASELINE=${CMAKE_CURRENT_SOURCE_DIR}/bench/accuracy/baseline-quick.csv
+             -DOUT=${CMAKE_CURRENT_BINARY_DIR}/accuracy-quick
+             -P ${CMAKE_CURRENT_SOURCE_DIR}/bench/accuracy/run_tier.cmake)
+  set_tests_properties(accuracy_quick PROPERTIES LABELS "slow;accuracy" TIMEOUT 900)
+endif()

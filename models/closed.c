@@ -1,0 +1,650 @@
+/* models/closed.c: closed-population models M0, Mt, Mh, Mth, Mb, Mbh (Rcapture's closedp).
+ *
+ * Every model is a Poisson log-linear model on the 2^t - 1 observable capture histories
+ * w of t occasions (Rivest & Baillargeon 2007, Biometrics 63:999; Baillargeon & Rivest
+ * 2007, J. Stat. Softw. 19(5), Rcapture). With f = number of captures of w, x_j its
+ * occasion indicators and j1 its first capture occasion, the design columns are
+ *   M0        1, f
+ *   Mt        1, x_1 .. x_t
+ *   Mh h      1, f, h(f)
+ *   Mth h     1, x_1 .. x_t, h(f)
+ * with the heterogeneity functions
+ *   Chao (LB)  (f - k + 1)_+ for k = 3 .. t: eta_k is the second difference of log E(n_f)
+ *              at f = k - 1, >= 0 for any mixture; negative ones are set to 0 (column
+ *              dropped) and the model refitted until none is negative (the lower bound);
+ *   Poisson2   2^f - 1;  Darroch  f^2 / 2;  Gamma3.5  -log(3.5 + f) + log(3.5).
+ * Row 0 of the design is the unobserved history (all columns 0 but the intercept), left
+ * out of the likelihood: N = n + m0, m0 = exp(beta_0), var(N) = m0 + m0^2 var(beta_0).
+ *
+ * Behavioural models (removal; Otis et al. 1978, Wildlife Monogr. 62; Pollock & Otis):
+ *   Mb   1, f, j1 - 1;   Mbh  1, f, j1 - 1, [j1 = 1].
+ * The history likelihood factorises into first captures u_j (j = 1..t, geometric with
+ * ratio r = 1 - p) and recaptures (c); with coefficients (a, b, g[, d]) of the columns
+ * above, r = exp(g) / (1 + exp(b)). Then
+ *   Mb:  N = n / (1 - r^t),
+ *        var(N) = (dN/dr)^2 var(r) + N r^t / (1 - r^t),  dN/dr = n t r^(t-1) / (1 - r^t)^2;
+ *   Mbh: p_1 free, removal on occasions 2..t: N = u_1 + N2, N2 = n2 / (1 - r^(t-1)),
+ *        n2 = n - u_1, var(N) = (dN2/dr)^2 var(r) + N2 r^(t-1) / (1 - r^(t-1)).
+ * r > 1 gives N < 0 (printed as computed, as Rcapture does).
+ *
+ * Diagnostics as Rcapture's infoFit: no convergence; the asymptotic bias of N above 10% of
+ * N, with the second-order bias of the GLM estimate (Cordeiro & McCullagh 1991, JRSS B
+ * 53:629): for the Poisson log link B(beta) = -1/2 (X'WX)^-1 X' diag(mu_i z_ii) 1,
+ * z_ii = x_i' (X'WX)^-1 x_i, and bias(N) = m0 (B_0 + var(beta_0) / 2); a rank-deficient
+ * design; fitted rates numerically 0 (mu < 10 DBL_EPSILON, glm.fit's warning).
+ *
+ * Copyright (C) 2026 the darkfig authors. SPDX-License-Identifier: GPL-3.0-or-later */
+#include "internal.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const model_names[DFG_CLOSED_N_MODELS] = {
+    "M0",           "Mt",           "Mh Chao (LB)",  "Mh Poisson2",  "Mh Darroch",   "Mh Gamma3.5",
+    "Mth Chao (LB)", "Mth Poisson2", "Mth Darroch",  "Mth Gamma3.5", "Mb",           "Mbh"};
+static const char *const model_ids[DFG_CLOSED_N_MODELS] = {
+    "M0",        "Mt",           "Mh-chao",     "Mh-poisson2",  "Mh-darroch", "Mh-gamma3.5",
+    "Mth-chao",  "Mth-poisson2", "Mth-darroch", "Mth-gamma3.5", "Mb",         "Mbh"};
+
+typedef enum { H_NONE, H_CHAO, H_POISSON2, H_DARROCH, H_GAMMA } hetero;
+
+const char *dfg_closed_model_name(dfg_closed_model m)
+{
+    return (unsigned)m < DFG_CLOSED_N_MODELS ? model_names[m] : "?";
+}
+
+const char *dfg_closed_model_id(dfg_closed_model m)
+{
+    return (unsigned)m < DFG_CLOSED_N_MODELS ? model_ids[m] : "?";
+}
+
+dfg_status dfg_closed_model_find(const char *name, dfg_closed_model *m, dfg_error *err)
+{
+    if (!name || !m)
+        return dfg_err_set(err, DFG_EINVAL, "closed", "NULL argument");
+    for (int i = 0; i < DFG_CLOSED_N_MODELS; i++)
+        if (strcmp(name, model_ids[i]) == 0 || strcmp(name, model_names[i]) == 0) {
+            *m = (dfg_closed_model)i;
+            return DFG_OK;
+        }
+    return dfg_err_set(err, DFG_EINVAL, "closed", "unknown closed-population model \"%s\"", name);
+}
+
+dfg_closed_opts dfg_closed_opts_default(void)
+{
+    dfg_closed_opts o;
+    o.glm = dfg_glm_opts_default();
+    o.ci_type = DFG_CI_NONE;
+    o.level = 0.95;
+    return o;
+}
+
+static int model_is_mt(dfg_closed_model m)
+{
+    return m == DFG_CLOSED_MT || (m >= DFG_CLOSED_MTH_CHAO && m <= DFG_CLOSED_MTH_GAMMA);
+}
+
+static hetero model_hetero(dfg_closed_model m)
+{
+    switch (m) {
+    case DFG_CLOSED_MH_CHAO:
+    case DFG_CLOSED_MTH_CHAO: return H_CHAO;
+    case DFG_CLOSED_MH_POISSON2:
+    case DFG_CLOSED_MTH_POISSON2: return H_POISSON2;
+    case DFG_CLOSED_MH_DARROCH:
+    case DFG_CLOSED_MTH_DARROCH: return H_DARROCH;
+    case DFG_CLOSED_MH_GAMMA:
+    case DFG_CLOSED_MTH_GAMMA: return H_GAMMA;
+    default: return H_NONE;
+    }
+}
+
+/* Occasions a model needs (Rcapture fits the heterogeneity models and Mbh from t = 3). */
+static size_t model_min_t(dfg_closed_model m)
+{
+    return (m == DFG_CLOSED_M0 || m == DFG_CLOSED_MT || m == DFG_CLOSED_MB) ? 2 : 3;
+}
+
+/* Scratch of one fit: design up to 2t + 2 columns over 2^t rows. */
+typedef struct {
+    size_t t, nr, pmax;
+    double *x, *y, *mu, *beta, *cov, *tmp;
+    unsigned char *use;
+    dfg_glm_work *w;
+} closed_work;
+
+static void work_free(closed_work *cw)
+{
+    dfg_free(cw->x);
+    dfg_free(cw->y);
+    dfg_free(cw->mu);
+    dfg_free(cw->beta);
+    dfg_free(cw->cov);
+    dfg_free(cw->tmp);
+    dfg_free(cw->use);
+    dfg_glm_work_free(cw->w);
+    memset(cw, 0, sizeof *cw);
+}
+
+static dfg_status work_alloc(closed_work *cw, const dfg_table *t, size_t s, dfg_error *err)
+{
+    memset(cw, 0, sizeof *cw);
+    cw->t = dfg_table_k(t);
+    cw->nr = (size_t)1 << cw->t;
+    cw->pmax = 2 * cw->t + 2;
+    size_t nr = cw->nr, p = cw->pmax;
+    cw->x = dfg_malloc(nr * p * sizeof *cw->x);
+    cw->y = dfg_malloc(nr * sizeof *cw->y);
+    cw->mu = dfg_malloc(nr * sizeof *cw->mu);
+    cw->beta = dfg_malloc(p * sizeof *cw->beta);
+    cw->cov = dfg_malloc(p * p * sizeof *cw->cov);
+    cw->tmp = dfg_malloc(2 * p * sizeof *cw->tmp);
+    cw->use = dfg_malloc(nr * sizeof *cw->use);
+    cw->w = dfg_glm_work_alloc(nr, p);
+    if (!cw->x || !cw->y || !cw->mu || !cw->beta || !cw->cov || !cw->tmp || !cw->use ||
+        !cw->w) {
+        work_free(cw);
+        return dfg_err_set(err, DFG_ENOMEM, "closed", "t = %zu", dfg_table_k(t));
+    }
+    dfg_status rc = dfg_table_cells(t, s, cw->y, err);
+    if (rc != DFG_OK) {
+        work_free(cw);
+        return rc;
+    }
+    cw->y[0] = 0.0;
+    cw->use[0] = 0;
+    memset(cw->use + 1, 1, nr - 1);
+    return DFG_OK;
+}
+
+/* h(f) of the one-column heterogeneity models. */
+static double hetero_value(hetero h, unsigned f)
+{
+    double fd = (double)f;
+    switch (h) {
+    case H_POISSON2: return ldexp(1.0, (int)f) - 1.0; /* 2^f - 1 */
+    case H_DARROCH: return fd * fd / 2.0;             /* f^2 / 2 */
+    case H_GAMMA: return -log(3.5 + fd) + log(3.5);   /* -log(3.5 + f) + log 3.5 */
+    default: return 0.0;
+    }
+}
+
+/* Fill the design of model m; for Chao, keep[k] (k = 3..t) says which eta_k columns stay.
+ * Returns the number of columns. Column-major, nr rows, row = history (pattern). */
+static size_t build_design(closed_work *cw, dfg_closed_model m, const unsigned char *keep)
+{
+    size_t nr = cw->nr, t = cw->t, p = 0;
+    double *x = cw->x;
+    for (size_t r = 0; r < nr; r++)
+        x[r] = 1.0; /* intercept */
+    p = 1;
+    if (model_is_mt(m)) {
+        for (size_t j = 0; j < t; j++, p++)
+            for (size_t r = 0; r < nr; r++)
+                x[p * nr + r] = (double)((r >> j) & 1u);
+    } else {
+        for (size_t r = 0; r < nr; r++)
+            x[p * nr + r] = (double)dfg_popcount((uint32_t)r);
+        p++;
+    }
+    hetero h = model_hetero(m);
+    if (h == H_CHAO) {
+        for (size_t k = 3; k <= t; k++) {
+            if (!keep[k])
+                continue;
+            for (size_t r = 0; r < nr; r++) {
+                double f = (double)dfg_popcount((uint32_t)r);
+                x[p * nr + r] = f >= (double)k - 1.0 ? f - (double)k + 1.0 : 0.0;
+            }
+            p++;
+        }
+    } else if (h != H_NONE) {
+        for (size_t r = 0; r < nr; r++)
+            x[p * nr + r] = hetero_value(h, dfg_popcount((uint32_t)r));
+        p++;
+    } else if (m == DFG_CLOSED_MB || m == DFG_CLOSED_MBH) {
+        /* j1 - 1 = the number of trailing zeros (unobserved row: 0) */
+        for (size_t r = 0; r < nr; r++)
+            x[p * nr + r] = r ? (double)__builtin_ctz((unsigned)r) : 0.0;
+        p++;
+        if (m == DFG_CLOSED_MBH) {
+            for (size_t r = 0; r < nr; r++)
+                x[p * nr + r] = (r & 1u) ? 1.0 : 0.0; /* [j1 = 1] */
+            p++;
+        }
+    }
+    return p;
+}
+
+/* Cordeiro-McCullagh bias of N = n + exp(beta_0) (see the file comment). tmp: 2p. */
+static double loglin_bias(const closed_work *cw, size_t p)
+{
+    size_t nr = cw->nr;
+    const double *x = cw->x, *cov = cw->cov;
+    double *v = cw->tmp, *xv = cw->tmp + p;
+    for (size_t a = 0; a < p; a++)
+        v[a] = 0.0;
+    for (size_t r = 0; r < nr; r++) {
+        if (!cw->use[r])
+            continue;
+        /* z_rr = x_r' cov x_r */
+        for (size_t a = 0; a < p; a++) {
+            double sa = 0.0;
+            for (size_t b = 0; b < p; b++)
+                sa += cov[b * p + a] * x[b * nr + r];
+            xv[a] = sa;
+        }
+        double z = 0.0;
+        for (size_t a = 0; a < p; a++)
+            z += x[a * nr + r] * xv[a];
+        /* v += x_r mu_r z_rr */
+        for (size_t a = 0; a < p; a++)
+            v[a] += x[a * nr + r] * cw->mu[r] * z;
+    }
+    /* B_0 = -1/2 (cov v)_0 */
+    double b0 = 0.0;
+    for (size_t b = 0; b < p; b++)
+        b0 += cov[b * p + 0] * v[b];
+    b0 *= -0.5;
+    double m0 = exp(cw->beta[0]);
+    return m0 * (b0 + cov[0] / 2.0);
+}
+
+static void compose_info(dfg_closed_row *row)
+{
+    int code = 0;
+    if (row->flags & (DFG_CLOSED_NOCONV | DFG_CLOSED_BIAS))
+        code = code * 10 + 1;
+    if (row->flags & DFG_CLOSED_RANK)
+        code = code * 10 + 2;
+    if (row->flags & DFG_CLOSED_MU_ZERO)
+        code = code * 10 + 3;
+    row->info_fit = code;
+}
+
+static void row_init(dfg_closed_row *row, dfg_closed_model m, double level)
+{
+    memset(row, 0, sizeof *row);
+    row->model = m;
+    row->name = dfg_closed_model_name(m);
+    row->id = dfg_closed_model_id(m);
+    row->nhat = row->se = row->deviance = row->df = row->aic = row->bic = NAN;
+    row->bias = NAN;
+    row->ci.type = DFG_CI_NONE;
+    row->ci.level = level;
+    row->ci.lower = row->ci.upper = row->ci.point = row->ci.search_limit = NAN;
+}
+
+/* Fit the design currently in cw (p columns); fills the generic fields of row. */
+static dfg_status fit_design(closed_work *cw, size_t p, const dfg_glm_opts *o, dfg_glm_info *info,
+                             dfg_error *err)
+{
+    dfg_error ferr = {0};
+    for (size_t a = 0; a < p; a++)
+        cw->beta[a] = 0.0;
+    dfg_status rc = dfg_glm_fit_dense(cw->nr, p, cw->x, cw->y, cw->use, 0, o, cw->w, cw->beta,
+                                      cw->mu, cw->cov, info, &ferr);
+    if (rc == DFG_EINVAL || rc == DFG_ENOMEM || rc == DFG_EINTERNAL)
+        return dfg_err_set(err, rc, "closed", "%s", ferr.msg);
+    return rc;
+}
+
+static void fill_fit_stats(const closed_work *cw, size_t p, const dfg_glm_info *info, double n,
+                           dfg_closed_row *row)
+{
+    size_t rank = info->rank ? info->rank : p;
+    row->n_par = rank;
+    row->iter = info->iter;
+    row->deviance = info->deviance;
+    row->df = (double)(cw->nr - 1) - (double)rank;
+    /* AIC = -2 loglik + 2 rank; BIC = AIC + (log n - 2) rank (Rcapture) */
+    row->aic = -2.0 * info->loglik + 2.0 * (double)rank;
+    row->bic = row->aic + (log(n) - 2.0) * (double)rank;
+    for (size_t r = 1; r < cw->nr; r++)
+        if (cw->mu[r] < 10.0 * DBL_EPSILON) {
+            row->flags |= DFG_CLOSED_MU_ZERO;
+            break;
+        }
+}
+
+/* Mb and Mbh from the fitted coefficients (see the file comment). var(r) comes from the
+ * first-capture part of the likelihood alone: the history likelihood factorises into
+ * first captures u_j ~ Poisson(A r^(j - j0)), j in J, and recaptures, whose parameters are
+ * orthogonal, so with fitted u_j
+ *   I = sum_j u_j [1, z; z, z^2], z = j - j0,  var(log r) = I_00 / det(I)
+ * equals the delta method on the history fit, and stays finite when the recapture
+ * coefficient sits at the boundary (nobody recaptured). */
+static void removal_estimate(const closed_work *cw, dfg_closed_model m, double n,
+                             dfg_closed_row *row)
+{
+    size_t t = cw->t;
+    const double *beta = cw->beta;
+    double r = exp(beta[2]) / (1.0 + exp(beta[1])); /* r = e^g / (1 + e^b) */
+    int mbh = m == DFG_CLOSED_MBH;
+    double u1 = 0.0;
+    if (mbh)
+        for (size_t w = 1; w < cw->nr; w += 2)
+            u1 += cw->y[w];
+    double n2 = n - u1;
+    size_t j0 = mbh ? 2 : 1;
+    /* fitted u_j = n2 r^(j - j0) / sum_i r^(i - j0) */
+    double sum = 0.0, i00 = 0.0, i01 = 0.0, i11 = 0.0;
+    for (size_t j = j0; j <= t; j++)
+        sum += pow(r, (double)(j - j0));
+    for (size_t j = j0; j <= t; j++) {
+        double z = (double)(j - j0), u = n2 * pow(r, z) / sum;
+        i00 += u;
+        i01 += u * z;
+        i11 += u * z * z;
+    }
+    double var_r = r * r * i00 / (i00 * i11 - i01 * i01);
+    double T = (double)(t - j0 + 1);
+    double rT = pow(r, T);
+    double N2 = n2 / (1.0 - rT);                                      /* N2 = n2 / (1 - r^T) */
+    double dN = n2 * T * pow(r, T - 1.0) / ((1.0 - rT) * (1.0 - rT)); /* dN2/dr */
+    row->nhat = u1 + N2;
+    double var = dN * dN * var_r + N2 * rT / (1.0 - rT);
+    row->se = var >= 0.0 ? sqrt(var) : (double)NAN;
+    if (row->nhat < n)
+        row->flags |= DFG_CLOSED_BELOW_N;
+    if (!(row->nhat >= 0.0)) /* a negative total: the removal model does not fit */
+        row->flags |= DFG_CLOSED_BIAS;
+}
+
+/* 1 when the design's p columns have full rank on the used rows (X'X, unit weights). */
+static int design_full_rank(const closed_work *cw, size_t p)
+{
+    double a[(2 * DFG_CLOSED_MAX_T + 2) * (2 * DFG_CLOSED_MAX_T + 2)];
+    double scr[(2 * DFG_CLOSED_MAX_T + 2) * (2 * DFG_CLOSED_MAX_T + 2) + 3 * (2 * DFG_CLOSED_MAX_T + 2)];
+    int piv[2 * DFG_CLOSED_MAX_T + 2];
+    size_t nr = cw->nr;
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j <= i; j++) {
+            double q = 0.0;
+            for (size_t r = 1; r < nr; r++)
+                q += cw->x[i * nr + r] * cw->x[j * nr + r];
+            a[j * p + i] = a[i * p + j] = q;
+        }
+    return dfg_la_rank(p, a, scr, piv) == p;
+}
+
+static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s,
+                                  dfg_closed_model m, const dfg_closed_opts *o, dfg_closed_row *row, dfg_error *err)
+{
+    row_init(row, m, o->level);
+    double n = dfg_table_n_obs(t, s);
+    size_t tt = cw->t;
+    if (tt < model_min_t(m)) {
+        row->status = DFG_EDATA;
+        row->flags |= DFG_CLOSED_NOT_FITTED;
+        snprintf(row->note, sizeof row->note, "%s needs at least %zu occasions (the data have %zu)",
+                 row->name, model_min_t(m), tt);
+        return row->status;
+    }
+    hetero h = model_hetero(m);
+    unsigned char keep[DFG_CLOSED_MAX_T + 1];
+    memset(keep, 1, sizeof keep);
+    if (h == H_CHAO) {
+        /* f2 = 0: Chao's m0 = f1^2 / (2 f2) is infinite */
+        double f2 = 0.0;
+        for (size_t r = 1; r < cw->nr; r++)
+            if (dfg_popcount((uint32_t)r) == 2)
+                f2 += cw->y[r];
+        if (f2 <= 0.0) {
+            row->status = DFG_EDATA;
+            row->flags |= DFG_CLOSED_NOT_FITTED;
+            snprintf(row->note, sizeof row->note, "no unit caught exactly twice (f2 = 0)");
+            return row->status;
+        }
+    }
+    size_t p;
+    dfg_glm_info info;
+    dfg_status rc;
+    size_t base = model_is_mt(m) ? 1 + tt : 2;
+    for (;;) {
+        p = build_design(cw, m, keep);
+        memset(&info, 0, sizeof info);
+        rc = fit_design(cw, p, &o->glm, &info, err);
+        if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
+            return rc;
+        if (h != H_CHAO || rc == DFG_ESING)
+            break;
+        /* drop every negative eta and refit */
+        size_t dropped = 0, col = base;
+        for (size_t k = 3; k <= tt; k++) {
+            if (!keep[k])
+                continue;
+            if (cw->beta[col] < 0.0) {
+                keep[k] = 0;
+                dropped++;
+            }
+            col++;
+        }
+        if (!dropped)
+            break;
+        row->n_eta_dropped += dropped;
+        row->flags |= DFG_CLOSED_ETA_DROPPED;
+    }
+    int boundary = 0;
+    if (rc == DFG_ESING && design_full_rank(cw, p)) {
+        /* X'WX singular at the estimate although X has full rank: a coefficient ran to
+         * +-infinity (fitted cells at 0, or N at n). glm counts every column (Rcapture's
+         * df and AIC); the estimate is the boundary one. */
+        boundary = 1;
+        rc = DFG_OK;
+        info.rank = p;
+    }
+    row->status = rc;
+    if (rc == DFG_ENOCONV)
+        row->flags |= DFG_CLOSED_NOCONV;
+    if (rc == DFG_ESING)
+        row->flags |= DFG_CLOSED_RANK;
+    fill_fit_stats(cw, p, &info, n, row);
+    if (m == DFG_CLOSED_MB || m == DFG_CLOSED_MBH) {
+        removal_estimate(cw, m, n, row);
+    } else {
+        double m0 = exp(cw->beta[0]);
+        row->nhat = n + m0;                            /* N = n + exp(beta_0) */
+        double var = m0 + m0 * m0 * cw->cov[0];        /* m0 + m0^2 var(beta_0) */
+        row->se = rc == DFG_ESING ? (double)NAN : isfinite(var) ? sqrt(var) : sqrt(m0);
+        if (rc != DFG_ESING && !boundary) {
+            row->bias = loglin_bias(cw, p);
+            if (fabs(row->bias) > 0.1 * row->nhat)
+                row->flags |= DFG_CLOSED_BIAS;
+        }
+    }
+    compose_info(row);
+    if (boundary && !(row->nhat < 1e4 * n)) {
+        /* the dark figure ran away with the boundary parameter: N is not determined */
+        row->flags |= DFG_CLOSED_NOCONV;
+        compose_info(row);
+    }
+    if (boundary)
+        snprintf(row->note, sizeof row->note, "a parameter at the boundary (infinite)");
+    if (row->flags & DFG_CLOSED_ETA_DROPPED)
+        snprintf(row->note, sizeof row->note, "%zu negative eta set to 0", row->n_eta_dropped);
+    if (row->flags & DFG_CLOSED_BIAS)
+        snprintf(row->note, sizeof row->note, "the asymptotic bias is large");
+    if (row->flags & DFG_CLOSED_NOCONV)
+        snprintf(row->note, sizeof row->note, "the fit did not converge");
+    if (row->flags & DFG_CLOSED_RANK)
+        snprintf(row->note, sizeof row->note, "design matrix not of full rank");
+
+    /* interval */
+    if (o->ci_type != DFG_CI_NONE && rc != DFG_ESING && isfinite(row->nhat)) {
+        dfg_error cerr = {0};
+        dfg_status crc;
+        if (o->ci_type == DFG_CI_PROFILE && m != DFG_CLOSED_MB && m != DFG_CLOSED_MBH) {
+            crc = dfg_interval_profile_dense(cw->nr, p, cw->x, cw->y, n, row->nhat, &o->glm,
+                                             o->level, &row->ci, &cerr);
+        } else if (row->nhat > n && isfinite(row->se)) {
+            crc = dfg_interval_lognormal(n, row->nhat, row->se, o->level, &row->ci, &cerr);
+        } else {
+            crc = DFG_OK;
+        }
+        if (crc == DFG_ENOMEM)
+            return dfg_err_set(err, crc, "closed", "interval: %.200s", cerr.msg);
+        if (crc != DFG_OK && row->note[0] == '\0')
+            snprintf(row->note, sizeof row->note, "no interval: %.140s", cerr.msg);
+    }
+    return row->status;
+}
+
+static dfg_status check_args(const dfg_table *t, size_t s, dfg_error *err)
+{
+    if (!t)
+        return dfg_err_set(err, DFG_EINVAL, "closed", "NULL table");
+    if (s >= dfg_table_n_strata(t))
+        return dfg_err_set(err, DFG_EINVAL, "closed", "stratum %zu out of range", s);
+    size_t k = dfg_table_k(t);
+    if (k < 2 || k > DFG_CLOSED_MAX_T)
+        return dfg_err_set(err, DFG_EINVAL, "closed",
+                           "closed-population models need 2 to %d occasions (got %zu)",
+                           DFG_CLOSED_MAX_T, k);
+    if (!(dfg_table_n_obs(t, s) > 0.0))
+        return dfg_err_set(err, DFG_EDATA, "closed", "no one observed");
+    return DFG_OK;
+}
+
+dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model m,
+                          const dfg_closed_opts *opts, dfg_closed_row *row, dfg_error *err)
+{
+    dfg_closed_opts def = dfg_closed_opts_default();
+    const dfg_closed_opts *o = opts ? opts : &def;
+    if (!row || (unsigned)m >= DFG_CLOSED_N_MODELS)
+        return dfg_err_set(err, DFG_EINVAL, "closed", "bad model or NULL row");
+    row_init(row, m, o->level);
+    dfg_status rc = check_args(t, s, err);
+    if (rc != DFG_OK)
+        return rc;
+    closed_work cw;
+    if ((rc = work_alloc(&cw, t, s, err)) != DFG_OK)
+        return rc;
+    rc = closed_fit_work(&cw, t, s, m, o, row, err);
+    work_free(&cw);
+    return rc;
+}
+
+dfg_status dfg_closed_table_fit(const dfg_table *t, size_t s, const dfg_closed_opts *opts,
+                                dfg_closed_table *out, dfg_error *err)
+{
+    dfg_closed_opts def = dfg_closed_opts_default();
+    const dfg_closed_opts *o = opts ? opts : &def;
+    if (!out)
+        return dfg_err_set(err, DFG_EINVAL, "closed", "NULL output");
+    memset(out, 0, sizeof *out);
+    out->best_aic = out->best_bic = -1;
+    dfg_status rc = check_args(t, s, err);
+    if (rc != DFG_OK)
+        return rc;
+    closed_work cw;
+    if ((rc = work_alloc(&cw, t, s, err)) != DFG_OK)
+        return rc;
+    out->t = cw.t;
+    out->n_obs = dfg_table_n_obs(t, s);
+    out->n_rows = DFG_CLOSED_N_MODELS;
+    for (int i = 0; i < DFG_CLOSED_N_MODELS; i++) {
+        dfg_closed_row *row = &out->rows[i];
+        rc = closed_fit_work(&cw, t, s, (dfg_closed_model)i, o, row, err);
+        if (rc == DFG_EINVAL || rc == DFG_ENOMEM || rc == DFG_EINTERNAL)
+            goto done;
+        if (row->status != DFG_OK || !(row->nhat >= out->n_obs))
+            continue;
+        if (out->best_aic < 0 || row->aic < out->rows[out->best_aic].aic)
+            out->best_aic = i;
+        if (out->best_bic < 0 || row->bic < out->rows[out->best_bic].bic)
+            out->best_bic = i;
+    }
+    rc = DFG_OK;
+done:
+    work_free(&cw);
+    return rc;
+}
+
+/* ** {======================================================================
+ * The estimator interface: one estimator per model
+ * ======================================================================= */
+
+static dfg_status closed_estimate(dfg_closed_model m, const dfg_table *t, size_t s,
+                                  const dfg_est_opts *eo, dfg_estimate *out, dfg_error *err)
+{
+    dfg_est_opts edef = dfg_est_opts_default();
+    if (!eo)
+        eo = &edef;
+    if (!out)
+        return dfg_err_set(err, DFG_EINVAL, "closed", "NULL estimate");
+    memset(out, 0, sizeof *out);
+    out->nhat = out->se = out->dark = out->deviance = out->df = out->aic = out->bic = NAN;
+    out->ci.type = DFG_CI_NONE;
+    out->ci.lower = out->ci.upper = out->ci.point = NAN;
+    dfg_closed_opts o = dfg_closed_opts_default();
+    o.glm = eo->glm;
+    o.level = eo->level;
+    o.ci_type = eo->want_ci ? (eo->ci_type == DFG_CI_NONE ? DFG_CI_PROFILE : eo->ci_type)
+                            : DFG_CI_NONE;
+    if (o.ci_type != DFG_CI_NONE && o.ci_type != DFG_CI_PROFILE && o.ci_type != DFG_CI_LOGNORMAL)
+        o.ci_type = DFG_CI_LOGNORMAL;
+    dfg_closed_row row;
+    dfg_status rc = dfg_closed_fit(t, s, m, &o, &row, err);
+    if (rc == DFG_EINVAL || rc == DFG_ENOMEM || rc == DFG_EINTERNAL)
+        return rc;
+    out->status = row.status;
+    out->check = DFG_CHECK_FINE;
+    out->n_obs = dfg_table_n_obs(t, s);
+    out->nhat = row.nhat;
+    out->se = row.se;
+    out->dark = row.nhat - out->n_obs;
+    out->ci = row.ci;
+    snprintf(out->model, sizeof out->model, "%s", row.name);
+    out->deviance = row.deviance;
+    out->df = row.df;
+    out->aic = row.aic;
+    out->bic = row.bic;
+    snprintf(out->note, sizeof out->note, "%s", row.note);
+    if (row.status == DFG_EDATA)
+        return dfg_err_set(err, DFG_EDATA, "closed", "%s", row.note);
+    return DFG_OK;
+}
+
+#define CLOSED_EST(var, M, summary)                                                               \
+    static dfg_status est_##var(const dfg_table *t, size_t s, const dfg_est_opts *o,              \
+                                dfg_estimate *out, dfg_error *err)                                \
+    {                                                                                             \
+        return closed_estimate(M, t, s, o, out, err);                                             \
+    }                                                                                             \
+    const dfg_estimator dfg_est_closed_##var = {model_ids_##var, summary,                         \
+                                                M == DFG_CLOSED_M0 || M == DFG_CLOSED_MT ||       \
+                                                        M == DFG_CLOSED_MB                        \
+                                                    ? 2                                           \
+                                                    : 3,                                          \
+                                                est_##var}
+
+#define model_ids_m0 "M0"
+#define model_ids_mt "Mt"
+#define model_ids_mh_chao "Mh-chao"
+#define model_ids_mh_poisson2 "Mh-poisson2"
+#define model_ids_mh_darroch "Mh-darroch"
+#define model_ids_mh_gamma "Mh-gamma3.5"
+#define model_ids_mth_chao "Mth-chao"
+#define model_ids_mth_poisson2 "Mth-poisson2"
+#define model_ids_mth_darroch "Mth-darroch"
+#define model_ids_mth_gamma "Mth-gamma3.5"
+#define model_ids_mb "Mb"
+#define model_ids_mbh "Mbh"
+
+CLOSED_EST(m0, DFG_CLOSED_M0, "closed population M0 (Rcapture): equal capture probabilities");
+CLOSED_EST(mt, DFG_CLOSED_MT, "closed population Mt (Rcapture): one probability per occasion");
+CLOSED_EST(mh_chao, DFG_CLOSED_MH_CHAO, "closed population Mh, Chao's lower bound (Rcapture)");
+CLOSED_EST(mh_poisson2, DFG_CLOSED_MH_POISSON2, "closed population Mh Poisson2 (Rcapture)");
+CLOSED_EST(mh_darroch, DFG_CLOSED_MH_DARROCH, "closed population Mh Darroch (Rcapture)");
+CLOSED_EST(mh_gamma, DFG_CLOSED_MH_GAMMA, "closed population Mh Gamma3.5 (Rcapture)");
+CLOSED_EST(mth_chao, DFG_CLOSED_MTH_CHAO, "closed population Mth, Chao's lower bound (Rcapture)");
+CLOSED_EST(mth_poisson2, DFG_CLOSED_MTH_POISSON2, "closed population Mth Poisson2 (Rcapture)");
+CLOSED_EST(mth_darroch, DFG_CLOSED_MTH_DARROCH, "closed population Mth Darroch (Rcapture)");
+CLOSED_EST(mth_gamma, DFG_CLOSED_MTH_GAMMA, "closed population Mth Gamma3.5 (Rcapture)");
+CLOSED_EST(mb, DFG_CLOSED_MB, "closed population Mb: behavioural response, removal (Rcapture)");
+CLOSED_EST(mbh, DFG_CLOSED_MBH, "closed population Mbh: removal with p1 free (Rcapture)");
+
+/* ** }====================================================================== */

@@ -1,0 +1,818 @@
+/* models/search.c: model searches for log-linear multiple-systems estimation, the ranked
+ * model table, and the search estimators.
+ *
+ *  - stepwise (Chan, Silverman & Vincent 2021, JASA 116:1297, Sec. 3.3): from the main
+ *    effects, for each pair {i,j} not in the model, n* = people on both lists and
+ *    X ~ Poisson(mu*), mu* = sum of the current fitted cells on both lists; its p-value is
+ *    min(P(X <= n*), P(X >= n*)). The pairs with p below the threshold (0.02) are tried in
+ *    increasing p; the first whose model passes the existence and identifiability checks
+ *    is added. Repeat until none is.
+ *  - AIC-stepwise (Bales, Hesketh & Silverman 2015, Significance 12(3):34): from the main
+ *    effects, add the pair with the largest AIC gain while the likelihood-ratio p-value of
+ *    adding it, P(chi2_1 > 2 (ll_new - ll_old)), is below the threshold (0.001).
+ *  - exhaustive: every hierarchical model up to the maximum order, inadmissible ones
+ *    marked and skipped, ranked by BIC, AIC or AICc (MultipleSystemsEstimation 1.2.0's
+ *    estimate_population(method = "bic") for BIC).
+ *  - downhill (Silverman, Chan & Vincent 2024, Stat. Comput. 34:44): greedy moves to the
+ *    best neighbour (one term added or removed, hierarchy kept) while the criterion falls,
+ *    from the main effects and from the all-pairs model; the best end point wins.
+ * The table: criterion, delta to the best, weights exp(-delta/2) normalised over the
+ * admissible models visited (Akaike or BIC weights, Burnham & Anderson 2002), N with its
+ * log-normal interval (Chao 1987), the model-averaged N = sum w_m N_m (Buckland, Burnham &
+ * Augustin 1997), and the range of N over models with delta <= 2 and <= 6.
+ * Exhaustive evaluation runs in fixed chunks of consecutive models (each chunk starts
+ * cold and warm-starts each fit from the previous model's coefficients), so the digits
+ * do not depend on the number of threads.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "search_space.h"
+
+#include <gsl/gsl_sf_erf.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Models per chunk of the exhaustive search (the unit of work and of warm starts). */
+#define CHUNK 64
+
+dfg_search_opts dfg_search_opts_default(void)
+{
+    dfg_search_opts o;
+    memset(&o, 0, sizeof o);
+    o.method = DFG_SEARCH_STEPWISE;
+    o.criterion = DFG_CRIT_BIC;
+    o.max_order = 0;
+    o.threshold = 0.0;
+    o.top = 20;
+    o.average = 0;
+    o.threads = 1;
+    o.max_models = (size_t)1 << 22;
+    o.level = 0.95;
+    o.glm = dfg_glm_opts_default();
+    return o;
+}
+
+static const char *const method_names[] = {"stepwise", "aic-stepwise", "exhaustive", "downhill"};
+static const char *const crit_names[] = {"bic", "aic", "aicc"};
+
+const char *dfg_search_method_name(dfg_search_method m)
+{
+    return (unsigned)m < 4 ? method_names[m] : "unknown";
+}
+
+const char *dfg_criterion_name(dfg_criterion c) { return (unsigned)c < 3 ? crit_names[c] : "unknown"; }
+
+dfg_status dfg_search_method_parse(const char *s, dfg_search_method *m, dfg_error *err)
+{
+    for (int i = 0; s && i < 4; i++)
+        if (strcmp(s, method_names[i]) == 0) {
+            *m = (dfg_search_method)i;
+            return DFG_OK;
+        }
+    return dfg_err_set(err, DFG_EINVAL, "search",
+                       "unknown search method \"%s\" (stepwise, aic-stepwise, exhaustive, "
+                       "downhill)",
+                       s ? s : "(null)");
+}
+
+dfg_status dfg_criterion_parse(const char *s, dfg_criterion *c, dfg_error *err)
+{
+    for (int i = 0; s && i < 3; i++)
+        if (strcmp(s, crit_names[i]) == 0) {
+            *c = (dfg_criterion)i;
+            return DFG_OK;
+        }
+    return dfg_err_set(err, DFG_EINVAL, "search", "unknown criterion \"%s\" (bic, aic, aicc)",
+                       s ? s : "(null)");
+}
+
+static int default_order(size_t k) { return k <= 3 ? 2 : k <= 5 ? 3 : 2; }
+
+size_t dfg_search_count_models(size_t k, int max_order, size_t cap)
+{
+    if (k < 2 || k > DFG_MAX_FIT_LISTS || max_order < 1 || (size_t)max_order >= k)
+        return 0;
+    sp_space sp;
+    memset(&sp, 0, sizeof sp);
+    sp.k = k;
+    sp.ncell = (size_t)1 << k;
+    for (int r = 2; r <= max_order; r++)
+        for (uint32_t tau = 1; tau < sp.ncell; tau++) {
+            if (dfg_popcount(tau) != (unsigned)r)
+                continue;
+            if (sp.n_cand == SP_MAX_CAND)
+                return cap + 1;
+            size_t i = sp.n_cand++;
+            sp.cand[i] = tau;
+            sp.need[i] = 0;
+            if (r > 2)
+                for (size_t j = 0; j < k; j++)
+                    if (tau & (1u << j))
+                        sp.need[i] |= (uint64_t)1 << sp_cand_index(&sp, tau & ~(1u << j));
+        }
+    return sp_enumerate(&sp, NULL, cap);
+}
+
+void dfg_search_result_free(dfg_search_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_rows; i++) {
+        dfg_model_free(&r->rows[i].model);
+        dfg_free(r->rows[i].boundary);
+    }
+    dfg_free(r->rows);
+    r->rows = NULL;
+    r->n_rows = 0;
+}
+
+/* ** {======================================================================
+ * A visited model and the table
+ * ======================================================================= */
+
+typedef struct {
+    uint64_t mask;
+    sp_eval e;
+} visit;
+
+/* Admissible: the MLE exists, identifiable, and the fit converged. */
+static int admissible(const sp_eval *e) { return e->done && e->code == 0 && e->fit == DFG_OK; }
+
+static int cmp_visit(const void *pa, const void *pb)
+{
+    const visit *a = *(const visit *const *)pa, *b = *(const visit *const *)pb;
+    if (a->e.crit < b->e.crit)
+        return -1;
+    if (a->e.crit > b->e.crit)
+        return 1;
+    return (a->mask > b->mask) - (a->mask < b->mask);
+}
+
+/* One row of the table from model mask: a cold refit with the inverse information. */
+static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, double best,
+                           double wsum, double level, dfg_search_row *row, dfg_error *err)
+{
+    memset(row, 0, sizeof *row);
+    size_t k = sp->k, n = sp_terms(sp, v->mask, w->terms);
+    dfg_status rc = dfg_model_from_terms(k, w->terms, n, &row->model, err);
+    if (rc)
+        return rc;
+    size_t nfix = dfg_check_boundary(k, sp->ysup, w->terms, n, w->fixed, w->use);
+    if (nfix && !(row->boundary = dfg_malloc(nfix * sizeof *row->boundary)))
+        return dfg_err_set(err, DFG_ENOMEM, "search", "row");
+    size_t pf = 0;
+    w->fterms[pf++] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w->fixed[i])
+            row->boundary[row->n_boundary++] = w->terms[i];
+        else
+            w->fterms[pf++] = w->terms[i];
+    }
+    row->status = nfix ? DFG_CHECK_BOUNDARY : DFG_CHECK_FINE;
+    double *cov = dfg_malloc(pf * pf * sizeof *cov);
+    if (!cov)
+        return dfg_err_set(err, DFG_ENOMEM, "search", "row covariance");
+    dfg_glm_info info;
+    dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, 0, &sp->glm, w->gw,
+                                       w->beta, w->mu, cov, &info, NULL);
+    double var0 = cov[0];
+    dfg_free(cov);
+    row->p = v->e.p;
+    row->loglik = v->e.loglik;
+    row->deviance = v->e.deviance;
+    row->df = (double)v->e.n_used - (double)v->e.p_fit;
+    row->criterion = v->e.crit;
+    row->delta = v->e.crit - best;
+    row->weight = exp(-0.5 * row->delta) / wsum;
+    row->nhat = v->e.nhat;
+    row->se_nhat = row->lower = row->upper = NAN;
+    if (frc == DFG_OK) {
+        double m0 = w->mu[0];
+        /* var(N) = m0 + m0^2 var(beta_0) (Rcapture's convention) */
+        row->se_nhat = sqrt(m0 + m0 * m0 * var0);
+        dfg_interval ci;
+        if (dfg_interval_lognormal(sp->n_obs, row->nhat, row->se_nhat, level, &ci, NULL) ==
+            DFG_OK) {
+            row->lower = ci.lower;
+            row->upper = ci.upper;
+        }
+    }
+    return DFG_OK;
+}
+
+/* Fill the table of r from the visited models v[0..nv-1]: admissible ones ranked by
+ * criterion (ties by mask); chosen (index into v, or nv for "the best") goes first. */
+static dfg_status make_table(const sp_space *sp, sp_worker *w, visit *v, size_t nv, size_t chosen,
+                             const dfg_search_opts *o, dfg_search_result *r, dfg_error *err)
+{
+    dfg_status rc = DFG_OK;
+    visit **ord = dfg_malloc((nv + 1) * sizeof *ord);
+    if (!ord)
+        return dfg_err_set(err, DFG_ENOMEM, "search", "ranking %zu models", nv);
+    size_t na = 0;
+    for (size_t i = 0; i < nv; i++) {
+        const sp_eval *e = &v[i].e;
+        if (admissible(e))
+            ord[na++] = &v[i];
+        else if (e->code & 2)
+            r->n_notident++;
+        else if (e->code & 1)
+            r->n_nomle++;
+        else
+            r->n_failed++;
+    }
+    r->n_models = nv;
+    r->n_admissible = na;
+    if (na == 0) {
+        dfg_free(ord);
+        return dfg_err_set(err, DFG_EDATA, "search", "no admissible model among %zu", nv);
+    }
+    qsort(ord, na, sizeof *ord, cmp_visit);
+    double best = ord[0]->e.crit, wsum = 0.0, avg = 0.0;
+    for (size_t i = 0; i < na; i++)
+        wsum += exp(-0.5 * (ord[i]->e.crit - best));
+    for (int b = 0; b < 2; b++) {
+        r->n_within[b] = 0;
+        r->range_lo[b] = INFINITY;
+        r->range_hi[b] = -INFINITY;
+    }
+    for (size_t i = 0; i < na; i++) {
+        double d = ord[i]->e.crit - best, nh = ord[i]->e.nhat;
+        avg += exp(-0.5 * d) / wsum * nh;
+        for (int b = 0; b < 2; b++)
+            if (d <= (b ? 6.0 : 2.0)) {
+                r->n_within[b]++;
+                r->range_lo[b] = fmin(r->range_lo[b], nh);
+                r->range_hi[b] = fmax(r->range_hi[b], nh);
+            }
+    }
+    r->nhat_avg = o->average ? avg : (double)NAN;
+    /* the chosen model first (stepwise), then the ranking */
+    const visit *first = chosen < nv ? &v[chosen] : ord[0];
+    size_t top = o->top ? o->top : 1;
+    size_t nrow = 1;
+    for (size_t i = 0; i < na && nrow < top; i++)
+        if (ord[i] != first)
+            nrow++;
+    if (!(r->rows = dfg_calloc(nrow, sizeof *r->rows))) {
+        dfg_free(ord);
+        return dfg_err_set(err, DFG_ENOMEM, "search", "%zu rows", nrow);
+    }
+    rc = make_row(sp, w, first, best, wsum, o->level, &r->rows[r->n_rows++], err);
+    for (size_t i = 0; rc == DFG_OK && i < na && r->n_rows < nrow; i++)
+        if (ord[i] != first)
+            rc = make_row(sp, w, ord[i], best, wsum, o->level, &r->rows[r->n_rows++], err);
+    dfg_free(ord);
+    return rc;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * A small cache of visited models (stepwise, downhill): open addressing on the mask
+ * ======================================================================= */
+
+typedef struct {
+    visit *v;     /* in order of first visit */
+    size_t n, cap;
+    size_t *slot; /* hash slots: index + 1, 0 empty */
+    size_t nslot;
+} cache;
+
+static void cache_free(cache *c)
+{
+    dfg_free(c->v);
+    dfg_free(c->slot);
+}
+
+static size_t hash64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+/* The evaluation of mask, from the cache or computed (exact existence check). */
+static dfg_status cache_get(cache *c, const sp_space *sp, sp_worker *w, uint64_t mask,
+                            sp_eval *out, dfg_error *err)
+{
+    if (c->nslot == 0 || 2 * (c->n + 1) > c->nslot) {
+        size_t ns = c->nslot ? 2 * c->nslot : 256;
+        size_t *sl = dfg_calloc(ns, sizeof *sl);
+        if (!sl)
+            return dfg_err_set(err, DFG_ENOMEM, "search", "cache");
+        for (size_t i = 0; i < c->n; i++) {
+            size_t h = hash64(c->v[i].mask) & (ns - 1);
+            while (sl[h])
+                h = (h + 1) & (ns - 1);
+            sl[h] = i + 1;
+        }
+        dfg_free(c->slot);
+        c->slot = sl;
+        c->nslot = ns;
+    }
+    size_t h = hash64(mask) & (c->nslot - 1);
+    while (c->slot[h]) {
+        if (c->v[c->slot[h] - 1].mask == mask) {
+            *out = c->v[c->slot[h] - 1].e;
+            return DFG_OK;
+        }
+        h = (h + 1) & (c->nslot - 1);
+    }
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? 2 * c->cap : 64;
+        visit *nv = dfg_realloc(c->v, nc * sizeof *nv);
+        if (!nv)
+            return dfg_err_set(err, DFG_ENOMEM, "search", "cache");
+        c->v = nv;
+        c->cap = nc;
+    }
+    visit *v = &c->v[c->n];
+    v->mask = mask;
+    dfg_status rc = sp_eval_model(sp, w, mask, 0, 1, &v->e, err);
+    if (rc)
+        return rc;
+    c->slot[h] = ++c->n;
+    *out = v->e;
+    return DFG_OK;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Stepwise searches
+ * ======================================================================= */
+
+/* Rank of pair term in R's combn order (1,2), (1,3), ..., (2,3), ...: ties of p. */
+static unsigned pair_key(size_t k, uint32_t pair)
+{
+    unsigned a = (unsigned)__builtin_ctz(pair), b = 31u - (unsigned)__builtin_clz(pair);
+    return a * (unsigned)k + b;
+}
+
+/* min(P(X <= n), P(X >= n)), X ~ Poisson(mu): P(X <= n) = Q(n + 1, mu) and
+ * P(X >= n) = P(n, mu) (regularised incomplete gamma functions). */
+static double poisson_p(double n, double mu)
+{
+    if (!(mu > 0.0))
+        return n > 0.0 ? 0.0 : 1.0;
+    gsl_sf_result lo, hi;
+    double plo = gsl_sf_gamma_inc_Q_e(n + 1.0, mu, &lo) == 0 ? lo.val : 0.0;
+    double phi = n > 0.0 ? (gsl_sf_gamma_inc_P_e(n, mu, &hi) == 0 ? hi.val : 0.0) : 1.0;
+    return fmin(plo, phi);
+}
+
+typedef struct {
+    double p;
+    unsigned key;
+    size_t cand;
+} pcand;
+
+static int cmp_pcand(const void *pa, const void *pb)
+{
+    const pcand *a = pa, *b = pb;
+    if (a->p < b->p)
+        return -1;
+    if (a->p > b->p)
+        return 1;
+    return (a->key > b->key) - (a->key < b->key);
+}
+
+static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double thr, cache *c,
+                               size_t *chosen, size_t *steps, dfg_error *err)
+{
+    sp_eval cur;
+    uint64_t mask = 0;
+    dfg_status rc = cache_get(c, sp, w, mask, &cur, err);
+    if (rc)
+        return rc;
+    if (!admissible(&cur))
+        return dfg_err_set(err, DFG_EDATA, "search",
+                           "the main-effects model has no MLE (check code %d)", cur.code);
+    size_t np = 0;
+    for (size_t i = 0; i < sp->n_cand; i++)
+        np += dfg_popcount(sp->cand[i]) == 2;
+    pcand *pc = dfg_malloc((np + 1) * sizeof *pc);
+    double *mu = dfg_malloc(sp->ncell * sizeof *mu);
+    unsigned char *use = dfg_malloc(sp->ncell);
+    if (!pc || !mu || !use) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "search", "stepwise");
+        goto done;
+    }
+    for (;;) {
+        /* fitted cells of the current model (cells at -inf out) */
+        sp_eval tmp;
+        if ((rc = sp_eval_model(sp, w, mask, 0, 0, &tmp, err)))
+            goto done;
+        memcpy(mu, w->mu, sp->ncell * sizeof *mu);
+        memcpy(use, w->use, sp->ncell);
+        double ll_cur = cur.loglik, aic_cur = cur.aic;
+        size_t n = 0;
+        for (size_t i = 0; i < sp->n_cand; i++) {
+            uint32_t pair = sp->cand[i];
+            if (dfg_popcount(pair) != 2 || (mask >> i & 1))
+                continue;
+            pc[n].cand = i;
+            pc[n].key = pair_key(sp->k, pair);
+            if (!aic) {
+                /* n* = people on both lists; mu* = sum of fitted cells on both */
+                double ms = 0.0;
+                for (size_t cc = 1; cc < sp->ncell; cc++)
+                    if (use[cc] && ((uint32_t)cc & pair) == pair)
+                        ms += mu[cc];
+                pc[n].p = poisson_p(sp->ysup[pair], ms);
+            } else {
+                sp_eval e;
+                if ((rc = cache_get(c, sp, w, mask | (uint64_t)1 << i, &e, err)))
+                    goto done;
+                if (!admissible(&e))
+                    continue;
+                /* largest AIC gain first: sort on -gain */
+                pc[n].p = -(aic_cur - e.aic);
+            }
+            n++;
+        }
+        qsort(pc, n, sizeof *pc, cmp_pcand);
+        int added = 0;
+        for (size_t j = 0; j < n && !added; j++) {
+            uint64_t next = mask | (uint64_t)1 << pc[j].cand;
+            sp_eval e;
+            if (!aic) {
+                if (!(pc[j].p < thr))
+                    break;
+                if ((rc = cache_get(c, sp, w, next, &e, err)))
+                    goto done;
+                if (!admissible(&e))
+                    continue;
+            } else {
+                if ((rc = cache_get(c, sp, w, next, &e, err)))
+                    goto done;
+                /* the best gain only: add it when it lowers AIC and its likelihood-ratio
+                 * p-value P(chi2_1 > 2 (ll_new - ll_cur)) is below the threshold */
+                double lr = 2.0 * (e.loglik - ll_cur);
+                double pv = lr > 0.0 ? gsl_sf_erfc(sqrt(0.5 * lr)) : 1.0;
+                if (!(-pc[j].p > 0.0) || !(pv < thr))
+                    break;
+            }
+            mask = next;
+            cur = e;
+            added = 1;
+            (*steps)++;
+        }
+        if (!added)
+            break;
+    }
+    /* the chosen model's index in the cache */
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].mask == mask)
+            *chosen = i;
+done:
+    dfg_free(pc);
+    dfg_free(mu);
+    dfg_free(use);
+    return rc;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Downhill search
+ * ======================================================================= */
+
+static dfg_status run_downhill(const sp_space *sp, sp_worker *w, cache *c, dfg_error *err)
+{
+    uint64_t starts[2] = {0, 0};
+    for (size_t i = 0; i < sp->n_cand; i++)
+        if (dfg_popcount(sp->cand[i]) == 2)
+            starts[1] |= (uint64_t)1 << i;
+    size_t nstart = starts[1] ? 2 : 1;
+    for (size_t s = 0; s < nstart; s++) {
+        uint64_t mask = starts[s];
+        sp_eval cur;
+        dfg_status rc = cache_get(c, sp, w, mask, &cur, err);
+        if (rc)
+            return rc;
+        if (!admissible(&cur))
+            continue;
+        for (;;) {
+            double best = cur.crit;
+            uint64_t best_mask = mask;
+            sp_eval best_e = cur;
+            for (size_t i = 0; i < sp->n_cand; i++) {
+                uint64_t bit = (uint64_t)1 << i, next;
+                if (mask & bit) {
+                    /* remove i: nothing in the model may need it */
+                    int needed = 0;
+                    for (size_t j = 0; j < sp->n_cand && !needed; j++)
+                        needed = (mask >> j & 1) && (sp->need[j] & bit);
+                    if (needed)
+                        continue;
+                    next = mask & ~bit;
+                } else {
+                    if ((sp->need[i] & mask) != sp->need[i])
+                        continue;
+                    next = mask | bit;
+                }
+                sp_eval e;
+                if ((rc = cache_get(c, sp, w, next, &e, err)))
+                    return rc;
+                if (admissible(&e) && (e.crit < best || (e.crit == best && next < best_mask &&
+                                                         best_mask != mask))) {
+                    best = e.crit;
+                    best_mask = next;
+                    best_e = e;
+                }
+            }
+            if (best_mask == mask)
+                break;
+            mask = best_mask;
+            cur = best_e;
+        }
+    }
+    return DFG_OK;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Exhaustive search: fixed chunks over threads
+ * ======================================================================= */
+
+typedef struct {
+    const sp_space *sp;
+    const uint64_t *masks;
+    visit *v;
+    size_t n, nchunk, next;
+    pthread_mutex_t lock;
+    dfg_status rc;
+    dfg_error err;
+} job;
+
+static void *exhaustive_worker(void *arg)
+{
+    job *j = arg;
+    sp_worker *w = sp_worker_alloc(j->sp);
+    dfg_error err = {0};
+    dfg_status rc = w ? DFG_OK : dfg_err_set(&err, DFG_ENOMEM, "search", "worker");
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        size_t ch = j->next++;
+        int stop = j->rc != DFG_OK;
+        pthread_mutex_unlock(&j->lock);
+        if (rc || stop || ch >= j->nchunk)
+            break;
+        w->warm = 0; /* each chunk starts cold: the same digits on any number of threads */
+        size_t end = (ch + 1) * CHUNK < j->n ? (ch + 1) * CHUNK : j->n;
+        for (size_t i = ch * CHUNK; i < end && rc == DFG_OK; i++) {
+            j->v[i].mask = j->masks[i];
+            rc = sp_eval_model(j->sp, w, j->masks[i], 1, 0, &j->v[i].e, &err);
+        }
+    }
+    if (rc) {
+        pthread_mutex_lock(&j->lock);
+        if (j->rc == DFG_OK) {
+            j->rc = rc;
+            j->err = err;
+        }
+        pthread_mutex_unlock(&j->lock);
+    }
+    sp_worker_free(w);
+    return NULL;
+}
+
+static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, visit **out,
+                                 size_t *nout, dfg_error *err)
+{
+    size_t n = sp_enumerate(sp, NULL, o->max_models);
+    if (n > o->max_models)
+        return dfg_err_set(err, DFG_EINVAL, "search",
+                           "more than %zu models up to order %d on %zu lists: lower the maximum "
+                           "order or use the downhill search",
+                           o->max_models, o->max_order, sp->k);
+    uint64_t *masks = dfg_malloc(n * sizeof *masks);
+    visit *v = dfg_calloc(n, sizeof *v);
+    if (!masks || !v) {
+        dfg_free(masks);
+        dfg_free(v);
+        return dfg_err_set(err, DFG_ENOMEM, "search", "%zu models", n);
+    }
+    sp_enumerate(sp, masks, n);
+    job j;
+    memset(&j, 0, sizeof j);
+    j.sp = sp;
+    j.masks = masks;
+    j.v = v;
+    j.n = n;
+    j.nchunk = (n + CHUNK - 1) / CHUNK;
+    pthread_mutex_init(&j.lock, NULL);
+    int nt = o->threads > 1 ? o->threads : 1;
+    if ((size_t)nt > j.nchunk)
+        nt = (int)j.nchunk;
+    pthread_t tid[64];
+    if (nt > 64)
+        nt = 64;
+    int started = 0;
+    for (int i = 1; i < nt; i++) {
+        if (pthread_create(&tid[started], NULL, exhaustive_worker, &j) != 0)
+            break;
+        started++;
+    }
+    exhaustive_worker(&j);
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    pthread_mutex_destroy(&j.lock);
+    dfg_free(masks);
+    if (j.rc) {
+        dfg_free(v);
+        if (err && err->code == DFG_OK)
+            *err = j.err;
+        return j.rc;
+    }
+    *out = v;
+    *nout = n;
+    return DFG_OK;
+}
+
+/* ** }====================================================================== */
+
+dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o,
+                          dfg_search_result *r, dfg_error *err)
+{
+    if (!r)
+        return dfg_err_set(err, DFG_EINVAL, "search", "NULL result");
+    memset(r, 0, sizeof *r);
+    r->nhat_avg = NAN;
+    if (!t || !o)
+        return dfg_err_set(err, DFG_EINVAL, "search", "NULL table or options");
+    if ((unsigned)o->method > DFG_SEARCH_DOWNHILL || (unsigned)o->criterion > DFG_CRIT_AICC)
+        return dfg_err_set(err, DFG_EINVAL, "search", "unknown method or criterion");
+    if (s >= dfg_table_n_strata(t))
+        return dfg_err_set(err, DFG_EINVAL, "search", "stratum %zu of %zu", s,
+                           dfg_table_n_strata(t));
+    size_t k = dfg_table_k(t);
+    if (k < 3)
+        return dfg_err_set(err, DFG_EINVAL, "search", "a model search needs 3 or more lists");
+    int stepwise = o->method == DFG_SEARCH_STEPWISE || o->method == DFG_SEARCH_AIC_STEPWISE;
+    int order = o->max_order ? o->max_order : default_order(k);
+    if (order < 1 || (size_t)order > k - 1)
+        return dfg_err_set(err, DFG_EINVAL, "search",
+                           "max order %d: must be between 1 and k - 1 = %zu", o->max_order, k - 1);
+    if (stepwise)
+        order = 2; /* pairs only */
+    double thr = o->threshold;
+    if (thr == 0.0 && stepwise)
+        thr = o->method == DFG_SEARCH_STEPWISE ? 0.02 : 0.001;
+    if (stepwise && !(thr > 0.0 && thr < 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "search", "threshold %g: must be in (0, 1)",
+                           o->threshold);
+    if (!(o->level > 0.0 && o->level < 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "search", "level %g: must be in (0, 1)", o->level);
+    r->method = o->method;
+    r->criterion = o->criterion;
+    r->max_order = order;
+    r->threshold = stepwise ? thr : (double)NAN;
+    r->n_obs = dfg_table_n_obs(t, s);
+
+    sp_space sp;
+    sp_worker *w = NULL;
+    cache c = {0};
+    visit *v = NULL;
+    size_t nv = 0, chosen = (size_t)-1;
+    dfg_search_opts oo = *o;
+    oo.max_order = order;
+    dfg_status rc = sp_space_init(&sp, t, s, order, o->criterion, &o->glm, err);
+    if (rc)
+        goto done;
+    if (!(w = sp_worker_alloc(&sp))) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "search", "workspace");
+        goto done;
+    }
+    switch (o->method) {
+    case DFG_SEARCH_STEPWISE:
+    case DFG_SEARCH_AIC_STEPWISE:
+        rc = run_stepwise(&sp, w, o->method == DFG_SEARCH_AIC_STEPWISE, thr, &c, &chosen,
+                          &r->n_steps, err);
+        v = c.v;
+        nv = c.n;
+        break;
+    case DFG_SEARCH_DOWNHILL:
+        rc = run_downhill(&sp, w, &c, err);
+        v = c.v;
+        nv = c.n;
+        break;
+    case DFG_SEARCH_EXHAUSTIVE:
+        rc = run_exhaustive(&sp, &oo, &v, &nv, err);
+        break;
+    }
+    if (rc == DFG_OK)
+        rc = make_table(&sp, w, v, nv, stepwise ? chosen : nv, &oo, r, err);
+done:
+    if (o->method == DFG_SEARCH_EXHAUSTIVE)
+        dfg_free(v);
+    cache_free(&c);
+    sp_worker_free(w);
+    sp_space_free(&sp);
+    if (rc)
+        dfg_search_result_free(r);
+    return rc;
+}
+
+/* ** {======================================================================
+ * The search estimators
+ * ======================================================================= */
+
+static dfg_status est_search(dfg_search_method m, const dfg_table *t, size_t s,
+                             const dfg_est_opts *o, dfg_estimate *out, dfg_error *err)
+{
+    dfg_search_opts so = dfg_search_opts_default();
+    so.method = m;
+    so.max_order = o->max_order;
+    so.threshold = o->threshold;
+    so.top = 1;
+    so.level = o->want_ci && o->level > 0.0 && o->level < 1.0 ? o->level : 0.95;
+    so.glm = o->glm;
+    memset(out, 0, sizeof *out);
+    out->n_obs = dfg_table_n_obs(t, s);
+    out->nhat = out->se = out->dark = NAN;
+    dfg_status rc = DFG_OK;
+    if (o->criterion && (rc = dfg_criterion_parse(o->criterion, &so.criterion, err)))
+        return rc;
+    dfg_search_result r;
+    if ((rc = dfg_search_run(t, s, &so, &r, err)))
+        return rc;
+    const dfg_search_row *row = &r.rows[0];
+    out->status = DFG_OK;
+    out->check = row->status;
+    out->nhat = row->nhat;
+    out->se = row->se_nhat;
+    out->dark = row->nhat - out->n_obs;
+    out->deviance = row->deviance;
+    out->df = row->df;
+    /* AIC and BIC with MultipleSystemsEstimation's p (terms at -inf counted) */
+    out->aic = 2.0 * (double)row->p - 2.0 * row->loglik;
+    out->bic = (double)row->p * log(out->n_obs) - 2.0 * row->loglik;
+    dfg_model_format(&row->model, t, out->model, sizeof out->model);
+    if (row->n_boundary) {
+        size_t len = (size_t)snprintf(out->note, sizeof out->note, "terms at -inf (no overlap):");
+        for (size_t i = 0; i < row->n_boundary && len < sizeof out->note; i++) {
+            dfg_model one = {t ? dfg_table_k(t) : 0, 1, &row->boundary[i]};
+            char buf[64];
+            dfg_model_format(&one, t, buf, sizeof buf);
+            len += (size_t)snprintf(out->note + len, sizeof out->note - len, " %s", buf);
+        }
+    }
+    if (o->want_ci) {
+        dfg_ci_type type = o->ci_type == DFG_CI_NONE ? DFG_CI_LOGNORMAL : o->ci_type;
+        if (type != DFG_CI_LOGNORMAL)
+            rc = dfg_err_set(err, DFG_EINVAL, "search",
+                             "interval %s: a search gives log-normal intervals (or bootstrap)",
+                             dfg_ci_type_name(type));
+        else
+            rc = dfg_interval_lognormal(out->n_obs, row->nhat, row->se_nhat, o->level, &out->ci,
+                                        err);
+    }
+    dfg_search_result_free(&r);
+    return rc;
+}
+
+static dfg_status est_stepwise(const dfg_table *t, size_t s, const dfg_est_opts *o,
+                               dfg_estimate *out, dfg_error *err)
+{
+    return est_search(DFG_SEARCH_STEPWISE, t, s, o, out, err);
+}
+
+static dfg_status est_aic_stepwise(const dfg_table *t, size_t s, const dfg_est_opts *o,
+                                   dfg_estimate *out, dfg_error *err)
+{
+    return est_search(DFG_SEARCH_AIC_STEPWISE, t, s, o, out, err);
+}
+
+static dfg_status est_exhaustive(const dfg_table *t, size_t s, const dfg_est_opts *o,
+                                 dfg_estimate *out, dfg_error *err)
+{
+    return est_search(DFG_SEARCH_EXHAUSTIVE, t, s, o, out, err);
+}
+
+static dfg_status est_downhill(const dfg_table *t, size_t s, const dfg_est_opts *o,
+                               dfg_estimate *out, dfg_error *err)
+{
+    return est_search(DFG_SEARCH_DOWNHILL, t, s, o, out, err);
+}
+
+const dfg_estimator dfg_est_stepwise = {
+    "stepwise", "log-linear, pairs added by Poisson p-value (Chan, Silverman & Vincent 2021)", 3,
+    est_stepwise};
+const dfg_estimator dfg_est_aic_stepwise = {
+    "aic-stepwise", "log-linear, pairs added by AIC gain (Bales, Hesketh & Silverman 2015)", 3,
+    est_aic_stepwise};
+const dfg_estimator dfg_est_exhaustive = {
+    "exhaustive", "log-linear, best of all hierarchical models by BIC/AIC/AICc", 3,
+    est_exhaustive};
+const dfg_estimator dfg_est_downhill = {
+    "downhill", "log-linear, greedy search on BIC/AIC/AICc (Silverman, Chan & Vincent 2024)", 3,
+    est_downhill};
+
+/* ** }====================================================================== */

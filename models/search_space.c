@@ -1,0 +1,273 @@
+/* models/search_space.c: the space of hierarchical models a search walks, and the
+ * evaluation of one model (terms at -inf, identifiability, existence, fit, criterion).
+ *
+ * A model is the main effects plus a subset of the candidate terms (orders 2 .. max
+ * order) closed under subsets; it is a bitmask over the candidates. Terms with no one
+ * observed on all their lists are fixed at -inf and their cells dropped, as
+ * MultipleSystemsEstimation 1.2.0 does (Chan, Silverman & Vincent 2021, Sec. 3); the
+ * criteria count every term (p = intercept + terms) with the log-likelihood over the cells
+ * kept and n = people observed:
+ *   BIC = p log n - 2 loglik,  AIC = 2 p - 2 loglik,  AICc = AIC + 2 p (p + 1) / (n - p - 1).
+ * Existence of the MLE (Fienberg & Rinaldo 2012) is decided by the LP of models/check.c,
+ * except when a converged Newton fit already proves it: a finite stationary point of the
+ * strictly concave log-likelihood is the MLE. We accept that proof only when every empty
+ * cell keeps a fitted value above MU_FLOOR (a diverging fit stops with such values near
+ * the convergence tolerance); doubtful cases go to the LP.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "search_space.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Fitted value an empty cell must keep for a converged fit to count as proof of
+ * existence; diverging fits stop near tol * (deviance + 0.1), at most about 1e-7. */
+#define MU_FLOOR 1e-5
+
+dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
+                         dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err)
+{
+    memset(sp, 0, sizeof *sp);
+    size_t k = dfg_table_k(t);
+    if (k < 2 || k > DFG_MAX_FIT_LISTS)
+        return dfg_err_set(err, DFG_EINVAL, "search", "%zu lists: a search needs 2 to %d", k,
+                           DFG_MAX_FIT_LISTS);
+    if (max_order < 1 || (size_t)max_order > k - 1)
+        return dfg_err_set(err, DFG_EINVAL, "search",
+                           "max order %d: must be between 1 and k - 1 = %zu", max_order, k - 1);
+    sp->k = k;
+    sp->ncell = (size_t)1 << k;
+    sp->crit = crit;
+    sp->glm = glm ? *glm : dfg_glm_opts_default();
+    /* candidates by order, then by value */
+    for (int r = 2; r <= max_order; r++)
+        for (uint32_t tau = 1; tau < sp->ncell; tau++) {
+            if (dfg_popcount(tau) != (unsigned)r)
+                continue;
+            if (sp->n_cand == SP_MAX_CAND)
+                return dfg_err_set(err, DFG_EINVAL, "search",
+                                   "%zu lists up to order %d: more than %d interaction terms",
+                                   k, max_order, SP_MAX_CAND);
+            size_t i = sp->n_cand++;
+            sp->cand[i] = tau;
+            /* hierarchy: every subset one order lower (order >= 2) must be present */
+            sp->need[i] = 0;
+            if (r > 2)
+                for (size_t j = 0; j < k; j++)
+                    if (tau & (1u << j)) {
+                        int c = sp_cand_index(sp, tau & ~(1u << j));
+                        sp->need[i] |= (uint64_t)1 << c;
+                    }
+        }
+    sp->y = dfg_malloc(2 * sp->ncell * sizeof *sp->y);
+    if (!sp->y)
+        return dfg_err_set(err, DFG_ENOMEM, "search", "%zu cells", sp->ncell);
+    sp->ysup = sp->y + sp->ncell;
+    dfg_status rc = dfg_table_cells(t, s, sp->y, err);
+    if (rc)
+        return rc;
+    dfg_superset_sums(k, sp->y, sp->ysup);
+    sp->n_obs = sp->ysup[0];
+    if (!(sp->n_obs > 0.0))
+        return dfg_err_set(err, DFG_EDATA, "search", "no one observed");
+    sp->logn = log(sp->n_obs);
+    return DFG_OK;
+}
+
+void sp_space_free(sp_space *sp)
+{
+    if (sp) {
+        dfg_free(sp->y);
+        sp->y = sp->ysup = NULL;
+    }
+}
+
+int sp_cand_index(const sp_space *sp, uint32_t term)
+{
+    for (size_t i = 0; i < sp->n_cand; i++)
+        if (sp->cand[i] == term)
+            return (int)i;
+    return -1;
+}
+
+size_t sp_terms(const sp_space *sp, uint64_t mask, uint32_t *out)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < sp->k; j++)
+        out[n++] = 1u << j;
+    for (size_t i = 0; i < sp->n_cand; i++)
+        if (mask >> i & 1)
+            out[n++] = sp->cand[i];
+    return n;
+}
+
+sp_worker *sp_worker_alloc(const sp_space *sp)
+{
+    sp_worker *w = dfg_calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    size_t nt = sp->k + SP_MAX_CAND + 1, nc = sp->ncell;
+    w->gw = dfg_glm_work_alloc(nc, nt);
+    w->terms = dfg_malloc(nt * sizeof *w->terms);
+    w->fterms = dfg_malloc(nt * sizeof *w->fterms);
+    w->bterms = dfg_malloc(nt * sizeof *w->bterms);
+    w->fixed = dfg_malloc(nt);
+    w->use = dfg_malloc(nc);
+    w->beta = dfg_malloc(nt * sizeof *w->beta);
+    w->mu = dfg_malloc(nc * sizeof *w->mu);
+    w->rwork = dfg_malloc(dfg_check_work_size(sp->k, nt) * sizeof *w->rwork);
+    w->bmap = dfg_calloc(nc, sizeof *w->bmap);
+    if (!w->gw || !w->terms || !w->fterms || !w->bterms || !w->fixed || !w->use || !w->beta ||
+        !w->mu || !w->rwork || !w->bmap) {
+        sp_worker_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void sp_worker_free(sp_worker *w)
+{
+    if (!w)
+        return;
+    dfg_glm_work_free(w->gw);
+    dfg_free(w->terms);
+    dfg_free(w->fterms);
+    dfg_free(w->bterms);
+    dfg_free(w->fixed);
+    dfg_free(w->use);
+    dfg_free(w->beta);
+    dfg_free(w->mu);
+    dfg_free(w->rwork);
+    dfg_free(w->bmap);
+    dfg_free(w);
+}
+
+/* Criterion of a model with p parameters (all counted) and log-likelihood ll. */
+static double criterion(const sp_space *sp, dfg_criterion c, double p, double ll)
+{
+    switch (c) {
+    case DFG_CRIT_AIC:
+        return 2.0 * p - 2.0 * ll;
+    case DFG_CRIT_AICC:
+        return 2.0 * p - 2.0 * ll + 2.0 * p * (p + 1.0) / (sp->n_obs - p - 1.0);
+    case DFG_CRIT_BIC:
+    default:
+        return p * sp->logn - 2.0 * ll;
+    }
+}
+
+dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
+                         sp_eval *e, dfg_error *err)
+{
+    memset(e, 0, sizeof *e);
+    e->done = 1;
+    e->crit = e->nhat = e->loglik = e->deviance = e->aic = e->bic = NAN;
+    size_t k = sp->k, n = sp_terms(sp, mask, w->terms);
+    e->p = (unsigned)(n + 1);
+    /* terms with observed count 0 go to -inf with their cells */
+    size_t nfix = dfg_check_boundary(k, sp->ysup, w->terms, n, w->fixed, w->use);
+    e->n_fixed = (unsigned char)nfix;
+    int ident = dfg_check_full_rank(k, w->terms, n, w->fixed, w->use, w->rwork);
+    size_t pf = 0;
+    w->fterms[pf++] = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!w->fixed[i])
+            w->fterms[pf++] = w->terms[i];
+    e->p_fit = (unsigned)pf;
+    unsigned nu = 0;
+    for (size_t c = 1; c < sp->ncell; c++)
+        nu += w->use[c];
+    e->n_used = nu;
+    if (!ident) {
+        e->code = 2;
+        if (exact) {
+            int exists = 0;
+            dfg_status rc = dfg_check_lp(k, sp->y, w->terms, n, w->fixed, w->use, &exists, err);
+            if (rc)
+                return rc;
+            e->code |= exists ? 0 : 1;
+        }
+        e->fit = DFG_ESING;
+        return DFG_OK;
+    }
+    /* the fit: warm start from the last coefficients of this worker (new terms at 0) */
+    dfg_glm_info info;
+    int from_beta = warm && w->warm;
+    if (from_beta)
+        for (size_t j = 0; j < pf; j++)
+            w->beta[j] = w->bmap[w->fterms[j]];
+    dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, from_beta, &sp->glm,
+                                       w->gw, w->beta, w->mu, NULL, &info, NULL);
+    if (frc != DFG_OK && from_beta)
+        frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, 0, &sp->glm, w->gw, w->beta,
+                                w->mu, NULL, &info, NULL);
+    if (frc == DFG_ENOMEM || frc == DFG_EINVAL)
+        return dfg_err_set(err, frc, "search", "fit of a %zu-parameter model failed", pf);
+    /* existence: no empty cell kept, or a converged fit keeping them all above the floor */
+    int exists = -1;
+    if (!exact && frc == DFG_OK) {
+        double mu_min = INFINITY;
+        for (size_t c = 1; c < sp->ncell; c++)
+            if (w->use[c] && sp->y[c] == 0.0 && w->mu[c] < mu_min)
+                mu_min = w->mu[c];
+        if (mu_min > MU_FLOOR)
+            exists = 1;
+    }
+    if (exists < 0) {
+        dfg_status rc = dfg_check_lp(k, sp->y, w->terms, n, w->fixed, w->use, &exists, err);
+        if (rc)
+            return rc;
+    }
+    if (!exists) {
+        e->code = 1;
+        e->fit = (unsigned char)(frc == DFG_OK ? DFG_ENOMLE : frc);
+        return DFG_OK;
+    }
+    e->fit = (unsigned char)frc;
+    if (frc != DFG_OK)
+        return DFG_OK;
+    e->loglik = info.loglik;
+    e->deviance = info.deviance;
+    e->nhat = sp->n_obs + w->mu[0];
+    e->crit = criterion(sp, sp->crit, e->p, e->loglik);
+    e->aic = criterion(sp, DFG_CRIT_AIC, e->p, e->loglik);
+    e->bic = criterion(sp, DFG_CRIT_BIC, e->p, e->loglik);
+    /* keep the coefficients for the next warm start */
+    for (size_t j = 0; j < w->n_bterms; j++)
+        w->bmap[w->bterms[j]] = 0.0;
+    for (size_t j = 0; j < pf; j++) {
+        w->bmap[w->fterms[j]] = w->beta[j];
+        w->bterms[j] = w->fterms[j];
+    }
+    w->n_bterms = pf;
+    w->warm = 1;
+    return DFG_OK;
+}
+
+/* Reflected DFS over the candidates: rev = 0 visits (without, with) candidate i, rev = 1
+ * (with, without), and the second branch is reflected, so that consecutive models differ
+ * in one candidate wherever the hierarchy leaves both choices open. */
+static int enum_rec(const sp_space *sp, size_t i, uint64_t mask, int rev, uint64_t *out,
+                    size_t *n, size_t cap)
+{
+    if (i == sp->n_cand) {
+        if (*n <= cap && out && *n < cap)
+            out[*n] = mask;
+        (*n)++;
+        return *n > cap;
+    }
+    if ((sp->need[i] & mask) != sp->need[i])
+        return enum_rec(sp, i + 1, mask, rev, out, n, cap);
+    uint64_t with = mask | (uint64_t)1 << i;
+    if (!rev)
+        return enum_rec(sp, i + 1, mask, 0, out, n, cap) ||
+               enum_rec(sp, i + 1, with, 1, out, n, cap);
+    return enum_rec(sp, i + 1, with, 0, out, n, cap) ||
+           enum_rec(sp, i + 1, mask, 1, out, n, cap);
+}
+
+size_t sp_enumerate(const sp_space *sp, uint64_t *out, size_t cap)
+{
+    size_t n = 0;
+    enum_rec(sp, 0, 0, 0, out, &n, cap);
+    return n;
+}

@@ -1,0 +1,75 @@
+/* models/search_space.h: the model space of the searches and the evaluation of one model
+ * (models/search_space.c), shared by the search methods (models/search.c). Private.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef DFG_SEARCH_SPACE_H
+#define DFG_SEARCH_SPACE_H
+
+#include "internal.h"
+
+/* Candidate terms (order 2 .. max order) a model is a subset of: a model is a bitmask
+ * over candidate indices (at most 64 candidates). */
+#define SP_MAX_CAND 64
+
+typedef struct {
+    size_t k, ncell;
+    double *y;      /* 2^k cells (y[0] = 0) */
+    double *ysup;   /* superset sums: observed count of each term */
+    double n_obs, logn;
+    size_t n_cand;
+    uint32_t cand[SP_MAX_CAND];  /* by order, then by value */
+    uint64_t need[SP_MAX_CAND];  /* candidates one order lower inside cand[i] (hierarchy) */
+    dfg_criterion crit;
+    dfg_glm_opts glm;
+} sp_space;
+
+/* The evaluation of one model. */
+typedef struct {
+    double crit, nhat, loglik, deviance;
+    double aic, bic;
+    unsigned p;       /* parameters counted: intercept + every term */
+    unsigned n_used;  /* cells in the likelihood */
+    unsigned p_fit;   /* parameters fitted (terms at -inf left out) */
+    unsigned char code;    /* check code: 0 fine, 1 no MLE, 2 not identifiable, 3 both */
+    unsigned char n_fixed; /* terms at -inf */
+    unsigned char fit;     /* dfg_status of the fit (DFG_OK when admissible) */
+    unsigned char done;
+} sp_eval;
+
+/* Per-thread scratch. */
+typedef struct {
+    dfg_glm_work *gw;
+    uint32_t *terms;  /* k + SP_MAX_CAND model terms */
+    uint32_t *fterms; /* intercept + terms not fixed */
+    unsigned char *fixed, *use;
+    double *beta, *mu, *rwork;
+    double *bmap;     /* 2^k: coefficients of the last fit by term (warm start) */
+    uint32_t *bterms; /* terms written in bmap */
+    size_t n_bterms;
+    int warm;         /* bmap holds a usable start */
+} sp_worker;
+
+dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
+                         dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err);
+void sp_space_free(sp_space *sp);
+/* Index of candidate term `term`, or -1. */
+int sp_cand_index(const sp_space *sp, uint32_t term);
+/* Model terms (main effects then candidates in mask, sorted) into out; returns their number. */
+size_t sp_terms(const sp_space *sp, uint64_t mask, uint32_t *out);
+
+sp_worker *sp_worker_alloc(const sp_space *sp);
+void sp_worker_free(sp_worker *w);
+
+/* Evaluate model `mask`: terms at -inf, identifiability, fit (warm-started from the last
+ * fit of this worker when warm != 0), existence (exact = 1: always by the LP; else a
+ * converged fit whose empty cells keep fitted values above a floor counts as proof and
+ * only doubtful cases go to the LP). After the call w->mu holds the fitted cells.
+ * Returns DFG_OK or a hard error (ENOMEM, EINTERNAL); model problems go into *e. */
+dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
+                         sp_eval *e, dfg_error *err);
+
+/* Every hierarchical model of the space in reflected Gray order (neighbours differ in one
+ * term where the hierarchy allows), into out[0..] (out may be NULL to count); stops after
+ * cap + 1 models. Returns the number found (cap + 1 when more). */
+size_t sp_enumerate(const sp_space *sp, uint64_t *out, size_t cap);
+
+#endif

@@ -1,0 +1,176 @@
+/* tests/ref_freq.c: frequency-of-capture estimators and the nbcap reader.
+ *
+ * References:
+ *  - netherlands_6 (data/README: "checked against Rcapture"): f1 = 7802, f2 = 414, f3 = 18;
+ *    Chao n + f1^2/(2 f2) = 81750; Rcapture bias-corrected Mh Chao (closedp.bc) 69342 (s.e.
+ *    3309); Zelterman 81776. Tolerance: half a unit of the last printed digit.
+ *  - hare: Rcapture closedp.0 fits the Mh models on the frequencies; its N and s.e. equal
+ *    closedp.t's M0 / Mh rows (Rcapture `closedp(hare)`: M0 75.4 (3.5), Mh Chao 79.8 (6.4),
+ *    Mh Poisson2 81.5 (5.7), Mh Darroch 90.4 (11.6), Mh Gamma3.5 100.6 (21.7)).
+ *  - Chapman (closedp.bc, t = 2): the oracle rows rcapture_closedp_bc_Mt of
+ *    tests/data/oracle/oracle_results.csv (Rcapture 1.4-4), through models/two_list.c.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "check.h"
+#include "darkfig.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static dfg_table *read_data(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    dfg_table *t = NULL;
+    dfg_error err = {0};
+    if (dfg_table_read_csv(path, NULL, &t, &err) != DFG_OK)
+        fprintf(stderr, "%s: %s\n", err.where, err.msg);
+    return t;
+}
+
+static void netherlands_chao_and_zelterman(void)
+{
+    dfg_table *t = read_data(DFG_DATA_DIR, "netherlands_6.csv");
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    dfg_freq fr;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_freq_from_table(t, 0, &fr, &err), DFG_OK);
+    CHECK(fr.t == 6 && fr.f[1] == 7802.0 && fr.f[2] == 414.0 && fr.f[3] == 18.0);
+    CHECK(fr.n == 8234.0);
+    dfg_freq_result r;
+    CHECK_CODE(dfg_freq_estimate(&fr, DFG_FREQ_CHAO_LB, NULL, &r, &err), DFG_OK);
+    CHECK_ABS(r.nhat, 81750.0, 0.5);
+    CHECK_CODE(dfg_freq_estimate(&fr, DFG_FREQ_CHAO_BC, NULL, &r, &err), DFG_OK);
+    CHECK_ABS(r.nhat, 69342.0, 0.5);
+    CHECK_ABS(r.se, 3309.0, 0.5);
+    CHECK_CODE(dfg_freq_estimate(&fr, DFG_FREQ_ZELTERMAN, NULL, &r, &err), DFG_OK);
+    CHECK_ABS(r.nhat, 81776.0, 0.5);
+    dfg_freq_free(&fr);
+    dfg_table_free(t);
+}
+
+static void hare_closedp0_equals_closedp(void)
+{
+    dfg_table *t = read_data(DFG_DATA_DIR, "rcapture_hare_6.csv");
+    if (!t) {
+        CHECK(0);
+        return;
+    }
+    dfg_freq fr;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_freq_from_table(t, 0, &fr, &err), DFG_OK);
+    static const struct {
+        dfg_freq_method m;
+        double n, se;
+    } want[] = {{DFG_FREQ_M0, 75.4, 3.5},
+                {DFG_FREQ_MH_CHAO, 79.8, 6.4},
+                {DFG_FREQ_MH_POISSON2, 81.5, 5.7},
+                {DFG_FREQ_MH_DARROCH, 90.4, 11.6},
+                {DFG_FREQ_MH_GAMMA, 100.6, 21.7}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        dfg_freq_result r;
+        CHECK_CODE(dfg_freq_estimate(&fr, want[i].m, NULL, &r, &err), DFG_OK);
+        CHECK_ABS(r.nhat, want[i].n, 0.05);
+        CHECK_ABS(r.se, want[i].se, 0.05);
+    }
+    /* M0 on 6 frequencies: 2 parameters, 4 df */
+    dfg_freq_result r0;
+    CHECK_CODE(dfg_freq_estimate(&fr, DFG_FREQ_M0, NULL, &r0, &err), DFG_OK);
+    CHECK(r0.df == 4.0);
+    /* t unknown or too small: refused */
+    fr.t = 0;
+    CHECK_CODE(dfg_freq_estimate(&fr, DFG_FREQ_M0, NULL, &r0, &err), DFG_EINVAL);
+    dfg_freq_free(&fr);
+    dfg_table_free(t);
+}
+
+static void nbcap_files_read_and_bad_ones_fail(void)
+{
+    dfg_freq fr;
+    dfg_error err = {0};
+    char path[512];
+    snprintf(path, sizeof path, "%s/nbcap/rcapture_cbird.csv", DFG_DATA_DIR);
+    CHECK_CODE(dfg_freq_read_csv(path, &fr, &err), DFG_OK);
+    /* 1,6 2,4 3,5 4,2 5,0 6,2 */
+    CHECK(fr.max_f == 6 && fr.n == 19.0 && fr.f[5] == 0.0 && fr.f[6] == 2.0);
+    dfg_freq_free(&fr);
+    snprintf(path, sizeof path, "%s/nbcap/rcapture_BBS2001.csv", DFG_DATA_DIR);
+    CHECK_CODE(dfg_freq_read_csv(path, &fr, &err), DFG_OK);
+    CHECK(fr.max_f == 36);
+    dfg_freq_free(&fr);
+    /* gaps are zeros */
+    const char *gap = "nbcap,count\n1,5\n3,2\n";
+    CHECK_CODE(dfg_freq_read_buffer("gap", gap, strlen(gap), &fr, &err), DFG_OK);
+    CHECK(fr.max_f == 3 && fr.f[2] == 0.0 && fr.n == 7.0);
+    dfg_freq_result r;
+    CHECK_CODE(dfg_freq_estimate(&fr, DFG_FREQ_CHAO_LB, NULL, &r, &err), DFG_EDATA);
+    dfg_freq_free(&fr);
+    static const struct {
+        const char *text, *where;
+        dfg_status code;
+    } bad[] = {{"nbcap,count\n1,5\n1,2\n", "bad:3:1", DFG_EPARSE},
+               {"nbcap,count\n0,5\n", "bad:2:1", DFG_EPARSE},
+               {"nbcap,count\n1,5\n2,2.5\n", "bad:3:3", DFG_EPARSE},
+               {"nbcap,count\n1,-1\n", "bad:2:3", DFG_EPARSE},
+               {"nbcap,count\n1,5,7\n", "bad:2:5", DFG_EPARSE},
+               {"n,count\n1,5\n", "bad:1:1", DFG_EPARSE},
+               {"nbcap,count\n1,0\n", "bad", DFG_EDATA}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dfg_error e = {0};
+        CHECK_CODE(dfg_freq_read_buffer("bad", bad[i].text, strlen(bad[i].text), &fr, &e),
+                   bad[i].code);
+        CHECK(strcmp(e.where, bad[i].where) == 0);
+        if (strcmp(e.where, bad[i].where) != 0)
+            fprintf(stderr, "case %zu: where = %s (%s)\n", i, e.where, e.msg);
+    }
+}
+
+static void chapman_matches_closedp_bc(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/oracle/oracle_results.csv", DFG_TEST_DATA_DIR);
+    FILE *fp = fopen(path, "r");
+    CHECK(fp != NULL);
+    if (!fp)
+        return;
+    char line[512];
+    int n_tested = 0;
+    const dfg_estimator *ch = dfg_estimator_find("chapman");
+    CHECK(ch != NULL);
+    while (ch && fgets(line, sizeof line, fp)) {
+        if (!strstr(line, ",rcapture_closedp_bc_Mt,") || !strstr(line, "\",N,"))
+            continue;
+        char table[8];
+        snprintf(table, sizeof table, "%.3s", line);
+        double want = atof(strstr(line, "\",N,") + 4);
+        char tp[512];
+        snprintf(tp, sizeof tp, "oracle/oracle_%s.csv", table);
+        dfg_table *t = read_data(DFG_TEST_DATA_DIR, tp);
+        if (!t) {
+            CHECK(0);
+            continue;
+        }
+        dfg_est_opts o = dfg_est_opts_default();
+        o.want_ci = 0;
+        o.list_a = 0;
+        o.list_b = 1;
+        dfg_estimate e;
+        dfg_error err = {0};
+        CHECK_CODE(ch->estimate(t, 0, &o, &e, &err), DFG_OK);
+        CHECK_REL(e.nhat, want, 1e-12);
+        n_tested++;
+        dfg_table_free(t);
+    }
+    fclose(fp);
+    CHECK(n_tested == 14);
+}
+
+int main(void)
+{
+    netherlands_chao_and_zelterman();
+    hare_closedp0_equals_closedp();
+    nbcap_files_read_and_bad_ones_fail();
+    chapman_matches_closedp_bc();
+    CHECK_DONE();
+}

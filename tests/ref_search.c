@@ -1,0 +1,162 @@
+/* tests/ref_search.c: model searches against published and R-package values.
+ *
+ * Sources (all quoted in data/README.md / ../shared/data/README.md):
+ *  - stepwise: MultipleSystemsEstimation 1.2.0 estimate_population_stepwise(x, pthresh =
+ *    0.02); published: Chan, Silverman & Vincent (2021) JASA 116:1297, Sec. 4 (New Orleans
+ *    8: [45] chosen, N 1184; Western: [15], N 2483).
+ *  - BIC: MultipleSystemsEstimation 1.2.0 estimate_population(x, method = "bic") (max order
+ *    2 for 3 lists, 3 for 4-5 lists); Korea's ranking of six models from its user guide;
+ *    uk2013_5 BIC max order 2 and downhill from Silverman, Chan & Vincent (2024) Stat.
+ *    Comput. 34:44, Table 6.
+ * Tolerances: N printed to 0.1 -> 0.05 + 1e-9 relative; Korea BIC printed to 1e-5 ->
+ * 5e-6; deviance 26.58423 -> 5e-6; AIC 91.8395 -> 5e-5; N printed as a whole number ->
+ * 0.5. Models are compared as sets of terms.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "check.h"
+#include "darkfig.h"
+#include "search_util.h"
+
+#include <gsl/gsl_errno.h>
+
+/* Does the row's model equal the bracket string as a set of terms? */
+static int same_model(const dfg_model *m, const char *want)
+{
+    uint32_t w[128], g[128];
+    size_t nw = su_terms_of(m->k, want, w, 128), ng = 0;
+    for (size_t i = 0; i < m->n_terms; i++)
+        if (m->terms[i] & (m->terms[i] - 1))
+            g[ng++] = m->terms[i];
+    for (size_t i = 1; i < ng; i++)
+        for (size_t j = i; j > 0 && g[j - 1] > g[j]; j--) {
+            uint32_t x = g[j];
+            g[j] = g[j - 1];
+            g[j - 1] = x;
+        }
+    return nw == ng && memcmp(w, g, nw * sizeof *w) == 0;
+}
+
+static int run(const char *file, dfg_search_method m, int order, dfg_search_result *r)
+{
+    char path[512];
+    snprintf(path, sizeof path, DFG_DATA_DIR "/%s.csv", file);
+    dfg_table *t = su_read(path);
+    CHECK(t != NULL);
+    if (!t)
+        return -1;
+    dfg_search_opts o = dfg_search_opts_default();
+    o.method = m;
+    o.max_order = order;
+    dfg_error err = {0};
+    dfg_status rc = dfg_search_run(t, 0, &o, r, &err);
+    if (rc)
+        fprintf(stderr, "%s %s: %s %s\n", file, dfg_search_method_name(m), err.where, err.msg);
+    CHECK_CODE(rc, DFG_OK);
+    dfg_table_free(t);
+    return rc == DFG_OK ? 0 : -1;
+}
+
+static void expect(const char *file, dfg_search_method m, int order, const char *model, double n,
+                   double tol)
+{
+    dfg_search_result r;
+    if (run(file, m, order, &r))
+        return;
+    char buf[256];
+    dfg_model_format(&r.rows[0].model, NULL, buf, sizeof buf);
+    int same = same_model(&r.rows[0].model, model);
+    if (!same || fabs(r.rows[0].nhat - n) > tol)
+        fprintf(stderr, "%s %s: got %s N %.4f, want %s N %.1f\n", file,
+                dfg_search_method_name(m), buf, r.rows[0].nhat, model, n);
+    CHECK(same);
+    CHECK_ABS(r.rows[0].nhat, n, tol);
+    dfg_search_result_free(&r);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const dfg_search_method SW = DFG_SEARCH_STEPWISE, EX = DFG_SEARCH_EXHAUSTIVE;
+    /* stepwise, MultipleSystemsEstimation 1.2.0 */
+    expect("netherlands_6", SW, 0, "[12,16,23,25,34,36,45,46]", 111139.4, 0.05);
+    expect("netherlands_5", SW, 0, "[12,13,15,24,34,35]", 121521.6, 0.05);
+    expect("uk2013_5", SW, 0, "[12,13,24,25,35,45]", 11313.0, 0.05);
+    expect("new_orleans_8", SW, 0, "[45,1,2,3,6,7,8]", 1183.7, 0.05);
+    expect("new_orleans_5", SW, 0, "[1,2,3,4,5]", 1034.2, 0.05);
+    expect("western_us_5", SW, 0, "[15,2,3,4]", 2483.4, 0.05);
+    expect("korea_3", SW, 0, "[12,3]", 268.7778, 0.00005);
+    expect("rcapture_hiv_4", SW, 0, "[1,2,3,4]", 11124.6, 0.05);
+    expect("dga_spina_bifida_3", SW, 0, "[12,3]", 730.9, 0.05);
+    /* BIC, default max order */
+    expect("netherlands_5", EX, 0, "[135,12,24,34]", 148788.8, 0.05);
+    expect("uk2013_5", EX, 0, "[123,25,34]", 25311.3, 0.05);
+    expect("new_orleans_5", EX, 0, "[1,2,3,4,5]", 1034.2, 0.05);
+    expect("western_us_5", EX, 0, "[15,2,3,4]", 2483.4, 0.05);
+    expect("korea_3", EX, 0, "[12,23]", 157.1667, 0.00005);
+    expect("rcapture_hiv_4", EX, 0, "[1,2,3,4]", 11124.6, 0.05);
+    expect("dga_spina_bifida_3", EX, 0, "[12,3]", 730.9, 0.05);
+    /* Silverman, Chan & Vincent (2024) Table 6: N printed whole */
+    {
+        dfg_search_result r;
+        if (run("uk2013_5", EX, 2, &r) == 0) {
+            CHECK_ABS(r.rows[0].nhat, 22991.0, 0.5);
+            dfg_search_result_free(&r);
+        }
+        if (run("uk2013_5", DFG_SEARCH_DOWNHILL, 4, &r) == 0) {
+            CHECK_ABS(r.rows[0].nhat, 12262.0, 0.5);
+            dfg_search_result_free(&r);
+        }
+        if (run("uk2013_5", DFG_SEARCH_DOWNHILL, 2, &r) == 0) {
+            CHECK_ABS(r.rows[0].nhat, 12262.0, 0.5);
+            dfg_search_result_free(&r);
+        }
+    }
+    /* Korea: BIC ranking of six models (MultipleSystemsEstimation user guide) */
+    {
+        static const struct {
+            const char *model;
+            double n, bic;
+        } want[] = {{"[12,23]", 157.1667, 57.14081}, {"[12,3]", 268.7778, 58.96860},
+                    {"[13,23]", 123.4630, 91.89711}, {"[23,1]", 126.1944, 138.06368},
+                    {"[13,2]", 126.9394, 155.16018}, {"[1,2,3]", 141.9926, 184.14431}};
+        dfg_search_result r;
+        if (run("korea_3", EX, 0, &r) == 0) {
+            CHECK_CODE(r.n_admissible, 6);
+            CHECK_CODE(r.n_rows, 6);
+            for (size_t i = 0; i < 6 && i < r.n_rows; i++) {
+                CHECK(same_model(&r.rows[i].model, want[i].model));
+                CHECK_ABS(r.rows[i].nhat, want[i].n, 5e-5);
+                CHECK_ABS(r.rows[i].criterion, want[i].bic, 5e-6);
+            }
+            dfg_search_result_free(&r);
+        }
+    }
+    /* Korea and Western stepwise fit statistics */
+    {
+        dfg_search_result r;
+        if (run("korea_3", SW, 0, &r) == 0) {
+            CHECK_ABS(r.rows[0].deviance, 8.566946, 5e-7);
+            CHECK_ABS(r.rows[0].df, 2.0, 0.0);
+            CHECK_ABS(2.0 * (double)r.rows[0].p - 2.0 * r.rows[0].loglik, 44.90767, 5e-6);
+            dfg_search_result_free(&r);
+        }
+        if (run("western_us_5", SW, 0, &r) == 0) {
+            CHECK_ABS(r.rows[0].deviance, 26.58423, 5e-6);
+            CHECK_ABS(r.rows[0].df, 24.0, 0.0);
+            CHECK_ABS(2.0 * (double)r.rows[0].p - 2.0 * r.rows[0].loglik, 91.8395, 5e-5);
+            dfg_search_result_free(&r);
+        }
+    }
+    /* New Orleans 8: stepwise picks [45]; its non-overlapping pairs at the boundary? The
+     * chosen model has no term at -inf unless a pair without overlap was added. */
+    {
+        dfg_search_result r;
+        if (run("new_orleans_8", SW, 0, &r) == 0) {
+            char buf[256];
+            dfg_model_format(&r.rows[0].model, NULL, buf, sizeof buf);
+            fprintf(stderr, "new_orleans_8 stepwise: %s boundary %zu steps %zu\n", buf,
+                    r.rows[0].n_boundary, r.n_steps);
+            dfg_search_result_free(&r);
+        }
+    }
+    CHECK_DONE();
+}
