@@ -575,7 +575,9 @@ static const char FIT_HELP[] =
     "  --model M       the model in bracket notation over list positions, [12,13,4], or\n"
     "                  names, [LA:NG,PF]; main effects are always in, the model is closed\n"
     "                  under subsets (default: main effects only, Rcapture's Mt)\n"
-    "Reports N = n + exp(intercept), s.e. from var(N) = m0 + m0^2 var(intercept), the\n"
+    "Reports N = n + exp(intercept), s.e. from var(N) = m0 + m0^2 var(intercept) at the\n"
+    "MLE (and, where it differs in the printed digit, as R's glm and so Rcapture report\n"
+    "it: glm evaluates var(intercept) one iteration before its last), the\n"
     "multinomial profile-likelihood interval (Cormack 1992, as Rcapture's closedpCI.t) and\n"
     "the log-normal interval (Chao 1987), deviance and df over the 2^k - 1 observable\n"
     "cells, AIC and BIC (BIC with n = people observed, as Rcapture and\n"
@@ -588,6 +590,7 @@ typedef struct {
     char model[512];
     int has_boot;
     dfg_boot_result boot;
+    double se_glm; /* s.e. as R's glm evaluates it (NaN if unavailable) */
 } fit_result;
 
 static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
@@ -606,8 +609,10 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
     fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iterations%s\n\n",
             f->n_cells, f->iter, f->status == DFG_OK ? "" : " (did not converge)");
     fprintf(o, "  registered (n)          %12.0f\n", f->n_obs);
-    fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", f->nhat, f->se_nhat);
-    fprintf(o, "  dark figure (N - n)     %12.1f\n", f->m0);
+    fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f", f->nhat, f->se_nhat);
+    if (isfinite(r->se_glm) && lround(10.0 * r->se_glm) != lround(10.0 * f->se_nhat))
+        fprintf(o, " (R glm, Rcapture: %.1f)", r->se_glm);
+    fprintf(o, "\n  dark figure (N - n)     %12.1f\n", f->m0);
     if (r->prof_rc == DFG_OK) {
         fprintf(o, "  %d%% interval for N      [%.1f, ", pct, r->prof.lower);
         if (r->prof.upper_beyond)
@@ -646,7 +651,7 @@ static void fit_csv(FILE *o, const common_opts *c, const char *sha, const dfg_ta
 {
     const dfg_fit *f = &r->fit;
     fputs("file,sha256,lists,model,n,N,se,dark_figure,level,profile_lower,profile_upper,"
-          "profile_N_multinomial,lognormal_lower,lognormal_upper,deviance,df,AIC,BIC,AICc,"
+          "profile_N_multinomial,lognormal_lower,lognormal_upper,deviance,df,AIC,BIC,AICc,se_glm,"
           "iterations,boot_B,boot_type,boot_seed,boot_interval,boot_lower,boot_upper,status,"
           "darkfig_version,options\n",
           o);
@@ -678,6 +683,7 @@ static void fit_csv(FILE *o, const common_opts *c, const char *sha, const dfg_ta
                      f->aic,
                      f->bic,
                      f->aicc,
+                     r->se_glm,
                      (double)f->iter};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
         fputc(',', o);
@@ -738,6 +744,8 @@ static void fit_json(FILE *o, const common_opts *c, const char *sha, const dfg_t
     json_number(o, f->nhat);
     fputs(",\n  \"se\": ", o);
     json_number(o, f->se_nhat);
+    fputs(",\n  \"se_glm\": ", o);
+    json_number(o, r->se_glm);
     fputs(",\n  \"dark_figure\": ", o);
     json_number(o, f->m0);
     fputs(",\n  \"intervals\": [\n    {\"type\": \"profile\", \"level\": ", o);
@@ -844,6 +852,11 @@ static int cmd_fit(int argc, char **argv)
     if (rc != DFG_OK) {
         code = fail(&err, rc);
         goto done;
+    }
+    {
+        dfg_error e2 = {0};
+        if (dfg_loglin_se_glm(t, 0, &m, &r.se_glm, &e2) != DFG_OK)
+            r.se_glm = DNAN;
     }
     rc = dfg_interval_lognormal(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, c.est.level, &r.logn, &err);
     if (rc != DFG_OK) {
@@ -992,7 +1005,7 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
                         const dfg_search_result *r)
 {
     size_t k = dfg_table_k(t);
-    const char *crit = dfg_criterion_name(r->criterion);
+    const char *crit = r->criterion == DFG_CRIT_AIC ? "AIC" : r->criterion == DFG_CRIT_AICC ? "AICc" : "BIC";
     int pct = (int)lround(100.0 * c->est.level);
     fprintf(o, "darkfig %s search\n", DFG_VERSION);
     fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
@@ -1298,8 +1311,10 @@ static void freq_rows(FILE *o, const dfg_freq *fr, const dfg_freq_result *res, s
             if (q->status != DFG_OK)
                 fprintf(o, "  %-32s %12s %10s  %s\n", q->name, "-", "-",
                         q->note[0] ? q->note : dfg_strerror(q->status));
-            else
+            else if (isfinite(q->se))
                 fprintf(o, "  %-32s %12.1f %10.1f  %s\n", q->name, q->nhat, q->se, q->note);
+            else
+                fprintf(o, "  %-32s %12.1f %10s  %s\n", q->name, q->nhat, "-", q->note);
         }
         return;
     }

@@ -260,6 +260,15 @@ DFG_API dfg_status dfg_loglin_fit_boundary(const dfg_table *t, size_t s, const d
                                            const dfg_glm_opts *opts, dfg_fit *fit,
                                            dfg_error *err);
 
+/* The s.e. of N as R's glm reports it, and so Rcapture and MultipleSystemsEstimation:
+ * glm (mu started at y + 0.1) stops at the first iterate I whose relative deviance change
+ * is below 1e-8 and evaluates vcov at the weights of iterate I - 1; N itself is taken at
+ * iterate I. It differs from the converged dfg_fit.se_nhat by up to about 3e-5 relative
+ * (oracle README). For comparison with those tools only; se_nhat is the MLE's.
+ * Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM, DFG_ENOCONV, DFG_ESING. */
+DFG_API dfg_status dfg_loglin_se_glm(const dfg_table *t, size_t s, const dfg_model *m,
+                                     double *se, dfg_error *err);
+
 /* ** }====================================================================== */
 
 /* ** {======================================================================

@@ -283,3 +283,60 @@ dfg_status dfg_loglin_fit(const dfg_table *t, size_t s, const dfg_model *m,
 {
     return dfg_loglin_fit_boundary(t, s, m, NULL, 0, opts, fit, err);
 }
+
+dfg_status dfg_loglin_se_glm(const dfg_table *t, size_t s, const dfg_model *m, double *se,
+                             dfg_error *err)
+{
+    if (!t || !m || !se || m->k != dfg_table_k(t) || m->k > DFG_MAX_FIT_LISTS)
+        return dfg_err_set(err, DFG_EINVAL, "loglin", "dfg_loglin_se_glm: bad arguments");
+    *se = NAN;
+    size_t k = m->k, ncell = (size_t)1 << k, p = m->n_terms + 1;
+    dfg_status rc = DFG_OK;
+    double *y = dfg_malloc(ncell * sizeof *y), *mu = dfg_malloc(ncell * sizeof *mu);
+    double *beta = dfg_calloc(p, sizeof *beta), *cov = dfg_malloc(p * p * sizeof *cov);
+    uint32_t *terms = dfg_malloc(p * sizeof *terms);
+    dfg_glm_work *w = dfg_glm_work_alloc(ncell, p);
+    if (!y || !mu || !beta || !cov || !terms || !w) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "loglin", "dfg_loglin_se_glm: k=%zu p=%zu", k, p);
+        goto done;
+    }
+    terms[0] = 0;
+    memcpy(terms + 1, m->terms, m->n_terms * sizeof *terms);
+    if ((rc = dfg_table_cells(t, s, y, err)) != DFG_OK)
+        goto done;
+    /* R glm.fit: epsilon 1e-8, maxit 25, mu started at y + 0.1 (the engine's start) */
+    dfg_glm_opts o = dfg_glm_opts_default();
+    o.tol = 1e-8;
+    o.max_iter = 25;
+    dfg_glm_info info;
+    rc = dfg_glm_fit_terms(k, terms, p, y, NULL, 0, &o, w, beta, mu, NULL, &info, err);
+    if (rc != DFG_OK)
+        goto done;
+    double m0 = mu[0]; /* N at iterate I */
+    double var0;
+    if (info.iter > 1) {
+        /* rerun to iterate I - 1: its inverse information is glm's vcov */
+        o.max_iter = info.iter - 1;
+        dfg_error e2 = {0};
+        dfg_status r2 = dfg_glm_fit_terms(k, terms, p, y, NULL, 0, &o, w, beta, mu, cov, &info, &e2);
+        if (r2 != DFG_OK && r2 != DFG_ENOCONV) {
+            rc = dfg_err_set(err, r2, "loglin", "%s", e2.msg);
+            goto done;
+        }
+    } else {
+        rc = dfg_glm_fit_terms(k, terms, p, y, NULL, 0, &o, w, beta, mu, cov, &info, err);
+        if (rc != DFG_OK)
+            goto done;
+    }
+    var0 = cov[0];
+    /* var(N) = m0 + m0^2 var(beta_0) */
+    *se = sqrt(m0 + m0 * m0 * var0);
+done:
+    dfg_glm_work_free(w);
+    dfg_free(terms);
+    dfg_free(cov);
+    dfg_free(beta);
+    dfg_free(mu);
+    dfg_free(y);
+    return rc;
+}

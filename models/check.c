@@ -111,6 +111,46 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
     for (size_t c = 1; c < ncell; c++)
         if (use[c])
             rows[m++] = (uint32_t)c;
+    /* Fast path: rank over GF(2). A nonzero minor mod 2 is a nonzero integer minor, so
+     * full rank mod 2 proves full rank over the reals; otherwise decide in floating point.
+     * Columns are bitsets over the kept cells, reduced by xor on their lowest set bit. */
+    {
+        size_t nw = (m + 63) / 64;
+        uint64_t *bits = (uint64_t *)(rows + ncell);
+        size_t *pivot_at = (size_t *)(bits + nw * (n + 1)); /* bit -> pivot + 1, 0 none */
+        size_t r2 = 0, nc2 = 0;
+        memset(pivot_at, 0, m * sizeof *pivot_at);
+        for (size_t i = 0; i <= n; i++) {
+            if (i > 0 && fixed && fixed[i - 1])
+                continue;
+            nc2++;
+            uint32_t tau = i ? terms[i - 1] : 0;
+            uint64_t *v = bits + r2 * nw;
+            memset(v, 0, nw * sizeof *v);
+            for (size_t r = 0; r < m; r++)
+                if ((rows[r] & tau) == tau)
+                    v[r / 64] |= (uint64_t)1 << (r % 64);
+            /* clear the lowest set bit with the pivot owning it until none owns it */
+            size_t x = 0, lowbit = 0;
+            for (;;) {
+                while (x < nw && v[x] == 0)
+                    x++;
+                if (x == nw)
+                    break;
+                lowbit = x * 64 + (size_t)__builtin_ctzll(v[x]);
+                if (!pivot_at[lowbit])
+                    break;
+                const uint64_t *q = bits + (pivot_at[lowbit] - 1) * nw;
+                for (size_t y = x; y < nw; y++)
+                    v[y] ^= q[y];
+            }
+            if (x == nw)
+                break; /* dependent mod 2: decide over the reals below */
+            pivot_at[lowbit] = ++r2;
+        }
+        if (r2 == nc2)
+            return 1;
+    }
     size_t ncol = 0;
     for (size_t i = 0; i <= n; i++) {
         /* column i: the intercept (i = 0) or term i - 1 */
@@ -152,8 +192,9 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
 size_t dfg_check_work_size(size_t k, size_t n)
 {
     size_t ncell = (size_t)1 << k;
-    /* columns (ncell each, n + 1 of them) then ncell row patterns (as doubles, generous) */
-    return ncell * (n + 2);
+    /* columns (ncell each, n + 1 of them), ncell row patterns, the GF(2) bitsets
+     * ((ncell / 64 + 1) words per column) and their pivots, counted generously in doubles */
+    return ncell * (n + 2) + (ncell / 64 + 2) * (n + 1) + ncell;
 }
 
 static void lp_error_hook(void *info) { longjmp(*(jmp_buf *)info, 1); }

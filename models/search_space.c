@@ -10,18 +10,18 @@
  *   BIC = p log n - 2 loglik,  AIC = 2 p - 2 loglik,  AICc = AIC + 2 p (p + 1) / (n - p - 1).
  * Existence of the MLE (Fienberg & Rinaldo 2012) is decided by the LP of models/check.c,
  * except when a converged Newton fit already proves it: a finite stationary point of the
- * strictly concave log-likelihood is the MLE. We accept that proof only when every empty
- * cell keeps a fitted value above MU_FLOOR (a diverging fit stops with such values near
- * the convergence tolerance); doubtful cases go to the LP.
+ * strictly concave log-likelihood is the MLE. We accept that proof only when one more
+ * Newton step from the converged fit moves no coefficient by STEP_TOL or more (along a
+ * diverging direction Newton keeps stepping by about 1); doubtful cases go to the LP.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "search_space.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Fitted value an empty cell must keep for a converged fit to count as proof of
- * existence; diverging fits stop near tol * (deviance + 0.1), at most about 1e-7. */
-#define MU_FLOOR 1e-5
+/* Largest coefficient change of one more Newton step from a converged fit that counts as
+ * proof of a finite maximiser (diverging fits step by about 1). */
+#define STEP_TOL 1e-4
 
 dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
                          dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err)
@@ -113,10 +113,13 @@ sp_worker *sp_worker_alloc(const sp_space *sp)
     w->fixed = dfg_malloc(nt);
     w->use = dfg_malloc(nc);
     w->beta = dfg_malloc(nt * sizeof *w->beta);
+    w->beta_prev = dfg_malloc(nt * sizeof *w->beta_prev);
     w->mu = dfg_malloc(nc * sizeof *w->mu);
+    w->mu_prev = dfg_malloc(nc * sizeof *w->mu_prev);
     w->rwork = dfg_malloc(dfg_check_work_size(sp->k, nt) * sizeof *w->rwork);
     w->bmap = dfg_calloc(nc, sizeof *w->bmap);
-    if (!w->gw || !w->terms || !w->fterms || !w->bterms || !w->fixed || !w->use || !w->beta ||
+    if (!w->gw || !w->terms || !w->fterms || !w->bterms || !w->fixed || !w->use || !w->beta || !w->beta_prev ||
+        !w->mu_prev ||
         !w->mu || !w->rwork || !w->bmap) {
         sp_worker_free(w);
         return NULL;
@@ -135,7 +138,9 @@ void sp_worker_free(sp_worker *w)
     dfg_free(w->fixed);
     dfg_free(w->use);
     dfg_free(w->beta);
+    dfg_free(w->beta_prev);
     dfg_free(w->mu);
+    dfg_free(w->mu_prev);
     dfg_free(w->rwork);
     dfg_free(w->bmap);
     dfg_free(w);
@@ -202,15 +207,39 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
                                 w->mu, NULL, &info, NULL);
     if (frc == DFG_ENOMEM || frc == DFG_EINVAL)
         return dfg_err_set(err, frc, "search", "fit of a %zu-parameter model failed", pf);
-    /* existence: no empty cell kept, or a converged fit keeping them all above the floor */
+    /* existence: a converged fit whose next Newton step is negligible. When the MLE does
+     * not exist the log-likelihood climbs towards a limit along a direction d = X b with
+     * d <= 0 on the empty cells; there it behaves like c - A exp(-t), and Newton keeps
+     * stepping by about 1 in t however small A has become, while the deviance criterion
+     * already reports convergence. A step below STEP_TOL in every coefficient is the
+     * quadratic convergence of a finite maximiser: the MLE. */
     int exists = -1;
     if (!exact && frc == DFG_OK) {
-        double mu_min = INFINITY;
-        for (size_t c = 1; c < sp->ncell; c++)
-            if (w->use[c] && sp->y[c] == 0.0 && w->mu[c] < mu_min)
-                mu_min = w->mu[c];
-        if (mu_min > MU_FLOOR)
+        int any_zero = 0;
+        for (size_t c = 1; c < sp->ncell && !any_zero; c++)
+            any_zero = w->use[c] && sp->y[c] == 0.0;
+        if (!any_zero) {
             exists = 1;
+        } else {
+            memcpy(w->beta_prev, w->beta, pf * sizeof *w->beta);
+            memcpy(w->mu_prev, w->mu, sp->ncell * sizeof *w->mu);
+            dfg_glm_opts one = sp->glm;
+            one.max_iter = 1;
+            dfg_glm_info info2;
+            dfg_status r2 = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, 1, &one, w->gw,
+                                              w->beta, w->mu, NULL, &info2, NULL);
+            double step = 0.0;
+            for (size_t j = 0; j < pf; j++)
+                step = fmax(step, fabs(w->beta[j] - w->beta_prev[j]));
+            if (r2 == DFG_OK && step < STEP_TOL) {
+                exists = 1;
+                info = info2;
+            } else {
+                /* back to the fit as it was */
+                memcpy(w->beta, w->beta_prev, pf * sizeof *w->beta);
+                memcpy(w->mu, w->mu_prev, sp->ncell * sizeof *w->mu);
+            }
+        }
     }
     if (exists < 0) {
         dfg_status rc = dfg_check_lp(k, sp->y, w->terms, n, w->fixed, w->use, &exists, err);

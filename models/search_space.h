@@ -41,7 +41,7 @@ typedef struct {
     uint32_t *terms;  /* k + SP_MAX_CAND model terms */
     uint32_t *fterms; /* intercept + terms not fixed */
     unsigned char *fixed, *use;
-    double *beta, *mu, *rwork;
+    double *beta, *beta_prev, *mu, *mu_prev, *rwork;
     double *bmap;     /* 2^k: coefficients of the last fit by term (warm start) */
     uint32_t *bterms; /* terms written in bmap */
     size_t n_bterms;

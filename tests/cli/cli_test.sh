@@ -39,9 +39,9 @@ expect_out() { # expect_out SUBSTRING DESCRIPTION
 expect_no_out() {
     if [ -s "$tmp/out" ]; then bad "$1: stdout not empty on error"; else ok; fi
 }
-# num FIELD WANT TOL: the JSON number "FIELD": within TOL of WANT
+# num FIELD WANT TOL: the first JSON number "FIELD": within TOL of WANT
 num() {
-    got=$(sed -n "s/^ *\"$1\": \([-0-9.eE+]*\),*$/\1/p" "$tmp/out" | head -n 1)
+    got=$(grep -o "\"$1\": [-0-9.eE+]*" "$tmp/out" | head -n 1 | sed 's/.*: //')
     if [ -n "$got" ] && awk -v g="$got" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= t) }'; then
         ok
     else
@@ -54,13 +54,14 @@ num() {
 run fit "$src/data/netherlands_6.csv"
 expect_rc 0 "fit netherlands_6"
 expect_out "52823.5" "fit netherlands_6 N"
-expect_out "2316.4" "fit netherlands_6 s.e."
+expect_out "s.e. 2316.5 (R glm, Rcapture: 2316.4)" "fit netherlands_6 s.e."
 expect_out "[48541.6, 57648.3]" "fit netherlands_6 profile interval"
 expect_out "8234" "fit netherlands_6 registered"
 run fit "$src/data/netherlands_6.csv" --format json
 expect_rc 0 "fit json"
 num N 52823.5 0.05
-num se 2316.4 0.05
+num se 2316.46 0.005
+num se_glm 2316.4 0.05
 num deviance 448.880 0.0005
 num df 56 0
 run fit "$src/data/netherlands_6.csv" --format csv
@@ -76,8 +77,55 @@ run fit "$src/data/uk2013_5.csv" --model "[LA:NG:PFNCA,NG:GP,PFNCA:GO]" --format
 expect_rc 0 "fit by names"
 num N 25311.3 0.05
 
+# --- search: MultipleSystemsEstimation 1.2.0 values from data/README.md
+run search "$src/data/uk2013_5.csv" --method exhaustive --format json
+expect_rc 0 "search exhaustive uk2013_5"
+expect_out '"model": "[123,25,34]"' "search exhaustive uk2013_5 model"
+num N 25311.3 0.05
+run search "$src/data/western_us_5.csv" --method stepwise
+expect_rc 0 "search stepwise western"
+expect_out "[15,2,3,4]" "search stepwise western model"
+expect_out "2483.4" "search stepwise western N"
+run search "$src/data/korea_3.csv" --method frobnicate
+expect_rc 2 "search unknown method"
+expect_no_out "search unknown method"
+run search "$src/data/korea_3.csv" --method exhaustive --max-order 3
+expect_rc 2 "search max order above k - 1"
+expect_err "max order" "search max order message"
+run search "$src/data/korea_3.csv" --threshold 1.5
+expect_rc 2 "search threshold outside (0,1)"
+# --- closed: Rcapture 1.4-4 closedp on hare (data/README.md)
+run closed "$src/data/rcapture_hare_6.csv" --format json
+expect_rc 0 "closed hare"
+expect_out '"model": "Mth Poisson2"' "closed hare Mth Poisson2 row"
+run closed "$src/data/rcapture_hare_6.csv"
+expect_out "146.327" "closed hare Mth Poisson2 AIC"
+expect_out "[71.8, 93.8]" "closed hare Mth Poisson2 profile"
+run closed "$src/data/nbcap/rcapture_ill.csv"
+expect_rc 0 "closed on an nbcap file"
+expect_out "Zelterman" "closed nbcap Zelterman row"
+run closed "$src/data/netherlands_6.csv"
+expect_out "81749.9" "closed netherlands_6 Chao lower bound (81750 printed)"
+expect_out "81776" "closed netherlands_6 Zelterman"
+# --- check: hold-out on netherlands_6 (list P: n_j 4812, m_j 346)
+run check "$src/data/netherlands_6.csv" --format csv
+expect_rc 0 "check netherlands_6"
+expect_out ",P,4812,346," "check netherlands_6 list P"
+run check "$src/data/netherlands_6.csv" --estimator nope
+expect_rc 2 "check unknown estimator"
+# --- bootstrap: same seed, same digits on 1 and 2 threads; replicates file written
+run fit "$src/data/korea_3.csv" --bootstrap 50 --seed 7 --threads 1 --format json --replicates "$tmp/r1.csv"
+expect_rc 0 "fit bootstrap 1 thread"
+cp "$tmp/out" "$tmp/b1"
+run fit "$src/data/korea_3.csv" --bootstrap 50 --seed 7 --threads 2 --format json --replicates "$tmp/r2.csv"
+expect_rc 0 "fit bootstrap 2 threads"
+if cmp -s "$tmp/out" "$tmp/b1" && cmp -s "$tmp/r1.csv" "$tmp/r2.csv"; then ok; else bad "bootstrap differs across threads"; fi
+if [ "$(wc -l <"$tmp/r1.csv")" -eq 51 ]; then ok; else bad "replicates file: want 50 rows + header"; fi
+run fit "$src/data/korea_3.csv" --bootstrap 1
+expect_rc 2 "bootstrap B = 1"
+
 # --- help and usage
-for sub in fit estimators; do
+for sub in fit search closed check estimators; do
     run "$sub" --help
     expect_rc 0 "$sub --help"
     expect_out "Usage: darkfig $sub" "$sub --help text"
