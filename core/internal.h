@@ -19,7 +19,7 @@ char *dfg_strdup(const char *s);
 /* Make the (n+1)-th allocation from now on, and every later one, fail; n < 0 disables.
  * For tests only (not thread safe). */
 DFG_API void dfg_alloc_fail_after(long n);
-/* Allocations made since the counter was last set (tests). */
+/* Allocations made since the counter was last set, while a failure is armed (tests). */
 DFG_API long dfg_alloc_count(void);
 /* Split plain CSV lines without libcsv (1, the default) or hand every line to libcsv (0);
  * the results must not differ. For tests only (core/csv.c; not thread safe). */

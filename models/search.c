@@ -366,7 +366,7 @@ static double poisson_p(double n, double mu)
 }
 
 typedef struct {
-    double p;
+    double p, pw;
     unsigned key;
     size_t cand;
 } pcand;
@@ -379,6 +379,35 @@ static int cmp_pcand(const void *pa, const void *pb)
     if (a->p > b->p)
         return 1;
     return (a->key > b->key) - (a->key < b->key);
+}
+
+/* Rcapture-style fit of model mask (every cell kept, no term fixed; AIC = -2 loglik +
+ * 2 rank) as Bales, Hesketh & Silverman (2015) fitted with Rcapture: *aic, and the Wald
+ * p-value 2 (1 - Phi(|b / se(b)|)) of term `added` (0 for none). A failed fit gives
+ * *aic = +inf. */
+static dfg_status rcapture_fit(const sp_space *sp, sp_worker *w, uint64_t mask, uint32_t added,
+                               double *aic, double *pwald, dfg_error *err)
+{
+    size_t n = sp_terms(sp, mask, w->terms), p = n + 1;
+    w->fterms[0] = 0;
+    memcpy(w->fterms + 1, w->terms, n * sizeof *w->terms);
+    double *cov = dfg_malloc(p * p * sizeof *cov);
+    if (!cov)
+        return dfg_err_set(err, DFG_ENOMEM, "search", "covariance");
+    dfg_glm_info info;
+    dfg_status rc = dfg_glm_fit_terms(sp->k, w->fterms, p, sp->y, NULL, 0, &sp->glm, w->gw,
+                                      w->beta, w->mu, cov, &info, NULL);
+    *aic = INFINITY;
+    *pwald = 1.0;
+    if (rc == DFG_OK) {
+        /* glm's Poisson AIC: -2 loglik + 2 rank */
+        *aic = -2.0 * info.loglik + 2.0 * (double)info.rank;
+        for (size_t j = 0; j < p; j++)
+            if (added && w->fterms[j] == added && cov[j + j * p] > 0.0)
+                *pwald = gsl_sf_erfc(fabs(w->beta[j]) / sqrt(2.0 * cov[j + j * p]));
+    }
+    dfg_free(cov);
+    return rc == DFG_ENOMEM ? dfg_err_set(err, rc, "search", "fit") : DFG_OK;
 }
 
 static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double thr, cache *c,
@@ -395,6 +424,9 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
     size_t np = 0;
     for (size_t i = 0; i < sp->n_cand; i++)
         np += dfg_popcount(sp->cand[i]) == 2;
+    double aic_rc = INFINITY, tmp_p;
+    if (aic && (rc = rcapture_fit(sp, w, 0, 0, &aic_rc, &tmp_p, err)))
+        return rc;
     pcand *pc = dfg_malloc((np + 1) * sizeof *pc);
     double *mu = dfg_malloc(sp->ncell * sizeof *mu);
     unsigned char *use = dfg_malloc(sp->ncell);
@@ -409,7 +441,7 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
             goto done;
         memcpy(mu, w->mu, sp->ncell * sizeof *mu);
         memcpy(use, w->use, sp->ncell);
-        double ll_cur = cur.loglik, aic_cur = cur.aic;
+        double aic_cur = aic_rc;
         size_t n = 0;
         for (size_t i = 0; i < sp->n_cand; i++) {
             uint32_t pair = sp->cand[i];
@@ -425,13 +457,14 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
                         ms += mu[cc];
                 pc[n].p = poisson_p(sp->ysup[pair], ms);
             } else {
-                sp_eval e;
-                if ((rc = cache_get(c, sp, w, mask | (uint64_t)1 << i, &e, err)))
+                double a, pw;
+                if ((rc = rcapture_fit(sp, w, mask | (uint64_t)1 << i, pair, &a, &pw, err)))
                     goto done;
-                if (!admissible(&e))
+                if (!isfinite(a))
                     continue;
                 /* largest AIC gain first: sort on -gain */
-                pc[n].p = -(aic_cur - e.aic);
+                pc[n].p = -(aic_cur - a);
+                pc[n].pw = pw;
             }
             n++;
         }
@@ -448,14 +481,16 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
                 if (!admissible(&e))
                     continue;
             } else {
+                /* the best gain only: add it when it lowers AIC and the Wald p-value of its
+                 * coefficient is below the threshold */
+                if (!(-pc[j].p > 0.0) || !(pc[j].pw < thr))
+                    break;
                 if ((rc = cache_get(c, sp, w, next, &e, err)))
                     goto done;
-                /* the best gain only: add it when it lowers AIC and its likelihood-ratio
-                 * p-value P(chi2_1 > 2 (ll_new - ll_cur)) is below the threshold */
-                double lr = 2.0 * (e.loglik - ll_cur);
-                double pv = lr > 0.0 ? gsl_sf_erfc(sqrt(0.5 * lr)) : 1.0;
-                if (!(-pc[j].p > 0.0) || !(pv < thr))
-                    break;
+                double tmpa, tmpp;
+                if ((rc = rcapture_fit(sp, w, next, 0, &tmpa, &tmpp, err)))
+                    goto done;
+                aic_rc = tmpa;
             }
             mask = next;
             cur = e;

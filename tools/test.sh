@@ -1,6 +1,9 @@
 #!/bin/sh
-# tools/test.sh: build darkfig twice, plain and under AddressSanitizer + UBSan, and run
-# the whole test suite on both (CTest). Needs tools/setup-debian.sh first.
+# tools/test.sh: build darkfig twice, plain and under AddressSanitizer + UBSan, run the
+# whole test suite on both (CTest), then execute every notebook against the plain build.
+# The plain run includes the slow tier (reference bootstraps, the quick accuracy
+# benchmark against its baseline, valgrind on the command-line tests); the sanitizer run
+# skips the tests labelled slow. Needs tools/setup-debian.sh first.
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -15,4 +18,13 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDFG_WERROR=ON -DDFG_SANITIZE
       -DDFG_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE valgrind
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE slow
+
+echo "== notebooks (Debian's Python: /usr/bin/python3)"
+mkdir -p build/notebooks
+for nb in notebooks/*.ipynb; do
+    (cd notebooks && DARKFIG="$PWD/../build/darkfig" PYDEVD_DISABLE_FILE_VALIDATION=1 \
+        /usr/bin/python3 -Xfrozen_modules=off -m nbconvert --to notebook --execute \
+        --output-dir ../build/notebooks "$(basename "$nb")")
+done
+echo "notebooks: $(ls notebooks/*.ipynb | wc -l) executed"
