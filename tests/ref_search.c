@@ -158,5 +158,120 @@ int main(void)
             dfg_search_result_free(&r);
         }
     }
+    /* AIC-stepwise of Bales, Hesketh & Silverman (2015), ../shared/data/README.md: point =
+     * multinomial estimate, limits = Rcapture 1.4-4 profile-likelihood limits (95%), all
+     * printed to 0.1: tolerance 0.1 (half a unit plus the rounding of the source). */
+    {
+        static const struct {
+            const char *file;
+            double p, lo, n, hi;
+        } want[] = {{"uk2013_5", 0.001, 12608.4, 14211.1, 16131.1},
+                    {"uk2013_5", 0.05, 9889.2, 11303.9, 13063.1},
+                    {"netherlands_6", 0.001, 53302.0, 60319.5, 68746.5},
+                    {"netherlands_6", 0.05, 53302.0, 60319.5, 68746.5},
+                    {"netherlands_5", 0.001, 119368.7, 145982.5, 181009.3},
+                    {"netherlands_5", 0.05, 119368.7, 145982.5, 181009.3},
+                    {"new_orleans_8", 0.001, 650.7, 990.2, 1663.3}};
+        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+            char path[512];
+            snprintf(path, sizeof path, DFG_DATA_DIR "/%s.csv", want[i].file);
+            dfg_table *t = su_read(path);
+            CHECK(t != NULL);
+            if (!t)
+                continue;
+            dfg_search_opts o = dfg_search_opts_default();
+            o.method = DFG_SEARCH_AIC_STEPWISE;
+            o.threshold = want[i].p;
+            dfg_search_result r;
+            dfg_error err = {0};
+            CHECK_CODE(dfg_search_run(t, 0, &o, &r, &err), DFG_OK);
+            if (err.code == DFG_OK) {
+                dfg_interval ci;
+                dfg_glm_opts g = dfg_glm_opts_default();
+                CHECK_CODE(dfg_interval_profile(t, 0, &r.rows[0].model, &g, 0.95, &ci, &err),
+                           DFG_OK);
+                CHECK_ABS(ci.point, want[i].n, 0.1);
+                CHECK_ABS(ci.lower, want[i].lo, 0.1);
+                CHECK_ABS(ci.upper, want[i].hi, 0.1);
+                dfg_search_result_free(&r);
+            }
+            dfg_table_free(t);
+        }
+    }
+    /* The same digits on 1 and 3 threads (uk2013_5, all models up to order 3). */
+    {
+        dfg_table *t = su_read(DFG_DATA_DIR "/uk2013_5.csv");
+        CHECK(t != NULL);
+        dfg_search_result r1, r3;
+        dfg_search_opts o = dfg_search_opts_default();
+        o.method = DFG_SEARCH_EXHAUSTIVE;
+        o.top = 50;
+        o.average = 1;
+        dfg_error err = {0};
+        CHECK_CODE(dfg_search_run(t, 0, &o, &r1, &err), DFG_OK);
+        o.threads = 3;
+        CHECK_CODE(dfg_search_run(t, 0, &o, &r3, &err), DFG_OK);
+        CHECK_CODE(r1.n_models, 6212); /* MultipleSystemsEstimation's count for 5 lists */
+        CHECK_CODE(r1.n_rows, r3.n_rows);
+        int same = r1.nhat_avg == r3.nhat_avg && r1.n_admissible == r3.n_admissible;
+        for (size_t i = 0; i < r1.n_rows && i < r3.n_rows; i++)
+            same = same && r1.rows[i].criterion == r3.rows[i].criterion &&
+                   r1.rows[i].nhat == r3.rows[i].nhat && r1.rows[i].se_nhat == r3.rows[i].se_nhat;
+        CHECK(same);
+        /* table sanity: weights in (0, 1], delta >= 0 ascending, ranges hold the best N */
+        double wsum = 0.0;
+        for (size_t i = 0; i < r1.n_rows; i++) {
+            wsum += r1.rows[i].weight;
+            CHECK(r1.rows[i].delta >= 0.0);
+            if (i)
+                CHECK(r1.rows[i].delta >= r1.rows[i - 1].delta);
+        }
+        CHECK(wsum > 0.0 && wsum <= 1.0 + 1e-12);
+        CHECK(r1.range_lo[0] <= r1.rows[0].nhat && r1.rows[0].nhat <= r1.range_hi[0]);
+        CHECK(r1.range_lo[1] <= r1.range_lo[0] && r1.range_hi[1] >= r1.range_hi[0]);
+        CHECK(r1.n_within[0] >= 1 && r1.n_within[1] >= r1.n_within[0]);
+        CHECK(isfinite(r1.nhat_avg));
+        dfg_search_result_free(&r1);
+        dfg_search_result_free(&r3);
+        /* bad requests */
+        dfg_search_method m;
+        dfg_criterion c;
+        dfg_error e1 = {0}, e2 = {0}, e3 = {0}, e4 = {0}, e5 = {0};
+        CHECK_CODE(dfg_search_method_parse("sideways", &m, &e1), DFG_EINVAL);
+        CHECK(strstr(e1.msg, "sideways") != NULL);
+        CHECK_CODE(dfg_criterion_parse("dic", &c, &e2), DFG_EINVAL);
+        o = dfg_search_opts_default();
+        o.method = DFG_SEARCH_EXHAUSTIVE;
+        o.max_order = 5; /* k - 1 = 4 */
+        CHECK_CODE(dfg_search_run(t, 0, &o, &r1, &e3), DFG_EINVAL);
+        CHECK(strstr(e3.msg, "max order") != NULL);
+        o = dfg_search_opts_default();
+        o.threshold = 1.5;
+        CHECK_CODE(dfg_search_run(t, 0, &o, &r1, &e4), DFG_EINVAL);
+        CHECK(strstr(e4.msg, "threshold") != NULL);
+        o.threshold = -0.1;
+        CHECK_CODE(dfg_search_run(t, 0, &o, &r1, &e5), DFG_EINVAL);
+        CHECK_CODE(dfg_search_count_models(5, 3, 100000), 6212);
+        CHECK_CODE(dfg_search_count_models(4, 3, 100000), 113);
+        CHECK_CODE(dfg_search_count_models(3, 2, 100000), 8);
+        CHECK_CODE(dfg_search_count_models(6, 2, 100000), 32768);
+        dfg_table_free(t);
+    }
+    /* the estimators: same choice through the dfg_estimator interface */
+    {
+        dfg_table *t = su_read(DFG_DATA_DIR "/korea_3.csv");
+        const dfg_estimator *e = dfg_estimator_find("exhaustive");
+        CHECK(e != NULL && t != NULL);
+        if (e && t) {
+            dfg_est_opts eo = dfg_est_opts_default();
+            dfg_estimate est;
+            dfg_error err = {0};
+            CHECK_CODE(e->estimate(t, 0, &eo, &est, &err), DFG_OK);
+            CHECK_ABS(est.nhat, 157.1667, 5e-5);
+            CHECK_ABS(est.bic, 57.14081, 5e-6);
+            CHECK(est.ci.lower < est.nhat && est.nhat < est.ci.upper);
+        }
+        dfg_table_free(t);
+    }
     CHECK_DONE();
 }
