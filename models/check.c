@@ -197,7 +197,10 @@ size_t dfg_check_work_size(size_t k, size_t n)
     return ncell * (n + 2) + (ncell / 64 + 2) * (n + 1) + ncell;
 }
 
-static void lp_error_hook(void *info) { longjmp(*(jmp_buf *)info, 1); }
+static void lp_error_hook(void *info)
+{
+    longjmp(*(jmp_buf *)info, 1);
+}
 
 /* Solve the LP given as rows (bounds kind/lo/hi), columns (kind/lo/hi) and the triplets
  * ia/ja/ar[1..ne]; maximise column tcol. *tstar = the optimum. Returns 0, 1 when GLPK
@@ -224,8 +227,7 @@ static int lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int 
     for (int r = 1; r <= nrow; r++)
         glp_set_row_bnds(lp, r, rkind[r], rb[r], rb[r]);
     /* GLPK takes non-const arrays but does not change them */
-    glp_load_matrix(lp, ne, (int *)(uintptr_t)ia, (int *)(uintptr_t)ja,
-                    (double *)(uintptr_t)ar);
+    glp_load_matrix(lp, ne, (int *)(uintptr_t)ia, (int *)(uintptr_t)ja, (double *)(uintptr_t)ar);
     glp_scale_prob(lp, GLP_SF_AUTO);
     glp_smcp parm;
     glp_init_smcp(&parm);

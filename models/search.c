@@ -62,7 +62,10 @@ const char *dfg_search_method_name(dfg_search_method m)
     return (unsigned)m < 4 ? method_names[m] : "unknown";
 }
 
-const char *dfg_criterion_name(dfg_criterion c) { return (unsigned)c < 3 ? crit_names[c] : "unknown"; }
+const char *dfg_criterion_name(dfg_criterion c)
+{
+    return (unsigned)c < 3 ? crit_names[c] : "unknown";
+}
 
 dfg_status dfg_search_method_parse(const char *s, dfg_search_method *m, dfg_error *err)
 {
@@ -88,7 +91,10 @@ dfg_status dfg_criterion_parse(const char *s, dfg_criterion *c, dfg_error *err)
                        s ? s : "(null)");
 }
 
-static int default_order(size_t k) { return k <= 3 ? 2 : k <= 5 ? 3 : 2; }
+static int default_order(size_t k)
+{
+    return k <= 3 ? 2 : k <= 5 ? 3 : 2;
+}
 
 size_t dfg_search_count_models(size_t k, int max_order, size_t cap)
 {
@@ -138,7 +144,10 @@ typedef struct {
 } visit;
 
 /* Admissible: the MLE exists, identifiable, and the fit converged. */
-static int admissible(const sp_eval *e) { return e->done && e->code == 0 && e->fit == DFG_OK; }
+static int admissible(const sp_eval *e)
+{
+    return e->done && e->code == 0 && e->fit == DFG_OK;
+}
 
 static int cmp_visit(const void *pa, const void *pb)
 {
@@ -175,8 +184,8 @@ static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, dou
     if (!cov)
         return dfg_err_set(err, DFG_ENOMEM, "search", "row covariance");
     dfg_glm_info info;
-    dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, 0, &sp->glm, w->gw,
-                                       w->beta, w->mu, cov, &info, NULL);
+    dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, 0, &sp->glm, w->gw, w->beta,
+                                       w->mu, cov, &info, NULL);
     double var0 = cov[0];
     dfg_free(cov);
     row->p = v->e.p;
@@ -275,7 +284,7 @@ static dfg_status make_table(const sp_space *sp, sp_worker *w, visit *v, size_t 
  * ======================================================================= */
 
 typedef struct {
-    visit *v;     /* in order of first visit */
+    visit *v; /* in order of first visit */
     size_t n, cap;
     size_t *slot; /* hash slots: index + 1, 0 empty */
     size_t nslot;
@@ -296,8 +305,8 @@ static size_t hash64(uint64_t x)
 }
 
 /* The evaluation of mask, from the cache or computed (exact existence check). */
-static dfg_status cache_get(cache *c, const sp_space *sp, sp_worker *w, uint64_t mask,
-                            sp_eval *out, dfg_error *err)
+static dfg_status cache_get(cache *c, const sp_space *sp, sp_worker *w, uint64_t mask, sp_eval *out,
+                            dfg_error *err)
 {
     if (c->nslot == 0 || 2 * (c->n + 1) > c->nslot) {
         size_t ns = c->nslot ? 2 * c->nslot : 256;
@@ -395,8 +404,8 @@ static dfg_status rcapture_fit(const sp_space *sp, sp_worker *w, uint64_t mask, 
     if (!cov)
         return dfg_err_set(err, DFG_ENOMEM, "search", "covariance");
     dfg_glm_info info;
-    dfg_status rc = dfg_glm_fit_terms(sp->k, w->fterms, p, sp->y, NULL, 0, &sp->glm, w->gw,
-                                      w->beta, w->mu, cov, &info, NULL);
+    dfg_status rc = dfg_glm_fit_terms(sp->k, w->fterms, p, sp->y, NULL, 0, &sp->glm, w->gw, w->beta,
+                                      w->mu, cov, &info, NULL);
     *aic = INFINITY;
     *pwald = 1.0;
     if (rc == DFG_OK) {
@@ -554,8 +563,8 @@ static dfg_status run_downhill(const sp_space *sp, sp_worker *w, cache *c, dfg_e
                 sp_eval e;
                 if ((rc = cache_get(c, sp, w, next, &e, err)))
                     return rc;
-                if (admissible(&e) && (e.crit < best || (e.crit == best && next < best_mask &&
-                                                         best_mask != mask))) {
+                if (admissible(&e) &&
+                    (e.crit < best || (e.crit == best && next < best_mask && best_mask != mask))) {
                     best = e.crit;
                     best_mask = next;
                     best_e = e;
@@ -844,8 +853,7 @@ const dfg_estimator dfg_est_aic_stepwise = {
     "aic-stepwise", "log-linear, pairs added by AIC gain (Bales, Hesketh & Silverman 2015)", 3,
     est_aic_stepwise};
 const dfg_estimator dfg_est_exhaustive = {
-    "exhaustive", "log-linear, best of all hierarchical models by BIC/AIC/AICc", 3,
-    est_exhaustive};
+    "exhaustive", "log-linear, best of all hierarchical models by BIC/AIC/AICc", 3, est_exhaustive};
 const dfg_estimator dfg_est_downhill = {
     "downhill", "log-linear, greedy search on BIC/AIC/AICc (Silverman, Chan & Vincent 2024)", 3,
     est_downhill};

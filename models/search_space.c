@@ -45,8 +45,8 @@ dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_ord
                 continue;
             if (sp->n_cand == SP_MAX_CAND)
                 return dfg_err_set(err, DFG_EINVAL, "search",
-                                   "%zu lists up to order %d: more than %d interaction terms",
-                                   k, max_order, SP_MAX_CAND);
+                                   "%zu lists up to order %d: more than %d interaction terms", k,
+                                   max_order, SP_MAX_CAND);
             size_t i = sp->n_cand++;
             sp->cand[i] = tau;
             /* hierarchy: every subset one order lower (order >= 2) must be present */
@@ -118,9 +118,8 @@ sp_worker *sp_worker_alloc(const sp_space *sp)
     w->mu_prev = dfg_malloc(nc * sizeof *w->mu_prev);
     w->rwork = dfg_malloc(dfg_check_work_size(sp->k, nt) * sizeof *w->rwork);
     w->bmap = dfg_calloc(nc, sizeof *w->bmap);
-    if (!w->gw || !w->terms || !w->fterms || !w->bterms || !w->fixed || !w->use || !w->beta || !w->beta_prev ||
-        !w->mu_prev ||
-        !w->mu || !w->rwork || !w->bmap) {
+    if (!w->gw || !w->terms || !w->fterms || !w->bterms || !w->fixed || !w->use || !w->beta ||
+        !w->beta_prev || !w->mu_prev || !w->mu || !w->rwork || !w->bmap) {
         sp_worker_free(w);
         return NULL;
     }
@@ -200,11 +199,11 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
     if (from_beta)
         for (size_t j = 0; j < pf; j++)
             w->beta[j] = w->bmap[w->fterms[j]];
-    dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, from_beta, &sp->glm,
-                                       w->gw, w->beta, w->mu, NULL, &info, NULL);
+    dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, from_beta, &sp->glm, w->gw,
+                                       w->beta, w->mu, NULL, &info, NULL);
     if (frc != DFG_OK && from_beta)
-        frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, 0, &sp->glm, w->gw, w->beta,
-                                w->mu, NULL, &info, NULL);
+        frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, 0, &sp->glm, w->gw, w->beta, w->mu,
+                                NULL, &info, NULL);
     if (frc == DFG_ENOMEM || frc == DFG_EINVAL)
         return dfg_err_set(err, frc, "search", "fit of a %zu-parameter model failed", pf);
     /* existence: a converged fit whose next Newton step is negligible. When the MLE does
@@ -275,8 +274,8 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
 /* Reflected DFS over the candidates: rev = 0 visits (without, with) candidate i, rev = 1
  * (with, without), and the second branch is reflected, so that consecutive models differ
  * in one candidate wherever the hierarchy leaves both choices open. */
-static int enum_rec(const sp_space *sp, size_t i, uint64_t mask, int rev, uint64_t *out,
-                    size_t *n, size_t cap)
+static int enum_rec(const sp_space *sp, size_t i, uint64_t mask, int rev, uint64_t *out, size_t *n,
+                    size_t cap)
 {
     if (i == sp->n_cand) {
         if (*n <= cap && out && *n < cap)
@@ -290,8 +289,7 @@ static int enum_rec(const sp_space *sp, size_t i, uint64_t mask, int rev, uint64
     if (!rev)
         return enum_rec(sp, i + 1, mask, 0, out, n, cap) ||
                enum_rec(sp, i + 1, with, 1, out, n, cap);
-    return enum_rec(sp, i + 1, with, 0, out, n, cap) ||
-           enum_rec(sp, i + 1, mask, 1, out, n, cap);
+    return enum_rec(sp, i + 1, with, 0, out, n, cap) || enum_rec(sp, i + 1, mask, 1, out, n, cap);
 }
 
 size_t sp_enumerate(const sp_space *sp, uint64_t *out, size_t cap)

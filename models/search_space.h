@@ -12,12 +12,12 @@
 
 typedef struct {
     size_t k, ncell;
-    double *y;      /* 2^k cells (y[0] = 0) */
-    double *ysup;   /* superset sums: observed count of each term */
+    double *y;    /* 2^k cells (y[0] = 0) */
+    double *ysup; /* superset sums: observed count of each term */
     double n_obs, logn;
     size_t n_cand;
-    uint32_t cand[SP_MAX_CAND];  /* by order, then by value */
-    uint64_t need[SP_MAX_CAND];  /* candidates one order lower inside cand[i] (hierarchy) */
+    uint32_t cand[SP_MAX_CAND]; /* by order, then by value */
+    uint64_t need[SP_MAX_CAND]; /* candidates one order lower inside cand[i] (hierarchy) */
     dfg_criterion crit;
     dfg_glm_opts glm;
 } sp_space;
@@ -26,9 +26,9 @@ typedef struct {
 typedef struct {
     double crit, nhat, loglik, deviance;
     double aic, bic;
-    unsigned p;       /* parameters counted: intercept + every term */
-    unsigned n_used;  /* cells in the likelihood */
-    unsigned p_fit;   /* parameters fitted (terms at -inf left out) */
+    unsigned p;            /* parameters counted: intercept + every term */
+    unsigned n_used;       /* cells in the likelihood */
+    unsigned p_fit;        /* parameters fitted (terms at -inf left out) */
     unsigned char code;    /* check code: 0 fine, 1 no MLE, 2 not identifiable, 3 both */
     unsigned char n_fixed; /* terms at -inf */
     unsigned char fit;     /* dfg_status of the fit (DFG_OK when admissible) */
@@ -45,7 +45,7 @@ typedef struct {
     double *bmap;     /* 2^k: coefficients of the last fit by term (warm start) */
     uint32_t *bterms; /* terms written in bmap */
     size_t n_bterms;
-    int warm;         /* bmap holds a usable start */
+    int warm; /* bmap holds a usable start */
 } sp_worker;
 
 dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,

@@ -60,8 +60,8 @@ static void compare(const want *wt, dfg_search_method m, int *n_model_ok, int *n
         dfg_model_format(&row->model, NULL, buf, sizeof buf);
         if (!same || !nok)
             fprintf(stderr, "oracle %03d %s: got %s N %.10g (crit %.8g), want %s N %.10g\n",
-                    wt->table, dfg_search_method_name(m), buf, row->nhat, row->criterion,
-                    wt->model, wt->n);
+                    wt->table, dfg_search_method_name(m), buf, row->nhat, row->criterion, wt->model,
+                    wt->n);
         CHECK(same);
         CHECK_REL(row->nhat, wt->n, 1e-6);
         *n_model_ok += same;
@@ -136,8 +136,9 @@ int main(void)
             compare(&bic[i], DFG_SEARCH_EXHAUSTIVE, &mbic, &nbicn);
         }
     }
-    fprintf(stderr, "stepwise: %d tables, %d models and %d N match; bic: %d tables, %d models and "
-                    "%d N match\n",
+    fprintf(stderr,
+            "stepwise: %d tables, %d models and %d N match; bic: %d tables, %d models and "
+            "%d N match\n",
             nsw, msw, nswn, nbic, mbic, nbicn);
     /* every table of the README: 146 stepwise, 121 BIC */
     CHECK_CODE(nsw, 146);

@@ -65,8 +65,8 @@ static void expect(const char *file, dfg_search_method m, int order, const char 
     dfg_model_format(&r.rows[0].model, NULL, buf, sizeof buf);
     int same = same_model(&r.rows[0].model, model);
     if (!same || fabs(r.rows[0].nhat - n) > tol)
-        fprintf(stderr, "%s %s: got %s N %.4f, want %s N %.1f\n", file,
-                dfg_search_method_name(m), buf, r.rows[0].nhat, model, n);
+        fprintf(stderr, "%s %s: got %s N %.4f, want %s N %.1f\n", file, dfg_search_method_name(m),
+                buf, r.rows[0].nhat, model, n);
     CHECK(same);
     CHECK_ABS(r.rows[0].nhat, n, tol);
     dfg_search_result_free(&r);

@@ -24,8 +24,7 @@ static inline dfg_table *su_read(const char *path)
     if (!fgets(line, sizeof line, f))
         goto fail;
     line[strcspn(line, "\r\n")] = 0;
-    for (char *tok = strtok(line, ","); tok && k < 32; tok = strtok(NULL, ","))
-        {
+    for (char *tok = strtok(line, ","); tok && k < 32; tok = strtok(NULL, ",")) {
         names[k] = malloc(strlen(tok) + 1);
         if (names[k])
             strcpy(names[k], tok);
