@@ -8,7 +8,8 @@
  *   (0.26 s a replicate, issue 4).
  * exhaustive: 1000 replicates each repeating the exhaustive BIC search over hierarchical
  *   models of order <= 3 on uk2013_5, two threads. Target <= 60 s; R: hours.
- * Prints the seconds, the interval, and the ratio to the R figure.
+ * Prints the seconds, the interval, and the ratio to the R figure; "@speed" and "@mem"
+ * lines (seconds scaled to 1000 replicates; ru_maxrss in KiB) for bench/speed.sh.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "darkfig.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double now(void)
@@ -87,6 +89,10 @@ int main(int argc, char **argv)
     double scale = (double)B / 1000.0;
     printf("  target %.1f s: %s; R %.0f s for 1000: %.0fx faster\n", target * scale,
            sec <= target * scale ? "met" : "MISSED", r_seconds, r_seconds * scale / sec);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("@speed boot_%s_t%d %.6g %.6g %.6g s/1000 replicates\n@mem boot_%s_t%d %ld\n", mode, threads,
+           sec / scale, sec / scale, sec / scale, mode, threads, ru.ru_maxrss);
     dfg_boot_result_free(&r);
     dfg_table_free(t);
     return 0;

@@ -4,12 +4,14 @@
  * wall time of dfg_closed_table_fit with profile-likelihood intervals on every log-linear
  * row (log-normal for Mb, Mbh), and without intervals. Rcapture 1.4-4 takes about 0.04 s
  * for closedp.t and 0.07 s per closedpCI.t call (tests/data/oracle/README.md timings).
+ * "@speed"/"@mem" lines (ms; ru_maxrss KiB) are for bench/speed.sh.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "darkfig.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double now(void)
@@ -57,6 +59,9 @@ static int run(const char *name, int repeats, dfg_ci_type ci)
     printf("%-22s %-8s median %9.3f ms  (min %.3f, max %.3f, %d repeats)\n", name,
            ci == DFG_CI_NONE ? "no CI" : "profile", 1e3 * times[repeats / 2], 1e3 * times[0],
            1e3 * times[repeats - 1], repeats);
+    printf("@speed closed_%.*s_%s %.6g %.6g %.6g ms\n", (int)(strchr(name, '.') - name), name,
+           ci == DFG_CI_NONE ? "noci" : "profile", 1e3 * times[repeats / 2], 1e3 * times[0],
+           1e3 * times[repeats - 1]);
     if (ci != DFG_CI_NONE)
         for (size_t i = 0; i < ct.n_rows; i++) {
             const dfg_closed_row *row = &ct.rows[i];
@@ -81,5 +86,8 @@ int main(int argc, char **argv)
     rc |= run("netherlands_6.csv", repeats, DFG_CI_PROFILE);
     rc |= run("rcapture_hare_6.csv", repeats, DFG_CI_NONE);
     rc |= run("rcapture_hare_6.csv", repeats, DFG_CI_PROFILE);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("@mem closed %ld\n", ru.ru_maxrss);
     return rc;
 }

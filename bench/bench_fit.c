@@ -6,7 +6,8 @@
  * iteration converges only linearly); a deterministic 12-list table (Mt and all two-way
  * interactions). Each case: repeats of a timed loop of at least 0.2 s of thread CPU
  * time; the median of 7 is printed. R's glm takes about 1 ms per fit of this size (oracle README
- * timings). Usage: bench_fit [data_dir] SPDX-License-Identifier: GPL-3.0-or-later */
+ * timings). Lines "@speed key median min max unit" and "@mem key KiB" are for bench/speed.sh.
+ * Usage: bench_fit [data_dir] SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define REPEATS 7
@@ -34,7 +36,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Median over REPEATS of fits per second of model m (fixed terms at -inf) on cells y. */
-static double bench(const char *label, size_t k, const double *y, const dfg_model *m,
+static double bench(const char *label, const char *key, size_t k, const double *y, const dfg_model *m,
                     const uint32_t *fixed, size_t n_fixed)
 {
     dfg_loglin_work *lw = dfg_loglin_work_alloc(k, 0);
@@ -64,12 +66,13 @@ static double bench(const char *label, size_t k, const double *y, const dfg_mode
     printf("%-44s p=%-3zu iter=%-3d N=%-12.1f %s  %10.0f fits/s (min %.0f, max %.0f)\n", label, f.p,
            f.iter, f.nhat, rc == DFG_OK ? "ok  " : dfg_strerror(rc), rate[REPEATS / 2], rate[0],
            rate[REPEATS - 1]);
+    printf("@speed %s %.6g %.6g %.6g fits/s\n", key, rate[REPEATS / 2], rate[0], rate[REPEATS - 1]);
     dfg_loglin_work_free(lw);
     return rate[REPEATS / 2];
 }
 
 /* The public entry (allocates the workspace and the fit's arrays every call). */
-static void bench_public(const char *label, const dfg_table *t, const dfg_model *m)
+static void bench_public(const char *label, const char *key, const dfg_table *t, const dfg_model *m)
 {
     dfg_fit f;
     dfg_error err = {0};
@@ -95,6 +98,7 @@ static void bench_public(const char *label, const dfg_table *t, const dfg_model 
     }
     qsort(rate, REPEATS, sizeof rate[0], cmp_double);
     printf("%-44s %10.0f fits/s\n", label, rate[REPEATS / 2]);
+    printf("@speed %s %.6g %.6g %.6g fits/s\n", key, rate[REPEATS / 2], rate[0], rate[REPEATS - 1]);
 }
 
 int main(int argc, char **argv)
@@ -122,10 +126,10 @@ int main(int argc, char **argv)
         dfg_loglin_fit(t, 0, &mt, NULL, &f, &err);
         dfg_fit_free(&f);
     }
-    bench("netherlands_6 Mt", 6, y6, &mt, NULL, 0);
-    bench("netherlands_6 stepwise, 12 25 at -inf", 6, y6, &step, empty, 2);
-    bench("netherlands_6 stepwise, no boundary", 6, y6, &step, NULL, 0);
-    bench_public("netherlands_6 Mt, dfg_loglin_fit (allocating)", t, &mt);
+    bench("netherlands_6 Mt", "fit_nl6_mt", 6, y6, &mt, NULL, 0);
+    bench("netherlands_6 stepwise, 12 25 at -inf", "fit_nl6_step", 6, y6, &step, empty, 2);
+    bench("netherlands_6 stepwise, no boundary", "fit_nl6_step_nob", 6, y6, &step, NULL, 0);
+    bench_public("netherlands_6 Mt, dfg_loglin_fit (allocating)", "fit_nl6_mt_public", t, &mt);
 
     /* 12 lists, deterministic: expected counts of a log-linear model with p_j = 0.05 +
      * 0.02 j and interactions 1-2 (+0.8), 3-4 (-0.6), 5-9 (+0.5), N = 200000, rounded */
@@ -156,13 +160,16 @@ int main(int argc, char **argv)
         for (int j = i + 1; j < K; j++)
             pairs[np++] = (1u << i) | (1u << j);
     dfg_model_from_terms(K, pairs, np, &all2, &err);
-    bench("12 lists Mt", K, y12, &m12, NULL, 0);
-    bench("12 lists all two-way", K, y12, &all2, NULL, 0);
+    bench("12 lists Mt", "fit_k12_mt", K, y12, &m12, NULL, 0);
+    bench("12 lists all two-way", "fit_k12_2way", K, y12, &all2, NULL, 0);
 
     dfg_model_free(&mt);
     dfg_model_free(&step);
     dfg_model_free(&m12);
     dfg_model_free(&all2);
     dfg_table_free(t);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak memory (ru_maxrss): %ld KiB\n@mem fit %ld\n", ru.ru_maxrss, ru.ru_maxrss);
     return 0;
 }

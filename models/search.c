@@ -1,5 +1,5 @@
-/* models/search.c: model searches for log-linear multiple-systems estimation, the ranked
- * model table, and the search estimators.
+/* models/search.c: model searches for log-linear multiple-systems estimation and the
+ * ranked model table (the estimators are in models/search_est.c).
  *
  *  - stepwise (Chan, Silverman & Vincent 2021, JASA 116:1297, Sec. 3.3): from the main
  *    effects, for each pair {i,j} not in the model, n* = people on both lists and
@@ -8,8 +8,10 @@
  *    increasing p; the first whose model passes the existence and identifiability checks
  *    is added. Repeat until none is.
  *  - AIC-stepwise (Bales, Hesketh & Silverman 2015, Significance 12(3):34): from the main
- *    effects, add the pair with the largest AIC gain while the likelihood-ratio p-value of
- *    adding it, P(chi2_1 > 2 (ll_new - ll_old)), is below the threshold (0.001).
+ *    effects, fitted as Rcapture does (every cell kept, AIC = -2 loglik + 2 rank), add the
+ *    pair with the largest AIC gain while the Wald p-value of its coefficient,
+ *    2 (1 - Phi(|b / se(b)|)), is below the threshold (0.001). This rule reproduces every
+ *    row of their table quoted in data/README.md (tests/ref_search.c).
  *  - exhaustive: every hierarchical model up to the maximum order, inadmissible ones
  *    marked and skipped, ranked by BIC, AIC or AICc (MultipleSystemsEstimation 1.2.0's
  *    estimate_population(method = "bic") for BIC).
@@ -595,9 +597,18 @@ typedef struct {
     dfg_error err;
 } job;
 
-static void *exhaustive_worker(void *arg)
+/* The work of one thread: chunks until none is left. */
+static void exhaustive_run(job *j);
+
+static void *exhaustive_thread(void *arg)
 {
-    job *j = arg;
+    exhaustive_run(arg);
+    dfg_check_thread_free(); /* GLPK's per-thread environment */
+    return NULL;
+}
+
+static void exhaustive_run(job *j)
+{
     sp_worker *w = sp_worker_alloc(j->sp);
     dfg_error err = {0};
     dfg_status rc = w ? DFG_OK : dfg_err_set(&err, DFG_ENOMEM, "search", "worker");
@@ -624,7 +635,6 @@ static void *exhaustive_worker(void *arg)
         pthread_mutex_unlock(&j->lock);
     }
     sp_worker_free(w);
-    return NULL;
 }
 
 static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, visit **out,
@@ -660,11 +670,11 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, v
         nt = 64;
     int started = 0;
     for (int i = 1; i < nt; i++) {
-        if (pthread_create(&tid[started], NULL, exhaustive_worker, &j) != 0)
+        if (pthread_create(&tid[started], NULL, exhaustive_thread, &j) != 0)
             break;
         started++;
     }
-    exhaustive_worker(&j);
+    exhaustive_run(&j);
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
     pthread_mutex_destroy(&j.lock);
@@ -763,99 +773,3 @@ done:
         dfg_search_result_free(r);
     return rc;
 }
-
-/* ** {======================================================================
- * The search estimators
- * ======================================================================= */
-
-static dfg_status est_search(dfg_search_method m, const dfg_table *t, size_t s,
-                             const dfg_est_opts *o, dfg_estimate *out, dfg_error *err)
-{
-    dfg_search_opts so = dfg_search_opts_default();
-    so.method = m;
-    so.max_order = o->max_order;
-    so.threshold = o->threshold;
-    so.top = 1;
-    so.level = o->want_ci && o->level > 0.0 && o->level < 1.0 ? o->level : 0.95;
-    so.glm = o->glm;
-    memset(out, 0, sizeof *out);
-    out->n_obs = dfg_table_n_obs(t, s);
-    out->nhat = out->se = out->dark = NAN;
-    dfg_status rc = DFG_OK;
-    if (o->criterion && (rc = dfg_criterion_parse(o->criterion, &so.criterion, err)))
-        return rc;
-    dfg_search_result r;
-    if ((rc = dfg_search_run(t, s, &so, &r, err)))
-        return rc;
-    const dfg_search_row *row = &r.rows[0];
-    out->status = DFG_OK;
-    out->check = row->status;
-    out->nhat = row->nhat;
-    out->se = row->se_nhat;
-    out->dark = row->nhat - out->n_obs;
-    out->deviance = row->deviance;
-    out->df = row->df;
-    /* AIC and BIC with MultipleSystemsEstimation's p (terms at -inf counted) */
-    out->aic = 2.0 * (double)row->p - 2.0 * row->loglik;
-    out->bic = (double)row->p * log(out->n_obs) - 2.0 * row->loglik;
-    dfg_model_format(&row->model, t, out->model, sizeof out->model);
-    if (row->n_boundary) {
-        size_t len = (size_t)snprintf(out->note, sizeof out->note, "terms at -inf (no overlap):");
-        for (size_t i = 0; i < row->n_boundary && len < sizeof out->note; i++) {
-            dfg_model one = {t ? dfg_table_k(t) : 0, 1, &row->boundary[i]};
-            char buf[64];
-            dfg_model_format(&one, t, buf, sizeof buf);
-            len += (size_t)snprintf(out->note + len, sizeof out->note - len, " %s", buf);
-        }
-    }
-    if (o->want_ci) {
-        dfg_ci_type type = o->ci_type == DFG_CI_NONE ? DFG_CI_LOGNORMAL : o->ci_type;
-        if (type != DFG_CI_LOGNORMAL)
-            rc = dfg_err_set(err, DFG_EINVAL, "search",
-                             "interval %s: a search gives log-normal intervals (or bootstrap)",
-                             dfg_ci_type_name(type));
-        else
-            rc = dfg_interval_lognormal(out->n_obs, row->nhat, row->se_nhat, o->level, &out->ci,
-                                        err);
-    }
-    dfg_search_result_free(&r);
-    return rc;
-}
-
-static dfg_status est_stepwise(const dfg_table *t, size_t s, const dfg_est_opts *o,
-                               dfg_estimate *out, dfg_error *err)
-{
-    return est_search(DFG_SEARCH_STEPWISE, t, s, o, out, err);
-}
-
-static dfg_status est_aic_stepwise(const dfg_table *t, size_t s, const dfg_est_opts *o,
-                                   dfg_estimate *out, dfg_error *err)
-{
-    return est_search(DFG_SEARCH_AIC_STEPWISE, t, s, o, out, err);
-}
-
-static dfg_status est_exhaustive(const dfg_table *t, size_t s, const dfg_est_opts *o,
-                                 dfg_estimate *out, dfg_error *err)
-{
-    return est_search(DFG_SEARCH_EXHAUSTIVE, t, s, o, out, err);
-}
-
-static dfg_status est_downhill(const dfg_table *t, size_t s, const dfg_est_opts *o,
-                               dfg_estimate *out, dfg_error *err)
-{
-    return est_search(DFG_SEARCH_DOWNHILL, t, s, o, out, err);
-}
-
-const dfg_estimator dfg_est_stepwise = {
-    "stepwise", "log-linear, pairs added by Poisson p-value (Chan, Silverman & Vincent 2021)", 3,
-    est_stepwise};
-const dfg_estimator dfg_est_aic_stepwise = {
-    "aic-stepwise", "log-linear, pairs added by AIC gain (Bales, Hesketh & Silverman 2015)", 3,
-    est_aic_stepwise};
-const dfg_estimator dfg_est_exhaustive = {
-    "exhaustive", "log-linear, best of all hierarchical models by BIC/AIC/AICc", 3, est_exhaustive};
-const dfg_estimator dfg_est_downhill = {
-    "downhill", "log-linear, greedy search on BIC/AIC/AICc (Silverman, Chan & Vincent 2024)", 3,
-    est_downhill};
-
-/* ** }====================================================================== */

@@ -278,7 +278,7 @@ static int enum_rec(const sp_space *sp, size_t i, uint64_t mask, int rev, uint64
                     size_t cap)
 {
     if (i == sp->n_cand) {
-        if (*n <= cap && out && *n < cap)
+        if (out && *n < cap)
             out[*n] = mask;
         (*n)++;
         return *n > cap;
