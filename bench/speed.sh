@@ -101,27 +101,40 @@ function ref(key) {
     else if (key == "search_uk5_t1" || key == "search_uk5_t2") { rt = "MSE bic 12 s"; rv = 12 }
     else if (key ~ /^boot_stepwise/) { rt = "MSE step+BCa 260 s"; rv = 260 }
     else if (key ~ /^boot_exhaustive/) { rt = "R: hours"; rv = 0 }
-    else if (key ~ /^closed_.*_noci/) { rt = "closedp.t 39 ms"; rv = 39.1 }
-    else if (key ~ /^closed_.*_profile/) { rt = "closedpCI.t 70 ms"; rv = 70 }
+    else if (key ~ /^closed_/) { rt = "Rcapture 70 ms/table"; rv = 70 }
+}
+function target(key) {
+    # the targets of issues 2-6: tt text, tv value, trate bigger is better; "" when none
+    tt = ""; tv = 0; trate = 0
+    if (key == "fit_nl6_mt") { tt = ">= 100000"; tv = 100000; trate = 1 }
+    else if (key ~ /^search_/) { tt = "<= 0.5 s"; tv = 0.5 }
+    else if (key == "boot_stepwise_t1") { tt = "<= 0.5 s"; tv = 0.5 }
+    else if (key == "boot_exhaustive_t2") { tt = "<= 60 s"; tv = 60 }
+    else if (key == "csv") { tt = ">= 100 MB/s"; tv = 100; trate = 1 }
+}
+function fmt(x) {
+    if (x >= 10000) return sprintf("%.0f", x)
+    if (x >= 100) return sprintf("%.1f", x)
+    return sprintf("%.4g", x)
 }
 function label(key) {
     if (key == "fit_nl6_mt") return "fit: netherlands_6 Mt"
     if (key == "fit_nl6_mt_public") return "fit: nl6 Mt, allocating API"
-    if (key == "fit_nl6_step") return "fit: nl6 stepwise model"
-    if (key == "fit_nl6_step_nob") return "fit: nl6 stepwise, no bound."
+    if (key == "fit_nl6_step") return "fit: nl6 stepwise, 2 at -inf"
+    if (key == "fit_nl6_step_nob") return "fit: nl6 stepwise, no boundary"
     if (key == "fit_k12_mt") return "fit: 12 lists Mt"
     if (key == "fit_k12_2way") return "fit: 12 lists all 2-way"
-    if (key ~ /^search_nl6_t/) return "search: nl6 BIC order 2, " substr(key, 13) "th"
-    if (key ~ /^search_uk5_t/) return "search: uk5 BIC order 3, " substr(key, 13) "th"
-    if (key ~ /^boot_stepwise_t/) return "boot: nl6 stepwise BCa, " substr(key, 16) "th"
-    if (key ~ /^boot_exhaustive_t/) return "boot: uk5 exhaustive, " substr(key, 18) "th (B=" exh_b ")"
-    if (key ~ /^closed_/) { s = key; sub(/^closed_/, "", s); sub(/_noci$/, ", no CI", s); sub(/_profile$/, ", profile CI", s); return "closedp table: " s }
+    if (key ~ /^search_nl6_t/) return "search: nl6 BIC order<=2, " substr(key, 13) " thr"
+    if (key ~ /^search_uk5_t/) return "search: uk5 BIC order<=3, " substr(key, 13) " thr"
+    if (key ~ /^boot_stepwise_t/) return "boot: nl6 stepwise BCa, " substr(key, 16) " thr"
+    if (key ~ /^boot_exhaustive_t/) return "boot: uk5 exhaustive, " substr(key, 18) " thr, B=" exh_b
+    if (key ~ /^closed_/) { s = key; sub(/^closed_/, "", s); sub(/netherlands_6/, "nl6", s); sub(/rcapture_hare_6/, "hare", s); sub(/_noci$/, ", no CI", s); sub(/_profile$/, ", profile CI", s); return "closed table: " s }
     if (key == "csv") return "csv: 10M records, 6 lists"
     if (key == "csv_records") return "csv: 10M records, 6 lists"
-    if (key == "csv_cpu") return "csv: 6 lists, CPU time"
-    if (key == "csv_cov") return "csv: 6 lists + 2 covariates"
-    if (key == "csv_cov_records") return "csv: 6 lists + 2 covariates"
-    if (key == "csv_cov_cpu") return "csv: + covariates, CPU time"
+    if (key == "csv_cpu") return "csv: 10M, 6 lists, CPU time"
+    if (key == "csv_cov") return "csv: 10M, 6 lists + 2 cov."
+    if (key == "csv_cov_records") return "csv: 10M, 6 lists + 2 cov."
+    if (key == "csv_cov_cpu") return "csv: + 2 cov., CPU time"
     return key
 }
 function group(key) {
@@ -143,7 +156,7 @@ $1 == "@speed" {
 $1 == "@mem" { mem[$2] = $3 }
 $1 == "@mem_time" { if ($3 > memt[$2]) memt[$2] = $3 }
 END {
-    printf "%-38s %12s %-23s %-20s %-19s %8s %9s\n", "benchmark", "median", "spread (min-max)", "unit", "R reference", "vs R", "peak MiB"
+    printf "%-32s %9s %-24s %-18s %-20s %5s %-18s %5s\n", "benchmark", "median", "spread (min-max)", "unit", "R reference", "vs R", "target", "MiB"
     for (i = 1; i <= nk; i++) {
         k = order[i]
         # median of the per-run medians (insertion sort; few runs)
@@ -156,9 +169,14 @@ END {
         g = group(k)
         pm = (g in mem) ? mem[g] : ((g in memt) ? memt[g] : ((k in memt) ? memt[k] : ""))
         pms = (pm == "") ? "-" : sprintf("%.1f", pm / 1024)
-        runs = (m > 1) ? sprintf(" %d runs", m) : ""
-        printf "%-38s %12.4g %-23s %-20s %-19s %8s %9s\n", label(k), x, sprintf("%.4g-%.4g%s", lo[k], hi[k], runs), unit[k], rt == "" ? "-" : rt, ratio, pms
+        runs = (m > 1) ? sprintf(" (%d runs)", m) : ""
+        target(k)
+        tgt = "-"
+        if (tt != "") tgt = tt ((trate ? x >= tv : x <= tv) ? " met" : " NOT met")
+        printf "%-32s %9s %-24s %-18s %-20s %5s %-18s %5s\n", label(k), fmt(x), fmt(lo[k]) "-" fmt(hi[k]) runs, unit[k], rt == "" ? "-" : rt, ratio, tgt, pms
     }
 }' "$res"
 echo
-echo "vs R: R time / darkfig time (fits/s: darkfig rate / R rate). Raw outputs: $logs"
+echo "vs R: R time / darkfig time (fits/s: darkfig rate / R rate). MiB: peak resident memory"
+echo "(ru_maxrss of the program; search: /usr/bin/time). Wall time except fit (thread CPU time)."
+echo "Raw outputs: $logs"

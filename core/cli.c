@@ -591,6 +591,7 @@ typedef struct {
     int has_boot;
     dfg_boot_result boot;
     double se_glm; /* s.e. as R's glm evaluates it (NaN if unavailable) */
+    dfg_check_status check;
 } fit_result;
 
 static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
@@ -606,8 +607,12 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
         fprintf(o, " %s", dfg_table_list_name(t, j));
     fprintf(o, "\nmodel     %s%s\n", r->model,
             m->n_terms == k ? " (main effects only: independence, Mt)" : "");
-    fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iterations%s\n\n",
+    fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iterations%s\n",
             f->n_cells, f->iter, f->status == DFG_OK ? "" : " (did not converge)");
+    fprintf(o, "check     %s%s\n\n", dfg_check_name(r->check),
+            r->check == DFG_CHECK_BOUNDARY
+                ? " (MLE exists with the terms of lists that never overlap fixed at -inf)"
+                : " (MLE exists and the model is identifiable; Fienberg & Rinaldo 2012)");
     fprintf(o, "  registered (n)          %12.0f\n", f->n_obs);
     fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f", f->nhat, f->se_nhat);
     if (isfinite(r->se_glm) && lround(10.0 * r->se_glm) != lround(10.0 * f->se_nhat))
@@ -621,6 +626,8 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
             fprintf(o, "%.1f]", r->prof.upper);
         fprintf(o, "   profile likelihood (Cormack 1992)%s\n",
                 r->prof.lower_at_n ? "; no root below: lower set to n" : "");
+    } else if (f->n_boundary > 0) {
+        fprintf(o, "  %d%% profile interval    not offered with terms fixed at -inf\n", pct);
     } else {
         fprintf(o, "  %d%% interval for N      not available (%s)\n", pct,
                 dfg_strerror(r->prof_rc));
@@ -736,8 +743,8 @@ static void fit_json(FILE *o, const common_opts *c, const char *sha, const dfg_t
             c->est.glm.max_halve);
     fputs("  \"model\": ", o);
     json_string(o, r->model);
-    fprintf(o, ",\n  \"status\": \"%s\",\n  \"iterations\": %d,\n",
-            f->status == DFG_OK ? "ok" : dfg_strerror(f->status), f->iter);
+    fprintf(o, ",\n  \"status\": \"%s\",\n  \"check\": \"%s\",\n  \"iterations\": %d,\n",
+            f->status == DFG_OK ? "ok" : dfg_strerror(f->status), dfg_check_name(r->check), f->iter);
     fputs("  \"n\": ", o);
     json_number(o, f->n_obs);
     fputs(",\n  \"N\": ", o);
@@ -848,14 +855,14 @@ static int cmd_fit(int argc, char **argv)
         goto done;
     }
     dfg_model_format(&m, t, r.model, sizeof r.model);
-    rc = dfg_loglin_fit(t, 0, &m, &c.est.glm, &r.fit, &err);
+    rc = dfg_loglin_fit_checked(t, 0, &m, &c.est.glm, &r.fit, &r.check, &err);
     if (rc != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
     {
         dfg_error e2 = {0};
-        if (dfg_loglin_se_glm(t, 0, &m, &r.se_glm, &e2) != DFG_OK)
+        if (r.fit.n_boundary > 0 || dfg_loglin_se_glm(t, 0, &m, &r.se_glm, &e2) != DFG_OK)
             r.se_glm = DNAN;
     }
     rc = dfg_interval_lognormal(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, c.est.level, &r.logn, &err);
@@ -863,7 +870,9 @@ static int cmd_fit(int argc, char **argv)
         code = fail(&err, rc);
         goto done;
     }
-    {
+    if (r.fit.n_boundary > 0) {
+        r.prof_rc = DFG_ENOMLE; /* the profile of a model with terms at -inf: not offered */
+    } else {
         dfg_error perr = {0};
         r.prof_rc = dfg_interval_profile(t, 0, &m, &c.est.glm, c.est.level, &r.prof, &perr);
         if (r.prof_rc != DFG_OK)

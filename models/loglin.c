@@ -30,15 +30,44 @@ dfg_est_opts dfg_est_opts_default(void)
     return o;
 }
 
+dfg_status dfg_loglin_fit_checked(const dfg_table *t, size_t s, const dfg_model *m,
+                                  const dfg_glm_opts *opts, dfg_fit *fit,
+                                  dfg_check_status *check, dfg_error *err)
+{
+    dfg_check_result cr;
+    memset(&cr, 0, sizeof cr);
+    char name[256];
+    dfg_model_format(m, t, name, sizeof name);
+    dfg_status rc = dfg_check_model(t, s, m, &cr, err);
+    if (rc != DFG_OK)
+        return rc;
+    *check = cr.status;
+    if (cr.status == DFG_CHECK_NOMLE)
+        rc = dfg_err_set(err, DFG_ENOMLE, "model",
+                         "%s: the maximum-likelihood estimate does not exist on these data (no "
+                         "table with positive cells has the same margins; Fienberg & Rinaldo 2012)",
+                         name);
+    else if (cr.status == DFG_CHECK_NOTIDENT)
+        rc = dfg_err_set(err, DFG_ESING, "model",
+                         "%s is not identifiable on these data (its design on the observable "
+                         "cells is rank-deficient)",
+                         name);
+    else
+        rc = dfg_loglin_fit_boundary(t, s, m, cr.boundary, cr.n_boundary, opts, fit, err);
+    dfg_check_result_free(&cr);
+    return rc;
+}
+
 /* Fill *out from a fit of model m (already parsed) on stratum s. */
 static dfg_status estimate_model(const dfg_table *t, size_t s, const dfg_model *m,
                                  const dfg_est_opts *o, dfg_estimate *out, dfg_error *err)
 {
     dfg_fit fit;
     memset(&fit, 0, sizeof fit);
-    dfg_status rc = dfg_loglin_fit(t, s, m, &o->glm, &fit, err);
+    dfg_check_status check = DFG_CHECK_FINE;
+    dfg_status rc = dfg_loglin_fit_checked(t, s, m, &o->glm, &fit, &check, err);
     out->status = rc;
-    out->check = DFG_CHECK_FINE;
+    out->check = check;
     out->n_obs = dfg_table_n_obs(t, s);
     out->nhat = fit.nhat;
     out->se = fit.se_nhat;
@@ -51,6 +80,9 @@ static dfg_status estimate_model(const dfg_table *t, size_t s, const dfg_model *
     if (rc == DFG_OK && o->want_ci) {
         dfg_ci_type type = o->ci_type == DFG_CI_NONE ? DFG_CI_PROFILE : o->ci_type;
         if (type == DFG_CI_LOGNORMAL)
+            rc = dfg_interval_lognormal(out->n_obs, fit.nhat, fit.se_nhat, o->level, &out->ci,
+                                        err);
+        else if (type == DFG_CI_PROFILE && fit.n_boundary > 0)
             rc = dfg_interval_lognormal(out->n_obs, fit.nhat, fit.se_nhat, o->level, &out->ci,
                                         err);
         else if (type == DFG_CI_PROFILE)
