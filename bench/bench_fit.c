@@ -36,8 +36,8 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Median over REPEATS of fits per second of model m (fixed terms at -inf) on cells y. */
-static double bench(const char *label, const char *key, size_t k, const double *y, const dfg_model *m,
-                    const uint32_t *fixed, size_t n_fixed)
+static double bench(const char *label, const char *key, size_t k, const double *y,
+                    const dfg_model *m, const uint32_t *fixed, size_t n_fixed)
 {
     dfg_loglin_work *lw = dfg_loglin_work_alloc(k, 0);
     dfg_fit f;

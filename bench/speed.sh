@@ -113,6 +113,7 @@ function target(key) {
     else if (key == "csv") { tt = ">= 100 MB/s"; tv = 100; trate = 1 }
 }
 function fmt(x) {
+    if (x >= 1e6) return sprintf("%.3g", x)
     if (x >= 10000) return sprintf("%.0f", x)
     if (x >= 100) return sprintf("%.1f", x)
     return sprintf("%.4g", x)

@@ -14,7 +14,10 @@ void dfg_alloc_fail_after(long n)
     calls = 0;
 }
 
-long dfg_alloc_count(void) { return calls; }
+long dfg_alloc_count(void)
+{
+    return calls;
+}
 
 /* Counting only runs while a failure is armed (tests, single-threaded): normal runs
  * never touch the counters, so threads share nothing here. */
@@ -46,7 +49,10 @@ void *dfg_realloc(void *p, size_t size)
     return realloc(p, size ? size : 1);
 }
 
-void dfg_free(void *p) { free(p); }
+void dfg_free(void *p)
+{
+    free(p);
+}
 
 char *dfg_strdup(const char *s)
 {

@@ -10,15 +10,15 @@
 #include "darkfig.h"
 
 #include <errno.h>
-#include <signal.h>
-#include <time.h>
-#include <unistd.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* NaN as a double (NAN is a float). */
 #define DNAN ((double)NAN)
@@ -80,7 +80,7 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON } out_format;
 
 typedef struct {
-    size_t B;               /* 0 = no bootstrap */
+    size_t B; /* 0 = no bootstrap */
     dfg_boot_opts bo;
     int seed_given;
     const char *replicates; /* --replicates FILE */
@@ -143,9 +143,9 @@ static int common_option(const char *cmd, int argc, char **argv, int *i, common_
 {
     const char *v = NULL;
     int r;
-#define TAKE(name)                                                                                \
-    if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                             \
-        return 10 + usage_error(cmd, "option %s needs a value", name);                            \
+#define TAKE(name)                                                                                 \
+    if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                              \
+        return 10 + usage_error(cmd, "option %s needs a value", name);                             \
     if (r > 0)
     TAKE("--lists")
     {
@@ -186,7 +186,8 @@ static int common_option(const char *cmd, int argc, char **argv, int *i, common_
     {
         long n;
         if (!parse_int(v, 1, 100000, &n))
-            return 10 + usage_error(cmd, "--max-iter must be an integer in 1..100000 (got \"%s\")", v);
+            return 10 +
+                   usage_error(cmd, "--max-iter must be an integer in 1..100000 (got \"%s\")", v);
         c->est.glm.max_iter = (int)n;
         return 1;
     }
@@ -210,14 +211,15 @@ static int boot_option(const char *cmd, int argc, char **argv, int *i, boot_cli 
     const char *v = NULL;
     int r;
     long n;
-#define TAKE(name)                                                                                \
-    if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                             \
-        return 10 + usage_error(cmd, "option %s needs a value", name);                            \
+#define TAKE(name)                                                                                 \
+    if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                              \
+        return 10 + usage_error(cmd, "option %s needs a value", name);                             \
     if (r > 0)
     TAKE("--bootstrap")
     {
         if (!parse_int(v, 2, 10000000, &n))
-            return 10 + usage_error(cmd, "--bootstrap must be an integer in 2..10000000 (got \"%s\")", v);
+            return 10 + usage_error(
+                            cmd, "--bootstrap must be an integer in 2..10000000 (got \"%s\")", v);
         b->B = (size_t)n;
         return 1;
     }
@@ -228,7 +230,8 @@ static int boot_option(const char *cmd, int argc, char **argv, int *i, boot_cli 
         else if (strcmp(v, "parametric") == 0)
             b->bo.type = DFG_BOOT_PARAMETRIC;
         else
-            return 10 + usage_error(cmd, "--boot-type must be parametric or nonparametric (got \"%s\")", v);
+            return 10 + usage_error(
+                            cmd, "--boot-type must be parametric or nonparametric (got \"%s\")", v);
         return 1;
     }
     TAKE("--interval")
@@ -244,7 +247,8 @@ static int boot_option(const char *cmd, int argc, char **argv, int *i, boot_cli 
     TAKE("--seed")
     {
         if (!parse_int(v, 0, 4294967295L, &n))
-            return 10 + usage_error(cmd, "--seed must be an integer in 0..4294967295 (got \"%s\")", v);
+            return 10 +
+                   usage_error(cmd, "--seed must be an integer in 0..4294967295 (got \"%s\")", v);
         b->bo.seed = (uint32_t)n;
         b->seed_given = 1;
         return 1;
@@ -277,7 +281,6 @@ static const char BOOT_HELP[] =
     "                  do not depend on --threads; default: chosen from the clock, printed\n"
     "  --threads T     worker threads (default 1)\n"
     "  --replicates F  write every replicate's N and chosen model to F (CSV)\n\n";
-
 
 static const char COMMON_HELP[] =
     "Input:\n"
@@ -364,7 +367,8 @@ static void term_name(const dfg_table *t, uint32_t term, char *buf, size_t size)
     for (size_t j = 0; j < dfg_table_k(t); j++) {
         if (!(term >> j & 1u))
             continue;
-        int w = snprintf(buf + used, size - used, "%s%s", used ? ":" : "", dfg_table_list_name(t, j));
+        int w =
+            snprintf(buf + used, size - used, "%s%s", used ? ":" : "", dfg_table_list_name(t, j));
         if (w < 0 || (size_t)w >= size - used)
             return;
         used += (size_t)w;
@@ -466,16 +470,20 @@ static int write_replicates(const char *path, const dfg_boot_result *r)
 static void boot_text(FILE *o, const dfg_boot_result *r, double level)
 {
     int pct = (int)lround(100.0 * level);
-    fprintf(o, "\nbootstrap %zu %s replicates, the whole estimator (selection included) rerun in\n"
-               "          each; seed %lu\n",
+    fprintf(o,
+            "\nbootstrap %zu %s replicates, the whole estimator (selection included) rerun in\n"
+            "          each; seed %lu\n",
             r->B, r->type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric",
             (unsigned long)r->seed);
     if (r->ci.type == DFG_CI_BCA)
-        fprintf(o, "  %d%% BCa interval        [%.1f, %.1f]   (z0 = %.4f, a = %.5f; DiCiccio & Efron 1996)\n",
+        fprintf(o,
+                "  %d%% BCa interval        [%.1f, %.1f]   (z0 = %.4f, a = %.5f; DiCiccio & Efron "
+                "1996)\n",
                 pct, r->ci.lower, r->ci.upper, r->z0, r->accel);
-    fprintf(o, "  %d%% percentile          [%.1f, %.1f]\n", pct, r->percentile.lower, r->percentile.upper);
-    fprintf(o, "  mean %.1f, median %.1f, s.e. %.1f over %zu replicates\n", r->mean, r->median, r->se,
-            r->n_ok);
+    fprintf(o, "  %d%% percentile          [%.1f, %.1f]\n", pct, r->percentile.lower,
+            r->percentile.upper);
+    fprintf(o, "  mean %.1f, median %.1f, s.e. %.1f over %zu replicates\n", r->mean, r->median,
+            r->se, r->n_ok);
     fprintf(o, "  failed %.1f%%, chosen model at the boundary %.1f%%\n", 100.0 * r->share_failed,
             100.0 * r->share_boundary);
     size_t show = r->n_models < 5 ? r->n_models : 5;
@@ -490,14 +498,26 @@ static void boot_text(FILE *o, const dfg_boot_result *r, double level)
 
 static void boot_json(FILE *o, const dfg_boot_result *r, double level)
 {
-    fprintf(o, "  \"bootstrap\": {\"B\": %zu, \"type\": \"%s\", \"seed\": %lu, \"interval\": \"%s\", \"level\": ",
+    fprintf(o,
+            "  \"bootstrap\": {\"B\": %zu, \"type\": \"%s\", \"seed\": %lu, \"interval\": \"%s\", "
+            "\"level\": ",
             r->B, r->type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric",
             (unsigned long)r->seed, dfg_ci_type_name(r->ci.type));
     json_number(o, level);
-    const char *keys[] = {"lower", "upper", "percentile_lower", "percentile_upper", "z0", "acceleration",
-                          "mean", "median", "se", "share_failed", "share_boundary"};
-    double v[] = {r->ci.lower, r->ci.upper, r->percentile.lower, r->percentile.upper, r->z0, r->accel,
-                  r->mean, r->median, r->se, r->share_failed, r->share_boundary};
+    const char *keys[] = {
+        "lower",  "upper", "percentile_lower", "percentile_upper", "z0", "acceleration", "mean",
+        "median", "se",    "share_failed",     "share_boundary"};
+    double v[] = {r->ci.lower,
+                  r->ci.upper,
+                  r->percentile.lower,
+                  r->percentile.upper,
+                  r->z0,
+                  r->accel,
+                  r->mean,
+                  r->median,
+                  r->se,
+                  r->share_failed,
+                  r->share_boundary};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         fprintf(o, ", \"%s\": ", keys[i]);
         json_number(o, v[i]);
@@ -744,7 +764,8 @@ static void fit_json(FILE *o, const common_opts *c, const char *sha, const dfg_t
     fputs("  \"model\": ", o);
     json_string(o, r->model);
     fprintf(o, ",\n  \"status\": \"%s\",\n  \"check\": \"%s\",\n  \"iterations\": %d,\n",
-            f->status == DFG_OK ? "ok" : dfg_strerror(f->status), dfg_check_name(r->check), f->iter);
+            f->status == DFG_OK ? "ok" : dfg_strerror(f->status), dfg_check_name(r->check),
+            f->iter);
     fputs("  \"n\": ", o);
     json_number(o, f->n_obs);
     fputs(",\n  \"N\": ", o);
@@ -763,7 +784,8 @@ static void fit_json(FILE *o, const common_opts *c, const char *sha, const dfg_t
     json_number(o, r->prof_rc == DFG_OK && !r->prof.upper_beyond ? r->prof.upper : DNAN);
     fputs(", \"N_multinomial\": ", o);
     json_number(o, r->prof_rc == DFG_OK ? r->prof.point : DNAN);
-    fprintf(o, ", \"lower_at_n\": %s, \"upper_beyond_search\": %s, \"source\": \"Cormack 1992\"},\n",
+    fprintf(o,
+            ", \"lower_at_n\": %s, \"upper_beyond_search\": %s, \"source\": \"Cormack 1992\"},\n",
             r->prof.lower_at_n ? "true" : "false", r->prof.upper_beyond ? "true" : "false");
     fputs("    {\"type\": \"lognormal\", \"level\": ", o);
     json_number(o, c->est.level);
@@ -965,9 +987,9 @@ static int search_option(int argc, char **argv, int *i, void *data)
         a->so.average = 1;
         return 1;
     }
-#define TAKE(name)                                                                                \
-    if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                             \
-        return 10 + usage_error("search", "option %s needs a value", name);                       \
+#define TAKE(name)                                                                                 \
+    if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                              \
+        return 10 + usage_error("search", "option %s needs a value", name);                        \
     if (r > 0)
     TAKE("--method")
     {
@@ -988,14 +1010,16 @@ static int search_option(int argc, char **argv, int *i, void *data)
     TAKE("--max-order")
     {
         if (!parse_int(v, 1, DFG_MAX_FIT_LISTS, &n))
-            return 10 + usage_error("search", "--max-order must be an integer >= 1 (got \"%s\")", v);
+            return 10 +
+                   usage_error("search", "--max-order must be an integer >= 1 (got \"%s\")", v);
         a->so.max_order = (int)n;
         return 1;
     }
     TAKE("--threshold")
     {
         if (!parse_double(v, &d) || !(d > 0.0 && d < 1.0))
-            return 10 + usage_error("search", "--threshold must be a number in (0, 1) (got \"%s\")", v);
+            return 10 +
+                   usage_error("search", "--threshold must be a number in (0, 1) (got \"%s\")", v);
         a->so.threshold = d;
         return 1;
     }
@@ -1014,7 +1038,9 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
                         const dfg_search_result *r)
 {
     size_t k = dfg_table_k(t);
-    const char *crit = r->criterion == DFG_CRIT_AIC ? "AIC" : r->criterion == DFG_CRIT_AICC ? "AICc" : "BIC";
+    const char *crit = r->criterion == DFG_CRIT_AIC    ? "AIC"
+                       : r->criterion == DFG_CRIT_AICC ? "AICc"
+                                                       : "BIC";
     int pct = (int)lround(100.0 * c->est.level);
     fprintf(o, "darkfig %s search\n", DFG_VERSION);
     fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
@@ -1026,8 +1052,9 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
         fprintf(o, ", p-value threshold %g", r->threshold);
     fprintf(o, ", table ranked by %s (n = %.0f people observed), max order %d\n", crit, r->n_obs,
             r->max_order);
-    fprintf(o, "models    %zu visited: %zu admissible, %zu MLE does not exist, %zu not identifiable, "
-               "%zu fits failed\n\n",
+    fprintf(o,
+            "models    %zu visited: %zu admissible, %zu MLE does not exist, %zu not identifiable, "
+            "%zu fits failed\n\n",
             r->n_models, r->n_admissible, r->n_nomle, r->n_notident, r->n_failed);
     char name[512];
     if (r->n_rows > 0) {
@@ -1037,8 +1064,9 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
         fprintf(o, "  registered (n)          %12.0f\n", r->n_obs);
         fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", b->nhat, b->se_nhat);
         fprintf(o, "  dark figure (N - n)     %12.1f\n", b->nhat - r->n_obs);
-        fprintf(o, "  %d%% log-normal          [%.1f, %.1f]   (Chao 1987; model-conditional: too\n"
-                   "                          narrow after selection, see --bootstrap)\n",
+        fprintf(o,
+                "  %d%% log-normal          [%.1f, %.1f]   (Chao 1987; model-conditional: too\n"
+                "                          narrow after selection, see --bootstrap)\n",
                 pct, b->lower, b->upper);
         if (b->n_boundary)
             fprintf(o, "  %zu term(s) at the boundary (lists never overlap: fixed at -inf)\n",
@@ -1085,7 +1113,7 @@ static void search_csv(FILE *o, const common_opts *c, const char *sha, const dfg
         dfg_model_format(&w->model, t, name, sizeof name);
         csv_string(o, name);
         fprintf(o, ",%s,%zu,%zu", dfg_check_name(w->status), w->n_boundary, w->p);
-        double v[] = {w->loglik, w->deviance, w->df,  w->criterion, w->delta, w->weight,
+        double v[] = {w->loglik, w->deviance, w->df,      w->criterion, w->delta, w->weight,
                       r->n_obs,  w->nhat,     w->se_nhat, c->est.level, w->lower, w->upper};
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
             fputc(',', o);
@@ -1108,8 +1136,9 @@ static void search_json(FILE *o, const common_opts *c, const char *sha, const df
             fputs(", ", o);
         json_string(o, dfg_table_list_name(t, j));
     }
-    fprintf(o, "]},\n  \"options\": {\"method\": \"%s\", \"criterion\": \"%s\", \"max_order\": %d, "
-               "\"threshold\": ",
+    fprintf(o,
+            "]},\n  \"options\": {\"method\": \"%s\", \"criterion\": \"%s\", \"max_order\": %d, "
+            "\"threshold\": ",
             dfg_search_method_name(r->method), dfg_criterion_name(r->criterion), r->max_order);
     json_number(o, r->threshold);
     fputs(", \"level\": ", o);
@@ -1120,9 +1149,11 @@ static void search_json(FILE *o, const common_opts *c, const char *sha, const df
     json_string(o, c->csv.count ? c->csv.count : "count");
     fputs("},\n  \"n\": ", o);
     json_number(o, r->n_obs);
-    fprintf(o, ",\n  \"models_visited\": %zu,\n  \"admissible\": %zu,\n  \"mle_does_not_exist\": %zu,\n"
-               "  \"not_identifiable\": %zu,\n  \"failed\": %zu,\n",
-            r->n_models, r->n_admissible, r->n_nomle, r->n_notident, r->n_failed);
+    fprintf(
+        o,
+        ",\n  \"models_visited\": %zu,\n  \"admissible\": %zu,\n  \"mle_does_not_exist\": %zu,\n"
+        "  \"not_identifiable\": %zu,\n  \"failed\": %zu,\n",
+        r->n_models, r->n_admissible, r->n_nomle, r->n_notident, r->n_failed);
     if (boot)
         boot_json(o, boot, c->est.level);
     fputs("  \"model_averaged_N\": ", o);
@@ -1142,12 +1173,12 @@ static void search_json(FILE *o, const common_opts *c, const char *sha, const df
         dfg_model_format(&w->model, t, name, sizeof name);
         fprintf(o, "%s\n    {\"rank\": %zu, \"model\": ", i ? "," : "", i + 1);
         json_string(o, name);
-        fprintf(o, ", \"status\": \"%s\", \"p\": %zu, \"boundary_terms\": %zu", dfg_check_name(w->status),
-                w->p, w->n_boundary);
-        const char *keys[] = {"loglik", "deviance", "df", "criterion", "delta", "weight",
-                              "N", "se", "lognormal_lower", "lognormal_upper"};
-        double v[] = {w->loglik, w->deviance, w->df, w->criterion, w->delta, w->weight,
-                      w->nhat, w->se_nhat, w->lower, w->upper};
+        fprintf(o, ", \"status\": \"%s\", \"p\": %zu, \"boundary_terms\": %zu",
+                dfg_check_name(w->status), w->p, w->n_boundary);
+        const char *keys[] = {"loglik", "deviance", "df", "criterion",       "delta",
+                              "weight", "N",        "se", "lognormal_lower", "lognormal_upper"};
+        double v[] = {w->loglik, w->deviance, w->df,      w->criterion, w->delta,
+                      w->weight, w->nhat,     w->se_nhat, w->lower,     w->upper};
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
             fprintf(o, ", \"%s\": ", keys[j]);
             json_number(o, v[j]);
@@ -1286,7 +1317,8 @@ static int closed_option(int argc, char **argv, int *i, void *data)
     else if (strcmp(v, "none") == 0)
         co->ci_type = DFG_CI_NONE;
     else
-        return 10 + usage_error("closed", "--ci must be profile, lognormal or none (got \"%s\")", v);
+        return 10 +
+               usage_error("closed", "--ci must be profile, lognormal or none (got \"%s\")", v);
     return 1;
 }
 
@@ -1310,8 +1342,9 @@ static void freq_rows(FILE *o, const dfg_freq *fr, const dfg_freq_result *res, s
                       out_format fmt, const char *file, const char *sha)
 {
     if (fmt == FMT_TEXT) {
-        fprintf(o, "frequency estimators (units caught exactly 1, 2, 3 times: f1 = %.0f, f2 = %.0f, "
-                   "f3 = %.0f)\n",
+        fprintf(o,
+                "frequency estimators (units caught exactly 1, 2, 3 times: f1 = %.0f, f2 = %.0f, "
+                "f3 = %.0f)\n",
                 fr->max_f >= 1 ? fr->f[1] : 0.0, fr->max_f >= 2 ? fr->f[2] : 0.0,
                 fr->max_f >= 3 ? fr->f[3] : 0.0);
         fprintf(o, "  %-32s %12s %10s  %s\n", "method", "N", "s.e.", "note");
@@ -1345,7 +1378,8 @@ static void freq_rows(FILE *o, const dfg_freq *fr, const dfg_freq_result *res, s
         } else {
             fprintf(o, "%s\n    {\"kind\": \"frequency\", \"model\": ", i ? "," : "");
             json_string(o, q->name);
-            fprintf(o, ", \"status\": \"%s\"", q->status == DFG_OK ? "ok" : dfg_strerror(q->status));
+            fprintf(o, ", \"status\": \"%s\"",
+                    q->status == DFG_OK ? "ok" : dfg_strerror(q->status));
             const char *keys[] = {"N", "se", "deviance", "df", "AIC", "BIC"};
             double v[] = {q->nhat, q->se, q->deviance, q->df, q->aic, q->bic};
             for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
@@ -1376,7 +1410,9 @@ static void closed_table_out(FILE *o, const common_opts *c, const char *sha, con
         fprintf(o, "\nn         %.0f units captured\n\n", ct->n_obs);
         fprintf(o, "  %-15s %10s %8s %10s %4s %10s %10s %8s  %-22s %s\n", "model", "N", "s.e.",
                 "deviance", "df", "AIC", "BIC", "infoFit",
-                co->ci_type == DFG_CI_NONE ? "" : (co->ci_type == DFG_CI_PROFILE ? "profile interval" : "log-normal interval"),
+                co->ci_type == DFG_CI_NONE
+                    ? ""
+                    : (co->ci_type == DFG_CI_PROFILE ? "profile interval" : "log-normal interval"),
                 "note");
         for (size_t i = 0; i < ct->n_rows; i++) {
             const dfg_closed_row *w = &ct->rows[i];
@@ -1394,8 +1430,8 @@ static void closed_table_out(FILE *o, const common_opts *c, const char *sha, con
             }
             fprintf(o, "  %-15s %10.1f %8.1f %10.3f %4.0f %10.3f %10.3f %8d  %-22s %s%s%s\n",
                     w->name, w->nhat, w->se, w->deviance, w->df, w->aic, w->bic, w->info_fit, ci,
-                    (int)i == ct->best_aic ? "best AIC " : "", (int)i == ct->best_bic ? "best BIC " : "",
-                    w->note);
+                    (int)i == ct->best_aic ? "best AIC " : "",
+                    (int)i == ct->best_bic ? "best BIC " : "", w->note);
         }
         fprintf(o, "\n  infoFit (Rcapture): 0 no warning; 1 no convergence or asymptotic bias\n"
                    "  above 10%% of N; 2 design not of full rank; 3 fitted rates numerically 0.\n");
@@ -1431,17 +1467,20 @@ static void closed_table_out(FILE *o, const common_opts *c, const char *sha, con
         } else {
             fprintf(o, "%s\n    {\"kind\": \"closed\", \"model\": ", i ? "," : "");
             json_string(o, w->name);
-            fprintf(o, ", \"id\": \"%s\", \"status\": \"%s\", \"infoFit\": %d", w->id, st, w->info_fit);
+            fprintf(o, ", \"id\": \"%s\", \"status\": \"%s\", \"infoFit\": %d", w->id, st,
+                    w->info_fit);
             const char *keys[] = {"N", "se", "deviance", "df", "AIC", "BIC", "asymptotic_bias"};
             double v[] = {w->nhat, w->se, w->deviance, w->df, w->aic, w->bic, w->bias};
             for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
                 fprintf(o, ", \"%s\": ", keys[j]);
                 json_number(o, v[j]);
             }
-            fprintf(o, ", \"best_aic\": %s, \"best_bic\": %s", (int)i == ct->best_aic ? "true" : "false",
+            fprintf(o, ", \"best_aic\": %s, \"best_bic\": %s",
+                    (int)i == ct->best_aic ? "true" : "false",
                     (int)i == ct->best_bic ? "true" : "false");
             if (has_ci) {
-                fprintf(o, ", \"interval\": {\"type\": \"%s\", \"level\": ", dfg_ci_type_name(w->ci.type));
+                fprintf(o, ", \"interval\": {\"type\": \"%s\", \"level\": ",
+                        dfg_ci_type_name(w->ci.type));
                 json_number(o, co->level);
                 fputs(", \"lower\": ", o);
                 json_number(o, w->ci.lower);
@@ -1519,15 +1558,19 @@ static int cmd_closed(int argc, char **argv)
     if (c.format == FMT_CSV)
         fputs(CLOSED_CSV_HEADER, o);
     else if (c.format == FMT_JSON) {
-        fprintf(o, "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"closed\",\n  \"input\": {\"file\": ",
+        fprintf(o,
+                "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"closed\",\n  \"input\": "
+                "{\"file\": ",
                 DFG_VERSION);
         json_string(o, c.file);
         fprintf(o, ", \"sha256\": \"%s\"},\n  \"n\": ", sha);
         json_number(o, fr.n);
         fputs(",\n  \"rows\": [", o);
     } else if (freq_only) {
-        fprintf(o, "darkfig %s closed\ninput     %s (sha256 %.16s...)\nn         %.0f units captured\n\n",
-                DFG_VERSION, c.file, sha, fr.n);
+        fprintf(
+            o,
+            "darkfig %s closed\ninput     %s (sha256 %.16s...)\nn         %.0f units captured\n\n",
+            DFG_VERSION, c.file, sha, fr.n);
     }
     if (!freq_only)
         closed_table_out(o, &c, sha, t, &ct, &co);
@@ -1598,7 +1641,8 @@ static int cmd_check(int argc, char **argv)
         return pr;
     const dfg_estimator *est = dfg_estimator_find(a.estimator);
     if (!est)
-        return usage_error("check", "unknown estimator \"%s\" (see 'darkfig estimators')", a.estimator);
+        return usage_error("check", "unknown estimator \"%s\" (see 'darkfig estimators')",
+                           a.estimator);
 
     dfg_error err = {0};
     dfg_table *t = NULL;
@@ -1630,9 +1674,11 @@ static int cmd_check(int argc, char **argv)
     int pct = (int)lround(100.0 * c.est.level);
     if (c.format == FMT_TEXT) {
         fprintf(o, "darkfig %s check\ninput     %s (sha256 %.16s...)\n", DFG_VERSION, c.file, sha);
-        fprintf(o, "method    hold out each list; estimate its size as m_j N_O / n_O, with N_O the\n"
-                   "          %s estimate from the other lists, n_O the people on them, m_j the\n"
-                   "          people on list j and another list\n\n", est->name);
+        fprintf(o,
+                "method    hold out each list; estimate its size as m_j N_O / n_O, with N_O the\n"
+                "          %s estimate from the other lists, n_O the people on them, m_j the\n"
+                "          people on list j and another list\n\n",
+                est->name);
         fprintf(o, "  %-12s %9s %9s %12s %12s  %-22s %9s %6s  %s\n", "list", "known", "m_j",
                 "N others", "estimate", "interval", "log(e/k)", "covers", "model on others");
         size_t cov = 0, ncov = 0;
@@ -1658,20 +1704,22 @@ static int cmd_check(int argc, char **argv)
                 sum_abs += fabs(w->log_rel_bias);
             }
         }
-        fprintf(o, "\n  mean log relative bias %.4f, mean |log relative bias| %.4f over %zu lists;\n"
-                   "  %d%% intervals cover the known size for %zu of %zu lists\n",
+        fprintf(o,
+                "\n  mean log relative bias %.4f, mean |log relative bias| %.4f over %zu lists;\n"
+                "  %d%% intervals cover the known size for %zu of %zu lists\n",
                 n_ok ? sum_lrb / (double)n_ok : DNAN, n_ok ? sum_abs / (double)n_ok : DNAN, n_ok,
                 pct, cov, ncov);
     } else if (c.format == FMT_CSV) {
         fputs("file,sha256,estimator,list,known,recaptured,n_others,N_others,estimate,level,lower,"
-              "upper,log_rel_bias,covers,status,model,darkfig_version\n", o);
+              "upper,log_rel_bias,covers,status,model,darkfig_version\n",
+              o);
         for (size_t j = 0; j < k; j++) {
             const dfg_holdout_row *w = &rows[j];
             csv_string(o, c.file);
             fprintf(o, ",%s,%s,", sha, est->name);
             csv_string(o, dfg_table_list_name(t, w->list));
-            double v[] = {w->known, w->recaptured, w->n_others, w->nhat_others, w->estimate,
-                          c.est.level, w->lower, w->upper, w->log_rel_bias};
+            double v[] = {w->known,    w->recaptured, w->n_others, w->nhat_others, w->estimate,
+                          c.est.level, w->lower,      w->upper,    w->log_rel_bias};
             for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
                 fputc(',', o);
                 csv_number(o, v[i]);
@@ -1681,20 +1729,23 @@ static int cmd_check(int argc, char **argv)
             fprintf(o, ",%s\n", DFG_VERSION);
         }
     } else {
-        fprintf(o, "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"check\",\n  \"input\": {\"file\": ",
+        fprintf(o,
+                "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"check\",\n  \"input\": "
+                "{\"file\": ",
                 DFG_VERSION);
         json_string(o, c.file);
-        fprintf(o, ", \"sha256\": \"%s\"},\n  \"estimator\": \"%s\",\n  \"level\": ", sha, est->name);
+        fprintf(o, ", \"sha256\": \"%s\"},\n  \"estimator\": \"%s\",\n  \"level\": ", sha,
+                est->name);
         json_number(o, c.est.level);
         fputs(",\n  \"lists\": [", o);
         for (size_t j = 0; j < k; j++) {
             const dfg_holdout_row *w = &rows[j];
             fprintf(o, "%s\n    {\"list\": ", j ? "," : "");
             json_string(o, dfg_table_list_name(t, w->list));
-            const char *keys[] = {"known", "recaptured", "n_others", "N_others", "estimate",
-                                  "lower", "upper", "log_rel_bias"};
-            double v[] = {w->known, w->recaptured, w->n_others, w->nhat_others, w->estimate,
-                          w->lower, w->upper, w->log_rel_bias};
+            const char *keys[] = {"known",    "recaptured", "n_others", "N_others",
+                                  "estimate", "lower",      "upper",    "log_rel_bias"};
+            double v[] = {w->known,    w->recaptured, w->n_others, w->nhat_others,
+                          w->estimate, w->lower,      w->upper,    w->log_rel_bias};
             for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
                 fprintf(o, ", \"%s\": ", keys[i]);
                 json_number(o, v[i]);

@@ -28,7 +28,10 @@ static const dfg_estimator *const all[] = {
     &dfg_est_closed_mbh,
 };
 
-size_t dfg_estimator_count(void) { return sizeof all / sizeof all[0]; }
+size_t dfg_estimator_count(void)
+{
+    return sizeof all / sizeof all[0];
+}
 
 const dfg_estimator *dfg_estimator_at(size_t i)
 {

@@ -19,9 +19,9 @@ typedef struct {
 
 struct dfg_table {
     size_t k;
-    char **names;      /* k list names */
+    char **names; /* k list names */
     size_t n_cov;
-    char **cov_names;  /* n_cov covariate names */
+    char **cov_names; /* n_cov covariate names */
     size_t n_strata, cap_strata;
     stratum *strata;
 };
@@ -164,8 +164,9 @@ dfg_status dfg_table_add(dfg_table *t, size_t s, uint32_t pattern, double count,
     if (!t || s >= t->n_strata)
         return dfg_err_set(err, DFG_EINVAL, "table", "no stratum %zu", s);
     if (pattern == 0 || (t->k < 32 && pattern >> t->k))
-        return dfg_err_set(err, DFG_EINVAL, "table", "pattern %#x is not a nonempty pattern of %zu lists",
-                           (unsigned)pattern, t->k);
+        return dfg_err_set(err, DFG_EINVAL, "table",
+                           "pattern %#x is not a nonempty pattern of %zu lists", (unsigned)pattern,
+                           t->k);
     if (!(count >= 0.0) || !isfinite(count) || count != floor(count))
         return dfg_err_set(err, DFG_EINVAL, "table", "count must be a whole number >= 0 (got %g)",
                            count);
@@ -180,11 +181,13 @@ dfg_status dfg_table_add(dfg_table *t, size_t s, uint32_t pattern, double count,
         size_t cap = st->cap ? 2 * st->cap : 16;
         uint32_t *np = dfg_realloc(st->pattern, cap * sizeof *np);
         if (!np)
-            return dfg_err_set(err, DFG_ENOMEM, "table", "cannot grow stratum to %zu patterns", cap);
+            return dfg_err_set(err, DFG_ENOMEM, "table", "cannot grow stratum to %zu patterns",
+                               cap);
         st->pattern = np;
         double *nc = dfg_realloc(st->count, cap * sizeof *nc);
         if (!nc)
-            return dfg_err_set(err, DFG_ENOMEM, "table", "cannot grow stratum to %zu patterns", cap);
+            return dfg_err_set(err, DFG_ENOMEM, "table", "cannot grow stratum to %zu patterns",
+                               cap);
         st->count = nc;
         st->cap = cap;
     }
@@ -197,21 +200,30 @@ dfg_status dfg_table_add(dfg_table *t, size_t s, uint32_t pattern, double count,
     return DFG_OK;
 }
 
-size_t dfg_table_k(const dfg_table *t) { return t ? t->k : 0; }
+size_t dfg_table_k(const dfg_table *t)
+{
+    return t ? t->k : 0;
+}
 
 const char *dfg_table_list_name(const dfg_table *t, size_t j)
 {
     return t && j < t->k ? t->names[j] : NULL;
 }
 
-size_t dfg_table_n_cov(const dfg_table *t) { return t ? t->n_cov : 0; }
+size_t dfg_table_n_cov(const dfg_table *t)
+{
+    return t ? t->n_cov : 0;
+}
 
 const char *dfg_table_cov_name(const dfg_table *t, size_t c)
 {
     return t && c < t->n_cov ? t->cov_names[c] : NULL;
 }
 
-size_t dfg_table_n_strata(const dfg_table *t) { return t ? t->n_strata : 0; }
+size_t dfg_table_n_strata(const dfg_table *t)
+{
+    return t ? t->n_strata : 0;
+}
 
 const char *dfg_table_stratum_value(const dfg_table *t, size_t s, size_t c)
 {
@@ -242,9 +254,8 @@ dfg_status dfg_table_cells(const dfg_table *t, size_t s, double *y, dfg_error *e
     if (!t || !y || s >= t->n_strata)
         return dfg_err_set(err, DFG_EINVAL, "table", "bad arguments to dfg_table_cells");
     if (t->k > DFG_MAX_FIT_LISTS)
-        return dfg_err_set(err, DFG_EINVAL, "table",
-                           "%zu lists: dense cells need at most %d lists", t->k,
-                           DFG_MAX_FIT_LISTS);
+        return dfg_err_set(err, DFG_EINVAL, "table", "%zu lists: dense cells need at most %d lists",
+                           t->k, DFG_MAX_FIT_LISTS);
     size_t ncell = (size_t)1 << t->k;
     memset(y, 0, ncell * sizeof *y);
     const stratum *st = &t->strata[s];

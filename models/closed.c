@@ -41,12 +41,21 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const model_names[DFG_CLOSED_N_MODELS] = {
-    "M0",           "Mt",           "Mh Chao (LB)",  "Mh Poisson2",  "Mh Darroch",   "Mh Gamma3.5",
-    "Mth Chao (LB)", "Mth Poisson2", "Mth Darroch",  "Mth Gamma3.5", "Mb",           "Mbh"};
+static const char *const model_names[DFG_CLOSED_N_MODELS] = {"M0",
+                                                             "Mt",
+                                                             "Mh Chao (LB)",
+                                                             "Mh Poisson2",
+                                                             "Mh Darroch",
+                                                             "Mh Gamma3.5",
+                                                             "Mth Chao (LB)",
+                                                             "Mth Poisson2",
+                                                             "Mth Darroch",
+                                                             "Mth Gamma3.5",
+                                                             "Mb",
+                                                             "Mbh"};
 static const char *const model_ids[DFG_CLOSED_N_MODELS] = {
-    "M0",        "Mt",           "Mh-chao",     "Mh-poisson2",  "Mh-darroch", "Mh-gamma3.5",
-    "Mth-chao",  "Mth-poisson2", "Mth-darroch", "Mth-gamma3.5", "Mb",         "Mbh"};
+    "M0",       "Mt",           "Mh-chao",     "Mh-poisson2",  "Mh-darroch", "Mh-gamma3.5",
+    "Mth-chao", "Mth-poisson2", "Mth-darroch", "Mth-gamma3.5", "Mb",         "Mbh"};
 
 typedef enum { H_NONE, H_CHAO, H_POISSON2, H_DARROCH, H_GAMMA } hetero;
 
@@ -90,14 +99,19 @@ static hetero model_hetero(dfg_closed_model m)
 {
     switch (m) {
     case DFG_CLOSED_MH_CHAO:
-    case DFG_CLOSED_MTH_CHAO: return H_CHAO;
+    case DFG_CLOSED_MTH_CHAO:
+        return H_CHAO;
     case DFG_CLOSED_MH_POISSON2:
-    case DFG_CLOSED_MTH_POISSON2: return H_POISSON2;
+    case DFG_CLOSED_MTH_POISSON2:
+        return H_POISSON2;
     case DFG_CLOSED_MH_DARROCH:
-    case DFG_CLOSED_MTH_DARROCH: return H_DARROCH;
+    case DFG_CLOSED_MTH_DARROCH:
+        return H_DARROCH;
     case DFG_CLOSED_MH_GAMMA:
-    case DFG_CLOSED_MTH_GAMMA: return H_GAMMA;
-    default: return H_NONE;
+    case DFG_CLOSED_MTH_GAMMA:
+        return H_GAMMA;
+    default:
+        return H_NONE;
     }
 }
 
@@ -143,8 +157,7 @@ static dfg_status work_alloc(closed_work *cw, const dfg_table *t, size_t s, dfg_
     cw->tmp = dfg_malloc(2 * p * sizeof *cw->tmp);
     cw->use = dfg_malloc(nr * sizeof *cw->use);
     cw->w = dfg_glm_work_alloc(nr, p);
-    if (!cw->x || !cw->y || !cw->mu || !cw->beta || !cw->cov || !cw->tmp || !cw->use ||
-        !cw->w) {
+    if (!cw->x || !cw->y || !cw->mu || !cw->beta || !cw->cov || !cw->tmp || !cw->use || !cw->w) {
         work_free(cw);
         return dfg_err_set(err, DFG_ENOMEM, "closed", "t = %zu", dfg_table_k(t));
     }
@@ -164,10 +177,14 @@ static double hetero_value(hetero h, unsigned f)
 {
     double fd = (double)f;
     switch (h) {
-    case H_POISSON2: return ldexp(1.0, (int)f) - 1.0; /* 2^f - 1 */
-    case H_DARROCH: return fd * fd / 2.0;             /* f^2 / 2 */
-    case H_GAMMA: return -log(3.5 + fd) + log(3.5);   /* -log(3.5 + f) + log 3.5 */
-    default: return 0.0;
+    case H_POISSON2:
+        return ldexp(1.0, (int)f) - 1.0; /* 2^f - 1 */
+    case H_DARROCH:
+        return fd * fd / 2.0; /* f^2 / 2 */
+    case H_GAMMA:
+        return -log(3.5 + fd) + log(3.5); /* -log(3.5 + f) + log 3.5 */
+    default:
+        return 0.0;
     }
 }
 
@@ -357,7 +374,8 @@ static void removal_estimate(const closed_work *cw, dfg_closed_model m, double n
 static int design_full_rank(const closed_work *cw, size_t p)
 {
     double a[(2 * DFG_CLOSED_MAX_T + 2) * (2 * DFG_CLOSED_MAX_T + 2)];
-    double scr[(2 * DFG_CLOSED_MAX_T + 2) * (2 * DFG_CLOSED_MAX_T + 2) + 3 * (2 * DFG_CLOSED_MAX_T + 2)];
+    double scr[(2 * DFG_CLOSED_MAX_T + 2) * (2 * DFG_CLOSED_MAX_T + 2) +
+               3 * (2 * DFG_CLOSED_MAX_T + 2)];
     int piv[2 * DFG_CLOSED_MAX_T + 2];
     size_t nr = cw->nr;
     for (size_t i = 0; i < p; i++)
@@ -370,8 +388,8 @@ static int design_full_rank(const closed_work *cw, size_t p)
     return dfg_la_rank(p, a, scr, piv) == p;
 }
 
-static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s,
-                                  dfg_closed_model m, const dfg_closed_opts *o, dfg_closed_row *row, dfg_error *err)
+static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s, dfg_closed_model m,
+                                  const dfg_closed_opts *o, dfg_closed_row *row, dfg_error *err)
 {
     row_init(row, m, o->level);
     double n = dfg_table_n_obs(t, s);
@@ -446,8 +464,8 @@ static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s,
         removal_estimate(cw, m, n, row);
     } else {
         double m0 = exp(cw->beta[0]);
-        row->nhat = n + m0;                            /* N = n + exp(beta_0) */
-        double var = m0 + m0 * m0 * cw->cov[0];        /* m0 + m0^2 var(beta_0) */
+        row->nhat = n + m0;                     /* N = n + exp(beta_0) */
+        double var = m0 + m0 * m0 * cw->cov[0]; /* m0 + m0^2 var(beta_0) */
         row->se = rc == DFG_ESING ? (double)NAN : isfinite(var) ? sqrt(var) : sqrt(m0);
         if (rc != DFG_ESING && !boundary) {
             row->bias = loglin_bias(cw, p);
@@ -582,8 +600,8 @@ static dfg_status closed_estimate(dfg_closed_model m, const dfg_table *t, size_t
     dfg_closed_opts o = dfg_closed_opts_default();
     o.glm = eo->glm;
     o.level = eo->level;
-    o.ci_type = eo->want_ci ? (eo->ci_type == DFG_CI_NONE ? DFG_CI_PROFILE : eo->ci_type)
-                            : DFG_CI_NONE;
+    o.ci_type =
+        eo->want_ci ? (eo->ci_type == DFG_CI_NONE ? DFG_CI_PROFILE : eo->ci_type) : DFG_CI_NONE;
     if (o.ci_type != DFG_CI_NONE && o.ci_type != DFG_CI_PROFILE && o.ci_type != DFG_CI_LOGNORMAL)
         o.ci_type = DFG_CI_LOGNORMAL;
     dfg_closed_row row;
@@ -608,18 +626,15 @@ static dfg_status closed_estimate(dfg_closed_model m, const dfg_table *t, size_t
     return DFG_OK;
 }
 
-#define CLOSED_EST(var, M, summary)                                                               \
-    static dfg_status est_##var(const dfg_table *t, size_t s, const dfg_est_opts *o,              \
-                                dfg_estimate *out, dfg_error *err)                                \
-    {                                                                                             \
-        return closed_estimate(M, t, s, o, out, err);                                             \
-    }                                                                                             \
-    const dfg_estimator dfg_est_closed_##var = {model_ids_##var, summary,                         \
-                                                M == DFG_CLOSED_M0 || M == DFG_CLOSED_MT ||       \
-                                                        M == DFG_CLOSED_MB                        \
-                                                    ? 2                                           \
-                                                    : 3,                                          \
-                                                est_##var}
+#define CLOSED_EST(var, M, summary)                                                                \
+    static dfg_status est_##var(const dfg_table *t, size_t s, const dfg_est_opts *o,               \
+                                dfg_estimate *out, dfg_error *err)                                 \
+    {                                                                                              \
+        return closed_estimate(M, t, s, o, out, err);                                              \
+    }                                                                                              \
+    const dfg_estimator dfg_est_closed_##var = {                                                   \
+        model_ids_##var, summary,                                                                  \
+        M == DFG_CLOSED_M0 || M == DFG_CLOSED_MT || M == DFG_CLOSED_MB ? 2 : 3, est_##var}
 
 #define model_ids_m0 "M0"
 #define model_ids_mt "Mt"

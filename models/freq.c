@@ -108,8 +108,8 @@ static int parse_whole(const field *f, double *v)
     memcpy(buf, f->b, len);
     buf[len] = '\0';
     for (size_t i = 0; i < len; i++)
-        if (!((buf[i] >= '0' && buf[i] <= '9') || buf[i] == '.' || buf[i] == 'e' ||
-              buf[i] == 'E' || buf[i] == '+'))
+        if (!((buf[i] >= '0' && buf[i] <= '9') || buf[i] == '.' || buf[i] == 'e' || buf[i] == 'E' ||
+              buf[i] == '+'))
             return 0;
     char *end;
     errno = 0;
@@ -156,8 +156,7 @@ dfg_status dfg_freq_read_buffer(const char *name, const char *buf, size_t len, d
         if (!header) {
             if (nf != 2 || !field_is(&fs[0], "nbcap") || !field_is(&fs[1], "count")) {
                 snprintf(where, sizeof where, "%s:%zu:1", name, line);
-                rc = dfg_err_set(err, DFG_EPARSE, where,
-                                 "expected the header \"nbcap,count\"");
+                rc = dfg_err_set(err, DFG_EPARSE, where, "expected the header \"nbcap,count\"");
                 goto done;
             }
             header = 1;
@@ -167,8 +166,8 @@ dfg_status dfg_freq_read_buffer(const char *name, const char *buf, size_t len, d
         if (nf != 2) {
             snprintf(where, sizeof where, "%s:%zu:%zu", name, line,
                      nf > 2 ? fs[2].col : (size_t)(e - p) + 1);
-            rc = dfg_err_set(err, DFG_EPARSE, where, "expected 2 fields (nbcap,count), got %zu",
-                             nf);
+            rc =
+                dfg_err_set(err, DFG_EPARSE, where, "expected 2 fields (nbcap,count), got %zu", nf);
             goto done;
         }
         double nb, cnt;
@@ -313,8 +312,10 @@ dfg_status dfg_freq_from_table(const dfg_table *t, size_t s, dfg_freq *out, dfg_
  * ======================================================================= */
 
 static const char *const method_names[DFG_FREQ_N_METHODS] = {
-    "Chao (LB)",   "Mh Chao (bias-corrected)", "Zelterman", "M0",
-    "Mh Chao (LB)", "Mh Poisson2", "Mh Darroch", "Mh Gamma3.5"};
+    "Chao (LB)",    "Mh Chao (bias-corrected)",
+    "Zelterman",    "M0",
+    "Mh Chao (LB)", "Mh Poisson2",
+    "Mh Darroch",   "Mh Gamma3.5"};
 
 const char *dfg_freq_method_name(dfg_freq_method m)
 {
@@ -375,7 +376,8 @@ static dfg_status off_run(off_fit *F, const dfg_glm_opts *o, double *scratch, df
     size_t n = F->n, p = F->p;
     double *w = scratch, *v = scratch + n, *mu_new = scratch + 2 * n;
     dfg_status rc;
-    /* first step: IRLS from mu0 = y + 0.5: (X'WX) beta = X'W (z - offset), z = log mu0 + (y - mu0)/mu0 */
+    /* first step: IRLS from mu0 = y + 0.5: (X'WX) beta = X'W (z - offset), z = log mu0 + (y -
+     * mu0)/mu0 */
     for (size_t i = 1; i < n; i++) {
         double m0 = F->y[i] + 0.5;
         w[i] = m0;
@@ -527,8 +529,8 @@ static dfg_status freq_loglin(const dfg_freq *fr, dfg_freq_method m, const dfg_g
         res->flags |= DFG_CLOSED_NOCONV;
     rc = DFG_OK;
     double m0 = exp(beta[0]);
-    res->nhat = fr->n + m0;                    /* N = n + exp(b0) */
-    res->se = sqrt(m0 + m0 * m0 * cov[0]);     /* var = m0 + m0^2 var(b0) */
+    res->nhat = fr->n + m0;                /* N = n + exp(b0) */
+    res->se = sqrt(m0 + m0 * m0 * cov[0]); /* var = m0 + m0^2 var(b0) */
     res->deviance = F.deviance;
     res->df = (double)t - (double)F.p;
     res->aic = -2.0 * F.loglik + 2.0 * (double)F.p;

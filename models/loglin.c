@@ -31,8 +31,8 @@ dfg_est_opts dfg_est_opts_default(void)
 }
 
 dfg_status dfg_loglin_fit_checked(const dfg_table *t, size_t s, const dfg_model *m,
-                                  const dfg_glm_opts *opts, dfg_fit *fit,
-                                  dfg_check_status *check, dfg_error *err)
+                                  const dfg_glm_opts *opts, dfg_fit *fit, dfg_check_status *check,
+                                  dfg_error *err)
 {
     dfg_check_result cr;
     memset(&cr, 0, sizeof cr);
@@ -80,11 +80,9 @@ static dfg_status estimate_model(const dfg_table *t, size_t s, const dfg_model *
     if (rc == DFG_OK && o->want_ci) {
         dfg_ci_type type = o->ci_type == DFG_CI_NONE ? DFG_CI_PROFILE : o->ci_type;
         if (type == DFG_CI_LOGNORMAL)
-            rc = dfg_interval_lognormal(out->n_obs, fit.nhat, fit.se_nhat, o->level, &out->ci,
-                                        err);
+            rc = dfg_interval_lognormal(out->n_obs, fit.nhat, fit.se_nhat, o->level, &out->ci, err);
         else if (type == DFG_CI_PROFILE && fit.n_boundary > 0)
-            rc = dfg_interval_lognormal(out->n_obs, fit.nhat, fit.se_nhat, o->level, &out->ci,
-                                        err);
+            rc = dfg_interval_lognormal(out->n_obs, fit.nhat, fit.se_nhat, o->level, &out->ci, err);
         else if (type == DFG_CI_PROFILE)
             rc = dfg_interval_profile(t, s, m, &o->glm, o->level, &out->ci, err);
         else
@@ -92,7 +90,8 @@ static dfg_status estimate_model(const dfg_table *t, size_t s, const dfg_model *
                              "interval type %s needs the bootstrap (--bootstrap B)",
                              dfg_ci_type_name(type));
         if (rc == DFG_OK && out->ci.lower_at_n)
-            snprintf(out->note, sizeof out->note, "profile has no root below N: lower limit set to n");
+            snprintf(out->note, sizeof out->note,
+                     "profile has no root below N: lower limit set to n");
         if (rc == DFG_OK && out->ci.upper_beyond)
             snprintf(out->note, sizeof out->note,
                      "profile upper limit beyond the search range (%.6g)", out->ci.search_limit);
@@ -112,8 +111,8 @@ static dfg_status est_mt(const dfg_table *t, size_t s, const dfg_est_opts *o, df
     return rc;
 }
 
-static dfg_status est_loglin(const dfg_table *t, size_t s, const dfg_est_opts *o,
-                             dfg_estimate *out, dfg_error *err)
+static dfg_status est_loglin(const dfg_table *t, size_t s, const dfg_est_opts *o, dfg_estimate *out,
+                             dfg_error *err)
 {
     dfg_model m = {0, 0, NULL};
     dfg_status rc = dfg_model_parse(o->model ? o->model : "", t, &m, err);
@@ -123,8 +122,8 @@ static dfg_status est_loglin(const dfg_table *t, size_t s, const dfg_est_opts *o
     return rc;
 }
 
-const dfg_estimator dfg_est_mt = {"mt", "log-linear main-effects (independence) model, Rcapture's Mt",
-                                  2, est_mt};
+const dfg_estimator dfg_est_mt = {
+    "mt", "log-linear main-effects (independence) model, Rcapture's Mt", 2, est_mt};
 const dfg_estimator dfg_est_loglin = {
     "loglin", "hierarchical log-linear model given with --model (default: independence)", 2,
     est_loglin};

@@ -93,15 +93,25 @@ static int load(const char *path)
         if (!r)
             continue;
         double v = strcmp(val, "NA") == 0 ? (double)NAN : atof(val);
-        if (strcmp(q, "N") == 0) r->N = v;
-        else if (strcmp(q, "se") == 0) r->se = v;
-        else if (strcmp(q, "deviance") == 0) r->dev = v;
-        else if (strcmp(q, "df") == 0) r->df = v;
-        else if (strcmp(q, "AIC") == 0) r->aic = v;
-        else if (strcmp(q, "BIC") == 0) r->bic = v;
-        else if (strcmp(q, "infoFit") == 0) r->info = v;
-        else if (strcmp(q, "se_eps14") == 0) { r->se14 = v; r->has_se14 = 1; }
-        else if (strcmp(q, "N_eps14") == 0) r->N14 = v;
+        if (strcmp(q, "N") == 0)
+            r->N = v;
+        else if (strcmp(q, "se") == 0)
+            r->se = v;
+        else if (strcmp(q, "deviance") == 0)
+            r->dev = v;
+        else if (strcmp(q, "df") == 0)
+            r->df = v;
+        else if (strcmp(q, "AIC") == 0)
+            r->aic = v;
+        else if (strcmp(q, "BIC") == 0)
+            r->bic = v;
+        else if (strcmp(q, "infoFit") == 0)
+            r->info = v;
+        else if (strcmp(q, "se_eps14") == 0) {
+            r->se14 = v;
+            r->has_se14 = 1;
+        } else if (strcmp(q, "N_eps14") == 0)
+            r->N14 = v;
     }
     fclose(fp);
     return 1;
@@ -140,8 +150,8 @@ int main(void)
         if ((row->info_fit == 0) == (r->info == 0))
             info_agree[m]++;
         else if (getenv("DFG_VERBOSE"))
-            printf("infoFit %s %s: ours %d (%s), Rcapture %g\n", r->table, r->model,
-                   row->info_fit, row->note, r->info);
+            printf("infoFit %s %s: ours %d (%s), Rcapture %g\n", r->table, r->model, row->info_fit,
+                   row->note, r->info);
         if (r->info != 0)
             continue;
         tried[m]++;
