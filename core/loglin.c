@@ -143,6 +143,103 @@ static int contains_fixed(uint32_t c, const uint32_t *fixed, size_t n_fixed)
     return 0;
 }
 
+/* The independence model (Mt) in closed form up to one equation (Darroch 1958,
+ * Biometrika 45:343; Bishop, Fienberg & Holland 1975, sec. 6.4): with list totals n_j and
+ * n people observed, the MLE of N solves
+ *   g(N) = N (1 - P(N)) - n = 0,  P(N) = prod_j (1 - n_j / N),
+ * and then mu_c = N prod_j p_j^c_j (1 - p_j)^(1 - c_j), p_j = n_j / N, i.e.
+ *   beta_0 = log(N P(N)),  beta_j = log(n_j / (N - n_j)).
+ * g is increasing for k >= 2 (g' = 1 - P (1 + sum_j n_j / (N - n_j)) = P(seen at least
+ * twice) > 0), g(n_max) = n_max - n <= 0 and g(N) -> sum_j n_j - n as N -> inf, so a root
+ * above n_max exists iff n_max < n < sum_j n_j. Newton's method kept inside a bracket
+ * (bisection when a step leaves it) finds it. The GLM then starts at this beta: its
+ * Newton step only polishes rounding, and it converges in one iteration instead of the
+ * five or six from mu = y + 0.1. Returns 1 with beta[0..k] in the order of terms (terms[0]
+ * = 0, then single lists), 0 when there is no finite root (the caller falls back to the
+ * usual start). */
+static int independence_start(size_t k, const double *y, const uint32_t *terms, double *beta)
+{
+    size_t n = (size_t)1 << k;
+    double nj[DFG_MAX_FIT_LISTS], n_obs = 0.0, n_sum = 0.0, n_max = 0.0;
+    for (size_t c = 1; c < n; c++)
+        n_obs += y[c];
+    for (size_t j = 0; j < k; j++) {
+        /* n_j = sum of y_c over the cells holding list j */
+        size_t bit = (size_t)1 << j;
+        double s = 0.0;
+        for (size_t base = 0; base < n; base += 2 * bit)
+            for (size_t c = base + bit; c < base + 2 * bit; c++)
+                s += y[c];
+        nj[j] = s;
+        n_sum += s;
+        n_max = s > n_max ? s : n_max;
+        if (!(s > 0.0))
+            return 0;
+    }
+    if (!(n_max < n_obs && n_obs < n_sum) || !isfinite(n_sum))
+        return 0;
+    /* bracket [lo, hi]: g(lo) <= 0 < g(hi) */
+    double lo = n_max, hi = 2.0 * n_obs, x, gx, px;
+    for (;;) {
+        px = 1.0;
+        for (size_t j = 0; j < k; j++)
+            px *= 1.0 - nj[j] / hi;
+        if (hi * (1.0 - px) - n_obs > 0.0)
+            break;
+        lo = hi;
+        hi *= 2.0;
+        if (!(hi < 1e300))
+            return 0;
+    }
+    x = hi;
+    for (int it = 0; it < 200; it++) {
+        /* g(x) and g'(x) = 1 - P - P sum_j n_j / (x - n_j) */
+        double s = 0.0;
+        px = 1.0;
+        for (size_t j = 0; j < k; j++) {
+            px *= 1.0 - nj[j] / x;
+            s += nj[j] / (x - nj[j]);
+        }
+        gx = x * (1.0 - px) - n_obs;
+        if (gx > 0.0)
+            hi = x;
+        else
+            lo = x;
+        double dg = 1.0 - px - px * s, xn = x - gx / dg;
+        if (!(xn > lo && xn < hi))
+            xn = 0.5 * (lo + hi);
+        double step = fabs(xn - x);
+        x = xn;
+        if (step <= 1e-15 * x || hi - lo <= 1e-15 * hi)
+            break;
+    }
+    px = 1.0;
+    for (size_t j = 0; j < k; j++)
+        px *= 1.0 - nj[j] / x;
+    if (!(x > n_max) || !(x * px > 0.0) || !isfinite(x))
+        return 0;
+    beta[0] = log(x * px);
+    for (size_t q = 1; q <= k; q++) {
+        size_t j = (size_t)__builtin_ctz(terms[q]);
+        beta[q] = log(nj[j] / (x - nj[j]));
+    }
+    return 1;
+}
+
+/* 1 when terms[1..p-1] are the k main effects (the independence model, Mt). */
+static int is_independence(size_t k, const uint32_t *terms, size_t p)
+{
+    if (p != k + 1)
+        return 0;
+    uint32_t seen = 0;
+    for (size_t q = 1; q < p; q++) {
+        if (dfg_popcount(terms[q]) != 1)
+            return 0;
+        seen |= terms[q];
+    }
+    return dfg_popcount(seen) == k;
+}
+
 dfg_status dfg_loglin_fit_cells(dfg_loglin_work *lw, size_t k, const double *y, const dfg_model *m,
                                 const uint32_t *fixed, size_t n_fixed, const dfg_glm_opts *opts,
                                 dfg_fit *fit, dfg_error *err)
@@ -203,7 +300,10 @@ dfg_status dfg_loglin_fit_cells(dfg_loglin_work *lw, size_t k, const double *y, 
     fit->n_boundary = n_fixed;
 
     dfg_glm_info info;
-    dfg_status rc = dfg_glm_fit_terms(k, lw->terms, p, y, lw->use, 0, opts, lw->glm, lw->beta,
+    /* Mt: start at the closed-form estimate (independence_start), else R's mu = y + 0.1 */
+    int start = n_fixed == 0 && is_independence(k, lw->terms, p) &&
+                independence_start(k, y, lw->terms, lw->beta);
+    dfg_status rc = dfg_glm_fit_terms(k, lw->terms, p, y, lw->use, start, opts, lw->glm, lw->beta,
                                       lw->mu, lw->cov, &info, err);
     if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
         return rc;

@@ -124,8 +124,20 @@ if [ "$(wc -l <"$tmp/r1.csv")" -eq 51 ]; then ok; else bad "replicates file: wan
 run fit "$src/data/korea_3.csv" --bootstrap 1
 expect_rc 2 "bootstrap B = 1"
 
+# --- twolist: netherlands_6, P against the other lists (data/README.md, checked against
+# Rcapture): Lincoln-Petersen 52403.5; Chapman 52276.2, Seber s.e. 2572.2; log-normal
+# [47516, 57613]; profile [47661, 57838]
+run twolist "$src/data/netherlands_6.csv" --a P
+expect_rc 0 "twolist P against others"
+expect_out "52403.5" "twolist Lincoln-Petersen"
+expect_out "52276.2     2572.2  [47516.5, 57612.7]       [47660.8, 57837.8]" "twolist Chapman row"
+run twolist "$src/data/netherlands_6.csv" --a P --b P
+expect_rc 2 "twolist same list twice"
+run twolist "$src/data/netherlands_6.csv" --a Q
+expect_rc 2 "twolist unknown list"
+
 # --- help and usage
-for sub in fit search closed check estimators; do
+for sub in fit search closed check twolist estimators; do
     run "$sub" --help
     expect_rc 0 "$sub --help"
     expect_out "Usage: darkfig $sub" "$sub --help text"
