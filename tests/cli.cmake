@@ -73,6 +73,6 @@ while(dfg_hare)
 endwhile()
 
 # --help on every command: exit 0 and usage on stdout.
-foreach(sub fit search closed check twolist estimators)
+foreach(sub fit search closed check twolist estimate estimators)
   add_test(NAME cli_help_${sub} COMMAND ${DFG_CASE} 0 out "Usage: darkfig ${sub}" ${sub} --help)
 endforeach()

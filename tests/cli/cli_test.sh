@@ -136,8 +136,24 @@ expect_rc 2 "twolist same list twice"
 run twolist "$src/data/netherlands_6.csv" --a Q
 expect_rc 2 "twolist unknown list"
 
+# --- estimate: any estimator through the common interface (hare Mth Poisson2: Rcapture
+# 81.1 (5.6), AIC 146.327, profile [71.8, 93.8]; data/README.md)
+run estimate "$src/data/rcapture_hare_6.csv" --estimator Mth-poisson2
+expect_rc 0 "estimate Mth-poisson2"
+expect_out "81.1   s.e. 5.6" "estimate Mth-poisson2 N"
+expect_out "[71.8, 93.8]" "estimate Mth-poisson2 profile"
+run estimate "$src/data/western_us_5.csv" --estimator stepwise --format json
+expect_rc 0 "estimate stepwise western"
+num N 2483.384 0.001
+run estimate "$src/data/korea_3.csv" --estimator nope
+expect_rc 2 "estimate unknown estimator"
+run estimate "$src/data/korea_3.csv"
+expect_rc 2 "estimate without --estimator"
+run estimate "$src/data/korea_3.csv" --estimator stepwise --bootstrap 20 --boot-type parametric
+expect_rc 2 "estimate parametric bootstrap refused"
+
 # --- help and usage
-for sub in fit search closed check twolist estimators; do
+for sub in fit search closed check twolist estimate estimators; do
     run "$sub" --help
     expect_rc 0 "$sub --help"
     expect_out "Usage: darkfig $sub" "$sub --help text"
