@@ -150,10 +150,9 @@ static int contains_fixed(uint32_t c, const uint32_t *fixed, size_t n_fixed)
  * and then mu_c = N prod_j p_j^c_j (1 - p_j)^(1 - c_j), p_j = n_j / N, i.e.
  *   beta_0 = log(N P(N)),  beta_j = log(n_j / (N - n_j)).
  * g is increasing for k >= 2 (g' = 1 - P (1 + sum_j n_j / (N - n_j)) = P(seen at least
- * twice) > 0) and concave, g(n_max) = n_max - n <= 0 and g(N) -> sum_j n_j - n as N -> inf,
- * so a root above n_max exists iff n_max < n < sum_j n_j. Newton's method kept inside a
- * bracket (bisection when a step leaves it) finds it: from the right its first step lands
- * left of the root, from where it rises monotonically (concavity). The GLM then starts at this beta: its
+ * twice) > 0), g(n_max) = n_max - n <= 0 and g(N) -> sum_j n_j - n as N -> inf, so a root
+ * above n_max exists iff n_max < n < sum_j n_j. Newton's method kept inside a bracket
+ * (bisection when a step leaves it) finds it (5 steps on netherlands_6). The GLM then starts at this beta: its
  * Newton step only polishes rounding, and it converges in one iteration instead of the
  * five or six from mu = y + 0.1. Returns 1 with beta[0..k] in the order of terms (terms[0]
  * = 0, then single lists), 0 when there is no finite root (the caller falls back to the

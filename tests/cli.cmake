@@ -76,3 +76,10 @@ endwhile()
 foreach(sub fit search closed check twolist estimate estimators)
   add_test(NAME cli_help_${sub} COMMAND ${DFG_CASE} 0 out "Usage: darkfig ${sub}" ${sub} --help)
 endforeach()
+
+# cmake --install, then a program built against the installed header, shared library and
+# pkg-config file.
+if(NOT DFG_SANITIZE)
+  add_test(NAME install COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/cli/install_test.sh
+           ${CMAKE_BINARY_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
+endif()

@@ -16,7 +16,15 @@ typedef struct {
     const dfg_estimator *est; /* called only through est->estimate */
     dfg_est_opts opts;
     int intervals; /* 0: point estimates only (no coverage or width) */
+    /* Bootstrap intervals (ci=bca or ci=percentile): boot_ci is DFG_CI_BCA or
+     * DFG_CI_PERCENTILE, else DFG_CI_NONE (the estimator's own interval). Each simulated
+     * table is then bootstrapped with dfg_boot_run (nonparametric, boot_B replicates,
+     * selection repeated in each; one thread per table), both levels from one run. */
+    dfg_ci_type boot_ci;
+    size_t boot_B; /* boot=B; default ACC_BOOT_B */
 } acc_method;
+
+#define ACC_BOOT_B 200
 
 /* One metric of one (scenario, method): the long format of the CSV. */
 typedef struct {
@@ -43,8 +51,9 @@ int acc_run(const dfg_scenario *sc, const acc_method *m, size_t R, uint32_t seed
             acc_rows *out, dfg_error *err);
 
 /* Parse a method from "NAME [key=value ...]" tokens (ci=lognormal|profile|percentile|bca|
- * none, model=, method=, criterion=, threshold=, max_order=, list_a=, list_b=). est is
- * looked up by the caller. Returns 0 or -1 (message in msg). */
+ * none, boot=B, model=, method=, criterion=, threshold=, max_order=, list_a=, list_b=).
+ * ci=percentile and ci=bca mean the bootstrap of acc_method.boot_ci for any estimator.
+ * est is looked up by the caller. Returns 0 or -1 (message in msg). */
 int acc_method_option(acc_method *m, const char *kv, char *msg, size_t msg_size);
 
 int acc_write_csv(FILE *f, const acc_rows *r);
