@@ -1864,7 +1864,8 @@ static int cmd_twolist(int argc, char **argv)
             eo.ci_type = j ? DFG_CI_PROFILE : DFG_CI_LOGNORMAL;
             dfg_error e2 = {0};
             st[i][j] = dfg_estimator_find(names[i])->estimate(t, 0, &eo, &e[i][j], &e2);
-            if (st[i][j] != DFG_OK && st[i][j] != DFG_ENOMLE) {
+            /* a failed profile leaves its column empty; the point estimate must work */
+            if (st[i][j] != DFG_OK && st[i][j] != DFG_ENOMLE && (j == 0 || st[i][j] == DFG_ENOMEM)) {
                 code = fail(&e2, st[i][j]);
                 goto done;
             }

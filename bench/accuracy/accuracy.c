@@ -6,7 +6,9 @@
  *
  * A plan has one line per (scenario, method): `SCENARIO.scn ESTIMATOR R [key=value ...]`
  * ('#' comments; the scenario path is relative to the plan's folder; options as in
- * acc_method_option: ci=, model=, method=, criterion=, threshold=, max_order=). Replicate r
+ * acc_method_option: ci=, boot=, model=, method=, criterion=, threshold=, max_order=; ci=bca
+ * and ci=percentile bootstrap every table with dfg_boot_run, boot=B replicates, default
+ * ACC_BOOT_B). Replicate r
  * of a scenario is the table dfg_sim_table(scenario, seed_s, r) with seed_s = S + FNV-1a
  * of the scenario's name (mod 2^32), so every method sees the same tables (common random
  * numbers) and results do not depend on --threads. Estimators that this build does not
