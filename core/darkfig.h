@@ -751,7 +751,7 @@ DFG_API dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model
                                   dfg_error *err);
 
 /* The comparison table (Rcapture closedp.t): one row per model, in enum order; rows the
- * data cannot carry are kept with status DFG_EDATA. best_aic / best_bic: the fitted row
+ * data cannot carry are kept with status DFG_EDATA. best_aic / best_bic: the converged row
  * (status DFG_OK, N >= n) with the smallest AIC / BIC, -1 when none. Returns DFG_OK,
  * DFG_EINVAL or DFG_ENOMEM (numerical trouble stays in the rows). */
 typedef struct {

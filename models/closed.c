@@ -568,7 +568,8 @@ dfg_status dfg_closed_table_fit(const dfg_table *t, size_t s, const dfg_closed_o
         rc = closed_fit_work(&cw, t, s, (dfg_closed_model)i, o, row, err);
         if (rc == DFG_EINVAL || rc == DFG_ENOMEM || rc == DFG_EINTERNAL)
             goto done;
-        if (row->status != DFG_OK || !(row->nhat >= out->n_obs))
+        /* only converged fits with N >= n compete for best */
+        if (row->status != DFG_OK || !(row->nhat >= out->n_obs) || (row->flags & DFG_CLOSED_NOCONV))
             continue;
         if (out->best_aic < 0 || row->aic < out->rows[out->best_aic].aic)
             out->best_aic = i;
