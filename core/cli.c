@@ -627,8 +627,8 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
         fprintf(o, " %s", dfg_table_list_name(t, j));
     fprintf(o, "\nmodel     %s%s\n", r->model,
             m->n_terms == k ? " (main effects only: independence, Mt)" : "");
-    fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iterations%s\n",
-            f->n_cells, f->iter, f->status == DFG_OK ? "" : " (did not converge)");
+    fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iteration%s%s\n",
+            f->n_cells, f->iter, f->iter == 1 ? "" : "s", f->status == DFG_OK ? "" : " (did not converge)");
     fprintf(o, "check     %s%s\n\n", dfg_check_name(r->check),
             r->check == DFG_CHECK_BOUNDARY
                 ? " (MLE exists with the terms of lists that never overlap fixed at -inf)"

@@ -32,6 +32,7 @@ struct dfg_glm_work {
     double *wsum;   /* n: weights, then their superset sums */
     double *vsum;   /* n: right-hand side per cell, then its superset sums */
     double *ylogy;  /* n: log y (0 when y = 0), once per fit */
+    unsigned char *used; /* n: row in the likelihood, once per fit */
     double *logtab; /* N_TAB: log i (log 0 stored as 0); NaN until first needed */
     double *lgtab;  /* N_TAB: lgamma(i + 1) = log i!; NaN until first needed */
     double *a;      /* p x p: X'WX, then its Cholesky factor */
@@ -67,6 +68,7 @@ dfg_glm_work *dfg_glm_work_alloc(size_t n, size_t p)
     w->wsum = dfg_malloc(n * sizeof *w->wsum);
     w->vsum = dfg_malloc(n * sizeof *w->vsum);
     w->ylogy = dfg_malloc(n * sizeof *w->ylogy);
+    w->used = dfg_malloc(n * sizeof *w->used);
     w->a = dfg_malloc(p * p * sizeof *w->a);
     w->rhs = dfg_malloc(p * sizeof *w->rhs);
     w->beta0 = dfg_malloc(p * sizeof *w->beta0);
@@ -74,7 +76,7 @@ dfg_glm_work *dfg_glm_work_alloc(size_t n, size_t p)
     w->piv = dfg_malloc(p * sizeof *w->piv);
     w->logtab = dfg_malloc(N_TAB * sizeof *w->logtab);
     w->lgtab = dfg_malloc(N_TAB * sizeof *w->lgtab);
-    if (!w->logtab || !w->lgtab || !w->eta || !w->wsum || !w->vsum || !w->ylogy || !w->a ||
+    if (!w->logtab || !w->lgtab || !w->eta || !w->wsum || !w->vsum || !w->ylogy || !w->used || !w->a ||
         !w->rhs || !w->beta0 || !w->scr || !w->piv) {
         dfg_glm_work_free(w);
         return NULL;
@@ -93,6 +95,7 @@ void dfg_glm_work_free(dfg_glm_work *w)
     dfg_free(w->wsum);
     dfg_free(w->vsum);
     dfg_free(w->ylogy);
+    dfg_free(w->used);
     dfg_free(w->a);
     dfg_free(w->rhs);
     dfg_free(w->beta0);
@@ -210,6 +213,32 @@ static void superset_sum2(size_t n, double *s, double *t)
             }
 }
 
+/* s_u <- sum_{c superset of u} s_c. */
+static void superset_sum1(size_t n, double *s)
+{
+    size_t bit = 1;
+    if (n >= 4) {
+        for (size_t b = 0; b < n; b += 4) {
+            double a0 = s[b], a1 = s[b + 1], a2 = s[b + 2], a3 = s[b + 3];
+            a0 += a1, a2 += a3, a0 += a2, a1 += a3;
+            s[b] = a0, s[b + 1] = a1, s[b + 2] = a2;
+        }
+        for (bit = 4; bit < n; bit <<= 1)
+            for (size_t base = 0; base < n; base += 2 * bit) {
+                double *lo = s + base, *hi = s + base + bit;
+                for (size_t i = 0; i < bit; i += 4) {
+                    lo[i] += hi[i], lo[i + 1] += hi[i + 1];
+                    lo[i + 2] += hi[i + 2], lo[i + 3] += hi[i + 3];
+                }
+            }
+        return;
+    }
+    for (; bit < n; bit <<= 1)
+        for (size_t base = 0; base < n; base += 2 * bit)
+            for (size_t i = base; i < base + bit; i++)
+                s[i] += s[i + bit];
+}
+
 /* eta = X beta. Term designs: place beta_j at cell t_j, then subset sums
  * eta_c = sum_{u subset of c} B_u. */
 static void design_eta(const design *d, const double *beta, double *eta)
@@ -307,8 +336,8 @@ static double cell_dev(double y, double logy, double eta, double mu)
 
 /* mu = exp(eta) on every row; the deviance D = sum_used 2 [y log(y / mu) - (y - mu)]
  * (NaN or Inf when a used mu is not finite). */
-static double eval_mu(const design *d, const double *logy, const double *beta, const double *eta,
-                      double *mu)
+static double eval_mu(const design *d, const unsigned char *used, const double *logy,
+                      const double *beta, const double *eta, double *mu)
 {
     double dev = 0.0;
     if (d->dense)
@@ -316,11 +345,9 @@ static double eval_mu(const design *d, const double *logy, const double *beta, c
             mu[c] = exp(eta[c]);
     else
         term_mu(d, beta, mu);
-    for (size_t c = 0; c < d->n; c++) {
-        if (!row_used(d, c))
-            continue;
-        dev += cell_dev(d->y[c], logy[c], eta[c], mu[c]);
-    }
+    for (size_t c = 0; c < d->n; c++)
+        if (used[c])
+            dev += cell_dev(d->y[c], logy[c], eta[c], mu[c]);
     return 2.0 * dev;
 }
 
@@ -331,7 +358,7 @@ static double loglik_used(const design *d, dfg_glm_work *w, const double *mu)
 {
     double s = 0.0;
     for (size_t c = 0; c < d->n; c++) {
-        if (!row_used(d, c))
+        if (!w->used[c])
             continue;
         double y = d->y[c];
         if (y > 0.0) {
@@ -357,12 +384,31 @@ double dfg_poisson_loglik(size_t n, const double *y, const double *mu, const uns
 }
 
 /* Build X'WX and X'v at the current mu (first = IRLS right-hand side X'Wz, else the
- * score X'(y - mu)), factor it. */
+ * score X'(y - mu); rhs = 0: X'WX only, one superset sum instead of two), factor it.
+ * (The score as X'y - X'mu, X'y once per fit, would save a superset sum per iteration
+ * too, but its different rounding moved the profile argmax of netherlands_5
+ * [13,15,34,35,2] by 0.07, past tests/ref_two_list.c's 0.06.) */
 static dfg_status build_and_factor(const design *d, dfg_glm_work *w, const double *mu, int first,
-                                   dfg_error *err)
+                                   int rhs, dfg_error *err)
 {
+    const unsigned char *used = w->used;
+    if (!d->dense && !rhs) {
+        for (size_t c = 0; c < d->n; c++)
+            w->wsum[c] = used[c] ? mu[c] : 0.0;
+        superset_sum1(d->n, w->wsum);
+        size_t p = d->p;
+        for (size_t i = 0; i < p; i++) {
+            uint32_t ti = d->terms[i];
+            for (size_t j = 0; j <= i; j++) {
+                double t = w->wsum[ti | d->terms[j]];
+                w->a[i + j * p] = t;
+                w->a[j + i * p] = t;
+            }
+        }
+        return dfg_la_chol(p, w->a, err);
+    }
     for (size_t c = 0; c < d->n; c++) {
-        if (!row_used(d, c)) {
+        if (!used[c]) {
             w->wsum[c] = 0.0;
             w->vsum[c] = 0.0;
             continue;
@@ -380,7 +426,7 @@ static dfg_status build_and_factor(const design *d, dfg_glm_work *w, const doubl
 static size_t rank_at(const design *d, dfg_glm_work *w, const double *mu)
 {
     for (size_t c = 0; c < d->n; c++) {
-        w->wsum[c] = row_used(d, c) ? mu[c] : 0.0;
+        w->wsum[c] = w->used[c] ? mu[c] : 0.0;
         w->vsum[c] = 0.0;
     }
     design_cross(d, w->wsum, w->vsum, w->a, w->rhs);
@@ -411,7 +457,8 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
                            o->max_halve);
     size_t n_used = 0;
     for (size_t c = 0; c < n; c++) {
-        if (!row_used(d, c))
+        w->used[c] = (unsigned char)row_used(d, c);
+        if (!w->used[c])
             continue;
         double y = d->y[c];
         if (!(y >= 0.0) || !isfinite(y))
@@ -437,7 +484,7 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
             if (!isfinite(beta[j]))
                 return dfg_err_set(err, DFG_EINVAL, "glm", "start beta[%zu] not finite", j);
         design_eta(d, beta, w->eta);
-        dev_old = eval_mu(d, w->ylogy, beta, w->eta, mu);
+        dev_old = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
         if (!isfinite(dev_old))
             return dfg_err_set(err, DFG_EINVAL, "glm", "deviance at the start is not finite");
     } else {
@@ -458,7 +505,7 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
     double dev = dev_old;
     while (iter < o->max_iter) {
         iter++;
-        rc = build_and_factor(d, w, mu, !have_beta, err);
+        rc = build_and_factor(d, w, mu, !have_beta, 1, err);
         if (rc != DFG_OK)
             break;
         if ((rc = dfg_la_chol_solve(p, w->a, w->rhs, 1, err)) != DFG_OK)
@@ -468,7 +515,7 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
         for (size_t j = 0; j < p; j++)
             beta[j] = have_beta ? beta[j] + w->rhs[j] : w->rhs[j];
         design_eta(d, beta, w->eta);
-        dev = eval_mu(d, w->ylogy, beta, w->eta, mu);
+        dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
         /* Step-halving: beta <- (beta + beta_prev) / 2 while D is not finite or rises by
          * more than the tolerance. The first IRLS step has no previous beta: halve
          * towards beta = 0 (mu = 1), and only when D is not finite. */
@@ -481,14 +528,14 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
             for (size_t j = 0; j < p; j++)
                 beta[j] = 0.5 * (beta[j] + w->beta0[j]);
             design_eta(d, beta, w->eta);
-            dev = eval_mu(d, w->ylogy, beta, w->eta, mu);
+            dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
         }
         if (!isfinite(dev) ||
             (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= o->tol)) {
             /* back to the previous iterate */
             memcpy(beta, w->beta0, p * sizeof *beta);
             design_eta(d, beta, w->eta);
-            dev = eval_mu(d, w->ylogy, beta, w->eta, mu);
+            dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
             rc = dfg_err_set(err, DFG_ENOCONV, "glm",
                              "step-halving failed after %d halvings at iteration %d", o->max_halve,
                              iter);
@@ -512,7 +559,7 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
         rank = rank_at(d, w, mu);
     } else if (cov) {
         /* cov = (X'WX)^(-1) at the final estimate */
-        dfg_status r2 = build_and_factor(d, w, mu, 0, rc == DFG_OK ? err : NULL);
+        dfg_status r2 = build_and_factor(d, w, mu, 0, 0, rc == DFG_OK ? err : NULL);
         if (r2 == DFG_OK)
             r2 = dfg_la_chol_inverse(p, w->a, rc == DFG_OK ? err : NULL);
         if (r2 == DFG_OK) {

@@ -156,21 +156,28 @@ static int contains_fixed(uint32_t c, const uint32_t *fixed, size_t n_fixed)
  * Newton step only polishes rounding, and it converges in one iteration instead of the
  * five or six from mu = y + 0.1. Returns 1 with beta[0..k] in the order of terms (terms[0]
  * = 0, then single lists), 0 when there is no finite root (the caller falls back to the
- * usual start). */
-static int independence_start(size_t k, const double *y, const uint32_t *terms, double *beta)
+ * usual start). scr: 2^k doubles of scratch. */
+static int independence_start(size_t k, const double *y, const uint32_t *terms, double *beta,
+                              double *scr)
 {
     size_t n = (size_t)1 << k;
-    double nj[DFG_MAX_FIT_LISTS], n_obs = 0.0, n_sum = 0.0, n_max = 0.0;
-    for (size_t c = 1; c < n; c++)
-        n_obs += y[c];
-    for (size_t j = 0; j < k; j++) {
-        /* n_j = sum of y_c over the cells holding list j */
-        size_t bit = (size_t)1 << j;
+    double nj[DFG_MAX_FIT_LISTS], n_obs, n_sum = 0.0, n_max = 0.0;
+    /* n_j = sum of y_c over the cells holding list j: fold the half of the cells with
+     * list j onto the other half, j = k-1 .. 0 (2^k additions in all); scr[0] ends as n */
+    memcpy(scr, y, n * sizeof *scr);
+    scr[0] = 0.0;
+    for (size_t j = k; j-- > 0;) {
+        size_t half = (size_t)1 << j;
         double s = 0.0;
-        for (size_t base = 0; base < n; base += 2 * bit)
-            for (size_t c = base + bit; c < base + 2 * bit; c++)
-                s += y[c];
+        for (size_t c = 0; c < half; c++) {
+            s += scr[half + c];
+            scr[c] += scr[half + c];
+        }
         nj[j] = s;
+    }
+    n_obs = scr[0];
+    for (size_t j = 0; j < k; j++) {
+        double s = nj[j];
         n_sum += s;
         n_max = s > n_max ? s : n_max;
         if (!(s > 0.0))
@@ -304,7 +311,7 @@ dfg_status dfg_loglin_fit_cells(dfg_loglin_work *lw, size_t k, const double *y, 
     dfg_glm_info info;
     /* Mt: start at the closed-form estimate (independence_start), else R's mu = y + 0.1 */
     int start = n_fixed == 0 && is_independence(k, lw->terms, p) &&
-                independence_start(k, y, lw->terms, lw->beta);
+                independence_start(k, y, lw->terms, lw->beta, lw->mu);
     dfg_status rc = dfg_glm_fit_terms(k, lw->terms, p, y, lw->use, start, opts, lw->glm, lw->beta,
                                       lw->mu, lw->cov, &info, err);
     if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)

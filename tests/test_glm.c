@@ -162,6 +162,33 @@ int main(void)
         CHECK(info2.rank == 4);
     }
 
+    /* independence_start_gives_the_glm_estimate: dfg_loglin_fit_cells starts Mt at the
+     * root of Darroch's equation (core/loglin.c); the estimate must be the one the engine
+     * reaches from R's start mu = y + 0.1 (an independent path), and a table without
+     * overlaps (no finite root) must still take the usual start and report ENOCONV/ESING
+     * rather than a wrong estimate. */
+    {
+        double y[8] = {0.0, 40.0, 31.0, 9.0, 22.0, 4.0, 5.0, 2.0};
+        uint32_t terms[4] = {0, 1, 2, 4};
+        dfg_model mi = {0};
+        CHECK_CODE(dfg_model_independence(3, &mi, &err), DFG_OK);
+        dfg_loglin_work *lw = dfg_loglin_work_alloc(3, 0);
+        dfg_fit f;
+        CHECK_CODE(dfg_loglin_fit_cells(lw, 3, y, &mi, NULL, 0, &o, &f, &err), DFG_OK);
+        CHECK_CODE(dfg_glm_fit_terms(3, terms, 4, y, NULL, 0, &o, w, beta, mu, cov, &info, &err),
+                   DFG_OK);
+        CHECK_REL(f.m0, mu[0], 1e-9);
+        CHECK_REL(f.var_beta0, cov[0], 1e-7);
+        CHECK_ABS(f.deviance, info.deviance, 1e-9);
+        CHECK(f.iter < info.iter);
+        double yn[8] = {0.0, 40.0, 31.0, 0.0, 22.0, 0.0, 0.0, 0.0}; /* nobody on two lists */
+        dfg_error e4 = {0};
+        dfg_status r4 = dfg_loglin_fit_cells(lw, 3, yn, &mi, NULL, 0, &o, &f, &e4);
+        CHECK(r4 == DFG_ENOCONV || r4 == DFG_ESING);
+        dfg_loglin_work_free(lw);
+        dfg_model_free(&mi);
+    }
+
     /* fits_do_not_allocate */
     {
         double y[8] = {0.0, 40.0, 31.0, 9.0, 22.0, 0.0, 5.0, 2.0};
