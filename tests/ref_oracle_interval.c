@@ -43,9 +43,9 @@ static oracle_row *row_for(const char *table, const char *method, const char *mo
         return NULL;
     oracle_row *r = &rows[n_rows++];
     memset(r, 0, sizeof *r);
-    snprintf(r->table, sizeof r->table, "%s", table);
-    snprintf(r->method, sizeof r->method, "%s", method);
-    snprintf(r->model, sizeof r->model, "%s", model);
+    snprintf(r->table, sizeof r->table, "%.7s", table);
+    snprintf(r->method, sizeof r->method, "%.39s", method);
+    snprintf(r->model, sizeof r->model, "%.63s", model);
     r->N = r->info_fit = r->n_mult = r->lower = r->upper = r->info_ci = r->lo_ln = r->up_ln = NAN;
     return r;
 }

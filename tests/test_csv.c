@@ -286,9 +286,9 @@ static void bad_files_fail_as_expected(void)
             o.lists = col[5] + 6;
         else if (strncmp(col[5], "count=", 6) == 0)
             o.count = col[5] + 6;
-        char path[512], want_where[600];
-        snprintf(path, sizeof path, BAD "%s", col[0]);
-        snprintf(want_where, sizeof want_where, "%s:%s", path, col[3]);
+        char path[4096], want_where[4200];
+        snprintf(path, sizeof path, BAD "%.255s", col[0]);
+        snprintf(want_where, sizeof want_where, "%s:%.32s", path, col[3]);
         dfg_table *t = (dfg_table *)1;
         dfg_error err = {0};
         dfg_status rc = dfg_table_read_csv(path, &o, &t, &err);
