@@ -395,6 +395,18 @@ typedef struct {
     size_t max_models; /* the exhaustive search refuses larger spaces; default 2^22 */
     double level;      /* level of the log-normal intervals of the rows; default 0.95 */
     dfg_glm_opts glm;
+    /* Progress of long searches (exhaustive, downhill): called from the calling thread only
+     * (never from worker threads), at most about every 0.1 s of work, and once at the end
+     * with done = total. done = models evaluated so far; total = models to evaluate (0 when
+     * unknown in advance: downhill). NULL (default) = no calls. */
+    void (*progress)(size_t done, size_t total, void *data);
+    void *progress_data;
+    /* 1: only the best model is wanted (rows[0], as the estimators and the bootstrap use
+     * it). The exhaustive search then skips every model whose criterion provably exceeds
+     * that of a model found first by a downhill search (criterion(p, saturated loglik) >
+     * it): rows[0] is the same model with the same N, but n_models, n_admissible, the
+     * weights, ranges and average cover only the models evaluated. Default 0. */
+    int best_only;
 } dfg_search_opts;
 
 DFG_API dfg_search_opts dfg_search_opts_default(void);

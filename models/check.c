@@ -17,7 +17,7 @@
  * 1 MLE does not exist, 2 not identifiable, 3 both.
  *
  * GLPK never prints (glp_term_out(GLP_OFF), msg_lev GLP_MSG_OFF) and never aborts: its error
- * hook jumps back here and the GLPK environment of the thread is freed.
+ * hook jumps back here. The GLPK environment of the thread is freed after every LP.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
@@ -242,6 +242,10 @@ static int lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int 
     }
     glp_delete_prob(lp);
     glp_error_hook(NULL, NULL);
+    /* release the thread's GLPK environment now: LPs are rare (the searches prove
+     * existence without one), and threads we do not own (the bootstrap's) then leak
+     * nothing */
+    glp_free_env();
     return rc;
 }
 

@@ -17,15 +17,24 @@
  *    estimate_population(method = "bic") for BIC).
  *  - downhill (Silverman, Chan & Vincent 2024, Stat. Comput. 34:44): greedy moves to the
  *    best neighbour (one term added or removed, hierarchy kept) while the criterion falls,
- *    from the main effects and from the all-pairs model; the best end point wins.
+ *    from several starts; the best end point wins. Starts: the main effects, the all-pairs
+ *    model, and the single-pair models ranked 2 .. N_PAIR_STARTS + 1 by the criterion
+ *    (the best one is the first move from the main effects).
  * The table: criterion, delta to the best, weights exp(-delta/2) normalised over the
  * admissible models visited (Akaike or BIC weights, Burnham & Anderson 2002), N with its
  * log-normal interval (Chao 1987), the model-averaged N = sum w_m N_m (Buckland, Burnham &
  * Augustin 1997), and the range of N over models with delta <= 2 and <= 6.
  * Exhaustive evaluation runs in fixed chunks of consecutive models (each chunk starts
  * cold and warm-starts each fit from the previous model's coefficients), so the digits
- * do not depend on the number of threads.
+ * do not depend on the number of threads. When only the best model is wanted (best_only:
+ * the estimators), models that cannot win are skipped before any fit: with T the
+ * criterion of the end point of a downhill search from the main effects, and l_sat =
+ * sum_c log dpois(y_c, y_c) >= the log-likelihood of every model (cells dropped for
+ * terms at -inf are empty and add nothing to l_sat), a model with p parameters has
+ * criterion >= crit(p, l_sat); it is skipped when that exceeds T (plus 1e-9 relative for
+ * rounding). The set skipped depends on the data alone, never on timing.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "search_space.h"
 
 #include <gsl/gsl_sf_erf.h>
@@ -35,9 +44,52 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Models per chunk of the exhaustive search (the unit of work and of warm starts). */
 #define CHUNK 64
+/* Single-pair starts of the downhill search besides the best one. */
+#define N_PAIR_STARTS 3
+/* Seconds between progress calls. */
+#define PROGRESS_EVERY 0.1
+
+/* ** {======================================================================
+ * Progress reports (calling thread only)
+ * ======================================================================= */
+
+typedef struct {
+    void (*fn)(size_t done, size_t total, void *data);
+    void *data;
+    double last; /* time of the last call */
+} progress;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void progress_init(progress *pr, const dfg_search_opts *o)
+{
+    pr->fn = o->progress;
+    pr->data = o->progress_data;
+    pr->last = pr->fn ? now_s() : 0.0;
+}
+
+/* Call the callback when PROGRESS_EVERY seconds passed since the last call, or when final. */
+static void progress_tick(progress *pr, size_t done, size_t total, int final)
+{
+    if (!pr || !pr->fn)
+        return;
+    double t = now_s();
+    if (final || t - pr->last >= PROGRESS_EVERY) {
+        pr->fn(done, total, pr->data);
+        pr->last = t;
+    }
+}
+
+/* ** }====================================================================== */
 
 dfg_search_opts dfg_search_opts_default(void)
 {
@@ -185,9 +237,15 @@ static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, dou
     double *cov = dfg_malloc(pf * pf * sizeof *cov);
     if (!cov)
         return dfg_err_set(err, DFG_ENOMEM, "search", "row covariance");
+    /* start from the coefficients of the worker's last fit when it was this model (the
+     * stepwise choice), else cold */
+    int warm = w->warm && w->n_bterms == pf &&
+               memcmp(w->bterms, w->fterms, pf * sizeof *w->fterms) == 0;
+    for (size_t j = 0; warm && j < pf; j++)
+        w->beta[j] = w->bmap[w->fterms[j]];
     dfg_glm_info info;
-    dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, 0, &sp->glm, w->gw, w->beta,
-                                       w->mu, cov, &info, NULL);
+    dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, warm, &sp->glm, w->gw,
+                                       w->beta, w->mu, cov, &info, NULL);
     double var0 = cov[0];
     dfg_free(cov);
     row->p = v->e.p;
@@ -306,10 +364,15 @@ static size_t hash64(uint64_t x)
     return (size_t)x;
 }
 
-/* The evaluation of mask, from the cache or computed (exact existence check). */
+/* The evaluation of mask, from the cache or computed (exact = 1: the code of an
+ * unidentifiable model also says whether its MLE exists), the fit warm-started from the
+ * worker's last admissible fit. *fresh (may be NULL) = 1 when computed now: then w->mu and
+ * w->use hold its fitted cells. */
 static dfg_status cache_get(cache *c, const sp_space *sp, sp_worker *w, uint64_t mask, sp_eval *out,
-                            dfg_error *err)
+                            int *fresh, dfg_error *err)
 {
+    if (fresh)
+        *fresh = 0;
     if (c->nslot == 0 || 2 * (c->n + 1) > c->nslot) {
         size_t ns = c->nslot ? 2 * c->nslot : 256;
         size_t *sl = dfg_calloc(ns, sizeof *sl);
@@ -343,9 +406,11 @@ static dfg_status cache_get(cache *c, const sp_space *sp, sp_worker *w, uint64_t
     }
     visit *v = &c->v[c->n];
     v->mask = mask;
-    dfg_status rc = sp_eval_model(sp, w, mask, 0, 1, &v->e, err);
+    dfg_status rc = sp_eval_model(sp, w, mask, 1, 1, &v->e, err);
     if (rc)
         return rc;
+    if (fresh)
+        *fresh = 1;
     c->slot[h] = ++c->n;
     *out = v->e;
     return DFG_OK;
@@ -365,19 +430,30 @@ static unsigned pair_key(size_t k, uint32_t pair)
 }
 
 /* min(P(X <= n), P(X >= n)), X ~ Poisson(mu): P(X <= n) = Q(n + 1, mu) and
- * P(X >= n) = P(n, mu) (regularised incomplete gamma functions). */
+ * P(X >= n) = P(n, mu) (regularised incomplete gamma functions). The median m of X lies
+ * in [mu - log 2, mu + 1/3) (Choi 1994, Proc. AMS 121:245), so for n >= mu + 1/3 (n > m)
+ * P(X >= n) <= 1/2 <= P(X <= n) and the minimum is P(X >= n); for n <= mu - log 2 it is
+ * P(X <= n) when n < mu - log 2 (then n < m) by the same argument: for integer n only that
+ * tail is computed (the same value). */
 static double poisson_p(double n, double mu)
 {
     if (!(mu > 0.0))
         return n > 0.0 ? 0.0 : 1.0;
     gsl_sf_result lo, hi;
-    double plo = gsl_sf_gamma_inc_Q_e(n + 1.0, mu, &lo) == 0 ? lo.val : 0.0;
-    double phi = n > 0.0 ? (gsl_sf_gamma_inc_P_e(n, mu, &hi) == 0 ? hi.val : 0.0) : 1.0;
+    const double ln2 = 0.69314718055994530942;
+    int whole = n == floor(n);
+    int need_lo = !(whole && n >= mu + 1.0 / 3.0), need_hi = !(whole && n < mu - ln2);
+    double plo = 1.0, phi = 1.0;
+    if (need_lo)
+        plo = gsl_sf_gamma_inc_Q_e(n + 1.0, mu, &lo) == 0 ? lo.val : 0.0;
+    if (need_hi)
+        phi = n > 0.0 ? (gsl_sf_gamma_inc_P_e(n, mu, &hi) == 0 ? hi.val : 0.0) : 1.0;
     return fmin(plo, phi);
 }
 
 typedef struct {
     double p, pw;
+    double start; /* stepwise: log(n* / mu*), the start of the new pair's coefficient */
     unsigned key;
     size_t cand;
 } pcand;
@@ -426,18 +502,10 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
 {
     sp_eval cur;
     uint64_t mask = 0;
-    dfg_status rc = cache_get(c, sp, w, mask, &cur, err);
-    if (rc)
-        return rc;
-    if (!admissible(&cur))
-        return dfg_err_set(err, DFG_EDATA, "search",
-                           "the main-effects model has no MLE (check code %d)", cur.code);
     size_t np = 0;
     for (size_t i = 0; i < sp->n_cand; i++)
         np += dfg_popcount(sp->cand[i]) == 2;
-    double aic_rc = INFINITY, tmp_p;
-    if (aic && (rc = rcapture_fit(sp, w, 0, 0, &aic_rc, &tmp_p, err)))
-        return rc;
+    dfg_status rc = DFG_OK;
     pcand *pc = dfg_malloc((np + 1) * sizeof *pc);
     double *mu = dfg_malloc(sp->ncell * sizeof *mu);
     unsigned char *use = dfg_malloc(sp->ncell);
@@ -445,13 +513,33 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
         rc = dfg_err_set(err, DFG_ENOMEM, "search", "stepwise");
         goto done;
     }
-    for (;;) {
-        /* fitted cells of the current model (cells at -inf out) */
-        sp_eval tmp;
-        if ((rc = sp_eval_model(sp, w, mask, 0, 0, &tmp, err)))
-            goto done;
+    /* mu, use: fitted cells of the current model (cells at -inf out), kept from its
+     * evaluation when have_mu */
+    int fresh = 0, have_mu = 0;
+    if ((rc = cache_get(c, sp, w, mask, &cur, &fresh, err)))
+        goto done;
+    if (!admissible(&cur)) {
+        rc = dfg_err_set(err, DFG_EDATA, "search",
+                         "the main-effects model has no MLE (check code %d)", cur.code);
+        goto done;
+    }
+    if (fresh && !aic) {
         memcpy(mu, w->mu, sp->ncell * sizeof *mu);
         memcpy(use, w->use, sp->ncell);
+        have_mu = 1;
+    }
+    double aic_rc = INFINITY, tmp_p;
+    if (aic && (rc = rcapture_fit(sp, w, 0, 0, &aic_rc, &tmp_p, err)))
+        goto done;
+    for (;;) {
+        if (!aic && !have_mu) {
+            sp_eval tmp;
+            if ((rc = sp_eval_model(sp, w, mask, 0, 0, &tmp, err)))
+                goto done;
+            memcpy(mu, w->mu, sp->ncell * sizeof *mu);
+            memcpy(use, w->use, sp->ncell);
+            have_mu = 1;
+        }
         double aic_cur = aic_rc;
         size_t n = 0;
         for (size_t i = 0; i < sp->n_cand; i++) {
@@ -467,6 +555,9 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
                     if (use[cc] && ((uint32_t)cc & pair) == pair)
                         ms += mu[cc];
                 pc[n].p = poisson_p(sp->ysup[pair], ms);
+                /* the maximiser over the new coefficient alone (the others fixed) scales
+                 * the fitted cells on both lists to n*: a close start for the refit */
+                pc[n].start = sp->ysup[pair] > 0.0 && ms > 0.0 ? log(sp->ysup[pair] / ms) : 0.0;
             } else {
                 double a, pw;
                 if ((rc = rcapture_fit(sp, w, mask | (uint64_t)1 << i, pair, &a, &pw, err)))
@@ -479,7 +570,14 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
             }
             n++;
         }
-        qsort(pc, n, sizeof *pc, cmp_pcand);
+        /* insertion sort: a few dozen pairs (cmp_pcand is a total order, so the result is
+         * qsort's) */
+        for (size_t a = 1; a < n; a++)
+            for (size_t b = a; b > 0 && cmp_pcand(&pc[b - 1], &pc[b]) > 0; b--) {
+                pcand tmp = pc[b];
+                pc[b] = pc[b - 1];
+                pc[b - 1] = tmp;
+            }
         int added = 0;
         for (size_t j = 0; j < n && !added; j++) {
             uint64_t next = mask | (uint64_t)1 << pc[j].cand;
@@ -487,16 +585,26 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
             if (!aic) {
                 if (!(pc[j].p < thr))
                     break;
-                if ((rc = cache_get(c, sp, w, next, &e, err)))
+                uint32_t pair = sp->cand[pc[j].cand];
+                w->bmap[pair] = pc[j].start; /* not in the last fit: 0 until now */
+                rc = cache_get(c, sp, w, next, &e, &fresh, err);
+                if (!(fresh && admissible(&e)))
+                    w->bmap[pair] = 0.0; /* the last fit is still the current model */
+                if (rc)
                     goto done;
                 if (!admissible(&e))
                     continue;
+                have_mu = fresh;
+                if (fresh) {
+                    memcpy(mu, w->mu, sp->ncell * sizeof *mu);
+                    memcpy(use, w->use, sp->ncell);
+                }
             } else {
                 /* the best gain only: add it when it lowers AIC and the Wald p-value of its
                  * coefficient is below the threshold */
                 if (!(-pc[j].p > 0.0) || !(pc[j].pw < thr))
                     break;
-                if ((rc = cache_get(c, sp, w, next, &e, err)))
+                if ((rc = cache_get(c, sp, w, next, &e, NULL, err)))
                     goto done;
                 double tmpa, tmpp;
                 if ((rc = rcapture_fit(sp, w, next, 0, &tmpa, &tmpp, err)))
@@ -528,17 +636,55 @@ done:
  * Downhill search
  * ======================================================================= */
 
-static dfg_status run_downhill(const sp_space *sp, sp_worker *w, cache *c, dfg_error *err)
+/* Downhill from the main effects and, when all_starts, from the other starts of the header.
+ * Visited models go into c. */
+static dfg_status run_downhill(const sp_space *sp, sp_worker *w, cache *c, int all_starts,
+                               progress *pr, dfg_error *err)
 {
-    uint64_t starts[2] = {0, 0};
+    uint64_t starts[2 + N_PAIR_STARTS], pairs = 0;
     for (size_t i = 0; i < sp->n_cand; i++)
         if (dfg_popcount(sp->cand[i]) == 2)
-            starts[1] |= (uint64_t)1 << i;
-    size_t nstart = starts[1] ? 2 : 1;
+            pairs |= (uint64_t)1 << i;
+    size_t nstart = 0;
+    starts[nstart++] = 0;
+    if (all_starts && pairs) {
+        starts[nstart++] = pairs;
+        /* the single-pair models ranked by the criterion; the best is the first move from
+         * the main effects, the next N_PAIR_STARTS are starts */
+        uint64_t top[N_PAIR_STARTS + 1];
+        double topc[N_PAIR_STARTS + 1];
+        size_t ntop = 0;
+        for (size_t i = 0; i < sp->n_cand; i++) {
+            if (!(pairs >> i & 1))
+                continue;
+            sp_eval e;
+            uint64_t m = (uint64_t)1 << i;
+            dfg_status rc = cache_get(c, sp, w, m, &e, NULL, err);
+            if (rc)
+                return rc;
+            if (!admissible(&e))
+                continue;
+            /* insertion into the sorted top list (ties: the earlier pair first) */
+            size_t q = ntop < N_PAIR_STARTS + 1 ? ntop++ : N_PAIR_STARTS + 1;
+            while (q > 0 && topc[q - 1] > e.crit) {
+                if (q < N_PAIR_STARTS + 1) {
+                    top[q] = top[q - 1];
+                    topc[q] = topc[q - 1];
+                }
+                q--;
+            }
+            if (q < N_PAIR_STARTS + 1) {
+                top[q] = m;
+                topc[q] = e.crit;
+            }
+        }
+        for (size_t q = 1; q < ntop; q++)
+            starts[nstart++] = top[q];
+    }
     for (size_t s = 0; s < nstart; s++) {
         uint64_t mask = starts[s];
         sp_eval cur;
-        dfg_status rc = cache_get(c, sp, w, mask, &cur, err);
+        dfg_status rc = cache_get(c, sp, w, mask, &cur, NULL, err);
         if (rc)
             return rc;
         if (!admissible(&cur))
@@ -563,7 +709,7 @@ static dfg_status run_downhill(const sp_space *sp, sp_worker *w, cache *c, dfg_e
                     next = mask | bit;
                 }
                 sp_eval e;
-                if ((rc = cache_get(c, sp, w, next, &e, err)))
+                if ((rc = cache_get(c, sp, w, next, &e, NULL, err)))
                     return rc;
                 if (admissible(&e) &&
                     (e.crit < best || (e.crit == best && next < best_mask && best_mask != mask))) {
@@ -572,12 +718,14 @@ static dfg_status run_downhill(const sp_space *sp, sp_worker *w, cache *c, dfg_e
                     best_e = e;
                 }
             }
+            progress_tick(pr, c->n, 0, 0);
             if (best_mask == mask)
                 break;
             mask = best_mask;
             cur = best_e;
         }
     }
+    progress_tick(pr, c->n, c->n, 1);
     return DFG_OK;
 }
 
@@ -591,32 +739,37 @@ typedef struct {
     const sp_space *sp;
     const uint64_t *masks;
     visit *v;
-    size_t n, nchunk, next;
+    size_t n, nchunk, next, done;
     pthread_mutex_t lock;
     dfg_status rc;
     dfg_error err;
+    progress *pr; /* reported by the calling thread only */
 } job;
 
-/* The work of one thread: chunks until none is left. */
-static void exhaustive_run(job *j);
+/* The work of one thread: chunks until none is left; caller = 1 in the calling thread. */
+static void exhaustive_run(job *j, int caller);
 
 static void *exhaustive_thread(void *arg)
 {
-    exhaustive_run(arg);
+    exhaustive_run(arg, 0);
     dfg_check_thread_free(); /* GLPK's per-thread environment */
     return NULL;
 }
 
-static void exhaustive_run(job *j)
+static void exhaustive_run(job *j, int caller)
 {
     sp_worker *w = sp_worker_alloc(j->sp);
     dfg_error err = {0};
     dfg_status rc = w ? DFG_OK : dfg_err_set(&err, DFG_ENOMEM, "search", "worker");
+    size_t finished = 0; /* models of the last chunk, counted at the next lock */
     for (;;) {
         pthread_mutex_lock(&j->lock);
-        size_t ch = j->next++;
+        j->done += finished;
+        size_t ch = j->next++, done = j->done;
         int stop = j->rc != DFG_OK;
         pthread_mutex_unlock(&j->lock);
+        if (caller && finished)
+            progress_tick(j->pr, done, j->n, 0);
         if (rc || stop || ch >= j->nchunk)
             break;
         w->warm = 0; /* each chunk starts cold: the same digits on any number of threads */
@@ -625,6 +778,7 @@ static void exhaustive_run(job *j)
             j->v[i].mask = j->masks[i];
             rc = sp_eval_model(j->sp, w, j->masks[i], 1, 0, &j->v[i].e, &err);
         }
+        finished = end - ch * CHUNK;
     }
     if (rc) {
         pthread_mutex_lock(&j->lock);
@@ -637,8 +791,23 @@ static void exhaustive_run(job *j)
     sp_worker_free(w);
 }
 
-static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, visit **out,
-                                 size_t *nout, dfg_error *err)
+/* Sum over observed cells of log dpois(y, y): the saturated log-likelihood, an upper bound
+ * of every model's (R's convention, 0 log 0 = 0). */
+static double saturated_loglik(const sp_space *sp)
+{
+    double s = 0.0;
+    for (size_t c = 1; c < sp->ncell; c++) {
+        double y = sp->y[c];
+        if (y > 0.0)
+            s += y * log(y) - y - lgamma(y + 1.0);
+    }
+    return s;
+}
+
+/* Every model of the space, or with tcrit finite only those whose criterion can be at most
+ * tcrit (see the header), evaluated in fixed chunks over o->threads threads. */
+static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, double tcrit,
+                                 progress *pr, visit **out, size_t *nout, dfg_error *err)
 {
     size_t n = sp_enumerate(sp, NULL, o->max_models);
     if (n > o->max_models)
@@ -647,13 +816,25 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, v
                            "order or use the downhill search",
                            o->max_models, o->max_order, sp->k);
     uint64_t *masks = dfg_malloc(n * sizeof *masks);
-    visit *v = dfg_calloc(n, sizeof *v);
-    if (!masks || !v) {
+    if (!masks)
+        return dfg_err_set(err, DFG_ENOMEM, "search", "%zu models", n);
+    sp_enumerate(sp, masks, n);
+    if (isfinite(tcrit)) {
+        /* keep the models with crit(p, l_sat) <= T (+ rounding); p = 1 + k + terms */
+        double lsat = saturated_loglik(sp), lim = tcrit + 1e-9 * (fabs(tcrit) + 1.0);
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            double p = (double)(1 + sp->k + (size_t)__builtin_popcountll(masks[i]));
+            if (sp_criterion(sp, sp->crit, p, lsat) <= lim)
+                masks[kept++] = masks[i];
+        }
+        n = kept;
+    }
+    visit *v = dfg_calloc(n ? n : 1, sizeof *v);
+    if (!v) {
         dfg_free(masks);
-        dfg_free(v);
         return dfg_err_set(err, DFG_ENOMEM, "search", "%zu models", n);
     }
-    sp_enumerate(sp, masks, n);
     job j;
     memset(&j, 0, sizeof j);
     j.sp = sp;
@@ -661,6 +842,7 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, v
     j.v = v;
     j.n = n;
     j.nchunk = (n + CHUNK - 1) / CHUNK;
+    j.pr = pr;
     pthread_mutex_init(&j.lock, NULL);
     int nt = o->threads > 1 ? o->threads : 1;
     if ((size_t)nt > j.nchunk)
@@ -674,7 +856,7 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, v
             break;
         started++;
     }
-    exhaustive_run(&j);
+    exhaustive_run(&j, 1);
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
     pthread_mutex_destroy(&j.lock);
@@ -685,6 +867,7 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, v
             *err = j.err;
         return j.rc;
     }
+    progress_tick(pr, n, n, 1);
     *out = v;
     *nout = n;
     return DFG_OK;
@@ -737,6 +920,8 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
     size_t nv = 0, chosen = (size_t)-1;
     dfg_search_opts oo = *o;
     oo.max_order = order;
+    progress pr;
+    progress_init(&pr, o);
     dfg_status rc = sp_space_init(&sp, t, s, order, o->criterion, &o->glm, err);
     if (rc)
         goto done;
@@ -753,13 +938,23 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
         nv = c.n;
         break;
     case DFG_SEARCH_DOWNHILL:
-        rc = run_downhill(&sp, w, &c, err);
+        rc = run_downhill(&sp, w, &c, 1, &pr, err);
         v = c.v;
         nv = c.n;
         break;
-    case DFG_SEARCH_EXHAUSTIVE:
-        rc = run_exhaustive(&sp, &oo, &v, &nv, err);
+    case DFG_SEARCH_EXHAUSTIVE: {
+        /* best only: the bound T from a downhill search from the main effects */
+        double tcrit = INFINITY;
+        if (o->best_only) {
+            rc = run_downhill(&sp, w, &c, 0, NULL, err);
+            for (size_t i = 0; rc == DFG_OK && i < c.n; i++)
+                if (admissible(&c.v[i].e) && c.v[i].e.crit < tcrit)
+                    tcrit = c.v[i].e.crit;
+        }
+        if (rc == DFG_OK)
+            rc = run_exhaustive(&sp, &oo, tcrit, &pr, &v, &nv, err);
         break;
+    }
     }
     if (rc == DFG_OK)
         rc = make_table(&sp, w, v, nv, stepwise ? chosen : nv, &oo, r, err);

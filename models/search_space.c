@@ -9,19 +9,27 @@
  * kept and n = people observed:
  *   BIC = p log n - 2 loglik,  AIC = 2 p - 2 loglik,  AICc = AIC + 2 p (p + 1) / (n - p - 1).
  * Existence of the MLE (Fienberg & Rinaldo 2012) is decided by the LP of models/check.c,
- * except when a converged Newton fit already proves it: a finite stationary point of the
- * strictly concave log-likelihood is the MLE. We accept that proof only when one more
- * Newton step from the converged fit moves no coefficient by STEP_TOL or more (along a
- * diverging direction Newton keeps stepping by about 1); doubtful cases go to the LP.
+ * except when the fit already proves it with a certificate: at the fitted mu > 0 (cells
+ * kept) take the Newton step d, (X'WX) d = X'(y - mu), W = diag(mu), and
+ *   z = mu (1 + X d),  so that  X'z = X'mu + X'W X d = X'y.
+ * When every kept cell has (X d)_c >= -1/2 and every empty kept cell z_c > Z_MIN, z is a
+ * strictly positive table with the observed margins, so the MLE exists (Fienberg & Rinaldo:
+ * such a table exists iff the MLE does), and the LP optimum is at least min(1, min z) > LP_TOL, so the LP would say the
+ * same. Near a finite maximum X d is ~0; along a diverging direction the fastest-vanishing
+ * cell has (X d)_c <= -1 (Newton on c - sum A_c exp(-a_c t) steps by 1 / mean a), so the
+ * certificate fails there and the LP decides. Rounding in d (a backward-stable Cholesky
+ * solve) moves z by ~1e-13 relative, far inside the margin of 1/2.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "search_space.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Largest coefficient change of one more Newton step from a converged fit that counts as
- * proof of a finite maximiser (diverging fits step by about 1). */
-#define STEP_TOL 1e-4
+/* Smallest value of the certificate table z on an empty cell: twice the LP's threshold
+ * (models/check.c, 1e-9; when the MLE does not exist the LP optimum is 0 up to 1e-12), so
+ * that certificate and LP never disagree. Existing MLEs of large tables do have fitted
+ * values of 1e-9 to 1e-7 on empty cells (netherlands_6). */
+#define Z_MIN 2e-9
 
 dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
                          dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err)
@@ -118,7 +126,8 @@ sp_worker *sp_worker_alloc(const sp_space *sp)
     w->mu_prev = dfg_malloc(nc * sizeof *w->mu_prev);
     w->rwork = dfg_malloc(dfg_check_work_size(sp->k, nt) * sizeof *w->rwork);
     w->bmap = dfg_calloc(nc, sizeof *w->bmap);
-    if (!w->gw || !w->terms || !w->fterms || !w->bterms || !w->fixed || !w->use || !w->beta ||
+    w->cert = dfg_malloc((3 * nc + nt * nt + nt) * sizeof *w->cert);
+    if (!w->cert || !w->gw || !w->terms || !w->fterms || !w->bterms || !w->fixed || !w->use || !w->beta ||
         !w->beta_prev || !w->mu_prev || !w->mu || !w->rwork || !w->bmap) {
         sp_worker_free(w);
         return NULL;
@@ -142,11 +151,11 @@ void sp_worker_free(sp_worker *w)
     dfg_free(w->mu_prev);
     dfg_free(w->rwork);
     dfg_free(w->bmap);
+    dfg_free(w->cert);
     dfg_free(w);
 }
 
-/* Criterion of a model with p parameters (all counted) and log-likelihood ll. */
-static double criterion(const sp_space *sp, dfg_criterion c, double p, double ll)
+double sp_criterion(const sp_space *sp, dfg_criterion c, double p, double ll)
 {
     switch (c) {
     case DFG_CRIT_AIC:
@@ -157,6 +166,70 @@ static double criterion(const sp_space *sp, dfg_criterion c, double p, double ll
     default:
         return p * sp->logn - 2.0 * ll;
     }
+}
+
+/* In place: v[tau] = sum of v[c] over cells c superset of tau (Yates' algorithm). */
+static void superset_sum(size_t k, double *v)
+{
+    size_t ncell = (size_t)1 << k;
+    for (size_t j = 0; j < k; j++) {
+        size_t bit = (size_t)1 << j;
+        for (size_t c = 0; c < ncell; c++)
+            if (!(c & bit))
+                v[c] += v[c | bit];
+    }
+}
+
+/* The existence certificate of the header: 1 when z = mu (1 + X d) proves that the MLE of
+ * the pf terms w->fterms (intercept first) on the cells in w->use exists, 0 when it does
+ * not prove it (then the LP decides). Reads w->mu; scratch w->cert. */
+static int newton_certificate(const sp_space *sp, sp_worker *w, size_t pf)
+{
+    size_t k = sp->k, ncell = sp->ncell;
+    const double *y = sp->y, *mu = w->mu;
+    const unsigned char *use = w->use;
+    double *ws = w->cert, *gs = ws + ncell, *e = gs + ncell, *h = e + ncell, *d = h + pf * pf;
+    /* W and y - mu on the kept cells, then their superset sums: (X'WX)[a,b] = ws[t_a | t_b],
+     * X'(y - mu)[a] = gs[t_a] */
+    ws[0] = gs[0] = 0.0;
+    for (size_t c = 1; c < ncell; c++) {
+        if (!use[c]) {
+            ws[c] = gs[c] = 0.0;
+            continue;
+        }
+        if (!(mu[c] > 0.0 && mu[c] < HUGE_VAL))
+            return 0;
+        ws[c] = mu[c];
+        gs[c] = y[c] - mu[c];
+    }
+    superset_sum(k, ws);
+    superset_sum(k, gs);
+    for (size_t a = 0; a < pf; a++) {
+        for (size_t b = a; b < pf; b++)
+            h[b + a * pf] = h[a + b * pf] = ws[w->fterms[a] | w->fterms[b]];
+        d[a] = gs[w->fterms[a]];
+    }
+    if (dfg_la_chol(pf, h, NULL) != DFG_OK || dfg_la_chol_solve(pf, h, d, 1, NULL) != DFG_OK)
+        return 0;
+    /* (X d)_c = sum of d_j over terms t_j subset of c: one subset-sum transform */
+    memset(e, 0, ncell * sizeof *e);
+    for (size_t j = 0; j < pf; j++)
+        e[w->fterms[j]] += d[j];
+    for (size_t j = 0; j < k; j++) {
+        size_t bit = (size_t)1 << j;
+        for (size_t c = 0; c < ncell; c++)
+            if (c & bit)
+                e[c] += e[c ^ bit];
+    }
+    for (size_t c = 1; c < ncell; c++) {
+        if (!use[c])
+            continue;
+        if (!(e[c] >= -0.5))
+            return 0; /* also NaN */
+        if (y[c] == 0.0 && !(mu[c] * (1.0 + e[c]) > Z_MIN))
+            return 0;
+    }
+    return 1;
 }
 
 dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
@@ -206,39 +279,15 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
                                 NULL, &info, NULL);
     if (frc == DFG_ENOMEM || frc == DFG_EINVAL)
         return dfg_err_set(err, frc, "search", "fit of a %zu-parameter model failed", pf);
-    /* existence: a converged fit whose next Newton step is negligible. When the MLE does
-     * not exist the log-likelihood climbs towards a limit along a direction d = X b with
-     * d <= 0 on the empty cells; there it behaves like c - A exp(-t), and Newton keeps
-     * stepping by about 1 in t however small A has become, while the deviance criterion
-     * already reports convergence. A step below STEP_TOL in every coefficient is the
-     * quadratic convergence of a finite maximiser: the MLE. */
+    /* existence: no empty cell kept (y itself is a positive table), or the certificate of
+     * the header at the fitted mu; otherwise the LP */
     int exists = -1;
-    if (!exact && frc == DFG_OK) {
+    if (frc == DFG_OK) {
         int any_zero = 0;
         for (size_t c = 1; c < sp->ncell && !any_zero; c++)
             any_zero = w->use[c] && sp->y[c] == 0.0;
-        if (!any_zero) {
+        if (!any_zero || newton_certificate(sp, w, pf))
             exists = 1;
-        } else {
-            memcpy(w->beta_prev, w->beta, pf * sizeof *w->beta);
-            memcpy(w->mu_prev, w->mu, sp->ncell * sizeof *w->mu);
-            dfg_glm_opts one = sp->glm;
-            one.max_iter = 1;
-            dfg_glm_info info2;
-            dfg_status r2 = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, 1, &one, w->gw,
-                                              w->beta, w->mu, NULL, &info2, NULL);
-            double step = 0.0;
-            for (size_t j = 0; j < pf; j++)
-                step = fmax(step, fabs(w->beta[j] - w->beta_prev[j]));
-            if (r2 == DFG_OK && step < STEP_TOL) {
-                exists = 1;
-                info = info2;
-            } else {
-                /* back to the fit as it was */
-                memcpy(w->beta, w->beta_prev, pf * sizeof *w->beta);
-                memcpy(w->mu, w->mu_prev, sp->ncell * sizeof *w->mu);
-            }
-        }
     }
     if (exists < 0) {
         dfg_status rc = dfg_check_lp(k, sp->y, w->terms, n, w->fixed, w->use, &exists, err);
@@ -256,9 +305,9 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
     e->loglik = info.loglik;
     e->deviance = info.deviance;
     e->nhat = sp->n_obs + w->mu[0];
-    e->crit = criterion(sp, sp->crit, e->p, e->loglik);
-    e->aic = criterion(sp, DFG_CRIT_AIC, e->p, e->loglik);
-    e->bic = criterion(sp, DFG_CRIT_BIC, e->p, e->loglik);
+    e->crit = sp_criterion(sp, sp->crit, e->p, e->loglik);
+    e->aic = sp_criterion(sp, DFG_CRIT_AIC, e->p, e->loglik);
+    e->bic = sp_criterion(sp, DFG_CRIT_BIC, e->p, e->loglik);
     /* keep the coefficients for the next warm start */
     for (size_t j = 0; j < w->n_bterms; j++)
         w->bmap[w->bterms[j]] = 0.0;

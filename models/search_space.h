@@ -46,6 +46,7 @@ typedef struct {
     uint32_t *bterms; /* terms written in bmap */
     size_t n_bterms;
     int warm; /* bmap holds a usable start */
+    double *cert; /* 3 2^k + p^2 + p: scratch of the existence certificate */
 } sp_worker;
 
 dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
@@ -56,13 +57,17 @@ int sp_cand_index(const sp_space *sp, uint32_t term);
 /* Model terms (main effects then candidates in mask, sorted) into out; returns their number. */
 size_t sp_terms(const sp_space *sp, uint64_t mask, uint32_t *out);
 
+/* Criterion c of a model with p parameters (all counted) and log-likelihood ll. */
+double sp_criterion(const sp_space *sp, dfg_criterion c, double p, double ll);
+
 sp_worker *sp_worker_alloc(const sp_space *sp);
 void sp_worker_free(sp_worker *w);
 
 /* Evaluate model `mask`: terms at -inf, identifiability, fit (warm-started from the last
- * fit of this worker when warm != 0), existence (exact = 1: always by the LP; else a
- * converged fit whose empty cells keep fitted values above a floor counts as proof and
- * only doubtful cases go to the LP). After the call w->mu holds the fitted cells.
+ * fit of this worker when warm != 0), existence (no empty cell, or the Newton certificate
+ * of search_space.c at the converged fit, or else the LP of models/check.c; the two agree
+ * by construction). exact = 1 also runs the LP on unidentifiable models, so that their
+ * code says whether the MLE exists too (3). After the call w->mu holds the fitted cells.
  * Returns DFG_OK or a hard error (ENOMEM, EINTERNAL); model problems go into *e. */
 dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
                          sp_eval *e, dfg_error *err);

@@ -17,6 +17,24 @@
 #include "search_util.h"
 
 #include <gsl/gsl_errno.h>
+#include <pthread.h>
+
+/* What the progress callback saw. */
+typedef struct {
+    int calls;
+    size_t done, total;
+    int same_thread;
+    pthread_t caller;
+} prog_log;
+
+static void prog_cb(size_t done, size_t total, void *data)
+{
+    prog_log *pl = data;
+    pl->calls++;
+    pl->done = done;
+    pl->total = total;
+    pl->same_thread &= pthread_equal(pthread_self(), pl->caller) != 0;
+}
 
 /* Does the row's model equal the bracket string as a set of terms? */
 static int same_model(const dfg_model *m, const char *want)
@@ -255,6 +273,43 @@ int main(void)
         CHECK_CODE(dfg_search_count_models(4, 3, 100000), 113);
         CHECK_CODE(dfg_search_count_models(3, 2, 100000), 8);
         CHECK_CODE(dfg_search_count_models(6, 2, 100000), 32768);
+        dfg_table_free(t);
+    }
+    /* best_only (the estimators' mode) skips models that cannot win: the same best model,
+     * N and criterion as the full search (both evaluate it with the same warm-start rule;
+     * tolerance 1e-8 relative for the different warm-start neighbours), fewer models.
+     * Progress: called from this thread only, the last call with done = total. */
+    for (int order = 2; order <= 3; order++) {
+        dfg_table *t = su_read(DFG_DATA_DIR "/uk2013_5.csv");
+        CHECK(t != NULL);
+        if (!t)
+            break;
+        dfg_search_result full, best;
+        dfg_search_opts o = dfg_search_opts_default();
+        o.method = DFG_SEARCH_EXHAUSTIVE;
+        o.max_order = order;
+        o.threads = 2;
+        prog_log pl = {0, 0, 0, 1, pthread_self()};
+        o.progress = prog_cb;
+        o.progress_data = &pl;
+        dfg_error err = {0};
+        CHECK_CODE(dfg_search_run(t, 0, &o, &full, &err), DFG_OK);
+        CHECK(pl.calls >= 1 && pl.same_thread);
+        CHECK_CODE(pl.done, full.n_models);
+        CHECK_CODE(pl.total, full.n_models);
+        o.best_only = 1;
+        CHECK_CODE(dfg_search_run(t, 0, &o, &best, &err), DFG_OK);
+        if (err.code == DFG_OK) {
+            char b1[256], b2[256];
+            dfg_model_format(&full.rows[0].model, NULL, b1, sizeof b1);
+            dfg_model_format(&best.rows[0].model, NULL, b2, sizeof b2);
+            CHECK(strcmp(b1, b2) == 0);
+            CHECK_REL(best.rows[0].nhat, full.rows[0].nhat, 1e-8);
+            CHECK_REL(best.rows[0].criterion, full.rows[0].criterion, 1e-8);
+            CHECK(best.n_models < full.n_models);
+            dfg_search_result_free(&full);
+            dfg_search_result_free(&best);
+        }
         dfg_table_free(t);
     }
     /* the estimators: same choice through the dfg_estimator interface */
