@@ -1034,6 +1034,38 @@ static int search_option(int argc, char **argv, int *i, void *data)
     return 0;
 }
 
+/* Search progress on stderr once a search has run for a second: updated in place on a
+ * terminal, otherwise a line every 5 seconds. */
+typedef struct {
+    struct timespec start;
+    double last;
+    int shown, tty;
+} search_progress;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + 1e-9 * (double)(now.tv_nsec - t0->tv_nsec);
+}
+
+static void search_progress_cb(size_t done, size_t total, void *data)
+{
+    search_progress *p = data;
+    double el = seconds_since(&p->start);
+    int final = total > 0 && done == total;
+    if (el < 1.0 || (!p->tty && !final && el - p->last < 5.0) || (final && !p->shown))
+        return;
+    p->last = el;
+    p->shown = 1;
+    if (total > 0)
+        fprintf(stderr, "%ssearch: %zu/%zu models, %.1f s%s", p->tty ? "\r" : "", done, total, el,
+                p->tty && !final ? "" : "\n");
+    else
+        fprintf(stderr, "%ssearch: %zu models, %.1f s%s", p->tty ? "\r" : "", done, el,
+                p->tty ? "" : "\n");
+}
+
 static void search_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
                         const dfg_search_result *r)
 {
@@ -1221,7 +1253,13 @@ static int cmd_search(int argc, char **argv)
         code = fail(&err, rc);
         goto done;
     }
+    search_progress sp = {{0, 0}, 0.0, 0, isatty(STDERR_FILENO)};
+    clock_gettime(CLOCK_MONOTONIC, &sp.start);
+    a.so.progress = search_progress_cb;
+    a.so.progress_data = &sp;
     rc = dfg_search_run(t, 0, &a.so, &r, &err);
+    if (sp.shown && sp.tty)
+        fputc('\n', stderr);
     if (rc != DFG_OK) {
         code = fail(&err, rc);
         goto done;
