@@ -91,8 +91,8 @@ int main(int argc, char **argv)
            sec <= target * scale ? "met" : "MISSED", r_seconds, r_seconds * scale / sec);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("@speed boot_%s_t%d %.6g %.6g %.6g s/1000 replicates\n@mem boot_%s_t%d %ld\n", mode, threads,
-           sec / scale, sec / scale, sec / scale, mode, threads, ru.ru_maxrss);
+    printf("@speed boot_%s_t%d %.6g %.6g %.6g s/1000 replicates\n@mem boot_%s_t%d %ld\n", mode,
+           threads, sec / scale, sec / scale, sec / scale, mode, threads, ru.ru_maxrss);
     dfg_boot_result_free(&r);
     dfg_table_free(t);
     return 0;

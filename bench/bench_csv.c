@@ -183,7 +183,8 @@ static int run(size_t n, int repeats, int with_cov)
     int m = repeats / 2, hi = repeats - 1;
     printf("  wall: %.0f MB/s (min %.0f, max %.0f), %.3g records/s; CPU: %.0f MB/s; "
            "%d repeats; target >= 100 MB/s: %s\n",
-           mbs[m], mbs[0], mbs[hi], rps[m], mbs_cpu[m], repeats, mbs[m] >= 100.0 ? "met" : "MISSED");
+           mbs[m], mbs[0], mbs[hi], rps[m], mbs_cpu[m], repeats,
+           mbs[m] >= 100.0 ? "met" : "MISSED");
     printf("@speed %s %.6g %.6g %.6g MB/s\n", key, mbs[m], mbs[0], mbs[hi]);
     printf("@speed %s_records %.6g %.6g %.6g records/s\n", key, rps[m], rps[0], rps[hi]);
     printf("@speed %s_cpu %.6g %.6g %.6g MB/s\n", key, mbs_cpu[m], mbs_cpu[0], mbs_cpu[hi]);

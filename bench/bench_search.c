@@ -73,8 +73,8 @@ static void bench(const dfg_table *t, const char *label, int order, int threads,
     dfg_model_format(&r.rows[0].model, NULL, buf, sizeof buf);
     printf("%-28s order %d threads %d%s: %zu models (%zu admissible) median %.3f s (min %.3f) "
            "best %s N %.1f\n",
-           label, order, threads, best_only ? " best only" : "", r.n_models, r.n_admissible, times[reps / 2], times[0], buf,
-           r.rows[0].nhat);
+           label, order, threads, best_only ? " best only" : "", r.n_models, r.n_admissible,
+           times[reps / 2], times[0], buf, r.rows[0].nhat);
     dfg_search_result_free(&r);
 }
 

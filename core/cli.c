@@ -628,7 +628,8 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
     fprintf(o, "\nmodel     %s%s\n", r->model,
             m->n_terms == k ? " (main effects only: independence, Mt)" : "");
     fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iteration%s%s\n",
-            f->n_cells, f->iter, f->iter == 1 ? "" : "s", f->status == DFG_OK ? "" : " (did not converge)");
+            f->n_cells, f->iter, f->iter == 1 ? "" : "s",
+            f->status == DFG_OK ? "" : " (did not converge)");
     fprintf(o, "check     %s%s\n\n", dfg_check_name(r->check),
             r->check == DFG_CHECK_BOUNDARY
                 ? " (MLE exists with the terms of lists that never overlap fixed at -inf)"
@@ -1886,8 +1887,8 @@ static int cmd_twolist(int argc, char **argv)
     int a = w.a ? find_list(t, w.a) : 0;
     int b = w.b ? (strcmp(w.b, "others") == 0 ? -1 : find_list(t, w.b)) : (k == 2 ? 1 : -1);
     if (a < 0 || (w.b && b < 0 && strcmp(w.b, "others") != 0) || a == b) {
-        code = usage_error("twolist", "--a and --b must name two different lists of %s (or --b others)",
-                           c.file);
+        code = usage_error(
+            "twolist", "--a and --b must name two different lists of %s (or --b others)", c.file);
         goto done;
     }
     c.est.list_a = a;
@@ -1903,7 +1904,8 @@ static int cmd_twolist(int argc, char **argv)
             dfg_error e2 = {0};
             st[i][j] = dfg_estimator_find(names[i])->estimate(t, 0, &eo, &e[i][j], &e2);
             /* a failed profile leaves its column empty; the point estimate must work */
-            if (st[i][j] != DFG_OK && st[i][j] != DFG_ENOMLE && (j == 0 || st[i][j] == DFG_ENOMEM)) {
+            if (st[i][j] != DFG_OK && st[i][j] != DFG_ENOMLE &&
+                (j == 0 || st[i][j] == DFG_ENOMEM)) {
                 code = fail(&e2, st[i][j]);
                 goto done;
             }
@@ -1915,8 +1917,8 @@ static int cmd_twolist(int argc, char **argv)
     }
     int pct = (int)lround(100.0 * c.est.level);
     if (c.format == FMT_TEXT) {
-        fprintf(o, "darkfig %s twolist\ninput     %s (sha256 %.16s...)\nlists     %s\n\n", DFG_VERSION,
-                c.file, sha, e[1][0].model);
+        fprintf(o, "darkfig %s twolist\ninput     %s (sha256 %.16s...)\nlists     %s\n\n",
+                DFG_VERSION, c.file, sha, e[1][0].model);
         fprintf(o, "  %-18s %12s %10s  %-24s %s\n", "estimator", "N", "s.e.", "log-normal interval",
                 "profile interval");
         for (int i = 0; i < 2; i++) {
@@ -1928,11 +1930,14 @@ static int cmd_twolist(int argc, char **argv)
             snprintf(l1, sizeof l1, "[%.1f, %.1f]", e[i][0].ci.lower, e[i][0].ci.upper);
             if (st[i][1] == DFG_OK)
                 snprintf(l2, sizeof l2, "[%.1f, %.1f]", e[i][1].ci.lower, e[i][1].ci.upper);
-            fprintf(o, "  %-18s %12.1f %10.1f  %-24s %s\n", names[i], e[i][0].nhat, e[i][0].se, l1, l2);
+            fprintf(o, "  %-18s %12.1f %10.1f  %-24s %s\n", names[i], e[i][0].nhat, e[i][0].se, l1,
+                    l2);
         }
-        fprintf(o, "\n  registered n = %.0f; intervals at %d%%; s.e.: delta method (Lincoln-Petersen),\n"
-                   "  Seber (1982) (Chapman)\n",
-                e[1][0].n_obs, pct);
+        fprintf(
+            o,
+            "\n  registered n = %.0f; intervals at %d%%; s.e.: delta method (Lincoln-Petersen),\n"
+            "  Seber (1982) (Chapman)\n",
+            e[1][0].n_obs, pct);
     } else if (c.format == FMT_CSV) {
         fputs("file,sha256,lists,estimator,status,n,N,se,level,lognormal_lower,lognormal_upper,"
               "profile_lower,profile_upper,darkfig_version\n",
@@ -1942,8 +1947,13 @@ static int cmd_twolist(int argc, char **argv)
             fprintf(o, ",%s,", sha);
             csv_string(o, e[1][0].model);
             fprintf(o, ",%s,%s", names[i], st[i][0] == DFG_OK ? "ok" : dfg_strerror(st[i][0]));
-            double v[] = {e[i][0].n_obs, e[i][0].nhat, e[i][0].se, c.est.level, e[i][0].ci.lower,
-                          e[i][0].ci.upper, st[i][1] == DFG_OK ? e[i][1].ci.lower : DNAN,
+            double v[] = {e[i][0].n_obs,
+                          e[i][0].nhat,
+                          e[i][0].se,
+                          c.est.level,
+                          e[i][0].ci.lower,
+                          e[i][0].ci.upper,
+                          st[i][1] == DFG_OK ? e[i][1].ci.lower : DNAN,
                           st[i][1] == DFG_OK ? e[i][1].ci.upper : DNAN};
             for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
                 fputc(',', o);
@@ -1952,7 +1962,9 @@ static int cmd_twolist(int argc, char **argv)
             fprintf(o, ",%s\n", DFG_VERSION);
         }
     } else {
-        fprintf(o, "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"twolist\",\n  \"input\": {\"file\": ",
+        fprintf(o,
+                "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"twolist\",\n  \"input\": "
+                "{\"file\": ",
                 DFG_VERSION);
         json_string(o, c.file);
         fprintf(o, ", \"sha256\": \"%s\"},\n  \"lists\": ", sha);
@@ -1962,8 +1974,8 @@ static int cmd_twolist(int argc, char **argv)
         fputs(",\n  \"estimators\": [", o);
         for (int i = 0; i < 2; i++) {
             int ok = st[i][0] == DFG_OK;
-            fprintf(o, "%s\n    {\"estimator\": \"%s\", \"status\": \"%s\", \"N\": ", i ? "," : "", names[i],
-                    ok ? "ok" : dfg_strerror(st[i][0]));
+            fprintf(o, "%s\n    {\"estimator\": \"%s\", \"status\": \"%s\", \"N\": ", i ? "," : "",
+                    names[i], ok ? "ok" : dfg_strerror(st[i][0]));
             json_number(o, ok ? e[i][0].nhat : DNAN);
             fputs(", \"se\": ", o);
             json_number(o, ok ? e[i][0].se : DNAN);
@@ -2046,14 +2058,16 @@ static int estimate_option(int argc, char **argv, int *i, void *data)
     TAKE("--max-order")
     {
         if (!parse_int(v, 1, DFG_MAX_FIT_LISTS, &n))
-            return 10 + usage_error("estimate", "--max-order must be an integer >= 1 (got \"%s\")", v);
+            return 10 +
+                   usage_error("estimate", "--max-order must be an integer >= 1 (got \"%s\")", v);
         a->c->est.max_order = (int)n;
         return 1;
     }
     TAKE("--threshold")
     {
         if (!parse_double(v, &d) || !(d > 0.0 && d < 1.0))
-            return 10 + usage_error("estimate", "--threshold must be a number in (0, 1) (got \"%s\")", v);
+            return 10 + usage_error("estimate",
+                                    "--threshold must be a number in (0, 1) (got \"%s\")", v);
         a->c->est.threshold = d;
         return 1;
     }
@@ -2066,7 +2080,8 @@ static int estimate_option(int argc, char **argv, int *i, void *data)
         else if (strcmp(v, "none") == 0)
             a->c->est.want_ci = 0;
         else
-            return 10 + usage_error("estimate", "--ci must be profile, lognormal or none (got \"%s\")", v);
+            return 10 + usage_error("estimate",
+                                    "--ci must be profile, lognormal or none (got \"%s\")", v);
         return 1;
     }
 #undef TAKE
@@ -2087,10 +2102,12 @@ static int cmd_estimate(int argc, char **argv)
         return usage_error("estimate", "--estimator NAME is required (see 'darkfig estimators')");
     const dfg_estimator *est = dfg_estimator_find(a.estimator);
     if (!est)
-        return usage_error("estimate", "unknown estimator \"%s\" (see 'darkfig estimators')", a.estimator);
+        return usage_error("estimate", "unknown estimator \"%s\" (see 'darkfig estimators')",
+                           a.estimator);
     if (c.boot.B > 0 && c.boot.bo.type == DFG_BOOT_PARAMETRIC)
-        return usage_error("estimate", "the parametric bootstrap needs fitted cells: use 'darkfig fit' "
-                                       "or 'darkfig search'");
+        return usage_error("estimate",
+                           "the parametric bootstrap needs fitted cells: use 'darkfig fit' "
+                           "or 'darkfig search'");
     c.est.method = est->name;
     dfg_error err = {0};
     dfg_table *t = NULL;
@@ -2138,23 +2155,27 @@ static int cmd_estimate(int argc, char **argv)
     int pct = (int)lround(100.0 * c.est.level);
     int has_ci = e.ci.type != DFG_CI_NONE && c.est.want_ci;
     if (c.format == FMT_TEXT) {
-        fprintf(o, "darkfig %s estimate\ninput     %s (sha256 %.16s...)\nestimator %s: %s\nmodel     %s\n"
-                   "check     %s\n\n",
-                DFG_VERSION, c.file, sha, est->name, est->summary, e.model, dfg_check_name(e.check));
+        fprintf(
+            o,
+            "darkfig %s estimate\ninput     %s (sha256 %.16s...)\nestimator %s: %s\nmodel     %s\n"
+            "check     %s\n\n",
+            DFG_VERSION, c.file, sha, est->name, est->summary, e.model, dfg_check_name(e.check));
         fprintf(o, "  registered (n)          %12.0f\n", e.n_obs);
         fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", e.nhat, e.se);
         fprintf(o, "  dark figure (N - n)     %12.1f\n", e.dark);
         if (has_ci)
-            fprintf(o, "  %d%% interval for N      [%.1f, %.1f]   %s\n", pct, e.ci.lower, e.ci.upper,
-                    dfg_ci_type_name(e.ci.type));
+            fprintf(o, "  %d%% interval for N      [%.1f, %.1f]   %s\n", pct, e.ci.lower,
+                    e.ci.upper, dfg_ci_type_name(e.ci.type));
         if (isfinite(e.deviance))
-            fprintf(o, "  deviance %.3f, df %.0f, AIC %.3f, BIC %.3f\n", e.deviance, e.df, e.aic, e.bic);
+            fprintf(o, "  deviance %.3f, df %.0f, AIC %.3f, BIC %.3f\n", e.deviance, e.df, e.aic,
+                    e.bic);
         if (e.note[0])
             fprintf(o, "  note: %s\n", e.note);
         if (has_boot)
             boot_text(o, &boot, c.est.level);
     } else if (c.format == FMT_CSV) {
-        fputs("file,sha256,estimator,model,check,n,N,se,dark_figure,level,ci_type,lower,upper,deviance,df,"
+        fputs("file,sha256,estimator,model,check,n,N,se,dark_figure,level,ci_type,lower,upper,"
+              "deviance,df,"
               "AIC,BIC,boot_B,boot_seed,boot_interval,boot_lower,boot_upper,note,darkfig_version\n",
               o);
         csv_string(o, c.file);
@@ -2167,13 +2188,15 @@ static int cmd_estimate(int argc, char **argv)
             csv_number(o, v[i]);
         }
         fprintf(o, ",%s,", has_ci ? dfg_ci_type_name(e.ci.type) : "");
-        double w[] = {has_ci ? e.ci.lower : DNAN, has_ci ? e.ci.upper : DNAN, e.deviance, e.df, e.aic, e.bic};
+        double w[] = {
+            has_ci ? e.ci.lower : DNAN, has_ci ? e.ci.upper : DNAN, e.deviance, e.df, e.aic, e.bic};
         for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
             csv_number(o, w[i]);
             fputc(',', o);
         }
         if (has_boot) {
-            fprintf(o, "%zu,%lu,%s,", boot.B, (unsigned long)boot.seed, dfg_ci_type_name(boot.ci.type));
+            fprintf(o, "%zu,%lu,%s,", boot.B, (unsigned long)boot.seed,
+                    dfg_ci_type_name(boot.ci.type));
             csv_number(o, boot.ci.lower);
             fputc(',', o);
             csv_number(o, boot.ci.upper);
@@ -2184,10 +2207,13 @@ static int cmd_estimate(int argc, char **argv)
         csv_string(o, e.note);
         fprintf(o, ",%s\n", DFG_VERSION);
     } else {
-        fprintf(o, "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"estimate\",\n  \"input\": {\"file\": ",
+        fprintf(o,
+                "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"estimate\",\n  \"input\": "
+                "{\"file\": ",
                 DFG_VERSION);
         json_string(o, c.file);
-        fprintf(o, ", \"sha256\": \"%s\"},\n  \"estimator\": \"%s\",\n  \"model\": ", sha, est->name);
+        fprintf(o, ", \"sha256\": \"%s\"},\n  \"estimator\": \"%s\",\n  \"model\": ", sha,
+                est->name);
         json_string(o, e.model);
         fprintf(o, ",\n  \"check\": \"%s\",\n", dfg_check_name(e.check));
         if (has_boot)
@@ -2199,7 +2225,8 @@ static int cmd_estimate(int argc, char **argv)
             json_number(o, v[i]);
             fputs(",\n", o);
         }
-        fprintf(o, "  \"interval\": {\"type\": \"%s\", \"level\": ", has_ci ? dfg_ci_type_name(e.ci.type) : "none");
+        fprintf(o, "  \"interval\": {\"type\": \"%s\", \"level\": ",
+                has_ci ? dfg_ci_type_name(e.ci.type) : "none");
         json_number(o, c.est.level);
         fputs(", \"lower\": ", o);
         json_number(o, has_ci ? e.ci.lower : DNAN);

@@ -18,8 +18,8 @@
 #ifndef DARKFIG_H
 #define DARKFIG_H
 
-#include <stddef.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -45,14 +45,14 @@ extern "C" {
 
 typedef enum {
     DFG_OK = 0,
-    DFG_EINVAL,   /* bad argument from the caller */
-    DFG_ENOMEM,   /* allocation failed */
-    DFG_EIO,      /* cannot open, read or write a file */
-    DFG_EPARSE,   /* bad CSV or specification; where = "file:line:col" */
-    DFG_EDATA,    /* well formed but unusable data */
-    DFG_ENOCONV,  /* iteration limit reached; outputs hold the last iterate */
-    DFG_ESING,    /* information matrix not positive definite */
-    DFG_ENOMLE,   /* the maximum-likelihood estimate does not exist (boundary) */
+    DFG_EINVAL,    /* bad argument from the caller */
+    DFG_ENOMEM,    /* allocation failed */
+    DFG_EIO,       /* cannot open, read or write a file */
+    DFG_EPARSE,    /* bad CSV or specification; where = "file:line:col" */
+    DFG_EDATA,     /* well formed but unusable data */
+    DFG_ENOCONV,   /* iteration limit reached; outputs hold the last iterate */
+    DFG_ESING,     /* information matrix not positive definite */
+    DFG_ENOMLE,    /* the maximum-likelihood estimate does not exist (boundary) */
     DFG_EINTERNAL, /* an invariant failed: a bug */
     DFG_ECANCEL    /* stopped on request (the caller's cancel flag) */
 } dfg_status;
@@ -123,8 +123,8 @@ DFG_API dfg_status dfg_table_cells(const dfg_table *t, size_t s, double *y, dfg_
 DFG_API dfg_table *dfg_table_collapse(const dfg_table *t, dfg_error *err);
 
 /* A new one-stratum table with k lists from dense cells y[0 .. 2^k-1] (y[0] ignored). */
-DFG_API dfg_table *dfg_table_from_cells(size_t k, const char *const *list_names,
-                                        const double *y, dfg_error *err);
+DFG_API dfg_table *dfg_table_from_cells(size_t k, const char *const *list_names, const double *y,
+                                        dfg_error *err);
 
 /* ** }====================================================================== */
 
@@ -219,18 +219,18 @@ DFG_API dfg_glm_opts dfg_glm_opts_default(void);
 typedef struct {
     dfg_status status; /* DFG_OK, DFG_ENOCONV, DFG_ESING */
     size_t k;
-    size_t p;          /* parameters: intercept + model terms */
-    uint32_t *terms;   /* p terms, terms[0] = 0 (intercept) */
-    double *beta;      /* p coefficients */
-    double *se;        /* p standard errors (from the inverse information) */
-    double *fitted;    /* 2^k fitted cells by pattern; fitted[0] = m0 */
-    size_t n_cells;    /* observable cells used (2^k - 1 minus cells fixed at 0) */
+    size_t p;        /* parameters: intercept + model terms */
+    uint32_t *terms; /* p terms, terms[0] = 0 (intercept) */
+    double *beta;    /* p coefficients */
+    double *se;      /* p standard errors (from the inverse information) */
+    double *fitted;  /* 2^k fitted cells by pattern; fitted[0] = m0 */
+    size_t n_cells;  /* observable cells used (2^k - 1 minus cells fixed at 0) */
     size_t rank;
-    double n_obs;      /* people observed */
-    double m0;         /* fitted unobserved cell = exp(beta_0): the dark figure */
-    double nhat;       /* n_obs + m0 */
+    double n_obs; /* people observed */
+    double m0;    /* fitted unobserved cell = exp(beta_0): the dark figure */
+    double nhat;  /* n_obs + m0 */
     double se_nhat;
-    double var_beta0;  /* var(beta_0) */
+    double var_beta0; /* var(beta_0) */
     double deviance, df, loglik, aic, aicc, bic;
     int iter;
     size_t n_boundary; /* terms fixed at minus infinity (lists that never overlap) */
@@ -257,8 +257,7 @@ DFG_API dfg_status dfg_loglin_fit(const dfg_table *t, size_t s, const dfg_model 
  * with no fixed term. Returns as dfg_loglin_fit. */
 DFG_API dfg_status dfg_loglin_fit_boundary(const dfg_table *t, size_t s, const dfg_model *m,
                                            const uint32_t *fixed, size_t n_fixed,
-                                           const dfg_glm_opts *opts, dfg_fit *fit,
-                                           dfg_error *err);
+                                           const dfg_glm_opts *opts, dfg_fit *fit, dfg_error *err);
 
 /* The s.e. of N as R's glm reports it, and so Rcapture and MultipleSystemsEstimation:
  * glm (mu started at y + 0.1) stops at the first iterate I whose relative deviance change
@@ -266,8 +265,8 @@ DFG_API dfg_status dfg_loglin_fit_boundary(const dfg_table *t, size_t s, const d
  * iterate I. It differs from the converged dfg_fit.se_nhat by up to about 3e-5 relative
  * (oracle README). For comparison with those tools only; se_nhat is the MLE's.
  * Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM, DFG_ENOCONV, DFG_ESING. */
-DFG_API dfg_status dfg_loglin_se_glm(const dfg_table *t, size_t s, const dfg_model *m,
-                                     double *se, dfg_error *err);
+DFG_API dfg_status dfg_loglin_se_glm(const dfg_table *t, size_t s, const dfg_model *m, double *se,
+                                     dfg_error *err);
 
 /* ** }====================================================================== */
 
@@ -286,13 +285,13 @@ typedef enum {
 
 typedef struct {
     dfg_ci_type type;
-    double level;      /* e.g. 0.95 */
+    double level; /* e.g. 0.95 */
     double lower, upper;
-    double point;      /* the point estimate the interval belongs with (for the profile:
-                          the multinomial MLE of N) */
-    int lower_at_n;    /* the profile did not cross below: lower set to n */
-    int upper_beyond;  /* the profile did not cross within the search range: upper = NaN
-                          and search_limit says how far it looked */
+    double point;     /* the point estimate the interval belongs with (for the profile:
+                         the multinomial MLE of N) */
+    int lower_at_n;   /* the profile did not cross below: lower set to n */
+    int upper_beyond; /* the profile did not cross within the search range: upper = NaN
+                         and search_limit says how far it looked */
     double search_limit;
 } dfg_interval;
 
@@ -309,8 +308,7 @@ DFG_API dfg_status dfg_interval_lognormal(double n_obs, double nhat, double se_n
  * exp(intercept)"); dfg_interval_lognormal is Chao's (Rcapture's). DFG_EINVAL on a bad
  * level or a negative or non-finite se_b0. */
 DFG_API dfg_status dfg_interval_lognormal_intercept(double n_obs, double beta0, double se_beta0,
-                                                    double level, dfg_interval *ci,
-                                                    dfg_error *err);
+                                                    double level, dfg_interval *ci, dfg_error *err);
 
 /* Multinomial profile-likelihood interval of the log-linear model m on stratum s
  * (Cormack 1992), as Rcapture's closedpCI.t computes it. */
@@ -325,10 +323,10 @@ DFG_API dfg_status dfg_interval_profile(const dfg_table *t, size_t s, const dfg_
  * ======================================================================= */
 
 typedef enum {
-    DFG_CHECK_FINE = 0,  /* the MLE exists and the model is identifiable */
-    DFG_CHECK_BOUNDARY,  /* exists once terms with no observed overlap are fixed at -inf */
-    DFG_CHECK_NOMLE,     /* the (extended) MLE does not exist */
-    DFG_CHECK_NOTIDENT   /* the parameters are not identifiable */
+    DFG_CHECK_FINE = 0, /* the MLE exists and the model is identifiable */
+    DFG_CHECK_BOUNDARY, /* exists once terms with no observed overlap are fixed at -inf */
+    DFG_CHECK_NOMLE,    /* the (extended) MLE does not exist */
+    DFG_CHECK_NOTIDENT  /* the parameters are not identifiable */
 } dfg_check_status;
 
 DFG_API const char *dfg_check_name(dfg_check_status c);
@@ -384,16 +382,16 @@ typedef enum {
 typedef struct {
     dfg_search_method method;
     dfg_criterion criterion; /* exhaustive and downhill; default BIC */
-    int max_order;     /* highest interaction order; 0 = 2 for k = 3, 3 for k = 4-5, 2 for
-                          k >= 6; at most k - 1 */
-    double threshold;  /* p-value threshold in (0, 1); 0 = 0.02 (stepwise), 0.001
-                          (aic-stepwise) */
-    size_t top;        /* rows kept in the table; default 20 */
-    int average;       /* 1: model-averaged N (Buckland, Burnham & Augustin 1997) */
-    int threads;       /* threads of the exhaustive search (0 or 1 = none); results are the
-                          same digits on any number */
-    size_t max_models; /* the exhaustive search refuses larger spaces; default 2^22 */
-    double level;      /* level of the log-normal intervals of the rows; default 0.95 */
+    int max_order;           /* highest interaction order; 0 = 2 for k = 3, 3 for k = 4-5, 2 for
+                                k >= 6; at most k - 1 */
+    double threshold;        /* p-value threshold in (0, 1); 0 = 0.02 (stepwise), 0.001
+                                (aic-stepwise) */
+    size_t top;              /* rows kept in the table; default 20 */
+    int average;             /* 1: model-averaged N (Buckland, Burnham & Augustin 1997) */
+    int threads;             /* threads of the exhaustive search (0 or 1 = none); results are the
+                                same digits on any number */
+    size_t max_models;       /* the exhaustive search refuses larger spaces; default 2^22 */
+    double level;            /* level of the log-normal intervals of the rows; default 0.95 */
     dfg_glm_opts glm;
     /* Progress of long searches (exhaustive, downhill): called from the calling thread only
      * (never from worker threads), at most about every 0.1 s of work, and once at the end
@@ -422,30 +420,30 @@ DFG_API dfg_status dfg_criterion_parse(const char *s, dfg_criterion *c, dfg_erro
  * over the cells kept; n = people observed. */
 typedef struct {
     dfg_model model;
-    dfg_check_status status;   /* FINE or BOUNDARY (inadmissible models are not rows) */
+    dfg_check_status status; /* FINE or BOUNDARY (inadmissible models are not rows) */
     size_t n_boundary;
-    uint32_t *boundary;        /* terms fixed at -inf */
+    uint32_t *boundary; /* terms fixed at -inf */
     size_t p;
     double loglik, deviance, df;
-    double criterion, delta;   /* delta = criterion - the best one */
-    double weight;             /* exp(-delta/2) / sum over admissible models visited */
-    double nhat, se_nhat;      /* N = n + exp(beta_0), var = m0 + m0^2 var(beta_0) */
-    double lower, upper;       /* log-normal interval (Chao 1987) at opts.level */
+    double criterion, delta; /* delta = criterion - the best one */
+    double weight;           /* exp(-delta/2) / sum over admissible models visited */
+    double nhat, se_nhat;    /* N = n + exp(beta_0), var = m0 + m0^2 var(beta_0) */
+    double lower, upper;     /* log-normal interval (Chao 1987) at opts.level */
 } dfg_search_row;
 
 typedef struct {
     dfg_search_method method;
-    dfg_criterion criterion;   /* of the ranking (stepwise: BIC for the table) */
+    dfg_criterion criterion; /* of the ranking (stepwise: BIC for the table) */
     int max_order;
     double threshold;
     double n_obs;
-    size_t n_models;           /* models fitted or checked */
-    size_t n_admissible;       /* of them, MLE exists and identifiable */
+    size_t n_models;                      /* models fitted or checked */
+    size_t n_admissible;                  /* of them, MLE exists and identifiable */
     size_t n_nomle, n_notident, n_failed; /* inadmissible (marked, skipped); fit failures */
     size_t n_rows;
-    dfg_search_row *rows;      /* rows[0] = the chosen model; then by criterion */
-    size_t n_steps;            /* stepwise: terms added */
-    double nhat_avg;           /* model-averaged N over admissible models (NaN unless asked) */
+    dfg_search_row *rows; /* rows[0] = the chosen model; then by criterion */
+    size_t n_steps;       /* stepwise: terms added */
+    double nhat_avg;      /* model-averaged N over admissible models (NaN unless asked) */
     /* range of N over admissible models with delta <= 2 (index 0) and <= 6 (index 1) */
     size_t n_within[2];
     double range_lo[2], range_hi[2];
@@ -471,10 +469,10 @@ DFG_API size_t dfg_search_count_models(size_t k, int max_order, size_t cap);
  * ======================================================================= */
 
 typedef struct {
-    const char *model;     /* log-linear model in bracket notation; NULL = the default */
-    double level;          /* interval level, default 0.95 */
-    int want_ci;           /* 0: point estimate only (bootstrap replicates) */
-    dfg_ci_type ci_type;   /* DFG_CI_NONE = the estimator's default */
+    const char *model;   /* log-linear model in bracket notation; NULL = the default */
+    double level;        /* interval level, default 0.95 */
+    int want_ci;         /* 0: point estimate only (bootstrap replicates) */
+    dfg_ci_type ci_type; /* DFG_CI_NONE = the estimator's default */
     dfg_glm_opts glm;
     /* model search */
     const char *method;    /* "stepwise", "aic-stepwise", "exhaustive", "downhill" */
@@ -488,16 +486,16 @@ typedef struct {
 DFG_API dfg_est_opts dfg_est_opts_default(void);
 
 typedef struct {
-    dfg_status status;       /* of the estimate itself (DFG_OK, DFG_ENOCONV, ...) */
-    dfg_check_status check;  /* existence / identifiability of the chosen model */
-    double n_obs;            /* people observed */
-    double nhat;             /* estimated total */
-    double se;               /* its standard error (NaN if none) */
-    double dark;             /* nhat - n_obs */
+    dfg_status status;      /* of the estimate itself (DFG_OK, DFG_ENOCONV, ...) */
+    dfg_check_status check; /* existence / identifiability of the chosen model */
+    double n_obs;           /* people observed */
+    double nhat;            /* estimated total */
+    double se;              /* its standard error (NaN if none) */
+    double dark;            /* nhat - n_obs */
     dfg_interval ci;
-    char model[256];         /* the model used or chosen, bracket notation */
+    char model[256]; /* the model used or chosen, bracket notation */
     double deviance, df, aic, bic;
-    char note[160];          /* a warning for the reader, "" if none */
+    char note[160]; /* a warning for the reader, "" if none */
 } dfg_estimate;
 
 typedef struct {
@@ -537,15 +535,15 @@ typedef enum {
 typedef void (*dfg_boot_progress_fn)(size_t done, size_t total, void *data);
 
 typedef struct {
-    size_t B;                   /* replicates, >= 1 (BCa needs >= 2); default 1000 */
-    dfg_boot_type type;         /* default DFG_BOOT_NONPARAMETRIC */
-    dfg_ci_type interval;       /* DFG_CI_BCA (default) or DFG_CI_PERCENTILE */
-    double level;               /* in (0, 1); default 0.95 */
-    uint32_t seed;              /* replicate b draws from stream (seed, b); default 1 */
-    int threads;                /* worker threads, >= 1; default 1 */
-    const double *fitted;       /* parametric only: the 2^k fitted cells of the point fit
-                                   by pattern, fitted[0] = the unobserved cell (as
-                                   dfg_fit.fitted); not copied */
+    size_t B;                      /* replicates, >= 1 (BCa needs >= 2); default 1000 */
+    dfg_boot_type type;            /* default DFG_BOOT_NONPARAMETRIC */
+    dfg_ci_type interval;          /* DFG_CI_BCA (default) or DFG_CI_PERCENTILE */
+    double level;                  /* in (0, 1); default 0.95 */
+    uint32_t seed;                 /* replicate b draws from stream (seed, b); default 1 */
+    int threads;                   /* worker threads, >= 1; default 1 */
+    const double *fitted;          /* parametric only: the 2^k fitted cells of the point fit
+                                      by pattern, fitted[0] = the unobserved cell (as
+                                      dfg_fit.fitted); not copied */
     dfg_boot_progress_fn progress; /* may be NULL */
     void *progress_data;
     volatile sig_atomic_t *cancel; /* may be NULL; nonzero = stop: checked before each
@@ -561,20 +559,20 @@ typedef struct {
     dfg_boot_type type;
     uint32_t seed;
     size_t B;
-    double nhat;          /* the estimator on the data */
-    char model[256];      /* the model it chose on the data */
-    dfg_interval ci;      /* the requested interval (point = nhat) */
+    double nhat;             /* the estimator on the data */
+    char model[256];         /* the model it chose on the data */
+    dfg_interval ci;         /* the requested interval (point = nhat) */
     dfg_interval percentile; /* always computed */
-    double z0, accel;     /* BCa bias correction and acceleration (NaN for percentile) */
-    size_t n_jack;        /* jackknife fits (distinct observed patterns) */
-    size_t n_jack_failed; /* of them, left out of the acceleration */
+    double z0, accel;        /* BCa bias correction and acceleration (NaN for percentile) */
+    size_t n_jack;           /* jackknife fits (distinct observed patterns) */
+    size_t n_jack_failed;    /* of them, left out of the acceleration */
     /* Summaries over the replicates that did not fail: */
     size_t n_ok;
     double mean, median, se; /* se: standard deviation of the N*_b (divisor n_ok - 1) */
-    size_t n_failed;      /* estimator returned an error or a non-finite N (left out) */
-    size_t n_boundary;    /* of the others: chosen model not DFG_CHECK_FINE */
-    double share_failed;  /* n_failed / B */
-    double share_boundary; /* n_boundary / B */
+    size_t n_failed;         /* estimator returned an error or a non-finite N (left out) */
+    size_t n_boundary;       /* of the others: chosen model not DFG_CHECK_FINE */
+    double share_failed;     /* n_failed / B */
+    double share_boundary;   /* n_boundary / B */
     /* Models chosen: models[i] (bracket notation) chosen model_count[i] times, most
      * frequent first, ties in order of first appearance. */
     size_t n_models;
@@ -639,8 +637,7 @@ DFG_API const char *dfg_scenario_list_name(const dfg_scenario *sc, size_t j);
 /* The true total N. */
 DFG_API double dfg_scenario_total(const dfg_scenario *sc);
 /* The cell probabilities P(x), x = 0 .. 2^k - 1 (x = 0: never captured), into prob[2^k]. */
-DFG_API dfg_status dfg_scenario_cell_probs(const dfg_scenario *sc, double *prob,
-                                           dfg_error *err);
+DFG_API dfg_status dfg_scenario_cell_probs(const dfg_scenario *sc, double *prob, dfg_error *err);
 /* Draw a one-stratum table: counts ~ Multinomial(N; P) over the 2^k cells with the
  * generator of random stream (seed, replicate) (core/rng.c), cell 0 dropped. *out is
  * released with dfg_table_free. Same (seed, replicate) = same table on any thread. */
@@ -658,17 +655,17 @@ DFG_API dfg_status dfg_sim_table(const dfg_scenario *sc, uint32_t seed, uint64_t
  *   N_O the estimator's total from the (k-1)-list table of the other lists;
  *   estimate = m_j N_O / n_O. */
 typedef struct {
-    size_t list;        /* j, 0-based */
-    dfg_status status;  /* of the estimator on the other lists (DFG_OK, ...) */
-    double known;       /* n_j */
-    double recaptured;  /* m_j */
-    double n_others;    /* n_O */
-    double nhat_others; /* N_O */
-    double estimate;    /* n_j-hat = m_j N_O / n_O (NaN when the estimator failed or m_j = 0) */
+    size_t list;         /* j, 0-based */
+    dfg_status status;   /* of the estimator on the other lists (DFG_OK, ...) */
+    double known;        /* n_j */
+    double recaptured;   /* m_j */
+    double n_others;     /* n_O */
+    double nhat_others;  /* N_O */
+    double estimate;     /* n_j-hat = m_j N_O / n_O (NaN when the estimator failed or m_j = 0) */
     double lower, upper; /* interval for n_j at opts->level (NaN when none) */
     double log_rel_bias; /* log(estimate / known) */
-    int covers;         /* 1 when lower <= known <= upper, 0 when not, -1 without interval */
-    char model[256];    /* the model the estimator used on the other lists */
+    int covers;          /* 1 when lower <= known <= upper, 0 when not, -1 without interval */
+    char model[256];     /* the model the estimator used on the other lists */
 } dfg_holdout_row;
 
 /* Hold out each list of stratum s of t in turn (k >= 3): rows[j] for j = 0 .. k-1 (rows
@@ -677,8 +674,7 @@ typedef struct {
  * estimator on one list is recorded in rows[j].status, not returned. Returns DFG_OK,
  * DFG_EINVAL, DFG_ENOMEM. */
 DFG_API dfg_status dfg_holdout_run(const dfg_table *t, size_t s, const dfg_estimator *est,
-                                   const dfg_est_opts *opts, dfg_holdout_row *rows,
-                                   dfg_error *err);
+                                   const dfg_est_opts *opts, dfg_holdout_row *rows, dfg_error *err);
 
 /* ** }====================================================================== */
 
@@ -724,18 +720,18 @@ typedef enum {
 
 typedef struct {
     dfg_closed_model model;
-    const char *name;   /* Rcapture's row name, "Mh Chao (LB)" (static) */
-    const char *id;     /* the estimator name, "Mh-chao" (static) */
-    dfg_status status;  /* DFG_OK, DFG_ENOCONV, DFG_ESING, DFG_EDATA (not fitted) */
-    unsigned flags;     /* DFG_CLOSED_* */
-    int info_fit;       /* Rcapture's infoFit: 0 fine; digits 1 (no convergence or large
-                           bias), 2 (rank), 3 (fitted rates 0), e.g. 13 */
+    const char *name;  /* Rcapture's row name, "Mh Chao (LB)" (static) */
+    const char *id;    /* the estimator name, "Mh-chao" (static) */
+    dfg_status status; /* DFG_OK, DFG_ENOCONV, DFG_ESING, DFG_EDATA (not fitted) */
+    unsigned flags;    /* DFG_CLOSED_* */
+    int info_fit;      /* Rcapture's infoFit: 0 fine; digits 1 (no convergence or large
+                          bias), 2 (rank), 3 (fitted rates 0), e.g. 13 */
     double nhat, se, deviance, df, aic, bic;
-    double bias;        /* asymptotic bias of N (Cordeiro & McCullagh 1991); NaN for Mb, Mbh */
-    size_t n_par;       /* parameters fitted (the rank) */
+    double bias;  /* asymptotic bias of N (Cordeiro & McCullagh 1991); NaN for Mb, Mbh */
+    size_t n_par; /* parameters fitted (the rank) */
     size_t n_eta_dropped;
     int iter;
-    dfg_interval ci;    /* type DFG_CI_NONE unless asked for */
+    dfg_interval ci; /* type DFG_CI_NONE unless asked for */
     char note[160];
 } dfg_closed_row;
 
@@ -759,8 +755,7 @@ DFG_API dfg_status dfg_closed_model_find(const char *name, dfg_closed_model *m, 
  * DFG_EINVAL / DFG_ENOMEM. opts NULL = defaults. */
 #define DFG_CLOSED_MAX_T 16
 DFG_API dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model m,
-                                  const dfg_closed_opts *opts, dfg_closed_row *row,
-                                  dfg_error *err);
+                                  const dfg_closed_opts *opts, dfg_closed_row *row, dfg_error *err);
 
 /* The comparison table (Rcapture closedp.t): one row per model, in enum order; rows the
  * data cannot carry are kept with status DFG_EDATA. best_aic / best_bic: the converged row
@@ -801,8 +796,7 @@ DFG_API dfg_status dfg_freq_read_csv(const char *path, dfg_freq *out, dfg_error 
 DFG_API dfg_status dfg_freq_read_buffer(const char *name, const char *buf, size_t len,
                                         dfg_freq *out, dfg_error *err);
 /* The frequencies of stratum s of a capture table (t = its lists). */
-DFG_API dfg_status dfg_freq_from_table(const dfg_table *t, size_t s, dfg_freq *out,
-                                       dfg_error *err);
+DFG_API dfg_status dfg_freq_from_table(const dfg_table *t, size_t s, dfg_freq *out, dfg_error *err);
 
 typedef enum {
     DFG_FREQ_CHAO_LB = 0, /* n + f1^2 / (2 f2) (Chao 1984, 1987) */
@@ -818,10 +812,10 @@ typedef enum {
 
 typedef struct {
     dfg_freq_method method;
-    const char *name;   /* static */
-    dfg_status status;  /* DFG_OK, DFG_EDATA (e.g. f2 = 0), DFG_ENOCONV, DFG_ESING */
-    unsigned flags;     /* DFG_CLOSED_* for the log-linear methods */
-    double nhat, se;    /* se NaN when the method has none */
+    const char *name;              /* static */
+    dfg_status status;             /* DFG_OK, DFG_EDATA (e.g. f2 = 0), DFG_ENOCONV, DFG_ESING */
+    unsigned flags;                /* DFG_CLOSED_* for the log-linear methods */
+    double nhat, se;               /* se NaN when the method has none */
     double deviance, df, aic, bic; /* log-linear methods only (NaN otherwise) */
     char note[160];
 } dfg_freq_result;

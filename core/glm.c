@@ -27,19 +27,19 @@
 #include <string.h>
 
 struct dfg_glm_work {
-    size_t n, p;    /* capacity: rows (cells), columns */
-    double *eta;    /* n: linear predictor */
-    double *wsum;   /* n: weights, then their superset sums */
-    double *vsum;   /* n: right-hand side per cell, then its superset sums */
-    double *ylogy;  /* n: log y (0 when y = 0), once per fit */
+    size_t n, p;         /* capacity: rows (cells), columns */
+    double *eta;         /* n: linear predictor */
+    double *wsum;        /* n: weights, then their superset sums */
+    double *vsum;        /* n: right-hand side per cell, then its superset sums */
+    double *ylogy;       /* n: log y (0 when y = 0), once per fit */
     unsigned char *used; /* n: row in the likelihood, once per fit */
-    double *logtab; /* N_TAB: log i (log 0 stored as 0); NaN until first needed */
-    double *lgtab;  /* N_TAB: lgamma(i + 1) = log i!; NaN until first needed */
-    double *a;      /* p x p: X'WX, then its Cholesky factor */
-    double *rhs;    /* p: right-hand side, then the step */
-    double *beta0;  /* p: the previous estimate (halving anchor) */
-    double *scr;    /* p x p + 3 p: rank diagnostic */
-    int *piv;       /* p */
+    double *logtab;      /* N_TAB: log i (log 0 stored as 0); NaN until first needed */
+    double *lgtab;       /* N_TAB: lgamma(i + 1) = log i!; NaN until first needed */
+    double *a;           /* p x p: X'WX, then its Cholesky factor */
+    double *rhs;         /* p: right-hand side, then the step */
+    double *beta0;       /* p: the previous estimate (halving anchor) */
+    double *scr;         /* p x p + 3 p: rank diagnostic */
+    int *piv;            /* p */
 };
 
 /* Counts below N_TAB take log y and log y! from tables filled once per workspace: per
@@ -76,8 +76,8 @@ dfg_glm_work *dfg_glm_work_alloc(size_t n, size_t p)
     w->piv = dfg_malloc(p * sizeof *w->piv);
     w->logtab = dfg_malloc(N_TAB * sizeof *w->logtab);
     w->lgtab = dfg_malloc(N_TAB * sizeof *w->lgtab);
-    if (!w->logtab || !w->lgtab || !w->eta || !w->wsum || !w->vsum || !w->ylogy || !w->used || !w->a ||
-        !w->rhs || !w->beta0 || !w->scr || !w->piv) {
+    if (!w->logtab || !w->lgtab || !w->eta || !w->wsum || !w->vsum || !w->ylogy || !w->used ||
+        !w->a || !w->rhs || !w->beta0 || !w->scr || !w->piv) {
         dfg_glm_work_free(w);
         return NULL;
     }

@@ -42,7 +42,10 @@ dfg_status dfg_err_set(dfg_error *err, dfg_status code, const char *where, const
     ;
 
 /* popcount of a pattern or term. */
-static inline unsigned dfg_popcount(uint32_t x) { return (unsigned)__builtin_popcount(x); }
+static inline unsigned dfg_popcount(uint32_t x)
+{
+    return (unsigned)__builtin_popcount(x);
+}
 
 /* ** {======================================================================
  * The Poisson GLM engine (core/glm.c). Two kinds of design:

@@ -152,11 +152,11 @@ static int contains_fixed(uint32_t c, const uint32_t *fixed, size_t n_fixed)
  * g is increasing for k >= 2 (g' = 1 - P (1 + sum_j n_j / (N - n_j)) = P(seen at least
  * twice) > 0), g(n_max) = n_max - n <= 0 and g(N) -> sum_j n_j - n as N -> inf, so a root
  * above n_max exists iff n_max < n < sum_j n_j. Newton's method kept inside a bracket
- * (bisection when a step leaves it) finds it (5 steps on netherlands_6). The GLM then starts at this beta: its
- * Newton step only polishes rounding, and it converges in one iteration instead of the
- * five or six from mu = y + 0.1. Returns 1 with beta[0..k] in the order of terms (terms[0]
- * = 0, then single lists), 0 when there is no finite root (the caller falls back to the
- * usual start). scr: 2^k doubles of scratch. */
+ * (bisection when a step leaves it) finds it (5 steps on netherlands_6). The GLM then starts at
+ * this beta: its Newton step only polishes rounding, and it converges in one iteration instead of
+ * the five or six from mu = y + 0.1. Returns 1 with beta[0..k] in the order of terms (terms[0] = 0,
+ * then single lists), 0 when there is no finite root (the caller falls back to the usual start).
+ * scr: 2^k doubles of scratch. */
 static int independence_start(size_t k, const double *y, const uint32_t *terms, double *beta,
                               double *scr)
 {
@@ -427,7 +427,8 @@ dfg_status dfg_loglin_se_glm(const dfg_table *t, size_t s, const dfg_model *m, d
         /* rerun to iterate I - 1: its inverse information is glm's vcov */
         o.max_iter = info.iter - 1;
         dfg_error e2 = {0};
-        dfg_status r2 = dfg_glm_fit_terms(k, terms, p, y, NULL, 0, &o, w, beta, mu, cov, &info, &e2);
+        dfg_status r2 =
+            dfg_glm_fit_terms(k, terms, p, y, NULL, 0, &o, w, beta, mu, cov, &info, &e2);
         if (r2 != DFG_OK && r2 != DFG_ENOCONV) {
             rc = dfg_err_set(err, r2, "loglin", "%s", e2.msg);
             goto done;

@@ -340,7 +340,10 @@ done:
     return rc;
 }
 
-void dfg_check_thread_free(void) { glp_free_env(); }
+void dfg_check_thread_free(void)
+{
+    glp_free_env();
+}
 
 void dfg_check_result_free(dfg_check_result *r)
 {

@@ -14,10 +14,10 @@
  *   z = mu (1 + X d),  so that  X'z = X'mu + X'W X d = X'y.
  * When every kept cell has (X d)_c >= -1/2 and every empty kept cell z_c > Z_MIN, z is a
  * strictly positive table with the observed margins, so the MLE exists (Fienberg & Rinaldo:
- * such a table exists iff the MLE does), and the LP optimum is at least min(1, min z) > LP_TOL, so the LP would say the
- * same. Near a finite maximum X d is ~0; along a diverging direction the fastest-vanishing
- * cell has (X d)_c <= -1 (Newton on c - sum A_c exp(-a_c t) steps by 1 / mean a), so the
- * certificate fails there and the LP decides. Rounding in d (a backward-stable Cholesky
+ * such a table exists iff the MLE does), and the LP optimum is at least min(1, min z) > LP_TOL, so
+ * the LP would say the same. Near a finite maximum X d is ~0; along a diverging direction the
+ * fastest-vanishing cell has (X d)_c <= -1 (Newton on c - sum A_c exp(-a_c t) steps by 1 / mean a),
+ * so the certificate fails there and the LP decides. Rounding in d (a backward-stable Cholesky
  * solve) moves z by ~1e-13 relative, far inside the margin of 1/2.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "search_space.h"
@@ -127,8 +127,8 @@ sp_worker *sp_worker_alloc(const sp_space *sp)
     w->rwork = dfg_malloc(dfg_check_work_size(sp->k, nt) * sizeof *w->rwork);
     w->bmap = dfg_calloc(nc, sizeof *w->bmap);
     w->cert = dfg_malloc((3 * nc + nt * nt + nt) * sizeof *w->cert);
-    if (!w->cert || !w->gw || !w->terms || !w->fterms || !w->bterms || !w->fixed || !w->use || !w->beta ||
-        !w->beta_prev || !w->mu_prev || !w->mu || !w->rwork || !w->bmap) {
+    if (!w->cert || !w->gw || !w->terms || !w->fterms || !w->bterms || !w->fixed || !w->use ||
+        !w->beta || !w->beta_prev || !w->mu_prev || !w->mu || !w->rwork || !w->bmap) {
         sp_worker_free(w);
         return NULL;
     }

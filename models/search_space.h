@@ -45,7 +45,7 @@ typedef struct {
     double *bmap;     /* 2^k: coefficients of the last fit by term (warm start) */
     uint32_t *bterms; /* terms written in bmap */
     size_t n_bterms;
-    int warm; /* bmap holds a usable start */
+    int warm;     /* bmap holds a usable start */
     double *cert; /* 3 2^k + p^2 + p: scratch of the existence certificate */
 } sp_worker;
 

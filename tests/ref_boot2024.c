@@ -89,8 +89,8 @@ static void ref_bca_matches(const dfg_estimator *est, const ref_case *c, uint32_
            "z0 %.4f a %.4f, percentile (%.1f, %.1f), failed %.3f, boundary %.3f, "
            "%zu models, top %s (%zu)\n",
            c->file, c->max_order, r.nhat, r.model, r.ci.lower, r.ci.upper, c->lower, c->upper,
-           tol_lo, tol_hi, r.z0, r.accel, r.percentile.lower, r.percentile.upper,
-           r.share_failed, r.share_boundary, r.n_models, r.n_models ? r.models[0] : "-",
+           tol_lo, tol_hi, r.z0, r.accel, r.percentile.lower, r.percentile.upper, r.share_failed,
+           r.share_boundary, r.n_models, r.n_models ? r.models[0] : "-",
            r.n_models ? r.model_count[0] : 0);
     CHECK_ABS(r.nhat, c->nhat, 0.5);
     if (c->model)

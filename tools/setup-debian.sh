@@ -6,7 +6,7 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
-    ca-certificates cmake gcc make pkg-config valgrind \
+    ca-certificates cmake gcc make pkg-config valgrind clang-format \
     libgsl-dev libopenblas-dev libcsv-dev libglpk-dev \
     python3 python3-nbformat python3-nbclient jupyter-nbconvert python3-ipykernel \
     python3-matplotlib python3-pandas
