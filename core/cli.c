@@ -1338,13 +1338,32 @@ static const char CLOSED_HELP[] =
     "FILE is a capture table (lists = occasions), or an `nbcap,count` file giving how\n"
     "many units were caught exactly nbcap times (then only the frequency estimators).\n\n"
     "  --ci TYPE       profile (default: multinomial profile likelihood, Cormack 1992, as\n"
-    "                  Rcapture's closedpCI), lognormal (Chao 1987) or none\n\n";
+    "                  Rcapture's closedpCI), lognormal (Chao 1987) or none\n"
+    "  --occasions T   the number of capture occasions of an nbcap file (it does not say);\n"
+    "                  with it, also the bias-corrected Chao and Rcapture's closedp.0\n"
+    "                  log-linear models on the frequencies (M0, Mh Chao, Poisson2,\n"
+    "                  Darroch, Gamma3.5)\n\n";
+
+typedef struct {
+    dfg_closed_opts co;
+    long occasions; /* t of an nbcap file; 0 = unknown */
+} closed_args;
 
 static int closed_option(int argc, char **argv, int *i, void *data)
 {
-    dfg_closed_opts *co = data;
+    closed_args *ca = data;
+    dfg_closed_opts *co = &ca->co;
     const char *v = NULL;
-    int r = opt_value(argc, argv, i, "--ci", &v);
+    int r = opt_value(argc, argv, i, "--occasions", &v);
+    if (r < 0)
+        return 10 + usage_error("closed", "option --occasions needs a value");
+    if (r > 0) {
+        if (!parse_int(v, 2, 1000, &ca->occasions))
+            return 10 + usage_error("closed",
+                                    "--occasions must be an integer in 2..1000 (got \"%s\")", v);
+        return 1;
+    }
+    r = opt_value(argc, argv, i, "--ci", &v);
     if (r < 0)
         return 10 + usage_error("closed", "option --ci needs a value");
     if (r == 0)
@@ -1538,11 +1557,12 @@ static int cmd_closed(int argc, char **argv)
 {
     common_opts c;
     common_init(&c);
-    dfg_closed_opts co = dfg_closed_opts_default();
-    co.ci_type = DFG_CI_PROFILE;
-    int pr = parse_args("closed", CLOSED_HELP, argc, argv, &c, closed_option, &co);
+    closed_args ca = {dfg_closed_opts_default(), 0};
+    ca.co.ci_type = DFG_CI_PROFILE;
+    int pr = parse_args("closed", CLOSED_HELP, argc, argv, &c, closed_option, &ca);
     if (pr >= 0)
         return pr;
+    dfg_closed_opts co = ca.co;
     co.level = c.est.level;
     co.glm = c.est.glm;
 
@@ -1561,6 +1581,15 @@ static int cmd_closed(int argc, char **argv)
     dfg_status rc;
     if (freq_only) {
         rc = dfg_freq_read_csv(c.file, &fr, &err);
+        if (rc == DFG_OK && ca.occasions > 0) {
+            if ((size_t)ca.occasions < fr.max_f) {
+                fprintf(stderr, "darkfig: %s: --occasions %ld is below the largest nbcap (%zu)\n",
+                        c.file, ca.occasions, fr.max_f);
+                code = EXIT_USAGE;
+                goto done;
+            }
+            fr.t = (size_t)ca.occasions;
+        }
         if (rc == DFG_OK)
             rc = dfg_sha256_file(c.file, sha, &err);
     } else {
@@ -1575,9 +1604,13 @@ static int cmd_closed(int argc, char **argv)
         goto done;
     }
     {
-        /* closed-form frequency estimators always; the log-linear ones need t */
-        dfg_freq_method ms[] = {DFG_FREQ_CHAO_LB, DFG_FREQ_CHAO_BC, DFG_FREQ_ZELTERMAN};
-        for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+        /* the closed forms always; on an nbcap file with --occasions also Rcapture's
+         * closedp.0 log-linear models (a capture table gets the full closedp table) */
+        dfg_freq_method ms[] = {DFG_FREQ_CHAO_LB,    DFG_FREQ_CHAO_BC, DFG_FREQ_ZELTERMAN,
+                                DFG_FREQ_M0,         DFG_FREQ_MH_CHAO, DFG_FREQ_MH_POISSON2,
+                                DFG_FREQ_MH_DARROCH, DFG_FREQ_MH_GAMMA};
+        size_t n_ms = freq_only && fr.t > 0 ? sizeof ms / sizeof ms[0] : 3;
+        for (size_t i = 0; i < n_ms; i++) {
             dfg_error e2 = {0};
             rc = dfg_freq_estimate(&fr, ms[i], &c.est.glm, &res[n_res], &e2);
             if (rc == DFG_EINVAL) /* e.g. t unknown for the bias-corrected Chao */

@@ -104,6 +104,11 @@ expect_out "[71.8, 93.8]" "closed hare Mth Poisson2 profile"
 run closed "$src/data/nbcap/rcapture_ill.csv"
 expect_rc 0 "closed on an nbcap file"
 expect_out "Zelterman" "closed nbcap Zelterman row"
+run closed "$src/data/nbcap/rcapture_ill.csv" --occasions 6
+expect_rc 0 "closed nbcap with --occasions"
+expect_out "Mh Poisson2" "closed nbcap with --occasions: closedp.0 rows"
+run closed "$src/data/nbcap/rcapture_ill.csv" --occasions 3
+expect_rc 2 "closed nbcap with too few occasions"
 run closed "$src/data/netherlands_6.csv"
 expect_out "81749.9" "closed netherlands_6 Chao lower bound (81750 printed)"
 expect_out "81776" "closed netherlands_6 Zelterman"
