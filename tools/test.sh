@@ -5,6 +5,7 @@
 # benchmark against its baseline, valgrind on the command-line tests); the sanitizer run
 # skips the tests labelled slow. Needs tools/setup-debian.sh first.
 set -eu
+set -o pipefail 2>/dev/null || true # dash lacks it: the counts below check the logs too
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -14,14 +15,14 @@ git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
 echo "== plain build (RelWithDebInfo, warnings are errors)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDFG_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
-ctest --test-dir build --output-on-failure -j "$jobs"
+ctest --test-dir build --output-on-failure -j "$jobs" | tee build/ctest.log
 
 echo "== AddressSanitizer + UBSan build"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDFG_WERROR=ON -DDFG_SANITIZE=ON \
       -DDFG_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE slow
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE slow | tee build-asan/ctest.log
 
 echo "== notebooks (Debian's Python: /usr/bin/python3)"
 mkdir -p build/notebooks
@@ -30,4 +31,14 @@ for nb in notebooks/*.ipynb; do
         /usr/bin/python3 -Xfrozen_modules=off -m nbconvert --to notebook --execute \
         --output-dir ../build/notebooks "$(basename "$nb")")
 done
-echo "notebooks: $(ls notebooks/*.ipynb | wc -l) executed"
+nb=$(ls notebooks/*.ipynb | wc -l)
+echo "notebooks: $nb executed"
+
+# one closing line over both CTest runs and the notebooks
+total() { sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$1"; }
+set -- $(total build/ctest.log) $(total build-asan/ctest.log)
+if [ $# -ne 4 ] || [ "$1" -ne 0 ] || [ "$3" -ne 0 ]; then
+    echo "test.sh: a CTest run failed or printed no summary" >&2
+    exit 1
+fi
+echo "all: $(($2 + $4 + nb)) passed, 0 failed"
