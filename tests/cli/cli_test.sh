@@ -128,6 +128,20 @@ if cmp -s "$tmp/out" "$tmp/b1" && cmp -s "$tmp/r1.csv" "$tmp/r2.csv"; then ok; e
 if [ "$(wc -l <"$tmp/r1.csv")" -eq 51 ]; then ok; else bad "replicates file: want 50 rows + header"; fi
 run fit "$src/data/korea_3.csv" --bootstrap 1
 expect_rc 2 "bootstrap B = 1"
+# Ctrl-C during a long bootstrap: exit 130, a message, no output, no replicates file
+if [ "$mode" = plain ]; then
+    "$bin" search "$src/data/netherlands_6.csv" --bootstrap 1000000 --seed 1 \
+        --replicates "$tmp/int.csv" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    sleep 1
+    kill -INT "$pid"
+    wait "$pid"
+    rc=$?
+    expect_rc 130 "interrupted bootstrap"
+    expect_err "interrupted: no output written" "interrupted bootstrap message"
+    expect_no_out "interrupted bootstrap"
+    if ls "$tmp"/int.csv* >/dev/null 2>&1; then bad "interrupted bootstrap left a file"; else ok; fi
+fi
 
 # --- twolist: netherlands_6, P against the other lists (data/README.md, checked against
 # Rcapture): Lincoln-Petersen 52403.5; Chapman 52276.2, Seber s.e. 2572.2; log-normal
