@@ -1486,10 +1486,13 @@ static void closed_table_out(FILE *o, const common_opts *c, const char *sha, con
                 else
                     snprintf(ci, sizeof ci, "[%.1f, %.1f]", w->ci.lower, w->ci.upper);
             }
-            fprintf(o, "  %-15s %10.1f %8.1f %10.3f %4.0f %10.3f %10.3f %8d  %-22s %s%s%s\n",
+            char rnote[64] = "";
+            if (fabs(w->se_rcapture - w->se) > 0.05)
+                snprintf(rnote, sizeof rnote, "Rcapture's s.e. formula: %.1f ", w->se_rcapture);
+            fprintf(o, "  %-15s %10.1f %8.1f %10.3f %4.0f %10.3f %10.3f %8d  %-22s %s%s%s%s\n",
                     w->name, w->nhat, w->se, w->deviance, w->df, w->aic, w->bic, w->info_fit, ci,
                     (int)i == ct->best_aic ? "best AIC " : "",
-                    (int)i == ct->best_bic ? "best BIC " : "", w->note);
+                    (int)i == ct->best_bic ? "best BIC " : "", rnote, w->note);
         }
         fprintf(o, "\n  infoFit (Rcapture): 0 no warning; 1 no convergence or asymptotic bias\n"
                    "  above 10%% of N; 2 design not of full rank; 3 fitted rates numerically 0.\n");
@@ -1527,8 +1530,10 @@ static void closed_table_out(FILE *o, const common_opts *c, const char *sha, con
             json_string(o, w->name);
             fprintf(o, ", \"id\": \"%s\", \"status\": \"%s\", \"infoFit\": %d", w->id, st,
                     w->info_fit);
-            const char *keys[] = {"N", "se", "deviance", "df", "AIC", "BIC", "asymptotic_bias"};
-            double v[] = {w->nhat, w->se, w->deviance, w->df, w->aic, w->bic, w->bias};
+            const char *keys[] = {"N",  "se",  "se_rcapture", "deviance",
+                                  "df", "AIC", "BIC",         "asymptotic_bias"};
+            double v[] = {w->nhat, w->se,  w->se_rcapture, w->deviance,
+                          w->df,   w->aic, w->bic,         w->bias};
             for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
                 fprintf(o, ", \"%s\": ", keys[j]);
                 json_number(o, v[j]);

@@ -733,6 +733,9 @@ typedef struct {
     int iter;
     dfg_interval ci; /* type DFG_CI_NONE unless asked for */
     char note[160];
+    double se_rcapture; /* the s.e. as Rcapture 1.4 prints it: equal to se but for Mbh,
+                           where Rcapture's formula is not the delta method's (see
+                           models/closed.c); for comparison with Rcapture only */
 } dfg_closed_row;
 
 typedef struct {

@@ -287,7 +287,7 @@ static void row_init(dfg_closed_row *row, dfg_closed_model m, double level)
     row->model = m;
     row->name = dfg_closed_model_name(m);
     row->id = dfg_closed_model_id(m);
-    row->nhat = row->se = row->deviance = row->df = row->aic = row->bic = NAN;
+    row->nhat = row->se = row->se_rcapture = row->deviance = row->df = row->aic = row->bic = NAN;
     row->bias = NAN;
     row->ci.type = DFG_CI_NONE;
     row->ci.level = level;
@@ -324,6 +324,35 @@ static void fill_fit_stats(const closed_work *cw, size_t p, const dfg_glm_info *
             row->flags |= DFG_CLOSED_MU_ZERO;
             break;
         }
+}
+
+/* The s.e. of the Mbh total as Rcapture 1.4 prints it (closedp.t), for comparison. In its
+ * parametrisation b of the columns 1, [j1 > 1], j1 - 1, f - 1 (ours, a, of 1, f, j1 - 1,
+ * [j1 = 1], give b1 = a1 + a2 + a4, b2 = -a4, b3 = a3, b4 = a2):
+ *   N = C K, C = e^b1 (1 + e^b4)^(t-1), K = 1 + e^(b2+b3) / D, D = 1 + e^b4 - e^b3,
+ *   var = v' cov(b) v - N, v = C (K, e^(b2+b3)/D, e^(b2+b3)/D + e^(b2+2b3)/D^2,
+ *                                 (t-1) e^b4/(1+e^b4) - e^(b2+b3+b4)/D^2).
+ * The last entry lacks the factor K on its first term that dN/db4 has, so this s.e. is
+ * not the delta method's; the row's se is (see removal_estimate). With g = J'v the
+ * gradient in our coefficients: g = (v1, v1 + v4, v3, v1 - v2). */
+static double mbh_se_rcapture(const closed_work *cw, double nhat)
+{
+    const double *a = cw->beta, *cov = cw->cov;
+    double t = (double)cw->t;
+    double b1 = a[0] + a[1] + a[3], b2 = -a[3], b3 = a[2], b4 = a[1];
+    double D = 1.0 + exp(b4) - exp(b3);
+    double C = exp(b1) * pow(1.0 + exp(b4), t - 1.0);
+    double e23 = exp(b2 + b3);
+    double v1 = 1.0 + e23 / D, v2 = e23 / D;
+    double v3 = e23 / D + exp(b2 + 2.0 * b3) / (D * D);
+    double v4 = (t - 1.0) * exp(b4) / (1.0 + exp(b4)) - exp(b2 + b3 + b4) / (D * D);
+    double g[4] = {C * v1, C * (v1 + v4), C * v3, C * (v1 - v2)};
+    double q = 0.0;
+    for (size_t i = 0; i < 4; i++)
+        for (size_t j = 0; j < 4; j++)
+            q += g[i] * cov[j * 4 + i] * g[j];
+    double var = q - nhat;
+    return var >= 0.0 ? sqrt(var) : (double)NAN;
 }
 
 /* Mb and Mbh from the fitted coefficients (see the file comment). var(r) comes from the
@@ -364,6 +393,9 @@ static void removal_estimate(const closed_work *cw, dfg_closed_model m, double n
     row->nhat = u1 + N2;
     double var = dN * dN * var_r + N2 * rT / (1.0 - rT);
     row->se = var >= 0.0 ? sqrt(var) : (double)NAN;
+    row->se_rcapture = row->se;
+    if (mbh)
+        row->se_rcapture = mbh_se_rcapture(cw, row->nhat);
     if (row->nhat < n)
         row->flags |= DFG_CLOSED_BELOW_N;
     if (!(row->nhat >= 0.0)) /* a negative total: the removal model does not fit */
@@ -467,6 +499,7 @@ static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s,
         row->nhat = n + m0;                     /* N = n + exp(beta_0) */
         double var = m0 + m0 * m0 * cw->cov[0]; /* m0 + m0^2 var(beta_0) */
         row->se = rc == DFG_ESING ? (double)NAN : isfinite(var) ? sqrt(var) : sqrt(m0);
+        row->se_rcapture = row->se;
         if (rc != DFG_ESING && !boundary) {
             row->bias = loglin_bias(cw, p);
             if (fabs(row->bias) > 0.1 * row->nhat)
