@@ -251,14 +251,13 @@ static void *worker_main(void *arg)
  * Reductions, in item order
  * ======================================================================= */
 
-static int cmp_double(const void *a, const void *b)
+int dfg_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-/* R's quantile type 7 of sorted x[0 .. m-1], p in [0, 1]. */
-static double quantile7(const double *x, size_t m, double p)
+double dfg_quantile7(const double *x, size_t m, double p)
 {
     if (m == 0)
         return NAN;
@@ -401,8 +400,8 @@ static dfg_status reduce(job *j, const dfg_boot_opts *bo, dfg_boot_result *res, 
     for (size_t i = 0; i < m; i++)
         ss += (x[i] - res->mean) * (x[i] - res->mean);
     res->se = m > 1 ? sqrt(ss / (double)(m - 1)) : (double)NAN;
-    qsort(x, m, sizeof *x, cmp_double);
-    res->median = quantile7(x, m, 0.5);
+    qsort(x, m, sizeof *x, dfg_cmp_double);
+    res->median = dfg_quantile7(x, m, 0.5);
 
     double alpha = 1.0 - bo->level;
     double zl = gsl_cdf_ugaussian_Pinv(alpha / 2.0), zu = -zl;
@@ -410,8 +409,8 @@ static dfg_status reduce(job *j, const dfg_boot_opts *bo, dfg_boot_result *res, 
     pc.type = DFG_CI_PERCENTILE;
     pc.level = bo->level;
     pc.point = res->nhat;
-    pc.lower = quantile7(x, m, alpha / 2.0);
-    pc.upper = quantile7(x, m, 1.0 - alpha / 2.0);
+    pc.lower = dfg_quantile7(x, m, alpha / 2.0);
+    pc.upper = dfg_quantile7(x, m, 1.0 - alpha / 2.0);
     res->percentile = pc;
     res->z0 = NAN;
     res->accel = NAN;
@@ -459,8 +458,8 @@ static dfg_status reduce(job *j, const dfg_boot_opts *bo, dfg_boot_result *res, 
         res->accel = a;
         dfg_interval bc = pc;
         bc.type = DFG_CI_BCA;
-        bc.lower = quantile7(x, m, bca_level(res->z0, a, zl));
-        bc.upper = quantile7(x, m, bca_level(res->z0, a, zu));
+        bc.lower = dfg_quantile7(x, m, bca_level(res->z0, a, zl));
+        bc.upper = dfg_quantile7(x, m, bca_level(res->z0, a, zu));
         res->ci = bc;
     }
     dfg_free(x);

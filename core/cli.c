@@ -407,30 +407,6 @@ static void boot_progress(size_t done, size_t total, void *data)
         fputc('\n', stderr);
 }
 
-/* Run the bootstrap of est with the command-line settings. */
-static dfg_status run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
-                           const dfg_est_opts *eo, const double *fitted, dfg_boot_result *res,
-                           dfg_error *err)
-{
-    boot_cli *b = &c->boot;
-    b->bo.B = b->B;
-    b->bo.level = c->est.level;
-    b->bo.fitted = fitted;
-    if (!b->seed_given)
-        b->bo.seed = (uint32_t)time(NULL);
-    b->bo.cancel = &interrupted;
-    if (isatty(STDERR_FILENO))
-        b->bo.progress = boot_progress;
-    struct sigaction sa, old;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old);
-    dfg_status rc = dfg_boot_run(est, t, 0, eo, &b->bo, res, err);
-    sigaction(SIGINT, &old, NULL);
-    return rc;
-}
-
 /* Write the replicates to path via a temporary file renamed at the end, so that an
  * interrupted or failed run leaves no partial file. */
 static int write_replicates(const char *path, const dfg_boot_result *r)
@@ -465,6 +441,43 @@ static int write_replicates(const char *path, const dfg_boot_result *r)
     }
     free(tmp);
     return 0;
+}
+
+/* Run the bootstrap of est with the command-line settings (replicates compute point
+ * estimates only), then write --replicates. Returns 0, or the exit code after saying why
+ * (130 when interrupted); *res is filled on 0 (release with dfg_boot_result_free). */
+static int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
+                    const dfg_est_opts *eo_in, const double *fitted, dfg_boot_result *res)
+{
+    boot_cli *b = &c->boot;
+    dfg_est_opts eo = *eo_in;
+    eo.want_ci = 0;
+    b->bo.B = b->B;
+    b->bo.level = c->est.level;
+    b->bo.fitted = fitted;
+    if (!b->seed_given)
+        b->bo.seed = (uint32_t)time(NULL);
+    b->bo.cancel = &interrupted;
+    if (isatty(STDERR_FILENO))
+        b->bo.progress = boot_progress;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+    dfg_error err = {0};
+    dfg_status rc = dfg_boot_run(est, t, 0, &eo, &b->bo, res, &err);
+    sigaction(SIGINT, &old, NULL);
+    if (rc == DFG_ECANCEL) {
+        fprintf(stderr, "\ndarkfig: interrupted: no output written\n");
+        return 130;
+    }
+    if (rc != DFG_OK)
+        return fail(&err, rc);
+    int code = b->replicates ? write_replicates(b->replicates, res) : 0;
+    if (code != 0)
+        dfg_boot_result_free(res);
+    return code;
 }
 
 static void boot_text(FILE *o, const dfg_boot_result *r, double level)
@@ -902,18 +915,9 @@ static int cmd_fit(int argc, char **argv)
             fprintf(stderr, "darkfig: warning: profile interval: %s\n", perr.msg);
     }
     if (c.boot.B > 0) {
-        dfg_est_opts eo = c.est;
-        eo.want_ci = 0;
-        rc = run_boot(&c, dfg_estimator_find("loglin"), t, &eo, r.fit.fitted, &r.boot, &err);
-        if (rc != DFG_OK) {
-            code = rc == DFG_ECANCEL ? 130 : fail(&err, rc);
-            if (rc == DFG_ECANCEL)
-                fprintf(stderr, "\ndarkfig: interrupted: no output written\n");
+        if ((code = run_boot(&c, dfg_estimator_find("loglin"), t, &c.est, r.fit.fitted, &r.boot)))
             goto done;
-        }
         r.has_boot = 1;
-        if (c.boot.replicates && (code = write_replicates(c.boot.replicates, &r.boot)) != 0)
-            goto done;
     }
     if (!(o = open_memstream(&buf, &len))) {
         fprintf(stderr, "darkfig: out of memory\n");
@@ -1282,16 +1286,12 @@ static int cmd_search(int argc, char **argv)
         rc = dfg_loglin_fit_boundary(t, 0, &r.rows[0].model, r.rows[0].boundary,
                                      r.rows[0].n_boundary, &c.est.glm, &chosen, &err);
         if (rc == DFG_OK)
-            rc = run_boot(&c, est, t, &eo, chosen.fitted, &boot, &err);
-        if (rc != DFG_OK) {
-            code = rc == DFG_ECANCEL ? 130 : fail(&err, rc);
-            if (rc == DFG_ECANCEL)
-                fprintf(stderr, "\ndarkfig: interrupted: no output written\n");
+            code = run_boot(&c, est, t, &eo, chosen.fitted, &boot);
+        else
+            code = fail(&err, rc);
+        if (code)
             goto done;
-        }
         has_boot = 1;
-        if (c.boot.replicates && (code = write_replicates(c.boot.replicates, &boot)) != 0)
-            goto done;
     }
     if (!(o = open_memstream(&buf, &len))) {
         fprintf(stderr, "darkfig: out of memory\n");
@@ -2173,18 +2173,9 @@ static int cmd_estimate(int argc, char **argv)
         goto done;
     }
     if (c.boot.B > 0) {
-        dfg_est_opts eo = c.est;
-        eo.want_ci = 0;
-        rc = run_boot(&c, est, t, &eo, NULL, &boot, &err);
-        if (rc != DFG_OK) {
-            code = rc == DFG_ECANCEL ? 130 : fail(&err, rc);
-            if (rc == DFG_ECANCEL)
-                fprintf(stderr, "\ndarkfig: interrupted: no output written\n");
+        if ((code = run_boot(&c, est, t, &c.est, NULL, &boot)))
             goto done;
-        }
         has_boot = 1;
-        if (c.boot.replicates && (code = write_replicates(c.boot.replicates, &boot)) != 0)
-            goto done;
     }
     if (!(o = open_memstream(&buf, &len))) {
         code = EXIT_INTERNAL;

@@ -121,6 +121,8 @@ double dfg_poisson_loglik(size_t n, const double *y, const double *mu, const uns
 
 /* The 32-bit mt19937 seed of stream (seed, index); never 0. */
 uint32_t dfg_rng_mix(uint32_t seed, uint64_t index);
+/* MurmurHash3's 32-bit finaliser (bijective; 0 maps to 0), the mixing step of the streams. */
+uint32_t dfg_rng_fmix32(uint32_t h);
 /* A new mt19937 generator on stream (seed, index); NULL on failure (err says why). */
 gsl_rng *dfg_rng_stream(uint32_t seed, uint64_t index, dfg_error *err);
 /* Reset an mt19937 generator r (from dfg_rng_stream) to stream (seed, index). */
@@ -210,5 +212,10 @@ const double *dfg_loglin_work_beta(const dfg_loglin_work *lw);
 const double *dfg_loglin_work_cov(const dfg_loglin_work *lw);
 const uint32_t *dfg_loglin_work_terms(const dfg_loglin_work *lw);
 /* ** }====================================================================== */
+
+/* qsort comparison of doubles (core/boot.c). */
+int dfg_cmp_double(const void *a, const void *b);
+/* R's quantile type 7 of sorted x[0 .. m-1] at p in [0, 1]; NaN when m = 0 (core/boot.c). */
+double dfg_quantile7(const double *x, size_t m, double p);
 
 #endif /* DARKFIG_INTERNAL_H */

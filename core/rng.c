@@ -5,11 +5,11 @@
  * 32 bits of its seed, and GSL replaces the seed 0 by 4357, so the seed handed to GSL
  * must be a nonzero 32-bit value and distinct streams must get distinct values:
  *
- *   u = (fmix32(seed) + index) mod (2^32 - 1)      in 0 .. 2^32 - 2
- *   x = fmix32(u + 1)                              in 1 .. 2^32 - 1
+ *   u = (dfg_rng_fmix32(seed) + index) mod (2^32 - 1)      in 0 .. 2^32 - 2
+ *   x = dfg_rng_fmix32(u + 1)                              in 1 .. 2^32 - 1
  *
  * fmix32 is the finaliser of MurmurHash3 (Appleby 2011): xor-shifts and odd multipliers,
- * each a bijection of the 32-bit integers, with fmix32(0) = 0; it therefore also permutes
+ * each a bijection of the 32-bit integers, with dfg_rng_fmix32(0) = 0; it therefore also permutes
  * the nonzero integers, so x is never 0 and, for one seed, index -> x is one-to-one for
  * index < 2^32 - 1. Mixing the seed before adding the index keeps runs with seeds s and
  * s + 1 from sharing all but one of their replicate streams (as a plain mix(seed + index)
@@ -19,7 +19,7 @@
 
 /* MurmurHash3 fmix32: h ^= h >> 16; h *= 0x85ebca6b; h ^= h >> 13; h *= 0xc2b2ae35;
  * h ^= h >> 16. */
-static uint32_t fmix32(uint32_t h)
+uint32_t dfg_rng_fmix32(uint32_t h)
 {
     h ^= h >> 16;
     h *= 0x85ebca6bu;
@@ -33,9 +33,9 @@ static uint32_t fmix32(uint32_t h)
 
 uint32_t dfg_rng_mix(uint32_t seed, uint64_t index)
 {
-    /* u = (fmix32(seed) + index) mod (2^32 - 1); x = fmix32(u + 1) */
-    uint64_t u = ((uint64_t)fmix32(seed) + index) % (uint64_t)INDEX_LIMIT;
-    return fmix32((uint32_t)(u + 1));
+    /* u = (dfg_rng_fmix32(seed) + index) mod (2^32 - 1); x = dfg_rng_fmix32(u + 1) */
+    uint64_t u = ((uint64_t)dfg_rng_fmix32(seed) + index) % (uint64_t)INDEX_LIMIT;
+    return dfg_rng_fmix32((uint32_t)(u + 1));
 }
 
 dfg_status dfg_rng_reset(gsl_rng *r, uint32_t seed, uint64_t index, dfg_error *err)

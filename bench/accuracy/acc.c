@@ -29,6 +29,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include "acc.h"
+#include "internal.h" /* dfg_quantile7, dfg_cmp_double, dfg_rng_fmix32 */
 
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
@@ -67,26 +68,6 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* R's quantile type 7 of sorted x[0 .. m-1], p in [0, 1] (as core/boot.c). */
-static double quantile7(const double *x, size_t m, double p)
-{
-    if (m == 0)
-        return NAN;
-    double h = (double)(m - 1) * p;
-    if (!(h > 0.0))
-        return x[0];
-    if (h >= (double)(m - 1))
-        return x[m - 1];
-    size_t lo = (size_t)floor(h);
-    return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
-}
-
 /* Level of a bootstrap limit with normal quantile z: percentile Phi(z); BCa
  * Phi(z0 + w / (1 - a w)), w = z0 + z, and past the pole (1 - a w <= 0) the limit from
  * the valid side, 1 when w > 0 else 0 (darkfig.h, dfg_boot_run). */
@@ -104,13 +85,7 @@ static double boot_level(const dfg_boot_result *b, dfg_ci_type ci, double z)
  * r, so that its streams (seed', b) are unrelated to the tables' streams (seed, r). */
 static uint32_t boot_seed(uint32_t seed, size_t r)
 {
-    uint32_t h = (seed ^ 0xb0075eedu) + 0x9e3779b9u * (uint32_t)(r + 1);
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
+    return dfg_rng_fmix32((seed ^ 0xb0075eedu) + 0x9e3779b9u * (uint32_t)(r + 1));
 }
 
 /* Bootstrap intervals for table t of replicate r: both levels from one dfg_boot_run.
@@ -152,11 +127,11 @@ static void boot_replicate(const job *j, size_t r, const dfg_table *t, rep *p)
         for (size_t i = 0; i < b.B; i++)
             if (b.rep_status[i] == DFG_OK)
                 x[n++] = b.nstar[i];
-        qsort(x, n, sizeof *x, cmp_double);
+        qsort(x, n, sizeof *x, dfg_cmp_double);
         for (int l = 0; l < 2; l++) {
             double z = gsl_cdf_ugaussian_Pinv((1.0 - levels[l]) / 2.0); /* z_{alpha/2} < 0 */
-            p->lo[l] = quantile7(x, n, boot_level(&b, m->boot_ci, z));
-            p->hi[l] = quantile7(x, n, boot_level(&b, m->boot_ci, -z));
+            p->lo[l] = dfg_quantile7(x, n, boot_level(&b, m->boot_ci, z));
+            p->hi[l] = dfg_quantile7(x, n, boot_level(&b, m->boot_ci, -z));
             p->has_ci[l] = isfinite(p->lo[l]) && isfinite(p->hi[l]);
         }
         /* the engine's own 95% limits: the rule above must give the same digits */
