@@ -40,6 +40,8 @@ struct dfg_glm_work {
     double *beta0;       /* p: the previous estimate (halving anchor) */
     double *scr;         /* p x p + 3 p: rank diagnostic */
     int *piv;            /* p */
+    size_t last_p;       /* > 0: beta0 and rhs hold the last Newton step of a converged
+                          * fit without cov (dfg_glm_last_step) */
 };
 
 /* Counts below N_TAB take log y and log y! from tables filled once per workspace: per
@@ -446,6 +448,8 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
         info->deviance = NAN;
         info->loglik = NAN;
     }
+    if (w)
+        w->last_p = 0;
     if (!w || !beta || !mu || !d->y)
         return dfg_err_set(err, DFG_EINVAL, "glm", "NULL argument");
     if (n > w->n || p > w->p || p == 0)
@@ -501,10 +505,11 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
         memset(beta, 0, p * sizeof *beta);
     }
 
-    int iter = 0, converged = 0;
+    int iter = 0, converged = 0, last_newton = 0;
     double dev = dev_old;
     while (iter < o->max_iter) {
         iter++;
+        last_newton = have_beta;
         rc = build_and_factor(d, w, mu, !have_beta, 1, err);
         if (rc != DFG_OK)
             break;
@@ -553,6 +558,8 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
     }
     if (rc == DFG_OK && !converged)
         rc = dfg_err_set(err, DFG_ENOCONV, "glm", "no convergence in %d iterations", o->max_iter);
+    if (rc == DFG_OK && last_newton && !cov)
+        w->last_p = p;
 
     size_t rank = p;
     if (rc == DFG_ESING) {
@@ -583,6 +590,15 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
         info->loglik = loglik_used(d, w, mu);
     }
     return rc;
+}
+
+int dfg_glm_last_step(const dfg_glm_work *w, size_t p, double *beta0, double *step)
+{
+    if (!w || w->last_p == 0 || w->last_p != p)
+        return 0;
+    memcpy(beta0, w->beta0, p * sizeof *beta0);
+    memcpy(step, w->rhs, p * sizeof *step);
+    return 1;
 }
 
 dfg_status dfg_glm_fit_terms(size_t k, const uint32_t *terms, size_t p, const double *y,

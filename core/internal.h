@@ -85,6 +85,10 @@ dfg_status dfg_glm_fit_terms(size_t k, const uint32_t *terms, size_t p, const do
                              const unsigned char *use, int start_from_beta, const dfg_glm_opts *o,
                              dfg_glm_work *w, double *beta, double *mu, double *cov,
                              dfg_glm_info *info, dfg_error *err);
+/* After a converged fit without cov: the estimate beta0 the last Newton step started
+ * from and that step d (p each), (X'WX) d = X'(y - mu) at mu = exp(X beta0). Returns 1,
+ * or 0 when the last fit did not end that way (nothing written). */
+int dfg_glm_last_step(const dfg_glm_work *w, size_t p, double *beta0, double *step);
 dfg_status dfg_glm_fit_dense(size_t n, size_t p, const double *x, const double *y,
                              const unsigned char *use, int start_from_beta, const dfg_glm_opts *o,
                              dfg_glm_work *w, double *beta, double *mu, double *cov,

@@ -761,6 +761,8 @@ static void exhaustive_run(job *j, int caller)
     sp_worker *w = sp_worker_alloc(j->sp);
     dfg_error err = {0};
     dfg_status rc = w ? DFG_OK : dfg_err_set(&err, DFG_ENOMEM, "search", "worker");
+    if (w)
+        w->new_start = 1;
     size_t finished = 0; /* models of the last chunk, counted at the next lock */
     for (;;) {
         pthread_mutex_lock(&j->lock);

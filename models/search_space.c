@@ -18,7 +18,9 @@
  * the LP would say the same. Near a finite maximum X d is ~0; along a diverging direction the
  * fastest-vanishing cell has (X d)_c <= -1 (Newton on c - sum A_c exp(-a_c t) steps by 1 / mean a),
  * so the certificate fails there and the LP decides. Rounding in d (a backward-stable Cholesky
- * solve) moves z by ~1e-13 relative, far inside the margin of 1/2.
+ * solve) moves z by ~1e-13 relative, far inside the margin of 1/2. The fit's own last
+ * Newton step (d at the iterate before the converged one) serves as well and costs no new
+ * factorisation; the step at the converged mu is the fallback.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "search_space.h"
 
@@ -126,9 +128,13 @@ sp_worker *sp_worker_alloc(const sp_space *sp)
     w->mu_prev = dfg_malloc(nc * sizeof *w->mu_prev);
     w->rwork = dfg_malloc(dfg_check_work_size(sp->k, nt) * sizeof *w->rwork);
     w->bmap = dfg_calloc(nc, sizeof *w->bmap);
+    w->inb = dfg_calloc(nc, 1);
+    w->mterms = dfg_malloc(nt * sizeof *w->mterms);
+    w->mfixed = dfg_malloc(nt);
     w->cert = dfg_malloc((3 * nc + nt * nt + nt) * sizeof *w->cert);
-    if (!w->cert || !w->gw || !w->terms || !w->fterms || !w->bterms || !w->fixed || !w->use ||
-        !w->beta || !w->beta_prev || !w->mu_prev || !w->mu || !w->rwork || !w->bmap) {
+    if (!w->cert || !w->inb || !w->mterms || !w->mfixed || !w->gw || !w->terms || !w->fterms ||
+        !w->bterms || !w->fixed || !w->use || !w->beta || !w->beta_prev || !w->mu_prev || !w->mu ||
+        !w->rwork || !w->bmap) {
         sp_worker_free(w);
         return NULL;
     }
@@ -151,6 +157,9 @@ void sp_worker_free(sp_worker *w)
     dfg_free(w->mu_prev);
     dfg_free(w->rwork);
     dfg_free(w->bmap);
+    dfg_free(w->inb);
+    dfg_free(w->mterms);
+    dfg_free(w->mfixed);
     dfg_free(w->cert);
     dfg_free(w);
 }
@@ -232,6 +241,97 @@ static int newton_certificate(const sp_space *sp, sp_worker *w, size_t pf)
     return 1;
 }
 
+/* Existence of the MLE of model mask (its n terms, fixed flags and cells in w) by the LP
+ * of models/check.c, first on the largest model with the same fixed terms F: every
+ * candidate not fixed, plus F. It keeps the same cells, and its margins determine those
+ * of the model, so a positive table with its margins has the model's too (Fienberg &
+ * Rinaldo 2012): when its MLE exists, so does the model's (its LP optimum is at least the
+ * larger model's). That answer is kept per F in the worker; otherwise the model's own LP
+ * decides. */
+static dfg_status lp_exists(const sp_space *sp, sp_worker *w, uint64_t mask, size_t n, int *exists,
+                            dfg_error *err)
+{
+    size_t k = sp->k;
+    uint64_t f = 0;
+    int cacheable = 1;
+    for (size_t i = 0; i < k; i++)
+        cacheable &= !w->fixed[i];
+    for (size_t i = 0, t = k; cacheable && i < sp->n_cand; i++)
+        if (mask >> i & 1) {
+            if (w->fixed[t])
+                f |= (uint64_t)1 << i;
+            t++;
+        }
+    size_t slot = SP_LP_CACHE;
+    if (cacheable) {
+        for (slot = 0; slot < w->n_lpc && w->lpc_f[slot] != f; slot++)
+            ;
+        if (slot == w->n_lpc && w->n_lpc < SP_LP_CACHE) {
+            /* the largest model with fixed terms f */
+            size_t m = 0;
+            for (size_t i = 0; i < k; i++) {
+                w->mterms[m] = 1u << i;
+                w->mfixed[m++] = 0;
+            }
+            for (size_t i = 0; i < sp->n_cand; i++) {
+                int fx = (int)(f >> i & 1);
+                if (fx || sp->ysup[sp->cand[i]] > 0.0) {
+                    w->mterms[m] = sp->cand[i];
+                    w->mfixed[m++] = (unsigned char)fx;
+                }
+            }
+            int ex = 0;
+            dfg_status rc = dfg_check_lp(k, sp->y, w->mterms, m, w->mfixed, w->use, &ex, err);
+            if (rc)
+                return rc;
+            w->lpc_f[slot] = f;
+            w->lpc_exists[slot] = (unsigned char)ex;
+            w->n_lpc++;
+        }
+        if (slot < w->n_lpc && w->lpc_exists[slot]) {
+            *exists = 1;
+            return DFG_OK;
+        }
+    }
+    return dfg_check_lp(k, sp->y, w->terms, n, w->fixed, w->use, exists, err);
+}
+
+/* The certificate of the header from the fit's own last Newton step: d solved at
+ * mu' = exp(X beta0), the iterate before the converged one (the same algebra holds at any
+ * mu' > 0: z = mu' (1 + X d) has X'z = X'y), so no new factorisation is needed. Returns 1
+ * when it proves existence, 0 when not (including when the step is not available). */
+static int last_step_certificate(const sp_space *sp, sp_worker *w, size_t pf)
+{
+    size_t ncell = sp->ncell;
+    double *eta = w->cert, *e = eta + ncell, *b0 = e + ncell, *d = b0 + pf;
+    if (!dfg_glm_last_step(w->gw, pf, b0, d))
+        return 0;
+    /* X beta0 and X d: subset sums of the coefficients placed at their terms */
+    memset(eta, 0, 2 * ncell * sizeof *eta);
+    for (size_t j = 0; j < pf; j++) {
+        eta[w->fterms[j]] += b0[j];
+        e[w->fterms[j]] += d[j];
+    }
+    for (size_t bit = 1; bit < ncell; bit <<= 1)
+        for (size_t base = 0; base < ncell; base += 2 * bit)
+            for (size_t c = base; c < base + bit; c++) {
+                eta[c + bit] += eta[c];
+                e[c + bit] += e[c];
+            }
+    const double *y = sp->y;
+    const unsigned char *use = w->use;
+    for (size_t c = 1; c < ncell; c++) {
+        if (!use[c])
+            continue;
+        /* mu' in (0, inf): |eta| < 700; then z > 0 where (X d)_c >= -1/2 */
+        if (!(fabs(eta[c]) < 700.0) || !(e[c] >= -0.5))
+            return 0; /* also NaN */
+        if (y[c] == 0.0 && !(exp(eta[c]) * (1.0 + e[c]) > Z_MIN))
+            return 0;
+    }
+    return 1;
+}
+
 dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
                          sp_eval *e, dfg_error *err)
 {
@@ -243,7 +343,6 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
     /* terms with observed count 0 go to -inf with their cells */
     size_t nfix = dfg_check_boundary(k, sp->ysup, w->terms, n, w->fixed, w->use);
     e->n_fixed = (unsigned char)nfix;
-    int ident = dfg_check_full_rank(k, w->terms, n, w->fixed, w->use, w->rwork);
     size_t pf = 0;
     w->fterms[pf++] = 0;
     for (size_t i = 0; i < n; i++)
@@ -254,6 +353,14 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
     for (size_t c = 1; c < sp->ncell; c++)
         nu += w->use[c];
     e->n_used = nu;
+    /* Identifiable iff pf <= nu, without the rank test: the kept cells with cell 0 form
+     * D = the cells containing no fixed term, closed under subsets, and the fitted terms
+     * T (with the intercept 0) lie in D (a term containing a fixed one has observed count
+     * 0 and is fixed too). On the rows D the columns [t subset of c], t in D, are a basis
+     * (unitriangular: Moebius), in which the indicator of cell 0 has every coefficient
+     * (-1)^|t| nonzero. A combination of the columns T vanishing on D \ {0} is a multiple
+     * of that indicator, so it is 0 unless T = D, i.e. pf = nu + 1. */
+    int ident = pf <= nu ? 1 : dfg_check_full_rank(k, w->terms, n, w->fixed, w->use, w->rwork);
     if (!ident) {
         e->code = 2;
         if (exact) {
@@ -272,6 +379,23 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
     if (from_beta)
         for (size_t j = 0; j < pf; j++)
             w->beta[j] = w->bmap[w->fterms[j]];
+    if (from_beta && w->new_start)
+        for (size_t j = 1; j < pf; j++) {
+            /* a term t new to the last fit: its coefficient maximising the likelihood with the
+             * others held, log(y_t / m_t), m_t = sum of the last fitted cells (kept) on t */
+            uint32_t t = w->fterms[j];
+            if (w->inb[t])
+                continue;
+            uint32_t rest = (uint32_t)(sp->ncell - 1) & ~t, r = 0;
+            double ms = 0.0;
+            do {
+                if (w->use[t | r])
+                    ms += w->mu_prev[t | r];
+                r = (r - rest) & rest; /* next subset of rest */
+            } while (r);
+            if (ms > 0.0 && ms < HUGE_VAL && sp->ysup[t] > 0.0)
+                w->beta[j] = log(sp->ysup[t] / ms);
+        }
     dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, from_beta, &sp->glm, w->gw,
                                        w->beta, w->mu, NULL, &info, NULL);
     if (frc != DFG_OK && from_beta)
@@ -286,11 +410,11 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
         int any_zero = 0;
         for (size_t c = 1; c < sp->ncell && !any_zero; c++)
             any_zero = w->use[c] && sp->y[c] == 0.0;
-        if (!any_zero || newton_certificate(sp, w, pf))
+        if (!any_zero || last_step_certificate(sp, w, pf) || newton_certificate(sp, w, pf))
             exists = 1;
     }
     if (exists < 0) {
-        dfg_status rc = dfg_check_lp(k, sp->y, w->terms, n, w->fixed, w->use, &exists, err);
+        dfg_status rc = lp_exists(sp, w, mask, n, &exists, err);
         if (rc)
             return rc;
     }
@@ -309,12 +433,16 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
     e->aic = sp_criterion(sp, DFG_CRIT_AIC, e->p, e->loglik);
     e->bic = sp_criterion(sp, DFG_CRIT_BIC, e->p, e->loglik);
     /* keep the coefficients for the next warm start */
-    for (size_t j = 0; j < w->n_bterms; j++)
+    for (size_t j = 0; j < w->n_bterms; j++) {
         w->bmap[w->bterms[j]] = 0.0;
+        w->inb[w->bterms[j]] = 0;
+    }
     for (size_t j = 0; j < pf; j++) {
         w->bmap[w->fterms[j]] = w->beta[j];
+        w->inb[w->fterms[j]] = 1;
         w->bterms[j] = w->fterms[j];
     }
+    memcpy(w->mu_prev, w->mu, sp->ncell * sizeof *w->mu_prev);
     w->n_bterms = pf;
     w->warm = 1;
     return DFG_OK;

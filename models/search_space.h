@@ -9,6 +9,8 @@
 /* Candidate terms (order 2 .. max order) a model is a subset of: a model is a bitmask
  * over candidate indices (at most 64 candidates). */
 #define SP_MAX_CAND 64
+/* Sets of fixed terms whose largest model's LP a worker keeps. */
+#define SP_LP_CACHE 16
 
 typedef struct {
     size_t k, ncell;
@@ -41,12 +43,21 @@ typedef struct {
     uint32_t *terms;  /* k + SP_MAX_CAND model terms */
     uint32_t *fterms; /* intercept + terms not fixed */
     unsigned char *fixed, *use;
-    double *beta, *beta_prev, *mu, *mu_prev, *rwork;
-    double *bmap;     /* 2^k: coefficients of the last fit by term (warm start) */
-    uint32_t *bterms; /* terms written in bmap */
+    double *beta, *beta_prev, *mu, *rwork;
+    double *mu_prev;    /* 2^k: fitted cells of the last fit (warm start) */
+    double *bmap;       /* 2^k: coefficients of the last fit by term (warm start) */
+    unsigned char *inb; /* 2^k: 1 for the terms of the last fit */
+    uint32_t *bterms;   /* terms written in bmap */
     size_t n_bterms;
-    int warm;     /* bmap holds a usable start */
-    double *cert; /* 3 2^k + p^2 + p: scratch of the existence certificate */
+    int warm;      /* bmap holds a usable start */
+    int new_start; /* warm starts give terms new to the last fit log(y_t / m_t), not 0 */
+    double *cert;  /* 3 2^k + p^2 + p: scratch of the existence certificate */
+    /* LPs of the largest model per set of fixed terms (search_space.c, lp_exists) */
+    uint32_t *mterms;
+    unsigned char *mfixed;
+    uint64_t lpc_f[SP_LP_CACHE];           /* fixed candidates */
+    unsigned char lpc_exists[SP_LP_CACHE]; /* its MLE exists */
+    size_t n_lpc;
 } sp_worker;
 
 dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
@@ -63,12 +74,14 @@ double sp_criterion(const sp_space *sp, dfg_criterion c, double p, double ll);
 sp_worker *sp_worker_alloc(const sp_space *sp);
 void sp_worker_free(sp_worker *w);
 
-/* Evaluate model `mask`: terms at -inf, identifiability, fit (warm-started from the last
- * fit of this worker when warm != 0), existence (no empty cell, or the Newton certificate
- * of search_space.c at the converged fit, or else the LP of models/check.c; the two agree
- * by construction). exact = 1 also runs the LP on unidentifiable models, so that their
- * code says whether the MLE exists too (3). After the call w->mu holds the fitted cells.
- * Returns DFG_OK or a hard error (ENOMEM, EINTERNAL); model problems go into *e. */
+/* Evaluate model `mask`: terms at -inf, identifiability (pf <= cells kept, else the rank
+ * test), fit (warm-started from the last fit of this worker when warm != 0; with
+ * w->new_start, terms new to that fit start at their one-term MLE), existence (no empty
+ * cell, or the Newton certificate of search_space.c from the fit's last step or at the
+ * converged fit, or else the LP of models/check.c, first on the largest model with the
+ * same fixed terms; they agree by construction). exact = 1 also runs the LP on unidentifiable
+ * models, so that their code says whether the MLE exists too (3). After the call w->mu holds the
+ * fitted cells. Returns DFG_OK or a hard error (ENOMEM, EINTERNAL); model problems go into *e. */
 dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
                          sp_eval *e, dfg_error *err);
 
