@@ -5,7 +5,6 @@
 # benchmark against its baseline, valgrind on the command-line tests); the sanitizer run
 # skips the tests labelled slow. Needs tools/setup-debian.sh first.
 set -eu
-set -o pipefail 2>/dev/null || true # dash lacks it: the counts below check the logs too
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 
