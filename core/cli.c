@@ -550,6 +550,11 @@ static void boot_json(FILE *o, const dfg_boot_result *r, double level)
 static dfg_status load_table(const common_opts *c, dfg_table **t, char sha[65], dfg_error *err)
 {
     dfg_status rc = dfg_table_read_csv(c->file, &c->csv, t, err);
+    if (rc == DFG_OK && dfg_table_n_strata(*t) > 1)
+        fprintf(stderr,
+                "darkfig: note: %s: %zu strata (distinct values of the columns that are not "
+                "lists) summed into one table\n",
+                c->file, dfg_table_n_strata(*t));
     if (rc == DFG_OK && dfg_table_n_strata(*t) > 1) {
         dfg_table *one = dfg_table_collapse(*t, err);
         dfg_table_free(*t);

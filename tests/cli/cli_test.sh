@@ -180,6 +180,11 @@ expect_rc 2 "estimate without --estimator"
 run estimate "$src/data/korea_3.csv" --estimator stepwise --bootstrap 20 --boot-type parametric
 expect_rc 2 "estimate parametric bootstrap refused"
 
+# --- strata: a covariate column with --lists; the command sums the strata and says so
+run fit "$src/tests/data/good/strata_counts.csv" --lists A,B,C
+expect_rc 0 "fit with strata"
+expect_err "2 strata (distinct values of the columns that are not lists) summed" "strata note"
+
 # --- help and usage
 for sub in fit search closed check twolist estimate estimators; do
     run "$sub" --help
