@@ -385,6 +385,42 @@ static int flush_output(char *buf, size_t len)
     return fflush(stdout) == 0 ? 0 : EXIT_INPUT;
 }
 
+/* The output of a command: a memory stream that reaches stdout only when the whole run
+ * has succeeded. */
+typedef struct {
+    FILE *f;
+    char *buf;
+    size_t len;
+} out_buf;
+
+/* Open it: 0, or the exit code after saying why. */
+static int out_open(out_buf *ob)
+{
+    if (!(ob->f = open_memstream(&ob->buf, &ob->len))) {
+        fprintf(stderr, "darkfig: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    return 0;
+}
+
+/* Close it and write it to stdout: the exit code. */
+static int out_flush(out_buf *ob)
+{
+    fclose(ob->f);
+    ob->f = NULL;
+    return flush_output(ob->buf, ob->len);
+}
+
+/* Release it, flushed or not (error paths). */
+static void out_free(out_buf *ob)
+{
+    if (ob->f)
+        fclose(ob->f);
+    free(ob->buf);
+    ob->f = NULL;
+    ob->buf = NULL;
+}
+
 /* ** }====================================================================== */
 
 /* ** {======================================================================
@@ -880,8 +916,7 @@ static int cmd_fit(int argc, char **argv)
     fit_result r;
     memset(&r, 0, sizeof r);
     char sha[65] = "";
-    char *buf = NULL;
-    size_t len = 0;
+    out_buf ob = {NULL, NULL, 0};
     FILE *o = NULL;
     int code = 0;
     dfg_status rc = load_table(&c, &t, sha, &err);
@@ -924,24 +959,18 @@ static int cmd_fit(int argc, char **argv)
             goto done;
         r.has_boot = 1;
     }
-    if (!(o = open_memstream(&buf, &len))) {
-        fprintf(stderr, "darkfig: out of memory\n");
-        code = EXIT_INTERNAL;
+    if ((code = out_open(&ob)) != 0)
         goto done;
-    }
+    o = ob.f;
     if (c.format == FMT_TEXT)
         fit_text(o, &c, sha, t, &m, &r);
     else if (c.format == FMT_CSV)
         fit_csv(o, &c, sha, t, &r);
     else
         fit_json(o, &c, sha, t, &r);
-    fclose(o);
-    o = NULL;
-    code = flush_output(buf, len);
+    code = out_flush(&ob);
 done:
-    if (o)
-        fclose(o);
-    free(buf);
+    out_free(&ob);
     if (r.has_boot)
         dfg_boot_result_free(&r.boot);
     dfg_fit_free(&r.fit);
@@ -1254,8 +1283,7 @@ static int cmd_search(int argc, char **argv)
     memset(&boot, 0, sizeof boot);
     int has_boot = 0;
     char sha[65] = "";
-    char *buf = NULL;
-    size_t len = 0;
+    out_buf ob = {NULL, NULL, 0};
     FILE *o = NULL;
     int code = 0;
     dfg_status rc = load_table(&c, &t, sha, &err);
@@ -1298,11 +1326,9 @@ static int cmd_search(int argc, char **argv)
             goto done;
         has_boot = 1;
     }
-    if (!(o = open_memstream(&buf, &len))) {
-        fprintf(stderr, "darkfig: out of memory\n");
-        code = EXIT_INTERNAL;
+    if ((code = out_open(&ob)) != 0)
         goto done;
-    }
+    o = ob.f;
     if (c.format == FMT_TEXT) {
         search_text(o, &c, sha, t, &r);
         if (has_boot)
@@ -1312,13 +1338,9 @@ static int cmd_search(int argc, char **argv)
     } else {
         search_json(o, &c, sha, t, &r, has_boot ? &boot : NULL);
     }
-    fclose(o);
-    o = NULL;
-    code = flush_output(buf, len);
+    code = out_flush(&ob);
 done:
-    if (o)
-        fclose(o);
-    free(buf);
+    out_free(&ob);
     if (has_boot)
         dfg_boot_result_free(&boot);
     dfg_fit_free(&chosen);
@@ -1584,8 +1606,7 @@ static int cmd_closed(int argc, char **argv)
     dfg_freq_result res[DFG_FREQ_N_METHODS];
     size_t n_res = 0;
     char sha[65] = "";
-    char *buf = NULL;
-    size_t len = 0;
+    out_buf ob = {NULL, NULL, 0};
     FILE *o = NULL;
     int code = 0, freq_only = is_freq_file(c.file);
     dfg_status rc;
@@ -1632,11 +1653,9 @@ static int cmd_closed(int argc, char **argv)
             n_res++;
         }
     }
-    if (!(o = open_memstream(&buf, &len))) {
-        fprintf(stderr, "darkfig: out of memory\n");
-        code = EXIT_INTERNAL;
+    if ((code = out_open(&ob)) != 0)
         goto done;
-    }
+    o = ob.f;
     if (c.format == FMT_CSV)
         fputs(CLOSED_CSV_HEADER, o);
     else if (c.format == FMT_JSON) {
@@ -1661,13 +1680,9 @@ static int cmd_closed(int argc, char **argv)
     freq_rows(o, &fr, res, n_res, c.format, c.file, sha);
     if (c.format == FMT_JSON)
         fputs("\n  ]\n}\n", o);
-    fclose(o);
-    o = NULL;
-    code = flush_output(buf, len);
+    code = out_flush(&ob);
 done:
-    if (o)
-        fclose(o);
-    free(buf);
+    out_free(&ob);
     dfg_freq_free(&fr);
     dfg_table_free(t);
     return code;
@@ -1730,8 +1745,7 @@ static int cmd_check(int argc, char **argv)
     dfg_table *t = NULL;
     dfg_holdout_row *rows = NULL;
     char sha[65] = "";
-    char *buf = NULL;
-    size_t len = 0;
+    out_buf ob = {NULL, NULL, 0};
     FILE *o = NULL;
     int code = 0;
     dfg_status rc = load_table(&c, &t, sha, &err);
@@ -1749,10 +1763,9 @@ static int cmd_check(int argc, char **argv)
         code = fail(&err, rc);
         goto done;
     }
-    if (!(o = open_memstream(&buf, &len))) {
-        code = EXIT_INTERNAL;
+    if ((code = out_open(&ob)) != 0)
         goto done;
-    }
+    o = ob.f;
     int pct = (int)lround(100.0 * c.est.level);
     if (c.format == FMT_TEXT) {
         fprintf(o, "darkfig %s check\ninput     %s (sha256 %.16s...)\n", DFG_VERSION, c.file, sha);
@@ -1840,13 +1853,9 @@ static int cmd_check(int argc, char **argv)
         }
         fputs("\n  ]\n}\n", o);
     }
-    fclose(o);
-    o = NULL;
-    code = flush_output(buf, len);
+    code = out_flush(&ob);
 done:
-    if (o)
-        fclose(o);
-    free(buf);
+    out_free(&ob);
     free(rows);
     dfg_table_free(t);
     return code;
@@ -1917,8 +1926,7 @@ static int cmd_twolist(int argc, char **argv)
     dfg_error err = {0};
     dfg_table *t = NULL;
     char sha[65] = "";
-    char *buf = NULL;
-    size_t len = 0;
+    out_buf ob = {NULL, NULL, 0};
     FILE *o = NULL;
     int code = 0;
     dfg_status rc = load_table(&c, &t, sha, &err);
@@ -1954,10 +1962,9 @@ static int cmd_twolist(int argc, char **argv)
             }
         }
     }
-    if (!(o = open_memstream(&buf, &len))) {
-        code = EXIT_INTERNAL;
+    if ((code = out_open(&ob)) != 0)
         goto done;
-    }
+    o = ob.f;
     int pct = (int)lround(100.0 * c.est.level);
     if (c.format == FMT_TEXT) {
         fprintf(o, "darkfig %s twolist\ninput     %s (sha256 %.16s...)\nlists     %s\n\n",
@@ -2038,13 +2045,9 @@ static int cmd_twolist(int argc, char **argv)
         }
         fputs("\n  ]\n}\n", o);
     }
-    fclose(o);
-    o = NULL;
-    code = flush_output(buf, len);
+    code = out_flush(&ob);
 done:
-    if (o)
-        fclose(o);
-    free(buf);
+    out_free(&ob);
     dfg_table_free(t);
     return code;
 }
@@ -2160,8 +2163,7 @@ static int cmd_estimate(int argc, char **argv)
     memset(&boot, 0, sizeof boot);
     int has_boot = 0;
     char sha[65] = "";
-    char *buf = NULL;
-    size_t len = 0;
+    out_buf ob = {NULL, NULL, 0};
     FILE *o = NULL;
     int code = 0;
     dfg_status rc = load_table(&c, &t, sha, &err);
@@ -2182,10 +2184,9 @@ static int cmd_estimate(int argc, char **argv)
             goto done;
         has_boot = 1;
     }
-    if (!(o = open_memstream(&buf, &len))) {
-        code = EXIT_INTERNAL;
+    if ((code = out_open(&ob)) != 0)
         goto done;
-    }
+    o = ob.f;
     int pct = (int)lround(100.0 * c.est.level);
     int has_ci = e.ci.type != DFG_CI_NONE && c.est.want_ci;
     if (c.format == FMT_TEXT) {
@@ -2270,13 +2271,9 @@ static int cmd_estimate(int argc, char **argv)
         json_string(o, e.note);
         fputs("\n}\n", o);
     }
-    fclose(o);
-    o = NULL;
-    code = flush_output(buf, len);
+    code = out_flush(&ob);
 done:
-    if (o)
-        fclose(o);
-    free(buf);
+    out_free(&ob);
     if (has_boot)
         dfg_boot_result_free(&boot);
     dfg_table_free(t);
