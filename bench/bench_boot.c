@@ -5,7 +5,7 @@
  * stepwise (default): 1000 nonparametric BCa replicates of the stepwise selection
  *   (Chan, Silverman & Vincent 2021, threshold 0.02) on netherlands_6, one thread.
  *   Target <= 0.5 s; R (MultipleSystemsEstimation 1.2.0) takes about 260 s
- *   (0.26 s a replicate, issue 4).
+ *   (0.26 s a replicate).
  * exhaustive: 1000 replicates each repeating the exhaustive BIC search over hierarchical
  *   models of order <= 3 on uk2013_5, two threads. Target <= 60 s; R: hours.
  * Prints the seconds, the interval, and the ratio to the R figure; "@speed" and "@mem"

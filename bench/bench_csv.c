@@ -13,7 +13,7 @@
  * counts read are checked against the counts written. The file is in the page cache
  * after writing, so this is parsing speed, not disk speed. Peak memory is getrusage's
  * ru_maxrss (generation streams through a 1 MiB buffer, so it is the reader's).
- * Target (issue 6): >= 100 MB/s.
+ * Target: >= 100 MB/s.
  * Machine-readable lines start with "@speed name median min max unit" and "@mem name KiB".
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, mkstemp, fdopen */

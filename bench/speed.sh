@@ -7,7 +7,7 @@
 # replicates, 1 and 2 threads, 3 runs each; exhaustive BIC order <= 3 per replicate on
 # uk2013_5, 2 threads, $DFG_SPEED_EXH_B replicates, default 100, scaled to 1000),
 # bench_closed and bench_csv (10 million records), then prints: benchmark, median, spread
-# (min-max over repeats), unit, the R reference from the issues, the ratio (how many times
+# (min-max over repeats), unit, the R reference, the ratio (how many times
 # faster than R), peak memory (ru_maxrss from the programs, else /usr/bin/time). Raw outputs
 # go to <build-dir>/speed-logs/. Figures are wall time unless the line says otherwise;
 # bench_fit uses thread CPU time. Not a test: nothing here fails on a slow machine.
@@ -86,7 +86,7 @@ rm -f "$res.tmp"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # 3. the table: repeated keys (several runs) give the median of the medians and the
-# extreme min and max; R references (issues 2-5 and tests/data/oracle/README.md timings)
+# extreme min and max; R references (published R timings and tests/data/oracle/README.md)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 echo
 echo "darkfig speed benchmarks: $date_start; $(nproc) cores, $cpu"
@@ -104,7 +104,7 @@ function ref(key) {
     else if (key ~ /^closed_/) { rt = "Rcapture 70 ms/table"; rv = 70 }
 }
 function target(key) {
-    # the targets of issues 2-6: tt text, tv value, trate bigger is better; "" when none
+    # the project's targets: tt text, tv value, trate bigger is better; "" when none
     tt = ""; tv = 0; trate = 0
     if (key == "fit_nl6_mt") { tt = ">= 100000"; tv = 100000; trate = 1 }
     else if (key ~ /^search_/) { tt = "<= 0.5 s"; tv = 0.5 }
