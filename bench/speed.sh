@@ -104,7 +104,7 @@ function ref(key) {
     else if (key ~ /^closed_/) { rt = "Rcapture 70 ms/table"; rv = 70 }
 }
 function target(key) {
-    # the project's targets: tt text, tv value, trate bigger is better; "" when none
+    # the targets: tt text, tv value, trate bigger is better; "" when none
     tt = ""; tv = 0; trate = 0
     if (key == "fit_nl6_mt") { tt = ">= 100000"; tv = 100000; trate = 1 }
     else if (key ~ /^search_/) { tt = "<= 0.5 s"; tv = 0.5 }
