@@ -12,7 +12,7 @@
  * (its cells leave the likelihood) and counts it in p for AIC and BIC: we fit those with
  * dfg_loglin_fit_boundary and add 2 (AIC) or log n (BIC) per fixed term.
  * Tolerances: half a unit of the last printed digit (N "52823.5" -> 0.05, deviance
- * "448.880" -> 0.0005, BIC "57.14081" -> 5e-6; the brief's 1e-5 is looser).
+ * "448.880" -> 0.0005, BIC "57.14081" -> 5e-6; 1e-5 would be looser).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
