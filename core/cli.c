@@ -115,6 +115,20 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
     return 1;
 }
 
+/* --name VALUE (or --name=VALUE) into *dst: 1 taken, 0 not this option, or 10 + the
+ * exit code when the value is missing (said on stderr). */
+static int take_string(const char *cmd, int argc, char **argv, int *i, const char *name,
+                       const char **dst)
+{
+    const char *v = NULL;
+    int r = opt_value(argc, argv, i, name, &v);
+    if (r < 0)
+        return 10 + usage_error(cmd, "option %s needs a value", name);
+    if (r > 0)
+        *dst = v;
+    return r;
+}
+
 static int parse_double(const char *s, double *out)
 {
     char *end;
@@ -888,16 +902,10 @@ static void fit_json(FILE *o, const common_opts *c, const char *sha, const dfg_t
 static int fit_option(int argc, char **argv, int *i, void *data)
 {
     common_opts *c = data;
-    const char *v = NULL;
     int r = boot_option("fit", argc, argv, i, &c->boot);
     if (r != 0)
         return r;
-    r = opt_value(argc, argv, i, "--model", &v);
-    if (r < 0)
-        return 10 + usage_error("fit", "option --model needs a value");
-    if (r > 0)
-        c->est.model = v;
-    return r;
+    return take_string("fit", argc, argv, i, "--model", &c->est.model);
 }
 
 static int cmd_fit(int argc, char **argv)
@@ -1712,20 +1720,10 @@ typedef struct {
 static int check_option(int argc, char **argv, int *i, void *data)
 {
     check_args *a = data;
-    const char *v = NULL;
-    int r = opt_value(argc, argv, i, "--estimator", &v);
-    if (r < 0)
-        return 10 + usage_error("check", "option --estimator needs a value");
-    if (r > 0) {
-        a->estimator = v;
-        return 1;
-    }
-    r = opt_value(argc, argv, i, "--model", &v);
-    if (r < 0)
-        return 10 + usage_error("check", "option --model needs a value");
-    if (r > 0)
-        a->c->est.model = v;
-    return r;
+    int r = take_string("check", argc, argv, i, "--estimator", &a->estimator);
+    if (r != 0)
+        return r;
+    return take_string("check", argc, argv, i, "--model", &a->c->est.model);
 }
 
 static int cmd_check(int argc, char **argv)
@@ -1886,20 +1884,10 @@ typedef struct {
 static int twolist_option(int argc, char **argv, int *i, void *data)
 {
     twolist_args *w = data;
-    const char *v = NULL;
-    int r = opt_value(argc, argv, i, "--a", &v);
-    if (r < 0)
-        return 10 + usage_error("twolist", "option --a needs a value");
-    if (r > 0) {
-        w->a = v;
-        return 1;
-    }
-    r = opt_value(argc, argv, i, "--b", &v);
-    if (r < 0)
-        return 10 + usage_error("twolist", "option --b needs a value");
-    if (r > 0)
-        w->b = v;
-    return r;
+    int r = take_string("twolist", argc, argv, i, "--a", &w->a);
+    if (r != 0)
+        return r;
+    return take_string("twolist", argc, argv, i, "--b", &w->b);
 }
 
 /* A list by name or 1-based position; -1 when there is none. */
