@@ -1,2 +1,0 @@
-# Simulation scenarios and the hold-one-list-out check.
-list(APPEND DFG_LIB_SOURCES core/sim.c models/holdout.c)
