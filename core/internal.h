@@ -16,14 +16,19 @@ void *dfg_calloc(size_t n, size_t size);
 void *dfg_realloc(void *p, size_t size);
 void dfg_free(void *p);
 char *dfg_strdup(const char *s);
-/* Make the (n+1)-th allocation from now on, and every later one, fail; n < 0 disables.
- * For tests only (not thread safe). */
-DFG_API void dfg_alloc_fail_after(long n);
-/* Allocations made since the counter was last set, while a failure is armed (tests). */
-DFG_API long dfg_alloc_count(void);
-/* Split plain CSV lines without libcsv (1, the default) or hand every line to libcsv (0);
- * the results must not differ. For tests only (core/csv.c; not thread safe). */
-DFG_API void dfg_csv_fast_path(int on);
+#ifdef DFG_TEST_HOOKS
+/* Test hooks, compiled only into the test library (darkfig_test; CMakeLists.txt), never
+ * into the shipped ones. Not thread safe.
+ * dfg_alloc_fail_after: make the (n+1)-th allocation from now on, and every later one,
+ *   fail; n < 0 disables.
+ * dfg_alloc_count: allocations made since the counter was last set, while a failure is
+ *   armed.
+ * dfg_csv_fast_path: split plain CSV lines without libcsv (1, the default) or hand every
+ *   line to libcsv (0); the results must not differ (core/csv.c). */
+void dfg_alloc_fail_after(long n);
+long dfg_alloc_count(void);
+void dfg_csv_fast_path(int on);
+#endif
 /* ** }====================================================================== */
 
 /* Append a stratum with covariate values values[0..n_cov-1] (copied) without looking for

@@ -177,6 +177,8 @@ static int independence_start(size_t k, const double *y, const uint32_t *terms, 
     }
     n_obs = scr[0];
     for (size_t j = 0; j < k; j++) {
+        /* the loop above wrote nj[0 .. k-1] (cppcheck assumes it may not run) */
+        /* cppcheck-suppress uninitvar */
         double s = nj[j];
         n_sum += s;
         n_max = s > n_max ? s : n_max;

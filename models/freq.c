@@ -450,7 +450,7 @@ static dfg_status off_run(off_fit *F, const dfg_glm_opts *o, double *scratch, df
 static dfg_status freq_loglin(const dfg_freq *fr, dfg_freq_method m, const dfg_glm_opts *o,
                               dfg_freq_result *res, dfg_error *err)
 {
-    size_t t = fr->t, n = t + 1, pmax = t + 1;
+    size_t t = fr->t, n = t + 1, pmax = n;
     double *x = dfg_calloc(n * pmax, sizeof *x), *off = dfg_calloc(n, sizeof *off),
            *y = dfg_calloc(n, sizeof *y), *beta = dfg_calloc(pmax, sizeof *beta),
            *mu = dfg_calloc(n, sizeof *mu), *cov = dfg_calloc(pmax * pmax, sizeof *cov),
