@@ -237,7 +237,6 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     work(w, 0, NULL, NULL);
-    dfg_check_thread_free(); /* GLPK keeps an environment per thread (existence checks) */
     pthread_mutex_lock(&w->j->mu);
     w->j->running--;
     pthread_cond_signal(&w->j->cv);

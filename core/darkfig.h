@@ -353,7 +353,7 @@ DFG_API dfg_status dfg_check_model(const dfg_table *t, size_t s, const dfg_model
 DFG_API void dfg_check_result_free(dfg_check_result *r);
 
 /* Check model m (dfg_check_model), then fit it with the terms whose lists never overlap
- * fixed at -inf (models/loglin.c). *check gets the check's verdict. A model whose MLE
+ * fixed at -inf (models/est_loglin.c). *check gets the check's verdict. A model whose MLE
  * does not exist gives DFG_ENOMLE, one that is not identifiable DFG_ESING, each with a
  * message naming the model; *fit is then left empty. */
 DFG_API dfg_status dfg_loglin_fit_checked(const dfg_table *t, size_t s, const dfg_model *m,

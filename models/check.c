@@ -20,7 +20,7 @@
  * hook jumps back here. The GLPK environment of the thread is freed after every LP.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <glpk.h>
 #include <math.h>

@@ -17,7 +17,7 @@
  * The file reader takes `nbcap,count` CSV: a header, then one row per number of captures.
  *
  * Copyright (C) 2026 the darkfig authors. SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <errno.h>
 #include <float.h>

@@ -4,7 +4,7 @@
 #ifndef DFG_SEARCH_SPACE_H
 #define DFG_SEARCH_SPACE_H
 
-#include "internal.h"
+#include "models.h"
 
 /* Candidate terms (order 2 .. max order) a model is a subset of: a model is a bitmask
  * over candidate indices (at most 64 candidates). */
