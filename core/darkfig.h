@@ -792,12 +792,19 @@ typedef struct {
 
 DFG_API void dfg_freq_free(dfg_freq *fr);
 /* Read an `nbcap,count` CSV (header required; nbcap a whole number >= 1, count a whole
- * number >= 0; rows in any order; missing nbcap values are 0). Duplicate nbcap, nbcap 0,
- * a non-integer or negative value, extra fields: DFG_EPARSE with err->where =
- * "file:line:col". No unit at all: DFG_EDATA. t is set to 0 (unknown). */
+ * number >= 0; rows in any order; missing nbcap values are 0) by the table reader's CSV
+ * rules (dfg_table_read_csv: byte-order mark, quotes, line ends, blank lines). Duplicate
+ * nbcap, nbcap 0, a non-integer or negative value, a missing or extra field, bad quotes:
+ * DFG_EPARSE with err->where = "file:line:field". No unit at all: DFG_EDATA. t is set to
+ * 0 (unknown). */
 DFG_API dfg_status dfg_freq_read_csv(const char *path, dfg_freq *out, dfg_error *err);
 DFG_API dfg_status dfg_freq_read_buffer(const char *name, const char *buf, size_t len,
                                         dfg_freq *out, dfg_error *err);
+/* 1 when the first row of the CSV file at path, read as dfg_freq_read_csv reads it (a
+ * byte-order mark, quotes and spaces allowed), is the header nbcap,count; else 0 (also
+ * when the file cannot be read). Reads at most the first 64 KiB. For a program that
+ * routes a file to the frequency or the table reader. */
+DFG_API int dfg_freq_csv_has_header(const char *path);
 /* The frequencies of stratum s of a capture table (t = its lists). */
 DFG_API dfg_status dfg_freq_from_table(const dfg_table *t, size_t s, dfg_freq *out, dfg_error *err);
 

@@ -38,6 +38,21 @@ void dfg_csv_fast_path(int on);
 dfg_status dfg_table_stratum_append(dfg_table *t, const char *const *values, size_t *s,
                                     dfg_error *err);
 
+/* The rows of a CSV buffer as the table reader sees them (core/csv.c, libcsv): a UTF-8
+ * byte-order mark skipped, UTF-16 and zip archives refused, quoted fields (RFC 4180),
+ * spaces around unquoted fields dropped, blank lines skipped; malformed quotes are
+ * DFG_EPARSE at "name:line:field". fn gets each row's fields (s[len] = '\0'; valid during
+ * the call) and the line the row ends on; a code other than DFG_OK stops the reading and
+ * is returned (fn sets err). For other file formats on the same reader (models/freq.c). */
+typedef struct {
+    const char *s;
+    size_t len;
+} dfg_csv_field;
+typedef dfg_status (*dfg_csv_row_fn)(void *ctx, const dfg_csv_field *f, size_t n, size_t line,
+                                     dfg_error *err);
+dfg_status dfg_csv_read_rows(const char *name, const char *buf, size_t len, dfg_csv_row_fn fn,
+                             void *ctx, dfg_error *err);
+
 /* Record an error (the first one wins) and return code. where is a module name or a
  * "file:line:col" place; fmt is printf-like. err may be NULL. */
 dfg_status dfg_err_set(dfg_error *err, dfg_status code, const char *where, const char *fmt, ...)
