@@ -23,10 +23,13 @@ char *dfg_strdup(const char *s);
  *   fail; n < 0 disables.
  * dfg_alloc_count: allocations made since the counter was last set, while a failure is
  *   armed.
+ * dfg_alloc_live: blocks allocated and not yet freed, counted at every allocation (also
+ *   in threads), for leak checks.
  * dfg_csv_fast_path: split plain CSV lines without libcsv (1, the default) or hand every
  *   line to libcsv (0); the results must not differ (core/csv.c). */
 void dfg_alloc_fail_after(long n);
 long dfg_alloc_count(void);
+long dfg_alloc_live(void);
 void dfg_csv_fast_path(int on);
 #endif
 /* ** }====================================================================== */
@@ -53,7 +56,8 @@ typedef dfg_status (*dfg_csv_row_fn)(void *ctx, const dfg_csv_field *f, size_t n
 dfg_status dfg_csv_read_rows(const char *name, const char *buf, size_t len, dfg_csv_row_fn fn,
                              void *ctx, dfg_error *err);
 
-/* Record an error (the first one wins) and return code. where is a module name or a
+/* Record an error and return code: the first one wins, except that a hard error replaces
+ * a numerical verdict (DFG_ENOCONV, DFG_ESING, DFG_ENOMLE; darkfig.h). where is a module name or a
  * "file:line:col" place; fmt is printf-like. err may be NULL. */
 dfg_status dfg_err_set(dfg_error *err, dfg_status code, const char *where, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -85,7 +89,9 @@ static inline unsigned dfg_popcount(uint32_t x)
  * ======================================================================= */
 typedef struct dfg_glm_work dfg_glm_work;
 
-/* Scratch for fits with up to n rows (term designs: n = 2^k) and p columns. */
+/* Scratch for fits with up to n rows (term designs: n = 2^k) and p columns; NULL when out
+ * of memory or p > DFG_MAX_PARAMS (callers that take p from a model check it first and
+ * report DFG_EINVAL). */
 dfg_glm_work *dfg_glm_work_alloc(size_t n, size_t p);
 void dfg_glm_work_free(dfg_glm_work *w);
 

@@ -877,6 +877,30 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, d
 
 /* ** }====================================================================== */
 
+dfg_status dfg_search_opts_check(const dfg_search_opts *o, size_t k, dfg_error *err)
+{
+    if (!o)
+        return dfg_err_set(err, DFG_EINVAL, "search", "NULL options");
+    if ((unsigned)o->method > DFG_SEARCH_DOWNHILL || (unsigned)o->criterion > DFG_CRIT_AICC)
+        return dfg_err_set(err, DFG_EINVAL, "search", "unknown method or criterion");
+    if (k < 3)
+        return dfg_err_set(err, DFG_EINVAL, "search", "a model search needs 3 or more lists");
+    int order = o->max_order ? o->max_order : default_order(k);
+    if (order < 1 || (size_t)order > k - 1)
+        return dfg_err_set(err, DFG_EINVAL, "search",
+                           "max order %d: must be between 1 and k - 1 = %zu", o->max_order, k - 1);
+    int stepwise = o->method == DFG_SEARCH_STEPWISE || o->method == DFG_SEARCH_AIC_STEPWISE;
+    if (stepwise && o->threshold != 0.0 && !(o->threshold > 0.0 && o->threshold < 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "search", "threshold %g: must be in (0, 1)",
+                           o->threshold);
+    if (!(o->level > 0.0 && o->level < 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "search", "level %g: must be in (0, 1)", o->level);
+    if (o->threads < 0 || o->threads > DFG_MAX_THREADS)
+        return dfg_err_set(err, DFG_EINVAL, "search", "threads %d: must be in 0 .. %d", o->threads,
+                           DFG_MAX_THREADS);
+    return dfg_glm_opts_check(&o->glm, err);
+}
+
 dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o,
                           dfg_search_result *r, dfg_error *err)
 {
@@ -886,29 +910,21 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
     r->nhat_avg = NAN;
     if (!t || !o)
         return dfg_err_set(err, DFG_EINVAL, "search", "NULL table or options");
-    if ((unsigned)o->method > DFG_SEARCH_DOWNHILL || (unsigned)o->criterion > DFG_CRIT_AICC)
-        return dfg_err_set(err, DFG_EINVAL, "search", "unknown method or criterion");
     if (s >= dfg_table_n_strata(t))
         return dfg_err_set(err, DFG_EINVAL, "search", "stratum %zu of %zu", s,
                            dfg_table_n_strata(t));
     size_t k = dfg_table_k(t);
-    if (k < 3)
-        return dfg_err_set(err, DFG_EINVAL, "search", "a model search needs 3 or more lists");
+    dfg_status rc0 = dfg_search_opts_check(o, k, err);
+    if (rc0 != DFG_OK)
+        return rc0;
     int stepwise = o->method == DFG_SEARCH_STEPWISE || o->method == DFG_SEARCH_AIC_STEPWISE;
     int order = o->max_order ? o->max_order : default_order(k);
-    if (order < 1 || (size_t)order > k - 1)
-        return dfg_err_set(err, DFG_EINVAL, "search",
-                           "max order %d: must be between 1 and k - 1 = %zu", o->max_order, k - 1);
     if (stepwise)
         order = 2; /* pairs only */
     double thr = o->threshold;
     if (thr == 0.0 && stepwise)
-        thr = o->method == DFG_SEARCH_STEPWISE ? 0.02 : 0.001;
-    if (stepwise && !(thr > 0.0 && thr < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "search", "threshold %g: must be in (0, 1)",
-                           o->threshold);
-    if (!(o->level > 0.0 && o->level < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "search", "level %g: must be in (0, 1)", o->level);
+        thr = o->method == DFG_SEARCH_STEPWISE ? DFG_SEARCH_STEPWISE_THRESHOLD
+                                               : DFG_SEARCH_AIC_STEPWISE_THRESHOLD;
     r->method = o->method;
     r->criterion = o->criterion;
     r->max_order = order;
