@@ -37,8 +37,6 @@
 /* OpenBLAS's own switch (cblas.h); declared here so that only this file depends on it. */
 void openblas_set_num_threads(int num_threads);
 
-#define MAX_THREADS 1024
-
 dfg_boot_opts dfg_boot_opts_default(void)
 {
     dfg_boot_opts o;
@@ -237,7 +235,6 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     work(w, 0, NULL, NULL);
-    dfg_check_thread_free(); /* GLPK keeps an environment per thread (existence checks) */
     pthread_mutex_lock(&w->j->mu);
     w->j->running--;
     pthread_cond_signal(&w->j->cv);
@@ -468,15 +465,13 @@ static dfg_status reduce(job *j, const dfg_boot_opts *bo, dfg_boot_result *res, 
 
 /* ** }====================================================================== */
 
-static dfg_status check_opts(const dfg_estimator *est, const dfg_table *t, size_t s,
-                             const dfg_boot_opts *bo, dfg_boot_result *res, dfg_error *err)
+dfg_status dfg_boot_opts_check(const dfg_boot_opts *bo, size_t k, dfg_error *err)
 {
-    if (!est || !est->estimate || !t || !bo || !res)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL argument");
-    if (s >= dfg_table_n_strata(t))
-        return dfg_err_set(err, DFG_EINVAL, "boot", "stratum %zu out of range", s);
-    if (bo->B < 1 || bo->B >= 0xFFFFFFFFu)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "B must be in 1 .. 2^32 - 2 (got %zu)", bo->B);
+    if (!bo)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL options");
+    if (bo->B < 1 || bo->B > DFG_MAX_REPLICATES)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "B must be in 1 .. %d (got %zu)",
+                           DFG_MAX_REPLICATES, bo->B);
     if (bo->type != DFG_BOOT_NONPARAMETRIC && bo->type != DFG_BOOT_PARAMETRIC)
         return dfg_err_set(err, DFG_EINVAL, "boot", "unknown bootstrap type %d", (int)bo->type);
     if (bo->interval != DFG_CI_BCA && bo->interval != DFG_CI_PERCENTILE)
@@ -485,17 +480,27 @@ static dfg_status check_opts(const dfg_estimator *est, const dfg_table *t, size_
         return dfg_err_set(err, DFG_EINVAL, "boot", "BCa needs B >= 2");
     if (!(bo->level > 0.0 && bo->level < 1.0))
         return dfg_err_set(err, DFG_EINVAL, "boot", "level must be in (0, 1) (got %g)", bo->level);
-    if (bo->threads < 1 || bo->threads > MAX_THREADS)
+    if (bo->threads < 1 || bo->threads > DFG_MAX_THREADS)
         return dfg_err_set(err, DFG_EINVAL, "boot", "threads must be in 1 .. %d (got %d)",
-                           MAX_THREADS, bo->threads);
+                           DFG_MAX_THREADS, bo->threads);
     if (bo->type == DFG_BOOT_PARAMETRIC) {
         if (!bo->fitted)
             return dfg_err_set(err, DFG_EINVAL, "boot", "parametric bootstrap needs fitted cells");
-        if (dfg_table_k(t) > DFG_MAX_FIT_LISTS)
+        if (k > DFG_MAX_FIT_LISTS)
             return dfg_err_set(err, DFG_EINVAL, "boot", "parametric bootstrap needs k <= %d lists",
                                DFG_MAX_FIT_LISTS);
     }
     return DFG_OK;
+}
+
+static dfg_status check_opts(const dfg_estimator *est, const dfg_table *t, size_t s,
+                             const dfg_boot_opts *bo, dfg_boot_result *res, dfg_error *err)
+{
+    if (!est || !est->estimate || !t || !bo || !res)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL argument");
+    if (s >= dfg_table_n_strata(t))
+        return dfg_err_set(err, DFG_EINVAL, "boot", "stratum %zu out of range", s);
+    return dfg_boot_opts_check(bo, dfg_table_k(t), err);
 }
 
 dfg_status dfg_boot_run(const dfg_estimator *est, const dfg_table *t, size_t s,

@@ -43,9 +43,18 @@ void dfg_error_clear(dfg_error *err)
     err->msg[0] = '\0';
 }
 
+/* The numerical verdicts that leave usable output (darkfig.h): a later hard error
+ * replaces them, so that err describes the code a call returns. */
+static int is_verdict(dfg_status code)
+{
+    return code == DFG_ENOCONV || code == DFG_ESING || code == DFG_ENOMLE;
+}
+
 dfg_status dfg_err_set(dfg_error *err, dfg_status code, const char *where, const char *fmt, ...)
 {
-    if (!err || err->code != DFG_OK)
+    if (!err || code == DFG_OK)
+        return code;
+    if (err->code != DFG_OK && !(is_verdict(err->code) && !is_verdict(code)))
         return code;
     err->code = code;
     snprintf(err->where, sizeof err->where, "%s", where ? where : "");

@@ -57,9 +57,21 @@ dfg_glm_opts dfg_glm_opts_default(void)
     return o;
 }
 
+dfg_status dfg_glm_opts_check(const dfg_glm_opts *o, dfg_error *err)
+{
+    if (!o)
+        return dfg_err_set(err, DFG_EINVAL, "glm", "NULL options");
+    if (!(o->tol > 0.0 && isfinite(o->tol)) || o->max_iter < 1 || o->max_iter > DFG_MAX_ITER ||
+        o->max_halve < 0)
+        return dfg_err_set(err, DFG_EINVAL, "glm",
+                           "bad options (tol %g, max_iter %d of at most %d, max_halve %d)", o->tol,
+                           o->max_iter, DFG_MAX_ITER, o->max_halve);
+    return DFG_OK;
+}
+
 dfg_glm_work *dfg_glm_work_alloc(size_t n, size_t p)
 {
-    if (n == 0 || p == 0 || p > 4096 || n > ((size_t)1 << 30))
+    if (n == 0 || p == 0 || p > DFG_MAX_PARAMS || n > ((size_t)1 << 30))
         return NULL;
     dfg_glm_work *w = dfg_calloc(1, sizeof *w);
     if (!w)
@@ -455,10 +467,9 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
     if (n > w->n || p > w->p || p == 0)
         return dfg_err_set(err, DFG_EINVAL, "glm",
                            "design %zu x %zu exceeds the workspace %zu x %zu", n, p, w->n, w->p);
-    if (!(o->tol > 0.0) || o->max_iter < 1 || o->max_halve < 0)
-        return dfg_err_set(err, DFG_EINVAL, "glm",
-                           "bad options (tol %g, max_iter %d, max_halve %d)", o->tol, o->max_iter,
-                           o->max_halve);
+    dfg_status rc0 = dfg_glm_opts_check(o, err);
+    if (rc0 != DFG_OK)
+        return rc0;
     size_t n_used = 0;
     for (size_t c = 0; c < n; c++) {
         w->used[c] = (unsigned char)row_used(d, c);

@@ -215,7 +215,7 @@ static dfg_status directive(parser *ps, dfg_error *err)
             return dfg_err_set(err, DFG_ENOMEM, "sim", "cannot allocate list names");
         ps->k = k;
         for (size_t j = 0; j < k; j++) {
-            char buf[16];
+            char buf[16] = "";
             if (numbered)
                 snprintf(buf, sizeof buf, "L%u", (unsigned)(j + 1));
             else

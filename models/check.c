@@ -20,7 +20,7 @@
  * hook jumps back here. The GLPK environment of the thread is freed after every LP.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <glpk.h>
 #include <math.h>
@@ -107,6 +107,10 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
      * indicator of cell 0 needs the k-way term). */
     if (nfix == 0 && !has_full)
         return 1;
+    /* work is dfg_malloc'd storage without a declared type: the stores below give it its
+     * effective type (C17 6.5p6), and double's alignment covers uint32_t, uint64_t and
+     * size_t */
+    /* cppcheck-suppress invalidPointerCast */
     uint32_t *rows = (uint32_t *)(work + ncell * (n + 1)); /* after the columns */
     for (size_t c = 1; c < ncell; c++)
         if (use[c])

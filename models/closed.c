@@ -34,7 +34,7 @@
  * design; fitted rates numerically 0 (mu < 10 DBL_EPSILON, glm.fit's warning).
  *
  * Copyright (C) 2026 the darkfig authors. SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <float.h>
 #include <math.h>

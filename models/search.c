@@ -170,9 +170,9 @@ size_t dfg_search_count_models(size_t k, int max_order, size_t cap)
             if (r > 2)
                 for (size_t j = 0; j < k; j++)
                     if (tau & (1u << j))
-                        sp.need[i] |= (uint64_t)1 << sp_cand_index(&sp, tau & ~(1u << j));
+                        sp.need[i] |= (uint64_t)1 << dfg_sp_cand_index(&sp, tau & ~(1u << j));
         }
-    return sp_enumerate(&sp, NULL, cap);
+    return dfg_sp_enumerate(&sp, NULL, cap);
 }
 
 void dfg_search_result_free(dfg_search_result *r)
@@ -218,7 +218,7 @@ static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, dou
                            double wsum, double level, dfg_search_row *row, dfg_error *err)
 {
     memset(row, 0, sizeof *row);
-    size_t k = sp->k, n = sp_terms(sp, v->mask, w->terms);
+    size_t k = sp->k, n = dfg_sp_terms(sp, v->mask, w->terms);
     dfg_status rc = dfg_model_from_terms(k, w->terms, n, &row->model, err);
     if (rc)
         return rc;
@@ -406,7 +406,7 @@ static dfg_status cache_get(cache *c, const sp_space *sp, sp_worker *w, uint64_t
     }
     visit *v = &c->v[c->n];
     v->mask = mask;
-    dfg_status rc = sp_eval_model(sp, w, mask, 1, 1, &v->e, err);
+    dfg_status rc = dfg_sp_eval_model(sp, w, mask, 1, 1, &v->e, err);
     if (rc)
         return rc;
     if (fresh)
@@ -475,7 +475,7 @@ static int cmp_pcand(const void *pa, const void *pb)
 static dfg_status rcapture_fit(const sp_space *sp, sp_worker *w, uint64_t mask, uint32_t added,
                                double *aic, double *pwald, dfg_error *err)
 {
-    size_t n = sp_terms(sp, mask, w->terms), p = n + 1;
+    size_t n = dfg_sp_terms(sp, mask, w->terms), p = n + 1;
     w->fterms[0] = 0;
     memcpy(w->fterms + 1, w->terms, n * sizeof *w->terms);
     double *cov = dfg_malloc(p * p * sizeof *cov);
@@ -534,7 +534,7 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
     for (;;) {
         if (!aic && !have_mu) {
             sp_eval tmp;
-            if ((rc = sp_eval_model(sp, w, mask, 0, 0, &tmp, err)))
+            if ((rc = dfg_sp_eval_model(sp, w, mask, 0, 0, &tmp, err)))
                 goto done;
             memcpy(mu, w->mu, sp->ncell * sizeof *mu);
             memcpy(use, w->use, sp->ncell);
@@ -758,7 +758,7 @@ static void *exhaustive_thread(void *arg)
 
 static void exhaustive_run(job *j, int caller)
 {
-    sp_worker *w = sp_worker_alloc(j->sp);
+    sp_worker *w = dfg_sp_worker_alloc(j->sp);
     dfg_error err = {0};
     dfg_status rc = w ? DFG_OK : dfg_err_set(&err, DFG_ENOMEM, "search", "worker");
     if (w)
@@ -778,7 +778,7 @@ static void exhaustive_run(job *j, int caller)
         size_t end = (ch + 1) * CHUNK < j->n ? (ch + 1) * CHUNK : j->n;
         for (size_t i = ch * CHUNK; i < end && rc == DFG_OK; i++) {
             j->v[i].mask = j->masks[i];
-            rc = sp_eval_model(j->sp, w, j->masks[i], 1, 0, &j->v[i].e, &err);
+            rc = dfg_sp_eval_model(j->sp, w, j->masks[i], 1, 0, &j->v[i].e, &err);
         }
         finished = end - ch * CHUNK;
     }
@@ -790,7 +790,7 @@ static void exhaustive_run(job *j, int caller)
         }
         pthread_mutex_unlock(&j->lock);
     }
-    sp_worker_free(w);
+    dfg_sp_worker_free(w);
 }
 
 /* Sum over observed cells of log dpois(y, y): the saturated log-likelihood, an upper bound
@@ -811,7 +811,7 @@ static double saturated_loglik(const sp_space *sp)
 static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, double tcrit,
                                  progress *pr, visit **out, size_t *nout, dfg_error *err)
 {
-    size_t n = sp_enumerate(sp, NULL, o->max_models);
+    size_t n = dfg_sp_enumerate(sp, NULL, o->max_models);
     if (n > o->max_models)
         return dfg_err_set(err, DFG_EINVAL, "search",
                            "more than %zu models up to order %d on %zu lists: lower the maximum "
@@ -820,14 +820,14 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, d
     uint64_t *masks = dfg_malloc(n * sizeof *masks);
     if (!masks)
         return dfg_err_set(err, DFG_ENOMEM, "search", "%zu models", n);
-    sp_enumerate(sp, masks, n);
+    dfg_sp_enumerate(sp, masks, n);
     if (isfinite(tcrit)) {
         /* keep the models with crit(p, l_sat) <= T (+ rounding); p = 1 + k + terms */
         double lsat = saturated_loglik(sp), lim = tcrit + 1e-9 * (fabs(tcrit) + 1.0);
         size_t kept = 0;
         for (size_t i = 0; i < n; i++) {
             double p = (double)(1 + sp->k + (size_t)__builtin_popcountll(masks[i]));
-            if (sp_criterion(sp, sp->crit, p, lsat) <= lim)
+            if (dfg_sp_criterion(sp, sp->crit, p, lsat) <= lim)
                 masks[kept++] = masks[i];
         }
         n = kept;
@@ -877,6 +877,30 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, d
 
 /* ** }====================================================================== */
 
+dfg_status dfg_search_opts_check(const dfg_search_opts *o, size_t k, dfg_error *err)
+{
+    if (!o)
+        return dfg_err_set(err, DFG_EINVAL, "search", "NULL options");
+    if ((unsigned)o->method > DFG_SEARCH_DOWNHILL || (unsigned)o->criterion > DFG_CRIT_AICC)
+        return dfg_err_set(err, DFG_EINVAL, "search", "unknown method or criterion");
+    if (k < 3)
+        return dfg_err_set(err, DFG_EINVAL, "search", "a model search needs 3 or more lists");
+    int order = o->max_order ? o->max_order : default_order(k);
+    if (order < 1 || (size_t)order > k - 1)
+        return dfg_err_set(err, DFG_EINVAL, "search",
+                           "max order %d: must be between 1 and k - 1 = %zu", o->max_order, k - 1);
+    int stepwise = o->method == DFG_SEARCH_STEPWISE || o->method == DFG_SEARCH_AIC_STEPWISE;
+    if (stepwise && o->threshold != 0.0 && !(o->threshold > 0.0 && o->threshold < 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "search", "threshold %g: must be in (0, 1)",
+                           o->threshold);
+    if (!(o->level > 0.0 && o->level < 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "search", "level %g: must be in (0, 1)", o->level);
+    if (o->threads < 0 || o->threads > DFG_MAX_THREADS)
+        return dfg_err_set(err, DFG_EINVAL, "search", "threads %d: must be in 0 .. %d", o->threads,
+                           DFG_MAX_THREADS);
+    return dfg_glm_opts_check(&o->glm, err);
+}
+
 dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o,
                           dfg_search_result *r, dfg_error *err)
 {
@@ -886,29 +910,21 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
     r->nhat_avg = NAN;
     if (!t || !o)
         return dfg_err_set(err, DFG_EINVAL, "search", "NULL table or options");
-    if ((unsigned)o->method > DFG_SEARCH_DOWNHILL || (unsigned)o->criterion > DFG_CRIT_AICC)
-        return dfg_err_set(err, DFG_EINVAL, "search", "unknown method or criterion");
     if (s >= dfg_table_n_strata(t))
         return dfg_err_set(err, DFG_EINVAL, "search", "stratum %zu of %zu", s,
                            dfg_table_n_strata(t));
     size_t k = dfg_table_k(t);
-    if (k < 3)
-        return dfg_err_set(err, DFG_EINVAL, "search", "a model search needs 3 or more lists");
+    dfg_status rc0 = dfg_search_opts_check(o, k, err);
+    if (rc0 != DFG_OK)
+        return rc0;
     int stepwise = o->method == DFG_SEARCH_STEPWISE || o->method == DFG_SEARCH_AIC_STEPWISE;
     int order = o->max_order ? o->max_order : default_order(k);
-    if (order < 1 || (size_t)order > k - 1)
-        return dfg_err_set(err, DFG_EINVAL, "search",
-                           "max order %d: must be between 1 and k - 1 = %zu", o->max_order, k - 1);
     if (stepwise)
         order = 2; /* pairs only */
     double thr = o->threshold;
     if (thr == 0.0 && stepwise)
-        thr = o->method == DFG_SEARCH_STEPWISE ? 0.02 : 0.001;
-    if (stepwise && !(thr > 0.0 && thr < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "search", "threshold %g: must be in (0, 1)",
-                           o->threshold);
-    if (!(o->level > 0.0 && o->level < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "search", "level %g: must be in (0, 1)", o->level);
+        thr = o->method == DFG_SEARCH_STEPWISE ? DFG_SEARCH_STEPWISE_THRESHOLD
+                                               : DFG_SEARCH_AIC_STEPWISE_THRESHOLD;
     r->method = o->method;
     r->criterion = o->criterion;
     r->max_order = order;
@@ -924,10 +940,10 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
     oo.max_order = order;
     progress pr;
     progress_init(&pr, o);
-    dfg_status rc = sp_space_init(&sp, t, s, order, o->criterion, &o->glm, err);
+    dfg_status rc = dfg_sp_space_init(&sp, t, s, order, o->criterion, &o->glm, err);
     if (rc)
         goto done;
-    if (!(w = sp_worker_alloc(&sp))) {
+    if (!(w = dfg_sp_worker_alloc(&sp))) {
         rc = dfg_err_set(err, DFG_ENOMEM, "search", "workspace");
         goto done;
     }
@@ -964,8 +980,8 @@ done:
     if (o->method == DFG_SEARCH_EXHAUSTIVE)
         dfg_free(v);
     cache_free(&c);
-    sp_worker_free(w);
-    sp_space_free(&sp);
+    dfg_sp_worker_free(w);
+    dfg_sp_space_free(&sp);
     if (rc)
         dfg_search_result_free(r);
     return rc;

@@ -122,6 +122,5 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nc; i++)
         if (only < 0 || (size_t)only == i)
             ref_bca_matches(est, &cases[i], seed);
-    dfg_check_thread_free(); /* GLPK's environment of this thread (existence checks) */
     CHECK_DONE();
 }

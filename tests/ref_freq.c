@@ -106,14 +106,29 @@ static void nbcap_files_read_and_bad_ones_fail(void)
     dfg_freq_result r;
     CHECK_CODE(dfg_freq_estimate(&fr, DFG_FREQ_CHAO_LB, NULL, &r, &err), DFG_EDATA);
     dfg_freq_free(&fr);
+    /* the table reader's CSV rules: a UTF-8 byte-order mark, quoted fields, CRLF, blank
+     * lines and spaces around fields */
+    static const char *const good[] = {"\xEF\xBB\xBFnbcap,count\n1,5\n3,2\n",
+                                       "\"nbcap\",\"count\"\r\n\"1\",\"5\"\r\n\r\n3 , 2\r\n",
+                                       "\xEF\xBB\xBF\"nbcap\", count\n1,5\n3,2"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        dfg_error e = {0};
+        CHECK_CODE(dfg_freq_read_buffer("good", good[i], strlen(good[i]), &fr, &e), DFG_OK);
+        CHECK(fr.max_f == 3 && fr.f[1] == 5.0 && fr.f[2] == 0.0 && fr.f[3] == 2.0);
+        dfg_freq_free(&fr);
+    }
+    /* places are line:field, as the table reader gives them */
     static const struct {
         const char *text, *where;
         dfg_status code;
     } bad[] = {{"nbcap,count\n1,5\n1,2\n", "bad:3:1", DFG_EPARSE},
                {"nbcap,count\n0,5\n", "bad:2:1", DFG_EPARSE},
-               {"nbcap,count\n1,5\n2,2.5\n", "bad:3:3", DFG_EPARSE},
-               {"nbcap,count\n1,-1\n", "bad:2:3", DFG_EPARSE},
-               {"nbcap,count\n1,5,7\n", "bad:2:5", DFG_EPARSE},
+               {"nbcap,count\n1,5\n2,2.5\n", "bad:3:2", DFG_EPARSE},
+               {"nbcap,count\n1,-1\n", "bad:2:2", DFG_EPARSE},
+               {"nbcap,count\n1,5,7\n", "bad:2:3", DFG_EPARSE},
+               {"nbcap,count\n1\n", "bad:2:2", DFG_EPARSE},
+               {"nbcap,count\n1,\"5\n", "bad:2:2", DFG_EPARSE},
+               {"", "bad:1:1", DFG_EPARSE},
                {"n,count\n1,5\n", "bad:1:1", DFG_EPARSE},
                {"nbcap,count\n1,0\n", "bad", DFG_EDATA}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -124,6 +139,33 @@ static void nbcap_files_read_and_bad_ones_fail(void)
         if (strcmp(e.where, bad[i].where) != 0)
             fprintf(stderr, "case %zu: where = %s (%s)\n", i, e.where, e.msg);
     }
+}
+
+/* The same frequencies with a byte-order mark and CRLF, and with every field quoted
+ * (tests/data/nbcap/README.md), read as the plain file; each is recognised as an nbcap
+ * file, a capture table is not. */
+static void nbcap_bom_and_quoted_read_as_plain(void)
+{
+    static const char *const files[] = {"bom.csv", "quoted.csv"};
+    char path[512];
+    dfg_freq plain, fr;
+    dfg_error err = {0};
+    snprintf(path, sizeof path, "%s/nbcap/rcapture_ill.csv", DFG_DATA_DIR);
+    CHECK_CODE(dfg_freq_read_csv(path, &plain, &err), DFG_OK);
+    CHECK(dfg_freq_csv_has_header(path) == 1);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/nbcap/%s", DFG_TEST_DATA_DIR, files[i]);
+        CHECK(dfg_freq_csv_has_header(path) == 1);
+        CHECK_CODE(dfg_freq_read_csv(path, &fr, &err), DFG_OK);
+        CHECK(fr.max_f == plain.max_f && fr.n == plain.n);
+        for (size_t f = 1; f <= fr.max_f && f <= plain.max_f; f++)
+            CHECK(fr.f[f] == plain.f[f]);
+        dfg_freq_free(&fr);
+    }
+    dfg_freq_free(&plain);
+    snprintf(path, sizeof path, "%s/netherlands_6.csv", DFG_DATA_DIR);
+    CHECK(dfg_freq_csv_has_header(path) == 0);
+    CHECK(dfg_freq_csv_has_header("/nonexistent/nbcap.csv") == 0);
 }
 
 static void chapman_matches_closedp_bc(void)
@@ -171,6 +213,7 @@ int main(void)
     netherlands_chao_and_zelterman();
     hare_closedp0_equals_closedp();
     nbcap_files_read_and_bad_ones_fail();
+    nbcap_bom_and_quoted_read_as_plain();
     chapman_matches_closedp_bc();
     CHECK_DONE();
 }

@@ -17,6 +17,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
+#include "models.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>

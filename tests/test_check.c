@@ -34,7 +34,8 @@ static void check_artificial(void)
                     want[i].code);
         CHECK_CODE(r.code, want[i].code);
         /* A and C, B and C never overlap: [13,...] and [23,...] sit at the boundary */
-        size_t nb = (strstr(want[i].model, "13") != NULL) + (strstr(want[i].model, "23") != NULL);
+        size_t nb = (size_t)(strstr(want[i].model, "13") != NULL) +
+                    (size_t)(strstr(want[i].model, "23") != NULL);
         CHECK(r.n_boundary == nb);
         if (want[i].code == 0)
             CHECK(r.status == (nb ? DFG_CHECK_BOUNDARY : DFG_CHECK_FINE));
