@@ -492,8 +492,7 @@ static dfg_status check_opts(const dfg_estimator *est, const dfg_table *t, size_
         if (!bo->fitted)
             return dfg_err_set(err, DFG_EINVAL, "boot", "parametric bootstrap needs fitted cells");
         if (dfg_table_k(t) > DFG_MAX_FIT_LISTS)
-            return dfg_err_set(err, DFG_EINVAL, "boot", "parametric bootstrap needs k <= %d lists",
-                               DFG_MAX_FIT_LISTS);
+            return dfg_err_too_many_lists(err, dfg_table_k(t));
     }
     return DFG_OK;
 }

@@ -835,6 +835,16 @@ DFG_API dfg_status dfg_freq_estimate(const dfg_freq *fr, dfg_freq_method m,
 
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * Limits and results that are not estimates
+ * ======================================================================= */
+
+/* Parameters a log-linear fit takes (intercept and terms not fixed): its information
+ * matrix is p x p doubles (4096: 128 MB). Larger models give DFG_EINVAL naming the size. */
+#define DFG_MAX_FIT_PARAMS 4096
+
+/* ** }====================================================================== */
+
 #ifdef __cplusplus
 }
 #endif
