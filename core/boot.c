@@ -487,8 +487,7 @@ dfg_status dfg_boot_opts_check(const dfg_boot_opts *bo, size_t k, dfg_error *err
         if (!bo->fitted)
             return dfg_err_set(err, DFG_EINVAL, "boot", "parametric bootstrap needs fitted cells");
         if (k > DFG_MAX_FIT_LISTS)
-            return dfg_err_set(err, DFG_EINVAL, "boot", "parametric bootstrap needs k <= %d lists",
-                               DFG_MAX_FIT_LISTS);
+            return dfg_err_too_many_lists(err, k);
     }
     return DFG_OK;
 }

@@ -879,7 +879,6 @@ DFG_API dfg_status dfg_search_opts_check(const dfg_search_opts *o, size_t k, dfg
  * for BCa), a known type and interval, level in (0, 1), threads 1 .. DFG_MAX_THREADS;
  * parametric: fitted given and k <= DFG_MAX_FIT_LISTS. Returns DFG_OK or DFG_EINVAL. */
 DFG_API dfg_status dfg_boot_opts_check(const dfg_boot_opts *bo, size_t k, dfg_error *err);
-
 /* ** }====================================================================== */
 
 #ifdef __cplusplus

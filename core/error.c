@@ -64,3 +64,13 @@ dfg_status dfg_err_set(dfg_error *err, dfg_status code, const char *where, const
     va_end(ap);
     return code;
 }
+
+dfg_status dfg_err_too_many_lists(dfg_error *err, size_t k)
+{
+    return dfg_err_set(err, DFG_EINVAL, "lists",
+                       "%zu lists: log-linear models work on all 2^k cells and take at most %d "
+                       "lists (2^%d = %zu cells); models of the capture frequencies only "
+                       "(darkfig closed) take up to %d",
+                       k, DFG_MAX_FIT_LISTS, DFG_MAX_FIT_LISTS, (size_t)1 << DFG_MAX_FIT_LISTS,
+                       DFG_MAX_LISTS);
+}

@@ -174,6 +174,10 @@ dfg_status dfg_interval_profile_dense(size_t n_rows, size_t p, const double *x, 
                                       double level, dfg_interval *ci, dfg_error *err);
 /* ** }====================================================================== */
 
+/* DFG_EINVAL, where "lists": k lists are more than a log-linear fit takes (the limit
+ * DFG_MAX_FIT_LISTS and its size in cells, and what takes more). core/error.c. */
+dfg_status dfg_err_too_many_lists(dfg_error *err, size_t k);
+
 /* ** {======================================================================
  * Log-linear fits without per-fit allocation (core/loglin.c): the hot path of model
  * search and the bootstrap. A workspace for k lists reuses its buffers across fits; it

@@ -401,8 +401,7 @@ dfg_status dfg_interval_profile(const dfg_table *t, size_t s, const dfg_model *m
     if (m->k != k)
         return dfg_err_set(err, DFG_EINVAL, "interval", "model has %zu lists, table %zu", m->k, k);
     if (k > DFG_MAX_FIT_LISTS)
-        return dfg_err_set(err, DFG_EINVAL, "interval", "%zu lists: at most %d for a fit", k,
-                           DFG_MAX_FIT_LISTS);
+        return dfg_err_too_many_lists(err, k);
     if (s >= dfg_table_n_strata(t))
         return dfg_err_set(err, DFG_EINVAL, "interval", "stratum %zu of %zu", s,
                            dfg_table_n_strata(t));

@@ -281,8 +281,9 @@ dfg_status dfg_loglin_fit_cells(dfg_loglin_work *lw, size_t k, const double *y, 
             p++;
     if (p > DFG_MAX_PARAMS)
         return dfg_err_set(err, DFG_EINVAL, "loglin",
-                           "the model has %zu parameters; a fit takes at most %d", p,
-                           DFG_MAX_PARAMS);
+                           "the model has %zu parameters: its information matrix would take %zu "
+                           "MB; a fit takes at most %d parameters",
+                           p, (p * p * sizeof(double)) >> 20, DFG_MAX_PARAMS);
     if (!reserve(lw, p))
         return dfg_err_set(err, DFG_ENOMEM, "loglin", "workspace for %zu parameters", p);
     lw->p = p;
@@ -356,8 +357,7 @@ dfg_status dfg_loglin_fit_boundary(const dfg_table *t, size_t s, const dfg_model
         return dfg_err_set(err, DFG_EINVAL, "loglin", "NULL argument");
     size_t k = dfg_table_k(t);
     if (k > DFG_MAX_FIT_LISTS)
-        return dfg_err_set(err, DFG_EINVAL, "loglin", "%zu lists: at most %d for a fit", k,
-                           DFG_MAX_FIT_LISTS);
+        return dfg_err_too_many_lists(err, k);
     if (s >= dfg_table_n_strata(t))
         return dfg_err_set(err, DFG_EINVAL, "loglin", "stratum %zu of %zu", s,
                            dfg_table_n_strata(t));

@@ -36,6 +36,11 @@ size_t dfg_check_work_size(size_t k, size_t n);
  * has full column rank, else 0. */
 int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigned char *fixed,
                         const unsigned char *use, double *work);
+/* Identifiability without linear algebra (models/check.c header): 1 full rank, 0 not,
+ * -1 when the argument does not apply (the cells in use are not a down-set, or a free term
+ * lies outside them). */
+int dfg_check_ident_count(size_t k, const uint32_t *terms, size_t n, const unsigned char *fixed,
+                          const unsigned char *use);
 /* Fienberg-Rinaldo LP on the cells in use: *exists = 1 when a strictly positive table has
  * the margins X'y of the intercept and the terms not fixed. */
 dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t n,

@@ -38,7 +38,9 @@ dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max
 {
     memset(sp, 0, sizeof *sp);
     size_t k = dfg_table_k(t);
-    if (k < 2 || k > DFG_MAX_FIT_LISTS)
+    if (k > DFG_MAX_FIT_LISTS)
+        return dfg_err_too_many_lists(err, k);
+    if (k < 2)
         return dfg_err_set(err, DFG_EINVAL, "search", "%zu lists: a search needs 2 to %d", k,
                            DFG_MAX_FIT_LISTS);
     if (max_order < 1 || (size_t)max_order > k - 1)
