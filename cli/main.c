@@ -44,6 +44,9 @@ static const cli_command commands[] = {
     {"check", cmd_check, "FILE", "hold out each list in turn: estimated against known list sizes"},
     {"estimate", cmd_estimate, "FILE",
      "any estimator of the list below, with the bootstrap if asked"},
+    {"batch", cmd_batch, "--out DIR SNAPSHOT...",
+     "one specification over many snapshots (a year each): resumable,\n"
+     "on threads and MPI ranks, with a summary table"},
     {"estimators", cmd_estimators, "", "list the estimators"},
     {"version", cmd_version, "", "print the version"},
 };

@@ -1,0 +1,1099 @@
+/* cli/cmd_batch.c: darkfig batch: one specification over many snapshots, resumable,
+ * on threads and MPI ranks.
+ *
+ * The run: read every snapshot (a file, a manifest row, or one value of --split) and hash
+ * it; refuse the batch when two labels collide, a file is missing or the lists differ;
+ * lock the output folder; skip every task whose sealed result carries the same key
+ * (cli/batch.h); compute the others on --jobs threads (and over MPI ranks), each result
+ * written atomically as soon as it is done; then build summary.csv, summary.json and the
+ * table on stdout from the result files, in the order the snapshots were given. Since
+ * the summary is read back from the files, the bytes do not depend on the number of jobs
+ * or ranks, on the order in which tasks finish, nor on whether a task was computed now or
+ * by an earlier, interrupted run.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
+#include "batch.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char BATCH_HELP[] =
+    "Usage: darkfig batch --out DIR [options] SNAPSHOT...\n"
+    "       darkfig batch --out DIR [options] --manifest FILE\n"
+    "       darkfig batch --out DIR [options] --split COLUMN --lists A,B,... FILE\n"
+    "Run one specification over many snapshots (one a year, say): each snapshot is one\n"
+    "task whose result (the full result of 'darkfig fit' or 'darkfig search' on it, with\n"
+    "its provenance: input SHA-256, options, version, seed) goes to DIR/LABEL.result.json;\n"
+    "DIR/summary.csv and DIR/summary.json list every task (label, year, stratum,\n"
+    "registered, N, dark figure, N/n, interval, model, status, message), and a table goes\n"
+    "to stdout. A task's digits are those of the single command on the same file.\n\n"
+    "  --out DIR       output folder (created if absent); locked while the batch runs\n"
+    "  SNAPSHOT        a CSV file: its label is the file name without .csv, its year the\n"
+    "                  first run of exactly four digits in the name\n"
+    "  --manifest F    a CSV with columns label, path and optionally year; paths relative\n"
+    "                  to the manifest's folder\n"
+    "  --split COLUMN  one file, one task per distinct value of COLUMN (needs --lists)\n"
+    "  --model M       fit model M (as darkfig fit; the default when no --method)\n"
+    "  --method M      model search instead: stepwise, aic-stepwise, exhaustive, downhill\n"
+    "  --criterion C   --max-order K  --threshold P   as darkfig search\n"
+    "  --jobs J        tasks at once (default 1); --threads sets the bootstrap's threads\n"
+    "                  inside each task; the output is the same for any J\n"
+    "  --progress      tasks done, running, failed and time left on stderr (the default\n"
+    "                  when stderr is a terminal)\n\n"
+    "Resuming: a rerun skips each task whose result file is whole (sealed with the SHA-256\n"
+    "of its text) and was made from the same input, specification and version; a missing,\n"
+    "truncated or corrupt result is computed again. Without --seed the bootstrap seed is 1\n"
+    "(a batch must give the same digits when it resumes). A task that fails (bad file, no\n"
+    "MLE) has its status and message in the summary and the others run on; the exit code\n"
+    "is then that of the worst failure. Under mpirun (a build with -DDFG_MPI=ON) the tasks\n"
+    "are spread over the ranks and rank 0 writes every file.\n\n";
+
+#define MAX_JOBS 256
+
+typedef struct {
+    common_opts *c;
+    batch_spec sp;
+    const char *out, *manifest, *criterion;
+    int have_method, have_model, jobs, progress;
+    const char **snap;
+    size_t n_snap, cap;
+    int oom;
+} batch_args;
+
+static int batch_option(int argc, char **argv, int *i, void *data)
+{
+    batch_args *a = data;
+    const char *v = NULL;
+    int r;
+    long n;
+    if ((r = boot_option("batch", argc, argv, i, &a->c->boot)) != 0)
+        return r;
+    if (strcmp(argv[*i], "--progress") == 0) {
+        a->progress = 1;
+        return 1;
+    }
+#define TAKE(name)                                                                                 \
+    if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                              \
+        return 10 + usage_error("batch", "option %s needs a value", name);                         \
+    if (r > 0)
+    TAKE("--out")
+    {
+        a->out = v;
+        return 1;
+    }
+    TAKE("--manifest")
+    {
+        a->manifest = v;
+        if (!a->c->file)
+            a->c->file = v;
+        return 1;
+    }
+    TAKE("--split")
+    {
+        a->sp.split = v;
+        return 1;
+    }
+    TAKE("--model")
+    {
+        a->sp.model = v;
+        a->have_model = 1;
+        return 1;
+    }
+    TAKE("--method")
+    {
+        dfg_error err = {0};
+        if (dfg_search_method_parse(v, &a->sp.so.method, &err) != DFG_OK)
+            return 10 + usage_error("batch", "%s", err.msg);
+        a->have_method = 1;
+        return 1;
+    }
+    TAKE("--criterion")
+    {
+        dfg_error err = {0};
+        if (dfg_criterion_parse(v, &a->sp.so.criterion, &err) != DFG_OK)
+            return 10 + usage_error("batch", "%s", err.msg);
+        a->criterion = v;
+        return 1;
+    }
+    TAKE("--max-order")
+    {
+        if (!parse_int(v, 1, DFG_MAX_LISTS - 1, &n))
+            return 10 + usage_error("batch", "--max-order must be an integer in 1..%d (got \"%s\")",
+                                    DFG_MAX_LISTS - 1, v);
+        a->sp.so.max_order = (int)n;
+        return 1;
+    }
+    TAKE("--threshold")
+    {
+        double d;
+        if (!parse_double(v, &d) || !(d > 0.0 && d < 1.0))
+            return 10 +
+                   usage_error("batch", "--threshold must be a number in (0, 1) (got \"%s\")", v);
+        a->sp.so.threshold = d;
+        return 1;
+    }
+    TAKE("--jobs")
+    {
+        if (!parse_int(v, 1, MAX_JOBS, &n))
+            return 10 + usage_error("batch", "--jobs must be an integer in 1..%d (got \"%s\")",
+                                    MAX_JOBS, v);
+        a->jobs = (int)n;
+        return 1;
+    }
+    TAKE("--by")
+    {
+        (void)v;
+        return 10 + usage_error("batch", "--by needs covariate support, which this version of "
+                                         "darkfig does not have yet");
+    }
+    TAKE("--trend")
+    {
+        (void)v;
+        return 10 + usage_error("batch", "--trend needs covariate support, which this version "
+                                         "of darkfig does not have yet");
+    }
+#undef TAKE
+    if (argv[*i][0] == '-' && argv[*i][1] != '\0')
+        return 0; /* not ours: parse_args says it is unknown */
+    /* a snapshot */
+    if (a->n_snap == a->cap) {
+        size_t c = a->cap ? 2 * a->cap : 16;
+        const char **s2 = realloc(a->snap, c * sizeof *s2);
+        if (!s2) {
+            fprintf(stderr, "darkfig: out of memory\n");
+            return 10 + EXIT_INTERNAL;
+        }
+        a->snap = s2;
+        a->cap = c;
+    }
+    a->snap[a->n_snap++] = argv[*i];
+    if (!a->c->file)
+        a->c->file = argv[*i]; /* parse_args wants one input */
+    return 1;
+}
+
+/* ---- the tasks ---- */
+
+typedef struct {
+    batch_task *tk;
+    size_t n;
+    int rank, size; /* MPI: only rank 0 speaks and writes */
+} task_list;
+
+static char *str_dup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* The first run of exactly four digits in s, or -1. */
+static int year_in(const char *s)
+{
+    for (const char *p = s; *p;) {
+        if (*p >= '0' && *p <= '9') {
+            const char *b = p;
+            while (*p >= '0' && *p <= '9')
+                p++;
+            if (p - b == 4)
+                return (b[0] - '0') * 1000 + (b[1] - '0') * 100 + (b[2] - '0') * 10 + (b[3] - '0');
+        } else {
+            p++;
+        }
+    }
+    return -1;
+}
+
+/* A label names a file in DIR: letters, digits, '.', '_', '-', '+', not starting with '.'. */
+static int label_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 200 || s[0] == '.')
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '_' || *p == '-' || *p == '+'))
+            return 0;
+    return 1;
+}
+
+static char *label_of_path(const char *path)
+{
+    const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t n = strlen(b);
+    if (n > 4 && (strcmp(b + n - 4, ".csv") == 0 || strcmp(b + n - 4, ".CSV") == 0))
+        n -= 4;
+    char *l = malloc(n + 1);
+    if (l) {
+        memcpy(l, b, n);
+        l[n] = '\0';
+    }
+    return l;
+}
+
+static void tasks_free(task_list *L)
+{
+    for (size_t i = 0; L->tk && i < L->n; i++) {
+        batch_task *t = &L->tk[i];
+        free(t->label);
+        free(t->stratum);
+        free(t->path);
+        free(t->split_value);
+        free(t->result_path);
+        free(t->json);
+        dfg_table_free(t->t);
+        batch_row_free(&t->row);
+    }
+    free(L->tk);
+    L->tk = NULL;
+    L->n = 0;
+}
+
+#define SAY(L, ...)                                                                                \
+    do {                                                                                           \
+        if ((L)->rank == 0) {                                                                      \
+            fputs("darkfig: ", stderr);                                                            \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
+    } while (0)
+
+static batch_task *task_add(task_list *L, const char *label, int year, const char *path)
+{
+    batch_task *t2 = realloc(L->tk, (L->n + 1) * sizeof *t2);
+    if (!t2)
+        return NULL;
+    L->tk = t2;
+    batch_task *t = &L->tk[L->n++];
+    memset(t, 0, sizeof *t);
+    t->label = str_dup(label);
+    t->stratum = str_dup("");
+    t->path = str_dup(path);
+    t->year = year;
+    if (!t->label || !t->stratum || !t->path)
+        return NULL;
+    return t;
+}
+
+/* Read a snapshot file into task t: a one-stratum table (strata summed, as darkfig fit
+ * does) and its hash. A file that cannot be read as a capture table is a failed task. */
+static void task_read(const batch_spec *sp, batch_task *t)
+{
+    dfg_table *tab = NULL;
+    t->read_rc = dfg_sha256_file(t->path, t->sha, &t->read_err);
+    if (t->read_rc == DFG_OK)
+        t->read_rc = dfg_table_read_csv(t->path, &sp->csv, &tab, &t->read_err);
+    if (t->read_rc == DFG_OK && dfg_table_n_strata(tab) > 1) {
+        dfg_table *one = dfg_table_collapse(tab, &t->read_err);
+        dfg_table_free(tab);
+        tab = one;
+        if (!one)
+            t->read_rc = t->read_err.code ? t->read_err.code : DFG_ENOMEM;
+    }
+    t->t = t->read_rc == DFG_OK ? tab : NULL;
+    if (t->read_rc != DFG_OK)
+        dfg_table_free(tab);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* --split: one file, one task per distinct value of the column. */
+static int tasks_from_split(task_list *L, const batch_spec *sp, const char *path)
+{
+    dfg_error err = {0};
+    dfg_table *all = NULL;
+    char sha[65];
+    dfg_status rc = dfg_sha256_file(path, sha, &err);
+    if (rc == DFG_OK)
+        rc = dfg_table_read_csv(path, &sp->csv, &all, &err);
+    if (rc != DFG_OK) {
+        if (L->rank == 0)
+            fail(&err, rc);
+        return exit_code(rc);
+    }
+    size_t col = dfg_table_n_cov(all);
+    for (size_t c = 0; c < dfg_table_n_cov(all); c++)
+        if (strcmp(dfg_table_cov_name(all, c), sp->split) == 0)
+            col = c;
+    if (col == dfg_table_n_cov(all)) {
+        SAY(L,
+            "%s: --split %s: no such column among the covariates (columns that are not "
+            "lists)",
+            path, sp->split);
+        dfg_table_free(all);
+        return EXIT_INPUT;
+    }
+    size_t ns = dfg_table_n_strata(all), nv = 0;
+    const char **vals = malloc((ns ? ns : 1) * sizeof *vals);
+    int code = 0;
+    if (!vals) {
+        dfg_table_free(all);
+        return EXIT_INTERNAL;
+    }
+    for (size_t s = 0; s < ns; s++)
+        vals[nv++] = dfg_table_stratum_value(all, s, col);
+    qsort(vals, nv, sizeof *vals, cmp_str);
+    size_t k = dfg_table_k(all);
+    const char *names[DFG_MAX_LISTS];
+    for (size_t j = 0; j < k; j++)
+        names[j] = dfg_table_list_name(all, j);
+    for (size_t i = 0; i < nv && !code; i++) {
+        if (i > 0 && strcmp(vals[i], vals[i - 1]) == 0)
+            continue;
+        if (!label_ok(vals[i])) {
+            SAY(L,
+                "%s: --split %s: the value \"%s\" cannot name a result file (letters, "
+                "digits, '.', '_', '-', '+')",
+                path, sp->split, vals[i]);
+            code = EXIT_INPUT;
+            break;
+        }
+        batch_task *t = task_add(L, vals[i], year_in(vals[i]), path);
+        if (!t || !(t->split_value = str_dup(vals[i]))) {
+            code = EXIT_INTERNAL;
+            break;
+        }
+        memcpy(t->sha, sha, sizeof sha);
+        /* the strata holding this value, summed in stratum order */
+        dfg_table *one = dfg_table_new(k, names, 0, NULL, &err);
+        rc = one ? DFG_OK : err.code;
+        for (size_t s = 0; s < ns && rc == DFG_OK; s++) {
+            if (strcmp(dfg_table_stratum_value(all, s, col), vals[i]) != 0)
+                continue;
+            for (size_t p = 0; p < dfg_table_n_patterns(all, s) && rc == DFG_OK; p++) {
+                uint32_t pat;
+                double cnt;
+                dfg_table_pattern(all, s, p, &pat, &cnt);
+                rc = dfg_table_add(one, 0, pat, cnt, &err);
+            }
+        }
+        if (rc != DFG_OK) {
+            dfg_table_free(one);
+            if (L->rank == 0)
+                fail(&err, rc);
+            code = exit_code(rc);
+            break;
+        }
+        t->t = one;
+    }
+    free(vals);
+    dfg_table_free(all);
+    return code;
+}
+
+static int tasks_build(task_list *L, batch_args *a)
+{
+    int code = 0;
+    if (a->sp.split) {
+        if (a->manifest || a->n_snap != 1)
+            return usage_error("batch", "--split takes exactly one FILE (no --manifest)");
+        if (!a->sp.csv.lists)
+            return usage_error("batch", "--split needs --lists (otherwise every column but the "
+                                        "count is a list)");
+        code = tasks_from_split(L, &a->sp, a->snap[0]);
+    } else if (a->manifest) {
+        if (a->n_snap > 0)
+            return usage_error("batch", "give snapshots either as files or in --manifest, not "
+                                        "both");
+        manifest_row *rows = NULL;
+        size_t n = 0;
+        char msg[1024];
+        if (manifest_read(a->manifest, &rows, &n, msg, sizeof msg) != 0) {
+            SAY(L, "%s", msg);
+            return EXIT_INPUT;
+        }
+        for (size_t i = 0; i < n && !code; i++) {
+            int year = -1;
+            if (rows[i].year && rows[i].year[0]) {
+                long y;
+                if (!parse_int(rows[i].year, 0, 9999, &y)) {
+                    SAY(L, "%s:%d: year must be an integer in 0..9999 (got \"%s\")", a->manifest,
+                        rows[i].line, rows[i].year);
+                    code = EXIT_INPUT;
+                    break;
+                }
+                year = (int)y;
+            } else if (!rows[i].year) {
+                year = year_in(rows[i].label);
+            }
+            if (!label_ok(rows[i].label)) {
+                SAY(L,
+                    "%s:%d: label \"%s\" cannot name a result file (letters, digits, '.', "
+                    "'_', '-', '+'; not starting with '.')",
+                    a->manifest, rows[i].line, rows[i].label);
+                code = EXIT_INPUT;
+                break;
+            }
+            struct stat st;
+            if (stat(rows[i].path, &st) != 0) {
+                SAY(L, "%s:%d: %s: %s", a->manifest, rows[i].line, rows[i].path, strerror(errno));
+                code = EXIT_INPUT;
+                break;
+            }
+            if (!task_add(L, rows[i].label, year, rows[i].path))
+                code = EXIT_INTERNAL;
+        }
+        manifest_free(rows, n);
+    } else {
+        if (a->n_snap == 0)
+            return usage_error("batch", "no snapshot: give CSV files, --manifest or --split");
+        for (size_t i = 0; i < a->n_snap && !code; i++) {
+            struct stat st;
+            if (stat(a->snap[i], &st) != 0) {
+                SAY(L, "%s: %s", a->snap[i], strerror(errno));
+                code = EXIT_INPUT;
+                break;
+            }
+            char *label = label_of_path(a->snap[i]);
+            if (!label)
+                code = EXIT_INTERNAL;
+            else if (!label_ok(label)) {
+                SAY(L,
+                    "%s: the label \"%s\" cannot name a result file (letters, digits, '.', "
+                    "'_', '-', '+'); rename the file or use --manifest",
+                    a->snap[i], label);
+                code = EXIT_INPUT;
+            } else if (!task_add(L, label, year_in(label), a->snap[i]))
+                code = EXIT_INTERNAL;
+            free(label);
+        }
+    }
+    if (code)
+        return code;
+    /* every label once */
+    for (size_t i = 0; i < L->n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(L->tk[i].label, L->tk[j].label) == 0) {
+                SAY(L,
+                    "two snapshots with the same label \"%s\": %s and %s; labels name the "
+                    "result files (use --manifest to give others)",
+                    L->tk[i].label, L->tk[j].path, L->tk[i].path);
+                return EXIT_USAGE;
+            }
+    /* read what is not read yet */
+    if (!a->sp.split)
+        for (size_t i = 0; i < L->n; i++)
+            task_read(&a->sp, &L->tk[i]);
+    /* the same lists, in the same order, in every snapshot that could be read */
+    const batch_task *first = NULL;
+    for (size_t i = 0; i < L->n; i++) {
+        const batch_task *t = &L->tk[i];
+        if (!t->t)
+            continue;
+        if (!first) {
+            first = t;
+            continue;
+        }
+        int same = dfg_table_k(t->t) == dfg_table_k(first->t);
+        for (size_t j = 0; same && j < dfg_table_k(t->t); j++)
+            same = strcmp(dfg_table_list_name(t->t, j), dfg_table_list_name(first->t, j)) == 0;
+        if (!same) {
+            char l1[1024] = "", l2[1024] = "";
+            for (size_t j = 0; j < dfg_table_k(t->t); j++)
+                snprintf(l1 + strlen(l1), sizeof l1 - strlen(l1), "%s%s", j ? "," : "",
+                         dfg_table_list_name(t->t, j));
+            for (size_t j = 0; j < dfg_table_k(first->t); j++)
+                snprintf(l2 + strlen(l2), sizeof l2 - strlen(l2), "%s%s", j ? "," : "",
+                         dfg_table_list_name(first->t, j));
+            SAY(L,
+                "%s: lists %s differ from those of %s (%s): one specification needs the "
+                "same lists in every snapshot",
+                t->path, l1, first->path, l2);
+            return EXIT_INPUT;
+        }
+    }
+    return 0;
+}
+
+/* ---- running: a pool of threads; the calling thread writes ---- */
+
+typedef struct {
+    const batch_spec *sp;
+    task_list *L;
+    size_t *todo; /* indices of the tasks this rank computes */
+    size_t n_todo, next;
+    size_t *done; /* finished, not yet written (a queue) */
+    size_t n_done;
+    int running, stop, oom;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        if (p->stop || p->next == p->n_todo) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        size_t i = p->todo[p->next++];
+        p->running++;
+        pthread_mutex_unlock(&p->mu);
+        int rc = batch_task_run(p->sp, &p->L->tk[i]);
+        pthread_mutex_lock(&p->mu);
+        p->running--;
+        if (rc)
+            p->oom = 1;
+        p->done[p->n_done++] = i;
+        pthread_cond_signal(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+typedef struct {
+    int show;
+    struct timespec start;
+    size_t total, skipped, computed, failed;
+    int shown;
+} progress;
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static void progress_show(progress *pg, int running, int last)
+{
+    if (!pg->show)
+        return;
+    size_t done = pg->skipped + pg->computed;
+    char left[64] = "";
+    if (pg->computed > 0 && done < pg->total) {
+        double el = since(&pg->start);
+        double per = el / (double)pg->computed;
+        long s = lround(per * (double)(pg->total - done));
+        snprintf(left, sizeof left, ", about %ld:%02ld left", s / 60, s % 60);
+    }
+    fprintf(stderr, "\rbatch: %zu/%zu done (%zu skipped), %d running, %zu failed%s   ", done,
+            pg->total, pg->skipped, running, pg->failed, left);
+    pg->shown = 1;
+    if (last)
+        fputc('\n', stderr);
+}
+
+/* Write task i's result and read it back as its summary row. 0, or EXIT_INPUT when the
+ * write failed (said). */
+static int store(task_list *L, size_t i, progress *pg)
+{
+    batch_task *t = &L->tk[i];
+    char msg[1200];
+    if (batch_write_file(t->result_path, t->json, strlen(t->json), msg, sizeof msg) != 0) {
+        if (pg->shown)
+            fputc('\n', stderr);
+        fprintf(stderr, "darkfig: %s\n", msg);
+        return EXIT_INPUT;
+    }
+    if (batch_result_read(t->json, t->key, &t->row, msg, sizeof msg) != 0) {
+        fprintf(stderr,
+                "darkfig: %s: internal error: the result just made does not read back "
+                "(%s)\n",
+                t->result_path, msg);
+        return EXIT_INTERNAL;
+    }
+    free(t->json);
+    t->json = NULL;
+    t->state = TASK_DONE;
+    pg->computed++;
+    if (t->row.code)
+        pg->failed++;
+    return 0;
+}
+
+static int run_tasks(const batch_spec *sp, task_list *L, const unsigned char *todo_mask, int jobs,
+                     progress *pg)
+{
+    pool p;
+    memset(&p, 0, sizeof p);
+    p.sp = sp;
+    p.L = L;
+    p.todo = malloc((L->n ? L->n : 1) * sizeof *p.todo);
+    p.done = malloc((L->n ? L->n : 1) * sizeof *p.done);
+    if (!p.todo || !p.done) {
+        free(p.todo);
+        free(p.done);
+        fprintf(stderr, "darkfig: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    /* this rank's share: the j-th task to run goes to rank j mod size */
+    size_t j = 0, expected = 0;
+    for (size_t i = 0; i < L->n; i++)
+        if (todo_mask[i]) {
+            if ((int)(j % (size_t)L->size) == L->rank)
+                p.todo[p.n_todo++] = i;
+            j++;
+        }
+    expected = L->rank == 0 ? j : p.n_todo;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    int nt = jobs < (int)p.n_todo ? jobs : (int)p.n_todo;
+    pthread_t th[MAX_JOBS];
+    int started = 0, code = 0;
+    for (; started < nt; started++)
+        if (pthread_create(&th[started], NULL, worker, &p) != 0)
+            break;
+    if (nt > 0 && started == 0) {
+        fprintf(stderr, "darkfig: cannot start a thread\n");
+        code = EXIT_INTERNAL;
+    }
+    size_t got = 0;
+    while (!code && got < expected) {
+        pthread_mutex_lock(&p.mu);
+        if (p.n_done == 0) {
+            struct timespec dl;
+            clock_gettime(CLOCK_REALTIME, &dl);
+            long step = L->size > 1 ? 20000000L : 500000000L; /* poll MPI more often */
+            dl.tv_nsec += step;
+            if (dl.tv_nsec >= 1000000000L) {
+                dl.tv_sec++;
+                dl.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&p.cv, &p.mu, &dl);
+        }
+        size_t nd = p.n_done, idx[64];
+        if (nd > 64)
+            nd = 64;
+        memcpy(idx, p.done, nd * sizeof *idx);
+        memmove(p.done, p.done + nd, (p.n_done - nd) * sizeof *p.done);
+        p.n_done -= nd;
+        int running = p.running, oom = p.oom;
+        pthread_mutex_unlock(&p.mu);
+        if (oom) {
+            fprintf(stderr, "darkfig: out of memory\n");
+            code = EXIT_INTERNAL;
+            break;
+        }
+        for (size_t q = 0; q < nd && !code; q++) {
+            got++;
+#ifdef DFG_MPI
+            if (L->rank != 0) {
+                batch_mpi_send_result(idx[q], L->tk[idx[q]].json);
+                free(L->tk[idx[q]].json);
+                L->tk[idx[q]].json = NULL;
+                continue;
+            }
+#endif
+            code = store(L, idx[q], pg);
+        }
+#ifdef DFG_MPI
+        if (L->rank == 0 && L->size > 1) {
+            size_t i;
+            char *json;
+            while (!code && batch_mpi_poll_result(&i, &json)) {
+                got++;
+                if (i >= L->n || !todo_mask[i]) {
+                    free(json);
+                    fprintf(stderr, "darkfig: internal error: a rank sent task %zu\n", i);
+                    code = EXIT_INTERNAL;
+                    break;
+                }
+                L->tk[i].json = json;
+                code = store(L, i, pg);
+            }
+        }
+#endif
+        if (L->rank == 0)
+            progress_show(pg, running, 0);
+    }
+    if (code) {
+        pthread_mutex_lock(&p.mu);
+        p.stop = 1; /* running tasks finish; nothing new starts */
+        pthread_mutex_unlock(&p.mu);
+    }
+    for (int q = 0; q < started; q++)
+        pthread_join(th[q], NULL);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    free(p.todo);
+    free(p.done);
+    return code;
+}
+
+/* ---- the summary ---- */
+
+static const char *SUMMARY_HEADER = "label,year,stratum,registered,N,dark_figure,N_over_n,level,"
+                                    "lower,upper,interval,model,status,message\n";
+
+static char *summary_csv(const task_list *L)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    fputs(SUMMARY_HEADER, f);
+    for (size_t i = 0; i < L->n; i++) {
+        const batch_row *r = &L->tk[i].row;
+        csv_string(f, r->label);
+        fputc(',', f);
+        csv_string(f, r->year);
+        fputc(',', f);
+        csv_string(f, r->stratum);
+        double v[] = {r->registered, r->nhat, r->dark, r->ratio, r->level, r->lower, r->upper};
+        for (size_t q = 0; q < sizeof v / sizeof v[0]; q++) {
+            fputc(',', f);
+            csv_number(f, v[q]);
+        }
+        const char *s[] = {r->interval, r->model, r->status, r->message};
+        for (size_t q = 0; q < sizeof s / sizeof s[0]; q++) {
+            fputc(',', f);
+            csv_string(f, s[q]);
+        }
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static cJSON *jnum_or_null(cJSON *o, const char *k, double x)
+{
+    return isfinite(x) ? cJSON_AddNumberToObject(o, k, x) : cJSON_AddNullToObject(o, k);
+}
+
+static char *summary_json(const batch_spec *sp, const task_list *L)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return NULL;
+    cJSON_AddStringToObject(root, "darkfig_version", DFG_VERSION);
+    cJSON_AddStringToObject(root, "command", "batch");
+    cJSON_AddItemToObject(root, "options", batch_spec_json(sp));
+    cJSON_AddStringToObject(root, "specification", sp->spec);
+    cJSON *arr = cJSON_AddArrayToObject(root, "tasks");
+    for (size_t i = 0; arr && i < L->n; i++) {
+        const batch_task *t = &L->tk[i];
+        const batch_row *r = &t->row;
+        cJSON *o = cJSON_CreateObject();
+        if (!o)
+            break;
+        cJSON_AddStringToObject(o, "label", r->label);
+        if (t->year >= 0)
+            cJSON_AddNumberToObject(o, "year", t->year);
+        else
+            cJSON_AddNullToObject(o, "year");
+        cJSON_AddStringToObject(o, "stratum", r->stratum);
+        cJSON_AddStringToObject(o, "file", t->path);
+        cJSON_AddStringToObject(o, "sha256", t->sha);
+        jnum_or_null(o, "registered", r->registered);
+        jnum_or_null(o, "N", r->nhat);
+        jnum_or_null(o, "dark_figure", r->dark);
+        jnum_or_null(o, "N_over_n", r->ratio);
+        jnum_or_null(o, "level", r->level);
+        jnum_or_null(o, "lower", r->lower);
+        jnum_or_null(o, "upper", r->upper);
+        cJSON_AddStringToObject(o, "interval", r->interval);
+        cJSON_AddStringToObject(o, "model", r->model);
+        cJSON_AddStringToObject(o, "status", r->status);
+        cJSON_AddStringToObject(o, "message", r->message);
+        const char *slash = strrchr(t->result_path, '/');
+        cJSON_AddStringToObject(o, "result", slash ? slash + 1 : t->result_path);
+        cJSON_AddItemToArray(arr, o);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        return NULL;
+    size_t n = strlen(text);
+    char *out = malloc(n + 2);
+    if (out) {
+        memcpy(out, text, n);
+        out[n] = '\n';
+        out[n + 1] = '\0';
+    }
+    cJSON_free(text);
+    return out;
+}
+
+static void fmt_num(char *b, size_t n, double x, int dec)
+{
+    if (isfinite(x))
+        snprintf(b, n, "%.*f", dec, x);
+    else
+        snprintf(b, n, "-");
+}
+
+static void summary_text(FILE *o, const batch_spec *sp, const task_list *L, size_t skipped)
+{
+    fprintf(o, "darkfig %s batch: %zu snapshot%s, ", DFG_VERSION, L->n, L->n == 1 ? "" : "s");
+    if (sp->mode == BATCH_FIT)
+        fprintf(o, "fit %s", sp->model && sp->model[0] ? sp->model : "(main effects)");
+    else
+        fprintf(o, "search %s", dfg_search_method_name(sp->so.method));
+    if (sp->B)
+        fprintf(o, ", bootstrap %zu %s %s seed %lu", sp->B,
+                sp->bo.type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric",
+                dfg_ci_type_name(sp->bo.interval), (unsigned long)sp->bo.seed);
+    fprintf(o, " (%zu skipped: done before)\n\n", skipped);
+    int pct = (int)lround(100.0 * sp->est.level);
+    char ih[32];
+    snprintf(ih, sizeof ih, "%d%% interval", pct);
+    int w = 5;
+    for (size_t i = 0; i < L->n; i++)
+        if ((int)strlen(L->tk[i].row.label) > w)
+            w = (int)strlen(L->tk[i].row.label);
+    fprintf(o, "%-*s %4s %10s %10s %10s %6s  %-23s %-10s %s\n", w, "label", "year", "registered",
+            "N", "dark", "N/n", ih, "type", "status / model");
+    for (size_t i = 0; i < L->n; i++) {
+        const batch_row *r = &L->tk[i].row;
+        char reg[32], nh[32], dk[32], ra[32], lo[32], hi[32], iv[80];
+        fmt_num(reg, sizeof reg, r->registered, 0);
+        fmt_num(nh, sizeof nh, r->nhat, 1);
+        fmt_num(dk, sizeof dk, r->dark, 1);
+        fmt_num(ra, sizeof ra, r->ratio, 2);
+        fmt_num(lo, sizeof lo, r->lower, 1);
+        fmt_num(hi, sizeof hi, r->upper, 1);
+        if (isfinite(r->lower) || isfinite(r->upper))
+            snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
+        else
+            snprintf(iv, sizeof iv, "-");
+        fprintf(o, "%-*s %4s %10s %10s %10s %6s  %-23s %-10s ", w, r->label,
+                r->year[0] ? r->year : "-", reg, nh, dk, ra, iv,
+                r->interval[0] ? r->interval : "-");
+        if (r->code == 0)
+            fprintf(o, "%s", r->model);
+        else
+            fprintf(o, "%s: %s", r->status, r->message);
+        fputc('\n', o);
+    }
+}
+
+/* ---- the command ---- */
+
+static int prepare_out(const char *dir, char *msg, size_t size)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            snprintf(msg, size, "--out %s: not a folder", dir);
+            return -1;
+        }
+        return 0;
+    }
+    if (mkdir(dir, 0777) != 0) {
+        snprintf(msg, size, "--out %s: cannot create the folder (%s)", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    common_opts c;
+    common_init(&c);
+    batch_args a;
+    memset(&a, 0, sizeof a);
+    a.c = &c;
+    a.sp.so = dfg_search_opts_default();
+    a.jobs = 1;
+    task_list L = {NULL, 0, 0, 1};
+    int mpi = 0;
+#ifdef DFG_MPI
+    mpi = batch_mpi_init(&argc, &argv, &L.rank, &L.size);
+#endif
+    int code = -1;
+    int lock_fd = -1;
+    unsigned char *todo = NULL;
+    char *csv = NULL, *js = NULL;
+    char msg[1200];
+    size_t skipped = 0;
+    /* only rank 0 speaks about usage: the others parse quietly (same argv, same verdict) */
+    FILE *saved_err = NULL;
+    if (L.rank != 0) {
+        saved_err = stderr;
+        stderr = fopen("/dev/null", "w");
+        if (!stderr)
+            stderr = saved_err;
+    }
+    int pr = parse_args("batch", BATCH_HELP, BOOT_HELP, argc, argv, &c, batch_option, &a);
+    if (pr >= 0) {
+        code = pr;
+        goto done;
+    }
+    if (!a.out) {
+        code = usage_error("batch", "missing --out DIR");
+        goto done;
+    }
+    if (a.have_model && a.have_method) {
+        code = usage_error("batch", "--model fits one model, --method searches: give one");
+        goto done;
+    }
+    if (c.boot.replicates) {
+        code = usage_error("batch", "--replicates is not offered by batch (each task's result "
+                                    "holds its bootstrap summary)");
+        goto done;
+    }
+    a.sp.mode = a.have_method ? BATCH_SEARCH : BATCH_FIT;
+    a.sp.est = c.est;
+    a.sp.csv = c.csv;
+    a.sp.B = c.boot.B;
+    a.sp.bo = c.boot.bo;
+    if (!c.boot.seed_given)
+        a.sp.bo.seed = 1; /* resumable: never the clock */
+    batch_spec_format(&a.sp);
+
+    if ((code = tasks_build(&L, &a)) != 0)
+        goto done;
+    code = -1;
+    for (size_t i = 0; i < L.n; i++) {
+        batch_task *t = &L.tk[i];
+        batch_task_key(&a.sp, t);
+        size_t n = strlen(a.out) + strlen(t->label) + 16;
+        if (!(t->result_path = malloc(n))) {
+            code = EXIT_INTERNAL;
+            goto done;
+        }
+        snprintf(t->result_path, n, "%s/%s.result.json", a.out, t->label);
+    }
+    todo = calloc(L.n ? L.n : 1, 1);
+    if (!todo) {
+        code = EXIT_INTERNAL;
+        goto done;
+    }
+    /* rank 0: the folder, the lock, what is done already */
+    int plan = 0;
+    if (L.rank == 0) {
+        if (prepare_out(a.out, msg, sizeof msg) != 0 ||
+            (lock_fd = batch_lock(a.out, msg, sizeof msg)) < 0) {
+            fprintf(stderr, "darkfig: %s\n", msg);
+            plan = EXIT_INPUT;
+        } else {
+            batch_clean_temporaries(a.out);
+            for (size_t i = 0; i < L.n; i++) {
+                batch_task *t = &L.tk[i];
+                char *text = batch_read_file(t->result_path, NULL);
+                char why[256];
+                if (text && batch_result_read(text, t->key, &t->row, why, sizeof why) == 0) {
+                    t->state = TASK_SKIPPED;
+                    skipped++;
+                } else {
+                    todo[i] = 1;
+                    if (text)
+                        fprintf(stderr, "darkfig: note: %s: computed again: %s\n", t->result_path,
+                                why);
+                }
+                free(text);
+            }
+        }
+    }
+#ifdef DFG_MPI
+    if (mpi)
+        batch_mpi_bcast_plan(&plan, todo, L.n);
+#endif
+    if (plan) {
+        code = plan;
+        goto done;
+    }
+    progress pg;
+    memset(&pg, 0, sizeof pg);
+    pg.show = L.rank == 0 && (a.progress || isatty(STDERR_FILENO));
+    pg.total = L.n;
+    pg.skipped = skipped;
+    for (size_t i = 0; i < L.n; i++)
+        if (L.tk[i].state == TASK_SKIPPED && L.tk[i].row.code)
+            pg.failed++;
+    clock_gettime(CLOCK_MONOTONIC, &pg.start);
+    code = run_tasks(&a.sp, &L, todo, a.jobs, &pg);
+#ifdef DFG_MPI
+    if (mpi)
+        code = batch_mpi_max(code);
+#endif
+    if (pg.shown)
+        progress_show(&pg, 0, 1);
+    if (code || L.rank != 0)
+        goto done;
+
+    /* the summary, from the results */
+    csv = summary_csv(&L);
+    js = summary_json(&a.sp, &L);
+    if (!csv || !js) {
+        fprintf(stderr, "darkfig: out of memory\n");
+        code = EXIT_INTERNAL;
+        goto done;
+    }
+    size_t n = strlen(a.out) + 32;
+    char *p1 = malloc(n), *p2 = malloc(n);
+    if (!p1 || !p2) {
+        free(p1);
+        free(p2);
+        code = EXIT_INTERNAL;
+        goto done;
+    }
+    snprintf(p1, n, "%s/summary.csv", a.out);
+    snprintf(p2, n, "%s/summary.json", a.out);
+    int bad = batch_write_file(p1, csv, strlen(csv), msg, sizeof msg) != 0 ||
+              batch_write_file(p2, js, strlen(js), msg, sizeof msg) != 0;
+    free(p1);
+    free(p2);
+    if (bad) {
+        fprintf(stderr, "darkfig: %s\n", msg);
+        code = EXIT_INPUT;
+        goto done;
+    }
+    /* the table (or the summary itself) on stdout */
+    char *tb = NULL;
+    size_t tl = 0;
+    FILE *o = open_memstream(&tb, &tl);
+    if (!o) {
+        code = EXIT_INTERNAL;
+        goto done;
+    }
+    if (c.format == FMT_CSV)
+        fputs(csv, o);
+    else if (c.format == FMT_JSON)
+        fputs(js, o);
+    else
+        summary_text(o, &a.sp, &L, skipped);
+    fclose(o);
+    int werr = fwrite(tb, 1, tl, stdout) != tl || fflush(stdout) != 0;
+    free(tb);
+    if (werr) {
+        fprintf(stderr, "darkfig: cannot write the table to stdout (%s)\n", strerror(errno));
+        code = EXIT_INPUT;
+        goto done;
+    }
+    code = 0;
+    for (size_t i = 0; i < L.n; i++)
+        if (L.tk[i].row.code > code)
+            code = L.tk[i].row.code;
+    if (code) {
+        size_t nf = 0;
+        for (size_t i = 0; i < L.n; i++)
+            nf += L.tk[i].row.code != 0;
+        fprintf(stderr, "darkfig: %zu of %zu task%s failed (see the status column)\n", nf, L.n,
+                L.n == 1 ? "" : "s");
+    }
+done:
+    free(csv);
+    free(js);
+    free(todo);
+    tasks_free(&L);
+    free(a.snap);
+    if (lock_fd >= 0)
+        close(lock_fd);
+    if (saved_err) {
+        fclose(stderr);
+        stderr = saved_err;
+    }
+#ifdef DFG_MPI
+    if (mpi)
+        batch_mpi_finalize();
+#endif
+    (void)mpi;
+    return code < 0 ? EXIT_INTERNAL : code;
+}
