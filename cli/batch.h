@@ -3,7 +3,8 @@
  * atomically and reads manifests, cli/batch_mpi.c spreads tasks over MPI ranks).
  *
  * A task is one snapshot (x stratum, once covariates are in): its result is one JSON file
- * in the output folder, sealed with the SHA-256 of its own text, and identified by a key:
+ * in the output folder, sealed with the SHA-256 of its own text (the last member, "seal",
+ * holds the hash of the text printed without it), and identified by a key:
  * the SHA-256 of the specification, the version, the input's SHA-256 and the task's
  * identity (label, year, stratum, split value). A rerun skips a task whose file is sealed
  * and carries the same key; the summary is always built from the files, so a skipped task
@@ -38,6 +39,9 @@ typedef struct {
     const char *trend;  /* --trend year=D: not yet offered (covariates) */
     char spec[1024];    /* canonical text of everything that changes a result */
 } batch_spec;
+
+/* A number as the exact %.17g text (null when not finite) into object o. */
+cJSON *batch_num(cJSON *o, const char *k, double x);
 
 /* Fill sp->spec from the other fields (batch_task.c). */
 void batch_spec_format(batch_spec *sp);

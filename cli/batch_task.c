@@ -3,12 +3,11 @@
  * search, so that a task's digits are those of the single command on the same file), and
  * the sealed result.
  *
- * The seal: the result is printed by cJSON without its "seal" member, the SHA-256 of that
- * text becomes "seal", and the whole is printed again. A reader detaches "seal", prints
- * the rest and compares: a truncated file does not parse, and a changed byte changes the
- * hash. cJSON prints the shortest of %.15g and %.17g that reads back equal, so a number
- * printed, read and printed again gives the same text, and the summary built from a result
- * read back has the digits of the one just computed.
+ * The seal: the result is printed by cJSON, the SHA-256 of that text is appended as the
+ * last member "seal", and a reader checks the hash over the text before it (textually: a
+ * truncated file or a changed byte fails). Numbers are written as %.17g (batch_num) and
+ * read back with strtod, so the summary built from a result read back holds the exact
+ * doubles of the task just computed.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include "batch.h"
@@ -16,11 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static cJSON *num(cJSON *o, const char *k, double x)
+cJSON *batch_num(cJSON *o, const char *k, double x)
 {
-    /* cJSON prints non-finite numbers as null; say it explicitly */
-    return isfinite(x) ? cJSON_AddNumberToObject(o, k, x) : cJSON_AddNullToObject(o, k);
+    /* %.17g as raw text: cJSON's own printer tries %.15g first and accepts it when it
+     * reads back within an epsilon, which may lose the last bit; a result must hold the
+     * exact double (non-finite numbers are null) */
+    if (!isfinite(x))
+        return cJSON_AddNullToObject(o, k);
+    char b[40];
+    snprintf(b, sizeof b, "%.17g", x);
+    return cJSON_AddRawToObject(o, k, b);
 }
+#define num batch_num
 
 static const char *status_text(dfg_status s)
 {
@@ -439,29 +445,44 @@ done:
     dfg_search_result_free(&r);
 }
 
-/* Print root, seal it, print again: the sealed text (malloc), NULL when out of memory. */
+#define SEAL_KEY "\n\t\"seal\":\t\""
+
+/* Print root, seal it: the sealed text (malloc), NULL when out of memory. The seal is
+ * the SHA-256 of the text printed without it, appended as the last member. */
 static char *seal(cJSON *root)
 {
     char *body = cJSON_Print(root);
     if (!body)
         return NULL;
+    size_t n = strlen(body);
     char h[65];
-    dfg_sha256_buffer(body, strlen(body), h);
+    dfg_sha256_buffer(body, n, h);
+    /* body ends with "\n}": the seal goes before it */
+    char *out = n >= 2 ? malloc(n + sizeof SEAL_KEY + 80) : NULL;
+    if (out)
+        sprintf(out, "%.*s," SEAL_KEY "%s\"\n}\n", (int)(n - 2), body, h);
     cJSON_free(body);
-    if (!cJSON_AddStringToObject(root, "seal", h))
-        return NULL;
-    char *text = cJSON_Print(root);
-    if (!text)
-        return NULL;
-    size_t n = strlen(text);
-    char *out = malloc(n + 2);
-    if (out) {
-        memcpy(out, text, n);
-        out[n] = '\n';
-        out[n + 1] = '\0';
-    }
-    cJSON_free(text);
     return out;
+}
+
+/* 1 when text ends with a seal that matches the text before it. */
+static int seal_ok(const char *text)
+{
+    size_t n = strlen(text), kl = strlen(SEAL_KEY);
+    if (n < kl + 64 + 5 || strcmp(text + n - 4, "\"\n}\n") != 0)
+        return 0;
+    size_t at = n - 4 - 64 - kl; /* where SEAL_KEY starts */
+    if (strncmp(text + at, SEAL_KEY, kl) != 0 || at < 1 || text[at - 1] != ',')
+        return 0;
+    char *body = malloc(at + 2);
+    if (!body)
+        return 0;
+    memcpy(body, text, at - 1);
+    memcpy(body + at - 1, "\n}", 3); /* with its NUL */
+    char h[65];
+    dfg_sha256_buffer(body, at + 1, h);
+    free(body);
+    return memcmp(h, text + at + kl, 64) == 0;
 }
 
 int batch_task_run(const batch_spec *sp, batch_task *tk)
@@ -578,20 +599,7 @@ int batch_result_read(const char *text, const char *key, batch_row *row, char *m
         return 1;
     }
     int bad = 1;
-    cJSON *s = cJSON_DetachItemFromObjectCaseSensitive(root, "seal");
-    char *body = NULL;
-    if (!cJSON_IsString(s)) {
-        snprintf(msg, size, "no seal");
-        goto done;
-    }
-    body = cJSON_Print(root);
-    char h[65];
-    if (!body) {
-        snprintf(msg, size, "out of memory");
-        goto done;
-    }
-    dfg_sha256_buffer(body, strlen(body), h);
-    if (strcmp(h, s->valuestring) != 0) {
+    if (!seal_ok(text)) {
         snprintf(msg, size, "seal does not match the content (changed or corrupt)");
         goto done;
     }
@@ -630,9 +638,6 @@ int batch_result_read(const char *text, const char *key, batch_row *row, char *m
     row->code = code->valueint;
     bad = 0;
 done:
-    if (body)
-        cJSON_free(body);
-    cJSON_Delete(s);
     cJSON_Delete(root);
     return bad;
 }

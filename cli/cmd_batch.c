@@ -761,11 +761,6 @@ static char *summary_csv(const task_list *L)
     return buf;
 }
 
-static cJSON *jnum_or_null(cJSON *o, const char *k, double x)
-{
-    return isfinite(x) ? cJSON_AddNumberToObject(o, k, x) : cJSON_AddNullToObject(o, k);
-}
-
 static char *summary_json(const batch_spec *sp, const task_list *L)
 {
     cJSON *root = cJSON_CreateObject();
@@ -790,13 +785,13 @@ static char *summary_json(const batch_spec *sp, const task_list *L)
         cJSON_AddStringToObject(o, "stratum", r->stratum);
         cJSON_AddStringToObject(o, "file", t->path);
         cJSON_AddStringToObject(o, "sha256", t->sha);
-        jnum_or_null(o, "registered", r->registered);
-        jnum_or_null(o, "N", r->nhat);
-        jnum_or_null(o, "dark_figure", r->dark);
-        jnum_or_null(o, "N_over_n", r->ratio);
-        jnum_or_null(o, "level", r->level);
-        jnum_or_null(o, "lower", r->lower);
-        jnum_or_null(o, "upper", r->upper);
+        batch_num(o, "registered", r->registered);
+        batch_num(o, "N", r->nhat);
+        batch_num(o, "dark_figure", r->dark);
+        batch_num(o, "N_over_n", r->ratio);
+        batch_num(o, "level", r->level);
+        batch_num(o, "lower", r->lower);
+        batch_num(o, "upper", r->upper);
         cJSON_AddStringToObject(o, "interval", r->interval);
         cJSON_AddStringToObject(o, "model", r->model);
         cJSON_AddStringToObject(o, "status", r->status);
