@@ -553,9 +553,10 @@ static void *worker(void *arg)
 }
 
 typedef struct {
-    int show;
+    int show, tty;
     struct timespec start;
     size_t total, skipped, computed, failed;
+    size_t last_done; /* not a terminal: a line when this changes */
     int shown;
 } progress;
 
@@ -566,11 +567,21 @@ static double since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
 }
 
+/* "batch: 3/6 done (1 skipped), 2 running, 0 failed, about 0:12 left": on a terminal one
+ * line rewritten in place, otherwise one line each time a task ends. running counts this
+ * process's threads. */
 static void progress_show(progress *pg, int running, int last)
 {
     if (!pg->show)
         return;
     size_t done = pg->skipped + pg->computed;
+    if (!pg->tty && pg->shown && done == pg->last_done)
+        return;
+    if (pg->tty && last) {
+        if (pg->shown)
+            fputc('\n', stderr);
+        return;
+    }
     char left[64] = "";
     if (pg->computed > 0 && done < pg->total) {
         double el = since(&pg->start);
@@ -578,11 +589,11 @@ static void progress_show(progress *pg, int running, int last)
         long s = lround(per * (double)(pg->total - done));
         snprintf(left, sizeof left, ", about %ld:%02ld left", s / 60, s % 60);
     }
-    fprintf(stderr, "\rbatch: %zu/%zu done (%zu skipped), %d running, %zu failed%s   ", done,
-            pg->total, pg->skipped, running, pg->failed, left);
+    fprintf(stderr, "%sbatch: %zu/%zu done (%zu skipped), %d running, %zu failed%s%s",
+            pg->tty ? "\r" : "", done, pg->total, pg->skipped, running, pg->failed, left,
+            pg->tty ? "   " : "\n");
     pg->shown = 1;
-    if (last)
-        fputc('\n', stderr);
+    pg->last_done = done;
 }
 
 /* Write task i's result and read it back as its summary row. 0, or EXIT_INPUT when the
@@ -592,7 +603,7 @@ static int store(task_list *L, size_t i, progress *pg)
     batch_task *t = &L->tk[i];
     char msg[1200];
     if (batch_write_file(t->result_path, t->json, strlen(t->json), msg, sizeof msg) != 0) {
-        if (pg->shown)
+        if (pg->shown && pg->tty)
             fputc('\n', stderr);
         fprintf(stderr, "darkfig: %s\n", msg);
         return EXIT_INPUT;
@@ -996,7 +1007,8 @@ int cmd_batch(int argc, char **argv)
     }
     progress pg;
     memset(&pg, 0, sizeof pg);
-    pg.show = L.rank == 0 && (a.progress || isatty(STDERR_FILENO));
+    pg.tty = isatty(STDERR_FILENO);
+    pg.show = L.rank == 0 && (a.progress || pg.tty);
     pg.total = L.n;
     pg.skipped = skipped;
     for (size_t i = 0; i < L.n; i++)
@@ -1008,8 +1020,7 @@ int cmd_batch(int argc, char **argv)
     if (mpi)
         code = batch_mpi_max(code);
 #endif
-    if (pg.shown)
-        progress_show(&pg, 0, 1);
+    progress_show(&pg, 0, 1);
     if (code || L.rank != 0)
         goto done;
 
