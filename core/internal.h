@@ -210,4 +210,40 @@ int dfg_cmp_double(const void *a, const void *b);
 /* R's quantile type 7 of sorted x[0 .. m-1] at p in [0, 1]; NaN when m = 0 (core/boot.c). */
 double dfg_quantile7(const double *x, size_t m, double p);
 
+/* ** {======================================================================
+ * Fits over the full table of lists and covariates (core/design.c)
+ * ======================================================================= */
+typedef struct dfg_cfit_work dfg_cfit_work;
+dfg_cfit_work *dfg_cfit_work_alloc(const dfg_ctable *ct, size_t p_cap);
+void dfg_cfit_work_free(dfg_cfit_work *w);
+/* The fitted cells of the last fit (n_cells). */
+const double *dfg_cfit_work_mu(const dfg_cfit_work *w);
+/* Parameters of m: spec[p] and term_of[p] (may be NULL), p = dfg_cmodel_n_params. */
+dfg_status dfg_cmodel_params(const dfg_cmodel *m, const dfg_ctable *ct, size_t *spec,
+                             size_t *term_of, dfg_error *err);
+size_t dfg_cmodel_term_params(const dfg_ctable *ct, uint64_t term);
+/* IRLS on the cells with use[c] != 0 (NULL: every cell with a nonzero pattern) with the
+ * parameters spec[0..p-1] (spec[0] = 0, the intercept); counts y (n_cells). warm: beta
+ * holds a start. cov (p x p, may be NULL) = inverse information at the end. The merge
+ * table is cached by the address of spec: pass the same array for the same parameters.
+ * Returns as dfg_glm_fit_terms. */
+dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
+                           const double *y, const unsigned char *use, int warm,
+                           const dfg_glm_opts *o, double *beta, double *cov, dfg_glm_info *info,
+                           dfg_error *err);
+/* In place: s[spec] <- sum of s over the cells matching spec. */
+void dfg_ctable_zeta_up(const dfg_ctable *ct, double *s);
+size_t dfg_ctable_cov_stride(const dfg_ctable *ct, size_t c);
+/* AIC, BIC, AICc from loglik, p, n_obs. */
+void dfg_cfit_criteria(dfg_cfit *f);
+/* m0 and nhat from fitted. */
+void dfg_cfit_totals(const dfg_ctable *ct, dfg_cfit *fit);
+/* Group of strata (in_group[s] != 0; NULL = all): observed n, fitted unobserved m0 and
+ * var(n + m0) = m0 + g'Vg (delta method). */
+dfg_status dfg_cfit_group(const dfg_ctable *ct, const dfg_cfit *fit, const unsigned char *in_group,
+                          double *n_obs, double *m0, double *var, dfg_error *err);
+/* 1 when a covariate value counts as missing ("" or "NA"). */
+int dfg_covariate_value_missing(const char *v);
+/* ** }====================================================================== */
+
 #endif /* DARKFIG_INTERNAL_H */

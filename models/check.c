@@ -401,6 +401,12 @@ done:
     return rc;
 }
 
+int dfg_check_lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int tcol, int ne,
+                       const int *ia, const int *ja, const double *ar, double *tstar)
+{
+    return lp_solve(nrow, ncol, rkind, rb, tcol, ne, ia, ja, ar, tstar);
+}
+
 void dfg_check_thread_free(void)
 {
     glp_free_env();

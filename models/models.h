@@ -46,6 +46,12 @@ int dfg_check_ident_count(size_t k, const uint32_t *terms, size_t n, const unsig
 dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t n,
                         const unsigned char *fixed, const unsigned char *use, int *exists,
                         dfg_error *err);
+/* The LP solver of dfg_check_lp for other designs (models/covariates.c): rows 1..nrow with
+ * kind rkind[r] (GLP_FX, GLP_LO) and bound rb[r], columns 1..ncol >= 0, column tcol in
+ * [0, 1] maximised; triplets ia/ja/ar[1..ne]. *tstar = the optimum. Returns 0, 1 (no
+ * optimum) or 2 (GLPK error). */
+int dfg_check_lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int tcol, int ne,
+                       const int *ia, const int *ja, const double *ar, double *tstar);
 /* Release the GLPK environment of the calling thread (worker threads call it before they
  * exit; GLPK keeps one per thread). */
 void dfg_check_thread_free(void);
