@@ -10,10 +10,13 @@
  * and carries the same key; the summary is always built from the files, so a skipped task
  * and a computed one give the same bytes.
  *
- * Extension points for covariates (year as a covariate, --by, --trend): batch_task.stratum
- * (one task per snapshot x stratum), batch_spec.by and batch_spec.trend (part of the
- * specification string, hence of the key), and batch_task_run, which dispatches on
- * batch_spec.mode.
+ * --by COLUMN makes one task of the whole snapshot and one of each level of COLUMN (the
+ * stratified analysis: each stratum's table fitted on its own with the same
+ * specification). Extension points for models with covariates (year as a covariate in a
+ * pooled model, per-level totals from one model, --trend year=D): batch_spec.mode (a
+ * BATCH_COVFIT mode run by batch_task_run), batch_spec.trend (already part of the
+ * specification string, hence of the key), and a result's "summary", which may become an
+ * array of rows (one per level) read back by batch_result_read.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DFG_CLI_BATCH_H
 #define DFG_CLI_BATCH_H
@@ -63,6 +66,8 @@ typedef struct {
     char *stratum;     /* "" for the whole snapshot */
     char *path;        /* as the user named it */
     char *split_value; /* the value of --split this task holds, or NULL */
+    char *by_value;    /* --by: the level of the stratum this task holds, or NULL (the
+                          whole snapshot); stratum is then "COLUMN=level" */
     char sha[65];      /* SHA-256 of the input file */
     char key[65];      /* SHA-256 of spec, version, input and identity */
     char *result_path; /* DIR/<label>.result.json */

@@ -38,6 +38,8 @@ static const char BATCH_HELP[] =
     "  --manifest F    a CSV with columns label, path and optionally year; paths relative\n"
     "                  to the manifest's folder\n"
     "  --split COLUMN  one file, one task per distinct value of COLUMN (needs --lists)\n"
+    "  --by COLUMN     also one task per level of COLUMN in each snapshot (the stratum\n"
+    "                  fitted on its own; needs --lists; result LABEL.LEVEL.result.json)\n"
     "  --model M       fit model M (as darkfig fit; the default when no --method)\n"
     "  --method M      model search instead: stepwise, aic-stepwise, exhaustive, downhill\n"
     "  --criterion C   --max-order K  --threshold P   as darkfig search\n"
@@ -147,15 +149,14 @@ static int batch_option(int argc, char **argv, int *i, void *data)
     }
     TAKE("--by")
     {
-        (void)v;
-        return 10 + usage_error("batch", "--by needs covariate support, which this version of "
-                                         "darkfig does not have yet");
+        a->sp.by = v;
+        return 1;
     }
     TAKE("--trend")
     {
         (void)v;
-        return 10 + usage_error("batch", "--trend needs covariate support, which this version "
-                                         "of darkfig does not have yet");
+        return 10 + usage_error("batch", "--trend (year as a polynomial in one pooled model over "
+                                         "the years) is not offered yet");
     }
 #undef TAKE
     if (argv[*i][0] == '-' && argv[*i][1] != '\0')
@@ -246,6 +247,7 @@ static void tasks_free(task_list *L)
         free(t->stratum);
         free(t->path);
         free(t->split_value);
+        free(t->by_value);
         free(t->result_path);
         free(t->json);
         dfg_table_free(t->t);
@@ -290,7 +292,7 @@ static void task_read(const batch_spec *sp, batch_task *t)
     t->read_rc = dfg_sha256_file(t->path, t->sha, &t->read_err);
     if (t->read_rc == DFG_OK)
         t->read_rc = dfg_table_read_csv(t->path, &sp->csv, &tab, &t->read_err);
-    if (t->read_rc == DFG_OK && dfg_table_n_strata(tab) > 1) {
+    if (t->read_rc == DFG_OK && dfg_table_n_strata(tab) > 1 && !sp->by) {
         dfg_table *one = dfg_table_collapse(tab, &t->read_err);
         dfg_table_free(tab);
         tab = one;
@@ -307,6 +309,130 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A one-stratum table: the strata of all whose covariate col holds value, summed in
+ * stratum order (every stratum when value is NULL). NULL on failure (err says why). */
+static dfg_table *sum_strata(const dfg_table *all, size_t col, const char *value, dfg_error *err)
+{
+    size_t k = dfg_table_k(all);
+    const char *names[DFG_MAX_LISTS];
+    for (size_t j = 0; j < k; j++)
+        names[j] = dfg_table_list_name(all, j);
+    dfg_table *one = dfg_table_new(k, names, 0, NULL, err);
+    dfg_status rc = one ? DFG_OK : DFG_ENOMEM;
+    for (size_t s = 0; s < dfg_table_n_strata(all) && rc == DFG_OK; s++) {
+        if (value && strcmp(dfg_table_stratum_value(all, s, col), value) != 0)
+            continue;
+        for (size_t p = 0; p < dfg_table_n_patterns(all, s) && rc == DFG_OK; p++) {
+            uint32_t pat;
+            double cnt;
+            dfg_table_pattern(all, s, p, &pat, &cnt);
+            rc = dfg_table_add(one, 0, pat, cnt, err);
+        }
+    }
+    if (rc != DFG_OK) {
+        dfg_table_free(one);
+        return NULL;
+    }
+    return one;
+}
+
+/* The sorted distinct values of covariate col of t (pointers into t; malloc'd array). */
+static const char **distinct_values(const dfg_table *t, size_t col, size_t *n)
+{
+    size_t ns = dfg_table_n_strata(t), nv = 0;
+    const char **vals = malloc((ns ? ns : 1) * sizeof *vals);
+    if (!vals)
+        return NULL;
+    for (size_t s = 0; s < ns; s++)
+        vals[nv++] = dfg_table_stratum_value(t, s, col);
+    qsort(vals, nv, sizeof *vals, cmp_str);
+    size_t m = 0;
+    for (size_t i = 0; i < nv; i++)
+        if (m == 0 || strcmp(vals[i], vals[m - 1]) != 0)
+            vals[m++] = vals[i];
+    *n = m;
+    return vals;
+}
+
+static size_t find_cov(const dfg_table *t, const char *name)
+{
+    for (size_t c = 0; c < dfg_table_n_cov(t); c++)
+        if (strcmp(dfg_table_cov_name(t, c), name) == 0)
+            return c;
+    return dfg_table_n_cov(t);
+}
+
+/* --by: after each snapshot that could be read, one task per level of the column; the
+ * snapshot's own task gets its strata summed. */
+static int expand_by(task_list *L, const batch_spec *sp)
+{
+    task_list out = {NULL, 0, L->rank, L->size};
+    int code = 0;
+    size_t n0 = L->n;
+    for (size_t i = 0; i < n0 && !code; i++) {
+        batch_task *b = &L->tk[i];
+        batch_task *t = task_add(&out, b->label, b->year, b->path);
+        if (!t) {
+            code = EXIT_INTERNAL;
+            break;
+        }
+        memcpy(t->sha, b->sha, sizeof t->sha);
+        t->read_rc = b->read_rc;
+        t->read_err = b->read_err;
+        if (!b->t)
+            continue; /* a failed read: one failed task */
+        dfg_table *all = b->t;
+        size_t col = find_cov(all, sp->by);
+        if (col == dfg_table_n_cov(all)) {
+            SAY(L,
+                "%s: --by %s: no such column among the covariates (columns that are not "
+                "lists)",
+                b->path, sp->by);
+            code = EXIT_INPUT;
+            break;
+        }
+        dfg_error err = {0};
+        if (!(t->t = sum_strata(all, col, NULL, &err))) {
+            code = EXIT_INTERNAL;
+            break;
+        }
+        size_t nv = 0;
+        const char **vals = distinct_values(all, col, &nv);
+        if (!vals) {
+            code = EXIT_INTERNAL;
+            break;
+        }
+        for (size_t v = 0; v < nv && !code; v++) {
+            if (!label_ok(vals[v])) {
+                SAY(L,
+                    "%s: --by %s: the level \"%s\" cannot name a result file (letters, "
+                    "digits, '.', '_', '-', '+')",
+                    b->path, sp->by, vals[v]);
+                code = EXIT_INPUT;
+                break;
+            }
+            batch_task *u = task_add(&out, b->label, b->year, b->path);
+            size_t sn = strlen(sp->by) + strlen(vals[v]) + 2;
+            char *st = malloc(sn);
+            if (!u || !st || !(u->by_value = str_dup(vals[v]))) {
+                free(st);
+                code = EXIT_INTERNAL;
+                break;
+            }
+            snprintf(st, sn, "%s=%s", sp->by, vals[v]);
+            free(u->stratum);
+            u->stratum = st;
+            memcpy(u->sha, b->sha, sizeof u->sha);
+            if (!(u->t = sum_strata(all, col, vals[v], &err)))
+                code = EXIT_INTERNAL;
+        }
+        free(vals);
+    }
+    tasks_free(L);
+    *L = out;
+    return code;
+}
+
 /* --split: one file, one task per distinct value of the column. */
 static int tasks_from_split(task_list *L, const batch_spec *sp, const char *path)
 {
@@ -321,10 +447,7 @@ static int tasks_from_split(task_list *L, const batch_spec *sp, const char *path
             fail(&err, rc);
         return exit_code(rc);
     }
-    size_t col = dfg_table_n_cov(all);
-    for (size_t c = 0; c < dfg_table_n_cov(all); c++)
-        if (strcmp(dfg_table_cov_name(all, c), sp->split) == 0)
-            col = c;
+    size_t col = find_cov(all, sp->split);
     if (col == dfg_table_n_cov(all)) {
         SAY(L,
             "%s: --split %s: no such column among the covariates (columns that are not "
@@ -333,23 +456,14 @@ static int tasks_from_split(task_list *L, const batch_spec *sp, const char *path
         dfg_table_free(all);
         return EXIT_INPUT;
     }
-    size_t ns = dfg_table_n_strata(all), nv = 0;
-    const char **vals = malloc((ns ? ns : 1) * sizeof *vals);
+    size_t nv = 0;
     int code = 0;
+    const char **vals = distinct_values(all, col, &nv);
     if (!vals) {
         dfg_table_free(all);
         return EXIT_INTERNAL;
     }
-    for (size_t s = 0; s < ns; s++)
-        vals[nv++] = dfg_table_stratum_value(all, s, col);
-    qsort(vals, nv, sizeof *vals, cmp_str);
-    size_t k = dfg_table_k(all);
-    const char *names[DFG_MAX_LISTS];
-    for (size_t j = 0; j < k; j++)
-        names[j] = dfg_table_list_name(all, j);
     for (size_t i = 0; i < nv && !code; i++) {
-        if (i > 0 && strcmp(vals[i], vals[i - 1]) == 0)
-            continue;
         if (!label_ok(vals[i])) {
             SAY(L,
                 "%s: --split %s: the value \"%s\" cannot name a result file (letters, "
@@ -364,27 +478,11 @@ static int tasks_from_split(task_list *L, const batch_spec *sp, const char *path
             break;
         }
         memcpy(t->sha, sha, sizeof sha);
-        /* the strata holding this value, summed in stratum order */
-        dfg_table *one = dfg_table_new(k, names, 0, NULL, &err);
-        rc = one ? DFG_OK : err.code;
-        for (size_t s = 0; s < ns && rc == DFG_OK; s++) {
-            if (strcmp(dfg_table_stratum_value(all, s, col), vals[i]) != 0)
-                continue;
-            for (size_t p = 0; p < dfg_table_n_patterns(all, s) && rc == DFG_OK; p++) {
-                uint32_t pat;
-                double cnt;
-                dfg_table_pattern(all, s, p, &pat, &cnt);
-                rc = dfg_table_add(one, 0, pat, cnt, &err);
-            }
-        }
-        if (rc != DFG_OK) {
-            dfg_table_free(one);
+        if (!(t->t = sum_strata(all, col, vals[i], &err))) {
             if (L->rank == 0)
-                fail(&err, rc);
-            code = exit_code(rc);
-            break;
+                fail(&err, err.code);
+            code = exit_code(err.code);
         }
-        t->t = one;
     }
     free(vals);
     dfg_table_free(all);
@@ -394,6 +492,12 @@ static int tasks_from_split(task_list *L, const batch_spec *sp, const char *path
 static int tasks_build(task_list *L, batch_args *a)
 {
     int code = 0;
+    if (a->sp.by && !a->sp.csv.lists)
+        return usage_error("batch", "--by needs --lists (otherwise every column but the count "
+                                    "is a list)");
+    if (a->sp.by && a->sp.split)
+        return usage_error("batch", "--by and --split together are not offered: split the file "
+                                    "with --split, or give one file a year with --by");
     if (a->sp.split) {
         if (a->manifest || a->n_snap != 1)
             return usage_error("batch", "--split takes exactly one FILE (no --manifest)");
@@ -484,6 +588,8 @@ static int tasks_build(task_list *L, batch_args *a)
     if (!a->sp.split)
         for (size_t i = 0; i < L->n; i++)
             task_read(&a->sp, &L->tk[i]);
+    if (a->sp.by && (code = expand_by(L, &a->sp)) != 0)
+        return code;
     /* the same lists, in the same order, in every snapshot that could be read */
     const batch_task *first = NULL;
     for (size_t i = 0; i < L->n; i++) {
@@ -836,7 +942,7 @@ static void fmt_num(char *b, size_t n, double x, int dec)
 
 static void summary_text(FILE *o, const batch_spec *sp, const task_list *L, size_t skipped)
 {
-    fprintf(o, "darkfig %s batch: %zu snapshot%s, ", DFG_VERSION, L->n, L->n == 1 ? "" : "s");
+    fprintf(o, "darkfig %s batch: %zu task%s, ", DFG_VERSION, L->n, L->n == 1 ? "" : "s");
     if (sp->mode == BATCH_FIT)
         fprintf(o, "fit %s", sp->model && sp->model[0] ? sp->model : "(main effects)");
     else
@@ -849,12 +955,18 @@ static void summary_text(FILE *o, const batch_spec *sp, const task_list *L, size
     int pct = (int)lround(100.0 * sp->est.level);
     char ih[32];
     snprintf(ih, sizeof ih, "%d%% interval", pct);
-    int w = 5;
-    for (size_t i = 0; i < L->n; i++)
+    int w = 5, ws = 0;
+    for (size_t i = 0; i < L->n; i++) {
         if ((int)strlen(L->tk[i].row.label) > w)
             w = (int)strlen(L->tk[i].row.label);
-    fprintf(o, "%-*s %4s %10s %10s %10s %6s  %-23s %-10s %s\n", w, "label", "year", "registered",
-            "N", "dark", "N/n", ih, "type", "status / model");
+        if ((int)strlen(L->tk[i].row.stratum) > ws)
+            ws = (int)strlen(L->tk[i].row.stratum);
+    }
+    if (ws > 0 && ws < 7)
+        ws = 7;
+    fprintf(o, "%-*s %4s%s%-*s %10s %10s %10s %6s  %-23s %-10s %s\n", w, "label", "year",
+            ws ? " " : "", ws, ws ? "stratum" : "", "registered", "N", "dark", "N/n", ih, "type",
+            "status / model");
     for (size_t i = 0; i < L->n; i++) {
         const batch_row *r = &L->tk[i].row;
         char reg[32], nh[32], dk[32], ra[32], lo[32], hi[32], iv[80];
@@ -868,8 +980,8 @@ static void summary_text(FILE *o, const batch_spec *sp, const task_list *L, size
             snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
         else
             snprintf(iv, sizeof iv, "-");
-        fprintf(o, "%-*s %4s %10s %10s %10s %6s  %-23s %-10s ", w, r->label,
-                r->year[0] ? r->year : "-", reg, nh, dk, ra, iv,
+        fprintf(o, "%-*s %4s%s%-*s %10s %10s %10s %6s  %-23s %-10s ", w, r->label,
+                r->year[0] ? r->year : "-", ws ? " " : "", ws, r->stratum, reg, nh, dk, ra, iv,
                 r->interval[0] ? r->interval : "-");
         if (r->code == 0)
             fprintf(o, "%s", r->model);
@@ -959,12 +1071,13 @@ int cmd_batch(int argc, char **argv)
     for (size_t i = 0; i < L.n; i++) {
         batch_task *t = &L.tk[i];
         batch_task_key(&a.sp, t);
-        size_t n = strlen(a.out) + strlen(t->label) + 16;
+        size_t n = strlen(a.out) + strlen(t->label) + (t->by_value ? strlen(t->by_value) : 0) + 16;
         if (!(t->result_path = malloc(n))) {
             code = EXIT_INTERNAL;
             goto done;
         }
-        snprintf(t->result_path, n, "%s/%s.result.json", a.out, t->label);
+        snprintf(t->result_path, n, "%s/%s%s%s.result.json", a.out, t->label,
+                 t->by_value ? "." : "", t->by_value ? t->by_value : "");
     }
     todo = calloc(L.n ? L.n : 1, 1);
     if (!todo) {

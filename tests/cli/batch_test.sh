@@ -143,6 +143,32 @@ t = [[tuple(r[c] for c in cols) for r in csv.DictReader(open(p))] for p in sys.a
 sys.exit(0 if t[0] == t[1] == t[2] else 1)
 PY
 
+# ---- --by: the snapshot and each level of the column, each fitted on its own; a level's
+# digits are those of darkfig fit on a file holding only that level's rows
+f19="$src/data/yearly/nl_synthetic_2019.csv"
+run batch --out "$tmp/by" --lists $lists --by minor --bootstrap 30 --seed 4 "$f19"
+expect_rc 0 "--by minor"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "minor") c = i; print; next }
+    $c == "minor"' "$f19" >"$tmp/minors_2019.csv"
+"$bin" fit --format json --lists $lists --bootstrap 30 --seed 4 "$tmp/minors_2019.csv" \
+    >"$tmp/one.json" 2>/dev/null
+if $py - "$tmp/by/summary.csv" "$tmp/one.json" "$tmp/fit/summary.csv" <<'PY'; then ok; else bad "--by: digits of a level"; fi
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+one = json.load(open(sys.argv[2]))
+m = [r for r in rows if r["stratum"] == "minor=minor"][0]
+ok = [float(m[k]) for k in ("registered", "N", "lower", "upper")] == \
+    [one["n"], one["N"], one["bootstrap"]["lower"], one["bootstrap"]["upper"]]
+# the whole snapshot first, then the levels in order; its registered is the levels' sum
+ok = ok and [r["stratum"] for r in rows] == ["", "minor=adult", "minor=minor"]
+ok = ok and float(rows[0]["registered"]) == float(rows[1]["registered"]) + float(rows[2]["registered"])
+sys.exit(0 if ok else 1)
+PY
+if [ -e "$tmp/by/nl_synthetic_2019.minor.result.json" ]; then ok; else bad "--by: result file name"; fi
+run batch --out "$tmp/by" --lists $lists --by nosuch "$f19"
+expect_rc 3 "--by an unknown column"
+expect_err "--by nosuch: no such column" "--by an unknown column: said"
+
 # ---- a failing task: its status in the summary, the others run on, exit code 3
 mkdir -p "$tmp/in"
 printf 'POL,KMAR,ISZW,COA,ZORG,OVR,count\n' >"$tmp/in/empty_2020.csv"
