@@ -227,6 +227,12 @@ expect_err "x.result.json: refusing to replace" "result write: said"
 no_temporaries "$tmp/w2" "result write"
 if [ -e "$tmp/w2/summary.csv" ]; then bad "result write: summary written"; else ok; fi
 
+# stdout that cannot be written: the files are whole, the exit code says it
+"$bin" batch --out "$tmp/full" --lists $lists "$tmp/in/a/x.csv" >/dev/full 2>"$tmp/err"
+rc=$?
+expect_rc 3 "stdout on /dev/full"
+expect_err "cannot write the table to stdout" "stdout on /dev/full: said"
+
 # ---- a second batch on a locked folder stops with a clear error
 mkdir -p "$tmp/l"
 $py -c 'import fcntl, sys, time
