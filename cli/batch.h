@@ -131,8 +131,10 @@ void batch_mpi_send_result(size_t i, const char *json);
 /* Rank 0: a result from any worker rank if one is waiting (non-blocking): 1 with *i and
  * *json (malloc) filled, 0 when none waits. */
 int batch_mpi_poll_result(size_t *i, char **json);
-/* Every rank: sum of a code over ranks (all learn it). */
+/* Every rank: the largest code over ranks (all learn it). */
 int batch_mpi_max(int code);
+/* Stop every rank (a rank that cannot go on would leave the others waiting). */
+void batch_mpi_abort(int code);
 #endif
 
 #endif

@@ -79,3 +79,9 @@ int batch_mpi_max(int code)
     MPI_Allreduce(&code, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     return out;
 }
+
+void batch_mpi_abort(int code)
+{
+    fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, code);
+}

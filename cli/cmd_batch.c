@@ -1078,6 +1078,13 @@ int cmd_batch(int argc, char **argv)
         }
         snprintf(t->result_path, n, "%s/%s%s%s.result.json", a.out, t->label,
                  t->by_value ? "." : "", t->by_value ? t->by_value : "");
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(L.tk[j].result_path, t->result_path) == 0) {
+                SAY(&L, "%s and %s (%s) would both write %s: rename one", L.tk[j].path, t->path,
+                    t->stratum, t->result_path);
+                code = EXIT_USAGE;
+                goto done;
+            }
     }
     todo = calloc(L.n ? L.n : 1, 1);
     if (!todo) {
@@ -1130,6 +1137,10 @@ int cmd_batch(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &pg.start);
     code = run_tasks(&a.sp, &L, todo, a.jobs, &pg);
 #ifdef DFG_MPI
+    /* a rank that stopped (a failed write on rank 0, no memory) would leave the others
+     * blocked in a send or a receive: stop them all (the message is already said) */
+    if (mpi && L.size > 1 && code)
+        batch_mpi_abort(code);
     if (mpi)
         code = batch_mpi_max(code);
 #endif
