@@ -134,12 +134,12 @@ char *batch_read_file(const char *path, size_t *len)
         return NULL;
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
-    while (buf) {
+    int bad = buf == NULL;
+    while (!bad) {
         if (n + 1 >= cap) {
             char *b2 = realloc(buf, cap * 2);
             if (!b2) {
-                free(buf);
-                buf = NULL;
+                bad = 1;
                 break;
             }
             buf = b2;
@@ -150,16 +150,15 @@ char *batch_read_file(const char *path, size_t *len)
         if (r == 0)
             break;
     }
-    if (buf && ferror(f)) {
-        free(buf);
-        buf = NULL;
-    }
+    bad |= ferror(f) != 0;
     fclose(f);
-    if (buf) {
-        buf[n] = '\0';
-        if (len)
-            *len = n;
+    if (bad) {
+        free(buf);
+        return NULL;
     }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
     return buf;
 }
 

@@ -1010,6 +1010,141 @@ static int prepare_out(const char *dir, char *msg, size_t size)
     return 0;
 }
 
+/* Rank 0 before the run: create and lock the folder, remove what a killed run left, and
+ * mark in todo every task whose result is missing, damaged or from another specification.
+ * 0 or the exit code after saying why. */
+static int batch_plan(const char *out, task_list *L, unsigned char *todo, int *lock_fd,
+                      size_t *skipped)
+{
+    char msg[1200];
+    if (prepare_out(out, msg, sizeof msg) != 0 ||
+        (*lock_fd = batch_lock(out, msg, sizeof msg)) < 0) {
+        fprintf(stderr, "darkfig: %s\n", msg);
+        return EXIT_INPUT;
+    }
+    batch_clean_temporaries(out);
+    for (size_t i = 0; i < L->n; i++) {
+        batch_task *t = &L->tk[i];
+        char *text = batch_read_file(t->result_path, NULL);
+        char why[256];
+        if (text && batch_result_read(text, t->key, &t->row, why, sizeof why) == 0) {
+            t->state = TASK_SKIPPED;
+            (*skipped)++;
+        } else {
+            todo[i] = 1;
+            if (text)
+                fprintf(stderr, "darkfig: note: %s: computed again: %s\n", t->result_path, why);
+        }
+        free(text);
+    }
+    return 0;
+}
+
+/* Rank 0 after the run: summary.csv and summary.json from the results, the table (or the
+ * summary in the --format asked) on stdout. The exit code: that of the worst task, or of
+ * a write that failed (said). */
+static int batch_finish(const batch_spec *sp, const char *out, int format, const task_list *L,
+                        size_t skipped)
+{
+    char msg[1200];
+    int code = 0;
+    char *csv = summary_csv(L), *js = summary_json(sp, L);
+    size_t n = strlen(out) + 32;
+    char *p1 = malloc(n), *p2 = malloc(n);
+    char *tb = NULL;
+    size_t tl = 0;
+    FILE *o = NULL;
+    if (!csv || !js || !p1 || !p2) {
+        fprintf(stderr, "darkfig: out of memory\n");
+        code = EXIT_INTERNAL;
+        goto done;
+    }
+    snprintf(p1, n, "%s/summary.csv", out);
+    snprintf(p2, n, "%s/summary.json", out);
+    if (batch_write_file(p1, csv, strlen(csv), msg, sizeof msg) != 0 ||
+        batch_write_file(p2, js, strlen(js), msg, sizeof msg) != 0) {
+        fprintf(stderr, "darkfig: %s\n", msg);
+        code = EXIT_INPUT;
+        goto done;
+    }
+    if (!(o = open_memstream(&tb, &tl))) {
+        code = EXIT_INTERNAL;
+        goto done;
+    }
+    if (format == FMT_CSV)
+        fputs(csv, o);
+    else if (format == FMT_JSON)
+        fputs(js, o);
+    else
+        summary_text(o, sp, L, skipped);
+    fclose(o);
+    if (fwrite(tb, 1, tl, stdout) != tl || fflush(stdout) != 0) {
+        fprintf(stderr, "darkfig: cannot write the table to stdout (%s)\n", strerror(errno));
+        code = EXIT_INPUT;
+        goto done;
+    }
+    size_t nf = 0;
+    for (size_t i = 0; i < L->n; i++) {
+        nf += L->tk[i].row.code != 0;
+        if (L->tk[i].row.code > code)
+            code = L->tk[i].row.code;
+    }
+    if (nf)
+        fprintf(stderr, "darkfig: %zu of %zu task%s failed (see the status column)\n", nf, L->n,
+                L->n == 1 ? "" : "s");
+done:
+    free(tb);
+    free(p1);
+    free(p2);
+    free(csv);
+    free(js);
+    return code;
+}
+
+/* Parse the arguments, build and read the tasks, their keys and result files. -1 to go
+ * on, or the exit code after saying why (only rank 0 speaks). */
+static int batch_prepare(int argc, char **argv, common_opts *c, batch_args *a, task_list *L)
+{
+    int pr = parse_args("batch", BATCH_HELP, BOOT_HELP, argc, argv, c, batch_option, a);
+    if (pr >= 0)
+        return pr;
+    if (!a->out)
+        return usage_error("batch", "missing --out DIR");
+    if (a->have_model && a->have_method)
+        return usage_error("batch", "--model fits one model, --method searches: give one");
+    if (c->boot.replicates)
+        return usage_error("batch", "--replicates is not offered by batch (each task's result "
+                                    "holds its bootstrap summary)");
+    a->sp.mode = a->have_method ? BATCH_SEARCH : BATCH_FIT;
+    a->sp.est = c->est;
+    a->sp.csv = c->csv;
+    a->sp.B = c->boot.B;
+    a->sp.bo = c->boot.bo;
+    if (!c->boot.seed_given)
+        a->sp.bo.seed = 1; /* resumable: never the clock */
+    batch_spec_format(&a->sp);
+
+    int code = tasks_build(L, a);
+    if (code != 0)
+        return code;
+    for (size_t i = 0; i < L->n; i++) {
+        batch_task *t = &L->tk[i];
+        batch_task_key(&a->sp, t);
+        size_t n = strlen(a->out) + strlen(t->label) + (t->by_value ? strlen(t->by_value) : 0) + 16;
+        if (!(t->result_path = malloc(n)))
+            return EXIT_INTERNAL;
+        snprintf(t->result_path, n, "%s/%s%s%s.result.json", a->out, t->label,
+                 t->by_value ? "." : "", t->by_value ? t->by_value : "");
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(L->tk[j].result_path, t->result_path) == 0) {
+                SAY(L, "%s and %s (%s) would both write %s: rename one", L->tk[j].path, t->path,
+                    t->stratum, t->result_path);
+                return EXIT_USAGE;
+            }
+    }
+    return -1;
+}
+
 int cmd_batch(int argc, char **argv)
 {
     common_opts c;
@@ -1027,8 +1162,6 @@ int cmd_batch(int argc, char **argv)
     int code = -1;
     int lock_fd = -1;
     unsigned char *todo = NULL;
-    char *csv = NULL, *js = NULL;
-    char msg[1200];
     size_t skipped = 0;
     /* only rank 0 speaks about usage: the others parse quietly (same argv, same verdict) */
     FILE *saved_err = NULL;
@@ -1038,85 +1171,22 @@ int cmd_batch(int argc, char **argv)
         if (!stderr)
             stderr = saved_err;
     }
-    int pr = parse_args("batch", BATCH_HELP, BOOT_HELP, argc, argv, &c, batch_option, &a);
-    if (pr >= 0) {
-        code = pr;
+    code = batch_prepare(argc, argv, &c, &a, &L);
+#ifdef DFG_MPI
+    /* every rank must agree before the first collective step (a file one rank cannot
+     * read would otherwise leave the others waiting) */
+    if (mpi)
+        code = batch_mpi_max(code); /* -1 (go on) only when every rank says so */
+#endif
+    if (code >= 0)
         goto done;
-    }
-    if (!a.out) {
-        code = usage_error("batch", "missing --out DIR");
-        goto done;
-    }
-    if (a.have_model && a.have_method) {
-        code = usage_error("batch", "--model fits one model, --method searches: give one");
-        goto done;
-    }
-    if (c.boot.replicates) {
-        code = usage_error("batch", "--replicates is not offered by batch (each task's result "
-                                    "holds its bootstrap summary)");
-        goto done;
-    }
-    a.sp.mode = a.have_method ? BATCH_SEARCH : BATCH_FIT;
-    a.sp.est = c.est;
-    a.sp.csv = c.csv;
-    a.sp.B = c.boot.B;
-    a.sp.bo = c.boot.bo;
-    if (!c.boot.seed_given)
-        a.sp.bo.seed = 1; /* resumable: never the clock */
-    batch_spec_format(&a.sp);
-
-    if ((code = tasks_build(&L, &a)) != 0)
-        goto done;
-    code = -1;
-    for (size_t i = 0; i < L.n; i++) {
-        batch_task *t = &L.tk[i];
-        batch_task_key(&a.sp, t);
-        size_t n = strlen(a.out) + strlen(t->label) + (t->by_value ? strlen(t->by_value) : 0) + 16;
-        if (!(t->result_path = malloc(n))) {
-            code = EXIT_INTERNAL;
-            goto done;
-        }
-        snprintf(t->result_path, n, "%s/%s%s%s.result.json", a.out, t->label,
-                 t->by_value ? "." : "", t->by_value ? t->by_value : "");
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(L.tk[j].result_path, t->result_path) == 0) {
-                SAY(&L, "%s and %s (%s) would both write %s: rename one", L.tk[j].path, t->path,
-                    t->stratum, t->result_path);
-                code = EXIT_USAGE;
-                goto done;
-            }
-    }
     todo = calloc(L.n ? L.n : 1, 1);
     if (!todo) {
         code = EXIT_INTERNAL;
         goto done;
     }
     /* rank 0: the folder, the lock, what is done already */
-    int plan = 0;
-    if (L.rank == 0) {
-        if (prepare_out(a.out, msg, sizeof msg) != 0 ||
-            (lock_fd = batch_lock(a.out, msg, sizeof msg)) < 0) {
-            fprintf(stderr, "darkfig: %s\n", msg);
-            plan = EXIT_INPUT;
-        } else {
-            batch_clean_temporaries(a.out);
-            for (size_t i = 0; i < L.n; i++) {
-                batch_task *t = &L.tk[i];
-                char *text = batch_read_file(t->result_path, NULL);
-                char why[256];
-                if (text && batch_result_read(text, t->key, &t->row, why, sizeof why) == 0) {
-                    t->state = TASK_SKIPPED;
-                    skipped++;
-                } else {
-                    todo[i] = 1;
-                    if (text)
-                        fprintf(stderr, "darkfig: note: %s: computed again: %s\n", t->result_path,
-                                why);
-                }
-                free(text);
-            }
-        }
-    }
+    int plan = L.rank == 0 ? batch_plan(a.out, &L, todo, &lock_fd, &skipped) : 0;
 #ifdef DFG_MPI
     if (mpi)
         batch_mpi_bcast_plan(&plan, todo, L.n);
@@ -1148,69 +1218,8 @@ int cmd_batch(int argc, char **argv)
     if (code || L.rank != 0)
         goto done;
 
-    /* the summary, from the results */
-    csv = summary_csv(&L);
-    js = summary_json(&a.sp, &L);
-    if (!csv || !js) {
-        fprintf(stderr, "darkfig: out of memory\n");
-        code = EXIT_INTERNAL;
-        goto done;
-    }
-    size_t n = strlen(a.out) + 32;
-    char *p1 = malloc(n), *p2 = malloc(n);
-    if (!p1 || !p2) {
-        free(p1);
-        free(p2);
-        code = EXIT_INTERNAL;
-        goto done;
-    }
-    snprintf(p1, n, "%s/summary.csv", a.out);
-    snprintf(p2, n, "%s/summary.json", a.out);
-    int bad = batch_write_file(p1, csv, strlen(csv), msg, sizeof msg) != 0 ||
-              batch_write_file(p2, js, strlen(js), msg, sizeof msg) != 0;
-    free(p1);
-    free(p2);
-    if (bad) {
-        fprintf(stderr, "darkfig: %s\n", msg);
-        code = EXIT_INPUT;
-        goto done;
-    }
-    /* the table (or the summary itself) on stdout */
-    char *tb = NULL;
-    size_t tl = 0;
-    FILE *o = open_memstream(&tb, &tl);
-    if (!o) {
-        code = EXIT_INTERNAL;
-        goto done;
-    }
-    if (c.format == FMT_CSV)
-        fputs(csv, o);
-    else if (c.format == FMT_JSON)
-        fputs(js, o);
-    else
-        summary_text(o, &a.sp, &L, skipped);
-    fclose(o);
-    int werr = fwrite(tb, 1, tl, stdout) != tl || fflush(stdout) != 0;
-    free(tb);
-    if (werr) {
-        fprintf(stderr, "darkfig: cannot write the table to stdout (%s)\n", strerror(errno));
-        code = EXIT_INPUT;
-        goto done;
-    }
-    code = 0;
-    for (size_t i = 0; i < L.n; i++)
-        if (L.tk[i].row.code > code)
-            code = L.tk[i].row.code;
-    if (code) {
-        size_t nf = 0;
-        for (size_t i = 0; i < L.n; i++)
-            nf += L.tk[i].row.code != 0;
-        fprintf(stderr, "darkfig: %zu of %zu task%s failed (see the status column)\n", nf, L.n,
-                L.n == 1 ? "" : "s");
-    }
+    code = batch_finish(&a.sp, a.out, c.format, &L, skipped);
 done:
-    free(csv);
-    free(js);
     free(todo);
     tasks_free(&L);
     free(a.snap);
