@@ -34,6 +34,7 @@ one() { # one NAME COMMAND... (the folder after --out is emptied before each rep
         i=$((i + 1))
     done
     # the median by wall time, and the CPU time (user + system, children included) of it
+    # shellcheck disable=SC2046,SC2086
     set -- $(echo $walls | tr ' ' '\n' | sort -t: -n -k1,1 | awk -F: '{ w[NR] = $1; c[NR] = $2 }
         END { m = int((NR + 1) / 2); printf "%.2f %.2f", w[m], c[m] }')
     wall=$1

@@ -34,7 +34,8 @@ same() { # same FILE1 FILE2 DESCRIPTION
     if cmp -s "$1" "$2"; then ok; else bad "$3: $1 and $2 differ"; fi
 }
 no_temporaries() { # no_temporaries DIR DESCRIPTION
-    if ls -a "$1" | grep -q '\.tmp-'; then bad "$2: temporary files left in $1"; else ok; fi
+    if [ -n "$(find "$1" -name '.*.tmp-*')" ]; then bad "$2: temporary files left in $1"; else
+        ok; fi
 }
 
 # ---- a task's digits are those of the single command on the same file
@@ -122,6 +123,7 @@ mkdir -p "$tmp/man"
 run batch --out "$tmp/m" --lists $lists --method stepwise --manifest "$tmp/man/manifest.csv"
 expect_rc 0 "manifest"
 # one file with a year column, split by it
+# shellcheck disable=SC2086
 $py - "$tmp/all.csv" $snaps <<'PY'
 import re, sys
 out = open(sys.argv[1], "w")
