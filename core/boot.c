@@ -37,7 +37,7 @@
 /* OpenBLAS's own switch (cblas.h); declared here so that only this file depends on it. */
 void openblas_set_num_threads(int num_threads);
 
-#define MAX_THREADS 1024
+#define MAX_THREADS DFG_MAX_THREADS
 
 dfg_boot_opts dfg_boot_opts_default(void)
 {
@@ -475,7 +475,7 @@ static dfg_status check_opts(const dfg_estimator *est, const dfg_table *t, size_
         return dfg_err_set(err, DFG_EINVAL, "boot", "NULL argument");
     if (s >= dfg_table_n_strata(t))
         return dfg_err_set(err, DFG_EINVAL, "boot", "stratum %zu out of range", s);
-    if (bo->B < 1 || bo->B >= 0xFFFFFFFFu)
+    if (bo->B < 1 || bo->B > DFG_MAX_REPLICATES)
         return dfg_err_set(err, DFG_EINVAL, "boot", "B must be in 1 .. 2^32 - 2 (got %zu)", bo->B);
     if (bo->type != DFG_BOOT_NONPARAMETRIC && bo->type != DFG_BOOT_PARAMETRIC)
         return dfg_err_set(err, DFG_EINVAL, "boot", "unknown bootstrap type %d", (int)bo->type);
@@ -570,7 +570,8 @@ dfg_status dfg_boot_run(const dfg_estimator *est, const dfg_table *t, size_t s,
     }
     if (bo->type == DFG_BOOT_NONPARAMETRIC) {
         if (n > (double)UINT_MAX) {
-            rc = dfg_err_set(err, DFG_EINVAL, "boot", "n = %g too large", n);
+            rc = dfg_err_set(err, DFG_EINVAL, "boot", "n = %g too large (at most %u people)", n,
+                             DFG_MAX_BOOT_N);
             goto done;
         }
         j.K = j.m;

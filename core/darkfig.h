@@ -835,6 +835,26 @@ DFG_API dfg_status dfg_freq_estimate(const dfg_freq *fr, dfg_freq_method m,
 
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * Limits of the options, shared by the library (which refuses values beyond them with
+ * DFG_EINVAL) and the command line (which names them in its messages and --help)
+ * ======================================================================= */
+
+/* Worker threads of the bootstrap and the exhaustive search. */
+#define DFG_MAX_THREADS 1024
+/* Bootstrap replicates: replicate b draws from the 32-bit stream (seed, b). */
+#define DFG_MAX_REPLICATES 4294967294u
+/* People the bootstrap can resample: GSL's multinomial sampler draws an unsigned int. */
+#define DFG_MAX_BOOT_N 4294967295u
+/* IRLS iterations of one fit. */
+#define DFG_MAX_ITER 100000
+/* Rows of a search's model table. */
+#define DFG_MAX_TOP 1000000
+/* Capture occasions of an `nbcap,count` file. */
+#define DFG_MAX_OCCASIONS 1000
+
+/* ** }====================================================================== */
+
 #ifdef __cplusplus
 }
 #endif

@@ -455,7 +455,7 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
     if (n > w->n || p > w->p || p == 0)
         return dfg_err_set(err, DFG_EINVAL, "glm",
                            "design %zu x %zu exceeds the workspace %zu x %zu", n, p, w->n, w->p);
-    if (!(o->tol > 0.0) || o->max_iter < 1 || o->max_halve < 0)
+    if (!(o->tol > 0.0) || o->max_iter < 1 || o->max_iter > DFG_MAX_ITER || o->max_halve < 0)
         return dfg_err_set(err, DFG_EINVAL, "glm",
                            "bad options (tol %g, max_iter %d, max_halve %d)", o->tol, o->max_iter,
                            o->max_halve);

@@ -909,6 +909,9 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
                            o->threshold);
     if (!(o->level > 0.0 && o->level < 1.0))
         return dfg_err_set(err, DFG_EINVAL, "search", "level %g: must be in (0, 1)", o->level);
+    if (o->top > DFG_MAX_TOP || o->threads > DFG_MAX_THREADS)
+        return dfg_err_set(err, DFG_EINVAL, "search", "top %zu, threads %d: at most %d and %d",
+                           o->top, o->threads, DFG_MAX_TOP, DFG_MAX_THREADS);
     r->method = o->method;
     r->criterion = o->criterion;
     r->max_order = order;
