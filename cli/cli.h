@@ -275,7 +275,7 @@ void fmt_interval(char *buf, size_t size, double lo, double hi);
  * time and memory it needs, estimated from one timed run of est, are within --max-seconds
  * and --max-memory. 0 or the exit code after saying why. */
 int boot_guard(const common_opts *c, const dfg_estimator *est, const dfg_table *t,
-               const dfg_est_opts *eo, double n_draw);
+               const dfg_est_opts *eo, const double *fitted, double n_draw);
 /* Run the bootstrap of est with the command-line settings (replicates compute point
  * estimates only), then write --replicates. Returns 0, or the exit code after saying why
  * (130 when interrupted); *res is filled on 0 (release with dfg_boot_result_free). */

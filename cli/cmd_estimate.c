@@ -176,7 +176,7 @@ static int estimate_main(int argc, char **argv)
         goto done;
     }
     if (c.boot.B > 0) {
-        if ((code = boot_guard(&c, est, t, &c.est, e.n_obs)) != 0 ||
+        if ((code = boot_guard(&c, est, t, &c.est, NULL, e.n_obs)) != 0 ||
             (code = run_boot(&c, est, t, &c.est, NULL, &boot)) != 0)
             goto done;
         has_boot = 1;

@@ -206,7 +206,7 @@ static int fit_main(int argc, char **argv)
     if (c.boot.B > 0) {
         const dfg_estimator *est = dfg_estimator_find("loglin");
         double n_draw = c.boot.type == DFG_BOOT_PARAMETRIC ? r.fit.nhat : r.fit.n_obs;
-        if ((code = boot_guard(&c, est, t, &c.est, n_draw)) != 0 ||
+        if ((code = boot_guard(&c, est, t, &c.est, r.fit.fitted, n_draw)) != 0 ||
             (code = run_boot(&c, est, t, &c.est, r.fit.fitted, &r.boot)) != 0)
             goto done;
         r.has_boot = 1;

@@ -471,15 +471,13 @@ static int search_main(int argc, char **argv)
             goto done;
         }
         double n_draw = c.boot.type == DFG_BOOT_PARAMETRIC ? s.chosen->nhat : r.n_obs;
-        if ((code = boot_guard(&c, est, t, &eo, n_draw)) != 0)
-            goto done;
         /* the parametric bootstrap draws from the chosen model's fitted cells */
         rc = dfg_loglin_fit_boundary(t, 0, &s.chosen->model, s.chosen->boundary,
                                      s.chosen->n_boundary, &c.est.glm, &chosen, &err);
-        if (rc == DFG_OK)
-            code = run_boot(&c, est, t, &eo, chosen.fitted, &boot);
-        else
+        if (rc != DFG_OK)
             code = fail(&err, rc);
+        else if ((code = boot_guard(&c, est, t, &eo, chosen.fitted, n_draw)) == 0)
+            code = run_boot(&c, est, t, &eo, chosen.fitted, &boot);
         if (code)
             goto done;
         has_boot = 1;

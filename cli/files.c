@@ -57,6 +57,24 @@ static const char *kind_name(mode_t m)
     return "not a regular file";
 }
 
+/* 0 when the folder of path is one, else why not (an errno value). */
+static int parent_error(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return 0; /* the current folder */
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *dir = malloc(n + 1);
+    if (!dir)
+        return ENOMEM;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    struct stat st;
+    int e = stat(dir, &st) != 0 ? errno : (S_ISDIR(st.st_mode) ? 0 : ENOTDIR);
+    free(dir);
+    return e;
+}
+
 int cli_check_output(const char *option, const char *path)
 {
     struct stat st;
@@ -64,8 +82,14 @@ int cli_check_output(const char *option, const char *path)
         cli_say("%s: an empty file name", option);
         return EXIT_USAGE;
     }
-    if (stat(path, &st) != 0)
-        return 0; /* absent (or unreachable: the write says why) */
+    if (stat(path, &st) != 0) {
+        /* absent: its folder must be one (said now, before a long run, not after it) */
+        int e = errno == ENOENT ? parent_error(path) : errno;
+        if (e == 0)
+            return 0;
+        cli_say("%s %s: cannot write (%s): nothing written", option, path, strerror(e));
+        return EXIT_INPUT;
+    }
     for (size_t i = 0; i < n_files; i++)
         if (files[i].dev == st.st_dev && files[i].ino == st.st_ino) {
             cli_say("%s %s: refusing to overwrite %s of this run", option, path,

@@ -313,17 +313,11 @@ int cli_parse(common_opts *c, void *own, int argc, char **argv)
             goto done;
         }
         if (ch == '?') {
-            const char *eq = strchr(arg, '=');
-            if (optopt == 0 && eq && strncmp(arg, "--", 2) == 0) {
-                for (size_t i = 0; i < n; i++)
-                    if (slots[i].opt->kind == OPT_FLAG &&
-                        strncmp(slots[i].opt->name, arg + 2, (size_t)(eq - arg - 2)) == 0) {
-                        code = usage_error(cmd->name, "option --%s takes no value",
-                                           slots[i].opt->name);
-                        goto done;
-                    }
-            }
-            if (optopt != 0 && optopt != '?')
+            /* glibc: optopt is the option's value when a flag was given a value */
+            if (optopt >= 256 && (size_t)(optopt - 256) < n)
+                code = usage_error(cmd->name, "option --%s takes no value",
+                                   slots[optopt - 256].opt->name);
+            else if (optopt != 0)
                 code = usage_error(cmd->name, "unknown option -%c", optopt);
             else
                 code = usage_error(cmd->name, "unknown option %s", arg);
