@@ -90,7 +90,7 @@ static const cli_option boot_options[] = {
     {"replicates", "FILE", OPT_STRING, C(boot.replicates), 0, 0, 0, NULL,
      "write every replicate's N and chosen model to FILE (CSV)"},
     {"max-seconds", "S", OPT_DOUBLE, C(boot.max_seconds), 0, 1e9, OPEN_LO, NULL,
-     "refuse a bootstrap estimated (from one timed replicate) to take longer than S "
+     "refuse a bootstrap estimated (from a few timed replicates) to take longer than S "
      "seconds (default 600)"},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
 
