@@ -245,19 +245,24 @@ void boot_json(cJSON *root, const dfg_boot_result *r, double level)
     jstr(b, "type", boot_type_name(r->type));
     jnum(b, "seed", (double)r->seed);
     jstr(b, "interval", dfg_ci_type_name(r->ci.type));
-    jnum(b, "level", level);
-    jnum(b, "lower", r->ci.lower);
-    jnum(b, "upper", r->ci.upper);
-    jnum(b, "percentile_lower", r->percentile.lower);
-    jnum(b, "percentile_upper", r->percentile.upper);
-    jnum(b, "z0", r->z0);
-    jnum(b, "acceleration", r->accel);
-    jnum(b, "mean", r->mean);
-    jnum(b, "median", r->median);
-    jnum(b, "se", r->se);
-    jnum(b, "share_failed", r->share_failed);
-    jnum(b, "share_boundary", r->share_boundary);
-    jnum(b, "models_distinct", (double)r->n_models);
+    static const char *const keys[] = {
+        "level",        "lower",          "upper",          "percentile_lower", "percentile_upper",
+        "z0",           "acceleration",   "mean",           "median",           "se",
+        "share_failed", "share_boundary", "models_distinct"};
+    const double v[] = {level,
+                        r->ci.lower,
+                        r->ci.upper,
+                        r->percentile.lower,
+                        r->percentile.upper,
+                        r->z0,
+                        r->accel,
+                        r->mean,
+                        r->median,
+                        r->se,
+                        r->share_failed,
+                        r->share_boundary,
+                        (double)r->n_models};
+    jnums(b, keys, v, sizeof v / sizeof v[0]);
     cJSON *ms = jarr(b, "models");
     for (size_t i = 0; ms && i < r->n_models; i++) {
         cJSON *m = jrow(ms);

@@ -73,6 +73,29 @@ typedef struct {
     const char *help;          /* one paragraph: --help wraps it and appends the limits */
 } cli_option;
 
+/* Rows of an option table, by kind; T is the structure the table writes into. */
+#define OPT_STR(name, arg, T, field, help)                                                         \
+    {                                                                                              \
+        name, arg, OPT_STRING, offsetof(T, field), 0, 0, 0, NULL, help                             \
+    }
+#define OPT_NUM(name, arg, kind, T, field, lo, hi, open, help)                                     \
+    {                                                                                              \
+        name, arg, kind, offsetof(T, field), lo, hi, open, NULL, help                              \
+    }
+#define OPT_ONE_OF(name, arg, T, field, choices, help)                                             \
+    {                                                                                              \
+        name, arg, OPT_CHOICE, offsetof(T, field), 0, 0, 0, choices, help                          \
+    }
+#define OPT_SWITCH(name, T, field, help)                                                           \
+    {                                                                                              \
+        name, NULL, OPT_FLAG, offsetof(T, field), 0, 0, 0, NULL, help                              \
+    }
+/* The end of an option table. */
+#define OPT_END                                                                                    \
+    {                                                                                              \
+        NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL                                                      \
+    }
+
 /* Which shared option groups a command takes. */
 enum {
     CLI_INPUT = 1,   /* --lists, --count, --max-memory */
@@ -107,6 +130,7 @@ typedef struct {
 typedef struct {
     const cli_command *cmd;
     const char *file;
+    const char *estimator; /* --estimator of check and estimate */
     dfg_csv_opts csv;
     dfg_est_opts est;
     int format;
@@ -117,6 +141,10 @@ typedef struct {
     /* the tables the run was parsed with, for the provenance (cli_options_json) */
     const void *own_base;
 } common_opts;
+
+/* The commands (cli/cmd_<name>.c), listed in main.c. */
+extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check, cmd_estimate,
+    cmd_estimators;
 
 /* Defaults of every shared option. */
 void common_init(common_opts *c, const cli_command *cmd);
@@ -183,10 +211,8 @@ void cli_input_free(cli_input *in);
 int cli_input_is_freq(const cli_input *in);
 /* The input without its UTF-8 BOM, if any. */
 const char *cli_input_body(const cli_input *in, size_t *len);
-/* Read the input and parse it as a capture table with one stratum (strata summed, with a
- * note). 0 or the exit code after saying why; *t is then the table (dfg_table_free). */
-int cli_load_table(const common_opts *c, cli_input *in, dfg_table **t);
-/* The same from an input already read. */
+/* Parse the input read as a capture table with one stratum (strata summed, with a note).
+ * 0 or the exit code after saying why; *t is then the table (dfg_table_free). */
 int cli_input_table(const common_opts *c, const cli_input *in, dfg_table **t);
 /* A list by name or 1-based position; -1 when there is none. */
 int cli_find_list(const dfg_table *t, const char *s);
@@ -248,6 +274,8 @@ void cli_out_free(cli_out *o);
  * the new item (NULL when out of memory, noted in the next cli_out_finish). */
 cJSON *jnum(cJSON *obj, const char *key, double x);
 cJSON *jstr(cJSON *obj, const char *key, const char *s);
+/* n numbers: keys[i] = v[i]. */
+void jnums(cJSON *obj, const char *const *keys, const double *v, size_t n);
 cJSON *jbool(cJSON *obj, const char *key, int b);
 cJSON *jobj(cJSON *obj, const char *key);
 cJSON *jarr(cJSON *obj, const char *key);
@@ -257,6 +285,14 @@ cJSON *jrow(cJSON *arr);
  * CSV field (quoted when it holds a comma, quote or line break). */
 void csv_number(FILE *f, double x);
 void csv_string(FILE *f, const char *s);
+/* The estimate of a command's result: model, status, check, n, N, s.e. and the dark
+ * figure N - n; and the fit statistics deviance, df, AIC, BIC. */
+void jestimate(cJSON *obj, const char *model, dfg_status status, dfg_check_status check, double n,
+               double N, double se);
+void jfitstats(cJSON *obj, double deviance, double df, double aic, double bic);
+/* The same estimate as text: registered, estimated total (with its s.e. and what extra
+ * says after it), dark figure. */
+void text_estimate(FILE *o, double n, double N, double se, const char *extra);
 /* The status of a library result: "ok" or the status's text. */
 const char *status_name(dfg_status s);
 
@@ -264,6 +300,31 @@ const char *status_name(dfg_status s);
 void term_name(const dfg_table *t, uint32_t term, char *buf, size_t size);
 /* "[a, b]" with one decimal, "beyond x" / "-" for what is not a number. */
 void fmt_interval(char *buf, size_t size, double lo, double hi);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * One run of a command (cli/run.c)
+ * ======================================================================= */
+
+typedef struct {
+    common_opts c;
+    cli_input in;
+    dfg_table *t; /* NULL until cli_run_load with a table */
+    cli_out o;
+} cli_run;
+
+/* Parse argv for cmd into r->c and own (the command's options, defaults set). Returns -1
+ * to go on, or the exit code (0 after --help). cli_run_end in every case. */
+int cli_run_parse(cli_run *r, const cli_command *cmd, void *own, int argc, char **argv);
+/* Read FILE; with_table: also parse it as a capture table of one stratum (strata summed,
+ * with a note). -1 to go on, or the exit code after saying why. */
+int cli_run_load(cli_run *r, int with_table);
+/* Open the output: -1 to go on (write to r->o.text or r->o.root), or the exit code. */
+int cli_run_output(cli_run *r);
+/* End the run: when code is -1 and the output is open, print it; release everything.
+ * Returns the exit code. */
+int cli_run_end(cli_run *r, int code);
 
 /* ** }====================================================================== */
 

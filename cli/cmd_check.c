@@ -9,16 +9,13 @@
 
 static int check_main(int argc, char **argv);
 
-typedef struct {
-    const char *estimator, *model;
-} check_args;
-
+/* check writes its options into the shared ones */
 static const cli_option check_options[] = {
-    {"estimator", "E", OPT_STRING, offsetof(check_args, estimator), 0, 0, 0, NULL,
-     "the estimator run on the remaining lists (default mt; see 'darkfig estimators')"},
-    {"model", "M", OPT_STRING, offsetof(check_args, model), 0, 0, 0, NULL,
-     "model for --estimator loglin, over the remaining lists"},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
+    OPT_STR("estimator", "E", common_opts, estimator,
+            "the estimator run on the remaining lists (default mt; see 'darkfig estimators')"),
+    OPT_STR("model", "M", common_opts, est.model,
+            "model for --estimator loglin, over the remaining lists"),
+    OPT_END};
 
 const cli_command cmd_check = {
     "check",
@@ -81,14 +78,11 @@ static void check_json(cJSON *root, const dfg_table *t, const dfg_estimator *est
         const dfg_holdout_row *w = &rows[j];
         cJSON *r = jrow(ls);
         jstr(r, "list", dfg_table_list_name(t, w->list));
-        jnum(r, "known", w->known);
-        jnum(r, "recaptured", w->recaptured);
-        jnum(r, "n_others", w->n_others);
-        jnum(r, "N_others", w->nhat_others);
-        jnum(r, "estimate", w->estimate);
-        jnum(r, "lower", w->lower);
-        jnum(r, "upper", w->upper);
-        jnum(r, "log_rel_bias", w->log_rel_bias);
+        static const char *const keys[] = {"known",    "recaptured", "n_others", "N_others",
+                                           "estimate", "lower",      "upper",    "log_rel_bias"};
+        const double v[] = {w->known,    w->recaptured, w->n_others, w->nhat_others,
+                            w->estimate, w->lower,      w->upper,    w->log_rel_bias};
+        jnums(r, keys, v, sizeof v / sizeof v[0]);
         if (w->covers < 0)
             cJSON_AddNullToObject(r, "covers");
         else
@@ -98,66 +92,58 @@ static void check_json(cJSON *root, const dfg_table *t, const dfg_estimator *est
     }
 }
 
+/* 0 when some list's estimate worked; otherwise the exit code after saying so (a table
+ * of failures is not a result). */
+static int some_worked(const char *path, const dfg_table *t, const dfg_estimator *est,
+                       const dfg_holdout_row *rows)
+{
+    for (size_t j = 0; j < dfg_table_k(t); j++)
+        if (rows[j].status == DFG_OK && isfinite(rows[j].estimate))
+            return 0;
+    cli_say("%s: the %s estimate failed with every list held out (list %s: %s)", path, est->name,
+            dfg_table_list_name(t, rows[0].list),
+            rows[0].status == DFG_OK ? "no finite estimate" : dfg_strerror(rows[0].status));
+    return rows[0].status == DFG_OK ? EXIT_NUMERIC : exit_code(rows[0].status);
+}
+
 static int check_main(int argc, char **argv)
 {
-    common_opts c;
-    common_init(&c, &cmd_check);
-    check_args a = {"mt", NULL};
-    int code = cli_parse(&c, &a, argc, argv);
-    if (code >= 0)
-        return code;
-    const dfg_estimator *est = cli_estimator("check", a.estimator, &code);
-    if (!est)
-        return code;
-    if (a.model && strcmp(est->name, "loglin") != 0)
-        return usage_error("check", "--model applies to --estimator loglin, not %s", est->name);
-    c.est.model = a.model;
-
-    dfg_error err = {0};
-    cli_input in = {0};
-    dfg_table *t = NULL;
+    cli_run run;
+    int code = cli_run_parse(&run, &cmd_check, &run.c, argc, argv);
+    const char *model = run.c.est.model;
+    const dfg_estimator *est = NULL;
     dfg_model m = {0, 0, NULL};
     dfg_holdout_row *rows = NULL;
-    cli_out o = {0};
-    if ((code = cli_load_table(&c, &in, &t)) != 0)
+    dfg_error err = {0};
+    if (code >= 0 ||
+        !(est = cli_estimator("check", run.c.estimator ? run.c.estimator : "mt", &code)))
         goto done;
+    if (model && strcmp(est->name, "loglin") != 0) {
+        code = usage_error("check", "--model applies to --estimator loglin, not %s", est->name);
+        goto done;
+    }
     /* the model is over the remaining lists: its notation is checked against all of them */
-    if (a.model && (code = cli_model_parse("--model", a.model, t, &m)) != 0)
+    if ((code = cli_run_load(&run, 1)) >= 0 ||
+        (model && (code = cli_model_parse("--model", model, run.t, &m)) != 0))
         goto done;
-    size_t k = dfg_table_k(t);
-    if (!(rows = calloc(k, sizeof *rows))) {
+    if (!(rows = calloc(dfg_table_k(run.t), sizeof *rows))) {
         code = fail(NULL, DFG_ENOMEM);
         goto done;
     }
-    dfg_status rc = dfg_holdout_run(t, 0, est, &c.est, rows, &err);
-    if (rc != DFG_OK) {
+    dfg_status rc = dfg_holdout_run(run.t, 0, est, &run.c.est, rows, &err);
+    if (rc != DFG_OK)
         code = fail(&err, rc);
-        goto done;
+    else if ((code = some_worked(run.in.path, run.t, est, rows)) == 0 &&
+             (code = cli_run_output(&run)) < 0) {
+        if (run.o.format == FMT_TEXT) {
+            check_text(run.o.text, &run.c, run.in.sha, run.t, est, rows);
+        } else {
+            run.o.rows = "lists_held_out";
+            check_json(run.o.root, run.t, est, rows);
+        }
     }
-    size_t n_ok = 0;
-    for (size_t j = 0; j < k; j++)
-        n_ok += rows[j].status == DFG_OK && isfinite(rows[j].estimate);
-    if (n_ok == 0) { /* nothing to report: every row failed */
-        cli_say("%s: the %s estimate failed with every list held out (list %s: %s)", in.path,
-                est->name, dfg_table_list_name(t, rows[0].list),
-                rows[0].status == DFG_OK ? "no finite estimate" : dfg_strerror(rows[0].status));
-        code = rows[0].status == DFG_OK ? EXIT_NUMERIC : exit_code(rows[0].status);
-        goto done;
-    }
-    if ((code = cli_out_open(&o, &c, &in, t)) != 0)
-        goto done;
-    if (o.format == FMT_TEXT) {
-        check_text(o.text, &c, in.sha, t, est, rows);
-    } else {
-        o.rows = "lists_held_out";
-        check_json(o.root, t, est, rows);
-    }
-    code = cli_out_finish(&o, &c);
 done:
-    cli_out_free(&o);
     free(rows);
     dfg_model_free(&m);
-    dfg_table_free(t);
-    cli_input_free(&in);
-    return code;
+    return cli_run_end(&run, code);
 }

@@ -14,14 +14,15 @@ typedef struct {
 } closed_args;
 
 static const cli_option closed_options[] = {
-    {"ci", "TYPE", OPT_CHOICE, offsetof(closed_args, ci), 0, 0, 0, CLI_CI_CHOICES,
-     "profile (default: multinomial profile likelihood, Cormack 1992, as Rcapture's "
-     "closedpCI), lognormal (Chao 1987) or none"},
-    {"occasions", "T", OPT_SIZE, offsetof(closed_args, occasions), 2, DFG_MAX_OCCASIONS, 0, NULL,
-     "the number of capture occasions of an nbcap file (it does not say); with it, also the "
-     "bias-corrected Chao and Rcapture's closedp.0 log-linear models on the frequencies (M0, "
-     "Mh Chao, Poisson2, Darroch, Gamma3.5)"},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
+    OPT_ONE_OF("ci", "TYPE", closed_args, ci, CLI_CI_CHOICES,
+               "profile (default: multinomial profile likelihood, Cormack 1992, as Rcapture's "
+               "closedpCI), lognormal (Chao 1987) or none"),
+    OPT_NUM(
+        "occasions", "T", OPT_SIZE, closed_args, occasions, 2, DFG_MAX_OCCASIONS, 0,
+        "the number of capture occasions of an nbcap file (it does not say); with it, also the "
+        "bias-corrected Chao and Rcapture's closedp.0 log-linear models on the frequencies (M0, "
+        "Mh Chao, Poisson2, Darroch, Gamma3.5)"),
+    OPT_END};
 
 const cli_command cmd_closed = {
     "closed",
@@ -69,10 +70,7 @@ static void freq_json(cJSON *rows, const dfg_freq_result *res, size_t n_res)
         jstr(w, "status", status_name(q->status));
         jnum(w, "N", q->status == DFG_OK ? q->nhat : DNAN);
         jnum(w, "se", q->status == DFG_OK ? q->se : DNAN);
-        jnum(w, "deviance", q->deviance);
-        jnum(w, "df", q->df);
-        jnum(w, "AIC", q->aic);
-        jnum(w, "BIC", q->bic);
+        jfitstats(w, q->deviance, q->df, q->aic, q->bic);
         jstr(w, "note", q->note);
     }
 }
@@ -137,10 +135,7 @@ static void closed_json(cJSON *rows, const dfg_closed_table *ct, const dfg_close
         jnum(r, "N", w->nhat);
         jnum(r, "se", w->se);
         jnum(r, "se_rcapture", w->se_rcapture);
-        jnum(r, "deviance", w->deviance);
-        jnum(r, "df", w->df);
-        jnum(r, "AIC", w->aic);
-        jnum(r, "BIC", w->bic);
+        jfitstats(r, w->deviance, w->df, w->aic, w->bic);
         jnum(r, "asymptotic_bias", w->bias);
         jbool(r, "best_aic", (int)i == ct->best_aic);
         jbool(r, "best_bic", (int)i == ct->best_bic);
@@ -153,101 +148,95 @@ static void closed_json(cJSON *rows, const dfg_closed_table *ct, const dfg_close
     }
 }
 
+/* The frequency estimators: the closed forms always; on an nbcap file with the occasions
+ * also Rcapture's closedp.0 log-linear models (a capture table gets the full closedp
+ * table). Fills res, *n_res; 0 or the exit code. */
+static int freq_estimates(const dfg_freq *fr, int freq_only, const dfg_glm_opts *glm,
+                          dfg_freq_result *res, size_t *n_res)
+{
+    static const dfg_freq_method ms[] = {
+        DFG_FREQ_CHAO_LB, DFG_FREQ_CHAO_BC,     DFG_FREQ_ZELTERMAN,  DFG_FREQ_M0,
+        DFG_FREQ_MH_CHAO, DFG_FREQ_MH_POISSON2, DFG_FREQ_MH_DARROCH, DFG_FREQ_MH_GAMMA};
+    size_t n_ms = freq_only && fr->t > 0 ? sizeof ms / sizeof ms[0] : 3;
+    *n_res = 0;
+    for (size_t i = 0; i < n_ms; i++) {
+        dfg_error e2 = {0};
+        dfg_status rc = dfg_freq_estimate(fr, ms[i], glm, &res[*n_res], &e2);
+        if (rc == DFG_EINVAL) /* e.g. t unknown for the bias-corrected Chao */
+            continue;
+        if (rc == DFG_ENOMEM)
+            return fail(&e2, rc);
+        (*n_res)++;
+    }
+    return 0;
+}
+
+/* Read an nbcap file (a BOM is not content) into fr with t occasions (0: unknown). 0 or
+ * the exit code. */
+static int read_freq(const cli_input *in, size_t t, dfg_freq *fr)
+{
+    size_t len;
+    const char *body = cli_input_body(in, &len);
+    dfg_error err = {0};
+    dfg_status rc = dfg_freq_read_buffer(in->path, body, len, fr, &err);
+    if (rc != DFG_OK)
+        return fail(&err, rc);
+    if (t > 0 && t < fr->max_f)
+        return usage_error("closed", "--occasions %zu is below the largest nbcap (%zu) of %s", t,
+                           fr->max_f, in->path);
+    fr->t = t;
+    return 0;
+}
+
 static int closed_main(int argc, char **argv)
 {
-    common_opts c;
-    common_init(&c, &cmd_closed);
+    cli_run run;
     closed_args a = {DFG_CI_PROFILE, 0};
-    int code = cli_parse(&c, &a, argc, argv);
-    if (code >= 0)
-        return code;
+    int code = cli_run_parse(&run, &cmd_closed, &a, argc, argv);
     dfg_closed_opts co = dfg_closed_opts_default();
     co.ci_type = (dfg_ci_type)a.ci;
-    co.level = c.est.level;
-    co.glm = c.est.glm;
-
-    dfg_error err = {0};
-    cli_input in = {0};
-    dfg_table *t = NULL;
+    co.level = run.c.est.level;
+    co.glm = run.c.est.glm;
     dfg_closed_table ct;
     memset(&ct, 0, sizeof ct);
     dfg_freq fr = {0, 0, NULL, 0.0};
     dfg_freq_result res[DFG_FREQ_N_METHODS];
     size_t n_res = 0;
-    cli_out o = {0};
-    dfg_status rc = DFG_OK;
-    if ((code = cli_input_read(&c, &in)) != 0)
+    int freq_only = 0;
+    if (code >= 0 || (code = cli_run_load(&run, 0)) >= 0)
         goto done;
-    int freq_only = cli_input_is_freq(&in);
-    if (freq_only) {
-        size_t len;
-        const char *body = cli_input_body(&in, &len); /* a BOM is not content */
-        rc = dfg_freq_read_buffer(in.path, body, len, &fr, &err);
-        if (rc == DFG_OK && a.occasions > 0) {
-            if (a.occasions < fr.max_f) {
-                code =
-                    usage_error("closed", "--occasions %zu is below the largest nbcap (%zu) of %s",
-                                a.occasions, fr.max_f, in.path);
-                goto done;
-            }
-            fr.t = a.occasions;
-        }
-    } else {
-        if ((code = cli_input_table(&c, &in, &t)) != 0)
-            goto done;
-        rc = dfg_closed_table_fit(t, 0, &co, &ct, &err);
+    if ((freq_only = cli_input_is_freq(&run.in))) {
+        code = read_freq(&run.in, a.occasions, &fr);
+    } else if ((code = cli_input_table(&run.c, &run.in, &run.t)) == 0) {
+        dfg_error err = {0};
+        dfg_status rc = dfg_closed_table_fit(run.t, 0, &co, &ct, &err);
         if (rc == DFG_OK)
-            rc = dfg_freq_from_table(t, 0, &fr, &err);
+            rc = dfg_freq_from_table(run.t, 0, &fr, &err);
+        code = rc == DFG_OK ? 0 : fail(&err, rc);
     }
-    if (rc != DFG_OK) {
-        code = fail(&err, rc);
+    if (code || (code = freq_estimates(&fr, freq_only, &co.glm, res, &n_res)) != 0 ||
+        (code = cli_run_output(&run)) >= 0)
         goto done;
-    }
-    {
-        /* the closed forms always; on an nbcap file with --occasions also Rcapture's
-         * closedp.0 log-linear models (a capture table gets the full closedp table) */
-        dfg_freq_method ms[] = {DFG_FREQ_CHAO_LB,    DFG_FREQ_CHAO_BC, DFG_FREQ_ZELTERMAN,
-                                DFG_FREQ_M0,         DFG_FREQ_MH_CHAO, DFG_FREQ_MH_POISSON2,
-                                DFG_FREQ_MH_DARROCH, DFG_FREQ_MH_GAMMA};
-        size_t n_ms = freq_only && fr.t > 0 ? sizeof ms / sizeof ms[0] : 3;
-        for (size_t i = 0; i < n_ms; i++) {
-            dfg_error e2 = {0};
-            rc = dfg_freq_estimate(&fr, ms[i], &c.est.glm, &res[n_res], &e2);
-            if (rc == DFG_EINVAL) /* e.g. t unknown for the bias-corrected Chao */
-                continue;
-            if (rc == DFG_ENOMEM) {
-                code = fail(&e2, rc);
-                goto done;
-            }
-            n_res++;
-        }
-    }
-    if ((code = cli_out_open(&o, &c, &in, t)) != 0)
-        goto done;
-    if (o.format == FMT_TEXT) {
+    if (run.o.format == FMT_TEXT) {
         if (freq_only)
-            fprintf(o.text,
+            fprintf(run.o.text,
                     "darkfig %s closed\ninput     %s (sha256 %.16s...)\nn         %.0f units "
                     "captured\n\n",
-                    DFG_VERSION, in.path, in.sha, fr.n);
+                    DFG_VERSION, run.in.path, run.in.sha, fr.n);
         else
-            closed_text(o.text, &c, in.sha, t, &ct, &co);
-        freq_text(o.text, &fr, res, n_res);
+            closed_text(run.o.text, &run.c, run.in.sha, run.t, &ct, &co);
+        freq_text(run.o.text, &fr, res, n_res);
     } else {
-        o.rows = "rows";
-        jnum(o.root, "n", fr.n);
+        run.o.rows = "rows";
+        jnum(run.o.root, "n", fr.n);
         if (freq_only)
-            jnum(o.root, "occasions", fr.t > 0 ? (double)fr.t : DNAN);
-        cJSON *rows = jarr(o.root, "rows");
+            jnum(run.o.root, "occasions", fr.t > 0 ? (double)fr.t : DNAN);
+        cJSON *rows = jarr(run.o.root, "rows");
         if (!freq_only)
             closed_json(rows, &ct, &co);
         freq_json(rows, res, n_res);
     }
-    code = cli_out_finish(&o, &c);
 done:
-    cli_out_free(&o);
     dfg_freq_free(&fr);
-    dfg_table_free(t);
-    cli_input_free(&in);
-    return code;
+    return cli_run_end(&run, code);
 }

@@ -15,7 +15,6 @@ typedef struct {
     int ci;
 } estimate_args;
 
-#define E(field) offsetof(estimate_args, field)
 #define CI_DEFAULT (-1) /* the estimator's own */
 #define CI_OFF (-2)
 
@@ -25,20 +24,18 @@ static const cli_choice ci_choices[] = {
     {"profile", DFG_CI_PROFILE}, {"lognormal", DFG_CI_LOGNORMAL}, {"none", CI_OFF}, {NULL, 0}};
 
 static const cli_option estimate_options[] = {
-    {"estimator", "E", OPT_STRING, E(estimator), 0, 0, 0, NULL,
-     "the estimator (required; see 'darkfig estimators')"},
-    {"model", "M", OPT_STRING, E(model), 0, 0, 0, NULL, "the model of --estimator loglin"},
-    {"criterion", "C", OPT_CHOICE, E(criterion), 0, 0, 0, criterion_choices,
-     "criterion of the search estimators (default bic)"},
-    {"max-order", "K", OPT_INT, E(max_order), 1, DFG_MAX_FIT_LISTS - 1, 0, NULL,
-     "highest interaction order of the search estimators (default: by the number of lists)"},
-    {"threshold", "P", OPT_DOUBLE, E(threshold), 0, 1, OPEN_BOTH, NULL,
-     "p-value threshold of the stepwise estimators"},
-    {"ci", "TYPE", OPT_CHOICE, E(ci), 0, 0, 0, ci_choices,
-     "the estimator's own interval (default: the estimator's choice)"},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
-
-#undef E
+    OPT_STR("estimator", "E", estimate_args, estimator,
+            "the estimator (required; see 'darkfig estimators')"),
+    OPT_STR("model", "M", estimate_args, model, "the model of --estimator loglin"),
+    OPT_ONE_OF("criterion", "C", estimate_args, criterion, criterion_choices,
+               "criterion of the search estimators (default bic)"),
+    OPT_NUM("max-order", "K", OPT_INT, estimate_args, max_order, 1, DFG_MAX_FIT_LISTS - 1, 0,
+            "highest interaction order of the search estimators (default: by the number of lists)"),
+    OPT_NUM("threshold", "P", OPT_DOUBLE, estimate_args, threshold, 0, 1, OPEN_BOTH,
+            "p-value threshold of the stepwise estimators"),
+    OPT_ONE_OF("ci", "TYPE", estimate_args, ci, ci_choices,
+               "the estimator's own interval (default: the estimator's choice)"),
+    OPT_END};
 
 const cli_command cmd_estimate = {
     "estimate",
@@ -60,9 +57,7 @@ static void estimate_text(FILE *o, const common_opts *c, const char *sha, const 
             "darkfig %s estimate\ninput     %s (sha256 %.16s...)\nestimator %s: %s\nmodel     %s\n"
             "check     %s\n\n",
             DFG_VERSION, c->file, sha, est->name, est->summary, e->model, dfg_check_name(e->check));
-    fprintf(o, "  registered (n)          %12.0f\n", e->n_obs);
-    fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", e->nhat, e->se);
-    fprintf(o, "  dark figure (N - n)     %12.1f\n", e->dark);
+    text_estimate(o, e->n_obs, e->nhat, e->se, NULL);
     if (has_ci) {
         char ci[96];
         fmt_interval(ci, sizeof ci, e->ci.lower, e->ci.upper);
@@ -81,17 +76,8 @@ static void estimate_json(cJSON *root, const common_opts *c, const dfg_estimator
                           const dfg_estimate *e, int has_ci, const dfg_boot_result *boot)
 {
     jstr(root, "estimator", est->name);
-    jstr(root, "model", e->model);
-    jstr(root, "status", status_name(e->status));
-    jstr(root, "check", dfg_check_name(e->check));
-    jnum(root, "n", e->n_obs);
-    jnum(root, "N", e->nhat);
-    jnum(root, "se", e->se);
-    jnum(root, "dark_figure", e->dark);
-    jnum(root, "deviance", e->deviance);
-    jnum(root, "df", e->df);
-    jnum(root, "AIC", e->aic);
-    jnum(root, "BIC", e->bic);
+    jestimate(root, e->model, e->status, e->check, e->n_obs, e->nhat, e->se);
+    jfitstats(root, e->deviance, e->df, e->aic, e->bic);
     cJSON *iv = jobj(root, "interval");
     jstr(iv, "type", has_ci ? dfg_ci_type_name(e->ci.type) : "none");
     jnum(iv, "level", c->est.level);
@@ -122,79 +108,73 @@ static int check_applies(const estimate_args *a, const dfg_estimator *est)
     return 0;
 }
 
+/* The estimator options from the command line's. */
+static void estimate_opts(const estimate_args *a, const dfg_estimator *est, dfg_est_opts *eo)
+{
+    eo->method = est->name;
+    eo->model = a->model;
+    eo->criterion = a->criterion >= 0 ? dfg_criterion_name((dfg_criterion)a->criterion) : NULL;
+    eo->max_order = a->max_order;
+    eo->threshold = a->threshold;
+    if (a->ci == CI_OFF)
+        eo->want_ci = 0;
+    else if (a->ci != CI_DEFAULT)
+        eo->ci_type = (dfg_ci_type)a->ci;
+}
+
 static int estimate_main(int argc, char **argv)
 {
-    common_opts c;
-    common_init(&c, &cmd_estimate);
+    cli_run run;
     estimate_args a = {NULL, NULL, -1, 0, 0.0, CI_DEFAULT};
-    int code = cli_parse(&c, &a, argc, argv);
-    if (code >= 0)
-        return code;
-    const dfg_estimator *est = cli_estimator("estimate", a.estimator, &code);
-    if (!est)
-        return code;
-    if ((code = check_applies(&a, est)) != 0)
-        return code;
-    if (c.boot.B > 0 && c.boot.type == DFG_BOOT_PARAMETRIC)
-        return usage_error("estimate",
-                           "the parametric bootstrap needs fitted cells: use 'darkfig fit' "
-                           "or 'darkfig search'");
-    c.est.method = est->name;
-    c.est.model = a.model;
-    c.est.criterion = a.criterion >= 0 ? dfg_criterion_name((dfg_criterion)a.criterion) : NULL;
-    c.est.max_order = a.max_order;
-    c.est.threshold = a.threshold;
-    if (a.ci == CI_OFF)
-        c.est.want_ci = 0;
-    else if (a.ci != CI_DEFAULT)
-        c.est.ci_type = (dfg_ci_type)a.ci;
-
-    dfg_error err = {0};
-    cli_input in = {0};
-    dfg_table *t = NULL;
+    int code = cli_run_parse(&run, &cmd_estimate, &a, argc, argv);
+    common_opts *c = &run.c;
+    const dfg_estimator *est = NULL;
     dfg_model m = {0, 0, NULL};
     dfg_estimate e;
     memset(&e, 0, sizeof e);
     dfg_boot_result boot;
-    memset(&boot, 0, sizeof boot);
     int has_boot = 0;
-    cli_out o = {0};
-    if ((code = cli_load_table(&c, &in, &t)) != 0)
+    if (code >= 0 || !(est = cli_estimator("estimate", a.estimator, &code)) ||
+        (code = check_applies(&a, est)) != 0)
         goto done;
-    if (dfg_table_k(t) < est->min_lists) {
-        cli_say("%s: %s needs at least %zu lists (the file has %zu)", in.path, est->name,
-                est->min_lists, dfg_table_k(t));
+    if (c->boot.B > 0 && c->boot.type == DFG_BOOT_PARAMETRIC) {
+        code = usage_error("estimate", "the parametric bootstrap needs fitted cells: use 'darkfig "
+                                       "fit' or 'darkfig search'");
+        goto done;
+    }
+    estimate_opts(&a, est, &c->est);
+    /* a bad model is a usage error, as under fit */
+    if ((code = cli_run_load(&run, 1)) >= 0 ||
+        (a.model && (code = cli_model_parse("--model", a.model, run.t, &m)) != 0))
+        goto done;
+    if (dfg_table_k(run.t) < est->min_lists) {
+        cli_say("%s: %s needs at least %zu lists (the file has %zu)", run.in.path, est->name,
+                est->min_lists, dfg_table_k(run.t));
         code = EXIT_INPUT;
         goto done;
     }
-    /* a bad model is a usage error, as under fit */
-    if (a.model && (code = cli_model_parse("--model", a.model, t, &m)) != 0)
-        goto done;
-    dfg_status rc = est->estimate(t, 0, &c.est, &e, &err);
+    dfg_error err = {0};
+    dfg_status rc = est->estimate(run.t, 0, &c->est, &e, &err);
     if (rc != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
-    if (c.boot.B > 0) {
-        if ((code = boot_guard(&c, est, t, &c.est, NULL, e.n_obs)) != 0 ||
-            (code = run_boot(&c, est, t, &c.est, NULL, &boot)) != 0)
+    if (c->boot.B > 0) {
+        if ((code = boot_guard(c, est, run.t, &c->est, NULL, e.n_obs)) != 0 ||
+            (code = run_boot(c, est, run.t, &c->est, NULL, &boot)) != 0)
             goto done;
         has_boot = 1;
     }
-    if ((code = cli_out_open(&o, &c, &in, t)) != 0)
+    if ((code = cli_run_output(&run)) >= 0)
         goto done;
-    int has_ci = e.ci.type != DFG_CI_NONE && c.est.want_ci;
-    if (o.format == FMT_TEXT)
-        estimate_text(o.text, &c, in.sha, est, &e, has_ci, has_boot ? &boot : NULL);
+    int has_ci = e.ci.type != DFG_CI_NONE && c->est.want_ci;
+    if (run.o.format == FMT_TEXT)
+        estimate_text(run.o.text, c, run.in.sha, est, &e, has_ci, has_boot ? &boot : NULL);
     else
-        estimate_json(o.root, &c, est, &e, has_ci, has_boot ? &boot : NULL);
-    code = cli_out_finish(&o, &c);
+        estimate_json(run.o.root, c, est, &e, has_ci, has_boot ? &boot : NULL);
 done:
-    cli_out_free(&o);
     if (has_boot)
         dfg_boot_result_free(&boot);
     dfg_model_free(&m);
-    dfg_table_free(t);
-    cli_input_free(&in);
-    return code;
+    return cli_run_end(&run, code);
 }

@@ -16,11 +16,10 @@ const cli_command cmd_estimators = {"estimators",
 
 static int estimators_main(int argc, char **argv)
 {
-    common_opts c;
-    common_init(&c, &cmd_estimators);
-    int code = cli_parse(&c, NULL, argc, argv);
+    cli_run run;
+    int code = cli_run_parse(&run, &cmd_estimators, NULL, argc, argv);
     if (code >= 0)
-        return code;
+        return cli_run_end(&run, code);
     for (size_t i = 0; i < dfg_estimator_count(); i++) {
         const dfg_estimator *e = dfg_estimator_at(i);
         printf("%-16s %s\n", e->name, e->summary);

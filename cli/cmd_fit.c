@@ -9,11 +9,11 @@
 static int fit_main(int argc, char **argv);
 
 static const cli_option fit_options[] = {
-    {"model", "M", OPT_STRING, offsetof(common_opts, est.model), 0, 0, 0, NULL,
-     "the model in bracket notation over list positions, [12,13,4], or names, [LA:NG,PF]; "
-     "main effects are always in, the model is closed under subsets (default: main effects "
-     "only, Rcapture's Mt)"},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
+    OPT_STR("model", "M", common_opts, est.model,
+            "the model in bracket notation over list positions, [12,13,4], or names, [LA:NG,PF]; "
+            "main effects are always in, the model is closed under subsets (default: main effects "
+            "only, Rcapture's Mt)"),
+    OPT_END};
 
 const cli_command cmd_fit = {
     "fit",
@@ -63,11 +63,10 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
             r->check == DFG_CHECK_BOUNDARY
                 ? " (MLE exists with the terms of lists that never overlap fixed at -inf)"
                 : " (MLE exists and the model is identifiable; Fienberg & Rinaldo 2012)");
-    fprintf(o, "  registered (n)          %12.0f\n", f->n_obs);
-    fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f", f->nhat, f->se_nhat);
+    char glm[64] = "";
     if (isfinite(r->se_glm) && lround(10.0 * r->se_glm) != lround(10.0 * f->se_nhat))
-        fprintf(o, " (R glm, Rcapture: %.1f)", r->se_glm);
-    fprintf(o, "\n  dark figure (N - n)     %12.1f\n", f->m0);
+        snprintf(glm, sizeof glm, " (R glm, Rcapture: %.1f)", r->se_glm);
+    text_estimate(o, f->n_obs, f->nhat, f->se_nhat, glm);
     if (r->prof_rc == DFG_OK) {
         fprintf(o, "  %d%% interval for N      [%.1f, ", pct, r->prof.lower);
         if (r->prof.upper_beyond)
@@ -116,15 +115,9 @@ static void interval_json(cJSON *obj, const char *key, double level, double lo, 
 static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, const fit_result *r)
 {
     const dfg_fit *f = &r->fit;
-    jstr(root, "model", r->model);
-    jstr(root, "status", status_name(f->status));
-    jstr(root, "check", dfg_check_name(r->check));
-    jnum(root, "iterations", f->iter);
-    jnum(root, "n", f->n_obs);
-    jnum(root, "N", f->nhat);
-    jnum(root, "se", f->se_nhat);
+    jestimate(root, r->model, f->status, r->check, f->n_obs, f->nhat, f->se_nhat);
     jnum(root, "se_glm", r->se_glm);
-    jnum(root, "dark_figure", f->m0);
+    jnum(root, "iterations", f->iter);
     int prof = r->prof_rc == DFG_OK;
     interval_json(root, "profile", c->est.level, prof ? r->prof.lower : DNAN,
                   prof ? (r->prof.upper_beyond ? (double)INFINITY : r->prof.upper) : DNAN,
@@ -137,10 +130,7 @@ static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, cons
     interval_json(root, "lognormal", c->est.level, r->logn.lower, r->logn.upper, "Chao 1987");
     if (r->has_boot)
         boot_json(root, &r->boot, c->est.level);
-    jnum(root, "deviance", f->deviance);
-    jnum(root, "df", f->df);
-    jnum(root, "AIC", f->aic);
-    jnum(root, "BIC", f->bic);
+    jfitstats(root, f->deviance, f->df, f->aic, f->bic);
     jnum(root, "AICc", f->aicc);
     jstr(root, "BIC_n", "people observed (Rcapture, MultipleSystemsEstimation)");
     cJSON *co = jarr(root, "coefficients");
@@ -161,70 +151,56 @@ static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, cons
 
 static int fit_main(int argc, char **argv)
 {
-    common_opts c;
-    common_init(&c, &cmd_fit);
-    int code = cli_parse(&c, &c, argc, argv);
-    if (code >= 0)
-        return code;
-
+    cli_run run;
+    common_opts *c = &run.c;
+    int code = cli_run_parse(&run, &cmd_fit, &run.c, argc, argv);
     dfg_error err = {0};
-    cli_input in = {0};
-    dfg_table *t = NULL;
     dfg_model m = {0, 0, NULL};
     fit_result r;
     memset(&r, 0, sizeof r);
-    cli_out o = {0};
-    dfg_status rc;
-    if ((code = cli_load_table(&c, &in, &t)) != 0)
+    if (code >= 0 || (code = cli_run_load(&run, 1)) >= 0 ||
+        (code = cli_model_parse("--model", c->est.model, run.t, &m)) != 0)
         goto done;
-    if ((code = cli_model_parse("--model", c.est.model, t, &m)) != 0)
-        goto done;
+    const dfg_table *t = run.t;
+    code = -1;
     dfg_model_format(&m, t, r.model, sizeof r.model);
-    rc = dfg_loglin_fit_checked(t, 0, &m, &c.est.glm, &r.fit, &r.check, &err);
+    dfg_status rc = dfg_loglin_fit_checked(t, 0, &m, &c->est.glm, &r.fit, &r.check, &err);
+    if (rc == DFG_OK)
+        rc = dfg_interval_lognormal(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, c->est.level, &r.logn,
+                                    &err);
     if (rc != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
-    {
-        dfg_error e2 = {0};
-        if (r.fit.n_boundary > 0 || dfg_loglin_se_glm(t, 0, &m, &r.se_glm, &e2) != DFG_OK)
-            r.se_glm = DNAN;
-    }
-    rc = dfg_interval_lognormal(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, c.est.level, &r.logn, &err);
-    if (rc != DFG_OK) {
-        code = fail(&err, rc);
-        goto done;
-    }
+    if (r.fit.n_boundary > 0 || dfg_loglin_se_glm(t, 0, &m, &r.se_glm, NULL) != DFG_OK)
+        r.se_glm = DNAN;
     if (r.fit.n_boundary > 0) {
         r.prof_rc = DFG_ENOMLE; /* the profile of a model with terms at -inf: not offered */
     } else {
         dfg_error perr = {0};
-        r.prof_rc = dfg_interval_profile(t, 0, &m, &c.est.glm, c.est.level, &r.prof, &perr);
+        r.prof_rc = dfg_interval_profile(t, 0, &m, &c->est.glm, c->est.level, &r.prof, &perr);
         if (r.prof_rc != DFG_OK)
             cli_say("warning: profile interval: %s", perr.msg);
     }
-    if (c.boot.B > 0) {
+    if (c->boot.B > 0) {
         const dfg_estimator *est = dfg_estimator_find("loglin");
-        double n_draw = c.boot.type == DFG_BOOT_PARAMETRIC ? r.fit.nhat : r.fit.n_obs;
-        if ((code = boot_guard(&c, est, t, &c.est, r.fit.fitted, n_draw)) != 0 ||
-            (code = run_boot(&c, est, t, &c.est, r.fit.fitted, &r.boot)) != 0)
+        double n_draw = c->boot.type == DFG_BOOT_PARAMETRIC ? r.fit.nhat : r.fit.n_obs;
+        if ((code = boot_guard(c, est, t, &c->est, r.fit.fitted, n_draw)) != 0 ||
+            (code = run_boot(c, est, t, &c->est, r.fit.fitted, &r.boot)) != 0)
             goto done;
         r.has_boot = 1;
+        code = -1;
     }
-    if ((code = cli_out_open(&o, &c, &in, t)) != 0)
+    if ((code = cli_run_output(&run)) >= 0)
         goto done;
-    if (o.format == FMT_TEXT)
-        fit_text(o.text, &c, in.sha, t, &m, &r);
+    if (run.o.format == FMT_TEXT)
+        fit_text(run.o.text, c, run.in.sha, t, &m, &r);
     else
-        fit_json(o.root, &c, t, &r);
-    code = cli_out_finish(&o, &c);
+        fit_json(run.o.root, c, t, &r);
 done:
-    cli_out_free(&o);
     if (r.has_boot)
         dfg_boot_result_free(&r.boot);
     dfg_fit_free(&r.fit);
     dfg_model_free(&m);
-    dfg_table_free(t);
-    cli_input_free(&in);
-    return code;
+    return cli_run_end(&run, code);
 }

@@ -19,8 +19,6 @@ typedef struct {
     int average, path;
 } search_args;
 
-#define S(field) offsetof(search_args, field)
-
 static const cli_choice method_choices[] = {{"stepwise", DFG_SEARCH_STEPWISE},
                                             {"aic-stepwise", DFG_SEARCH_AIC_STEPWISE},
                                             {"exhaustive", DFG_SEARCH_EXHAUSTIVE},
@@ -30,27 +28,29 @@ static const cli_choice criterion_choices[] = {
     {"bic", DFG_CRIT_BIC}, {"aic", DFG_CRIT_AIC}, {"aicc", DFG_CRIT_AICC}, {NULL, 0}};
 
 static const cli_option search_options[] = {
-    {"method", "M", OPT_CHOICE, S(method), 0, 0, 0, method_choices,
-     "stepwise (default; Chan, Silverman & Vincent 2021: add the pair with the smallest "
-     "Poisson p-value below the threshold), aic-stepwise (Bales, Hesketh & Silverman 2015), "
-     "exhaustive (every hierarchical model up to --max-order), downhill (greedy on the "
-     "criterion; Silverman, Chan & Vincent 2024)"},
-    {"criterion", "C", OPT_CHOICE, S(criterion), 0, 0, 0, criterion_choices,
-     "ranks the table (default bic); BIC = p log n - 2 log L with n = people observed and p "
-     "counting terms fixed at -inf (MultipleSystemsEstimation's convention)"},
-    {"max-order", "K", OPT_INT, S(max_order), 1, DFG_MAX_FIT_LISTS - 1, 0, NULL,
-     "highest interaction order of exhaustive and downhill, at most k - 1 (default: 2 for 3 "
-     "lists, 3 for 4-5 lists, 2 for 6 or more; the stepwise methods add pairs)"},
-    {"threshold", "P", OPT_DOUBLE, S(threshold), 0, 1, OPEN_BOTH, NULL,
-     "p-value threshold of the stepwise methods (default 0.02 stepwise, 0.001 aic-stepwise)"},
-    {"top", "N", OPT_SIZE, S(top), 1, DFG_MAX_TOP, 0, NULL, "rows of the model table (default 20)"},
-    {"average", NULL, OPT_FLAG, S(average), 0, 0, 0, NULL,
-     "also report the model-averaged N (Buckland, Burnham & Augustin 1997)"},
-    {"path", NULL, OPT_FLAG, S(path), 0, 0, 0, NULL,
-     "also show the stepwise path: the model after each step and the term it added"},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
-
-#undef S
+    OPT_ONE_OF(
+        "method", "M", search_args, method, method_choices,
+        "stepwise (default; Chan, Silverman & Vincent 2021: add the pair with the smallest "
+        "Poisson p-value below the threshold), aic-stepwise (Bales, Hesketh & Silverman 2015), "
+        "exhaustive (every hierarchical model up to --max-order), downhill (greedy on the "
+        "criterion; Silverman, Chan & Vincent 2024)"),
+    OPT_ONE_OF(
+        "criterion", "C", search_args, criterion, criterion_choices,
+        "ranks the table (default bic); BIC = p log n - 2 log L with n = people observed and p "
+        "counting terms fixed at -inf (MultipleSystemsEstimation's convention)"),
+    OPT_NUM("max-order", "K", OPT_INT, search_args, max_order, 1, DFG_MAX_FIT_LISTS - 1, 0,
+            "highest interaction order of exhaustive and downhill, at most k - 1 (default: 2 for 3 "
+            "lists, 3 for 4-5 lists, 2 for 6 or more; the stepwise methods add pairs)"),
+    OPT_NUM(
+        "threshold", "P", OPT_DOUBLE, search_args, threshold, 0, 1, OPEN_BOTH,
+        "p-value threshold of the stepwise methods (default 0.02 stepwise, 0.001 aic-stepwise)"),
+    OPT_NUM("top", "N", OPT_SIZE, search_args, top, 1, DFG_MAX_TOP, 0,
+            "rows of the model table (default 20)"),
+    OPT_SWITCH("average", search_args, average,
+               "also report the model-averaged N (Buckland, Burnham & Augustin 1997)"),
+    OPT_SWITCH("path", search_args, path,
+               "also show the stepwise path: the model after each step and the term it added"),
+    OPT_END};
 
 const cli_command cmd_search = {
     "search",
@@ -230,9 +230,7 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
     const dfg_search_row *b = s->chosen;
     dfg_model_format(&b->model, t, name, sizeof name);
     fprintf(o, "chosen    %s\n", name);
-    fprintf(o, "  registered (n)          %12.0f\n", r->n_obs);
-    fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", b->nhat, b->se_nhat);
-    fprintf(o, "  dark figure (N - n)     %12.1f\n", b->nhat - r->n_obs);
+    text_estimate(o, r->n_obs, b->nhat, b->se_nhat, NULL);
     if (boot) {
         fmt_interval(ci, sizeof ci, boot->ci.lower, boot->ci.upper);
         fprintf(o,
@@ -311,20 +309,14 @@ static void row_json(cJSON *row, const dfg_table *t, const search_table *s, cons
     jnum(row, "rank", rk ? (double)rk : DNAN);
     jbool(row, "chosen", w == s->chosen);
     dfg_model_format(&w->model, t, name, sizeof name);
-    jstr(row, "model", name);
-    jstr(row, "status", dfg_check_name(w->status));
-    jnum(row, "p", (double)w->p);
-    jnum(row, "boundary_terms", (double)w->n_boundary);
-    jnum(row, "loglik", w->loglik);
-    jnum(row, "deviance", w->deviance);
-    jnum(row, "df", w->df);
-    jnum(row, "criterion", w->criterion);
-    jnum(row, "delta", w->delta);
-    jnum(row, "weight", w->weight);
-    jnum(row, "N", w->nhat);
-    jnum(row, "se", w->se_nhat);
-    jnum(row, "lognormal_lower", w->lower);
-    jnum(row, "lognormal_upper", w->upper);
+    jestimate(row, name, DFG_OK, w->status, s->r->n_obs, w->nhat, w->se_nhat);
+    static const char *const keys[] = {"lognormal_lower", "lognormal_upper", "p",  "boundary_terms",
+                                       "loglik",          "deviance",        "df", "criterion",
+                                       "delta",           "weight"};
+    const double v[] = {w->lower,  w->upper,    (double)w->p, (double)w->n_boundary,
+                        w->loglik, w->deviance, w->df,        w->criterion,
+                        w->delta,  w->weight};
+    jnums(row, keys, v, sizeof v / sizeof v[0]);
 }
 
 static void search_json(cJSON *root, const dfg_table *t, const search_table *s,
@@ -341,11 +333,7 @@ static void search_json(cJSON *root, const dfg_table *t, const search_table *s,
     jnum(root, "mle_does_not_exist", (double)r->n_nomle);
     jnum(root, "not_identifiable", (double)r->n_notident);
     jnum(root, "failed", (double)r->n_failed);
-    cJSON *ch = jobj(root, "chosen");
-    if (ch) {
-        row_json(ch, t, s, s->chosen);
-        jnum(ch, "dark_figure", s->chosen->nhat - r->n_obs);
-    }
+    row_json(jobj(root, "chosen"), t, s, s->chosen);
     if (boot)
         boot_json(root, boot, level);
     jnum(root, "model_averaged_N", r->nhat_avg);
@@ -383,53 +371,104 @@ static void search_json(cJSON *root, const dfg_table *t, const search_table *s,
 
 /* ** }====================================================================== */
 
+/* The search options from the command line's. */
+static dfg_search_opts search_opts(const search_args *a, const common_opts *c)
+{
+    dfg_search_opts so = dfg_search_opts_default();
+    so.method = (dfg_search_method)a->method;
+    so.criterion = (dfg_criterion)a->criterion;
+    so.max_order = a->max_order;
+    so.threshold = a->threshold;
+    so.top = a->top;
+    so.average = a->average;
+    so.threads = c->boot.threads;
+    so.level = c->est.level;
+    so.glm = c->est.glm;
+    return so;
+}
+
+/* The bootstrap of the search (the estimator named by its method), parametric from the
+ * chosen model's fitted cells: 0 or the exit code. */
+static int search_boot(common_opts *c, const dfg_table *t, const dfg_search_opts *so,
+                       const search_table *s, dfg_boot_result *boot)
+{
+    dfg_est_opts eo = c->est;
+    eo.want_ci = 0;
+    eo.method = dfg_search_method_name(so->method);
+    eo.criterion = dfg_criterion_name(so->criterion);
+    eo.max_order = so->max_order;
+    eo.threshold = so->threshold;
+    const dfg_estimator *est = dfg_estimator_find(eo.method);
+    if (!est) {
+        cli_say("no estimator for search method %s", eo.method);
+        return EXIT_INTERNAL;
+    }
+    dfg_fit chosen;
+    dfg_error err = {0};
+    dfg_status rc = dfg_loglin_fit_boundary(t, 0, &s->chosen->model, s->chosen->boundary,
+                                            s->chosen->n_boundary, &c->est.glm, &chosen, &err);
+    if (rc != DFG_OK)
+        return fail(&err, rc);
+    double n_draw = c->boot.type == DFG_BOOT_PARAMETRIC ? s->chosen->nhat : s->r->n_obs;
+    int code = boot_guard(c, est, t, &eo, chosen.fitted, n_draw);
+    if (code == 0)
+        code = run_boot(c, est, t, &eo, chosen.fitted, boot);
+    dfg_fit_free(&chosen);
+    return code;
+}
+
+/* Rank the rows of r into s (and the path when asked): 0 or the exit code. */
+static int rank_rows(search_table *s, const dfg_search_result *r, const search_args *a)
+{
+    s->r = r;
+    s->crit = r->criterion == DFG_CRIT_AIC ? "AIC" : r->criterion == DFG_CRIT_AICC ? "AICc" : "BIC";
+    s->chosen = &r->rows[0];
+    s->complete = r->n_rows == r->n_admissible;
+    if (!(s->rank = malloc(r->n_rows * sizeof *s->rank)))
+        return fail(NULL, DFG_ENOMEM);
+    for (size_t i = 0; i < r->n_rows; i++)
+        s->rank[i] = &r->rows[i];
+    qsort(s->rank, r->n_rows, sizeof *s->rank, cmp_rank);
+    s->n_show = r->n_rows < a->top ? r->n_rows : a->top;
+    if (a->path && !build_path(s)) {
+        free(s->path);
+        s->path = NULL;
+        cli_say("note: the stepwise path is not available (a model on it was not admissible)");
+    }
+    return 0;
+}
+
 static int search_main(int argc, char **argv)
 {
-    common_opts c;
-    common_init(&c, &cmd_search);
+    cli_run run;
     dfg_search_opts so = dfg_search_opts_default();
     search_args a = {(int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0};
-    int code = cli_parse(&c, &a, argc, argv);
-    if (code >= 0)
-        return code;
-    int stepwise = a.method == DFG_SEARCH_STEPWISE || a.method == DFG_SEARCH_AIC_STEPWISE;
-    if (a.path && !stepwise)
-        return usage_error("search", "--path shows the path of a stepwise search (--method "
-                                     "stepwise or aic-stepwise)");
-    so.method = (dfg_search_method)a.method;
-    so.criterion = (dfg_criterion)a.criterion;
-    so.max_order = a.max_order;
-    so.threshold = a.threshold;
-    so.top = a.top;
-    so.average = a.average;
-    so.threads = c.boot.threads;
-    so.level = c.est.level;
-    so.glm = c.est.glm;
-
-    dfg_error err = {0};
-    cli_input in = {0};
-    dfg_table *t = NULL;
+    int code = cli_run_parse(&run, &cmd_search, &a, argc, argv);
     dfg_search_result r;
     memset(&r, 0, sizeof r);
-    dfg_fit chosen;
-    memset(&chosen, 0, sizeof chosen);
     dfg_boot_result boot;
-    memset(&boot, 0, sizeof boot);
     int has_boot = 0;
     search_table s = {&r, NULL, NULL, 0, 0, NULL, 0, "BIC"};
-    cli_out o = {0};
-    dfg_status rc;
-    if ((code = cli_load_table(&c, &in, &t)) != 0)
+    dfg_error err = {0};
+    if (code >= 0)
         goto done;
+    if (a.path && a.method != DFG_SEARCH_STEPWISE && a.method != DFG_SEARCH_AIC_STEPWISE) {
+        code = usage_error("search", "--path shows the path of a stepwise search (--method "
+                                     "stepwise or aic-stepwise)");
+        goto done;
+    }
+    if ((code = cli_run_load(&run, 1)) >= 0)
+        goto done;
+    so = search_opts(&a, &run.c);
     if (a.path) { /* every model of the path a row: a stepwise search adds at most every pair */
-        size_t k = dfg_table_k(t), all = 1 + k * (k - 1) / 2;
+        size_t k = dfg_table_k(run.t), all = 1 + k * (k - 1) / 2;
         so.top = so.top > all ? so.top : all;
     }
     search_progress sp = {{0, 0}, 0.0, 0, isatty(STDERR_FILENO)};
     clock_gettime(CLOCK_MONOTONIC, &sp.start);
     so.progress = search_progress_cb;
     so.progress_data = &sp;
-    rc = dfg_search_run(t, 0, &so, &r, &err);
+    dfg_status rc = dfg_search_run(run.t, 0, &so, &r, &err);
     if (sp.shown && sp.tty)
         fputc('\n', stderr);
     if (rc != DFG_OK) {
@@ -437,69 +476,32 @@ static int search_main(int argc, char **argv)
         goto done;
     }
     if (r.n_rows == 0) {
-        cli_say("%s: no admissible model", in.path);
+        cli_say("%s: no admissible model", run.in.path);
         code = EXIT_INPUT;
         goto done;
     }
-    s.crit = r.criterion == DFG_CRIT_AIC ? "AIC" : r.criterion == DFG_CRIT_AICC ? "AICc" : "BIC";
-    s.chosen = &r.rows[0];
-    s.complete = r.n_rows == r.n_admissible;
-    if (!(s.rank = malloc(r.n_rows * sizeof *s.rank))) {
-        code = fail(NULL, DFG_ENOMEM);
+    if ((code = rank_rows(&s, &r, &a)) != 0)
         goto done;
-    }
-    for (size_t i = 0; i < r.n_rows; i++)
-        s.rank[i] = &r.rows[i];
-    qsort(s.rank, r.n_rows, sizeof *s.rank, cmp_rank);
-    s.n_show = r.n_rows < a.top ? r.n_rows : a.top;
-    if (a.path && !build_path(&s)) {
-        free(s.path);
-        s.path = NULL;
-        cli_say("note: the stepwise path is not available (a model on it was not admissible)");
-    }
-    if (c.boot.B > 0) {
-        dfg_est_opts eo = c.est;
-        eo.want_ci = 0;
-        eo.method = dfg_search_method_name(so.method);
-        eo.criterion = dfg_criterion_name(so.criterion);
-        eo.max_order = so.max_order;
-        eo.threshold = so.threshold;
-        const dfg_estimator *est = dfg_estimator_find(eo.method);
-        if (!est) {
-            cli_say("no estimator for search method %s", eo.method);
-            code = EXIT_INTERNAL;
-            goto done;
-        }
-        double n_draw = c.boot.type == DFG_BOOT_PARAMETRIC ? s.chosen->nhat : r.n_obs;
-        /* the parametric bootstrap draws from the chosen model's fitted cells */
-        rc = dfg_loglin_fit_boundary(t, 0, &s.chosen->model, s.chosen->boundary,
-                                     s.chosen->n_boundary, &c.est.glm, &chosen, &err);
-        if (rc != DFG_OK)
-            code = fail(&err, rc);
-        else if ((code = boot_guard(&c, est, t, &eo, chosen.fitted, n_draw)) == 0)
-            code = run_boot(&c, est, t, &eo, chosen.fitted, &boot);
-        if (code)
+    code = -1;
+    if (run.c.boot.B > 0) {
+        if ((code = search_boot(&run.c, run.t, &so, &s, &boot)) != 0)
             goto done;
         has_boot = 1;
+        code = -1;
     }
-    if ((code = cli_out_open(&o, &c, &in, t)) != 0)
+    if ((code = cli_run_output(&run)) >= 0)
         goto done;
-    if (o.format == FMT_TEXT) {
-        search_text(o.text, &c, in.sha, t, &s, has_boot ? &boot : NULL);
+    if (run.o.format == FMT_TEXT) {
+        search_text(run.o.text, &run.c, run.in.sha, run.t, &s, has_boot ? &boot : NULL);
     } else {
-        o.rows = "models";
-        search_json(o.root, t, &s, has_boot ? &boot : NULL, c.est.level);
+        run.o.rows = "models";
+        search_json(run.o.root, run.t, &s, has_boot ? &boot : NULL, run.c.est.level);
     }
-    code = cli_out_finish(&o, &c);
 done:
-    cli_out_free(&o);
     free(s.rank);
     free(s.path);
     if (has_boot)
         dfg_boot_result_free(&boot);
-    dfg_fit_free(&chosen);
     dfg_search_result_free(&r);
-    dfg_table_free(t);
-    cli_input_free(&in);
-    return code;
+    return cli_run_end(&run, code);
 }

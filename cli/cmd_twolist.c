@@ -13,11 +13,11 @@ typedef struct {
 } twolist_args;
 
 static const cli_option twolist_options[] = {
-    {"a", "LIST", OPT_STRING, offsetof(twolist_args, a), 0, 0, 0, NULL,
-     "the first list, by name or 1-based position (default: list 1)"},
-    {"b", "LIST", OPT_STRING, offsetof(twolist_args, b), 0, 0, 0, NULL,
-     "the second list, or \"others\" (default: list 2 for two lists, others otherwise)"},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
+    OPT_STR("a", "LIST", twolist_args, a,
+            "the first list, by name or 1-based position (default: list 1)"),
+    OPT_STR("b", "LIST", twolist_args, b,
+            "the second list, or \"others\" (default: list 2 for two lists, others otherwise)"),
+    OPT_END};
 
 const cli_command cmd_twolist = {
     "twolist",
@@ -97,64 +97,55 @@ static void twolist_json(cJSON *root, double level, dfg_estimate e[2][2], dfg_st
     }
 }
 
+/* Lists a and b of the options into c->est: 0, or the exit code after saying why. */
+static int pick_lists(const twolist_args *w, const dfg_table *t, dfg_est_opts *eo)
+{
+    int a = 0, b = dfg_table_k(t) == 2 ? 1 : -1;
+    int others = w->b && strcmp(w->b, "others") == 0;
+    if ((w->a && (a = list_option("--a", w->a, t)) < 0) ||
+        (w->b && !others && (b = list_option("--b", w->b, t)) < 0))
+        return EXIT_USAGE;
+    if (others)
+        b = -1;
+    if (a == b)
+        return usage_error("twolist", "--a and --b name the same list (%s)",
+                           dfg_table_list_name(t, (size_t)a));
+    eo->list_a = a;
+    eo->list_b = b;
+    return 0;
+}
+
 static int twolist_main(int argc, char **argv)
 {
-    common_opts c;
-    common_init(&c, &cmd_twolist);
+    cli_run run;
     twolist_args w = {NULL, NULL};
-    int code = cli_parse(&c, &w, argc, argv);
-    if (code >= 0)
-        return code;
-    cli_input in = {0};
-    dfg_table *t = NULL;
-    cli_out o = {0};
+    int code = cli_run_parse(&run, &cmd_twolist, &w, argc, argv);
     dfg_estimate e[2][2]; /* [estimator][log-normal, profile] */
     dfg_status st[2][2];
     memset(e, 0, sizeof e);
-    if ((code = cli_load_table(&c, &in, &t)) != 0)
+    if (code >= 0 || (code = cli_run_load(&run, 1)) >= 0 ||
+        (code = pick_lists(&w, run.t, &run.c.est)) != 0)
         goto done;
-    size_t k = dfg_table_k(t);
-    int a = 0, b = k == 2 ? 1 : -1;
-    if ((w.a && (a = list_option("--a", w.a, t)) < 0) ||
-        (w.b && strcmp(w.b, "others") != 0 && (b = list_option("--b", w.b, t)) < 0)) {
-        code = EXIT_USAGE;
-        goto done;
-    }
-    if (w.b && strcmp(w.b, "others") == 0)
-        b = -1;
-    if (a == b) {
-        code = usage_error("twolist", "--a and --b name the same list (%s)",
-                           dfg_table_list_name(t, (size_t)a));
-        goto done;
-    }
-    c.est.list_a = a;
-    c.est.list_b = b;
-    for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-            dfg_est_opts eo = c.est;
-            eo.ci_type = j ? DFG_CI_PROFILE : DFG_CI_LOGNORMAL;
-            dfg_error e2 = {0};
-            st[i][j] = dfg_estimator_find(names[i])->estimate(t, 0, &eo, &e[i][j], &e2);
-            /* a failed profile leaves its column empty; the point estimate must work */
-            if (st[i][j] != DFG_OK && st[i][j] != DFG_ENOMLE &&
-                (j == 0 || st[i][j] == DFG_ENOMEM)) {
-                code = fail(&e2, st[i][j]);
-                goto done;
-            }
+    for (int i = 0; i < 4; i++) {
+        dfg_est_opts eo = run.c.est;
+        eo.ci_type = i % 2 ? DFG_CI_PROFILE : DFG_CI_LOGNORMAL;
+        dfg_error e2 = {0};
+        dfg_status *s = &st[i / 2][i % 2];
+        *s = dfg_estimator_find(names[i / 2])->estimate(run.t, 0, &eo, &e[i / 2][i % 2], &e2);
+        /* a failed profile leaves its column empty; the point estimate must work */
+        if (*s != DFG_OK && *s != DFG_ENOMLE && (i % 2 == 0 || *s == DFG_ENOMEM)) {
+            code = fail(&e2, *s);
+            goto done;
         }
     }
-    if ((code = cli_out_open(&o, &c, &in, t)) != 0)
+    if ((code = cli_run_output(&run)) >= 0)
         goto done;
-    if (o.format == FMT_TEXT) {
-        twolist_text(o.text, &c, in.sha, e, st);
+    if (run.o.format == FMT_TEXT) {
+        twolist_text(run.o.text, &run.c, run.in.sha, e, st);
     } else {
-        o.rows = "estimators";
-        twolist_json(o.root, c.est.level, e, st);
+        run.o.rows = "estimators";
+        twolist_json(run.o.root, run.c.est.level, e, st);
     }
-    code = cli_out_finish(&o, &c);
 done:
-    cli_out_free(&o);
-    dfg_table_free(t);
-    cli_input_free(&in);
-    return code;
+    return cli_run_end(&run, code);
 }

@@ -153,12 +153,6 @@ int cli_input_is_freq(const cli_input *in)
            !header_field(&p, end, c, sizeof c);
 }
 
-int cli_load_table(const common_opts *c, cli_input *in, dfg_table **t)
-{
-    int code = cli_input_read(c, in);
-    return code ? code : cli_input_table(c, in, t);
-}
-
 int cli_input_table(const common_opts *c, const cli_input *in, dfg_table **t)
 {
     dfg_error err = {0};

@@ -5,8 +5,8 @@
  *      about, options, groups, main}` (see cli/cmd_twolist.c for a small one): its own
  *      options are a table (cli.h: cli_option), parsed by cli_parse, which also prints
  *      its --help and its part of the manual page; its result goes through cli_out;
- *   2. add `&cmd_NAME` to the `extern` line and to `commands` below (the order of
- *      'darkfig --help');
+ *   2. declare it on the `extern` line of cli/cli.h and add `&cmd_NAME` to `commands`
+ *      below (the order of 'darkfig --help');
  *   3. add cli/cmd_NAME.c to DFG_CLI_SOURCES in CMakeLists.txt.
  * The command sees only the public header darkfig.h (the build offers no other), as
  * Lua's interpreter sees only lua.h, and the commands are listed once, as Lua's
@@ -17,9 +17,6 @@
 
 #include <gsl/gsl_errno.h>
 #include <string.h>
-
-extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check, cmd_estimate,
-    cmd_estimators;
 
 static const cli_command *const commands[] = {
     &cmd_fit, &cmd_search, &cmd_twolist, &cmd_closed, &cmd_check, &cmd_estimate, &cmd_estimators,

@@ -20,8 +20,6 @@
  * The shared tables
  * ======================================================================= */
 
-#define C(field) offsetof(common_opts, field)
-
 static const cli_choice format_choices[] = {
     {"text", FMT_TEXT}, {"csv", FMT_CSV}, {"json", FMT_JSON}, {NULL, 0}};
 static const cli_choice boot_type_choices[] = {
@@ -39,62 +37,62 @@ const cli_choice CLI_CI_CHOICES[] = {
 #define DEFAULT_MAX_SECONDS 600.0
 
 static const cli_option input_options[] = {
-    {"lists", "A,B,C", OPT_STRING, C(csv.lists), 0, 0, 0, NULL,
-     "the list columns (others are kept as covariates); default: every column but the "
-     "count column"},
-    {"count", "NAME", OPT_STRING, C(csv.count), 0, 0, 0, NULL,
-     "the count column of a pattern-count file (default: count); a file without it is read "
-     "as one row per person"},
-    {"max-memory", "MB", OPT_DOUBLE, C(max_memory), 1, 1e9, 0, NULL,
-     "the most memory, in MB, the input (read whole into memory) and the bootstrap's "
-     "replicates may take (default 2048)"},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
+    OPT_STR("lists", "A,B,C", common_opts, csv.lists,
+            "the list columns (others are kept as covariates); default: every column but the "
+            "count column"),
+    OPT_STR("count", "NAME", common_opts, csv.count,
+            "the count column of a pattern-count file (default: count); a file without it is read "
+            "as one row per person"),
+    OPT_NUM("max-memory", "MB", OPT_DOUBLE, common_opts, max_memory, 1, 1e9, 0,
+            "the most memory, in MB, the input (read whole into memory) and the bootstrap's "
+            "replicates may take (default 2048)"),
+    OPT_END};
 
 static const cli_option output_options[] = {
-    {"level", "L", OPT_DOUBLE, C(est.level), 0, 1, OPEN_BOTH, NULL,
-     "interval level (default 0.95)"},
-    {"format", "F", OPT_CHOICE, C(format), 0, 0, 0, format_choices,
-     "text (default) for people; csv and json carry every digit (the shortest decimal "
-     "that reads back as the same double) and the provenance: version, SHA-256 of the "
-     "input, every option. Not-a-number and infinite values are NA in CSV, null in JSON"},
-    {"output", "FILE", OPT_STRING, C(output), 0, 0, 0, NULL,
-     "write the result to FILE instead of stdout (through a temporary file renamed when "
-     "complete; never onto the input or a file that is not a regular file)"},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
+    OPT_NUM("level", "L", OPT_DOUBLE, common_opts, est.level, 0, 1, OPEN_BOTH,
+            "interval level (default 0.95)"),
+    OPT_ONE_OF("format", "F", common_opts, format, format_choices,
+               "text (default) for people; csv and json carry every digit (the shortest decimal "
+               "that reads back as the same double) and the provenance: version, SHA-256 of the "
+               "input, every option. Not-a-number and infinite values are NA in CSV, null in JSON"),
+    OPT_STR("output", "FILE", common_opts, output,
+            "write the result to FILE instead of stdout (through a temporary file renamed when "
+            "complete; never onto the input or a file that is not a regular file)"),
+    OPT_END};
 
 static const cli_option fitting_options[] = {
-    {"tol", "T", OPT_DOUBLE, C(est.glm.tol), 0, 1, OPEN_LO, NULL,
-     "converged when |D_k - D_{k-1}| / (|D_k| + 0.1) < T, D the deviance (R glm.fit's "
-     "rule; default 1e-10)"},
-    {"max-iter", "N", OPT_INT, C(est.glm.max_iter), 1, DFG_MAX_ITER, 0, NULL,
-     "IRLS iterations before giving up (default 100)"},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
+    OPT_NUM("tol", "T", OPT_DOUBLE, common_opts, est.glm.tol, 0, 1, OPEN_LO,
+            "converged when |D_k - D_{k-1}| / (|D_k| + 0.1) < T, D the deviance (R glm.fit's "
+            "rule; default 1e-10)"),
+    OPT_NUM("max-iter", "N", OPT_INT, common_opts, est.glm.max_iter, 1, DFG_MAX_ITER, 0,
+            "IRLS iterations before giving up (default 100)"),
+    OPT_END};
 
 static const cli_option boot_options[] = {
-    {"bootstrap", "B", OPT_SIZE, C(boot.B), 2, DFG_MAX_REPLICATES, 0, NULL,
-     "B replicates, each rerunning the whole estimator, its model selection included "
-     "(none by default)"},
-    {"boot-type", "T", OPT_CHOICE, C(boot.type), 0, 0, 0, boot_type_choices,
-     "nonparametric (default): multinomial of size n over the observed cells; parametric: "
-     "multinomial of size N-hat over all cells with the fitted probabilities (Buckland & "
-     "Garthwaite 1991)"},
-    {"interval", "I", OPT_CHOICE, C(boot.interval), 0, 0, 0, interval_choices,
-     "bca (default; DiCiccio & Efron 1996, acceleration from the delete-one jackknife) or "
-     "percentile"},
-    {"seed", "S", OPT_U32, C(boot.seed), 0, 4294967295.0, 0, NULL,
-     "replicate b uses stream (S, b), so the digits do not depend on --threads; default: "
-     "chosen from the clock, printed"},
-    {"threads", "T", OPT_INT, C(boot.threads), 1, DFG_MAX_THREADS, 0, NULL,
-     "worker threads of the bootstrap and the exhaustive search (default 1; the same "
-     "digits on any number)"},
-    {"replicates", "FILE", OPT_STRING, C(boot.replicates), 0, 0, 0, NULL,
-     "write every replicate's N and chosen model to FILE (CSV)"},
-    {"max-seconds", "S", OPT_DOUBLE, C(boot.max_seconds), 0, 1e9, OPEN_LO, NULL,
-     "refuse a bootstrap estimated (from a few timed replicates) to take longer than S "
-     "seconds (default 600)"},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL}};
-
-#undef C
+    OPT_NUM("bootstrap", "B", OPT_SIZE, common_opts, boot.B, 2, DFG_MAX_REPLICATES, 0,
+            "B replicates, each rerunning the whole estimator, its model selection included "
+            "(none by default)"),
+    OPT_ONE_OF(
+        "boot-type", "T", common_opts, boot.type, boot_type_choices,
+        "nonparametric (default): multinomial of size n over the observed cells; parametric: "
+        "multinomial of size N-hat over all cells with the fitted probabilities (Buckland & "
+        "Garthwaite 1991)"),
+    OPT_ONE_OF(
+        "interval", "I", common_opts, boot.interval, interval_choices,
+        "bca (default; DiCiccio & Efron 1996, acceleration from the delete-one jackknife) or "
+        "percentile"),
+    OPT_NUM("seed", "S", OPT_U32, common_opts, boot.seed, 0, 4294967295.0, 0,
+            "replicate b uses stream (S, b), so the digits do not depend on --threads; default: "
+            "chosen from the clock, printed"),
+    OPT_NUM("threads", "T", OPT_INT, common_opts, boot.threads, 1, DFG_MAX_THREADS, 0,
+            "worker threads of the bootstrap and the exhaustive search (default 1; the same "
+            "digits on any number)"),
+    OPT_STR("replicates", "FILE", common_opts, boot.replicates,
+            "write every replicate's N and chosen model to FILE (CSV)"),
+    OPT_NUM("max-seconds", "S", OPT_DOUBLE, common_opts, boot.max_seconds, 0, 1e9, OPEN_LO,
+            "refuse a bootstrap estimated (from a few timed replicates) to take longer than S "
+            "seconds (default 600)"),
+    OPT_END};
 
 static const struct {
     unsigned bit;

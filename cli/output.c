@@ -222,6 +222,12 @@ cJSON *jstr(cJSON *obj, const char *key, const char *s)
     return item;
 }
 
+void jnums(cJSON *obj, const char *const *keys, const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        jnum(obj, keys[i], v[i]);
+}
+
 cJSON *jbool(cJSON *obj, const char *key, int b)
 {
     return cJSON_AddBoolToObject(obj, key, b ? 1 : 0);
@@ -245,6 +251,33 @@ cJSON *jrow(cJSON *arr)
         return NULL;
     }
     return o;
+}
+
+void jestimate(cJSON *obj, const char *model, dfg_status status, dfg_check_status check, double n,
+               double N, double se)
+{
+    jstr(obj, "model", model);
+    jstr(obj, "status", status_name(status));
+    jstr(obj, "check", dfg_check_name(check));
+    jnum(obj, "n", n);
+    jnum(obj, "N", N);
+    jnum(obj, "se", se);
+    jnum(obj, "dark_figure", N - n);
+}
+
+void jfitstats(cJSON *obj, double deviance, double df, double aic, double bic)
+{
+    jnum(obj, "deviance", deviance);
+    jnum(obj, "df", df);
+    jnum(obj, "AIC", aic);
+    jnum(obj, "BIC", bic);
+}
+
+void text_estimate(FILE *o, double n, double N, double se, const char *extra)
+{
+    fprintf(o, "  registered (n)          %12.0f\n", n);
+    fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f%s\n", N, se, extra ? extra : "");
+    fprintf(o, "  dark figure (N - n)     %12.1f\n", N - n);
 }
 
 void term_name(const dfg_table *t, uint32_t term, char *buf, size_t size)

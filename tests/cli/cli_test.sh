@@ -139,7 +139,7 @@ run fit "$src/data/korea_3.csv" --bootstrap 1
 expect_rc 2 "bootstrap B = 1"
 # Ctrl-C during a long bootstrap: exit 130, a message, no output, no replicates file
 if [ "$mode" = plain ]; then
-    "$bin" search "$src/data/netherlands_6.csv" --bootstrap 1000000 --seed 1 \
+    "$bin" search "$src/data/netherlands_6.csv" --bootstrap 1000000 --seed 1 --max-seconds 1e6 \
         --replicates "$tmp/int.csv" >"$tmp/out" 2>"$tmp/err" &
     pid=$!
     sleep 1

@@ -25,5 +25,8 @@ vals = []
 walk(doc, sys.argv[2], vals)
 if len(sys.argv) < 4:
     vals = vals[:1]
-for v in vals:
-    print("null" if v is None else repr(v) if isinstance(v, float) else v)
+try:
+    for v in vals:
+        print("null" if v is None else repr(v) if isinstance(v, float) else v)
+except BrokenPipeError:  # the reader (grep -q) has seen enough
+    sys.stderr.close()

@@ -120,6 +120,11 @@ for cmd in "fit" "estimate --estimator loglin" "check --estimator loglin"; do
     expect_err "--model [12,:" "$cmd: a bad model: message"
     expect_no_out "$cmd: a bad model"
 done
+# a check where every held-out list fails prints no table of NaN
+run check data.csv --estimator loglin --model "[12]"
+if [ "$rc" -ne 0 ]; then ok; else bad "check with every row failed: exit 0"; fi
+expect_err "failed with every list held out" "check with every row failed: message"
+expect_no_out "check with every row failed"
 run twolist data.csv --a nosuch
 expect_rc 2 "twolist --a nosuch"
 expect_err "--a nosuch: no list of that name or position; the lists are b, c and d" "twolist --a nosuch: message"
