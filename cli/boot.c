@@ -209,7 +209,8 @@ static const char *boot_type_name(dfg_boot_type t)
 
 void boot_text(FILE *o, const dfg_boot_result *r, double level)
 {
-    int pct = (int)lround(100.0 * level);
+    char pct[32];
+    level_label(level, pct, sizeof pct);
     fprintf(o,
             "\nbootstrap %zu %s replicates, the whole estimator (selection included) rerun in\n"
             "          each; seed %lu\n",
@@ -217,11 +218,11 @@ void boot_text(FILE *o, const dfg_boot_result *r, double level)
     char ci[96];
     if (r->ci.type == DFG_CI_BCA) {
         fmt_interval(ci, sizeof ci, r->ci.lower, r->ci.upper);
-        fprintf(o, "  %d%% BCa interval        %s   (z0 = %.4f, a = %.5f; DiCiccio & Efron 1996)\n",
+        fprintf(o, "  %s BCa interval        %s   (z0 = %.4f, a = %.5f; DiCiccio & Efron 1996)\n",
                 pct, ci, r->z0, r->accel);
     }
     fmt_interval(ci, sizeof ci, r->percentile.lower, r->percentile.upper);
-    fprintf(o, "  %d%% percentile          %s\n", pct, ci);
+    fprintf(o, "  %s percentile          %s\n", pct, ci);
     fprintf(o, "  mean %.1f, median %.1f, s.e. %.1f over %zu replicates\n", r->mean, r->median,
             r->se, r->n_ok);
     fprintf(o, "  failed %.1f%%, chosen model at the boundary %.1f%%\n", 100.0 * r->share_failed,

@@ -298,6 +298,8 @@ const char *status_name(dfg_status s);
 
 /* The name of a model term: list names joined by ':'. */
 void term_name(const dfg_table *t, uint32_t term, char *buf, size_t size);
+/* An interval level as a percentage: "95%", "99.9%", "1e-298%". */
+void level_label(double level, char *buf, size_t size);
 /* "[a, b]" with one decimal, "beyond x" / "-" for what is not a number. */
 void fmt_interval(char *buf, size_t size, double lo, double hi);
 

@@ -33,7 +33,8 @@ static void check_text(FILE *o, const common_opts *c, const char *sha, const dfg
                        const dfg_estimator *est, const dfg_holdout_row *rows)
 {
     size_t k = dfg_table_k(t);
-    int pct = (int)lround(100.0 * c->est.level);
+    char pct[32];
+    level_label(c->est.level, pct, sizeof pct);
     fprintf(o, "darkfig %s check\ninput     %s (sha256 %.16s...)\n", DFG_VERSION, c->file, sha);
     fprintf(o,
             "method    hold out each list; estimate its size as m_j N_O / n_O, with N_O the\n"
@@ -64,7 +65,7 @@ static void check_text(FILE *o, const common_opts *c, const char *sha, const dfg
     }
     fprintf(o,
             "\n  mean log relative bias %.4f, mean |log relative bias| %.4f over %zu lists;\n"
-            "  %d%% intervals cover the known size for %zu of %zu lists\n",
+            "  %s intervals cover the known size for %zu of %zu lists\n",
             n_ok ? sum_lrb / (double)n_ok : DNAN, n_ok ? sum_abs / (double)n_ok : DNAN, n_ok, pct,
             cov, ncov);
 }

@@ -78,7 +78,8 @@ static void freq_json(cJSON *rows, const dfg_freq_result *res, size_t n_res)
 static void closed_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
                         const dfg_closed_table *ct, const dfg_closed_opts *co)
 {
-    int pct = (int)lround(100.0 * co->level);
+    char pct[32];
+    level_label(co->level, pct, sizeof pct);
     fprintf(o, "darkfig %s closed\n", DFG_VERSION);
     fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
     fprintf(o, "occasions %zu:", ct->t);
@@ -103,7 +104,7 @@ static void closed_text(FILE *o, const common_opts *c, const char *sha, const df
             if (w->ci.upper_beyond)
                 snprintf(ci, sizeof ci, "[%.1f, >%.1f]", w->ci.lower, w->ci.search_limit);
             else
-                snprintf(ci, sizeof ci, "[%.1f, %.1f]", w->ci.lower, w->ci.upper);
+                fmt_interval(ci, sizeof ci, w->ci.lower, w->ci.upper);
         }
         char rnote[64] = "";
         if (fabs(w->se_rcapture - w->se) > 0.05)
@@ -116,7 +117,7 @@ static void closed_text(FILE *o, const common_opts *c, const char *sha, const df
     fprintf(o, "\n  infoFit (Rcapture): 0 no warning; 1 no convergence or asymptotic bias\n"
                "  above 10%% of N; 2 design not of full rank; 3 fitted rates numerically 0.\n");
     if (co->ci_type != DFG_CI_NONE)
-        fprintf(o, "  intervals at %d%%%s.\n", pct,
+        fprintf(o, "  intervals at %s%s.\n", pct,
                 co->ci_type == DFG_CI_PROFILE ? " (Mb, Mbh: log-normal)" : "");
     fputc('\n', o);
 }

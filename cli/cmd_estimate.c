@@ -52,7 +52,8 @@ const cli_command cmd_estimate = {
 static void estimate_text(FILE *o, const common_opts *c, const char *sha, const dfg_estimator *est,
                           const dfg_estimate *e, int has_ci, const dfg_boot_result *boot)
 {
-    int pct = (int)lround(100.0 * c->est.level);
+    char pct[32];
+    level_label(c->est.level, pct, sizeof pct);
     fprintf(o,
             "darkfig %s estimate\ninput     %s (sha256 %.16s...)\nestimator %s: %s\nmodel     %s\n"
             "check     %s\n\n",
@@ -61,7 +62,7 @@ static void estimate_text(FILE *o, const common_opts *c, const char *sha, const 
     if (has_ci) {
         char ci[96];
         fmt_interval(ci, sizeof ci, e->ci.lower, e->ci.upper);
-        fprintf(o, "  %d%% interval for N      %s   %s\n", pct, ci, dfg_ci_type_name(e->ci.type));
+        fprintf(o, "  %s interval for N      %s   %s\n", pct, ci, dfg_ci_type_name(e->ci.type));
     }
     if (isfinite(e->deviance))
         fprintf(o, "  deviance %.3f, df %.0f, AIC %.3f, BIC %.3f\n", e->deviance, e->df, e->aic,

@@ -48,7 +48,8 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
 {
     const dfg_fit *f = &r->fit;
     size_t k = dfg_table_k(t);
-    int pct = (int)lround(100.0 * c->est.level);
+    char pct[32];
+    level_label(c->est.level, pct, sizeof pct);
     fprintf(o, "darkfig %s fit\n", DFG_VERSION);
     fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
     fprintf(o, "lists     %zu:", k);
@@ -68,7 +69,7 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
         snprintf(glm, sizeof glm, " (R glm, Rcapture: %.1f)", r->se_glm);
     text_estimate(o, f->n_obs, f->nhat, f->se_nhat, glm);
     if (r->prof_rc == DFG_OK) {
-        fprintf(o, "  %d%% interval for N      [%.1f, ", pct, r->prof.lower);
+        fprintf(o, "  %s interval for N      [%.1f, ", pct, r->prof.lower);
         if (r->prof.upper_beyond)
             fprintf(o, "beyond %.1f]", r->prof.search_limit);
         else
@@ -76,12 +77,11 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
         fprintf(o, "   profile likelihood (Cormack 1992)%s\n",
                 r->prof.lower_at_n ? "; no root below: lower set to n" : "");
     } else if (f->n_boundary > 0) {
-        fprintf(o, "  %d%% profile interval    not offered with terms fixed at -inf\n", pct);
+        fprintf(o, "  %s profile interval    not offered with terms fixed at -inf\n", pct);
     } else {
-        fprintf(o, "  %d%% interval for N      not available (%s)\n", pct,
-                dfg_strerror(r->prof_rc));
+        fprintf(o, "  %s interval for N      not available (%s)\n", pct, dfg_strerror(r->prof_rc));
     }
-    fprintf(o, "  %d%% log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
+    fprintf(o, "  %s log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
             r->logn.upper);
     fprintf(o, "  deviance                %12.3f   df %.0f\n", f->deviance, f->df);
     fprintf(o, "  AIC                     %12.3f\n", f->aic);

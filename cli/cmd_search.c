@@ -212,7 +212,8 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
 {
     const dfg_search_result *r = s->r;
     size_t k = dfg_table_k(t);
-    int pct = (int)lround(100.0 * c->est.level);
+    char pct[32];
+    level_label(c->est.level, pct, sizeof pct);
     char name[512], ci[96];
     fprintf(o, "darkfig %s search\n", DFG_VERSION);
     fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
@@ -234,14 +235,14 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
     if (boot) {
         fmt_interval(ci, sizeof ci, boot->ci.lower, boot->ci.upper);
         fprintf(o,
-                "  %d%% interval for N      %-22s %s bootstrap: %zu replicates, the search\n"
+                "  %s interval for N      %-22s %s bootstrap: %zu replicates, the search\n"
                 "                                                 repeated in each (seed %lu)\n",
                 pct, ci, boot->ci.type == DFG_CI_BCA ? "BCa" : "percentile", boot->B,
                 (unsigned long)boot->seed);
     }
     fmt_interval(ci, sizeof ci, b->lower, b->upper);
     fprintf(o,
-            "  %d%% log-normal          %-22s (Chao 1987) given the chosen model: too\n"
+            "  %s log-normal          %-22s (Chao 1987) given the chosen model: too\n"
             "                                                 narrow after selection%s\n",
             pct, ci, boot ? "" : ", see --bootstrap");
     fprintf(o, "  model uncertainty       ");

@@ -54,7 +54,8 @@ static const char *const names[2] = {"lincoln-petersen", "chapman"};
 static void twolist_text(FILE *o, const common_opts *c, const char *sha, dfg_estimate e[2][2],
                          dfg_status st[2][2])
 {
-    int pct = (int)lround(100.0 * c->est.level);
+    char pct[32];
+    level_label(c->est.level, pct, sizeof pct);
     fprintf(o, "darkfig %s twolist\ninput     %s (sha256 %.16s...)\nlists     %s\n\n", DFG_VERSION,
             c->file, sha, e[1][0].model);
     fprintf(o, "  %-18s %12s %10s  %-24s %s\n", "estimator", "N", "s.e.", "log-normal interval",
@@ -71,7 +72,7 @@ static void twolist_text(FILE *o, const common_opts *c, const char *sha, dfg_est
         fprintf(o, "  %-18s %12.1f %10.1f  %-24s %s\n", names[i], e[i][0].nhat, e[i][0].se, l1, l2);
     }
     fprintf(o,
-            "\n  registered n = %.0f; intervals at %d%%; s.e.: delta method (Lincoln-Petersen),\n"
+            "\n  registered n = %.0f; intervals at %s; s.e.: delta method (Lincoln-Petersen),\n"
             "  Seber (1982) (Chapman)\n",
             e[1][0].n_obs, pct);
 }

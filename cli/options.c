@@ -33,6 +33,8 @@ const cli_choice CLI_CI_CHOICES[] = {
  * replicates. Large enough for a 1 GB file; a line that never ends (/dev/zero) stops
  * here. */
 #define DEFAULT_MAX_MEMORY_MB 2048.0
+/* The upper limit of an option that has none (--max-memory, --max-seconds). */
+#define UNBOUNDED 1e9
 /* The limit on the estimated time of a bootstrap (--max-seconds). */
 #define DEFAULT_MAX_SECONDS 600.0
 
@@ -43,7 +45,7 @@ static const cli_option input_options[] = {
     OPT_STR("count", "NAME", common_opts, csv.count,
             "the count column of a pattern-count file (default: count); a file without it is read "
             "as one row per person"),
-    OPT_NUM("max-memory", "MB", OPT_DOUBLE, common_opts, max_memory, 1, 1e9, 0,
+    OPT_NUM("max-memory", "MB", OPT_DOUBLE, common_opts, max_memory, 1, UNBOUNDED, 0,
             "the most memory, in MB, the input (read whole into memory) and the bootstrap's "
             "replicates may take (default 2048)"),
     OPT_END};
@@ -81,7 +83,7 @@ static const cli_option boot_options[] = {
         "interval", "I", common_opts, boot.interval, interval_choices,
         "bca (default; DiCiccio & Efron 1996, acceleration from the delete-one jackknife) or "
         "percentile"),
-    OPT_NUM("seed", "S", OPT_U32, common_opts, boot.seed, 0, 4294967295.0, 0,
+    OPT_NUM("seed", "S", OPT_U32, common_opts, boot.seed, 0, UINT32_MAX, 0,
             "replicate b uses stream (S, b), so the digits do not depend on --threads; default: "
             "chosen from the clock, printed"),
     OPT_NUM("threads", "T", OPT_INT, common_opts, boot.threads, 1, DFG_MAX_THREADS, 0,
@@ -89,7 +91,7 @@ static const cli_option boot_options[] = {
             "digits on any number)"),
     OPT_STR("replicates", "FILE", common_opts, boot.replicates,
             "write every replicate's N and chosen model to FILE (CSV)"),
-    OPT_NUM("max-seconds", "S", OPT_DOUBLE, common_opts, boot.max_seconds, 0, 1e9, OPEN_LO,
+    OPT_NUM("max-seconds", "S", OPT_DOUBLE, common_opts, boot.max_seconds, 0, UNBOUNDED, OPEN_LO,
             "refuse a bootstrap estimated (from a few timed replicates) to take longer than S "
             "seconds (default 600)"),
     OPT_END};
@@ -148,9 +150,9 @@ static void limits_text(const cli_option *o, char *buf, size_t size)
         snprintf(buf, size, "an integer in %.0f..%.0f", o->lo, o->hi);
         break;
     case OPT_DOUBLE:
-        if (o->open == OPEN_LO && o->hi >= 1e9)
+        if (o->open == OPEN_LO && o->hi >= UNBOUNDED)
             snprintf(buf, size, "a number > %g", o->lo);
-        else if (o->hi >= 1e9)
+        else if (o->hi >= UNBOUNDED)
             snprintf(buf, size, "a number >= %g", o->lo);
         else
             snprintf(buf, size, "a number in %c%g, %g%c", o->open & OPEN_LO ? '(' : '[', o->lo,

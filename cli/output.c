@@ -299,6 +299,11 @@ void term_name(const dfg_table *t, uint32_t term, char *buf, size_t size)
     }
 }
 
+void level_label(double level, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.4g%%", 100.0 * level);
+}
+
 void fmt_interval(char *buf, size_t size, double lo, double hi)
 {
     if (!isfinite(lo))
