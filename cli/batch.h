@@ -94,12 +94,12 @@ void batch_row_free(batch_row *row);
 
 /* ---- files (batch_io.c) ---- */
 
-/* Write len bytes of data to path atomically: a hidden temporary file beside it
- * (".NAME.tmp-XXXXXX"), flushed, fsync'ed, renamed onto path, and the folder synced. On
- * any failure nothing is left and msg says why. Refuses to replace anything but a regular
- * file. Returns 0 or -1. */
-int batch_write_file(const char *path, const char *data, size_t len, char *msg, size_t size);
-/* Remove the temporary files a killed run left in dir. */
+/* Write text to path through cli_write_file (temporary file, fsync, rename; refuses an
+ * input or what is not a regular file; on failure nothing is left and the message is
+ * said), then sync the folder. 0 or the exit code. */
+int batch_write_text(const char *path, const char *text);
+/* Remove the temporary files a killed run left in dir (NAME.XXXXXX beside a result or a
+ * summary). */
 void batch_clean_temporaries(const char *dir);
 /* Read a whole file into a NUL-terminated buffer (malloc); NULL when it cannot be read. */
 char *batch_read_file(const char *path, size_t *len);

@@ -1,25 +1,24 @@
 /* cli/batch_io.c: the files of darkfig batch: atomic writes, the folder lock, leftovers of a
  * killed run, whole-file reads and the manifest.
  *
- * A result reaches its name only whole: it is written to a hidden temporary file in the
- * same folder, flushed, fsync'ed and renamed (rename is atomic within a file system), then
- * the folder is fsync'ed so that the new name survives a crash of the machine. A kill at
- * any moment leaves either the old file, the new file, or an extra temporary that the next
- * run removes (under the lock). The lock is an fcntl write lock on DIR/.lock: the kernel
- * drops it when the process dies, however it dies, so a killed run never blocks the next.
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * A result reaches its name only whole: it goes through the command's one writing routine
+ * (cli_write_file: a temporary file NAME.XXXXXX beside it, flushed, fsync'ed and renamed;
+ * rename is atomic within a file system), then the folder is fsync'ed so that the new name
+ * survives a crash of the machine. A kill at any moment leaves either the old file, the
+ * new file, or an extra temporary that the next run removes (under the lock). The lock is an fcntl
+ * write lock on DIR/.lock: the kernel drops it when the process dies, however it dies, so a killed
+ * run never blocks the next. SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include "batch.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define TMP_TAG ".tmp-"
 
 static char *dup_str(const char *s, size_t n)
 {
@@ -42,67 +41,26 @@ static char *dir_of(const char *path)
     return dup_str(path, (size_t)(slash - path));
 }
 
-static int write_all(int fd, const char *p, size_t len)
+/* A temporary file of cli_write_file beside one of ours: NAME.XXXXXX, NAME a result or a
+ * summary. */
+static int is_temporary(const char *name)
 {
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        len -= (size_t)w;
+    size_t n = strlen(name);
+    if (n < 8 || name[n - 7] != '.')
+        return 0;
+    for (size_t i = n - 6; i < n; i++) {
+        char ch = name[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+            return 0;
+    }
+    size_t m = n - 7; /* NAME's length */
+    static const char *const ends[] = {".result.json", "summary.csv", "summary.json"};
+    for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
+        size_t el = strlen(ends[e]);
+        if (m >= el && strncmp(name + m - el, ends[e], el) == 0)
+            return 1;
     }
     return 0;
-}
-
-int batch_write_file(const char *path, const char *data, size_t len, char *msg, size_t size)
-{
-    struct stat st;
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(msg, size, "%s: refusing to replace what is not a regular file", path);
-        return -1;
-    }
-    char *dir = dir_of(path);
-    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    size_t n = strlen(path) + sizeof TMP_TAG + 16;
-    char *tmp = malloc(n);
-    if (!dir || !tmp) {
-        snprintf(msg, size, "%s: out of memory", path);
-        free(dir);
-        free(tmp);
-        return -1;
-    }
-    snprintf(tmp, n, "%s/.%s" TMP_TAG "XXXXXX", dir, base);
-    int fd = mkstemp(tmp);
-    int err = 0;
-    if (fd < 0) {
-        err = errno;
-    } else {
-        mode_t um = umask(0);
-        umask(um);
-        if (fchmod(fd, 0666 & ~um) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)
-            err = errno ? errno : EIO;
-        if (close(fd) != 0 && !err)
-            err = errno;
-        if (!err && rename(tmp, path) != 0)
-            err = errno;
-        if (err)
-            unlink(tmp);
-    }
-    if (!err) {
-        int dfd = open(dir, O_RDONLY);
-        if (dfd >= 0) {
-            fsync(dfd); /* the new name; some file systems refuse, which is harmless */
-            close(dfd);
-        }
-    }
-    if (err)
-        snprintf(msg, size, "%s: cannot write (%s): nothing written", path, strerror(err));
-    free(tmp);
-    free(dir);
-    return err ? -1 : 0;
 }
 
 void batch_clean_temporaries(const char *dir)
@@ -112,7 +70,7 @@ void batch_clean_temporaries(const char *dir)
         return;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] != '.' || !strstr(e->d_name, TMP_TAG))
+        if (!is_temporary(e->d_name))
             continue;
         size_t n = strlen(dir) + strlen(e->d_name) + 2;
         char *p = malloc(n);
@@ -125,6 +83,27 @@ void batch_clean_temporaries(const char *dir)
         free(p);
     }
     closedir(d);
+}
+
+static int fill_text(FILE *f, void *data)
+{
+    return fputs((const char *)data, f) < 0 ? -1 : 0;
+}
+
+int batch_write_text(const char *path, const char *text)
+{
+    int code = cli_write_file("--out", path, fill_text, (void *)(uintptr_t)text);
+    if (code == 0) {
+        /* the new name survives a crash of the machine once the folder is synced */
+        char *dir = dir_of(path);
+        int dfd = dir ? open(dir, O_RDONLY) : -1;
+        if (dfd >= 0) {
+            fsync(dfd); /* some file systems refuse; harmless */
+            close(dfd);
+        }
+        free(dir);
+    }
+    return code;
 }
 
 char *batch_read_file(const char *path, size_t *len)

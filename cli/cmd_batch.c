@@ -22,161 +22,91 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char BATCH_HELP[] =
-    "Usage: darkfig batch --out DIR [options] SNAPSHOT...\n"
-    "       darkfig batch --out DIR [options] --manifest FILE\n"
-    "       darkfig batch --out DIR [options] --split COLUMN --lists A,B,... FILE\n"
-    "Run one specification over many snapshots (one a year, say): each snapshot is one\n"
-    "task whose result (the full result of 'darkfig fit' or 'darkfig search' on it, with\n"
-    "its provenance: input SHA-256, options, version, seed) goes to DIR/LABEL.result.json;\n"
-    "DIR/summary.csv and DIR/summary.json list every task (label, year, stratum,\n"
-    "registered, N, dark figure, N/n, interval, model, status, message), and a table goes\n"
-    "to stdout. A task's digits are those of the single command on the same file.\n\n"
-    "  --out DIR       output folder (created if absent); locked while the batch runs\n"
-    "  SNAPSHOT        a CSV file: its label is the file name without .csv, its year the\n"
-    "                  first run of exactly four digits in the name\n"
-    "  --manifest F    a CSV with columns label, path and optionally year; paths relative\n"
-    "                  to the manifest's folder\n"
-    "  --split COLUMN  one file, one task per distinct value of COLUMN (needs --lists)\n"
-    "  --by COLUMN     also one task per level of COLUMN in each snapshot (the stratum\n"
-    "                  fitted on its own; needs --lists; result LABEL.LEVEL.result.json)\n"
-    "  --model M       fit model M (as darkfig fit; the default when no --method)\n"
-    "  --method M      model search instead: stepwise, aic-stepwise, exhaustive, downhill\n"
-    "  --criterion C   --max-order K  --threshold P   as darkfig search\n"
-    "  --jobs J        tasks at once (default 1); --threads sets the bootstrap's threads\n"
-    "                  inside each task; the output is the same for any J\n"
-    "  --progress      tasks done, running, failed and time left on stderr (the default\n"
-    "                  when stderr is a terminal)\n\n"
+#define MAX_JOBS 256
+
+static int batch_main(int argc, char **argv);
+
+/* The command's own options (the shared groups: input, output, fitting, bootstrap). */
+typedef struct {
+    const char *out, *manifest, *split, *by, *trend, *model;
+    int method, criterion, max_order; /* method -1: not given (fit) */
+    double threshold;
+    int jobs, progress;
+} batch_opts;
+
+static const cli_choice method_choices[] = {{"stepwise", DFG_SEARCH_STEPWISE},
+                                            {"aic-stepwise", DFG_SEARCH_AIC_STEPWISE},
+                                            {"exhaustive", DFG_SEARCH_EXHAUSTIVE},
+                                            {"downhill", DFG_SEARCH_DOWNHILL},
+                                            {NULL, 0}};
+static const cli_choice criterion_choices[] = {
+    {"bic", DFG_CRIT_BIC}, {"aic", DFG_CRIT_AIC}, {"aicc", DFG_CRIT_AICC}, {NULL, 0}};
+
+static const cli_option batch_options[] = {
+    OPT_STR("out", "DIR", batch_opts, out,
+            "the output folder (created if absent; required); locked while the batch runs"),
+    OPT_STR("manifest", "FILE", batch_opts, manifest,
+            "the snapshots as a CSV with columns label, path and optionally year; paths "
+            "relative to the manifest's folder"),
+    OPT_STR("split", "COLUMN", batch_opts, split,
+            "one FILE, one task per distinct value of COLUMN (needs --lists)"),
+    OPT_STR("by", "COLUMN", batch_opts, by,
+            "also one task per level of COLUMN in each snapshot, that stratum fitted on its own "
+            "(needs --lists; result LABEL.LEVEL.result.json)"),
+    OPT_STR("model", "M", batch_opts, model,
+            "fit model M in bracket notation, as darkfig fit (the default when no --method: main "
+            "effects)"),
+    OPT_ONE_OF("method", "M", batch_opts, method, method_choices,
+               "search instead of fitting one model, as darkfig search: stepwise, aic-stepwise, "
+               "exhaustive or downhill"),
+    OPT_ONE_OF("criterion", "C", batch_opts, criterion, criterion_choices,
+               "criterion of the search (default bic), as darkfig search"),
+    OPT_NUM("max-order", "K", OPT_INT, batch_opts, max_order, 1, DFG_MAX_FIT_LISTS - 1, 0,
+            "highest interaction order of the search, as darkfig search"),
+    OPT_NUM("threshold", "P", OPT_DOUBLE, batch_opts, threshold, 0, 1, OPEN_BOTH,
+            "p-value threshold of the stepwise searches, as darkfig search"),
+    OPT_NUM("jobs", "J", OPT_INT, batch_opts, jobs, 1, MAX_JOBS, 0,
+            "tasks at once (default 1); --threads sets the bootstrap's threads inside each "
+            "task; the files are the same for any J"),
+    OPT_SWITCH("progress", batch_opts, progress,
+               "tasks done, running, failed and time left on stderr (the default when stderr is "
+               "a terminal)"),
+    OPT_STR("trend", "year=D", batch_opts, trend,
+            "year as an orthogonal polynomial of degree D in one pooled model: not offered yet"),
+    OPT_END};
+
+const cli_command cmd_batch = {
+    "batch",
+    "SNAPSHOT...",
+    "one specification over many snapshots (a year each): resumable,\n"
+    "on threads and MPI ranks, with a summary table",
+    "Run one specification over many snapshots (one a year, say). Each SNAPSHOT is a CSV\n"
+    "file: its label is the file name without .csv, its year the first run of exactly four\n"
+    "digits in the name; or give --manifest FILE, or one FILE with --split COLUMN. Each\n"
+    "snapshot is one task whose result (the full result of darkfig fit, or of darkfig\n"
+    "search with --method, on it, with its provenance: input SHA-256, options, version,\n"
+    "seed) goes to DIR/LABEL.result.json; DIR/summary.csv and DIR/summary.json list every\n"
+    "task (label, year, stratum, registered, N, dark figure, N/n, interval, model, status,\n"
+    "message), and a table goes to stdout. A task's digits are those of the single command\n"
+    "on the same file.\n\n"
     "Resuming: a rerun skips each task whose result file is whole (sealed with the SHA-256\n"
     "of its text) and was made from the same input, specification and version; a missing,\n"
     "truncated or corrupt result is computed again. Without --seed the bootstrap seed is 1\n"
     "(a batch must give the same digits when it resumes). A task that fails (bad file, no\n"
     "MLE) has its status and message in the summary and the others run on; the exit code\n"
     "is then that of the worst failure. Under mpirun (a build with -DDFG_MPI=ON) the tasks\n"
-    "are spread over the ranks and rank 0 writes every file.\n\n";
-
-#define MAX_JOBS 256
+    "are spread over the ranks and rank 0 writes every file.\n",
+    batch_options,
+    CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
+    batch_main};
 
 typedef struct {
     common_opts *c;
+    batch_opts o;
     batch_spec sp;
-    const char *out, *manifest, *criterion;
-    int have_method, have_model, jobs, progress;
-    const char **snap;
-    size_t n_snap, cap;
-    int oom;
+    char **snap;
+    size_t n_snap;
 } batch_args;
-
-static int batch_option(int argc, char **argv, int *i, void *data)
-{
-    batch_args *a = data;
-    const char *v = NULL;
-    int r;
-    long n;
-    if ((r = boot_option("batch", argc, argv, i, &a->c->boot)) != 0)
-        return r;
-    if (strcmp(argv[*i], "--progress") == 0) {
-        a->progress = 1;
-        return 1;
-    }
-#define TAKE(name)                                                                                 \
-    if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                              \
-        return 10 + usage_error("batch", "option %s needs a value", name);                         \
-    if (r > 0)
-    TAKE("--out")
-    {
-        a->out = v;
-        return 1;
-    }
-    TAKE("--manifest")
-    {
-        a->manifest = v;
-        if (!a->c->file)
-            a->c->file = v;
-        return 1;
-    }
-    TAKE("--split")
-    {
-        a->sp.split = v;
-        return 1;
-    }
-    TAKE("--model")
-    {
-        a->sp.model = v;
-        a->have_model = 1;
-        return 1;
-    }
-    TAKE("--method")
-    {
-        dfg_error err = {0};
-        if (dfg_search_method_parse(v, &a->sp.so.method, &err) != DFG_OK)
-            return 10 + usage_error("batch", "%s", err.msg);
-        a->have_method = 1;
-        return 1;
-    }
-    TAKE("--criterion")
-    {
-        dfg_error err = {0};
-        if (dfg_criterion_parse(v, &a->sp.so.criterion, &err) != DFG_OK)
-            return 10 + usage_error("batch", "%s", err.msg);
-        a->criterion = v;
-        return 1;
-    }
-    TAKE("--max-order")
-    {
-        if (!parse_int(v, 1, DFG_MAX_LISTS - 1, &n))
-            return 10 + usage_error("batch", "--max-order must be an integer in 1..%d (got \"%s\")",
-                                    DFG_MAX_LISTS - 1, v);
-        a->sp.so.max_order = (int)n;
-        return 1;
-    }
-    TAKE("--threshold")
-    {
-        double d;
-        if (!parse_double(v, &d) || !(d > 0.0 && d < 1.0))
-            return 10 +
-                   usage_error("batch", "--threshold must be a number in (0, 1) (got \"%s\")", v);
-        a->sp.so.threshold = d;
-        return 1;
-    }
-    TAKE("--jobs")
-    {
-        if (!parse_int(v, 1, MAX_JOBS, &n))
-            return 10 + usage_error("batch", "--jobs must be an integer in 1..%d (got \"%s\")",
-                                    MAX_JOBS, v);
-        a->jobs = (int)n;
-        return 1;
-    }
-    TAKE("--by")
-    {
-        a->sp.by = v;
-        return 1;
-    }
-    TAKE("--trend")
-    {
-        (void)v;
-        return 10 + usage_error("batch", "--trend (year as a polynomial in one pooled model over "
-                                         "the years) is not offered yet");
-    }
-#undef TAKE
-    if (argv[*i][0] == '-' && argv[*i][1] != '\0')
-        return 0; /* not ours: parse_args says it is unknown */
-    /* a snapshot */
-    if (a->n_snap == a->cap) {
-        size_t c = a->cap ? 2 * a->cap : 16;
-        const char **s2 = realloc(a->snap, c * sizeof *s2);
-        if (!s2) {
-            fprintf(stderr, "darkfig: out of memory\n");
-            return 10 + EXIT_INTERNAL;
-        }
-        a->snap = s2;
-        a->cap = c;
-    }
-    a->snap[a->n_snap++] = argv[*i];
-    if (!a->c->file)
-        a->c->file = argv[*i]; /* parse_args wants one input */
-    return 1;
-}
 
 /* ---- the tasks ---- */
 
@@ -260,11 +190,8 @@ static void tasks_free(task_list *L)
 
 #define SAY(L, ...)                                                                                \
     do {                                                                                           \
-        if ((L)->rank == 0) {                                                                      \
-            fputs("darkfig: ", stderr);                                                            \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
+        if ((L)->rank == 0)                                                                        \
+            cli_say(__VA_ARGS__);                                                                  \
     } while (0)
 
 static batch_task *task_add(task_list *L, const char *label, int year, const char *path)
@@ -284,24 +211,34 @@ static batch_task *task_add(task_list *L, const char *label, int year, const cha
     return t;
 }
 
-/* Read a snapshot file into task t: a one-stratum table (strata summed, as darkfig fit
- * does) and its hash. A file that cannot be read as a capture table is a failed task. */
-static void task_read(const batch_spec *sp, batch_task *t)
+/* Read a snapshot file into task t, once (cli_input_read: hashed from what was read, and
+ * noted as an input no output may replace), then parse it from memory: a one-stratum table
+ * (strata summed, as darkfig fit does; kept for --by). A file that cannot be read at all is
+ * an error of the batch (said; the exit code); one that is not a usable capture table is a
+ * failed task. */
+static int task_read(const common_opts *c, const batch_spec *sp, batch_task *t)
 {
+    common_opts one_file = *c;
+    one_file.file = t->path;
+    cli_input in;
+    int code = cli_input_read(&one_file, &in);
+    if (code)
+        return code;
+    memcpy(t->sha, in.sha, sizeof t->sha);
     dfg_table *tab = NULL;
-    t->read_rc = dfg_sha256_file(t->path, t->sha, &t->read_err);
-    if (t->read_rc == DFG_OK)
-        t->read_rc = dfg_table_read_csv(t->path, &sp->csv, &tab, &t->read_err);
+    t->read_rc = dfg_table_read_csv_buffer(in.path, in.buf, in.len, &sp->csv, &tab, &t->read_err);
+    cli_input_free(&in);
     if (t->read_rc == DFG_OK && dfg_table_n_strata(tab) > 1 && !sp->by) {
-        dfg_table *one = dfg_table_collapse(tab, &t->read_err);
+        dfg_table *sum = dfg_table_collapse(tab, &t->read_err);
         dfg_table_free(tab);
-        tab = one;
-        if (!one)
+        tab = sum;
+        if (!sum)
             t->read_rc = t->read_err.code ? t->read_err.code : DFG_ENOMEM;
     }
     t->t = t->read_rc == DFG_OK ? tab : NULL;
     if (t->read_rc != DFG_OK)
         dfg_table_free(tab);
+    return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -434,14 +371,21 @@ static int expand_by(task_list *L, const batch_spec *sp)
 }
 
 /* --split: one file, one task per distinct value of the column. */
-static int tasks_from_split(task_list *L, const batch_spec *sp, const char *path)
+static int tasks_from_split(task_list *L, const common_opts *c, const batch_spec *sp,
+                            const char *path)
 {
     dfg_error err = {0};
     dfg_table *all = NULL;
     char sha[65];
-    dfg_status rc = dfg_sha256_file(path, sha, &err);
-    if (rc == DFG_OK)
-        rc = dfg_table_read_csv(path, &sp->csv, &all, &err);
+    common_opts one_file = *c;
+    one_file.file = path;
+    cli_input in;
+    int rcode = cli_input_read(&one_file, &in);
+    if (rcode)
+        return rcode;
+    memcpy(sha, in.sha, sizeof sha);
+    dfg_status rc = dfg_table_read_csv_buffer(in.path, in.buf, in.len, &sp->csv, &all, &err);
+    cli_input_free(&in);
     if (rc != DFG_OK) {
         if (L->rank == 0)
             fail(&err, rc);
@@ -499,29 +443,30 @@ static int tasks_build(task_list *L, batch_args *a)
         return usage_error("batch", "--by and --split together are not offered: split the file "
                                     "with --split, or give one file a year with --by");
     if (a->sp.split) {
-        if (a->manifest || a->n_snap != 1)
+        if (a->o.manifest || a->n_snap != 1)
             return usage_error("batch", "--split takes exactly one FILE (no --manifest)");
         if (!a->sp.csv.lists)
             return usage_error("batch", "--split needs --lists (otherwise every column but the "
                                         "count is a list)");
-        code = tasks_from_split(L, &a->sp, a->snap[0]);
-    } else if (a->manifest) {
+        code = tasks_from_split(L, a->c, &a->sp, a->snap[0]);
+    } else if (a->o.manifest) {
         if (a->n_snap > 0)
             return usage_error("batch", "give snapshots either as files or in --manifest, not "
                                         "both");
         manifest_row *rows = NULL;
         size_t n = 0;
         char msg[1024];
-        if (manifest_read(a->manifest, &rows, &n, msg, sizeof msg) != 0) {
+        if (manifest_read(a->o.manifest, &rows, &n, msg, sizeof msg) != 0) {
             SAY(L, "%s", msg);
             return EXIT_INPUT;
         }
         for (size_t i = 0; i < n && !code; i++) {
             int year = -1;
             if (rows[i].year && rows[i].year[0]) {
-                long y;
-                if (!parse_int(rows[i].year, 0, 9999, &y)) {
-                    SAY(L, "%s:%d: year must be an integer in 0..9999 (got \"%s\")", a->manifest,
+                char *end;
+                long y = strtol(rows[i].year, &end, 10);
+                if (*end != '\0' || y < 0 || y > 9999) {
+                    SAY(L, "%s:%d: year must be an integer in 0..9999 (got \"%s\")", a->o.manifest,
                         rows[i].line, rows[i].year);
                     code = EXIT_INPUT;
                     break;
@@ -534,13 +479,13 @@ static int tasks_build(task_list *L, batch_args *a)
                 SAY(L,
                     "%s:%d: label \"%s\" cannot name a result file (letters, digits, '.', "
                     "'_', '-', '+'; not starting with '.')",
-                    a->manifest, rows[i].line, rows[i].label);
+                    a->o.manifest, rows[i].line, rows[i].label);
                 code = EXIT_INPUT;
                 break;
             }
             struct stat st;
             if (stat(rows[i].path, &st) != 0) {
-                SAY(L, "%s:%d: %s: %s", a->manifest, rows[i].line, rows[i].path, strerror(errno));
+                SAY(L, "%s:%d: %s: %s", a->o.manifest, rows[i].line, rows[i].path, strerror(errno));
                 code = EXIT_INPUT;
                 break;
             }
@@ -586,8 +531,10 @@ static int tasks_build(task_list *L, batch_args *a)
             }
     /* read what is not read yet */
     if (!a->sp.split)
-        for (size_t i = 0; i < L->n; i++)
-            task_read(&a->sp, &L->tk[i]);
+        for (size_t i = 0; i < L->n && !code; i++)
+            code = task_read(a->c, &a->sp, &L->tk[i]);
+    if (code)
+        return code;
     if (a->sp.by && (code = expand_by(L, &a->sp)) != 0)
         return code;
     /* the same lists, in the same order, in every snapshot that could be read */
@@ -708,17 +655,14 @@ static int store(task_list *L, size_t i, progress *pg)
 {
     batch_task *t = &L->tk[i];
     char msg[1200];
-    if (batch_write_file(t->result_path, t->json, strlen(t->json), msg, sizeof msg) != 0) {
-        if (pg->shown && pg->tty)
-            fputc('\n', stderr);
-        fprintf(stderr, "darkfig: %s\n", msg);
-        return EXIT_INPUT;
-    }
+    if (pg->shown && pg->tty)
+        fputc('\n', stderr);
+    int code = batch_write_text(t->result_path, t->json);
+    if (code)
+        return code;
     if (batch_result_read(t->json, t->key, &t->row, msg, sizeof msg) != 0) {
-        fprintf(stderr,
-                "darkfig: %s: internal error: the result just made does not read back "
-                "(%s)\n",
-                t->result_path, msg);
+        cli_say("%s: internal error: the result just made does not read back (%s)", t->result_path,
+                msg);
         return EXIT_INTERNAL;
     }
     free(t->json);
@@ -1033,7 +977,7 @@ static int batch_plan(const char *out, task_list *L, unsigned char *todo, int *l
         } else {
             todo[i] = 1;
             if (text)
-                fprintf(stderr, "darkfig: note: %s: computed again: %s\n", t->result_path, why);
+                cli_say("note: %s: computed again: %s", t->result_path, why);
         }
         free(text);
     }
@@ -1043,10 +987,14 @@ static int batch_plan(const char *out, task_list *L, unsigned char *todo, int *l
 /* Rank 0 after the run: summary.csv and summary.json from the results, the table (or the
  * summary in the --format asked) on stdout. The exit code: that of the worst task, or of
  * a write that failed (said). */
-static int batch_finish(const batch_spec *sp, const char *out, int format, const task_list *L,
-                        size_t skipped)
+static int fill_text(FILE *f, void *data)
 {
-    char msg[1200];
+    return fputs((const char *)data, f) < 0 ? -1 : 0;
+}
+
+static int batch_finish(const batch_spec *sp, const char *out, const common_opts *c,
+                        const task_list *L, size_t skipped)
+{
     int code = 0;
     char *csv = summary_csv(L), *js = summary_json(sp, L);
     size_t n = strlen(out) + 32;
@@ -1055,31 +1003,33 @@ static int batch_finish(const batch_spec *sp, const char *out, int format, const
     size_t tl = 0;
     FILE *o = NULL;
     if (!csv || !js || !p1 || !p2) {
-        fprintf(stderr, "darkfig: out of memory\n");
+        cli_say("out of memory");
         code = EXIT_INTERNAL;
         goto done;
     }
     snprintf(p1, n, "%s/summary.csv", out);
     snprintf(p2, n, "%s/summary.json", out);
-    if (batch_write_file(p1, csv, strlen(csv), msg, sizeof msg) != 0 ||
-        batch_write_file(p2, js, strlen(js), msg, sizeof msg) != 0) {
-        fprintf(stderr, "darkfig: %s\n", msg);
-        code = EXIT_INPUT;
+    if ((code = batch_write_text(p1, csv)) != 0 || (code = batch_write_text(p2, js)) != 0)
         goto done;
-    }
     if (!(o = open_memstream(&tb, &tl))) {
         code = EXIT_INTERNAL;
         goto done;
     }
-    if (format == FMT_CSV)
+    if (c->format == FMT_CSV)
         fputs(csv, o);
-    else if (format == FMT_JSON)
+    else if (c->format == FMT_JSON)
         fputs(js, o);
     else
         summary_text(o, sp, L, skipped);
-    fclose(o);
-    if (fwrite(tb, 1, tl, stdout) != tl || fflush(stdout) != 0) {
-        fprintf(stderr, "darkfig: cannot write the table to stdout (%s)\n", strerror(errno));
+    if (fclose(o) != 0) {
+        code = EXIT_INTERNAL;
+        goto done;
+    }
+    if (c->output) {
+        if ((code = cli_write_file("--output", c->output, fill_text, tb)) != 0)
+            goto done;
+    } else if (fwrite(tb, 1, tl, stdout) != tl || fflush(stdout) != 0) {
+        cli_say("cannot write the table to stdout (%s)", strerror(errno));
         code = EXIT_INPUT;
         goto done;
     }
@@ -1090,8 +1040,7 @@ static int batch_finish(const batch_spec *sp, const char *out, int format, const
             code = L->tk[i].row.code;
     }
     if (nf)
-        fprintf(stderr, "darkfig: %zu of %zu task%s failed (see the status column)\n", nf, L->n,
-                L->n == 1 ? "" : "s");
+        cli_say("%zu of %zu task%s failed (see the status column)", nf, L->n, L->n == 1 ? "" : "s");
 done:
     free(tb);
     free(p1);
@@ -1105,23 +1054,39 @@ done:
  * on, or the exit code after saying why (only rank 0 speaks). */
 static int batch_prepare(int argc, char **argv, common_opts *c, batch_args *a, task_list *L)
 {
-    int pr = parse_args("batch", BATCH_HELP, BOOT_HELP, argc, argv, c, batch_option, a);
+    int pr = cli_parse(c, &a->o, argc, argv);
     if (pr >= 0)
         return pr;
-    if (!a->out)
+    a->snap = c->operands;
+    a->n_snap = c->n_operands;
+    if (!a->o.out)
         return usage_error("batch", "missing --out DIR");
-    if (a->have_model && a->have_method)
+    if (a->o.model && a->o.method >= 0)
         return usage_error("batch", "--model fits one model, --method searches: give one");
+    if (a->o.trend)
+        return usage_error("batch", "--trend (year as a polynomial in one pooled model over "
+                                    "the years) is not offered yet");
     if (c->boot.replicates)
         return usage_error("batch", "--replicates is not offered by batch (each task's result "
                                     "holds its bootstrap summary)");
-    a->sp.mode = a->have_method ? BATCH_SEARCH : BATCH_FIT;
+    a->sp.mode = a->o.method >= 0 ? BATCH_SEARCH : BATCH_FIT;
+    a->sp.model = a->o.model;
+    a->sp.so = dfg_search_opts_default();
+    if (a->o.method >= 0)
+        a->sp.so.method = (dfg_search_method)a->o.method;
+    a->sp.so.criterion = (dfg_criterion)a->o.criterion;
+    a->sp.so.max_order = a->o.max_order;
+    a->sp.so.threshold = a->o.threshold;
+    a->sp.split = a->o.split;
+    a->sp.by = a->o.by;
     a->sp.est = c->est;
     a->sp.csv = c->csv;
     a->sp.B = c->boot.B;
-    a->sp.bo = c->boot.bo;
-    if (!c->boot.seed_given)
-        a->sp.bo.seed = 1; /* resumable: never the clock */
+    a->sp.bo = dfg_boot_opts_default();
+    a->sp.bo.type = (dfg_boot_type)c->boot.type;
+    a->sp.bo.interval = (dfg_ci_type)c->boot.interval;
+    a->sp.bo.threads = c->boot.threads;
+    a->sp.bo.seed = c->seed_given ? c->boot.seed : 1; /* resumable: never the clock */
     batch_spec_format(&a->sp);
 
     int code = tasks_build(L, a);
@@ -1130,10 +1095,11 @@ static int batch_prepare(int argc, char **argv, common_opts *c, batch_args *a, t
     for (size_t i = 0; i < L->n; i++) {
         batch_task *t = &L->tk[i];
         batch_task_key(&a->sp, t);
-        size_t n = strlen(a->out) + strlen(t->label) + (t->by_value ? strlen(t->by_value) : 0) + 16;
+        size_t n =
+            strlen(a->o.out) + strlen(t->label) + (t->by_value ? strlen(t->by_value) : 0) + 16;
         if (!(t->result_path = malloc(n)))
             return EXIT_INTERNAL;
-        snprintf(t->result_path, n, "%s/%s%s%s.result.json", a->out, t->label,
+        snprintf(t->result_path, n, "%s/%s%s%s.result.json", a->o.out, t->label,
                  t->by_value ? "." : "", t->by_value ? t->by_value : "");
         for (size_t j = 0; j < i; j++)
             if (strcmp(L->tk[j].result_path, t->result_path) == 0) {
@@ -1145,15 +1111,16 @@ static int batch_prepare(int argc, char **argv, common_opts *c, batch_args *a, t
     return -1;
 }
 
-int cmd_batch(int argc, char **argv)
+static int batch_main(int argc, char **argv)
 {
     common_opts c;
-    common_init(&c);
+    common_init(&c, &cmd_batch);
     batch_args a;
     memset(&a, 0, sizeof a);
     a.c = &c;
-    a.sp.so = dfg_search_opts_default();
-    a.jobs = 1;
+    a.o.method = -1;
+    a.o.criterion = DFG_CRIT_BIC;
+    a.o.jobs = 1;
     task_list L = {NULL, 0, 0, 1};
     int mpi = 0;
 #ifdef DFG_MPI
@@ -1186,7 +1153,7 @@ int cmd_batch(int argc, char **argv)
         goto done;
     }
     /* rank 0: the folder, the lock, what is done already */
-    int plan = L.rank == 0 ? batch_plan(a.out, &L, todo, &lock_fd, &skipped) : 0;
+    int plan = L.rank == 0 ? batch_plan(a.o.out, &L, todo, &lock_fd, &skipped) : 0;
 #ifdef DFG_MPI
     if (mpi)
         batch_mpi_bcast_plan(&plan, todo, L.n);
@@ -1198,14 +1165,14 @@ int cmd_batch(int argc, char **argv)
     progress pg;
     memset(&pg, 0, sizeof pg);
     pg.tty = isatty(STDERR_FILENO);
-    pg.show = L.rank == 0 && (a.progress || pg.tty);
+    pg.show = L.rank == 0 && (a.o.progress || pg.tty);
     pg.total = L.n;
     pg.skipped = skipped;
     for (size_t i = 0; i < L.n; i++)
         if (L.tk[i].state == TASK_SKIPPED && L.tk[i].row.code)
             pg.failed++;
     clock_gettime(CLOCK_MONOTONIC, &pg.start);
-    code = run_tasks(&a.sp, &L, todo, a.jobs, &pg);
+    code = run_tasks(&a.sp, &L, todo, a.o.jobs, &pg);
 #ifdef DFG_MPI
     /* a rank that stopped (a failed write on rank 0, no memory) would leave the others
      * blocked in a send or a receive: stop them all (the message is already said) */
@@ -1218,11 +1185,10 @@ int cmd_batch(int argc, char **argv)
     if (code || L.rank != 0)
         goto done;
 
-    code = batch_finish(&a.sp, a.out, c.format, &L, skipped);
+    code = batch_finish(&a.sp, a.o.out, &c, &L, skipped);
 done:
     free(todo);
     tasks_free(&L);
-    free(a.snap);
     if (lock_fd >= 0)
         close(lock_fd);
     if (saved_err) {

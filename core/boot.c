@@ -553,7 +553,8 @@ static dfg_status job_init(job *j, const dfg_table *t, size_t s, const dfg_boot_
         return dfg_err_set(err, DFG_EDATA, "boot", "stratum %zu has no one observed", s);
     if (bo->type == DFG_BOOT_NONPARAMETRIC) {
         if (n > (double)UINT_MAX)
-            return dfg_err_set(err, DFG_EINVAL, "boot", "n = %g too large", n);
+            return dfg_err_set(err, DFG_EINVAL, "boot", "n = %g too large (at most %u people)", n,
+                               DFG_MAX_BOOT_N);
         j->K = j->m;
         j->n_draw = (unsigned)n;
         if (!(j->prob = dfg_malloc(j->K * sizeof *j->prob)))

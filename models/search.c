@@ -959,6 +959,8 @@ dfg_status dfg_search_opts_check(const dfg_search_opts *o, size_t k, dfg_error *
     if (o->threads < 0 || o->threads > DFG_MAX_THREADS)
         return dfg_err_set(err, DFG_EINVAL, "search", "threads %d: must be in 0 .. %d", o->threads,
                            DFG_MAX_THREADS);
+    if (o->top > DFG_MAX_TOP)
+        return dfg_err_set(err, DFG_EINVAL, "search", "top %zu: at most %d", o->top, DFG_MAX_TOP);
     return dfg_glm_opts_check(&o->glm, err);
 }
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # tools/setup-debian.sh: install what darkfig needs on Debian 12 (run as root): the
-# toolchain, the libraries it links (GSL, OpenBLAS, libcsv, GLPK, cJSON), Open MPI for
-# darkfig batch on several processes (-DDFG_MPI=ON), valgrind for the memory checks, and
-# Debian's Python packages that execute the notebooks.
+# toolchain, the libraries it links (GSL, OpenBLAS, libcsv, GLPK; cJSON for the command's
+# JSON), Open MPI for darkfig batch on several processes (-DDFG_MPI=ON), valgrind for the
+# memory checks, and Debian's Python packages that execute the notebooks (python3 also
+# checks the JSON in the tests).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update

@@ -34,7 +34,7 @@ while [ "$r" -le "$rounds" ]; do
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     echo "round $r: killed after $delay s ($(find "$tmp/crash" -name '*.result.json' | wc -l)" \
-        "results and $(find "$tmp/crash" -name '.*.tmp-*' | wc -l) temporaries on disk)"
+        "results and $(find "$tmp/crash" -name '*.json.??????' | wc -l) temporaries on disk)"
     r=$((r + 1))
 done
 "$bin" batch --out "$tmp/crash" "$@" >/dev/null 2>"$tmp/err" || bad "rerun failed: $(cat "$tmp/err")"
@@ -42,7 +42,7 @@ for f in "$tmp"/clean/*.json "$tmp"/clean/summary.csv; do
     b=$(basename "$f")
     if cmp -s "$f" "$tmp/crash/$b"; then ok; else bad "$b differs after kill -9 and rerun"; fi
 done
-if [ -n "$(find "$tmp/crash" -name '.*.tmp-*')" ]; then bad "temporaries left after the rerun"; else
+if [ -n "$(find "$tmp/crash" -name '*.json.??????' -o -name '*.csv.??????')" ]; then bad "temporaries left after the rerun"; else
     ok; fi
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]

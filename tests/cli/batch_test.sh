@@ -34,12 +34,15 @@ same() { # same FILE1 FILE2 DESCRIPTION
     if cmp -s "$1" "$2"; then ok; else bad "$3: $1 and $2 differ"; fi
 }
 no_temporaries() { # no_temporaries DIR DESCRIPTION
-    if [ -n "$(find "$1" -name '.*.tmp-*')" ]; then bad "$2: temporary files left in $1"; else
-        ok; fi
+    if [ -n "$(find "$1" -name '*.json.??????' -o -name '*.csv.??????')" ]; then
+        bad "$2: temporary files left in $1"; else ok; fi
 }
 
 # ---- a task's digits are those of the single command on the same file
-# (the summary's N and interval limits, read as doubles, equal the command's JSON exactly)
+# (the summary's N and interval limits against the command's JSON, to the 15 significant
+# digits cJSON prints: cJSON 1.7.15 prints %.15g whenever it reads back within one
+# DBL_EPSILON, so the command's JSON may round the last bit; the batch's files hold
+# %.17g / the shortest exact decimal)
 # shellcheck disable=SC2086
 run batch --out "$tmp/fit" --lists $lists --bootstrap 60 --seed 7 $snaps
 expect_rc 0 "batch fit"
@@ -50,8 +53,8 @@ for f in $snaps; do
 import csv, json, sys
 row = [r for r in csv.DictReader(open(sys.argv[1])) if r["label"] == sys.argv[2]][0]
 one = json.load(open(sys.argv[3]))
-want = [one["n"], one["N"], one["bootstrap"]["lower"], one["bootstrap"]["upper"]]
-got = [float(row[k]) for k in ("registered", "N", "lower", "upper")]
+want = ["%.15g" % x for x in [one["n"], one["N"], one["bootstrap"]["lower"], one["bootstrap"]["upper"]]]
+got = ["%.15g" % float(row[k]) for k in ("registered", "N", "lower", "upper")]
 ok = got == want and row["interval"] == one["bootstrap"]["interval"]
 if not ok: print(got, want, row["interval"], file=sys.stderr)
 sys.exit(0 if ok else 1)
@@ -68,8 +71,8 @@ for f in $snaps; do
 import csv, json, sys
 row = [r for r in csv.DictReader(open(sys.argv[1])) if r["label"] == sys.argv[2]][0]
 one = json.load(open(sys.argv[3]))
-want = [one["models"][0]["N"], one["bootstrap"]["lower"], one["bootstrap"]["upper"]]
-got = [float(row[k]) for k in ("N", "lower", "upper")]
+want = ["%.15g" % x for x in [one["models"][0]["N"], one["bootstrap"]["lower"], one["bootstrap"]["upper"]]]
+got = ["%.15g" % float(row[k]) for k in ("N", "lower", "upper")]
 ok = got == want and row["model"] == one["models"][0]["model"]
 if not ok: print(got, want, row["model"], file=sys.stderr)
 sys.exit(0 if ok else 1)
@@ -159,8 +162,8 @@ import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 one = json.load(open(sys.argv[2]))
 m = [r for r in rows if r["stratum"] == "minor=minor"][0]
-ok = [float(m[k]) for k in ("registered", "N", "lower", "upper")] == \
-    [one["n"], one["N"], one["bootstrap"]["lower"], one["bootstrap"]["upper"]]
+ok = ["%.15g" % float(m[k]) for k in ("registered", "N", "lower", "upper")] == \
+    ["%.15g" % x for x in [one["n"], one["N"], one["bootstrap"]["lower"], one["bootstrap"]["upper"]]]
 # the whole snapshot first, then the levels in order; its registered is the levels' sum
 ok = ok and [r["stratum"] for r in rows] == ["", "minor=adult", "minor=minor"]
 ok = ok and float(rows[0]["registered"]) == float(rows[1]["registered"]) + float(rows[2]["registered"])
@@ -216,16 +219,31 @@ run batch --out "$tmp/b" --model "[12]" --method stepwise "$tmp/in/a/x.csv"
 expect_rc 2 "--model and --method"
 
 # ---- a failing write leaves no partial file and says so
+# a write that fails (file size limit: write() gives EFBIG, as a full disk gives ENOSPC)
+mkdir -p "$tmp/fz"
+(
+    trap '' XFSZ
+    ulimit -f 1
+    exec "$bin" batch --out "$tmp/fz" --lists $lists "$tmp/in/a/x.csv" >"$tmp/out" 2>"$tmp/err"
+)
+rc=$?
+expect_rc 3 "a failing write"
+expect_err "x.result.json: cannot write" "a failing write: said"
+expect_err "nothing written" "a failing write: nothing written"
+no_temporaries "$tmp/fz" "a failing write"
+if [ -e "$tmp/fz/x.result.json" ] || [ -e "$tmp/fz/summary.csv" ]; then
+    bad "a failing write: a partial result or a summary"; else ok; fi
+# the names it writes are taken by folders: refused, nothing written
 mkdir -p "$tmp/w/summary.csv"
 run batch --out "$tmp/w" --lists $lists "$tmp/in/a/x.csv"
-expect_rc 3 "summary.csv occupied by a folder"
-expect_err "summary.csv: refusing to replace what is not a regular file" "summary write: said"
+expect_rc 2 "summary.csv occupied by a folder"
+expect_err "summary.csv: refusing to replace a directory" "summary write: said"
 no_temporaries "$tmp/w" "summary write"
 if [ -e "$tmp/w/summary.json" ]; then bad "summary write: summary.json written"; else ok; fi
 mkdir -p "$tmp/w2/x.result.json"
 run batch --out "$tmp/w2" --lists $lists "$tmp/in/a/x.csv"
-expect_rc 3 "result occupied by a folder"
-expect_err "x.result.json: refusing to replace" "result write: said"
+expect_rc 2 "result occupied by a folder"
+expect_err "x.result.json: refusing to replace a directory" "result write: said"
 no_temporaries "$tmp/w2" "result write"
 if [ -e "$tmp/w2/summary.csv" ]; then bad "result write: summary written"; else ok; fi
 
