@@ -57,8 +57,7 @@ static const cli_option batch_options[] = {
             "fit model M in bracket notation, as darkfig fit (the default when no --method: main "
             "effects)"),
     OPT_ONE_OF("method", "M", batch_opts, method, method_choices,
-               "search instead of fitting one model, as darkfig search: stepwise, aic-stepwise, "
-               "exhaustive or downhill"),
+               "search instead of fitting one model, as darkfig search"),
     OPT_ONE_OF("criterion", "C", batch_opts, criterion, criterion_choices,
                "criterion of the search (default bic), as darkfig search"),
     OPT_NUM("max-order", "K", OPT_INT, batch_opts, max_order, 1, DFG_MAX_FIT_LISTS - 1, 0,
@@ -95,7 +94,9 @@ const cli_command cmd_batch = {
     "(a batch must give the same digits when it resumes). A task that fails (bad file, no\n"
     "MLE) has its status and message in the summary and the others run on; the exit code\n"
     "is then that of the worst failure. Under mpirun (a build with -DDFG_MPI=ON) the tasks\n"
-    "are spread over the ranks and rank 0 writes every file.\n",
+    "are spread over the ranks and rank 0 writes every file. --format and --output apply\n"
+    "to the table on stdout (csv and json print the summary); --replicates is refused and\n"
+    "--max-seconds does not apply (a batch is meant to run long).\n",
     batch_options,
     CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
     batch_main};
