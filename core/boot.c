@@ -483,8 +483,8 @@ static dfg_status check_opts(const dfg_estimator *est, const dfg_table *t, size_
         return dfg_err_set(err, DFG_EINVAL, "boot", "interval must be bca or percentile");
     if (bo->interval == DFG_CI_BCA && bo->B < 2)
         return dfg_err_set(err, DFG_EINVAL, "boot", "BCa needs B >= 2");
-    if (!(bo->level > 0.0 && bo->level < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "boot", "level must be in (0, 1) (got %g)", bo->level);
+    if (dfg_level_check(bo->level, err) != DFG_OK)
+        return DFG_EINVAL;
     if (bo->threads < 1 || bo->threads > MAX_THREADS)
         return dfg_err_set(err, DFG_EINVAL, "boot", "threads must be in 1 .. %d (got %d)",
                            MAX_THREADS, bo->threads);

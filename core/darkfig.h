@@ -843,6 +843,22 @@ DFG_API dfg_status dfg_freq_estimate(const dfg_freq *fr, dfg_freq_method m,
  * matrix is p x p doubles (4096: 128 MB). Larger models give DFG_EINVAL naming the size. */
 #define DFG_MAX_FIT_PARAMS 4096
 
+/* The CSV reader's bounds on memory (core/csv.c): a physical line longer than
+ * DFG_CSV_MAX_LINE bytes (its line end excluded; /dev/zero is one endless line) and a
+ * quoted field, which may span lines, longer than DFG_CSV_MAX_FIELD bytes give DFG_EPARSE
+ * at "file:line:field" where the limit is crossed, before more is buffered. */
+/* Interval levels the library takes: DFG_LEVEL_MIN <= level <= DFG_LEVEL_MAX. Below 0.5 an
+ * "interval" is narrower than the central half of the distribution; above 0.9999 the
+ * limits sit where the normal and profile approximations are meaningless. Every function
+ * with a level (intervals, bootstrap, search, closed, holdout, the estimators) refuses
+ * others with DFG_EINVAL, where "level". */
+#define DFG_LEVEL_MIN 0.5
+#define DFG_LEVEL_MAX 0.9999
+DFG_API dfg_status dfg_level_check(double level, dfg_error *err);
+
+#define DFG_CSV_MAX_LINE ((size_t)1 << 20)
+#define DFG_CSV_MAX_FIELD ((size_t)1 << 16)
+
 /* ** }====================================================================== */
 
 #ifdef __cplusplus

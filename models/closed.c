@@ -543,7 +543,7 @@ static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s,
     return row->status;
 }
 
-static dfg_status check_args(const dfg_table *t, size_t s, dfg_error *err)
+static dfg_status check_args(const dfg_table *t, size_t s, double level, dfg_error *err)
 {
     if (!t)
         return dfg_err_set(err, DFG_EINVAL, "closed", "NULL table");
@@ -556,6 +556,8 @@ static dfg_status check_args(const dfg_table *t, size_t s, dfg_error *err)
                            DFG_CLOSED_MAX_T, k);
     if (!(dfg_table_n_obs(t, s) > 0.0))
         return dfg_err_set(err, DFG_EDATA, "closed", "no one observed");
+    if (dfg_level_check(level, err) != DFG_OK)
+        return DFG_EINVAL;
     return DFG_OK;
 }
 
@@ -567,7 +569,7 @@ dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model m,
     if (!row || (unsigned)m >= DFG_CLOSED_N_MODELS)
         return dfg_err_set(err, DFG_EINVAL, "closed", "bad model or NULL row");
     row_init(row, m, o->level);
-    dfg_status rc = check_args(t, s, err);
+    dfg_status rc = check_args(t, s, o->level, err);
     if (rc != DFG_OK)
         return rc;
     closed_work cw;
@@ -587,7 +589,7 @@ dfg_status dfg_closed_table_fit(const dfg_table *t, size_t s, const dfg_closed_o
         return dfg_err_set(err, DFG_EINVAL, "closed", "NULL output");
     memset(out, 0, sizeof *out);
     out->best_aic = out->best_bic = -1;
-    dfg_status rc = check_args(t, s, err);
+    dfg_status rc = check_args(t, s, o->level, err);
     if (rc != DFG_OK)
         return rc;
     closed_work cw;

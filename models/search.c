@@ -907,8 +907,8 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
     if (stepwise && !(thr > 0.0 && thr < 1.0))
         return dfg_err_set(err, DFG_EINVAL, "search", "threshold %g: must be in (0, 1)",
                            o->threshold);
-    if (!(o->level > 0.0 && o->level < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "search", "level %g: must be in (0, 1)", o->level);
+    if (dfg_level_check(o->level, err) != DFG_OK)
+        return DFG_EINVAL;
     r->method = o->method;
     r->criterion = o->criterion;
     r->max_order = order;
