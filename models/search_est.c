@@ -67,6 +67,8 @@ static dfg_status est_search(dfg_search_method m, const dfg_table *t, size_t s,
                                         err);
     }
     dfg_search_result_free(&r);
+    if (rc == DFG_OK)
+        dfg_estimate_judge(out, 0);
     return rc;
 }
 
