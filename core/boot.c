@@ -147,8 +147,9 @@ static dfg_status run_estimator(job *j, size_t item, const uint32_t *pat, const 
     }
     /* failed: an error, a status other than DFG_OK, or no finite N */
     dfg_status st = rc != DFG_OK ? rc : e.status;
-    if (st == DFG_OK && !isfinite(e.nhat))
-        st = DFG_EDATA;
+    if (st == DFG_OK &&
+        (!isfinite(e.nhat) || (e.n_obs > 0.0 && e.nhat > DFG_NHAT_MAX_RATIO * e.n_obs)))
+        st = DFG_EDATA; /* not an estimate (darkfig.h): left out like a failure */
     j->status[item] = st;
     j->check[item] = e.check;
     j->value[item] = st == DFG_OK ? e.nhat : (double)NAN;

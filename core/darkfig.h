@@ -595,7 +595,8 @@ typedef struct {
     /* Summaries over the replicates that did not fail: */
     size_t n_ok;
     double mean, median, se; /* se: standard deviation of the N*_b (divisor n_ok - 1) */
-    size_t n_failed;         /* estimator returned an error or a non-finite N (left out) */
+    size_t n_failed;         /* estimator returned an error, a non-finite N or one above
+                                DFG_NHAT_MAX_RATIO x n (left out) */
     size_t n_boundary;       /* of the others: chosen model not DFG_CHECK_FINE */
     double share_failed;     /* n_failed / B */
     double share_boundary;   /* n_boundary / B */
@@ -909,6 +910,31 @@ DFG_API void dfg_estimate_judge(dfg_estimate *e, int at_boundary);
 
 #define DFG_CSV_MAX_LINE ((size_t)1 << 20)
 #define DFG_CSV_MAX_FIELD ((size_t)1 << 16)
+
+/* The cost of a bootstrap before it starts (core/boot_cost.c), for callers that refuse
+ * long work above a limit (the command line's --max-seconds / --max-memory). */
+typedef struct {
+    size_t items;            /* work items: B replicates + (BCa) one jackknife fit per
+                                distinct observed pattern */
+    size_t n_probes;         /* runs of the estimator on the data that were timed */
+    double seconds_per_item; /* their mean wall-clock time, s */
+    double seconds;          /* estimated wall-clock time: items x seconds_per_item / threads */
+    double bytes;            /* estimated memory of the run beyond the table (cost model in
+                                core/boot_cost.c) */
+} dfg_boot_cost;
+
+/* Estimate the time and memory of dfg_boot_run(est, t, s, eo, bo) by running the
+ * estimator on the data 1 to 5 times (more runs only while their total stays below
+ * probe_seconds; 0 = one run) and the cost model of core/boot_cost.c. Model selection
+ * makes replicates vary around the data's time: a guide for refusing work far above a
+ * limit, not a promise. Costs about probe_seconds (at least one estimate). Fills *cost.
+ * Returns DFG_OK, DFG_EINVAL (bad options, or the estimator's own EINVAL/EPARSE),
+ * DFG_ENOMEM, DFG_EINTERNAL; a numerical failure of the estimator on the data is not an
+ * error here (dfg_boot_run reports it). */
+DFG_API dfg_status dfg_boot_estimate_cost(const dfg_estimator *est, const dfg_table *t, size_t s,
+                                          const dfg_est_opts *eo, const dfg_boot_opts *bo,
+                                          double probe_seconds, dfg_boot_cost *cost,
+                                          dfg_error *err);
 
 /* ** }====================================================================== */
 

@@ -491,6 +491,43 @@ static void profile_beyond_is_flagged(void)
     dfg_table_free(t);
 }
 
+/* ---- the cost of a bootstrap, before it starts: items, a time per item measured on the
+ * data, a time and memory that grow with B and shrink with threads */
+static void boot_cost_is_estimated(void)
+{
+    uint32_t p[] = {1, 2, 3, 4, 5, 6, 7};
+    double c[] = {10, 12, 5, 9, 4, 3, 2};
+    dfg_table *t = table_from(3, p, c, 7);
+    dfg_est_opts eo = dfg_est_opts_default();
+    dfg_boot_opts bo = dfg_boot_opts_default();
+    bo.B = 10000000; /* the --bootstrap 10000000 that would have run for 40 minutes */
+    dfg_boot_cost cost;
+    dfg_error err = {0};
+    const dfg_estimator *est = dfg_estimator_find("stepwise");
+    CHECK_CODE(dfg_boot_estimate_cost(est, t, 0, &eo, &bo, 0.05, &cost, &err), DFG_OK);
+    CHECK(cost.items == bo.B + 7); /* BCa: one jackknife fit per pattern */
+    CHECK(cost.n_probes >= 1 && cost.n_probes <= 5);
+    CHECK(cost.seconds_per_item > 0.0 && cost.seconds_per_item < 1.0);
+    CHECK_REL(cost.seconds, (double)cost.items * cost.seconds_per_item, 1e-12);
+    CHECK(cost.bytes > 256.0 * (double)bo.B); /* the models chosen dominate */
+    /* the same per item with 4 threads: a quarter of the time */
+    bo.threads = 4;
+    dfg_boot_cost c4;
+    CHECK_CODE(dfg_boot_estimate_cost(est, t, 0, &eo, &bo, 0.0, &c4, &err), DFG_OK);
+    CHECK(c4.n_probes == 1);
+    CHECK_REL(c4.seconds, (double)c4.items * c4.seconds_per_item / 4.0, 1e-12);
+    CHECK(c4.bytes > cost.bytes);
+    /* bad options and a model that does not parse are errors, before any work */
+    bo.B = 0;
+    CHECK_CODE(dfg_boot_estimate_cost(est, t, 0, &eo, &bo, 0.0, &cost, NULL), DFG_EINVAL);
+    bo.B = 10;
+    eo.model = "[12,";
+    CHECK_CODE(
+        dfg_boot_estimate_cost(dfg_estimator_find("loglin"), t, 0, &eo, &bo, 0.0, &cost, NULL),
+        DFG_EPARSE);
+    dfg_table_free(t);
+}
+
 /* ---- the judge itself */
 static void value_judge_cases(void)
 {
@@ -537,5 +574,6 @@ int main(int argc, char **argv)
     holdout_with_a_bad_model_is_an_error();
     profile_beyond_is_flagged();
     value_judge_cases();
+    boot_cost_is_estimated();
     CHECK_DONE();
 }
