@@ -135,7 +135,7 @@ const char *cli_choice_name(const cli_choice *choices, int value)
     for (const cli_choice *ch = choices; ch && ch->name; ch++)
         if (ch->value == value)
             return ch->name;
-    return "?";
+    return NULL;
 }
 
 /* The limits of o as words: "in 2..4294967294", "in (0, 1)", "> 0", "one of a, b or c";
@@ -512,7 +512,10 @@ static void option_json(cJSON *obj, const cli_option *opt, const char *base)
         jnum(obj, o->name, *(const double *)v);
         break;
     case OPT_CHOICE:
-        jstr(obj, o->name, cli_choice_name(o->choices, *(const int *)v));
+        if (cli_choice_name(o->choices, *(const int *)v)) /* else: the default, not a choice */
+            jstr(obj, o->name, cli_choice_name(o->choices, *(const int *)v));
+        else
+            cJSON_AddNullToObject(obj, o->name);
         break;
     }
 }
