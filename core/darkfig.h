@@ -887,8 +887,8 @@ typedef struct {
     double a_alpha, b_alpha;       /* Gamma prior of alpha (shape, rate), > 0; default 0.25, 0.25 */
     size_t chains;                 /* >= 1 (diagnostics need >= 2 for R-hat); default 4 */
     size_t burnin;                 /* sweeps discarded per chain; default 10000 */
-    size_t samples;                /* draws kept per chain, >= 4; default 2500 */
-    size_t thin;                   /* sweeps per kept draw, >= 1; default 10 */
+    size_t samples;                /* draws kept per chain, >= 4; default 5000 */
+    size_t thin;                   /* sweeps per kept draw, >= 1; default 20 */
     uint32_t seed;                 /* chain c of stratum s draws from stream (seed, s chains + c) */
     int threads;                   /* >= 1; results are identical for any number; default 1 */
     double level;                  /* interval level in (0, 1); default 0.95 */

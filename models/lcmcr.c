@@ -58,8 +58,8 @@ dfg_lcmcr_opts dfg_lcmcr_opts_default(void)
     o.b_alpha = 0.25;
     o.chains = 4;
     o.burnin = 10000;
-    o.samples = 2500;
-    o.thin = 10;
+    o.samples = 5000;
+    o.thin = 20;
     o.seed = 1;
     o.threads = 1;
     o.level = 0.95;
