@@ -360,6 +360,17 @@ static void allocate(lc_chain *c, gsl_rng *r, unsigned count, const double *w)
     }
 }
 
+/* Beta(a, b); with a = 1 or b = 1 (no one of the class on the list, or everyone) by
+ * inversion, 1 - U^(1/b) or U^(1/a), instead of two gamma draws. */
+static double beta_draw(gsl_rng *r, double a, double b)
+{
+    if (a == 1.0)
+        return -expm1(log(gsl_rng_uniform_pos(r)) / b);
+    if (b == 1.0)
+        return exp(log(gsl_rng_uniform_pos(r)) / a);
+    return gsl_ran_beta(r, a, b);
+}
+
 /* log G, G ~ Gamma(a, 1), without underflow for small a: for a < 1,
  * G = G' U^(1/a) with G' ~ Gamma(a + 1, 1), U ~ Uniform(0, 1) (Marsaglia & Tsang 2000,
  * Sec. 6), so log G = log G' + log(U) / a. */
@@ -437,6 +448,21 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
         }
         if (!ok)
             weights_log(c, x);
+        if (d->cnt[p] == 1) { /* one person: one categorical draw, no count vector */
+            double tot = 0.0;
+            for (size_t k = 0; k < K; k++)
+                c->cw[k] = (tot += c->w[k]);
+            double v = gsl_rng_uniform(r) * tot;
+            size_t k = 0;
+            while (k + 1 < K && !(v < c->cw[k]))
+                k++;
+            while (c->w[k] <= 0.0 && k > 0) /* rounding at the top end: never weight 0 */
+                k--;
+            c->nk[k] += 1.0;
+            for (uint32_t y = x; y; y &= y - 1)
+                c->sk[k * J + (size_t)__builtin_ctz(y)] += 1.0;
+            continue;
+        }
         allocate(c, r, d->cnt[p], c->w);
         for (size_t k = 0; k < K; k++) {
             if (!c->m[k])
@@ -468,7 +494,7 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
                 lam[j] = clamp01(gsl_rng_uniform_pos(r));
         } else {
             for (size_t j = 0; j < J; j++)
-                lam[j] = clamp01(gsl_ran_beta(r, 1.0 + s[j], 1.0 + c->nk[k] - s[j]));
+                lam[j] = clamp01(beta_draw(r, 1.0 + s[j], 1.0 + c->nk[k] - s[j]));
         }
     }
     lambda_derived(c);
