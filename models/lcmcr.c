@@ -303,8 +303,8 @@ static void relabel(lc_chain *c)
 }
 
 /* Class counts m of `count` people whose class weights are w (not normalised, sum > 0):
- * a multinomial draw by conditional binomials (as GSL's gsl_ran_multinomial) in order of
- * decreasing weight, m_(i) ~ Binomial(left, w_(i) / sum_{l>=i} w_(l)), until at most
+ * a multinomial draw by conditional binomials (as GSL's gsl_ran_multinomial), the largest
+ * class first, m_(i) ~ Binomial(left, w_(i) / sum_{l>=i} w_(l)), until at most
  * SMALL_COUNT people are left; those are drawn one by one from the remaining classes in
  * proportion to their weights. Both are exact draws of the same multinomial; the order
  * and the switch only save the binomials of near-empty classes. */
@@ -318,14 +318,16 @@ static void allocate(lc_chain *c, gsl_rng *r, unsigned count, const double *w)
     memset(m, 0, K * sizeof *m);
     size_t first = 0; /* classes ord[first ..] take the people left */
     if (count > SMALL_COUNT) {
-        for (size_t k = 0; k < K; k++) {
-            size_t i = k;
-            while (i > 0 && w[ord[i - 1]] < w[k]) {
-                ord[i] = ord[i - 1];
-                i--;
-            }
-            ord[i] = k;
-        }
+        /* the largest class first, the others in label order (the stick-breaking prior
+           and the relabelling after the warm-up keep large classes early) */
+        size_t top = 0;
+        for (size_t k = 1; k < K; k++)
+            if (w[k] > w[top])
+                top = k;
+        ord[0] = top;
+        for (size_t k = 0, i = 1; k < K; k++)
+            if (k != top)
+                ord[i++] = k;
         /* ws[i] = sum of the weights of ord[i ..] */
         double acc = 0.0;
         for (size_t i = K; i-- > 0;)

@@ -105,9 +105,10 @@ static void says_not_converged_where_lcmcr_chains_disagree(void)
     }
 }
 
-/* bench/accuracy/scenarios/latent2.scn (two latent classes, N = 2000): R tables, each
- * estimated with 4 chains; the share of converged runs whose 95% equal-tailed interval
- * holds N must be within 3 Monte Carlo s.d. (sqrt(0.95 0.05 / R)) of 0.95. */
+/* bench/accuracy/scenarios/latent2.scn (two latent classes, N = 20,000): R tables, each
+ * estimated with 4 chains of 1,000 draws; at least 90% of the runs must pass the (looser)
+ * convergence rule, and the share of those whose 95% equal-tailed interval holds N must
+ * be within 3 Monte Carlo s.d. (sqrt(0.95 0.05 / R)) of 0.95. */
 static void intervals_cover_the_truth_on_a_latent_class_population(void)
 {
     char path[512];
@@ -117,7 +118,7 @@ static void intervals_cover_the_truth_on_a_latent_class_population(void)
     CHECK_CODE(dfg_scenario_read(path, &sc, &err), DFG_OK);
     if (!sc)
         return;
-    const size_t R = 200;
+    const size_t R = 100;
     double N = dfg_scenario_total(sc);
     size_t conv = 0, cover = 0, cover_hdi = 0;
     for (size_t rep = 0; rep < R; rep++) {
@@ -128,8 +129,12 @@ static void intervals_cover_the_truth_on_a_latent_class_population(void)
         }
         dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
         o.burnin = 3000;
-        o.samples = 500;
-        o.thin = 10;
+        o.samples = 1000;
+        o.thin = 5;
+        /* 200 runs of the default length would take minutes: shorter chains, judged by
+           a looser rule (R-hat <= 1.05, ESS >= 200) */
+        o.rhat_max = 1.05;
+        o.ess_min = 200.0;
         o.threads = 2;
         o.seed = (uint32_t)(rep + 1);
         dfg_lcmcr_result r;
