@@ -70,6 +70,31 @@ static void say_duration(char *buf, size_t size, double s)
         snprintf(buf, size, "%.0f days", s / 86400);
 }
 
+/* Time PILOT_REPLICATES replicates (the first ones of the run: streams (seed, 0..)) into
+ * *per, seconds a replicate. 0 or the exit code. */
+static int pilot(const common_opts *c, const dfg_estimator *est, const dfg_table *t,
+                 const dfg_est_opts *eo_in, const double *fitted, double *per)
+{
+    dfg_est_opts eo = *eo_in;
+    eo.want_ci = 0;
+    dfg_boot_opts bo = dfg_boot_opts_default();
+    bo.B = PILOT_REPLICATES;
+    bo.type = (dfg_boot_type)c->boot.type;
+    bo.interval = DFG_CI_PERCENTILE;
+    bo.seed = c->boot.seed;
+    bo.level = c->est.level;
+    bo.fitted = fitted;
+    dfg_boot_result res;
+    dfg_error err = {0};
+    double t0 = now();
+    dfg_status rc = dfg_boot_run(est, t, 0, &eo, &bo, &res, &err);
+    *per = (now() - t0) / PILOT_REPLICATES;
+    if (rc != DFG_OK)
+        return fail(&err, rc);
+    dfg_boot_result_free(&res);
+    return 0;
+}
+
 int boot_guard(const common_opts *c, const dfg_estimator *est, const dfg_table *t,
                const dfg_est_opts *eo_in, const double *fitted, double n_draw)
 {
@@ -97,26 +122,8 @@ int boot_guard(const common_opts *c, const dfg_estimator *est, const dfg_table *
                 b->B, mb, c->max_memory);
         return EXIT_USAGE;
     }
-    /* time a few replicates (the first ones of the run: streams (seed, 0..)) */
-    if (b->B > PILOT_REPLICATES) {
-        dfg_est_opts eo = *eo_in;
-        eo.want_ci = 0;
-        dfg_boot_opts bo = dfg_boot_opts_default();
-        bo.B = PILOT_REPLICATES;
-        bo.type = (dfg_boot_type)b->type;
-        bo.interval = DFG_CI_PERCENTILE;
-        bo.seed = b->seed;
-        bo.level = c->est.level;
-        bo.fitted = fitted;
-        dfg_boot_result res;
-        dfg_error err = {0};
-        double t0 = now();
-        dfg_status rc = dfg_boot_run(est, t, 0, &eo, &bo, &res, &err);
-        per = (now() - t0) / PILOT_REPLICATES;
-        if (rc != DFG_OK)
-            return fail(&err, rc);
-        dfg_boot_result_free(&res);
-    }
+    if (b->B > PILOT_REPLICATES && (code = pilot(c, est, t, eo_in, fitted, &per)) != 0)
+        return code;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     double threads = b->threads < ncpu || ncpu < 1 ? (double)b->threads : (double)ncpu;
     double total = per * runs / threads;

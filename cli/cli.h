@@ -166,7 +166,7 @@ void cli_man_options(FILE *f, const cli_command *cmd);
 /* Every option of the run and its value, into obj (the provenance of CSV and JSON). */
 void cli_options_json(cJSON *obj, const common_opts *c);
 
-/* The name of a choice's value in a table ("?" when none). */
+/* The name of a choice's value in a table (NULL when none). */
 const char *cli_choice_name(const cli_choice *choices, int value);
 
 extern const cli_choice CLI_CI_CHOICES[]; /* profile, lognormal, none */

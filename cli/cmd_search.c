@@ -207,28 +207,14 @@ static double boot_share(const dfg_boot_result *b, const char *model)
     return 0.0;
 }
 
-static void search_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
-                        const search_table *s, const dfg_boot_result *boot)
+/* The chosen model: its estimate, the bootstrap's interval, the model uncertainty. */
+static void chosen_text(FILE *o, const common_opts *c, const dfg_table *t, const search_table *s,
+                        const dfg_boot_result *boot)
 {
     const dfg_search_result *r = s->r;
-    size_t k = dfg_table_k(t);
-    char pct[32];
-    level_label(c->est.level, pct, sizeof pct);
-    char name[512], ci[96];
-    fprintf(o, "darkfig %s search\n", DFG_VERSION);
-    fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
-    fprintf(o, "lists     %zu:", k);
-    for (size_t j = 0; j < k; j++)
-        fprintf(o, " %s", dfg_table_list_name(t, j));
-    fprintf(o, "\nsearch    %s", dfg_search_method_name(r->method));
-    if (r->method == DFG_SEARCH_STEPWISE || r->method == DFG_SEARCH_AIC_STEPWISE)
-        fprintf(o, ", p-value threshold %g", r->threshold);
-    fprintf(o, ", max order %d\n", r->max_order);
-    fprintf(o,
-            "models    %zu visited: %zu admissible, %zu MLE does not exist, %zu not identifiable, "
-            "%zu fits failed\n\n",
-            r->n_models, r->n_admissible, r->n_nomle, r->n_notident, r->n_failed);
     const dfg_search_row *b = s->chosen;
+    char pct[32], name[512], ci[96];
+    level_label(c->est.level, pct, sizeof pct);
     dfg_model_format(&b->model, t, name, sizeof name);
     fprintf(o, "chosen    %s\n", name);
     text_estimate(o, r->n_obs, b->nhat, b->se_nhat, NULL);
@@ -245,10 +231,9 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
             "  %s log-normal          %-22s (Chao 1987) given the chosen model: too\n"
             "                                                 narrow after selection%s\n",
             pct, ci, boot ? "" : ", see --bootstrap");
-    fprintf(o, "  model uncertainty       ");
-    if (r->n_within[0] > 0)
-        fprintf(o, "N from %.1f to %.1f over the %zu model%s within d%s <= 2", r->range_lo[0],
-                r->range_hi[0], r->n_within[0], r->n_within[0] == 1 ? "" : "s", s->crit);
+    fprintf(o, "  model uncertainty       N from %.1f to %.1f over the %zu model%s within d%s <= 2",
+            r->range_lo[0], r->range_hi[0], r->n_within[0], r->n_within[0] == 1 ? "" : "s",
+            s->crit);
     if (r->n_within[1] > r->n_within[0])
         fprintf(o, ";\n                          %.1f to %.1f over the %zu within d%s <= 6",
                 r->range_lo[1], r->range_hi[1], r->n_within[1], s->crit);
@@ -266,39 +251,73 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
     if (b->n_boundary)
         fprintf(o, "  %zu term(s) at the boundary (lists never overlap: fixed at -inf)\n",
                 b->n_boundary);
+}
+
+/* The models ranked by the criterion, the chosen one marked (and added when cut). */
+static void ranked_text(FILE *o, const dfg_table *t, const search_table *s)
+{
+    char name[512], ci[96];
     fprintf(o, "\nmodels ranked by %s (n = %.0f people observed; delta from the best)\n", s->crit,
-            r->n_obs);
+            s->r->n_obs);
     fprintf(o, "  %4s  %-6s  %-28s %12s %9s %7s %12s %10s  %-25s %s\n", "rank", "chosen", "model",
             s->crit, "delta", "weight", "N", "s.e.", "log-normal interval", "status");
     int chosen_shown = 0;
     for (size_t i = 0; i < s->n_show || !chosen_shown; i++) {
-        const dfg_search_row *w = i < s->n_show ? s->rank[i] : b;
+        const dfg_search_row *w = i < s->n_show ? s->rank[i] : s->chosen;
         if (i >= s->n_show)
             fputs("  ...\n", o);
-        chosen_shown |= w == b;
+        chosen_shown |= w == s->chosen;
         size_t rk = rank_of(s, w);
         char rks[24];
         snprintf(rks, sizeof rks, rk ? "%zu" : "-", rk);
         dfg_model_format(&w->model, t, name, sizeof name);
         fmt_interval(ci, sizeof ci, w->lower, w->upper);
         fprintf(o, "  %4s  %-6s  %-28s %12.5f %9.5f %7.4f %12.1f %10.1f  %-25s %s\n", rks,
-                w == b ? "*" : "", name, w->criterion, w->delta, w->weight, w->nhat, w->se_nhat, ci,
-                dfg_check_name(w->status));
+                w == s->chosen ? "*" : "", name, w->criterion, w->delta, w->weight, w->nhat,
+                w->se_nhat, ci, dfg_check_name(w->status));
         if (i >= s->n_show)
             break;
     }
-    if (s->path) {
-        fprintf(o, "\nstepwise path (%s)\n", dfg_search_method_name(r->method));
-        fprintf(o, "  %4s  %-14s %-28s %12s %12s\n", "step", "term added", "model", s->crit, "N");
-        for (size_t i = 0; i < s->n_path; i++) {
-            const dfg_search_row *w = s->path[i];
-            char term[128] = "(start)";
-            if (i > 0)
-                added_term(t, &s->path[i - 1]->model, &w->model, term, sizeof term);
-            dfg_model_format(&w->model, t, name, sizeof name);
-            fprintf(o, "  %4zu  %-14s %-28s %12.5f %12.1f\n", i, term, name, w->criterion, w->nhat);
-        }
+}
+
+/* The stepwise path: the model after each step and the term it added. */
+static void path_text(FILE *o, const dfg_table *t, const search_table *s)
+{
+    char name[512];
+    fprintf(o, "\nstepwise path (%s)\n", dfg_search_method_name(s->r->method));
+    fprintf(o, "  %4s  %-14s %-28s %12s %12s\n", "step", "term added", "model", s->crit, "N");
+    for (size_t i = 0; i < s->n_path; i++) {
+        const dfg_search_row *w = s->path[i];
+        char term[128] = "(start)";
+        if (i > 0)
+            added_term(t, &s->path[i - 1]->model, &w->model, term, sizeof term);
+        dfg_model_format(&w->model, t, name, sizeof name);
+        fprintf(o, "  %4zu  %-14s %-28s %12.5f %12.1f\n", i, term, name, w->criterion, w->nhat);
     }
+}
+
+static void search_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
+                        const search_table *s, const dfg_boot_result *boot)
+{
+    const dfg_search_result *r = s->r;
+    size_t k = dfg_table_k(t);
+    fprintf(o, "darkfig %s search\n", DFG_VERSION);
+    fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
+    fprintf(o, "lists     %zu:", k);
+    for (size_t j = 0; j < k; j++)
+        fprintf(o, " %s", dfg_table_list_name(t, j));
+    fprintf(o, "\nsearch    %s", dfg_search_method_name(r->method));
+    if (r->method == DFG_SEARCH_STEPWISE || r->method == DFG_SEARCH_AIC_STEPWISE)
+        fprintf(o, ", p-value threshold %g", r->threshold);
+    fprintf(o, ", max order %d\n", r->max_order);
+    fprintf(o,
+            "models    %zu visited: %zu admissible, %zu MLE does not exist, %zu not identifiable, "
+            "%zu fits failed\n\n",
+            r->n_models, r->n_admissible, r->n_nomle, r->n_notident, r->n_failed);
+    chosen_text(o, c, t, s, boot);
+    ranked_text(o, t, s);
+    if (s->path)
+        path_text(o, t, s);
     if (boot)
         boot_text(o, boot, c->est.level);
 }

@@ -13,6 +13,46 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Read f (path) to its end into *out (NUL-terminated, *len bytes), at most cap bytes
+ * (--max-memory mb). 0 or the exit code after saying why. */
+static int read_all(FILE *f, const char *path, size_t cap, double mb, char **out, size_t *len)
+{
+    size_t size = 0, n = 0;
+    char *buf = NULL;
+    for (;;) {
+        if (n + 1 >= size) { /* grow by doubling, up to cap + 1 (the byte beyond the cap) */
+            if (n >= cap) {
+                free(buf);
+                cli_say("%s: more than --max-memory %g MB of input: raise it to read more", path,
+                        mb);
+                return EXIT_INPUT;
+            }
+            size_t ns = size ? 2 * size : 65536;
+            char *nb = realloc(buf, ns > cap + 1 ? cap + 1 : ns);
+            if (!nb) {
+                free(buf);
+                cli_say("%s: out of memory after %zu bytes", path, n);
+                return EXIT_INTERNAL;
+            }
+            buf = nb;
+            size = ns > cap + 1 ? cap + 1 : ns;
+        }
+        size_t want = size - 1 - n, got = fread(buf + n, 1, want, f);
+        n += got;
+        if (got < want && ferror(f)) {
+            free(buf);
+            cli_say("%s: read error (%s)", path, strerror(errno));
+            return EXIT_INPUT;
+        }
+        if (got < want)
+            break; /* end of file */
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
 int cli_input_read(const common_opts *c, cli_input *in)
 {
     memset(in, 0, sizeof *in);
@@ -24,69 +64,22 @@ int cli_input_read(const common_opts *c, cli_input *in)
         return EXIT_INPUT;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            fclose(f);
-            cli_say("%s: is a directory", c->file);
-            return EXIT_INPUT;
-        }
-        if (S_ISREG(st.st_mode) && (double)st.st_size > cap) {
-            fclose(f);
-            cli_say("%s: %.0f MB, above the limit of --max-memory %g (MB): raise it to read "
-                    "this file",
-                    c->file, (double)st.st_size / 1048576.0, c->max_memory);
-            return EXIT_INPUT;
-        }
-    }
-    cli_note_input(c->file);
-    size_t cap_bytes = (size_t)cap, size = 0, len = 0;
-    char *buf = NULL;
-    for (;;) {
-        if (len + 1 >= size) {
-            if (len >= cap_bytes) {
-                fclose(f);
-                free(buf);
-                cli_say("%s: more than --max-memory %g MB of input: raise it to read more", c->file,
-                        c->max_memory);
-                return EXIT_INPUT;
-            }
-            size_t ns = size ? 2 * size : 65536;
-            if (ns > cap_bytes + 1)
-                ns = cap_bytes + 1;
-            char *nb = realloc(buf, ns);
-            if (!nb) {
-                fclose(f);
-                free(buf);
-                cli_say("%s: out of memory after %zu bytes", c->file, len);
-                return EXIT_INTERNAL;
-            }
-            buf = nb;
-            size = ns;
-        }
-        size_t want = size - 1 - len;
-        size_t got = fread(buf + len, 1, want, f);
-        len += got;
-        if (got < want) {
-            if (ferror(f)) {
-                int e = errno;
-                fclose(f);
-                free(buf);
-                cli_say("%s: read error (%s)", c->file, strerror(e));
-                return EXIT_INPUT;
-            }
-            break; /* end of file */
-        }
+    int code = 0;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        cli_say("%s: is a directory", c->file);
+        code = EXIT_INPUT;
+    } else if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (double)st.st_size > cap) {
+        cli_say("%s: %.0f MB, above the limit of --max-memory %g (MB): raise it to read this file",
+                c->file, (double)st.st_size / 1048576.0, c->max_memory);
+        code = EXIT_INPUT;
+    } else {
+        cli_note_input(c->file);
+        code = read_all(f, c->file, (size_t)cap, c->max_memory, &in->buf, &in->len);
     }
     fclose(f);
-    if (!buf && !(buf = malloc(1))) {
-        cli_say("out of memory");
-        return EXIT_INTERNAL;
-    }
-    buf[len] = '\0';
-    in->buf = buf;
-    in->len = len;
-    dfg_sha256_buffer(buf, len, in->sha);
-    return 0;
+    if (code == 0)
+        dfg_sha256_buffer(in->buf, in->len, in->sha);
+    return code;
 }
 
 void cli_input_free(cli_input *in)

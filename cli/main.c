@@ -126,6 +126,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(cmd, commands[i]->name) == 0)
             return commands[i]->main(argc - 1, argv + 1);
-    fprintf(stderr, "darkfig: unknown command '%s'\nTry 'darkfig --help'.\n", cmd);
+    cli_say("unknown command '%s'", cmd);
+    fputs("Try 'darkfig --help'.\n", stderr);
     return EXIT_USAGE;
 }

@@ -135,7 +135,7 @@ const char *cli_choice_name(const cli_choice *choices, int value)
     for (const cli_choice *ch = choices; ch && ch->name; ch++)
         if (ch->value == value)
             return ch->name;
-    return "?";
+    return NULL;
 }
 
 /* The limits of o as words: "in 2..4294967294", "in (0, 1)", "> 0", "one of a, b or c";
@@ -275,10 +275,49 @@ static size_t count_options(const cli_command *cmd)
     return n;
 }
 
+/* What getopt_long's answer ch (not an option of the table) means: -1 to go on, or the
+ * exit code. */
+static int getopt_answer(const cli_command *cmd, int ch, const char *arg, const slot *slots,
+                         size_t n)
+{
+    if (ch == 'h') {
+        cli_help(stdout, cmd);
+        return 0;
+    }
+    if (ch == ':')
+        return usage_error(cmd->name, "option %s needs a value", arg);
+    /* '?': glibc sets optopt to the option's value when a flag was given a value */
+    if (optopt >= 256 && (size_t)(optopt - 256) < n)
+        return usage_error(cmd->name, "option --%s takes no value", slots[optopt - 256].opt->name);
+    if (optopt != 0)
+        return usage_error(cmd->name, "unknown option -%c", optopt);
+    return usage_error(cmd->name, "unknown option %s", arg);
+}
+
+/* The operands left by getopt_long: FILE, when the command takes one. */
+static int operands(common_opts *c, int argc, char **argv)
+{
+    if (strstr(c->cmd->args, "...")) { /* any number: the command checks them */
+        c->operands = argv + optind;
+        c->n_operands = (size_t)(argc - optind);
+        c->file = optind < argc ? argv[optind] : NULL;
+        return -1;
+    }
+    const char *cmd = c->cmd->name;
+    if (!c->cmd->args[0])
+        return optind < argc ? usage_error(cmd, "unexpected argument %s", argv[optind]) : -1;
+    if (optind >= argc)
+        return usage_error(cmd, "missing input FILE");
+    if (optind + 1 < argc)
+        return usage_error(cmd, "one input file only (got %s and %s)", argv[optind],
+                           argv[optind + 1]);
+    c->file = argv[optind];
+    return -1;
+}
+
 int cli_parse(common_opts *c, void *own, int argc, char **argv)
 {
-    const cli_command *cmd = c->cmd;
-    size_t n = count_options(cmd);
+    size_t n = count_options(c->cmd);
     slot *slots = malloc((n + 1) * sizeof *slots);
     struct option *lo = malloc((n + 2) * sizeof *lo);
     int code = -1;
@@ -288,7 +327,7 @@ int cli_parse(common_opts *c, void *own, int argc, char **argv)
         goto done;
     }
     c->own_base = own;
-    collect(cmd, c, own, slots);
+    collect(c->cmd, c, own, slots);
     for (size_t i = 0; i < n; i++)
         lo[i] = (struct option){slots[i].opt->name,
                                 slots[i].opt->kind == OPT_FLAG ? no_argument : required_argument,
@@ -297,60 +336,20 @@ int cli_parse(common_opts *c, void *own, int argc, char **argv)
     lo[n + 1] = (struct option){NULL, 0, NULL, 0};
     optind = 0; /* glibc: start afresh */
     opterr = 0;
-    for (;;) {
-        int li = -1;
-        int ch = getopt_long(argc, argv, ":h", lo, &li);
-        if (ch == -1)
-            break;
-        const char *arg = argv[optind - 1];
-        if (ch == 'h') {
-            cli_help(stdout, cmd);
-            code = 0;
-            goto done;
-        }
-        if (ch == ':') {
-            code = usage_error(cmd->name, "option %s needs a value", arg);
-            goto done;
-        }
-        if (ch == '?') {
-            /* glibc: optopt is the option's value when a flag was given a value */
-            if (optopt >= 256 && (size_t)(optopt - 256) < n)
-                code = usage_error(cmd->name, "option --%s takes no value",
-                                   slots[optopt - 256].opt->name);
-            else if (optopt != 0)
-                code = usage_error(cmd->name, "unknown option -%c", optopt);
-            else
-                code = usage_error(cmd->name, "unknown option %s", arg);
-            goto done;
+    int ch;
+    while (code < 0 && (ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+        if (ch < 256) {
+            code = getopt_answer(c->cmd, ch, argv[optind - 1], slots, n);
+            continue;
         }
         const slot *s = &slots[ch - 256];
-        if ((code = set_value(cmd->name, s->opt, s->base, optarg)) != 0)
-            goto done;
-        code = -1;
+        if ((code = set_value(c->cmd->name, s->opt, s->base, optarg)) == 0)
+            code = -1;
         if (s->base == (char *)c && s->opt->dst == offsetof(common_opts, boot.seed))
             c->seed_given = 1;
     }
-    if (strstr(cmd->args, "...")) { /* any number: the command checks them */
-        c->operands = argv + optind;
-        c->n_operands = (size_t)(argc - optind);
-        c->file = optind < argc ? argv[optind] : NULL;
-        goto done;
-    }
-    if (!cmd->args[0]) {
-        if (optind < argc)
-            code = usage_error(cmd->name, "unexpected argument %s", argv[optind]);
-        goto done;
-    }
-    if (optind >= argc) {
-        code = usage_error(cmd->name, "missing input FILE");
-        goto done;
-    }
-    if (optind + 1 < argc) {
-        code = usage_error(cmd->name, "one input file only (got %s and %s)", argv[optind],
-                           argv[optind + 1]);
-        goto done;
-    }
-    c->file = argv[optind];
+    if (code < 0)
+        code = operands(c, argc, argv);
 done:
     free(slots);
     free(lo);
@@ -519,7 +518,10 @@ static void option_json(cJSON *obj, const cli_option *opt, const char *base)
         jnum(obj, o->name, *(const double *)v);
         break;
     case OPT_CHOICE:
-        jstr(obj, o->name, cli_choice_name(o->choices, *(const int *)v));
+        if (cli_choice_name(o->choices, *(const int *)v)) /* else: the default, not a choice */
+            jstr(obj, o->name, cli_choice_name(o->choices, *(const int *)v));
+        else
+            cJSON_AddNullToObject(obj, o->name);
         break;
     }
 }
