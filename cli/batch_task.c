@@ -165,7 +165,8 @@ static void interval_json(cJSON *arr, const char *type, double level, double lo,
 typedef struct {
     dfg_status rc;
     char message[512];
-    double registered, nhat, lower, upper;
+    double registered, nhat, se, lower, upper;
+    dfg_interval ci; /* the interval reported, with its flags (for dfg_value_judge) */
     const char *interval;
     char model[512];
 } outcome;
@@ -260,21 +261,21 @@ static void run_fit(const batch_spec *sp, const dfg_table *t, cJSON *res, outcom
     oc->rc = fit.status;
     oc->registered = fit.n_obs;
     oc->nhat = fit.nhat;
+    oc->se = fit.se_nhat;
     if (check == DFG_CHECK_BOUNDARY)
         add_note(oc, "MLE exists with the terms of lists that never overlap fixed at -inf");
     if (has_boot) {
         oc->interval = dfg_ci_type_name(boot.ci.type);
-        oc->lower = boot.ci.lower;
-        oc->upper = boot.ci.upper;
+        oc->ci = boot.ci;
     } else if (prof_rc == DFG_OK) {
         oc->interval = "profile";
-        oc->lower = prof.lower;
-        oc->upper = prof.upper_beyond ? DNAN : prof.upper;
+        oc->ci = prof;
     } else {
         oc->interval = "lognormal";
-        oc->lower = logn.lower;
-        oc->upper = logn.upper;
+        oc->ci = logn;
     }
+    oc->lower = oc->ci.lower;
+    oc->upper = oc->ci.upper_beyond ? DNAN : oc->ci.upper;
     cJSON_AddStringToObject(res, "model", oc->model);
     cJSON_AddStringToObject(res, "check", dfg_check_name(check));
     cJSON_AddStringToObject(res, "fit_status", status_text(fit.status));
@@ -398,17 +399,22 @@ static void run_search(const batch_spec *sp, const dfg_table *t, cJSON *res, out
     oc->rc = DFG_OK;
     oc->registered = r.n_obs;
     oc->nhat = b->nhat;
+    oc->se = b->se_nhat;
     if (b->status == DFG_CHECK_BOUNDARY)
         add_note(oc, "chosen model has terms of lists that never overlap fixed at -inf");
     if (has_boot) {
         oc->interval = dfg_ci_type_name(boot.ci.type);
-        oc->lower = boot.ci.lower;
-        oc->upper = boot.ci.upper;
+        oc->ci = boot.ci;
     } else {
         oc->interval = "lognormal";
-        oc->lower = b->lower;
-        oc->upper = b->upper;
+        oc->ci.type = DFG_CI_LOGNORMAL;
+        oc->ci.level = sp->est.level;
+        oc->ci.lower = b->lower;
+        oc->ci.upper = b->upper;
+        oc->ci.point = b->nhat;
     }
+    oc->lower = oc->ci.lower;
+    oc->upper = oc->ci.upper;
     cJSON_AddStringToObject(res, "method", dfg_search_method_name(r.method));
     cJSON_AddStringToObject(res, "criterion", dfg_criterion_name(r.criterion));
     cJSON_AddNumberToObject(res, "max_order", r.max_order);
@@ -489,7 +495,7 @@ int batch_task_run(const batch_spec *sp, batch_task *tk)
 {
     outcome oc;
     memset(&oc, 0, sizeof oc);
-    oc.registered = oc.nhat = oc.lower = oc.upper = DNAN;
+    oc.registered = oc.nhat = oc.se = oc.lower = oc.upper = DNAN;
     oc.interval = "";
     cJSON *root = cJSON_CreateObject();
     if (!root)
@@ -530,8 +536,23 @@ int batch_task_run(const batch_spec *sp, batch_task *tk)
         run_fit(sp, tk->t, res, &oc);
     else if (res)
         run_search(sp, tk->t, res, &oc);
-    cJSON_AddStringToObject(root, "status", status_text(oc.rc));
-    cJSON_AddNumberToObject(root, "exit_code", oc.rc == DFG_OK ? 0 : exit_code(oc.rc));
+    /* an estimate that is not one (darkfig.h, dfg_value_judge) is never a number in the
+     * summary: its status and reason instead (the full result keeps the fit) */
+    const char *status = status_text(oc.rc);
+    int code = oc.rc == DFG_OK ? 0 : exit_code(oc.rc);
+    if (oc.rc == DFG_OK) {
+        char why[160];
+        dfg_value_status v =
+            dfg_value_judge(oc.registered, oc.nhat, oc.se, &oc.ci, 0, why, sizeof why);
+        if (v != DFG_VALUE_OK) {
+            status = dfg_value_name(v);
+            code = EXIT_NUMERIC;
+            snprintf(oc.message, sizeof oc.message, "not an estimate: %s", why);
+            oc.nhat = oc.lower = oc.upper = DNAN;
+        }
+    }
+    cJSON_AddStringToObject(root, "status", status);
+    cJSON_AddNumberToObject(root, "exit_code", code);
     cJSON_AddStringToObject(root, "message", oc.message);
     cJSON *sm = cJSON_AddObjectToObject(root, "summary");
     if (sm) {

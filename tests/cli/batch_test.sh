@@ -185,6 +185,18 @@ if grep -q '^empty_2020,2020,,NA,NA,.*no data rows' "$tmp/e/summary.csv" &&
     [ "$(grep -c ',ok,' "$tmp/e/summary.csv")" -eq 3 ]; then ok; else
     bad "empty snapshot: summary"; fi
 
+# no MLE, and an estimate that is not one (N a thousand times n): status and reason in
+# the summary, never a number, exit code 1
+printf 'A,B,C,count\n1,0,0,1000\n0,1,0,1000\n0,0,1,1000\n1,1,0,1\n' >"$tmp/in/sparse_2020.csv"
+run batch --out "$tmp/nm" --model "[12,3]" "$tmp/in/sparse_2020.csv"
+expect_rc 1 "no MLE"
+if grep -q '^sparse_2020,2020,,NA,NA,.*maximum-likelihood estimate does not exist' \
+    "$tmp/nm/summary.csv"; then ok; else bad "no MLE: summary"; fi
+run batch --out "$tmp/ne" "$tmp/in/sparse_2020.csv"
+expect_rc 1 "not an estimate"
+if grep -q '^sparse_2020,2020,,3001,NA,NA,NA,0.95,NA,NA,.*,beyond bound,not an estimate' \
+    "$tmp/ne/summary.csv"; then ok; else bad "not an estimate: summary"; fi
+
 # ---- bad input
 cp "$src/data/uk2013_5.csv" "$tmp/in/uk_2013.csv"
 cp "$src/data/uk2013_5.csv" "$tmp/in/uk_2014.csv"
