@@ -40,6 +40,10 @@
 
 #define LEAF 64
 #define PRUNE_MARGIN 35.0
+#define CACHE_MAX 16777216.0 /* doubles (128 MB) */
+#define N_CHUNK 8
+#define MAX_RATIO_STEP 8.0
+#define ANCHOR 256
 #define AUTO_MAX_HI 67108864.0 /* 2^26 */
 
 /* ** {======================================================================
@@ -112,6 +116,17 @@ typedef struct {
     const dga_graph *g;
     size_t n_graphs;
     double *cg; /* per graph: sum_t coef_t cst[set_t] */
+    /* cache over grid indices [c0, c0 + cw): lgamma(x_S + N0) for the subsets S in use,
+     * lgamma(n + A + N0) and the common terms; cw = 0 when there is none */
+    size_t c0, cw;
+    double *lgs[1u << DGA_MAX_LISTS];
+    double *lgna, *comm;
+    /* step ratios over the cache (step <= MAX_RATIO_STEP): exp of the change of each term
+     * from grid index i to i + 1, as products of rationals (no exp or log):
+     * up[S][i] = prod_{j < step} (x_S + N0 + j), dn[S][i] = 1 / up[S][i], dna = the same
+     * inverse for n + A, rcomm for the common terms; NULL when not built */
+    double *up[1u << DGA_MAX_LISTS], *dn[1u << DGA_MAX_LISTS];
+    double *dna, *rcomm;
 } model;
 
 /* Rissanen's log2*(N) = log2 N + log2 log2 N + ... over the positive terms. */
@@ -190,6 +205,21 @@ static double grid_n0(const model *m, size_t i)
     return m->lo + (double)i * m->step;
 }
 
+/* logpost at grid index i, from the cache when it covers i (the same operations in the
+ * same order as logpost, so the same digits). */
+static double logpost_at(const model *m, size_t gi, size_t i)
+{
+    if (i - m->c0 >= m->cw || i < m->c0)
+        return logpost(m, gi, grid_n0(m, i));
+    size_t j = i - m->c0;
+    const dga_graph *g = &m->g[gi];
+    double v = m->cg[gi];
+    for (size_t t = 0; t < g->n_terms; t++)
+        v += g->coef[t] * m->lgs[g->set[t]][j];
+    v -= g->n_comp * m->lgna[j];
+    return v + m->comm[j];
+}
+
 /* ** }====================================================================== */
 
 /* ** {======================================================================
@@ -201,6 +231,7 @@ typedef struct {
     size_t a, b;   /* active grid range [a, b]; a > b = none */
     double lmass;  /* log of the sum over [a, b] of exp(logpost) */
     double lupper; /* the same over the grid's upper half */
+    int over;      /* some value exceeded the reference peak by more than 600 */
 } graph_out;
 
 /* Binary search on the sign of the forward difference: a local maximum if the posterior
@@ -244,7 +275,7 @@ static double lse2(double a, double b)
     return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
 }
 
-static void graph_range(const model *m, size_t gi, double T, size_t half, graph_out *o)
+static void graph_range(const model *m, size_t gi, double T, graph_out *o)
 {
     o->lmass = o->lupper = -HUGE_VAL;
     o->a = 1;
@@ -255,10 +286,100 @@ static void graph_range(const model *m, size_t gi, double T, size_t half, graph_
     find_leaf(m, gi, 0, m->ng - 1, T, 1, &b);
     o->a = a;
     o->b = b;
-    /* streaming log-sum-exp in grid order: max mx, sum s of exp(v - mx) */
-    double mx = -HUGE_VAL, s = 0.0, mxu = -HUGE_VAL, su = 0.0;
-    for (size_t i = a; i <= b; i++) {
-        double v = logpost(m, gi, grid_n0(m, i));
+}
+
+/* The log masses of graph gi over its active range and over the upper half: the sum of
+ * exp(v - R) over the points with v >= T (R = the reference peak); a streaming log-sum-exp
+ * in grid order instead if some v exceeds R by more than 600. */
+static void graph_sums(const model *m, size_t gi, size_t half, double T, double R, double *acc,
+                       size_t acc0, graph_out *o)
+{
+    o->over = 0;
+    o->lmass = o->lupper = -HUGE_VAL;
+    if (o->a > o->b)
+        return;
+    double s = 0.0, su = 0.0;
+    int over = 0;
+    if (m->dna && o->a >= m->c0 && o->b - m->c0 < m->cw) {
+        /* e_{i+1} = e_i * (product of the step ratios), re-anchored on exp(v - R) every
+         * ANCHOR points: the relative drift stays below ANCHOR * (factors + 1) ulp */
+        const dga_graph *g = &m->g[gi];
+        const double *fac[4 * DGA_MAX_LISTS];
+        size_t nf = 0;
+        fac[nf++] = m->rcomm;
+        for (size_t t = 0; t < g->n_terms; t++)
+            for (int c = 0; c < (g->coef[t] > 0 ? g->coef[t] : -g->coef[t]); c++)
+                fac[nf++] = g->coef[t] > 0 ? m->up[g->set[t]] : m->dn[g->set[t]];
+        for (size_t c = 0; c < g->n_comp; c++)
+            fac[nf++] = m->dna;
+        double eT = exp(T - R);
+        size_t i = o->a;
+        while (i <= o->b && !over) {
+            size_t end = o->b - i < ANCHOR ? o->b : i + ANCHOR - 1;
+            double v = logpost_at(m, gi, i);
+            if (v - R > 600.0) {
+                over = 1;
+                break;
+            }
+            double e = exp(v - R);
+            /* the step ratios of the block, factor by factor (independent: vectorizes) */
+            size_t j0 = i - m->c0, len = end - i;
+            double rb[ANCHOR];
+            for (size_t q = 0; q < len; q++)
+                rb[q] = fac[0][j0 + q];
+            for (size_t f = 1; f < nf; f++) {
+                const double *fp = fac[f] + j0;
+                for (size_t q = 0; q < len; q++)
+                    rb[q] *= fp[q];
+            }
+            for (size_t q = 0;; q++) {
+                if (e >= eT) {
+                    s += e;
+                    if (i >= half)
+                        su += e;
+                    if (acc)
+                        acc[i - acc0] += e;
+                }
+                if (q == len)
+                    break;
+                e *= rb[q];
+                i++;
+            }
+            if (e > 1e250)
+                over = 1;
+            i = end + 1;
+        }
+    }
+    for (size_t i = o->a; i <= o->b && !over && !m->dna; i++) {
+        double v = logpost_at(m, gi, i);
+        if (v < T)
+            continue;
+        if (v - R > 600.0) {
+            over = 1;
+            break;
+        }
+        double e = exp(v - R);
+        s += e;
+        if (i >= half)
+            su += e;
+        if (acc)
+            acc[i - acc0] += e;
+    }
+    if (!over) {
+        if (s > 0.0)
+            o->lmass = R + log(s);
+        if (su > 0.0)
+            o->lupper = R + log(su);
+        return;
+    }
+    o->over = 1;
+    /* max mx, sum s of exp(v - mx) */
+    double mx = -HUGE_VAL, mxu = -HUGE_VAL;
+    s = su = 0.0;
+    for (size_t i = o->a; i <= o->b; i++) {
+        double v = logpost_at(m, gi, i);
+        if (v < T)
+            continue;
         if (v > mx) {
             s = s * exp(mx - v) + 1.0;
             mx = v;
@@ -274,7 +395,8 @@ static void graph_range(const model *m, size_t gi, double T, size_t half, graph_
             }
         }
     }
-    o->lmass = mx + log(s);
+    if (s > 0.0)
+        o->lmass = mx + log(s);
     if (su > 0.0)
         o->lupper = mxu + log(su);
 }
@@ -288,10 +410,15 @@ static void graph_range(const model *m, size_t gi, double T, size_t half, graph_
 typedef struct {
     const model *m;
     graph_out *out;
-    int phase; /* 1: peaks; 2: ranges and sums; 3: grid posterior */
-    double T;
+    int phase;   /* 1: peaks; 2: ranges; 3: grid posterior; 4: sums; 5: cache */
+    model *mw;   /* phase 5 */
+    double T, R; /* pruning bound, reference peak */
     size_t half;
     size_t t, nt;
+    /* phase 4: n_chunk fixed chunks of graphs (not one per thread: the same digits on any
+     * number of threads), each summing exp(v - R) into acc[c * acc_w + i - acc0] */
+    size_t n_chunk, acc0, acc_w;
+    double *acc;
     /* phase 3 */
     const size_t *active;
     size_t n_active;
@@ -308,7 +435,48 @@ static void *work(void *arg)
             j->out[gi].peak = local_peak(m, gi);
     } else if (j->phase == 2) {
         for (size_t gi = j->t; gi < m->n_graphs; gi += j->nt)
-            graph_range(m, gi, j->T, j->half, &j->out[gi]);
+            graph_range(m, gi, j->T, &j->out[gi]);
+    } else if (j->phase == 4) {
+        /* chunk c: the graphs gi = c mod n_chunk, accumulated into acc[c] in graph order */
+        for (size_t c = j->t; c < j->n_chunk; c += j->nt)
+            for (size_t gi = c; gi < m->n_graphs; gi += j->n_chunk)
+                graph_sums(m, gi, j->half, j->T, j->R, j->acc ? j->acc + c * j->acc_w : NULL,
+                           j->acc0, &j->out[gi]);
+    } else if (j->phase == 5) {
+        model *mw = j->mw;
+        size_t per = (mw->cw + j->nt - 1) / j->nt;
+        size_t i0 = j->t * per, i1 = i0 + per < mw->cw ? i0 + per : mw->cw;
+        for (size_t i = i0; i < i1; i++) {
+            double N0 = grid_n0(mw, mw->c0 + i);
+            for (size_t S = 1; S < ((size_t)1 << mw->k); S++)
+                if (mw->lgs[S])
+                    mw->lgs[S][i] = lgamma(mw->x[S] + N0);
+            mw->lgna[i] = lgamma(mw->n + mw->A + N0);
+            mw->comm[i] = common_at(mw, N0);
+            if (!mw->dna)
+                continue;
+            size_t st = (size_t)mw->step;
+            for (size_t S = 1; S < ((size_t)1 << mw->k); S++)
+                if (mw->up[S]) {
+                    double u = 1.0;
+                    for (size_t q = 0; q < st; q++)
+                        u *= mw->x[S] + N0 + (double)q;
+                    mw->up[S][i] = u;
+                    mw->dn[S][i] = 1.0 / u;
+                }
+            double u = 1.0, c = 1.0, N = mw->n + N0;
+            for (size_t q = 0; q < st; q++) {
+                u *= mw->n + mw->A + N0 + (double)q;
+                c *= (N + 1.0 + (double)q) / (N0 + 1.0 + (double)q);
+            }
+            mw->dna[i] = 1.0 / u;
+            /* prior ratio p(N + step) / p(N) */
+            if (mw->prior == DFG_DGA_PRIOR_INVERSE)
+                c *= N / (N + mw->step);
+            else
+                c *= exp(log_prior(mw, N + mw->step) - log_prior(mw, N));
+            mw->rcomm[i] = c;
+        }
     } else {
         size_t per = (m->ng + j->nt - 1) / j->nt;
         size_t i0 = j->t * per, i1 = i0 + per < m->ng ? i0 + per : m->ng;
@@ -318,8 +486,11 @@ static void *work(void *arg)
             size_t gi = j->active[q];
             const graph_out *o = &j->out[gi];
             size_t a = o->a > i0 ? o->a : i0, b = o->b + 1 < i1 ? o->b + 1 : i1;
-            for (size_t i = a; i < b; i++)
-                j->post[i] += exp(logpost(m, gi, grid_n0(m, i)) - j->lz);
+            for (size_t i = a; i < b; i++) {
+                double v = logpost_at(m, gi, i);
+                if (v >= j->T)
+                    j->post[i] += exp(v - j->lz);
+            }
         }
     }
     return NULL;
@@ -508,6 +679,70 @@ static dfg_status check_opts(const dfg_dga_opts *o, size_t k, dfg_error *err)
     return DFG_OK;
 }
 
+static void cache_free(model *m)
+{
+    for (size_t S = 0; S < ((size_t)1 << DGA_MAX_LISTS); S++) {
+        dfg_free(m->lgs[S]);
+        dfg_free(m->up[S]);
+        dfg_free(m->dn[S]);
+        m->lgs[S] = m->up[S] = m->dn[S] = NULL;
+    }
+    dfg_free(m->lgna);
+    dfg_free(m->comm);
+    dfg_free(m->dna);
+    dfg_free(m->rcomm);
+    m->lgna = m->comm = m->dna = m->rcomm = NULL;
+    m->c0 = m->cw = 0;
+}
+
+/* Cache the N0 terms over the union of the active ranges, for the subsets the active
+ * graphs use, when it fits in CACHE_MAX doubles (otherwise logpost_at computes them). */
+static dfg_status cache_fill(model *m, const graph_out *out, size_t nt, dfg_error *err)
+{
+    size_t lo = SIZE_MAX, hi = 0;
+    uint8_t used[1u << DGA_MAX_LISTS] = {0};
+    size_t n_used = 0;
+    for (size_t gi = 0; gi < m->n_graphs; gi++) {
+        if (out[gi].a > out[gi].b)
+            continue;
+        lo = out[gi].a < lo ? out[gi].a : lo;
+        hi = out[gi].b > hi ? out[gi].b : hi;
+        for (size_t t = 0; t < m->g[gi].n_terms; t++)
+            if (!used[m->g[gi].set[t]]) {
+                used[m->g[gi].set[t]] = 1;
+                n_used++;
+            }
+    }
+    if (lo > hi || (double)(3 * n_used + 4) * (double)(hi - lo + 1) > CACHE_MAX)
+        return DFG_OK;
+    size_t w = hi - lo + 1;
+    int ratios = m->step <= MAX_RATIO_STEP;
+    for (size_t S = 1; S < ((size_t)1 << m->k); S++)
+        if (used[S] && (!(m->lgs[S] = dfg_malloc(w * sizeof(double))) ||
+                        (ratios && (!(m->up[S] = dfg_malloc(w * sizeof(double))) ||
+                                    !(m->dn[S] = dfg_malloc(w * sizeof(double)))))))
+            goto oom;
+    if (!(m->lgna = dfg_malloc(w * sizeof(double))) || !(m->comm = dfg_malloc(w * sizeof(double))))
+        goto oom;
+    if (ratios && (!(m->dna = dfg_malloc(w * sizeof(double))) ||
+                   !(m->rcomm = dfg_malloc(w * sizeof(double)))))
+        goto oom;
+    m->c0 = lo;
+    m->cw = w;
+    job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.m = m;
+    jb.mw = m;
+    jb.phase = 5;
+    dfg_status rc = run_phase(&jb, nt, err);
+    if (rc)
+        cache_free(m);
+    return rc;
+oom:
+    cache_free(m);
+    return dfg_err_set(err, DFG_ENOMEM, "dga", "cache of %zu subsets x %zu grid points", n_used, w);
+}
+
 /* The per-subset constants of the model for the observed cells y[0..2^k-1]. */
 static void model_setup(model *m, const double *y, double delta)
 {
@@ -550,7 +785,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     graph_out *out = NULL;
     size_t *active = NULL, *sel = NULL;
     dga_graph *graphs = NULL;
-    double *row = NULL;
+    double *row = NULL, *acc = NULL;
     if ((rc = dfg_table_cells(t, s, y, err)))
         return rc;
     double delta = o->delta > 0.0 ? o->delta : ldexp(1.0, -(int)k);
@@ -580,7 +815,8 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     /* the grid: fixed, or doubled until the upper half holds less than tail_tol */
     int automatic = o->max_missing == 0.0;
     double hi = automatic ? fmax(fmax(10.0 * n, 1000.0), m.lo + 64.0 * m.step) : o->max_missing;
-    double lz = -HUGE_VAL, lupper = -HUGE_VAL;
+    double lz = -HUGE_VAL, lupper = -HUGE_VAL, T = 0.0, R = 0.0;
+    size_t acc0 = 0, accw = 0;
     size_t n_active = 0;
     for (;;) {
         m.ng = (size_t)floor((hi - m.lo) / m.step) + 1;
@@ -600,16 +836,44 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
             goto done;
         }
         jb.phase = 2;
-        jb.T = L - PRUNE_MARGIN - log((double)m.n_graphs * (double)m.ng);
+        jb.T = T = L - PRUNE_MARGIN - log((double)m.n_graphs * (double)m.ng);
         /* first grid index of the upper half (hi/2, hi] of N0 */
         double h = hi / 2.0;
         jb.half = h < m.lo ? 0 : (size_t)floor((h - m.lo) / m.step) + 1;
+        cache_free(&m);
         if ((rc = run_phase(&jb, nt, err)))
             goto done;
+        if ((rc = cache_fill(&m, out, nt, err)))
+            goto done;
+        /* the union of the ranges, and the chunk accumulators over it */
+        acc0 = SIZE_MAX;
+        size_t u1 = 0;
+        for (size_t gi = 0; gi < m.n_graphs; gi++)
+            if (out[gi].a <= out[gi].b) {
+                acc0 = out[gi].a < acc0 ? out[gi].a : acc0;
+                u1 = out[gi].b > u1 ? out[gi].b : u1;
+            }
+        dfg_free(acc);
+        acc = NULL;
+        accw = acc0 <= u1 ? u1 - acc0 + 1 : 0;
+        if (accw > 0 && (double)N_CHUNK * (double)accw <= CACHE_MAX &&
+            !(acc = dfg_calloc(N_CHUNK * accw, sizeof *acc))) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "dga", "posterior accumulators (%zu)", accw);
+            goto done;
+        }
+        jb.phase = 4;
+        jb.R = L;
+        jb.n_chunk = N_CHUNK;
+        jb.acc = acc;
+        jb.acc0 = acc0;
+        jb.acc_w = accw;
+        if ((rc = run_phase(&jb, nt, err)))
+            goto done;
+        R = L;
         lz = lupper = -HUGE_VAL;
         n_active = 0;
         for (size_t gi = 0; gi < m.n_graphs; gi++) {
-            if (out[gi].a > out[gi].b)
+            if (out[gi].a > out[gi].b || out[gi].lmass == -HUGE_VAL)
                 continue;
             active[n_active++] = gi;
             lz = lse2(lz, out[gi].lmass);
@@ -650,17 +914,33 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
             rc2 = dfg_err_set(err, DFG_ENOMEM, "dga", "posterior of %zu grid points", m.ng);
             goto fail;
         }
-        job jb;
-        memset(&jb, 0, sizeof jb);
-        jb.m = &m;
-        jb.out = out;
-        jb.phase = 3;
-        jb.active = active;
-        jb.n_active = n_active;
-        jb.lz = lz;
-        jb.post = r->post;
-        if ((rc2 = run_phase(&jb, nt, err)))
-            goto fail;
+        int over = 0;
+        for (size_t q = 0; q < n_active; q++)
+            over |= out[active[q]].over;
+        if (acc && !over) {
+            /* post = the chunk sums in chunk order, scaled from exp(v - R) to exp(v - lz) */
+            double sc = exp(R - lz);
+            for (size_t i = 0; i < m.ng; i++) {
+                double v = 0.0;
+                if (i >= acc0 && i - acc0 < accw)
+                    for (size_t c = 0; c < N_CHUNK; c++)
+                        v += acc[c * accw + i - acc0];
+                r->post[i] = v * sc;
+            }
+        } else {
+            job jb;
+            memset(&jb, 0, sizeof jb);
+            jb.m = &m;
+            jb.out = out;
+            jb.phase = 3;
+            jb.active = active;
+            jb.n_active = n_active;
+            jb.lz = lz;
+            jb.T = T;
+            jb.post = r->post;
+            if ((rc2 = run_phase(&jb, nt, err)))
+                goto fail;
+        }
         double ptot = 0.0;
         for (size_t i = 0; i < m.ng; i++)
             ptot += r->post[i];
@@ -691,7 +971,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
                 tg->prob = exp(go->lmass - lz);
                 double tot = 0.0;
                 for (size_t i = go->a; i <= go->b; i++) {
-                    row[i - go->a] = exp(logpost(&m, gi, grid_n0(&m, i)) - go->lmass);
+                    row[i - go->a] = exp(logpost_at(&m, gi, i) - go->lmass);
                     tot += row[i - go->a];
                 }
                 summarize(row, go->b - go->a + 1, tot, n + grid_n0(&m, go->a), m.step, o->level,
@@ -712,6 +992,8 @@ done:
     dfg_free(sel);
     dfg_free(active);
     dfg_free(out);
+    cache_free(&m);
+    dfg_free(acc);
     dfg_free(m.cg);
     dfg_free(graphs);
     return rc;
