@@ -40,7 +40,7 @@
 
 #define LEAF 64
 #define PRUNE_MARGIN 35.0
-#define CACHE_MAX 16777216.0 /* doubles (128 MB) */
+#define CACHE_MAX 33554432.0 /* doubles (256 MB) of chunk accumulators */
 #define N_CHUNK 8
 #define MAX_RATIO_STEP 8.0
 #define ANCHOR 256
@@ -116,17 +116,10 @@ typedef struct {
     const dga_graph *g;
     size_t n_graphs;
     double *cg; /* per graph: sum_t coef_t cst[set_t] */
-    /* cache over grid indices [c0, c0 + cw): lgamma(x_S + N0) for the subsets S in use,
-     * lgamma(n + A + N0) and the common terms; cw = 0 when there is none */
+    /* rcomm[i - c0] for grid indices i in [c0, c0 + cw): exp(common(N0_{i+1}) -
+     * common(N0_i)), the step ratio of the terms shared by every graph; NULL = none */
     size_t c0, cw;
-    double *lgs[1u << DGA_MAX_LISTS];
-    double *lgna, *comm;
-    /* step ratios over the cache (step <= MAX_RATIO_STEP): exp of the change of each term
-     * from grid index i to i + 1, as products of rationals (no exp or log):
-     * up[S][i] = prod_{j < step} (x_S + N0 + j), dn[S][i] = 1 / up[S][i], dna = the same
-     * inverse for n + A, rcomm for the common terms; NULL when not built */
-    double *up[1u << DGA_MAX_LISTS], *dn[1u << DGA_MAX_LISTS];
-    double *dna, *rcomm;
+    double *rcomm;
 } model;
 
 /* Rissanen's log2*(N) = log2 N + log2 log2 N + ... over the positive terms. */
@@ -205,21 +198,6 @@ static double grid_n0(const model *m, size_t i)
     return m->lo + (double)i * m->step;
 }
 
-/* logpost at grid index i, from the cache when it covers i (the same operations in the
- * same order as logpost, so the same digits). */
-static double logpost_at(const model *m, size_t gi, size_t i)
-{
-    if (i - m->c0 >= m->cw || i < m->c0)
-        return logpost(m, gi, grid_n0(m, i));
-    size_t j = i - m->c0;
-    const dga_graph *g = &m->g[gi];
-    double v = m->cg[gi];
-    for (size_t t = 0; t < g->n_terms; t++)
-        v += g->coef[t] * m->lgs[g->set[t]][j];
-    v -= g->n_comp * m->lgna[j];
-    return v + m->comm[j];
-}
-
 /* ** }====================================================================== */
 
 /* ** {======================================================================
@@ -288,9 +266,74 @@ static void graph_range(const model *m, size_t gi, double T, graph_out *o)
     o->b = b;
 }
 
+/* e[q] = exp(logpost(gi, N0_{i+q}) - R) for q = 0 .. len-1 (len <= ANCHOR): exp at the
+ * first point, then e_{q+1} = e_q * r_q with the step ratio r_q of every term as a product
+ * of rationals (lgamma(x + N0 + s) - lgamma(x + N0) = log prod_{j<s} (x + N0 + j)). The
+ * relative drift over a block stays below ANCHOR * (terms + 2) ulp. Returns 1 if the first
+ * value exceeds R by more than 600 (e is then not filled). Needs m->rcomm over the block. */
+static int walk_block(const model *m, size_t gi, size_t i, size_t len, double R, double *e)
+{
+    const dga_graph *g = &m->g[gi];
+    double v = logpost(m, gi, grid_n0(m, i));
+    if (v - R > 600.0)
+        return 1;
+    size_t j0 = i - m->c0, st = (size_t)m->step;
+    double rb[ANCHOR], n0[ANCHOR];
+    for (size_t q = 0; q + 1 < len; q++) {
+        rb[q] = m->rcomm[j0 + q];
+        n0[q] = grid_n0(m, i + q);
+    }
+    if (st == 1) {
+        /* numerator and denominator apart, one division a point: each holds n_cliques
+         * factors below 2^27 + n, far from overflow */
+        double num[ANCHOR], den[ANCHOR];
+        for (size_t q = 0; q + 1 < len; q++)
+            num[q] = den[q] = 1.0;
+        for (size_t t = 0; t < g->n_terms; t++) {
+            double x = m->x[g->set[t]];
+            int c = g->coef[t];
+            double *dst = c > 0 ? num : den;
+            for (int r = 0; r < (c > 0 ? c : -c); r++)
+                for (size_t q = 0; q + 1 < len; q++)
+                    dst[q] *= x + n0[q];
+        }
+        for (size_t c = 0; c < g->n_comp; c++)
+            for (size_t q = 0; q + 1 < len; q++)
+                den[q] *= m->n + m->A + n0[q];
+        for (size_t q = 0; q + 1 < len; q++)
+            rb[q] *= num[q] / den[q];
+    } else {
+        for (size_t t = 0; t < g->n_terms; t++) {
+            double x = m->x[g->set[t]];
+            int c = g->coef[t];
+            for (size_t q = 0; q + 1 < len; q++) {
+                double u = x + n0[q];
+                for (size_t h = 1; h < st; h++)
+                    u *= x + n0[q] + (double)h;
+                for (int r = 0; r < c; r++)
+                    rb[q] *= u;
+                for (int r = 0; r < -c; r++)
+                    rb[q] /= u;
+            }
+        }
+        for (size_t q = 0; q + 1 < len; q++) {
+            double x = m->n + m->A, u = x + n0[q];
+            for (size_t h = 1; h < st; h++)
+                u *= x + n0[q] + (double)h;
+            for (size_t c = 0; c < g->n_comp; c++)
+                rb[q] /= u;
+        }
+    }
+    e[0] = exp(v - R);
+    for (size_t q = 0; q + 1 < len; q++)
+        e[q + 1] = e[q] * rb[q];
+    return 0;
+}
+
 /* The log masses of graph gi over its active range and over the upper half: the sum of
- * exp(v - R) over the points with v >= T (R = the reference peak); a streaming log-sum-exp
- * in grid order instead if some v exceeds R by more than 600. */
+ * exp(v - R) over the points with v >= T (R = the reference peak), also added into acc
+ * (when not NULL); a streaming log-sum-exp in grid order instead if some v exceeds R by
+ * more than 600 (then o->over = 1 and acc holds a partial sum). */
 static void graph_sums(const model *m, size_t gi, size_t half, double T, double R, double *acc,
                        size_t acc0, graph_out *o)
 {
@@ -298,72 +341,32 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
     o->lmass = o->lupper = -HUGE_VAL;
     if (o->a > o->b)
         return;
-    double s = 0.0, su = 0.0;
+    double s = 0.0, su = 0.0, eT = exp(T - R), e[ANCHOR];
     int over = 0;
-    if (m->dna && o->a >= m->c0 && o->b - m->c0 < m->cw) {
-        /* e_{i+1} = e_i * (product of the step ratios), re-anchored on exp(v - R) every
-         * ANCHOR points: the relative drift stays below ANCHOR * (factors + 1) ulp */
-        const dga_graph *g = &m->g[gi];
-        const double *fac[4 * DGA_MAX_LISTS];
-        size_t nf = 0;
-        fac[nf++] = m->rcomm;
-        for (size_t t = 0; t < g->n_terms; t++)
-            for (int c = 0; c < (g->coef[t] > 0 ? g->coef[t] : -g->coef[t]); c++)
-                fac[nf++] = g->coef[t] > 0 ? m->up[g->set[t]] : m->dn[g->set[t]];
-        for (size_t c = 0; c < g->n_comp; c++)
-            fac[nf++] = m->dna;
-        double eT = exp(T - R);
-        size_t i = o->a;
-        while (i <= o->b && !over) {
-            size_t end = o->b - i < ANCHOR ? o->b : i + ANCHOR - 1;
-            double v = logpost_at(m, gi, i);
-            if (v - R > 600.0) {
+    for (size_t i = o->a; i <= o->b && !over; i += ANCHOR) {
+        size_t len = o->b - i + 1 < ANCHOR ? o->b - i + 1 : ANCHOR;
+        if (m->rcomm) {
+            over = walk_block(m, gi, i, len, R, e);
+        } else {
+            for (size_t q = 0; q < len && !over; q++) {
+                double v = logpost(m, gi, grid_n0(m, i + q));
+                over = v - R > 600.0;
+                e[q] = exp(v - R);
+            }
+        }
+        for (size_t q = 0; q < len && !over; q++) {
+            if (!(e[q] >= eT))
+                continue;
+            if (e[q] > 1e250) {
                 over = 1;
                 break;
             }
-            double e = exp(v - R);
-            /* the step ratios of the block, factor by factor (independent: vectorizes) */
-            size_t j0 = i - m->c0, len = end - i;
-            double rb[ANCHOR];
-            for (size_t q = 0; q < len; q++)
-                rb[q] = fac[0][j0 + q];
-            for (size_t f = 1; f < nf; f++) {
-                const double *fp = fac[f] + j0;
-                for (size_t q = 0; q < len; q++)
-                    rb[q] *= fp[q];
-            }
-            for (size_t q = 0;; q++) {
-                if (e >= eT) {
-                    s += e;
-                    if (i >= half)
-                        su += e;
-                    if (acc)
-                        acc[i - acc0] += e;
-                }
-                if (q == len)
-                    break;
-                e *= rb[q];
-                i++;
-            }
-            if (e > 1e250)
-                over = 1;
-            i = end + 1;
+            s += e[q];
+            if (i + q >= half)
+                su += e[q];
+            if (acc)
+                acc[i + q - acc0] += e[q];
         }
-    }
-    for (size_t i = o->a; i <= o->b && !over && !m->dna; i++) {
-        double v = logpost_at(m, gi, i);
-        if (v < T)
-            continue;
-        if (v - R > 600.0) {
-            over = 1;
-            break;
-        }
-        double e = exp(v - R);
-        s += e;
-        if (i >= half)
-            su += e;
-        if (acc)
-            acc[i - acc0] += e;
     }
     if (!over) {
         if (s > 0.0)
@@ -377,7 +380,7 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
     double mx = -HUGE_VAL, mxu = -HUGE_VAL;
     s = su = 0.0;
     for (size_t i = o->a; i <= o->b; i++) {
-        double v = logpost_at(m, gi, i);
+        double v = logpost(m, gi, grid_n0(m, i));
         if (v < T)
             continue;
         if (v > mx) {
@@ -446,31 +449,12 @@ static void *work(void *arg)
         model *mw = j->mw;
         size_t per = (mw->cw + j->nt - 1) / j->nt;
         size_t i0 = j->t * per, i1 = i0 + per < mw->cw ? i0 + per : mw->cw;
+        size_t st = (size_t)mw->step;
         for (size_t i = i0; i < i1; i++) {
-            double N0 = grid_n0(mw, mw->c0 + i);
-            for (size_t S = 1; S < ((size_t)1 << mw->k); S++)
-                if (mw->lgs[S])
-                    mw->lgs[S][i] = lgamma(mw->x[S] + N0);
-            mw->lgna[i] = lgamma(mw->n + mw->A + N0);
-            mw->comm[i] = common_at(mw, N0);
-            if (!mw->dna)
-                continue;
-            size_t st = (size_t)mw->step;
-            for (size_t S = 1; S < ((size_t)1 << mw->k); S++)
-                if (mw->up[S]) {
-                    double u = 1.0;
-                    for (size_t q = 0; q < st; q++)
-                        u *= mw->x[S] + N0 + (double)q;
-                    mw->up[S][i] = u;
-                    mw->dn[S][i] = 1.0 / u;
-                }
-            double u = 1.0, c = 1.0, N = mw->n + N0;
-            for (size_t q = 0; q < st; q++) {
-                u *= mw->n + mw->A + N0 + (double)q;
+            /* lgamma(N + 1) - lgamma(N0 + 1) + log p(N) from N0 to N0 + step */
+            double N0 = grid_n0(mw, mw->c0 + i), N = mw->n + N0, c = 1.0;
+            for (size_t q = 0; q < st; q++)
                 c *= (N + 1.0 + (double)q) / (N0 + 1.0 + (double)q);
-            }
-            mw->dna[i] = 1.0 / u;
-            /* prior ratio p(N + step) / p(N) */
             if (mw->prior == DFG_DGA_PRIOR_INVERSE)
                 c *= N / (N + mw->step);
             else
@@ -487,7 +471,7 @@ static void *work(void *arg)
             const graph_out *o = &j->out[gi];
             size_t a = o->a > i0 ? o->a : i0, b = o->b + 1 < i1 ? o->b + 1 : i1;
             for (size_t i = a; i < b; i++) {
-                double v = logpost_at(m, gi, i);
+                double v = logpost(m, gi, grid_n0(m, i));
                 if (v >= j->T)
                     j->post[i] += exp(v - j->lz);
             }
@@ -681,54 +665,30 @@ static dfg_status check_opts(const dfg_dga_opts *o, size_t k, dfg_error *err)
 
 static void cache_free(model *m)
 {
-    for (size_t S = 0; S < ((size_t)1 << DGA_MAX_LISTS); S++) {
-        dfg_free(m->lgs[S]);
-        dfg_free(m->up[S]);
-        dfg_free(m->dn[S]);
-        m->lgs[S] = m->up[S] = m->dn[S] = NULL;
-    }
-    dfg_free(m->lgna);
-    dfg_free(m->comm);
-    dfg_free(m->dna);
     dfg_free(m->rcomm);
-    m->lgna = m->comm = m->dna = m->rcomm = NULL;
+    m->rcomm = NULL;
     m->c0 = m->cw = 0;
 }
 
-/* Cache the N0 terms over the union of the active ranges, for the subsets the active
- * graphs use, when it fits in CACHE_MAX doubles (otherwise logpost_at computes them). */
+/* The shared step ratios over the union of the active ranges (step <= MAX_RATIO_STEP;
+ * otherwise graph_sums evaluates every point). */
 static dfg_status cache_fill(model *m, const graph_out *out, size_t nt, dfg_error *err)
 {
     size_t lo = SIZE_MAX, hi = 0;
-    uint8_t used[1u << DGA_MAX_LISTS] = {0};
-    size_t n_used = 0;
     for (size_t gi = 0; gi < m->n_graphs; gi++) {
         if (out[gi].a > out[gi].b)
             continue;
         lo = out[gi].a < lo ? out[gi].a : lo;
         hi = out[gi].b > hi ? out[gi].b : hi;
-        for (size_t t = 0; t < m->g[gi].n_terms; t++)
-            if (!used[m->g[gi].set[t]]) {
-                used[m->g[gi].set[t]] = 1;
-                n_used++;
-            }
     }
-    if (lo > hi || (double)(3 * n_used + 4) * (double)(hi - lo + 1) > CACHE_MAX)
+    if (lo > hi || m->step > MAX_RATIO_STEP)
         return DFG_OK;
-    size_t w = hi - lo + 1;
-    int ratios = m->step <= MAX_RATIO_STEP;
-    for (size_t S = 1; S < ((size_t)1 << m->k); S++)
-        if (used[S] && (!(m->lgs[S] = dfg_malloc(w * sizeof(double))) ||
-                        (ratios && (!(m->up[S] = dfg_malloc(w * sizeof(double))) ||
-                                    !(m->dn[S] = dfg_malloc(w * sizeof(double)))))))
-            goto oom;
-    if (!(m->lgna = dfg_malloc(w * sizeof(double))) || !(m->comm = dfg_malloc(w * sizeof(double))))
-        goto oom;
-    if (ratios && (!(m->dna = dfg_malloc(w * sizeof(double))) ||
-                   !(m->rcomm = dfg_malloc(w * sizeof(double)))))
-        goto oom;
+    m->cw = hi - lo + 1;
     m->c0 = lo;
-    m->cw = w;
+    if (!(m->rcomm = dfg_malloc(m->cw * sizeof(double)))) {
+        m->cw = 0;
+        return dfg_err_set(err, DFG_ENOMEM, "dga", "step ratios over %zu grid points", hi - lo + 1);
+    }
     job jb;
     memset(&jb, 0, sizeof jb);
     jb.m = m;
@@ -738,9 +698,6 @@ static dfg_status cache_fill(model *m, const graph_out *out, size_t nt, dfg_erro
     if (rc)
         cache_free(m);
     return rc;
-oom:
-    cache_free(m);
-    return dfg_err_set(err, DFG_ENOMEM, "dga", "cache of %zu subsets x %zu grid points", n_used, w);
 }
 
 /* The per-subset constants of the model for the observed cells y[0..2^k-1]. */
@@ -970,9 +927,14 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
                 tg->index = gi;
                 tg->prob = exp(go->lmass - lz);
                 double tot = 0.0;
-                for (size_t i = go->a; i <= go->b; i++) {
-                    row[i - go->a] = exp(logpost_at(&m, gi, i) - go->lmass);
-                    tot += row[i - go->a];
+                for (size_t i = go->a; i <= go->b; i += ANCHOR) {
+                    size_t len = go->b - i + 1 < ANCHOR ? go->b - i + 1 : ANCHOR;
+                    if (!m.rcomm || walk_block(&m, gi, i, len, go->lmass, row + (i - go->a)))
+                        for (size_t h = 0; h < len; h++)
+                            row[i - go->a + h] =
+                                exp(logpost(&m, gi, grid_n0(&m, i + h)) - go->lmass);
+                    for (size_t h = 0; h < len; h++)
+                        tot += row[i - go->a + h];
                 }
                 summarize(row, go->b - go->a + 1, tot, n + grid_n0(&m, go->a), m.step, o->level,
                           &tg->N);
