@@ -909,9 +909,9 @@ typedef struct {
 DFG_API dfg_status dfg_dga_graph_count(size_t k, size_t *count, dfg_error *err);
 
 /* Model-averaged posterior of N for stratum s of t. Fills *r (release with
- * dfg_dga_result_free). Cells of the joint posterior provably below e^-35 / (graphs x grid
+ * dfg_dga_result_free). Cells of the joint posterior provably below e^-25 / (graphs x grid
  * points) of its maximum are skipped (branch and bound over N0), so the skipped mass is
- * below e^-35 of the total. Returns DFG_OK; DFG_EINVAL (k < 3, k > DFG_DGA_MAX_LISTS,
+ * below e^-25 (1.4e-11) of the total. Returns DFG_OK; DFG_EINVAL (k < 3, k > DFG_DGA_MAX_LISTS,
  * delta <= 0, bad grid or level); DFG_EDATA (no one observed); DFG_ENOCONV when the
  * automatic grid reached N0 = 2^26 with the upper-half mass still above tail_tol (*r then
  * holds that grid's posterior); DFG_ENOMEM.
