@@ -31,6 +31,7 @@
  * (each point sums the graphs in their fixed order): the same digits on any number.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "dga_graphs.h"
+#include "models.h"
 
 #include <float.h>
 #include <math.h>
