@@ -38,6 +38,7 @@ int cmd_check(int argc, char **argv);
 int cmd_twolist(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);
 int cmd_estimators(int argc, char **argv);
+int cmd_dga(int argc, char **argv);
 
 /* ** }====================================================================== */
 

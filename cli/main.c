@@ -45,6 +45,7 @@ static const cli_command commands[] = {
     {"estimate", cmd_estimate, "FILE",
      "any estimator of the list below, with the bootstrap if asked"},
     {"estimators", cmd_estimators, "", "list the estimators"},
+    {"dga", cmd_dga, "FILE", "Bayesian model averaging over decomposable graphs (dga)"},
     {"version", cmd_version, "", "print the version"},
 };
 
