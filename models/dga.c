@@ -43,6 +43,7 @@
 #define PRUNE_MARGIN 25.0
 #define CACHE_MAX 33554432.0 /* doubles (256 MB) of chunk accumulators */
 #define N_CHUNK 8
+#define PEAK_GRAPHS 256
 #define MAX_RATIO_STEP 8.0
 #define ANCHOR 256
 #define AUTO_MAX_HI 67108864.0 /* 2^26 */
@@ -213,9 +214,7 @@ typedef struct {
     int over;      /* some value exceeded the reference peak by more than 600 */
 } graph_out;
 
-/* Binary search on the sign of the forward difference: a local maximum if the posterior
- * is unimodal in N0, and in any case a value of it. */
-static double local_peak(const model *m, size_t gi)
+static size_t peak_index(const model *m, size_t gi)
 {
     size_t lo = 0, hi = m->ng - 1;
     while (lo < hi) {
@@ -225,7 +224,20 @@ static double local_peak(const model *m, size_t gi)
         else
             hi = mid;
     }
-    return logpost(m, gi, grid_n0(m, lo));
+    return lo;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* Binary search on the sign of the forward difference: a local maximum if the posterior
+ * is unimodal in N0, and in any case a value of it. */
+static double local_peak(const model *m, size_t gi)
+{
+    return logpost(m, gi, grid_n0(m, peak_index(m, gi)));
 }
 
 /* First (dir = 0) or last (dir = 1) grid index of a leaf in [i0, i1] whose bound reaches T;
@@ -414,9 +426,10 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
 typedef struct {
     const model *m;
     graph_out *out;
-    int phase;   /* 1: peaks; 2: ranges; 3: grid posterior; 4: sums; 5: cache */
-    model *mw;   /* phase 5 */
-    double T, R; /* pruning bound, reference peak */
+    int phase;    /* 1: peaks; 2: ranges; 3: grid posterior; 4: sums; 5: cache */
+    model *mw;    /* phase 5 */
+    double T, R;  /* pruning bound, reference peak */
+    size_t probe; /* phase 1: the grid index where every graph is evaluated */
     size_t half;
     size_t t, nt;
     /* phase 4: n_chunk fixed chunks of graphs (not one per thread: the same digits on any
@@ -436,7 +449,7 @@ static void *work(void *arg)
     const model *m = j->m;
     if (j->phase == 1) {
         for (size_t gi = j->t; gi < m->n_graphs; gi += j->nt)
-            j->out[gi].peak = local_peak(m, gi);
+            j->out[gi].peak = logpost(m, gi, grid_n0(m, j->probe));
     } else if (j->phase == 2) {
         for (size_t gi = j->t; gi < m->n_graphs; gi += j->nt)
             graph_range(m, gi, j->T, &j->out[gi]);
@@ -743,7 +756,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     graph_out *out = NULL;
     size_t *active = NULL, *sel = NULL;
     dga_graph *graphs = NULL;
-    double *row = NULL, *acc = NULL;
+    double *row = NULL, *acc = NULL, *vals = NULL;
     if ((rc = dfg_table_cells(t, s, y, err)))
         return rc;
     double delta = o->delta > 0.0 ? o->delta : ldexp(1.0, -(int)k);
@@ -758,7 +771,8 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     m.g = graphs;
     if (!(m.cg = dfg_malloc(m.n_graphs * sizeof *m.cg)) ||
         !(out = dfg_malloc(m.n_graphs * sizeof *out)) ||
-        !(active = dfg_malloc(m.n_graphs * sizeof *active))) {
+        !(active = dfg_malloc(m.n_graphs * sizeof *active)) ||
+        !(vals = dfg_malloc(m.n_graphs * sizeof *vals))) {
         rc = dfg_err_set(err, DFG_ENOMEM, "dga", "%zu graphs", m.n_graphs);
         goto done;
     }
@@ -782,13 +796,25 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
         memset(&jb, 0, sizeof jb);
         jb.m = &m;
         jb.out = out;
+        /* L, a value of the joint posterior near its maximum: every graph at the peak of
+         * the independence graph (graph 0), then a local search on the PEAK_GRAPHS graphs
+         * best there */
+        jb.probe = peak_index(&m, 0);
         jb.phase = 1;
         if ((rc = run_phase(&jb, nt, err)))
             goto done;
-        double L = -HUGE_VAL;
-        for (size_t gi = 0; gi < m.n_graphs; gi++)
-            if (out[gi].peak > L)
-                L = out[gi].peak;
+        double L = -HUGE_VAL, cut = -HUGE_VAL;
+        if (m.n_graphs > PEAK_GRAPHS) {
+            for (size_t gi = 0; gi < m.n_graphs; gi++)
+                vals[gi] = out[gi].peak;
+            qsort(vals, m.n_graphs, sizeof *vals, cmp_desc);
+            cut = vals[PEAK_GRAPHS - 1];
+        }
+        for (size_t gi = 0; gi < m.n_graphs; gi++) {
+            double v = out[gi].peak >= cut ? local_peak(&m, gi) : out[gi].peak;
+            if (v > L)
+                L = v;
+        }
         if (!isfinite(L)) {
             rc = dfg_err_set(err, DFG_EINTERNAL, "dga", "log posterior not finite (%g)", L);
             goto done;
@@ -957,6 +983,7 @@ done:
     dfg_free(out);
     cache_free(&m);
     dfg_free(acc);
+    dfg_free(vals);
     dfg_free(m.cg);
     dfg_free(graphs);
     return rc;
