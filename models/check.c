@@ -107,9 +107,7 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
      * indicator of cell 0 needs the k-way term). */
     if (nfix == 0 && !has_full)
         return 1;
-    /* work is dfg_malloc'd storage without a declared type: the stores below give it its
-     * effective type (C17 6.5p6), and double's alignment covers uint32_t, uint64_t and
-     * size_t */
+    /* dfg_malloc'd, no declared type: stores set the type (C17 6.5p6); aligned as double */
     /* cppcheck-suppress invalidPointerCast */
     uint32_t *rows = (uint32_t *)(work + ncell * (n + 1)); /* after the columns */
     for (size_t c = 1; c < ncell; c++)
