@@ -118,8 +118,8 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
      * Columns are bitsets over the kept cells, reduced by xor on their lowest set bit. */
     {
         size_t nw = (m + 63) / 64;
-        uint64_t *bits = (uint64_t *)(rows + ncell);
-        size_t *pivot_at = (size_t *)(bits + nw * (n + 1)); /* bit -> pivot + 1, 0 none */
+        uint64_t *bits = (uint64_t *)(void *)(rows + ncell); /* 4 ncell bytes in: 8-aligned */
+        size_t *pivot_at = (size_t *)(bits + nw * (n + 1));  /* bit -> pivot + 1, 0 none */
         size_t r2 = 0, nc2 = 0;
         memset(pivot_at, 0, m * sizeof *pivot_at);
         for (size_t i = 0; i <= n; i++) {

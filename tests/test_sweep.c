@@ -95,8 +95,9 @@ static void closed_and_freq_survive_allocation_failure(void)
     for (int m = 0; m < DFG_FREQ_N_METHODS; m++) {
         dfg_freq_result res;
         char label[64];
-        snprintf(label, sizeof label, "freq_estimate %s", dfg_freq_method_name(m));
-        SWEEP_ALLOC(label, dfg_freq_estimate(&fr, m, NULL, &res, &sweep_err), (void)0);
+        snprintf(label, sizeof label, "freq_estimate %s", dfg_freq_method_name((dfg_freq_method)m));
+        SWEEP_ALLOC(label, dfg_freq_estimate(&fr, (dfg_freq_method)m, NULL, &res, &sweep_err),
+                    (void)0);
     }
     dfg_freq_free(&fr);
     dfg_table_free(t);
