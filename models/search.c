@@ -507,6 +507,21 @@ static size_t count_pairs(const sp_space *sp)
     return np;
 }
 
+/* The pairs not yet in model mask, in candidate order: pc[i].cand and .key. */
+static size_t open_pairs(const sp_space *sp, uint64_t mask, pcand *pc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sp->n_cand; i++) {
+        uint32_t pair = sp->cand[i];
+        if (dfg_popcount(pair) != 2 || (mask >> i & 1))
+            continue;
+        pc[n].cand = i;
+        pc[n].key = pair_key(sp->k, pair);
+        n++;
+    }
+    return n;
+}
+
 /* Insertion sort: a few dozen pairs (cmp_pcand is a total order, so the result is
  * qsort's). */
 static void sort_pcand(pcand *pc, size_t n)
@@ -575,23 +590,18 @@ static dfg_status run_pvalue_stepwise(const sp_space *sp, sp_worker *w, double t
             memcpy(use, w->use, sp->ncell);
             have_mu = 1;
         }
-        size_t n = 0;
-        for (size_t i = 0; i < sp->n_cand; i++) {
-            uint32_t pair = sp->cand[i];
-            if (dfg_popcount(pair) != 2 || (mask >> i & 1))
-                continue;
-            pc[n].cand = i;
-            pc[n].key = pair_key(sp->k, pair);
+        size_t n = open_pairs(sp, mask, pc);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t pair = sp->cand[pc[i].cand];
             /* n* = people on both lists; mu* = sum of fitted cells on both */
             double ms = 0.0;
             for (size_t cc = 1; cc < sp->ncell; cc++)
                 if (use[cc] && ((uint32_t)cc & pair) == pair)
                     ms += mu[cc];
-            pc[n].p = poisson_p(sp->ysup[pair], ms);
+            pc[i].p = poisson_p(sp->ysup[pair], ms);
             /* the maximiser over the new coefficient alone (the others fixed) scales the
              * fitted cells on both lists to n*: a close start for the refit */
-            pc[n].start = sp->ysup[pair] > 0.0 && ms > 0.0 ? log(sp->ysup[pair] / ms) : 0.0;
-            n++;
+            pc[i].start = sp->ysup[pair] > 0.0 && ms > 0.0 ? log(sp->ysup[pair] / ms) : 0.0;
         }
         sort_pcand(pc, n);
         int added = 0;
@@ -645,19 +655,16 @@ static dfg_status run_aic_stepwise(const sp_space *sp, sp_worker *w, double thr,
         goto done;
     for (;;) {
         double aic_cur = aic_rc;
-        size_t n = 0;
-        for (size_t i = 0; i < sp->n_cand; i++) {
-            uint32_t pair = sp->cand[i];
-            if (dfg_popcount(pair) != 2 || (mask >> i & 1))
-                continue;
-            pc[n].cand = i;
-            pc[n].key = pair_key(sp->k, pair);
+        size_t n_open = open_pairs(sp, mask, pc), n = 0;
+        for (size_t i = 0; i < n_open; i++) {
+            size_t ci = pc[i].cand;
             double a, pw;
-            if ((rc = rcapture_fit(sp, w, mask | (uint64_t)1 << i, pair, &a, &pw, err)))
+            if ((rc = rcapture_fit(sp, w, mask | (uint64_t)1 << ci, sp->cand[ci], &a, &pw, err)))
                 goto done;
             if (!isfinite(a))
                 continue;
             /* largest AIC gain first: sort on -gain */
+            pc[n] = pc[i];
             pc[n].p = -(aic_cur - a);
             pc[n].pw = pw;
             n++;
