@@ -110,20 +110,22 @@ dfg_search_opts dfg_search_opts_default(void)
 
 static const char *const method_names[] = {"stepwise", "aic-stepwise", "exhaustive", "downhill"};
 static const char *const crit_names[] = {"bic", "aic", "aicc"};
+#define N_METHODS (sizeof method_names / sizeof method_names[0])
+#define N_CRITERIA (sizeof crit_names / sizeof crit_names[0])
 
 const char *dfg_search_method_name(dfg_search_method m)
 {
-    return (unsigned)m < 4 ? method_names[m] : "unknown";
+    return (unsigned)m < N_METHODS ? method_names[m] : "unknown";
 }
 
 const char *dfg_criterion_name(dfg_criterion c)
 {
-    return (unsigned)c < 3 ? crit_names[c] : "unknown";
+    return (unsigned)c < N_CRITERIA ? crit_names[c] : "unknown";
 }
 
 dfg_status dfg_search_method_parse(const char *s, dfg_search_method *m, dfg_error *err)
 {
-    for (int i = 0; s && i < 4; i++)
+    for (size_t i = 0; s && i < N_METHODS; i++)
         if (strcmp(s, method_names[i]) == 0) {
             *m = (dfg_search_method)i;
             return DFG_OK;
@@ -136,7 +138,7 @@ dfg_status dfg_search_method_parse(const char *s, dfg_search_method *m, dfg_erro
 
 dfg_status dfg_criterion_parse(const char *s, dfg_criterion *c, dfg_error *err)
 {
-    for (int i = 0; s && i < 3; i++)
+    for (size_t i = 0; s && i < N_CRITERIA; i++)
         if (strcmp(s, crit_names[i]) == 0) {
             *c = (dfg_criterion)i;
             return DFG_OK;
