@@ -9,10 +9,13 @@
  *    library never prints, exits, aborts on input or reads the environment.
  *  - The return code is the verdict of the call. A numerical verdict that still leaves
  *    usable output (DFG_ENOCONV: the last iterate; DFG_ESING; DFG_ENOMLE: the boundary
- *    fit) is written in the result's status field and also returned. err always
- *    describes the returned code: the first error wins, except that a hard error (any
- *    other code) replaces a numerical verdict recorded before it, so a call that meets
- *    DFG_ENOCONV and then fails to allocate returns DFG_ENOMEM and says so.
+ *    fit) is written in the result's status field and also returned. Calls that fill
+ *    rows (dfg_closed_table_fit, dfg_search_run, dfg_holdout_run, the bootstrap's
+ *    replicates) and the closed-population estimators return DFG_OK and keep each
+ *    verdict in its row or in dfg_estimate.status. err always describes the returned
+ *    code (DFG_OK: err is left as it was): the first error wins, except that a hard error
+ *    (any other code) replaces a numerical verdict recorded before it, so a call that
+ *    meets DFG_ENOCONV and then fails to allocate returns DFG_ENOMEM and says so.
  *  - Options are checked before any work by their public _check function
  *    (dfg_glm_opts_check, dfg_search_opts_check, dfg_boot_opts_check), which the run
  *    functions call; every limit is a DFG_MAX_* constant below.
