@@ -288,6 +288,11 @@ cJSON *jrow(cJSON *arr);
 /* A CSV number (NA when not finite; the shortest decimal that reads back equal) and a
  * CSV field (quoted when it holds a comma, quote or line break). */
 void csv_number(FILE *f, double x);
+/* x as the shortest decimal (%.15g to %.17g) that reads back equal, into buf (32 bytes). */
+void cli_number_text(char *buf, size_t size, double x);
+/* root printed as JSON with every number exact (cli_number_text): a cJSON_free string,
+ * NULL when out of memory. The tree's numbers become raw items. */
+char *cli_json_print(cJSON *root);
 void csv_string(FILE *f, const char *s);
 /* The estimate of a command's result: model, status, check, n, N, s.e. and the dark
  * figure N - n; and the fit statistics deviance, df, AIC, BIC. */
