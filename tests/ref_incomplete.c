@@ -326,6 +326,63 @@ static void test_bad_input(void)
     run_free(&r);
 }
 
+/* the bootstrap: the same digits on 1 and 2 threads; the replicates' s.d. of N near the
+ * Louis s.e. (a check of both: 200 replicates give the s.d. to about 5% (1/sqrt(2B)), so
+ * 25% is far outside chance); BCa and percentile intervals around the point estimate */
+static void test_boot(void)
+{
+    run r;
+    dfg_error err = {0};
+    dfg_status rc = fit_file(&r, "cov_014_missing.csv", "P,K,I",
+                             "[P:expl,K:year,expl:year,expl:age]", NULL, &err);
+    CHECK(rc == DFG_OK);
+    if (rc != DFG_OK) {
+        run_free(&r);
+        return;
+    }
+    dfg_boot_opts bo = dfg_boot_opts_default();
+    bo.B = 200;
+    bo.seed = 7;
+    dfg_emboot_result a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    rc = dfg_em_boot(r.it, &r.m, NULL, &r.f, &bo, &a, &err);
+    CHECK_MSG(rc == DFG_OK, "%s", err.msg);
+    bo.threads = 2;
+    rc = dfg_em_boot(r.it, &r.m, NULL, &r.f, &bo, &b, &err);
+    CHECK_MSG(rc == DFG_OK, "%s", err.msg);
+    if (a.stars && b.stars) {
+        CHECK(a.n_stats == 10 && a.n_ok == 200 && a.n_failed == 0);
+        CHECK(memcmp(a.stars, b.stars, a.B * a.n_stats * sizeof *a.stars) == 0);
+        CHECK(memcmp(a.ci, b.ci, a.n_stats * sizeof *a.ci) == 0);
+        CHECK_REL(a.point[0], r.f.fit.nhat, 1e-12);
+        CHECK_REL(a.se[0], r.f.fit.se_nhat, 0.25);
+        for (size_t s = 0; s < a.n_stats; s++) {
+            CHECK(a.ci[s].type == DFG_CI_BCA && a.ci[s].lower < a.point[s] &&
+                  a.point[s] < a.ci[s].upper);
+            CHECK(a.pct[s].lower < a.point[s] && a.point[s] < a.pct[s].upper);
+        }
+        printf("boot: N %.1f se Louis %.2f boot %.2f BCa [%.1f, %.1f] pct [%.1f, %.1f] "
+               "a %.4f z0 %.3f\n",
+               a.point[0], r.f.fit.se_nhat, a.se[0], a.ci[0].lower, a.ci[0].upper, a.pct[0].lower,
+               a.pct[0].upper, a.accel[0], a.z0[0]);
+    }
+    dfg_emboot_result_free(&a);
+    dfg_emboot_result_free(&b);
+    /* semi-parametric (cenzus::boot_mse) */
+    bo.type = DFG_BOOT_PARAMETRIC;
+    bo.interval = DFG_CI_PERCENTILE;
+    rc = dfg_em_boot(r.it, &r.m, NULL, &r.f, &bo, &a, &err);
+    CHECK_MSG(rc == DFG_OK, "%s", err.msg);
+    if (rc == DFG_OK) {
+        CHECK_REL(a.se[0], r.f.fit.se_nhat, 0.25);
+        printf("semi-parametric: se %.2f pct [%.1f, %.1f]\n", a.se[0], a.ci[0].lower,
+               a.ci[0].upper);
+    }
+    dfg_emboot_result_free(&a);
+    run_free(&r);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -335,5 +392,6 @@ int main(void)
     RUN(test_cov_014);
     RUN(test_no_missing);
     RUN(test_bad_input);
+    RUN(test_boot);
     CHECK_DONE();
 }
