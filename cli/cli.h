@@ -38,6 +38,10 @@ int cmd_check(int argc, char **argv);
 int cmd_twolist(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);
 int cmd_estimators(int argc, char **argv);
+/* cli/cmd_em.c: EM with missing covariate values; fit_em_redirect runs it for fit when
+ * the file has missing covariate values or EM options (returns -1 otherwise). */
+int cmd_em(int argc, char **argv);
+int fit_em_redirect(int argc, char **argv);
 
 /* ** }====================================================================== */
 

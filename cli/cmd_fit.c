@@ -260,6 +260,9 @@ static int fit_option(int argc, char **argv, int *i, void *data)
 
 int cmd_fit(int argc, char **argv)
 {
+    int em = fit_em_redirect(argc, argv); /* missing covariate values: EM (cli/cmd_em.c) */
+    if (em >= 0)
+        return em;
     common_opts c;
     common_init(&c);
     int pr = parse_args("fit", FIT_HELP, BOOT_HELP, argc, argv, &c, fit_option, &c);

@@ -45,6 +45,7 @@ static const cli_command commands[] = {
     {"estimate", cmd_estimate, "FILE",
      "any estimator of the list below, with the bootstrap if asked"},
     {"estimators", cmd_estimators, "", "list the estimators"},
+    {"em", cmd_em, "FILE", "log-linear model with covariates that have missing values (EM)"},
     {"version", cmd_version, "", "print the version"},
 };
 

@@ -1110,8 +1110,7 @@ DFG_API dfg_em_opts dfg_em_opts_default(void);
  *   I_obs = X' diag(mu - w) X + sum_r n_r g_r g_r' / m_r^2,
  * w = the E-step's share of the rows with missing values, g_r = sum_{c in r} mu_c x_c,
  * m_r = sum_{c in r} mu_c, so se_nhat and the level totals' s.e. account for the missing
- * values; fit.loglik is the observed-data Poisson log-likelihood (AIC, BIC from it;
- * deviance and df NaN). */
+ * values; fit.loglik = loglik (AIC, BIC from it; deviance and df NaN). */
 typedef struct {
     dfg_status status;      /* DFG_OK or DFG_ENOCONV (iteration limit: numbers are the last
                                iterate and must not be reported) */

@@ -985,29 +985,14 @@ dfg_status dfg_em_fit(const dfg_itable *it, const dfg_cmodel *m, const dfg_em_op
         goto done;
     }
     out->loglik = estep(it, y0, it->count, out->fit.fitted, ws.yc);
-    /* observed-data Poisson log-likelihood: AIC, BIC */
-    {
-        size_t lm = ((size_t)1 << it->k) - 1;
-        double ll = 0.0;
-        const double *mu = out->fit.fitted;
-        for (size_t c = 0; c < n; c++)
-            if (c & lm) {
-                ll -= mu[c];
-                if (y0[c] > 0.0)
-                    ll += y0[c] * log(mu[c]) - lgamma(y0[c] + 1.0);
-            }
-        for (size_t r = 0; r < it->n_rows; r++) {
-            double mr = 0.0;
-            for (size_t q = it->off[r]; q < it->off[r + 1]; q++)
-                mr += mu[it->cells[q]];
-            ll += it->count[r] * log(mr) - lgamma(it->count[r] + 1.0);
-        }
-        out->fit.loglik = ll;
-        out->fit.deviance = NAN;
-        out->fit.df = NAN;
-        out->fit.n_obs = it->n_obs;
-        dfg_cfit_criteria(&out->fit);
-    }
+    /* AIC and BIC from the observed-data log-likelihood (its multinomial form: the
+     * Poisson one of rows that share cells is defined only up to the missingness
+     * mechanism; differences between models are the same) */
+    out->fit.loglik = out->loglik;
+    out->fit.deviance = NAN;
+    out->fit.df = NAN;
+    out->fit.n_obs = it->n_obs;
+    dfg_cfit_criteria(&out->fit);
     if ((rc = louis_cov(it, &out->fit, err)) != DFG_OK) {
         for (size_t i = 0; i < p * p; i++)
             out->fit.cov[i] = NAN;

@@ -95,7 +95,8 @@ static dfg_status run_item(ejob *j, eworker *w, size_t item)
     dfg_free(c);
     memcpy(w->beta, j->beta0, j->p * sizeof *w->beta);
     dfg_em_info info;
-    dfg_status rc = dfg_em_core(&w->ws, w->y0, w->inc, 1, j->eo, w->beta, &info, NULL);
+    dfg_error ee = {0};
+    dfg_status rc = dfg_em_core(&w->ws, w->y0, w->inc, 1, j->eo, w->beta, &info, &ee);
     double *out = j->value + item * j->ns;
     if (rc == DFG_ENOMEM)
         return rc;
