@@ -29,7 +29,9 @@ static const char EM_HELP[] =
     "                  unidentifiable is refused by name\n"
     "  --em-tol T      converged when |LL_t - LL_{t-1}| / (|LL_t| + 0.1) < T (default 1e-14)\n"
     "  --em-abs-tol T  converged instead when |LL_t - LL_{t-1}| < T (cenzus: 1e-7)\n"
-    "  --em-max-iter N EM iterations before giving up (default 5000; exit 1 then)\n"
+    "  --em-max-iter N EM iterations (M-steps) before giving up (default 5000; exit 1)\n"
+    "  --em-plain      plain EM steps, as cenzus (default: SQUAREM steps over the EM map,\n"
+    "                  Varadhan & Roland 2008, monotone; the same maximum, fewer steps)\n"
     "S.e.: delta method with the observed information (Louis 1982); log-normal intervals\n"
     "(Chao 1987). Bootstrap: --boot-type nonparametric resamples the observed rows,\n"
     "parametric is cenzus::boot_mse's semi-parametric bootstrap (N-hat people over the\n"
@@ -48,6 +50,10 @@ static int em_option(int argc, char **argv, int *i, void *data)
 {
     em_cli *e = data;
     const char *v = NULL;
+    if (strcmp(argv[*i], "--em-plain") == 0) {
+        e->eo.accelerate = 0;
+        return 1;
+    }
     int r = boot_option("em", argc, argv, i, &e->c->boot);
     if (r != 0)
         return r;

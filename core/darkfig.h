@@ -1090,6 +1090,9 @@ typedef struct {
     double abs_tol;   /* > 0: converged instead when |LL_t - LL_{t-1}| < abs_tol (cenzus's
                          crit = 1e-7); default 0 */
     int max_iter;     /* EM iterations (M-steps), 1 .. DFG_MAX_ITER; default 5000 (cenzus) */
+    int accelerate;   /* 1 (default): SQUAREM steps (Varadhan & Roland 2008, Scand. J.
+                         Statist. 35:335) over the EM map, with the EM's monotonicity kept;
+                         0: plain EM steps, as cenzus */
     dfg_glm_opts glm; /* the M-step fits */
 } dfg_em_opts;
 

@@ -544,6 +544,7 @@ dfg_em_opts dfg_em_opts_default(void)
     o.tol = 1e-14;
     o.abs_tol = 0.0;
     o.max_iter = 5000;
+    o.accelerate = 1;
     o.glm = dfg_glm_opts_default();
     return o;
 }
@@ -555,6 +556,7 @@ void dfg_em_ws_free(dfg_em_ws *ws)
     dfg_cfit_work_free(ws->w);
     dfg_free(ws->yc);
     dfg_free(ws->eta);
+    dfg_free(ws->sq);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -568,7 +570,8 @@ dfg_status dfg_em_ws_init(dfg_em_ws *ws, const dfg_itable *it, const size_t *spe
     ws->w = dfg_cfit_work_alloc(it->ct, p);
     ws->yc = dfg_malloc(it->n_cells * sizeof *ws->yc);
     ws->eta = dfg_malloc(it->n_cells * sizeof *ws->eta);
-    if (!ws->w || !ws->yc || !ws->eta) {
+    ws->sq = dfg_malloc(6 * p * sizeof *ws->sq);
+    if (!ws->w || !ws->yc || !ws->eta || !ws->sq) {
         dfg_em_ws_free(ws);
         return dfg_err_set(err, DFG_ENOMEM, "incomplete", "EM workspace for %zu parameters", p);
     }
@@ -611,6 +614,109 @@ static double estep(const dfg_itable *it, const double *y0, const double *inc_n,
     return ll;
 }
 
+/* one EM step from th: *ll = LL(th) (the E-step at th's fitted values), out = the M-step
+ * warm-started from th */
+static dfg_status em_map(dfg_em_ws *ws, const double *y0, const double *inc_n, const double *th,
+                         double *out, const dfg_em_opts *o, double *ll, int *msteps, dfg_error *err)
+{
+    const dfg_itable *it = ws->it;
+    eval_eta(it->ct, ws->spec, ws->p, th, ws->eta);
+    for (size_t c = 0; c < it->n_cells; c++)
+        ws->eta[c] = exp(ws->eta[c]);
+    *ll = estep(it, y0, inc_n, ws->eta, ws->yc);
+    if (!isfinite(*ll))
+        return DFG_OK;
+    memcpy(out, th, ws->p * sizeof *out);
+    dfg_glm_info gi;
+    dfg_error me = {0};
+    dfg_status rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, ws->p, ws->yc, NULL, 1, &o->glm, out,
+                                    NULL, &gi, &me);
+    (*msteps)++;
+    if (rc == DFG_ENOCONV) /* the best iterate is kept (see dfg_em_core) */
+        rc = DFG_OK;
+    if (rc != DFG_OK)
+        return dfg_err_set(err, rc, "incomplete", "EM iteration %d: M-step: %s", *msteps, me.msg);
+    return DFG_OK;
+}
+
+/* SQUAREM (Varadhan & Roland 2008, scheme S3, steplength at most -1) over the EM map F on
+ * the parameters: r = F(t0) - t0, v = F(F(t0)) - 2 F(t0) + t0, a = -|r| / |v|,
+ * t' = t0 - 2 a r + a^2 v, then t0 <- F(t'), or F(F(t0)) when the log-likelihood at t'
+ * is below that at F(t0) (the EM's monotonicity kept). Converged as the plain EM, on
+ * LL at successive t0. */
+static dfg_status em_squarem(dfg_em_ws *ws, const double *y0, const double *inc_n, int warm,
+                             const dfg_em_opts *o, double *beta, dfg_em_info *info, dfg_error *err)
+{
+    const dfg_itable *it = ws->it;
+    size_t p = ws->p;
+    double *t0 = ws->sq, *t1 = t0 + p, *t2 = t1 + p, *tp = t2 + p, *t3 = tp + p;
+    int ms = 0;
+    double ll_prev = -INFINITY, ll0, ll1, llp;
+    dfg_status rc;
+    if (warm) {
+        memcpy(t0, beta, p * sizeof *t0);
+    } else { /* the uniform start: one cold M-step */
+        ll_prev = estep(it, y0, inc_n, NULL, ws->yc);
+        dfg_glm_info gi;
+        dfg_error me = {0};
+        memset(t0, 0, p * sizeof *t0);
+        rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, p, ws->yc, NULL, 0, &o->glm, t0, NULL, &gi,
+                             &me);
+        ms = 1;
+        if (rc != DFG_OK)
+            return dfg_err_set(err, rc, "incomplete", "EM iteration 1: M-step: %s", me.msg);
+    }
+    while (ms < o->max_iter) {
+        if ((rc = em_map(ws, y0, inc_n, t0, t1, o, &ll0, &ms, err)) != DFG_OK)
+            return rc;
+        if (!isfinite(ll0))
+            return dfg_err_set(err, DFG_ENOCONV, "incomplete",
+                               "EM iteration %d: the log-likelihood is not finite (a row's "
+                               "fitted cells underflowed)",
+                               ms);
+        double d = ll0 - ll_prev;
+        info->iter = ms;
+        info->loglik = ll0;
+        info->abs_change = d;
+        info->change = fabs(d) / (fabs(ll0) + 0.1);
+        if (o->abs_tol > 0.0 ? fabs(d) < o->abs_tol : info->change < o->tol) {
+            memcpy(beta, t1, p * sizeof *beta); /* the M-step of the last E-step */
+            info->loglik = estep(it, y0, inc_n, dfg_cfit_work_mu(ws->w), ws->yc);
+            return DFG_OK;
+        }
+        ll_prev = ll0;
+        if ((rc = em_map(ws, y0, inc_n, t1, t2, o, &ll1, &ms, err)) != DFG_OK)
+            return rc;
+        double nr = 0.0, nv = 0.0;
+        for (size_t j = 0; j < p; j++) {
+            double r = t1[j] - t0[j], v = t2[j] - 2.0 * t1[j] + t0[j];
+            nr += r * r;
+            nv += v * v;
+        }
+        if (!(nv > 0.0) || !isfinite(ll1)) {
+            memcpy(t0, t2, p * sizeof *t0);
+            continue;
+        }
+        double a = -sqrt(nr / nv);
+        if (a > -1.0)
+            a = -1.0;
+        for (size_t j = 0; j < p; j++) {
+            double r = t1[j] - t0[j], v = t2[j] - 2.0 * t1[j] + t0[j];
+            tp[j] = t0[j] - 2.0 * a * r + a * a * v;
+        }
+        if ((rc = em_map(ws, y0, inc_n, tp, t3, o, &llp, &ms, err)) != DFG_OK)
+            return rc;
+        if (isfinite(llp) && llp >= ll1)
+            memcpy(t0, t3, p * sizeof *t0);
+        else
+            memcpy(t0, t2, p * sizeof *t0);
+    }
+    return dfg_err_set(err, DFG_ENOCONV, "incomplete",
+                       "EM did not converge in %d iterations (last relative change of the "
+                       "log-likelihood %.3g, absolute %.3g)",
+                       o->max_iter, info->change, info->abs_change);
+}
+
 dfg_status dfg_em_core(dfg_em_ws *ws, const double *y0, const double *inc_n, int warm,
                        const dfg_em_opts *o, double *beta, dfg_em_info *info, dfg_error *err)
 {
@@ -618,6 +724,8 @@ dfg_status dfg_em_core(dfg_em_ws *ws, const double *y0, const double *inc_n, int
     size_t n = it->n_cells;
     info->iter = 0;
     info->change = info->abs_change = info->loglik = NAN;
+    if (o->accelerate)
+        return em_squarem(ws, y0, inc_n, warm, o, beta, info, err);
     double ll_prev;
     if (warm) {
         eval_eta(it->ct, ws->spec, ws->p, beta, ws->eta);

@@ -27,6 +27,7 @@ typedef struct {
     dfg_cfit_work *w;
     double *yc;  /* completed counts (n_cells) */
     double *eta; /* n_cells */
+    double *sq;  /* 6 p: SQUAREM's parameter vectors */
 } dfg_em_ws;
 
 typedef struct {
