@@ -7,7 +7,8 @@
  * random). Model: the BIC-best of mse::model_search's path on the complete table (data
  * README, step 15). Prints the EM fit's time (median of 7 runs, wall and thread CPU), its
  * iterations, then the wall time of B bootstrap replicates (percentile, then BCa with its
- * jackknife) on the threads given.
+ * jackknife) on the threads given, with the CPU seconds of all threads (on a loaded
+ * machine, CPU / threads is what the wall time would be on idle cores).
  * Usage: bench_em [B] [threads]. SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define REPEATS 7
@@ -33,6 +35,15 @@ static double cpu(void)
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* CPU seconds of the process (every thread) */
+static double proc_cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+           (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
 }
 
 static int cmp(const void *a, const void *b)
@@ -138,16 +149,16 @@ int main(int argc, char **argv)
         bo.seed = 1;
         bo.interval = types[i];
         dfg_emboot_result res;
-        double w0 = wall();
+        double w0 = wall(), c0 = proc_cpu();
         dfg_status rc = dfg_em_boot(it, &m, NULL, &f, &bo, &res, &err);
-        double dt = wall() - w0;
+        double dt = wall() - w0, dc = proc_cpu() - c0;
         if (rc != DFG_OK) {
             fprintf(stderr, "bench_em: bootstrap: %s\n", err.msg);
             return 1;
         }
-        printf("bootstrap %zu replicates, %d threads, %s: %.2f s wall (%zu failed, %zu "
-               "jackknife fits); N %s [%.1f, %.1f], s.d. %.1f\n",
-               B, threads, dfg_ci_type_name(types[i]), dt, res.n_failed, res.n_jack,
+        printf("bootstrap %zu replicates, %d threads, %s: %.2f s wall, %.2f s CPU (%zu failed, "
+               "%zu jackknife fits); N %s [%.1f, %.1f], s.d. %.1f\n",
+               B, threads, dfg_ci_type_name(types[i]), dt, dc, res.n_failed, res.n_jack,
                dfg_ci_type_name(types[i]), res.ci[0].lower, res.ci[0].upper, res.se[0]);
         printf("@speed em_boot_%s_wodc %.3f %.3f %.3f s\n", i ? "bca" : "percentile", dt, dt, dt);
         dfg_emboot_result_free(&res);

@@ -687,6 +687,18 @@ static dfg_status em_squarem(dfg_em_ws *ws, const double *y0, const double *inc_
         ll_prev = ll0;
         if ((rc = em_map(ws, y0, inc_n, t1, t2, o, &ll1, &ms, err)) != DFG_OK)
             return rc;
+        if (isfinite(ll1)) { /* two plain steps may be enough (a warm start near the end) */
+            d = ll1 - ll0;
+            info->iter = ms;
+            info->loglik = ll1;
+            info->abs_change = d;
+            info->change = fabs(d) / (fabs(ll1) + 0.1);
+            if (o->abs_tol > 0.0 ? fabs(d) < o->abs_tol : info->change < o->tol) {
+                memcpy(beta, t2, p * sizeof *beta);
+                info->loglik = estep(it, y0, inc_n, dfg_cfit_work_mu(ws->w), ws->yc);
+                return DFG_OK;
+            }
+        }
         double nr = 0.0, nv = 0.0;
         for (size_t j = 0; j < p; j++) {
             double r = t1[j] - t0[j], v = t2[j] - 2.0 * t1[j] + t0[j];
