@@ -10,107 +10,64 @@
 
 #define MAX_PASSIVE 64
 
-static const char EM_HELP[] =
-    "Usage: darkfig em FILE --lists A,B,... [options]\n"
-    "       (darkfig fit runs this on a file whose covariates have missing values)\n"
-    "Fit a log-linear model over the lists and the covariates (the columns that are not\n"
-    "lists) when some covariate values are missing, by EM over the full table (as the R\n"
-    "package cenzus): the E-step spreads each row with a missing value over the levels it\n"
-    "may have in proportion to the fitted values, the M-step fits the model to the\n"
-    "completed table. Reports the total, the total of each covariate level, the number of\n"
-    "iterations and the last change of the observed-data log-likelihood.\n\n"
-    "  --model M       the model over lists and covariates by name, [P:K,P:age,K:age];\n"
-    "                  '*' = each list ([*:age]), '@' = all covariates crossed (default:\n"
-    "                  main effects)\n"
-    "  --na S          a further string that means missing (empty and NA always do)\n"
-    "  --passive C:L   list L never records covariate C (repeatable); a list that does\n"
-    "                  not record a covariate is also detected (everyone seen by it alone\n"
-    "                  lacks it) and reported; a term that the missing values leave\n"
-    "                  unidentifiable is refused by name\n"
-    "  --em-tol T      converged when |LL_t - LL_{t-1}| / (|LL_t| + 0.1) < T (default 1e-14)\n"
-    "  --em-abs-tol T  converged instead when |LL_t - LL_{t-1}| < T (cenzus: 1e-7)\n"
-    "  --em-max-iter N EM iterations (M-steps) before giving up (default 5000; exit 1)\n"
-    "  --em-plain      plain EM steps, as cenzus (default: SQUAREM steps over the EM map,\n"
-    "                  Varadhan & Roland 2008, monotone; the same maximum, fewer steps)\n"
-    "S.e.: delta method with the observed information (Louis 1982); log-normal intervals\n"
-    "(Chao 1987). Bootstrap: --boot-type nonparametric resamples the observed rows,\n"
-    "parametric is cenzus::boot_mse's semi-parametric bootstrap (N-hat people over the\n"
-    "observed rows and the unobserved cell); the EM is rerun in every replicate.\n\n";
+static int em_main(int argc, char **argv);
 
 typedef struct {
-    common_opts *c;
-    const char *na;
-    const char *passive[MAX_PASSIVE];
-    size_t n_passive;
-    dfg_em_opts eo;
-    int em_given;
-} em_cli;
+    const char *model, *na, *passive;
+    double tol, abs_tol;
+    int max_iter, plain;
+} em_args;
 
-static int em_option(int argc, char **argv, int *i, void *data)
-{
-    em_cli *e = data;
-    const char *v = NULL;
-    if (strcmp(argv[*i], "--em-plain") == 0) {
-        e->eo.accelerate = 0;
-        return 1;
-    }
-    int r = boot_option("em", argc, argv, i, &e->c->boot);
-    if (r != 0)
-        return r;
-    if ((r = take_string("em", argc, argv, i, "--model", &e->c->est.model)) != 0)
-        return r;
-    if ((r = take_string("em", argc, argv, i, "--na", &e->na)) != 0)
-        return r;
-    if ((r = take_string("em", argc, argv, i, "--passive", &v)) != 0) {
-        if (r > 1)
-            return r;
-        if (e->n_passive == MAX_PASSIVE)
-            return 10 + usage_error("em", "at most %d --passive options", MAX_PASSIVE);
-        if (!strchr(v, ':'))
-            return 10 + usage_error("em", "--passive takes covariate:list (got \"%s\")", v);
-        e->passive[e->n_passive++] = v;
-        return 1;
-    }
-    if ((r = take_string("em", argc, argv, i, "--em-tol", &v)) != 0) {
-        if (r > 1)
-            return r;
-        if (!parse_double(v, &e->eo.tol) || !(e->eo.tol > 0.0))
-            return 10 + usage_error("em", "--em-tol must be a number > 0 (got \"%s\")", v);
-        return 1;
-    }
-    if ((r = take_string("em", argc, argv, i, "--em-abs-tol", &v)) != 0) {
-        if (r > 1)
-            return r;
-        if (!parse_double(v, &e->eo.abs_tol) || !(e->eo.abs_tol > 0.0))
-            return 10 + usage_error("em", "--em-abs-tol must be a number > 0 (got \"%s\")", v);
-        return 1;
-    }
-    if ((r = take_string("em", argc, argv, i, "--em-max-iter", &v)) != 0) {
-        long n;
-        if (r > 1)
-            return r;
-        if (!parse_int(v, 1, 100000, &n))
-            return 10 + usage_error("em",
-                                    "--em-max-iter must be an integer in 1..100000 (got "
-                                    "\"%s\")",
-                                    v);
-        e->eo.max_iter = (int)n;
-        return 1;
-    }
-    return 0;
-}
+static const cli_option em_options[] = {
+    OPT_STR("model", "M", em_args, model,
+            "the model over lists and covariates by name, [P:K,P:age,K:age]; '*' = each list "
+            "([*:age]), '@' = all covariates crossed (default: main effects)"),
+    OPT_STR("na", "S", em_args, na, "a further string that means missing (empty and NA always do)"),
+    OPT_STR("passive", "C:L,...", em_args, passive,
+            "list L never records covariate C (comma-separated pairs); a list that does not "
+            "record a covariate is also detected (everyone seen by it alone lacks it) and "
+            "reported; a term the missing values leave unidentifiable is refused by name"),
+    OPT_NUM("em-tol", "T", OPT_DOUBLE, em_args, tol, 0, 1, OPEN_LO,
+            "converged when |LL_t - LL_{t-1}| / (|LL_t| + 0.1) < T, LL the observed-data "
+            "log-likelihood (default 1e-14)"),
+    OPT_NUM("em-abs-tol", "T", OPT_DOUBLE, em_args, abs_tol, 0, 1e6, OPEN_LO,
+            "converged instead when |LL_t - LL_{t-1}| < T (cenzus: 1e-7)"),
+    OPT_NUM("em-max-iter", "N", OPT_INT, em_args, max_iter, 1, DFG_MAX_ITER, 0,
+            "EM iterations (M-steps) before giving up (default 5000; exit 1 then)"),
+    OPT_SWITCH("em-plain", em_args, plain,
+               "plain EM steps, as cenzus (default: SQUAREM steps over the EM map, Varadhan & "
+               "Roland 2008, monotone: the same maximum in fewer steps)"),
+    OPT_END};
 
-/* the options that take a value, for the silent scan of fit_em_redirect */
-static int takes_value(const char *a)
+const cli_command cmd_em = {
+    "em",
+    "FILE",
+    "log-linear model with covariates that have missing values (EM);\n"
+    "fit runs it on such a file",
+    "Fit a log-linear model over the lists and the covariates (the columns that are not\n"
+    "lists, --lists names the lists) when some covariate values are missing, by EM over the\n"
+    "full table (as the R package cenzus): the E-step spreads each row with a missing value\n"
+    "over the levels it may have in proportion to the fitted values, the M-step fits the\n"
+    "model to the completed table; the start spreads each row evenly (independent of the\n"
+    "row order). darkfig fit runs this when the file's covariates have missing values.\n"
+    "Reports the total and each covariate level's total, the iterations and the last\n"
+    "change of the observed-data log-likelihood; s.e. by the delta method with the\n"
+    "observed information (Louis 1982), log-normal intervals (Chao 1987). Bootstrap:\n"
+    "nonparametric resamples the observed rows, parametric is cenzus::boot_mse's\n"
+    "semi-parametric bootstrap (N-hat people over the observed rows and the unobserved\n"
+    "cell); the EM is rerun in every replicate; BCa or percentile per total.\n",
+    em_options,
+    CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
+    em_main};
+
+/* an option of fit or em that takes no value */
+static int is_flag(const char *name)
 {
-    static const char *const names[] = {"--lists",      "--count",      "--level",   "--format",
-                                        "--tol",        "--max-iter",   "--model",   "--bootstrap",
-                                        "--boot-type",  "--interval",   "--seed",    "--threads",
-                                        "--replicates", "--na",         "--passive", "--em-tol",
-                                        "--em-abs-tol", "--em-max-iter"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(a, names[i]) == 0)
-            return 1;
+    const cli_option *tabs[2] = {cmd_fit.own, em_options};
+    for (int t = 0; t < 2; t++)
+        for (const cli_option *o = tabs[t]; o && o->name; o++)
+            if (strcmp(o->name, name) == 0)
+                return o->kind == OPT_FLAG;
     return 0;
 }
 
@@ -122,34 +79,33 @@ int fit_em_redirect(int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
             return -1;
-        if (a[0] != '-' || a[1] == '\0') {
+        if (a[0] != '-' || a[1] != '-') {
             if (!file)
                 file = a;
             continue;
         }
         const char *eq = strchr(a, '=');
-        char name[32];
-        size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+        char name[64];
+        size_t nl = eq ? (size_t)(eq - a) - 2 : strlen(a) - 2;
         if (nl >= sizeof name)
             continue;
-        memcpy(name, a, nl);
+        memcpy(name, a + 2, nl);
         name[nl] = '\0';
         const char *val = eq ? eq + 1 : NULL;
-        if (!eq && takes_value(name) && i + 1 < argc)
+        if (!eq && !is_flag(name) && i + 1 < argc)
             val = argv[++i];
-        if (strcmp(name, "--na") == 0 || strcmp(name, "--passive") == 0 ||
-            strncmp(name, "--em-", 5) == 0)
+        if (strcmp(name, "na") == 0 || strcmp(name, "passive") == 0 || strncmp(name, "em-", 3) == 0)
             em_opt = 1;
-        if (strcmp(name, "--na") == 0)
+        if (strcmp(name, "na") == 0)
             na = val;
-        else if (strcmp(name, "--lists") == 0)
+        else if (strcmp(name, "lists") == 0)
             lists = val;
-        else if (strcmp(name, "--count") == 0)
+        else if (strcmp(name, "count") == 0)
             count = val;
     }
     if (em_opt)
-        return cmd_em(argc, argv);
-    if (!file || !lists)
+        return em_main(argc, argv);
+    if (!file || !lists || strcmp(file, "-") == 0)
         return -1;
     dfg_csv_opts o = dfg_csv_opts_default();
     o.lists = lists;
@@ -160,7 +116,7 @@ int fit_em_redirect(int argc, char **argv)
         return -1;
     int missing = dfg_table_has_missing(t, na);
     dfg_table_free(t);
-    return missing ? cmd_em(argc, argv) : -1;
+    return missing ? em_main(argc, argv) : -1;
 }
 
 typedef struct {
@@ -197,12 +153,13 @@ static void recorded_text(FILE *o, const dfg_itable *it, const dfg_ctable *ct, s
     }
 }
 
-static void em_text(FILE *o, const common_opts *c, const em_cli *e, const char *sha,
+static void em_text(FILE *o, const common_opts *c, const dfg_em_opts *eo, const char *sha,
                     const dfg_itable *it, const em_result *r)
 {
     const dfg_ctable *ct = dfg_itable_ctable(it);
     const dfg_cfit *f = &r->f.fit;
-    int pct = (int)lround(100.0 * c->est.level);
+    char pct[32];
+    level_label(c->est.level, pct, sizeof pct);
     fprintf(o, "darkfig %s fit (EM: covariates with missing values)\n", DFG_VERSION);
     fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
     fprintf(o, "lists     %zu:", dfg_ctable_k(ct));
@@ -221,14 +178,13 @@ static void em_text(FILE *o, const common_opts *c, const em_cli *e, const char *
             "EM        %d iteration%s, last relative change of the log-likelihood %.3g "
             "(%s %.3g)\n",
             r->f.iter, r->f.iter == 1 ? "" : "s", r->f.change,
-            e->eo.abs_tol > 0.0 ? "absolute rule" : "tol",
-            e->eo.abs_tol > 0.0 ? e->eo.abs_tol : e->eo.tol);
+            eo->abs_tol > 0.0 ? "absolute rule" : "tol", eo->abs_tol > 0.0 ? eo->abs_tol : eo->tol);
     fprintf(o, "          start: each row spread evenly over its compatible cells%s\n",
             dfg_itable_n_rows(it) ? "" : " (nothing missing: the complete-data fit)");
     fprintf(o, "loglik    %.6f (observed data, multinomial form as cenzus::mse)\n", r->f.loglik);
     fprintf(o, "people    %.0f observed, %.0f with a missing value\n\n", r->f.n_obs,
             r->f.n_incomplete);
-    fprintf(o, "  %-24s %14s %14s %10s   %d%% log-normal\n", "", "n (completed)", "N", "s.e.", pct);
+    fprintf(o, "  %-24s %14s %14s %10s   %s log-normal\n", "", "n (completed)", "N", "s.e.", pct);
     fprintf(o, "  %-24s %14.1f %14.1f %10.1f   [%.1f, %.1f]\n", "total", f->n_obs, f->nhat,
             f->se_nhat, r->total_ci.lower, r->total_ci.upper);
     for (size_t i = 0; i < r->n_rows; i++) {
@@ -245,7 +201,7 @@ static void em_text(FILE *o, const common_opts *c, const em_cli *e, const char *
                                                : "nonparametric over the observed rows",
                 (unsigned long)b->seed, b->n_failed,
                 b->n_jack ? "; BCa acceleration from the jackknife over the observed rows" : "");
-        fprintf(o, "  %-24s %14s %10s   %d%% %s\n", "", "N", "s.d.", pct,
+        fprintf(o, "  %-24s %14s %10s   %s %s\n", "", "N", "s.d.", pct,
                 b->ci[0].type == DFG_CI_BCA ? "BCa" : "percentile");
         for (size_t s = 0; s < b->n_stats; s++)
             fprintf(o, "  %-24s %14.1f %10.1f   [%.1f, %.1f]\n",
@@ -254,109 +210,44 @@ static void em_text(FILE *o, const common_opts *c, const em_cli *e, const char *
     }
 }
 
-static void em_csv(FILE *o, const common_opts *c, const char *sha, const em_result *r)
-{
-    fputs("file,sha256,model,quantity,n,N,se,lognormal_lower,lognormal_upper,boot_type,"
-          "boot_interval,boot_lower,boot_upper,boot_sd,em_iterations,em_change,loglik,status,"
-          "darkfig_version\n",
-          o);
-    for (size_t s = 0; s <= r->n_rows; s++) {
-        csv_string(o, c->file);
-        fprintf(o, ",%s,", sha);
-        csv_string(o, r->model);
-        fputc(',', o);
-        csv_string(o, s == 0 ? "total" : r->rows[s - 1].label);
-        const dfg_cfit *f = &r->f.fit;
-        double v[] = {s ? r->rows[s - 1].n_obs : f->n_obs, s ? r->rows[s - 1].nhat : f->nhat,
-                      s ? r->rows[s - 1].se : f->se_nhat,
-                      s ? r->rows[s - 1].lognormal.lower : r->total_ci.lower,
-                      s ? r->rows[s - 1].lognormal.upper : r->total_ci.upper};
-        for (size_t i = 0; i < 5; i++) {
-            fputc(',', o);
-            csv_number(o, v[i]);
-        }
-        if (r->has_boot && s < r->boot.n_stats) {
-            fprintf(o, ",%s,%s,",
-                    r->boot.type == DFG_BOOT_PARAMETRIC ? "semiparametric" : "nonparametric",
-                    dfg_ci_type_name(r->boot.ci[s].type));
-            csv_number(o, r->boot.ci[s].lower);
-            fputc(',', o);
-            csv_number(o, r->boot.ci[s].upper);
-            fputc(',', o);
-            csv_number(o, r->boot.se[s]);
-        } else {
-            fputs(",,,NA,NA,NA", o);
-        }
-        fprintf(o, ",%d,", r->f.iter);
-        csv_number(o, r->f.change);
-        fputc(',', o);
-        csv_number(o, r->f.loglik);
-        fprintf(o, ",ok,%s\n", DFG_VERSION);
-    }
-}
-
-static void em_json(FILE *o, const common_opts *c, const char *sha, const em_result *r)
+static void em_json(cJSON *root, const em_result *r)
 {
     const dfg_cfit *f = &r->f.fit;
-    fputs("{\n  \"darkfig_version\": ", o);
-    json_string(o, DFG_VERSION);
-    fputs(",\n  \"command\": \"fit\",\n  \"method\": \"EM\",\n  \"input\": {\"file\": ", o);
-    json_string(o, c->file);
-    fprintf(o, ", \"sha256\": \"%s\"},\n  \"model\": ", sha);
-    json_string(o, r->model);
-    fprintf(o, ",\n  \"em_iterations\": %d,\n  \"em_change\": ", r->f.iter);
-    json_number(o, r->f.change);
-    fputs(",\n  \"loglik\": ", o);
-    json_number(o, r->f.loglik);
-    fputs(",\n  \"n\": ", o);
-    json_number(o, f->n_obs);
-    fputs(",\n  \"n_incomplete\": ", o);
-    json_number(o, r->f.n_incomplete);
-    fputs(",\n  \"totals\": [", o);
-    for (size_t s = 0; s <= r->n_rows; s++) {
-        fputs(s ? ",\n    {\"quantity\": " : "\n    {\"quantity\": ", o);
-        json_string(o, s == 0 ? "total" : r->rows[s - 1].label);
-        fputs(", \"n\": ", o);
-        json_number(o, s ? r->rows[s - 1].n_obs : f->n_obs);
-        fputs(", \"N\": ", o);
-        json_number(o, s ? r->rows[s - 1].nhat : f->nhat);
-        fputs(", \"se\": ", o);
-        json_number(o, s ? r->rows[s - 1].se : f->se_nhat);
-        fputs(", \"lognormal\": [", o);
-        json_number(o, s ? r->rows[s - 1].lognormal.lower : r->total_ci.lower);
-        fputs(", ", o);
-        json_number(o, s ? r->rows[s - 1].lognormal.upper : r->total_ci.upper);
-        fputc(']', o);
+    jstr(root, "method", "EM");
+    jstr(root, "model", r->model);
+    jnum(root, "em_iterations", r->f.iter);
+    jnum(root, "em_change", r->f.change);
+    jnum(root, "loglik", r->f.loglik);
+    jnum(root, "n", f->n_obs);
+    jnum(root, "n_incomplete", r->f.n_incomplete);
+    jnum(root, "AIC", f->aic);
+    jnum(root, "BIC", f->bic);
+    cJSON *arr = jarr(root, "totals");
+    for (size_t s = 0; arr && s <= r->n_rows; s++) {
+        const dfg_level_total *q = s ? &r->rows[s - 1] : NULL;
+        cJSON *o = jrow(arr);
+        jstr(o, "quantity", q ? q->label : "total");
+        jnum(o, "n", q ? q->n_obs : f->n_obs);
+        jnum(o, "N", q ? q->nhat : f->nhat);
+        jnum(o, "se", q ? q->se : f->se_nhat);
+        jnum(o, "lognormal_lower", q ? q->lognormal.lower : r->total_ci.lower);
+        jnum(o, "lognormal_upper", q ? q->lognormal.upper : r->total_ci.upper);
+        jnum(o, "em_iterations", r->f.iter);
+        jnum(o, "em_change", r->f.change);
         if (r->has_boot && s < r->boot.n_stats) {
-            fprintf(o, ", \"bootstrap\": {\"type\": \"%s\", \"interval\": \"%s\", \"lower\": ",
-                    r->boot.type == DFG_BOOT_PARAMETRIC ? "semiparametric" : "nonparametric",
-                    dfg_ci_type_name(r->boot.ci[s].type));
-            json_number(o, r->boot.ci[s].lower);
-            fputs(", \"upper\": ", o);
-            json_number(o, r->boot.ci[s].upper);
-            fputs(", \"sd\": ", o);
-            json_number(o, r->boot.se[s]);
-            fputc('}', o);
+            jstr(o, "boot_type",
+                 r->boot.type == DFG_BOOT_PARAMETRIC ? "semiparametric" : "nonparametric");
+            jstr(o, "boot_interval", dfg_ci_type_name(r->boot.ci[s].type));
+            jnum(o, "boot_lower", r->boot.ci[s].lower);
+            jnum(o, "boot_upper", r->boot.ci[s].upper);
+            jnum(o, "boot_sd", r->boot.se[s]);
         }
-        fputc('}', o);
     }
-    fputs("\n  ],\n  \"AIC\": ", o);
-    json_number(o, f->aic);
-    fputs(",\n  \"BIC\": ", o);
-    json_number(o, f->bic);
-    fputs("\n}\n", o);
 }
 
-/* every replicate's totals, via a temporary file renamed at the end */
-static int write_reps(const char *path, const em_result *r)
+static int reps_fill(FILE *f, void *data)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "darkfig: %s: cannot write\n", tmp);
-        return EXIT_INPUT;
-    }
+    const em_result *r = data;
     fputs("replicate,total", f);
     for (size_t i = 0; i < r->n_rows; i++) {
         fputc(',', f);
@@ -371,112 +262,132 @@ static int write_reps(const char *path, const em_result *r)
         }
         fputc('\n', f);
     }
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        remove(tmp);
-        fprintf(stderr, "darkfig: %s: cannot write\n", path);
-        return EXIT_INPUT;
+    return ferror(f) ? -1 : 0;
+}
+
+/* the comma-separated cov:list pairs of --passive, into p (s is copied into buf) */
+static int split_passive(const char *s, char *buf, size_t size, const char **p, size_t *n)
+{
+    *n = 0;
+    if (!s)
+        return 0;
+    if (strlen(s) >= size)
+        return usage_error("em", "--passive: too long");
+    strcpy(buf, s);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (!strchr(tok, ':'))
+            return usage_error("em", "--passive takes covariate:list pairs (got \"%s\")", tok);
+        if (*n == MAX_PASSIVE)
+            return usage_error("em", "--passive: at most %d pairs", MAX_PASSIVE);
+        p[(*n)++] = tok;
     }
     return 0;
 }
 
-int cmd_em(int argc, char **argv)
+static int em_main(int argc, char **argv)
 {
-    common_opts c;
-    common_init(&c);
-    em_cli e;
-    memset(&e, 0, sizeof e);
-    e.c = &c;
-    e.eo = dfg_em_opts_default();
-    int pr = parse_args("em", EM_HELP, BOOT_HELP, argc, argv, &c, em_option, &e);
-    if (pr >= 0)
-        return pr;
-    e.eo.glm = c.est.glm;
+    cli_run run;
+    common_opts *c = &run.c;
+    dfg_em_opts eo = dfg_em_opts_default();
+    em_args a = {NULL, NULL, NULL, eo.tol, 0.0, eo.max_iter, 0};
+    int code = cli_run_parse(&run, &cmd_em, &a, argc, argv);
     dfg_error err = {0};
-    dfg_table *t = NULL;
     dfg_itable *it = NULL;
     dfg_cmodel m = {0, NULL};
     em_result r;
     memset(&r, 0, sizeof r);
-    char sha[65] = "";
-    out_buf ob = {NULL, NULL, 0};
-    int code = 0;
-    dfg_status rc = dfg_table_read_csv(c.file, &c.csv, &t, &err);
-    if (rc == DFG_OK)
-        rc = dfg_sha256_file(c.file, sha, &err);
-    if (rc != DFG_OK) {
+    char pbuf[4096];
+    const char *passive[MAX_PASSIVE];
+    size_t n_passive = 0;
+    dfg_status rc;
+    if (code >= 0 || (code = cli_run_load(&run, 0)) >= 0 ||
+        (code = split_passive(a.passive, pbuf, sizeof pbuf, passive, &n_passive)) != 0)
+        goto done;
+    code = -1;
+    eo.tol = a.tol;
+    eo.abs_tol = a.abs_tol;
+    eo.max_iter = a.max_iter;
+    eo.accelerate = !a.plain;
+    eo.glm = c->est.glm;
+    if ((rc = dfg_table_read_csv_buffer(run.in.path, run.in.buf, run.in.len, &c->csv, &run.t,
+                                        &err)) != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
-    if (dfg_table_n_cov(t) == 0) {
+    if (dfg_table_n_cov(run.t) == 0) {
         code = usage_error("em", "no covariates: name the lists with --lists, the other "
                                  "columns are the covariates");
         goto done;
     }
     dfg_itable_opts io = dfg_itable_opts_default();
-    io.na = e.na;
-    io.passive = e.passive;
-    io.n_passive = e.n_passive;
-    if ((rc = dfg_itable_new(t, &io, &it, &err)) != DFG_OK) {
+    io.na = a.na;
+    io.passive = passive;
+    io.n_passive = n_passive;
+    if ((rc = dfg_itable_new(run.t, &io, &it, &err)) != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
     const dfg_ctable *ct = dfg_itable_ctable(it);
     for (size_t v = 0; v < dfg_ctable_n_cov(ct); v++)
         if (dfg_itable_detected(it, v))
-            fprintf(stderr,
-                    "darkfig: note: covariate %s is missing for everyone seen only by some "
-                    "lists: taken as not recorded by them (missing by design)\n",
+            cli_say("note: covariate %s is missing for everyone seen only by some lists: taken "
+                    "as not recorded by them (missing by design)",
                     dfg_ctable_cov_name(ct, v));
-    if ((rc = dfg_cmodel_parse(c.est.model ? c.est.model : "", ct, &m, &err)) != DFG_OK) {
+    if ((rc = dfg_cmodel_parse(a.model ? a.model : "", ct, &m, &err)) != DFG_OK) {
         fail(&err, rc);
         code = EXIT_USAGE;
         goto done;
     }
     dfg_cmodel_format(&m, ct, r.model, sizeof r.model);
-    rc = dfg_em_fit(it, &m, &e.eo, &r.f, &err);
+    rc = dfg_em_fit(it, &m, &eo, &r.f, &err);
     if (rc != DFG_OK) { /* also DFG_ENOCONV: never a number from an unconverged EM */
         code = fail(&err, rc);
         goto done;
     }
-    if ((rc = dfg_interval_lognormal(r.f.fit.n_obs, r.f.fit.nhat, r.f.fit.se_nhat, c.est.level,
+    if ((rc = dfg_interval_lognormal(r.f.fit.n_obs, r.f.fit.nhat, r.f.fit.se_nhat, c->est.level,
                                      &r.total_ci, &err)) != DFG_OK ||
-        (rc = dfg_cfit_level_totals(r.f.completed, &m, &r.f.fit, NULL, 0, c.est.level, 0,
-                                    &c.est.glm, &r.rows, &r.n_rows, &err)) != DFG_OK) {
+        (rc = dfg_cfit_level_totals(r.f.completed, &m, &r.f.fit, NULL, 0, c->est.level, 0,
+                                    &c->est.glm, &r.rows, &r.n_rows, &err)) != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
-    if (c.boot.B > 0) {
-        dfg_boot_opts bo = c.boot.bo;
-        bo.B = c.boot.B;
-        bo.level = c.est.level;
-        if (!c.boot.seed_given) {
+    if (c->boot.B > 0) {
+        if (c->boot.replicates && (code = cli_check_output("--replicates", c->boot.replicates)))
+            goto done;
+        dfg_boot_opts bo = dfg_boot_opts_default();
+        bo.B = c->boot.B;
+        bo.type = (dfg_boot_type)c->boot.type;
+        bo.interval = (dfg_ci_type)c->boot.interval;
+        bo.threads = c->boot.threads;
+        bo.level = c->est.level;
+        bo.seed = c->boot.seed;
+        if (!c->seed_given) {
             bo.seed = (uint32_t)time(NULL);
-            fprintf(stderr, "darkfig: note: bootstrap seed %lu\n", (unsigned long)bo.seed);
+            cli_say("note: bootstrap seed %lu", (unsigned long)bo.seed);
         }
-        if ((rc = dfg_em_boot(it, &m, &e.eo, &r.f, &bo, &r.boot, &err)) != DFG_OK) {
+        if ((rc = dfg_em_boot(it, &m, &eo, &r.f, &bo, &r.boot, &err)) != DFG_OK) {
             code = fail(&err, rc);
             goto done;
         }
         r.has_boot = 1;
-        if (c.boot.replicates && (code = write_reps(c.boot.replicates, &r)) != 0)
+        if (c->boot.replicates &&
+            (code = cli_write_file("--replicates", c->boot.replicates, reps_fill, &r)) != 0)
             goto done;
+        code = -1;
     }
-    if ((code = out_open(&ob)) != 0)
+    if ((code = cli_run_output(&run)) >= 0)
         goto done;
-    if (c.format == FMT_TEXT)
-        em_text(ob.f, &c, &e, sha, it, &r);
-    else if (c.format == FMT_CSV)
-        em_csv(ob.f, &c, sha, &r);
-    else
-        em_json(ob.f, &c, sha, &r);
-    code = out_flush(&ob);
+    if (run.o.format == FMT_TEXT) {
+        em_text(run.o.text, c, &eo, run.in.sha, it, &r);
+    } else {
+        run.o.rows = "totals";
+        em_json(run.o.root, &r);
+    }
 done:
-    out_free(&ob);
     dfg_emboot_result_free(&r.boot);
     dfg_free_level_totals(r.rows);
     dfg_emfit_free(&r.f);
     dfg_cmodel_free(&m);
     dfg_itable_free(it);
-    dfg_table_free(t);
-    return code;
+    return cli_run_end(&run, code);
 }

@@ -54,6 +54,12 @@ extern "C" {
 #define DFG_MAX_THREADS 256
 /* Bootstrap replicates (dfg_boot_opts.B). */
 #define DFG_MAX_REPLICATES 10000000
+/* People the bootstrap can resample: GSL's multinomial sampler draws an unsigned int. */
+#define DFG_MAX_BOOT_N 4294967295u
+/* Rows of a search's model table. */
+#define DFG_MAX_TOP 1000000
+/* Capture occasions of an `nbcap,count` file. */
+#define DFG_MAX_OCCASIONS 1000
 /* The p-value thresholds of the stepwise searches when dfg_search_opts.threshold is 0:
  * Chan, Silverman & Vincent (2021) and Bales, Hesketh & Silverman (2015). */
 #define DFG_SEARCH_STEPWISE_THRESHOLD 0.02
@@ -88,6 +94,23 @@ DFG_API const char *dfg_strerror(dfg_status code);
 
 /* Clear *err to DFG_OK with empty strings. err may be NULL. */
 DFG_API void dfg_error_clear(dfg_error *err);
+
+/* Is a number an estimate? (core/value.c) An estimate of N, or a limit of its interval,
+ * that is not a number, infinite, above DFG_NHAT_MAX_RATIO times the people observed,
+ * below them, or from a fit at the boundary gets a status of its own and a one-line
+ * reason. Such a result is never "fine", never the best model by a criterion (model
+ * search, the closed table), never averaged or put in a range of N, and never printed as
+ * a number. */
+typedef enum {
+    DFG_VALUE_OK = 0,      /* a finite estimate with a finite s.e. and interval */
+    DFG_VALUE_NAN,         /* N is not a number (or the estimator failed) */
+    DFG_VALUE_INFINITE,    /* N is infinite */
+    DFG_VALUE_ABOVE_BOUND, /* N > DFG_NHAT_MAX_RATIO x n: a fit run off to infinity */
+    DFG_VALUE_BELOW_N,     /* N < n (removal models) */
+    DFG_VALUE_BOUNDARY,    /* the fit is at the boundary (fitted rates 0, rank deficient) */
+    DFG_VALUE_NO_SE,       /* the s.e. is not a finite number */
+    DFG_VALUE_NO_INTERVAL  /* an interval limit is NaN without being "beyond" or "at n" */
+} dfg_value_status;
 
 /* ** }====================================================================== */
 
@@ -467,6 +490,11 @@ typedef struct {
     /* range of N over admissible models with delta <= 2 (index 0) and <= 6 (index 1) */
     size_t n_within[2];
     double range_lo[2], range_hi[2];
+    /* Models that converged but give no estimate (dfg_value_judge: s.e. or interval not
+     * finite, N beyond bound): left out of the ranking, the weights, the average and the
+     * ranges like inadmissible ones; reason_not_estimate says why for the first of them. */
+    size_t n_not_estimate;
+    char reason_not_estimate[160];
 } dfg_search_result;
 
 /* Run the search o->method on stratum s of t. Fills *r (release with
@@ -516,6 +544,10 @@ typedef struct {
     char model[256]; /* the model used or chosen, bracket notation */
     double deviance, df, aic, bic;
     char note[160]; /* a warning for the reader, "" if none */
+    /* Is it an estimate (dfg_value_judge)? Set by every estimator; anything but
+     * DFG_VALUE_OK is not summarised as a number, reason says why in one line. */
+    dfg_value_status value;
+    char reason[160];
 } dfg_estimate;
 
 typedef struct {
@@ -590,7 +622,8 @@ typedef struct {
     /* Summaries over the replicates that did not fail: */
     size_t n_ok;
     double mean, median, se; /* se: standard deviation of the N*_b (divisor n_ok - 1) */
-    size_t n_failed;         /* estimator returned an error or a non-finite N (left out) */
+    size_t n_failed;         /* estimator returned an error, a non-finite N or one above
+                                DFG_NHAT_MAX_RATIO x n (left out) */
     size_t n_boundary;       /* of the others: chosen model not DFG_CHECK_FINE */
     double share_failed;     /* n_failed / B */
     double share_boundary;   /* n_boundary / B */
@@ -754,9 +787,13 @@ typedef struct {
     int iter;
     dfg_interval ci; /* type DFG_CI_NONE unless asked for */
     char note[160];
-    double se_rcapture; /* the s.e. as Rcapture 1.4 prints it: equal to se but for Mbh,
-                           where Rcapture's formula is not the delta method's (see
-                           models/closed.c); for comparison with Rcapture only */
+    dfg_value_status value; /* dfg_value_judge of N, s.e. and interval (the boundary flags
+                               MU_ZERO and RANK count as at the boundary); only rows with
+                               DFG_VALUE_OK compete for best AIC / BIC */
+    char reason[160];       /* one line, "" when fine */
+    double se_rcapture;     /* the s.e. as Rcapture 1.4 prints it: equal to se but for Mbh,
+                               where Rcapture's formula is not the delta method's (see
+                               models/closed.c); for comparison with Rcapture only */
 } dfg_closed_row;
 
 typedef struct {
@@ -942,8 +979,7 @@ DFG_API dfg_status dfg_cmodel_copy(const dfg_cmodel *src, dfg_cmodel *dst, dfg_e
 DFG_API void dfg_cmodel_free(dfg_cmodel *m);
 DFG_API int dfg_cmodel_has(const dfg_cmodel *m, uint64_t term);
 /* Bracket notation of the maximal terms ("[P:K,K:age,I,sex]"); returns the length needed. */
-DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf,
-                                 size_t size);
+DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf, size_t size);
 /* One term's name ("P:age"); returns the length needed. */
 DFG_API size_t dfg_cmodel_term_name(const dfg_ctable *ct, uint64_t term, char *buf, size_t size);
 /* Parameters of the model (intercept included): 1 + sum over terms of prod (L_c - 1). */
@@ -1024,8 +1060,70 @@ DFG_API void dfg_free_level_totals(dfg_level_total *rows);
  * dfg_interval_profile. The interval is for n_group + M. */
 DFG_API dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m,
                                           const dfg_cfit *fit, const unsigned char *in_group,
-                                          const dfg_glm_opts *opts, double level,
-                                          dfg_interval *ci, dfg_error *err);
+                                          const dfg_glm_opts *opts, double level, dfg_interval *ci,
+                                          dfg_error *err);
+
+/* The CSV reader's bounds on memory (core/csv.c): a physical line longer than
+ * DFG_CSV_MAX_LINE bytes (its line end excluded; /dev/zero is one endless line) and a
+ * quoted field, which may span lines, longer than DFG_CSV_MAX_FIELD bytes give DFG_EPARSE
+ * at "file:line:field" where the limit is crossed, before more is buffered. */
+/* Interval levels the library takes: DFG_LEVEL_MIN <= level <= DFG_LEVEL_MAX. Below 0.5 an
+ * "interval" is narrower than the central half of the distribution; above 0.9999 the
+ * limits sit where the normal and profile approximations are meaningless. Every function
+ * with a level (intervals, bootstrap, search, closed, holdout, the estimators) refuses
+ * others with DFG_EINVAL, where "level". */
+#define DFG_LEVEL_MIN 0.5
+#define DFG_LEVEL_MAX 0.9999
+DFG_API dfg_status dfg_level_check(double level, dfg_error *err);
+
+/* Is a number an estimate? dfg_value_status (defined with the errors above) and: */
+/* Largest N, as a multiple of the people observed n, taken as an estimate. Registrations
+ * of hidden populations see from a few per cent to most of them (the Dutch estimate: 5,000
+ * a year against 791 to 1,372 registered); an N a thousand times n is a fit that ran off. */
+#define DFG_NHAT_MAX_RATIO 1000.0
+
+/* "fine", "not a number", "infinite", "beyond bound", "below n", "at the boundary",
+ * "no s.e.", "no interval". */
+DFG_API const char *dfg_value_name(dfg_value_status v);
+
+/* Judge N-hat, its s.e. and interval ci (may be NULL; limits flagged lower_at_n or
+ * upper_beyond count as reported) for n_obs people observed; at_boundary = the estimator
+ * knows its fit is at the boundary. Writes a one-line reason into reason[size] ("" when
+ * fine; reason may be NULL). */
+DFG_API dfg_value_status dfg_value_judge(double n_obs, double nhat, double se,
+                                         const dfg_interval *ci, int at_boundary, char *reason,
+                                         size_t size);
+/* Set e->value and e->reason from e (status, n_obs, nhat, se, ci); a status other than
+ * DFG_OK gives DFG_VALUE_NAN ("no estimate: ..."). Every estimator calls it last. */
+DFG_API void dfg_estimate_judge(dfg_estimate *e, int at_boundary);
+
+#define DFG_CSV_MAX_LINE ((size_t)1 << 20)
+#define DFG_CSV_MAX_FIELD ((size_t)1 << 16)
+
+/* The cost of a bootstrap before it starts (core/boot_cost.c), for callers that refuse
+ * long work above a limit (the command line's --max-seconds / --max-memory). */
+typedef struct {
+    size_t items;            /* work items: B replicates + (BCa) one jackknife fit per
+                                distinct observed pattern */
+    size_t n_probes;         /* runs of the estimator on the data that were timed */
+    double seconds_per_item; /* their mean wall-clock time, s */
+    double seconds;          /* estimated wall-clock time: items x seconds_per_item / threads */
+    double bytes;            /* estimated memory of the run beyond the table (cost model in
+                                core/boot_cost.c) */
+} dfg_boot_cost;
+
+/* Estimate the time and memory of dfg_boot_run(est, t, s, eo, bo) by running the
+ * estimator on the data 1 to 5 times (more runs only while their total stays below
+ * probe_seconds; 0 = one run) and the cost model of core/boot_cost.c. Model selection
+ * makes replicates vary around the data's time: a guide for refusing work far above a
+ * limit, not a promise. Costs about probe_seconds (at least one estimate). Fills *cost.
+ * Returns DFG_OK, DFG_EINVAL (bad options, or the estimator's own EINVAL/EPARSE),
+ * DFG_ENOMEM, DFG_EINTERNAL; a numerical failure of the estimator on the data is not an
+ * error here (dfg_boot_run reports it). */
+DFG_API dfg_status dfg_boot_estimate_cost(const dfg_estimator *est, const dfg_table *t, size_t s,
+                                          const dfg_est_opts *eo, const dfg_boot_opts *bo,
+                                          double probe_seconds, dfg_boot_cost *cost,
+                                          dfg_error *err);
 
 /* ** }====================================================================== */
 
