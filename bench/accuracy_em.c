@@ -146,6 +146,17 @@ int main(int argc, char **argv)
                 dfg_cmodel_parse(model, dfg_itable_ctable(it), &m, &err) == DFG_OK &&
                 dfg_em_fit(it, &m, NULL, &f, &err) == DFG_OK) {
                 totals(f.completed, &f.fit, out);
+                dfg_level_total *rows = NULL;
+                size_t nr = 0;
+                out[3] = NAN;
+                if (dfg_em_level_totals(it, &f, 0.95, &rows, &nr, NULL) == DFG_OK)
+                    for (size_t i = 0; i < nr; i++)
+                        if (strcmp(rows[i].label, "age=minor") == 0) {
+                            out[3] = rows[i].nhat;
+                            out[4] = rows[i].lognormal.lower;
+                            out[5] = rows[i].lognormal.upper;
+                        }
+                dfg_free_level_totals(rows);
             } else {
                 out[0] = out[3] = NAN;
             }

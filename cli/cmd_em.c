@@ -192,7 +192,9 @@ static void em_text(FILE *o, const common_opts *c, const dfg_em_opts *eo, const 
         fprintf(o, "  %-24s %14.1f %14.1f %10.1f   [%.1f, %.1f]\n", q->label, q->n_obs, q->nhat,
                 q->se, q->lognormal.lower, q->lognormal.upper);
     }
-    fputs("  s.e.: observed information (Louis 1982), delta method\n", o);
+    fputs("  s.e.: observed information (Louis 1982), delta method; a level's s.e. also counts\n"
+          "  how many of the people missing the covariate are at that level (binomial)\n",
+          o);
     fprintf(o, "  AIC %.3f  BIC %.3f (from loglik; n = people observed)\n", f->aic, f->bic);
     if (r->has_boot) {
         const dfg_emboot_result *b = &r->boot;
@@ -346,8 +348,7 @@ static int em_main(int argc, char **argv)
     }
     if ((rc = dfg_interval_lognormal(r.f.fit.n_obs, r.f.fit.nhat, r.f.fit.se_nhat, c->est.level,
                                      &r.total_ci, &err)) != DFG_OK ||
-        (rc = dfg_cfit_level_totals(r.f.completed, &m, &r.f.fit, NULL, 0, c->est.level, 0,
-                                    &c->est.glm, &r.rows, &r.n_rows, &err)) != DFG_OK) {
+        (rc = dfg_em_level_totals(it, &r.f, c->est.level, &r.rows, &r.n_rows, &err)) != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }

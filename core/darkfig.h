@@ -1236,6 +1236,18 @@ DFG_API dfg_status dfg_em_fit(const dfg_itable *it, const dfg_cmodel *m, const d
                               dfg_emfit *out, dfg_error *err);
 DFG_API void dfg_emfit_free(dfg_emfit *f);
 
+/* Totals per level of each covariate (one block per covariate, levels in order) of an EM
+ * fit: N_g = the completed count of the group + its fitted unobserved cells. The s.e.
+ * counts what is imputed: var = m0_g + sum_r n_r p_gr (1 - p_gr) + h'Vh over the rows r
+ * missing the covariate (p_gr = the share of r's fitted values in the group; the
+ * binomial variance of how many of them are in it), h = d(sum_r n_r p_gr + m0_g)/d beta,
+ * V = fit.cov (observed information). Log-normal interval on N_g - known, known = the
+ * people seen with the level (Chao 1987). Without missing values this is
+ * dfg_cfit_level_totals's s.e. Owns *rows (dfg_free_level_totals). Returns DFG_OK,
+ * DFG_EINVAL, DFG_ENOMEM. */
+DFG_API dfg_status dfg_em_level_totals(const dfg_itable *it, const dfg_emfit *f, double level,
+                                       dfg_level_total **rows, size_t *n_rows, dfg_error *err);
+
 /* The bootstrap of an EM fit. Statistics: 0 = the total N, then the total of each level
  * of each covariate (covariate 0's levels first). bo->type: DFG_BOOT_NONPARAMETRIC =
  * multinomial of size n over the observed rows (complete cells and rows with missing

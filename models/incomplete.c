@@ -1134,3 +1134,129 @@ done:
 }
 
 /* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Totals per covariate level
+ * ======================================================================= */
+
+/* h += d/d beta of sum_r n_r p_{g|r} (the rows' expected count in the group) and the
+ * binomial variance sum_r n_r p (1 - p), for the group "covariate cv at level l" */
+static double imputed_part(const dfg_itable *it, const dfg_cfit *f, size_t cv, size_t l, double *h,
+                           double *gr, double *gg, double *binvar)
+{
+    size_t p = f->p, st = dfg_ctable_cov_stride(it->ct, cv), L = dfg_ctable_n_levels(it->ct, cv);
+    const double *mu = f->fitted;
+    double total = 0.0;
+    *binvar = 0.0;
+    for (size_t r = 0; r < it->n_rows; r++) {
+        if (!(it->miss[r] >> cv & 1))
+            continue; /* the level is observed: known, no variance from imputation */
+        double m = row_grad(it, r, f->spec, p, mu, gr), mg = 0.0;
+        memset(gg, 0, p * sizeof *gg);
+        for (size_t q = it->off[r]; q < it->off[r + 1]; q++) {
+            size_t c = it->cells[q];
+            if ((c / st) % L != l)
+                continue;
+            mg += mu[c];
+            for (size_t j = 0; j < p; j++)
+                if (cell_matches(it->ct, c, f->spec[j]))
+                    gg[j] += mu[c];
+        }
+        double pr = mg / m, nr = it->count[r];
+        total += nr * pr;
+        *binvar += nr * pr * (1.0 - pr);
+        for (size_t j = 0; j < p; j++)
+            h[j] += nr * (gg[j] - pr * gr[j]) / m;
+    }
+    return total;
+}
+
+dfg_status dfg_em_level_totals(const dfg_itable *it, const dfg_emfit *f, double level,
+                               dfg_level_total **rows, size_t *n_rows, dfg_error *err)
+{
+    if (!rows || !n_rows)
+        return dfg_err_set(err, DFG_EINVAL, "incomplete", "NULL output");
+    *rows = NULL;
+    *n_rows = 0;
+    if (!it || !f || !f->fit.fitted || !f->fit.cov || !f->completed)
+        return dfg_err_set(err, DFG_EINVAL, "incomplete", "NULL argument");
+    if (!(level > 0.0 && level < 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "incomplete", "level %g not in (0, 1)", level);
+    const dfg_cfit *fit = &f->fit;
+    size_t nr = dfg_em_n_stats(it) - 1, p = fit->p, n = it->n_cells;
+    size_t lm = ((size_t)1 << it->k) - 1;
+    dfg_level_total *out = dfg_calloc(nr + 1, sizeof *out);
+    double *h = dfg_malloc(p * sizeof *h), *gr = dfg_malloc(p * sizeof *gr);
+    double *gg = dfg_malloc(p * sizeof *gg), *z = dfg_malloc(n * sizeof *z);
+    dfg_status rc = DFG_OK;
+    if (!out || !h || !gr || !gg || !z) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "incomplete", "level totals");
+        goto done;
+    }
+    const double *yc = dfg_ctable_counts(f->completed), *y0 = dfg_ctable_counts(it->ct);
+    size_t row = 0;
+    for (size_t cv = 0; cv < it->n_cov; cv++) {
+        size_t st = dfg_ctable_cov_stride(it->ct, cv), L = dfg_ctable_n_levels(it->ct, cv);
+        for (size_t l = 0; l < L; l++, row++) {
+            dfg_level_total *o = &out[row];
+            snprintf(o->label, sizeof o->label, "%s=%s", dfg_ctable_cov_name(it->ct, cv),
+                     dfg_ctable_level_name(it->ct, cv, l));
+            /* known: the people seen with this level (complete cells, and rows whose missing
+             * values are other covariates); the unobserved cells' gradient */
+            double known = 0.0, ncomp = 0.0, m0 = 0.0;
+            memset(z, 0, n * sizeof *z);
+            for (size_t c = 0; c < n; c++) {
+                if ((c / st) % L != l)
+                    continue;
+                if (c & lm) {
+                    known += y0[c];
+                    ncomp += yc[c];
+                } else {
+                    m0 += fit->fitted[c];
+                    z[c] = fit->fitted[c];
+                }
+            }
+            for (size_t r = 0; r < it->n_rows; r++)
+                if (!(it->miss[r] >> cv & 1) && (it->cells[it->off[r]] / st) % L == l)
+                    known += it->count[r];
+            dfg_ctable_zeta_up(it->ct, z);
+            for (size_t j = 0; j < p; j++)
+                h[j] = z[fit->spec[j]];
+            double binvar;
+            imputed_part(it, fit, cv, l, h, gr, gg, &binvar);
+            double q = 0.0;
+            for (size_t i = 0; i < p; i++) {
+                double row_i = 0.0;
+                for (size_t j = 0; j < p; j++)
+                    row_i += fit->cov[i + j * p] * h[j];
+                q += h[i] * row_i;
+            }
+            o->n_obs = ncomp;
+            o->nhat = ncomp + m0;
+            o->dark = m0;
+            o->ratio = ncomp > 0.0 ? o->nhat / ncomp : (double)NAN;
+            double var = m0 + binvar + q;
+            o->se = var >= 0.0 ? sqrt(var) : (double)NAN;
+            o->profile.type = DFG_CI_NONE;
+            /* log-normal on the uncertain part N_g - known (Chao 1987) */
+            if (dfg_interval_lognormal(known, o->nhat, o->se, level, &o->lognormal, NULL) !=
+                DFG_OK) {
+                o->lognormal.type = DFG_CI_LOGNORMAL;
+                o->lognormal.level = level;
+                o->lognormal.lower = o->lognormal.upper = NAN;
+            }
+        }
+    }
+    *rows = out;
+    *n_rows = nr;
+    out = NULL;
+done:
+    dfg_free(out);
+    dfg_free(h);
+    dfg_free(gr);
+    dfg_free(gg);
+    dfg_free(z);
+    return rc;
+}
+
+/* ** }====================================================================== */

@@ -45,6 +45,12 @@ static void incomplete_survives_allocation_failure(void)
     SWEEP_ALLOC("em_fit_not_identifiable", dfg_em_fit(it, &bad, NULL, &f, &sweep_err),
                 dfg_emfit_free(&f));
     CHECK(dfg_em_fit(it, &m, NULL, &f, &err) == DFG_OK);
+    dfg_level_total *rows = NULL;
+    size_t nr = 0;
+    SWEEP_ALLOC("em_level_totals", dfg_em_level_totals(it, &f, 0.95, &rows, &nr, &sweep_err), {
+        dfg_free_level_totals(rows);
+        rows = NULL;
+    });
     dfg_boot_opts bo = dfg_boot_opts_default();
     bo.B = 3;
     dfg_emboot_result br;
