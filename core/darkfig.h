@@ -1205,7 +1205,7 @@ DFG_API dfg_em_opts dfg_em_opts_default(void);
  *   LL = sum_rows n_r log( sum_{cells c of row r} mu_c / sum_{observable cells} mu ),
  * change = |LL_t - LL_{t-1}| / (|LL_t| + 0.1) at the last iteration.
  * fit: the M-step on the final completed table (completed: the layout with those counts;
- * per-level totals with dfg_cfit_level_totals(completed, m, &fit, ...), profile = 0).
+ * per-level totals with dfg_em_level_totals, which counts what is imputed).
  * Without any missing value it is dfg_cfit_model on the table, digit for digit, in one
  * iteration. Otherwise fit.cov is the inverse observed information by Louis's formula
  *   I_obs = X' diag(mu - w) X + sum_r n_r g_r g_r' / m_r^2,
