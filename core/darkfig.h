@@ -1128,6 +1128,115 @@ DFG_API dfg_status dfg_boot_estimate_cost(const dfg_estimator *est, const dfg_ta
 /* ** }====================================================================== */
 
 /* ** {======================================================================
+ * MCMC diagnostics and summaries (core/mcmc.c)
+ * ======================================================================= */
+
+/* Convergence diagnostics of one quantity from C chains of n draws (Vehtari, Gelman,
+ * Simpson, Carpenter & Buerkner 2021, Bayesian Analysis 16:667; formulas in core/mcmc.c). */
+typedef struct {
+    double rhat;      /* max(rhat_bulk, rhat_tail) */
+    double rhat_bulk; /* rank-normalised split R-hat */
+    double rhat_tail; /* the same on the folded draws |x - median| */
+    double ess_bulk;  /* ESS of the rank-normalised split chains */
+    double ess_tail;  /* min ESS of the indicators of the 5% and 95% quantiles */
+} dfg_mcmc_diag;
+
+/* Diagnose x[c * n + i] (chain c = 0 .. chains-1, draw i = 0 .. n-1). Values are NaN when
+ * the draws are constant. Returns DFG_OK, DFG_EINVAL (n < 4, a draw not finite),
+ * DFG_ENOMEM. */
+DFG_API dfg_status dfg_mcmc_diagnose(const double *x, size_t chains, size_t n, dfg_mcmc_diag *d,
+                                     dfg_error *err);
+
+/* Posterior summaries of S pooled draws: median and equal-tailed limits are R's quantile
+ * type 7 at 0.5, (1 - level)/2 and (1 + level)/2; the highest-density interval is the
+ * shortest [x_(i), x_(i+g)] of the sorted draws with g = round(level S) (coda's
+ * HPDinterval); sd has divisor S - 1. */
+typedef struct {
+    double median, mean, sd;
+    double lower, upper;         /* equal-tailed */
+    double hdi_lower, hdi_upper; /* highest density */
+} dfg_post_summary;
+
+/* Returns DFG_OK, DFG_EINVAL (S < 2, level outside (0, 1)), DFG_ENOMEM. */
+DFG_API dfg_status dfg_mcmc_summarise(const double *x, size_t S, double level,
+                                      dfg_post_summary *out, dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Bayesian latent-class model (models/lcmcr.c), as the R package LCMCR's lcmCR
+ * ======================================================================= */
+
+/* The model of Manrique-Vallier (2016, Biometrics 72:1246): person i belongs to latent
+ * class z_i in 1..K with probability pi_k; given the class, the lists register
+ * independently, x_ij ~ Bernoulli(lambda_jk). Priors: lambda_jk ~ Beta(1, 1); pi from a
+ * stick-breaking process truncated at K, V_k ~ Beta(1, alpha), V_K = 1,
+ * pi_k = V_k prod_{l<k} (1 - V_l); alpha ~ Gamma(a_alpha, rate b_alpha); p(N) ~ 1/N.
+ * Sampled by the paper's data-augmentation Gibbs sampler on distinct patterns with counts
+ * (one sweep costs O(patterns x K x lists), never O(people)); details in models/lcmcr.c. */
+typedef struct {
+    size_t K;                      /* classes (truncation), >= 2; default 10 */
+    double a_alpha, b_alpha;       /* Gamma prior of alpha (shape, rate), > 0; default 0.25, 0.25 */
+    size_t chains;                 /* >= 1 (diagnostics need >= 2 for R-hat); default 4 */
+    size_t burnin;                 /* sweeps discarded per chain; default 10000 */
+    size_t samples;                /* draws kept per chain, >= 4; default 5000 */
+    size_t thin;                   /* sweeps per kept draw, >= 1; default 20 */
+    uint32_t seed;                 /* chain c of stratum s draws from stream (seed, s chains + c) */
+    int threads;                   /* >= 1; results are identical for any number; default 1 */
+    double level;                  /* interval level in (0, 1); default 0.95 */
+    double rhat_max;               /* converged when R-hat <= rhat_max; default 1.01 */
+    double ess_min;                /* ... and both ESS >= ess_min; default 400 */
+    volatile sig_atomic_t *cancel; /* may be NULL; nonzero = stop (DFG_ECANCEL) */
+} dfg_lcmcr_opts;
+
+DFG_API dfg_lcmcr_opts dfg_lcmcr_opts_default(void);
+/* Check options: DFG_EINVAL with a message naming the bad one, else DFG_OK. */
+DFG_API dfg_status dfg_lcmcr_check(const dfg_lcmcr_opts *o, dfg_error *err);
+
+/* Posterior of one stratum (or of the sum over strata). Draws are chain-major:
+ * N[c * samples + i]. status is DFG_OK when R-hat <= rhat_max and both ESS >= ess_min
+ * for N, else DFG_ENOCONV (note says which failed): the summaries are then those of
+ * chains that have not converged and must not be reported as an estimate. */
+typedef struct {
+    dfg_status status;
+    double n_obs;
+    size_t lists, K, chains, burnin, samples, thin;
+    uint32_t seed;
+    double level;
+    dfg_post_summary N;        /* total population */
+    dfg_post_summary dark;     /* N - n_obs */
+    dfg_post_summary occupied; /* classes holding at least one person (observed or not) */
+    dfg_mcmc_diag diag;        /* of N */
+    char note[160];
+    double *draws_N;        /* chains x samples */
+    double *draws_alpha;    /* chains x samples (NULL for a sum over strata) */
+    double *draws_occupied; /* chains x samples (NULL for a sum over strata) */
+} dfg_lcmcr_result;
+
+DFG_API void dfg_lcmcr_result_free(dfg_lcmcr_result *r);
+
+/* Run the chains on stratum s of t (at least one person observed). Fills *r (release with
+ * dfg_lcmcr_result_free) also when the chains have not converged. Returns DFG_OK,
+ * DFG_ENOCONV (r filled, r->status says so, err says why), DFG_EINVAL (bad options:
+ * K < 2, a prior parameter <= 0, zero samples, ...), DFG_EDATA (no one observed, or a
+ * chain diverged: N beyond 2^32), DFG_ENOMEM, DFG_ECANCEL.
+ * Ref: Manrique-Vallier (2016) Biometrics 72:1246; R package LCMCR 0.4 (lcmCR). */
+DFG_API dfg_status dfg_lcmcr_run(const dfg_table *t, size_t s, const dfg_lcmcr_opts *o,
+                                 dfg_lcmcr_result *r, dfg_error *err);
+
+/* One chain set per stratum: per[s] for s = 0 .. n_strata - 1 (per must hold
+ * dfg_table_n_strata(t)) and, when total is not NULL, the posterior of the sum of the
+ * strata totals (draw i of chain c summed over strata: the strata are independent a
+ * posteriori), with its own diagnostics. Returns as dfg_lcmcr_run; DFG_ENOCONV when any
+ * stratum or the total has not converged. On an error other than DFG_ENOCONV every
+ * result is left empty. */
+DFG_API dfg_status dfg_lcmcr_run_strata(const dfg_table *t, const dfg_lcmcr_opts *o,
+                                        dfg_lcmcr_result *per, dfg_lcmcr_result *total,
+                                        dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
  * Incomplete covariates: EM over the full table when some covariate values are missing
  * (models/incomplete.c, models/incomplete_boot.c)
  * Ref: Dempster, Laird & Rubin (1977) JRSS B 39:1; Zwane & van der Heijden (2007)
