@@ -341,7 +341,11 @@ static int em_main(int argc, char **argv)
         goto done;
     }
     dfg_cmodel_format(&m, ct, r.model, sizeof r.model);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = dfg_em_fit(it, &m, &eo, &r.f, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double fit_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     if (rc != DFG_OK) { /* also DFG_ENOCONV: never a number from an unconverged EM */
         code = fail(&err, rc);
         goto done;
@@ -355,6 +359,25 @@ static int em_main(int argc, char **argv)
     if (c->boot.B > 0) {
         if (c->boot.replicates && (code = cli_check_output("--replicates", c->boot.replicates)))
             goto done;
+        /* --max-seconds: every replicate and jackknife fit costs at most about the point
+         * fit (they start from it) */
+        double runs = (double)c->boot.B;
+        if (c->boot.interval == DFG_CI_BCA) {
+            const double *y = dfg_ctable_counts(ct);
+            runs += (double)dfg_itable_n_rows(it);
+            for (size_t q = 0; q < dfg_ctable_n_cells(ct); q++)
+                runs += y[q] > 0.0;
+        }
+        double total = fit_seconds * runs / (double)c->boot.threads;
+        if (total > c->boot.max_seconds) {
+            cli_say("--bootstrap %zu would take about %.0f s (the EM fit takes %.3g ms here; %.0f "
+                    "fits with the jackknife, on %d thread%s), above --max-seconds %g: raise "
+                    "--max-seconds, lower B or add --threads",
+                    c->boot.B, total, 1e3 * fit_seconds, runs, c->boot.threads,
+                    c->boot.threads == 1 ? "" : "s", c->boot.max_seconds);
+            code = EXIT_USAGE;
+            goto done;
+        }
         dfg_boot_opts bo = dfg_boot_opts_default();
         bo.B = c->boot.B;
         bo.type = (dfg_boot_type)c->boot.type;

@@ -75,6 +75,11 @@ run em "$d/cov_014_missing.csv" --lists P,K,I --model '[P:expl,K:year,expl:year,
 expect_rc 0 "boot 2 threads"
 if cmp -s "$tmp/out" "$tmp/b1"; then ok; else bad "bootstrap digits differ between 1 and 2 threads"; fi
 expect_out "95% percentile" "boot text"
+# --max-seconds refuses a bootstrap that would take too long
+run em "$d/cov_014_missing.csv" --lists P,K,I --bootstrap 1000000 --seed 3 --max-seconds 1
+expect_rc 2 "max-seconds"
+expect_err "above --max-seconds" "max-seconds message"
+expect_no_out "max-seconds"
 # a file without missing values still goes to the ordinary fit
 run fit "$2/data/korea_3.csv"
 expect_rc 0 "plain fit"
