@@ -75,6 +75,20 @@ run em "$d/cov_014_missing.csv" --lists P,K,I --model '[P:expl,K:year,expl:year,
 expect_rc 0 "boot 2 threads"
 if cmp -s "$tmp/out" "$tmp/b1"; then ok; else bad "bootstrap digits differ between 1 and 2 threads"; fi
 expect_out "95% percentile" "boot text"
+# records (one row per person) with empty and NA covariate fields
+{
+    echo "A,B,C,sex"
+    i=0
+    while [ $i -lt 40 ]; do
+        echo "1,0,0,f"; echo "0,1,0,m"; echo "1,1,0,f"; echo "0,0,1,m"; echo "1,0,1,"
+        echo "0,1,1,f"; echo "1,0,0,m"; echo "0,1,0,NA"; echo "0,0,1,f"; echo "1,1,1,m"
+        i=$((i + 1))
+    done
+} >"$tmp/rec.csv"
+run fit "$tmp/rec.csv" --lists A,B,C --model '[A:sex,B:sex]'
+expect_rc 0 "records"
+expect_out "missing for 80 people" "records missing"
+expect_out "400 observed, 80 with a missing value" "records people"
 # --max-seconds refuses a bootstrap that would take too long
 run em "$d/cov_014_missing.csv" --lists P,K,I --bootstrap 1000000 --seed 3 --max-seconds 1
 expect_rc 2 "max-seconds"
