@@ -723,6 +723,7 @@ static dfg_status em_squarem(dfg_em_ws *ws, const double *y0, const double *inc_
         else
             memcpy(t0, t2, p * sizeof *t0);
     }
+    info->limit = 1;
     return dfg_err_set(err, DFG_ENOCONV, "incomplete",
                        "EM did not converge in %d iterations (last relative change of the "
                        "log-likelihood %.3g, absolute %.3g)",
@@ -735,6 +736,7 @@ dfg_status dfg_em_core(dfg_em_ws *ws, const double *y0, const double *inc_n, int
     const dfg_itable *it = ws->it;
     size_t n = it->n_cells;
     info->iter = 0;
+    info->limit = 0;
     info->change = info->abs_change = info->loglik = NAN;
     if (o->accelerate)
         return em_squarem(ws, y0, inc_n, warm, o, beta, info, err);
@@ -775,6 +777,7 @@ dfg_status dfg_em_core(dfg_em_ws *ws, const double *y0, const double *inc_n, int
             return DFG_OK;
         ll_prev = ll;
     }
+    info->limit = 1;
     return dfg_err_set(err, DFG_ENOCONV, "incomplete",
                        "EM did not converge in %d iterations (last relative change of the "
                        "log-likelihood %.3g, absolute %.3g)",
@@ -1089,7 +1092,7 @@ dfg_status dfg_em_fit(const dfg_itable *it, const dfg_cmodel *m, const dfg_em_op
     out->iter = info.iter;
     out->change = info.change;
     out->abs_change = info.abs_change;
-    if (em_rc != DFG_OK && !(em_rc == DFG_ENOCONV && info.iter == o->max_iter)) {
+    if (em_rc != DFG_OK && !(em_rc == DFG_ENOCONV && info.limit)) {
         rc = em_rc;
         goto done;
     }

@@ -32,6 +32,7 @@ typedef struct {
 
 typedef struct {
     int iter;
+    int limit; /* 1 when the iteration limit stopped it */
     double change, abs_change, loglik;
 } dfg_em_info;
 

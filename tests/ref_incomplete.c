@@ -349,6 +349,15 @@ static void test_bad_input(void)
     CHECK(r.f.status == DFG_ENOCONV && r.f.iter == 5 && r.f.change > 1e-14);
     CHECK_MSG(strstr(err.msg, "5 iterations") && strstr(err.msg, "change"), "%s", err.msg);
     run_free(&r);
+    /* the same with SQUAREM steps: the status and the numbers of the last iterate */
+    eo = dfg_em_opts_default();
+    eo.max_iter = 7;
+    err = (dfg_error){0};
+    rc = fit_file(&r, "cov_003_missing.csv", "P,K,I", "[P:age,K:age,origin:age]", &eo, &err);
+    CHECK_CODE(rc, DFG_ENOCONV);
+    CHECK(r.f.status == DFG_ENOCONV && r.f.fit.status == DFG_ENOCONV && r.f.change > 1e-14);
+    CHECK_MSG(strstr(err.msg, "7 iterations"), "%s", err.msg);
+    run_free(&r);
     /* bad options */
     eo = dfg_em_opts_default();
     eo.tol = 0.0;
