@@ -1270,10 +1270,10 @@ DFG_API int dfg_table_has_missing(const dfg_table *t, const char *na);
 /* Build the incomplete-data table of t (covariates = the non-list columns). A list
  * declared passive for a covariate may not hold people whose only lists do not record it
  * with that covariate observed (DFG_EDATA naming how many). Lists that never record a
- * covariate are also detected: every person seen by that list alone has it missing
- * (dfg_itable_detected). Errors (DFG_EDATA): a covariate missing for every person, fewer
- * than two observed levels, a bad passive declaration (DFG_EINVAL). Owns *out (release
- * with dfg_itable_free). Returns DFG_OK, DFG_EINVAL, DFG_EDATA, DFG_ENOMEM. */
+ * covariate are also detected: every person seen by that list alone (at least 10 of them)
+ * has it missing (dfg_itable_detected). Errors (DFG_EDATA): a covariate missing for every person,
+ * fewer than two observed levels, a bad passive declaration (DFG_EINVAL). Owns *out (release with
+ * dfg_itable_free). Returns DFG_OK, DFG_EINVAL, DFG_EDATA, DFG_ENOMEM. */
 DFG_API dfg_status dfg_itable_new(const dfg_table *t, const dfg_itable_opts *o, dfg_itable **out,
                                   dfg_error *err);
 DFG_API void dfg_itable_free(dfg_itable *it);
@@ -1322,14 +1322,14 @@ DFG_API dfg_em_opts dfg_em_opts_default(void);
  * m_r = sum_{c in r} mu_c, so se_nhat and the level totals' s.e. account for the missing
  * values; fit.loglik = loglik (AIC, BIC from it; deviance and df NaN). */
 typedef struct {
-    dfg_status status;      /* DFG_OK or DFG_ENOCONV (iteration limit: numbers are the last
-                               iterate and must not be reported) */
-    int iter;               /* M-steps */
-    double change;          /* last relative change of loglik */
-    double abs_change;      /* last LL_t - LL_{t-1} */
-    double loglik;          /* cenzus's multinomial observed-data log-likelihood */
+    dfg_status status; /* DFG_OK or DFG_ENOCONV (iteration limit: numbers are the last
+                          iterate and must not be reported) */
+    int iter;          /* M-steps */
+    double change;     /* last relative change of loglik */
+    double abs_change; /* last LL_t - LL_{t-1} */
+    double loglik;     /* cenzus's multinomial observed-data log-likelihood */
     double n_obs, n_incomplete;
-    dfg_ctable *completed;  /* owned */
+    dfg_ctable *completed; /* owned */
     dfg_cfit fit;
 } dfg_emfit;
 
@@ -1371,10 +1371,10 @@ typedef struct {
     size_t B, n_stats, n_ok, n_failed, n_jack;
     uint32_t seed;
     dfg_boot_type type;
-    double *point;         /* n_stats */
-    double *stars;         /* B x n_stats, row b = replicate b (NaN when it failed) */
-    dfg_interval *ci;      /* n_stats, the requested type */
-    dfg_interval *pct;     /* n_stats, percentile */
+    double *point;           /* n_stats */
+    double *stars;           /* B x n_stats, row b = replicate b (NaN when it failed) */
+    dfg_interval *ci;        /* n_stats, the requested type */
+    dfg_interval *pct;       /* n_stats, percentile */
     double *se, *z0, *accel; /* n_stats */
 } dfg_emboot_result;
 

@@ -49,6 +49,9 @@
 #include <string.h>
 
 #define ID_TOL 1e-9
+/* people seen by a list alone, all lacking a covariate, before the list is taken not to
+ * record it (fewer could lack it by chance) */
+#define DETECT_MIN 10.0
 
 /* ** {======================================================================
  * The incomplete-data table
@@ -423,8 +426,8 @@ dfg_status dfg_itable_new(const dfg_table *t, const dfg_itable_opts *o, dfg_itab
     }
     for (size_t c = 0; c < nc; c++)
         for (size_t j = 0; j < k; j++)
-            if ((it->recorded[c] >> j & 1) && single[j] > 0.0 && single_obs[j * nc + c] == 0.0 &&
-                (it->recorded[c] & ~((uint32_t)1 << j)) != 0) {
+            if ((it->recorded[c] >> j & 1) && single[j] >= DETECT_MIN &&
+                single_obs[j * nc + c] == 0.0 && (it->recorded[c] & ~((uint32_t)1 << j)) != 0) {
                 it->recorded[c] &= ~((uint32_t)1 << j);
                 it->detected[c] |= (uint32_t)1 << j;
             }
