@@ -1141,6 +1141,28 @@ done:
 
 /* ** }====================================================================== */
 
+double dfg_em_obs_loglik(const dfg_itable *it, const size_t *spec, size_t p, const double *beta,
+                         double *mu)
+{
+    size_t n = it->n_cells, lm = ((size_t)1 << it->k) - 1;
+    const double *y0 = dfg_ctable_counts(it->ct);
+    eval_eta(it->ct, spec, p, beta, mu);
+    double ll = 0.0;
+    for (size_t c = 0; c < n; c++) {
+        double e = mu[c];
+        mu[c] = exp(e);
+        if (c & lm)
+            ll += (y0[c] > 0.0 ? y0[c] * e : 0.0) - mu[c];
+    }
+    for (size_t r = 0; r < it->n_rows; r++) {
+        double m = 0.0;
+        for (size_t q = it->off[r]; q < it->off[r + 1]; q++)
+            m += mu[it->cells[q]];
+        ll += it->count[r] * log(m);
+    }
+    return ll;
+}
+
 /* ** {======================================================================
  * Totals per covariate level
  * ======================================================================= */

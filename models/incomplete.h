@@ -49,6 +49,12 @@ dfg_status dfg_em_core(dfg_em_ws *ws, const double *y0, const double *inc_n, int
 
 /* The totals of the statistics of dfg_em_boot from fitted values mu (all cells) and the
  * completed counts yc: out[0] = N, then per covariate level. */
+/* The observed-data Poisson log-likelihood at beta, up to a constant: sum over the
+ * complete cells of y log mu - sum over the observable cells of mu + sum_r n_r log m_r;
+ * mu (n_cells) receives the fitted values. Its negative Hessian is Louis's I_obs. */
+double dfg_em_obs_loglik(const dfg_itable *it, const size_t *spec, size_t p, const double *beta,
+                         double *mu);
+
 void dfg_em_stats(const dfg_itable *it, const double *mu, const double *yc, double *out);
 size_t dfg_em_n_stats(const dfg_itable *it);
 
