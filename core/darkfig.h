@@ -9,10 +9,13 @@
  *    library never prints, exits, aborts on input or reads the environment.
  *  - The return code is the verdict of the call. A numerical verdict that still leaves
  *    usable output (DFG_ENOCONV: the last iterate; DFG_ESING; DFG_ENOMLE: the boundary
- *    fit) is written in the result's status field and also returned. err always
- *    describes the returned code: the first error wins, except that a hard error (any
- *    other code) replaces a numerical verdict recorded before it, so a call that meets
- *    DFG_ENOCONV and then fails to allocate returns DFG_ENOMEM and says so.
+ *    fit) is written in the result's status field and also returned. Calls that fill
+ *    rows (dfg_closed_table_fit, dfg_search_run, dfg_holdout_run, the bootstrap's
+ *    replicates) and the closed-population estimators return DFG_OK and keep each
+ *    verdict in its row or in dfg_estimate.status. err always describes the returned
+ *    code (DFG_OK: err is left as it was): the first error wins, except that a hard error
+ *    (any other code) replaces a numerical verdict recorded before it, so a call that
+ *    meets DFG_ENOCONV and then fails to allocate returns DFG_ENOMEM and says so.
  *  - Options are checked before any work by their public _check function
  *    (dfg_glm_opts_check, dfg_search_opts_check, dfg_boot_opts_check), which the run
  *    functions call; every limit is a DFG_MAX_* constant below.
@@ -323,7 +326,8 @@ typedef enum {
     DFG_CI_PROFILE,    /* multinomial profile likelihood (Cormack 1992; Rcapture closedpCI) */
     DFG_CI_PERCENTILE, /* bootstrap percentile */
     DFG_CI_BCA,        /* bootstrap BCa (DiCiccio & Efron 1996) */
-    DFG_CI_LOGNORMAL_INTERCEPT /* n + exp(b0 -+ z se(b0)) (SparseMSE, MultipleSystemsEstimation) */
+    DFG_CI_LOGNORMAL_INTERCEPT, /* n + exp(b0 -+ z se(b0)) (SparseMSE, MultipleSystemsEstimation) */
+    DFG_CI_POSTERIOR            /* Bayesian equal-tailed posterior interval (dga) */
 } dfg_ci_type;
 
 typedef struct {
@@ -1233,6 +1237,95 @@ DFG_API dfg_status dfg_lcmcr_run(const dfg_table *t, size_t s, const dfg_lcmcr_o
 DFG_API dfg_status dfg_lcmcr_run_strata(const dfg_table *t, const dfg_lcmcr_opts *o,
                                         dfg_lcmcr_result *per, dfg_lcmcr_result *total,
                                         dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Bayesian model averaging over decomposable graphical models (models/dga.c)
+ * Madigan & York (1997) Biometrika 84:19, as in the R package dga (Johndrow, Lum & Ball;
+ * bma.cr, version 2.0.2): every decomposable graph on the k lists, a hyper-Dirichlet
+ * prior with cell parameter delta * 2^(k - |C|) on each clique's marginal table, a prior on
+ * N and a uniform prior on graphs; the joint posterior over (graph, N) on a grid of the
+ * missing count N0 = N - n.
+ * ======================================================================= */
+
+/* Lists the graph enumeration supports (7: 617,675 graphs; 8 would be 30,888,596). */
+#define DFG_DGA_MAX_LISTS 7
+
+typedef enum {
+    DFG_DGA_PRIOR_INVERSE = 0, /* p(N) proportional to 1/N (dga's default) */
+    DFG_DGA_PRIOR_RISSANEN     /* Rissanen (1983): p(N) proportional to 2^-log2*(N), log2*(N) =
+                                  log2 N + log2 log2 N + ... (positive terms) */
+} dfg_dga_prior;
+
+typedef struct {
+    double delta;       /* hyper-Dirichlet parameter per cell of the full table; 0 = 2^-k */
+    dfg_dga_prior prior;
+    double min_missing; /* first N0 of the grid; default 0 (dga's examples start at 1) */
+    double max_missing; /* last N0; 0 = automatic: the grid doubles (from max(10 n, 1000))
+                           until the posterior mass of its upper half (hi/2, hi] is below
+                           tail_tol */
+    double step;        /* grid step, a whole number >= 1; default 1 */
+    double tail_tol;    /* default 1e-4 */
+    double level;       /* equal-tailed interval level; default 0.95 */
+    size_t top;         /* graphs reported with their own estimates; default 10 */
+    int threads;        /* 0 or 1 = none; the same digits on any number */
+} dfg_dga_opts;
+
+DFG_API dfg_dga_opts dfg_dga_opts_default(void);
+
+/* Summary of a posterior of N on the grid. Quantiles are grid values: the smallest N whose
+ * posterior cumulative probability reaches q. */
+typedef struct {
+    double mean, median, mode, lower, upper;
+} dfg_dga_summary;
+
+typedef struct {
+    size_t index;      /* in the enumeration (edge-set order) */
+    double prob;       /* posterior probability of the graph */
+    char model[256];   /* its cliques in bracket notation, "[12,3]" */
+    dfg_dga_summary N; /* the posterior of N given this graph */
+} dfg_dga_graph;
+
+typedef struct {
+    size_t k;
+    double n_obs;
+    double delta;
+    dfg_dga_prior prior;
+    double level;
+    size_t n_graphs;      /* decomposable graphs averaged over */
+    size_t n_active;      /* graphs with non-negligible posterior mass */
+    double grid_lo, grid_step; /* grid of N0: grid_lo + i grid_step, i < n_grid */
+    size_t n_grid;
+    double upper_half_mass; /* posterior mass of N0 in (hi/2, hi] */
+    int mean_infinite;      /* 1: the untruncated posterior mean is infinite (the saturated
+                               graph's posterior decays as N^-(1 + (2^k - 1) delta), so
+                               whenever (2^k - 1) delta <= 1); mean is then over the grid */
+    dfg_dga_summary N;      /* model-averaged posterior of N */
+    dfg_dga_summary dark;   /* the same for the dark figure N - n */
+    size_t n_top;
+    dfg_dga_graph *top;     /* the n_top most probable graphs, most probable first */
+    double *post;           /* posterior probability of N = n + grid_lo + i grid_step */
+} dfg_dga_result;
+
+/* Number of decomposable graphs on k lists (1 <= k <= DFG_DGA_MAX_LISTS), enumerated.
+ * Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM. */
+DFG_API dfg_status dfg_dga_graph_count(size_t k, size_t *count, dfg_error *err);
+
+/* Model-averaged posterior of N for stratum s of t. Fills *r (release with
+ * dfg_dga_result_free). Cells of the joint posterior provably below e^-25 / (graphs x grid
+ * points) of its maximum are skipped (branch and bound over N0), so the skipped mass is
+ * below e^-25 (1.4e-11) of the total. Returns DFG_OK; DFG_EINVAL (k < 3, k > DFG_DGA_MAX_LISTS,
+ * delta <= 0, bad grid or level); DFG_EDATA (no one observed); DFG_ENOCONV when the
+ * automatic grid reached N0 = 2^26 with the upper-half mass still above tail_tol (*r then
+ * holds that grid's posterior); DFG_ENOMEM.
+ * Ref: Madigan & York (1997) Biometrika 84:19, eq. (2.1)-(2.3); dga 2.0.2 bma.cr. */
+DFG_API dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o,
+                               dfg_dga_result *r, dfg_error *err);
+DFG_API void dfg_dga_result_free(dfg_dga_result *r);
+DFG_API const char *dfg_dga_prior_name(dfg_dga_prior p);
+/* "inverse" or "rissanen"; DFG_EINVAL naming the choices otherwise. */
+DFG_API dfg_status dfg_dga_prior_parse(const char *s, dfg_dga_prior *p, dfg_error *err);
 
 /* ** }====================================================================== */
 

@@ -48,6 +48,7 @@ static const dfg_estimator *const all[] = {
     &dfg_est_closed_mb,
     &dfg_est_closed_mbh,
     &dfg_est_lcmcr,
+    &dfg_est_dga,
 };
 
 size_t dfg_estimator_count(void)

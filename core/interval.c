@@ -45,6 +45,8 @@ const char *dfg_ci_type_name(dfg_ci_type t)
         return "bca";
     case DFG_CI_LOGNORMAL_INTERCEPT:
         return "lognormal-intercept";
+    case DFG_CI_POSTERIOR:
+        return "posterior";
     }
     return "unknown";
 }

@@ -164,9 +164,7 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
      * indicator of cell 0 needs the k-way term). */
     if (nfix == 0 && !has_full)
         return 1;
-    /* work is dfg_malloc'd storage without a declared type: the stores below give it its
-     * effective type (C17 6.5p6), and double's alignment covers uint32_t, uint64_t and
-     * size_t */
+    /* dfg_malloc'd, no declared type: stores set the type (C17 6.5p6); aligned as double */
     /* cppcheck-suppress invalidPointerCast */
     uint32_t *rows = (uint32_t *)(work + ncell * (n + 1)); /* after the columns */
     for (size_t c = 1; c < ncell; c++)
@@ -177,8 +175,8 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
      * Columns are bitsets over the kept cells, reduced by xor on their lowest set bit. */
     {
         size_t nw = (m + 63) / 64;
-        uint64_t *bits = (uint64_t *)(rows + ncell);
-        size_t *pivot_at = (size_t *)(bits + nw * (n + 1)); /* bit -> pivot + 1, 0 none */
+        uint64_t *bits = (uint64_t *)(void *)(rows + ncell); /* 4 ncell bytes in: 8-aligned */
+        size_t *pivot_at = (size_t *)(bits + nw * (n + 1));  /* bit -> pivot + 1, 0 none */
         size_t r2 = 0, nc2 = 0;
         memset(pivot_at, 0, m * sizeof *pivot_at);
         for (size_t i = 0; i <= n; i++) {

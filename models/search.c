@@ -110,20 +110,22 @@ dfg_search_opts dfg_search_opts_default(void)
 
 static const char *const method_names[] = {"stepwise", "aic-stepwise", "exhaustive", "downhill"};
 static const char *const crit_names[] = {"bic", "aic", "aicc"};
+#define N_METHODS (sizeof method_names / sizeof method_names[0])
+#define N_CRITERIA (sizeof crit_names / sizeof crit_names[0])
 
 const char *dfg_search_method_name(dfg_search_method m)
 {
-    return (unsigned)m < 4 ? method_names[m] : "unknown";
+    return (unsigned)m < N_METHODS ? method_names[m] : "unknown";
 }
 
 const char *dfg_criterion_name(dfg_criterion c)
 {
-    return (unsigned)c < 3 ? crit_names[c] : "unknown";
+    return (unsigned)c < N_CRITERIA ? crit_names[c] : "unknown";
 }
 
 dfg_status dfg_search_method_parse(const char *s, dfg_search_method *m, dfg_error *err)
 {
-    for (int i = 0; s && i < 4; i++)
+    for (size_t i = 0; s && i < N_METHODS; i++)
         if (strcmp(s, method_names[i]) == 0) {
             *m = (dfg_search_method)i;
             return DFG_OK;
@@ -136,7 +138,7 @@ dfg_status dfg_search_method_parse(const char *s, dfg_search_method *m, dfg_erro
 
 dfg_status dfg_criterion_parse(const char *s, dfg_criterion *c, dfg_error *err)
 {
-    for (int i = 0; s && i < 3; i++)
+    for (size_t i = 0; s && i < N_CRITERIA; i++)
         if (strcmp(s, crit_names[i]) == 0) {
             *c = (dfg_criterion)i;
             return DFG_OK;
@@ -575,6 +577,21 @@ static size_t count_pairs(const sp_space *sp)
     return np;
 }
 
+/* The pairs not yet in model mask, in candidate order: pc[i].cand and .key. */
+static size_t open_pairs(const sp_space *sp, uint64_t mask, pcand *pc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sp->n_cand; i++) {
+        uint32_t pair = sp->cand[i];
+        if (dfg_popcount(pair) != 2 || (mask >> i & 1))
+            continue;
+        pc[n].cand = i;
+        pc[n].key = pair_key(sp->k, pair);
+        n++;
+    }
+    return n;
+}
+
 /* Insertion sort: a few dozen pairs (cmp_pcand is a total order, so the result is
  * qsort's). */
 static void sort_pcand(pcand *pc, size_t n)
@@ -643,23 +660,18 @@ static dfg_status run_pvalue_stepwise(const sp_space *sp, sp_worker *w, double t
             memcpy(use, w->use, sp->ncell);
             have_mu = 1;
         }
-        size_t n = 0;
-        for (size_t i = 0; i < sp->n_cand; i++) {
-            uint32_t pair = sp->cand[i];
-            if (dfg_popcount(pair) != 2 || (mask >> i & 1))
-                continue;
-            pc[n].cand = i;
-            pc[n].key = pair_key(sp->k, pair);
+        size_t n = open_pairs(sp, mask, pc);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t pair = sp->cand[pc[i].cand];
             /* n* = people on both lists; mu* = sum of fitted cells on both */
             double ms = 0.0;
             for (size_t cc = 1; cc < sp->ncell; cc++)
                 if (use[cc] && ((uint32_t)cc & pair) == pair)
                     ms += mu[cc];
-            pc[n].p = poisson_p(sp->ysup[pair], ms);
+            pc[i].p = poisson_p(sp->ysup[pair], ms);
             /* the maximiser over the new coefficient alone (the others fixed) scales the
              * fitted cells on both lists to n*: a close start for the refit */
-            pc[n].start = sp->ysup[pair] > 0.0 && ms > 0.0 ? log(sp->ysup[pair] / ms) : 0.0;
-            n++;
+            pc[i].start = sp->ysup[pair] > 0.0 && ms > 0.0 ? log(sp->ysup[pair] / ms) : 0.0;
         }
         sort_pcand(pc, n);
         int added = 0;
@@ -713,19 +725,16 @@ static dfg_status run_aic_stepwise(const sp_space *sp, sp_worker *w, double thr,
         goto done;
     for (;;) {
         double aic_cur = aic_rc;
-        size_t n = 0;
-        for (size_t i = 0; i < sp->n_cand; i++) {
-            uint32_t pair = sp->cand[i];
-            if (dfg_popcount(pair) != 2 || (mask >> i & 1))
-                continue;
-            pc[n].cand = i;
-            pc[n].key = pair_key(sp->k, pair);
+        size_t n_open = open_pairs(sp, mask, pc), n = 0;
+        for (size_t i = 0; i < n_open; i++) {
+            size_t ci = pc[i].cand;
             double a, pw;
-            if ((rc = rcapture_fit(sp, w, mask | (uint64_t)1 << i, pair, &a, &pw, err)))
+            if ((rc = rcapture_fit(sp, w, mask | (uint64_t)1 << ci, sp->cand[ci], &a, &pw, err)))
                 goto done;
             if (!isfinite(a))
                 continue;
             /* largest AIC gain first: sort on -gain */
+            pc[n] = pc[i];
             pc[n].p = -(aic_cur - a);
             pc[n].pw = pw;
             n++;
