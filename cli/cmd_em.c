@@ -94,6 +94,8 @@ int fit_em_redirect(int argc, char **argv)
         const char *val = eq ? eq + 1 : NULL;
         if (!eq && !is_flag(name) && i + 1 < argc)
             val = argv[++i];
+        if (strcmp(name, "drop-missing") == 0)
+            return -1; /* the rows with missing values dropped, as asked: not the EM */
         if (strcmp(name, "na") == 0 || strcmp(name, "passive") == 0 || strncmp(name, "em-", 3) == 0)
             em_opt = 1;
         if (strcmp(name, "na") == 0)
