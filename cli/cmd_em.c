@@ -15,7 +15,7 @@ static int em_main(int argc, char **argv);
 typedef struct {
     const char *model, *na, *passive;
     double tol, abs_tol;
-    int max_iter, plain;
+    int max_iter, plain, cenzus;
 } em_args;
 
 static const cli_option em_options[] = {
@@ -37,6 +37,10 @@ static const cli_option em_options[] = {
     OPT_SWITCH("em-plain", em_args, plain,
                "plain EM steps, as cenzus (default: SQUAREM steps over the EM map, Varadhan & "
                "Roland 2008, monotone: the same maximum in fewer steps)"),
+    OPT_SWITCH("cenzus", em_args, cenzus,
+               "cenzus::mse's EM exactly: plain steps, stop when |LL_t - LL_{t-1}| < 1e-7 (its "
+               "crit): its numbers also where its rule stops short of the maximum (a flat "
+               "likelihood)"),
     OPT_END};
 
 const cli_command cmd_em = {
@@ -96,7 +100,8 @@ int fit_em_redirect(int argc, char **argv)
             val = argv[++i];
         if (strcmp(name, "drop-missing") == 0)
             return -1; /* the rows with missing values dropped, as asked: not the EM */
-        if (strcmp(name, "na") == 0 || strcmp(name, "passive") == 0 || strncmp(name, "em-", 3) == 0)
+        if (strcmp(name, "na") == 0 || strcmp(name, "passive") == 0 ||
+            strcmp(name, "cenzus") == 0 || strncmp(name, "em-", 3) == 0)
             em_opt = 1;
         if (strcmp(name, "na") == 0)
             na = val;
@@ -293,7 +298,7 @@ static int em_main(int argc, char **argv)
     cli_run run;
     common_opts *c = &run.c;
     dfg_em_opts eo = dfg_em_opts_default();
-    em_args a = {NULL, NULL, NULL, eo.tol, 0.0, eo.max_iter, 0};
+    em_args a = {NULL, NULL, NULL, eo.tol, 0.0, eo.max_iter, 0, 0};
     int code = cli_run_parse(&run, &cmd_em, &a, argc, argv);
     dfg_error err = {0};
     dfg_itable *it = NULL;
@@ -311,7 +316,9 @@ static int em_main(int argc, char **argv)
     eo.tol = a.tol;
     eo.abs_tol = a.abs_tol;
     eo.max_iter = a.max_iter;
-    eo.accelerate = !a.plain;
+    eo.accelerate = !a.plain && !a.cenzus;
+    if (a.cenzus && !(a.abs_tol > 0.0))
+        eo.abs_tol = 1e-7;
     eo.glm = c->est.glm;
     if ((rc = dfg_table_read_csv_buffer(run.in.path, run.in.buf, run.in.len, &c->csv, &run.t,
                                         &err)) != DFG_OK) {
