@@ -140,11 +140,14 @@ typedef struct {
     int seed_given;
     /* the tables the run was parsed with, for the provenance (cli_options_json) */
     const void *own_base;
+    /* a command whose args end with "..." (batch): every operand; file is the first */
+    char **operands;
+    size_t n_operands;
 } common_opts;
 
 /* The commands (cli/cmd_<name>.c), listed in main.c. */
 extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check, cmd_estimate,
-    cmd_estimators, cmd_dga;
+    cmd_estimators, cmd_dga, cmd_batch;
 /* cli/cmd_em.c: EM with missing covariate values; fit_em_redirect runs it for fit when
  * the file's covariates have missing values or an EM option is given (-1 otherwise). */
 extern const cli_command cmd_em;
@@ -155,8 +158,9 @@ void common_init(common_opts *c, const cli_command *cmd);
 
 /* Parse argv (argv[0] = the command's name) against the command's own table (writing
  * into own) and its shared groups (into c); the one operand is FILE (c->file) when
- * cmd->args is not empty. --help prints the help. Returns -1 to go on, or the exit code
- * (0 after --help; 2 after saying what is wrong, naming the option). */
+ * cmd->args is not empty; when cmd->args ends with "...", any number of operands
+ * (c->operands; the command checks them). --help prints the help. Returns -1 to go on, or the exit
+ * code (0 after --help; 2 after saying what is wrong, naming the option). */
 int cli_parse(common_opts *c, void *own, int argc, char **argv);
 
 /* The --help of a command on f, and its part of the manual page (roff) on f. */
