@@ -148,6 +148,10 @@ typedef struct {
 /* The commands (cli/cmd_<name>.c), listed in main.c. */
 extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check, cmd_estimate,
     cmd_estimators, cmd_dga, cmd_batch;
+/* cli/cmd_em.c: EM with missing covariate values; fit_em_redirect runs it for fit when
+ * the file's covariates have missing values or an EM option is given (-1 otherwise). */
+extern const cli_command cmd_em;
+int fit_em_redirect(int argc, char **argv);
 
 /* Defaults of every shared option. */
 void common_init(common_opts *c, const cli_command *cmd);

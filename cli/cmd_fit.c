@@ -151,6 +151,9 @@ static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, cons
 
 static int fit_main(int argc, char **argv)
 {
+    int em = fit_em_redirect(argc, argv); /* missing covariate values: EM (cli/cmd_em.c) */
+    if (em >= 0)
+        return em;
     cli_run run;
     common_opts *c = &run.c;
     int code = cli_run_parse(&run, &cmd_fit, &run.c, argc, argv);
