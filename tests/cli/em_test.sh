@@ -41,11 +41,11 @@ if python3 -m json.tool "$tmp/out" >/dev/null 2>&1; then ok; else bad "em json d
 run fit "$d/cov_003_missing.csv" --lists P,K,I --model '[P:age,K:age,origin:age]' --em-abs-tol 1e-7 --em-plain
 expect_rc 0 "cenzus rule"
 expect_out "3853.3" "cenzus rule N"
-run fit "$d/cov_003_missing.csv" --lists P,K,I --model '[P:age,K:age,origin:age]' --cenzus
-expect_rc 0 "--cenzus"
-expect_out "765.7" "--cenzus minors as cenzus (765.729153)"
 run fit "$d/cov_003_missing.csv" --lists P,K,I --model '[P:age,K:age,origin:age]'
-expect_out "764.9" "default: minors at the maximum"
+expect_rc 0 "default: cenzus's EM"
+expect_out "765.7" "default: minors as cenzus (765.729153)"
+run fit "$d/cov_003_missing.csv" --lists P,K,I --model '[P:age,K:age,origin:age]' --em-exact
+expect_out "764.9" "--em-exact: minors at the maximum"
 # a term the missing values leave unidentifiable: exit 3, named
 run fit "$d/cenzus_newzealand_AC.csv" --lists A,C --model '[A:a,A:c,C:a,a:c]'
 expect_rc 3 "not identifiable"
