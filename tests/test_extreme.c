@@ -369,10 +369,32 @@ static void closed_on_30_occasions(void)
         CHECK(isfinite(res.nhat) && res.nhat >= fr.n && res.nhat < 1000.0);
     }
     dfg_freq_free(&fr);
+    /* the closed table (refused before, "need 2 to 16 occasions"): M0 and Mh from the
+     * frequencies, the same numbers as dfg_freq_estimate; the others say why not */
     dfg_closed_table ct;
+    dfg_closed_opts co = dfg_closed_opts_default();
+    co.ci_type = DFG_CI_PROFILE; /* not available from frequencies: log-normal */
     dfg_error err = {0};
-    CHECK_CODE(dfg_closed_table_fit(t, 0, NULL, &ct, &err), DFG_EINVAL);
-    CHECK(strstr(err.msg, "16") != NULL);
+    CHECK_CODE(dfg_closed_table_fit(t, 0, &co, &ct, &err), DFG_OK);
+    CHECK(ct.t == 30 && ct.n_obs == (double)seen);
+    dfg_freq_result m0;
+    CHECK_CODE(dfg_freq_from_table(t, 0, &fr, NULL), DFG_OK);
+    CHECK_CODE(dfg_freq_estimate(&fr, DFG_FREQ_M0, NULL, &m0, NULL), DFG_OK);
+    dfg_freq_free(&fr);
+    CHECK(ct.rows[DFG_CLOSED_M0].status == DFG_OK);
+    CHECK(ct.rows[DFG_CLOSED_M0].nhat == m0.nhat);
+    CHECK(ct.rows[DFG_CLOSED_M0].ci.type == DFG_CI_LOGNORMAL);
+    CHECK(isfinite(ct.rows[DFG_CLOSED_M0].ci.lower) && isfinite(ct.rows[DFG_CLOSED_M0].ci.upper));
+    CHECK(ct.rows[DFG_CLOSED_MH_DARROCH].status == DFG_OK);
+    dfg_closed_model not_fitted[] = {DFG_CLOSED_MT, DFG_CLOSED_MTH_CHAO, DFG_CLOSED_MB,
+                                     DFG_CLOSED_MBH};
+    for (size_t i = 0; i < 4; i++) {
+        const dfg_closed_row *w = &ct.rows[not_fitted[i]];
+        CHECK(w->status == DFG_EDATA && (w->flags & DFG_CLOSED_NOT_FITTED));
+        CHECK(strstr(w->note, "at most 16 occasions") != NULL);
+        CHECK(w->value != DFG_VALUE_OK && isnan(w->nhat));
+    }
+    CHECK(ct.best_bic >= 0 && ct.rows[ct.best_bic].value == DFG_VALUE_OK);
     dfg_table_free(t);
 }
 
