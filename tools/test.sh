@@ -3,7 +3,9 @@
 # whole test suite on both (CTest), then execute every notebook against the plain build.
 # The plain run includes the slow tier (reference bootstraps, the quick accuracy
 # benchmark against its baseline, valgrind on the command-line tests); the sanitizer run
-# skips the tests labelled slow. Needs tools/setup-debian.sh first.
+# skips the tests labelled slow. Then every libFuzzer target of tests/fuzz runs briefly
+# (tools/fuzz.sh all 15: 15 s each, executions and coverage printed per target). Needs
+# tools/setup-debian.sh first.
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -22,6 +24,9 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDFG_WERROR=ON -DDFG_SANITIZE
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE slow | tee build-asan/ctest.log
+
+echo "== fuzz (libFuzzer + ASan + UBSan, clang): every target 15 s, seeds from tests/data"
+sh tools/fuzz.sh all 15
 
 echo "== notebooks (Debian's Python: /usr/bin/python3)"
 mkdir -p build/notebooks
