@@ -570,7 +570,10 @@ dfg_status dfg_boot_run(const dfg_estimator *est, const dfg_table *t, size_t s,
     }
     if (bo->type == DFG_BOOT_NONPARAMETRIC) {
         if (n > (double)UINT_MAX) {
-            rc = dfg_err_set(err, DFG_EINVAL, "boot", "n = %g too large", n);
+            rc = dfg_err_set(err, DFG_EDATA, "boot",
+                             "n = %.15g people: the bootstrap resamples at most %u (GSL's "
+                             "multinomial draws unsigned counts)",
+                             n, UINT_MAX);
             goto done;
         }
         j.K = j.m;
@@ -598,8 +601,15 @@ dfg_status dfg_boot_run(const dfg_estimator *est, const dfg_table *t, size_t s,
             }
             tot += f;
         }
-        if (!(tot > bo->fitted[0]) || tot > (double)UINT_MAX - 1.0) {
+        if (!(tot > bo->fitted[0])) {
             rc = dfg_err_set(err, DFG_EINVAL, "boot", "fitted cells sum to %g", tot);
+            goto done;
+        }
+        if (tot > (double)UINT_MAX - 1.0) {
+            rc = dfg_err_set(err, DFG_EDATA, "boot",
+                             "N-hat = %.15g: the bootstrap resamples at most %u people (GSL's "
+                             "multinomial draws unsigned counts)",
+                             tot, UINT_MAX - 1u);
             goto done;
         }
         if (!(j.cellpat = dfg_malloc(j.K * sizeof *j.cellpat))) {

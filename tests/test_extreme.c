@@ -270,6 +270,13 @@ static void counts_of_1e12(void)
     dfg_est_opts eo = dfg_est_opts_default();
     CHECK_CODE(dfg_estimator_find("exhaustive")->estimate(t, 0, &eo, &e, &err), DFG_OK);
     CHECK(e.value == DFG_VALUE_OK && isfinite(e.se));
+    /* the bootstrap of 4e12 people: a data limit, named (was EINVAL "n too large") */
+    dfg_boot_opts bo = dfg_boot_opts_default();
+    bo.B = 2;
+    dfg_boot_result br;
+    dfg_error_clear(&err);
+    CHECK_CODE(dfg_boot_run(dfg_estimator_find("mt"), t, 0, &eo, &bo, &br, &err), DFG_EDATA);
+    CHECK(strstr(err.msg, "at most 4294967295") != NULL);
     dfg_table_free(t);
 }
 
