@@ -557,6 +557,31 @@ static void boot_cost_is_estimated(void)
     dfg_table_free(t);
 }
 
+/* ---- found by fuzzing (tests/fuzz/regressions/scenario): a `lists` line with no name,
+ * then another, leaked the first list of names; now the empty one is an error */
+static void scenario_lists_line_without_names(void)
+{
+    const char *scn = "lists\nlists A B\ntotal 10\ncapture 0.5 0.5\n";
+    dfg_scenario *sc = NULL;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_scenario_read_buffer("s.scn", scn, strlen(scn), &sc, &err), DFG_EPARSE);
+    CHECK(sc == NULL && strcmp(err.where, "s.scn:1:1") == 0);
+    /* an interaction of 2.3e11 on the log scale made the cell probabilities add up to
+     * 1 - 8e-6 (rounding of the linear predictor): effects are bounded by 50 */
+    const char *huge = "lists 3\ntotal 100\ncapture 0.2 0.2 0.2\nterm 12 233298098225\n";
+    dfg_error_clear(&err);
+    CHECK_CODE(dfg_scenario_read_buffer("h.scn", huge, strlen(huge), &sc, &err), DFG_EPARSE);
+    CHECK(strcmp(err.where, "h.scn:4:9") == 0 && strstr(err.msg, "between -50 and 50"));
+    const char *fine = "lists 3\ntotal 100\ncapture 0.2 0.2 0.2\nterm 12 50\nmain 3 -50\n";
+    CHECK_CODE(dfg_scenario_read_buffer("f.scn", fine, strlen(fine), &sc, NULL), DFG_OK);
+    double prob[8], sum = 0.0;
+    CHECK_CODE(dfg_scenario_cell_probs(sc, prob, NULL), DFG_OK);
+    for (int x = 0; x < 8; x++)
+        sum += prob[x];
+    CHECK_ABS(sum, 1.0, 1e-12);
+    dfg_scenario_free(sc);
+}
+
 /* ---- the judge itself */
 static void value_judge_cases(void)
 {
@@ -604,5 +629,6 @@ int main(int argc, char **argv)
     profile_beyond_is_flagged();
     value_judge_cases();
     boot_cost_is_estimated();
+    scenario_lists_line_without_names();
     CHECK_DONE();
 }
