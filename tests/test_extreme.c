@@ -498,6 +498,13 @@ static void holdout_with_a_bad_model_is_an_error(void)
     CHECK_CODE(dfg_holdout_run(t, 0, dfg_estimator_find("loglin"), &eo, rows, &err), DFG_EPARSE);
     CHECK(strncmp(err.where, "model", 5) == 0);
     dfg_table_free(t);
+    /* and on 30 lists (29 remain: more than a fit takes), the limit by name */
+    t = many_lists_table(30, 100, 3);
+    dfg_holdout_row rows30[30];
+    dfg_error_clear(&err);
+    CHECK_CODE(dfg_holdout_run(t, 0, dfg_estimator_find("mt"), NULL, rows30, &err), DFG_EINVAL);
+    CHECK(strcmp(err.where, "lists") == 0 && strstr(err.msg, "29 lists") != NULL);
+    dfg_table_free(t);
 }
 
 /* ---- the profile upper limit beyond the search range is a flag and a limit, never a NaN
