@@ -823,7 +823,10 @@ DFG_API dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model
                                   const dfg_closed_opts *opts, dfg_closed_row *row, dfg_error *err);
 
 /* The comparison table (Rcapture closedp.t): one row per model, in enum order; rows the
- * data cannot carry are kept with status DFG_EDATA. best_aic / best_bic: the converged row
+ * data cannot carry are kept with status DFG_EDATA. From DFG_CLOSED_MAX_T + 1 to
+ * DFG_MAX_LISTS occasions only M0 and the Mh models are fitted, on the capture frequencies
+ * (Rcapture's closedp.0; log-normal intervals); Mt, Mth, Mb and Mbh are rows with status
+ * DFG_EDATA, flag NOT_FITTED and a note saying why. best_aic / best_bic: the converged row
  * (status DFG_OK, N >= n) with the smallest AIC / BIC, -1 when none. Returns DFG_OK,
  * DFG_EINVAL or DFG_ENOMEM (numerical trouble stays in the rows). */
 typedef struct {

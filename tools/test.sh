@@ -6,7 +6,9 @@
 # plain build.
 # The plain run includes the slow tier (reference bootstraps, the quick accuracy
 # benchmark against its baseline, valgrind on the command-line tests); the sanitizer run
-# skips the tests labelled slow. Needs tools/setup-debian.sh first.
+# skips the tests labelled slow. Then every libFuzzer target of tests/fuzz runs briefly
+# (tools/fuzz.sh all 15: 15 s each, executions and coverage printed per target). Needs
+# tools/setup-debian.sh first.
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -41,6 +43,9 @@ cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDFG_WERROR=ON -DDFG_
       -DDFG_BUILD_BENCH=OFF >/dev/null
 cmake --build build-mpi -j "$jobs" --target darkfig
 ctest --test-dir build-mpi --output-on-failure -R '^cli_batch' | tee build-mpi/ctest.log
+
+echo "== fuzz (libFuzzer + ASan + UBSan, clang): every target 15 s, seeds from tests/data"
+sh tools/fuzz.sh all 15
 
 echo "== notebooks (Debian's Python: /usr/bin/python3)"
 mkdir -p build/notebooks
