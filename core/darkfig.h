@@ -981,6 +981,49 @@ DFG_API dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel
                                           const dfg_glm_opts *opts, double level,
                                           dfg_interval *ci, dfg_error *err);
 
+/* Stepwise search over lists and covariates with the semantics of Cruyff's mse::model_search
+ * (R's step(), models/cov_search.c): from the main effects (and the fixed terms), add or
+ * drop the single two-way term that lowers -2 log L + pen p most (scope: every two-way
+ * term among lists and covariates; fixed terms and their subsets are never dropped); pen =
+ * log n until no move helps, then 2, then 1 (phases = 1, 2 or 3 of them). */
+typedef struct {
+    dfg_glm_opts glm;
+    int phases;       /* 1..3; default 3 */
+    int max_steps;    /* default 500 */
+    int threads;      /* candidate fits in parallel; same path on any number; default 1 */
+    const uint64_t *fixed; /* terms kept in every model (not copied); may be NULL */
+    size_t n_fixed;
+    volatile sig_atomic_t *cancel;
+} dfg_cstep_opts;
+
+DFG_API dfg_cstep_opts dfg_cstep_opts_default(void);
+
+/* One step of the path: the model after `change` (+1 add, -1 drop, 0 the start) of
+ * `term`, in phase 0 (BIC), 1 (AIC) or 2 (penalty 1). nhat is NaN when check is
+ * DFG_CHECK_NOMLE (nhat_raw is then the drifting value R prints, never an estimate);
+ * d_* are the criteria minus their minimum over the path. */
+typedef struct {
+    int step, phase, change;
+    char term[128];
+    size_t p;
+    double loglik, aic, aicc, bic;
+    double d_aic, d_aicc, d_bic;
+    double nhat, nhat_raw;
+    dfg_check_status check;
+} dfg_cstep_row;
+
+typedef struct {
+    size_t n_steps, cap;
+    dfg_cstep_row *steps;
+    dfg_cmodel final; /* the model where the last phase stopped */
+} dfg_cstep_result;
+
+/* Run the search. Owns: *r (release with dfg_cstep_result_free). Returns DFG_OK,
+ * DFG_EINVAL, DFG_ENOMEM, DFG_ECANCEL, or a fit failure. */
+DFG_API dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts,
+                                 dfg_cstep_result *r, dfg_error *err);
+DFG_API void dfg_cstep_result_free(dfg_cstep_result *r);
+
 /* ** }====================================================================== */
 
 #ifdef __cplusplus

@@ -784,6 +784,7 @@ struct dfg_cfit_work {
     size_t *merge; /* p x p: joined specification, SIZE_MAX = no cell */
     size_t merge_p;
     const size_t *merge_spec; /* the spec the merge table belongs to (identity check) */
+    double last_step;         /* max |delta| of the last Newton step (Inf: none) */
 };
 
 void dfg_cfit_work_free(dfg_cfit_work *w)
@@ -834,6 +835,11 @@ dfg_cfit_work *dfg_cfit_work_alloc(const dfg_ctable *ct, size_t p_cap)
 const double *dfg_cfit_work_mu(const dfg_cfit_work *w)
 {
     return w->mu;
+}
+
+double dfg_cfit_work_last_step(const dfg_cfit_work *w)
+{
+    return w->last_step;
 }
 
 /* the specification matching both a and b, or SIZE_MAX when none (two levels of one
@@ -939,6 +945,7 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
     if (w->merge_spec != spec || w->merge_p != p)
         build_merge(ct, w, spec, p);
     w->merge_spec = spec;
+    w->last_step = INFINITY;
 
     dfg_status rc = DFG_OK;
     double dev_old, dev;
@@ -978,6 +985,13 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
         if ((rc = dfg_la_chol_solve(p, w->a, w->rhs, 1, err)) != DFG_OK)
             break;
         memcpy(w->beta0, beta, p * sizeof *beta);
+        w->last_step = INFINITY;
+        if (have_beta) {
+            double mx = 0.0;
+            for (size_t j = 0; j < p; j++)
+                mx = fmax(mx, fabs(w->rhs[j]));
+            w->last_step = mx;
+        }
         for (size_t j = 0; j < p; j++)
             beta[j] = have_beta ? beta[j] + w->rhs[j] : w->rhs[j];
         eval_eta(ct, spec, p, beta, w->eta);

@@ -236,6 +236,8 @@ dfg_cfit_work *dfg_cfit_work_alloc(const dfg_ctable *ct, size_t p_cap);
 void dfg_cfit_work_free(dfg_cfit_work *w);
 /* The fitted cells of the last fit (n_cells). */
 const double *dfg_cfit_work_mu(const dfg_cfit_work *w);
+/* max |delta| of the last Newton step of the last fit (Inf when it ended otherwise). */
+double dfg_cfit_work_last_step(const dfg_cfit_work *w);
 /* Parameters of m: spec[p] and term_of[p] (may be NULL), p = dfg_cmodel_n_params. */
 dfg_status dfg_cmodel_params(const dfg_cmodel *m, const dfg_ctable *ct, size_t *spec,
                              size_t *term_of, dfg_error *err);
