@@ -921,6 +921,8 @@ typedef struct {
     double n_obs, m0, nhat, se_nhat;
     double deviance, df, loglik, aic, aicc, bic;
     int iter;
+    int interior; /* the IRLS settled: last Newton step below 1e-3 or every fitted cell
+                     above 1e-5 (then the MLE exists without a linear program) */
     char note[160];
 } dfg_cfit;
 

@@ -46,15 +46,15 @@
 
 struct dfg_ctable {
     size_t k, n_cov;
-    char **list_names;  /* k */
-    char **cov_names;   /* n_cov */
-    size_t *n_levels;   /* n_cov */
-    char ***levels;     /* n_cov arrays of n_levels[c] strings, sorted */
-    size_t *cstride;    /* n_cov: cell stride of covariate c (2^k prod_{c' < c} L_c') */
-    size_t n_strata;    /* prod L_c */
-    size_t n_cells;     /* 2^k n_strata */
-    double *y;          /* n_cells; y at pattern 0 is 0 */
-    double *n_stratum;  /* n_strata: people observed per stratum */
+    char **list_names; /* k */
+    char **cov_names;  /* n_cov */
+    size_t *n_levels;  /* n_cov */
+    char ***levels;    /* n_cov arrays of n_levels[c] strings, sorted */
+    size_t *cstride;   /* n_cov: cell stride of covariate c (2^k prod_{c' < c} L_c') */
+    size_t n_strata;   /* prod L_c */
+    size_t n_cells;    /* 2^k n_strata */
+    double *y;         /* n_cells; y at pattern 0 is 0 */
+    double *n_stratum; /* n_strata: people observed per stratum */
     double n_obs;
 };
 
@@ -169,8 +169,8 @@ dfg_status dfg_ctable_new(const dfg_table *t, size_t max_cells, dfg_ctable **out
         if (u < 2) {
             rc = dfg_err_set(err, DFG_EDATA, "covariates",
                              "covariate %s has %s level%s%s%s: a covariate needs at least two",
-                             ct->cov_names[c], u ? "one" : "no", u ? " (" : "",
-                             u ? vals[0] : "", u ? ")" : "");
+                             ct->cov_names[c], u ? "one" : "no", u ? " (" : "", u ? vals[0] : "",
+                             u ? ")" : "");
             goto fail;
         }
         if (!(ct->levels[c] = dfg_calloc(u, sizeof **ct->levels)))
@@ -1012,8 +1012,8 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
             memcpy(beta, w->beta0, p * sizeof *beta);
             eval_eta(ct, spec, p, beta, w->eta);
             dev = eval_dev(n, y, w->used, w->logy, w->eta, w->mu);
-            rc = dfg_err_set(err, DFG_ENOCONV, "covariates",
-                             "step-halving failed at iteration %d", iter);
+            rc = dfg_err_set(err, DFG_ENOCONV, "covariates", "step-halving failed at iteration %d",
+                             iter);
             break;
         }
         int was_first = !have_beta;
@@ -1111,12 +1111,22 @@ dfg_status dfg_cfit_model(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_g
     }
     dfg_cmodel_params(m, ct, fit->spec, fit->term_of, err);
     dfg_glm_info info;
-    rc = dfg_cfit_engine(w, ct, fit->spec, p, ct->y, NULL, 0, opts, fit->beta, fit->cov, &info,
-                         err);
+    rc =
+        dfg_cfit_engine(w, ct, fit->spec, p, ct->y, NULL, 0, opts, fit->beta, fit->cov, &info, err);
     if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
         goto done;
     memcpy(fit->fitted, w->mu, n * sizeof *fit->fitted);
     fit->status = rc;
+    {
+        /* interior: converged with a negligible last Newton step, or no fitted cell near 0
+         * (towards a boundary the empty cells' fitted values fall like e^-iteration) */
+        double mu_min = INFINITY;
+        size_t lm = ((size_t)1 << ct->k) - 1;
+        for (size_t c = 0; c < n; c++)
+            if (c & lm)
+                mu_min = fmin(mu_min, w->mu[c]);
+        fit->interior = rc == DFG_OK && (w->last_step < 1e-3 || mu_min > 1e-5);
+    }
     fit->iter = info.iter;
     fit->rank = info.rank;
     fit->deviance = info.deviance;

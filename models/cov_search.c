@@ -12,7 +12,7 @@
  * MLE (the fit drifts towards the boundary: some parameters to -inf and, here, N without
  * bound) is kept in the path, as step() keeps it, but flagged DFG_CHECK_NOMLE and its N is
  * not reported. Existence: a fit that converged with a last Newton step below 1e-3 or with
- * every fitted cell above 1e-7 is taken as interior (the MLE exists); any other goes to the
+ * every fitted cell above 1e-5 is taken as interior (the MLE exists); any other goes to the
  * linear programs of dfg_cfit_checked, which also give N of the extended MLE when it is
  * estimable.
  * Candidates are fitted from the current estimate (new parameters at 0), in parallel
@@ -129,8 +129,8 @@ static dfg_status cand_fit(const ctx *x, dfg_cfit_work *w, cand *c, const cand *
     if (rc != DFG_OK && rc != DFG_ENOCONV) {
         if (warm) { /* start again from R's start */
             dfg_error_clear(&e2);
-            rc = dfg_cfit_engine(w, x->ct, c->spec, c->p, dfg_ctable_counts(x->ct), NULL, 0,
-                                 x->glm, c->beta, NULL, &info, &e2);
+            rc = dfg_cfit_engine(w, x->ct, c->spec, c->p, dfg_ctable_counts(x->ct), NULL, 0, x->glm,
+                                 c->beta, NULL, &info, &e2);
         }
         if (rc != DFG_OK && rc != DFG_ENOCONV)
             return dfg_err_set(err, rc, "step", "%s", e2.msg);
@@ -146,7 +146,7 @@ static dfg_status cand_fit(const ctx *x, dfg_cfit_work *w, cand *c, const cand *
             mu_min = fmin(mu_min, mu[cell]);
     /* interior: converged with a negligible last step, or with no fitted cell drifting to 0
      * (on a boundary the empty cells' fitted values fall like e^-iteration) */
-    c->interior = rc == DFG_OK && (dfg_cfit_work_last_step(w) < 1e-3 || mu_min > 1e-7);
+    c->interior = rc == DFG_OK && (dfg_cfit_work_last_step(w) < 1e-3 || mu_min > 1e-5);
     double m0 = 0.0;
     for (size_t s = 0; s < dfg_ctable_n_strata(x->ct); s++)
         m0 += mu[s << k];

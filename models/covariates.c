@@ -138,8 +138,8 @@ static void lp_hook(void *info)
  * positive in some table with the observed margins X'y. LP: maximise sum t_c over the
  * empty cells still undecided, 0 <= t_c <= 1, z_c >= t_c, z >= 0, X'z = X'y; cells with
  * t_c > 0 are in; repeated until an LP adds none. use: in = observable cells, out = F. */
-static dfg_status facial_set(const dfg_ctable *ct, const size_t *spec, size_t p,
-                             unsigned char *use, dfg_error *err)
+static dfg_status facial_set(const dfg_ctable *ct, const size_t *spec, size_t p, unsigned char *use,
+                             dfg_error *err)
 {
     const double *y = dfg_ctable_counts(ct);
     size_t n = dfg_ctable_n_cells(ct);
@@ -252,7 +252,8 @@ static dfg_status facial_set(const dfg_ctable *ct, const size_t *spec, size_t p,
                     }
                 }
         } else {
-            rc = dfg_err_set(err, DFG_EINTERNAL, "covariates", "GLPK found no optimum (facial set)");
+            rc =
+                dfg_err_set(err, DFG_EINTERNAL, "covariates", "GLPK found no optimum (facial set)");
         }
         glp_delete_prob(lp);
         glp_error_hook(NULL, NULL);
@@ -373,24 +374,51 @@ static dfg_status analyse_rank(const dfg_ctable *ct, const size_t *spec, size_t 
 /* Existence: *status FINE (a strictly positive table has the margins), BOUNDARY (the
  * extended MLE: the cells outside the facial set are 0, the parameters kept are
  * identifiable there and every unobserved cell is estimable) or NOMLE. use = the facial
- * set, keep = the parameters kept (all when FINE). */
-static dfg_status analyse(const dfg_ctable *ct, const size_t *spec, size_t p, unsigned char *use,
-                          unsigned char *keep, dfg_check_status *status, dfg_error *err)
+ * set, keep = the parameters kept (all when FINE). mu (may be NULL): the fitted cells of a
+ * fit of the model that did not settle in the interior; the cells it fits above 1e-7 are
+ * tried first as the facial set (accepted when the LP finds a strictly positive table with
+ * the margins on them), before the LPs of facial_set. */
+static dfg_status analyse(const dfg_ctable *ct, const size_t *spec, size_t p, const double *mu,
+                          unsigned char *use, unsigned char *keep, dfg_check_status *status,
+                          dfg_error *err)
 {
     size_t n = dfg_ctable_n_cells(ct), lm = ((size_t)1 << dfg_ctable_k(ct)) - 1;
+    const double *y = dfg_ctable_counts(ct);
     for (size_t c = 0; c < n; c++)
         use[c] = (c & lm) != 0;
     memset(keep, 1, p);
     int exists = 0;
-    dfg_status rc = lp_exists(ct, spec, p, NULL, use, &exists, err);
-    if (rc != DFG_OK)
-        return rc;
-    if (exists) {
-        *status = DFG_CHECK_FINE;
-        return DFG_OK;
+    dfg_status rc;
+    if (mu) {
+        for (size_t c = 0; c < n; c++)
+            use[c] = (c & lm) != 0 && (y[c] > 0.0 || mu[c] > 1e-7);
+        if ((rc = lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
+            return rc;
+        /* margins over the kept cells must be all of X'y: cells dropped hold no one */
+        if (!exists)
+            for (size_t c = 0; c < n; c++)
+                use[c] = (c & lm) != 0;
     }
-    if ((rc = facial_set(ct, spec, p, use, err)) != DFG_OK)
-        return rc;
+    if (!exists) {
+        if ((rc = lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
+            return rc;
+        if (exists) {
+            *status = DFG_CHECK_FINE;
+            return DFG_OK;
+        }
+        if ((rc = facial_set(ct, spec, p, use, err)) != DFG_OK)
+            return rc;
+    } else {
+        size_t nu = 0, no = 0;
+        for (size_t c = 0; c < n; c++) {
+            nu += use[c];
+            no += (c & lm) != 0;
+        }
+        if (nu == no) {
+            *status = DFG_CHECK_FINE;
+            return DFG_OK;
+        }
+    }
     int estimable = 0;
     if ((rc = analyse_rank(ct, spec, p, use, keep, &estimable, err)) != DFG_OK)
         return rc;
@@ -412,7 +440,7 @@ dfg_status dfg_cfit_check(const dfg_ctable *ct, const dfg_cmodel *m, dfg_check_s
         goto done;
     }
     dfg_cmodel_params(m, ct, spec, NULL, err);
-    rc = analyse(ct, spec, p, keep + p, keep, status, err);
+    rc = analyse(ct, spec, p, NULL, keep + p, keep, status, err);
 done:
     dfg_free(spec);
     dfg_free(keep);
@@ -439,10 +467,34 @@ dfg_status dfg_cfit_checked(const dfg_ctable *ct, const dfg_cmodel *m, const dfg
     }
     dfg_cmodel_params(m, ct, spec, term_of, err);
     unsigned char *use = keep + p;
-    if ((rc = analyse(ct, spec, p, use, keep, &st, err)) != DFG_OK)
-        goto done;
+    /* fit first: a fit that settles in the interior proves that the MLE exists (the
+     * log-likelihood is strictly concave; a stationary point with finite parameters is
+     * its maximum); otherwise the linear programs decide */
+    {
+        dfg_error e1 = {0};
+        rc = dfg_cfit_model(ct, m, opts, fit, &e1);
+        if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING) {
+            dfg_err_set(err, rc, e1.where, "%s", e1.msg);
+            goto done;
+        }
+        if (rc == DFG_OK && fit->interior) {
+            fit->check = DFG_CHECK_FINE;
+            goto done;
+        }
+        if ((rc = analyse(ct, spec, p, fit->fitted, use, keep, &st, err)) != DFG_OK)
+            goto done;
+        if (st == DFG_CHECK_FINE) {
+            fit->check = st;
+            rc = fit->status;
+            if (rc != DFG_OK)
+                dfg_err_set(err, rc, e1.where, "%s", e1.msg);
+            goto done;
+        }
+        if (st == DFG_CHECK_BOUNDARY)
+            dfg_cfit_free(fit);
+    }
     if (st != DFG_CHECK_BOUNDARY) {
-        rc = dfg_cfit_model(ct, m, opts, fit, err);
+        rc = fit->status;
         fit->check = st;
         if (st == DFG_CHECK_NOMLE) {
             char mb[256];
@@ -555,8 +607,8 @@ static dfg_status group_row(const dfg_ctable *ct, const dfg_cmodel *m, const dfg
 
 dfg_status dfg_cfit_level_totals(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
                                  const size_t *by, size_t n_by, double level, int profile,
-                                 const dfg_glm_opts *opts, dfg_level_total **rows,
-                                 size_t *n_rows, dfg_error *err)
+                                 const dfg_glm_opts *opts, dfg_level_total **rows, size_t *n_rows,
+                                 dfg_error *err)
 {
     if (!rows || !n_rows)
         return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL output");
@@ -598,8 +650,8 @@ dfg_status dfg_cfit_level_totals(const dfg_ctable *ct, const dfg_cmodel *m, cons
             size_t len = 0;
             dfg_level_total *row = &r[nr];
             for (size_t i = 0; i < nb; i++) {
-                int w = snprintf(row->label + len, sizeof row->label - len, "%s%s=%s",
-                                 i ? "," : "", dfg_ctable_cov_name(ct, cv[i]),
+                int w = snprintf(row->label + len, sizeof row->label - len, "%s%s=%s", i ? "," : "",
+                                 dfg_ctable_cov_name(ct, cv[i]),
                                  dfg_ctable_level_name(ct, cv[i], dig[i]));
                 if (w > 0 && (size_t)w < sizeof row->label - len)
                     len += (size_t)w;
