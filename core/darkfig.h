@@ -1026,6 +1026,83 @@ DFG_API dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opt
                                  dfg_cstep_result *r, dfg_error *err);
 DFG_API void dfg_cstep_result_free(dfg_cstep_result *r);
 
+/* Bootstrap of the total and the level totals of a fitted model (models/cov_boot.c):
+ * parametric (multinomial of size N-hat over every cell, unobserved ones included, model
+ * fixed: mse::boot_mse) or nonparametric (multinomial of size n over the observed cells;
+ * select = 1 repeats the stepwise search, with select_phases phases, in every replicate).
+ * Percentile and BCa (jackknife over the people) intervals. Replicate b draws from stream
+ * (seed, b): the same digits on any number of threads. */
+typedef struct {
+    size_t B;           /* default 1000 */
+    dfg_boot_type type; /* default DFG_BOOT_PARAMETRIC */
+    double level;       /* default 0.95 */
+    uint32_t seed;      /* default 1 */
+    int threads;        /* default 1 */
+    int bca;            /* 1 (default): BCa too (one jackknife fit per nonempty cell) */
+    int select;         /* nonparametric: 1 = rerun the stepwise search per replicate */
+    int select_phases;  /* phases of that search (0 = 1: BIC only) */
+    dfg_glm_opts glm;
+    volatile sig_atomic_t *cancel;
+} dfg_cboot_opts;
+
+DFG_API dfg_cboot_opts dfg_cboot_opts_default(void);
+
+typedef struct {
+    char label[192]; /* "total", "age=minor", ... */
+    double point;    /* the estimate on the data */
+    size_t n_ok;     /* replicates with a finite N* */
+    double se;       /* s.d. of the N* */
+    double perc_lo, perc_hi, bca_lo, bca_hi;
+    double z0, accel;
+} dfg_cboot_row;
+
+typedef struct {
+    dfg_boot_type type;
+    uint32_t seed;
+    size_t B;
+    size_t n_rows;
+    dfg_cboot_row *rows; /* rows[0] = the total, then as dfg_cfit_level_totals */
+    size_t n_failed;     /* replicates without a finite total */
+    size_t n_boundary;   /* replicates whose refit did not settle in the interior */
+    double *nstar;       /* B x n_rows, replicate-major */
+} dfg_cboot_result;
+
+/* Bootstrap model m with its fit (dfg_cfit_checked; not DFG_CHECK_NOMLE) on ct; level
+ * rows as dfg_cfit_level_totals with by/n_by. Owns: *res (dfg_cboot_result_free).
+ * Returns DFG_OK, DFG_EINVAL, DFG_ENOMLE, DFG_ENOMEM, DFG_ECANCEL. */
+DFG_API dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                                 const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
+                                 dfg_cboot_result *res, dfg_error *err);
+DFG_API void dfg_cboot_result_free(dfg_cboot_result *r);
+
+/* Stratified beside pooled: model m (parsed on ct) fitted separately in each level of
+ * covariate c (terms with c lose it: a separate fit per level already lets every
+ * parameter vary with c), each level's N, s.e. and log-normal interval, and their sum
+ * (s.e. from the summed variances: the fits are independent). */
+typedef struct {
+    char level[64];
+    dfg_status status;
+    dfg_check_status check;
+    double n_obs, nhat, se;
+    dfg_interval lognormal;
+    char model[256];
+    char note[160];
+} dfg_strat_row;
+
+typedef struct {
+    size_t cov;
+    size_t n_rows;
+    dfg_strat_row *rows;
+    int all_ok;          /* every level has an estimate */
+    double n_obs, nhat, se; /* the sum (NaN unless all_ok) */
+    dfg_interval lognormal;
+} dfg_strat_result;
+
+DFG_API dfg_status dfg_cfit_stratified(const dfg_ctable *ct, const dfg_cmodel *m, size_t c,
+                                       const dfg_glm_opts *opts, double level,
+                                       dfg_strat_result *r, dfg_error *err);
+DFG_API void dfg_strat_result_free(dfg_strat_result *r);
+
 /* ** }====================================================================== */
 
 #ifdef __cplusplus

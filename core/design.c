@@ -352,6 +352,67 @@ nomem:
     return dfg_err_set(err, DFG_ENOMEM, "covariates", "copy");
 }
 
+dfg_status dfg_ctable_slice(const dfg_ctable *src, size_t cov, size_t level, dfg_ctable **out,
+                            dfg_error *err)
+{
+    if (!src || !out || cov >= src->n_cov || level >= src->n_levels[cov])
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "bad slice");
+    *out = NULL;
+    dfg_ctable *ct = dfg_calloc(1, sizeof *ct);
+    if (!ct)
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "slice");
+    size_t k = src->k, nc = src->n_cov - 1;
+    ct->k = k;
+    ct->n_cov = nc;
+    ct->n_strata = src->n_strata / src->n_levels[cov];
+    ct->n_cells = ct->n_strata << k;
+    if (!(ct->list_names = dfg_calloc(k, sizeof *ct->list_names)) ||
+        (nc && (!(ct->cov_names = dfg_calloc(nc, sizeof *ct->cov_names)) ||
+                !(ct->n_levels = dfg_calloc(nc, sizeof *ct->n_levels)) ||
+                !(ct->levels = dfg_calloc(nc, sizeof *ct->levels)) ||
+                !(ct->cstride = dfg_calloc(nc, sizeof *ct->cstride)))) ||
+        !(ct->y = dfg_calloc(ct->n_cells, sizeof *ct->y)) ||
+        !(ct->n_stratum = dfg_calloc(ct->n_strata, sizeof *ct->n_stratum)))
+        goto nomem;
+    for (size_t j = 0; j < k; j++)
+        if (!(ct->list_names[j] = dfg_strdup(src->list_names[j])))
+            goto nomem;
+    size_t stride = (size_t)1 << k;
+    for (size_t c = 0, d = 0; c < src->n_cov; c++) {
+        if (c == cov)
+            continue;
+        if (!(ct->cov_names[d] = dfg_strdup(src->cov_names[c])) ||
+            !(ct->levels[d] = dfg_calloc(src->n_levels[c], sizeof **ct->levels)))
+            goto nomem;
+        ct->n_levels[d] = src->n_levels[c];
+        for (size_t l = 0; l < src->n_levels[c]; l++)
+            if (!(ct->levels[d][l] = dfg_strdup(src->levels[c][l])))
+                goto nomem;
+        ct->cstride[d] = stride;
+        stride *= src->n_levels[c];
+        d++;
+    }
+    for (size_t s = 0; s < src->n_strata; s++) {
+        if (dfg_ctable_level_of(src, s, cov) != level)
+            continue;
+        size_t base = 0;
+        for (size_t c = 0, d = 0; c < src->n_cov; c++) {
+            if (c == cov)
+                continue;
+            base += dfg_ctable_level_of(src, s, c) * ct->cstride[d];
+            d++;
+        }
+        memcpy(ct->y + base, src->y + (s << k), ((size_t)1 << k) * sizeof *ct->y);
+        ct->n_stratum[base >> k] = src->n_stratum[s];
+        ct->n_obs += src->n_stratum[s];
+    }
+    *out = ct;
+    return DFG_OK;
+nomem:
+    dfg_ctable_free(ct);
+    return dfg_err_set(err, DFG_ENOMEM, "covariates", "slice");
+}
+
 /* ** {======================================================================
  * Models over lists and covariates
  * ======================================================================= */

@@ -262,6 +262,9 @@ void dfg_cfit_totals(const dfg_ctable *ct, dfg_cfit *fit);
  * var(n + m0) = m0 + g'Vg (delta method). */
 dfg_status dfg_cfit_group(const dfg_ctable *ct, const dfg_cfit *fit, const unsigned char *in_group,
                           double *n_obs, double *m0, double *var, dfg_error *err);
+/* The strata of ct where covariate cov is at `level`, covariate cov removed. */
+dfg_status dfg_ctable_slice(const dfg_ctable *src, size_t cov, size_t level, dfg_ctable **out,
+                            dfg_error *err);
 /* 1 when a covariate value counts as missing ("" or "NA"). */
 int dfg_covariate_value_missing(const char *v);
 /* ** }====================================================================== */

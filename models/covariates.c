@@ -1011,3 +1011,109 @@ done:
 }
 
 /* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Stratified fits
+ * ======================================================================= */
+
+void dfg_strat_result_free(dfg_strat_result *r)
+{
+    if (!r)
+        return;
+    dfg_free(r->rows);
+    memset(r, 0, sizeof *r);
+}
+
+/* term t of the full table as a term of the slice without covariate cov (0 when it was
+ * {cov} alone) */
+static uint64_t slice_term(uint64_t t, size_t k, size_t cov)
+{
+    uint64_t bit = (uint64_t)1 << (k + cov);
+    t &= ~bit;
+    uint64_t low = t & (bit - 1), high = t & ~(bit - 1) & ~bit;
+    return low | (high >> 1);
+}
+
+dfg_status dfg_cfit_stratified(const dfg_ctable *ct, const dfg_cmodel *m, size_t c,
+                               const dfg_glm_opts *opts, double level, dfg_strat_result *r,
+                               dfg_error *err)
+{
+    if (!r)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL result");
+    memset(r, 0, sizeof *r);
+    if (!ct || !m || c >= dfg_ctable_n_cov(ct))
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "stratify: no covariate %zu", c);
+    size_t L = dfg_ctable_n_levels(ct, c), k = dfg_ctable_k(ct);
+    uint64_t *terms = dfg_malloc((m->n_terms + 1) * sizeof *terms);
+    if (!terms || !(r->rows = dfg_calloc(L, sizeof *r->rows))) {
+        dfg_free(terms);
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "stratify");
+    }
+    size_t nt = 0;
+    for (size_t i = 0; i < m->n_terms; i++) {
+        uint64_t t = slice_term(m->terms[i], k, c);
+        if (t)
+            terms[nt++] = t;
+    }
+    r->cov = c;
+    r->n_rows = L;
+    r->all_ok = 1;
+    double var = 0.0;
+    dfg_status rc = DFG_OK;
+    for (size_t l = 0; l < L; l++) {
+        dfg_strat_row *row = &r->rows[l];
+        snprintf(row->level, sizeof row->level, "%s", dfg_ctable_level_name(ct, c, l));
+        row->nhat = row->se = NAN;
+        row->lognormal.lower = row->lognormal.upper = NAN;
+        dfg_ctable *sl = NULL;
+        dfg_cmodel sm = {0};
+        dfg_cfit f;
+        memset(&f, 0, sizeof f);
+        if ((rc = dfg_ctable_slice(ct, c, l, &sl, err)) != DFG_OK ||
+            (rc = dfg_cmodel_from_terms(sl, terms, nt, &sm, err)) != DFG_OK) {
+            dfg_ctable_free(sl);
+            break;
+        }
+        dfg_cmodel_format(&sm, sl, row->model, sizeof row->model);
+        row->n_obs = dfg_ctable_n_obs(sl);
+        r->n_obs += row->n_obs;
+        dfg_error e2 = {0};
+        row->status = dfg_cfit_checked(sl, &sm, opts, &f, &e2);
+        row->check = f.check;
+        if (row->status == DFG_ENOMEM) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "%s", e2.msg);
+        } else if (row->status == DFG_OK && f.check != DFG_CHECK_NOMLE) {
+            row->nhat = f.nhat;
+            row->se = f.se_nhat;
+            dfg_interval_lognormal(row->n_obs, row->nhat, isfinite(row->se) ? row->se : 0.0, level,
+                                   &row->lognormal, NULL);
+            var += row->se * row->se;
+            snprintf(row->note, sizeof row->note, "%s", f.note);
+        } else {
+            r->all_ok = 0;
+            snprintf(row->note, sizeof row->note, "%.159s", e2.msg[0] ? e2.msg : f.note);
+        }
+        dfg_cfit_free(&f);
+        dfg_cmodel_free(&sm);
+        dfg_ctable_free(sl);
+        if (rc != DFG_OK)
+            break;
+    }
+    dfg_free(terms);
+    if (rc != DFG_OK) {
+        dfg_strat_result_free(r);
+        return rc;
+    }
+    r->nhat = r->se = NAN;
+    r->lognormal.lower = r->lognormal.upper = NAN;
+    if (r->all_ok) {
+        r->nhat = 0.0;
+        for (size_t l = 0; l < L; l++)
+            r->nhat += r->rows[l].nhat;
+        r->se = sqrt(var);
+        dfg_interval_lognormal(r->n_obs, r->nhat, r->se, level, &r->lognormal, NULL);
+    }
+    return DFG_OK;
+}
+
+/* ** }====================================================================== */

@@ -270,6 +270,102 @@ static void bad_input_is_refused(void)
     dfg_table_free(t);
 }
 
+/* Stratified by origin with the main effects: each level is the independence model of
+ * that slice with the strata summed (collapsibility again), the sum their total. */
+static void stratified_fits_are_the_slices_fits(void)
+{
+    dfg_table *t = read_file("cov/oracle-cov/cov_003.csv", "P,K,I");
+    dfg_ctable *ct = NULL;
+    dfg_error err = {0};
+    dfg_ctable_new(t, 0, &ct, &err);
+    dfg_cmodel m = {0};
+    CHECK_CODE(dfg_cmodel_parse("[P:origin,K:origin,origin:age]", ct, &m, &err), DFG_OK);
+    dfg_strat_result r;
+    CHECK_CODE(dfg_cfit_stratified(ct, &m, 0, NULL, 0.95, &r, &err), DFG_OK);
+    CHECK(r.n_rows == 2 && r.all_ok);
+    double sum = 0.0;
+    for (size_t l = 0; l < r.n_rows; l++) {
+        /* the slice: the people with this origin, lists only */
+        const char *lev = r.rows[l].level;
+        dfg_table *c = dfg_table_new(3, (const char *const[]){"P", "K", "I"}, 0, NULL, &err);
+        for (size_t s = 0; s < dfg_table_n_strata(t); s++) {
+            if (strcmp(dfg_table_stratum_value(t, s, 0), lev) != 0)
+                continue;
+            for (size_t i = 0; i < dfg_table_n_patterns(t, s); i++) {
+                uint32_t pat;
+                double cnt;
+                dfg_table_pattern(t, s, i, &pat, &cnt);
+                dfg_table_add(c, 0, pat, cnt, &err);
+            }
+        }
+        dfg_model mi = {0};
+        dfg_model_independence(3, &mi, &err);
+        dfg_fit lf;
+        CHECK_CODE(dfg_loglin_fit(c, 0, &mi, NULL, &lf, &err), DFG_OK);
+        CHECK_REL(r.rows[l].nhat, lf.nhat, 1e-9);
+        CHECK_REL(r.rows[l].se, lf.se_nhat, 1e-6);
+        CHECK(strcmp(r.rows[l].model, "[P,K,I,age]") == 0);
+        sum += lf.nhat;
+        dfg_fit_free(&lf);
+        dfg_model_free(&mi);
+        dfg_table_free(c);
+    }
+    CHECK_REL(r.nhat, sum, 1e-12);
+    dfg_strat_result_free(&r);
+    dfg_cmodel_free(&m);
+    dfg_ctable_free(ct);
+    dfg_table_free(t);
+}
+
+/* Parametric bootstrap: the same replicates on 1 and 3 threads; its s.e. close to the
+ * delta method's; intervals around the estimate. */
+static void bootstrap_is_thread_independent_and_near_the_delta_se(void)
+{
+    dfg_table *t = read_file("cov/oracle-cov/cov_003.csv", "P,K,I");
+    dfg_ctable *ct = NULL;
+    dfg_error err = {0};
+    dfg_ctable_new(t, 0, &ct, &err);
+    dfg_cmodel m = {0};
+    dfg_cmodel_parse("[origin:age,P:origin,K:origin,I:origin]", ct, &m, &err);
+    dfg_cfit f;
+    CHECK_CODE(dfg_cfit_checked(ct, &m, NULL, &f, &err), DFG_OK);
+    dfg_cboot_opts o = dfg_cboot_opts_default();
+    o.B = 400;
+    o.seed = 7;
+    dfg_cboot_result a, b;
+    CHECK_CODE(dfg_cboot_run(ct, &m, &f, NULL, 0, &o, &a, &err), DFG_OK);
+    o.threads = 3;
+    CHECK_CODE(dfg_cboot_run(ct, &m, &f, NULL, 0, &o, &b, &err), DFG_OK);
+    CHECK(a.n_rows == 5 && b.n_rows == 5);
+    int same = 1;
+    for (size_t i = 0; i < o.B * a.n_rows; i++)
+        same &= a.nstar[i] == b.nstar[i];
+    CHECK(same);
+    CHECK(a.rows[0].bca_lo == b.rows[0].bca_lo && a.rows[0].perc_hi == b.rows[0].perc_hi);
+    /* s.e. from 400 replicates: relative sampling error about 1 / sqrt(800) = 3.5% */
+    CHECK_REL(a.rows[0].se, f.se_nhat, 0.15);
+    for (size_t g = 0; g < a.n_rows; g++) {
+        CHECK(a.rows[g].perc_lo < a.rows[g].point && a.rows[g].point < a.rows[g].perc_hi);
+        CHECK(a.rows[g].bca_lo < a.rows[g].point && a.rows[g].point < a.rows[g].bca_hi);
+    }
+    dfg_cboot_result_free(&a);
+    dfg_cboot_result_free(&b);
+    /* nonparametric with the stepwise search repeated */
+    o.type = DFG_BOOT_NONPARAMETRIC;
+    o.select = 1;
+    o.B = 20;
+    o.bca = 0;
+    o.threads = 2;
+    CHECK_CODE(dfg_cboot_run(ct, &m, &f, NULL, 0, &o, &a, &err), DFG_OK);
+    CHECK(a.rows[0].n_ok + a.n_failed == 20 && a.rows[0].n_ok >= 15);
+    CHECK(a.rows[0].perc_lo < f.nhat && f.nhat < a.rows[0].perc_hi);
+    dfg_cboot_result_free(&a);
+    dfg_cfit_free(&f);
+    dfg_cmodel_free(&m);
+    dfg_ctable_free(ct);
+    dfg_table_free(t);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -280,5 +376,7 @@ int main(void)
     level_profiles_bracket_the_estimates();
     lists_that_never_meet_give_a_boundary_fit();
     bad_input_is_refused();
+    stratified_fits_are_the_slices_fits();
+    bootstrap_is_thread_independent_and_near_the_delta_se();
     CHECK_DONE();
 }
