@@ -6,8 +6,16 @@
  * Conventions of the whole interface:
  *  - Every function that can fail returns a dfg_status (0 = DFG_OK) and, when err is
  *    not NULL, fills it with the place ("file:line:col" or module) and a message. The
- *    first error wins. The library never prints, exits, aborts on input or reads the
- *    environment.
+ *    library never prints, exits, aborts on input or reads the environment.
+ *  - The return code is the verdict of the call. A numerical verdict that still leaves
+ *    usable output (DFG_ENOCONV: the last iterate; DFG_ESING; DFG_ENOMLE: the boundary
+ *    fit) is written in the result's status field and also returned. err always
+ *    describes the returned code: the first error wins, except that a hard error (any
+ *    other code) replaces a numerical verdict recorded before it, so a call that meets
+ *    DFG_ENOCONV and then fails to allocate returns DFG_ENOMEM and says so.
+ *  - Options are checked before any work by their public _check function
+ *    (dfg_glm_opts_check, dfg_search_opts_check, dfg_boot_opts_check), which the run
+ *    functions call; every limit is a DFG_MAX_* constant below.
  *  - The caller owns results; every _free accepts NULL.
  *  - A capture pattern is a uint32_t bitmask: bit j set = on list j (list j is the
  *    (j+1)-th list column of the input). The all-zero pattern is the unobserved cell.
@@ -38,6 +46,18 @@ extern "C" {
 #define DFG_MAX_LISTS 30
 /* Lists a log-linear fit accepts: it works on the 2^k cells. */
 #define DFG_MAX_FIT_LISTS 20
+/* Parameters of one model fit (its workspace holds p x p matrices): DFG_EINVAL above. */
+#define DFG_MAX_PARAMS 4096
+/* Iterations of one fit (dfg_glm_opts.max_iter). */
+#define DFG_MAX_ITER 100000
+/* Worker threads of a search or a bootstrap. */
+#define DFG_MAX_THREADS 256
+/* Bootstrap replicates (dfg_boot_opts.B). */
+#define DFG_MAX_REPLICATES 10000000
+/* The p-value thresholds of the stepwise searches when dfg_search_opts.threshold is 0:
+ * Chan, Silverman & Vincent (2021) and Bales, Hesketh & Silverman (2015). */
+#define DFG_SEARCH_STEPWISE_THRESHOLD 0.02
+#define DFG_SEARCH_AIC_STEPWISE_THRESHOLD 0.001
 
 /* ** {======================================================================
  * Errors
@@ -203,7 +223,7 @@ DFG_API size_t dfg_model_format(const dfg_model *m, const dfg_table *t, char *bu
 typedef struct {
     double tol;    /* converged when |D_k - D_{k-1}| / (|D_k| + 0.1) < tol (R glm.fit's rule);
                       default 1e-10 */
-    int max_iter;  /* iterations before DFG_ENOCONV; default 100 */
+    int max_iter;  /* iterations before DFG_ENOCONV, 1 .. DFG_MAX_ITER; default 100 */
     int max_halve; /* step halvings per iteration while the deviance rises or is not
                       finite; default 30 */
 } dfg_glm_opts;
@@ -353,7 +373,7 @@ DFG_API dfg_status dfg_check_model(const dfg_table *t, size_t s, const dfg_model
 DFG_API void dfg_check_result_free(dfg_check_result *r);
 
 /* Check model m (dfg_check_model), then fit it with the terms whose lists never overlap
- * fixed at -inf (models/loglin.c). *check gets the check's verdict. A model whose MLE
+ * fixed at -inf (models/est_loglin.c). *check gets the check's verdict. A model whose MLE
  * does not exist gives DFG_ENOMLE, one that is not identifiable DFG_ESING, each with a
  * message naming the model; *fit is then left empty. */
 DFG_API dfg_status dfg_loglin_fit_checked(const dfg_table *t, size_t s, const dfg_model *m,
@@ -384,12 +404,12 @@ typedef struct {
     dfg_criterion criterion; /* exhaustive and downhill; default BIC */
     int max_order;           /* highest interaction order; 0 = 2 for k = 3, 3 for k = 4-5, 2 for
                                 k >= 6; at most k - 1 */
-    double threshold;        /* p-value threshold in (0, 1); 0 = 0.02 (stepwise), 0.001
-                                (aic-stepwise) */
+    double threshold;        /* p-value threshold in (0, 1); 0 = DFG_SEARCH_STEPWISE_THRESHOLD
+                                or DFG_SEARCH_AIC_STEPWISE_THRESHOLD */
     size_t top;              /* rows kept in the table; default 20 */
     int average;             /* 1: model-averaged N (Buckland, Burnham & Augustin 1997) */
-    int threads;             /* threads of the exhaustive search (0 or 1 = none); results are the
-                                same digits on any number */
+    int threads;             /* threads of the exhaustive search, 0 .. DFG_MAX_THREADS (0 or 1 =
+                                none); results are the same digits on any number */
     size_t max_models;       /* the exhaustive search refuses larger spaces; default 2^22 */
     double level;            /* level of the log-normal intervals of the rows; default 0.95 */
     dfg_glm_opts glm;
@@ -535,12 +555,13 @@ typedef enum {
 typedef void (*dfg_boot_progress_fn)(size_t done, size_t total, void *data);
 
 typedef struct {
-    size_t B;                      /* replicates, >= 1 (BCa needs >= 2); default 1000 */
+    size_t B;                      /* replicates, 1 .. DFG_MAX_REPLICATES (BCa needs >= 2);
+                                      default 1000 */
     dfg_boot_type type;            /* default DFG_BOOT_NONPARAMETRIC */
     dfg_ci_type interval;          /* DFG_CI_BCA (default) or DFG_CI_PERCENTILE */
     double level;                  /* in (0, 1); default 0.95 */
     uint32_t seed;                 /* replicate b draws from stream (seed, b); default 1 */
-    int threads;                   /* worker threads, >= 1; default 1 */
+    int threads;                   /* worker threads, 1 .. DFG_MAX_THREADS; default 1 */
     const double *fitted;          /* parametric only: the 2^k fitted cells of the point fit
                                       by pattern, fitted[0] = the unobserved cell (as
                                       dfg_fit.fitted); not copied */
@@ -792,12 +813,19 @@ typedef struct {
 
 DFG_API void dfg_freq_free(dfg_freq *fr);
 /* Read an `nbcap,count` CSV (header required; nbcap a whole number >= 1, count a whole
- * number >= 0; rows in any order; missing nbcap values are 0). Duplicate nbcap, nbcap 0,
- * a non-integer or negative value, extra fields: DFG_EPARSE with err->where =
- * "file:line:col". No unit at all: DFG_EDATA. t is set to 0 (unknown). */
+ * number >= 0; rows in any order; missing nbcap values are 0) by the table reader's CSV
+ * rules (dfg_table_read_csv: byte-order mark, quotes, line ends, blank lines). Duplicate
+ * nbcap, nbcap 0, a non-integer or negative value, a missing or extra field, bad quotes:
+ * DFG_EPARSE with err->where = "file:line:field". No unit at all: DFG_EDATA. t is set to
+ * 0 (unknown). */
 DFG_API dfg_status dfg_freq_read_csv(const char *path, dfg_freq *out, dfg_error *err);
 DFG_API dfg_status dfg_freq_read_buffer(const char *name, const char *buf, size_t len,
                                         dfg_freq *out, dfg_error *err);
+/* 1 when the first row of the CSV file at path, read as dfg_freq_read_csv reads it (a
+ * byte-order mark, quotes and spaces allowed), is the header nbcap,count; else 0 (also
+ * when the file cannot be read). Reads at most the first 64 KiB. For a program that
+ * routes a file to the frequency or the table reader. */
+DFG_API int dfg_freq_csv_has_header(const char *path);
 /* The frequencies of stratum s of a capture table (t = its lists). */
 DFG_API dfg_status dfg_freq_from_table(const dfg_table *t, size_t s, dfg_freq *out, dfg_error *err);
 
@@ -833,6 +861,24 @@ DFG_API dfg_status dfg_freq_estimate(const dfg_freq *fr, dfg_freq_method m,
                                      const dfg_glm_opts *opts, dfg_freq_result *res,
                                      dfg_error *err);
 
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Option checks: the validation each run function does first, for programs that check
+ * options before reading data (as liblinear's check_parameter).
+ * ======================================================================= */
+
+/* tol > 0 and finite, max_iter in 1 .. DFG_MAX_ITER, max_halve >= 0. o NULL: DFG_EINVAL.
+ * Returns DFG_OK or DFG_EINVAL (err names the option and its value). */
+DFG_API dfg_status dfg_glm_opts_check(const dfg_glm_opts *o, dfg_error *err);
+/* The options of a search over k lists (k >= 3): a known method and criterion, max_order
+ * 0 or 1 .. k - 1, a threshold 0 or in (0, 1), level in (0, 1), threads 0 ..
+ * DFG_MAX_THREADS, glm as dfg_glm_opts_check. Returns DFG_OK or DFG_EINVAL. */
+DFG_API dfg_status dfg_search_opts_check(const dfg_search_opts *o, size_t k, dfg_error *err);
+/* The options of a bootstrap of a table of k lists: B in 1 .. DFG_MAX_REPLICATES (>= 2
+ * for BCa), a known type and interval, level in (0, 1), threads 1 .. DFG_MAX_THREADS;
+ * parametric: fitted given and k <= DFG_MAX_FIT_LISTS. Returns DFG_OK or DFG_EINVAL. */
+DFG_API dfg_status dfg_boot_opts_check(const dfg_boot_opts *bo, size_t k, dfg_error *err);
 /* ** }====================================================================== */
 
 /* ** {======================================================================

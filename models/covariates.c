@@ -10,7 +10,7 @@
  * Existence: Fienberg & Rinaldo (2012) Ann. Statist. 40:996, the linear program of
  * models/check.c on the full design.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <glpk.h>
 #include <math.h>

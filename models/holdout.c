@@ -29,7 +29,7 @@
  * The interval "covers" when lower <= n_j <= upper.
  *
  * Copyright (C) 2026 the darkfig authors. SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * references). The estimate is the chosen model's N = n + exp(beta_0) with its log-normal
  * interval (Chao 1987); AIC and BIC count every term as MultipleSystemsEstimation 1.2.0 does.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
  * the independence model on the collapsed 2 x 2 table (Cormack 1992) when asked.
  * With m = 0 Lincoln-Petersen is infinite (DFG_ENOMLE); Chapman stays finite.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -45,5 +45,17 @@ out=$(LD_LIBRARY_PATH=$(dirname "$(find "$tmp/prefix" -name 'libdarkfig.so' | he
     "$tmp/use" "$src/data/netherlands_6.csv")
 [ "$out" = "52823.5" ]
 check $? "installed library fits netherlands_6 Mt (got '$out', want 52823.5)"
+# the shipped libraries export the public API only: dfg_ names and no test hook
+so=$(find "$tmp/prefix" -name 'libdarkfig.so' | head -n 1)
+a=$(find "$tmp/prefix" -name 'libdarkfig.a' | head -n 1)
+bad=$(nm -D --defined-only "$so" | awk '$2 ~ /[TDBR]/ && $3 !~ /^dfg_/ {print $3}')
+[ -z "$bad" ]
+check $? "libdarkfig.so exports only dfg_ symbols (not: $bad)"
+bad=$(nm -g --defined-only "$a" 2>/dev/null | awk 'NF == 3 && $3 !~ /^dfg_/ {print $3}')
+[ -z "$bad" ]
+check $? "libdarkfig.a defines only dfg_ globals (not: $bad)"
+hooks=$(nm -D --defined-only "$so" | grep -E 'dfg_(alloc_fail_after|alloc_count|csv_fast_path)')
+[ -z "$hooks" ]
+check $? "no test hook in libdarkfig.so ($hooks)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
