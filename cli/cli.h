@@ -157,4 +157,32 @@ void boot_json(FILE *o, const dfg_boot_result *r, double level);
 
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * Covariates (cli/covariates.c): fit and search over lists and covariates
+ * ======================================================================= */
+
+typedef struct {
+    const char *by;       /* --by C1[,C2] */
+    const char *stratify; /* --stratify C */
+    int drop_missing;     /* --drop-missing */
+    int level_profile;    /* profile intervals of the level totals (default 1) */
+    size_t max_strata;    /* --max-strata (default 100000) */
+} cov_cli;
+
+extern const char COV_HELP[];
+void cov_init(cov_cli *cc);
+/* The covariate options: 1 consumed, 0 not one of them, or 10 + the exit code. */
+int cov_option(const char *cmd, int argc, char **argv, int *i, cov_cli *cc);
+/* Read c->file with its covariates: 0 (then *t and *ct are set), -1 when the file has no
+ * covariate column (*t is set, *ct NULL: the list-only path), or an exit code after saying
+ * why. Missing covariate values: an error naming the line, or dropped with a note. */
+int cov_load(const char *cmd, const common_opts *c, const cov_cli *cc, dfg_table **t,
+             dfg_ctable **ct, char sha[65]);
+/* fit on a table with covariates: the exit code. */
+int fit_cov(common_opts *c, const cov_cli *cc);
+/* search --method step (mse::model_search): the exit code. */
+int search_step(common_opts *c, const cov_cli *cc, int threads);
+
+/* ** }====================================================================== */
+
 #endif

@@ -249,22 +249,50 @@ static void fit_json(FILE *o, const common_opts *c, const char *sha, const dfg_t
     fputs("]\n}\n", o);
 }
 
+typedef struct {
+    common_opts *c;
+    cov_cli cov;
+} fit_args;
+
 static int fit_option(int argc, char **argv, int *i, void *data)
 {
-    common_opts *c = data;
-    int r = boot_option("fit", argc, argv, i, &c->boot);
+    fit_args *a = data;
+    int r = boot_option("fit", argc, argv, i, &a->c->boot);
     if (r != 0)
         return r;
-    return take_string("fit", argc, argv, i, "--model", &c->est.model);
+    if ((r = cov_option("fit", argc, argv, i, &a->cov)) != 0)
+        return r;
+    return take_string("fit", argc, argv, i, "--model", &a->c->est.model);
 }
+
+/* The help of the bootstrap and covariate options. */
+static const char FIT_HELP2[] = "%s%s";
 
 int cmd_fit(int argc, char **argv)
 {
     common_opts c;
     common_init(&c);
-    int pr = parse_args("fit", FIT_HELP, BOOT_HELP, argc, argv, &c, fit_option, &c);
+    fit_args a;
+    a.c = &c;
+    cov_init(&a.cov);
+    char help2[8192];
+    snprintf(help2, sizeof help2, FIT_HELP2, COV_HELP, BOOT_HELP);
+    int pr = parse_args("fit", FIT_HELP, help2, argc, argv, &c, fit_option, &a);
     if (pr >= 0)
         return pr;
+    {
+        /* a table with covariate columns: the model over lists and covariates */
+        dfg_table *probe = NULL;
+        dfg_error perr0 = {0};
+        if (dfg_table_read_csv(c.file, &c.csv, &probe, &perr0) == DFG_OK &&
+            dfg_table_n_cov(probe) > 0) {
+            dfg_table_free(probe);
+            return fit_cov(&c, &a.cov);
+        }
+        dfg_table_free(probe);
+        if (a.cov.by || a.cov.stratify)
+            return usage_error("fit", "--by and --stratify need covariate columns (give --lists)");
+    }
 
     dfg_error err = {0};
     dfg_table *t = NULL;

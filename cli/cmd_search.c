@@ -28,12 +28,21 @@ static const char SEARCH_HELP[] =
     "  --top N         rows of the model table (default 20)\n"
     "  --average       also report the model-averaged N (Buckland, Burnham & Augustin 1997)\n"
     "  --threads T     threads for the exhaustive search and the bootstrap (same digits\n"
-    "                  on any number)\n\n";
+    "                  on any number)\n"
+    "  --method step   over lists and covariates (the columns that are not lists with\n"
+    "                  --lists): Cruyff's mse::model_search, R's step() from the main\n"
+    "                  effects over every two-way term, adding or dropping the term that\n"
+    "                  lowers -2 log L + pen p most; pen = log n, then 2, then 1 (each phase\n"
+    "                  keeps the terms the one before chose); prints the path with AIC,\n"
+    "                  AICc, BIC (minus their minimum) and N; steps whose MLE does not exist\n"
+    "                  are marked and carry no N (--max-strata, --drop-missing as for fit)\n\n";
 
 typedef struct {
     common_opts *c;
     dfg_search_opts so;
     const char *method, *criterion;
+    int step; /* --method step: over lists and covariates (cli/covariates.c) */
+    cov_cli cov;
 } search_args;
 
 static int search_option(int argc, char **argv, int *i, void *data)
@@ -53,9 +62,16 @@ static int search_option(int argc, char **argv, int *i, void *data)
     if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                              \
         return 10 + usage_error("search", "option %s needs a value", name);                        \
     if (r > 0)
+    if ((r = cov_option("search", argc, argv, i, &a->cov)) != 0)
+        return r;
     TAKE("--method")
     {
         dfg_error err = {0};
+        if (strcmp(v, "step") == 0) {
+            a->step = 1;
+            a->method = v;
+            return 1;
+        }
         if (dfg_search_method_parse(v, &a->so.method, &err) != DFG_OK)
             return 10 + usage_error("search", "%s", err.msg);
         a->method = v;
@@ -286,10 +302,17 @@ int cmd_search(int argc, char **argv)
 {
     common_opts c;
     common_init(&c);
-    search_args a = {&c, dfg_search_opts_default(), NULL, NULL};
+    search_args a = {&c, dfg_search_opts_default(), NULL, NULL, 0, {0}};
+    cov_init(&a.cov);
     int pr = parse_args("search", SEARCH_HELP, BOOT_HELP, argc, argv, &c, search_option, &a);
     if (pr >= 0)
         return pr;
+    if (a.step) {
+        if (c.boot.B > 0)
+            return usage_error("search", "--method step: bootstrap the chosen model with fit "
+                                         "--model M --bootstrap B");
+        return search_step(&c, &a.cov, c.boot.bo.threads);
+    }
     a.so.threads = c.boot.bo.threads;
     a.so.level = c.est.level;
     a.so.glm = c.est.glm;

@@ -19,8 +19,8 @@
  * every kept cell has (X d)_c >= -1/2, z >= mu / 2 > 0 is a strictly positive table with
  * those margins, so the MLE exists. (The searches also ask z_c > 2e-9 on empty cells, to
  * agree with the LP's threshold; here no LP is run, and the deep cells of a table of 20
- * lists legitimately have fitted values far below that: only z_c >= DBL_MIN is asked.) Everything costs
- * O(2^k (k + p)) plus p^3. When the certificate fails (a fit that does not converge, or
+ * lists legitimately have fitted values far below that: only z_c >= DBL_MIN is asked.) Everything
+ * costs O(2^k (k + p)) plus p^3. When the certificate fails (a fit that does not converge, or
  * fitted cells going to 0: the MLE most likely does not exist) and the LP is too large,
  * the check refuses with DFG_EDATA naming the sizes instead of running for hours.
  * Identifiability needs no linear algebra at all: the cells kept form a down-set D (a

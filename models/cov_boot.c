@@ -19,6 +19,7 @@
  * threads.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
+#include "models.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -445,7 +446,7 @@ dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cf
         summarise(&j, g, point, &res->rows[g], scr);
     }
     for (size_t b = 0; b < o->B; b++)
-        res->n_failed += !isfinite(j.nstar[b * j.n_groups]);
+        res->n_failed += isfinite(j.nstar[b * j.n_groups]) ? 0u : 1u;
     res->nstar = j.nstar;
     j.nstar = NULL;
 done:

@@ -22,6 +22,7 @@
  * van der Heijden et al. (2012) Appl. Statist. 61:567.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
+#include "models.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -1,0 +1,834 @@
+/* cli/covariates.c: fit and search over lists and covariates (the non-list columns of the
+ * input): per-level totals, stratified fits, the mse-style stepwise search.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char COV_HELP[] =
+    "Covariates (the columns that are not lists when --lists is given; levels sorted as\n"
+    "strings, the first the reference): the model is fitted to the full table, every list\n"
+    "pattern x every covariate combination, and the total is given per level too.\n"
+    "  --model M       terms by name over lists and covariates, [P:K,P:age,age:sex];\n"
+    "                  '*' = each list in turn ([*:age] = P:age, K:age, ...), '@' = all\n"
+    "                  covariates together ([@] = their full crossing); default: main\n"
+    "                  effects of every list and covariate (the same N as the strata summed)\n"
+    "  --by C1[,C2]    totals per level of these covariates crossed (default: per level of\n"
+    "                  each covariate on its own)\n"
+    "  --stratify C    also fit the model separately in each level of covariate C and\n"
+    "                  report each level and their sum beside the pooled model\n"
+    "  --no-level-profile  skip the profile-likelihood intervals of the level totals\n"
+    "  --max-strata S  refuse tables with more than S covariate combinations (default\n"
+    "                  100000)\n"
+    "  --drop-missing  drop the rows with a missing covariate value (\"\" or NA) with a note\n"
+    "                  (default: such a row is an error naming its line)\n"
+    "Per-level s.e. by the delta method with the full covariance (var = sum of the fitted\n"
+    "unobserved cells + g'Vg); profile interval of a level's total: the likelihood with\n"
+    "the level's unobserved cells constrained to a sum, maximised by EM, with Cormack's\n"
+    "correction as for the total. --bootstrap gives every total parametric (model fixed,\n"
+    "as mse::boot_mse) or nonparametric intervals (percentile; BCa by default).\n\n";
+
+void cov_init(cov_cli *cc)
+{
+    memset(cc, 0, sizeof *cc);
+    cc->max_strata = 100000;
+    cc->level_profile = 1;
+}
+
+int cov_option(const char *cmd, int argc, char **argv, int *i, cov_cli *cc)
+{
+    const char *v = NULL;
+    int r;
+    if (strcmp(argv[*i], "--drop-missing") == 0) {
+        cc->drop_missing = 1;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--no-level-profile") == 0) {
+        cc->level_profile = 0;
+        return 1;
+    }
+    if ((r = take_string(cmd, argc, argv, i, "--by", &cc->by)) != 0)
+        return r;
+    if ((r = take_string(cmd, argc, argv, i, "--stratify", &cc->stratify)) != 0)
+        return r;
+    if ((r = opt_value(argc, argv, i, "--max-strata", &v)) < 0)
+        return 10 + usage_error(cmd, "option --max-strata needs a value");
+    if (r > 0) {
+        long n;
+        if (!parse_int(v, 1, 100000000L, &n))
+            return 10 + usage_error(cmd,
+                                    "--max-strata must be an integer in 1..100000000 (got "
+                                    "\"%s\")",
+                                    v);
+        cc->max_strata = (size_t)n;
+        return 1;
+    }
+    return 0;
+}
+
+/* ** {======================================================================
+ * Reading: the table with its covariates, missing values
+ * ======================================================================= */
+
+/* The first line of file with an empty or NA field in a column that is neither a list
+ * nor the count column: *line, *col (1-based); 0 when none is found. A plain split on
+ * commas (quoted fields with commas are not looked into). */
+static int find_missing(const char *file, const char *lists, const char *count, long *line,
+                        long *col, char *name, size_t name_size)
+{
+    FILE *f = fopen(file, "r");
+    if (!f)
+        return 0;
+    char buf[65536];
+    char is_cov[512];
+    char names[512][64];
+    int ncol = 0, found = 0;
+    long ln = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        ln++;
+        buf[strcspn(buf, "\r\n")] = '\0';
+        char *p = buf;
+        if (ln == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+            (unsigned char)p[2] == 0xBF)
+            p += 3;
+        int c = 0;
+        for (char *tok = p;; c++) {
+            char *end = strchr(tok, ',');
+            if (end)
+                *end = '\0';
+            if (ln == 1 && c < 512) {
+                char nm[64];
+                snprintf(nm, sizeof nm, "%.63s", tok);
+                size_t L = strlen(nm);
+                if (L >= 2 && nm[0] == '"' && nm[L - 1] == '"') {
+                    memmove(nm, nm + 1, L - 2);
+                    nm[L - 2] = '\0';
+                }
+                snprintf(names[c], sizeof names[c], "%s", nm);
+                int is_list = 0;
+                if (lists) {
+                    const char *q = lists;
+                    size_t nl = strlen(nm);
+                    while (*q) {
+                        size_t w = strcspn(q, ",");
+                        if (w == nl && strncmp(q, nm, nl) == 0)
+                            is_list = 1;
+                        q += w + (q[w] == ',');
+                    }
+                }
+                is_cov[c] = lists && !is_list && strcmp(nm, count ? count : "count") != 0;
+                ncol = c + 1;
+            } else if (ln > 1 && c < ncol && is_cov[c] &&
+                       (tok[0] == '\0' || strcmp(tok, "NA") == 0 || strcmp(tok, "\"\"") == 0 ||
+                        strcmp(tok, "\"NA\"") == 0)) {
+                *line = ln;
+                *col = c + 1;
+                snprintf(name, name_size, "%s", names[c]);
+                found = 1;
+                break;
+            }
+            if (!end)
+                break;
+            tok = end + 1;
+        }
+        if (found || (ln == 1 && ncol == 0))
+            break;
+    }
+    fclose(f);
+    return found;
+}
+
+/* A copy of t without the strata that have a missing covariate value; *dropped people. */
+static dfg_table *drop_missing(const dfg_table *t, double *dropped, dfg_error *err)
+{
+    size_t k = dfg_table_k(t), nc = dfg_table_n_cov(t);
+    const char *ln[64], *cn[64];
+    if (k > 64 || nc > 64) {
+        err->code = DFG_EINVAL;
+        snprintf(err->msg, sizeof err->msg, "--drop-missing: at most 64 lists and covariates");
+        return NULL;
+    }
+    for (size_t j = 0; j < k; j++)
+        ln[j] = dfg_table_list_name(t, j);
+    for (size_t c = 0; c < nc; c++)
+        cn[c] = dfg_table_cov_name(t, c);
+    dfg_table *d = dfg_table_new(k, ln, nc, cn, err);
+    if (!d)
+        return NULL;
+    *dropped = 0.0;
+    for (size_t s = 0; s < dfg_table_n_strata(t); s++) {
+        const char *vals[64];
+        int miss = 0;
+        for (size_t c = 0; c < nc; c++) {
+            vals[c] = dfg_table_stratum_value(t, s, c);
+            miss |= !vals[c] || vals[c][0] == '\0' || strcmp(vals[c], "NA") == 0;
+        }
+        if (miss) {
+            *dropped += dfg_table_n_obs(t, s);
+            continue;
+        }
+        size_t ds;
+        if (dfg_table_stratum(d, vals, &ds, err) != DFG_OK) {
+            dfg_table_free(d);
+            return NULL;
+        }
+        for (size_t i = 0; i < dfg_table_n_patterns(t, s); i++) {
+            uint32_t pat;
+            double cnt;
+            dfg_table_pattern(t, s, i, &pat, &cnt);
+            if (dfg_table_add(d, ds, pat, cnt, err) != DFG_OK) {
+                dfg_table_free(d);
+                return NULL;
+            }
+        }
+    }
+    return d;
+}
+
+/* The covariate index of each comma-separated name in list: 0 ok, else the exit code. */
+static int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t *idx,
+                       size_t *n)
+{
+    *n = 0;
+    const char *q = list;
+    while (*q) {
+        size_t w = strcspn(q, ",");
+        size_t c = 0, nc = dfg_ctable_n_cov(ct);
+        while (c < nc && !(strlen(dfg_ctable_cov_name(ct, c)) == w &&
+                           strncmp(dfg_ctable_cov_name(ct, c), q, w) == 0))
+            c++;
+        if (c == nc)
+            return usage_error(cmd, "'%.*s' is not a covariate of the input", (int)w, q);
+        if (*n == 8)
+            return usage_error(cmd, "--by takes at most 8 covariates");
+        idx[(*n)++] = c;
+        q += w + (q[w] == ',');
+    }
+    if (*n == 0)
+        return usage_error(cmd, "an empty list of covariates");
+    return 0;
+}
+
+int cov_load(const char *cmd, const common_opts *c, const cov_cli *cc, dfg_table **tp,
+             dfg_ctable **ctp, char sha[65])
+{
+    dfg_error err = {0};
+    *ctp = NULL;
+    *tp = NULL;
+    dfg_status rc = dfg_table_read_csv(c->file, &c->csv, tp, &err);
+    if (rc != DFG_OK)
+        return fail(&err, rc);
+    if (dfg_table_n_cov(*tp) == 0) {
+        if (cc->by || cc->stratify)
+            return usage_error(cmd, "--by and --stratify need covariate columns (give --lists)");
+        return -1; /* no covariates: the list-only path */
+    }
+    if ((rc = dfg_sha256_file(c->file, sha, &err)) != DFG_OK)
+        return fail(&err, rc);
+    /* a missing value: an error naming the line, or dropped with a note */
+    int missing = 0;
+    for (size_t s = 0; s < dfg_table_n_strata(*tp) && !missing; s++)
+        for (size_t v = 0; v < dfg_table_n_cov(*tp); v++) {
+            const char *x = dfg_table_stratum_value(*tp, s, v);
+            missing |= !x || x[0] == '\0' || strcmp(x, "NA") == 0;
+        }
+    if (missing && !cc->drop_missing) {
+        long line = 0, col = 0;
+        char name[64] = "";
+        if (find_missing(c->file, c->csv.lists, c->csv.count, &line, &col, name, sizeof name))
+            fprintf(stderr,
+                    "darkfig: %s:%ld:%ld: missing value of covariate %s (incomplete covariates "
+                    "are not handled; --drop-missing drops such rows)\n",
+                    c->file, line, col, name);
+        else
+            fprintf(stderr,
+                    "darkfig: %s: a covariate has a missing value (incomplete covariates are "
+                    "not handled; --drop-missing drops such rows)\n",
+                    c->file);
+        return EXIT_INPUT;
+    }
+    if (missing) {
+        double dropped = 0.0;
+        dfg_table *d = drop_missing(*tp, &dropped, &err);
+        if (!d)
+            return fail(&err, err.code ? err.code : DFG_ENOMEM);
+        dfg_table_free(*tp);
+        *tp = d;
+        fprintf(stderr,
+                "darkfig: note: %s: %.0f %s with a missing covariate value dropped "
+                "(--drop-missing)\n",
+                c->file, dropped, dropped == 1.0 ? "person" : "people");
+    }
+    size_t k = dfg_table_k(*tp);
+    if ((rc = dfg_ctable_new(*tp, cc->max_strata << k, ctp, &err)) != DFG_OK) {
+        if (rc == DFG_EDATA && strstr(err.msg, "limit"))
+            fprintf(stderr, "darkfig: %s: %s (--max-strata %zu)\n", c->file, err.msg,
+                    cc->max_strata);
+        else
+            fprintf(stderr, "darkfig: %s: %s\n", c->file, err.msg);
+        return exit_code(rc);
+    }
+    return 0;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * fit
+ * ======================================================================= */
+
+typedef struct {
+    dfg_cmodel m;
+    dfg_cfit fit;
+    char model[1024];
+    dfg_interval prof, logn;
+    dfg_status prof_rc;
+    dfg_level_total *lev;
+    size_t n_lev;
+    int has_strat;
+    dfg_strat_result strat;
+    int has_boot;
+    dfg_cboot_result boot;
+    size_t n_empty; /* strata with no one observed */
+} cov_fit;
+
+static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const dfg_ctable *ct,
+                         const cov_fit *r)
+{
+    const dfg_cfit *f = &r->fit;
+    int pct = (int)lround(100.0 * c->est.level);
+    size_t k = dfg_ctable_k(ct);
+    fprintf(o, "darkfig %s fit\n", DFG_VERSION);
+    fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
+    fprintf(o, "lists     %zu:", k);
+    for (size_t j = 0; j < k; j++)
+        fprintf(o, " %s", dfg_ctable_list_name(ct, j));
+    fprintf(o, "\ncovariates %zu:", dfg_ctable_n_cov(ct));
+    for (size_t v = 0; v < dfg_ctable_n_cov(ct); v++) {
+        fprintf(o, " %s (", dfg_ctable_cov_name(ct, v));
+        for (size_t l = 0; l < dfg_ctable_n_levels(ct, v); l++)
+            fprintf(o, "%s%s", l ? ", " : "", dfg_ctable_level_name(ct, v, l));
+        fputc(')', o);
+    }
+    fprintf(o, "\ntable     %zu cells: 2^%zu patterns x %zu strata (%zu with no one observed)\n",
+            dfg_ctable_n_cells(ct), k, dfg_ctable_n_strata(ct), r->n_empty);
+    fprintf(o, "model     %s, %zu parameters\n", r->model, dfg_cmodel_n_params(&r->m, ct));
+    fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iteration%s%s\n",
+            dfg_ctable_n_cells(ct) - dfg_ctable_n_strata(ct), f->iter, f->iter == 1 ? "" : "s",
+            f->status == DFG_OK ? "" : " (did not converge)");
+    fprintf(o, "check     %s%s%s\n\n", dfg_check_name(f->check), f->note[0] ? ": " : "", f->note);
+    fprintf(o, "  registered (n)          %12.0f\n", f->n_obs);
+    fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", f->nhat, f->se_nhat);
+    fprintf(o, "  dark figure (N - n)     %12.1f\n", f->m0);
+    if (r->prof_rc == DFG_OK) {
+        fprintf(o, "  %d%% interval for N      [%.1f, ", pct, r->prof.lower);
+        if (r->prof.upper_beyond)
+            fprintf(o, "beyond %.1f]", r->prof.search_limit);
+        else
+            fprintf(o, "%.1f]", r->prof.upper);
+        fprintf(o, "   profile likelihood (Cormack 1992)\n");
+    } else {
+        fprintf(o, "  %d%% interval for N      not available (%s)\n", pct,
+                dfg_strerror(r->prof_rc));
+    }
+    fprintf(o, "  %d%% log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
+            r->logn.upper);
+    fprintf(o, "  deviance                %12.3f   df %.0f\n", f->deviance, f->df);
+    fprintf(o, "  AIC                     %12.3f\n", f->aic);
+    fprintf(o, "  AICc                    %12.3f\n", f->aicc);
+    fprintf(o, "  BIC                     %12.3f   (log n penalty, n = %.0f people observed)\n",
+            f->bic, f->n_obs);
+    fprintf(o, "\nTotals per level (s.e. by the delta method with the full covariance)\n");
+    fprintf(o, "  %-24s %8s %10s %10s %6s %9s  %-20s  %s\n", "level", "n", "N", "N - n", "N/n",
+            "s.e.", "log-normal", "profile");
+    for (size_t i = 0; i < r->n_lev; i++) {
+        const dfg_level_total *l = &r->lev[i];
+        fprintf(o, "  %-24s %8.0f %10.1f %10.1f %6.2f %9.1f  [%.1f, %.1f]", l->label, l->n_obs,
+                l->nhat, l->dark, l->ratio, l->se, l->lognormal.lower, l->lognormal.upper);
+        if (l->profile.type == DFG_CI_PROFILE && isfinite(l->profile.lower)) {
+            if (l->profile.upper_beyond)
+                fprintf(o, "  [%.1f, beyond]", l->profile.lower);
+            else
+                fprintf(o, "  [%.1f, %.1f]", l->profile.lower, l->profile.upper);
+        }
+        fputc('\n', o);
+    }
+    if (r->has_strat) {
+        const dfg_strat_result *s = &r->strat;
+        fprintf(o, "\nStratified by %s: the model fitted separately in each level\n",
+                dfg_ctable_cov_name(ct, s->cov));
+        fprintf(o, "  %-24s %8s %10s %9s  %-20s  %s\n", "level", "n", "N", "s.e.", "log-normal",
+                "pooled N (s.e.)");
+        for (size_t i = 0; i < s->n_rows; i++) {
+            const dfg_strat_row *x = &s->rows[i];
+            const dfg_level_total *pl = NULL;
+            char lab[160];
+            snprintf(lab, sizeof lab, "%s=%s", dfg_ctable_cov_name(ct, s->cov), x->level);
+            for (size_t q = 0; q < r->n_lev; q++)
+                if (strcmp(r->lev[q].label, lab) == 0)
+                    pl = &r->lev[q];
+            if (isfinite(x->nhat))
+                fprintf(o, "  %-24s %8.0f %10.1f %9.1f  [%.1f, %.1f]", lab, x->n_obs, x->nhat,
+                        x->se, x->lognormal.lower, x->lognormal.upper);
+            else
+                fprintf(o, "  %-24s %8.0f %10s %9s  %-20s", lab, x->n_obs, "-", "-",
+                        dfg_check_name(x->check));
+            if (pl)
+                fprintf(o, "  %.1f (%.1f)", pl->nhat, pl->se);
+            fputc('\n', o);
+        }
+        if (s->all_ok)
+            fprintf(o, "  %-24s %8.0f %10.1f %9.1f  [%.1f, %.1f]  %.1f (%.1f)\n", "sum", s->n_obs,
+                    s->nhat, s->se, s->lognormal.lower, s->lognormal.upper, f->nhat, f->se_nhat);
+        else
+            fprintf(o, "  %-24s %8.0f %10s   (a level has no estimate)\n", "sum", s->n_obs, "-");
+        for (size_t i = 0; i < s->n_rows; i++)
+            if (s->rows[i].note[0])
+                fprintf(o, "  note: %s=%s: %s\n", dfg_ctable_cov_name(ct, s->cov), s->rows[i].level,
+                        s->rows[i].note);
+    }
+    if (r->has_boot) {
+        const dfg_cboot_result *b = &r->boot;
+        fprintf(o, "\nBootstrap: %zu %s replicates, seed %lu (%zu failed, %zu not interior)\n",
+                b->B, b->type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric",
+                (unsigned long)b->seed, b->n_failed, b->n_boundary);
+        fprintf(o, "  %-24s %10s %9s  %-22s  %s\n", "total", "N", "boot s.e.", "percentile", "BCa");
+        for (size_t i = 0; i < b->n_rows; i++) {
+            const dfg_cboot_row *x = &b->rows[i];
+            fprintf(o, "  %-24s %10.1f %9.1f  [%.1f, %.1f]", x->label, x->point, x->se, x->perc_lo,
+                    x->perc_hi);
+            if (isfinite(x->bca_lo))
+                fprintf(o, "  [%.1f, %.1f]", x->bca_lo, x->bca_hi);
+            fputc('\n', o);
+        }
+    }
+}
+
+static void csv_row(FILE *o, const char *file, const char *sha, const char *model, const char *kind,
+                    const char *row, double n, double nhat, double se, double level,
+                    const dfg_interval *ln, const dfg_interval *pr, const dfg_cboot_row *b,
+                    const char *check)
+{
+    csv_string(o, file);
+    fprintf(o, ",%s,", sha);
+    csv_string(o, model);
+    fprintf(o, ",%s,", kind);
+    csv_string(o, row);
+    double v[] = {n,
+                  nhat,
+                  nhat - n,
+                  se,
+                  level,
+                  ln ? ln->lower : DNAN,
+                  ln ? ln->upper : DNAN,
+                  pr && pr->type == DFG_CI_PROFILE ? pr->lower : DNAN,
+                  pr && pr->type == DFG_CI_PROFILE && !pr->upper_beyond ? pr->upper : DNAN,
+                  b ? b->perc_lo : DNAN,
+                  b ? b->perc_hi : DNAN,
+                  b ? b->bca_lo : DNAN,
+                  b ? b->bca_hi : DNAN};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        fputc(',', o);
+        csv_number(o, v[i]);
+    }
+    fprintf(o, ",%s,%s\n", check, DFG_VERSION);
+}
+
+static void fit_cov_csv(FILE *o, const common_opts *c, const char *sha, const cov_fit *r)
+{
+    fputs("file,sha256,model,kind,row,n,N,dark_figure,se,level,lognormal_lower,lognormal_upper,"
+          "profile_lower,profile_upper,boot_percentile_lower,boot_percentile_upper,boot_bca_lower,"
+          "boot_bca_upper,check,darkfig_version\n",
+          o);
+    const dfg_cfit *f = &r->fit;
+    const char *chk = dfg_check_name(f->check);
+    csv_row(o, c->file, sha, r->model, "pooled", "total", f->n_obs, f->nhat, f->se_nhat,
+            c->est.level, &r->logn, r->prof_rc == DFG_OK ? &r->prof : NULL,
+            r->has_boot ? &r->boot.rows[0] : NULL, chk);
+    for (size_t i = 0; i < r->n_lev; i++)
+        csv_row(o, c->file, sha, r->model, "pooled", r->lev[i].label, r->lev[i].n_obs,
+                r->lev[i].nhat, r->lev[i].se, c->est.level, &r->lev[i].lognormal,
+                &r->lev[i].profile, r->has_boot ? &r->boot.rows[i + 1] : NULL, chk);
+    if (r->has_strat) {
+        for (size_t i = 0; i < r->strat.n_rows; i++) {
+            const dfg_strat_row *x = &r->strat.rows[i];
+            csv_row(o, c->file, sha, x->model, "stratified", x->level, x->n_obs, x->nhat, x->se,
+                    c->est.level, &x->lognormal, NULL, NULL, dfg_check_name(x->check));
+        }
+        csv_row(o, c->file, sha, r->model, "stratified", "sum", r->strat.n_obs, r->strat.nhat,
+                r->strat.se, c->est.level, &r->strat.lognormal, NULL, NULL,
+                r->strat.all_ok ? "fine" : "incomplete");
+    }
+}
+
+static void json_interval(FILE *o, const char *type, const dfg_interval *ci)
+{
+    fprintf(o, "{\"type\": \"%s\", \"lower\": ", type);
+    json_number(o, ci ? ci->lower : DNAN);
+    fputs(", \"upper\": ", o);
+    json_number(o, ci && !ci->upper_beyond ? ci->upper : DNAN);
+    fputc('}', o);
+}
+
+static void json_total(FILE *o, const char *label, double n, double nhat, double se,
+                       const dfg_interval *ln, const dfg_interval *pr, const dfg_cboot_row *b)
+{
+    fputs("{\"level\": ", o);
+    json_string(o, label);
+    fputs(", \"n\": ", o);
+    json_number(o, n);
+    fputs(", \"N\": ", o);
+    json_number(o, nhat);
+    fputs(", \"dark_figure\": ", o);
+    json_number(o, nhat - n);
+    fputs(", \"ratio\": ", o);
+    json_number(o, n > 0.0 ? nhat / n : DNAN);
+    fputs(", \"se\": ", o);
+    json_number(o, se);
+    fputs(", \"intervals\": [", o);
+    json_interval(o, "lognormal", ln);
+    if (pr && pr->type == DFG_CI_PROFILE) {
+        fputs(", ", o);
+        json_interval(o, "profile", pr);
+    }
+    if (b) {
+        dfg_interval p = {DFG_CI_PERCENTILE, 0, b->perc_lo, b->perc_hi, DNAN, 0, 0, DNAN};
+        dfg_interval q = {DFG_CI_BCA, 0, b->bca_lo, b->bca_hi, DNAN, 0, 0, DNAN};
+        fputs(", ", o);
+        json_interval(o, "bootstrap-percentile", &p);
+        fputs(", ", o);
+        json_interval(o, "bootstrap-bca", &q);
+    }
+    fputs("]}", o);
+}
+
+static void fit_cov_json(FILE *o, const common_opts *c, const char *sha, const dfg_ctable *ct,
+                         const cov_fit *r)
+{
+    const dfg_cfit *f = &r->fit;
+    fputs("{\n  \"darkfig_version\": ", o);
+    json_string(o, DFG_VERSION);
+    fputs(",\n  \"command\": \"fit\",\n  \"input\": {\"file\": ", o);
+    json_string(o, c->file);
+    fprintf(o, ", \"sha256\": \"%s\", \"lists\": [", sha);
+    for (size_t j = 0; j < dfg_ctable_k(ct); j++) {
+        if (j)
+            fputs(", ", o);
+        json_string(o, dfg_ctable_list_name(ct, j));
+    }
+    fputs("], \"covariates\": {", o);
+    for (size_t v = 0; v < dfg_ctable_n_cov(ct); v++) {
+        fputs(v ? ", " : "", o);
+        json_string(o, dfg_ctable_cov_name(ct, v));
+        fputs(": [", o);
+        for (size_t l = 0; l < dfg_ctable_n_levels(ct, v); l++) {
+            if (l)
+                fputs(", ", o);
+            json_string(o, dfg_ctable_level_name(ct, v, l));
+        }
+        fputc(']', o);
+    }
+    fprintf(o, "}, \"cells\": %zu, \"strata\": %zu, \"strata_empty\": %zu},\n",
+            dfg_ctable_n_cells(ct), dfg_ctable_n_strata(ct), r->n_empty);
+    fputs("  \"model\": ", o);
+    json_string(o, r->model);
+    fprintf(o, ",\n  \"parameters\": %zu,\n  \"status\": \"%s\",\n  \"check\": \"%s\",\n",
+            dfg_cmodel_n_params(&r->m, ct), f->status == DFG_OK ? "ok" : dfg_strerror(f->status),
+            dfg_check_name(f->check));
+    fputs("  \"note\": ", o);
+    json_string(o, f->note);
+    fprintf(o, ",\n  \"iterations\": %d,\n  \"level\": ", f->iter);
+    json_number(o, c->est.level);
+    fputs(",\n  \"deviance\": ", o);
+    json_number(o, f->deviance);
+    fputs(", \"df\": ", o);
+    json_number(o, f->df);
+    fputs(", \"AIC\": ", o);
+    json_number(o, f->aic);
+    fputs(", \"AICc\": ", o);
+    json_number(o, f->aicc);
+    fputs(", \"BIC\": ", o);
+    json_number(o, f->bic);
+    fputs(",\n  \"total\": ", o);
+    json_total(o, "total", f->n_obs, f->nhat, f->se_nhat, &r->logn,
+               r->prof_rc == DFG_OK ? &r->prof : NULL, r->has_boot ? &r->boot.rows[0] : NULL);
+    fputs(",\n  \"levels\": [", o);
+    for (size_t i = 0; i < r->n_lev; i++) {
+        fputs(i ? ",\n    " : "\n    ", o);
+        json_total(o, r->lev[i].label, r->lev[i].n_obs, r->lev[i].nhat, r->lev[i].se,
+                   &r->lev[i].lognormal, &r->lev[i].profile,
+                   r->has_boot ? &r->boot.rows[i + 1] : NULL);
+    }
+    fputs("\n  ]", o);
+    if (r->has_boot)
+        fprintf(
+            o, ",\n  \"bootstrap\": {\"B\": %zu, \"type\": \"%s\", \"seed\": %lu, \"failed\": %zu}",
+            r->boot.B, r->boot.type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric",
+            (unsigned long)r->boot.seed, r->boot.n_failed);
+    if (r->has_strat) {
+        fputs(",\n  \"stratified\": {\"covariate\": ", o);
+        json_string(o, dfg_ctable_cov_name(ct, r->strat.cov));
+        fputs(", \"levels\": [", o);
+        for (size_t i = 0; i < r->strat.n_rows; i++) {
+            const dfg_strat_row *x = &r->strat.rows[i];
+            fputs(i ? ",\n    " : "\n    ", o);
+            json_total(o, x->level, x->n_obs, x->nhat, x->se, &x->lognormal, NULL, NULL);
+        }
+        fputs("],\n    \"sum\": ", o);
+        json_total(o, "sum", r->strat.n_obs, r->strat.nhat, r->strat.se, &r->strat.lognormal, NULL,
+                   NULL);
+        fputc('}', o);
+    }
+    fputs("\n}\n", o);
+}
+
+int fit_cov(common_opts *c, const cov_cli *cc)
+{
+    dfg_table *t = NULL;
+    dfg_ctable *ct = NULL;
+    char sha[65] = "";
+    int code = cov_load("fit", c, cc, &t, &ct, sha);
+    if (code != 0) {
+        dfg_table_free(t);
+        return code;
+    }
+    cov_fit r;
+    memset(&r, 0, sizeof r);
+    out_buf ob = {NULL, NULL, 0};
+    dfg_error err = {0};
+    dfg_status rc;
+    size_t by[8], n_by = 0, strat_cov = 0;
+    if (cc->by && (code = cov_indices("fit", ct, cc->by, by, &n_by)) != 0)
+        goto done;
+    if (cc->stratify) {
+        size_t n1;
+        if ((code = cov_indices("fit", ct, cc->stratify, &strat_cov, &n1)) != 0)
+            goto done;
+        if (n1 != 1) {
+            code = usage_error("fit", "--stratify takes one covariate");
+            goto done;
+        }
+    }
+    for (size_t s = 0; s < dfg_ctable_n_strata(ct); s++)
+        r.n_empty += dfg_ctable_stratum_n_obs(ct, s) == 0.0;
+    if ((rc = dfg_cmodel_parse(c->est.model ? c->est.model : "", ct, &r.m, &err)) != DFG_OK) {
+        fail(&err, rc);
+        code = EXIT_USAGE;
+        goto done;
+    }
+    dfg_cmodel_format(&r.m, ct, r.model, sizeof r.model);
+    rc = dfg_cfit_checked(ct, &r.m, &c->est.glm, &r.fit, &err);
+    if (rc != DFG_OK) {
+        code = fail(&err, rc);
+        goto done;
+    }
+    rc =
+        dfg_interval_lognormal(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, c->est.level, &r.logn, &err);
+    if (rc != DFG_OK) {
+        code = fail(&err, rc);
+        goto done;
+    }
+    {
+        dfg_error pe = {0};
+        r.prof_rc =
+            dfg_cfit_profile_group(ct, &r.m, &r.fit, NULL, &c->est.glm, c->est.level, &r.prof, &pe);
+        if (r.prof_rc != DFG_OK)
+            fprintf(stderr, "darkfig: warning: profile interval: %s\n", pe.msg);
+    }
+    {
+        dfg_error le = {0};
+        rc = dfg_cfit_level_totals(ct, &r.m, &r.fit, by, n_by, c->est.level, cc->level_profile,
+                                   &c->est.glm, &r.lev, &r.n_lev, &le);
+        if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
+            code = fail(&le, rc);
+            goto done;
+        }
+        if (rc != DFG_OK)
+            fprintf(stderr, "darkfig: warning: level profile interval: %s\n", le.msg);
+    }
+    if (cc->stratify) {
+        if ((rc = dfg_cfit_stratified(ct, &r.m, strat_cov, &c->est.glm, c->est.level, &r.strat,
+                                      &err)) != DFG_OK) {
+            code = fail(&err, rc);
+            goto done;
+        }
+        r.has_strat = 1;
+    }
+    if (c->boot.B > 0) {
+        dfg_cboot_opts bo = dfg_cboot_opts_default();
+        bo.B = c->boot.B;
+        bo.type = c->boot.bo.type;
+        bo.level = c->est.level;
+        bo.seed = c->boot.bo.seed;
+        bo.threads = c->boot.bo.threads;
+        bo.bca = c->boot.bo.interval == DFG_CI_BCA;
+        bo.glm = c->est.glm;
+        if ((rc = dfg_cboot_run(ct, &r.m, &r.fit, by, n_by, &bo, &r.boot, &err)) != DFG_OK) {
+            code = fail(&err, rc);
+            goto done;
+        }
+        r.has_boot = 1;
+    }
+    if ((code = out_open(&ob)) != 0)
+        goto done;
+    if (c->format == FMT_TEXT)
+        fit_cov_text(ob.f, c, sha, ct, &r);
+    else if (c->format == FMT_CSV)
+        fit_cov_csv(ob.f, c, sha, &r);
+    else
+        fit_cov_json(ob.f, c, sha, ct, &r);
+    code = out_flush(&ob);
+done:
+    out_free(&ob);
+    if (r.has_boot)
+        dfg_cboot_result_free(&r.boot);
+    if (r.has_strat)
+        dfg_strat_result_free(&r.strat);
+    dfg_free_level_totals(r.lev);
+    dfg_cfit_free(&r.fit);
+    dfg_cmodel_free(&r.m);
+    dfg_ctable_free(ct);
+    dfg_table_free(t);
+    return code;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * search --method step
+ * ======================================================================= */
+
+int search_step(common_opts *c, const cov_cli *cc, int threads)
+{
+    dfg_table *t = NULL;
+    dfg_ctable *ct = NULL;
+    char sha[65] = "";
+    int code = cov_load("search", c, cc, &t, &ct, sha);
+    if (code == -1) {
+        /* lists only: the same search over the list pairs */
+        dfg_error e = {0};
+        code = 0;
+        dfg_status rc = dfg_ctable_new(t, 0, &ct, &e);
+        if (rc != DFG_OK)
+            code = fail(&e, rc);
+        else if ((rc = dfg_sha256_file(c->file, sha, &e)) != DFG_OK)
+            code = fail(&e, rc);
+    }
+    if (code != 0) {
+        dfg_ctable_free(ct);
+        dfg_table_free(t);
+        return code;
+    }
+    dfg_error err = {0};
+    dfg_cstep_opts so = dfg_cstep_opts_default();
+    so.glm = c->est.glm;
+    so.threads = threads;
+    dfg_cstep_result r;
+    memset(&r, 0, sizeof r);
+    out_buf ob = {NULL, NULL, 0};
+    dfg_status rc = dfg_cstep_run(ct, &so, &r, &err);
+    if (rc != DFG_OK) {
+        code = fail(&err, rc);
+        goto done;
+    }
+    char final[2048];
+    dfg_cmodel_format(&r.final, ct, final, sizeof final);
+    if ((code = out_open(&ob)) != 0)
+        goto done;
+    FILE *o = ob.f;
+    static const char *phase[3] = {"BIC", "AIC", "pen 1"};
+    if (c->format == FMT_TEXT) {
+        fprintf(o, "darkfig %s search\n", DFG_VERSION);
+        fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
+        fprintf(o, "search    step (mse::model_search: R's step() from the main effects over "
+                   "all two-way terms;\n          penalty log n, then 2, then 1; criteria "
+                   "minus their minimum)\n\n");
+        fprintf(o, "  %4s  %-16s %5s %4s %9s %9s %9s %14s\n", "step", "term", "phase", "p", "AIC",
+                "AICc", "BIC", "N");
+        for (size_t i = 0; i < r.n_steps; i++) {
+            const dfg_cstep_row *s = &r.steps[i];
+            char term[160];
+            snprintf(term, sizeof term, "%s%s",
+                     s->change > 0   ? "+ "
+                     : s->change < 0 ? "- "
+                                     : "(main effects)",
+                     s->term);
+            fprintf(o, "  %4d  %-16s %5s %4zu %9.1f %9.1f %9.1f ", s->step, term, phase[s->phase],
+                    s->p, s->d_aic, s->d_aicc, s->d_bic);
+            if (s->check == DFG_CHECK_NOMLE)
+                fprintf(o, "%14s\n", "no MLE");
+            else
+                fprintf(o, "%14.1f%s\n", s->nhat,
+                        s->check == DFG_CHECK_BOUNDARY ? " (boundary)" : "");
+        }
+        fprintf(o, "\nfinal     %s\n", final);
+        size_t nomle = 0;
+        for (size_t i = 0; i < r.n_steps; i++)
+            nomle += r.steps[i].check == DFG_CHECK_NOMLE;
+        if (nomle)
+            fprintf(o,
+                    "note      %zu step%s whose MLE does not exist: fitted cells go to 0 and N\n"
+                    "          does not settle (R prints the diverged value); no N is given\n",
+                    nomle, nomle == 1 ? "" : "s");
+    } else if (c->format == FMT_CSV) {
+        fputs("file,sha256,step,change,term,phase,p,loglik,AIC,AICc,BIC,dAIC,dAICc,dBIC,N,check,"
+              "darkfig_version\n",
+              o);
+        for (size_t i = 0; i < r.n_steps; i++) {
+            const dfg_cstep_row *s = &r.steps[i];
+            csv_string(o, c->file);
+            fprintf(o, ",%s,%d,%s,", sha, s->step,
+                    s->change > 0   ? "add"
+                    : s->change < 0 ? "drop"
+                                    : "start");
+            csv_string(o, s->term);
+            fprintf(o, ",%s,%zu", phase[s->phase], s->p);
+            double v[] = {s->loglik, s->aic,    s->aicc,  s->bic,
+                          s->d_aic,  s->d_aicc, s->d_bic, s->nhat};
+            for (size_t q = 0; q < sizeof v / sizeof v[0]; q++) {
+                fputc(',', o);
+                csv_number(o, v[q]);
+            }
+            fprintf(o, ",%s,%s\n", dfg_check_name(s->check), DFG_VERSION);
+        }
+    } else {
+        fputs("{\n  \"darkfig_version\": ", o);
+        json_string(o, DFG_VERSION);
+        fputs(",\n  \"command\": \"search\",\n  \"method\": \"step\",\n  \"input\": {\"file\": ",
+              o);
+        json_string(o, c->file);
+        fprintf(o, ", \"sha256\": \"%s\"},\n  \"steps\": [", sha);
+        for (size_t i = 0; i < r.n_steps; i++) {
+            const dfg_cstep_row *s = &r.steps[i];
+            fprintf(o, "%s{\"step\": %d, \"change\": \"%s\", \"term\": ", i ? ",\n    " : "\n    ",
+                    s->step,
+                    s->change > 0   ? "add"
+                    : s->change < 0 ? "drop"
+                                    : "start");
+            json_string(o, s->term);
+            fprintf(o, ", \"phase\": \"%s\", \"p\": %zu, \"AIC\": ", phase[s->phase], s->p);
+            json_number(o, s->aic);
+            fputs(", \"AICc\": ", o);
+            json_number(o, s->aicc);
+            fputs(", \"BIC\": ", o);
+            json_number(o, s->bic);
+            fputs(", \"N\": ", o);
+            json_number(o, s->nhat);
+            fprintf(o, ", \"check\": \"%s\"}", dfg_check_name(s->check));
+        }
+        fputs("\n  ],\n  \"final\": ", o);
+        json_string(o, final);
+        fputs("\n}\n", o);
+    }
+    code = out_flush(&ob);
+done:
+    out_free(&ob);
+    dfg_cstep_result_free(&r);
+    dfg_ctable_free(ct);
+    dfg_table_free(t);
+    return code;
+}
+
+/* ** }====================================================================== */
