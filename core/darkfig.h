@@ -664,6 +664,20 @@ DFG_API dfg_status dfg_scenario_cell_probs(const dfg_scenario *sc, double *prob,
  * released with dfg_table_free. Same (seed, replicate) = same table on any thread. */
 DFG_API dfg_status dfg_sim_table(const dfg_scenario *sc, uint32_t seed, uint64_t replicate,
                                  dfg_table **out, dfg_error *err);
+/* Covariates of a scenario (`covariate` and `effect` directives, core/sim.c): their
+ * names and levels in the order of the file; strata s = l_1 + L_1 (l_2 + ...). */
+DFG_API size_t dfg_scenario_n_cov(const dfg_scenario *sc);
+DFG_API const char *dfg_scenario_cov_name(const dfg_scenario *sc, size_t c);
+DFG_API size_t dfg_scenario_n_levels(const dfg_scenario *sc, size_t c);
+DFG_API const char *dfg_scenario_level_name(const dfg_scenario *sc, size_t c, size_t l);
+DFG_API size_t dfg_scenario_n_strata(const dfg_scenario *sc);
+/* Draw a table with covariates: N people over every (stratum, pattern) cell with the
+ * scenario's probabilities, stream (seed, replicate); the table's strata carry the level
+ * names. truth (may be NULL; n_strata entries) gets the people drawn in each stratum, the
+ * never-captured ones included: the true subgroup sizes of this replicate. DFG_EINVAL
+ * for a scenario without covariates. */
+DFG_API dfg_status dfg_sim_ctable(const dfg_scenario *sc, uint32_t seed, uint64_t replicate,
+                                  dfg_table **out, double *truth, dfg_error *err);
 
 /* ** }====================================================================== */
 
