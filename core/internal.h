@@ -226,8 +226,8 @@ dfg_status dfg_cmodel_params(const dfg_cmodel *m, const dfg_ctable *ct, size_t *
 size_t dfg_cmodel_term_params(const dfg_ctable *ct, uint64_t term);
 /* IRLS on the cells with use[c] != 0 (NULL: every cell with a nonzero pattern) with the
  * parameters spec[0..p-1] (spec[0] = 0, the intercept); counts y (n_cells). warm: beta
- * holds a start. cov (p x p, may be NULL) = inverse information at the end. The merge
- * table is cached by the address of spec: pass the same array for the same parameters.
+ * holds a start. cov (p x p, may be NULL) = inverse information at the end. The table of
+ * joined parameters is kept in w and rebuilt only when the parameters change.
  * Returns as dfg_glm_fit_terms. */
 dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
                            const double *y, const unsigned char *use, int warm,

@@ -848,8 +848,8 @@ dfg_status dfg_sim_ctable(const dfg_scenario *sc, uint32_t seed, uint64_t replic
         if ((rc = dfg_table_stratum(t, vals, &s, err)) != DFG_OK)
             goto done;
         for (size_t x = 1; x < nc; x++)
-            if (n[st * nc + x] && (rc = dfg_table_add(t, s, (uint32_t)x, (double)n[st * nc + x],
-                                                      err)) != DFG_OK)
+            if (n[st * nc + x] &&
+                (rc = dfg_table_add(t, s, (uint32_t)x, (double)n[st * nc + x], err)) != DFG_OK)
                 goto done;
     }
     *out = t;

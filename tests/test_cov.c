@@ -366,6 +366,51 @@ static void bootstrap_is_thread_independent_and_near_the_delta_se(void)
     dfg_table_free(t);
 }
 
+/* The simulator with covariates: strata shares times their own cell probabilities; the
+ * true level sizes add up to N; the same stream gives the same table; with the true model
+ * the per-level estimates are near the truth. */
+static void simulated_covariate_tables(void)
+{
+    const char *scn = "lists A B C\ntotal 3000\ncapture 0.3 0.25 0.2\n"
+                      "covariate age adult:0.7 minor:0.3\neffect A age minor -1.0\n";
+    dfg_scenario *sc = NULL;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_scenario_read_buffer("buf", scn, strlen(scn), &sc, &err), DFG_OK);
+    CHECK(dfg_scenario_n_cov(sc) == 1 && dfg_scenario_n_strata(sc) == 2);
+    double p[8];
+    CHECK_CODE(dfg_scenario_cell_probs(sc, p, &err), DFG_OK);
+    double sum = 0.0;
+    for (int x = 0; x < 8; x++)
+        sum += p[x];
+    CHECK_REL(sum, 1.0, 1e-12);
+    double truth[2], truth2[2];
+    dfg_table *t = NULL, *t2 = NULL;
+    CHECK_CODE(dfg_sim_ctable(sc, 5, 0, &t, truth, &err), DFG_OK);
+    CHECK_CODE(dfg_sim_ctable(sc, 5, 0, &t2, truth2, &err), DFG_OK);
+    CHECK(truth[0] + truth[1] == 3000.0 && truth[0] == truth2[0]);
+    CHECK(dfg_table_n_cov(t) == 1 && dfg_table_n_strata(t) == 2);
+    dfg_ctable *ct = NULL;
+    CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
+    dfg_cmodel m = {0};
+    dfg_cmodel_parse("[A:age]", ct, &m, &err);
+    dfg_cfit f;
+    CHECK_CODE(dfg_cfit_checked(ct, &m, NULL, &f, &err), DFG_OK);
+    dfg_level_total *r = NULL;
+    size_t nr = 0;
+    dfg_cfit_level_totals(ct, &m, &f, NULL, 0, 0.95, 0, NULL, &r, &nr, &err);
+    /* levels sorted: adult = stratum 0 of the scenario too; within 4 s.e. of the truth */
+    CHECK(nr == 2 && strcmp(r[0].label, "age=adult") == 0);
+    CHECK_ABS(r[0].nhat, truth[0], 4.0 * r[0].se);
+    CHECK_ABS(r[1].nhat, truth[1], 4.0 * r[1].se);
+    dfg_free_level_totals(r);
+    dfg_cfit_free(&f);
+    dfg_cmodel_free(&m);
+    dfg_ctable_free(ct);
+    dfg_table_free(t);
+    dfg_table_free(t2);
+    dfg_scenario_free(sc);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -378,5 +423,6 @@ int main(void)
     bad_input_is_refused();
     stratified_fits_are_the_slices_fits();
     bootstrap_is_thread_independent_and_near_the_delta_se();
+    simulated_covariate_tables();
     CHECK_DONE();
 }
