@@ -167,6 +167,7 @@ typedef struct {
     int drop_missing;     /* --drop-missing */
     int level_profile;    /* profile intervals of the level totals (default 1) */
     size_t max_strata;    /* --max-strata (default 100000) */
+    const char *fixed;    /* search --method step --fixed M: terms kept in every model */
 } cov_cli;
 
 extern const char COV_HELP[];

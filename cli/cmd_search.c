@@ -35,7 +35,9 @@ static const char SEARCH_HELP[] =
     "                  lowers -2 log L + pen p most; pen = log n, then 2, then 1 (each phase\n"
     "                  keeps the terms the one before chose); prints the path with AIC,\n"
     "                  AICc, BIC (minus their minimum) and N; steps whose MLE does not exist\n"
-    "                  are marked and carry no N (--max-strata, --drop-missing as for fit)\n\n";
+    "                  are marked and carry no N (--max-strata, --drop-missing as for fit)\n"
+    "  --fixed M       with --method step: terms kept in every model and never dropped,\n"
+    "                  e.g. --fixed \"[*:age]\" holds each list's age effect fixed\n\n";
 
 typedef struct {
     common_opts *c;

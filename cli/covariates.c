@@ -53,6 +53,8 @@ int cov_option(const char *cmd, int argc, char **argv, int *i, cov_cli *cc)
         return r;
     if ((r = take_string(cmd, argc, argv, i, "--stratify", &cc->stratify)) != 0)
         return r;
+    if (!strcmp(cmd, "search") && (r = take_string(cmd, argc, argv, i, "--fixed", &cc->fixed)) != 0)
+        return r;
     if ((r = opt_value(argc, argv, i, "--max-strata", &v)) < 0)
         return 10 + usage_error(cmd, "option --max-strata needs a value");
     if (r > 0) {
@@ -728,7 +730,18 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
     dfg_cstep_result r;
     memset(&r, 0, sizeof r);
     out_buf ob = {NULL, NULL, 0};
-    dfg_status rc = dfg_cstep_run(ct, &so, &r, &err);
+    dfg_cmodel fixed = {0};
+    dfg_status rc;
+    if (cc->fixed) {
+        if ((rc = dfg_cmodel_parse(cc->fixed, ct, &fixed, &err)) != DFG_OK) {
+            fail(&err, rc);
+            code = EXIT_USAGE;
+            goto done;
+        }
+        so.fixed = fixed.terms;
+        so.n_fixed = fixed.n_terms;
+    }
+    rc = dfg_cstep_run(ct, &so, &r, &err);
     if (rc != DFG_OK) {
         code = fail(&err, rc);
         goto done;
@@ -753,6 +766,7 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
             snprintf(term, sizeof term, "%s%s",
                      s->change > 0   ? "+ "
                      : s->change < 0 ? "- "
+                     : cc->fixed     ? "(start)"
                                      : "(main effects)",
                      s->term);
             fprintf(o, "  %4d  %-16s %5s %4zu %9.1f %9.1f %9.1f ", s->step, term, phase[s->phase],
@@ -825,6 +839,7 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
     code = out_flush(&ob);
 done:
     out_free(&ob);
+    dfg_cmodel_free(&fixed);
     dfg_cstep_result_free(&r);
     dfg_ctable_free(ct);
     dfg_table_free(t);
