@@ -1291,6 +1291,8 @@ dfg_status dfg_cfit_model(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_g
     dfg_cfit_totals(ct, fit);
 done:
     dfg_cfit_work_free(w);
+    if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
+        dfg_cfit_free(fit); /* nothing is kept on failure */
     return rc;
 }
 

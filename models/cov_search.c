@@ -323,6 +323,7 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
     uint64_t *scope = dfg_malloc((nv * (nv - 1) / 2 + 1) * sizeof *scope);
     cand cur, *cands = NULL;
     memset(&cur, 0, sizeof cur);
+    uint64_t *lower = NULL;
     dfg_cfit_work *w0 = NULL;
     dfg_status rc = DFG_OK;
     if (!scope)
@@ -371,7 +372,8 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
         /* the lower scope of a phase is the model it starts from (model_search passes
          * formula(m_bic) and formula(m_aic) as step()'s lower scope) */
         size_t n_lower = cur.n_terms;
-        uint64_t *lower = dfg_malloc((cur.n_terms + 1) * sizeof *lower);
+        dfg_free(lower);
+        lower = dfg_malloc((cur.n_terms + 1) * sizeof *lower);
         if (!lower) {
             rc = dfg_err_set(err, DFG_ENOMEM, "step", "scope");
             goto done;
@@ -448,14 +450,11 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
                 cand_free(&cands[i]);
             if (rc == DFG_OK && best != (size_t)-1)
                 rc = record(&x, &cur, bw, badd ? 1 : -1, ph, r, err);
-            if (rc != DFG_OK) {
-                dfg_free(lower);
+            if (rc != DFG_OK)
                 goto done;
-            }
             if (best == (size_t)-1)
                 break;
         }
-        dfg_free(lower);
     }
     /* criteria as differences to their minimum over the path */
     {
@@ -474,6 +473,7 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
     }
     rc = dfg_cmodel_from_terms(ct, cur.terms, cur.n_terms, &r->final, err);
 done:
+    dfg_free(lower);
     cand_free(&cur);
     if (cands)
         for (size_t i = 0; i <= n_scope; i++)

@@ -568,6 +568,8 @@ done:
     dfg_free(spec);
     dfg_free(term_of);
     dfg_free(keep);
+    if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING && rc != DFG_ENOMLE)
+        dfg_cfit_free(fit); /* nothing is kept on failure */
     return rc;
 }
 
