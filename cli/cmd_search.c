@@ -309,12 +309,8 @@ int cmd_search(int argc, char **argv)
     int pr = parse_args("search", SEARCH_HELP, BOOT_HELP, argc, argv, &c, search_option, &a);
     if (pr >= 0)
         return pr;
-    if (a.step) {
-        if (c.boot.B > 0)
-            return usage_error("search", "--method step: bootstrap the chosen model with fit "
-                                         "--model M --bootstrap B");
+    if (a.step)
         return search_step(&c, &a.cov, c.boot.bo.threads);
-    }
     a.so.threads = c.boot.bo.threads;
     a.so.level = c.est.level;
     a.so.glm = c.est.glm;

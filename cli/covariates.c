@@ -296,6 +296,41 @@ typedef struct {
     size_t n_empty; /* strata with no one observed */
 } cov_fit;
 
+/* The name of parameter j of a fit: "(intercept)", "P", "P:age[minor]",
+ * "age[minor]:sex[m]". */
+static void param_name(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *f, size_t j,
+                       char *buf, size_t size)
+{
+    if (f->term_of[j] == (size_t)-1) {
+        snprintf(buf, size, "(intercept)");
+        return;
+    }
+    uint64_t t = m->terms[f->term_of[j]];
+    size_t k = dfg_ctable_k(ct), used = 0, spec = f->spec[j];
+    buf[0] = '\0';
+    for (size_t v = 0; v < k + dfg_ctable_n_cov(ct) && used < size; v++) {
+        if (!(t >> v & 1))
+            continue;
+        int w;
+        if (v < k) {
+            w = snprintf(buf + used, size - used, "%s%s", used ? ":" : "",
+                         dfg_ctable_list_name(ct, v));
+        } else {
+            size_t c = v - k, L = dfg_ctable_n_levels(ct, c), stride = (size_t)1 << k;
+            for (size_t q = 0; q < c; q++)
+                stride *= dfg_ctable_n_levels(ct, q);
+            w = snprintf(buf + used, size - used, "%s%s[%s]", used ? ":" : "",
+                         dfg_ctable_cov_name(ct, c),
+                         dfg_ctable_level_name(ct, c, (spec / stride) % L));
+        }
+        if (w < 0)
+            return;
+        used += (size_t)w;
+    }
+}
+
+static void cboot_text(FILE *o, const dfg_cboot_result *b);
+
 static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const dfg_ctable *ct,
                          const cov_fit *r)
 {
@@ -342,6 +377,13 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
     fprintf(o, "  AICc                    %12.3f\n", f->aicc);
     fprintf(o, "  BIC                     %12.3f   (log n penalty, n = %.0f people observed)\n",
             f->bic, f->n_obs);
+    fprintf(o, "\n  %-30s %12s %12s\n", "coefficient", "estimate", "s.e.");
+    for (size_t j = 0; j < f->p; j++) {
+        char name[256];
+        param_name(ct, &r->m, f, j, name, sizeof name);
+        double v = f->cov[j + j * f->p];
+        fprintf(o, "  %-30s %12.5f %12.5f\n", name, f->beta[j], v >= 0.0 ? sqrt(v) : DNAN);
+    }
     fprintf(o, "\nTotals per level (s.e. by the delta method with the full covariance)\n");
     fprintf(o, "  %-24s %8s %10s %10s %6s %9s  %-20s  %s\n", "level", "n", "N", "N - n", "N/n",
             "s.e.", "log-normal", "profile");
@@ -391,12 +433,17 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
                 fprintf(o, "  note: %s=%s: %s\n", dfg_ctable_cov_name(ct, s->cov), s->rows[i].level,
                         s->rows[i].note);
     }
-    if (r->has_boot) {
-        const dfg_cboot_result *b = &r->boot;
+    if (r->has_boot)
+        cboot_text(o, &r->boot);
+}
+
+static void cboot_text(FILE *o, const dfg_cboot_result *b)
+{
+    {
         fprintf(o, "\nBootstrap: %zu %s replicates, seed %lu (%zu failed, %zu not interior)\n",
                 b->B, b->type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric",
                 (unsigned long)b->seed, b->n_failed, b->n_boundary);
-        fprintf(o, "  %-24s %10s %9s  %-22s  %s\n", "total", "N", "boot s.e.", "percentile", "BCa");
+        fprintf(o, "  %-24s %10s %9s  %-22s  %s\n", "", "N", "boot s.e.", "percentile", "BCa");
         for (size_t i = 0; i < b->n_rows; i++) {
             const dfg_cboot_row *x = &b->rows[i];
             fprintf(o, "  %-24s %10.1f %9.1f  [%.1f, %.1f]", x->label, x->point, x->se, x->perc_lo,
@@ -553,7 +600,20 @@ static void fit_cov_json(FILE *o, const common_opts *c, const char *sha, const d
     json_number(o, f->aicc);
     fputs(", \"BIC\": ", o);
     json_number(o, f->bic);
-    fputs(",\n  \"total\": ", o);
+    fputs(",\n  \"coefficients\": [", o);
+    for (size_t j = 0; j < f->p; j++) {
+        char name[256];
+        param_name(ct, &r->m, f, j, name, sizeof name);
+        double v = f->cov[j + j * f->p];
+        fputs(j ? ",\n    {\"term\": " : "\n    {\"term\": ", o);
+        json_string(o, name);
+        fputs(", \"estimate\": ", o);
+        json_number(o, f->beta[j]);
+        fputs(", \"se\": ", o);
+        json_number(o, v >= 0.0 ? sqrt(v) : DNAN);
+        fputc('}', o);
+    }
+    fputs("\n  ],\n  \"total\": ", o);
     json_total(o, "total", f->n_obs, f->nhat, f->se_nhat, &r->logn,
                r->prof_rc == DFG_OK ? &r->prof : NULL, r->has_boot ? &r->boot.rows[0] : NULL);
     fputs(",\n  \"levels\": [", o);
@@ -731,6 +791,11 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
     memset(&r, 0, sizeof r);
     out_buf ob = {NULL, NULL, 0};
     dfg_cmodel fixed = {0};
+    dfg_cfit bfit;
+    memset(&bfit, 0, sizeof bfit);
+    dfg_cboot_result boot;
+    memset(&boot, 0, sizeof boot);
+    int has_boot = 0;
     dfg_status rc;
     if (cc->fixed) {
         if ((rc = dfg_cmodel_parse(cc->fixed, ct, &fixed, &err)) != DFG_OK) {
@@ -748,6 +813,31 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
     }
     char final[2048];
     dfg_cmodel_format(&r.final, ct, final, sizeof final);
+    if (c->boot.B > 0) {
+        /* the chosen model's totals: parametric with the model fixed, or nonparametric with
+         * the whole search repeated in every replicate */
+        dfg_error be = {0};
+        rc = dfg_cfit_checked(ct, &r.final, &c->est.glm, &bfit, &be);
+        if (rc != DFG_OK) {
+            code = fail(&be, rc);
+            goto done;
+        }
+        dfg_cboot_opts bo = dfg_cboot_opts_default();
+        bo.B = c->boot.B;
+        bo.type = c->boot.bo.type;
+        bo.level = c->est.level;
+        bo.seed = c->boot.bo.seed;
+        bo.threads = c->boot.bo.threads;
+        bo.bca = c->boot.bo.interval == DFG_CI_BCA && bo.type == DFG_BOOT_PARAMETRIC;
+        bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
+        bo.select_phases = 3;
+        bo.glm = c->est.glm;
+        if ((rc = dfg_cboot_run(ct, &r.final, &bfit, NULL, 0, &bo, &boot, &be)) != DFG_OK) {
+            code = fail(&be, rc);
+            goto done;
+        }
+        has_boot = 1;
+    }
     if ((code = out_open(&ob)) != 0)
         goto done;
     FILE *o = ob.f;
@@ -786,6 +876,11 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
                     "note      %zu step%s whose MLE does not exist: fitted cells go to 0 and N\n"
                     "          does not settle (R prints the diverged value); no N is given\n",
                     nomle, nomle == 1 ? "" : "s");
+        if (has_boot) {
+            if (boot.type == DFG_BOOT_NONPARAMETRIC)
+                fprintf(o, "\nthe search repeated in every replicate (percentile intervals)\n");
+            cboot_text(o, &boot);
+        }
     } else if (c->format == FMT_CSV) {
         fputs("file,sha256,step,change,term,phase,p,loglik,AIC,AICc,BIC,dAIC,dAICc,dBIC,N,check,"
               "darkfig_version\n",
@@ -839,6 +934,9 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
     code = out_flush(&ob);
 done:
     out_free(&ob);
+    if (has_boot)
+        dfg_cboot_result_free(&boot);
+    dfg_cfit_free(&bfit);
     dfg_cmodel_free(&fixed);
     dfg_cstep_result_free(&r);
     dfg_ctable_free(ct);
