@@ -168,6 +168,7 @@ typedef struct {
     int level_profile;    /* profile intervals of the level totals (default 1) */
     size_t max_strata;    /* --max-strata (default 100000) */
     const char *fixed;    /* search --method step --fixed M: terms kept in every model */
+    int lists_only;       /* search --method step --scope lists */
 } cov_cli;
 
 extern const char COV_HELP[];

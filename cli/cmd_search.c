@@ -37,7 +37,10 @@ static const char SEARCH_HELP[] =
     "                  AICc, BIC (minus their minimum) and N; steps whose MLE does not exist\n"
     "                  are marked and carry no N (--max-strata, --drop-missing as for fit)\n"
     "  --fixed M       with --method step: terms kept in every model and never dropped,\n"
-    "                  e.g. --fixed \"[*:age]\" holds each list's age effect fixed\n\n";
+    "                  e.g. --fixed \"[*:age]\" holds each list's age effect fixed\n"
+    "  --scope S       with --method step: all (default: every two-way term) or lists\n"
+    "                  (the list pairs only: list-dependence selection with --fixed\n"
+    "                  covariate terms held)\n\n";
 
 typedef struct {
     common_opts *c;

@@ -53,6 +53,17 @@ int cov_option(const char *cmd, int argc, char **argv, int *i, cov_cli *cc)
         return r;
     if ((r = take_string(cmd, argc, argv, i, "--stratify", &cc->stratify)) != 0)
         return r;
+    if (!strcmp(cmd, "search") && (r = opt_value(argc, argv, i, "--scope", &v)) != 0) {
+        if (r < 0)
+            return 10 + usage_error(cmd, "option --scope needs a value");
+        if (!strcmp(v, "lists"))
+            cc->lists_only = 1;
+        else if (!strcmp(v, "all"))
+            cc->lists_only = 0;
+        else
+            return 10 + usage_error(cmd, "--scope must be all or lists (got \"%s\")", v);
+        return 1;
+    }
     if (!strcmp(cmd, "search") && (r = take_string(cmd, argc, argv, i, "--fixed", &cc->fixed)) != 0)
         return r;
     if ((r = opt_value(argc, argv, i, "--max-strata", &v)) < 0)
@@ -787,6 +798,7 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
     dfg_cstep_opts so = dfg_cstep_opts_default();
     so.glm = c->est.glm;
     so.threads = threads;
+    so.lists_only = cc->lists_only;
     dfg_cstep_result r;
     memset(&r, 0, sizeof r);
     out_buf ob = {NULL, NULL, 0};

@@ -956,8 +956,7 @@ DFG_API dfg_status dfg_cmodel_copy(const dfg_cmodel *src, dfg_cmodel *dst, dfg_e
 DFG_API void dfg_cmodel_free(dfg_cmodel *m);
 DFG_API int dfg_cmodel_has(const dfg_cmodel *m, uint64_t term);
 /* Bracket notation of the maximal terms ("[P:K,K:age,I,sex]"); returns the length needed. */
-DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf,
-                                 size_t size);
+DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf, size_t size);
 /* One term's name ("P:age"); returns the length needed. */
 DFG_API size_t dfg_cmodel_term_name(const dfg_ctable *ct, uint64_t term, char *buf, size_t size);
 /* Parameters of the model (intercept included): 1 + sum over terms of prod (L_c - 1). */
@@ -1040,8 +1039,8 @@ DFG_API void dfg_free_level_totals(dfg_level_total *rows);
  * dfg_interval_profile. The interval is for n_group + M. */
 DFG_API dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m,
                                           const dfg_cfit *fit, const unsigned char *in_group,
-                                          const dfg_glm_opts *opts, double level,
-                                          dfg_interval *ci, dfg_error *err);
+                                          const dfg_glm_opts *opts, double level, dfg_interval *ci,
+                                          dfg_error *err);
 
 /* Stepwise search over lists and covariates with the semantics of Cruyff's mse::model_search
  * (R's step(), models/cov_search.c): from the main effects (and the fixed terms), add or
@@ -1050,11 +1049,13 @@ DFG_API dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel
  * log n until no move helps, then 2, then 1 (phases = 1, 2 or 3 of them). */
 typedef struct {
     dfg_glm_opts glm;
-    int phases;       /* 1..3; default 3 */
-    int max_steps;    /* default 500 */
-    int threads;      /* candidate fits in parallel; same path on any number; default 1 */
+    int phases;            /* 1..3; default 3 */
+    int max_steps;         /* default 500 */
+    int threads;           /* candidate fits in parallel; same path on any number; default 1 */
     const uint64_t *fixed; /* terms kept in every model (not copied); may be NULL */
     size_t n_fixed;
+    int lists_only; /* 1: the scope is the two-way terms among lists only (list-pair
+                       selection with the covariate terms of `fixed` held fixed) */
     volatile sig_atomic_t *cancel;
 } dfg_cstep_opts;
 
@@ -1153,14 +1154,14 @@ typedef struct {
     size_t cov;
     size_t n_rows;
     dfg_strat_row *rows;
-    int all_ok;          /* every level has an estimate */
+    int all_ok;             /* every level has an estimate */
     double n_obs, nhat, se; /* the sum (NaN unless all_ok) */
     dfg_interval lognormal;
 } dfg_strat_result;
 
 DFG_API dfg_status dfg_cfit_stratified(const dfg_ctable *ct, const dfg_cmodel *m, size_t c,
-                                       const dfg_glm_opts *opts, double level,
-                                       dfg_strat_result *r, dfg_error *err);
+                                       const dfg_glm_opts *opts, double level, dfg_strat_result *r,
+                                       dfg_error *err);
 DFG_API void dfg_strat_result_free(dfg_strat_result *r);
 
 /* ** }====================================================================== */

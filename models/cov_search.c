@@ -331,7 +331,7 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
     for (size_t a = 0; a < nv; a++)
         for (size_t b = a + 1; b < nv; b++) {
             uint64_t t = ((uint64_t)1 << a) | ((uint64_t)1 << b);
-            if ((t & lists) == lists)
+            if ((t & lists) == lists || (o->lists_only && (t & ~lists)))
                 continue;
             scope[n_scope++] = t;
         }
@@ -345,9 +345,14 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
     dfg_cmodel start = {0};
     if ((rc = dfg_cmodel_from_terms(ct, o->fixed, o->n_fixed, &start, err)) != DFG_OK)
         goto done;
-    for (size_t i = 0; i < start.n_terms; i++)
-        if (__builtin_popcountll(start.terms[i]) > 2)
+    /* fixed terms outside the scope (higher order, or covariate terms with --scope lists) */
+    for (size_t i = 0; i < start.n_terms; i++) {
+        int in_scope = __builtin_popcountll(start.terms[i]) == 1;
+        for (size_t q = 0; q < n_scope && !in_scope; q++)
+            in_scope = scope[q] == start.terms[i];
+        if (!in_scope)
             x.p_cap += dfg_cmodel_term_params(ct, start.terms[i]);
+    }
     if (!(cands = dfg_calloc(n_scope + 1, sizeof *cands)) ||
         !(w0 = dfg_cfit_work_alloc(ct, x.p_cap))) {
         dfg_cmodel_free(&start);
