@@ -747,7 +747,7 @@ static double gprof_loglik(gprof *pr, double big_ng)
             s += (yc > 0.0 ? yc * log(yc / mc) : 0.0) - (yc - mc);
         }
         s += (M > 0.0 ? M * log(M / mug) : 0.0) - (M - mug);
-        if (it > 0 && fabs(s - s_old) <= 1e-11 * (fabs(s) + 1.0))
+        if (it > 0 && fabs(s - s_old) <= 1e-10 * (fabs(s) + 1.0))
             break;
         s_old = s;
         o1.max_iter = 1;
