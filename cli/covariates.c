@@ -7,80 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char COV_HELP[] =
-    "Covariates (the columns that are not lists when --lists is given; levels sorted as\n"
-    "strings, the first the reference): the model is fitted to the full table, every list\n"
-    "pattern x every covariate combination, and the total is given per level too.\n"
-    "  --model M       terms by name over lists and covariates, [P:K,P:age,age:sex];\n"
-    "                  '*' = each list in turn ([*:age] = P:age, K:age, ...), '@' = all\n"
-    "                  covariates together ([@] = their full crossing); default: main\n"
-    "                  effects of every list and covariate (the same N as the strata summed)\n"
-    "  --by C1[,C2]    totals per level of these covariates crossed (default: per level of\n"
-    "                  each covariate on its own)\n"
-    "  --stratify C    also fit the model separately in each level of covariate C and\n"
-    "                  report each level and their sum beside the pooled model\n"
-    "  --no-level-profile  skip the profile-likelihood intervals of the level totals\n"
-    "  --max-strata S  refuse tables with more than S covariate combinations (default\n"
-    "                  100000)\n"
-    "  --drop-missing  drop the rows with a missing covariate value (\"\" or NA) with a note\n"
-    "                  (default: such a row is an error naming its line)\n"
-    "Per-level s.e. by the delta method with the full covariance (var = sum of the fitted\n"
-    "unobserved cells + g'Vg); profile interval of a level's total: the likelihood with\n"
-    "the level's unobserved cells constrained to a sum, maximised by EM, with Cormack's\n"
-    "correction as for the total. --bootstrap gives every total parametric (model fixed,\n"
-    "as mse::boot_mse) or nonparametric intervals (percentile; BCa by default).\n\n";
-
-void cov_init(cov_cli *cc)
-{
-    memset(cc, 0, sizeof *cc);
-    cc->max_strata = 100000;
-    cc->level_profile = 1;
-}
-
-int cov_option(const char *cmd, int argc, char **argv, int *i, cov_cli *cc)
-{
-    const char *v = NULL;
-    int r;
-    if (strcmp(argv[*i], "--drop-missing") == 0) {
-        cc->drop_missing = 1;
-        return 1;
-    }
-    if (strcmp(argv[*i], "--no-level-profile") == 0) {
-        cc->level_profile = 0;
-        return 1;
-    }
-    if ((r = take_string(cmd, argc, argv, i, "--by", &cc->by)) != 0)
-        return r;
-    if ((r = take_string(cmd, argc, argv, i, "--stratify", &cc->stratify)) != 0)
-        return r;
-    if (!strcmp(cmd, "search") && (r = opt_value(argc, argv, i, "--scope", &v)) != 0) {
-        if (r < 0)
-            return 10 + usage_error(cmd, "option --scope needs a value");
-        if (!strcmp(v, "lists"))
-            cc->lists_only = 1;
-        else if (!strcmp(v, "all"))
-            cc->lists_only = 0;
-        else
-            return 10 + usage_error(cmd, "--scope must be all or lists (got \"%s\")", v);
-        return 1;
-    }
-    if (!strcmp(cmd, "search") && (r = take_string(cmd, argc, argv, i, "--fixed", &cc->fixed)) != 0)
-        return r;
-    if ((r = opt_value(argc, argv, i, "--max-strata", &v)) < 0)
-        return 10 + usage_error(cmd, "option --max-strata needs a value");
-    if (r > 0) {
-        long n;
-        if (!parse_int(v, 1, 100000000L, &n))
-            return 10 + usage_error(cmd,
-                                    "--max-strata must be an integer in 1..100000000 (got "
-                                    "\"%s\")",
-                                    v);
-        cc->max_strata = (size_t)n;
-        return 1;
-    }
-    return 0;
-}
-
 /* ** {======================================================================
  * Reading: the table with its covariates, missing values
  * ======================================================================= */
@@ -224,22 +150,25 @@ static int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, 
     return 0;
 }
 
-int cov_load(const char *cmd, const common_opts *c, const cov_cli *cc, dfg_table **tp,
-             dfg_ctable **ctp, char sha[65])
+/* Read the input with its covariates: 0 (*tp and *ctp set), -2 when it has no covariate
+ * column (the list-only path), or the exit code after saying why. Missing covariate
+ * values: an error naming the line, or dropped with a note. */
+static int cov_load(const char *cmd, cli_run *run, dfg_table **tp, dfg_ctable **ctp)
 {
+    const common_opts *c = &run->c;
+    const cov_cli *cc = &c->cov;
     dfg_error err = {0};
     *ctp = NULL;
     *tp = NULL;
-    dfg_status rc = dfg_table_read_csv(c->file, &c->csv, tp, &err);
+    dfg_status rc =
+        dfg_table_read_csv_buffer(run->in.path, run->in.buf, run->in.len, &c->csv, tp, &err);
     if (rc != DFG_OK)
         return fail(&err, rc);
     if (dfg_table_n_cov(*tp) == 0) {
         if (cc->by || cc->stratify)
             return usage_error(cmd, "--by and --stratify need covariate columns (give --lists)");
-        return -1; /* no covariates: the list-only path */
+        return -2; /* no covariates: the list-only path */
     }
-    if ((rc = dfg_sha256_file(c->file, sha, &err)) != DFG_OK)
-        return fail(&err, rc);
     /* a missing value: an error naming the line, or dropped with a note */
     int missing = 0;
     for (size_t s = 0; s < dfg_table_n_strata(*tp) && !missing; s++)
@@ -251,14 +180,12 @@ int cov_load(const char *cmd, const common_opts *c, const cov_cli *cc, dfg_table
         long line = 0, col = 0;
         char name[64] = "";
         if (find_missing(c->file, c->csv.lists, c->csv.count, &line, &col, name, sizeof name))
-            fprintf(stderr,
-                    "darkfig: %s:%ld:%ld: missing value of covariate %s (incomplete covariates "
-                    "are not handled; --drop-missing drops such rows)\n",
+            cli_say("%s:%ld:%ld: missing value of covariate %s (incomplete covariates are not "
+                    "handled; --drop-missing drops such rows)",
                     c->file, line, col, name);
         else
-            fprintf(stderr,
-                    "darkfig: %s: a covariate has a missing value (incomplete covariates are "
-                    "not handled; --drop-missing drops such rows)\n",
+            cli_say("%s: a covariate has a missing value (incomplete covariates are not "
+                    "handled; --drop-missing drops such rows)",
                     c->file);
         return EXIT_INPUT;
     }
@@ -269,18 +196,15 @@ int cov_load(const char *cmd, const common_opts *c, const cov_cli *cc, dfg_table
             return fail(&err, err.code ? err.code : DFG_ENOMEM);
         dfg_table_free(*tp);
         *tp = d;
-        fprintf(stderr,
-                "darkfig: note: %s: %.0f %s with a missing covariate value dropped "
-                "(--drop-missing)\n",
+        cli_say("note: %s: %.0f %s with a missing covariate value dropped (--drop-missing)",
                 c->file, dropped, dropped == 1.0 ? "person" : "people");
     }
-    size_t k = dfg_table_k(*tp);
-    if ((rc = dfg_ctable_new(*tp, cc->max_strata << k, ctp, &err)) != DFG_OK) {
+    size_t k = dfg_table_k(*tp), ms = cc->max_strata ? cc->max_strata : 100000;
+    if ((rc = dfg_ctable_new(*tp, ms << k, ctp, &err)) != DFG_OK) {
         if (rc == DFG_EDATA && strstr(err.msg, "limit"))
-            fprintf(stderr, "darkfig: %s: %s (--max-strata %zu)\n", c->file, err.msg,
-                    cc->max_strata);
+            cli_say("%s: %s (--max-strata %zu)", c->file, err.msg, ms);
         else
-            fprintf(stderr, "darkfig: %s: %s\n", c->file, err.msg);
+            cli_say("%s: %s", c->file, err.msg);
         return exit_code(rc);
     }
     return 0;
@@ -466,210 +390,111 @@ static void cboot_text(FILE *o, const dfg_cboot_result *b)
     }
 }
 
-static void csv_row(FILE *o, const char *file, const char *sha, const char *model, const char *kind,
-                    const char *row, double n, double nhat, double se, double level,
-                    const dfg_interval *ln, const dfg_interval *pr, const dfg_cboot_row *b,
-                    const char *check)
+/* One total as a row of the result (CSV: one line each). */
+static void total_row(cJSON *rows, const char *kind, const char *label, const char *model,
+                      const char *check, double n, double nhat, double se, const dfg_interval *ln,
+                      const dfg_interval *pr, const dfg_cboot_row *b)
 {
-    csv_string(o, file);
-    fprintf(o, ",%s,", sha);
-    csv_string(o, model);
-    fprintf(o, ",%s,", kind);
-    csv_string(o, row);
-    double v[] = {n,
-                  nhat,
-                  nhat - n,
-                  se,
-                  level,
-                  ln ? ln->lower : DNAN,
-                  ln ? ln->upper : DNAN,
-                  pr && pr->type == DFG_CI_PROFILE ? pr->lower : DNAN,
-                  pr && pr->type == DFG_CI_PROFILE && !pr->upper_beyond ? pr->upper : DNAN,
-                  b ? b->perc_lo : DNAN,
-                  b ? b->perc_hi : DNAN,
-                  b ? b->bca_lo : DNAN,
-                  b ? b->bca_hi : DNAN};
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        fputc(',', o);
-        csv_number(o, v[i]);
-    }
-    fprintf(o, ",%s,%s\n", check, DFG_VERSION);
+    cJSON *e = jrow(rows);
+    if (!e)
+        return;
+    jstr(e, "kind", kind);
+    jstr(e, "row", label);
+    jstr(e, "model", model);
+    jstr(e, "check", check);
+    jnum(e, "n", n);
+    jnum(e, "N", nhat);
+    jnum(e, "dark_figure", nhat - n);
+    jnum(e, "ratio", n > 0.0 ? nhat / n : DNAN);
+    jnum(e, "se", se);
+    jnum(e, "lognormal_lower", ln ? ln->lower : DNAN);
+    jnum(e, "lognormal_upper", ln ? ln->upper : DNAN);
+    int prof = pr && pr->type == DFG_CI_PROFILE;
+    jnum(e, "profile_lower", prof ? pr->lower : DNAN);
+    jnum(e, "profile_upper", prof && !pr->upper_beyond ? pr->upper : DNAN);
+    jnum(e, "boot_percentile_lower", b ? b->perc_lo : DNAN);
+    jnum(e, "boot_percentile_upper", b ? b->perc_hi : DNAN);
+    jnum(e, "boot_bca_lower", b ? b->bca_lo : DNAN);
+    jnum(e, "boot_bca_upper", b ? b->bca_hi : DNAN);
 }
 
-static void fit_cov_csv(FILE *o, const common_opts *c, const char *sha, const cov_fit *r)
+static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct, const cov_fit *r)
 {
-    fputs("file,sha256,model,kind,row,n,N,dark_figure,se,level,lognormal_lower,lognormal_upper,"
-          "profile_lower,profile_upper,boot_percentile_lower,boot_percentile_upper,boot_bca_lower,"
-          "boot_bca_upper,check,darkfig_version\n",
-          o);
     const dfg_cfit *f = &r->fit;
+    jstr(root, "model", r->model);
+    jnum(root, "parameters", (double)dfg_cmodel_n_params(&r->m, ct));
+    jstr(root, "status", status_name(f->status));
+    jstr(root, "check", dfg_check_name(f->check));
+    jstr(root, "note", f->note);
+    jnum(root, "iterations", f->iter);
+    jnum(root, "level", c->est.level);
+    jnum(root, "cells", (double)dfg_ctable_n_cells(ct));
+    jnum(root, "strata", (double)dfg_ctable_n_strata(ct));
+    jnum(root, "strata_empty", (double)r->n_empty);
+    jfitstats(root, f->deviance, f->df, f->aic, f->bic);
+    jnum(root, "AICc", f->aicc);
+    if (c->format == FMT_JSON) {
+        cJSON *cv = jobj(root, "covariates");
+        for (size_t v = 0; cv && v < dfg_ctable_n_cov(ct); v++) {
+            cJSON *a = jarr(cv, dfg_ctable_cov_name(ct, v));
+            for (size_t l = 0; a && l < dfg_ctable_n_levels(ct, v); l++)
+                cJSON_AddItemToArray(a, cJSON_CreateString(dfg_ctable_level_name(ct, v, l)));
+        }
+        cJSON *co = jarr(root, "coefficients");
+        for (size_t j = 0; co && j < f->p; j++) {
+            char name[256];
+            param_name(ct, &r->m, f, j, name, sizeof name);
+            double v = f->cov[j + j * f->p];
+            cJSON *e = jrow(co);
+            jstr(e, "term", name);
+            jnum(e, "estimate", f->beta[j]);
+            jnum(e, "se", v >= 0.0 ? sqrt(v) : DNAN);
+        }
+    }
+    cJSON *rows = jarr(root, "totals");
     const char *chk = dfg_check_name(f->check);
-    csv_row(o, c->file, sha, r->model, "pooled", "total", f->n_obs, f->nhat, f->se_nhat,
-            c->est.level, &r->logn, r->prof_rc == DFG_OK ? &r->prof : NULL,
-            r->has_boot ? &r->boot.rows[0] : NULL, chk);
+    total_row(rows, "pooled", "total", r->model, chk, f->n_obs, f->nhat, f->se_nhat, &r->logn,
+              r->prof_rc == DFG_OK ? &r->prof : NULL, r->has_boot ? &r->boot.rows[0] : NULL);
     for (size_t i = 0; i < r->n_lev; i++)
-        csv_row(o, c->file, sha, r->model, "pooled", r->lev[i].label, r->lev[i].n_obs,
-                r->lev[i].nhat, r->lev[i].se, c->est.level, &r->lev[i].lognormal,
-                &r->lev[i].profile, r->has_boot ? &r->boot.rows[i + 1] : NULL, chk);
+        total_row(rows, "pooled", r->lev[i].label, r->model, chk, r->lev[i].n_obs, r->lev[i].nhat,
+                  r->lev[i].se, &r->lev[i].lognormal, &r->lev[i].profile,
+                  r->has_boot ? &r->boot.rows[i + 1] : NULL);
     if (r->has_strat) {
         for (size_t i = 0; i < r->strat.n_rows; i++) {
             const dfg_strat_row *x = &r->strat.rows[i];
-            csv_row(o, c->file, sha, x->model, "stratified", x->level, x->n_obs, x->nhat, x->se,
-                    c->est.level, &x->lognormal, NULL, NULL, dfg_check_name(x->check));
+            char lab[160];
+            snprintf(lab, sizeof lab, "%s=%s", dfg_ctable_cov_name(ct, r->strat.cov), x->level);
+            total_row(rows, "stratified", lab, x->model, dfg_check_name(x->check), x->n_obs,
+                      x->nhat, x->se, &x->lognormal, NULL, NULL);
         }
-        csv_row(o, c->file, sha, r->model, "stratified", "sum", r->strat.n_obs, r->strat.nhat,
-                r->strat.se, c->est.level, &r->strat.lognormal, NULL, NULL,
-                r->strat.all_ok ? "fine" : "incomplete");
+        total_row(rows, "stratified", "sum", r->model, r->strat.all_ok ? "fine" : "incomplete",
+                  r->strat.n_obs, r->strat.nhat, r->strat.se, &r->strat.lognormal, NULL, NULL);
+    }
+    if (r->has_boot) {
+        cJSON *b = jobj(root, "bootstrap");
+        jnum(b, "B", (double)r->boot.B);
+        jstr(b, "type", r->boot.type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric");
+        jnum(b, "seed", (double)r->boot.seed);
+        jnum(b, "failed", (double)r->boot.n_failed);
     }
 }
 
-static void json_interval(FILE *o, const char *type, const dfg_interval *ci)
+int fit_cov(cli_run *run)
 {
-    fprintf(o, "{\"type\": \"%s\", \"lower\": ", type);
-    json_number(o, ci ? ci->lower : DNAN);
-    fputs(", \"upper\": ", o);
-    json_number(o, ci && !ci->upper_beyond ? ci->upper : DNAN);
-    fputc('}', o);
-}
-
-static void json_total(FILE *o, const char *label, double n, double nhat, double se,
-                       const dfg_interval *ln, const dfg_interval *pr, const dfg_cboot_row *b)
-{
-    fputs("{\"level\": ", o);
-    json_string(o, label);
-    fputs(", \"n\": ", o);
-    json_number(o, n);
-    fputs(", \"N\": ", o);
-    json_number(o, nhat);
-    fputs(", \"dark_figure\": ", o);
-    json_number(o, nhat - n);
-    fputs(", \"ratio\": ", o);
-    json_number(o, n > 0.0 ? nhat / n : DNAN);
-    fputs(", \"se\": ", o);
-    json_number(o, se);
-    fputs(", \"intervals\": [", o);
-    json_interval(o, "lognormal", ln);
-    if (pr && pr->type == DFG_CI_PROFILE) {
-        fputs(", ", o);
-        json_interval(o, "profile", pr);
-    }
-    if (b) {
-        dfg_interval p = {DFG_CI_PERCENTILE, 0, b->perc_lo, b->perc_hi, DNAN, 0, 0, DNAN};
-        dfg_interval q = {DFG_CI_BCA, 0, b->bca_lo, b->bca_hi, DNAN, 0, 0, DNAN};
-        fputs(", ", o);
-        json_interval(o, "bootstrap-percentile", &p);
-        fputs(", ", o);
-        json_interval(o, "bootstrap-bca", &q);
-    }
-    fputs("]}", o);
-}
-
-static void fit_cov_json(FILE *o, const common_opts *c, const char *sha, const dfg_ctable *ct,
-                         const cov_fit *r)
-{
-    const dfg_cfit *f = &r->fit;
-    fputs("{\n  \"darkfig_version\": ", o);
-    json_string(o, DFG_VERSION);
-    fputs(",\n  \"command\": \"fit\",\n  \"input\": {\"file\": ", o);
-    json_string(o, c->file);
-    fprintf(o, ", \"sha256\": \"%s\", \"lists\": [", sha);
-    for (size_t j = 0; j < dfg_ctable_k(ct); j++) {
-        if (j)
-            fputs(", ", o);
-        json_string(o, dfg_ctable_list_name(ct, j));
-    }
-    fputs("], \"covariates\": {", o);
-    for (size_t v = 0; v < dfg_ctable_n_cov(ct); v++) {
-        fputs(v ? ", " : "", o);
-        json_string(o, dfg_ctable_cov_name(ct, v));
-        fputs(": [", o);
-        for (size_t l = 0; l < dfg_ctable_n_levels(ct, v); l++) {
-            if (l)
-                fputs(", ", o);
-            json_string(o, dfg_ctable_level_name(ct, v, l));
-        }
-        fputc(']', o);
-    }
-    fprintf(o, "}, \"cells\": %zu, \"strata\": %zu, \"strata_empty\": %zu},\n",
-            dfg_ctable_n_cells(ct), dfg_ctable_n_strata(ct), r->n_empty);
-    fputs("  \"model\": ", o);
-    json_string(o, r->model);
-    fprintf(o, ",\n  \"parameters\": %zu,\n  \"status\": \"%s\",\n  \"check\": \"%s\",\n",
-            dfg_cmodel_n_params(&r->m, ct), f->status == DFG_OK ? "ok" : dfg_strerror(f->status),
-            dfg_check_name(f->check));
-    fputs("  \"note\": ", o);
-    json_string(o, f->note);
-    fprintf(o, ",\n  \"iterations\": %d,\n  \"level\": ", f->iter);
-    json_number(o, c->est.level);
-    fputs(",\n  \"deviance\": ", o);
-    json_number(o, f->deviance);
-    fputs(", \"df\": ", o);
-    json_number(o, f->df);
-    fputs(", \"AIC\": ", o);
-    json_number(o, f->aic);
-    fputs(", \"AICc\": ", o);
-    json_number(o, f->aicc);
-    fputs(", \"BIC\": ", o);
-    json_number(o, f->bic);
-    fputs(",\n  \"coefficients\": [", o);
-    for (size_t j = 0; j < f->p; j++) {
-        char name[256];
-        param_name(ct, &r->m, f, j, name, sizeof name);
-        double v = f->cov[j + j * f->p];
-        fputs(j ? ",\n    {\"term\": " : "\n    {\"term\": ", o);
-        json_string(o, name);
-        fputs(", \"estimate\": ", o);
-        json_number(o, f->beta[j]);
-        fputs(", \"se\": ", o);
-        json_number(o, v >= 0.0 ? sqrt(v) : DNAN);
-        fputc('}', o);
-    }
-    fputs("\n  ],\n  \"total\": ", o);
-    json_total(o, "total", f->n_obs, f->nhat, f->se_nhat, &r->logn,
-               r->prof_rc == DFG_OK ? &r->prof : NULL, r->has_boot ? &r->boot.rows[0] : NULL);
-    fputs(",\n  \"levels\": [", o);
-    for (size_t i = 0; i < r->n_lev; i++) {
-        fputs(i ? ",\n    " : "\n    ", o);
-        json_total(o, r->lev[i].label, r->lev[i].n_obs, r->lev[i].nhat, r->lev[i].se,
-                   &r->lev[i].lognormal, &r->lev[i].profile,
-                   r->has_boot ? &r->boot.rows[i + 1] : NULL);
-    }
-    fputs("\n  ]", o);
-    if (r->has_boot)
-        fprintf(
-            o, ",\n  \"bootstrap\": {\"B\": %zu, \"type\": \"%s\", \"seed\": %lu, \"failed\": %zu}",
-            r->boot.B, r->boot.type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric",
-            (unsigned long)r->boot.seed, r->boot.n_failed);
-    if (r->has_strat) {
-        fputs(",\n  \"stratified\": {\"covariate\": ", o);
-        json_string(o, dfg_ctable_cov_name(ct, r->strat.cov));
-        fputs(", \"levels\": [", o);
-        for (size_t i = 0; i < r->strat.n_rows; i++) {
-            const dfg_strat_row *x = &r->strat.rows[i];
-            fputs(i ? ",\n    " : "\n    ", o);
-            json_total(o, x->level, x->n_obs, x->nhat, x->se, &x->lognormal, NULL, NULL);
-        }
-        fputs("],\n    \"sum\": ", o);
-        json_total(o, "sum", r->strat.n_obs, r->strat.nhat, r->strat.se, &r->strat.lognormal, NULL,
-                   NULL);
-        fputc('}', o);
-    }
-    fputs("\n}\n", o);
-}
-
-int fit_cov(common_opts *c, const cov_cli *cc)
-{
+    common_opts *c = &run->c;
+    const cov_cli *cc = &c->cov;
+    const char *sha = run->in.sha;
     dfg_table *t = NULL;
     dfg_ctable *ct = NULL;
-    char sha[65] = "";
-    int code = cov_load("fit", c, cc, &t, &ct, sha);
+    int code = cov_load("fit", run, &t, &ct);
     if (code != 0) {
         dfg_table_free(t);
         return code;
     }
+    run->t = t; /* the run releases it (and names its lists in the provenance) */
+    code = -1;
     cov_fit r;
     memset(&r, 0, sizeof r);
-    out_buf ob = {NULL, NULL, 0};
     dfg_error err = {0};
     dfg_status rc;
     size_t by[8], n_by = 0, strat_cov = 0;
@@ -708,18 +533,18 @@ int fit_cov(common_opts *c, const cov_cli *cc)
         r.prof_rc =
             dfg_cfit_profile_group(ct, &r.m, &r.fit, NULL, &c->est.glm, c->est.level, &r.prof, &pe);
         if (r.prof_rc != DFG_OK)
-            fprintf(stderr, "darkfig: warning: profile interval: %s\n", pe.msg);
+            cli_say("warning: profile interval: %s", pe.msg);
     }
     {
         dfg_error le = {0};
-        rc = dfg_cfit_level_totals(ct, &r.m, &r.fit, by, n_by, c->est.level, cc->level_profile,
+        rc = dfg_cfit_level_totals(ct, &r.m, &r.fit, by, n_by, c->est.level, !cc->no_level_profile,
                                    &c->est.glm, &r.lev, &r.n_lev, &le);
         if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
             code = fail(&le, rc);
             goto done;
         }
         if (rc != DFG_OK)
-            fprintf(stderr, "darkfig: warning: level profile interval: %s\n", le.msg);
+            cli_say("warning: level profile interval: %s", le.msg);
     }
     if (cc->stratify) {
         if ((rc = dfg_cfit_stratified(ct, &r.m, strat_cov, &c->est.glm, c->est.level, &r.strat,
@@ -732,11 +557,11 @@ int fit_cov(common_opts *c, const cov_cli *cc)
     if (c->boot.B > 0) {
         dfg_cboot_opts bo = dfg_cboot_opts_default();
         bo.B = c->boot.B;
-        bo.type = c->boot.bo.type;
+        bo.type = (dfg_boot_type)c->boot.type;
         bo.level = c->est.level;
-        bo.seed = c->boot.bo.seed;
-        bo.threads = c->boot.bo.threads;
-        bo.bca = c->boot.bo.interval == DFG_CI_BCA;
+        bo.seed = c->boot.seed;
+        bo.threads = c->boot.threads;
+        bo.bca = c->boot.interval == (int)DFG_CI_BCA;
         bo.glm = c->est.glm;
         if ((rc = dfg_cboot_run(ct, &r.m, &r.fit, by, n_by, &bo, &r.boot, &err)) != DFG_OK) {
             code = fail(&err, rc);
@@ -744,17 +569,15 @@ int fit_cov(common_opts *c, const cov_cli *cc)
         }
         r.has_boot = 1;
     }
-    if ((code = out_open(&ob)) != 0)
+    if ((code = cli_run_output(run)) >= 0)
         goto done;
-    if (c->format == FMT_TEXT)
-        fit_cov_text(ob.f, c, sha, ct, &r);
-    else if (c->format == FMT_CSV)
-        fit_cov_csv(ob.f, c, sha, &r);
-    else
-        fit_cov_json(ob.f, c, sha, ct, &r);
-    code = out_flush(&ob);
+    if (run->o.format == FMT_TEXT) {
+        fit_cov_text(run->o.text, c, sha, ct, &r);
+    } else {
+        fit_cov_json(run->o.root, c, ct, &r);
+        run->o.rows = "totals";
+    }
 done:
-    out_free(&ob);
     if (r.has_boot)
         dfg_cboot_result_free(&r.boot);
     if (r.has_strat)
@@ -763,7 +586,6 @@ done:
     dfg_cfit_free(&r.fit);
     dfg_cmodel_free(&r.m);
     dfg_ctable_free(ct);
-    dfg_table_free(t);
     return code;
 }
 
@@ -773,20 +595,20 @@ done:
  * search --method step
  * ======================================================================= */
 
-int search_step(common_opts *c, const cov_cli *cc, int threads)
+int search_step(cli_run *run)
 {
+    common_opts *c = &run->c;
+    const cov_cli *cc = &c->cov;
+    const char *sha = run->in.sha;
     dfg_table *t = NULL;
     dfg_ctable *ct = NULL;
-    char sha[65] = "";
-    int code = cov_load("search", c, cc, &t, &ct, sha);
-    if (code == -1) {
+    int code = cov_load("search", run, &t, &ct);
+    if (code == -2) {
         /* lists only: the same search over the list pairs */
         dfg_error e = {0};
         code = 0;
         dfg_status rc = dfg_ctable_new(t, 0, &ct, &e);
         if (rc != DFG_OK)
-            code = fail(&e, rc);
-        else if ((rc = dfg_sha256_file(c->file, sha, &e)) != DFG_OK)
             code = fail(&e, rc);
     }
     if (code != 0) {
@@ -794,14 +616,15 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
         dfg_table_free(t);
         return code;
     }
+    run->t = t;
+    code = -1;
     dfg_error err = {0};
     dfg_cstep_opts so = dfg_cstep_opts_default();
     so.glm = c->est.glm;
-    so.threads = threads;
+    so.threads = c->boot.threads;
     so.lists_only = cc->lists_only;
     dfg_cstep_result r;
     memset(&r, 0, sizeof r);
-    out_buf ob = {NULL, NULL, 0};
     dfg_cmodel fixed = {0};
     dfg_cfit bfit;
     memset(&bfit, 0, sizeof bfit);
@@ -836,11 +659,11 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
         }
         dfg_cboot_opts bo = dfg_cboot_opts_default();
         bo.B = c->boot.B;
-        bo.type = c->boot.bo.type;
+        bo.type = (dfg_boot_type)c->boot.type;
         bo.level = c->est.level;
-        bo.seed = c->boot.bo.seed;
-        bo.threads = c->boot.bo.threads;
-        bo.bca = c->boot.bo.interval == DFG_CI_BCA && bo.type == DFG_BOOT_PARAMETRIC;
+        bo.seed = c->boot.seed;
+        bo.threads = c->boot.threads;
+        bo.bca = c->boot.interval == (int)DFG_CI_BCA && bo.type == DFG_BOOT_PARAMETRIC;
         bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
         bo.select_phases = 3;
         bo.glm = c->est.glm;
@@ -850,11 +673,11 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
         }
         has_boot = 1;
     }
-    if ((code = out_open(&ob)) != 0)
+    if ((code = cli_run_output(run)) >= 0)
         goto done;
-    FILE *o = ob.f;
+    FILE *o = run->o.text;
     static const char *phase[3] = {"BIC", "AIC", "pen 1"};
-    if (c->format == FMT_TEXT) {
+    if (run->o.format == FMT_TEXT) {
         fprintf(o, "darkfig %s search\n", DFG_VERSION);
         fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
         fprintf(o, "search    step (mse::model_search: R's step() from the main effects over "
@@ -893,66 +716,37 @@ int search_step(common_opts *c, const cov_cli *cc, int threads)
                 fprintf(o, "\nthe search repeated in every replicate (percentile intervals)\n");
             cboot_text(o, &boot);
         }
-    } else if (c->format == FMT_CSV) {
-        fputs("file,sha256,step,change,term,phase,p,loglik,AIC,AICc,BIC,dAIC,dAICc,dBIC,N,check,"
-              "darkfig_version\n",
-              o);
-        for (size_t i = 0; i < r.n_steps; i++) {
-            const dfg_cstep_row *s = &r.steps[i];
-            csv_string(o, c->file);
-            fprintf(o, ",%s,%d,%s,", sha, s->step,
-                    s->change > 0   ? "add"
-                    : s->change < 0 ? "drop"
-                                    : "start");
-            csv_string(o, s->term);
-            fprintf(o, ",%s,%zu", phase[s->phase], s->p);
-            double v[] = {s->loglik, s->aic,    s->aicc,  s->bic,
-                          s->d_aic,  s->d_aicc, s->d_bic, s->nhat};
-            for (size_t q = 0; q < sizeof v / sizeof v[0]; q++) {
-                fputc(',', o);
-                csv_number(o, v[q]);
-            }
-            fprintf(o, ",%s,%s\n", dfg_check_name(s->check), DFG_VERSION);
-        }
     } else {
-        fputs("{\n  \"darkfig_version\": ", o);
-        json_string(o, DFG_VERSION);
-        fputs(",\n  \"command\": \"search\",\n  \"method\": \"step\",\n  \"input\": {\"file\": ",
-              o);
-        json_string(o, c->file);
-        fprintf(o, ", \"sha256\": \"%s\"},\n  \"steps\": [", sha);
-        for (size_t i = 0; i < r.n_steps; i++) {
+        jstr(run->o.root, "method", "step");
+        jstr(run->o.root, "final", final);
+        cJSON *rows = jarr(run->o.root, "steps");
+        for (size_t i = 0; rows && i < r.n_steps; i++) {
             const dfg_cstep_row *s = &r.steps[i];
-            fprintf(o, "%s{\"step\": %d, \"change\": \"%s\", \"term\": ", i ? ",\n    " : "\n    ",
-                    s->step,
-                    s->change > 0   ? "add"
-                    : s->change < 0 ? "drop"
-                                    : "start");
-            json_string(o, s->term);
-            fprintf(o, ", \"phase\": \"%s\", \"p\": %zu, \"AIC\": ", phase[s->phase], s->p);
-            json_number(o, s->aic);
-            fputs(", \"AICc\": ", o);
-            json_number(o, s->aicc);
-            fputs(", \"BIC\": ", o);
-            json_number(o, s->bic);
-            fputs(", \"N\": ", o);
-            json_number(o, s->nhat);
-            fprintf(o, ", \"check\": \"%s\"}", dfg_check_name(s->check));
+            cJSON *e = jrow(rows);
+            jnum(e, "step", s->step);
+            jstr(e, "change", s->change > 0 ? "add" : s->change < 0 ? "drop" : "start");
+            jstr(e, "term", s->term);
+            jstr(e, "phase", phase[s->phase]);
+            jnum(e, "p", (double)s->p);
+            jnum(e, "loglik", s->loglik);
+            jnum(e, "AIC", s->aic);
+            jnum(e, "AICc", s->aicc);
+            jnum(e, "BIC", s->bic);
+            jnum(e, "dAIC", s->d_aic);
+            jnum(e, "dAICc", s->d_aicc);
+            jnum(e, "dBIC", s->d_bic);
+            jnum(e, "N", s->nhat);
+            jstr(e, "check", dfg_check_name(s->check));
         }
-        fputs("\n  ],\n  \"final\": ", o);
-        json_string(o, final);
-        fputs("\n}\n", o);
+        run->o.rows = "steps";
     }
-    code = out_flush(&ob);
 done:
-    out_free(&ob);
     if (has_boot)
         dfg_cboot_result_free(&boot);
     dfg_cfit_free(&bfit);
     dfg_cmodel_free(&fixed);
     dfg_cstep_result_free(&r);
     dfg_ctable_free(ct);
-    dfg_table_free(t);
     return code;
 }
 

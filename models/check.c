@@ -512,9 +512,10 @@ static dfg_status exists_by_certificate(const dfg_table *t, size_t s, const dfg_
             fterms[nf++] = m->terms[i];
     }
     dfg_glm_opts o = dfg_glm_opts_default();
-    dfg_status frc = dfg_loglin_fit_boundary(t, s, m, bterms, nb, &o, &fit, NULL);
-    if (frc == DFG_ENOMEM) {
-        rc = dfg_err_set(err, DFG_ENOMEM, "check", "fit of %zu cells", ncell);
+    dfg_error ferr = {0};
+    dfg_status frc = dfg_loglin_fit_boundary(t, s, m, bterms, nb, &o, &fit, &ferr);
+    if (frc == DFG_ENOMEM || frc == DFG_EINVAL) { /* too many parameters, memory */
+        rc = dfg_err_set(err, frc, ferr.where, "%s", ferr.msg);
         goto done;
     }
     if ((frc == DFG_OK || frc == DFG_ENOCONV) && fit.fitted &&
@@ -601,17 +602,12 @@ dfg_status dfg_check_model(const dfg_table *t, size_t s, const dfg_model *m, dfg
     int exists = 0;
     if (empty == 0)
         exists = 1; /* y itself is a positive table */
-    else if (kept <= CHECK_LP_MAX_CELLS || !ident) {
-        if (kept > CHECK_LP_MAX_CELLS) {
-            rc = dfg_err_set(err, DFG_EDATA, "check",
-                             "model not identifiable, and whether its MLE exists cannot be "
-                             "decided: the linear program over %zu cells is above the limit of "
-                             "%d cells",
-                             kept, CHECK_LP_MAX_CELLS);
-            goto done;
-        }
+    else if (kept <= CHECK_LP_MAX_CELLS) {
         if ((rc = dfg_check_lp(k, y, m->terms, n, fixed, use, &exists, err)))
             goto done;
+    } else if (!ident) {
+        exists = 1; /* not decided: a model that is not identifiable is refused anyway, and
+                       its code says 2 (not identifiable), not 3 */
     } else if ((rc = exists_by_certificate(t, s, m, y, fixed, use, kept, empty, &exists, err))) {
         goto done;
     }

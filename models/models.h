@@ -20,6 +20,10 @@ extern const dfg_estimator dfg_est_mt, dfg_est_loglin;
 /* models/search.c: model searches behind the estimator interface */
 extern const dfg_estimator dfg_est_stepwise, dfg_est_aic_stepwise, dfg_est_exhaustive,
     dfg_est_downhill;
+/* models/lcmcr.c: Bayesian latent classes */
+extern const dfg_estimator dfg_est_lcmcr;
+/* models/dga.c: model averaging over decomposable graphs */
+extern const dfg_estimator dfg_est_dga;
 
 /* ** {======================================================================
  * Existence and identifiability internals (models/check.c), shared with the searches.
