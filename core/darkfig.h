@@ -1393,7 +1393,7 @@ typedef enum {
 } dfg_dga_prior;
 
 typedef struct {
-    double delta;       /* hyper-Dirichlet parameter per cell of the full table; 0 = 2^-k */
+    double delta; /* hyper-Dirichlet parameter per cell of the full table; 0 = 2^-k */
     dfg_dga_prior prior;
     double min_missing; /* first N0 of the grid; default 0 (dga's examples start at 1) */
     double max_missing; /* last N0; 0 = automatic: the grid doubles (from max(10 n, 1000))
@@ -1427,8 +1427,8 @@ typedef struct {
     double delta;
     dfg_dga_prior prior;
     double level;
-    size_t n_graphs;      /* decomposable graphs averaged over */
-    size_t n_active;      /* graphs with non-negligible posterior mass */
+    size_t n_graphs;           /* decomposable graphs averaged over */
+    size_t n_active;           /* graphs with non-negligible posterior mass */
     double grid_lo, grid_step; /* grid of N0: grid_lo + i grid_step, i < n_grid */
     size_t n_grid;
     double upper_half_mass; /* posterior mass of N0 in (hi/2, hi] */
@@ -1438,8 +1438,8 @@ typedef struct {
     dfg_dga_summary N;      /* model-averaged posterior of N */
     dfg_dga_summary dark;   /* the same for the dark figure N - n */
     size_t n_top;
-    dfg_dga_graph *top;     /* the n_top most probable graphs, most probable first */
-    double *post;           /* posterior probability of N = n + grid_lo + i grid_step */
+    dfg_dga_graph *top; /* the n_top most probable graphs, most probable first */
+    double *post;       /* posterior probability of N = n + grid_lo + i grid_step */
 } dfg_dga_result;
 
 /* Number of decomposable graphs on k lists (1 <= k <= DFG_DGA_MAX_LISTS), enumerated.
