@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ** {======================================================================
  * Reading: the table with its covariates, missing values
@@ -555,6 +556,8 @@ int fit_cov(cli_run *run)
         r.has_strat = 1;
     }
     if (c->boot.B > 0) {
+        if (!c->seed_given) /* as the other commands: a seed from the clock, printed */
+            c->boot.seed = (uint32_t)time(NULL);
         dfg_cboot_opts bo = dfg_cboot_opts_default();
         bo.B = c->boot.B;
         bo.type = (dfg_boot_type)c->boot.type;
@@ -657,6 +660,8 @@ int search_step(cli_run *run)
             code = fail(&be, rc);
             goto done;
         }
+        if (!c->seed_given) /* as the other commands: a seed from the clock, printed */
+            c->boot.seed = (uint32_t)time(NULL);
         dfg_cboot_opts bo = dfg_cboot_opts_default();
         bo.B = c->boot.B;
         bo.type = (dfg_boot_type)c->boot.type;
