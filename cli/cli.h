@@ -126,6 +126,17 @@ typedef struct {
     double max_seconds;
 } boot_cli;
 
+/* The options of models over lists and covariates (fit, search --method step). */
+typedef struct {
+    const char *by;       /* --by C1[,C2] */
+    const char *stratify; /* --stratify C */
+    int drop_missing;     /* --drop-missing */
+    int no_level_profile; /* --no-level-profile */
+    size_t max_strata;    /* --max-strata (default 100000) */
+    const char *fixed;    /* search --method step --fixed M: terms kept in every model */
+    int lists_only;       /* search --method step --scope lists */
+} cov_cli;
+
 /* The options every command shares (the shared tables write here). */
 typedef struct {
     const cli_command *cmd;
@@ -143,6 +154,7 @@ typedef struct {
     /* a command whose args end with "..." (batch): every operand; file is the first */
     char **operands;
     size_t n_operands;
+    cov_cli cov; /* fit and search over lists and covariates */
 } common_opts;
 
 /* The commands (cli/cmd_<name>.c), listed in main.c. */
@@ -359,6 +371,18 @@ int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
              const dfg_est_opts *eo_in, const double *fitted, dfg_boot_result *res);
 void boot_text(FILE *o, const dfg_boot_result *r, double level);
 void boot_json(cJSON *root, const dfg_boot_result *r, double level);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Covariates (cli/covariates.c): fit and search over lists and covariates
+ * ======================================================================= */
+
+/* fit on a table with covariate columns: -2 when the input has none (the list-only path
+ * goes on), else the exit code; run is parsed and its input read (cli_run_load(r, 0)). */
+int fit_cov(cli_run *run);
+/* search --method step (mse::model_search): the exit code; run as for fit_cov. */
+int search_step(cli_run *run);
 
 /* ** }====================================================================== */
 

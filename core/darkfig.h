@@ -701,6 +701,20 @@ DFG_API dfg_status dfg_scenario_cell_probs(const dfg_scenario *sc, double *prob,
  * released with dfg_table_free. Same (seed, replicate) = same table on any thread. */
 DFG_API dfg_status dfg_sim_table(const dfg_scenario *sc, uint32_t seed, uint64_t replicate,
                                  dfg_table **out, dfg_error *err);
+/* Covariates of a scenario (`covariate` and `effect` directives, core/sim.c): their
+ * names and levels in the order of the file; strata s = l_1 + L_1 (l_2 + ...). */
+DFG_API size_t dfg_scenario_n_cov(const dfg_scenario *sc);
+DFG_API const char *dfg_scenario_cov_name(const dfg_scenario *sc, size_t c);
+DFG_API size_t dfg_scenario_n_levels(const dfg_scenario *sc, size_t c);
+DFG_API const char *dfg_scenario_level_name(const dfg_scenario *sc, size_t c, size_t l);
+DFG_API size_t dfg_scenario_n_strata(const dfg_scenario *sc);
+/* Draw a table with covariates: N people over every (stratum, pattern) cell with the
+ * scenario's probabilities, stream (seed, replicate); the table's strata carry the level
+ * names. truth (may be NULL; n_strata entries) gets the people drawn in each stratum, the
+ * never-captured ones included: the true subgroup sizes of this replicate. DFG_EINVAL
+ * for a scenario without covariates. */
+DFG_API dfg_status dfg_sim_ctable(const dfg_scenario *sc, uint32_t seed, uint64_t replicate,
+                                  dfg_table **out, double *truth, dfg_error *err);
 
 /* ** }====================================================================== */
 
@@ -1010,6 +1024,8 @@ typedef struct {
     double n_obs, m0, nhat, se_nhat;
     double deviance, df, loglik, aic, aicc, bic;
     int iter;
+    int interior; /* the IRLS settled: last Newton step below 1e-3 or every fitted cell
+                     above 1e-5 (then the MLE exists without a linear program) */
     char note[160];
 } dfg_cfit;
 
@@ -1070,6 +1086,127 @@ DFG_API dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel
                                           const dfg_glm_opts *opts, double level, dfg_interval *ci,
                                           dfg_error *err);
 
+/* Stepwise search over lists and covariates with the semantics of Cruyff's mse::model_search
+ * (R's step(), models/cov_search.c): from the main effects (and the fixed terms), add or
+ * drop the single two-way term that lowers -2 log L + pen p most (scope: every two-way
+ * term among lists and covariates; fixed terms and their subsets are never dropped); pen =
+ * log n until no move helps, then 2, then 1 (phases = 1, 2 or 3 of them). */
+typedef struct {
+    dfg_glm_opts glm;
+    int phases;            /* 1..3; default 3 */
+    int max_steps;         /* default 500 */
+    int threads;           /* candidate fits in parallel; same path on any number; default 1 */
+    const uint64_t *fixed; /* terms kept in every model (not copied); may be NULL */
+    size_t n_fixed;
+    int lists_only; /* 1: the scope is the two-way terms among lists only (list-pair
+                       selection with the covariate terms of `fixed` held fixed) */
+    volatile sig_atomic_t *cancel;
+} dfg_cstep_opts;
+
+DFG_API dfg_cstep_opts dfg_cstep_opts_default(void);
+
+/* One step of the path: the model after `change` (+1 add, -1 drop, 0 the start) of
+ * `term`, in phase 0 (BIC), 1 (AIC) or 2 (penalty 1). nhat is NaN when check is
+ * DFG_CHECK_NOMLE (nhat_raw is then the drifting value R prints, never an estimate);
+ * d_* are the criteria minus their minimum over the path. */
+typedef struct {
+    int step, phase, change;
+    char term[128];
+    size_t p;
+    double loglik, aic, aicc, bic;
+    double d_aic, d_aicc, d_bic;
+    double nhat, nhat_raw;
+    dfg_check_status check;
+} dfg_cstep_row;
+
+typedef struct {
+    size_t n_steps, cap;
+    dfg_cstep_row *steps;
+    dfg_cmodel final; /* the model where the last phase stopped */
+} dfg_cstep_result;
+
+/* Run the search. Owns: *r (release with dfg_cstep_result_free). Returns DFG_OK,
+ * DFG_EINVAL, DFG_ENOMEM, DFG_ECANCEL, or a fit failure. */
+DFG_API dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts,
+                                 dfg_cstep_result *r, dfg_error *err);
+DFG_API void dfg_cstep_result_free(dfg_cstep_result *r);
+
+/* Bootstrap of the total and the level totals of a fitted model (models/cov_boot.c):
+ * parametric (multinomial of size N-hat over every cell, unobserved ones included, model
+ * fixed: mse::boot_mse) or nonparametric (multinomial of size n over the observed cells;
+ * select = 1 repeats the stepwise search, with select_phases phases, in every replicate).
+ * Percentile and BCa (jackknife over the people) intervals. Replicate b draws from stream
+ * (seed, b): the same digits on any number of threads. */
+typedef struct {
+    size_t B;           /* default 1000 */
+    dfg_boot_type type; /* default DFG_BOOT_PARAMETRIC */
+    double level;       /* default 0.95 */
+    uint32_t seed;      /* default 1 */
+    int threads;        /* default 1 */
+    int bca;            /* 1 (default): BCa too (one jackknife fit per nonempty cell) */
+    int select;         /* nonparametric: 1 = rerun the stepwise search per replicate */
+    int select_phases;  /* phases of that search (0 = 1: BIC only) */
+    dfg_glm_opts glm;
+    volatile sig_atomic_t *cancel;
+} dfg_cboot_opts;
+
+DFG_API dfg_cboot_opts dfg_cboot_opts_default(void);
+
+typedef struct {
+    char label[192]; /* "total", "age=minor", ... */
+    double point;    /* the estimate on the data */
+    size_t n_ok;     /* replicates with a finite N* */
+    double se;       /* s.d. of the N* */
+    double perc_lo, perc_hi, bca_lo, bca_hi;
+    double z0, accel;
+} dfg_cboot_row;
+
+typedef struct {
+    dfg_boot_type type;
+    uint32_t seed;
+    size_t B;
+    size_t n_rows;
+    dfg_cboot_row *rows; /* rows[0] = the total, then as dfg_cfit_level_totals */
+    size_t n_failed;     /* replicates without a finite total */
+    size_t n_boundary;   /* replicates whose refit did not settle in the interior */
+    double *nstar;       /* B x n_rows, replicate-major */
+} dfg_cboot_result;
+
+/* Bootstrap model m with its fit (dfg_cfit_checked; not DFG_CHECK_NOMLE) on ct; level
+ * rows as dfg_cfit_level_totals with by/n_by. Owns: *res (dfg_cboot_result_free).
+ * Returns DFG_OK, DFG_EINVAL, DFG_ENOMLE, DFG_ENOMEM, DFG_ECANCEL. */
+DFG_API dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                                 const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
+                                 dfg_cboot_result *res, dfg_error *err);
+DFG_API void dfg_cboot_result_free(dfg_cboot_result *r);
+
+/* Stratified beside pooled: model m (parsed on ct) fitted separately in each level of
+ * covariate c (terms with c lose it: a separate fit per level already lets every
+ * parameter vary with c), each level's N, s.e. and log-normal interval, and their sum
+ * (s.e. from the summed variances: the fits are independent). */
+typedef struct {
+    char level[64];
+    dfg_status status;
+    dfg_check_status check;
+    double n_obs, nhat, se;
+    dfg_interval lognormal;
+    char model[256];
+    char note[160];
+} dfg_strat_row;
+
+typedef struct {
+    size_t cov;
+    size_t n_rows;
+    dfg_strat_row *rows;
+    int all_ok;             /* every level has an estimate */
+    double n_obs, nhat, se; /* the sum (NaN unless all_ok) */
+    dfg_interval lognormal;
+} dfg_strat_result;
+
+DFG_API dfg_status dfg_cfit_stratified(const dfg_ctable *ct, const dfg_cmodel *m, size_t c,
+                                       const dfg_glm_opts *opts, double level, dfg_strat_result *r,
+                                       dfg_error *err);
+DFG_API void dfg_strat_result_free(dfg_strat_result *r);
 /* The CSV reader's bounds on memory (core/csv.c): a physical line longer than
  * DFG_CSV_MAX_LINE bytes (its line end excluded; /dev/zero is one endless line) and a
  * quoted field, which may span lines, longer than DFG_CSV_MAX_FIELD bytes give DFG_EPARSE
@@ -1262,7 +1399,7 @@ typedef enum {
 } dfg_dga_prior;
 
 typedef struct {
-    double delta;       /* hyper-Dirichlet parameter per cell of the full table; 0 = 2^-k */
+    double delta; /* hyper-Dirichlet parameter per cell of the full table; 0 = 2^-k */
     dfg_dga_prior prior;
     double min_missing; /* first N0 of the grid; default 0 (dga's examples start at 1) */
     double max_missing; /* last N0; 0 = automatic: the grid doubles (from max(10 n, 1000))
@@ -1296,8 +1433,8 @@ typedef struct {
     double delta;
     dfg_dga_prior prior;
     double level;
-    size_t n_graphs;      /* decomposable graphs averaged over */
-    size_t n_active;      /* graphs with non-negligible posterior mass */
+    size_t n_graphs;           /* decomposable graphs averaged over */
+    size_t n_active;           /* graphs with non-negligible posterior mass */
     double grid_lo, grid_step; /* grid of N0: grid_lo + i grid_step, i < n_grid */
     size_t n_grid;
     double upper_half_mass; /* posterior mass of N0 in (hi/2, hi] */
@@ -1307,8 +1444,8 @@ typedef struct {
     dfg_dga_summary N;      /* model-averaged posterior of N */
     dfg_dga_summary dark;   /* the same for the dark figure N - n */
     size_t n_top;
-    dfg_dga_graph *top;     /* the n_top most probable graphs, most probable first */
-    double *post;           /* posterior probability of N = n + grid_lo + i grid_step */
+    dfg_dga_graph *top; /* the n_top most probable graphs, most probable first */
+    double *post;       /* posterior probability of N = n + grid_lo + i grid_step */
 } dfg_dga_result;
 
 /* Number of decomposable graphs on k lists (1 <= k <= DFG_DGA_MAX_LISTS), enumerated.
