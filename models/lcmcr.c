@@ -905,6 +905,44 @@ dfg_status dfg_lcmcr_run_strata(const dfg_table *t, const dfg_lcmcr_opts *o, dfg
 
 /* ** }====================================================================== */
 
+/* The trace as CSV: chain,draw,N,alpha,occupied (chain and draw 1-based), written to
+ * path + ".tmp" and renamed over path, so a failed write leaves no half file. */
+dfg_status dfg_lcmcr_write_draws(const dfg_lcmcr_result *r, const char *path, dfg_error *err)
+{
+    if (!r || !r->draws_N || !path)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "no draws or no path");
+    size_t len = strlen(path);
+    char *tmp = dfg_malloc(len + 5);
+    if (!tmp)
+        return dfg_err_set(err, DFG_ENOMEM, "lcmcr", "file name");
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp", 5);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        dfg_status rc = dfg_err_set(err, DFG_EIO, path, "cannot write %s", tmp);
+        dfg_free(tmp);
+        return rc;
+    }
+    int bad = fprintf(f, "chain,draw,N,alpha,occupied\n") < 0;
+    for (size_t c = 0; c < r->chains && !bad; c++)
+        for (size_t i = 0; i < r->samples && !bad; i++) {
+            size_t d = c * r->samples + i;
+            if (r->draws_alpha && r->draws_occupied)
+                bad = fprintf(f, "%zu,%zu,%.17g,%.17g,%.17g\n", c + 1, i + 1, r->draws_N[d],
+                              r->draws_alpha[d], r->draws_occupied[d]) < 0;
+            else
+                bad = fprintf(f, "%zu,%zu,%.17g,NA,NA\n", c + 1, i + 1, r->draws_N[d]) < 0;
+        }
+    bad |= fclose(f) != 0;
+    dfg_status rc = DFG_OK;
+    if (bad || rename(tmp, path) != 0) {
+        remove(tmp);
+        rc = dfg_err_set(err, DFG_EIO, path, "cannot write the draws");
+    }
+    dfg_free(tmp);
+    return rc;
+}
+
 /* ** {======================================================================
  * The estimator "lcmcr": posterior median of N with the equal-tailed interval, on one
  * thread (the bootstrap and check call estimators from their own threads).

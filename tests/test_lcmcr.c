@@ -115,6 +115,25 @@ static void draws_do_not_depend_on_the_number_of_threads(void)
     CHECK(r1.N.hdi_lower <= r1.N.hdi_upper);
     CHECK_REL(r1.dark.median, r1.N.median - r1.n_obs, 1e-15);
     CHECK(r1.seed == 7 && r1.chains == 3 && r1.samples == 100 && r1.K == 10);
+    /* the trace file: a header and one row per draw, chain 2 draw 1 = draws_N[100] */
+    char path[] = "test_lcmcr_draws.csv";
+    CHECK_CODE(dfg_lcmcr_write_draws(&r1, path, NULL), DFG_OK);
+    FILE *f = fopen(path, "r");
+    char line[256];
+    size_t rows = 0;
+    int found = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        rows++;
+        unsigned ch, dr;
+        double n, al, o2;
+        if (sscanf(line, "%u,%u,%lf,%lf,%lf", &ch, &dr, &n, &al, &o2) == 5 && ch == 2 && dr == 1)
+            found = n == r1.draws_N[100] && al == r1.draws_alpha[100];
+    }
+    if (f)
+        fclose(f);
+    remove(path);
+    CHECK(rows == 301 && found);
+    CHECK_CODE(dfg_lcmcr_write_draws(&r1, "/nonexistent-dir/x.csv", NULL), DFG_EIO);
     dfg_lcmcr_result_free(&r1);
     dfg_lcmcr_result_free(&r2);
     dfg_lcmcr_result_free(&r3);
