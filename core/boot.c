@@ -37,8 +37,6 @@
 /* OpenBLAS's own switch (cblas.h); declared here so that only this file depends on it. */
 void openblas_set_num_threads(int num_threads);
 
-#define MAX_THREADS 1024
-
 dfg_boot_opts dfg_boot_opts_default(void)
 {
     dfg_boot_opts o;
@@ -147,8 +145,9 @@ static dfg_status run_estimator(job *j, size_t item, const uint32_t *pat, const 
     }
     /* failed: an error, a status other than DFG_OK, or no finite N */
     dfg_status st = rc != DFG_OK ? rc : e.status;
-    if (st == DFG_OK && !isfinite(e.nhat))
-        st = DFG_EDATA;
+    if (st == DFG_OK &&
+        (!isfinite(e.nhat) || (e.n_obs > 0.0 && e.nhat > DFG_NHAT_MAX_RATIO * e.n_obs)))
+        st = DFG_EDATA; /* not an estimate (darkfig.h): left out like a failure */
     j->status[item] = st;
     j->check[item] = e.check;
     j->value[item] = st == DFG_OK ? e.nhat : (double)NAN;
@@ -237,7 +236,6 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     work(w, 0, NULL, NULL);
-    dfg_check_thread_free(); /* GLPK keeps an environment per thread (existence checks) */
     pthread_mutex_lock(&w->j->mu);
     w->j->running--;
     pthread_cond_signal(&w->j->cv);
@@ -468,6 +466,33 @@ static dfg_status reduce(job *j, const dfg_boot_opts *bo, dfg_boot_result *res, 
 
 /* ** }====================================================================== */
 
+dfg_status dfg_boot_opts_check(const dfg_boot_opts *bo, size_t k, dfg_error *err)
+{
+    if (!bo)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL options");
+    if (bo->B < 1 || bo->B > DFG_MAX_REPLICATES)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "B must be in 1 .. %d (got %zu)",
+                           DFG_MAX_REPLICATES, bo->B);
+    if (bo->type != DFG_BOOT_NONPARAMETRIC && bo->type != DFG_BOOT_PARAMETRIC)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "unknown bootstrap type %d", (int)bo->type);
+    if (bo->interval != DFG_CI_BCA && bo->interval != DFG_CI_PERCENTILE)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "interval must be bca or percentile");
+    if (bo->interval == DFG_CI_BCA && bo->B < 2)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "BCa needs B >= 2");
+    if (dfg_level_check(bo->level, err) != DFG_OK)
+        return DFG_EINVAL;
+    if (bo->threads < 1 || bo->threads > DFG_MAX_THREADS)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "threads must be in 1 .. %d (got %d)",
+                           DFG_MAX_THREADS, bo->threads);
+    if (bo->type == DFG_BOOT_PARAMETRIC) {
+        if (!bo->fitted)
+            return dfg_err_set(err, DFG_EINVAL, "boot", "parametric bootstrap needs fitted cells");
+        if (k > DFG_MAX_FIT_LISTS)
+            return dfg_err_too_many_lists(err, k);
+    }
+    return DFG_OK;
+}
+
 static dfg_status check_opts(const dfg_estimator *est, const dfg_table *t, size_t s,
                              const dfg_boot_opts *bo, dfg_boot_result *res, dfg_error *err)
 {
@@ -475,27 +500,232 @@ static dfg_status check_opts(const dfg_estimator *est, const dfg_table *t, size_
         return dfg_err_set(err, DFG_EINVAL, "boot", "NULL argument");
     if (s >= dfg_table_n_strata(t))
         return dfg_err_set(err, DFG_EINVAL, "boot", "stratum %zu out of range", s);
-    if (bo->B < 1 || bo->B >= 0xFFFFFFFFu)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "B must be in 1 .. 2^32 - 2 (got %zu)", bo->B);
-    if (bo->type != DFG_BOOT_NONPARAMETRIC && bo->type != DFG_BOOT_PARAMETRIC)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "unknown bootstrap type %d", (int)bo->type);
-    if (bo->interval != DFG_CI_BCA && bo->interval != DFG_CI_PERCENTILE)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "interval must be bca or percentile");
-    if (bo->interval == DFG_CI_BCA && bo->B < 2)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "BCa needs B >= 2");
-    if (!(bo->level > 0.0 && bo->level < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "boot", "level must be in (0, 1) (got %g)", bo->level);
-    if (bo->threads < 1 || bo->threads > MAX_THREADS)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "threads must be in 1 .. %d (got %d)",
-                           MAX_THREADS, bo->threads);
-    if (bo->type == DFG_BOOT_PARAMETRIC) {
-        if (!bo->fitted)
-            return dfg_err_set(err, DFG_EINVAL, "boot", "parametric bootstrap needs fitted cells");
-        if (dfg_table_k(t) > DFG_MAX_FIT_LISTS)
-            return dfg_err_set(err, DFG_EINVAL, "boot", "parametric bootstrap needs k <= %d lists",
-                               DFG_MAX_FIT_LISTS);
+    return dfg_boot_opts_check(bo, dfg_table_k(t), err);
+}
+
+/* The point estimate on the data, into res (N-hat, model, the options it records). */
+static dfg_status point_estimate(job *j, const dfg_table *t, size_t s, const dfg_boot_opts *bo,
+                                 dfg_boot_result *res, dfg_error *err)
+{
+    dfg_estimate e0;
+    memset(&e0, 0, sizeof e0);
+    dfg_status rc = j->est->estimate(t, s, &j->eo, &e0, err);
+    if (rc == DFG_OK && e0.status != DFG_OK)
+        rc = dfg_err_set(err, e0.status, "boot", "the estimator failed on the data");
+    if (rc == DFG_OK && !isfinite(e0.nhat))
+        rc = dfg_err_set(err, DFG_EDATA, "boot", "the estimate on the data is not finite");
+    if (rc != DFG_OK)
+        return rc;
+    res->nhat = e0.nhat;
+    memcpy(res->model, e0.model, sizeof res->model);
+    res->model[sizeof res->model - 1] = '\0';
+    res->type = bo->type;
+    res->seed = bo->seed;
+    res->B = bo->B;
+    return DFG_OK;
+}
+
+/* What the replicates draw from: the observed patterns with a positive count, and the
+ * cell probabilities (nonparametric: p_i = c_i / n over the observed patterns;
+ * parametric: p_c = mu_c / N-hat over all 2^k cells). */
+static dfg_status job_init(job *j, const dfg_table *t, size_t s, const dfg_boot_opts *bo,
+                           dfg_error *err)
+{
+    size_t np = dfg_table_n_patterns(t, s);
+    j->names = dfg_malloc(j->k * sizeof *j->names);
+    j->pat = dfg_malloc((np ? np : 1) * sizeof *j->pat);
+    j->cnt = dfg_malloc((np ? np : 1) * sizeof *j->cnt);
+    if (!j->names || !j->pat || !j->cnt)
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "patterns");
+    for (size_t i = 0; i < j->k; i++)
+        j->names[i] = dfg_table_list_name(t, i);
+    double n = 0.0;
+    for (size_t i = 0; i < np; i++) {
+        uint32_t p;
+        double c;
+        dfg_table_pattern(t, s, i, &p, &c);
+        if (c > 0.0) {
+            j->pat[j->m] = p;
+            j->cnt[j->m++] = c;
+            n += c;
+        }
+    }
+    if (j->m == 0)
+        return dfg_err_set(err, DFG_EDATA, "boot", "stratum %zu has no one observed", s);
+    if (bo->type == DFG_BOOT_NONPARAMETRIC) {
+        if (n > (double)UINT_MAX)
+            return dfg_err_set(err, DFG_EINVAL, "boot", "n = %g too large (at most %u people)", n,
+                               DFG_MAX_BOOT_N);
+        j->K = j->m;
+        j->n_draw = (unsigned)n;
+        if (!(j->prob = dfg_malloc(j->K * sizeof *j->prob)))
+            return dfg_err_set(err, DFG_ENOMEM, "boot", "probabilities");
+        /* p_i = c_i / n */
+        for (size_t i = 0; i < j->m; i++)
+            j->prob[i] = j->cnt[i] / n;
+        return DFG_OK;
+    }
+    j->K = (size_t)1 << j->k;
+    if (!(j->prob = dfg_malloc(j->K * sizeof *j->prob)))
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "probabilities");
+    /* p_c = mu_c / N-hat, N-hat = sum over all 2^k cells of mu_c */
+    double tot = 0.0;
+    for (size_t c = 0; c < j->K; c++) {
+        double f = bo->fitted[c];
+        if (!(isfinite(f) && f >= 0.0))
+            return dfg_err_set(err, DFG_EINVAL, "boot", "fitted cell %zu is %g", c, f);
+        tot += f;
+    }
+    if (!(tot > bo->fitted[0]) || tot > (double)UINT_MAX - 1.0)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "fitted cells sum to %g", tot);
+    if (!(j->cellpat = dfg_malloc(j->K * sizeof *j->cellpat)))
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "patterns");
+    for (size_t c = 0; c < j->K; c++) {
+        j->prob[c] = bo->fitted[c] / tot;
+        j->cellpat[c] = (uint32_t)c;
+    }
+    j->nhat_draw = tot;
+    return DFG_OK;
+}
+
+/* The work items (B replicates, then the n_jack jackknife fits for BCa), the result's
+ * per-replicate arrays and nw workers, each with its generator and draw buffers. */
+static dfg_status job_alloc(job *j, const dfg_boot_opts *bo, dfg_boot_result *res, worker **wsp,
+                            size_t *nwp, dfg_error *err)
+{
+    j->n_jack = bo->interval == DFG_CI_BCA ? j->m : 0;
+    j->total = j->n_jack + j->B;
+    j->value = dfg_malloc(j->total * sizeof *j->value);
+    j->status = dfg_malloc(j->total * sizeof *j->status);
+    j->check = dfg_malloc(j->total * sizeof *j->check);
+    j->model = dfg_calloc(j->B, sizeof *j->model);
+    res->nstar = dfg_malloc(j->B * sizeof *res->nstar);
+    res->rep_status = dfg_malloc(j->B * sizeof *res->rep_status);
+    res->rep_check = dfg_malloc(j->B * sizeof *res->rep_check);
+    res->rep_model = dfg_malloc(j->B * sizeof *res->rep_model);
+    size_t nw = (size_t)bo->threads < j->total ? (size_t)bo->threads : j->total;
+    worker *ws = dfg_calloc(nw, sizeof *ws);
+    *wsp = ws;
+    *nwp = ws ? nw : 0;
+    if (!j->value || !j->status || !j->check || !j->model || !res->nstar || !res->rep_status ||
+        !res->rep_check || !res->rep_model || !ws)
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "B = %zu", j->B);
+    for (size_t i = 0; i < j->total; i++) {
+        j->value[i] = NAN;
+        j->status[i] = DFG_EINTERNAL;
+        j->check[i] = DFG_CHECK_FINE;
+    }
+    for (size_t w = 0; w < nw; w++) {
+        ws[w].j = j;
+        ws[w].fatal_item = SIZE_MAX;
+        if (!(ws[w].r = dfg_rng_stream(j->seed, 0, err)) ||
+            !(ws[w].draw = dfg_malloc(j->K * sizeof *ws[w].draw)) ||
+            !(ws[w].y = dfg_malloc((j->K > j->m ? j->K : j->m) * sizeof *ws[w].y)))
+            return dfg_err_set(err, DFG_ENOMEM, "boot", "worker %zu", w);
     }
     return DFG_OK;
+}
+
+/* Run the work items on nw workers: in this thread when nw = 1, else on nw threads while
+ * this one waits, watches the cancel flag and reports progress. *sync_init = 1 once the
+ * mutex and condition variable exist (the caller destroys them). */
+static dfg_status run_workers(job *j, worker *ws, size_t nw, const dfg_boot_opts *bo,
+                              int *sync_init, dfg_error *err)
+{
+    /* our threads run the estimator's BLAS calls: keep OpenBLAS to one thread */
+    openblas_set_num_threads(1);
+    if (nw == 1) {
+        work(&ws[0], 1, bo->progress, bo->progress_data);
+        return DFG_OK;
+    }
+    dfg_status rc = DFG_OK;
+    if (pthread_mutex_init(&j->mu, NULL) != 0)
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "mutex");
+    if (pthread_cond_init(&j->cv, NULL) != 0) {
+        pthread_mutex_destroy(&j->mu);
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "condition variable");
+    }
+    *sync_init = 1;
+    size_t started = 0;
+    pthread_mutex_lock(&j->mu);
+    for (; started < nw; started++) {
+        if (pthread_create(&ws[started].tid, NULL, worker_main, &ws[started]) != 0)
+            break;
+        j->running++;
+    }
+    if (started < nw) {
+        /* could not start every thread: stop the others and fail */
+        atomic_store(&j->stop, 1);
+        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "cannot start thread %zu", started);
+    }
+    /* report progress from this thread while the workers run */
+    size_t reported = 0;
+    while (j->running > 0) {
+        if (cancel_requested(j)) {
+            atomic_store(&j->cancelled, 1);
+            atomic_store(&j->stop, 1);
+        }
+        pthread_cond_wait(&j->cv, &j->mu);
+        if (bo->progress && j->done != reported) {
+            reported = j->done;
+            pthread_mutex_unlock(&j->mu);
+            bo->progress(reported, j->total, bo->progress_data);
+            pthread_mutex_lock(&j->mu);
+        }
+    }
+    size_t final_done = j->done;
+    pthread_mutex_unlock(&j->mu);
+    for (size_t w = 0; w < started; w++)
+        pthread_join(ws[w].tid, NULL);
+    if (bo->progress && final_done != reported)
+        bo->progress(final_done, j->total, bo->progress_data);
+    return rc;
+}
+
+/* A fatal error of a worker: the one of the lowest work item, so that it does not depend
+ * on the number of threads. DFG_OK when none. */
+static dfg_status first_fatal(const worker *ws, size_t nw, dfg_error *err)
+{
+    size_t fw = SIZE_MAX, fi = SIZE_MAX;
+    for (size_t w = 0; w < nw; w++)
+        if (ws[w].fatal_item < fi) {
+            fi = ws[w].fatal_item;
+            fw = w;
+        }
+    if (fw == SIZE_MAX)
+        return DFG_OK;
+    dfg_status rc = ws[fw].fatal ? ws[fw].fatal : DFG_EINTERNAL;
+    if (err && err->code == DFG_OK)
+        *err = ws[fw].err;
+    dfg_err_set(err, rc, "boot", "work item %zu failed", fi);
+    return rc;
+}
+
+static void job_free(job *j, worker *ws, size_t nw, int sync_init)
+{
+    if (sync_init) {
+        pthread_cond_destroy(&j->cv);
+        pthread_mutex_destroy(&j->mu);
+    }
+    for (size_t w = 0; ws && w < nw; w++) {
+        if (ws[w].r)
+            gsl_rng_free(ws[w].r);
+        dfg_free(ws[w].draw);
+        dfg_free(ws[w].y);
+    }
+    dfg_free(ws);
+    if (j->model)
+        for (size_t b = 0; b < j->B; b++)
+            dfg_free(j->model[b]);
+    dfg_free(j->model);
+    dfg_free(j->value);
+    dfg_free(j->status);
+    dfg_free(j->check);
+    dfg_free(j->prob);
+    dfg_free(j->cellpat);
+    dfg_free(j->cnt);
+    dfg_free(j->pat);
+    dfg_free(j->names);
 }
 
 dfg_status dfg_boot_run(const dfg_estimator *est, const dfg_table *t, size_t s,
@@ -525,192 +755,13 @@ dfg_status dfg_boot_run(const dfg_estimator *est, const dfg_table *t, size_t s,
     atomic_init(&j.stop, 0);
     atomic_init(&j.cancelled, 0);
 
-    /* the point estimate on the data */
-    dfg_estimate e0;
-    memset(&e0, 0, sizeof e0);
-    rc = est->estimate(t, s, &j.eo, &e0, err);
-    if (rc == DFG_OK && e0.status != DFG_OK)
-        rc = dfg_err_set(err, e0.status, "boot", "the estimator failed on the data");
-    if (rc == DFG_OK && !isfinite(e0.nhat))
-        rc = dfg_err_set(err, DFG_EDATA, "boot", "the estimate on the data is not finite");
-    if (rc != DFG_OK)
+    if ((rc = point_estimate(&j, t, s, bo, res, err)) != DFG_OK)
         return rc;
-    res->nhat = e0.nhat;
-    memcpy(res->model, e0.model, sizeof res->model);
-    res->model[sizeof res->model - 1] = '\0';
-    res->type = bo->type;
-    res->seed = bo->seed;
-    res->B = bo->B;
-
-    /* observed patterns with a positive count */
-    size_t np = dfg_table_n_patterns(t, s);
-    j.names = dfg_malloc(j.k * sizeof *j.names);
-    j.pat = dfg_malloc((np ? np : 1) * sizeof *j.pat);
-    j.cnt = dfg_malloc((np ? np : 1) * sizeof *j.cnt);
-    if (!j.names || !j.pat || !j.cnt) {
-        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "patterns");
+    if ((rc = job_init(&j, t, s, bo, err)) != DFG_OK ||
+        (rc = job_alloc(&j, bo, res, &ws, &nw, err)) != DFG_OK ||
+        (rc = run_workers(&j, ws, nw, bo, &sync_init, err)) != DFG_OK ||
+        (rc = first_fatal(ws, nw, err)) != DFG_OK)
         goto done;
-    }
-    for (size_t i = 0; i < j.k; i++)
-        j.names[i] = dfg_table_list_name(t, i);
-    double n = 0.0;
-    for (size_t i = 0; i < np; i++) {
-        uint32_t p;
-        double c;
-        dfg_table_pattern(t, s, i, &p, &c);
-        if (c > 0.0) {
-            j.pat[j.m] = p;
-            j.cnt[j.m++] = c;
-            n += c;
-        }
-    }
-    if (j.m == 0) {
-        rc = dfg_err_set(err, DFG_EDATA, "boot", "stratum %zu has no one observed", s);
-        goto done;
-    }
-    if (bo->type == DFG_BOOT_NONPARAMETRIC) {
-        if (n > (double)UINT_MAX) {
-            rc = dfg_err_set(err, DFG_EINVAL, "boot", "n = %g too large", n);
-            goto done;
-        }
-        j.K = j.m;
-        j.n_draw = (unsigned)n;
-        if (!(j.prob = dfg_malloc(j.K * sizeof *j.prob))) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "probabilities");
-            goto done;
-        }
-        /* p_i = c_i / n */
-        for (size_t i = 0; i < j.m; i++)
-            j.prob[i] = j.cnt[i] / n;
-    } else {
-        j.K = (size_t)1 << j.k;
-        if (!(j.prob = dfg_malloc(j.K * sizeof *j.prob))) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "probabilities");
-            goto done;
-        }
-        /* p_c = mu_c / N-hat, N-hat = sum over all 2^k cells of mu_c */
-        double tot = 0.0;
-        for (size_t c = 0; c < j.K; c++) {
-            double f = bo->fitted[c];
-            if (!(isfinite(f) && f >= 0.0)) {
-                rc = dfg_err_set(err, DFG_EINVAL, "boot", "fitted cell %zu is %g", c, f);
-                goto done;
-            }
-            tot += f;
-        }
-        if (!(tot > bo->fitted[0]) || tot > (double)UINT_MAX - 1.0) {
-            rc = dfg_err_set(err, DFG_EINVAL, "boot", "fitted cells sum to %g", tot);
-            goto done;
-        }
-        if (!(j.cellpat = dfg_malloc(j.K * sizeof *j.cellpat))) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "patterns");
-            goto done;
-        }
-        for (size_t c = 0; c < j.K; c++) {
-            j.prob[c] = bo->fitted[c] / tot;
-            j.cellpat[c] = (uint32_t)c;
-        }
-        j.nhat_draw = tot;
-    }
-    j.n_jack = bo->interval == DFG_CI_BCA ? j.m : 0;
-    j.total = j.n_jack + j.B;
-    j.value = dfg_malloc(j.total * sizeof *j.value);
-    j.status = dfg_malloc(j.total * sizeof *j.status);
-    j.check = dfg_malloc(j.total * sizeof *j.check);
-    j.model = dfg_calloc(j.B, sizeof *j.model);
-    res->nstar = dfg_malloc(j.B * sizeof *res->nstar);
-    res->rep_status = dfg_malloc(j.B * sizeof *res->rep_status);
-    res->rep_check = dfg_malloc(j.B * sizeof *res->rep_check);
-    res->rep_model = dfg_malloc(j.B * sizeof *res->rep_model);
-    nw = (size_t)bo->threads < j.total ? (size_t)bo->threads : j.total;
-    ws = dfg_calloc(nw, sizeof *ws);
-    if (!j.value || !j.status || !j.check || !j.model || !res->nstar || !res->rep_status ||
-        !res->rep_check || !res->rep_model || !ws) {
-        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "B = %zu", j.B);
-        goto done;
-    }
-    for (size_t i = 0; i < j.total; i++) {
-        j.value[i] = NAN;
-        j.status[i] = DFG_EINTERNAL;
-        j.check[i] = DFG_CHECK_FINE;
-    }
-    for (size_t w = 0; w < nw; w++) {
-        ws[w].j = &j;
-        ws[w].fatal_item = SIZE_MAX;
-        if (!(ws[w].r = dfg_rng_stream(j.seed, 0, err)) ||
-            !(ws[w].draw = dfg_malloc(j.K * sizeof *ws[w].draw)) ||
-            !(ws[w].y = dfg_malloc((j.K > j.m ? j.K : j.m) * sizeof *ws[w].y))) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "worker %zu", w);
-            goto done;
-        }
-    }
-
-    /* our threads run the estimator's BLAS calls: keep OpenBLAS to one thread */
-    openblas_set_num_threads(1);
-    if (nw == 1) {
-        work(&ws[0], 1, bo->progress, bo->progress_data);
-    } else {
-        if (pthread_mutex_init(&j.mu, NULL) != 0) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "mutex");
-            goto done;
-        }
-        if (pthread_cond_init(&j.cv, NULL) != 0) {
-            pthread_mutex_destroy(&j.mu);
-            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "condition variable");
-            goto done;
-        }
-        sync_init = 1;
-        size_t started = 0;
-        pthread_mutex_lock(&j.mu);
-        for (; started < nw; started++) {
-            if (pthread_create(&ws[started].tid, NULL, worker_main, &ws[started]) != 0)
-                break;
-            j.running++;
-        }
-        if (started < nw) {
-            /* could not start every thread: stop the others and fail */
-            atomic_store(&j.stop, 1);
-            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "cannot start thread %zu", started);
-        }
-        /* report progress from this thread while the workers run */
-        size_t reported = 0;
-        while (j.running > 0) {
-            if (cancel_requested(&j)) {
-                atomic_store(&j.cancelled, 1);
-                atomic_store(&j.stop, 1);
-            }
-            pthread_cond_wait(&j.cv, &j.mu);
-            if (bo->progress && j.done != reported) {
-                reported = j.done;
-                pthread_mutex_unlock(&j.mu);
-                bo->progress(reported, j.total, bo->progress_data);
-                pthread_mutex_lock(&j.mu);
-            }
-        }
-        size_t final_done = j.done;
-        pthread_mutex_unlock(&j.mu);
-        for (size_t w = 0; w < started; w++)
-            pthread_join(ws[w].tid, NULL);
-        if (bo->progress && final_done != reported)
-            bo->progress(final_done, j.total, bo->progress_data);
-        if (rc != DFG_OK)
-            goto done;
-    }
-
-    /* a fatal error: the one of the lowest item, so that it does not depend on T */
-    size_t fw = SIZE_MAX, fi = SIZE_MAX;
-    for (size_t w = 0; w < nw; w++)
-        if (ws[w].fatal_item < fi) {
-            fi = ws[w].fatal_item;
-            fw = w;
-        }
-    if (fw != SIZE_MAX) {
-        rc = ws[fw].fatal ? ws[fw].fatal : DFG_EINTERNAL;
-        if (err && err->code == DFG_OK)
-            *err = ws[fw].err;
-        dfg_err_set(err, rc, "boot", "work item %zu failed", fi);
-        goto done;
-    }
     if (atomic_load(&j.cancelled) || (j.cancel && *j.cancel)) {
         rc = dfg_err_set(err, DFG_ECANCEL, "boot", "cancelled");
         goto done;
@@ -718,32 +769,9 @@ dfg_status dfg_boot_run(const dfg_estimator *est, const dfg_table *t, size_t s,
     if ((rc = reduce(&j, bo, res, err)) != DFG_OK)
         goto done;
     rc = count_models(&j, res, err);
-
 done:
-    if (sync_init) {
-        pthread_cond_destroy(&j.cv);
-        pthread_mutex_destroy(&j.mu);
-    }
-    for (size_t w = 0; ws && w < nw; w++) {
-        if (ws[w].r)
-            gsl_rng_free(ws[w].r);
-        dfg_free(ws[w].draw);
-        dfg_free(ws[w].y);
-    }
-    dfg_free(ws);
-    if (j.model)
-        for (size_t b = 0; b < j.B; b++)
-            dfg_free(j.model[b]);
-    dfg_free(j.model);
-    dfg_free(j.value);
-    dfg_free(j.status);
-    dfg_free(j.check);
-    dfg_free(j.prob);
-    dfg_free(j.cellpat);
-    dfg_free(j.cnt);
-    dfg_free(j.pat);
-    dfg_free(j.names);
-    if (rc != DFG_OK && res)
+    job_free(&j, ws, nw, sync_init);
+    if (rc != DFG_OK)
         dfg_boot_result_free(res);
     return rc;
 }

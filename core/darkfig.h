@@ -6,8 +6,16 @@
  * Conventions of the whole interface:
  *  - Every function that can fail returns a dfg_status (0 = DFG_OK) and, when err is
  *    not NULL, fills it with the place ("file:line:col" or module) and a message. The
- *    first error wins. The library never prints, exits, aborts on input or reads the
- *    environment.
+ *    library never prints, exits, aborts on input or reads the environment.
+ *  - The return code is the verdict of the call. A numerical verdict that still leaves
+ *    usable output (DFG_ENOCONV: the last iterate; DFG_ESING; DFG_ENOMLE: the boundary
+ *    fit) is written in the result's status field and also returned. err always
+ *    describes the returned code: the first error wins, except that a hard error (any
+ *    other code) replaces a numerical verdict recorded before it, so a call that meets
+ *    DFG_ENOCONV and then fails to allocate returns DFG_ENOMEM and says so.
+ *  - Options are checked before any work by their public _check function
+ *    (dfg_glm_opts_check, dfg_search_opts_check, dfg_boot_opts_check), which the run
+ *    functions call; every limit is a DFG_MAX_* constant below.
  *  - The caller owns results; every _free accepts NULL.
  *  - A capture pattern is a uint32_t bitmask: bit j set = on list j (list j is the
  *    (j+1)-th list column of the input). The all-zero pattern is the unobserved cell.
@@ -38,6 +46,24 @@ extern "C" {
 #define DFG_MAX_LISTS 30
 /* Lists a log-linear fit accepts: it works on the 2^k cells. */
 #define DFG_MAX_FIT_LISTS 20
+/* Parameters of one model fit (its workspace holds p x p matrices): DFG_EINVAL above. */
+#define DFG_MAX_PARAMS 4096
+/* Iterations of one fit (dfg_glm_opts.max_iter). */
+#define DFG_MAX_ITER 100000
+/* Worker threads of a search or a bootstrap. */
+#define DFG_MAX_THREADS 256
+/* Bootstrap replicates (dfg_boot_opts.B). */
+#define DFG_MAX_REPLICATES 10000000
+/* People the bootstrap can resample: GSL's multinomial sampler draws an unsigned int. */
+#define DFG_MAX_BOOT_N 4294967295u
+/* Rows of a search's model table. */
+#define DFG_MAX_TOP 1000000
+/* Capture occasions of an `nbcap,count` file. */
+#define DFG_MAX_OCCASIONS 1000
+/* The p-value thresholds of the stepwise searches when dfg_search_opts.threshold is 0:
+ * Chan, Silverman & Vincent (2021) and Bales, Hesketh & Silverman (2015). */
+#define DFG_SEARCH_STEPWISE_THRESHOLD 0.02
+#define DFG_SEARCH_AIC_STEPWISE_THRESHOLD 0.001
 
 /* ** {======================================================================
  * Errors
@@ -68,6 +94,23 @@ DFG_API const char *dfg_strerror(dfg_status code);
 
 /* Clear *err to DFG_OK with empty strings. err may be NULL. */
 DFG_API void dfg_error_clear(dfg_error *err);
+
+/* Is a number an estimate? (core/value.c) An estimate of N, or a limit of its interval,
+ * that is not a number, infinite, above DFG_NHAT_MAX_RATIO times the people observed,
+ * below them, or from a fit at the boundary gets a status of its own and a one-line
+ * reason. Such a result is never "fine", never the best model by a criterion (model
+ * search, the closed table), never averaged or put in a range of N, and never printed as
+ * a number. */
+typedef enum {
+    DFG_VALUE_OK = 0,      /* a finite estimate with a finite s.e. and interval */
+    DFG_VALUE_NAN,         /* N is not a number (or the estimator failed) */
+    DFG_VALUE_INFINITE,    /* N is infinite */
+    DFG_VALUE_ABOVE_BOUND, /* N > DFG_NHAT_MAX_RATIO x n: a fit run off to infinity */
+    DFG_VALUE_BELOW_N,     /* N < n (removal models) */
+    DFG_VALUE_BOUNDARY,    /* the fit is at the boundary (fitted rates 0, rank deficient) */
+    DFG_VALUE_NO_SE,       /* the s.e. is not a finite number */
+    DFG_VALUE_NO_INTERVAL  /* an interval limit is NaN without being "beyond" or "at n" */
+} dfg_value_status;
 
 /* ** }====================================================================== */
 
@@ -203,7 +246,7 @@ DFG_API size_t dfg_model_format(const dfg_model *m, const dfg_table *t, char *bu
 typedef struct {
     double tol;    /* converged when |D_k - D_{k-1}| / (|D_k| + 0.1) < tol (R glm.fit's rule);
                       default 1e-10 */
-    int max_iter;  /* iterations before DFG_ENOCONV; default 100 */
+    int max_iter;  /* iterations before DFG_ENOCONV, 1 .. DFG_MAX_ITER; default 100 */
     int max_halve; /* step halvings per iteration while the deviance rises or is not
                       finite; default 30 */
 } dfg_glm_opts;
@@ -353,7 +396,7 @@ DFG_API dfg_status dfg_check_model(const dfg_table *t, size_t s, const dfg_model
 DFG_API void dfg_check_result_free(dfg_check_result *r);
 
 /* Check model m (dfg_check_model), then fit it with the terms whose lists never overlap
- * fixed at -inf (models/loglin.c). *check gets the check's verdict. A model whose MLE
+ * fixed at -inf (models/est_loglin.c). *check gets the check's verdict. A model whose MLE
  * does not exist gives DFG_ENOMLE, one that is not identifiable DFG_ESING, each with a
  * message naming the model; *fit is then left empty. */
 DFG_API dfg_status dfg_loglin_fit_checked(const dfg_table *t, size_t s, const dfg_model *m,
@@ -384,12 +427,12 @@ typedef struct {
     dfg_criterion criterion; /* exhaustive and downhill; default BIC */
     int max_order;           /* highest interaction order; 0 = 2 for k = 3, 3 for k = 4-5, 2 for
                                 k >= 6; at most k - 1 */
-    double threshold;        /* p-value threshold in (0, 1); 0 = 0.02 (stepwise), 0.001
-                                (aic-stepwise) */
+    double threshold;        /* p-value threshold in (0, 1); 0 = DFG_SEARCH_STEPWISE_THRESHOLD
+                                or DFG_SEARCH_AIC_STEPWISE_THRESHOLD */
     size_t top;              /* rows kept in the table; default 20 */
     int average;             /* 1: model-averaged N (Buckland, Burnham & Augustin 1997) */
-    int threads;             /* threads of the exhaustive search (0 or 1 = none); results are the
-                                same digits on any number */
+    int threads;             /* threads of the exhaustive search, 0 .. DFG_MAX_THREADS (0 or 1 =
+                                none); results are the same digits on any number */
     size_t max_models;       /* the exhaustive search refuses larger spaces; default 2^22 */
     double level;            /* level of the log-normal intervals of the rows; default 0.95 */
     dfg_glm_opts glm;
@@ -447,6 +490,11 @@ typedef struct {
     /* range of N over admissible models with delta <= 2 (index 0) and <= 6 (index 1) */
     size_t n_within[2];
     double range_lo[2], range_hi[2];
+    /* Models that converged but give no estimate (dfg_value_judge: s.e. or interval not
+     * finite, N beyond bound): left out of the ranking, the weights, the average and the
+     * ranges like inadmissible ones; reason_not_estimate says why for the first of them. */
+    size_t n_not_estimate;
+    char reason_not_estimate[160];
 } dfg_search_result;
 
 /* Run the search o->method on stratum s of t. Fills *r (release with
@@ -496,6 +544,10 @@ typedef struct {
     char model[256]; /* the model used or chosen, bracket notation */
     double deviance, df, aic, bic;
     char note[160]; /* a warning for the reader, "" if none */
+    /* Is it an estimate (dfg_value_judge)? Set by every estimator; anything but
+     * DFG_VALUE_OK is not summarised as a number, reason says why in one line. */
+    dfg_value_status value;
+    char reason[160];
 } dfg_estimate;
 
 typedef struct {
@@ -535,12 +587,13 @@ typedef enum {
 typedef void (*dfg_boot_progress_fn)(size_t done, size_t total, void *data);
 
 typedef struct {
-    size_t B;                      /* replicates, >= 1 (BCa needs >= 2); default 1000 */
+    size_t B;                      /* replicates, 1 .. DFG_MAX_REPLICATES (BCa needs >= 2);
+                                      default 1000 */
     dfg_boot_type type;            /* default DFG_BOOT_NONPARAMETRIC */
     dfg_ci_type interval;          /* DFG_CI_BCA (default) or DFG_CI_PERCENTILE */
     double level;                  /* in (0, 1); default 0.95 */
     uint32_t seed;                 /* replicate b draws from stream (seed, b); default 1 */
-    int threads;                   /* worker threads, >= 1; default 1 */
+    int threads;                   /* worker threads, 1 .. DFG_MAX_THREADS; default 1 */
     const double *fitted;          /* parametric only: the 2^k fitted cells of the point fit
                                       by pattern, fitted[0] = the unobserved cell (as
                                       dfg_fit.fitted); not copied */
@@ -569,7 +622,8 @@ typedef struct {
     /* Summaries over the replicates that did not fail: */
     size_t n_ok;
     double mean, median, se; /* se: standard deviation of the N*_b (divisor n_ok - 1) */
-    size_t n_failed;         /* estimator returned an error or a non-finite N (left out) */
+    size_t n_failed;         /* estimator returned an error, a non-finite N or one above
+                                DFG_NHAT_MAX_RATIO x n (left out) */
     size_t n_boundary;       /* of the others: chosen model not DFG_CHECK_FINE */
     double share_failed;     /* n_failed / B */
     double share_boundary;   /* n_boundary / B */
@@ -733,9 +787,13 @@ typedef struct {
     int iter;
     dfg_interval ci; /* type DFG_CI_NONE unless asked for */
     char note[160];
-    double se_rcapture; /* the s.e. as Rcapture 1.4 prints it: equal to se but for Mbh,
-                           where Rcapture's formula is not the delta method's (see
-                           models/closed.c); for comparison with Rcapture only */
+    dfg_value_status value; /* dfg_value_judge of N, s.e. and interval (the boundary flags
+                               MU_ZERO and RANK count as at the boundary); only rows with
+                               DFG_VALUE_OK compete for best AIC / BIC */
+    char reason[160];       /* one line, "" when fine */
+    double se_rcapture;     /* the s.e. as Rcapture 1.4 prints it: equal to se but for Mbh,
+                               where Rcapture's formula is not the delta method's (see
+                               models/closed.c); for comparison with Rcapture only */
 } dfg_closed_row;
 
 typedef struct {
@@ -792,12 +850,19 @@ typedef struct {
 
 DFG_API void dfg_freq_free(dfg_freq *fr);
 /* Read an `nbcap,count` CSV (header required; nbcap a whole number >= 1, count a whole
- * number >= 0; rows in any order; missing nbcap values are 0). Duplicate nbcap, nbcap 0,
- * a non-integer or negative value, extra fields: DFG_EPARSE with err->where =
- * "file:line:col". No unit at all: DFG_EDATA. t is set to 0 (unknown). */
+ * number >= 0; rows in any order; missing nbcap values are 0) by the table reader's CSV
+ * rules (dfg_table_read_csv: byte-order mark, quotes, line ends, blank lines). Duplicate
+ * nbcap, nbcap 0, a non-integer or negative value, a missing or extra field, bad quotes:
+ * DFG_EPARSE with err->where = "file:line:field". No unit at all: DFG_EDATA. t is set to
+ * 0 (unknown). */
 DFG_API dfg_status dfg_freq_read_csv(const char *path, dfg_freq *out, dfg_error *err);
 DFG_API dfg_status dfg_freq_read_buffer(const char *name, const char *buf, size_t len,
                                         dfg_freq *out, dfg_error *err);
+/* 1 when the first row of the CSV file at path, read as dfg_freq_read_csv reads it (a
+ * byte-order mark, quotes and spaces allowed), is the header nbcap,count; else 0 (also
+ * when the file cannot be read). Reads at most the first 64 KiB. For a program that
+ * routes a file to the frequency or the table reader. */
+DFG_API int dfg_freq_csv_has_header(const char *path);
 /* The frequencies of stratum s of a capture table (t = its lists). */
 DFG_API dfg_status dfg_freq_from_table(const dfg_table *t, size_t s, dfg_freq *out, dfg_error *err);
 
@@ -832,6 +897,233 @@ DFG_API const char *dfg_freq_method_name(dfg_freq_method m);
 DFG_API dfg_status dfg_freq_estimate(const dfg_freq *fr, dfg_freq_method m,
                                      const dfg_glm_opts *opts, dfg_freq_result *res,
                                      dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Option checks: the validation each run function does first, for programs that check
+ * options before reading data (as liblinear's check_parameter).
+ * ======================================================================= */
+
+/* tol > 0 and finite, max_iter in 1 .. DFG_MAX_ITER, max_halve >= 0. o NULL: DFG_EINVAL.
+ * Returns DFG_OK or DFG_EINVAL (err names the option and its value). */
+DFG_API dfg_status dfg_glm_opts_check(const dfg_glm_opts *o, dfg_error *err);
+/* The options of a search over k lists (k >= 3): a known method and criterion, max_order
+ * 0 or 1 .. k - 1, a threshold 0 or in (0, 1), level in (0, 1), threads 0 ..
+ * DFG_MAX_THREADS, glm as dfg_glm_opts_check. Returns DFG_OK or DFG_EINVAL. */
+DFG_API dfg_status dfg_search_opts_check(const dfg_search_opts *o, size_t k, dfg_error *err);
+/* The options of a bootstrap of a table of k lists: B in 1 .. DFG_MAX_REPLICATES (>= 2
+ * for BCa), a known type and interval, level in (0, 1), threads 1 .. DFG_MAX_THREADS;
+ * parametric: fitted given and k <= DFG_MAX_FIT_LISTS. Returns DFG_OK or DFG_EINVAL. */
+DFG_API dfg_status dfg_boot_opts_check(const dfg_boot_opts *bo, size_t k, dfg_error *err);
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Covariates: the full table over lists and categorical covariates, models over both,
+ * totals per covariate level (core/design.c, models/covariates.c)
+ * ======================================================================= */
+
+/* The full table: k lists x every combination of the levels of the covariates (each
+ * combination a stratum, also one nobody is in); cell = pattern + 2^k (l_1 + L_1 (l_2 +
+ * ...)), l_c the level index of covariate c (levels sorted with strcmp; level 0 is the
+ * reference). Pattern 0 of every stratum is unobserved. Opaque. */
+typedef struct dfg_ctable dfg_ctable;
+
+/* Build the full table of a dfg_table whose non-list columns are covariates. max_cells
+ * > 0 refuses tables with more cells (DFG_EDATA naming the count and the limit). A
+ * covariate with fewer than two levels, or a missing value ("" or "NA") gives DFG_EDATA
+ * naming the covariate. A table without covariates gives one stratum. Owns: *out,
+ * release with dfg_ctable_free. Returns DFG_OK, DFG_EINVAL, DFG_EDATA, DFG_ENOMEM. */
+DFG_API dfg_status dfg_ctable_new(const dfg_table *t, size_t max_cells, dfg_ctable **out,
+                                  dfg_error *err);
+DFG_API void dfg_ctable_free(dfg_ctable *ct);
+DFG_API dfg_status dfg_ctable_copy(const dfg_ctable *src, dfg_ctable **out, dfg_error *err);
+DFG_API size_t dfg_ctable_k(const dfg_ctable *ct);
+DFG_API size_t dfg_ctable_n_cov(const dfg_ctable *ct);
+DFG_API const char *dfg_ctable_list_name(const dfg_ctable *ct, size_t j);
+DFG_API const char *dfg_ctable_cov_name(const dfg_ctable *ct, size_t c);
+DFG_API size_t dfg_ctable_n_levels(const dfg_ctable *ct, size_t c);
+DFG_API const char *dfg_ctable_level_name(const dfg_ctable *ct, size_t c, size_t l);
+DFG_API size_t dfg_ctable_n_strata(const dfg_ctable *ct);
+DFG_API size_t dfg_ctable_n_cells(const dfg_ctable *ct);
+/* The counts of every cell (n_cells; 0 at the unobserved cells). */
+DFG_API const double *dfg_ctable_counts(const dfg_ctable *ct);
+DFG_API double dfg_ctable_n_obs(const dfg_ctable *ct);
+DFG_API double dfg_ctable_stratum_n_obs(const dfg_ctable *ct, size_t s);
+/* The level index of covariate c in stratum s (s = cell >> k). */
+DFG_API size_t dfg_ctable_level_of(const dfg_ctable *ct, size_t s, size_t c);
+/* Replace the counts (n_cells; unobserved cells ignored) - for resampling. */
+DFG_API dfg_status dfg_ctable_set_counts(dfg_ctable *ct, const double *y, dfg_error *err);
+
+/* A hierarchical model over lists and covariates: terms are bitmasks over the variables
+ * (list j = bit j, covariate c = bit k + c), closed under subsets, every main effect of
+ * every list and covariate present, sorted by order then value; the intercept implicit.
+ * No term holds all k lists. Release with dfg_cmodel_free. */
+typedef struct {
+    size_t n_terms;
+    uint64_t *terms;
+} dfg_cmodel;
+
+/* Parse bracket notation by name: "[P:K,P:age,K:age,age:sex]", "[P:K:age]"; terms
+ * separated by ',', variables by ':'. Shorthands: '*' stands for each list in turn
+ * ("[*:age]" = "[P:age,K:age,...]"), '@' for all covariates together ("[@]" = the full
+ * crossing of the covariates, "[*:@]" each list with all covariates crossed). "", "[]"
+ * and "independence" give the main effects. A term with all k lists is refused.
+ * Returns DFG_OK, DFG_EPARSE (err->where = "model:col"), DFG_EINVAL, DFG_ENOMEM. */
+DFG_API dfg_status dfg_cmodel_parse(const char *spec, const dfg_ctable *ct, dfg_cmodel *m,
+                                    dfg_error *err);
+DFG_API dfg_status dfg_cmodel_from_terms(const dfg_ctable *ct, const uint64_t *terms, size_t n,
+                                         dfg_cmodel *m, dfg_error *err);
+DFG_API dfg_status dfg_cmodel_main(const dfg_ctable *ct, dfg_cmodel *m, dfg_error *err);
+DFG_API dfg_status dfg_cmodel_copy(const dfg_cmodel *src, dfg_cmodel *dst, dfg_error *err);
+DFG_API void dfg_cmodel_free(dfg_cmodel *m);
+DFG_API int dfg_cmodel_has(const dfg_cmodel *m, uint64_t term);
+/* Bracket notation of the maximal terms ("[P:K,K:age,I,sex]"); returns the length needed. */
+DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf, size_t size);
+/* One term's name ("P:age"); returns the length needed. */
+DFG_API size_t dfg_cmodel_term_name(const dfg_ctable *ct, uint64_t term, char *buf, size_t size);
+/* Parameters of the model (intercept included): 1 + sum over terms of prod (L_c - 1). */
+DFG_API size_t dfg_cmodel_n_params(const dfg_cmodel *m, const dfg_ctable *ct);
+
+/* A fit over the full table (R: glm(Freq ~ ..., poisson) on every cell but the
+ * unobserved ones, covariates as factors). p parameters; spec[j] the cell-layout index of
+ * parameter j's level specification, term_of[j] its term (SIZE_MAX for the intercept);
+ * fitted = mu of every cell, the unobserved ones included. N = n + sum of the fitted
+ * unobserved cells, var(N) = sum of them + g'Vg (delta method, g = d(sum m0)/d beta, V
+ * the inverse information). deviance and loglik over the observable cells, zeros
+ * included; df = observable cells - p; AIC = -2 loglik + 2p, BIC = -2 loglik + p log n,
+ * AICc = AIC + 2p(p+1)/(n-p-1), n = people observed. check: existence of the MLE
+ * (dfg_cfit_check). */
+typedef struct {
+    dfg_status status; /* DFG_OK, DFG_ENOCONV, DFG_ESING */
+    dfg_check_status check;
+    size_t p, n_cells, rank;
+    size_t *spec, *term_of;
+    double *beta, *cov, *fitted;
+    double n_obs, m0, nhat, se_nhat;
+    double deviance, df, loglik, aic, aicc, bic;
+    int iter;
+    char note[160];
+} dfg_cfit;
+
+DFG_API void dfg_cfit_free(dfg_cfit *f);
+/* Fit model m (no existence check; see dfg_cfit_checked). Fills *fit (release with
+ * dfg_cfit_free) also on DFG_ENOCONV and DFG_ESING; se_nhat is filled.
+ * Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM, DFG_ENOCONV, DFG_ESING. */
+DFG_API dfg_status dfg_cfit_model(const dfg_ctable *ct, const dfg_cmodel *m,
+                                  const dfg_glm_opts *opts, dfg_cfit *fit, dfg_error *err);
+
+/* Existence of the MLE of m on the full table: a parameter whose observed margin is 0 is
+ * at the boundary; then the Fienberg-Rinaldo linear program on every observable cell
+ * (a strictly positive table with the same margins X'y). The design of any hierarchical
+ * model without the all-lists term is of full rank on the observable cells (a Kronecker
+ * product of full-rank factors), so identifiability holds by construction and the rank
+ * is confirmed by the Cholesky factor of the fit. *status: DFG_CHECK_FINE or
+ * DFG_CHECK_NOMLE. Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM, DFG_EINTERNAL. */
+DFG_API dfg_status dfg_cfit_check(const dfg_ctable *ct, const dfg_cmodel *m,
+                                  dfg_check_status *status, dfg_error *err);
+/* Check, then fit: a model whose MLE does not exist gives DFG_ENOMLE (fit->check says
+ * so; the numbers of *fit are those of the last iterate and must not be reported). */
+DFG_API dfg_status dfg_cfit_checked(const dfg_ctable *ct, const dfg_cmodel *m,
+                                    const dfg_glm_opts *opts, dfg_cfit *fit, dfg_error *err);
+
+/* The total of a group of strata: n observed, N = n + fitted unobserved, dark = N - n,
+ * ratio = N / n, s.e. by the delta method with the full covariance, log-normal interval
+ * (Chao 1987) and, when asked, the profile-likelihood interval of the group's total. */
+typedef struct {
+    char label[192]; /* "age=minor", "age=minor,sex=f", or "total" */
+    double n_obs, nhat, dark, ratio, se;
+    dfg_interval lognormal;
+    dfg_interval profile; /* type DFG_CI_NONE unless asked */
+} dfg_level_total;
+
+/* Totals per level of each covariate in by[0..n_by-1] crossed (n_by = 0: one block of
+ * rows per covariate, each covariate on its own). level: interval level; profile = 1
+ * adds the profile interval (dfg_cfit_profile_group) of every row. Owns: *rows (release
+ * with dfg_free_level_totals). Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM, or the first
+ * profile failure (rows are then filled, the profile of that row left NaN). */
+DFG_API dfg_status dfg_cfit_level_totals(const dfg_ctable *ct, const dfg_cmodel *m,
+                                         const dfg_cfit *fit, const size_t *by, size_t n_by,
+                                         double level, int profile, const dfg_glm_opts *opts,
+                                         dfg_level_total **rows, size_t *n_rows, dfg_error *err);
+DFG_API void dfg_free_level_totals(dfg_level_total *rows);
+
+/* The profile-likelihood interval of the total of the strata with in_group[s] != 0:
+ * for a given sum M of the group's unobserved cells, the log-likelihood of the
+ * observable cells and of "the group's unobserved cells sum to M" (one Poisson datum of
+ * mean sum_{group} m0) is maximised over the parameters (EM: the group's unobserved
+ * cells filled with M m0_s / sum m0); then
+ *   log L(M) = -S(M) + log (n + M)! - log M! + M log M - (n + M) log (n + M),
+ * S = sum y log(y / mu) - (y - mu) over the cells in the likelihood, n = all people
+ * observed: the multinomial form of core/interval.c (Cormack 1992), with its Stirling
+ * switch at n + M > 100. With one stratum (or every stratum) this is
+ * dfg_interval_profile. The interval is for n_group + M. */
+DFG_API dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m,
+                                          const dfg_cfit *fit, const unsigned char *in_group,
+                                          const dfg_glm_opts *opts, double level, dfg_interval *ci,
+                                          dfg_error *err);
+
+/* The CSV reader's bounds on memory (core/csv.c): a physical line longer than
+ * DFG_CSV_MAX_LINE bytes (its line end excluded; /dev/zero is one endless line) and a
+ * quoted field, which may span lines, longer than DFG_CSV_MAX_FIELD bytes give DFG_EPARSE
+ * at "file:line:field" where the limit is crossed, before more is buffered. */
+/* Interval levels the library takes: DFG_LEVEL_MIN <= level <= DFG_LEVEL_MAX. Below 0.5 an
+ * "interval" is narrower than the central half of the distribution; above 0.9999 the
+ * limits sit where the normal and profile approximations are meaningless. Every function
+ * with a level (intervals, bootstrap, search, closed, holdout, the estimators) refuses
+ * others with DFG_EINVAL, where "level". */
+#define DFG_LEVEL_MIN 0.5
+#define DFG_LEVEL_MAX 0.9999
+DFG_API dfg_status dfg_level_check(double level, dfg_error *err);
+
+/* Is a number an estimate? dfg_value_status (defined with the errors above) and: */
+/* Largest N, as a multiple of the people observed n, taken as an estimate. Registrations
+ * of hidden populations see from a few per cent to most of them (the Dutch estimate: 5,000
+ * a year against 791 to 1,372 registered); an N a thousand times n is a fit that ran off. */
+#define DFG_NHAT_MAX_RATIO 1000.0
+
+/* "fine", "not a number", "infinite", "beyond bound", "below n", "at the boundary",
+ * "no s.e.", "no interval". */
+DFG_API const char *dfg_value_name(dfg_value_status v);
+
+/* Judge N-hat, its s.e. and interval ci (may be NULL; limits flagged lower_at_n or
+ * upper_beyond count as reported) for n_obs people observed; at_boundary = the estimator
+ * knows its fit is at the boundary. Writes a one-line reason into reason[size] ("" when
+ * fine; reason may be NULL). */
+DFG_API dfg_value_status dfg_value_judge(double n_obs, double nhat, double se,
+                                         const dfg_interval *ci, int at_boundary, char *reason,
+                                         size_t size);
+/* Set e->value and e->reason from e (status, n_obs, nhat, se, ci); a status other than
+ * DFG_OK gives DFG_VALUE_NAN ("no estimate: ..."). Every estimator calls it last. */
+DFG_API void dfg_estimate_judge(dfg_estimate *e, int at_boundary);
+
+#define DFG_CSV_MAX_LINE ((size_t)1 << 20)
+#define DFG_CSV_MAX_FIELD ((size_t)1 << 16)
+
+/* The cost of a bootstrap before it starts (core/boot_cost.c), for callers that refuse
+ * long work above a limit (the command line's --max-seconds / --max-memory). */
+typedef struct {
+    size_t items;            /* work items: B replicates + (BCa) one jackknife fit per
+                                distinct observed pattern */
+    size_t n_probes;         /* runs of the estimator on the data that were timed */
+    double seconds_per_item; /* their mean wall-clock time, s */
+    double seconds;          /* estimated wall-clock time: items x seconds_per_item / threads */
+    double bytes;            /* estimated memory of the run beyond the table (cost model in
+                                core/boot_cost.c) */
+} dfg_boot_cost;
+
+/* Estimate the time and memory of dfg_boot_run(est, t, s, eo, bo) by running the
+ * estimator on the data 1 to 5 times (more runs only while their total stays below
+ * probe_seconds; 0 = one run) and the cost model of core/boot_cost.c. Model selection
+ * makes replicates vary around the data's time: a guide for refusing work far above a
+ * limit, not a promise. Costs about probe_seconds (at least one estimate). Fills *cost.
+ * Returns DFG_OK, DFG_EINVAL (bad options, or the estimator's own EINVAL/EPARSE),
+ * DFG_ENOMEM, DFG_EINTERNAL; a numerical failure of the estimator on the data is not an
+ * error here (dfg_boot_run reports it). */
+DFG_API dfg_status dfg_boot_estimate_cost(const dfg_estimator *est, const dfg_table *t, size_t s,
+                                          const dfg_est_opts *eo, const dfg_boot_opts *bo,
+                                          double probe_seconds, dfg_boot_cost *cost,
+                                          dfg_error *err);
 
 /* ** }====================================================================== */
 

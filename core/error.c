@@ -43,9 +43,18 @@ void dfg_error_clear(dfg_error *err)
     err->msg[0] = '\0';
 }
 
+/* The numerical verdicts that leave usable output (darkfig.h): a later hard error
+ * replaces them, so that err describes the code a call returns. */
+static int is_verdict(dfg_status code)
+{
+    return code == DFG_ENOCONV || code == DFG_ESING || code == DFG_ENOMLE;
+}
+
 dfg_status dfg_err_set(dfg_error *err, dfg_status code, const char *where, const char *fmt, ...)
 {
-    if (!err || err->code != DFG_OK)
+    if (!err || code == DFG_OK)
+        return code;
+    if (err->code != DFG_OK && !(is_verdict(err->code) && !is_verdict(code)))
         return code;
     err->code = code;
     snprintf(err->where, sizeof err->where, "%s", where ? where : "");
@@ -54,4 +63,14 @@ dfg_status dfg_err_set(dfg_error *err, dfg_status code, const char *where, const
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     return code;
+}
+
+dfg_status dfg_err_too_many_lists(dfg_error *err, size_t k)
+{
+    return dfg_err_set(err, DFG_EINVAL, "lists",
+                       "%zu lists: log-linear models work on all 2^k cells and take at most %d "
+                       "lists (2^%d = %zu cells); models of the capture frequencies only "
+                       "(darkfig closed) take up to %d",
+                       k, DFG_MAX_FIT_LISTS, DFG_MAX_FIT_LISTS, (size_t)1 << DFG_MAX_FIT_LISTS,
+                       DFG_MAX_LISTS);
 }

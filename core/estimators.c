@@ -2,8 +2,29 @@
  * A new family is one file in models/ plus one line here.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
+/* the registry is the one place in core/ that names the model families */
+#include "../models/models.h"
 
 #include <string.h>
+
+/* The defaults every family starts from (darkfig.h). */
+dfg_est_opts dfg_est_opts_default(void)
+{
+    dfg_est_opts o;
+    memset(&o, 0, sizeof o);
+    o.model = NULL;
+    o.level = 0.95;
+    o.want_ci = 1;
+    o.ci_type = DFG_CI_NONE;
+    o.glm = dfg_glm_opts_default();
+    o.method = "stepwise";
+    o.criterion = "bic";
+    o.max_order = 0;
+    o.threshold = 0.0;
+    o.list_a = 0;
+    o.list_b = 1;
+    return o;
+}
 
 static const dfg_estimator *const all[] = {
     &dfg_est_mt,

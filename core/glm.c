@@ -57,9 +57,21 @@ dfg_glm_opts dfg_glm_opts_default(void)
     return o;
 }
 
+dfg_status dfg_glm_opts_check(const dfg_glm_opts *o, dfg_error *err)
+{
+    if (!o)
+        return dfg_err_set(err, DFG_EINVAL, "glm", "NULL options");
+    if (!(o->tol > 0.0 && isfinite(o->tol)) || o->max_iter < 1 || o->max_iter > DFG_MAX_ITER ||
+        o->max_halve < 0)
+        return dfg_err_set(err, DFG_EINVAL, "glm",
+                           "bad options (tol %g, max_iter %d of at most %d, max_halve %d)", o->tol,
+                           o->max_iter, DFG_MAX_ITER, o->max_halve);
+    return DFG_OK;
+}
+
 dfg_glm_work *dfg_glm_work_alloc(size_t n, size_t p)
 {
-    if (n == 0 || p == 0 || p > 4096 || n > ((size_t)1 << 30))
+    if (n == 0 || p == 0 || p > DFG_MAX_PARAMS || n > ((size_t)1 << 30))
         return NULL;
     dfg_glm_work *w = dfg_calloc(1, sizeof *w);
     if (!w)
@@ -435,30 +447,20 @@ static size_t rank_at(const design *d, dfg_glm_work *w, const double *mu)
     return dfg_la_rank(d->p, w->a, w->scr, w->piv);
 }
 
-static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *o, dfg_glm_work *w,
-                      double *beta, double *mu, double *cov, dfg_glm_info *info, dfg_error *err)
+/* Check the arguments and the counts of the rows in use, and fill w->used and w->ylogy
+ * (log y, from the table for small counts). */
+static dfg_status fit_prepare(const design *d, const dfg_glm_opts *o, dfg_glm_work *w,
+                              const double *beta, const double *mu, dfg_error *err)
 {
-    dfg_glm_opts def = dfg_glm_opts_default();
-    if (!o)
-        o = &def;
     size_t n = d->n, p = d->p;
-    if (info) {
-        info->iter = 0;
-        info->rank = 0;
-        info->deviance = NAN;
-        info->loglik = NAN;
-    }
-    if (w)
-        w->last_p = 0;
     if (!w || !beta || !mu || !d->y)
         return dfg_err_set(err, DFG_EINVAL, "glm", "NULL argument");
     if (n > w->n || p > w->p || p == 0)
         return dfg_err_set(err, DFG_EINVAL, "glm",
                            "design %zu x %zu exceeds the workspace %zu x %zu", n, p, w->n, w->p);
-    if (!(o->tol > 0.0) || o->max_iter < 1 || o->max_halve < 0)
-        return dfg_err_set(err, DFG_EINVAL, "glm",
-                           "bad options (tol %g, max_iter %d, max_halve %d)", o->tol, o->max_iter,
-                           o->max_halve);
+    dfg_status rc = dfg_glm_opts_check(o, err);
+    if (rc != DFG_OK)
+        return rc;
     size_t n_used = 0;
     for (size_t c = 0; c < n; c++) {
         w->used[c] = (unsigned char)row_used(d, c);
@@ -479,73 +481,140 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
     }
     if (n_used == 0)
         return dfg_err_set(err, DFG_EINVAL, "glm", "no cells in use");
+    return DFG_OK;
+}
 
-    dfg_status rc = DFG_OK;
-    double dev_old;
-    int have_beta = start_from_beta != 0;
+/* The start: beta as given (its deviance in *dev), or R's mu0 = y + 0.1, eta0 = log mu0
+ * on every row (so that unused rows are defined) with beta = 0 until the first IRLS
+ * step. */
+static dfg_status fit_start(const design *d, int have_beta, dfg_glm_work *w, double *beta,
+                            double *mu, double *dev, dfg_error *err)
+{
+    size_t n = d->n, p = d->p;
     if (have_beta) {
         for (size_t j = 0; j < p; j++)
             if (!isfinite(beta[j]))
                 return dfg_err_set(err, DFG_EINVAL, "glm", "start beta[%zu] not finite", j);
         design_eta(d, beta, w->eta);
-        dev_old = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
-        if (!isfinite(dev_old))
+        *dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
+        if (!isfinite(*dev))
             return dfg_err_set(err, DFG_EINVAL, "glm", "deviance at the start is not finite");
-    } else {
-        /* mu0 = y + 0.1, eta0 = log mu0 (every row, so that unused rows are defined) */
-        dev_old = 0.0;
-        for (size_t c = 0; c < n; c++) {
-            double y = row_used(d, c) ? d->y[c] : 0.0;
-            mu[c] = y + 0.1;
-            w->eta[c] = log(mu[c]);
-            if (row_used(d, c))
-                dev_old += cell_dev(y, w->ylogy[c], w->eta[c], mu[c]);
-        }
-        dev_old *= 2.0;
-        memset(beta, 0, p * sizeof *beta);
+        return DFG_OK;
     }
+    double dev0 = 0.0;
+    for (size_t c = 0; c < n; c++) {
+        double y = row_used(d, c) ? d->y[c] : 0.0;
+        mu[c] = y + 0.1;
+        w->eta[c] = log(mu[c]);
+        if (row_used(d, c))
+            dev0 += cell_dev(y, w->ylogy[c], w->eta[c], mu[c]);
+    }
+    *dev = 2.0 * dev0;
+    memset(beta, 0, p * sizeof *beta);
+    return DFG_OK;
+}
+
+/* A step is rejected while D is not finite or, after the first IRLS step, rises by more
+ * than the tolerance: (D - D_old) / (|D| + 0.1) >= tol. */
+static int step_rejected(double dev, double dev_old, int have_beta, double tol)
+{
+    return !isfinite(dev) ||
+           (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= tol);
+}
+
+/* One iteration from beta (deviance dev_old): the Newton step (IRLS on the first one,
+ * have_beta = 0), then step-halving beta <- (beta + beta_prev) / 2 while the step is
+ * rejected; the first IRLS step has no previous beta and halves towards beta = 0 (mu = 1).
+ * After max_halve halvings the previous iterate is restored and DFG_ENOCONV returned.
+ * *dev: the deviance at the new beta. */
+static dfg_status newton_step(const design *d, const dfg_glm_opts *o, dfg_glm_work *w,
+                              int have_beta, double dev_old, double *beta, double *mu, double *dev,
+                              int iter, dfg_error *err)
+{
+    size_t p = d->p;
+    dfg_status rc = build_and_factor(d, w, mu, !have_beta, 1, err);
+    if (rc != DFG_OK)
+        return rc;
+    if ((rc = dfg_la_chol_solve(p, w->a, w->rhs, 1, err)) != DFG_OK)
+        return rc;
+    /* beta_new = beta + delta (Newton) or the IRLS solution itself */
+    memcpy(w->beta0, beta, p * sizeof *beta);
+    for (size_t j = 0; j < p; j++)
+        beta[j] = have_beta ? beta[j] + w->rhs[j] : w->rhs[j];
+    design_eta(d, beta, w->eta);
+    *dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
+    for (int h = 0; h < o->max_halve && step_rejected(*dev, dev_old, have_beta, o->tol); h++) {
+        for (size_t j = 0; j < p; j++)
+            beta[j] = 0.5 * (beta[j] + w->beta0[j]);
+        design_eta(d, beta, w->eta);
+        *dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
+    }
+    if (!step_rejected(*dev, dev_old, have_beta, o->tol))
+        return DFG_OK;
+    /* back to the previous iterate */
+    memcpy(beta, w->beta0, p * sizeof *beta);
+    design_eta(d, beta, w->eta);
+    *dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
+    return dfg_err_set(err, DFG_ENOCONV, "glm",
+                       "step-halving failed after %d halvings at iteration %d", o->max_halve, iter);
+}
+
+/* After the iterations (status rc): cov = (X'WX)^(-1) at the final estimate when asked
+ * for (NaN when singular), and the rank to report. */
+static size_t fit_finish(const design *d, dfg_glm_work *w, const double *mu, double *cov,
+                         dfg_status *rc, dfg_error *err)
+{
+    size_t p = d->p, rank = p;
+    if (*rc == DFG_ESING) {
+        rank = rank_at(d, w, mu);
+    } else if (cov) {
+        dfg_status r2 = build_and_factor(d, w, mu, 0, 0, *rc == DFG_OK ? err : NULL);
+        if (r2 == DFG_OK)
+            r2 = dfg_la_chol_inverse(p, w->a, *rc == DFG_OK ? err : NULL);
+        if (r2 == DFG_OK) {
+            memcpy(cov, w->a, p * p * sizeof *cov);
+        } else {
+            for (size_t i = 0; i < p * p; i++)
+                cov[i] = NAN;
+            if (r2 == DFG_ESING)
+                rank = rank_at(d, w, mu);
+            if (*rc == DFG_OK)
+                *rc = r2;
+        }
+    }
+    if (*rc == DFG_ESING && cov)
+        for (size_t i = 0; i < p * p; i++)
+            cov[i] = NAN;
+    return rank;
+}
+
+static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *o, dfg_glm_work *w,
+                      double *beta, double *mu, double *cov, dfg_glm_info *info, dfg_error *err)
+{
+    dfg_glm_opts def = dfg_glm_opts_default();
+    if (!o)
+        o = &def;
+    if (info) {
+        info->iter = 0;
+        info->rank = 0;
+        info->deviance = NAN;
+        info->loglik = NAN;
+    }
+    if (w)
+        w->last_p = 0;
+    dfg_status rc = fit_prepare(d, o, w, beta, mu, err);
+    int have_beta = start_from_beta != 0;
+    double dev_old = 0.0;
+    if (rc != DFG_OK || (rc = fit_start(d, have_beta, w, beta, mu, &dev_old, err)) != DFG_OK)
+        return rc;
 
     int iter = 0, converged = 0, last_newton = 0;
     double dev = dev_old;
     while (iter < o->max_iter) {
         iter++;
         last_newton = have_beta;
-        rc = build_and_factor(d, w, mu, !have_beta, 1, err);
-        if (rc != DFG_OK)
+        if ((rc = newton_step(d, o, w, have_beta, dev_old, beta, mu, &dev, iter, err)) != DFG_OK)
             break;
-        if ((rc = dfg_la_chol_solve(p, w->a, w->rhs, 1, err)) != DFG_OK)
-            break;
-        /* beta_new = beta + delta (Newton) or the IRLS solution itself */
-        memcpy(w->beta0, beta, p * sizeof *beta);
-        for (size_t j = 0; j < p; j++)
-            beta[j] = have_beta ? beta[j] + w->rhs[j] : w->rhs[j];
-        design_eta(d, beta, w->eta);
-        dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
-        /* Step-halving: beta <- (beta + beta_prev) / 2 while D is not finite or rises by
-         * more than the tolerance. The first IRLS step has no previous beta: halve
-         * towards beta = 0 (mu = 1), and only when D is not finite. */
-        int h = 0;
-        while (!isfinite(dev) ||
-               (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= o->tol)) {
-            if (h == o->max_halve)
-                break;
-            h++;
-            for (size_t j = 0; j < p; j++)
-                beta[j] = 0.5 * (beta[j] + w->beta0[j]);
-            design_eta(d, beta, w->eta);
-            dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
-        }
-        if (!isfinite(dev) ||
-            (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= o->tol)) {
-            /* back to the previous iterate */
-            memcpy(beta, w->beta0, p * sizeof *beta);
-            design_eta(d, beta, w->eta);
-            dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
-            rc = dfg_err_set(err, DFG_ENOCONV, "glm",
-                             "step-halving failed after %d halvings at iteration %d", o->max_halve,
-                             iter);
-            break;
-        }
         int was_first = !have_beta;
         have_beta = 1;
         /* |D_k - D_{k-1}| / (|D_k| + 0.1) < tol; never on the first IRLS step, whose
@@ -559,30 +628,8 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
     if (rc == DFG_OK && !converged)
         rc = dfg_err_set(err, DFG_ENOCONV, "glm", "no convergence in %d iterations", o->max_iter);
     if (rc == DFG_OK && last_newton && !cov)
-        w->last_p = p;
-
-    size_t rank = p;
-    if (rc == DFG_ESING) {
-        rank = rank_at(d, w, mu);
-    } else if (cov) {
-        /* cov = (X'WX)^(-1) at the final estimate */
-        dfg_status r2 = build_and_factor(d, w, mu, 0, 0, rc == DFG_OK ? err : NULL);
-        if (r2 == DFG_OK)
-            r2 = dfg_la_chol_inverse(p, w->a, rc == DFG_OK ? err : NULL);
-        if (r2 == DFG_OK) {
-            memcpy(cov, w->a, p * p * sizeof *cov);
-        } else {
-            for (size_t i = 0; i < p * p; i++)
-                cov[i] = NAN;
-            if (r2 == DFG_ESING)
-                rank = rank_at(d, w, mu);
-            if (rc == DFG_OK)
-                rc = r2;
-        }
-    }
-    if (rc == DFG_ESING && cov)
-        for (size_t i = 0; i < p * p; i++)
-            cov[i] = NAN;
+        w->last_p = d->p;
+    size_t rank = fit_finish(d, w, mu, cov, &rc, err);
     if (info) {
         info->iter = iter;
         info->rank = rank;

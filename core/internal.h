@@ -16,14 +16,22 @@ void *dfg_calloc(size_t n, size_t size);
 void *dfg_realloc(void *p, size_t size);
 void dfg_free(void *p);
 char *dfg_strdup(const char *s);
-/* Make the (n+1)-th allocation from now on, and every later one, fail; n < 0 disables.
- * For tests only (not thread safe). */
-DFG_API void dfg_alloc_fail_after(long n);
-/* Allocations made since the counter was last set, while a failure is armed (tests). */
-DFG_API long dfg_alloc_count(void);
-/* Split plain CSV lines without libcsv (1, the default) or hand every line to libcsv (0);
- * the results must not differ. For tests only (core/csv.c; not thread safe). */
-DFG_API void dfg_csv_fast_path(int on);
+#ifdef DFG_TEST_HOOKS
+/* Test hooks, compiled only into the test library (darkfig_test; CMakeLists.txt), never
+ * into the shipped ones. Not thread safe.
+ * dfg_alloc_fail_after: make the (n+1)-th allocation from now on, and every later one,
+ *   fail; n < 0 disables.
+ * dfg_alloc_count: allocations made since the counter was last set, while a failure is
+ *   armed.
+ * dfg_alloc_live: blocks allocated and not yet freed, counted at every allocation (also
+ *   in threads), for leak checks.
+ * dfg_csv_fast_path: split plain CSV lines without libcsv (1, the default) or hand every
+ *   line to libcsv (0); the results must not differ (core/csv.c). */
+void dfg_alloc_fail_after(long n);
+long dfg_alloc_count(void);
+long dfg_alloc_live(void);
+void dfg_csv_fast_path(int on);
+#endif
 /* ** }====================================================================== */
 
 /* Append a stratum with covariate values values[0..n_cov-1] (copied) without looking for
@@ -33,7 +41,23 @@ DFG_API void dfg_csv_fast_path(int on);
 dfg_status dfg_table_stratum_append(dfg_table *t, const char *const *values, size_t *s,
                                     dfg_error *err);
 
-/* Record an error (the first one wins) and return code. where is a module name or a
+/* The rows of a CSV buffer as the table reader sees them (core/csv.c, libcsv): a UTF-8
+ * byte-order mark skipped, UTF-16 and zip archives refused, quoted fields (RFC 4180),
+ * spaces around unquoted fields dropped, blank lines skipped; malformed quotes are
+ * DFG_EPARSE at "name:line:field". fn gets each row's fields (s[len] = '\0'; valid during
+ * the call) and the line the row ends on; a code other than DFG_OK stops the reading and
+ * is returned (fn sets err). For other file formats on the same reader (models/freq.c). */
+typedef struct {
+    const char *s;
+    size_t len;
+} dfg_csv_field;
+typedef dfg_status (*dfg_csv_row_fn)(void *ctx, const dfg_csv_field *f, size_t n, size_t line,
+                                     dfg_error *err);
+dfg_status dfg_csv_read_rows(const char *name, const char *buf, size_t len, dfg_csv_row_fn fn,
+                             void *ctx, dfg_error *err);
+
+/* Record an error and return code: the first one wins, except that a hard error replaces
+ * a numerical verdict (DFG_ENOCONV, DFG_ESING, DFG_ENOMLE; darkfig.h). where is a module name or a
  * "file:line:col" place; fmt is printf-like. err may be NULL. */
 dfg_status dfg_err_set(dfg_error *err, dfg_status code, const char *where, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -65,7 +89,9 @@ static inline unsigned dfg_popcount(uint32_t x)
  * ======================================================================= */
 typedef struct dfg_glm_work dfg_glm_work;
 
-/* Scratch for fits with up to n rows (term designs: n = 2^k) and p columns. */
+/* Scratch for fits with up to n rows (term designs: n = 2^k) and p columns; NULL when out
+ * of memory or p > DFG_MAX_PARAMS (callers that take p from a model check it first and
+ * report DFG_EINVAL). */
 dfg_glm_work *dfg_glm_work_alloc(size_t n, size_t p);
 void dfg_glm_work_free(dfg_glm_work *w);
 
@@ -148,49 +174,9 @@ dfg_status dfg_interval_profile_dense(size_t n_rows, size_t p, const double *x, 
                                       double level, dfg_interval *ci, dfg_error *err);
 /* ** }====================================================================== */
 
-/* Two-list estimators (models/two_list.c). */
-extern const dfg_estimator dfg_est_lincoln_petersen, dfg_est_chapman;
-
-/* Closed-population models (models/closed.c), one estimator per Rcapture model. */
-extern const dfg_estimator dfg_est_closed_m0, dfg_est_closed_mt, dfg_est_closed_mh_chao,
-    dfg_est_closed_mh_poisson2, dfg_est_closed_mh_darroch, dfg_est_closed_mh_gamma,
-    dfg_est_closed_mth_chao, dfg_est_closed_mth_poisson2, dfg_est_closed_mth_darroch,
-    dfg_est_closed_mth_gamma, dfg_est_closed_mb, dfg_est_closed_mbh;
-
-/* Estimators listed in core/estimators.c, each defined in its models/ file. */
-extern const dfg_estimator dfg_est_mt, dfg_est_loglin;
-/* models/search.c: model searches behind the estimator interface */
-extern const dfg_estimator dfg_est_stepwise, dfg_est_aic_stepwise, dfg_est_exhaustive,
-    dfg_est_downhill;
-/* models/lcmcr.c: Bayesian latent classes */
-extern const dfg_estimator dfg_est_lcmcr;
-
-/* ** {======================================================================
- * Existence and identifiability internals (models/check.c), shared with the searches.
- * ======================================================================= */
-/* ysup[tau] = sum of y[c] over cells c superset of tau, tau = 0 .. 2^k - 1. */
-void dfg_superset_sums(size_t k, const double *y, double *ysup);
-/* fixed[i] = 1 for terms with observed count ysup[terms[i]] = 0; use[c] (2^k entries, may
- * be NULL) = 0 for cell 0 and cells containing a fixed term, else 1. Returns how many. */
-size_t dfg_check_boundary(size_t k, const double *ysup, const uint32_t *terms, size_t n,
-                          unsigned char *fixed, unsigned char *use);
-/* Doubles of scratch dfg_check_full_rank needs for n terms. */
-size_t dfg_check_work_size(size_t k, size_t n);
-/* 1 when the design (intercept + terms not fixed; fixed may be NULL) on the cells in use
- * has full column rank, else 0. */
-int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigned char *fixed,
-                        const unsigned char *use, double *work);
-/* Fienberg-Rinaldo LP on the cells in use: *exists = 1 when a strictly positive table has
- * the margins X'y of the intercept and the terms not fixed. */
-dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t n,
-                        const unsigned char *fixed, const unsigned char *use, int *exists,
-                        dfg_error *err);
-/* Release the GLPK environment of the calling thread (worker threads call it before they
- * exit; GLPK keeps one per thread). */
-void dfg_check_thread_free(void);
-/* The status of a check code (0-3) with n_boundary terms fixed. */
-dfg_check_status dfg_check_status_of(int code, size_t n_boundary);
-/* ** }====================================================================== */
+/* DFG_EINVAL, where "lists": k lists are more than a log-linear fit takes (the limit
+ * DFG_MAX_FIT_LISTS and its size in cells, and what takes more). core/error.c. */
+dfg_status dfg_err_too_many_lists(dfg_error *err, size_t k);
 
 /* ** {======================================================================
  * Log-linear fits without per-fit allocation (core/loglin.c): the hot path of model
@@ -223,5 +209,41 @@ const uint32_t *dfg_loglin_work_terms(const dfg_loglin_work *lw);
 int dfg_cmp_double(const void *a, const void *b);
 /* R's quantile type 7 of sorted x[0 .. m-1] at p in [0, 1]; NaN when m = 0 (core/boot.c). */
 double dfg_quantile7(const double *x, size_t m, double p);
+
+/* ** {======================================================================
+ * Fits over the full table of lists and covariates (core/design.c)
+ * ======================================================================= */
+typedef struct dfg_cfit_work dfg_cfit_work;
+dfg_cfit_work *dfg_cfit_work_alloc(const dfg_ctable *ct, size_t p_cap);
+void dfg_cfit_work_free(dfg_cfit_work *w);
+/* The fitted cells of the last fit (n_cells). */
+const double *dfg_cfit_work_mu(const dfg_cfit_work *w);
+/* Parameters of m: spec[p] and term_of[p] (may be NULL), p = dfg_cmodel_n_params. */
+dfg_status dfg_cmodel_params(const dfg_cmodel *m, const dfg_ctable *ct, size_t *spec,
+                             size_t *term_of, dfg_error *err);
+size_t dfg_cmodel_term_params(const dfg_ctable *ct, uint64_t term);
+/* IRLS on the cells with use[c] != 0 (NULL: every cell with a nonzero pattern) with the
+ * parameters spec[0..p-1] (spec[0] = 0, the intercept); counts y (n_cells). warm: beta
+ * holds a start. cov (p x p, may be NULL) = inverse information at the end. The merge
+ * table is cached by the address of spec: pass the same array for the same parameters.
+ * Returns as dfg_glm_fit_terms. */
+dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
+                           const double *y, const unsigned char *use, int warm,
+                           const dfg_glm_opts *o, double *beta, double *cov, dfg_glm_info *info,
+                           dfg_error *err);
+/* In place: s[spec] <- sum of s over the cells matching spec. */
+void dfg_ctable_zeta_up(const dfg_ctable *ct, double *s);
+size_t dfg_ctable_cov_stride(const dfg_ctable *ct, size_t c);
+/* AIC, BIC, AICc from loglik, p, n_obs. */
+void dfg_cfit_criteria(dfg_cfit *f);
+/* m0 and nhat from fitted. */
+void dfg_cfit_totals(const dfg_ctable *ct, dfg_cfit *fit);
+/* Group of strata (in_group[s] != 0; NULL = all): observed n, fitted unobserved m0 and
+ * var(n + m0) = m0 + g'Vg (delta method). */
+dfg_status dfg_cfit_group(const dfg_ctable *ct, const dfg_cfit *fit, const unsigned char *in_group,
+                          double *n_obs, double *m0, double *var, dfg_error *err);
+/* 1 when a covariate value counts as missing ("" or "NA"). */
+int dfg_covariate_value_missing(const char *v);
+/* ** }====================================================================== */
 
 #endif /* DARKFIG_INTERNAL_H */

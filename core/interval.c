@@ -57,11 +57,18 @@ static void ci_init(dfg_interval *ci, dfg_ci_type type, double level)
     ci->lower = ci->upper = ci->point = ci->search_limit = NAN;
 }
 
+dfg_status dfg_level_check(double level, dfg_error *err)
+{
+    if (!(level >= DFG_LEVEL_MIN && level <= DFG_LEVEL_MAX)) /* also catches NaN */
+        return dfg_err_set(err, DFG_EINVAL, "level",
+                           "interval level %g: must be between %g and %g (e.g. 0.95)", level,
+                           DFG_LEVEL_MIN, DFG_LEVEL_MAX);
+    return DFG_OK;
+}
+
 static dfg_status check_level(double level, dfg_error *err)
 {
-    if (!(level > 0.0 && level < 1.0)) /* also catches NaN */
-        return dfg_err_set(err, DFG_EINVAL, "interval", "level must be in (0, 1) (got %g)", level);
-    return DFG_OK;
+    return dfg_level_check(level, err);
 }
 
 dfg_status dfg_interval_lognormal(double n_obs, double nhat, double se_nhat, double level,
@@ -372,6 +379,10 @@ static dfg_status profile_alloc(profile *pr, size_t n_rows, size_t p, dfg_error 
     pr->p = p;
     pr->err = err;
     pr->rc = DFG_OK;
+    if (p > DFG_MAX_PARAMS)
+        return dfg_err_set(err, DFG_EINVAL, "interval",
+                           "the model has %zu parameters; a fit takes at most %d", p,
+                           DFG_MAX_PARAMS);
     if (!(pr->y = dfg_calloc(n_rows, sizeof *pr->y)) ||
         !(pr->mu = dfg_calloc(n_rows, sizeof *pr->mu)) ||
         !(pr->beta = dfg_calloc(p, sizeof *pr->beta)) || !(pr->use = dfg_malloc(n_rows)) ||
@@ -397,8 +408,7 @@ dfg_status dfg_interval_profile(const dfg_table *t, size_t s, const dfg_model *m
     if (m->k != k)
         return dfg_err_set(err, DFG_EINVAL, "interval", "model has %zu lists, table %zu", m->k, k);
     if (k > DFG_MAX_FIT_LISTS)
-        return dfg_err_set(err, DFG_EINVAL, "interval", "%zu lists: at most %d for a fit", k,
-                           DFG_MAX_FIT_LISTS);
+        return dfg_err_too_many_lists(err, k);
     if (s >= dfg_table_n_strata(t))
         return dfg_err_set(err, DFG_EINVAL, "interval", "stratum %zu of %zu", s,
                            dfg_table_n_strata(t));

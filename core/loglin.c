@@ -177,6 +177,8 @@ static int independence_start(size_t k, const double *y, const uint32_t *terms, 
     }
     n_obs = scr[0];
     for (size_t j = 0; j < k; j++) {
+        /* the loop above wrote nj[0 .. k-1] (cppcheck assumes it may not run) */
+        /* cppcheck-suppress uninitvar */
         double s = nj[j];
         n_sum += s;
         n_max = s > n_max ? s : n_max;
@@ -277,6 +279,11 @@ dfg_status dfg_loglin_fit_cells(dfg_loglin_work *lw, size_t k, const double *y, 
     for (size_t j = 0; j < m->n_terms; j++)
         if (!contains_fixed(m->terms[j], fixed, n_fixed))
             p++;
+    if (p > DFG_MAX_PARAMS)
+        return dfg_err_set(err, DFG_EINVAL, "loglin",
+                           "the model has %zu parameters: its information matrix would take %zu "
+                           "MB; a fit takes at most %d parameters",
+                           p, (p * p * sizeof(double)) >> 20, DFG_MAX_PARAMS);
     if (!reserve(lw, p))
         return dfg_err_set(err, DFG_ENOMEM, "loglin", "workspace for %zu parameters", p);
     lw->p = p;
@@ -350,8 +357,7 @@ dfg_status dfg_loglin_fit_boundary(const dfg_table *t, size_t s, const dfg_model
         return dfg_err_set(err, DFG_EINVAL, "loglin", "NULL argument");
     size_t k = dfg_table_k(t);
     if (k > DFG_MAX_FIT_LISTS)
-        return dfg_err_set(err, DFG_EINVAL, "loglin", "%zu lists: at most %d for a fit", k,
-                           DFG_MAX_FIT_LISTS);
+        return dfg_err_too_many_lists(err, k);
     if (s >= dfg_table_n_strata(t))
         return dfg_err_set(err, DFG_EINVAL, "loglin", "stratum %zu of %zu", s,
                            dfg_table_n_strata(t));
@@ -400,6 +406,10 @@ dfg_status dfg_loglin_se_glm(const dfg_table *t, size_t s, const dfg_model *m, d
         return dfg_err_set(err, DFG_EINVAL, "loglin", "dfg_loglin_se_glm: bad arguments");
     *se = NAN;
     size_t k = m->k, ncell = (size_t)1 << k, p = m->n_terms + 1;
+    if (p > DFG_MAX_PARAMS)
+        return dfg_err_set(err, DFG_EINVAL, "loglin",
+                           "the model has %zu parameters; a fit takes at most %d", p,
+                           DFG_MAX_PARAMS);
     dfg_status rc = DFG_OK;
     double *y = dfg_malloc(ncell * sizeof *y), *mu = dfg_malloc(ncell * sizeof *mu);
     double *beta = dfg_calloc(p, sizeof *beta), *cov = dfg_malloc(p * p * sizeof *cov);

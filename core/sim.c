@@ -197,6 +197,8 @@ static dfg_status directive(parser *ps, dfg_error *err)
             return perr(err, ps, 0, "%s given twice", d);
         size_t k = ps->ntok - 1;
         int numbered = 0;
+        if (k == 0) /* a second `lists` line would otherwise pass the check above */
+            return perr(err, ps, 0, "expected list names or a number >= 2 after \"lists\"");
         if (k == 1) {
             char *end;
             long v1 = strtol(ps->tok[1], &end, 10);
@@ -215,7 +217,7 @@ static dfg_status directive(parser *ps, dfg_error *err)
             return dfg_err_set(err, DFG_ENOMEM, "sim", "cannot allocate list names");
         ps->k = k;
         for (size_t j = 0; j < k; j++) {
-            char buf[16];
+            char buf[16] = "";
             if (numbered)
                 snprintf(buf, sizeof buf, "L%u", (unsigned)(j + 1));
             else

@@ -10,6 +10,27 @@
  *        maximise t  subject to  X'z = X'y,  z_c >= t (cells c),  z >= 0,  0 <= t <= 1
  *    with GLPK; the MLE exists iff the optimum t* > 0.
  *  - the parameters are not identifiable: the design on the cells kept is rank deficient.
+ * Cost. The LP has a column per kept cell (up to 2^k - 1) and GLPK's simplex grows much
+ * faster than linearly in it: about 0.6 s at 4,095 cells, 3 s at 8,191, hours at 65,535. Above
+ * CHECK_LP_MAX_CELLS kept cells the LP is not built. Existence is then settled by a Newton
+ * certificate at the fitted values (the argument of models/search_space.c): fit the model
+ * with the boundary terms fixed, take the Newton step d from the fitted mu,
+ * (X'WX) d = X'(y - mu), and z = mu (1 + X d) has the observed margins X'z = X'y; when
+ * every kept cell has (X d)_c >= -1/2, z >= mu / 2 > 0 is a strictly positive table with
+ * those margins, so the MLE exists. (The searches also ask z_c > 2e-9 on empty cells, to
+ * agree with the LP's threshold; here no LP is run, and the deep cells of a table of 20
+ * lists legitimately have fitted values far below that: only z_c >= DBL_MIN is asked.) Everything
+ * costs O(2^k (k + p)) plus p^3. When the certificate fails (a fit that does not converge, or
+ * fitted cells going to 0: the MLE most likely does not exist) and the LP is too large,
+ * the check refuses with DFG_EDATA naming the sizes instead of running for hours.
+ * Identifiability needs no linear algebra at all: the cells kept form a down-set D (a
+ * subset of a kept cell contains no fixed term), the terms not fixed lie in D, and on the
+ * rows D the 0/1 design [tau subset of c] over all tau in D is unitriangular. Dropping
+ * row 0 (the unobserved cell) leaves a one-dimensional kernel spanned by the Moebius
+ * vector v_tau = (-1)^|tau|, whose support is all of D; so a set T of columns (intercept
+ * included) is dependent iff T = D, i.e. iff the model (intercept and terms not fixed)
+ * has as many parameters as there are cells in D. That generalises the rule that the
+ * k-way term is not identifiable on the 2^k - 1 observable cells.
  * Before both tests every model term whose observed count (people on all of its lists) is
  * zero is fixed at minus infinity and the cells containing it are dropped, as
  * MultipleSystemsEstimation 1.2.0's check_extended_MLE and SparseMSE 2.0.1's checkident do
@@ -20,8 +41,9 @@
  * hook jumps back here. The GLPK environment of the thread is freed after every LP.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
+#include <float.h>
 #include <glpk.h>
 #include <math.h>
 #include <setjmp.h>
@@ -34,6 +56,9 @@
 /* Relative tolerance of the rank test: a column is dependent when its Gram-Schmidt
  * residual is below RANK_TOL times its norm (0/1 columns of at most 2^20 entries). */
 #define RANK_TOL 1e-9
+/* Kept cells above which the existence LP is not built (models/check.c header: the simplex
+ * takes about 0.5 s at 4,095 cells, minutes from 16,383): the Newton certificate decides. */
+#define CHECK_LP_MAX_CELLS 4095
 
 const char *dfg_check_name(dfg_check_status c)
 {
@@ -91,9 +116,41 @@ size_t dfg_check_boundary(size_t k, const double *ysup, const uint32_t *terms, s
     return nfix;
 }
 
+int dfg_check_ident_count(size_t k, const uint32_t *terms, size_t n, const unsigned char *fixed,
+                          const unsigned char *use)
+{
+    size_t ncell = (size_t)1 << k, kept = 0, free_terms = 0;
+    /* D = the kept cells plus cell 0 must be a down-set: every cell with one list fewer
+     * than a kept cell is kept too (or is cell 0) */
+    for (size_t c = 1; c < ncell; c++) {
+        if (!use[c])
+            continue;
+        kept++;
+        for (uint32_t b = (uint32_t)c; b; b &= b - 1) {
+            uint32_t sub = (uint32_t)c & ~(b & (0u - b));
+            if (sub && !use[sub])
+                return -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (fixed && fixed[i])
+            continue;
+        if (terms[i] == 0 || terms[i] >= ncell || !use[terms[i]])
+            return -1; /* a free term outside D: the argument does not apply */
+        free_terms++;
+    }
+    /* distinct terms in D \ {0}: equal counts mean the columns are all of D */
+    return free_terms < kept;
+}
+
 int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigned char *fixed,
                         const unsigned char *use, double *work)
 {
+    {
+        int r = dfg_check_ident_count(k, terms, n, fixed, use);
+        if (r >= 0)
+            return r;
+    }
     size_t ncell = (size_t)1 << k, m = 0, rank = 0;
     uint32_t full = (uint32_t)(ncell - 1);
     size_t nfix = 0;
@@ -107,6 +164,10 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
      * indicator of cell 0 needs the k-way term). */
     if (nfix == 0 && !has_full)
         return 1;
+    /* work is dfg_malloc'd storage without a declared type: the stores below give it its
+     * effective type (C17 6.5p6), and double's alignment covers uint32_t, uint64_t and
+     * size_t */
+    /* cppcheck-suppress invalidPointerCast */
     uint32_t *rows = (uint32_t *)(work + ncell * (n + 1)); /* after the columns */
     for (size_t c = 1; c < ncell; c++)
         if (use[c])
@@ -340,6 +401,12 @@ done:
     return rc;
 }
 
+int dfg_check_lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int tcol, int ne,
+                       const int *ia, const int *ja, const double *ar, double *tstar)
+{
+    return lp_solve(nrow, ncol, rkind, rb, tcol, ne, ia, ja, ar, tstar);
+}
+
 void dfg_check_thread_free(void)
 {
     glp_free_env();
@@ -352,6 +419,122 @@ void dfg_check_result_free(dfg_check_result *r)
     dfg_free(r->boundary);
     r->boundary = NULL;
     r->n_boundary = 0;
+}
+
+/* The Newton certificate of the header at fitted cells mu (2^k, mu[0] ignored) of the
+ * model with pf free parameters fterms[0..pf-1] (intercept 0 first) on the cells in use: 1
+ * when it proves that the MLE exists, 0 when it proves nothing. scratch: 3 2^k + pf^2 + pf
+ * doubles. */
+static int newton_certificate(size_t k, const double *y, const double *mu, const uint32_t *fterms,
+                              size_t pf, const unsigned char *use, double *scratch)
+{
+    size_t ncell = (size_t)1 << k;
+    double *ws = scratch, *gs = ws + ncell, *e = gs + ncell, *h = e + ncell, *d = h + pf * pf;
+    /* W and y - mu on the kept cells, then superset sums: (X'WX)[a,b] = ws[t_a | t_b],
+     * X'(y - mu)[a] = gs[t_a] */
+    ws[0] = gs[0] = 0.0;
+    for (size_t c = 1; c < ncell; c++) {
+        if (!use[c]) {
+            ws[c] = gs[c] = 0.0;
+            continue;
+        }
+        if (!(mu[c] > 0.0 && mu[c] < HUGE_VAL))
+            return 0;
+        ws[c] = mu[c];
+        gs[c] = y[c] - mu[c];
+    }
+    for (size_t j = 0; j < k; j++) {
+        size_t bit = (size_t)1 << j;
+        for (size_t c = 0; c < ncell; c++)
+            if (!(c & bit)) {
+                ws[c] += ws[c | bit];
+                gs[c] += gs[c | bit];
+            }
+    }
+    for (size_t a = 0; a < pf; a++) {
+        for (size_t b = a; b < pf; b++)
+            h[b + a * pf] = h[a + b * pf] = ws[fterms[a] | fterms[b]];
+        d[a] = gs[fterms[a]];
+    }
+    if (dfg_la_chol(pf, h, NULL) != DFG_OK || dfg_la_chol_solve(pf, h, d, 1, NULL) != DFG_OK)
+        return 0;
+    /* (X d)_c = sum of d_j over terms t_j subset of c: a subset-sum transform */
+    memset(e, 0, ncell * sizeof *e);
+    for (size_t j = 0; j < pf; j++)
+        e[fterms[j]] += d[j];
+    for (size_t j = 0; j < k; j++) {
+        size_t bit = (size_t)1 << j;
+        for (size_t c = 0; c < ncell; c++)
+            if (c & bit)
+                e[c] += e[c ^ bit];
+    }
+    for (size_t c = 1; c < ncell; c++) {
+        if (!use[c])
+            continue;
+        if (!(e[c] >= -0.5))
+            return 0; /* also NaN */
+        if (y[c] == 0.0 && !(mu[c] * (1.0 + e[c]) >= DBL_MIN))
+            return 0;
+    }
+    return 1;
+}
+
+/* Existence of the MLE of m on stratum s when the LP is too large: the fit with the
+ * boundary terms fixed and the certificate at its fitted cells. *exists = 1 when proved;
+ * DFG_EDATA naming the sizes when not. */
+static dfg_status exists_by_certificate(const dfg_table *t, size_t s, const dfg_model *m,
+                                        const double *y, const unsigned char *fixed,
+                                        const unsigned char *use, size_t kept, size_t empty,
+                                        int *exists, dfg_error *err)
+{
+    size_t k = m->k, ncell = (size_t)1 << k, n = m->n_terms, nfix = 0, pf = 1;
+    for (size_t i = 0; i < n; i++)
+        nfix += fixed[i] != 0;
+    pf += n - nfix;
+    uint32_t *bterms = dfg_malloc((nfix + 1) * sizeof *bterms);
+    uint32_t *fterms = dfg_malloc(pf * sizeof *fterms);
+    double *scratch = dfg_malloc((3 * ncell + pf * pf + pf) * sizeof *scratch);
+    dfg_fit fit;
+    memset(&fit, 0, sizeof fit);
+    dfg_status rc = DFG_OK;
+    char name[128];
+    dfg_model_format(m, t, name, sizeof name);
+    if (!bterms || !fterms || !scratch) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "check", "existence certificate of %zu cells", ncell);
+        goto done;
+    }
+    size_t nb = 0, nf = 0;
+    fterms[nf++] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fixed[i])
+            bterms[nb++] = m->terms[i];
+        else
+            fterms[nf++] = m->terms[i];
+    }
+    dfg_glm_opts o = dfg_glm_opts_default();
+    dfg_error ferr = {0};
+    dfg_status frc = dfg_loglin_fit_boundary(t, s, m, bterms, nb, &o, &fit, &ferr);
+    if (frc == DFG_ENOMEM || frc == DFG_EINVAL) { /* too many parameters, memory */
+        rc = dfg_err_set(err, frc, ferr.where, "%s", ferr.msg);
+        goto done;
+    }
+    if ((frc == DFG_OK || frc == DFG_ENOCONV) && fit.fitted &&
+        newton_certificate(k, y, fit.fitted, fterms, pf, use, scratch)) {
+        *exists = 1;
+        goto done;
+    }
+    rc = dfg_err_set(err, DFG_EDATA, "check",
+                     "%s: cannot decide whether the MLE exists: %zu of the %zu cells kept are "
+                     "empty, the linear program over them is above the limit of %d cells, and "
+                     "the fit gives no certificate (fitted cells go to 0: the MLE most likely "
+                     "does not exist); use a smaller model or fewer lists",
+                     name, empty, kept, CHECK_LP_MAX_CELLS);
+done:
+    dfg_fit_free(&fit);
+    dfg_free(bterms);
+    dfg_free(fterms);
+    dfg_free(scratch);
+    return rc;
 }
 
 dfg_check_status dfg_check_status_of(int code, size_t n_boundary)
@@ -376,8 +559,7 @@ dfg_status dfg_check_model(const dfg_table *t, size_t s, const dfg_model *m, dfg
         return dfg_err_set(err, DFG_EINVAL, "check", "stratum %zu of %zu", s,
                            dfg_table_n_strata(t));
     if (k > DFG_MAX_FIT_LISTS)
-        return dfg_err_set(err, DFG_EINVAL, "check", "%zu lists: the check needs at most %d", k,
-                           DFG_MAX_FIT_LISTS);
+        return dfg_err_too_many_lists(err, k);
     if (m->k != k)
         return dfg_err_set(err, DFG_EINVAL, "check", "model over %zu lists, table has %zu", m->k,
                            k);
@@ -387,11 +569,12 @@ dfg_status dfg_check_model(const dfg_table *t, size_t s, const dfg_model *m, dfg
             return dfg_err_set(err, DFG_EINVAL, "check", "term %#x outside %zu lists",
                                (unsigned)m->terms[i], k);
     dfg_status rc = DFG_OK;
+    double *work = NULL;
     double *y = dfg_malloc(2 * ncell * sizeof *y);
-    double *work = dfg_malloc(dfg_check_work_size(k, n) * sizeof *work);
     unsigned char *use = dfg_malloc(ncell + n + 1);
-    if (!y || !work || !use) {
-        rc = dfg_err_set(err, DFG_ENOMEM, "check", "%zu cells", ncell);
+    if (!y || !use) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "check", "%zu lists: %zu cells (%zu MB)", k, ncell,
+                         (2 * ncell * sizeof *y + ncell) >> 20);
         goto done;
     }
     unsigned char *fixed = use + ncell;
@@ -400,10 +583,34 @@ dfg_status dfg_check_model(const dfg_table *t, size_t s, const dfg_model *m, dfg
         goto done;
     dfg_superset_sums(k, y, ysup);
     size_t nfix = dfg_check_boundary(k, ysup, m->terms, n, fixed, use);
+    /* identifiability first: it is a count (header), and a model that is not identifiable
+     * needs no LP */
+    int ident = dfg_check_ident_count(k, m->terms, n, fixed, use);
+    if (ident < 0) { /* not reached with use from dfg_check_boundary; kept for safety */
+        if (!(work = dfg_malloc(dfg_check_work_size(k, n) * sizeof *work))) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "check", "rank test of %zu cells", ncell);
+            goto done;
+        }
+        ident = dfg_check_full_rank(k, m->terms, n, fixed, use, work);
+    }
+    size_t kept = 0, empty = 0;
+    for (size_t c = 1; c < ncell; c++)
+        if (use[c]) {
+            kept++;
+            empty += y[c] == 0.0;
+        }
     int exists = 0;
-    if ((rc = dfg_check_lp(k, y, m->terms, n, fixed, use, &exists, err)))
+    if (empty == 0)
+        exists = 1; /* y itself is a positive table */
+    else if (kept <= CHECK_LP_MAX_CELLS) {
+        if ((rc = dfg_check_lp(k, y, m->terms, n, fixed, use, &exists, err)))
+            goto done;
+    } else if (!ident) {
+        exists = 1; /* not decided: a model that is not identifiable is refused anyway, and
+                       its code says 2 (not identifiable), not 3 */
+    } else if ((rc = exists_by_certificate(t, s, m, y, fixed, use, kept, empty, &exists, err))) {
         goto done;
-    int ident = dfg_check_full_rank(k, m->terms, n, fixed, use, work);
+    }
     res->code = (exists ? 0 : 1) + (ident ? 0 : 2);
     if (nfix) {
         if (!(res->boundary = dfg_malloc(nfix * sizeof *res->boundary))) {

@@ -34,7 +34,7 @@
  * design; fitted rates numerically 0 (mu < 10 DBL_EPSILON, glm.fit's warning).
  *
  * Copyright (C) 2026 the darkfig authors. SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <float.h>
 #include <math.h>
@@ -420,24 +420,19 @@ static int design_full_rank(const closed_work *cw, size_t p)
     return dfg_la_rank(p, a, scr, piv) == p;
 }
 
-static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s, dfg_closed_model m,
-                                  const dfg_closed_opts *o, dfg_closed_row *row, dfg_error *err)
+/* A model the data cannot carry: too few occasions, or Chao's with f2 = 0 (its m0 =
+ * f1^2 / (2 f2) is infinite). Marks the row DFG_EDATA / NOT_FITTED and returns 1. */
+static int not_fitted(const closed_work *cw, dfg_closed_model m, dfg_closed_row *row)
 {
-    row_init(row, m, o->level);
-    double n = dfg_table_n_obs(t, s);
     size_t tt = cw->t;
     if (tt < model_min_t(m)) {
         row->status = DFG_EDATA;
         row->flags |= DFG_CLOSED_NOT_FITTED;
         snprintf(row->note, sizeof row->note, "%s needs at least %zu occasions (the data have %zu)",
                  row->name, model_min_t(m), tt);
-        return row->status;
+        return 1;
     }
-    hetero h = model_hetero(m);
-    unsigned char keep[DFG_CLOSED_MAX_T + 1];
-    memset(keep, 1, sizeof keep);
-    if (h == H_CHAO) {
-        /* f2 = 0: Chao's m0 = f1^2 / (2 f2) is infinite */
+    if (model_hetero(m) == H_CHAO) {
         double f2 = 0.0;
         for (size_t r = 1; r < cw->nr; r++)
             if (dfg_popcount((uint32_t)r) == 2)
@@ -446,22 +441,30 @@ static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s,
             row->status = DFG_EDATA;
             row->flags |= DFG_CLOSED_NOT_FITTED;
             snprintf(row->note, sizeof row->note, "no unit caught exactly twice (f2 = 0)");
-            return row->status;
+            return 1;
         }
     }
-    size_t p;
-    dfg_glm_info info;
-    dfg_status rc;
-    size_t base = model_is_mt(m) ? 1 + tt : 2;
+    return 0;
+}
+
+/* Fit the design of model m; for Chao's, drop every negative eta and refit until none is
+ * left. *p: the columns of the last design. Returns the fit's status (DFG_OK,
+ * DFG_ENOCONV, DFG_ESING) or a hard error. */
+static dfg_status fit_dropping_eta(closed_work *cw, dfg_closed_model m, const dfg_closed_opts *o,
+                                   dfg_closed_row *row, size_t *p, dfg_glm_info *info,
+                                   dfg_error *err)
+{
+    unsigned char keep[DFG_CLOSED_MAX_T + 1];
+    memset(keep, 1, sizeof keep);
+    size_t tt = cw->t, base = model_is_mt(m) ? 1 + tt : 2;
     for (;;) {
-        p = build_design(cw, m, keep);
-        memset(&info, 0, sizeof info);
-        rc = fit_design(cw, p, &o->glm, &info, err);
+        *p = build_design(cw, m, keep);
+        memset(info, 0, sizeof *info);
+        dfg_status rc = fit_design(cw, *p, &o->glm, info, err);
         if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
             return rc;
-        if (h != H_CHAO || rc == DFG_ESING)
-            break;
-        /* drop every negative eta and refit */
+        if (model_hetero(m) != H_CHAO || rc == DFG_ESING)
+            return rc;
         size_t dropped = 0, col = base;
         for (size_t k = 3; k <= tt; k++) {
             if (!keep[k])
@@ -473,10 +476,82 @@ static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s,
             col++;
         }
         if (!dropped)
-            break;
+            return rc;
         row->n_eta_dropped += dropped;
         row->flags |= DFG_CLOSED_ETA_DROPPED;
     }
+}
+
+/* N, its s.e. and bias from the fit (status rc, p columns; boundary: a coefficient at
+ * +-infinity): the removal estimates for Mb and Mbh, else N = n + exp(beta_0) with
+ * var(N) = m0 + m0^2 var(beta_0). */
+static void closed_estimate_row(const closed_work *cw, dfg_closed_model m, dfg_status rc,
+                                int boundary, size_t p, double n, dfg_closed_row *row)
+{
+    if (m == DFG_CLOSED_MB || m == DFG_CLOSED_MBH) {
+        removal_estimate(cw, m, n, row);
+        return;
+    }
+    double m0 = exp(cw->beta[0]);
+    row->nhat = n + m0;                     /* N = n + exp(beta_0) */
+    double var = m0 + m0 * m0 * cw->cov[0]; /* m0 + m0^2 var(beta_0) */
+    row->se = rc == DFG_ESING ? (double)NAN : isfinite(var) ? sqrt(var) : sqrt(m0);
+    row->se_rcapture = row->se;
+    if (rc != DFG_ESING && !boundary) {
+        row->bias = loglin_bias(cw, p);
+        if (fabs(row->bias) > 0.1 * row->nhat)
+            row->flags |= DFG_CLOSED_BIAS;
+    }
+}
+
+/* The row's note: one reason, the most serious first: a design not of full rank, no
+ * convergence, a large bias, eta dropped, a parameter at the boundary. */
+static void closed_note(dfg_closed_row *row, int boundary)
+{
+    if (row->flags & DFG_CLOSED_RANK)
+        snprintf(row->note, sizeof row->note, "design matrix not of full rank");
+    else if (row->flags & DFG_CLOSED_NOCONV)
+        snprintf(row->note, sizeof row->note, "the fit did not converge");
+    else if (row->flags & DFG_CLOSED_BIAS)
+        snprintf(row->note, sizeof row->note, "the asymptotic bias is large");
+    else if (row->flags & DFG_CLOSED_ETA_DROPPED)
+        snprintf(row->note, sizeof row->note, "%zu negative eta set to 0", row->n_eta_dropped);
+    else if (boundary)
+        snprintf(row->note, sizeof row->note, "a parameter at the boundary (infinite)");
+}
+
+/* The interval asked for in o: the profile likelihood (Mb and Mbh: log-normal), or the
+ * log-normal one. Only an allocation failure is an error; another failure leaves a note. */
+static dfg_status closed_interval(const closed_work *cw, dfg_closed_model m,
+                                  const dfg_closed_opts *o, size_t p, double n, dfg_closed_row *row,
+                                  dfg_error *err)
+{
+    dfg_error cerr = {0};
+    dfg_status crc = DFG_OK;
+    if (o->ci_type == DFG_CI_PROFILE && m != DFG_CLOSED_MB && m != DFG_CLOSED_MBH)
+        crc = dfg_interval_profile_dense(cw->nr, p, cw->x, cw->y, n, row->nhat, &o->glm, o->level,
+                                         &row->ci, &cerr);
+    else if (row->nhat > n && isfinite(row->se))
+        crc = dfg_interval_lognormal(n, row->nhat, row->se, o->level, &row->ci, &cerr);
+    if (crc == DFG_ENOMEM)
+        return dfg_err_set(err, crc, "closed", "interval: %.200s", cerr.msg);
+    if (crc != DFG_OK && row->note[0] == '\0')
+        snprintf(row->note, sizeof row->note, "no interval: %.140s", cerr.msg);
+    return DFG_OK;
+}
+
+static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s, dfg_closed_model m,
+                                  const dfg_closed_opts *o, dfg_closed_row *row, dfg_error *err)
+{
+    row_init(row, m, o->level);
+    double n = dfg_table_n_obs(t, s);
+    if (not_fitted(cw, m, row))
+        return row->status;
+    size_t p;
+    dfg_glm_info info;
+    dfg_status rc = fit_dropping_eta(cw, m, o, row, &p, &info, err);
+    if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
+        return rc;
     int boundary = 0;
     if (rc == DFG_ESING && design_full_rank(cw, p)) {
         /* X'WX singular at the estimate although X has full rank: a coefficient ran to
@@ -492,58 +567,21 @@ static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s,
     if (rc == DFG_ESING)
         row->flags |= DFG_CLOSED_RANK;
     fill_fit_stats(cw, p, &info, n, row);
-    if (m == DFG_CLOSED_MB || m == DFG_CLOSED_MBH) {
-        removal_estimate(cw, m, n, row);
-    } else {
-        double m0 = exp(cw->beta[0]);
-        row->nhat = n + m0;                     /* N = n + exp(beta_0) */
-        double var = m0 + m0 * m0 * cw->cov[0]; /* m0 + m0^2 var(beta_0) */
-        row->se = rc == DFG_ESING ? (double)NAN : isfinite(var) ? sqrt(var) : sqrt(m0);
-        row->se_rcapture = row->se;
-        if (rc != DFG_ESING && !boundary) {
-            row->bias = loglin_bias(cw, p);
-            if (fabs(row->bias) > 0.1 * row->nhat)
-                row->flags |= DFG_CLOSED_BIAS;
-        }
-    }
+    closed_estimate_row(cw, m, rc, boundary, p, n, row);
     compose_info(row);
     if (boundary && !(row->nhat < 1e4 * n)) {
         /* the dark figure ran away with the boundary parameter: N is not determined */
         row->flags |= DFG_CLOSED_NOCONV;
         compose_info(row);
     }
-    if (boundary)
-        snprintf(row->note, sizeof row->note, "a parameter at the boundary (infinite)");
-    if (row->flags & DFG_CLOSED_ETA_DROPPED)
-        snprintf(row->note, sizeof row->note, "%zu negative eta set to 0", row->n_eta_dropped);
-    if (row->flags & DFG_CLOSED_BIAS)
-        snprintf(row->note, sizeof row->note, "the asymptotic bias is large");
-    if (row->flags & DFG_CLOSED_NOCONV)
-        snprintf(row->note, sizeof row->note, "the fit did not converge");
-    if (row->flags & DFG_CLOSED_RANK)
-        snprintf(row->note, sizeof row->note, "design matrix not of full rank");
-
-    /* interval */
-    if (o->ci_type != DFG_CI_NONE && rc != DFG_ESING && isfinite(row->nhat)) {
-        dfg_error cerr = {0};
-        dfg_status crc;
-        if (o->ci_type == DFG_CI_PROFILE && m != DFG_CLOSED_MB && m != DFG_CLOSED_MBH) {
-            crc = dfg_interval_profile_dense(cw->nr, p, cw->x, cw->y, n, row->nhat, &o->glm,
-                                             o->level, &row->ci, &cerr);
-        } else if (row->nhat > n && isfinite(row->se)) {
-            crc = dfg_interval_lognormal(n, row->nhat, row->se, o->level, &row->ci, &cerr);
-        } else {
-            crc = DFG_OK;
-        }
-        if (crc == DFG_ENOMEM)
-            return dfg_err_set(err, crc, "closed", "interval: %.200s", cerr.msg);
-        if (crc != DFG_OK && row->note[0] == '\0')
-            snprintf(row->note, sizeof row->note, "no interval: %.140s", cerr.msg);
-    }
+    closed_note(row, boundary);
+    if (o->ci_type != DFG_CI_NONE && rc != DFG_ESING && isfinite(row->nhat) &&
+        closed_interval(cw, m, o, p, n, row, err) != DFG_OK)
+        return DFG_ENOMEM;
     return row->status;
 }
 
-static dfg_status check_args(const dfg_table *t, size_t s, dfg_error *err)
+static dfg_status check_args(const dfg_table *t, size_t s, double level, dfg_error *err)
 {
     if (!t)
         return dfg_err_set(err, DFG_EINVAL, "closed", "NULL table");
@@ -556,7 +594,30 @@ static dfg_status check_args(const dfg_table *t, size_t s, dfg_error *err)
                            DFG_CLOSED_MAX_T, k);
     if (!(dfg_table_n_obs(t, s) > 0.0))
         return dfg_err_set(err, DFG_EDATA, "closed", "no one observed");
+    if (dfg_level_check(level, err) != DFG_OK)
+        return DFG_EINVAL;
     return DFG_OK;
+}
+
+/* The rule of darkfig.h (dfg_value_judge) on a fitted row: fitted rates 0 or a
+ * rank-deficient design are a fit at the boundary; a row the data cannot carry keeps its
+ * status (DFG_EDATA) and note. */
+static void judge_row(dfg_closed_row *row, double n)
+{
+    if (row->status != DFG_OK && row->status != DFG_ENOCONV) {
+        row->value = DFG_VALUE_NAN;
+        snprintf(row->reason, sizeof row->reason, "no estimate: %.140s",
+                 row->note[0] ? row->note : dfg_strerror(row->status));
+        return;
+    }
+    int boundary = (row->flags & (DFG_CLOSED_MU_ZERO | DFG_CLOSED_RANK)) != 0;
+    row->value =
+        dfg_value_judge(n, row->nhat, row->se, &row->ci, boundary, row->reason, sizeof row->reason);
+    if (row->value == DFG_VALUE_OK &&
+        (row->status == DFG_ENOCONV || (row->flags & DFG_CLOSED_NOCONV))) {
+        row->value = DFG_VALUE_BOUNDARY;
+        snprintf(row->reason, sizeof row->reason, "the fit did not converge");
+    }
 }
 
 dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model m,
@@ -567,13 +628,14 @@ dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model m,
     if (!row || (unsigned)m >= DFG_CLOSED_N_MODELS)
         return dfg_err_set(err, DFG_EINVAL, "closed", "bad model or NULL row");
     row_init(row, m, o->level);
-    dfg_status rc = check_args(t, s, err);
+    dfg_status rc = check_args(t, s, o->level, err);
     if (rc != DFG_OK)
         return rc;
     closed_work cw;
     if ((rc = work_alloc(&cw, t, s, err)) != DFG_OK)
         return rc;
     rc = closed_fit_work(&cw, t, s, m, o, row, err);
+    judge_row(row, dfg_table_n_obs(t, s));
     work_free(&cw);
     return rc;
 }
@@ -587,7 +649,7 @@ dfg_status dfg_closed_table_fit(const dfg_table *t, size_t s, const dfg_closed_o
         return dfg_err_set(err, DFG_EINVAL, "closed", "NULL output");
     memset(out, 0, sizeof *out);
     out->best_aic = out->best_bic = -1;
-    dfg_status rc = check_args(t, s, err);
+    dfg_status rc = check_args(t, s, o->level, err);
     if (rc != DFG_OK)
         return rc;
     closed_work cw;
@@ -601,8 +663,10 @@ dfg_status dfg_closed_table_fit(const dfg_table *t, size_t s, const dfg_closed_o
         rc = closed_fit_work(&cw, t, s, (dfg_closed_model)i, o, row, err);
         if (rc == DFG_EINVAL || rc == DFG_ENOMEM || rc == DFG_EINTERNAL)
             goto done;
-        /* only converged fits with N >= n compete for best */
-        if (row->status != DFG_OK || !(row->nhat >= out->n_obs) || (row->flags & DFG_CLOSED_NOCONV))
+        judge_row(row, out->n_obs);
+        /* only converged fits that give an estimate (finite, N >= n, not at the boundary,
+         * finite s.e. and interval) compete for best */
+        if (row->status != DFG_OK || row->value != DFG_VALUE_OK || (row->flags & DFG_CLOSED_NOCONV))
             continue;
         if (out->best_aic < 0 || row->aic < out->rows[out->best_aic].aic)
             out->best_aic = i;
@@ -655,6 +719,8 @@ static dfg_status closed_estimate(dfg_closed_model m, const dfg_table *t, size_t
     out->aic = row.aic;
     out->bic = row.bic;
     snprintf(out->note, sizeof out->note, "%s", row.note);
+    out->value = row.value;
+    snprintf(out->reason, sizeof out->reason, "%s", row.reason);
     if (row.status == DFG_EDATA)
         return dfg_err_set(err, DFG_EDATA, "closed", "%s", row.note);
     return DFG_OK;

@@ -14,14 +14,16 @@
  *     models on f_1 .. f_t with offset log C(t, f): log E(f) = log C(t, f) + b0 + b1 f + h(f)
  *     (h as in models/closed.c; Chao's negative eta dropped), N = n + exp(b0),
  *     var(N) = exp(b0) + exp(2 b0) var(b0). Their N equals the history-level model's.
- * The file reader takes `nbcap,count` CSV: a header, then one row per number of captures.
+ * The file reader takes `nbcap,count` CSV: a header, then one row per number of captures,
+ * read by the table reader's CSV layer (dfg_csv_read_rows: libcsv, BOM, quotes).
  *
  * Copyright (C) 2026 the darkfig authors. SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,61 +55,35 @@ static dfg_status freq_alloc(dfg_freq *fr, size_t max_f, dfg_error *err)
  * Reading `nbcap,count`
  * ======================================================================= */
 
-/* A field [b, e) of line `line` starting at column col (1-based). */
-typedef struct {
-    const char *b, *e;
-    size_t col;
-} field;
-
-static void trim(field *f)
+/* Spaces and tabs around a field are no part of it (libcsv drops them around unquoted
+ * fields; a quoted header name or value is trimmed too, as the table reader does). */
+static dfg_csv_field trimmed(dfg_csv_field f)
 {
-    while (f->b < f->e && (*f->b == ' ' || *f->b == '\t')) {
-        f->b++;
-        f->col++;
+    while (f.len && (f.s[0] == ' ' || f.s[0] == '\t')) {
+        f.s++;
+        f.len--;
     }
-    while (f->e > f->b && (f->e[-1] == ' ' || f->e[-1] == '\t' || f->e[-1] == '\r'))
-        f->e--;
+    while (f.len && (f.s[f.len - 1] == ' ' || f.s[f.len - 1] == '\t'))
+        f.len--;
+    return f;
 }
 
-/* Split a line into at most 3 comma-separated fields; returns how many. */
-static size_t split(const char *b, const char *e, field *fs)
+static int field_is(dfg_csv_field f, const char *word)
 {
-    size_t nf = 0, col = 1;
-    const char *s = b;
-    for (const char *p = b;; p++) {
-        if (p == e || *p == ',') {
-            if (nf < 3) {
-                fs[nf].b = s;
-                fs[nf].e = p;
-                fs[nf].col = col;
-                trim(&fs[nf]);
-            }
-            nf++;
-            if (p == e)
-                break;
-            col += (size_t)(p - s) + 1;
-            s = p + 1;
-        }
-    }
-    return nf;
-}
-
-static int field_is(const field *f, const char *word)
-{
-    size_t len = strlen(word);
-    return (size_t)(f->e - f->b) == len && strncmp(f->b, word, len) == 0;
+    f = trimmed(f);
+    return f.len == strlen(word) && memcmp(f.s, word, f.len) == 0;
 }
 
 /* A whole number >= 0 in f, into *v; 0 on failure. */
-static int parse_whole(const field *f, double *v)
+static int parse_whole(dfg_csv_field f, double *v)
 {
     char buf[64];
-    size_t len = (size_t)(f->e - f->b);
-    if (len == 0 || len >= sizeof buf)
+    f = trimmed(f);
+    if (f.len == 0 || f.len >= sizeof buf)
         return 0;
-    memcpy(buf, f->b, len);
-    buf[len] = '\0';
-    for (size_t i = 0; i < len; i++)
+    memcpy(buf, f.s, f.len);
+    buf[f.len] = '\0';
+    for (size_t i = 0; i < f.len; i++)
         if (!((buf[i] >= '0' && buf[i] <= '9') || buf[i] == '.' || buf[i] == 'e' || buf[i] == 'E' ||
               buf[i] == '+'))
             return 0;
@@ -120,6 +96,95 @@ static int parse_whole(const field *f, double *v)
     return 1;
 }
 
+/* The reading state: f[1..cap] and which nbcap values were seen. */
+typedef struct {
+    const char *name;
+    int header;
+    size_t cap, max_f;
+    double *f;
+    unsigned char *seen;
+} freq_reader;
+
+static dfg_status freq_fail(const freq_reader *fr, size_t line, size_t col, dfg_error *err,
+                            const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+static dfg_status freq_fail(const freq_reader *fr, size_t line, size_t col, dfg_error *err,
+                            const char *fmt, ...)
+{
+    char where[128], msg[256];
+    snprintf(where, sizeof where, "%s:%zu:%zu", fr->name, line, col);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return dfg_err_set(err, DFG_EPARSE, where, "%s", msg);
+}
+
+/* Make room for nbcap i. */
+static dfg_status freq_grow(freq_reader *fr, size_t i, dfg_error *err)
+{
+    size_t nc = fr->cap;
+    while (nc < i)
+        nc *= 2;
+    double *f2 = dfg_realloc(fr->f, (nc + 1) * sizeof *f2);
+    if (!f2)
+        return dfg_err_set(err, DFG_ENOMEM, "freq", "reading %s", fr->name);
+    fr->f = f2;
+    unsigned char *s2 = dfg_realloc(fr->seen, nc + 1);
+    if (!s2)
+        return dfg_err_set(err, DFG_ENOMEM, "freq", "reading %s", fr->name);
+    fr->seen = s2;
+    memset(fr->f + fr->cap + 1, 0, (nc - fr->cap) * sizeof *fr->f);
+    memset(fr->seen + fr->cap + 1, 0, nc - fr->cap);
+    fr->cap = nc;
+    return DFG_OK;
+}
+
+/* One CSV row (dfg_csv_read_rows): the header, then nbcap,count. Places are
+ * "name:line:field", as the table reader gives them. */
+static dfg_status freq_row(void *ctx, const dfg_csv_field *fs, size_t nf, size_t line,
+                           dfg_error *err)
+{
+    freq_reader *fr = ctx;
+    if (!fr->header) {
+        if (nf != 2 || !field_is(fs[0], "nbcap") || !field_is(fs[1], "count"))
+            return freq_fail(fr, line, 1, err, "expected the header \"nbcap,count\"");
+        fr->header = 1;
+        return DFG_OK;
+    }
+    if (nf != 2)
+        return freq_fail(fr, line, nf > 2 ? 3 : nf + 1, err,
+                         "expected 2 fields (nbcap,count), got %zu", nf);
+    double nb, cnt;
+    if (!parse_whole(fs[0], &nb) || nb < 1.0 || nb > FREQ_MAX_NBCAP) {
+        dfg_csv_field t = trimmed(fs[0]);
+        return freq_fail(fr, line, 1, err,
+                         "nbcap must be a whole number from 1 to %d (got \"%.*s\")", FREQ_MAX_NBCAP,
+                         (int)(t.len < 40 ? t.len : 40), t.s);
+    }
+    if (!parse_whole(fs[1], &cnt)) {
+        dfg_csv_field t = trimmed(fs[1]);
+        return freq_fail(fr, line, 2, err,
+                         "count must be a non-negative whole number (got \"%.*s\")",
+                         (int)(t.len < 40 ? t.len : 40), t.s);
+    }
+    size_t i = (size_t)nb;
+    dfg_status rc;
+    if (i > fr->cap && (rc = freq_grow(fr, i, err)) != DFG_OK)
+        return rc;
+    if (fr->seen[i])
+        return freq_fail(fr, line, 1, err, "nbcap %zu appears twice", i);
+    fr->seen[i] = 1;
+    fr->f[i] = cnt;
+    if (i > fr->max_f)
+        fr->max_f = i;
+    return DFG_OK;
+}
+
 dfg_status dfg_freq_read_buffer(const char *name, const char *buf, size_t len, dfg_freq *out,
                                 dfg_error *err)
 {
@@ -128,116 +193,36 @@ dfg_status dfg_freq_read_buffer(const char *name, const char *buf, size_t len, d
     memset(out, 0, sizeof *out);
     if (!buf && len)
         return dfg_err_set(err, DFG_EINVAL, "freq", "NULL buffer");
-    if (!name)
-        name = "<buffer>";
-    char where[128];
-    size_t cap = 16, max_f = 0, line = 0;
-    double *f = dfg_calloc(cap + 1, sizeof *f);
-    unsigned char *seen = dfg_calloc(cap + 1, 1);
+    freq_reader fr = {name ? name : "<buffer>", 0, 16, 0, NULL, NULL};
+    fr.f = dfg_calloc(fr.cap + 1, sizeof *fr.f);
+    fr.seen = dfg_calloc(fr.cap + 1, 1);
     dfg_status rc = DFG_OK;
-    int header = 0;
-    if (!f || !seen) {
-        rc = dfg_err_set(err, DFG_ENOMEM, "freq", "reading %s", name);
+    if (!fr.f || !fr.seen) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "freq", "reading %s", fr.name);
         goto done;
     }
-    const char *p = buf, *end = buf ? buf + len : buf;
-    while (p < end) {
-        const char *e = memchr(p, '\n', (size_t)(end - p));
-        if (!e)
-            e = end;
-        line++;
-        field fs[3];
-        size_t nf = split(p, e, fs);
-        int blank = nf == 1 && fs[0].b == fs[0].e;
-        if (blank) {
-            p = e + (e < end);
-            continue;
-        }
-        if (!header) {
-            if (nf != 2 || !field_is(&fs[0], "nbcap") || !field_is(&fs[1], "count")) {
-                snprintf(where, sizeof where, "%s:%zu:1", name, line);
-                rc = dfg_err_set(err, DFG_EPARSE, where, "expected the header \"nbcap,count\"");
-                goto done;
-            }
-            header = 1;
-            p = e + (e < end);
-            continue;
-        }
-        if (nf != 2) {
-            snprintf(where, sizeof where, "%s:%zu:%zu", name, line,
-                     nf > 2 ? fs[2].col : (size_t)(e - p) + 1);
-            rc =
-                dfg_err_set(err, DFG_EPARSE, where, "expected 2 fields (nbcap,count), got %zu", nf);
-            goto done;
-        }
-        double nb, cnt;
-        if (!parse_whole(&fs[0], &nb) || nb < 1.0 || nb > FREQ_MAX_NBCAP) {
-            snprintf(where, sizeof where, "%s:%zu:%zu", name, line, fs[0].col);
-            rc = dfg_err_set(err, DFG_EPARSE, where,
-                             "nbcap must be a whole number from 1 to %d (got \"%.*s\")",
-                             FREQ_MAX_NBCAP, (int)(fs[0].e - fs[0].b), fs[0].b);
-            goto done;
-        }
-        if (!parse_whole(&fs[1], &cnt)) {
-            snprintf(where, sizeof where, "%s:%zu:%zu", name, line, fs[1].col);
-            rc = dfg_err_set(err, DFG_EPARSE, where,
-                             "count must be a non-negative whole number (got \"%.*s\")",
-                             (int)(fs[1].e - fs[1].b), fs[1].b);
-            goto done;
-        }
-        size_t i = (size_t)nb;
-        if (i > cap) {
-            size_t nc = cap;
-            while (nc < i)
-                nc *= 2;
-            double *f2 = dfg_realloc(f, (nc + 1) * sizeof *f);
-            if (!f2) {
-                rc = dfg_err_set(err, DFG_ENOMEM, "freq", "reading %s", name);
-                goto done;
-            }
-            f = f2;
-            unsigned char *s2 = dfg_realloc(seen, nc + 1);
-            if (!s2) {
-                rc = dfg_err_set(err, DFG_ENOMEM, "freq", "reading %s", name);
-                goto done;
-            }
-            seen = s2;
-            memset(f + cap + 1, 0, (nc - cap) * sizeof *f);
-            memset(seen + cap + 1, 0, nc - cap);
-            cap = nc;
-        }
-        if (seen[i]) {
-            snprintf(where, sizeof where, "%s:%zu:%zu", name, line, fs[0].col);
-            rc = dfg_err_set(err, DFG_EPARSE, where, "nbcap %zu appears twice", i);
-            goto done;
-        }
-        seen[i] = 1;
-        f[i] = cnt;
-        if (i > max_f)
-            max_f = i;
-        p = e + (e < end);
-    }
-    if (!header) {
-        snprintf(where, sizeof where, "%s:1:1", name);
-        rc = dfg_err_set(err, DFG_EPARSE, where, "empty file: expected \"nbcap,count\"");
+    if ((rc = dfg_csv_read_rows(fr.name, buf, len, freq_row, &fr, err)) != DFG_OK)
+        goto done;
+    if (!fr.header) {
+        rc = freq_fail(&fr, 1, 1, err, "empty file: expected \"nbcap,count\"");
         goto done;
     }
     /* trailing zero rows do not extend the range */
-    while (max_f > 0 && f[max_f] == 0.0)
-        max_f--;
-    if (max_f == 0) {
-        rc = dfg_err_set(err, DFG_EDATA, name, "no unit was caught");
+    while (fr.max_f > 0 && fr.f[fr.max_f] == 0.0)
+        fr.max_f--;
+    if (fr.max_f == 0) {
+        rc = dfg_err_set(err, DFG_EDATA, fr.name, "no unit was caught");
         goto done;
     }
-    if ((rc = freq_alloc(out, max_f, err)) != DFG_OK)
+    if ((rc = freq_alloc(out, fr.max_f, err)) != DFG_OK)
         goto done;
-    for (size_t i = 1; i <= max_f; i++) {
-        out->f[i] = f[i];
-        out->n += f[i];
+    for (size_t i = 1; i <= fr.max_f; i++) {
+        out->f[i] = fr.f[i];
+        out->n += fr.f[i];
     }
 done:
-    dfg_free(f);
-    dfg_free(seen);
+    dfg_free(fr.f);
+    dfg_free(fr.seen);
     return rc;
 }
 
@@ -280,6 +265,32 @@ done:
     fclose(fp);
     dfg_free(buf);
     return rc;
+}
+
+/* The first row only: is it the header? */
+static dfg_status header_row(void *ctx, const dfg_csv_field *fs, size_t nf, size_t line,
+                             dfg_error *err)
+{
+    (void)line;
+    (void)err;
+    *(int *)ctx = nf == 2 && field_is(fs[0], "nbcap") && field_is(fs[1], "count");
+    return DFG_ECANCEL; /* stop: nothing else is needed */
+}
+
+int dfg_freq_csv_has_header(const char *path)
+{
+    enum { HEAD = 65536 };
+    FILE *fp = path ? fopen(path, "rb") : NULL;
+    if (!fp)
+        return 0;
+    char *buf = dfg_malloc(HEAD);
+    size_t len = buf ? fread(buf, 1, HEAD, fp) : 0;
+    fclose(fp);
+    int is = 0;
+    if (buf)
+        dfg_csv_read_rows(path, buf, len, header_row, &is, NULL);
+    dfg_free(buf);
+    return is;
 }
 
 dfg_status dfg_freq_from_table(const dfg_table *t, size_t s, dfg_freq *out, dfg_error *err)
@@ -450,7 +461,7 @@ static dfg_status off_run(off_fit *F, const dfg_glm_opts *o, double *scratch, df
 static dfg_status freq_loglin(const dfg_freq *fr, dfg_freq_method m, const dfg_glm_opts *o,
                               dfg_freq_result *res, dfg_error *err)
 {
-    size_t t = fr->t, n = t + 1, pmax = t + 1;
+    size_t t = fr->t, n = t + 1, pmax = n;
     double *x = dfg_calloc(n * pmax, sizeof *x), *off = dfg_calloc(n, sizeof *off),
            *y = dfg_calloc(n, sizeof *y), *beta = dfg_calloc(pmax, sizeof *beta),
            *mu = dfg_calloc(n, sizeof *mu), *cov = dfg_calloc(pmax * pmax, sizeof *cov),

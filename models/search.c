@@ -170,9 +170,9 @@ size_t dfg_search_count_models(size_t k, int max_order, size_t cap)
             if (r > 2)
                 for (size_t j = 0; j < k; j++)
                     if (tau & (1u << j))
-                        sp.need[i] |= (uint64_t)1 << sp_cand_index(&sp, tau & ~(1u << j));
+                        sp.need[i] |= (uint64_t)1 << dfg_sp_cand_index(&sp, tau & ~(1u << j));
         }
-    return sp_enumerate(&sp, NULL, cap);
+    return dfg_sp_enumerate(&sp, NULL, cap);
 }
 
 void dfg_search_result_free(dfg_search_result *r)
@@ -218,7 +218,7 @@ static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, dou
                            double wsum, double level, dfg_search_row *row, dfg_error *err)
 {
     memset(row, 0, sizeof *row);
-    size_t k = sp->k, n = sp_terms(sp, v->mask, w->terms);
+    size_t k = sp->k, n = dfg_sp_terms(sp, v->mask, w->terms);
     dfg_status rc = dfg_model_from_terms(k, w->terms, n, &row->model, err);
     if (rc)
         return rc;
@@ -273,8 +273,9 @@ static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, dou
 
 /* Fill the table of r from the visited models v[0..nv-1]: admissible ones ranked by
  * criterion (ties by mask); chosen (index into v, or nv for "the best") goes first. */
-static dfg_status make_table(const sp_space *sp, sp_worker *w, visit *v, size_t nv, size_t chosen,
-                             const dfg_search_opts *o, dfg_search_result *r, dfg_error *err)
+static dfg_status make_table_once(const sp_space *sp, sp_worker *w, visit *v, size_t nv,
+                                  size_t chosen, const dfg_search_opts *o, dfg_search_result *r,
+                                  const visit **row_visit, dfg_error *err)
 {
     dfg_status rc = DFG_OK;
     visit **ord = dfg_malloc((nv + 1) * sizeof *ord);
@@ -329,11 +330,78 @@ static dfg_status make_table(const sp_space *sp, sp_worker *w, visit *v, size_t 
         dfg_free(ord);
         return dfg_err_set(err, DFG_ENOMEM, "search", "%zu rows", nrow);
     }
+    row_visit[r->n_rows] = first;
     rc = make_row(sp, w, first, best, wsum, o->level, &r->rows[r->n_rows++], err);
     for (size_t i = 0; rc == DFG_OK && i < na && r->n_rows < nrow; i++)
-        if (ord[i] != first)
+        if (ord[i] != first) {
+            row_visit[r->n_rows] = ord[i];
             rc = make_row(sp, w, ord[i], best, wsum, o->level, &r->rows[r->n_rows++], err);
+        }
     dfg_free(ord);
+    return rc;
+}
+
+/* The table, with the rule of darkfig.h on every row (dfg_value_judge): a model whose fit
+ * converged but whose row gives no estimate (s.e. or interval not finite, N beyond bound)
+ * leaves the ranking like an inadmissible one (counted in n_not_estimate), and the table,
+ * weights, average and ranges are made again without it. Stepwise keeps its own choice:
+ * when that model gives no estimate the search fails with DFG_EDATA. With best_only the
+ * exhaustive search did not evaluate models worse than the downhill optimum, so the next
+ * model after an excluded best is the best of those evaluated. */
+static dfg_status make_table(const sp_space *sp, sp_worker *w, visit *v, size_t nv, size_t chosen,
+                             const dfg_search_opts *o, dfg_search_result *r, dfg_error *err)
+{
+    size_t top = o->top ? o->top : 1;
+    const visit **row_visit = dfg_malloc((top + 1) * sizeof *row_visit);
+    if (!row_visit)
+        return dfg_err_set(err, DFG_ENOMEM, "search", "%zu rows", top);
+    size_t n_excluded = 0;
+    char reason[160] = "";
+    dfg_status rc;
+    for (;;) {
+        r->n_notident = r->n_nomle = r->n_failed = 0;
+        rc = make_table_once(sp, w, v, nv, chosen, o, r, row_visit, err);
+        if (rc != DFG_OK)
+            break;
+        size_t bad = r->n_rows;
+        char why[160] = "";
+        for (size_t i = 0; i < r->n_rows && bad == r->n_rows; i++) {
+            const dfg_search_row *row = &r->rows[i];
+            dfg_interval ci = {DFG_CI_LOGNORMAL, o->level, row->lower, row->upper,
+                               row->nhat,        0,        0,          NAN};
+            if (dfg_value_judge(r->n_obs, row->nhat, row->se_nhat, &ci, 0, why, sizeof why) !=
+                DFG_VALUE_OK)
+                bad = i;
+        }
+        if (bad == r->n_rows)
+            break;
+        if (chosen < nv && row_visit[bad] == &v[chosen]) {
+            char name[128];
+            dfg_model_format(&r->rows[bad].model, NULL, name, sizeof name);
+            rc = dfg_err_set(err, DFG_EDATA, "search",
+                             "the model chosen, %s, gives no estimate: %s", name, why);
+            break;
+        }
+        if (!n_excluded++)
+            snprintf(reason, sizeof reason, "%s", why);
+        /* out of the ranking: as a fit that failed, counted apart below */
+        v[row_visit[bad] - v].e.fit = (unsigned char)DFG_ESING;
+        dfg_search_result_free(r);
+        size_t left = 0;
+        for (size_t i = 0; i < nv; i++)
+            left += (size_t)admissible(&v[i].e);
+        if (!left) {
+            rc = dfg_err_set(err, DFG_EDATA, "search",
+                             "no model gives an estimate (%zu converged without one): %s",
+                             n_excluded, reason);
+            break;
+        }
+    }
+    dfg_free(row_visit);
+    if (n_excluded && r->n_failed >= n_excluded)
+        r->n_failed -= n_excluded;
+    r->n_not_estimate = n_excluded;
+    snprintf(r->reason_not_estimate, sizeof r->reason_not_estimate, "%s", reason);
     return rc;
 }
 
@@ -406,7 +474,7 @@ static dfg_status cache_get(cache *c, const sp_space *sp, sp_worker *w, uint64_t
     }
     visit *v = &c->v[c->n];
     v->mask = mask;
-    dfg_status rc = sp_eval_model(sp, w, mask, 1, 1, &v->e, err);
+    dfg_status rc = dfg_sp_eval_model(sp, w, mask, 1, 1, &v->e, err);
     if (rc)
         return rc;
     if (fresh)
@@ -475,7 +543,7 @@ static int cmp_pcand(const void *pa, const void *pb)
 static dfg_status rcapture_fit(const sp_space *sp, sp_worker *w, uint64_t mask, uint32_t added,
                                double *aic, double *pwald, dfg_error *err)
 {
-    size_t n = sp_terms(sp, mask, w->terms), p = n + 1;
+    size_t n = dfg_sp_terms(sp, mask, w->terms), p = n + 1;
     w->fterms[0] = 0;
     memcpy(w->fterms + 1, w->terms, n * sizeof *w->terms);
     double *cov = dfg_malloc(p * p * sizeof *cov);
@@ -497,16 +565,59 @@ static dfg_status rcapture_fit(const sp_space *sp, sp_worker *w, uint64_t mask, 
     return rc == DFG_ENOMEM ? dfg_err_set(err, rc, "search", "fit") : DFG_OK;
 }
 
-static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double thr, cache *c,
-                               size_t *chosen, size_t *steps, dfg_error *err)
+/* Shared by both stepwise searches: the number of pair candidates, the sort of the
+ * candidates, the start and the index of the chosen model in the cache. */
+static size_t count_pairs(const sp_space *sp)
 {
-    sp_eval cur;
-    uint64_t mask = 0;
     size_t np = 0;
     for (size_t i = 0; i < sp->n_cand; i++)
         np += dfg_popcount(sp->cand[i]) == 2;
+    return np;
+}
+
+/* Insertion sort: a few dozen pairs (cmp_pcand is a total order, so the result is
+ * qsort's). */
+static void sort_pcand(pcand *pc, size_t n)
+{
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = a; b > 0 && cmp_pcand(&pc[b - 1], &pc[b]) > 0; b--) {
+            pcand tmp = pc[b];
+            pc[b] = pc[b - 1];
+            pc[b - 1] = tmp;
+        }
+}
+
+/* The main-effects model, which must have an MLE; *fresh = 1 when it was evaluated now
+ * (its fitted cells are then in w). */
+static dfg_status stepwise_start(const sp_space *sp, sp_worker *w, cache *c, int *fresh,
+                                 dfg_error *err)
+{
+    sp_eval cur;
+    dfg_status rc = cache_get(c, sp, w, 0, &cur, fresh, err);
+    if (rc)
+        return rc;
+    if (!admissible(&cur))
+        return dfg_err_set(err, DFG_EDATA, "search",
+                           "the main-effects model has no MLE (check code %d)", cur.code);
+    return DFG_OK;
+}
+
+static void chosen_index(const cache *c, uint64_t mask, size_t *chosen)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].mask == mask)
+            *chosen = i;
+}
+
+/* Chan, Silverman & Vincent (2021): from the main effects, add the pair with the smallest
+ * Poisson p-value of its overlap under the current fit (see the header) while it is
+ * below thr and the model stays admissible. */
+static dfg_status run_pvalue_stepwise(const sp_space *sp, sp_worker *w, double thr, cache *c,
+                                      size_t *chosen, size_t *steps, dfg_error *err)
+{
+    uint64_t mask = 0;
     dfg_status rc = DFG_OK;
-    pcand *pc = dfg_malloc((np + 1) * sizeof *pc);
+    pcand *pc = dfg_malloc((count_pairs(sp) + 1) * sizeof *pc);
     double *mu = dfg_malloc(sp->ncell * sizeof *mu);
     unsigned char *use = dfg_malloc(sp->ncell);
     if (!pc || !mu || !use) {
@@ -516,30 +627,91 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
     /* mu, use: fitted cells of the current model (cells at -inf out), kept from its
      * evaluation when have_mu */
     int fresh = 0, have_mu = 0;
-    if ((rc = cache_get(c, sp, w, mask, &cur, &fresh, err)))
+    if ((rc = stepwise_start(sp, w, c, &fresh, err)))
         goto done;
-    if (!admissible(&cur)) {
-        rc = dfg_err_set(err, DFG_EDATA, "search",
-                         "the main-effects model has no MLE (check code %d)", cur.code);
-        goto done;
-    }
-    if (fresh && !aic) {
+    if (fresh) {
         memcpy(mu, w->mu, sp->ncell * sizeof *mu);
         memcpy(use, w->use, sp->ncell);
         have_mu = 1;
     }
-    double aic_rc = INFINITY, tmp_p;
-    if (aic && (rc = rcapture_fit(sp, w, 0, 0, &aic_rc, &tmp_p, err)))
-        goto done;
     for (;;) {
-        if (!aic && !have_mu) {
+        if (!have_mu) {
             sp_eval tmp;
-            if ((rc = sp_eval_model(sp, w, mask, 0, 0, &tmp, err)))
+            if ((rc = dfg_sp_eval_model(sp, w, mask, 0, 0, &tmp, err)))
                 goto done;
             memcpy(mu, w->mu, sp->ncell * sizeof *mu);
             memcpy(use, w->use, sp->ncell);
             have_mu = 1;
         }
+        size_t n = 0;
+        for (size_t i = 0; i < sp->n_cand; i++) {
+            uint32_t pair = sp->cand[i];
+            if (dfg_popcount(pair) != 2 || (mask >> i & 1))
+                continue;
+            pc[n].cand = i;
+            pc[n].key = pair_key(sp->k, pair);
+            /* n* = people on both lists; mu* = sum of fitted cells on both */
+            double ms = 0.0;
+            for (size_t cc = 1; cc < sp->ncell; cc++)
+                if (use[cc] && ((uint32_t)cc & pair) == pair)
+                    ms += mu[cc];
+            pc[n].p = poisson_p(sp->ysup[pair], ms);
+            /* the maximiser over the new coefficient alone (the others fixed) scales the
+             * fitted cells on both lists to n*: a close start for the refit */
+            pc[n].start = sp->ysup[pair] > 0.0 && ms > 0.0 ? log(sp->ysup[pair] / ms) : 0.0;
+            n++;
+        }
+        sort_pcand(pc, n);
+        int added = 0;
+        for (size_t j = 0; j < n && !added && pc[j].p < thr; j++) {
+            uint64_t next = mask | (uint64_t)1 << pc[j].cand;
+            uint32_t pair = sp->cand[pc[j].cand];
+            sp_eval e;
+            w->bmap[pair] = pc[j].start; /* not in the last fit: 0 until now */
+            rc = cache_get(c, sp, w, next, &e, &fresh, err);
+            if (!(fresh && admissible(&e)))
+                w->bmap[pair] = 0.0; /* the last fit is still the current model */
+            if (rc)
+                goto done;
+            if (!admissible(&e))
+                continue;
+            have_mu = fresh;
+            if (fresh) {
+                memcpy(mu, w->mu, sp->ncell * sizeof *mu);
+                memcpy(use, w->use, sp->ncell);
+            }
+            mask = next;
+            added = 1;
+            (*steps)++;
+        }
+        if (!added)
+            break;
+    }
+    chosen_index(c, mask, chosen);
+done:
+    dfg_free(pc);
+    dfg_free(mu);
+    dfg_free(use);
+    return rc;
+}
+
+/* Bales, Hesketh & Silverman (2015): from the main effects, add the pair with the largest
+ * AIC gain of Rcapture-style fits (rcapture_fit) while the gain is positive and the Wald
+ * p-value of its coefficient is below thr. */
+static dfg_status run_aic_stepwise(const sp_space *sp, sp_worker *w, double thr, cache *c,
+                                   size_t *chosen, size_t *steps, dfg_error *err)
+{
+    uint64_t mask = 0;
+    dfg_status rc = DFG_OK;
+    pcand *pc = dfg_malloc((count_pairs(sp) + 1) * sizeof *pc);
+    if (!pc)
+        return dfg_err_set(err, DFG_ENOMEM, "search", "stepwise");
+    int fresh = 0;
+    double aic_rc = INFINITY, tmp_p;
+    if ((rc = stepwise_start(sp, w, c, &fresh, err)) ||
+        (rc = rcapture_fit(sp, w, 0, 0, &aic_rc, &tmp_p, err)))
+        goto done;
+    for (;;) {
         double aic_cur = aic_rc;
         size_t n = 0;
         for (size_t i = 0; i < sp->n_cand; i++) {
@@ -548,86 +720,43 @@ static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double
                 continue;
             pc[n].cand = i;
             pc[n].key = pair_key(sp->k, pair);
-            if (!aic) {
-                /* n* = people on both lists; mu* = sum of fitted cells on both */
-                double ms = 0.0;
-                for (size_t cc = 1; cc < sp->ncell; cc++)
-                    if (use[cc] && ((uint32_t)cc & pair) == pair)
-                        ms += mu[cc];
-                pc[n].p = poisson_p(sp->ysup[pair], ms);
-                /* the maximiser over the new coefficient alone (the others fixed) scales
-                 * the fitted cells on both lists to n*: a close start for the refit */
-                pc[n].start = sp->ysup[pair] > 0.0 && ms > 0.0 ? log(sp->ysup[pair] / ms) : 0.0;
-            } else {
-                double a, pw;
-                if ((rc = rcapture_fit(sp, w, mask | (uint64_t)1 << i, pair, &a, &pw, err)))
-                    goto done;
-                if (!isfinite(a))
-                    continue;
-                /* largest AIC gain first: sort on -gain */
-                pc[n].p = -(aic_cur - a);
-                pc[n].pw = pw;
-            }
+            double a, pw;
+            if ((rc = rcapture_fit(sp, w, mask | (uint64_t)1 << i, pair, &a, &pw, err)))
+                goto done;
+            if (!isfinite(a))
+                continue;
+            /* largest AIC gain first: sort on -gain */
+            pc[n].p = -(aic_cur - a);
+            pc[n].pw = pw;
             n++;
         }
-        /* insertion sort: a few dozen pairs (cmp_pcand is a total order, so the result is
-         * qsort's) */
-        for (size_t a = 1; a < n; a++)
-            for (size_t b = a; b > 0 && cmp_pcand(&pc[b - 1], &pc[b]) > 0; b--) {
-                pcand tmp = pc[b];
-                pc[b] = pc[b - 1];
-                pc[b - 1] = tmp;
-            }
-        int added = 0;
-        for (size_t j = 0; j < n && !added; j++) {
-            uint64_t next = mask | (uint64_t)1 << pc[j].cand;
-            sp_eval e;
-            if (!aic) {
-                if (!(pc[j].p < thr))
-                    break;
-                uint32_t pair = sp->cand[pc[j].cand];
-                w->bmap[pair] = pc[j].start; /* not in the last fit: 0 until now */
-                rc = cache_get(c, sp, w, next, &e, &fresh, err);
-                if (!(fresh && admissible(&e)))
-                    w->bmap[pair] = 0.0; /* the last fit is still the current model */
-                if (rc)
-                    goto done;
-                if (!admissible(&e))
-                    continue;
-                have_mu = fresh;
-                if (fresh) {
-                    memcpy(mu, w->mu, sp->ncell * sizeof *mu);
-                    memcpy(use, w->use, sp->ncell);
-                }
-            } else {
-                /* the best gain only: add it when it lowers AIC and the Wald p-value of its
-                 * coefficient is below the threshold */
-                if (!(-pc[j].p > 0.0) || !(pc[j].pw < thr))
-                    break;
-                if ((rc = cache_get(c, sp, w, next, &e, NULL, err)))
-                    goto done;
-                double tmpa, tmpp;
-                if ((rc = rcapture_fit(sp, w, next, 0, &tmpa, &tmpp, err)))
-                    goto done;
-                aic_rc = tmpa;
-            }
-            mask = next;
-            cur = e;
-            added = 1;
-            (*steps)++;
-        }
-        if (!added)
+        sort_pcand(pc, n);
+        /* the best gain only: add it when it lowers AIC and the Wald p-value of its
+         * coefficient is below the threshold */
+        if (n == 0 || !(-pc[0].p > 0.0) || !(pc[0].pw < thr))
             break;
+        uint64_t next = mask | (uint64_t)1 << pc[0].cand;
+        sp_eval e;
+        if ((rc = cache_get(c, sp, w, next, &e, NULL, err)))
+            goto done;
+        double tmpa, tmpp;
+        if ((rc = rcapture_fit(sp, w, next, 0, &tmpa, &tmpp, err)))
+            goto done;
+        aic_rc = tmpa;
+        mask = next;
+        (*steps)++;
     }
-    /* the chosen model's index in the cache */
-    for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].mask == mask)
-            *chosen = i;
+    chosen_index(c, mask, chosen);
 done:
     dfg_free(pc);
-    dfg_free(mu);
-    dfg_free(use);
     return rc;
+}
+
+static dfg_status run_stepwise(const sp_space *sp, sp_worker *w, int aic, double thr, cache *c,
+                               size_t *chosen, size_t *steps, dfg_error *err)
+{
+    return aic ? run_aic_stepwise(sp, w, thr, c, chosen, steps, err)
+               : run_pvalue_stepwise(sp, w, thr, c, chosen, steps, err);
 }
 
 /* ** }====================================================================== */
@@ -758,7 +887,7 @@ static void *exhaustive_thread(void *arg)
 
 static void exhaustive_run(job *j, int caller)
 {
-    sp_worker *w = sp_worker_alloc(j->sp);
+    sp_worker *w = dfg_sp_worker_alloc(j->sp);
     dfg_error err = {0};
     dfg_status rc = w ? DFG_OK : dfg_err_set(&err, DFG_ENOMEM, "search", "worker");
     if (w)
@@ -778,7 +907,7 @@ static void exhaustive_run(job *j, int caller)
         size_t end = (ch + 1) * CHUNK < j->n ? (ch + 1) * CHUNK : j->n;
         for (size_t i = ch * CHUNK; i < end && rc == DFG_OK; i++) {
             j->v[i].mask = j->masks[i];
-            rc = sp_eval_model(j->sp, w, j->masks[i], 1, 0, &j->v[i].e, &err);
+            rc = dfg_sp_eval_model(j->sp, w, j->masks[i], 1, 0, &j->v[i].e, &err);
         }
         finished = end - ch * CHUNK;
     }
@@ -790,7 +919,7 @@ static void exhaustive_run(job *j, int caller)
         }
         pthread_mutex_unlock(&j->lock);
     }
-    sp_worker_free(w);
+    dfg_sp_worker_free(w);
 }
 
 /* Sum over observed cells of log dpois(y, y): the saturated log-likelihood, an upper bound
@@ -811,7 +940,7 @@ static double saturated_loglik(const sp_space *sp)
 static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, double tcrit,
                                  progress *pr, visit **out, size_t *nout, dfg_error *err)
 {
-    size_t n = sp_enumerate(sp, NULL, o->max_models);
+    size_t n = dfg_sp_enumerate(sp, NULL, o->max_models);
     if (n > o->max_models)
         return dfg_err_set(err, DFG_EINVAL, "search",
                            "more than %zu models up to order %d on %zu lists: lower the maximum "
@@ -820,14 +949,14 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, d
     uint64_t *masks = dfg_malloc(n * sizeof *masks);
     if (!masks)
         return dfg_err_set(err, DFG_ENOMEM, "search", "%zu models", n);
-    sp_enumerate(sp, masks, n);
+    dfg_sp_enumerate(sp, masks, n);
     if (isfinite(tcrit)) {
         /* keep the models with crit(p, l_sat) <= T (+ rounding); p = 1 + k + terms */
         double lsat = saturated_loglik(sp), lim = tcrit + 1e-9 * (fabs(tcrit) + 1.0);
         size_t kept = 0;
         for (size_t i = 0; i < n; i++) {
             double p = (double)(1 + sp->k + (size_t)__builtin_popcountll(masks[i]));
-            if (sp_criterion(sp, sp->crit, p, lsat) <= lim)
+            if (dfg_sp_criterion(sp, sp->crit, p, lsat) <= lim)
                 masks[kept++] = masks[i];
         }
         n = kept;
@@ -877,6 +1006,32 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, d
 
 /* ** }====================================================================== */
 
+dfg_status dfg_search_opts_check(const dfg_search_opts *o, size_t k, dfg_error *err)
+{
+    if (!o)
+        return dfg_err_set(err, DFG_EINVAL, "search", "NULL options");
+    if ((unsigned)o->method > DFG_SEARCH_DOWNHILL || (unsigned)o->criterion > DFG_CRIT_AICC)
+        return dfg_err_set(err, DFG_EINVAL, "search", "unknown method or criterion");
+    if (k < 3)
+        return dfg_err_set(err, DFG_EINVAL, "search", "a model search needs 3 or more lists");
+    int order = o->max_order ? o->max_order : default_order(k);
+    if (order < 1 || (size_t)order > k - 1)
+        return dfg_err_set(err, DFG_EINVAL, "search",
+                           "max order %d: must be between 1 and k - 1 = %zu", o->max_order, k - 1);
+    int stepwise = o->method == DFG_SEARCH_STEPWISE || o->method == DFG_SEARCH_AIC_STEPWISE;
+    if (stepwise && o->threshold != 0.0 && !(o->threshold > 0.0 && o->threshold < 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "search", "threshold %g: must be in (0, 1)",
+                           o->threshold);
+    if (dfg_level_check(o->level, err) != DFG_OK)
+        return DFG_EINVAL;
+    if (o->threads < 0 || o->threads > DFG_MAX_THREADS)
+        return dfg_err_set(err, DFG_EINVAL, "search", "threads %d: must be in 0 .. %d", o->threads,
+                           DFG_MAX_THREADS);
+    if (o->top > DFG_MAX_TOP)
+        return dfg_err_set(err, DFG_EINVAL, "search", "top %zu: at most %d", o->top, DFG_MAX_TOP);
+    return dfg_glm_opts_check(&o->glm, err);
+}
+
 dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o,
                           dfg_search_result *r, dfg_error *err)
 {
@@ -886,29 +1041,21 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
     r->nhat_avg = NAN;
     if (!t || !o)
         return dfg_err_set(err, DFG_EINVAL, "search", "NULL table or options");
-    if ((unsigned)o->method > DFG_SEARCH_DOWNHILL || (unsigned)o->criterion > DFG_CRIT_AICC)
-        return dfg_err_set(err, DFG_EINVAL, "search", "unknown method or criterion");
     if (s >= dfg_table_n_strata(t))
         return dfg_err_set(err, DFG_EINVAL, "search", "stratum %zu of %zu", s,
                            dfg_table_n_strata(t));
     size_t k = dfg_table_k(t);
-    if (k < 3)
-        return dfg_err_set(err, DFG_EINVAL, "search", "a model search needs 3 or more lists");
+    dfg_status rc0 = dfg_search_opts_check(o, k, err);
+    if (rc0 != DFG_OK)
+        return rc0;
     int stepwise = o->method == DFG_SEARCH_STEPWISE || o->method == DFG_SEARCH_AIC_STEPWISE;
     int order = o->max_order ? o->max_order : default_order(k);
-    if (order < 1 || (size_t)order > k - 1)
-        return dfg_err_set(err, DFG_EINVAL, "search",
-                           "max order %d: must be between 1 and k - 1 = %zu", o->max_order, k - 1);
     if (stepwise)
         order = 2; /* pairs only */
     double thr = o->threshold;
     if (thr == 0.0 && stepwise)
-        thr = o->method == DFG_SEARCH_STEPWISE ? 0.02 : 0.001;
-    if (stepwise && !(thr > 0.0 && thr < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "search", "threshold %g: must be in (0, 1)",
-                           o->threshold);
-    if (!(o->level > 0.0 && o->level < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "search", "level %g: must be in (0, 1)", o->level);
+        thr = o->method == DFG_SEARCH_STEPWISE ? DFG_SEARCH_STEPWISE_THRESHOLD
+                                               : DFG_SEARCH_AIC_STEPWISE_THRESHOLD;
     r->method = o->method;
     r->criterion = o->criterion;
     r->max_order = order;
@@ -924,10 +1071,10 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
     oo.max_order = order;
     progress pr;
     progress_init(&pr, o);
-    dfg_status rc = sp_space_init(&sp, t, s, order, o->criterion, &o->glm, err);
+    dfg_status rc = dfg_sp_space_init(&sp, t, s, order, o->criterion, &o->glm, err);
     if (rc)
         goto done;
-    if (!(w = sp_worker_alloc(&sp))) {
+    if (!(w = dfg_sp_worker_alloc(&sp))) {
         rc = dfg_err_set(err, DFG_ENOMEM, "search", "workspace");
         goto done;
     }
@@ -964,8 +1111,8 @@ done:
     if (o->method == DFG_SEARCH_EXHAUSTIVE)
         dfg_free(v);
     cache_free(&c);
-    sp_worker_free(w);
-    sp_space_free(&sp);
+    dfg_sp_worker_free(w);
+    dfg_sp_space_free(&sp);
     if (rc)
         dfg_search_result_free(r);
     return rc;

@@ -33,12 +33,14 @@
  * values of 1e-9 to 1e-7 on empty cells (netherlands_6). */
 #define Z_MIN 2e-9
 
-dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
-                         dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err)
+dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
+                             dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err)
 {
     memset(sp, 0, sizeof *sp);
     size_t k = dfg_table_k(t);
-    if (k < 2 || k > DFG_MAX_FIT_LISTS)
+    if (k > DFG_MAX_FIT_LISTS)
+        return dfg_err_too_many_lists(err, k);
+    if (k < 2)
         return dfg_err_set(err, DFG_EINVAL, "search", "%zu lists: a search needs 2 to %d", k,
                            DFG_MAX_FIT_LISTS);
     if (max_order < 1 || (size_t)max_order > k - 1)
@@ -64,7 +66,7 @@ dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_ord
             if (r > 2)
                 for (size_t j = 0; j < k; j++)
                     if (tau & (1u << j)) {
-                        int c = sp_cand_index(sp, tau & ~(1u << j));
+                        int c = dfg_sp_cand_index(sp, tau & ~(1u << j));
                         sp->need[i] |= (uint64_t)1 << c;
                     }
         }
@@ -83,7 +85,7 @@ dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_ord
     return DFG_OK;
 }
 
-void sp_space_free(sp_space *sp)
+void dfg_sp_space_free(sp_space *sp)
 {
     if (sp) {
         dfg_free(sp->y);
@@ -91,7 +93,7 @@ void sp_space_free(sp_space *sp)
     }
 }
 
-int sp_cand_index(const sp_space *sp, uint32_t term)
+int dfg_sp_cand_index(const sp_space *sp, uint32_t term)
 {
     for (size_t i = 0; i < sp->n_cand; i++)
         if (sp->cand[i] == term)
@@ -99,7 +101,7 @@ int sp_cand_index(const sp_space *sp, uint32_t term)
     return -1;
 }
 
-size_t sp_terms(const sp_space *sp, uint64_t mask, uint32_t *out)
+size_t dfg_sp_terms(const sp_space *sp, uint64_t mask, uint32_t *out)
 {
     size_t n = 0;
     for (size_t j = 0; j < sp->k; j++)
@@ -110,7 +112,7 @@ size_t sp_terms(const sp_space *sp, uint64_t mask, uint32_t *out)
     return n;
 }
 
-sp_worker *sp_worker_alloc(const sp_space *sp)
+sp_worker *dfg_sp_worker_alloc(const sp_space *sp)
 {
     sp_worker *w = dfg_calloc(1, sizeof *w);
     if (!w)
@@ -135,13 +137,13 @@ sp_worker *sp_worker_alloc(const sp_space *sp)
     if (!w->cert || !w->inb || !w->mterms || !w->mfixed || !w->gw || !w->terms || !w->fterms ||
         !w->bterms || !w->fixed || !w->use || !w->beta || !w->beta_prev || !w->mu_prev || !w->mu ||
         !w->rwork || !w->bmap) {
-        sp_worker_free(w);
+        dfg_sp_worker_free(w);
         return NULL;
     }
     return w;
 }
 
-void sp_worker_free(sp_worker *w)
+void dfg_sp_worker_free(sp_worker *w)
 {
     if (!w)
         return;
@@ -164,7 +166,7 @@ void sp_worker_free(sp_worker *w)
     dfg_free(w);
 }
 
-double sp_criterion(const sp_space *sp, dfg_criterion c, double p, double ll)
+double dfg_sp_criterion(const sp_space *sp, dfg_criterion c, double p, double ll)
 {
     switch (c) {
     case DFG_CRIT_AIC:
@@ -332,13 +334,13 @@ static int last_step_certificate(const sp_space *sp, sp_worker *w, size_t pf)
     return 1;
 }
 
-dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
-                         sp_eval *e, dfg_error *err)
+dfg_status dfg_sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
+                             sp_eval *e, dfg_error *err)
 {
     memset(e, 0, sizeof *e);
     e->done = 1;
     e->crit = e->nhat = e->loglik = e->deviance = e->aic = e->bic = NAN;
-    size_t k = sp->k, n = sp_terms(sp, mask, w->terms);
+    size_t k = sp->k, n = dfg_sp_terms(sp, mask, w->terms);
     e->p = (unsigned)(n + 1);
     /* terms with observed count 0 go to -inf with their cells */
     size_t nfix = dfg_check_boundary(k, sp->ysup, w->terms, n, w->fixed, w->use);
@@ -429,9 +431,9 @@ dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int wa
     e->loglik = info.loglik;
     e->deviance = info.deviance;
     e->nhat = sp->n_obs + w->mu[0];
-    e->crit = sp_criterion(sp, sp->crit, e->p, e->loglik);
-    e->aic = sp_criterion(sp, DFG_CRIT_AIC, e->p, e->loglik);
-    e->bic = sp_criterion(sp, DFG_CRIT_BIC, e->p, e->loglik);
+    e->crit = dfg_sp_criterion(sp, sp->crit, e->p, e->loglik);
+    e->aic = dfg_sp_criterion(sp, DFG_CRIT_AIC, e->p, e->loglik);
+    e->bic = dfg_sp_criterion(sp, DFG_CRIT_BIC, e->p, e->loglik);
     /* keep the coefficients for the next warm start */
     for (size_t j = 0; j < w->n_bterms; j++) {
         w->bmap[w->bterms[j]] = 0.0;
@@ -469,7 +471,7 @@ static int enum_rec(const sp_space *sp, size_t i, uint64_t mask, int rev, uint64
     return enum_rec(sp, i + 1, with, 0, out, n, cap) || enum_rec(sp, i + 1, mask, 1, out, n, cap);
 }
 
-size_t sp_enumerate(const sp_space *sp, uint64_t *out, size_t cap)
+size_t dfg_sp_enumerate(const sp_space *sp, uint64_t *out, size_t cap)
 {
     size_t n = 0;
     enum_rec(sp, 0, 0, 0, out, &n, cap);

@@ -4,7 +4,7 @@
 #ifndef DFG_SEARCH_SPACE_H
 #define DFG_SEARCH_SPACE_H
 
-#include "internal.h"
+#include "models.h"
 
 /* Candidate terms (order 2 .. max order) a model is a subset of: a model is a bitmask
  * over candidate indices (at most 64 candidates). */
@@ -60,19 +60,19 @@ typedef struct {
     size_t n_lpc;
 } sp_worker;
 
-dfg_status sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
-                         dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err);
-void sp_space_free(sp_space *sp);
+dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
+                             dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err);
+void dfg_sp_space_free(sp_space *sp);
 /* Index of candidate term `term`, or -1. */
-int sp_cand_index(const sp_space *sp, uint32_t term);
+int dfg_sp_cand_index(const sp_space *sp, uint32_t term);
 /* Model terms (main effects then candidates in mask, sorted) into out; returns their number. */
-size_t sp_terms(const sp_space *sp, uint64_t mask, uint32_t *out);
+size_t dfg_sp_terms(const sp_space *sp, uint64_t mask, uint32_t *out);
 
 /* Criterion c of a model with p parameters (all counted) and log-likelihood ll. */
-double sp_criterion(const sp_space *sp, dfg_criterion c, double p, double ll);
+double dfg_sp_criterion(const sp_space *sp, dfg_criterion c, double p, double ll);
 
-sp_worker *sp_worker_alloc(const sp_space *sp);
-void sp_worker_free(sp_worker *w);
+sp_worker *dfg_sp_worker_alloc(const sp_space *sp);
+void dfg_sp_worker_free(sp_worker *w);
 
 /* Evaluate model `mask`: terms at -inf, identifiability (pf <= cells kept, else the rank
  * test), fit (warm-started from the last fit of this worker when warm != 0; with
@@ -82,12 +82,12 @@ void sp_worker_free(sp_worker *w);
  * same fixed terms; they agree by construction). exact = 1 also runs the LP on unidentifiable
  * models, so that their code says whether the MLE exists too (3). After the call w->mu holds the
  * fitted cells. Returns DFG_OK or a hard error (ENOMEM, EINTERNAL); model problems go into *e. */
-dfg_status sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
-                         sp_eval *e, dfg_error *err);
+dfg_status dfg_sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
+                             sp_eval *e, dfg_error *err);
 
 /* Every hierarchical model of the space in reflected Gray order (neighbours differ in one
  * term where the hierarchy allows), into out[0..] (out may be NULL to count); stops after
  * cap + 1 models. Returns the number found (cap + 1 when more). */
-size_t sp_enumerate(const sp_space *sp, uint64_t *out, size_t cap);
+size_t dfg_sp_enumerate(const sp_space *sp, uint64_t *out, size_t cap);
 
 #endif

@@ -11,7 +11,7 @@
  * the independence model on the collapsed 2 x 2 table (Cormack 1992) when asked.
  * With m = 0 Lincoln-Petersen is infinite (DFG_ENOMLE); Chapman stays finite.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -147,13 +147,19 @@ static dfg_status two_list_estimate(int chapman, const dfg_table *t, size_t s,
 static dfg_status est_lincoln_petersen(const dfg_table *t, size_t s, const dfg_est_opts *o,
                                        dfg_estimate *out, dfg_error *err)
 {
-    return two_list_estimate(0, t, s, o, out, err);
+    dfg_status rc = two_list_estimate(0, t, s, o, out, err);
+    if (out)
+        dfg_estimate_judge(out, 0);
+    return rc;
 }
 
 static dfg_status est_chapman(const dfg_table *t, size_t s, const dfg_est_opts *o,
                               dfg_estimate *out, dfg_error *err)
 {
-    return two_list_estimate(1, t, s, o, out, err);
+    dfg_status rc = two_list_estimate(1, t, s, o, out, err);
+    if (out)
+        dfg_estimate_judge(out, 0);
+    return rc;
 }
 
 const dfg_estimator dfg_est_lincoln_petersen = {

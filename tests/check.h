@@ -1,13 +1,86 @@
-/* tests/check.h: a small test harness. Each test main ends with CHECK_DONE(), which
- * prints "N passed, N failed" and returns non-zero on any failure.
+/* tests/check.h: a small test harness. A test file is a list of named functions, each
+ * called by RUN(name) from main (which names the function whose checks failed), and main
+ * ends with CHECK_DONE(), which prints "N passed, N failed" and returns non-zero on any
+ * failure. The _MSG forms of the checks take a printf-style description of the case (GSL's
+ * gsl_test_rel habit), so that a failure in a loop over tables names the table.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DFG_CHECK_H
 #define DFG_CHECK_H
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 static int check_passed_, check_failed_;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static inline void
+check_report_(int ok, const char *file, int line, const char *fmt, ...)
+{
+    if (ok) {
+        check_passed_++;
+        return;
+    }
+    check_failed_++;
+    fprintf(stderr, "%s:%d: ", file, line);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* Run the test function fn (void fn(void)); on failures inside it, name it. */
+#define RUN(fn)                                                                                    \
+    do {                                                                                           \
+        int before_ = check_failed_;                                                               \
+        fn();                                                                                      \
+        if (check_failed_ > before_)                                                               \
+            fprintf(stderr, "FAILED: %s (%d checks)\n", #fn, check_failed_ - before_);             \
+    } while (0)
+
+/* CHECK with a description: CHECK_MSG(c, "table %03d", i). */
+#define CHECK_MSG(c, ...)                                                                          \
+    do {                                                                                           \
+        if (c) {                                                                                   \
+            check_passed_++;                                                                       \
+        } else {                                                                                   \
+            check_failed_++;                                                                       \
+            fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #c);                  \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
+    } while (0)
+
+/* CHECK_REL with a description: CHECK_REL_MSG(got, want, rtol, "table %03d N", i). */
+#define CHECK_REL_MSG(got, want, rtol, ...)                                                        \
+    do {                                                                                           \
+        double g_ = (got), w_ = (want), t_ = (rtol);                                               \
+        if (fabs(g_ - w_) <= t_ * fabs(w_)) {                                                      \
+            check_passed_++;                                                                       \
+        } else {                                                                                   \
+            check_failed_++;                                                                       \
+            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                                        \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fprintf(stderr, ": %s = %.17g, want %.17g (rtol %g)\n", #got, g_, w_, t_);             \
+        }                                                                                          \
+    } while (0)
+
+/* CHECK_ABS with a description. */
+#define CHECK_ABS_MSG(got, want, atol, ...)                                                        \
+    do {                                                                                           \
+        double g_ = (got), w_ = (want), t_ = (atol);                                               \
+        if (fabs(g_ - w_) <= t_) {                                                                 \
+            check_passed_++;                                                                       \
+        } else {                                                                                   \
+            check_failed_++;                                                                       \
+            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                                        \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fprintf(stderr, ": %s = %.17g, want %.17g (atol %g)\n", #got, g_, w_, t_);             \
+        }                                                                                          \
+    } while (0)
 
 #define CHECK(c)                                                                                   \
     do {                                                                                           \
@@ -54,6 +127,55 @@ static int check_passed_, check_failed_;
             check_failed_++;                                                                       \
             fprintf(stderr, "%s:%d: %s returned %d, want %d\n", __FILE__, __LINE__, #rc, r_, w_);  \
         }                                                                                          \
+    } while (0)
+
+/* SWEEP_ALLOC(label, call, cleanup): the allocation-failure sweep of one public entry
+ * point (CSparse's Tcov malloc_count, SQLite's do_malloc_test). Needs the test library
+ * (DFG_TEST_HOOKS) and one thread. call is an expression of type dfg_status that reports
+ * into the dfg_error sweep_err (cleared before every call); cleanup is a statement that
+ * frees the call's outputs and accepts emptied ones. First the unarmed call gives the
+ * status want (err must describe it: sweep_err.code == want). Then for k = 0, 1, 2, ...
+ * allocation k and every later one fail; each call must return DFG_ENOMEM with
+ * sweep_err.code == DFG_ENOMEM and leave no allocation alive (before cleanup), or return
+ * want with err describing it, until a call whose allocations all succeed returns want.
+ * No run may leave an allocation alive after cleanup. */
+#define SWEEP_ALLOC_MAX 200000L
+#define SWEEP_ALLOC(label, call, cleanup)                                                          \
+    do {                                                                                           \
+        dfg_error sweep_err = {0};                                                                 \
+        long base_ = dfg_alloc_live(), k_ = 0, bad_ = 0;                                           \
+        dfg_status want_ = (call);                                                                 \
+        CHECK_MSG(sweep_err.code == want_, "%s: unarmed call returned %d, err says %d (%s: %s)",   \
+                  label, (int)want_, (int)sweep_err.code, sweep_err.where, sweep_err.msg);         \
+        cleanup;                                                                                   \
+        CHECK_MSG(dfg_alloc_live() == base_, "%s: the unarmed call leaks %ld blocks", label,       \
+                  dfg_alloc_live() - base_);                                                       \
+        for (; k_ < SWEEP_ALLOC_MAX; k_++) {                                                       \
+            dfg_error_clear(&sweep_err);                                                           \
+            dfg_alloc_fail_after(k_);                                                              \
+            dfg_status rc_ = (call);                                                               \
+            long made_ = dfg_alloc_count(), live_ = dfg_alloc_live();                              \
+            dfg_alloc_fail_after(-1);                                                              \
+            int nomem_ = rc_ == DFG_ENOMEM && want_ != DFG_ENOMEM;                                 \
+            if (nomem_ ? sweep_err.code != DFG_ENOMEM || live_ != base_                            \
+                       : rc_ != want_ || sweep_err.code != want_) {                                \
+                if (bad_++ < 3)                                                                    \
+                    fprintf(stderr,                                                                \
+                            "%s: failing from allocation %ld: returned %d, err %d (%s: %s), "      \
+                            "%ld blocks alive\n",                                                  \
+                            label, k_, (int)rc_, (int)sweep_err.code, sweep_err.where,             \
+                            sweep_err.msg, live_ - base_);                                         \
+            }                                                                                      \
+            cleanup;                                                                               \
+            if (dfg_alloc_live() != base_ && bad_++ < 3)                                           \
+                fprintf(stderr, "%s: failing from allocation %ld: %ld blocks leak\n", label, k_,   \
+                        dfg_alloc_live() - base_);                                                 \
+            if (!nomem_ && made_ <= k_)                                                            \
+                break; /* no allocation failed: the sweep is over */                               \
+        }                                                                                          \
+        CHECK_MSG(bad_ == 0 && k_ < SWEEP_ALLOC_MAX,                                               \
+                  "%s: %ld bad runs over %ld allocation points", label, bad_, k_);                 \
+        printf("sweep %s: %ld allocation points\n", label, k_);                                    \
     } while (0)
 
 #define CHECK_DONE()                                                                               \

@@ -21,76 +21,27 @@
  * BCa level to about Phi(-3.7) to Phi(-4.7): the lower limit is then close to the
  * smallest of the 1000 replicates, an extreme order statistic. Point estimates are
  * deterministic: half a unit of the printed digit.
- *
- * Exit code 77 (CTest: skipped) while the "stepwise" estimator is not in
- * dfg_estimator_find's list.
+
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
-
-typedef struct {
-    const char *file;
-    double nhat, lower, upper;
-    double sd_lower, sd_upper; /* measured s.d. of one run's limits (above) */
-} ref_case;
-
-static void ref_bca_matches(const dfg_estimator *est, const ref_case *c, uint32_t seed)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", DFG_DATA_DIR, c->file);
-    dfg_csv_opts co = dfg_csv_opts_default();
-    dfg_table *t = NULL;
-    dfg_error err = {0};
-    CHECK_CODE(dfg_table_read_csv(path, &co, &t, &err), DFG_OK);
-    if (!t)
-        return;
-    dfg_est_opts eo = dfg_est_opts_default();
-    eo.method = "stepwise";
-    eo.threshold = 0.02;
-    dfg_boot_opts bo = dfg_boot_opts_default();
-    bo.B = 1000;
-    bo.seed = seed;
-    bo.threads = 2;
-    bo.type = DFG_BOOT_NONPARAMETRIC;
-    bo.interval = DFG_CI_BCA;
-    dfg_boot_result r;
-    dfg_status rc = dfg_boot_run(est, t, 0, &eo, &bo, &r, &err);
-    CHECK_CODE(rc, DFG_OK);
-    if (rc != DFG_OK) {
-        fprintf(stderr, "%s: %s: %s\n", c->file, err.where, err.msg);
-        dfg_table_free(t);
-        return;
-    }
-    double tol_lo = 3.0 * sqrt(2.0) * c->sd_lower, tol_hi = 3.0 * sqrt(2.0) * c->sd_upper;
-    printf("%s: N %.1f [%s], BCa (%.1f, %.1f) want (%.0f, %.0f) +- (%.0f, %.0f); "
-           "z0 %.4f a %.4f, percentile (%.1f, %.1f), failed %.3f, boundary %.3f, "
-           "%zu models, top %s (%zu)\n",
-           c->file, r.nhat, r.model, r.ci.lower, r.ci.upper, c->lower, c->upper, tol_lo, tol_hi,
-           r.z0, r.accel, r.percentile.lower, r.percentile.upper, r.share_failed, r.share_boundary,
-           r.n_models, r.n_models ? r.models[0] : "-", r.n_models ? r.model_count[0] : 0);
-    CHECK_ABS(r.nhat, c->nhat, 0.5);
-    CHECK_ABS(r.ci.lower, c->lower, tol_lo);
-    CHECK_ABS(r.ci.upper, c->upper, tol_hi);
-    dfg_boot_result_free(&r);
-    dfg_table_free(t);
-}
 
 int main(void)
 {
     gsl_set_error_handler_off();
-    const dfg_estimator *est = dfg_estimator_find("stepwise");
-    if (!est) {
-        printf("skipped: no \"stepwise\" estimator yet\n");
-        return 77;
-    }
-    static const ref_case cases[] = {
-        {"new_orleans_8.csv", 1184, 717, 1657, 66.1, 44.2},
-        {"new_orleans_5.csv", 1034, 589, 1703, 38.2, 60.7},
-        {"western_us_5.csv", 2483, 1293, 3670, 85.4, 138.1},
+    static const oracle_boot_case cases[] = {
+        {"new_orleans_8.csv", 0, NULL, 1184, 717, 1657, 66.1, 44.2},
+        {"new_orleans_5.csv", 0, NULL, 1034, 589, 1703, 38.2, 60.7},
+        {"western_us_5.csv", 0, NULL, 2483, 1293, 3670, 85.4, 138.1},
     };
+    dfg_est_opts eo = dfg_est_opts_default();
+    eo.method = "stepwise";
+    eo.threshold = 0.02;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        ref_bca_matches(est, &cases[i], 2021u);
+        CHECK_MSG(oracle_boot_compare(dfg_estimator_find("stepwise"), &eo, &cases[i], 2021u) == 0,
+                  "%s", cases[i].file);
     CHECK_DONE();
 }

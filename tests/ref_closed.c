@@ -13,29 +13,28 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
+#include "oracle.h"
 
 #include <string.h>
 
-static dfg_table *read_data(const char *name)
+/* data/NAME and its closed-population table (default options) in *ct; NULL when it
+ * cannot be read (a failed check). */
+static dfg_table *table_fit(const char *name, dfg_closed_table *ct)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", DFG_DATA_DIR, name);
-    dfg_table *t = NULL;
+    dfg_table *t = oracle_dataset(name);
     dfg_error err = {0};
-    if (dfg_table_read_csv(path, NULL, &t, &err) != DFG_OK)
-        fprintf(stderr, "%s: %s\n", err.where, err.msg);
+    CHECK_MSG(t != NULL && dfg_closed_table_fit(t, 0, NULL, ct, &err) == DFG_OK, "%s: %s", name,
+              err.msg);
     return t;
 }
 
 static void hare_table_matches_rcapture(void)
 {
-    dfg_table *t = read_data("rcapture_hare_6.csv");
-    CHECK(t != NULL);
+    dfg_closed_table ct;
+    dfg_table *t = table_fit("rcapture_hare_6", &ct);
     if (!t)
         return;
-    dfg_closed_table ct;
     dfg_error err = {0};
-    CHECK_CODE(dfg_closed_table_fit(t, 0, NULL, &ct, &err), DFG_OK);
     static const double want[DFG_CLOSED_N_MODELS][2] = {
         {75.4, 3.5}, {75.1, 3.4}, {79.8, 6.4},  {81.5, 5.7},   {90.4, 11.6}, {100.6, 21.7},
         {79.6, 6.3}, {81.1, 5.6}, {90.5, 11.7}, {101.6, 22.4}, {81.1, 8.3},  {74.2, 14.6}};
@@ -62,13 +61,10 @@ static void hare_table_matches_rcapture(void)
 
 static void hiv_table_matches_rcapture(void)
 {
-    dfg_table *t = read_data("rcapture_hiv_4.csv");
-    CHECK(t != NULL);
+    dfg_closed_table ct;
+    dfg_table *t = table_fit("rcapture_hiv_4", &ct);
     if (!t)
         return;
-    dfg_closed_table ct;
-    dfg_error err = {0};
-    CHECK_CODE(dfg_closed_table_fit(t, 0, NULL, &ct, &err), DFG_OK);
     CHECK_ABS(ct.rows[DFG_CLOSED_M0].nhat, 11576.7, 0.05);
     CHECK_ABS(ct.rows[DFG_CLOSED_M0].se, 946.1, 0.05);
     CHECK_ABS(ct.rows[DFG_CLOSED_MT].nhat, 11124.6, 0.05);
@@ -83,7 +79,7 @@ static void hiv_table_matches_rcapture(void)
 
 static void estimators_run_through_the_interface(void)
 {
-    dfg_table *t = read_data("rcapture_hare_6.csv");
+    dfg_table *t = oracle_dataset("rcapture_hare_6.csv");
     if (!t)
         return;
     const dfg_estimator *e = dfg_estimator_find("Mth-poisson2");

@@ -14,7 +14,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
+#include "oracle.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,81 +50,31 @@ static ref_row *find_row(const char *table, const char *model, double n)
     return r;
 }
 
-static int load(const char *path)
+static const oracle_field ref_fields[] = {
+    {"N", offsetof(ref_row, N)},          {"se", offsetof(ref_row, se)},
+    {"deviance", offsetof(ref_row, dev)}, {"df", offsetof(ref_row, df)},
+    {"AIC", offsetof(ref_row, aic)},      {"BIC", offsetof(ref_row, bic)},
+    {"infoFit", offsetof(ref_row, info)}, {"se_eps14", offsetof(ref_row, se14)},
+    {"N_eps14", offsetof(ref_row, N14)}};
+
+/* One rcapture_closedp row of oracle_results.csv. */
+static void take_row(const oracle_row *o, void *ctx)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return 0;
-    char line[1024];
-    while (fgets(line, sizeof line, fp)) {
-        if (!strstr(line, ",rcapture_closedp,\""))
-            continue;
-        char table[8], model[32], q[32], val[64];
-        double n;
-        /* table,k,n,method,"model",quantity,value,"status" */
-        char *p = line;
-        char *f[4];
-        for (int i = 0; i < 4; i++) {
-            f[i] = p;
-            p = strchr(p, ',');
-            if (!p)
-                break;
-            *p++ = '\0';
-        }
-        if (!p || *p != '"')
-            continue;
-        char *mq = strchr(p + 1, '"');
-        if (!mq)
-            continue;
-        *mq = '\0';
-        snprintf(model, sizeof model, "%s", p + 1);
-        p = mq + 2;
-        char *c = strchr(p, ',');
-        if (!c)
-            continue;
-        *c = '\0';
-        snprintf(q, sizeof q, "%s", p);
-        p = c + 1;
-        c = strchr(p, ',');
-        if (!c)
-            continue;
-        *c = '\0';
-        snprintf(val, sizeof val, "%s", p);
-        snprintf(table, sizeof table, "%s", f[0]);
-        n = atof(f[2]);
-        ref_row *r = find_row(table, model, n);
-        if (!r)
-            continue;
-        double v = strcmp(val, "NA") == 0 ? (double)NAN : atof(val);
-        if (strcmp(q, "N") == 0)
-            r->N = v;
-        else if (strcmp(q, "se") == 0)
-            r->se = v;
-        else if (strcmp(q, "deviance") == 0)
-            r->dev = v;
-        else if (strcmp(q, "df") == 0)
-            r->df = v;
-        else if (strcmp(q, "AIC") == 0)
-            r->aic = v;
-        else if (strcmp(q, "BIC") == 0)
-            r->bic = v;
-        else if (strcmp(q, "infoFit") == 0)
-            r->info = v;
-        else if (strcmp(q, "se_eps14") == 0) {
-            r->se14 = v;
-            r->has_se14 = 1;
-        } else if (strcmp(q, "N_eps14") == 0)
-            r->N14 = v;
-    }
-    fclose(fp);
-    return 1;
+    (void)ctx;
+    char table[8];
+    snprintf(table, sizeof table, "%03d", o->table);
+    ref_row *r = find_row(table, o->model, o->n);
+    if (!r)
+        return;
+    oracle_store(o, ref_fields, sizeof ref_fields / sizeof ref_fields[0], r);
+    if (strcmp(o->quantity, "se_eps14") == 0)
+        r->has_se14 = 1;
 }
 
 int main(void)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/oracle/oracle_results.csv", DFG_TEST_DATA_DIR);
-    CHECK(load(path));
+    CHECK(oracle_each("rcapture_closedp", take_row, NULL) > 0);
     CHECK(n_rows > 1000);
     int tried[DFG_CLOSED_N_MODELS] = {0}, matched[DFG_CLOSED_N_MODELS] = {0};
     int se_bad[DFG_CLOSED_N_MODELS] = {0}, info_agree[DFG_CLOSED_N_MODELS] = {0};

@@ -17,141 +17,64 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_ROWS 512
 
 typedef struct {
-    char table[8];
+    int table;
     char method[40];
     char model[64];
     double n, N, info_fit, n_mult, lower, upper, info_ci, lo_ln, up_ln;
-} oracle_row;
+} ci_row;
 
-static oracle_row rows[MAX_ROWS];
+static ci_row rows[MAX_ROWS];
 static size_t n_rows;
 
-static oracle_row *row_for(const char *table, const char *method, const char *model)
+static ci_row *row_for(int table, const char *method, const char *model)
 {
     for (size_t i = 0; i < n_rows; i++)
-        if (!strcmp(rows[i].table, table) && !strcmp(rows[i].method, method))
+        if (rows[i].table == table && !strcmp(rows[i].method, method))
             return &rows[i];
     if (n_rows == MAX_ROWS)
         return NULL;
-    oracle_row *r = &rows[n_rows++];
+    ci_row *r = &rows[n_rows++];
     memset(r, 0, sizeof *r);
-    snprintf(r->table, sizeof r->table, "%.7s", table);
+    r->table = table;
     snprintf(r->method, sizeof r->method, "%.39s", method);
     snprintf(r->model, sizeof r->model, "%.63s", model);
     r->N = r->info_fit = r->n_mult = r->lower = r->upper = r->info_ci = r->lo_ln = r->up_ln = NAN;
     return r;
 }
 
-/* One line: table,k,n,method,"model",quantity,value,"status". */
-static void read_results(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    CHECK(f != NULL);
-    if (!f)
-        return;
-    char line[4096];
-    while (fgets(line, sizeof line, f)) {
-        char *fld[4], *p = line;
-        for (int i = 0; i < 4; i++) {
-            fld[i] = p;
-            p = strchr(p, ',');
-            if (!p)
-                break;
-            *p++ = '\0';
-        }
-        if (!p || *p != '"')
-            continue;
-        char *model = ++p;
-        p = strchr(p, '"');
-        if (!p)
-            continue;
-        *p = '\0';
-        p += 2;
-        char *quantity = p;
-        p = strchr(p, ',');
-        if (!p)
-            continue;
-        *p++ = '\0';
-        char *value = p;
-        p = strchr(p, ',');
-        if (!p)
-            continue;
-        *p++ = '\0';
-        int ok = strncmp(p, "\"ok\"", 4) == 0;
-        const char *method = fld[3];
-        int profile =
-            !strcmp(method, "rcapture_closedpCI_Mt") || !strcmp(method, "rcapture_closedpCI_hier");
-        int sparse = !strcmp(method, "sparsemse_stepwise");
-        if (!profile && !(sparse && ok))
-            continue;
-        oracle_row *r = row_for(fld[0], method, model);
-        if (!r)
-            continue;
-        double v = strcmp(value, "NA") == 0 ? (double)NAN : strtod(value, NULL);
-        r->n = strtod(fld[2], NULL);
-        if (!strcmp(quantity, "N"))
-            r->N = v;
-        else if (!strcmp(quantity, "infoFit"))
-            r->info_fit = v;
-        else if (!strcmp(quantity, "N_multinomial"))
-            r->n_mult = v;
-        else if (!strcmp(quantity, "lower95"))
-            r->lower = v;
-        else if (!strcmp(quantity, "upper95"))
-            r->upper = v;
-        else if (!strcmp(quantity, "infoCI"))
-            r->info_ci = v;
-        else if (!strcmp(quantity, "lower95_lognormal"))
-            r->lo_ln = v;
-        else if (!strcmp(quantity, "upper95_lognormal"))
-            r->up_ln = v;
-    }
-    fclose(f);
-}
+#define AT(member) offsetof(ci_row, member)
+static const oracle_field ci_fields[] = {{"N", AT(N)},
+                                         {"infoFit", AT(info_fit)},
+                                         {"N_multinomial", AT(n_mult)},
+                                         {"lower95", AT(lower)},
+                                         {"upper95", AT(upper)},
+                                         {"infoCI", AT(info_ci)},
+                                         {"lower95_lognormal", AT(lo_ln)},
+                                         {"upper95_lognormal", AT(up_ln)}};
+#undef AT
 
-/* Read oracle_NNN.csv (L1..Lk, count) into a table. */
-static dfg_table *read_table(const char *id)
+/* The rows of the profile methods, and the sparsemse_stepwise rows with status ok. */
+static void take_row(const oracle_row *o, void *ctx)
 {
-    char path[512], line[1024], *names[DFG_MAX_LISTS + 1];
-    snprintf(path, sizeof path, "%s/oracle/oracle_%s.csv", DFG_TEST_DATA_DIR, id);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    size_t k = 0;
-    dfg_table *t = NULL;
-    if (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        for (char *tok = strtok(line, ","); tok && k <= DFG_MAX_LISTS; tok = strtok(NULL, ","))
-            names[k++] = tok;
-        if (k >= 3)
-            t = dfg_table_new(k - 1, (const char *const *)names, 0, NULL, NULL);
-        k--;
-    }
-    while (t && fgets(line, sizeof line, f)) {
-        uint32_t pat = 0;
-        char *p = line;
-        for (size_t j = 0; j < k && p; j++) {
-            if (*p == '1')
-                pat |= (uint32_t)1 << j;
-            p = strchr(p, ',');
-            if (p)
-                p++;
-        }
-        if (!p || dfg_table_add(t, 0, pat, strtod(p, NULL), NULL) != DFG_OK) {
-            dfg_table_free(t);
-            t = NULL;
-        }
-    }
-    fclose(f);
-    return t;
+    (void)ctx;
+    int profile = !strcmp(o->method, "rcapture_closedpCI_Mt") ||
+                  !strcmp(o->method, "rcapture_closedpCI_hier");
+    int sparse = !strcmp(o->method, "sparsemse_stepwise") && !strcmp(o->status, "ok");
+    ci_row *r = profile || sparse ? row_for(o->table, o->method, o->model) : NULL;
+    if (!r)
+        return;
+    r->n = o->n;
+    oracle_store(o, ci_fields, sizeof ci_fields / sizeof ci_fields[0], r);
 }
 
 static int close_to(double got, double want)
@@ -165,20 +88,31 @@ static int n_target[2], n_match[2], n_other[2], n_other_match[2];
 /* largest differences over matching targets: limits (absolute), N_multinomial (relative) */
 static double max_dlim, max_dmult;
 
-static void check_profile(const oracle_row *r)
+/* The oracle table of row r and its model in *m; NULL (a failed check) when either
+ * cannot be had. */
+static dfg_table *table_and_model(const ci_row *r, dfg_model *m)
+{
+    dfg_table *t = oracle_table(r->table);
+    dfg_error err = {0};
+    memset(m, 0, sizeof *m);
+    if (t && dfg_model_parse(r->model, t, m, &err) != DFG_OK) {
+        dfg_table_free(t);
+        t = NULL;
+    }
+    CHECK_MSG(t != NULL, "oracle %03d %s: %s", r->table, r->model, err.msg);
+    return t;
+}
+
+static void check_profile(const ci_row *r)
 {
     int mi = strcmp(r->method, "rcapture_closedpCI_Mt") == 0 ? 0 : 1;
-    dfg_table *t = read_table(r->table);
-    CHECK(t != NULL);
+    dfg_model m;
+    dfg_table *t = table_and_model(r, &m);
     if (!t)
         return;
-    dfg_model m = {0, 0, NULL};
     dfg_interval ci;
     dfg_error err = {0};
-    dfg_status rc = dfg_model_parse(r->model, t, &m, &err);
-    CHECK_CODE(rc, DFG_OK);
-    if (rc == DFG_OK)
-        rc = dfg_interval_profile(t, 0, &m, NULL, 0.95, &ci, &err);
+    dfg_status rc = dfg_interval_profile(t, 0, &m, NULL, 0.95, &ci, &err);
     int target = r->info_fit == 0.0;
     int ic = (int)r->info_ci;
     int want_low_n = ic == 5 || ic == 56, want_up_nan = ic == 6 || ic == 56;
@@ -201,35 +135,32 @@ static void check_profile(const oracle_row *r)
         n_other_match[mi] += ok;
     }
     if (!ok)
-        fprintf(stderr,
-                "%s %s %s %s(infoFit %g, infoCI %d, rc %d %s): ours %.9g [%.9g, %.9g]%s%s, R %.9g "
-                "[%.9g, %.9g]\n",
-                target ? "MISMATCH" : "(not a target)", r->table, r->method, r->model, r->info_fit,
-                ic, (int)rc, err.msg, ci.point, ci.lower, ci.upper,
-                ci.lower_at_n ? " lower_at_n" : "", ci.upper_beyond ? " upper_beyond" : "",
-                r->n_mult, r->lower, r->upper);
+        fprintf(
+            stderr,
+            "%s %03d %s %s(infoFit %g, infoCI %d, rc %d %s): ours %.9g [%.9g, %.9g]%s%s, R %.9g "
+            "[%.9g, %.9g]\n",
+            target ? "MISMATCH" : "(not a target)", r->table, r->method, r->model, r->info_fit, ic,
+            (int)rc, err.msg, ci.point, ci.lower, ci.upper, ci.lower_at_n ? " lower_at_n" : "",
+            ci.upper_beyond ? " upper_beyond" : "", r->n_mult, r->lower, r->upper);
     dfg_model_free(&m);
     dfg_table_free(t);
 }
 
 static int n_ln, n_ln_match;
 
-static void check_lognormal(const oracle_row *r)
+static void check_lognormal(const ci_row *r)
 {
     if (isnan(r->lo_ln) || isnan(r->up_ln))
         return;
-    dfg_table *t = read_table(r->table);
-    CHECK(t != NULL);
+    dfg_model m;
+    dfg_table *t = table_and_model(r, &m);
     if (!t)
         return;
-    dfg_model m = {0, 0, NULL};
     dfg_fit fit;
     dfg_interval ci;
     dfg_error err = {0};
     memset(&fit, 0, sizeof fit);
-    dfg_status rc = dfg_model_parse(r->model, t, &m, &err);
-    if (rc == DFG_OK)
-        rc = dfg_loglin_fit(t, 0, &m, NULL, &fit, &err);
+    dfg_status rc = dfg_loglin_fit(t, 0, &m, NULL, &fit, &err);
     if (rc == DFG_OK)
         rc = dfg_interval_lognormal_intercept(fit.n_obs, fit.beta[0], fit.se[0], 0.95, &ci, &err);
     int ok = rc == DFG_OK && fabs(ci.lower - r->lo_ln) <= 1e-3 * (r->lo_ln - r->n) &&
@@ -238,7 +169,7 @@ static void check_lognormal(const oracle_row *r)
     n_ln_match += ok;
     CHECK(ok);
     if (!ok)
-        fprintf(stderr, "MISMATCH lognormal %s %s: ours [%.9g, %.9g] rc %d, R [%.9g, %.9g]\n",
+        fprintf(stderr, "MISMATCH lognormal %03d %s: ours [%.9g, %.9g] rc %d, R [%.9g, %.9g]\n",
                 r->table, r->model, ci.lower, ci.upper, (int)rc, r->lo_ln, r->up_ln);
     dfg_fit_free(&fit);
     dfg_model_free(&m);
@@ -248,7 +179,7 @@ static void check_lognormal(const oracle_row *r)
 int main(void)
 {
     gsl_set_error_handler_off();
-    read_results(DFG_TEST_DATA_DIR "/oracle/oracle_results.csv");
+    CHECK(oracle_each(NULL, take_row, NULL) > 0);
     CHECK(n_rows > 300);
     for (size_t i = 0; i < n_rows; i++) {
         if (!strcmp(rows[i].method, "sparsemse_stepwise"))

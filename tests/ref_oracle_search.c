@@ -11,25 +11,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
-#include "search_util.h"
+#include "oracle.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_errno.h>
-
-static int same_model(const dfg_model *m, const char *want)
-{
-    uint32_t w[128], g[128];
-    size_t nw = su_terms_of(m->k, want, w, 128), ng = 0;
-    for (size_t i = 0; i < m->n_terms; i++)
-        if (m->terms[i] & (m->terms[i] - 1))
-            g[ng++] = m->terms[i];
-    for (size_t i = 1; i < ng; i++)
-        for (size_t j = i; j > 0 && g[j - 1] > g[j]; j--) {
-            uint32_t x = g[j];
-            g[j] = g[j - 1];
-            g[j - 1] = x;
-        }
-    return nw == ng && memcmp(w, g, nw * sizeof *w) == 0;
-}
 
 typedef struct {
     int table, k;
@@ -40,9 +28,7 @@ typedef struct {
 
 static void compare(const want *wt, dfg_search_method m, int *n_model_ok, int *n_n_ok)
 {
-    char path[512];
-    snprintf(path, sizeof path, DFG_TEST_DATA_DIR "/oracle/oracle_%03d.csv", wt->table);
-    dfg_table *t = su_read(path);
+    dfg_table *t = oracle_table(wt->table);
     CHECK(t != NULL);
     if (!t)
         return;
@@ -54,7 +40,7 @@ static void compare(const want *wt, dfg_search_method m, int *n_model_ok, int *n
     CHECK_CODE(rc, DFG_OK);
     if (rc == DFG_OK) {
         const dfg_search_row *row = &r.rows[0];
-        int same = same_model(&row->model, wt->model);
+        int same = oracle_same_model(&row->model, wt->model);
         int nok = fabs(row->nhat - wt->n) <= 1e-6 * fabs(wt->n);
         char buf[256];
         dfg_model_format(&row->model, NULL, buf, sizeof buf);
@@ -87,44 +73,33 @@ static void compare(const want *wt, dfg_search_method m, int *n_model_ok, int *n
     dfg_table_free(t);
 }
 
+static const oracle_field want_fields[] = {
+    {"N", offsetof(want, n)},     {"deviance", offsetof(want, deviance)},
+    {"df", offsetof(want, df)},   {"AIC", offsetof(want, aic)},
+    {"BIC", offsetof(want, bic)}, {"n_models", offsetof(want, n_models)}};
+
+/* One row of a method: into ws[table] (ctx = ws, 241 entries). */
+static void take_row(const oracle_row *row, void *ctx)
+{
+    if (row->table < 1 || row->table > 240)
+        return;
+    want *w = (want *)ctx + row->table;
+    if (!w->have) {
+        w->have = 1;
+        w->table = row->table;
+        w->k = row->k;
+        snprintf(w->model, sizeof w->model, "%s", row->model);
+        w->deviance = w->df = w->aic = w->bic = w->n_models = NAN;
+    }
+    oracle_store(row, want_fields, sizeof want_fields / sizeof want_fields[0], w);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
-    FILE *f = fopen(DFG_TEST_DATA_DIR "/oracle/oracle_results.csv", "r");
-    CHECK(f != NULL);
-    if (!f)
-        CHECK_DONE();
     static want sw[241], bic[241];
-    su_row row;
-    while (su_oracle_next(f, &row)) {
-        want *w = NULL;
-        if (strcmp(row.method, "mse_stepwise") == 0)
-            w = &sw[row.table];
-        else if (strcmp(row.method, "mse_bic") == 0)
-            w = &bic[row.table];
-        if (!w || row.table < 1 || row.table > 240)
-            continue;
-        if (!w->have) {
-            w->have = 1;
-            w->table = row.table;
-            w->k = row.k;
-            snprintf(w->model, sizeof w->model, "%s", row.model);
-            w->deviance = w->df = w->aic = w->bic = w->n_models = NAN;
-        }
-        if (strcmp(row.quantity, "N") == 0)
-            w->n = row.value;
-        else if (strcmp(row.quantity, "deviance") == 0)
-            w->deviance = row.value;
-        else if (strcmp(row.quantity, "df") == 0)
-            w->df = row.value;
-        else if (strcmp(row.quantity, "AIC") == 0)
-            w->aic = row.value;
-        else if (strcmp(row.quantity, "BIC") == 0)
-            w->bic = row.value;
-        else if (strcmp(row.quantity, "n_models") == 0)
-            w->n_models = row.value;
-    }
-    fclose(f);
+    CHECK(oracle_each("mse_stepwise", take_row, sw) > 0);
+    CHECK(oracle_each("mse_bic", take_row, bic) > 0);
     int nsw = 0, nbic = 0, msw = 0, mbic = 0, nswn = 0, nbicn = 0;
     for (int i = 1; i <= 240; i++) {
         if (sw[i].have) {

@@ -14,7 +14,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
-#include "search_util.h"
+#include "oracle.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <pthread.h>
@@ -36,28 +39,11 @@ static void prog_cb(size_t done, size_t total, void *data)
     pl->same_thread &= pthread_equal(pthread_self(), pl->caller) != 0;
 }
 
-/* Does the row's model equal the bracket string as a set of terms? */
-static int same_model(const dfg_model *m, const char *want)
-{
-    uint32_t w[128], g[128];
-    size_t nw = su_terms_of(m->k, want, w, 128), ng = 0;
-    for (size_t i = 0; i < m->n_terms; i++)
-        if (m->terms[i] & (m->terms[i] - 1))
-            g[ng++] = m->terms[i];
-    for (size_t i = 1; i < ng; i++)
-        for (size_t j = i; j > 0 && g[j - 1] > g[j]; j--) {
-            uint32_t x = g[j];
-            g[j] = g[j - 1];
-            g[j - 1] = x;
-        }
-    return nw == ng && memcmp(w, g, nw * sizeof *w) == 0;
-}
-
 static int run(const char *file, dfg_search_method m, int order, dfg_search_result *r)
 {
     char path[512];
     snprintf(path, sizeof path, DFG_DATA_DIR "/%s.csv", file);
-    dfg_table *t = su_read(path);
+    dfg_table *t = oracle_read_counts(path);
     CHECK(t != NULL);
     if (!t)
         return -1;
@@ -81,7 +67,7 @@ static void expect(const char *file, dfg_search_method m, int order, const char 
         return;
     char buf[256];
     dfg_model_format(&r.rows[0].model, NULL, buf, sizeof buf);
-    int same = same_model(&r.rows[0].model, model);
+    int same = oracle_same_model(&r.rows[0].model, model);
     if (!same || fabs(r.rows[0].nhat - n) > tol)
         fprintf(stderr, "%s %s: got %s N %.4f, want %s N %.1f\n", file, dfg_search_method_name(m),
                 buf, r.rows[0].nhat, model, n);
@@ -141,7 +127,7 @@ int main(void)
             CHECK_CODE(r.n_admissible, 6);
             CHECK_CODE(r.n_rows, 6);
             for (size_t i = 0; i < 6 && i < r.n_rows; i++) {
-                CHECK(same_model(&r.rows[i].model, want[i].model));
+                CHECK(oracle_same_model(&r.rows[i].model, want[i].model));
                 CHECK_ABS(r.rows[i].nhat, want[i].n, 5e-5);
                 CHECK_ABS(r.rows[i].criterion, want[i].bic, 5e-6);
             }
@@ -193,7 +179,7 @@ int main(void)
         for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
             char path[512];
             snprintf(path, sizeof path, DFG_DATA_DIR "/%s.csv", want[i].file);
-            dfg_table *t = su_read(path);
+            dfg_table *t = oracle_read_counts(path);
             CHECK(t != NULL);
             if (!t)
                 continue;
@@ -218,7 +204,7 @@ int main(void)
     }
     /* The same digits on 1 and 3 threads (uk2013_5, all models up to order 3). */
     {
-        dfg_table *t = su_read(DFG_DATA_DIR "/uk2013_5.csv");
+        dfg_table *t = oracle_read_counts(DFG_DATA_DIR "/uk2013_5.csv");
         CHECK(t != NULL);
         dfg_search_result r1, r3;
         dfg_search_opts o = dfg_search_opts_default();
@@ -280,7 +266,7 @@ int main(void)
      * tolerance 1e-8 relative for the different warm-start neighbours), fewer models.
      * Progress: called from this thread only, the last call with done = total. */
     for (int order = 2; order <= 3; order++) {
-        dfg_table *t = su_read(DFG_DATA_DIR "/uk2013_5.csv");
+        dfg_table *t = oracle_read_counts(DFG_DATA_DIR "/uk2013_5.csv");
         CHECK(t != NULL);
         if (!t)
             break;
@@ -314,7 +300,7 @@ int main(void)
     }
     /* the estimators: same choice through the dfg_estimator interface */
     {
-        dfg_table *t = su_read(DFG_DATA_DIR "/korea_3.csv");
+        dfg_table *t = oracle_read_counts(DFG_DATA_DIR "/korea_3.csv");
         const dfg_estimator *e = dfg_estimator_find("exhaustive");
         CHECK(e != NULL && t != NULL);
         if (e && t) {

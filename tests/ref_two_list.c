@@ -17,53 +17,19 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
+#include "models.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Read a pattern-count CSV (0/1 list columns, then the count) into a one-stratum table:
- * a reader of our own, so that these references do not depend on core/csv.c. */
-static dfg_table *read_counts(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    char line[4096], *names[DFG_MAX_LISTS + 1];
-    size_t k = 0;
-    dfg_table *t = NULL;
-    if (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        for (char *tok = strtok(line, ","); tok && k <= DFG_MAX_LISTS; tok = strtok(NULL, ","))
-            names[k++] = tok;
-        if (k >= 3)
-            t = dfg_table_new(k - 1, (const char *const *)names, 0, NULL, NULL);
-        k--; /* the last column is the count */
-    }
-    while (t && fgets(line, sizeof line, f)) {
-        uint32_t pat = 0;
-        char *p = line;
-        for (size_t j = 0; j < k && p; j++) {
-            if (*p == '1')
-                pat |= (uint32_t)1 << j;
-            p = strchr(p, ',');
-            if (p)
-                p++;
-        }
-        if (!p || dfg_table_add(t, 0, pat, strtod(p, NULL), NULL) != DFG_OK) {
-            dfg_table_free(t);
-            t = NULL;
-        }
-    }
-    fclose(f);
-    return t;
-}
-
 static dfg_table *load(const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s.csv", DFG_DATA_DIR, name);
-    dfg_table *t = read_counts(path);
+    /* a reader of our own: these references do not depend on core/csv.c */
+    dfg_table *t = oracle_read_counts(path);
     if (!t)
         fprintf(stderr, "cannot read %s\n", path);
     CHECK(t != NULL);

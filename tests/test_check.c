@@ -10,11 +10,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
-#include "search_util.h"
+#include "oracle.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 static void check_artificial(void)
 {
-    dfg_table *t = su_read(DFG_DATA_DIR "/artificial_3.csv");
+    dfg_table *t = oracle_read_counts(DFG_DATA_DIR "/artificial_3.csv");
     CHECK(t != NULL);
     if (!t)
         return;
@@ -27,14 +30,15 @@ static void check_artificial(void)
         dfg_model m;
         dfg_check_result r;
         dfg_error err = {0};
-        CHECK(su_model(3, want[i].model, &m) == 0);
+        CHECK(oracle_model(3, want[i].model, &m) == 0);
         CHECK_CODE(dfg_check_model(t, 0, &m, &r, &err), DFG_OK);
         if (r.code != want[i].code)
             fprintf(stderr, "artificial_3 %s: code %d, want %d\n", want[i].model, r.code,
                     want[i].code);
         CHECK_CODE(r.code, want[i].code);
         /* A and C, B and C never overlap: [13,...] and [23,...] sit at the boundary */
-        size_t nb = (strstr(want[i].model, "13") != NULL) + (strstr(want[i].model, "23") != NULL);
+        size_t nb = (size_t)(strstr(want[i].model, "13") != NULL) +
+                    (size_t)(strstr(want[i].model, "23") != NULL);
         CHECK(r.n_boundary == nb);
         if (want[i].code == 0)
             CHECK(r.status == (nb ? DFG_CHECK_BOUNDARY : DFG_CHECK_FINE));
@@ -59,44 +63,26 @@ static void check_artificial(void)
     dfg_table_free(t);
 }
 
+/* One check row: our code for the model on that oracle table. */
+static void check_row(const oracle_row *row, const dfg_table *t, void *ctx)
+{
+    (void)ctx;
+    dfg_model m;
+    CHECK(oracle_model((size_t)row->k, row->model, &m) == 0);
+    dfg_check_result r;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_check_model(t, 0, &m, &r, &err), DFG_OK);
+    CHECK_MSG(r.code == (int)row->value, "oracle %03d %s %s: code %d, want %d", row->table,
+              row->method, row->model, r.code, (int)row->value);
+    dfg_check_result_free(&r);
+    free(m.terms);
+}
+
+/* every table with k >= 3 has both rows */
 static void check_oracle(void)
 {
-    FILE *f = fopen(DFG_TEST_DATA_DIR "/oracle/oracle_results.csv", "r");
-    CHECK(f != NULL);
-    if (!f)
-        return;
-    su_row row;
-    int n_mse = 0, n_sparse = 0;
-    while (su_oracle_next(f, &row)) {
-        int is_mse = strcmp(row.method, "mse_check_extended_MLE") == 0;
-        int is_sparse = strcmp(row.method, "sparsemse_checkident") == 0;
-        if (!(is_mse || is_sparse) || strcmp(row.quantity, "code") != 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, DFG_TEST_DATA_DIR "/oracle/oracle_%03d.csv", row.table);
-        dfg_table *t = su_read(path);
-        CHECK(t != NULL);
-        if (!t)
-            continue;
-        dfg_model m;
-        CHECK(su_model((size_t)row.k, row.model, &m) == 0);
-        dfg_check_result r;
-        dfg_error err = {0};
-        CHECK_CODE(dfg_check_model(t, 0, &m, &r, &err), DFG_OK);
-        if (r.code != (int)row.value)
-            fprintf(stderr, "oracle %03d %s %s: code %d, want %d\n", row.table, row.method,
-                    row.model, r.code, (int)row.value);
-        CHECK_CODE(r.code, (int)row.value);
-        n_mse += is_mse;
-        n_sparse += is_sparse;
-        dfg_check_result_free(&r);
-        free(m.terms);
-        dfg_table_free(t);
-    }
-    fclose(f);
-    /* every table with k >= 3 has both rows */
-    CHECK_CODE(n_mse, 146);
-    CHECK_CODE(n_sparse, 146);
+    CHECK_CODE(oracle_each_table("mse_check_extended_MLE", "code", check_row, NULL), 146);
+    CHECK_CODE(oracle_each_table("sparsemse_checkident", "code", check_row, NULL), 146);
 }
 
 int main(void)

@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
+#include "models.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>

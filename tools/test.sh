@@ -1,6 +1,7 @@
 #!/bin/sh
 # tools/test.sh: build darkfig twice, plain and under AddressSanitizer + UBSan, run the
-# whole test suite on both (CTest), then execute every notebook against the plain build.
+# whole test suite on both (CTest), run cppcheck over the library sources, then execute
+# every notebook against the plain build.
 # The plain run includes the slow tier (reference bootstraps, the quick accuracy
 # benchmark against its baseline, valgrind on the command-line tests); the sanitizer run
 # skips the tests labelled slow. Needs tools/setup-debian.sh first.
@@ -15,6 +16,16 @@ echo "== plain build (RelWithDebInfo, warnings are errors)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDFG_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs" | tee build/ctest.log
+
+echo "== cppcheck (library sources of build/compile_commands.json)"
+# a false positive is suppressed where it stands, with its reason (--inline-suppr)
+/usr/bin/python3 -c '
+import json
+c = json.load(open("build/compile_commands.json"))
+lib = [e for e in c if "/darkfig_obj.dir/" in e["command"] or "/darkfig_hooks_obj.dir/" in e["command"]]
+json.dump(lib, open("build/compile_commands_lib.json", "w"), indent=1)'
+cppcheck --project=build/compile_commands_lib.json --enable=warning,performance,portability \
+    --error-exitcode=1 --inline-suppr -q -j "$jobs"
 
 echo "== AddressSanitizer + UBSan build"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDFG_WERROR=ON -DDFG_SANITIZE=ON \

@@ -13,6 +13,10 @@ cmake --install "$build" --prefix "$tmp/prefix" >/dev/null 2>&1
 check $? "cmake --install"
 test -f "$tmp/prefix/include/darkfig.h"
 check $? "header installed"
+"$tmp/prefix/bin/darkfig" version >/dev/null 2>&1
+check $? "the installed command runs (finds the installed shared library)"
+test -s "$(find "$tmp/prefix" -path '*man1/darkfig.1' | head -n 1)"
+check $? "manual page installed"
 pc=$(find "$tmp/prefix" -name darkfig.pc | head -n 1)
 test -n "$pc"
 check $? "pkg-config file installed"
@@ -45,5 +49,17 @@ out=$(LD_LIBRARY_PATH=$(dirname "$(find "$tmp/prefix" -name 'libdarkfig.so' | he
     "$tmp/use" "$src/data/netherlands_6.csv")
 [ "$out" = "52823.5" ]
 check $? "installed library fits netherlands_6 Mt (got '$out', want 52823.5)"
+# the shipped libraries export the public API only: dfg_ names and no test hook
+so=$(find "$tmp/prefix" -name 'libdarkfig.so' | head -n 1)
+a=$(find "$tmp/prefix" -name 'libdarkfig.a' | head -n 1)
+bad=$(nm -D --defined-only "$so" | awk '$2 ~ /[TDBR]/ && $3 !~ /^dfg_/ {print $3}')
+[ -z "$bad" ]
+check $? "libdarkfig.so exports only dfg_ symbols (not: $bad)"
+bad=$(nm -g --defined-only "$a" 2>/dev/null | awk 'NF == 3 && $3 !~ /^dfg_/ {print $3}')
+[ -z "$bad" ]
+check $? "libdarkfig.a defines only dfg_ globals (not: $bad)"
+hooks=$(nm -D --defined-only "$so" | grep -E 'dfg_(alloc_fail_after|alloc_count|csv_fast_path)')
+[ -z "$hooks" ]
+check $? "no test hook in libdarkfig.so ($hooks)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

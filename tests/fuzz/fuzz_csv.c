@@ -1,9 +1,13 @@
-/* tests/fuzz_csv.c: libFuzzer driver for the CSV reader (build with -DDFG_FUZZ=ON, clang).
+/* tests/fuzz/fuzz_csv.c: libFuzzer target for the CSV reader (core/csv.c), both shapes
+ * (pattern counts and records), with and without covariates.
  *
- * The first byte picks the options (none, --lists A,B,C, --count n); the rest is the file.
- * Every input must give DFG_OK with a table, or an error with no table, an error place
- * and a message, and the same with the fast path for plain lines off (libcsv alone);
- * ASan and UBSan catch the rest (leaks included).
+ * The first byte picks the options: none (every column but "count" is a list), --lists
+ * A,B,C or A,B (the other columns are covariates: one stratum per combination),
+ * --count n / N (a renamed count column). The rest is the file. Every input must give
+ * DFG_OK with a table whose strata hold increasing patterns, non-negative counts and the
+ * stated totals, or an error with no table, an error place and a message; the same with
+ * the fast path for plain lines off (libcsv alone). ASan and UBSan catch the rest (leaks
+ * included).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
 
@@ -13,24 +17,36 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void pick_options(uint8_t b, dfg_csv_opts *o)
+{
+    switch (b % 6) {
+    case 1:
+        o->lists = "A,B,C";
+        break;
+    case 2:
+        o->count = "n";
+        break;
+    case 3:
+        o->lists = "A, B";
+        o->count = "N";
+        break;
+    case 4:
+        o->lists = "A,B"; /* every other column a covariate */
+        break;
+    case 5:
+        o->lists = "x,y,z";
+        o->count = "count";
+        break;
+    default:
+        break;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     dfg_csv_opts o = dfg_csv_opts_default();
     if (size > 0) {
-        switch (data[0] % 4) {
-        case 1:
-            o.lists = "A,B,C";
-            break;
-        case 2:
-            o.count = "n";
-            break;
-        case 3:
-            o.lists = "A, B";
-            o.count = "N";
-            break;
-        default:
-            break;
-        }
+        pick_options(data[0], &o);
         data++;
         size--;
     }
@@ -57,16 +73,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     dfg_table_free(u);
     if (rc == DFG_OK) {
-        if (!t || dfg_table_k(t) < 2)
+        if (!t || dfg_table_k(t) < 2 || dfg_table_k(t) > DFG_MAX_LISTS)
             abort();
         for (size_t s = 0; s < dfg_table_n_strata(t); s++) {
             double sum = 0.0;
             uint32_t prev = 0;
+            for (size_t c = 0; c < dfg_table_n_cov(t); c++)
+                if (!dfg_table_stratum_value(t, s, c))
+                    abort();
             for (size_t i = 0; i < dfg_table_n_patterns(t, s); i++) {
                 uint32_t p;
                 double c;
                 dfg_table_pattern(t, s, i, &p, &c);
                 if (p <= prev || !(c >= 0.0))
+                    abort();
+                if (dfg_table_k(t) < 32 && (p >> dfg_table_k(t)) != 0)
                     abort();
                 prev = p;
                 sum += c;

@@ -1,4 +1,4 @@
-/* models/loglin.c: log-linear multiple-systems estimators behind the estimator interface.
+/* models/est_loglin.c: log-linear multiple-systems estimators behind the estimator interface.
  *
  * "mt":     the main-effects (independence) model, Rcapture's Mt.
  * "loglin": any hierarchical model given in bracket notation (dfg_est_opts.model).
@@ -6,29 +6,11 @@
  * Rivest 2007); the interval is the multinomial profile likelihood (Cormack 1992) unless
  * the log-normal one (Chao 1987) is asked for.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "internal.h"
+#include "models.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-dfg_est_opts dfg_est_opts_default(void)
-{
-    dfg_est_opts o;
-    memset(&o, 0, sizeof o);
-    o.model = NULL;
-    o.level = 0.95;
-    o.want_ci = 1;
-    o.ci_type = DFG_CI_NONE;
-    o.glm = dfg_glm_opts_default();
-    o.method = "stepwise";
-    o.criterion = "bic";
-    o.max_order = 0;
-    o.threshold = 0.0;
-    o.list_a = 0;
-    o.list_b = 1;
-    return o;
-}
 
 dfg_status dfg_loglin_fit_checked(const dfg_table *t, size_t s, const dfg_model *m,
                                   const dfg_glm_opts *opts, dfg_fit *fit, dfg_check_status *check,
@@ -97,6 +79,7 @@ static dfg_status estimate_model(const dfg_table *t, size_t s, const dfg_model *
                      "profile upper limit beyond the search range (%.6g)", out->ci.search_limit);
     }
     dfg_fit_free(&fit);
+    dfg_estimate_judge(out, 0);
     return rc;
 }
 

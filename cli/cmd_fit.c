@@ -1,0 +1,206 @@
+/* cli/cmd_fit.c: darkfig fit: one hierarchical log-linear model, its N, intervals and
+ * coefficients.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <string.h>
+
+static int fit_main(int argc, char **argv);
+
+static const cli_option fit_options[] = {
+    OPT_STR("model", "M", common_opts, est.model,
+            "the model in bracket notation over list positions, [12,13,4], or names, [LA:NG,PF]; "
+            "main effects are always in, the model is closed under subsets (default: main effects "
+            "only, Rcapture's Mt)"),
+    OPT_END};
+
+const cli_command cmd_fit = {
+    "fit",
+    "FILE",
+    "fit a log-linear model: total, dark figure, intervals",
+    "Fit a hierarchical log-linear model to list-overlap data and estimate the total\n"
+    "population N and the dark figure N - n (people on no list).\n"
+    "Reports N = n + exp(intercept), s.e. from var(N) = m0 + m0^2 var(intercept) at the\n"
+    "MLE (and, where it differs in the printed digit, as R's glm and so Rcapture report\n"
+    "it: glm evaluates var(intercept) one iteration before its last), the\n"
+    "multinomial profile-likelihood interval (Cormack 1992, as Rcapture's closedpCI.t) and\n"
+    "the log-normal interval (Chao 1987), deviance and df over the 2^k - 1 observable\n"
+    "cells, AIC and BIC (BIC with n = people observed, as Rcapture and\n"
+    "MultipleSystemsEstimation).\n",
+    fit_options,
+    CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
+    fit_main};
+
+typedef struct {
+    dfg_fit fit;
+    dfg_interval prof, logn;
+    dfg_status prof_rc;
+    char model[512];
+    int has_boot;
+    dfg_boot_result boot;
+    double se_glm; /* s.e. as R's glm evaluates it (NaN if unavailable) */
+    dfg_check_status check;
+} fit_result;
+
+static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
+                     const dfg_model *m, const fit_result *r)
+{
+    const dfg_fit *f = &r->fit;
+    size_t k = dfg_table_k(t);
+    char pct[32];
+    level_label(c->est.level, pct, sizeof pct);
+    fprintf(o, "darkfig %s fit\n", DFG_VERSION);
+    fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
+    fprintf(o, "lists     %zu:", k);
+    for (size_t j = 0; j < k; j++)
+        fprintf(o, " %s", dfg_table_list_name(t, j));
+    fprintf(o, "\nmodel     %s%s\n", r->model,
+            m->n_terms == k ? " (main effects only: independence, Mt)" : "");
+    fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iteration%s%s\n",
+            f->n_cells, f->iter, f->iter == 1 ? "" : "s",
+            f->status == DFG_OK ? "" : " (did not converge)");
+    fprintf(o, "check     %s%s\n\n", dfg_check_name(r->check),
+            r->check == DFG_CHECK_BOUNDARY
+                ? " (MLE exists with the terms of lists that never overlap fixed at -inf)"
+                : " (MLE exists and the model is identifiable; Fienberg & Rinaldo 2012)");
+    char glm[64] = "";
+    if (isfinite(r->se_glm) && lround(10.0 * r->se_glm) != lround(10.0 * f->se_nhat))
+        snprintf(glm, sizeof glm, " (R glm, Rcapture: %.1f)", r->se_glm);
+    text_estimate(o, f->n_obs, f->nhat, f->se_nhat, glm);
+    if (r->prof_rc == DFG_OK) {
+        fprintf(o, "  %s interval for N      [%.1f, ", pct, r->prof.lower);
+        if (r->prof.upper_beyond)
+            fprintf(o, "beyond %.1f]", r->prof.search_limit);
+        else
+            fprintf(o, "%.1f]", r->prof.upper);
+        fprintf(o, "   profile likelihood (Cormack 1992)%s\n",
+                r->prof.lower_at_n ? "; no root below: lower set to n" : "");
+    } else if (f->n_boundary > 0) {
+        fprintf(o, "  %s profile interval    not offered with terms fixed at -inf\n", pct);
+    } else {
+        fprintf(o, "  %s interval for N      not available (%s)\n", pct, dfg_strerror(r->prof_rc));
+    }
+    fprintf(o, "  %s log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
+            r->logn.upper);
+    fprintf(o, "  deviance                %12.3f   df %.0f\n", f->deviance, f->df);
+    fprintf(o, "  AIC                     %12.3f\n", f->aic);
+    fprintf(o, "  BIC                     %12.3f   (log n penalty, n = %.0f people observed)\n",
+            f->bic, f->n_obs);
+    fprintf(o, "\n  %-22s %12s %12s\n", "coefficient", "estimate", "s.e.");
+    for (size_t j = 0; j < f->p; j++) {
+        char name[256];
+        term_name(t, f->terms[j], name, sizeof name);
+        fprintf(o, "  %-22s %12.5f %12.5f\n", name, f->beta[j], f->se[j]);
+    }
+    for (size_t j = 0; j < f->n_boundary; j++) {
+        char name[256];
+        term_name(t, f->boundary[j], name, sizeof name);
+        fprintf(o, "  %-22s %12s   (lists never overlap: fixed at -inf)\n", name, "-inf");
+    }
+    if (r->has_boot)
+        boot_text(o, &r->boot, c->est.level);
+}
+
+static void interval_json(cJSON *obj, const char *key, double level, double lo, double hi,
+                          const char *source)
+{
+    cJSON *i = jobj(obj, key);
+    jnum(i, "level", level);
+    jnum(i, "lower", lo);
+    jnum(i, "upper", hi);
+    jstr(i, "source", source);
+}
+
+static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, const fit_result *r)
+{
+    const dfg_fit *f = &r->fit;
+    jestimate(root, r->model, f->status, r->check, f->n_obs, f->nhat, f->se_nhat);
+    jnum(root, "se_glm", r->se_glm);
+    jnum(root, "iterations", f->iter);
+    int prof = r->prof_rc == DFG_OK;
+    interval_json(root, "profile", c->est.level, prof ? r->prof.lower : DNAN,
+                  prof ? (r->prof.upper_beyond ? (double)INFINITY : r->prof.upper) : DNAN,
+                  "Cormack 1992");
+    cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "profile");
+    jnum(p, "N_multinomial", prof ? r->prof.point : DNAN);
+    jbool(p, "lower_at_n", prof && r->prof.lower_at_n);
+    jbool(p, "upper_beyond_search", prof && r->prof.upper_beyond);
+    jstr(p, "status", status_name(r->prof_rc));
+    interval_json(root, "lognormal", c->est.level, r->logn.lower, r->logn.upper, "Chao 1987");
+    if (r->has_boot)
+        boot_json(root, &r->boot, c->est.level);
+    jfitstats(root, f->deviance, f->df, f->aic, f->bic);
+    jnum(root, "AICc", f->aicc);
+    jstr(root, "BIC_n", "people observed (Rcapture, MultipleSystemsEstimation)");
+    cJSON *co = jarr(root, "coefficients");
+    char name[256];
+    for (size_t j = 0; co && j < f->p; j++) {
+        cJSON *e = jrow(co);
+        term_name(t, f->terms[j], name, sizeof name);
+        jstr(e, "term", name);
+        jnum(e, "estimate", f->beta[j]);
+        jnum(e, "se", f->se[j]);
+    }
+    cJSON *bt = jarr(root, "boundary_terms");
+    for (size_t j = 0; bt && j < f->n_boundary; j++) {
+        term_name(t, f->boundary[j], name, sizeof name);
+        cJSON_AddItemToArray(bt, cJSON_CreateString(name));
+    }
+}
+
+static int fit_main(int argc, char **argv)
+{
+    cli_run run;
+    common_opts *c = &run.c;
+    int code = cli_run_parse(&run, &cmd_fit, &run.c, argc, argv);
+    dfg_error err = {0};
+    dfg_model m = {0, 0, NULL};
+    fit_result r;
+    memset(&r, 0, sizeof r);
+    if (code >= 0 || (code = cli_run_load(&run, 1)) >= 0 ||
+        (code = cli_model_parse("--model", c->est.model, run.t, &m)) != 0)
+        goto done;
+    const dfg_table *t = run.t;
+    code = -1;
+    dfg_model_format(&m, t, r.model, sizeof r.model);
+    dfg_status rc = dfg_loglin_fit_checked(t, 0, &m, &c->est.glm, &r.fit, &r.check, &err);
+    if (rc == DFG_OK)
+        rc = dfg_interval_lognormal(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, c->est.level, &r.logn,
+                                    &err);
+    if (rc != DFG_OK) {
+        code = fail(&err, rc);
+        goto done;
+    }
+    if (r.fit.n_boundary > 0 || dfg_loglin_se_glm(t, 0, &m, &r.se_glm, NULL) != DFG_OK)
+        r.se_glm = DNAN;
+    if (r.fit.n_boundary > 0) {
+        r.prof_rc = DFG_ENOMLE; /* the profile of a model with terms at -inf: not offered */
+    } else {
+        dfg_error perr = {0};
+        r.prof_rc = dfg_interval_profile(t, 0, &m, &c->est.glm, c->est.level, &r.prof, &perr);
+        if (r.prof_rc != DFG_OK)
+            cli_say("warning: profile interval: %s", perr.msg);
+    }
+    if (c->boot.B > 0) {
+        const dfg_estimator *est = dfg_estimator_find("loglin");
+        double n_draw = c->boot.type == DFG_BOOT_PARAMETRIC ? r.fit.nhat : r.fit.n_obs;
+        if ((code = boot_guard(c, est, t, &c->est, r.fit.fitted, n_draw)) != 0 ||
+            (code = run_boot(c, est, t, &c->est, r.fit.fitted, &r.boot)) != 0)
+            goto done;
+        r.has_boot = 1;
+        code = -1;
+    }
+    if ((code = cli_run_output(&run)) >= 0)
+        goto done;
+    if (run.o.format == FMT_TEXT)
+        fit_text(run.o.text, c, run.in.sha, t, &m, &r);
+    else
+        fit_json(run.o.root, c, t, &r);
+done:
+    if (r.has_boot)
+        dfg_boot_result_free(&r.boot);
+    dfg_fit_free(&r.fit);
+    dfg_model_free(&m);
+    return cli_run_end(&run, code);
+}

@@ -1,0 +1,1165 @@
+/* core/design.c: the full table over lists and categorical covariates, hierarchical models
+ * over both, and their Poisson log-linear fit.
+ *
+ * The table. k lists and C categorical covariates with L_1 .. L_C levels (the values seen,
+ * sorted as strings with strcmp; the first is the reference level, as R's factor() and
+ * treatment contrasts make it). A cell is (pattern, l_1, .., l_C); its index is
+ *   cell = pattern + 2^k (l_1 + L_1 (l_2 + L_2 (...))),
+ * so there are 2^k prod L_c cells whatever the number of people. Every combination of
+ * levels is a stratum, also one with no person; the pattern 0 of every stratum is
+ * unobserved and is what the model estimates.
+ *
+ * Models. A term is a set of variables (lists and covariates), a bitmask with list j at
+ * bit j and covariate c at bit k + c. Its parameters are the indicators "every list of
+ * the term is 1 and every covariate of the term is at a given non-reference level", one
+ * per combination of non-reference levels (R's model.matrix with treatment contrasts for
+ * factors, 0/1 lists). A parameter is therefore a level specification: per list "any" or
+ * 1, per covariate "any" or one level l >= 1, and it has the same index layout as a cell
+ * (digit 0 = any). The model is hierarchical (closed under subsets, every main effect in)
+ * and never holds a term with all k lists (confounded with the unobserved cells).
+ *
+ * The fit. With 0/1 indicator columns,
+ *   (X'WX)[a, b] = sum of w over the cells matching both specifications a and b
+ *                = T[a v b], with T = the mixed-radix zeta transform of w,
+ * where a v b joins two specifications (lists: union; a covariate: the level either
+ * names; two different levels of one covariate: no cell, the entry is 0), and
+ *   T[s] = sum_{cells c matching s} w_c
+ * is one pass per variable: slot "any" <- the sum over the variable's digits (Yates 1937;
+ * the fast zeta transform, generalised from 2 to L digits). X'v is the same transform
+ * of v read at the parameters. Conversely eta_c = sum of the coefficients of the
+ * parameters matching c: place beta at the parameters' indices and run the transposed
+ * pass (digits l >= 1 <- + digit 0). One iteration costs O(cells (k + C) + p^2) plus the
+ * Cholesky factor, instead of O(cells p^2) for a dense design.
+ * IRLS/Newton as core/glm.c: R's start mu = y + 0.1, the first step the IRLS one, then
+ * Newton steps halved while the deviance is not finite or rises; converged when
+ * |D_k - D_{k-1}| / (|D_k| + 0.1) < tol.
+ * Ref: McCullagh & Nelder (1989) ch. 2, 6; Bishop, Fienberg & Holland (1975) ch. 3;
+ * van der Heijden, Whittaker, Cruyff, Bakker & van der Vliet (2012) Appl. Statist. 61:567.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dfg_ctable {
+    size_t k, n_cov;
+    char **list_names;  /* k */
+    char **cov_names;   /* n_cov */
+    size_t *n_levels;   /* n_cov */
+    char ***levels;     /* n_cov arrays of n_levels[c] strings, sorted */
+    size_t *cstride;    /* n_cov: cell stride of covariate c (2^k prod_{c' < c} L_c') */
+    size_t n_strata;    /* prod L_c */
+    size_t n_cells;     /* 2^k n_strata */
+    double *y;          /* n_cells; y at pattern 0 is 0 */
+    double *n_stratum;  /* n_strata: people observed per stratum */
+    double n_obs;
+};
+
+static void free_strings(char **s, size_t n)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++)
+        dfg_free(s[i]);
+    dfg_free(s);
+}
+
+void dfg_ctable_free(dfg_ctable *ct)
+{
+    if (!ct)
+        return;
+    free_strings(ct->list_names, ct->k);
+    free_strings(ct->cov_names, ct->n_cov);
+    if (ct->levels)
+        for (size_t c = 0; c < ct->n_cov; c++)
+            free_strings(ct->levels[c], ct->n_levels ? ct->n_levels[c] : 0);
+    dfg_free(ct->levels);
+    dfg_free(ct->n_levels);
+    dfg_free(ct->cstride);
+    dfg_free(ct->y);
+    dfg_free(ct->n_stratum);
+    dfg_free(ct);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* index of v in the sorted levels (binary search); -1 when absent */
+static long level_index(char *const *lev, size_t n, const char *v)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(lev[mid], v);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+int dfg_covariate_value_missing(const char *v)
+{
+    return !v || v[0] == '\0' || strcmp(v, "NA") == 0;
+}
+
+dfg_status dfg_ctable_new(const dfg_table *t, size_t max_cells, dfg_ctable **out, dfg_error *err)
+{
+    if (!out)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL output");
+    *out = NULL;
+    if (!t)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL table");
+    size_t k = dfg_table_k(t), n_cov = dfg_table_n_cov(t), ns = dfg_table_n_strata(t);
+    if (k > DFG_MAX_FIT_LISTS)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "%zu lists: at most %d for a fit", k,
+                           DFG_MAX_FIT_LISTS);
+    if (k + n_cov > 64)
+        return dfg_err_set(err, DFG_EINVAL, "covariates",
+                           "%zu lists and %zu covariates: at most 64 variables", k, n_cov);
+    dfg_ctable *ct = dfg_calloc(1, sizeof *ct);
+    if (!ct)
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "table");
+    dfg_status rc = DFG_OK;
+    char **vals = NULL;
+    ct->k = k;
+    ct->n_cov = n_cov;
+    if (!(ct->list_names = dfg_calloc(k, sizeof *ct->list_names)) ||
+        (n_cov && (!(ct->cov_names = dfg_calloc(n_cov, sizeof *ct->cov_names)) ||
+                   !(ct->n_levels = dfg_calloc(n_cov, sizeof *ct->n_levels)) ||
+                   !(ct->levels = dfg_calloc(n_cov, sizeof *ct->levels)) ||
+                   !(ct->cstride = dfg_calloc(n_cov, sizeof *ct->cstride)))) ||
+        (ns && !(vals = dfg_malloc(ns * sizeof *vals))))
+        goto nomem;
+    for (size_t j = 0; j < k; j++)
+        if (!(ct->list_names[j] = dfg_strdup(dfg_table_list_name(t, j))))
+            goto nomem;
+    /* levels of covariate c: the distinct values over the strata, sorted */
+    size_t n_strata = 1;
+    for (size_t c = 0; c < n_cov; c++) {
+        if (!(ct->cov_names[c] = dfg_strdup(dfg_table_cov_name(t, c))))
+            goto nomem;
+        size_t nv = 0;
+        for (size_t s = 0; s < ns; s++) {
+            const char *v = dfg_table_stratum_value(t, s, c);
+            if (dfg_table_n_obs(t, s) == 0.0 && dfg_table_n_patterns(t, s) == 0)
+                continue;
+            if (dfg_covariate_value_missing(v)) {
+                rc = dfg_err_set(err, DFG_EDATA, "covariates",
+                                 "covariate %s has a missing value (\"%s\"); incomplete "
+                                 "covariates are not handled: drop those rows",
+                                 ct->cov_names[c], v ? v : "");
+                goto fail;
+            }
+            vals[nv++] = (char *)(uintptr_t)v;
+        }
+        qsort(vals, nv, sizeof *vals, cmp_str);
+        size_t u = 0;
+        for (size_t i = 0; i < nv; i++)
+            if (u == 0 || strcmp(vals[i], vals[u - 1]) != 0)
+                vals[u++] = vals[i];
+        if (u < 2) {
+            rc = dfg_err_set(err, DFG_EDATA, "covariates",
+                             "covariate %s has %s level%s%s%s: a covariate needs at least two",
+                             ct->cov_names[c], u ? "one" : "no", u ? " (" : "",
+                             u ? vals[0] : "", u ? ")" : "");
+            goto fail;
+        }
+        if (!(ct->levels[c] = dfg_calloc(u, sizeof **ct->levels)))
+            goto nomem;
+        ct->n_levels[c] = u;
+        for (size_t i = 0; i < u; i++)
+            if (!(ct->levels[c][i] = dfg_strdup(vals[i])))
+                goto nomem;
+        ct->cstride[c] = n_strata << k;
+        if (n_strata > ((size_t)1 << 40) / u) {
+            rc = dfg_err_set(err, DFG_EDATA, "covariates", "too many covariate combinations");
+            goto fail;
+        }
+        n_strata *= u;
+    }
+    ct->n_strata = n_strata;
+    if (n_strata > (((size_t)1 << 40) >> k) || (max_cells && (n_strata << k) > max_cells)) {
+        rc = dfg_err_set(err, DFG_EDATA, "covariates",
+                         "%zu lists x %zu covariate combinations = %zu cells, more than the "
+                         "limit %zu",
+                         k, n_strata, n_strata << k, max_cells);
+        goto fail;
+    }
+    ct->n_cells = n_strata << k;
+    if (!(ct->y = dfg_calloc(ct->n_cells, sizeof *ct->y)) ||
+        !(ct->n_stratum = dfg_calloc(n_strata, sizeof *ct->n_stratum)))
+        goto nomem;
+    for (size_t s = 0; s < ns; s++) {
+        size_t np = dfg_table_n_patterns(t, s);
+        if (np == 0)
+            continue;
+        size_t base = 0;
+        for (size_t c = 0; c < n_cov; c++) {
+            long l = level_index(ct->levels[c], ct->n_levels[c], dfg_table_stratum_value(t, s, c));
+            if (l < 0) {
+                rc = dfg_err_set(err, DFG_EINTERNAL, "covariates", "level lost");
+                goto fail;
+            }
+            base += (size_t)l * ct->cstride[c];
+        }
+        for (size_t i = 0; i < np; i++) {
+            uint32_t pat;
+            double cnt;
+            dfg_table_pattern(t, s, i, &pat, &cnt);
+            ct->y[base + pat] += cnt;
+            ct->n_stratum[base >> k] += cnt;
+            ct->n_obs += cnt;
+        }
+    }
+    dfg_free(vals);
+    *out = ct;
+    return DFG_OK;
+nomem:
+    rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "table over lists and covariates");
+fail:
+    dfg_free(vals);
+    dfg_ctable_free(ct);
+    return rc;
+}
+
+size_t dfg_ctable_k(const dfg_ctable *ct)
+{
+    return ct ? ct->k : 0;
+}
+size_t dfg_ctable_n_cov(const dfg_ctable *ct)
+{
+    return ct ? ct->n_cov : 0;
+}
+const char *dfg_ctable_list_name(const dfg_ctable *ct, size_t j)
+{
+    return ct && j < ct->k ? ct->list_names[j] : NULL;
+}
+const char *dfg_ctable_cov_name(const dfg_ctable *ct, size_t c)
+{
+    return ct && c < ct->n_cov ? ct->cov_names[c] : NULL;
+}
+size_t dfg_ctable_n_levels(const dfg_ctable *ct, size_t c)
+{
+    return ct && c < ct->n_cov ? ct->n_levels[c] : 0;
+}
+const char *dfg_ctable_level_name(const dfg_ctable *ct, size_t c, size_t l)
+{
+    return ct && c < ct->n_cov && l < ct->n_levels[c] ? ct->levels[c][l] : NULL;
+}
+size_t dfg_ctable_n_strata(const dfg_ctable *ct)
+{
+    return ct ? ct->n_strata : 0;
+}
+size_t dfg_ctable_n_cells(const dfg_ctable *ct)
+{
+    return ct ? ct->n_cells : 0;
+}
+const double *dfg_ctable_counts(const dfg_ctable *ct)
+{
+    return ct ? ct->y : NULL;
+}
+double dfg_ctable_n_obs(const dfg_ctable *ct)
+{
+    return ct ? ct->n_obs : 0.0;
+}
+double dfg_ctable_stratum_n_obs(const dfg_ctable *ct, size_t s)
+{
+    return ct && s < ct->n_strata ? ct->n_stratum[s] : 0.0;
+}
+size_t dfg_ctable_level_of(const dfg_ctable *ct, size_t stratum, size_t c)
+{
+    if (!ct || c >= ct->n_cov)
+        return 0;
+    return ((stratum << ct->k) / ct->cstride[c]) % ct->n_levels[c];
+}
+size_t dfg_ctable_cov_stride(const dfg_ctable *ct, size_t c)
+{
+    return ct && c < ct->n_cov ? ct->cstride[c] : 0;
+}
+
+dfg_status dfg_ctable_set_counts(dfg_ctable *ct, const double *y, dfg_error *err)
+{
+    if (!ct || !y)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL argument");
+    size_t np = (size_t)1 << ct->k;
+    ct->n_obs = 0.0;
+    for (size_t s = 0; s < ct->n_strata; s++) {
+        double sum = 0.0;
+        for (size_t p = 1; p < np; p++) {
+            double v = y[(s << ct->k) + p];
+            if (!(v >= 0.0) || !isfinite(v))
+                return dfg_err_set(err, DFG_EINVAL, "covariates", "count not finite and >= 0");
+            sum += v;
+        }
+        ct->n_stratum[s] = sum;
+        ct->n_obs += sum;
+    }
+    memcpy(ct->y, y, ct->n_cells * sizeof *y);
+    for (size_t s = 0; s < ct->n_strata; s++)
+        ct->y[s << ct->k] = 0.0;
+    return DFG_OK;
+}
+
+dfg_status dfg_ctable_copy(const dfg_ctable *src, dfg_ctable **out, dfg_error *err)
+{
+    if (!src || !out)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL argument");
+    *out = NULL;
+    dfg_ctable *ct = dfg_calloc(1, sizeof *ct);
+    if (!ct)
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "copy");
+    ct->k = src->k;
+    ct->n_cov = src->n_cov;
+    ct->n_strata = src->n_strata;
+    ct->n_cells = src->n_cells;
+    ct->n_obs = src->n_obs;
+    if (!(ct->list_names = dfg_calloc(src->k, sizeof *ct->list_names)) ||
+        (src->n_cov && (!(ct->cov_names = dfg_calloc(src->n_cov, sizeof *ct->cov_names)) ||
+                        !(ct->n_levels = dfg_calloc(src->n_cov, sizeof *ct->n_levels)) ||
+                        !(ct->levels = dfg_calloc(src->n_cov, sizeof *ct->levels)) ||
+                        !(ct->cstride = dfg_calloc(src->n_cov, sizeof *ct->cstride)))) ||
+        !(ct->y = dfg_malloc(src->n_cells * sizeof *ct->y)) ||
+        !(ct->n_stratum = dfg_malloc(src->n_strata * sizeof *ct->n_stratum)))
+        goto nomem;
+    for (size_t j = 0; j < src->k; j++)
+        if (!(ct->list_names[j] = dfg_strdup(src->list_names[j])))
+            goto nomem;
+    for (size_t c = 0; c < src->n_cov; c++) {
+        if (!(ct->cov_names[c] = dfg_strdup(src->cov_names[c])) ||
+            !(ct->levels[c] = dfg_calloc(src->n_levels[c], sizeof **ct->levels)))
+            goto nomem;
+        ct->n_levels[c] = src->n_levels[c];
+        ct->cstride[c] = src->cstride[c];
+        for (size_t l = 0; l < src->n_levels[c]; l++)
+            if (!(ct->levels[c][l] = dfg_strdup(src->levels[c][l])))
+                goto nomem;
+    }
+    memcpy(ct->y, src->y, src->n_cells * sizeof *ct->y);
+    memcpy(ct->n_stratum, src->n_stratum, src->n_strata * sizeof *ct->n_stratum);
+    *out = ct;
+    return DFG_OK;
+nomem:
+    dfg_ctable_free(ct);
+    return dfg_err_set(err, DFG_ENOMEM, "covariates", "copy");
+}
+
+/* ** {======================================================================
+ * Models over lists and covariates
+ * ======================================================================= */
+
+static unsigned popcount64(uint64_t x)
+{
+    return (unsigned)__builtin_popcountll(x);
+}
+
+/* order first, then value */
+static int cmp_term(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    unsigned oa = popcount64(a), ob = popcount64(b);
+    if (oa != ob)
+        return oa < ob ? -1 : 1;
+    return a < b ? -1 : (a > b);
+}
+
+void dfg_cmodel_free(dfg_cmodel *m)
+{
+    if (!m)
+        return;
+    dfg_free(m->terms);
+    m->terms = NULL;
+    m->n_terms = 0;
+}
+
+static int push64(uint64_t **a, size_t *n, size_t *cap, uint64_t t)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 32;
+        uint64_t *b = dfg_realloc(*a, nc * sizeof *b);
+        if (!b)
+            return 0;
+        *a = b;
+        *cap = nc;
+    }
+    (*a)[(*n)++] = t;
+    return 1;
+}
+
+dfg_status dfg_cmodel_from_terms(const dfg_ctable *ct, const uint64_t *terms, size_t n,
+                                 dfg_cmodel *m, dfg_error *err)
+{
+    if (!m || !ct || (n && !terms))
+        return dfg_err_set(err, DFG_EINVAL, "model", "NULL argument");
+    m->n_terms = 0;
+    m->terms = NULL;
+    size_t k = ct->k, nv = ct->k + ct->n_cov;
+    uint64_t all = nv == 64 ? ~(uint64_t)0 : (((uint64_t)1 << nv) - 1);
+    uint64_t lists = ((uint64_t)1 << k) - 1;
+    for (size_t i = 0; i < n; i++) {
+        if (terms[i] == 0 || (terms[i] & ~all))
+            return dfg_err_set(err, DFG_EINVAL, "model", "term %#llx is not a term of the table",
+                               (unsigned long long)terms[i]);
+        if ((terms[i] & lists) == lists)
+            return dfg_err_set(err, DFG_EINVAL, "model",
+                               "a term with all %zu lists is not identifiable (confounded with "
+                               "the unobserved cells)",
+                               k);
+        if (popcount64(terms[i]) > 20)
+            return dfg_err_set(err, DFG_EINVAL, "model", "a term of order %u is too large",
+                               popcount64(terms[i]));
+    }
+    uint64_t *a = NULL;
+    size_t na = 0, cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = terms[i];
+        for (uint64_t s = t; s; s = (s - 1) & t)
+            if (popcount64(s) >= 2 && !push64(&a, &na, &cap, s))
+                goto nomem;
+    }
+    for (size_t j = 0; j < nv; j++)
+        if (!push64(&a, &na, &cap, (uint64_t)1 << j))
+            goto nomem;
+    qsort(a, na, sizeof *a, cmp_term);
+    size_t u = 0;
+    for (size_t i = 0; i < na; i++)
+        if (u == 0 || a[i] != a[u - 1])
+            a[u++] = a[i];
+    m->n_terms = u;
+    m->terms = a;
+    return DFG_OK;
+nomem:
+    dfg_free(a);
+    return dfg_err_set(err, DFG_ENOMEM, "model", "closure of %zu terms", n);
+}
+
+dfg_status dfg_cmodel_main(const dfg_ctable *ct, dfg_cmodel *m, dfg_error *err)
+{
+    return dfg_cmodel_from_terms(ct, NULL, 0, m, err);
+}
+
+dfg_status dfg_cmodel_copy(const dfg_cmodel *src, dfg_cmodel *dst, dfg_error *err)
+{
+    if (!src || !dst)
+        return dfg_err_set(err, DFG_EINVAL, "model", "NULL model");
+    dst->n_terms = 0;
+    dst->terms = NULL;
+    if (!src->n_terms)
+        return DFG_OK;
+    if (!(dst->terms = dfg_malloc(src->n_terms * sizeof *dst->terms)))
+        return dfg_err_set(err, DFG_ENOMEM, "model", "copy");
+    memcpy(dst->terms, src->terms, src->n_terms * sizeof *dst->terms);
+    dst->n_terms = src->n_terms;
+    return DFG_OK;
+}
+
+int dfg_cmodel_has(const dfg_cmodel *m, uint64_t term)
+{
+    for (size_t i = 0; i < m->n_terms; i++)
+        if (m->terms[i] == term)
+            return 1;
+    return 0;
+}
+
+/* variable index of name[0..len), or -1 */
+static long find_var(const dfg_ctable *ct, const char *s, size_t len)
+{
+    for (size_t j = 0; j < ct->k; j++)
+        if (strlen(ct->list_names[j]) == len && strncmp(ct->list_names[j], s, len) == 0)
+            return (long)j;
+    for (size_t c = 0; c < ct->n_cov; c++)
+        if (strlen(ct->cov_names[c]) == len && strncmp(ct->cov_names[c], s, len) == 0)
+            return (long)(ct->k + c);
+    return -1;
+}
+
+static dfg_status perr(dfg_error *err, size_t col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static dfg_status perr(dfg_error *err, size_t col, const char *fmt, ...)
+{
+    char where[32], msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(where, sizeof where, "model:%zu", col);
+    return dfg_err_set(err, DFG_EPARSE, where, "%s", msg);
+}
+
+dfg_status dfg_cmodel_parse(const char *spec, const dfg_ctable *ct, dfg_cmodel *m, dfg_error *err)
+{
+    if (!m || !ct)
+        return dfg_err_set(err, DFG_EINVAL, "model", "NULL argument");
+    m->n_terms = 0;
+    m->terms = NULL;
+    if (!spec)
+        spec = "";
+    size_t len = strlen(spec), i = 0;
+    while (i < len && (spec[i] == ' ' || spec[i] == '\t'))
+        i++;
+    while (len > i && (spec[len - 1] == ' ' || spec[len - 1] == '\t'))
+        len--;
+    if (len - i == 12 && strncmp(spec + i, "independence", 12) == 0)
+        return dfg_cmodel_main(ct, m, err);
+    if (i < len && spec[i] == '[') {
+        if (spec[len - 1] != ']')
+            return perr(err, len, "missing ']' at the end of %s", spec);
+        i++;
+        len--;
+    }
+    uint64_t *terms = NULL;
+    size_t nt = 0, cap = 0;
+    uint64_t covs_all = 0;
+    for (size_t c = 0; c < ct->n_cov; c++)
+        covs_all |= (uint64_t)1 << (ct->k + c);
+    dfg_status rc = DFG_OK;
+    while (i < len) {
+        /* one item: names joined by ':' up to ',' */
+        size_t end = i;
+        while (end < len && spec[end] != ',')
+            end++;
+        uint64_t term = 0;
+        int each_list = 0;
+        size_t a = i;
+        if (end == i) {
+            rc = perr(err, i + 1, "empty term");
+            goto fail;
+        }
+        while (a < end) {
+            size_t b = a;
+            while (b < end && spec[b] != ':')
+                b++;
+            while (a < b && spec[a] == ' ')
+                a++;
+            size_t e = b;
+            while (e > a && spec[e - 1] == ' ')
+                e--;
+            if (e == a) {
+                rc = perr(err, a + 1, "empty name in a term");
+                goto fail;
+            }
+            if (e - a == 1 && spec[a] == '*') {
+                each_list = 1; /* every list in turn */
+            } else if (e - a == 1 && spec[a] == '@') {
+                if (!covs_all) {
+                    rc = perr(err, a + 1, "'@' (all covariates) but the table has none");
+                    goto fail;
+                }
+                term |= covs_all;
+            } else {
+                long v = find_var(ct, spec + a, e - a);
+                if (v < 0) {
+                    rc = perr(err, a + 1, "'%.*s' is neither a list nor a covariate of the table",
+                              (int)(e - a), spec + a);
+                    goto fail;
+                }
+                term |= (uint64_t)1 << v;
+            }
+            a = b + 1;
+        }
+        if (each_list) {
+            for (size_t j = 0; j < ct->k; j++)
+                if (!push64(&terms, &nt, &cap, term | ((uint64_t)1 << j)))
+                    goto nomem;
+        } else if (!push64(&terms, &nt, &cap, term)) {
+            goto nomem;
+        }
+        i = end + 1;
+    }
+    {
+        dfg_error e2 = {0};
+        rc = dfg_cmodel_from_terms(ct, terms, nt, m, &e2);
+        if (rc != DFG_OK)
+            dfg_err_set(err, rc == DFG_EINVAL ? DFG_EPARSE : rc, "model", "%s", e2.msg);
+        rc = rc == DFG_EINVAL ? DFG_EPARSE : rc;
+    }
+    dfg_free(terms);
+    return rc;
+nomem:
+    rc = dfg_err_set(err, DFG_ENOMEM, "model", "parse");
+fail:
+    dfg_free(terms);
+    return rc;
+}
+
+static int cmp_term_format(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    unsigned oa = popcount64(a), ob = popcount64(b);
+    if (oa != ob)
+        return oa > ob ? -1 : 1;
+    while (a && b) {
+        uint64_t la = a & (~a + 1), lb = b & (~b + 1);
+        if (la != lb)
+            return la < lb ? -1 : 1;
+        a ^= la;
+        b ^= lb;
+    }
+    return 0;
+}
+
+size_t dfg_cmodel_term_name(const dfg_ctable *ct, uint64_t term, char *buf, size_t size)
+{
+    size_t n = 0;
+    int first = 1;
+    for (size_t v = 0; v < ct->k + ct->n_cov; v++) {
+        if (!(term >> v & 1))
+            continue;
+        const char *name = v < ct->k ? ct->list_names[v] : ct->cov_names[v - ct->k];
+        int w = snprintf(buf && n < size ? buf + n : NULL, buf && n < size ? size - n : 0, "%s%s",
+                         first ? "" : ":", name);
+        n += (size_t)(w > 0 ? w : 0);
+        first = 0;
+    }
+    if (buf && size && n >= size)
+        buf[size - 1] = '\0';
+    return n;
+}
+
+size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf, size_t size)
+{
+    if (buf && size)
+        buf[0] = '\0';
+    if (!m || !ct)
+        return 0;
+    /* maximal terms: not a proper subset of another term */
+    uint64_t *mx = dfg_malloc((m->n_terms + 1) * sizeof *mx);
+    if (!mx)
+        return 0;
+    size_t nm = 0;
+    for (size_t i = 0; i < m->n_terms; i++) {
+        int maximal = 1;
+        for (size_t j = 0; j < m->n_terms && maximal; j++)
+            if (j != i && (m->terms[i] & m->terms[j]) == m->terms[i])
+                maximal = 0;
+        if (maximal)
+            mx[nm++] = m->terms[i];
+    }
+    qsort(mx, nm, sizeof *mx, cmp_term_format);
+    size_t n = 0;
+#define PUT(str)                                                                                   \
+    do {                                                                                           \
+        size_t l_ = strlen(str);                                                                   \
+        if (buf && n + l_ < size)                                                                  \
+            memcpy(buf + n, str, l_ + 1);                                                          \
+        n += l_;                                                                                   \
+    } while (0)
+    PUT("[");
+    for (size_t i = 0; i < nm; i++) {
+        char tb[512];
+        dfg_cmodel_term_name(ct, mx[i], tb, sizeof tb);
+        if (i)
+            PUT(",");
+        PUT(tb);
+    }
+    PUT("]");
+#undef PUT
+    if (buf && size && n >= size)
+        buf[size - 1] = '\0';
+    dfg_free(mx);
+    return n;
+}
+
+size_t dfg_cmodel_term_params(const dfg_ctable *ct, uint64_t term)
+{
+    size_t np = 1;
+    for (size_t c = 0; c < ct->n_cov; c++)
+        if (term >> (ct->k + c) & 1)
+            np *= ct->n_levels[c] - 1;
+    return np;
+}
+
+size_t dfg_cmodel_n_params(const dfg_cmodel *m, const dfg_ctable *ct)
+{
+    size_t p = 1;
+    for (size_t i = 0; i < m->n_terms; i++)
+        p += dfg_cmodel_term_params(ct, m->terms[i]);
+    return p;
+}
+
+dfg_status dfg_cmodel_params(const dfg_cmodel *m, const dfg_ctable *ct, size_t *spec,
+                             size_t *term_of, dfg_error *err)
+{
+    size_t p = 0;
+    spec[p] = 0;
+    if (term_of)
+        term_of[p] = (size_t)-1;
+    p++;
+    size_t dig[64];
+    for (size_t i = 0; i < m->n_terms; i++) {
+        uint64_t t = m->terms[i];
+        size_t base = (size_t)(t & (((uint64_t)1 << ct->k) - 1));
+        size_t nc = 0, cs[64];
+        for (size_t c = 0; c < ct->n_cov; c++)
+            if (t >> (ct->k + c) & 1) {
+                cs[nc] = c;
+                dig[nc++] = 1;
+            }
+        for (;;) {
+            size_t s = base;
+            for (size_t q = 0; q < nc; q++)
+                s += dig[q] * ct->cstride[cs[q]];
+            spec[p] = s;
+            if (term_of)
+                term_of[p] = i;
+            p++;
+            /* next combination of non-reference levels (first covariate fastest) */
+            size_t q = 0;
+            while (q < nc && ++dig[q] == ct->n_levels[cs[q]])
+                dig[q++] = 1;
+            if (q == nc)
+                break;
+        }
+    }
+    (void)err;
+    return DFG_OK;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Mixed-radix zeta transforms and the fit
+ * ======================================================================= */
+
+/* s[any] <- sum over the digits of each variable in turn: s[spec] = sum of the cells
+ * matching spec. */
+void dfg_ctable_zeta_up(const dfg_ctable *ct, double *s)
+{
+    size_t n = ct->n_cells;
+    for (size_t j = 0; j < ct->k; j++) {
+        size_t st = (size_t)1 << j;
+        for (size_t b = 0; b < n; b += 2 * st)
+            for (size_t i = b; i < b + st; i++)
+                s[i] += s[i + st];
+    }
+    for (size_t c = 0; c < ct->n_cov; c++) {
+        size_t st = ct->cstride[c], r = ct->n_levels[c], blk = st * r;
+        for (size_t b = 0; b < n; b += blk)
+            for (size_t l = 1; l < r; l++) {
+                double *lo = s + b, *hi = s + b + l * st;
+                for (size_t i = 0; i < st; i++)
+                    lo[i] += hi[i];
+            }
+    }
+}
+
+/* the transpose: digit l >= 1 <- + digit 0, so that s[cell] = sum of the entries at the
+ * specifications the cell matches */
+static void zeta_down(const dfg_ctable *ct, double *s)
+{
+    size_t n = ct->n_cells;
+    for (size_t c = 0; c < ct->n_cov; c++) {
+        size_t st = ct->cstride[c], r = ct->n_levels[c], blk = st * r;
+        for (size_t b = 0; b < n; b += blk)
+            for (size_t l = 1; l < r; l++) {
+                double *lo = s + b, *hi = s + b + l * st;
+                for (size_t i = 0; i < st; i++)
+                    hi[i] += lo[i];
+            }
+    }
+    for (size_t j = 0; j < ct->k; j++) {
+        size_t st = (size_t)1 << j;
+        for (size_t b = 0; b < n; b += 2 * st)
+            for (size_t i = b; i < b + st; i++)
+                s[i + st] += s[i];
+    }
+}
+
+struct dfg_cfit_work {
+    size_t n, p_cap;
+    double *eta, *mu, *wsum, *vsum, *logy;
+    unsigned char *used;
+    double *a, *rhs, *beta0;
+    size_t *merge; /* p x p: joined specification, SIZE_MAX = no cell */
+    size_t merge_p;
+    const size_t *merge_spec; /* the spec the merge table belongs to (identity check) */
+};
+
+void dfg_cfit_work_free(dfg_cfit_work *w)
+{
+    if (!w)
+        return;
+    dfg_free(w->eta);
+    dfg_free(w->mu);
+    dfg_free(w->wsum);
+    dfg_free(w->vsum);
+    dfg_free(w->logy);
+    dfg_free(w->used);
+    dfg_free(w->a);
+    dfg_free(w->rhs);
+    dfg_free(w->beta0);
+    dfg_free(w->merge);
+    dfg_free(w);
+}
+
+dfg_cfit_work *dfg_cfit_work_alloc(const dfg_ctable *ct, size_t p_cap)
+{
+    if (!ct || p_cap == 0 || p_cap > 20000)
+        return NULL;
+    dfg_cfit_work *w = dfg_calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    size_t n = ct->n_cells;
+    w->n = n;
+    w->p_cap = p_cap;
+    w->eta = dfg_malloc(n * sizeof *w->eta);
+    w->mu = dfg_malloc(n * sizeof *w->mu);
+    w->wsum = dfg_malloc(n * sizeof *w->wsum);
+    w->vsum = dfg_malloc(n * sizeof *w->vsum);
+    w->logy = dfg_malloc(n * sizeof *w->logy);
+    w->used = dfg_malloc(n);
+    w->a = dfg_malloc(p_cap * p_cap * sizeof *w->a);
+    w->rhs = dfg_malloc(p_cap * sizeof *w->rhs);
+    w->beta0 = dfg_malloc(p_cap * sizeof *w->beta0);
+    w->merge = dfg_malloc(p_cap * p_cap * sizeof *w->merge);
+    if (!w->eta || !w->mu || !w->wsum || !w->vsum || !w->logy || !w->used || !w->a || !w->rhs ||
+        !w->beta0 || !w->merge) {
+        dfg_cfit_work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+const double *dfg_cfit_work_mu(const dfg_cfit_work *w)
+{
+    return w->mu;
+}
+
+/* the specification matching both a and b, or SIZE_MAX when none (two levels of one
+ * covariate) */
+static size_t join_spec(const dfg_ctable *ct, size_t a, size_t b)
+{
+    size_t lmask = ((size_t)1 << ct->k) - 1;
+    size_t s = (a | b) & lmask;
+    for (size_t c = 0; c < ct->n_cov; c++) {
+        size_t da = (a / ct->cstride[c]) % ct->n_levels[c];
+        size_t db = (b / ct->cstride[c]) % ct->n_levels[c];
+        if (da && db && da != db)
+            return (size_t)-1;
+        s += (da ? da : db) * ct->cstride[c];
+    }
+    return s;
+}
+
+static void build_merge(const dfg_ctable *ct, dfg_cfit_work *w, const size_t *spec, size_t p)
+{
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j <= i; j++)
+            w->merge[i * p + j] = join_spec(ct, spec[i], spec[j]);
+    w->merge_p = p;
+}
+
+/* a = X'WX from the transformed weights; rhs = X'v (when v) */
+static void cross(const dfg_ctable *ct, dfg_cfit_work *w, size_t p, const size_t *spec, int rhs)
+{
+    dfg_ctable_zeta_up(ct, w->wsum);
+    if (rhs)
+        dfg_ctable_zeta_up(ct, w->vsum);
+    for (size_t i = 0; i < p; i++) {
+        if (rhs)
+            w->rhs[i] = w->vsum[spec[i]];
+        for (size_t j = 0; j <= i; j++) {
+            size_t m = w->merge[i * p + j];
+            double t = m == (size_t)-1 ? 0.0 : w->wsum[m];
+            w->a[i + j * p] = t;
+            w->a[j + i * p] = t;
+        }
+    }
+}
+
+static void eval_eta(const dfg_ctable *ct, const size_t *spec, size_t p, const double *beta,
+                     double *eta)
+{
+    memset(eta, 0, ct->n_cells * sizeof *eta);
+    for (size_t j = 0; j < p; j++)
+        eta[spec[j]] += beta[j];
+    zeta_down(ct, eta);
+}
+
+/* mu = exp(eta) everywhere; deviance over the used cells */
+static double eval_dev(size_t n, const double *y, const unsigned char *used, const double *logy,
+                       const double *eta, double *mu)
+{
+    double dev = 0.0;
+    for (size_t c = 0; c < n; c++) {
+        mu[c] = exp(eta[c]);
+        if (!used[c])
+            continue;
+        double yc = y[c];
+        dev += yc > 0.0 ? yc * (logy[c] - eta[c]) - (yc - mu[c]) : mu[c];
+    }
+    return 2.0 * dev;
+}
+
+dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
+                           const double *y, const unsigned char *use, int warm,
+                           const dfg_glm_opts *o, double *beta, double *cov, dfg_glm_info *info,
+                           dfg_error *err)
+{
+    dfg_glm_opts def = dfg_glm_opts_default();
+    if (!o)
+        o = &def;
+    if (info) {
+        info->iter = 0;
+        info->rank = 0;
+        info->deviance = NAN;
+        info->loglik = NAN;
+    }
+    if (!w || !ct || !spec || !y || !beta || p == 0)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL argument");
+    if (p > w->p_cap || w->n != ct->n_cells)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "%zu parameters exceed the workspace %zu",
+                           p, w->p_cap);
+    if (!(o->tol > 0.0) || o->max_iter < 1 || o->max_halve < 0)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "bad GLM options");
+    size_t n = ct->n_cells, lmask = ((size_t)1 << ct->k) - 1;
+    size_t n_used = 0;
+    for (size_t c = 0; c < n; c++) {
+        w->used[c] = use ? use[c] != 0 : (c & lmask) != 0;
+        if (!w->used[c])
+            continue;
+        if (!(y[c] >= 0.0) || !isfinite(y[c]))
+            return dfg_err_set(err, DFG_EINVAL, "covariates", "count %zu not finite and >= 0", c);
+        w->logy[c] = y[c] > 0.0 ? log(y[c]) : 0.0;
+        n_used++;
+    }
+    if (n_used == 0)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "no cells in use");
+    if (w->merge_spec != spec || w->merge_p != p)
+        build_merge(ct, w, spec, p);
+    w->merge_spec = spec;
+
+    dfg_status rc = DFG_OK;
+    double dev_old, dev;
+    int have_beta = warm != 0;
+    if (have_beta) {
+        eval_eta(ct, spec, p, beta, w->eta);
+        dev_old = eval_dev(n, y, w->used, w->logy, w->eta, w->mu);
+        if (!isfinite(dev_old)) {
+            have_beta = 0;
+        }
+    }
+    if (!have_beta) {
+        dev_old = 0.0;
+        for (size_t c = 0; c < n; c++) {
+            double yc = w->used[c] ? y[c] : 0.0;
+            w->mu[c] = yc + 0.1;
+            w->eta[c] = log(w->mu[c]);
+        }
+        memset(beta, 0, p * sizeof *beta);
+    }
+    int iter = 0, converged = 0;
+    dev = dev_old;
+    while (iter < o->max_iter) {
+        iter++;
+        for (size_t c = 0; c < n; c++) {
+            if (!w->used[c]) {
+                w->wsum[c] = w->vsum[c] = 0.0;
+                continue;
+            }
+            double m = w->mu[c];
+            w->wsum[c] = m;
+            w->vsum[c] = have_beta ? y[c] - m : m * w->eta[c] + (y[c] - m);
+        }
+        cross(ct, w, p, spec, 1);
+        if ((rc = dfg_la_chol(p, w->a, err)) != DFG_OK)
+            break;
+        if ((rc = dfg_la_chol_solve(p, w->a, w->rhs, 1, err)) != DFG_OK)
+            break;
+        memcpy(w->beta0, beta, p * sizeof *beta);
+        for (size_t j = 0; j < p; j++)
+            beta[j] = have_beta ? beta[j] + w->rhs[j] : w->rhs[j];
+        eval_eta(ct, spec, p, beta, w->eta);
+        dev = eval_dev(n, y, w->used, w->logy, w->eta, w->mu);
+        int h = 0;
+        while (!isfinite(dev) ||
+               (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= o->tol)) {
+            if (h == o->max_halve)
+                break;
+            h++;
+            for (size_t j = 0; j < p; j++)
+                beta[j] = 0.5 * (beta[j] + w->beta0[j]);
+            eval_eta(ct, spec, p, beta, w->eta);
+            dev = eval_dev(n, y, w->used, w->logy, w->eta, w->mu);
+        }
+        if (!isfinite(dev) ||
+            (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= o->tol)) {
+            memcpy(beta, w->beta0, p * sizeof *beta);
+            eval_eta(ct, spec, p, beta, w->eta);
+            dev = eval_dev(n, y, w->used, w->logy, w->eta, w->mu);
+            rc = dfg_err_set(err, DFG_ENOCONV, "covariates",
+                             "step-halving failed at iteration %d", iter);
+            break;
+        }
+        int was_first = !have_beta;
+        have_beta = 1;
+        if (!was_first && fabs(dev - dev_old) / (fabs(dev) + 0.1) < o->tol) {
+            converged = 1;
+            break;
+        }
+        dev_old = dev;
+    }
+    if (rc == DFG_OK && !converged)
+        rc = dfg_err_set(err, DFG_ENOCONV, "covariates", "no convergence in %d iterations",
+                         o->max_iter);
+    size_t rank = p;
+    if (cov && rc != DFG_ESING) {
+        for (size_t c = 0; c < n; c++)
+            w->wsum[c] = w->used[c] ? w->mu[c] : 0.0;
+        cross(ct, w, p, spec, 0);
+        dfg_status r2 = dfg_la_chol(p, w->a, rc == DFG_OK ? err : NULL);
+        if (r2 == DFG_OK)
+            r2 = dfg_la_chol_inverse(p, w->a, rc == DFG_OK ? err : NULL);
+        if (r2 == DFG_OK) {
+            memcpy(cov, w->a, p * p * sizeof *cov);
+        } else {
+            for (size_t i = 0; i < p * p; i++)
+                cov[i] = NAN;
+            if (rc == DFG_OK)
+                rc = r2;
+        }
+    } else if (cov) {
+        for (size_t i = 0; i < p * p; i++)
+            cov[i] = NAN;
+    }
+    if (rc == DFG_ESING)
+        rank = 0; /* unknown: the factor failed */
+    if (info) {
+        info->iter = iter;
+        info->rank = rank;
+        info->deviance = dev;
+        double ll = 0.0;
+        for (size_t c = 0; c < n; c++)
+            if (w->used[c])
+                ll += (y[c] > 0.0 ? y[c] * w->eta[c] - lgamma(y[c] + 1.0) : 0.0) - w->mu[c];
+        info->loglik = ll;
+    }
+    return rc;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * The fit of a model
+ * ======================================================================= */
+
+void dfg_cfit_free(dfg_cfit *f)
+{
+    if (!f)
+        return;
+    dfg_free(f->spec);
+    dfg_free(f->term_of);
+    dfg_free(f->beta);
+    dfg_free(f->cov);
+    dfg_free(f->fitted);
+    memset(f, 0, sizeof *f);
+}
+
+void dfg_cfit_criteria(dfg_cfit *f)
+{
+    double p = (double)f->p, n = f->n_obs;
+    f->aic = -2.0 * f->loglik + 2.0 * p;
+    f->bic = -2.0 * f->loglik + p * log(n);
+    f->aicc = n - p - 1.0 > 0.0 ? f->aic + 2.0 * p * (p + 1.0) / (n - p - 1.0) : (double)NAN;
+}
+
+dfg_status dfg_cfit_model(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_glm_opts *opts,
+                          dfg_cfit *fit, dfg_error *err)
+{
+    if (!fit)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL fit");
+    memset(fit, 0, sizeof *fit);
+    if (!ct || !m)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL table or model");
+    size_t p = dfg_cmodel_n_params(m, ct), n = ct->n_cells;
+    dfg_cfit_work *w = NULL;
+    dfg_status rc = DFG_OK;
+    fit->p = p;
+    fit->n_cells = n;
+    if (!(fit->spec = dfg_malloc(p * sizeof *fit->spec)) ||
+        !(fit->term_of = dfg_malloc(p * sizeof *fit->term_of)) ||
+        !(fit->beta = dfg_calloc(p, sizeof *fit->beta)) ||
+        !(fit->cov = dfg_malloc(p * p * sizeof *fit->cov)) ||
+        !(fit->fitted = dfg_malloc(n * sizeof *fit->fitted)) || !(w = dfg_cfit_work_alloc(ct, p))) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "fit with %zu parameters", p);
+        goto done;
+    }
+    dfg_cmodel_params(m, ct, fit->spec, fit->term_of, err);
+    dfg_glm_info info;
+    rc = dfg_cfit_engine(w, ct, fit->spec, p, ct->y, NULL, 0, opts, fit->beta, fit->cov, &info,
+                         err);
+    if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
+        goto done;
+    memcpy(fit->fitted, w->mu, n * sizeof *fit->fitted);
+    fit->status = rc;
+    fit->iter = info.iter;
+    fit->rank = info.rank;
+    fit->deviance = info.deviance;
+    fit->loglik = info.loglik;
+    fit->n_obs = ct->n_obs;
+    fit->df = (double)(n - ct->n_strata) - (double)p;
+    dfg_cfit_criteria(fit);
+    dfg_cfit_totals(ct, fit);
+done:
+    dfg_cfit_work_free(w);
+    return rc;
+}
+
+dfg_status dfg_cfit_group(const dfg_ctable *ct, const dfg_cfit *fit, const unsigned char *in_group,
+                          double *n_obs, double *m0, double *var, dfg_error *err)
+{
+    size_t n = ct->n_cells, p = fit->p;
+    double *g = dfg_calloc(n, sizeof *g);
+    if (!g)
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "group total");
+    double nn = 0.0, mm = 0.0;
+    for (size_t s = 0; s < ct->n_strata; s++)
+        if (!in_group || in_group[s]) {
+            nn += ct->n_stratum[s];
+            mm += fit->fitted[s << ct->k];
+            g[s << ct->k] = fit->fitted[s << ct->k];
+        }
+    /* g_j = d(sum m0)/d beta_j = sum of m0 over the unobserved cells matching spec_j */
+    dfg_ctable_zeta_up(ct, g);
+    double q = 0.0;
+    for (size_t i = 0; i < p; i++) {
+        double gi = g[fit->spec[i]], row = 0.0;
+        if (gi == 0.0)
+            continue;
+        for (size_t j = 0; j < p; j++)
+            row += fit->cov[i + j * p] * g[fit->spec[j]];
+        q += gi * row;
+    }
+    dfg_free(g);
+    *n_obs = nn;
+    *m0 = mm;
+    *var = mm + q;
+    return DFG_OK;
+}
+
+void dfg_cfit_totals(const dfg_ctable *ct, dfg_cfit *fit)
+{
+    double m0 = 0.0;
+    for (size_t s = 0; s < ct->n_strata; s++)
+        m0 += fit->fitted[s << ct->k];
+    fit->m0 = m0;
+    fit->nhat = fit->n_obs + m0;
+    fit->se_nhat = NAN;
+    double nn, mm, var;
+    if (fit->cov && isfinite(fit->cov[0]) &&
+        dfg_cfit_group(ct, fit, NULL, &nn, &mm, &var, NULL) == DFG_OK && var >= 0.0)
+        fit->se_nhat = sqrt(var);
+}
+
+/* ** }====================================================================== */

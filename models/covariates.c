@@ -1,0 +1,720 @@
+/* models/covariates.c: log-linear models over lists and covariates: existence of the MLE,
+ * totals per covariate level with delta-method s.e., log-normal and profile-likelihood
+ * intervals for a group's total.
+ *
+ * Per-level totals follow the Dutch estimates (van Dijk, Cruyff & van der Heijden 2021;
+ * van der Heijden et al. 2012, Appl. Statist. 61:567): N_g = n_g + sum of the fitted
+ * unobserved cells of the strata in g; var(N_g) = sum of those cells + g'Vg with
+ * g = d(sum m0)/d beta and V the inverse information (the conditional Poisson variance
+ * plus the delta method, as Rcapture does for one stratum).
+ * Existence: Fienberg & Rinaldo (2012) Ann. Statist. 40:996, the linear program of
+ * models/check.c on the full design.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "models.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#define LP_TOL 1e-9
+
+/* cell c matches specification s: every list of s is on in c, every covariate digit of s
+ * (nonzero) equals c's */
+static int cell_matches(const dfg_ctable *ct, size_t c, size_t s)
+{
+    size_t k = dfg_ctable_k(ct), lm = ((size_t)1 << k) - 1;
+    if ((c & s & lm) != (s & lm))
+        return 0;
+    for (size_t v = 0; v < dfg_ctable_n_cov(ct); v++) {
+        size_t st = dfg_ctable_cov_stride(ct, v), L = dfg_ctable_n_levels(ct, v);
+        size_t ds = (s / st) % L;
+        if (ds && ds != (c / st) % L)
+            return 0;
+    }
+    return 1;
+}
+
+/* LP on the cells in use with the parameters not fixed: *exists = 1 when a strictly
+ * positive table has their margins */
+static dfg_status lp_exists(const dfg_ctable *ct, const size_t *spec, size_t p,
+                            const unsigned char *fixed, const unsigned char *use, int *exists,
+                            dfg_error *err)
+{
+    const double *y = dfg_ctable_counts(ct);
+    size_t n = dfg_ctable_n_cells(ct), m = 0, nzero = 0, neq = 0;
+    for (size_t c = 0; c < n; c++)
+        if (use[c]) {
+            m++;
+            nzero += y[c] == 0.0;
+        }
+    if (nzero == 0) {
+        *exists = 1;
+        return DFG_OK;
+    }
+    size_t nnz = 2 * nzero;
+    for (size_t j = 0; j < p; j++) {
+        if (fixed && fixed[j])
+            continue;
+        neq++;
+        for (size_t c = 0; c < n; c++)
+            nnz += use[c] && cell_matches(ct, c, spec[j]);
+    }
+    size_t nrow = neq + nzero;
+    if (nnz > 200000000 || m > 100000000)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "existence LP too large (%zu entries)",
+                           nnz);
+    int *ia = dfg_malloc((nnz + 1) * sizeof *ia);
+    int *ja = dfg_malloc((nnz + 1) * sizeof *ja);
+    double *ar = dfg_malloc((nnz + 1) * sizeof *ar);
+    int *col = dfg_malloc(n * sizeof *col);
+    int *rkind = dfg_malloc((nrow + 1) * sizeof *rkind);
+    double *rb = dfg_malloc((nrow + 1) * sizeof *rb);
+    dfg_status rc = DFG_OK;
+    if (!ia || !ja || !ar || !col || !rkind || !rb) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "existence LP of %zu cells", m);
+        goto done;
+    }
+    int jc = 0;
+    for (size_t c = 0; c < n; c++)
+        col[c] = use[c] ? ++jc : 0;
+    int tcol = (int)m + 1, row = 0;
+    size_t e = 0;
+    for (size_t j = 0; j < p; j++) {
+        if (fixed && fixed[j])
+            continue;
+        row++;
+        double s = 0.0;
+        for (size_t c = 0; c < n; c++)
+            if (use[c] && cell_matches(ct, c, spec[j])) {
+                s += y[c];
+                e++;
+                ia[e] = row;
+                ja[e] = col[c];
+                ar[e] = 1.0;
+            }
+        rkind[row] = GLP_FX;
+        rb[row] = s;
+    }
+    for (size_t c = 0; c < n; c++)
+        if (use[c] && y[c] == 0.0) {
+            row++;
+            e++;
+            ia[e] = row;
+            ja[e] = col[c];
+            ar[e] = 1.0;
+            e++;
+            ia[e] = row;
+            ja[e] = tcol;
+            ar[e] = -1.0;
+            rkind[row] = GLP_LO;
+            rb[row] = 0.0;
+        }
+    double tstar = 0.0;
+    int lrc = dfg_check_lp_solve(row, tcol, rkind, rb, tcol, (int)e, ia, ja, ar, &tstar);
+    if (lrc != 0)
+        rc = dfg_err_set(err, DFG_EINTERNAL, "covariates", "GLPK failed on an LP of %zu cells", m);
+    else
+        *exists = tstar > LP_TOL;
+done:
+    dfg_free(ia);
+    dfg_free(ja);
+    dfg_free(ar);
+    dfg_free(col);
+    dfg_free(rkind);
+    dfg_free(rb);
+    return rc;
+}
+
+/* fixed[j] = parameter j has observed margin 0; use = observable cells not matching a
+ * fixed parameter. Returns how many are fixed. */
+static size_t boundary_params(const dfg_ctable *ct, const size_t *spec, size_t p, double *scr,
+                              unsigned char *fixed, unsigned char *use)
+{
+    size_t n = dfg_ctable_n_cells(ct), k = dfg_ctable_k(ct), lm = ((size_t)1 << k) - 1;
+    memcpy(scr, dfg_ctable_counts(ct), n * sizeof *scr);
+    dfg_ctable_zeta_up(ct, scr);
+    size_t nf = 0;
+    for (size_t c = 0; c < n; c++)
+        use[c] = (c & lm) != 0;
+    for (size_t j = 0; j < p; j++) {
+        fixed[j] = j > 0 && scr[spec[j]] == 0.0;
+        if (!fixed[j])
+            continue;
+        nf++;
+        for (size_t c = 0; c < n; c++)
+            if (use[c] && cell_matches(ct, c, spec[j]))
+                use[c] = 0;
+    }
+    return nf;
+}
+
+dfg_status dfg_cfit_check(const dfg_ctable *ct, const dfg_cmodel *m, dfg_check_status *status,
+                          dfg_error *err)
+{
+    if (!ct || !m || !status)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL argument");
+    size_t p = dfg_cmodel_n_params(m, ct), n = dfg_ctable_n_cells(ct);
+    size_t *spec = dfg_malloc(p * sizeof *spec);
+    unsigned char *fixed = dfg_malloc(p + n);
+    double *scr = dfg_malloc(n * sizeof *scr);
+    dfg_status rc = DFG_OK;
+    if (!spec || !fixed || !scr) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "check");
+        goto done;
+    }
+    dfg_cmodel_params(m, ct, spec, NULL, err);
+    size_t nf = boundary_params(ct, spec, p, scr, fixed, fixed + p);
+    int exists = 0;
+    if ((rc = lp_exists(ct, spec, p, fixed, fixed + p, &exists, err)) != DFG_OK)
+        goto done;
+    *status = !exists ? DFG_CHECK_NOMLE : nf ? DFG_CHECK_BOUNDARY : DFG_CHECK_FINE;
+done:
+    dfg_free(spec);
+    dfg_free(fixed);
+    dfg_free(scr);
+    return rc;
+}
+
+dfg_status dfg_cfit_checked(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_glm_opts *opts,
+                            dfg_cfit *fit, dfg_error *err)
+{
+    if (!fit)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL fit");
+    memset(fit, 0, sizeof *fit);
+    if (!ct || !m)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL argument");
+    size_t p = dfg_cmodel_n_params(m, ct), n = dfg_ctable_n_cells(ct);
+    size_t *spec = dfg_malloc(p * sizeof *spec), *term_of = dfg_malloc(p * sizeof *term_of);
+    unsigned char *fixed = dfg_malloc(p + n);
+    double *scr = dfg_malloc(n * sizeof *scr);
+    dfg_cfit_work *w = NULL;
+    dfg_status rc = DFG_OK;
+    if (!spec || !term_of || !fixed || !scr) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "check");
+        goto done;
+    }
+    dfg_cmodel_params(m, ct, spec, term_of, err);
+    unsigned char *use = fixed + p;
+    size_t nf = boundary_params(ct, spec, p, scr, fixed, use);
+    int exists = 0;
+    if ((rc = lp_exists(ct, spec, p, fixed, use, &exists, err)) != DFG_OK)
+        goto done;
+    if (!exists || nf == 0) {
+        rc = dfg_cfit_model(ct, m, opts, fit, err);
+        fit->check = exists ? DFG_CHECK_FINE : DFG_CHECK_NOMLE;
+        if (!exists) {
+            char mb[256];
+            dfg_cmodel_format(m, ct, mb, sizeof mb);
+            snprintf(fit->note, sizeof fit->note, "the MLE does not exist");
+            if (rc == DFG_OK || rc == DFG_ENOCONV) {
+                dfg_error_clear(err);
+                rc = dfg_err_set(err, DFG_ENOMLE, "covariates",
+                                 "the MLE of %s does not exist on this table (some fitted "
+                                 "cells go to 0 and N diverges)",
+                                 mb);
+            }
+        }
+        goto done;
+    }
+    /* boundary: the parameters with margin 0 at -inf, their cells out of the likelihood */
+    {
+        size_t q = 0;
+        for (size_t j = 0; j < p; j++)
+            if (!fixed[j]) {
+                spec[q] = spec[j];
+                term_of[q] = term_of[j];
+                q++;
+            }
+        fit->p = q;
+        fit->n_cells = n;
+        if (!(fit->spec = dfg_malloc(q * sizeof *fit->spec)) ||
+            !(fit->term_of = dfg_malloc(q * sizeof *fit->term_of)) ||
+            !(fit->beta = dfg_calloc(q, sizeof *fit->beta)) ||
+            !(fit->cov = dfg_malloc(q * q * sizeof *fit->cov)) ||
+            !(fit->fitted = dfg_malloc(n * sizeof *fit->fitted)) ||
+            !(w = dfg_cfit_work_alloc(ct, q))) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "boundary fit");
+            goto done;
+        }
+        memcpy(fit->spec, spec, q * sizeof *spec);
+        memcpy(fit->term_of, term_of, q * sizeof *term_of);
+        size_t lm = ((size_t)1 << dfg_ctable_k(ct)) - 1;
+        dfg_glm_info info;
+        rc = dfg_cfit_engine(w, ct, fit->spec, q, dfg_ctable_counts(ct), use, 0, opts, fit->beta,
+                             fit->cov, &info, err);
+        if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
+            goto done;
+        const double *mu = dfg_cfit_work_mu(w);
+        for (size_t c = 0; c < n; c++)
+            fit->fitted[c] = use[c] || (c & lm) == 0 ? mu[c] : 0.0;
+        fit->status = rc;
+        fit->check = DFG_CHECK_BOUNDARY;
+        fit->iter = info.iter;
+        fit->rank = info.rank;
+        fit->deviance = info.deviance;
+        fit->loglik = info.loglik;
+        fit->n_obs = dfg_ctable_n_obs(ct);
+        size_t n_used = 0;
+        for (size_t c = 0; c < n; c++)
+            n_used += use[c];
+        fit->p = p; /* criteria count the fixed parameters too */
+        fit->df = (double)n_used - (double)q;
+        dfg_cfit_criteria(fit);
+        fit->p = q;
+        dfg_cfit_totals(ct, fit);
+        snprintf(fit->note, sizeof fit->note,
+                 "%zu parameter%s with no one observed fixed at -inf (boundary)", nf,
+                 nf == 1 ? "" : "s");
+    }
+done:
+    dfg_cfit_work_free(w);
+    dfg_free(spec);
+    dfg_free(term_of);
+    dfg_free(fixed);
+    dfg_free(scr);
+    return rc;
+}
+
+/* ** {======================================================================
+ * Totals per level
+ * ======================================================================= */
+
+void dfg_free_level_totals(dfg_level_total *rows)
+{
+    dfg_free(rows);
+}
+
+static dfg_status group_row(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                            const unsigned char *in_group, double level, int profile,
+                            const dfg_glm_opts *opts, dfg_level_total *r, dfg_error *err)
+{
+    double n, m0, var;
+    dfg_status rc = dfg_cfit_group(ct, fit, in_group, &n, &m0, &var, err);
+    if (rc != DFG_OK)
+        return rc;
+    r->n_obs = n;
+    r->nhat = n + m0;
+    r->dark = m0;
+    r->ratio = n > 0.0 ? (n + m0) / n : (double)NAN;
+    r->se = var >= 0.0 ? sqrt(var) : (double)NAN;
+    dfg_error e2 = {0};
+    if (dfg_interval_lognormal(n, n + m0, isfinite(r->se) ? r->se : 0.0, level, &r->lognormal,
+                               &e2) != DFG_OK) {
+        r->lognormal.lower = r->lognormal.upper = NAN;
+    }
+    r->profile.type = DFG_CI_NONE;
+    r->profile.lower = r->profile.upper = r->profile.point = NAN;
+    if (profile)
+        rc = dfg_cfit_profile_group(ct, m, fit, in_group, opts, level, &r->profile, err);
+    return rc == DFG_ENOCONV ? DFG_OK : rc;
+}
+
+dfg_status dfg_cfit_level_totals(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                                 const size_t *by, size_t n_by, double level, int profile,
+                                 const dfg_glm_opts *opts, dfg_level_total **rows,
+                                 size_t *n_rows, dfg_error *err)
+{
+    if (!rows || !n_rows)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL output");
+    *rows = NULL;
+    *n_rows = 0;
+    if (!ct || !fit || !fit->fitted || !fit->cov || (n_by && !by) || (profile && !m))
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL argument");
+    size_t nc = dfg_ctable_n_cov(ct), ns = dfg_ctable_n_strata(ct);
+    for (size_t i = 0; i < n_by; i++)
+        if (by[i] >= nc)
+            return dfg_err_set(err, DFG_EINVAL, "covariates", "no covariate %zu", by[i]);
+    /* blocks: n_by = 0: each covariate alone; else one crossing */
+    size_t total = 0;
+    if (n_by == 0) {
+        for (size_t c = 0; c < nc; c++)
+            total += dfg_ctable_n_levels(ct, c);
+    } else {
+        total = 1;
+        for (size_t i = 0; i < n_by; i++)
+            total *= dfg_ctable_n_levels(ct, by[i]);
+    }
+    if (total == 0)
+        return DFG_OK;
+    dfg_level_total *r = dfg_calloc(total, sizeof *r);
+    unsigned char *g = dfg_malloc(ns);
+    dfg_status rc = DFG_OK, first = DFG_OK;
+    if (!r || !g) {
+        dfg_free(r);
+        dfg_free(g);
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "level totals");
+    }
+    size_t nr = 0;
+    size_t nblocks = n_by ? 1 : nc;
+    for (size_t b = 0; b < nblocks; b++) {
+        size_t one = b, nb = n_by ? n_by : 1;
+        const size_t *cv = n_by ? by : &one;
+        size_t dig[64] = {0};
+        for (;;) {
+            size_t len = 0;
+            dfg_level_total *row = &r[nr];
+            for (size_t i = 0; i < nb; i++) {
+                int w = snprintf(row->label + len, sizeof row->label - len, "%s%s=%s",
+                                 i ? "," : "", dfg_ctable_cov_name(ct, cv[i]),
+                                 dfg_ctable_level_name(ct, cv[i], dig[i]));
+                if (w > 0 && (size_t)w < sizeof row->label - len)
+                    len += (size_t)w;
+            }
+            for (size_t s = 0; s < ns; s++) {
+                int in = 1;
+                for (size_t i = 0; i < nb && in; i++)
+                    in = dfg_ctable_level_of(ct, s, cv[i]) == dig[i];
+                g[s] = (unsigned char)in;
+            }
+            dfg_error e2 = {0};
+            rc = group_row(ct, m, fit, g, level, profile, opts, row, &e2);
+            if (rc == DFG_ENOMEM) {
+                dfg_err_set(err, rc, "covariates", "%s", e2.msg);
+                dfg_free(r);
+                dfg_free(g);
+                return rc;
+            }
+            if (rc != DFG_OK && first == DFG_OK) {
+                first = rc;
+                dfg_err_set(err, rc, e2.where, "%s: %s", row->label, e2.msg);
+            }
+            nr++;
+            size_t i = nb;
+            size_t q = 0;
+            while (q < nb && ++dig[q] == dfg_ctable_n_levels(ct, cv[q]))
+                dig[q++] = 0;
+            (void)i;
+            if (q == nb)
+                break;
+        }
+    }
+    dfg_free(g);
+    *rows = r;
+    *n_rows = nr;
+    return first;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Profile likelihood of a group's total
+ * ======================================================================= */
+
+typedef struct {
+    const dfg_ctable *ct;
+    const dfg_glm_opts *o;
+    const size_t *spec;
+    size_t p;
+    const unsigned char *in_group;
+    double n_all, n_group;
+    double *y;          /* cells: observed counts, group's unobserved cells filled */
+    unsigned char *use; /* observable cells + group's unobserved cells */
+    double *beta;
+    dfg_cfit_work *w;
+    int n_noconv;
+    dfg_status rc;
+    dfg_error *err;
+} gprof;
+
+/* log L(N_g) (up to a constant), N_g = n_group + M; NaN on failure */
+static double gprof_loglik(gprof *pr, double big_ng)
+{
+    if (pr->rc != DFG_OK)
+        return NAN;
+    const dfg_ctable *ct = pr->ct;
+    size_t k = dfg_ctable_k(ct), ns = dfg_ctable_n_strata(ct), n = dfg_ctable_n_cells(ct);
+    double M = big_ng - pr->n_group;
+    if (M < 0.0)
+        M = 0.0;
+    const double *mu = dfg_cfit_work_mu(pr->w);
+    dfg_glm_opts o1 = *pr->o;
+    double s_old = NAN, s = NAN, mug = 0.0;
+    int it;
+    /* EM: fill the group's unobserved cells in proportion to their fitted values, one
+     * Newton step, until the objective settles */
+    for (it = 0; it < 5000; it++) {
+        mug = 0.0;
+        for (size_t st = 0; st < ns; st++)
+            if (pr->in_group[st])
+                mug += mu[st << k];
+        for (size_t st = 0; st < ns; st++)
+            if (pr->in_group[st])
+                pr->y[st << k] = mug > 0.0 ? M * mu[st << k] / mug : 0.0;
+        /* S = sum_obs [y log(y / mu) - (y - mu)] + M log(M / mu_G) - (M - mu_G) */
+        s = 0.0;
+        for (size_t c = 0; c < n; c++) {
+            if (!pr->use[c] || (c & (((size_t)1 << k) - 1)) == 0)
+                continue;
+            double yc = pr->y[c], mc = mu[c];
+            s += (yc > 0.0 ? yc * log(yc / mc) : 0.0) - (yc - mc);
+        }
+        s += (M > 0.0 ? M * log(M / mug) : 0.0) - (M - mug);
+        if (it > 0 && fabs(s - s_old) <= 1e-11 * (fabs(s) + 1.0))
+            break;
+        s_old = s;
+        o1.max_iter = 1;
+        dfg_error e2 = {0};
+        dfg_status rc = dfg_cfit_engine(pr->w, ct, pr->spec, pr->p, pr->y, pr->use, 1, &o1,
+                                        pr->beta, NULL, NULL, &e2);
+        if (rc != DFG_OK && rc != DFG_ENOCONV) {
+            pr->rc = dfg_err_set(pr->err, rc, "interval", "group profile fit at N = %.10g: %s",
+                                 big_ng, e2.msg);
+            return NAN;
+        }
+    }
+    if (it == 5000)
+        pr->n_noconv++;
+    double tt = pr->n_all + M;
+    if (tt <= 100.0) {
+        double t = (M > 0.0 ? M * log(M) : 0.0) - tt * log(tt);
+        return -s + t + lgamma(tt + 1.0) - lgamma(M + 1.0);
+    }
+    if (M > 0.0)
+        return -s - pr->n_all - 0.5 * log1p(-pr->n_all / tt);
+    return -s - tt + 0.5 * log(2.0 * 3.14159265358979323846 * tt);
+}
+
+static double gprof_argmax(gprof *pr, double a, double b, double *lmax)
+{
+    const double gold = 0.5 * (3.0 - sqrt(5.0));
+    double x = a + gold * (b - a), w = x, v = x;
+    double fx = -gprof_loglik(pr, x), fw = fx, fv = fx;
+    double d = 0.0, e = 0.0;
+    for (int it = 0; it < 500 && pr->rc == DFG_OK; it++) {
+        double m = 0.5 * (a + b);
+        double tol = 1.4901161193847656e-08 * fabs(x) + 1e-7, t2 = 2.0 * tol;
+        if (fabs(x - m) <= t2 - 0.5 * (b - a))
+            break;
+        int golden = 1;
+        if (fabs(e) > tol) {
+            double r = (x - w) * (fx - fv);
+            double q = (x - v) * (fx - fw);
+            double pp = (x - v) * q - (x - w) * r;
+            q = 2.0 * (q - r);
+            if (q > 0.0)
+                pp = -pp;
+            else
+                q = -q;
+            double e_old = e;
+            if (fabs(pp) < fabs(0.5 * q * e_old) && pp > q * (a - x) && pp < q * (b - x)) {
+                e = d;
+                d = pp / q;
+                double u = x + d;
+                if (u - a < t2 || b - u < t2)
+                    d = x < m ? tol : -tol;
+                golden = 0;
+            }
+        }
+        if (golden) {
+            e = (x < m ? b : a) - x;
+            d = gold * e;
+        }
+        double u = x + (fabs(d) >= tol ? d : (d > 0.0 ? tol : -tol));
+        double fu = -gprof_loglik(pr, u);
+        if (!(fu == fu))
+            break;
+        if (fu <= fx) {
+            if (u < x)
+                b = x;
+            else
+                a = x;
+            v = w;
+            fv = fw;
+            w = x;
+            fw = fx;
+            x = u;
+            fx = fu;
+        } else {
+            if (u < x)
+                a = u;
+            else
+                b = u;
+            if (fu <= fw || w == x) {
+                v = w;
+                fv = fw;
+                w = u;
+                fw = fu;
+            } else if (fu <= fv || v == x || v == w) {
+                v = u;
+                fv = fu;
+            }
+        }
+    }
+    *lmax = -fx;
+    return x;
+}
+
+/* root of g(N) = 2 (lmax - log L(N)) - q on (a, b), g(a) g(b) < 0: Brent-Dekker */
+static double gprof_root(gprof *pr, double lmax, double q, double a, double b)
+{
+    double fa = 2.0 * (lmax - gprof_loglik(pr, a)) - q;
+    double fb = 2.0 * (lmax - gprof_loglik(pr, b)) - q;
+    double c = a, fc = fa, d = b - a, e = d;
+    for (int it = 0; it < 200 && pr->rc == DFG_OK; it++) {
+        if ((fb > 0.0 && fc > 0.0) || (fb < 0.0 && fc < 0.0)) {
+            c = a;
+            fc = fa;
+            d = e = b - a;
+        }
+        if (fabs(fc) < fabs(fb)) {
+            a = b;
+            b = c;
+            c = a;
+            fa = fb;
+            fb = fc;
+            fc = fa;
+        }
+        double tol = 2.0 * 2.2e-16 * fabs(b) + 0.5 * (1e-9 + 1e-11 * fabs(b));
+        double mm = 0.5 * (c - b);
+        if (fabs(mm) <= tol || fb == 0.0)
+            return b;
+        if (fabs(e) >= tol && fabs(fa) > fabs(fb)) {
+            double s = fb / fa, pp, qq;
+            if (a == c) {
+                pp = 2.0 * mm * s;
+                qq = 1.0 - s;
+            } else {
+                double qa = fa / fc, r = fb / fc;
+                pp = s * (2.0 * mm * qa * (qa - r) - (b - a) * (r - 1.0));
+                qq = (qa - 1.0) * (r - 1.0) * (s - 1.0);
+            }
+            if (pp > 0.0)
+                qq = -qq;
+            else
+                pp = -pp;
+            if (2.0 * pp < fmin(3.0 * mm * qq - fabs(tol * qq), fabs(e * qq))) {
+                e = d;
+                d = pp / qq;
+            } else {
+                d = mm;
+                e = d;
+            }
+        } else {
+            d = mm;
+            e = d;
+        }
+        a = b;
+        fa = fb;
+        b += fabs(d) > tol ? d : (mm > 0.0 ? tol : -tol);
+        fb = 2.0 * (lmax - gprof_loglik(pr, b)) - q;
+    }
+    return b;
+}
+
+dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                                  const unsigned char *in_group, const dfg_glm_opts *opts,
+                                  double level, dfg_interval *ci, dfg_error *err)
+{
+    if (!ci)
+        return dfg_err_set(err, DFG_EINVAL, "interval", "NULL interval");
+    memset(ci, 0, sizeof *ci);
+    ci->type = DFG_CI_PROFILE;
+    ci->level = level;
+    ci->lower = ci->upper = ci->point = ci->search_limit = NAN;
+    if (!(level > 0.0 && level < 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "interval", "level must be in (0, 1) (got %g)", level);
+    if (!ct || !m || !fit || !fit->fitted)
+        return dfg_err_set(err, DFG_EINVAL, "interval", "NULL argument");
+    if (fit->check == DFG_CHECK_NOMLE)
+        return dfg_err_set(err, DFG_ENOMLE, "interval", "the MLE does not exist");
+    dfg_glm_opts def = dfg_glm_opts_default();
+    size_t k = dfg_ctable_k(ct), ns = dfg_ctable_n_strata(ct), n = dfg_ctable_n_cells(ct);
+    size_t lm = ((size_t)1 << k) - 1;
+    gprof pr;
+    memset(&pr, 0, sizeof pr);
+    pr.ct = ct;
+    pr.o = opts ? opts : &def;
+    pr.err = err;
+    pr.p = fit->p;
+    pr.spec = fit->spec;
+    pr.n_all = dfg_ctable_n_obs(ct);
+    dfg_status rc = DFG_OK;
+    unsigned char *grp = NULL;
+    if (!(pr.y = dfg_malloc(n * sizeof *pr.y)) || !(pr.use = dfg_malloc(n)) ||
+        !(pr.beta = dfg_malloc(fit->p * sizeof *pr.beta)) || !(grp = dfg_malloc(ns)) ||
+        !(pr.w = dfg_cfit_work_alloc(ct, fit->p))) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "interval", "group profile");
+        goto done;
+    }
+    double ng = 0.0, m0g = 0.0;
+    for (size_t s = 0; s < ns; s++) {
+        grp[s] = !in_group || in_group[s];
+        if (grp[s]) {
+            ng += dfg_ctable_stratum_n_obs(ct, s);
+            m0g += fit->fitted[s << k];
+        }
+    }
+    pr.in_group = grp;
+    pr.n_group = ng;
+    memcpy(pr.y, dfg_ctable_counts(ct), n * sizeof *pr.y);
+    for (size_t c = 0; c < n; c++)
+        pr.use[c] = (c & lm) ? (fit->fitted[c] > 0.0 || pr.y[c] > 0.0) : grp[c >> k];
+    if (fit->check == DFG_CHECK_BOUNDARY)
+        for (size_t c = 0; c < n; c++)
+            if ((c & lm) && fit->fitted[c] == 0.0)
+                pr.use[c] = 0;
+    memcpy(pr.beta, fit->beta, fit->p * sizeof *pr.beta);
+    /* prime the workspace's fitted values at the Poisson estimate */
+    {
+        dfg_glm_opts o1 = *pr.o;
+        o1.max_iter = 1;
+        for (size_t s = 0; s < ns; s++)
+            if (grp[s])
+                pr.y[s << k] = fit->fitted[s << k];
+        dfg_error e2 = {0};
+        rc = dfg_cfit_engine(pr.w, ct, pr.spec, pr.p, pr.y, pr.use, 1, &o1, pr.beta, NULL, NULL,
+                             &e2);
+        if (rc != DFG_OK && rc != DFG_ENOCONV) {
+            rc = dfg_err_set(err, rc, "interval", "group profile start: %s", e2.msg);
+            goto done;
+        }
+        rc = DFG_OK;
+    }
+    double nhat = ng + m0g;
+    ci->search_limit = 3.0 * nhat;
+    if (!(nhat >= ng) || !isfinite(nhat) || !(ng > 0.0)) {
+        rc = dfg_err_set(err, DFG_EDATA, "interval", "group profile: needs N >= n > 0");
+        goto done;
+    }
+    double lmax;
+    double n_mult = gprof_argmax(&pr, ng, 1.5 * nhat, &lmax);
+    if ((rc = pr.rc) != DFG_OK)
+        goto done;
+    ci->point = n_mult;
+    double q = gsl_cdf_chisq_Pinv(level, 1.0);
+    double g_lo = 2.0 * (lmax - gprof_loglik(&pr, ng)) - q;
+    if ((rc = pr.rc) != DFG_OK)
+        goto done;
+    if (g_lo > 0.0 && n_mult > ng) {
+        ci->lower = gprof_root(&pr, lmax, q, ng, n_mult);
+    } else {
+        ci->lower = ng;
+        ci->lower_at_n = 1;
+    }
+    double g_hi = 2.0 * (lmax - gprof_loglik(&pr, 3.0 * nhat)) - q;
+    if ((rc = pr.rc) != DFG_OK)
+        goto done;
+    if (g_hi > 0.0 && 3.0 * nhat > n_mult) {
+        ci->upper = gprof_root(&pr, lmax, q, n_mult, 3.0 * nhat);
+    } else {
+        ci->upper = NAN;
+        ci->upper_beyond = 1;
+    }
+    if ((rc = pr.rc) != DFG_OK)
+        goto done;
+    if (pr.n_noconv > 0)
+        rc = dfg_err_set(err, DFG_ENOCONV, "interval", "%d group profile fits did not settle",
+                         pr.n_noconv);
+done:
+    dfg_cfit_work_free(pr.w);
+    dfg_free(pr.y);
+    dfg_free(pr.use);
+    dfg_free(pr.beta);
+    dfg_free(grp);
+    return rc;
+}
+
+/* ** }====================================================================== */

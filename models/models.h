@@ -1,0 +1,64 @@
+/* models/models.h: what the model families share with each other and with the registry
+ * (core/estimators.c), the one file in core/ that includes this header; never installed.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef DARKFIG_MODELS_H
+#define DARKFIG_MODELS_H
+
+#include "internal.h"
+
+/* Two-list estimators (models/two_list.c). */
+extern const dfg_estimator dfg_est_lincoln_petersen, dfg_est_chapman;
+
+/* Closed-population models (models/closed.c), one estimator per Rcapture model. */
+extern const dfg_estimator dfg_est_closed_m0, dfg_est_closed_mt, dfg_est_closed_mh_chao,
+    dfg_est_closed_mh_poisson2, dfg_est_closed_mh_darroch, dfg_est_closed_mh_gamma,
+    dfg_est_closed_mth_chao, dfg_est_closed_mth_poisson2, dfg_est_closed_mth_darroch,
+    dfg_est_closed_mth_gamma, dfg_est_closed_mb, dfg_est_closed_mbh;
+
+/* Estimators listed in core/estimators.c, each defined in its models/ file. */
+extern const dfg_estimator dfg_est_mt, dfg_est_loglin;
+/* models/search.c: model searches behind the estimator interface */
+extern const dfg_estimator dfg_est_stepwise, dfg_est_aic_stepwise, dfg_est_exhaustive,
+    dfg_est_downhill;
+/* models/lcmcr.c: Bayesian latent classes */
+extern const dfg_estimator dfg_est_lcmcr;
+
+/* ** {======================================================================
+ * Existence and identifiability internals (models/check.c), shared with the searches.
+ * ======================================================================= */
+/* ysup[tau] = sum of y[c] over cells c superset of tau, tau = 0 .. 2^k - 1. */
+void dfg_superset_sums(size_t k, const double *y, double *ysup);
+/* fixed[i] = 1 for terms with observed count ysup[terms[i]] = 0; use[c] (2^k entries, may
+ * be NULL) = 0 for cell 0 and cells containing a fixed term, else 1. Returns how many. */
+size_t dfg_check_boundary(size_t k, const double *ysup, const uint32_t *terms, size_t n,
+                          unsigned char *fixed, unsigned char *use);
+/* Doubles of scratch dfg_check_full_rank needs for n terms. */
+size_t dfg_check_work_size(size_t k, size_t n);
+/* 1 when the design (intercept + terms not fixed; fixed may be NULL) on the cells in use
+ * has full column rank, else 0. */
+int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigned char *fixed,
+                        const unsigned char *use, double *work);
+/* Identifiability without linear algebra (models/check.c header): 1 full rank, 0 not,
+ * -1 when the argument does not apply (the cells in use are not a down-set, or a free term
+ * lies outside them). */
+int dfg_check_ident_count(size_t k, const uint32_t *terms, size_t n, const unsigned char *fixed,
+                          const unsigned char *use);
+/* Fienberg-Rinaldo LP on the cells in use: *exists = 1 when a strictly positive table has
+ * the margins X'y of the intercept and the terms not fixed. */
+dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t n,
+                        const unsigned char *fixed, const unsigned char *use, int *exists,
+                        dfg_error *err);
+/* The LP solver of dfg_check_lp for other designs (models/covariates.c): rows 1..nrow with
+ * kind rkind[r] (GLP_FX, GLP_LO) and bound rb[r], columns 1..ncol >= 0, column tcol in
+ * [0, 1] maximised; triplets ia/ja/ar[1..ne]. *tstar = the optimum. Returns 0, 1 (no
+ * optimum) or 2 (GLPK error). */
+int dfg_check_lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int tcol, int ne,
+                       const int *ia, const int *ja, const double *ar, double *tstar);
+/* Release the GLPK environment of the calling thread (worker threads call it before they
+ * exit; GLPK keeps one per thread). */
+void dfg_check_thread_free(void);
+/* The status of a check code (0-3) with n_boundary terms fixed. */
+dfg_check_status dfg_check_status_of(int code, size_t n_boundary);
+/* ** }====================================================================== */
+
+#endif /* DARKFIG_MODELS_H */
