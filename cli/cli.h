@@ -144,7 +144,7 @@ typedef struct {
 
 /* The commands (cli/cmd_<name>.c), listed in main.c. */
 extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check, cmd_estimate,
-    cmd_estimators;
+    cmd_estimators, cmd_lcmcr;
 
 /* Defaults of every shared option. */
 void common_init(common_opts *c, const cli_command *cmd);
