@@ -238,6 +238,53 @@ static void the_estimator_is_listed_and_gives_the_posterior_median(void)
     dfg_table_free(t);
 }
 
+/* For k = 0, 1, ...: the (k+1)-th allocation and every later one fail; a per-stratum run
+ * must return DFG_ENOMEM with every result empty (the ASan build checks for leaks), until
+ * a k where it runs; that run must give the draws of a run without failures. */
+static void allocation_failures_leave_nothing_behind(void)
+{
+    const char *names[] = {"A", "B", "C"}, *cov[] = {"g"}, *v[2][1] = {{"x"}, {"y"}};
+    dfg_table *t = dfg_table_new(3, names, 1, cov, NULL);
+    size_t s[2];
+    CHECK(t && !dfg_table_stratum(t, v[0], &s[0], NULL) &&
+          !dfg_table_stratum(t, v[1], &s[1], NULL));
+    for (uint32_t x = 1; x < 8; x++) {
+        dfg_table_add(t, s[0], x, (double)(3 + x), NULL);
+        dfg_table_add(t, s[1], x, (double)(9 - x), NULL);
+    }
+    dfg_lcmcr_opts o = short_opts();
+    o.samples = 10;
+    o.burnin = 10;
+    o.chains = 2;
+    o.threads = 2;
+    dfg_lcmcr_result ref[2], reft, per[2], tot;
+    dfg_status rc0 = dfg_lcmcr_run_strata(t, &o, ref, &reft, NULL);
+    CHECK(rc0 == DFG_OK || rc0 == DFG_ENOCONV);
+    long k;
+    int clean = 1;
+    for (k = 0; k < 500; k++) {
+        dfg_alloc_fail_after(k);
+        dfg_status rc = dfg_lcmcr_run_strata(t, &o, per, &tot, NULL);
+        dfg_alloc_fail_after(-1);
+        if (rc == DFG_ENOMEM) {
+            clean &= per[0].draws_N == NULL && per[1].draws_N == NULL && tot.draws_N == NULL;
+            continue;
+        }
+        CHECK(rc == rc0);
+        CHECK(same_draws(&per[0], &ref[0]) && same_draws(&per[1], &ref[1]));
+        dfg_lcmcr_result_free(&per[0]);
+        dfg_lcmcr_result_free(&per[1]);
+        dfg_lcmcr_result_free(&tot);
+        break;
+    }
+    CHECK(clean);
+    CHECK(k > 5 && k < 500);
+    dfg_lcmcr_result_free(&ref[0]);
+    dfg_lcmcr_result_free(&ref[1]);
+    dfg_lcmcr_result_free(&reft);
+    dfg_table_free(t);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -246,5 +293,6 @@ int main(void)
     strata_run_apart_and_their_totals_add_up();
     short_chains_are_reported_as_not_converged();
     the_estimator_is_listed_and_gives_the_posterior_median();
+    allocation_failures_leave_nothing_behind();
     CHECK_DONE();
 }
