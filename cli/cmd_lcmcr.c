@@ -107,7 +107,7 @@ static void result_text(FILE *o, const char *name, const dfg_lcmcr_result *r)
         summary_text(o, "dark figure (N - n)", &r->dark, 1);
     } else {
         fprintf(o,
-                "  %-22s %11s %11s  (no estimate: the chains disagree; the draws' median is "
+                "  %-22s %11s %11s  (no estimate: not converged; the draws' median is "
                 "%.0f)\n",
                 "total (N)", "-", "-", r->N.median);
     }

@@ -407,9 +407,9 @@ static void weights_log(lc_chain *c, uint32_t x)
         c->w[k] = exp(c->w[k] - mx);
 }
 
-/* One Gibbs sweep (steps 1-6 of the file comment). Returns -1 when the chain diverged. */
-static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng *r, double *a1,
-                 double *b1, int warm)
+/* Step 1: the class counts of every observed pattern into nk and sk (cleared first), and
+ * e0_k = exp(L0_k - max L0), the weights of the unobserved people (step 2). */
+static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
 {
     size_t K = c->K, J = c->J;
     memset(c->nk, 0, K * sizeof *c->nk);
@@ -432,7 +432,7 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
             linear = 0;
     }
 
-    /* 1. observed patterns */
+    /* the observed patterns */
     for (size_t p = 0; p < d->P; p++) {
         uint32_t x = d->pat[p];
         int ok = linear;
@@ -475,6 +475,16 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
                 c->sk[k * J + (size_t)__builtin_ctz(y)] += mk;
         }
     }
+}
+
+/* One Gibbs sweep (steps 1-6 of the file comment); warm: alpha held (the warm-up).
+ * Returns -1 when the chain diverged. */
+static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng *r, double *a1,
+                 double *b1, int warm)
+{
+    size_t K = c->K, J = c->J;
+    /* 1. observed patterns */
+    allocate_observed(c, d, r);
 
     /* 2. the unobserved people, in aggregate: weights exp(L0_k - M) */
     if (c->n0 > 0.0) {
@@ -716,6 +726,38 @@ static dfg_status result_alloc(dfg_lcmcr_result *r, const dfg_lcmcr_opts *o, siz
     return DFG_OK;
 }
 
+/* The patterns of stratum s with positive counts into *pat, *cnt (new arrays) and *d. */
+static dfg_status load_stratum(const dfg_table *t, size_t s, uint32_t **pat, unsigned **cnt,
+                               lc_data *d, dfg_error *err)
+{
+    size_t np = dfg_table_n_patterns(t, s), P = 0;
+    *pat = dfg_malloc((np ? np : 1) * sizeof **pat);
+    *cnt = dfg_malloc((np ? np : 1) * sizeof **cnt);
+    if (!*pat || !*cnt)
+        return dfg_err_set(err, DFG_ENOMEM, "lcmcr", "%zu patterns", np);
+    double n = 0.0;
+    for (size_t p = 0; p < np; p++) {
+        uint32_t x;
+        double c;
+        dfg_table_pattern(t, s, p, &x, &c);
+        if (c <= 0.0)
+            continue;
+        if (c > 2.0e9)
+            return dfg_err_set(err, DFG_EDATA, "lcmcr", "a pattern count above 2e9 (%g)", c);
+        (*pat)[P] = x;
+        (*cnt)[P] = (unsigned)c;
+        n += c;
+        P++;
+    }
+    if (n < 1.0)
+        return dfg_err_set(err, DFG_EDATA, "lcmcr", "stratum %zu: no one observed", s);
+    if (n > 2.0e9)
+        return dfg_err_set(err, DFG_EDATA, "lcmcr", "stratum %zu: %g people observed (max 2e9)", s,
+                           n);
+    *d = (lc_data){dfg_table_k(t), P, *pat, *cnt, n};
+    return DFG_OK;
+}
+
 /* Run the chains of strata s0 .. s0 + ns - 1 into res[0 .. ns-1] (and the sum into *total
  * when not NULL). */
 static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg_lcmcr_opts *o,
@@ -743,45 +785,12 @@ static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg
         goto done;
     }
     /* distinct patterns with positive counts, per stratum */
-    for (size_t i = 0; i < ns; i++) {
-        size_t s = s0 + i, np = dfg_table_n_patterns(t, s), P = 0;
-        pats[i] = dfg_malloc((np ? np : 1) * sizeof *pats[i]);
-        cnts[i] = dfg_malloc((np ? np : 1) * sizeof *cnts[i]);
-        if (!pats[i] || !cnts[i]) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "%zu patterns", np);
+    for (size_t i = 0; i < ns; i++)
+        if ((rc = load_stratum(t, s0 + i, &pats[i], &cnts[i], &data[i], err)) ||
+            (rc = result_alloc(&res[i], o, J, data[i].n, 1))) {
+            rc = dfg_err_set(err, rc, "lcmcr", "draws of %zu chains", C);
             goto done;
         }
-        double n = 0.0;
-        for (size_t p = 0; p < np; p++) {
-            uint32_t x;
-            double c;
-            dfg_table_pattern(t, s, p, &x, &c);
-            if (c <= 0.0)
-                continue;
-            if (c > 2.0e9) {
-                rc = dfg_err_set(err, DFG_EDATA, "lcmcr", "a pattern count above 2e9 (%g)", c);
-                goto done;
-            }
-            pats[i][P] = x;
-            cnts[i][P] = (unsigned)c;
-            n += c;
-            P++;
-        }
-        if (n < 1.0) {
-            rc = dfg_err_set(err, DFG_EDATA, "lcmcr", "stratum %zu: no one observed", s);
-            goto done;
-        }
-        if (n > 2.0e9) {
-            rc = dfg_err_set(err, DFG_EDATA, "lcmcr", "stratum %zu: %g people observed (max 2e9)",
-                             s, n);
-            goto done;
-        }
-        data[i] = (lc_data){J, P, pats[i], cnts[i], n};
-        if ((rc = result_alloc(&res[i], o, J, n, 1))) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "draws of %zu chains", C);
-            goto done;
-        }
-    }
     /* chain c of stratum s draws from stream (seed, s C + c) */
     for (size_t i = 0; i < ns; i++)
         for (size_t c = 0; c < C; c++) {
