@@ -1,7 +1,7 @@
 /* tests/ref_lcmcr.c: the latent-class model against LCMCR 0.4.14 (values and provenance in
  * tests/data/lcmcr/README.md), the convergence verdict where LCMCR's own chains disagree,
- * and the coverage of the 95% intervals on a latent-class population. Slow (about a
- * minute of CPU): `test_ref_lcmcr [agree|disagree|coverage]` runs one part.
+ * and the coverage of the 95% intervals on a latent-class population. Slow (about four
+ * minutes of CPU): `test_ref_lcmcr [agree|disagree|coverage]` runs one part.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
