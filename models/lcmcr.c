@@ -16,7 +16,8 @@
  *     not), s_jk = of them on list j;
  *  4. V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), k < K; pi from V (drawn as log-gamma
  *     ratios: log(1 - V_k) is often far below log DBL_MIN, and alpha depends on it);
- *  5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k));
+ *  5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k)); then one label-swap
+ *     Metropolis move (Hastie, Liverani & Richardson 2015, move 1; see label_swap);
  *  6. n0 given pi, lambda, with the unobserved classes summed out: with
  *     pi0 = sum_k pi_k prod_j (1 - lambda_jk) (the probability of being on no list),
  *     p(n0 | .) ~ (1/N) C(N, n) pi0^n0 (1 - pi0)^n ~ C(n + n0 - 1, n0) pi0^n0 (1 - pi0)^n:
@@ -477,6 +478,33 @@ static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
     }
 }
 
+/* Move 1 of Hastie, Liverani & Richardson (2015, Stat. Comput. 25:1023): two labels
+ * j != l drawn uniformly swap their classes (lambda and people); the stick-breaking weights
+ * pi stay with the labels. The likelihood and the lambda prior do not change, p(z | pi) =
+ * prod_k pi_k^n_k does: the swap is accepted with probability
+ * min(1, (pi_l / pi_j)^(n_j - n_l)). The truncated stick-breaking prior is not
+ * exchangeable; without such moves a large class under a late label stays there long. */
+static void label_swap(lc_chain *c, gsl_rng *r)
+{
+    size_t K = c->K, J = c->J;
+    size_t j = (size_t)gsl_rng_uniform_int(r, K);
+    size_t l = (size_t)gsl_rng_uniform_int(r, K - 1);
+    if (l >= j)
+        l++;
+    double logacc = (c->nk[j] - c->nk[l]) * (c->logpi[l] - c->logpi[j]);
+    if (!(logacc >= 0.0 || log(gsl_rng_uniform_pos(r)) < logacc))
+        return;
+    for (size_t i = 0; i < J; i++) {
+        double t = c->lam[j * J + i];
+        c->lam[j * J + i] = c->lam[l * J + i];
+        c->lam[l * J + i] = t;
+    }
+    double t = c->nk[j];
+    c->nk[j] = c->nk[l];
+    c->nk[l] = t;
+    lambda_derived(c);
+}
+
 /* One Gibbs sweep (steps 1-6 of the file comment); warm: alpha held (the warm-up).
  * Returns -1 when the chain diverged. */
 static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng *r, double *a1,
@@ -532,6 +560,9 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
     /* 5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k)) */
     if (!warm)
         c->alpha = gsl_ran_gamma(r, o->a_alpha + (double)(K - 1), 1.0 / (o->b_alpha - cum));
+
+    /* 5b. a label swap (Hastie, Liverani & Richardson 2015, move 1) */
+    label_swap(c, r);
 
     /* 6. n0 ~ NegBin(n, 1 - pi0) */
     return draw_n0(c, d, r);
