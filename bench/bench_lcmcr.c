@@ -10,7 +10,6 @@
  *  - a 20-list table drawn from a two-class population of 200,000 (core/sim.c).
  * LCMCR 0.4.14 takes about 15 microseconds per iteration on the Dutch table on this
  * machine (data/README.md of the reference set: 6-9 s for 210,000 iterations).
- * "@speed" lines (ms per 1,000 sweeps) are for bench/speed.sh.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include "darkfig.h"
@@ -90,7 +89,6 @@ static void report(const char *what, const dfg_table *t, size_t sweeps, int repe
            "%4.1f classes occupied at the end (LCMCR ~15 us per iteration: x %.1f)\n",
            what, dfg_table_k(t), dfg_table_n_patterns(t, 0), dfg_table_n_obs(t, 0), us, occ,
            15.0 / us);
-    printf("@speed lcmcr_%s %.3f\n", what, us);
 }
 
 int main(int argc, char **argv)

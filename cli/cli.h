@@ -159,7 +159,7 @@ typedef struct {
 
 /* The commands (cli/cmd_<name>.c), listed in main.c. */
 extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check, cmd_estimate,
-    cmd_estimators, cmd_dga, cmd_batch;
+    cmd_estimators, cmd_dga, cmd_batch, cmd_lcmcr;
 /* cli/cmd_em.c: EM with missing covariate values; fit_em_redirect runs it for fit when
  * the file's covariates have missing values or an EM option is given (-1 otherwise). */
 extern const cli_command cmd_em;

@@ -1378,6 +1378,13 @@ DFG_API dfg_status dfg_lcmcr_run_strata(const dfg_table *t, const dfg_lcmcr_opts
                                         dfg_lcmcr_result *per, dfg_lcmcr_result *total,
                                         dfg_error *err);
 
+/* Write the trace of r for plotting: CSV with header chain,draw,N,alpha,occupied, one row
+ * per kept draw (chain and draw from 1; alpha and occupied NA for a sum over strata),
+ * doubles with %.17g. Written to path + ".tmp", then renamed over path: nothing
+ * half-written. Returns DFG_OK, DFG_EINVAL, DFG_EIO (err->where = path), DFG_ENOMEM. */
+DFG_API dfg_status dfg_lcmcr_write_draws(const dfg_lcmcr_result *r, const char *path,
+                                         dfg_error *err);
+
 /* ** }====================================================================== */
 
 /* ** {======================================================================

@@ -67,8 +67,8 @@ static double rhat_basic(const double *y, size_t M, size_t h)
 }
 
 /* Effective sample size of M chains of h draws y[m * h + i] (Geyer's initial monotone
- * sequence on the multi-chain autocorrelations). means and scratch: M doubles each. */
-static double ess_basic(const double *y, size_t M, size_t h, double *means)
+ * sequence on the multi-chain autocorrelations). Scratch: means (M doubles), rho (h + 2). */
+static double ess_basic(const double *y, size_t M, size_t h, double *means, double *rho)
 {
     double w = 0.0, mbar = 0.0, b = 0.0;
     for (size_t m = 0; m < M; m++) {
@@ -104,9 +104,7 @@ static double ess_basic(const double *y, size_t M, size_t h, double *means)
         }                                                                                          \
         (out) = 1.0 - (w - a_ / (double)M) / var_plus;                                             \
     } while (0)
-    double *rho = dfg_calloc(h + 2, sizeof *rho);
-    if (!rho)
-        return NAN;
+    memset(rho, 0, (h + 2) * sizeof *rho);
     size_t t = 0;
     double even = 1.0, odd;
     rho[0] = 1.0;
@@ -137,7 +135,6 @@ static double ess_basic(const double *y, size_t M, size_t h, double *means)
     for (t = 0; t < max_t; t++)
         sum += rho[t];
     double tau = -1.0 + 2.0 * sum + rho[max_t];
-    dfg_free(rho);
     if (tau < 1.0 / log10(S))
         tau = 1.0 / log10(S);
     return S / tau;
@@ -196,7 +193,8 @@ dfg_status dfg_mcmc_diagnose(const double *x, size_t chains, size_t n, dfg_mcmc_
     double *y = dfg_malloc(S * sizeof *y), *z = dfg_malloc(S * sizeof *z);
     double *all = dfg_malloc(chains * n * sizeof *all), *means = dfg_malloc(M * sizeof *means);
     ranked *tmp = dfg_malloc(S * sizeof *tmp);
-    if (!y || !z || !all || !means || !tmp) {
+    double *rho = dfg_malloc((h + 2) * sizeof *rho);
+    if (!y || !z || !all || !means || !tmp || !rho) {
         rc = dfg_err_set(err, DFG_ENOMEM, "mcmc", "diagnostics of %zu draws", chains * n);
         goto done;
     }
@@ -207,7 +205,7 @@ dfg_status dfg_mcmc_diagnose(const double *x, size_t chains, size_t n, dfg_mcmc_
     /* bulk: rank-normalised split chains */
     rank_normalise(y, S, tmp, z);
     d->rhat_bulk = rhat_basic(z, M, h);
-    d->ess_bulk = ess_basic(z, M, h, means);
+    d->ess_bulk = ess_basic(z, M, h, means, rho);
 
     /* tail: folded draws |x - median(x)| over all draws, then split and rank-normalised */
     memcpy(all, x, chains * n * sizeof *all);
@@ -230,7 +228,7 @@ dfg_status dfg_mcmc_diagnose(const double *x, size_t chains, size_t n, dfg_mcmc_
         double q = dfg_quantile7(all, S, p[a]);
         for (size_t i = 0; i < S; i++)
             z[i] = y[i] <= q ? 1.0 : 0.0;
-        e[a] = ess_basic(z, M, h, means);
+        e[a] = ess_basic(z, M, h, means, rho);
     }
     d->ess_tail = isnan(e[0]) || isnan(e[1]) ? (double)NAN : fmin(e[0], e[1]);
 done:
@@ -239,6 +237,7 @@ done:
     dfg_free(all);
     dfg_free(means);
     dfg_free(tmp);
+    dfg_free(rho);
     return rc;
 }
 

@@ -16,7 +16,8 @@
  *     not), s_jk = of them on list j;
  *  4. V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), k < K; pi from V (drawn as log-gamma
  *     ratios: log(1 - V_k) is often far below log DBL_MIN, and alpha depends on it);
- *  5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k));
+ *  5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k)); then one label-swap
+ *     Metropolis move (Hastie, Liverani & Richardson 2015, move 1; see label_swap);
  *  6. n0 given pi, lambda, with the unobserved classes summed out: with
  *     pi0 = sum_k pi_k prod_j (1 - lambda_jk) (the probability of being on no list),
  *     p(n0 | .) ~ (1/N) C(N, n) pi0^n0 (1 - pi0)^n ~ C(n + n0 - 1, n0) pi0^n0 (1 - pi0)^n:
@@ -407,9 +408,9 @@ static void weights_log(lc_chain *c, uint32_t x)
         c->w[k] = exp(c->w[k] - mx);
 }
 
-/* One Gibbs sweep (steps 1-6 of the file comment). Returns -1 when the chain diverged. */
-static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng *r, double *a1,
-                 double *b1, int warm)
+/* Step 1: the class counts of every observed pattern into nk and sk (cleared first), and
+ * e0_k = exp(L0_k - max L0), the weights of the unobserved people (step 2). */
+static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
 {
     size_t K = c->K, J = c->J;
     memset(c->nk, 0, K * sizeof *c->nk);
@@ -432,7 +433,7 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
             linear = 0;
     }
 
-    /* 1. observed patterns */
+    /* the observed patterns */
     for (size_t p = 0; p < d->P; p++) {
         uint32_t x = d->pat[p];
         int ok = linear;
@@ -475,6 +476,43 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
                 c->sk[k * J + (size_t)__builtin_ctz(y)] += mk;
         }
     }
+}
+
+/* Move 1 of Hastie, Liverani & Richardson (2015, Stat. Comput. 25:1023): two labels
+ * j != l drawn uniformly swap their classes (lambda and people); the stick-breaking weights
+ * pi stay with the labels. The likelihood and the lambda prior do not change, p(z | pi) =
+ * prod_k pi_k^n_k does: the swap is accepted with probability
+ * min(1, (pi_l / pi_j)^(n_j - n_l)). The truncated stick-breaking prior is not
+ * exchangeable; without such moves a large class under a late label stays there long. */
+static void label_swap(lc_chain *c, gsl_rng *r)
+{
+    size_t K = c->K, J = c->J;
+    size_t j = (size_t)gsl_rng_uniform_int(r, K);
+    size_t l = (size_t)gsl_rng_uniform_int(r, K - 1);
+    if (l >= j)
+        l++;
+    double logacc = (c->nk[j] - c->nk[l]) * (c->logpi[l] - c->logpi[j]);
+    if (!(logacc >= 0.0 || log(gsl_rng_uniform_pos(r)) < logacc))
+        return;
+    for (size_t i = 0; i < J; i++) {
+        double t = c->lam[j * J + i];
+        c->lam[j * J + i] = c->lam[l * J + i];
+        c->lam[l * J + i] = t;
+    }
+    double t = c->nk[j];
+    c->nk[j] = c->nk[l];
+    c->nk[l] = t;
+    lambda_derived(c);
+}
+
+/* One Gibbs sweep (steps 1-6 of the file comment); warm: alpha held (the warm-up).
+ * Returns -1 when the chain diverged. */
+static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng *r, double *a1,
+                 double *b1, int warm)
+{
+    size_t K = c->K, J = c->J;
+    /* 1. observed patterns */
+    allocate_observed(c, d, r);
 
     /* 2. the unobserved people, in aggregate: weights exp(L0_k - M) */
     if (c->n0 > 0.0) {
@@ -522,6 +560,9 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
     /* 5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k)) */
     if (!warm)
         c->alpha = gsl_ran_gamma(r, o->a_alpha + (double)(K - 1), 1.0 / (o->b_alpha - cum));
+
+    /* 5b. a label swap (Hastie, Liverani & Richardson 2015, move 1) */
+    label_swap(c, r);
 
     /* 6. n0 ~ NegBin(n, 1 - pi0) */
     return draw_n0(c, d, r);
@@ -595,6 +636,8 @@ static void run_item(lc_job *job, lc_item *it)
 static void *worker_main(void *arg)
 {
     lc_worker *w = arg;
+    /* every worker is filled before it is started (cppcheck assumes the fill loop may not run) */
+    /* cppcheck-suppress uninitvar */
     lc_job *job = w->job;
     /* item i runs on thread i mod T; each has its own stream, so the split does not
        change any digit */
@@ -716,6 +759,38 @@ static dfg_status result_alloc(dfg_lcmcr_result *r, const dfg_lcmcr_opts *o, siz
     return DFG_OK;
 }
 
+/* The patterns of stratum s with positive counts into *pat, *cnt (new arrays) and *d. */
+static dfg_status load_stratum(const dfg_table *t, size_t s, uint32_t **pat, unsigned **cnt,
+                               lc_data *d, dfg_error *err)
+{
+    size_t np = dfg_table_n_patterns(t, s), P = 0;
+    *pat = dfg_malloc((np ? np : 1) * sizeof **pat);
+    *cnt = dfg_malloc((np ? np : 1) * sizeof **cnt);
+    if (!*pat || !*cnt)
+        return dfg_err_set(err, DFG_ENOMEM, "lcmcr", "%zu patterns", np);
+    double n = 0.0;
+    for (size_t p = 0; p < np; p++) {
+        uint32_t x;
+        double c;
+        dfg_table_pattern(t, s, p, &x, &c);
+        if (c <= 0.0)
+            continue;
+        if (c > 2.0e9)
+            return dfg_err_set(err, DFG_EDATA, "lcmcr", "a pattern count above 2e9 (%g)", c);
+        (*pat)[P] = x;
+        (*cnt)[P] = (unsigned)c;
+        n += c;
+        P++;
+    }
+    if (n < 1.0)
+        return dfg_err_set(err, DFG_EDATA, "lcmcr", "stratum %zu: no one observed", s);
+    if (n > 2.0e9)
+        return dfg_err_set(err, DFG_EDATA, "lcmcr", "stratum %zu: %g people observed (max 2e9)", s,
+                           n);
+    *d = (lc_data){dfg_table_k(t), P, *pat, *cnt, n};
+    return DFG_OK;
+}
+
 /* Run the chains of strata s0 .. s0 + ns - 1 into res[0 .. ns-1] (and the sum into *total
  * when not NULL). */
 static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg_lcmcr_opts *o,
@@ -743,45 +818,12 @@ static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg
         goto done;
     }
     /* distinct patterns with positive counts, per stratum */
-    for (size_t i = 0; i < ns; i++) {
-        size_t s = s0 + i, np = dfg_table_n_patterns(t, s), P = 0;
-        pats[i] = dfg_malloc((np ? np : 1) * sizeof *pats[i]);
-        cnts[i] = dfg_malloc((np ? np : 1) * sizeof *cnts[i]);
-        if (!pats[i] || !cnts[i]) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "%zu patterns", np);
+    for (size_t i = 0; i < ns; i++)
+        if ((rc = load_stratum(t, s0 + i, &pats[i], &cnts[i], &data[i], err)) ||
+            (rc = result_alloc(&res[i], o, J, data[i].n, 1))) {
+            rc = dfg_err_set(err, rc, "lcmcr", "draws of %zu chains", C);
             goto done;
         }
-        double n = 0.0;
-        for (size_t p = 0; p < np; p++) {
-            uint32_t x;
-            double c;
-            dfg_table_pattern(t, s, p, &x, &c);
-            if (c <= 0.0)
-                continue;
-            if (c > 2.0e9) {
-                rc = dfg_err_set(err, DFG_EDATA, "lcmcr", "a pattern count above 2e9 (%g)", c);
-                goto done;
-            }
-            pats[i][P] = x;
-            cnts[i][P] = (unsigned)c;
-            n += c;
-            P++;
-        }
-        if (n < 1.0) {
-            rc = dfg_err_set(err, DFG_EDATA, "lcmcr", "stratum %zu: no one observed", s);
-            goto done;
-        }
-        if (n > 2.0e9) {
-            rc = dfg_err_set(err, DFG_EDATA, "lcmcr", "stratum %zu: %g people observed (max 2e9)",
-                             s, n);
-            goto done;
-        }
-        data[i] = (lc_data){J, P, pats[i], cnts[i], n};
-        if ((rc = result_alloc(&res[i], o, J, n, 1))) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "draws of %zu chains", C);
-            goto done;
-        }
-    }
     /* chain c of stratum s draws from stream (seed, s C + c) */
     for (size_t i = 0; i < ns; i++)
         for (size_t c = 0; c < C; c++) {
@@ -904,6 +946,44 @@ dfg_status dfg_lcmcr_run_strata(const dfg_table *t, const dfg_lcmcr_opts *o, dfg
 }
 
 /* ** }====================================================================== */
+
+/* The trace as CSV: chain,draw,N,alpha,occupied (chain and draw 1-based), written to
+ * path + ".tmp" and renamed over path, so a failed write leaves no half file. */
+dfg_status dfg_lcmcr_write_draws(const dfg_lcmcr_result *r, const char *path, dfg_error *err)
+{
+    if (!r || !r->draws_N || !path)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "no draws or no path");
+    size_t len = strlen(path);
+    char *tmp = dfg_malloc(len + 5);
+    if (!tmp)
+        return dfg_err_set(err, DFG_ENOMEM, "lcmcr", "file name");
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp", 5);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        dfg_status rc = dfg_err_set(err, DFG_EIO, path, "cannot write %s", tmp);
+        dfg_free(tmp);
+        return rc;
+    }
+    int bad = fprintf(f, "chain,draw,N,alpha,occupied\n") < 0;
+    for (size_t c = 0; c < r->chains && !bad; c++)
+        for (size_t i = 0; i < r->samples && !bad; i++) {
+            size_t d = c * r->samples + i;
+            if (r->draws_alpha && r->draws_occupied)
+                bad = fprintf(f, "%zu,%zu,%.17g,%.17g,%.17g\n", c + 1, i + 1, r->draws_N[d],
+                              r->draws_alpha[d], r->draws_occupied[d]) < 0;
+            else
+                bad = fprintf(f, "%zu,%zu,%.17g,NA,NA\n", c + 1, i + 1, r->draws_N[d]) < 0;
+        }
+    bad |= fclose(f) != 0;
+    dfg_status rc = DFG_OK;
+    if (bad || rename(tmp, path) != 0) {
+        remove(tmp);
+        rc = dfg_err_set(err, DFG_EIO, path, "cannot write the draws");
+    }
+    dfg_free(tmp);
+    return rc;
+}
 
 /* ** {======================================================================
  * The estimator "lcmcr": posterior median of N with the equal-tailed interval, on one

@@ -115,6 +115,25 @@ static void draws_do_not_depend_on_the_number_of_threads(void)
     CHECK(r1.N.hdi_lower <= r1.N.hdi_upper);
     CHECK_REL(r1.dark.median, r1.N.median - r1.n_obs, 1e-15);
     CHECK(r1.seed == 7 && r1.chains == 3 && r1.samples == 100 && r1.K == 10);
+    /* the trace file: a header and one row per draw, chain 2 draw 1 = draws_N[100] */
+    char path[] = "test_lcmcr_draws.csv";
+    CHECK_CODE(dfg_lcmcr_write_draws(&r1, path, NULL), DFG_OK);
+    FILE *f = fopen(path, "r");
+    char line[256];
+    size_t rows = 0;
+    int found = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        rows++;
+        unsigned ch, dr;
+        double n, al, o2;
+        if (sscanf(line, "%u,%u,%lf,%lf,%lf", &ch, &dr, &n, &al, &o2) == 5 && ch == 2 && dr == 1)
+            found = n == r1.draws_N[100] && al == r1.draws_alpha[100];
+    }
+    if (f)
+        fclose(f);
+    remove(path);
+    CHECK(rows == 301 && found);
+    CHECK_CODE(dfg_lcmcr_write_draws(&r1, "/nonexistent-dir/x.csv", NULL), DFG_EIO);
     dfg_lcmcr_result_free(&r1);
     dfg_lcmcr_result_free(&r2);
     dfg_lcmcr_result_free(&r3);
@@ -219,6 +238,53 @@ static void the_estimator_is_listed_and_gives_the_posterior_median(void)
     dfg_table_free(t);
 }
 
+/* For k = 0, 1, ...: the (k+1)-th allocation and every later one fail; a per-stratum run
+ * must return DFG_ENOMEM with every result empty (the ASan build checks for leaks), until
+ * a k where it runs; that run must give the draws of a run without failures. */
+static void allocation_failures_leave_nothing_behind(void)
+{
+    const char *names[] = {"A", "B", "C"}, *cov[] = {"g"}, *v[2][1] = {{"x"}, {"y"}};
+    dfg_table *t = dfg_table_new(3, names, 1, cov, NULL);
+    size_t s[2];
+    CHECK(t && !dfg_table_stratum(t, v[0], &s[0], NULL) &&
+          !dfg_table_stratum(t, v[1], &s[1], NULL));
+    for (uint32_t x = 1; x < 8; x++) {
+        dfg_table_add(t, s[0], x, (double)(3 + x), NULL);
+        dfg_table_add(t, s[1], x, (double)(9 - x), NULL);
+    }
+    dfg_lcmcr_opts o = short_opts();
+    o.samples = 10;
+    o.burnin = 10;
+    o.chains = 2;
+    o.threads = 2;
+    dfg_lcmcr_result ref[2], reft, per[2], tot;
+    dfg_status rc0 = dfg_lcmcr_run_strata(t, &o, ref, &reft, NULL);
+    CHECK(rc0 == DFG_OK || rc0 == DFG_ENOCONV);
+    long k;
+    int clean = 1;
+    for (k = 0; k < 500; k++) {
+        dfg_alloc_fail_after(k);
+        dfg_status rc = dfg_lcmcr_run_strata(t, &o, per, &tot, NULL);
+        dfg_alloc_fail_after(-1);
+        if (rc == DFG_ENOMEM) {
+            clean &= per[0].draws_N == NULL && per[1].draws_N == NULL && tot.draws_N == NULL;
+            continue;
+        }
+        CHECK(rc == rc0);
+        CHECK(same_draws(&per[0], &ref[0]) && same_draws(&per[1], &ref[1]));
+        dfg_lcmcr_result_free(&per[0]);
+        dfg_lcmcr_result_free(&per[1]);
+        dfg_lcmcr_result_free(&tot);
+        break;
+    }
+    CHECK(clean);
+    CHECK(k > 5 && k < 500);
+    dfg_lcmcr_result_free(&ref[0]);
+    dfg_lcmcr_result_free(&ref[1]);
+    dfg_lcmcr_result_free(&reft);
+    dfg_table_free(t);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -227,5 +293,6 @@ int main(void)
     strata_run_apart_and_their_totals_add_up();
     short_chains_are_reported_as_not_converged();
     the_estimator_is_listed_and_gives_the_posterior_median();
+    allocation_failures_leave_nothing_behind();
     CHECK_DONE();
 }
