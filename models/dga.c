@@ -594,8 +594,8 @@ static void format_cliques(const dga_graph *g, char *buf, size_t size)
         if (i)
             tmp[len++] = ',';
         for (unsigned b = 0; b < DGA_MAX_LISTS; b++)
-            if (c[i] >> b & 1u)
-                tmp[len++] = (char)('1' + b);
+            if ((unsigned)c[i] >> b & 1u)
+                tmp[len++] = (char)('1' + (int)b);
     }
     tmp[len++] = ']';
     tmp[len] = '\0';
