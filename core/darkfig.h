@@ -943,8 +943,7 @@ DFG_API dfg_status dfg_cmodel_copy(const dfg_cmodel *src, dfg_cmodel *dst, dfg_e
 DFG_API void dfg_cmodel_free(dfg_cmodel *m);
 DFG_API int dfg_cmodel_has(const dfg_cmodel *m, uint64_t term);
 /* Bracket notation of the maximal terms ("[P:K,K:age,I,sex]"); returns the length needed. */
-DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf,
-                                 size_t size);
+DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf, size_t size);
 /* One term's name ("P:age"); returns the length needed. */
 DFG_API size_t dfg_cmodel_term_name(const dfg_ctable *ct, uint64_t term, char *buf, size_t size);
 /* Parameters of the model (intercept included): 1 + sum over terms of prod (L_c - 1). */
@@ -1025,8 +1024,8 @@ DFG_API void dfg_free_level_totals(dfg_level_total *rows);
  * dfg_interval_profile. The interval is for n_group + M. */
 DFG_API dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m,
                                           const dfg_cfit *fit, const unsigned char *in_group,
-                                          const dfg_glm_opts *opts, double level,
-                                          dfg_interval *ci, dfg_error *err);
+                                          const dfg_glm_opts *opts, double level, dfg_interval *ci,
+                                          dfg_error *err);
 
 /* ** }====================================================================== */
 
@@ -1049,7 +1048,7 @@ typedef enum {
 } dfg_dga_prior;
 
 typedef struct {
-    double delta;       /* hyper-Dirichlet parameter per cell of the full table; 0 = 2^-k */
+    double delta; /* hyper-Dirichlet parameter per cell of the full table; 0 = 2^-k */
     dfg_dga_prior prior;
     double min_missing; /* first N0 of the grid; default 0 (dga's examples start at 1) */
     double max_missing; /* last N0; 0 = automatic: the grid doubles (from max(10 n, 1000))
@@ -1083,19 +1082,22 @@ typedef struct {
     double delta;
     dfg_dga_prior prior;
     double level;
-    size_t n_graphs;      /* decomposable graphs averaged over */
-    size_t n_active;      /* graphs with non-negligible posterior mass */
+    size_t n_graphs;           /* decomposable graphs averaged over */
+    size_t n_active;           /* graphs with non-negligible posterior mass */
     double grid_lo, grid_step; /* grid of N0: grid_lo + i grid_step, i < n_grid */
     size_t n_grid;
     double upper_half_mass; /* posterior mass of N0 in (hi/2, hi] */
+    double left_out_mass;   /* estimated mass of the graphs left out: those whose range of
+                               N0 spans more than 4096 grid points and whose mass, estimated
+                               from every 256th point, is below 1e-13 of the total */
     int mean_infinite;      /* 1: the untruncated posterior mean is infinite (the saturated
                                graph's posterior decays as N^-(1 + (2^k - 1) delta), so
                                whenever (2^k - 1) delta <= 1); mean is then over the grid */
     dfg_dga_summary N;      /* model-averaged posterior of N */
     dfg_dga_summary dark;   /* the same for the dark figure N - n */
     size_t n_top;
-    dfg_dga_graph *top;     /* the n_top most probable graphs, most probable first */
-    double *post;           /* posterior probability of N = n + grid_lo + i grid_step */
+    dfg_dga_graph *top; /* the n_top most probable graphs, most probable first */
+    double *post;       /* posterior probability of N = n + grid_lo + i grid_step */
 } dfg_dga_result;
 
 /* Number of decomposable graphs on k lists (1 <= k <= DFG_DGA_MAX_LISTS), enumerated.
