@@ -943,7 +943,8 @@ DFG_API dfg_status dfg_cmodel_copy(const dfg_cmodel *src, dfg_cmodel *dst, dfg_e
 DFG_API void dfg_cmodel_free(dfg_cmodel *m);
 DFG_API int dfg_cmodel_has(const dfg_cmodel *m, uint64_t term);
 /* Bracket notation of the maximal terms ("[P:K,K:age,I,sex]"); returns the length needed. */
-DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf, size_t size);
+DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf,
+                                 size_t size);
 /* One term's name ("P:age"); returns the length needed. */
 DFG_API size_t dfg_cmodel_term_name(const dfg_ctable *ct, uint64_t term, char *buf, size_t size);
 /* Parameters of the model (intercept included): 1 + sum over terms of prod (L_c - 1). */
@@ -1024,8 +1025,8 @@ DFG_API void dfg_free_level_totals(dfg_level_total *rows);
  * dfg_interval_profile. The interval is for n_group + M. */
 DFG_API dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m,
                                           const dfg_cfit *fit, const unsigned char *in_group,
-                                          const dfg_glm_opts *opts, double level, dfg_interval *ci,
-                                          dfg_error *err);
+                                          const dfg_glm_opts *opts, double level,
+                                          dfg_interval *ci, dfg_error *err);
 
 /* ** }====================================================================== */
 
