@@ -1,10 +1,10 @@
-/* cli/boot.c: bootstrap runs from the command line: progress on stderr, Ctrl-C, the
- * replicate file, and the bootstrap's part of the text and JSON output.
+/* cli/boot.c: bootstrap runs from the command line: the checks before a long run, the
+ * progress on stderr, Ctrl-C, the replicate file, and the bootstrap's part of the
+ * output.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,108 +19,223 @@ static void on_sigint(int sig)
     interrupted = 1;
 }
 
-static void boot_progress(size_t done, size_t total, void *data)
+static double now(void)
 {
-    (void)data;
-    fprintf(stderr, "\rbootstrap: %zu/%zu", done, total);
-    if (done == total)
-        fputc('\n', stderr);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Write the replicates to path via a temporary file renamed at the end, so that an
- * interrupted or failed run leaves no partial file. */
-static int write_replicates(const char *path, const dfg_boot_result *r)
+typedef struct {
+    double start, last;
+    int tty;
+} progress;
+
+/* On a terminal, updated in place; otherwise a line every 10 seconds. */
+static void boot_progress(size_t done, size_t total, void *data)
 {
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return EXIT_INTERNAL;
-    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "darkfig: %s: cannot write (%s)\n", path, strerror(errno));
-        free(tmp);
-        return EXIT_INPUT;
+    progress *p = data;
+    double t = now();
+    if (p->tty) {
+        fprintf(stderr, "\rbootstrap: %zu/%zu", done, total);
+        if (done == total)
+            fputc('\n', stderr);
+    } else if (t - p->last >= 10.0 && done < total) {
+        p->last = t;
+        fprintf(stderr, "bootstrap: %zu/%zu, %.0f s\n", done, total, t - p->start);
     }
-    fprintf(f, "replicate,seed,N,status,check,model\n");
-    for (size_t i = 0; i < r->B; i++) {
-        fprintf(f, "%zu,%lu,", i, (unsigned long)r->seed);
-        csv_number(f, r->nstar[i]);
-        fprintf(f, ",%s,%s,", r->rep_status[i] == DFG_OK ? "ok" : dfg_strerror(r->rep_status[i]),
-                dfg_check_name(r->rep_check[i]));
-        csv_string(f, r->rep_model[i] == DFG_BOOT_NO_MODEL ? "" : r->models[r->rep_model[i]]);
-        fputc('\n', f);
-    }
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        fprintf(stderr, "darkfig: %s: cannot write (%s)\n", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return EXIT_INPUT;
-    }
-    free(tmp);
+}
+
+/* ** {======================================================================
+ * Before the run: limits of the sampler, time and memory
+ * ======================================================================= */
+
+/* Bytes a replicate holds until the end: N*, status, check, model index, and the sorted
+ * copy of N* for the quantiles (see dfg_boot_result). */
+#define BYTES_PER_REPLICATE 40.0
+/* The pilot: replicates timed before a longer run. One estimator run on the data would
+ * underestimate: resampled tables lead the search to more steps (on netherlands_6 by a
+ * factor of 4). */
+#define PILOT_REPLICATES 40
+
+static void say_duration(char *buf, size_t size, double s)
+{
+    if (s < 120)
+        snprintf(buf, size, "%.0f seconds", s);
+    else if (s < 7200)
+        snprintf(buf, size, "%.0f minutes", s / 60);
+    else if (s < 172800)
+        snprintf(buf, size, "%.1f hours", s / 3600);
+    else
+        snprintf(buf, size, "%.0f days", s / 86400);
+}
+
+/* Time PILOT_REPLICATES replicates (the first ones of the run: streams (seed, 0..)) into
+ * *per, seconds a replicate. 0 or the exit code. */
+static int pilot(const common_opts *c, const dfg_estimator *est, const dfg_table *t,
+                 const dfg_est_opts *eo_in, const double *fitted, double *per)
+{
+    dfg_est_opts eo = *eo_in;
+    eo.want_ci = 0;
+    dfg_boot_opts bo = dfg_boot_opts_default();
+    bo.B = PILOT_REPLICATES;
+    bo.type = (dfg_boot_type)c->boot.type;
+    bo.interval = DFG_CI_PERCENTILE;
+    bo.seed = c->boot.seed;
+    bo.level = c->est.level;
+    bo.fitted = fitted;
+    dfg_boot_result res;
+    dfg_error err = {0};
+    double t0 = now();
+    dfg_status rc = dfg_boot_run(est, t, 0, &eo, &bo, &res, &err);
+    *per = (now() - t0) / PILOT_REPLICATES;
+    if (rc != DFG_OK)
+        return fail(&err, rc);
+    dfg_boot_result_free(&res);
     return 0;
 }
 
-/* Run the bootstrap of est with the command-line settings (replicates compute point
- * estimates only), then write --replicates. Returns 0, or the exit code after saying why
- * (130 when interrupted); *res is filled on 0 (release with dfg_boot_result_free). */
+int boot_guard(const common_opts *c, const dfg_estimator *est, const dfg_table *t,
+               const dfg_est_opts *eo_in, const double *fitted, double n_draw)
+{
+    const boot_cli *b = &c->boot;
+    int code;
+    if (b->replicates && (code = cli_check_output("--replicates", b->replicates)) != 0)
+        return code;
+    if (c->output && b->replicates && strcmp(c->output, b->replicates) == 0) {
+        cli_say("--replicates %s: the same file as --output", b->replicates);
+        return EXIT_USAGE;
+    }
+    if (!(n_draw <= DFG_MAX_BOOT_N)) {
+        cli_say("--bootstrap: each replicate resamples %.0f people; the bootstrap can resample "
+                "at most %u (GSL's multinomial sampler draws an unsigned int)",
+                n_draw, DFG_MAX_BOOT_N);
+        return EXIT_USAGE;
+    }
+    size_t m = b->interval == DFG_CI_BCA ? dfg_table_n_patterns(t, 0) : 0;
+    double per = 0.0; /* seconds a replicate */
+    double runs = (double)b->B + (double)m;
+    double mb = ((double)b->B * BYTES_PER_REPLICATE + (double)m * 16.0) / 1048576.0;
+    if (mb > c->max_memory) {
+        cli_say("--bootstrap %zu would hold about %.0f MB of replicates, above --max-memory %g: "
+                "raise --max-memory (or lower B)",
+                b->B, mb, c->max_memory);
+        return EXIT_USAGE;
+    }
+    if (b->B > PILOT_REPLICATES && (code = pilot(c, est, t, eo_in, fitted, &per)) != 0)
+        return code;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    double threads = b->threads < ncpu || ncpu < 1 ? (double)b->threads : (double)ncpu;
+    double total = per * runs / threads;
+    if (total > b->max_seconds) {
+        char d[64];
+        say_duration(d, sizeof d, total);
+        cli_say("--bootstrap %zu would take about %s (a replicate takes %.3g ms here, timed on %d; "
+                "%.0f estimator runs with the jackknife, on %.0f thread%s), above --max-seconds "
+                "%g: "
+                "raise --max-seconds, lower B or add --threads",
+                b->B, d, 1e3 * per, PILOT_REPLICATES, runs, threads, threads == 1 ? "" : "s",
+                b->max_seconds);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * The run and the replicate file
+ * ======================================================================= */
+
+static int fill_replicates(FILE *f, void *data)
+{
+    const dfg_boot_result *r = data;
+    fputs("replicate,seed,N,status,check,model\n", f);
+    for (size_t i = 0; i < r->B && !ferror(f); i++) {
+        fprintf(f, "%zu,%lu,", i, (unsigned long)r->seed);
+        csv_number(f, r->nstar[i]);
+        fprintf(f, ",%s,%s,", status_name(r->rep_status[i]), dfg_check_name(r->rep_check[i]));
+        csv_string(f, r->rep_model[i] == DFG_BOOT_NO_MODEL ? "" : r->models[r->rep_model[i]]);
+        fputc('\n', f);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
 int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
              const dfg_est_opts *eo_in, const double *fitted, dfg_boot_result *res)
 {
     boot_cli *b = &c->boot;
     dfg_est_opts eo = *eo_in;
     eo.want_ci = 0;
-    b->bo.B = b->B;
-    b->bo.level = c->est.level;
-    b->bo.fitted = fitted;
-    if (!b->seed_given)
-        b->bo.seed = (uint32_t)time(NULL);
-    b->bo.cancel = &interrupted;
-    if (isatty(STDERR_FILENO))
-        b->bo.progress = boot_progress;
+    if (!c->seed_given)
+        b->seed = (uint32_t)time(NULL);
+    dfg_boot_opts bo = dfg_boot_opts_default();
+    bo.B = b->B;
+    bo.type = (dfg_boot_type)b->type;
+    bo.interval = (dfg_ci_type)b->interval;
+    bo.seed = b->seed;
+    bo.threads = b->threads;
+    bo.level = c->est.level;
+    bo.fitted = fitted;
+    bo.cancel = &interrupted;
+    progress pr = {now(), now(), isatty(STDERR_FILENO)};
+    bo.progress = boot_progress;
+    bo.progress_data = &pr;
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
     dfg_error err = {0};
-    dfg_status rc = dfg_boot_run(est, t, 0, &eo, &b->bo, res, &err);
+    dfg_status rc = dfg_boot_run(est, t, 0, &eo, &bo, res, &err);
     sigaction(SIGINT, &old, NULL);
     if (rc == DFG_ECANCEL) {
-        fprintf(stderr, "\ndarkfig: interrupted: no output written\n");
-        return 130;
+        fputc('\n', stderr);
+        cli_say("interrupted: no output written");
+        return EXIT_INTERRUPT;
     }
     if (rc != DFG_OK)
         return fail(&err, rc);
-    int code = b->replicates ? write_replicates(b->replicates, res) : 0;
+    int code =
+        b->replicates ? cli_write_file("--replicates", b->replicates, fill_replicates, res) : 0;
     if (code != 0)
         dfg_boot_result_free(res);
     return code;
 }
 
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Output
+ * ======================================================================= */
+
+static const char *boot_type_name(dfg_boot_type t)
+{
+    return t == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric";
+}
+
 void boot_text(FILE *o, const dfg_boot_result *r, double level)
 {
-    int pct = (int)lround(100.0 * level);
+    char pct[32];
+    level_label(level, pct, sizeof pct);
     fprintf(o,
             "\nbootstrap %zu %s replicates, the whole estimator (selection included) rerun in\n"
             "          each; seed %lu\n",
-            r->B, r->type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric",
-            (unsigned long)r->seed);
-    if (r->ci.type == DFG_CI_BCA)
-        fprintf(o,
-                "  %d%% BCa interval        [%.1f, %.1f]   (z0 = %.4f, a = %.5f; DiCiccio & Efron "
-                "1996)\n",
-                pct, r->ci.lower, r->ci.upper, r->z0, r->accel);
-    fprintf(o, "  %d%% percentile          [%.1f, %.1f]\n", pct, r->percentile.lower,
-            r->percentile.upper);
+            r->B, boot_type_name(r->type), (unsigned long)r->seed);
+    char ci[96];
+    if (r->ci.type == DFG_CI_BCA) {
+        fmt_interval(ci, sizeof ci, r->ci.lower, r->ci.upper);
+        fprintf(o, "  %s BCa interval        %s   (z0 = %.4f, a = %.5f; DiCiccio & Efron 1996)\n",
+                pct, ci, r->z0, r->accel);
+    }
+    fmt_interval(ci, sizeof ci, r->percentile.lower, r->percentile.upper);
+    fprintf(o, "  %s percentile          %s\n", pct, ci);
     fprintf(o, "  mean %.1f, median %.1f, s.e. %.1f over %zu replicates\n", r->mean, r->median,
             r->se, r->n_ok);
     fprintf(o, "  failed %.1f%%, chosen model at the boundary %.1f%%\n", 100.0 * r->share_failed,
             100.0 * r->share_boundary);
     size_t show = r->n_models < 5 ? r->n_models : 5;
-    if (show > 1 || (show == 1 && r->n_models > 0)) {
+    if (show > 0) {
         fprintf(o, "  models chosen (%zu distinct):", r->n_models);
         for (size_t i = 0; i < show; i++)
             fprintf(o, "%s %s %.1f%%", i ? "," : "", r->models[i],
@@ -129,37 +244,39 @@ void boot_text(FILE *o, const dfg_boot_result *r, double level)
     }
 }
 
-void boot_json(FILE *o, const dfg_boot_result *r, double level)
+void boot_json(cJSON *root, const dfg_boot_result *r, double level)
 {
-    fprintf(o,
-            "  \"bootstrap\": {\"B\": %zu, \"type\": \"%s\", \"seed\": %lu, \"interval\": \"%s\", "
-            "\"level\": ",
-            r->B, r->type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric",
-            (unsigned long)r->seed, dfg_ci_type_name(r->ci.type));
-    json_number(o, level);
-    const char *keys[] = {
-        "lower",  "upper", "percentile_lower", "percentile_upper", "z0", "acceleration", "mean",
-        "median", "se",    "share_failed",     "share_boundary"};
-    double v[] = {r->ci.lower,
-                  r->ci.upper,
-                  r->percentile.lower,
-                  r->percentile.upper,
-                  r->z0,
-                  r->accel,
-                  r->mean,
-                  r->median,
-                  r->se,
-                  r->share_failed,
-                  r->share_boundary};
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        fprintf(o, ", \"%s\": ", keys[i]);
-        json_number(o, v[i]);
+    cJSON *b = jobj(root, "bootstrap");
+    if (!b)
+        return;
+    jnum(b, "B", (double)r->B);
+    jstr(b, "type", boot_type_name(r->type));
+    jnum(b, "seed", (double)r->seed);
+    jstr(b, "interval", dfg_ci_type_name(r->ci.type));
+    static const char *const keys[] = {
+        "level",        "lower",          "upper",          "percentile_lower", "percentile_upper",
+        "z0",           "acceleration",   "mean",           "median",           "se",
+        "share_failed", "share_boundary", "models_distinct"};
+    const double v[] = {level,
+                        r->ci.lower,
+                        r->ci.upper,
+                        r->percentile.lower,
+                        r->percentile.upper,
+                        r->z0,
+                        r->accel,
+                        r->mean,
+                        r->median,
+                        r->se,
+                        r->share_failed,
+                        r->share_boundary,
+                        (double)r->n_models};
+    jnums(b, keys, v, sizeof v / sizeof v[0]);
+    cJSON *ms = jarr(b, "models");
+    for (size_t i = 0; ms && i < r->n_models; i++) {
+        cJSON *m = jrow(ms);
+        jstr(m, "model", r->models[i]);
+        jnum(m, "count", (double)r->model_count[i]);
     }
-    fputs(", \"models\": [", o);
-    for (size_t i = 0; i < r->n_models; i++) {
-        fputs(i ? ", {\"model\": " : "{\"model\": ", o);
-        json_string(o, r->models[i]);
-        fprintf(o, ", \"count\": %zu}", r->model_count[i]);
-    }
-    fputs("]},\n", o);
 }
+
+/* ** }====================================================================== */

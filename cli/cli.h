@@ -2,145 +2,331 @@
  *
  * The command is a client of the public library header only (darkfig.h); the build
  * gives it no path to the library's internal headers. Each command lives in its own
- * cli/cmd_<name>.c and is listed once in the dispatch table of cli/main.c.
+ * cli/cmd_<name>.c, describes itself in a cli_command (name, help, option table) and is
+ * listed once in the table of cli/main.c.
  *
- * Output goes to a memory stream first and reaches stdout only when the whole run has
- * succeeded, so a failed run never leaves half a table behind. Errors go to stderr as
- * "darkfig: place: message". Exit codes: 0 success, 1 numerical (no convergence,
- * singular information, MLE does not exist), 2 usage, 3 input (I/O, parse, data),
- * 4 internal error or out of memory, 130 interrupted.
+ * The run of a command: cli_parse reads argv against the option tables (the same tables
+ * print --help and the manual page), cli_input_read reads FILE once into memory (hash
+ * and parse from that copy), the library computes, and the result is described once as
+ * a cJSON tree, which cli_out_finish prints as JSON or CSV; text is each command's own
+ * layout. Output reaches stdout (or --output FILE) only when the whole run has
+ * succeeded, so a failed run never leaves half a table behind. Every file the command
+ * writes goes through cli_write_file (cli/files.c).
+ *
+ * Errors go to stderr as "darkfig: place: message", escaped (cli_say). Exit codes:
+ * 0 success, 1 numerical (no convergence, singular information, MLE does not exist),
+ * 2 usage, 3 input (I/O, parse, data), 4 internal error or out of memory, 130
+ * interrupted.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DFG_CLI_H
 #define DFG_CLI_H
 
 #include "darkfig.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* NaN as a double (NAN is a float). */
 #define DNAN ((double)NAN)
 
-enum { EXIT_NUMERIC = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERNAL = 4 };
+enum { EXIT_NUMERIC = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERNAL = 4, EXIT_INTERRUPT = 130 };
 
-/* A command: argv[0] is the command's name, argv[1..] its arguments; returns the exit
- * code. */
-typedef int (*cli_command_fn)(int argc, char **argv);
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
 
 /* ** {======================================================================
- * Commands (cli/cmd_<name>.c)
+ * Option tables (cli/options.c)
  * ======================================================================= */
 
-int cmd_fit(int argc, char **argv);
-int cmd_search(int argc, char **argv);
-int cmd_closed(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_twolist(int argc, char **argv);
-int cmd_estimate(int argc, char **argv);
-int cmd_estimators(int argc, char **argv);
-int cmd_dga(int argc, char **argv);
+typedef enum {
+    OPT_FLAG,   /* no value: the int at dst becomes 1 */
+    OPT_STRING, /* const char * */
+    OPT_INT,    /* int in [lo, hi] */
+    OPT_SIZE,   /* size_t in [lo, hi] */
+    OPT_U32,    /* uint32_t in [lo, hi] */
+    OPT_DOUBLE, /* double in lo..hi, each end open or closed (open) */
+    OPT_CHOICE  /* int: the value of one of choices */
+} cli_opt_kind;
+
+typedef struct {
+    const char *name;
+    int value;
+} cli_choice;
+
+enum { OPEN_LO = 1, OPEN_HI = 2, OPEN_BOTH = 3 };
+
+/* One option: --name ARG. dst is an offset into the structure the table describes
+ * (common_opts for the shared tables, the command's own structure for its own). */
+typedef struct {
+    const char *name; /* without the dashes; NULL ends a table */
+    const char *arg;  /* the value's name in --help; NULL for OPT_FLAG */
+    cli_opt_kind kind;
+    size_t dst;
+    double lo, hi;             /* limits of the numeric kinds */
+    unsigned open;             /* OPEN_LO, OPEN_HI: limits excluded (OPT_DOUBLE) */
+    const cli_choice *choices; /* OPT_CHOICE: ends with {NULL, 0} */
+    const char *help;          /* one paragraph: --help wraps it and appends the limits */
+} cli_option;
+
+/* Rows of an option table, by kind; T is the structure the table writes into. */
+#define OPT_STR(name, arg, T, field, help)                                                         \
+    {                                                                                              \
+        name, arg, OPT_STRING, offsetof(T, field), 0, 0, 0, NULL, help                             \
+    }
+#define OPT_NUM(name, arg, kind, T, field, lo, hi, open, help)                                     \
+    {                                                                                              \
+        name, arg, kind, offsetof(T, field), lo, hi, open, NULL, help                              \
+    }
+#define OPT_ONE_OF(name, arg, T, field, choices, help)                                             \
+    {                                                                                              \
+        name, arg, OPT_CHOICE, offsetof(T, field), 0, 0, 0, choices, help                          \
+    }
+#define OPT_SWITCH(name, T, field, help)                                                           \
+    {                                                                                              \
+        name, NULL, OPT_FLAG, offsetof(T, field), 0, 0, 0, NULL, help                              \
+    }
+/* The end of an option table. */
+#define OPT_END                                                                                    \
+    {                                                                                              \
+        NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL                                                      \
+    }
+
+/* Which shared option groups a command takes. */
+enum {
+    CLI_INPUT = 1,   /* --lists, --count, --max-memory */
+    CLI_OUTPUT = 2,  /* --level, --format, --output */
+    CLI_FITTING = 4, /* --tol, --max-iter */
+    CLI_BOOT = 8     /* --bootstrap ... --max-seconds */
+};
+
+typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON } out_format;
+
+/* A command. main.c lists them; --help and the manual page are printed from here. */
+typedef struct {
+    const char *name;
+    const char *args;      /* after the name in the usage line: "FILE" */
+    const char *summary;   /* one line of 'darkfig --help'; a '\n' continues it */
+    const char *about;     /* the paragraphs of 'darkfig NAME --help' before the options */
+    const cli_option *own; /* its own options (NULL = none), offsets into its own struct */
+    unsigned groups;       /* CLI_INPUT | ...: the shared groups it takes */
+    int (*main)(int argc, char **argv);
+} cli_command;
+
+typedef struct {
+    size_t B; /* 0 = no bootstrap */
+    int type, interval;
+    uint32_t seed;
+    int threads;
+    const char *replicates; /* --replicates FILE */
+    double max_seconds;
+} boot_cli;
+
+/* The options every command shares (the shared tables write here). */
+typedef struct {
+    const cli_command *cmd;
+    const char *file;
+    const char *estimator; /* --estimator of check and estimate */
+    dfg_csv_opts csv;
+    dfg_est_opts est;
+    int format;
+    const char *output; /* --output FILE; NULL = stdout */
+    double max_memory;  /* MB */
+    boot_cli boot;
+    int seed_given;
+    /* the tables the run was parsed with, for the provenance (cli_options_json) */
+    const void *own_base;
+} common_opts;
+
+/* The commands (cli/cmd_<name>.c), listed in main.c. */
+extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check, cmd_estimate,
+    cmd_estimators, cmd_dga;
+
+/* Defaults of every shared option. */
+void common_init(common_opts *c, const cli_command *cmd);
+
+/* Parse argv (argv[0] = the command's name) against the command's own table (writing
+ * into own) and its shared groups (into c); the one operand is FILE (c->file) when
+ * cmd->args is not empty. --help prints the help. Returns -1 to go on, or the exit code
+ * (0 after --help; 2 after saying what is wrong, naming the option). */
+int cli_parse(common_opts *c, void *own, int argc, char **argv);
+
+/* The --help of a command on f, and its part of the manual page (roff) on f. */
+void cli_help(FILE *f, const cli_command *cmd);
+void cli_man_options(FILE *f, const cli_command *cmd);
+
+/* Every option of the run and its value, into obj (the provenance of CSV and JSON). */
+void cli_options_json(cJSON *obj, const common_opts *c);
+
+/* The name of a choice's value in a table (NULL when none). */
+const char *cli_choice_name(const cli_choice *choices, int value);
+
+extern const cli_choice CLI_CI_CHOICES[]; /* profile, lognormal, none */
+
+/* The estimator named name; NULL after a usage error naming them all (*code = 2). */
+const dfg_estimator *cli_estimator(const char *cmd, const char *name, int *code);
 
 /* ** }====================================================================== */
 
 /* ** {======================================================================
- * Messages and exit codes (cli/output.c)
+ * Messages (cli/output.c)
  * ======================================================================= */
 
 /* The exit code of a library status. */
 int exit_code(dfg_status rc);
+/* "darkfig: " + the message on stderr, escaped (control characters and bytes that are
+ * not UTF-8 as \xNN), then a newline. */
+void cli_say(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* Say err (or rc) on stderr as "darkfig: where: message"; returns the exit code. */
 int fail(const dfg_error *err, dfg_status rc);
-/* Say a usage error of command cmd on stderr with the hint to --help; returns 2. */
-int usage_error(const char *cmd, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+/* Say a usage error of the command on stderr with the hint to --help; returns 2. */
+int usage_error(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* s with control characters (but '\n' when keep_newline) and bytes that are not
+ * UTF-8 written as \xNN: a new string (free it), NULL when out of memory. */
+char *cli_escape(const char *s, size_t len, int keep_newline, size_t *out_len);
 
 /* ** }====================================================================== */
 
 /* ** {======================================================================
- * Options shared by the commands (cli/options.c)
+ * Input (cli/input.c): read once, hash what was read, parse from memory
  * ======================================================================= */
 
-typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON } out_format;
-
 typedef struct {
-    size_t B; /* 0 = no bootstrap */
-    dfg_boot_opts bo;
-    int seed_given;
-    const char *replicates; /* --replicates FILE */
-} boot_cli;
+    const char *path;
+    char *buf; /* the whole input (NUL-terminated copy) */
+    size_t len;
+    char sha[65]; /* SHA-256 of buf */
+} cli_input;
 
-typedef struct {
-    const char *file;
-    dfg_csv_opts csv;
-    dfg_est_opts est;
-    out_format format;
-    const char *format_name;
-    boot_cli boot;
-} common_opts;
-
-/* The help of the bootstrap options (fit, search, estimate). */
-extern const char BOOT_HELP[];
-
-void common_init(common_opts *c);
-/* If argv[*i] is --name VALUE or --name=VALUE, store VALUE and return 1; 0 when argv[*i]
- * is another option; -1 when the value is missing. */
-int opt_value(int argc, char **argv, int *i, const char *name, const char **value);
-/* --name VALUE (or --name=VALUE) into *dst: 1 taken, 0 not this option, or 10 + the
- * exit code when the value is missing (said on stderr). */
-int take_string(const char *cmd, int argc, char **argv, int *i, const char *name, const char **dst);
-/* A finite number; 1 on success. */
-int parse_double(const char *s, double *out);
-/* An integer in lo..hi; 1 on success. */
-int parse_int(const char *s, long lo, long hi, long *out);
-/* Bootstrap options of fit, search and estimate: 1 consumed, 0 not one of them, or 10 +
- * the exit code on a usage error (already said). */
-int boot_option(const char *cmd, int argc, char **argv, int *i, boot_cli *b);
-
-/* A command's own options: 1 consumed, 0 not its option, or 10 + exit code on error. */
-typedef int (*own_option_fn)(int argc, char **argv, int *i, void *data);
-
-/* Parse argv: common options, FILE, and the command's own options through `own`. --help
- * prints help, then help2 (may be NULL), then the common options. Returns -1 to go on,
- * or an exit code. */
-int parse_args(const char *cmd, const char *help, const char *help2, int argc, char **argv,
-               common_opts *c, own_option_fn own, void *data);
-
-/* Read c->file into a one-stratum table (strata collapsed) and hash it. */
-dfg_status load_table(const common_opts *c, dfg_table **t, char sha[65], dfg_error *err);
+/* Read c->file into in (at most --max-memory), record it as an input of the run (no
+ * output may replace it) and hash it. 0 or the exit code after saying why. */
+int cli_input_read(const common_opts *c, cli_input *in);
+void cli_input_free(cli_input *in);
+/* 1 when the input's header is `nbcap,count` (after a UTF-8 BOM, fields quoted or not). */
+int cli_input_is_freq(const cli_input *in);
+/* The input without its UTF-8 BOM, if any. */
+const char *cli_input_body(const cli_input *in, size_t *len);
+/* Parse the input read as a capture table with one stratum (strata summed, with a note).
+ * 0 or the exit code after saying why; *t is then the table (dfg_table_free). */
+int cli_input_table(const common_opts *c, const cli_input *in, dfg_table **t);
+/* A list by name or 1-based position; -1 when there is none. */
+int cli_find_list(const dfg_table *t, const char *s);
+/* "A, B and C": the list names of t, into buf. */
+void cli_list_names(const dfg_table *t, char *buf, size_t size);
+/* The model m in bracket notation over t; a bad model is a usage error (2) naming
+ * option: 0 or the exit code after saying why. */
+int cli_model_parse(const char *option, const char *model, const dfg_table *t, dfg_model *m);
 
 /* ** }====================================================================== */
 
 /* ** {======================================================================
- * Writers (cli/output.c)
+ * Files the command writes (cli/files.c): one routine for all
  * ======================================================================= */
 
-void json_string(FILE *f, const char *s);
-/* A double for JSON: null when not finite. */
-void json_number(FILE *f, double x);
-/* A CSV field, quoted when it holds a comma, quote or newline. */
-void csv_string(FILE *f, const char *s);
-/* A double for CSV: NA, Inf, -Inf or %.17g. */
+/* Remember path (already open or read) as an input of this run: no output replaces it. */
+void cli_note_input(const char *path);
+/* 0 when path may be written by this run (not an input, not an output already written,
+ * a regular file or absent); otherwise says why and returns the exit code. option names
+ * it in the message ("--replicates"). */
+int cli_check_output(const char *option, const char *path);
+/* Write path through fill(f, data): a temporary file beside it, flushed and synced, then
+ * renamed onto path; refused as cli_check_output refuses. On any failure nothing is left
+ * (no temporary, path untouched) and the message says so. Returns 0 or the exit code. */
+int cli_write_file(const char *option, const char *path, int (*fill)(FILE *f, void *data),
+                   void *data);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Output (cli/output.c): the result as a cJSON tree, printed as JSON or CSV; text
+ * ======================================================================= */
+
+typedef struct {
+    int format;
+    FILE *text; /* FMT_TEXT: write here */
+    char *text_buf;
+    size_t text_len;
+    cJSON *root; /* FMT_CSV, FMT_JSON: the result */
+    /* CSV: one line per element of root[rows] (an array of objects), or one line for
+     * root when rows is NULL */
+    const char *rows;
+} cli_out;
+
+/* Route cJSON's allocations through a checked malloc (once, in main). */
+void cli_json_init(void);
+
+/* Open the output of command c->cmd: for CSV and JSON, root gets the provenance
+ * (version, command, input file, SHA-256 and lists, every option). t may be NULL. 0 or
+ * the exit code after saying why. */
+int cli_out_open(cli_out *o, const common_opts *c, const cli_input *in, const dfg_table *t);
+/* Print the output (to c->output or stdout) and release it: the exit code. */
+int cli_out_finish(cli_out *o, const common_opts *c);
+/* Release it unprinted (error paths). */
+void cli_out_free(cli_out *o);
+
+/* Values of the tree: NaN and infinities become null; strings that are not UTF-8 get
+ * their bad bytes written as \xNN (the escape of the terminal messages). Each returns
+ * the new item (NULL when out of memory, noted in the next cli_out_finish). */
+cJSON *jnum(cJSON *obj, const char *key, double x);
+cJSON *jstr(cJSON *obj, const char *key, const char *s);
+/* n numbers: keys[i] = v[i]. */
+void jnums(cJSON *obj, const char *const *keys, const double *v, size_t n);
+cJSON *jbool(cJSON *obj, const char *key, int b);
+cJSON *jobj(cJSON *obj, const char *key);
+cJSON *jarr(cJSON *obj, const char *key);
+/* A new object appended to the array arr. */
+cJSON *jrow(cJSON *arr);
+/* A CSV number (NA when not finite; the shortest decimal that reads back equal) and a
+ * CSV field (quoted when it holds a comma, quote or line break). */
 void csv_number(FILE *f, double x);
+void csv_string(FILE *f, const char *s);
+/* The estimate of a command's result: model, status, check, n, N, s.e. and the dark
+ * figure N - n; and the fit statistics deviance, df, AIC, BIC. */
+void jestimate(cJSON *obj, const char *model, dfg_status status, dfg_check_status check, double n,
+               double N, double se);
+void jfitstats(cJSON *obj, double deviance, double df, double aic, double bic);
+/* The same estimate as text: registered, estimated total (with its s.e. and what extra
+ * says after it), dark figure. */
+void text_estimate(FILE *o, double n, double N, double se, const char *extra);
+/* The status of a library result: "ok" or the status's text. */
+const char *status_name(dfg_status s);
+
 /* The name of a model term: list names joined by ':'. */
 void term_name(const dfg_table *t, uint32_t term, char *buf, size_t size);
+/* An interval level as a percentage: "95%", "99.9%", "1e-298%". */
+void level_label(double level, char *buf, size_t size);
+/* "[a, b]" with one decimal, "beyond x" / "-" for what is not a number. */
+void fmt_interval(char *buf, size_t size, double lo, double hi);
 
-/* The output of a command: a memory stream that reaches stdout only when the whole run
- * has succeeded. */
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * One run of a command (cli/run.c)
+ * ======================================================================= */
+
 typedef struct {
-    FILE *f;
-    char *buf;
-    size_t len;
-} out_buf;
+    common_opts c;
+    cli_input in;
+    dfg_table *t; /* NULL until cli_run_load with a table */
+    cli_out o;
+} cli_run;
 
-/* Open it: 0, or the exit code after saying why. */
-int out_open(out_buf *ob);
-/* Close it and write it to stdout: the exit code. */
-int out_flush(out_buf *ob);
-/* Release it, flushed or not (error paths). */
-void out_free(out_buf *ob);
+/* Parse argv for cmd into r->c and own (the command's options, defaults set). Returns -1
+ * to go on, or the exit code (0 after --help). cli_run_end in every case. */
+int cli_run_parse(cli_run *r, const cli_command *cmd, void *own, int argc, char **argv);
+/* Read FILE; with_table: also parse it as a capture table of one stratum (strata summed,
+ * with a note). -1 to go on, or the exit code after saying why. */
+int cli_run_load(cli_run *r, int with_table);
+/* Open the output: -1 to go on (write to r->o.text or r->o.root), or the exit code. */
+int cli_run_output(cli_run *r);
+/* End the run: when code is -1 and the output is open, print it; release everything.
+ * Returns the exit code. */
+int cli_run_end(cli_run *r, int code);
 
 /* ** }====================================================================== */
 
@@ -148,13 +334,18 @@ void out_free(out_buf *ob);
  * Bootstrap runs (cli/boot.c)
  * ======================================================================= */
 
+/* Before a bootstrap: the replicates file may be written, n fits the sampler, and the
+ * time and memory it needs, estimated from one timed run of est, are within --max-seconds
+ * and --max-memory. 0 or the exit code after saying why. */
+int boot_guard(const common_opts *c, const dfg_estimator *est, const dfg_table *t,
+               const dfg_est_opts *eo, const double *fitted, double n_draw);
 /* Run the bootstrap of est with the command-line settings (replicates compute point
  * estimates only), then write --replicates. Returns 0, or the exit code after saying why
  * (130 when interrupted); *res is filled on 0 (release with dfg_boot_result_free). */
 int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
              const dfg_est_opts *eo_in, const double *fitted, dfg_boot_result *res);
 void boot_text(FILE *o, const dfg_boot_result *r, double level);
-void boot_json(FILE *o, const dfg_boot_result *r, double level);
+void boot_json(cJSON *root, const dfg_boot_result *r, double level);
 
 /* ** }====================================================================== */
 

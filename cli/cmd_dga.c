@@ -4,93 +4,53 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-static const char DGA_HELP[] =
-    "Usage: darkfig dga FILE [--delta D] [--prior inverse|rissanen] [options]\n"
+static int dga_main(int argc, char **argv);
+
+typedef struct {
+    double delta; /* 0 = 2^-k */
+    int prior;
+    size_t min_missing, max_missing, step, top;
+    int threads, posterior;
+} dga_args;
+
+static const cli_choice prior_choices[] = {
+    {"inverse", DFG_DGA_PRIOR_INVERSE}, {"rissanen", DFG_DGA_PRIOR_RISSANEN}, {NULL, 0}};
+
+static const cli_option dga_options[] = {
+    OPT_NUM("delta", "D", OPT_DOUBLE, dga_args, delta, 0, 1e300, OPEN_LO,
+            "hyper-Dirichlet parameter per cell of the full table (default 2^-k, as dga)"),
+    OPT_ONE_OF("prior", "P", dga_args, prior, prior_choices,
+               "prior on N: inverse (1/N, dga's default) or rissanen (Rissanen 1983)"),
+    OPT_NUM("min-missing", "M", OPT_SIZE, dga_args, min_missing, 0, 1e12, 0,
+            "first N0 = N - n of the grid (default 0; dga's examples start at 1)"),
+    OPT_NUM("max-missing", "M", OPT_SIZE, dga_args, max_missing, 1, 1e12, 0,
+            "last N0 of the grid (default: automatic, the grid doubles from max(10 n, 1000) "
+            "until its upper half holds less than 1e-4 of the posterior)"),
+    OPT_NUM("step", "S", OPT_SIZE, dga_args, step, 1, 1e12, 0, "grid step (default 1)"),
+    OPT_NUM("top", "K", OPT_SIZE, dga_args, top, 0, 100000, 0,
+            "most probable graphs listed with their own estimates (default 10)"),
+    OPT_NUM("threads", "T", OPT_INT, dga_args, threads, 1, DFG_MAX_THREADS, 0,
+            "worker threads over the graphs (default 1; the same digits on any number)"),
+    OPT_SWITCH("posterior", dga_args, posterior,
+               "print the posterior of N on the grid (N, dark figure, probability, cumulative; "
+               "points below 1e-12 left out) instead of the summary"),
+    OPT_END};
+
+const cli_command cmd_dga = {
+    "dga",
+    "FILE",
+    "Bayesian model averaging over decomposable graphs (dga)",
     "The posterior of the population size N averaged over every decomposable graphical\n"
     "model of the lists (3 to 7 lists; Madigan & York 1997, as the R package dga's bma.cr):\n"
     "hyper-Dirichlet prior with parameter delta, prior on N, uniform prior on graphs, on a\n"
     "grid of the missing count N0 = N - n. Prints the posterior mean, median, mode and\n"
     "equal-tailed interval of N and of the dark figure, and the most probable graphs with\n"
-    "their own estimates.\n\n"
-    "  --delta D          hyper-Dirichlet parameter per cell, > 0 (default 2^-k, as dga)\n"
-    "  --prior P          prior on N: inverse (1/N, dga's default) or rissanen\n"
-    "  --min-missing M    first N0 of the grid (default 0; dga's examples start at 1)\n"
-    "  --max-missing M    last N0 (default: automatic, the grid doubles from max(10 n, 1000)\n"
-    "                     until its upper half holds less than 1e-4 of the posterior)\n"
-    "  --step S           grid step, a whole number (default 1)\n"
-    "  --top K            graphs listed (default 10)\n"
-    "  --posterior        print the posterior of N on the grid (N, dark figure, probability,\n"
-    "                     cumulative; cells below 1e-12 left out) instead of the summary\n\n";
-
-typedef struct {
-    const char *delta, *prior, *min_missing, *max_missing, *step, *top;
-    int posterior;
-} dga_args;
-
-static int dga_option(int argc, char **argv, int *i, void *data)
-{
-    dga_args *w = data;
-    if (strcmp(argv[*i], "--posterior") == 0) {
-        w->posterior = 1;
-        return 1;
-    }
-    struct {
-        const char *name;
-        const char **dst;
-    } s[] = {{"--delta", &w->delta},
-             {"--prior", &w->prior},
-             {"--min-missing", &w->min_missing},
-             {"--max-missing", &w->max_missing},
-             {"--step", &w->step},
-             {"--top", &w->top}};
-    for (size_t j = 0; j < sizeof s / sizeof s[0]; j++) {
-        int r = take_string("dga", argc, argv, i, s[j].name, s[j].dst);
-        if (r != 0)
-            return r;
-    }
-    return 0;
-}
-
-/* Fill o from the arguments: 0, or the exit code of a usage error (said). */
-static int dga_options(const dga_args *w, const common_opts *c, dfg_dga_opts *o)
-{
-    *o = dfg_dga_opts_default();
-    o->level = c->est.level;
-    o->threads = c->boot.bo.threads > 1 ? c->boot.bo.threads : 1;
-    if (w->delta && (!parse_double(w->delta, &o->delta) || !(o->delta > 0.0)))
-        return usage_error("dga", "--delta must be a number > 0 (got \"%s\")", w->delta);
-    if (w->prior) {
-        dfg_error e = {0};
-        if (dfg_dga_prior_parse(w->prior, &o->prior, &e) != DFG_OK)
-            return usage_error("dga", "--prior must be inverse or rissanen (got \"%s\")", w->prior);
-    }
-    struct {
-        const char *s, *name;
-        double *dst;
-        long lo;
-    } g[] = {{w->min_missing, "--min-missing", &o->min_missing, 0},
-             {w->max_missing, "--max-missing", &o->max_missing, 1},
-             {w->step, "--step", &o->step, 1}};
-    for (size_t j = 0; j < sizeof g / sizeof g[0]; j++) {
-        long v;
-        if (!g[j].s)
-            continue;
-        if (!parse_int(g[j].s, g[j].lo, 1000000000000L, &v))
-            return usage_error("dga", "%s must be a whole number >= %ld (got \"%s\")", g[j].name,
-                               g[j].lo, g[j].s);
-        *g[j].dst = (double)v;
-    }
-    if (w->top) {
-        long v;
-        if (!parse_int(w->top, 0, 100000, &v))
-            return usage_error("dga", "--top must be an integer in 0..100000 (got \"%s\")", w->top);
-        o->top = (size_t)v;
-    }
-    return 0;
-}
+    "their own estimates.\n",
+    dga_options,
+    CLI_INPUT | CLI_OUTPUT,
+    dga_main};
 
 static void summary_row(FILE *o, const char *label, const dfg_dga_summary *s)
 {
@@ -98,16 +58,17 @@ static void summary_row(FILE *o, const char *label, const dfg_dga_summary *s)
             s->lower, s->upper);
 }
 
-static void write_text(FILE *o, const common_opts *c, const char *sha, const dfg_dga_result *r)
+static void dga_text(FILE *o, const common_opts *c, const char *sha, const dfg_dga_result *r)
 {
-    int pct = (int)lround(100.0 * r->level);
+    char pct[32];
+    level_label(r->level, pct, sizeof pct);
     fprintf(o, "darkfig %s dga\ninput     %s (sha256 %.16s...)\n", DFG_VERSION, c->file, sha);
     fprintf(o, "prior     hyper-Dirichlet delta = %g, N ~ %s, uniform over %zu graphs\n", r->delta,
             r->prior == DFG_DGA_PRIOR_INVERSE ? "1/N" : "Rissanen", r->n_graphs);
     fprintf(o, "grid      N0 = %.0f .. %.0f step %.0f (%zu points); upper-half mass %.2g\n\n",
             r->grid_lo, r->grid_lo + (double)(r->n_grid - 1) * r->grid_step, r->grid_step,
             r->n_grid, r->upper_half_mass);
-    fprintf(o, "  %-13s %12s %10s %10s  %d%% interval\n", "", "mean", "median", "mode", pct);
+    fprintf(o, "  %-13s %12s %10s %10s  %s interval\n", "", "mean", "median", "mode", pct);
     summary_row(o, "N", &r->N);
     summary_row(o, "dark figure", &r->dark);
     fprintf(o, "\n  registered n = %.0f; %zu graphs with non-negligible posterior mass\n", r->n_obs,
@@ -119,7 +80,7 @@ static void write_text(FILE *o, const common_opts *c, const char *sha, const dfg
                 (double)(((size_t)1 << r->k) - 1) * r->delta);
     if (r->n_top == 0)
         return;
-    fprintf(o, "\n  %-28s %10s %10s %10s  %d%% interval\n", "graph (cliques)", "prob", "mean",
+    fprintf(o, "\n  %-28s %10s %10s %10s  %s interval\n", "graph (cliques)", "prob", "mean",
             "median", pct);
     for (size_t i = 0; i < r->n_top; i++) {
         const dfg_dga_graph *g = &r->top[i];
@@ -128,158 +89,100 @@ static void write_text(FILE *o, const common_opts *c, const char *sha, const dfg
     }
 }
 
-static void write_csv(FILE *o, const common_opts *c, const char *sha, const dfg_dga_result *r)
+static void jsummary(cJSON *obj, const char *key, const dfg_dga_summary *s)
 {
-    fputs("file,sha256,row,graph,prob,mean,median,mode,lower,upper,level,n,delta,prior,"
-          "darkfig_version\n",
-          o);
-    for (size_t i = 0; i < 2 + r->n_top; i++) {
+    static const char *const keys[] = {"mean", "median", "mode", "lower", "upper"};
+    const double v[] = {s->mean, s->median, s->mode, s->lower, s->upper};
+    jnums(jobj(obj, key), keys, v, sizeof v / sizeof v[0]);
+}
+
+/* The summary: one CSV row per quantity (N, dark figure, each top graph). */
+static void dga_json(cJSON *root, const dfg_dga_result *r)
+{
+    jnum(root, "n", r->n_obs);
+    jnum(root, "delta", r->delta);
+    jstr(root, "prior", dfg_dga_prior_name(r->prior));
+    jnum(root, "graphs", (double)r->n_graphs);
+    jnum(root, "level", r->level);
+    jnum(root, "grid_first", r->grid_lo);
+    jnum(root, "grid_step", r->grid_step);
+    jnum(root, "grid_points", (double)r->n_grid);
+    jnum(root, "upper_half_mass", r->upper_half_mass);
+    jbool(root, "mean_infinite", r->mean_infinite);
+    cJSON *rows = jarr(root, "rows");
+    for (size_t i = 0; rows && i < 2 + r->n_top; i++) {
         const dfg_dga_summary *s = i == 0 ? &r->N : i == 1 ? &r->dark : &r->top[i - 2].N;
-        csv_string(o, c->file);
-        fprintf(o, ",%s,%s,", sha, i == 0 ? "N" : i == 1 ? "dark" : "graph");
-        csv_string(o, i >= 2 ? r->top[i - 2].model : "");
-        double v[] = {i >= 2 ? r->top[i - 2].prob : 1.0,
-                      s->mean,
-                      s->median,
-                      s->mode,
-                      s->lower,
-                      s->upper,
-                      r->level,
-                      r->n_obs,
-                      r->delta};
-        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-            fputc(',', o);
-            csv_number(o, v[j]);
-        }
-        fprintf(o, ",%s,%s\n", dfg_dga_prior_name(r->prior), DFG_VERSION);
+        cJSON *row = jrow(rows);
+        jstr(row, "row", i == 0 ? "N" : i == 1 ? "dark_figure" : "graph");
+        jstr(row, "graph", i >= 2 ? r->top[i - 2].model : "");
+        jnum(row, "prob", i >= 2 ? r->top[i - 2].prob : 1.0);
+        static const char *const keys[] = {"mean", "median", "mode", "lower", "upper"};
+        const double v[] = {s->mean, s->median, s->mode, s->lower, s->upper};
+        jnums(row, keys, v, sizeof v / sizeof v[0]);
     }
+    jsummary(root, "N", &r->N);
+    jsummary(root, "dark_figure", &r->dark);
 }
 
-static void json_summary(FILE *o, const dfg_dga_summary *s)
+/* The posterior of N on the grid, points of probability >= 1e-12. */
+static void dga_posterior(cJSON *root, FILE *text, const dfg_dga_result *r)
 {
-    fputs("{\"mean\": ", o);
-    json_number(o, s->mean);
-    fputs(", \"median\": ", o);
-    json_number(o, s->median);
-    fputs(", \"mode\": ", o);
-    json_number(o, s->mode);
-    fputs(", \"interval\": [", o);
-    json_number(o, s->lower);
-    fputs(", ", o);
-    json_number(o, s->upper);
-    fputs("]}", o);
-}
-
-static void write_json(FILE *o, const common_opts *c, const char *sha, const dfg_dga_result *r)
-{
-    fprintf(o,
-            "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"dga\",\n  \"input\": {\"file\": ",
-            DFG_VERSION);
-    json_string(o, c->file);
-    fprintf(o, ", \"sha256\": \"%s\"},\n  \"n\": ", sha);
-    json_number(o, r->n_obs);
-    fputs(",\n  \"delta\": ", o);
-    json_number(o, r->delta);
-    fprintf(o, ",\n  \"prior\": \"%s\",\n  \"graphs\": %zu,\n  \"level\": ",
-            dfg_dga_prior_name(r->prior), r->n_graphs);
-    json_number(o, r->level);
-    fputs(",\n  \"grid\": {\"first\": ", o);
-    json_number(o, r->grid_lo);
-    fputs(", \"step\": ", o);
-    json_number(o, r->grid_step);
-    fprintf(o, ", \"points\": %zu, \"upper_half_mass\": ", r->n_grid);
-    json_number(o, r->upper_half_mass);
-    fprintf(o, "},\n  \"mean_infinite\": %s,\n  \"N\": ", r->mean_infinite ? "true" : "false");
-    json_summary(o, &r->N);
-    fputs(",\n  \"dark_figure\": ", o);
-    json_summary(o, &r->dark);
-    fputs(",\n  \"top_graphs\": [", o);
-    for (size_t i = 0; i < r->n_top; i++) {
-        fprintf(o, "%s\n    {\"graph\": ", i ? "," : "");
-        json_string(o, r->top[i].model);
-        fputs(", \"prob\": ", o);
-        json_number(o, r->top[i].prob);
-        fputs(", \"N\": ", o);
-        json_summary(o, &r->top[i].N);
-        fputc('}', o);
-    }
-    fputs("\n  ]\n}\n", o);
-}
-
-/* The posterior of N on the grid, cells of probability >= 1e-12. */
-static void write_posterior(FILE *o, out_format f, const dfg_dga_result *r)
-{
+    cJSON *rows = root ? jarr(root, "posterior") : NULL;
     double cum = 0.0;
-    int first = 1;
-    if (f == FMT_JSON)
-        fputs("{\"posterior\": [", o);
-    else if (f == FMT_CSV)
-        fputs("N,dark,prob,cumulative\n", o);
-    else
-        fprintf(o, "%12s %12s %14s %12s\n", "N", "dark", "prob", "cumulative");
+    if (text)
+        fprintf(text, "%12s %12s %14s %12s\n", "N", "dark", "prob", "cumulative");
     for (size_t i = 0; i < r->n_grid; i++) {
         cum += r->post[i];
         if (r->post[i] < 1e-12)
             continue;
         double n0 = r->grid_lo + (double)i * r->grid_step;
-        if (f == FMT_JSON) {
-            fprintf(o, "%s\n  [%.0f, %.0f, %.17g, %.17g]", first ? "" : ",", r->n_obs + n0, n0,
-                    r->post[i], cum);
-        } else if (f == FMT_CSV) {
-            fprintf(o, "%.0f,%.0f,%.17g,%.17g\n", r->n_obs + n0, n0, r->post[i], cum);
-        } else {
-            fprintf(o, "%12.0f %12.0f %14.6e %12.8f\n", r->n_obs + n0, n0, r->post[i], cum);
+        if (text) {
+            fprintf(text, "%12.0f %12.0f %14.6e %12.8f\n", r->n_obs + n0, n0, r->post[i], cum);
+        } else if (rows) {
+            static const char *const keys[] = {"N", "dark", "prob", "cumulative"};
+            const double v[] = {r->n_obs + n0, n0, r->post[i], cum};
+            jnums(jrow(rows), keys, v, sizeof v / sizeof v[0]);
         }
-        first = 0;
     }
-    if (f == FMT_JSON)
-        fputs("\n]}\n", o);
 }
 
-int cmd_dga(int argc, char **argv)
+static int dga_main(int argc, char **argv)
 {
-    common_opts c;
-    common_init(&c);
-    dga_args w;
-    memset(&w, 0, sizeof w);
-    int pr = parse_args("dga", DGA_HELP, NULL, argc, argv, &c, dga_option, &w);
-    if (pr >= 0)
-        return pr;
-    dfg_dga_opts o;
-    int code = dga_options(&w, &c, &o);
-    if (code != 0)
-        return code;
-    dfg_error err = {0};
-    dfg_table *t = NULL;
-    char sha[65] = "";
-    out_buf ob = {NULL, NULL, 0};
+    cli_run run;
+    dfg_dga_opts o = dfg_dga_opts_default();
+    dga_args w = {o.delta, (int)o.prior, 0, 0, 1, o.top, 1, 0};
     dfg_dga_result r;
     memset(&r, 0, sizeof r);
-    dfg_status rc = load_table(&c, &t, sha, &err);
-    if (rc != DFG_OK) {
-        code = fail(&err, rc);
+    int code = cli_run_parse(&run, &cmd_dga, &w, argc, argv);
+    if (code >= 0 || (code = cli_run_load(&run, 1)) >= 0)
         goto done;
-    }
-    rc = dfg_dga_run(t, 0, &o, &r, &err);
+    o.delta = w.delta;
+    o.prior = (dfg_dga_prior)w.prior;
+    o.min_missing = (double)w.min_missing;
+    o.max_missing = (double)w.max_missing;
+    o.step = (double)w.step;
+    o.top = w.top;
+    o.threads = w.threads;
+    o.level = run.c.est.level;
+    dfg_error err = {0};
+    dfg_status rc = dfg_dga_run(run.t, 0, &o, &r, &err);
     if (rc != DFG_OK) {
-        /* bad requests (k, delta) are the user's: usage; a tail too heavy is numerical */
+        /* bad requests (k, delta, grid) are the user's: usage; a tail too heavy is numerical */
         code = rc == DFG_EINVAL ? usage_error("dga", "%s", err.msg) : fail(&err, rc);
         goto done;
     }
-    if ((code = out_open(&ob)) != 0)
+    if ((code = cli_run_output(&run)) >= 0)
         goto done;
-    if (w.posterior)
-        write_posterior(ob.f, c.format, &r);
-    else if (c.format == FMT_TEXT)
-        write_text(ob.f, &c, sha, &r);
-    else if (c.format == FMT_CSV)
-        write_csv(ob.f, &c, sha, &r);
-    else
-        write_json(ob.f, &c, sha, &r);
-    code = out_flush(&ob);
+    if (w.posterior) {
+        run.o.rows = "posterior";
+        dga_posterior(run.o.root, run.o.format == FMT_TEXT ? run.o.text : NULL, &r);
+    } else if (run.o.format == FMT_TEXT) {
+        dga_text(run.o.text, &run.c, run.in.sha, &r);
+    } else {
+        run.o.rows = "rows";
+        dga_json(run.o.root, &r);
+    }
 done:
-    out_free(&ob);
     dfg_dga_result_free(&r);
-    dfg_table_free(t);
-    return code;
+    return cli_run_end(&run, code);
 }

@@ -1,227 +1,181 @@
-/* cli/cmd_estimate.c: darkfig estimate: any estimator through the common interface.
+/* cli/cmd_estimate.c: darkfig estimate: any estimator through the common interface,
+ * with the bootstrap if asked.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-static const char ESTIMATE_HELP[] =
-    "Usage: darkfig estimate FILE --estimator NAME [options]\n"
-    "Run any estimator of 'darkfig estimators' (log-linear, search, closed-population,\n"
-    "two-list) through the common interface, optionally with the bootstrap repeating the\n"
-    "whole estimator in every replicate (nonparametric).\n\n"
-    "  --estimator E   the estimator (required)\n"
-    "  --model M       model for loglin\n"
-    "  --criterion C, --max-order K, --threshold P   options of the search estimators\n"
-    "  --ci TYPE       the estimator's own interval: profile, lognormal or none\n\n";
+static int estimate_main(int argc, char **argv);
 
 typedef struct {
-    common_opts *c;
-    const char *estimator;
+    const char *estimator, *model;
+    int criterion, max_order;
+    double threshold;
+    int ci;
 } estimate_args;
 
-static int estimate_option(int argc, char **argv, int *i, void *data)
+#define CI_DEFAULT (-1) /* the estimator's own */
+#define CI_OFF (-2)
+
+static const cli_choice criterion_choices[] = {
+    {"bic", DFG_CRIT_BIC}, {"aic", DFG_CRIT_AIC}, {"aicc", DFG_CRIT_AICC}, {NULL, 0}};
+static const cli_choice ci_choices[] = {
+    {"profile", DFG_CI_PROFILE}, {"lognormal", DFG_CI_LOGNORMAL}, {"none", CI_OFF}, {NULL, 0}};
+
+static const cli_option estimate_options[] = {
+    OPT_STR("estimator", "E", estimate_args, estimator,
+            "the estimator (required; see 'darkfig estimators')"),
+    OPT_STR("model", "M", estimate_args, model, "the model of --estimator loglin"),
+    OPT_ONE_OF("criterion", "C", estimate_args, criterion, criterion_choices,
+               "criterion of the search estimators (default bic)"),
+    OPT_NUM("max-order", "K", OPT_INT, estimate_args, max_order, 1, DFG_MAX_FIT_LISTS - 1, 0,
+            "highest interaction order of the search estimators (default: by the number of lists)"),
+    OPT_NUM("threshold", "P", OPT_DOUBLE, estimate_args, threshold, 0, 1, OPEN_BOTH,
+            "p-value threshold of the stepwise estimators"),
+    OPT_ONE_OF("ci", "TYPE", estimate_args, ci, ci_choices,
+               "the estimator's own interval (default: the estimator's choice)"),
+    OPT_END};
+
+const cli_command cmd_estimate = {
+    "estimate",
+    "FILE",
+    "any estimator of the list below, with the bootstrap if asked",
+    "Run any estimator of 'darkfig estimators' (log-linear, search, closed-population,\n"
+    "two-list) through the common interface, optionally with the bootstrap repeating the\n"
+    "whole estimator in every replicate (nonparametric). An option the estimator does not\n"
+    "read is an error.\n",
+    estimate_options,
+    CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
+    estimate_main};
+
+static void estimate_text(FILE *o, const common_opts *c, const char *sha, const dfg_estimator *est,
+                          const dfg_estimate *e, int has_ci, const dfg_boot_result *boot)
 {
-    estimate_args *a = data;
-    const char *v = NULL;
-    int r;
-    long n;
-    double d;
-    if ((r = boot_option("estimate", argc, argv, i, &a->c->boot)) != 0)
-        return r;
-#define TAKE(name)                                                                                 \
-    if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                              \
-        return 10 + usage_error("estimate", "option %s needs a value", name);                      \
-    if (r > 0)
-    TAKE("--estimator")
-    {
-        a->estimator = v;
-        return 1;
+    char pct[32];
+    level_label(c->est.level, pct, sizeof pct);
+    fprintf(o,
+            "darkfig %s estimate\ninput     %s (sha256 %.16s...)\nestimator %s: %s\nmodel     %s\n"
+            "check     %s\n\n",
+            DFG_VERSION, c->file, sha, est->name, est->summary, e->model, dfg_check_name(e->check));
+    text_estimate(o, e->n_obs, e->nhat, e->se, NULL);
+    if (has_ci) {
+        char ci[96];
+        fmt_interval(ci, sizeof ci, e->ci.lower, e->ci.upper);
+        fprintf(o, "  %s interval for N      %s   %s\n", pct, ci, dfg_ci_type_name(e->ci.type));
     }
-    TAKE("--model")
-    {
-        a->c->est.model = v;
-        return 1;
-    }
-    TAKE("--criterion")
-    {
-        a->c->est.criterion = v;
-        return 1;
-    }
-    TAKE("--max-order")
-    {
-        if (!parse_int(v, 1, DFG_MAX_FIT_LISTS, &n))
-            return 10 +
-                   usage_error("estimate", "--max-order must be an integer >= 1 (got \"%s\")", v);
-        a->c->est.max_order = (int)n;
-        return 1;
-    }
-    TAKE("--threshold")
-    {
-        if (!parse_double(v, &d) || !(d > 0.0 && d < 1.0))
-            return 10 + usage_error("estimate",
-                                    "--threshold must be a number in (0, 1) (got \"%s\")", v);
-        a->c->est.threshold = d;
-        return 1;
-    }
-    TAKE("--ci")
-    {
-        if (strcmp(v, "profile") == 0)
-            a->c->est.ci_type = DFG_CI_PROFILE;
-        else if (strcmp(v, "lognormal") == 0)
-            a->c->est.ci_type = DFG_CI_LOGNORMAL;
-        else if (strcmp(v, "none") == 0)
-            a->c->est.want_ci = 0;
-        else
-            return 10 + usage_error("estimate",
-                                    "--ci must be profile, lognormal or none (got \"%s\")", v);
-        return 1;
-    }
-#undef TAKE
+    if (isfinite(e->deviance))
+        fprintf(o, "  deviance %.3f, df %.0f, AIC %.3f, BIC %.3f\n", e->deviance, e->df, e->aic,
+                e->bic);
+    if (e->note[0])
+        fprintf(o, "  note: %s\n", e->note);
+    if (boot)
+        boot_text(o, boot, c->est.level);
+}
+
+static void estimate_json(cJSON *root, const common_opts *c, const dfg_estimator *est,
+                          const dfg_estimate *e, int has_ci, const dfg_boot_result *boot)
+{
+    jstr(root, "estimator", est->name);
+    jestimate(root, e->model, e->status, e->check, e->n_obs, e->nhat, e->se);
+    jfitstats(root, e->deviance, e->df, e->aic, e->bic);
+    cJSON *iv = jobj(root, "interval");
+    jstr(iv, "type", has_ci ? dfg_ci_type_name(e->ci.type) : "none");
+    jnum(iv, "level", c->est.level);
+    jnum(iv, "lower", has_ci ? e->ci.lower : DNAN);
+    jnum(iv, "upper", has_ci ? e->ci.upper : DNAN);
+    if (boot)
+        boot_json(root, boot, c->est.level);
+    jstr(root, "note", e->note);
+}
+
+/* Options the estimator does not read are refused: 0 or 2 after saying which. */
+static int check_applies(const estimate_args *a, const dfg_estimator *est)
+{
+    dfg_search_method m;
+    int search = dfg_search_method_parse(est->name, &m, NULL) == DFG_OK;
+    const char *off = NULL;
+    if (a->model && strcmp(est->name, "loglin") != 0)
+        off = "--model applies to --estimator loglin";
+    else if (!search && a->criterion >= 0)
+        off = "--criterion applies to the search estimators (stepwise, aic-stepwise, "
+              "exhaustive, downhill)";
+    else if (!search && a->max_order > 0)
+        off = "--max-order applies to the search estimators";
+    else if (!search && a->threshold > 0.0)
+        off = "--threshold applies to the stepwise estimators";
+    if (off)
+        return usage_error("estimate", "%s, not %s", off, est->name);
     return 0;
 }
 
-int cmd_estimate(int argc, char **argv)
+/* The estimator options from the command line's. */
+static void estimate_opts(const estimate_args *a, const dfg_estimator *est, dfg_est_opts *eo)
 {
-    common_opts c;
-    common_init(&c);
-    estimate_args a = {&c, NULL};
-    int pr = parse_args("estimate", ESTIMATE_HELP, BOOT_HELP, argc, argv, &c, estimate_option, &a);
-    if (pr >= 0)
-        return pr;
-    if (!a.estimator)
-        return usage_error("estimate", "--estimator NAME is required (see 'darkfig estimators')");
-    const dfg_estimator *est = dfg_estimator_find(a.estimator);
-    if (!est)
-        return usage_error("estimate", "unknown estimator \"%s\" (see 'darkfig estimators')",
-                           a.estimator);
-    if (c.boot.B > 0 && c.boot.bo.type == DFG_BOOT_PARAMETRIC)
-        return usage_error("estimate",
-                           "the parametric bootstrap needs fitted cells: use 'darkfig fit' "
-                           "or 'darkfig search'");
-    c.est.method = est->name;
-    dfg_error err = {0};
-    dfg_table *t = NULL;
+    eo->method = est->name;
+    eo->model = a->model;
+    eo->criterion = a->criterion >= 0 ? dfg_criterion_name((dfg_criterion)a->criterion) : NULL;
+    eo->max_order = a->max_order;
+    eo->threshold = a->threshold;
+    if (a->ci == CI_OFF)
+        eo->want_ci = 0;
+    else if (a->ci != CI_DEFAULT)
+        eo->ci_type = (dfg_ci_type)a->ci;
+}
+
+static int estimate_main(int argc, char **argv)
+{
+    cli_run run;
+    estimate_args a = {NULL, NULL, -1, 0, 0.0, CI_DEFAULT};
+    int code = cli_run_parse(&run, &cmd_estimate, &a, argc, argv);
+    common_opts *c = &run.c;
+    const dfg_estimator *est = NULL;
+    dfg_model m = {0, 0, NULL};
     dfg_estimate e;
     memset(&e, 0, sizeof e);
     dfg_boot_result boot;
-    memset(&boot, 0, sizeof boot);
     int has_boot = 0;
-    char sha[65] = "";
-    out_buf ob = {NULL, NULL, 0};
-    FILE *o = NULL;
-    int code = 0;
-    dfg_status rc = load_table(&c, &t, sha, &err);
-    if (rc == DFG_OK && dfg_table_k(t) < est->min_lists) {
-        fprintf(stderr, "darkfig: %s: %s needs at least %zu lists (the file has %zu)\n", c.file,
-                est->name, est->min_lists, dfg_table_k(t));
+    if (code >= 0 || !(est = cli_estimator("estimate", a.estimator, &code)) ||
+        (code = check_applies(&a, est)) != 0)
+        goto done;
+    if (c->boot.B > 0 && c->boot.type == DFG_BOOT_PARAMETRIC) {
+        code = usage_error("estimate", "the parametric bootstrap needs fitted cells: use 'darkfig "
+                                       "fit' or 'darkfig search'");
+        goto done;
+    }
+    estimate_opts(&a, est, &c->est);
+    /* a bad model is a usage error, as under fit */
+    if ((code = cli_run_load(&run, 1)) >= 0 ||
+        (a.model && (code = cli_model_parse("--model", a.model, run.t, &m)) != 0))
+        goto done;
+    if (dfg_table_k(run.t) < est->min_lists) {
+        cli_say("%s: %s needs at least %zu lists (the file has %zu)", run.in.path, est->name,
+                est->min_lists, dfg_table_k(run.t));
         code = EXIT_INPUT;
         goto done;
     }
-    if (rc == DFG_OK)
-        rc = est->estimate(t, 0, &c.est, &e, &err);
+    dfg_error err = {0};
+    dfg_status rc = est->estimate(run.t, 0, &c->est, &e, &err);
     if (rc != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
-    if (c.boot.B > 0) {
-        if ((code = run_boot(&c, est, t, &c.est, NULL, &boot)))
+    if (c->boot.B > 0) {
+        if ((code = boot_guard(c, est, run.t, &c->est, NULL, e.n_obs)) != 0 ||
+            (code = run_boot(c, est, run.t, &c->est, NULL, &boot)) != 0)
             goto done;
         has_boot = 1;
     }
-    if ((code = out_open(&ob)) != 0)
+    if ((code = cli_run_output(&run)) >= 0)
         goto done;
-    o = ob.f;
-    int pct = (int)lround(100.0 * c.est.level);
-    int has_ci = e.ci.type != DFG_CI_NONE && c.est.want_ci;
-    if (c.format == FMT_TEXT) {
-        fprintf(
-            o,
-            "darkfig %s estimate\ninput     %s (sha256 %.16s...)\nestimator %s: %s\nmodel     %s\n"
-            "check     %s\n\n",
-            DFG_VERSION, c.file, sha, est->name, est->summary, e.model, dfg_check_name(e.check));
-        fprintf(o, "  registered (n)          %12.0f\n", e.n_obs);
-        fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", e.nhat, e.se);
-        fprintf(o, "  dark figure (N - n)     %12.1f\n", e.dark);
-        if (has_ci)
-            fprintf(o, "  %d%% interval for N      [%.1f, %.1f]   %s\n", pct, e.ci.lower,
-                    e.ci.upper, dfg_ci_type_name(e.ci.type));
-        if (isfinite(e.deviance))
-            fprintf(o, "  deviance %.3f, df %.0f, AIC %.3f, BIC %.3f\n", e.deviance, e.df, e.aic,
-                    e.bic);
-        if (e.note[0])
-            fprintf(o, "  note: %s\n", e.note);
-        if (has_boot)
-            boot_text(o, &boot, c.est.level);
-    } else if (c.format == FMT_CSV) {
-        fputs("file,sha256,estimator,model,check,n,N,se,dark_figure,level,ci_type,lower,upper,"
-              "deviance,df,"
-              "AIC,BIC,boot_B,boot_seed,boot_interval,boot_lower,boot_upper,note,darkfig_version\n",
-              o);
-        csv_string(o, c.file);
-        fprintf(o, ",%s,%s,", sha, est->name);
-        csv_string(o, e.model);
-        fprintf(o, ",%s", dfg_check_name(e.check));
-        double v[] = {e.n_obs, e.nhat, e.se, e.dark, c.est.level};
-        for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-            fputc(',', o);
-            csv_number(o, v[i]);
-        }
-        fprintf(o, ",%s,", has_ci ? dfg_ci_type_name(e.ci.type) : "");
-        double w[] = {
-            has_ci ? e.ci.lower : DNAN, has_ci ? e.ci.upper : DNAN, e.deviance, e.df, e.aic, e.bic};
-        for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
-            csv_number(o, w[i]);
-            fputc(',', o);
-        }
-        if (has_boot) {
-            fprintf(o, "%zu,%lu,%s,", boot.B, (unsigned long)boot.seed,
-                    dfg_ci_type_name(boot.ci.type));
-            csv_number(o, boot.ci.lower);
-            fputc(',', o);
-            csv_number(o, boot.ci.upper);
-        } else {
-            fputs("0,,,NA,NA", o);
-        }
-        fputc(',', o);
-        csv_string(o, e.note);
-        fprintf(o, ",%s\n", DFG_VERSION);
-    } else {
-        fprintf(o,
-                "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"estimate\",\n  \"input\": "
-                "{\"file\": ",
-                DFG_VERSION);
-        json_string(o, c.file);
-        fprintf(o, ", \"sha256\": \"%s\"},\n  \"estimator\": \"%s\",\n  \"model\": ", sha,
-                est->name);
-        json_string(o, e.model);
-        fprintf(o, ",\n  \"check\": \"%s\",\n", dfg_check_name(e.check));
-        if (has_boot)
-            boot_json(o, &boot, c.est.level);
-        const char *keys[] = {"n", "N", "se", "dark_figure", "deviance", "df", "AIC", "BIC"};
-        double v[] = {e.n_obs, e.nhat, e.se, e.dark, e.deviance, e.df, e.aic, e.bic};
-        for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-            fprintf(o, "  \"%s\": ", keys[i]);
-            json_number(o, v[i]);
-            fputs(",\n", o);
-        }
-        fprintf(o, "  \"interval\": {\"type\": \"%s\", \"level\": ",
-                has_ci ? dfg_ci_type_name(e.ci.type) : "none");
-        json_number(o, c.est.level);
-        fputs(", \"lower\": ", o);
-        json_number(o, has_ci ? e.ci.lower : DNAN);
-        fputs(", \"upper\": ", o);
-        json_number(o, has_ci ? e.ci.upper : DNAN);
-        fputs("},\n  \"note\": ", o);
-        json_string(o, e.note);
-        fputs("\n}\n", o);
-    }
-    code = out_flush(&ob);
+    int has_ci = e.ci.type != DFG_CI_NONE && c->est.want_ci;
+    if (run.o.format == FMT_TEXT)
+        estimate_text(run.o.text, c, run.in.sha, est, &e, has_ci, has_boot ? &boot : NULL);
+    else
+        estimate_json(run.o.root, c, est, &e, has_ci, has_boot ? &boot : NULL);
 done:
-    out_free(&ob);
     if (has_boot)
         dfg_boot_result_free(&boot);
-    dfg_table_free(t);
-    return code;
+    dfg_model_free(&m);
+    return cli_run_end(&run, code);
 }

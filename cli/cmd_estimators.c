@@ -3,14 +3,23 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include <string.h>
+static int estimators_main(int argc, char **argv);
 
-int cmd_estimators(int argc, char **argv)
+const cli_command cmd_estimators = {"estimators",
+                                    "",
+                                    "list the estimators",
+                                    "List the estimators darkfig offers (used by check, estimate "
+                                    "and the bootstrap).\n",
+                                    NULL,
+                                    0,
+                                    estimators_main};
+
+static int estimators_main(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        puts("Usage: darkfig estimators\nList the estimators darkfig offers.");
-        return 0;
-    }
+    cli_run run;
+    int code = cli_run_parse(&run, &cmd_estimators, NULL, argc, argv);
+    if (code >= 0)
+        return cli_run_end(&run, code);
     for (size_t i = 0; i < dfg_estimator_count(); i++) {
         const dfg_estimator *e = dfg_estimator_at(i);
         printf("%-16s %s\n", e->name, e->summary);

@@ -1,5 +1,7 @@
-/* cli/cmd_search.c: darkfig search: model search with existence checks, the model table and the
- * chosen model. SPDX-License-Identifier: GPL-3.0-or-later */
+/* cli/cmd_search.c: darkfig search: the model search with existence checks, the chosen
+ * model with the bootstrap that repeats the selection, the model table ranked by the
+ * criterion, and (--path) the stepwise path.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
@@ -8,96 +10,68 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char SEARCH_HELP[] =
-    "Usage: darkfig search FILE [options]\n"
-    "Search the hierarchical log-linear models for the one the data support best, check\n"
-    "that each model's MLE exists and is identifiable, and show how much N moves across\n"
-    "the good models.\n\n"
-    "  --method M      stepwise (default; Chan, Silverman & Vincent 2021: add the pair\n"
-    "                  with the smallest Poisson p-value below the threshold),\n"
-    "                  aic-stepwise (Bales, Hesketh & Silverman 2015), exhaustive (every\n"
-    "                  hierarchical model up to --max-order), downhill (greedy on the\n"
-    "                  criterion; Silverman, Chan & Vincent 2024)\n"
-    "  --criterion C   bic (default), aic or aicc: ranks the table; BIC = p log n - 2 log L\n"
-    "                  with n = people observed and p counting terms fixed at -inf\n"
-    "                  (MultipleSystemsEstimation's convention)\n"
-    "  --max-order K   highest interaction order, at most k - 1 (default: 2 for 3 lists,\n"
-    "                  3 for 4-5 lists, 2 for 6 or more)\n"
-    "  --threshold P   p-value threshold in (0, 1) (default 0.02 stepwise, 0.001\n"
-    "                  aic-stepwise)\n"
-    "  --top N         rows of the model table (default 20)\n"
-    "  --average       also report the model-averaged N (Buckland, Burnham & Augustin 1997)\n"
-    "  --threads T     threads for the exhaustive search and the bootstrap (same digits\n"
-    "                  on any number)\n\n";
+static int search_main(int argc, char **argv);
 
 typedef struct {
-    common_opts *c;
-    dfg_search_opts so;
-    const char *method, *criterion;
+    int method, criterion, max_order;
+    double threshold;
+    size_t top;
+    int average, path;
 } search_args;
 
-static int search_option(int argc, char **argv, int *i, void *data)
-{
-    search_args *a = data;
-    const char *v = NULL;
-    int r;
-    long n;
-    double d;
-    if ((r = boot_option("search", argc, argv, i, &a->c->boot)) != 0)
-        return r;
-    if (strcmp(argv[*i], "--average") == 0) {
-        a->so.average = 1;
-        return 1;
-    }
-#define TAKE(name)                                                                                 \
-    if ((r = opt_value(argc, argv, i, name, &v)) < 0)                                              \
-        return 10 + usage_error("search", "option %s needs a value", name);                        \
-    if (r > 0)
-    TAKE("--method")
-    {
-        dfg_error err = {0};
-        if (dfg_search_method_parse(v, &a->so.method, &err) != DFG_OK)
-            return 10 + usage_error("search", "%s", err.msg);
-        a->method = v;
-        return 1;
-    }
-    TAKE("--criterion")
-    {
-        dfg_error err = {0};
-        if (dfg_criterion_parse(v, &a->so.criterion, &err) != DFG_OK)
-            return 10 + usage_error("search", "%s", err.msg);
-        a->criterion = v;
-        return 1;
-    }
-    TAKE("--max-order")
-    {
-        if (!parse_int(v, 1, DFG_MAX_FIT_LISTS, &n))
-            return 10 +
-                   usage_error("search", "--max-order must be an integer >= 1 (got \"%s\")", v);
-        a->so.max_order = (int)n;
-        return 1;
-    }
-    TAKE("--threshold")
-    {
-        if (!parse_double(v, &d) || !(d > 0.0 && d < 1.0))
-            return 10 +
-                   usage_error("search", "--threshold must be a number in (0, 1) (got \"%s\")", v);
-        a->so.threshold = d;
-        return 1;
-    }
-    TAKE("--top")
-    {
-        if (!parse_int(v, 1, 1000000, &n))
-            return 10 + usage_error("search", "--top must be an integer >= 1 (got \"%s\")", v);
-        a->so.top = (size_t)n;
-        return 1;
-    }
-#undef TAKE
-    return 0;
-}
+static const cli_choice method_choices[] = {{"stepwise", DFG_SEARCH_STEPWISE},
+                                            {"aic-stepwise", DFG_SEARCH_AIC_STEPWISE},
+                                            {"exhaustive", DFG_SEARCH_EXHAUSTIVE},
+                                            {"downhill", DFG_SEARCH_DOWNHILL},
+                                            {NULL, 0}};
+static const cli_choice criterion_choices[] = {
+    {"bic", DFG_CRIT_BIC}, {"aic", DFG_CRIT_AIC}, {"aicc", DFG_CRIT_AICC}, {NULL, 0}};
 
-/* Search progress on stderr once a search has run for a second: updated in place on a
- * terminal, otherwise a line every 5 seconds. */
+static const cli_option search_options[] = {
+    OPT_ONE_OF(
+        "method", "M", search_args, method, method_choices,
+        "stepwise (default; Chan, Silverman & Vincent 2021: add the pair with the smallest "
+        "Poisson p-value below the threshold), aic-stepwise (Bales, Hesketh & Silverman 2015), "
+        "exhaustive (every hierarchical model up to --max-order), downhill (greedy on the "
+        "criterion; Silverman, Chan & Vincent 2024)"),
+    OPT_ONE_OF(
+        "criterion", "C", search_args, criterion, criterion_choices,
+        "ranks the table (default bic); BIC = p log n - 2 log L with n = people observed and p "
+        "counting terms fixed at -inf (MultipleSystemsEstimation's convention)"),
+    OPT_NUM("max-order", "K", OPT_INT, search_args, max_order, 1, DFG_MAX_FIT_LISTS - 1, 0,
+            "highest interaction order of exhaustive and downhill, at most k - 1 (default: 2 for 3 "
+            "lists, 3 for 4-5 lists, 2 for 6 or more; the stepwise methods add pairs)"),
+    OPT_NUM(
+        "threshold", "P", OPT_DOUBLE, search_args, threshold, 0, 1, OPEN_BOTH,
+        "p-value threshold of the stepwise methods (default 0.02 stepwise, 0.001 aic-stepwise)"),
+    OPT_NUM("top", "N", OPT_SIZE, search_args, top, 1, DFG_MAX_TOP, 0,
+            "rows of the model table (default 20)"),
+    OPT_SWITCH("average", search_args, average,
+               "also report the model-averaged N (Buckland, Burnham & Augustin 1997)"),
+    OPT_SWITCH("path", search_args, path,
+               "also show the stepwise path: the model after each step and the term it added"),
+    OPT_END};
+
+const cli_command cmd_search = {
+    "search",
+    "FILE",
+    "model search (stepwise, exhaustive, ...) with existence checks\n"
+    "and the spread of N over good models",
+    "Search the hierarchical log-linear models for the one the data support best, check\n"
+    "that each model's MLE exists and is identifiable, and show how much N moves across\n"
+    "the good models. With --bootstrap B, every replicate repeats the whole search (Chan,\n"
+    "Silverman & Vincent 2021): its interval is the one to report, as the log-normal\n"
+    "interval of the chosen model ignores that the model was chosen from the data.\n",
+    search_options,
+    CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
+    search_main};
+
+/* ** {======================================================================
+ * Progress of long searches
+ * ======================================================================= */
+
+/* On stderr once a search has run for a second: updated in place on a terminal,
+ * otherwise a line every 5 seconds. */
 typedef struct {
     struct timespec start;
     double last;
@@ -128,14 +102,205 @@ static void search_progress_cb(size_t done, size_t total, void *data)
                 p->tty ? "" : "\n");
 }
 
-static void search_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
-                        const dfg_search_result *r)
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * The table ranked by the criterion, and the stepwise path
+ * ======================================================================= */
+
+/* Models in a fixed order: by term count, then term by term. */
+static int cmp_model(const dfg_model *a, const dfg_model *b)
 {
+    if (a->n_terms != b->n_terms)
+        return a->n_terms < b->n_terms ? -1 : 1;
+    for (size_t i = 0; i < a->n_terms; i++)
+        if (a->terms[i] != b->terms[i])
+            return a->terms[i] < b->terms[i] ? -1 : 1;
+    return 0;
+}
+
+/* Rows by criterion, ties by model: the same order on every run and build. */
+static int cmp_rank(const void *pa, const void *pb)
+{
+    const dfg_search_row *a = *(const dfg_search_row *const *)pa;
+    const dfg_search_row *b = *(const dfg_search_row *const *)pb;
+    if (a->criterion != b->criterion)
+        return a->criterion < b->criterion ? -1 : 1;
+    return cmp_model(&a->model, &b->model);
+}
+
+static int cmp_size(const void *pa, const void *pb)
+{
+    const dfg_search_row *a = *(const dfg_search_row *const *)pa;
+    const dfg_search_row *b = *(const dfg_search_row *const *)pb;
+    return cmp_model(&a->model, &b->model);
+}
+
+typedef struct {
+    const dfg_search_result *r;
+    const dfg_search_row *chosen;
+    const dfg_search_row **rank; /* the rows by criterion */
+    size_t n_show;               /* rank[0..n_show-1] shown, the chosen one added if not */
+    int complete;                /* every admissible model is a row: ranks are exact */
+    const dfg_search_row **path; /* the stepwise path from main effects (NULL: none) */
+    size_t n_path;
+    const char *crit; /* "BIC", ... */
+} search_table;
+
+/* The rank of row w (1-based), 0 when not known (the table was cut before it). */
+static size_t rank_of(const search_table *s, const dfg_search_row *w)
+{
+    for (size_t i = 0; i < s->r->n_rows; i++)
+        if (s->rank[i] == w) /* the chosen row last of a cut table: others may come first */
+            return w == s->chosen && i + 1 == s->r->n_rows && !s->complete ? 0 : i + 1;
+    return 0;
+}
+
+/* The stepwise path: the models visited, in order of size, each the previous one plus a
+ * term (a stepwise search visits no other admissible model). 0 when the rows are not
+ * such a chain. */
+static int build_path(search_table *s)
+{
+    size_t n = s->r->n_rows;
+    if (!s->complete || !(s->path = malloc(n * sizeof *s->path)))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        s->path[i] = &s->r->rows[i];
+    qsort(s->path, n, sizeof *s->path, cmp_size);
+    for (size_t i = 1; i < n; i++)
+        if (s->path[i]->model.n_terms != s->path[i - 1]->model.n_terms + 1)
+            return 0;
+    if (n == 0 || s->path[n - 1] != s->chosen)
+        return 0;
+    s->n_path = n;
+    return 1;
+}
+
+/* The term of b that a lacks, as names. */
+static void added_term(const dfg_table *t, const dfg_model *a, const dfg_model *b, char *buf,
+                       size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < b->n_terms; i++) {
+        int in = 0;
+        for (size_t j = 0; j < a->n_terms && !in; j++)
+            in = a->terms[j] == b->terms[i];
+        if (!in) {
+            term_name(t, b->terms[i], buf, size);
+            return;
+        }
+    }
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Output
+ * ======================================================================= */
+
+/* The bootstrap's share of replicates that chose model `model` (NaN when none). */
+static double boot_share(const dfg_boot_result *b, const char *model)
+{
+    for (size_t i = 0; i < b->n_models; i++)
+        if (strcmp(b->models[i], model) == 0)
+            return (double)b->model_count[i] / (double)b->B;
+    return 0.0;
+}
+
+/* The chosen model: its estimate, the bootstrap's interval, the model uncertainty. */
+static void chosen_text(FILE *o, const common_opts *c, const dfg_table *t, const search_table *s,
+                        const dfg_boot_result *boot)
+{
+    const dfg_search_result *r = s->r;
+    const dfg_search_row *b = s->chosen;
+    char pct[32], name[512], ci[96];
+    level_label(c->est.level, pct, sizeof pct);
+    dfg_model_format(&b->model, t, name, sizeof name);
+    fprintf(o, "chosen    %s\n", name);
+    text_estimate(o, r->n_obs, b->nhat, b->se_nhat, NULL);
+    if (boot) {
+        fmt_interval(ci, sizeof ci, boot->ci.lower, boot->ci.upper);
+        fprintf(o,
+                "  %s interval for N      %-22s %s bootstrap: %zu replicates, the search\n"
+                "                                                 repeated in each (seed %lu)\n",
+                pct, ci, boot->ci.type == DFG_CI_BCA ? "BCa" : "percentile", boot->B,
+                (unsigned long)boot->seed);
+    }
+    fmt_interval(ci, sizeof ci, b->lower, b->upper);
+    fprintf(o,
+            "  %s log-normal          %-22s (Chao 1987) given the chosen model: too\n"
+            "                                                 narrow after selection%s\n",
+            pct, ci, boot ? "" : ", see --bootstrap");
+    fprintf(o, "  model uncertainty       N from %.1f to %.1f over the %zu model%s within d%s <= 2",
+            r->range_lo[0], r->range_hi[0], r->n_within[0], r->n_within[0] == 1 ? "" : "s",
+            s->crit);
+    if (r->n_within[1] > r->n_within[0])
+        fprintf(o, ";\n                          %.1f to %.1f over the %zu within d%s <= 6",
+                r->range_lo[1], r->range_hi[1], r->n_within[1], s->crit);
+    if (boot)
+        fprintf(o,
+                ";\n                          the bootstrap chose %zu distinct models, this one "
+                "in %.1f%% of replicates",
+                boot->n_models, 100.0 * boot_share(boot, boot->model));
+    fputc('\n', o);
+    if (isfinite(r->nhat_avg))
+        fprintf(o,
+                "  model-averaged N        %12.1f   (%s weights; Buckland, Burnham & Augustin "
+                "1997)\n",
+                r->nhat_avg, s->crit);
+    if (b->n_boundary)
+        fprintf(o, "  %zu term(s) at the boundary (lists never overlap: fixed at -inf)\n",
+                b->n_boundary);
+}
+
+/* The models ranked by the criterion, the chosen one marked (and added when cut). */
+static void ranked_text(FILE *o, const dfg_table *t, const search_table *s)
+{
+    char name[512], ci[96];
+    fprintf(o, "\nmodels ranked by %s (n = %.0f people observed; delta from the best)\n", s->crit,
+            s->r->n_obs);
+    fprintf(o, "  %4s  %-6s  %-28s %12s %9s %7s %12s %10s  %-25s %s\n", "rank", "chosen", "model",
+            s->crit, "delta", "weight", "N", "s.e.", "log-normal interval", "status");
+    int chosen_shown = 0;
+    for (size_t i = 0; i < s->n_show || !chosen_shown; i++) {
+        const dfg_search_row *w = i < s->n_show ? s->rank[i] : s->chosen;
+        if (i >= s->n_show)
+            fputs("  ...\n", o);
+        chosen_shown |= w == s->chosen;
+        size_t rk = rank_of(s, w);
+        char rks[24];
+        snprintf(rks, sizeof rks, rk ? "%zu" : "-", rk);
+        dfg_model_format(&w->model, t, name, sizeof name);
+        fmt_interval(ci, sizeof ci, w->lower, w->upper);
+        fprintf(o, "  %4s  %-6s  %-28s %12.5f %9.5f %7.4f %12.1f %10.1f  %-25s %s\n", rks,
+                w == s->chosen ? "*" : "", name, w->criterion, w->delta, w->weight, w->nhat,
+                w->se_nhat, ci, dfg_check_name(w->status));
+        if (i >= s->n_show)
+            break;
+    }
+}
+
+/* The stepwise path: the model after each step and the term it added. */
+static void path_text(FILE *o, const dfg_table *t, const search_table *s)
+{
+    char name[512];
+    fprintf(o, "\nstepwise path (%s)\n", dfg_search_method_name(s->r->method));
+    fprintf(o, "  %4s  %-14s %-28s %12s %12s\n", "step", "term added", "model", s->crit, "N");
+    for (size_t i = 0; i < s->n_path; i++) {
+        const dfg_search_row *w = s->path[i];
+        char term[128] = "(start)";
+        if (i > 0)
+            added_term(t, &s->path[i - 1]->model, &w->model, term, sizeof term);
+        dfg_model_format(&w->model, t, name, sizeof name);
+        fprintf(o, "  %4zu  %-14s %-28s %12.5f %12.1f\n", i, term, name, w->criterion, w->nhat);
+    }
+}
+
+static void search_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
+                        const search_table *s, const dfg_boot_result *boot)
+{
+    const dfg_search_result *r = s->r;
     size_t k = dfg_table_k(t);
-    const char *crit = r->criterion == DFG_CRIT_AIC    ? "AIC"
-                       : r->criterion == DFG_CRIT_AICC ? "AICc"
-                                                       : "BIC";
-    int pct = (int)lround(100.0 * c->est.level);
     fprintf(o, "darkfig %s search\n", DFG_VERSION);
     fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
     fprintf(o, "lists     %zu:", k);
@@ -144,228 +309,219 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
     fprintf(o, "\nsearch    %s", dfg_search_method_name(r->method));
     if (r->method == DFG_SEARCH_STEPWISE || r->method == DFG_SEARCH_AIC_STEPWISE)
         fprintf(o, ", p-value threshold %g", r->threshold);
-    fprintf(o, ", table ranked by %s (n = %.0f people observed), max order %d\n", crit, r->n_obs,
-            r->max_order);
+    fprintf(o, ", max order %d\n", r->max_order);
     fprintf(o,
             "models    %zu visited: %zu admissible, %zu MLE does not exist, %zu not identifiable, "
             "%zu fits failed\n\n",
             r->n_models, r->n_admissible, r->n_nomle, r->n_notident, r->n_failed);
-    char name[512];
-    if (r->n_rows > 0) {
-        const dfg_search_row *b = &r->rows[0];
-        dfg_model_format(&b->model, t, name, sizeof name);
-        fprintf(o, "chosen    %s\n", name);
-        fprintf(o, "  registered (n)          %12.0f\n", r->n_obs);
-        fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", b->nhat, b->se_nhat);
-        fprintf(o, "  dark figure (N - n)     %12.1f\n", b->nhat - r->n_obs);
-        fprintf(o,
-                "  %d%% log-normal          [%.1f, %.1f]   (Chao 1987; model-conditional: too\n"
-                "                          narrow after selection, see --bootstrap)\n",
-                pct, b->lower, b->upper);
-        if (b->n_boundary)
-            fprintf(o, "  %zu term(s) at the boundary (lists never overlap: fixed at -inf)\n",
-                    b->n_boundary);
-        fputc('\n', o);
-    }
-    fprintf(o, "  %4s  %-28s %12s %9s %7s %12s %10s  %-25s %s\n", "rank", "model", crit, "delta",
-            "weight", "N", "s.e.", "log-normal interval", "status");
-    for (size_t i = 0; i < r->n_rows; i++) {
-        const dfg_search_row *w = &r->rows[i];
-        char ci[64];
-        dfg_model_format(&w->model, t, name, sizeof name);
-        snprintf(ci, sizeof ci, "[%.1f, %.1f]", w->lower, w->upper);
-        fprintf(o, "  %4zu  %-28s %12.5f %9.5f %7.4f %12.1f %10.1f  %-25s %s\n", i + 1, name,
-                w->criterion, w->delta, w->weight, w->nhat, w->se_nhat, ci,
-                dfg_check_name(w->status));
-    }
-    fputc('\n', o);
-    for (int j = 0; j < 2; j++) {
-        if (r->n_within[j] > 0)
-            fprintf(o, "N over the %zu model(s) within d%s <= %d: %.1f to %.1f\n", r->n_within[j],
-                    crit, j ? 6 : 2, r->range_lo[j], r->range_hi[j]);
-    }
-    if (isfinite(r->nhat_avg))
-        fprintf(o, "model-averaged N (%s weights; Buckland, Burnham & Augustin 1997): %.1f\n", crit,
-                r->nhat_avg);
-}
-
-static void search_csv(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
-                       const dfg_search_result *r)
-{
-    fputs("file,sha256,method,criterion,max_order,threshold,rank,model,status,n_boundary,p,"
-          "loglik,deviance,df,criterion_value,delta,weight,n,N,se,level,lognormal_lower,"
-          "lognormal_upper,darkfig_version\n",
-          o);
-    char name[512];
-    for (size_t i = 0; i < r->n_rows; i++) {
-        const dfg_search_row *w = &r->rows[i];
-        csv_string(o, c->file);
-        fprintf(o, ",%s,%s,%s,%d,", sha, dfg_search_method_name(r->method),
-                dfg_criterion_name(r->criterion), r->max_order);
-        csv_number(o, r->threshold);
-        fprintf(o, ",%zu,", i + 1);
-        dfg_model_format(&w->model, t, name, sizeof name);
-        csv_string(o, name);
-        fprintf(o, ",%s,%zu,%zu", dfg_check_name(w->status), w->n_boundary, w->p);
-        double v[] = {w->loglik, w->deviance, w->df,      w->criterion, w->delta, w->weight,
-                      r->n_obs,  w->nhat,     w->se_nhat, c->est.level, w->lower, w->upper};
-        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-            fputc(',', o);
-            csv_number(o, v[j]);
-        }
-        fprintf(o, ",%s\n", DFG_VERSION);
-    }
-}
-
-static void search_json(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
-                        const dfg_search_result *r, const dfg_boot_result *boot)
-{
-    char name[512];
-    fprintf(o, "{\n  \"darkfig_version\": \"%s\",\n  \"command\": \"search\",\n", DFG_VERSION);
-    fputs("  \"input\": {\"file\": ", o);
-    json_string(o, c->file);
-    fprintf(o, ", \"sha256\": \"%s\", \"lists\": [", sha);
-    for (size_t j = 0; j < dfg_table_k(t); j++) {
-        if (j)
-            fputs(", ", o);
-        json_string(o, dfg_table_list_name(t, j));
-    }
-    fprintf(o,
-            "]},\n  \"options\": {\"method\": \"%s\", \"criterion\": \"%s\", \"max_order\": %d, "
-            "\"threshold\": ",
-            dfg_search_method_name(r->method), dfg_criterion_name(r->criterion), r->max_order);
-    json_number(o, r->threshold);
-    fputs(", \"level\": ", o);
-    json_number(o, c->est.level);
-    fputs(", \"lists\": ", o);
-    json_string(o, c->csv.lists ? c->csv.lists : "");
-    fputs(", \"count\": ", o);
-    json_string(o, c->csv.count ? c->csv.count : "count");
-    fputs("},\n  \"n\": ", o);
-    json_number(o, r->n_obs);
-    fprintf(
-        o,
-        ",\n  \"models_visited\": %zu,\n  \"admissible\": %zu,\n  \"mle_does_not_exist\": %zu,\n"
-        "  \"not_identifiable\": %zu,\n  \"failed\": %zu,\n",
-        r->n_models, r->n_admissible, r->n_nomle, r->n_notident, r->n_failed);
+    chosen_text(o, c, t, s, boot);
+    ranked_text(o, t, s);
+    if (s->path)
+        path_text(o, t, s);
     if (boot)
-        boot_json(o, boot, c->est.level);
-    fputs("  \"model_averaged_N\": ", o);
-    json_number(o, r->nhat_avg);
-    fputs(",\n  \"range\": [", o);
-    for (int j = 0; j < 2; j++) {
-        fprintf(o, "%s{\"delta_max\": %d, \"models\": %zu, \"N_min\": ", j ? ", " : "", j ? 6 : 2,
-                r->n_within[j]);
-        json_number(o, r->n_within[j] ? r->range_lo[j] : DNAN);
-        fputs(", \"N_max\": ", o);
-        json_number(o, r->n_within[j] ? r->range_hi[j] : DNAN);
-        fputc('}', o);
-    }
-    fputs("],\n  \"models\": [", o);
-    for (size_t i = 0; i < r->n_rows; i++) {
-        const dfg_search_row *w = &r->rows[i];
-        dfg_model_format(&w->model, t, name, sizeof name);
-        fprintf(o, "%s\n    {\"rank\": %zu, \"model\": ", i ? "," : "", i + 1);
-        json_string(o, name);
-        fprintf(o, ", \"status\": \"%s\", \"p\": %zu, \"boundary_terms\": %zu",
-                dfg_check_name(w->status), w->p, w->n_boundary);
-        const char *keys[] = {"loglik", "deviance", "df", "criterion",       "delta",
-                              "weight", "N",        "se", "lognormal_lower", "lognormal_upper"};
-        double v[] = {w->loglik, w->deviance, w->df,      w->criterion, w->delta,
-                      w->weight, w->nhat,     w->se_nhat, w->lower,     w->upper};
-        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-            fprintf(o, ", \"%s\": ", keys[j]);
-            json_number(o, v[j]);
-        }
-        fputc('}', o);
-    }
-    fputs("\n  ]\n}\n", o);
+        boot_text(o, boot, c->est.level);
 }
 
-int cmd_search(int argc, char **argv)
+static void row_json(cJSON *row, const dfg_table *t, const search_table *s, const dfg_search_row *w)
 {
-    common_opts c;
-    common_init(&c);
-    search_args a = {&c, dfg_search_opts_default(), NULL, NULL};
-    int pr = parse_args("search", SEARCH_HELP, BOOT_HELP, argc, argv, &c, search_option, &a);
-    if (pr >= 0)
-        return pr;
-    a.so.threads = c.boot.bo.threads;
-    a.so.level = c.est.level;
-    a.so.glm = c.est.glm;
+    char name[512];
+    size_t rk = rank_of(s, w);
+    jnum(row, "rank", rk ? (double)rk : DNAN);
+    jbool(row, "chosen", w == s->chosen);
+    dfg_model_format(&w->model, t, name, sizeof name);
+    jestimate(row, name, DFG_OK, w->status, s->r->n_obs, w->nhat, w->se_nhat);
+    static const char *const keys[] = {"lognormal_lower", "lognormal_upper", "p",  "boundary_terms",
+                                       "loglik",          "deviance",        "df", "criterion",
+                                       "delta",           "weight"};
+    const double v[] = {w->lower,  w->upper,    (double)w->p, (double)w->n_boundary,
+                        w->loglik, w->deviance, w->df,        w->criterion,
+                        w->delta,  w->weight};
+    jnums(row, keys, v, sizeof v / sizeof v[0]);
+}
 
+static void search_json(cJSON *root, const dfg_table *t, const search_table *s,
+                        const dfg_boot_result *boot, double level)
+{
+    const dfg_search_result *r = s->r;
+    jstr(root, "method", dfg_search_method_name(r->method));
+    jstr(root, "criterion", dfg_criterion_name(r->criterion));
+    jnum(root, "max_order", r->max_order);
+    jnum(root, "threshold", r->threshold);
+    jnum(root, "n", r->n_obs);
+    jnum(root, "models_visited", (double)r->n_models);
+    jnum(root, "admissible", (double)r->n_admissible);
+    jnum(root, "mle_does_not_exist", (double)r->n_nomle);
+    jnum(root, "not_identifiable", (double)r->n_notident);
+    jnum(root, "failed", (double)r->n_failed);
+    row_json(jobj(root, "chosen"), t, s, s->chosen);
+    if (boot)
+        boot_json(root, boot, level);
+    jnum(root, "model_averaged_N", r->nhat_avg);
+    for (int j = 0; j < 2; j++) {
+        cJSON *w = jobj(root, j ? "within_6" : "within_2");
+        jnum(w, "models", (double)r->n_within[j]);
+        jnum(w, "N_min", r->n_within[j] ? r->range_lo[j] : DNAN);
+        jnum(w, "N_max", r->n_within[j] ? r->range_hi[j] : DNAN);
+    }
+    cJSON *ms = jarr(root, "models");
+    int chosen_shown = 0;
+    for (size_t i = 0; ms && i < s->n_show; i++) {
+        row_json(jrow(ms), t, s, s->rank[i]);
+        chosen_shown |= s->rank[i] == s->chosen;
+    }
+    if (ms && !chosen_shown)
+        row_json(jrow(ms), t, s, s->chosen);
+    if (s->path) {
+        cJSON *p = jarr(root, "path");
+        char name[512];
+        for (size_t i = 0; p && i < s->n_path; i++) {
+            cJSON *e = jrow(p);
+            char term[128] = "";
+            if (i > 0)
+                added_term(t, &s->path[i - 1]->model, &s->path[i]->model, term, sizeof term);
+            jnum(e, "step", (double)i);
+            jstr(e, "added", term);
+            dfg_model_format(&s->path[i]->model, t, name, sizeof name);
+            jstr(e, "model", name);
+            jnum(e, "criterion", s->path[i]->criterion);
+            jnum(e, "N", s->path[i]->nhat);
+        }
+    }
+}
+
+/* ** }====================================================================== */
+
+/* The search options from the command line's. */
+static dfg_search_opts search_opts(const search_args *a, const common_opts *c)
+{
+    dfg_search_opts so = dfg_search_opts_default();
+    so.method = (dfg_search_method)a->method;
+    so.criterion = (dfg_criterion)a->criterion;
+    so.max_order = a->max_order;
+    so.threshold = a->threshold;
+    so.top = a->top;
+    so.average = a->average;
+    so.threads = c->boot.threads;
+    so.level = c->est.level;
+    so.glm = c->est.glm;
+    return so;
+}
+
+/* The bootstrap of the search (the estimator named by its method), parametric from the
+ * chosen model's fitted cells: 0 or the exit code. */
+static int search_boot(common_opts *c, const dfg_table *t, const dfg_search_opts *so,
+                       const search_table *s, dfg_boot_result *boot)
+{
+    dfg_est_opts eo = c->est;
+    eo.want_ci = 0;
+    eo.method = dfg_search_method_name(so->method);
+    eo.criterion = dfg_criterion_name(so->criterion);
+    eo.max_order = so->max_order;
+    eo.threshold = so->threshold;
+    const dfg_estimator *est = dfg_estimator_find(eo.method);
+    if (!est) {
+        cli_say("no estimator for search method %s", eo.method);
+        return EXIT_INTERNAL;
+    }
+    dfg_fit chosen;
     dfg_error err = {0};
-    dfg_table *t = NULL;
+    dfg_status rc = dfg_loglin_fit_boundary(t, 0, &s->chosen->model, s->chosen->boundary,
+                                            s->chosen->n_boundary, &c->est.glm, &chosen, &err);
+    if (rc != DFG_OK)
+        return fail(&err, rc);
+    double n_draw = c->boot.type == DFG_BOOT_PARAMETRIC ? s->chosen->nhat : s->r->n_obs;
+    int code = boot_guard(c, est, t, &eo, chosen.fitted, n_draw);
+    if (code == 0)
+        code = run_boot(c, est, t, &eo, chosen.fitted, boot);
+    dfg_fit_free(&chosen);
+    return code;
+}
+
+/* Rank the rows of r into s (and the path when asked): 0 or the exit code. */
+static int rank_rows(search_table *s, const dfg_search_result *r, const search_args *a)
+{
+    s->r = r;
+    s->crit = r->criterion == DFG_CRIT_AIC ? "AIC" : r->criterion == DFG_CRIT_AICC ? "AICc" : "BIC";
+    s->chosen = &r->rows[0];
+    s->complete = r->n_rows == r->n_admissible;
+    if (!(s->rank = malloc(r->n_rows * sizeof *s->rank)))
+        return fail(NULL, DFG_ENOMEM);
+    for (size_t i = 0; i < r->n_rows; i++)
+        s->rank[i] = &r->rows[i];
+    qsort(s->rank, r->n_rows, sizeof *s->rank, cmp_rank);
+    s->n_show = r->n_rows < a->top ? r->n_rows : a->top;
+    if (a->path && !build_path(s)) {
+        free(s->path);
+        s->path = NULL;
+        cli_say("note: the stepwise path is not available (a model on it was not admissible)");
+    }
+    return 0;
+}
+
+static int search_main(int argc, char **argv)
+{
+    cli_run run;
+    dfg_search_opts so = dfg_search_opts_default();
+    search_args a = {(int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0};
+    int code = cli_run_parse(&run, &cmd_search, &a, argc, argv);
     dfg_search_result r;
     memset(&r, 0, sizeof r);
-    dfg_fit chosen;
-    memset(&chosen, 0, sizeof chosen);
     dfg_boot_result boot;
-    memset(&boot, 0, sizeof boot);
     int has_boot = 0;
-    char sha[65] = "";
-    out_buf ob = {NULL, NULL, 0};
-    FILE *o = NULL;
-    int code = 0;
-    dfg_status rc = load_table(&c, &t, sha, &err);
-    if (rc != DFG_OK) {
-        code = fail(&err, rc);
+    search_table s = {&r, NULL, NULL, 0, 0, NULL, 0, "BIC"};
+    dfg_error err = {0};
+    if (code >= 0)
         goto done;
+    if (a.path && a.method != DFG_SEARCH_STEPWISE && a.method != DFG_SEARCH_AIC_STEPWISE) {
+        code = usage_error("search", "--path shows the path of a stepwise search (--method "
+                                     "stepwise or aic-stepwise)");
+        goto done;
+    }
+    if ((code = cli_run_load(&run, 1)) >= 0)
+        goto done;
+    so = search_opts(&a, &run.c);
+    if (a.path) { /* every model of the path a row: a stepwise search adds at most every pair */
+        size_t k = dfg_table_k(run.t), all = 1 + k * (k - 1) / 2;
+        so.top = so.top > all ? so.top : all;
     }
     search_progress sp = {{0, 0}, 0.0, 0, isatty(STDERR_FILENO)};
     clock_gettime(CLOCK_MONOTONIC, &sp.start);
-    a.so.progress = search_progress_cb;
-    a.so.progress_data = &sp;
-    rc = dfg_search_run(t, 0, &a.so, &r, &err);
+    so.progress = search_progress_cb;
+    so.progress_data = &sp;
+    dfg_status rc = dfg_search_run(run.t, 0, &so, &r, &err);
     if (sp.shown && sp.tty)
         fputc('\n', stderr);
     if (rc != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
-    if (c.boot.B > 0 && r.n_rows > 0) {
-        dfg_est_opts eo = c.est;
-        eo.want_ci = 0;
-        eo.method = dfg_search_method_name(a.so.method);
-        eo.criterion = dfg_criterion_name(a.so.criterion);
-        eo.max_order = a.so.max_order;
-        eo.threshold = a.so.threshold;
-        const dfg_estimator *est = dfg_estimator_find(eo.method);
-        if (!est) {
-            fprintf(stderr, "darkfig: no estimator for search method %s\n", eo.method);
-            code = EXIT_INTERNAL;
-            goto done;
-        }
-        /* the parametric bootstrap draws from the chosen model's fitted cells */
-        rc = dfg_loglin_fit_boundary(t, 0, &r.rows[0].model, r.rows[0].boundary,
-                                     r.rows[0].n_boundary, &c.est.glm, &chosen, &err);
-        if (rc == DFG_OK)
-            code = run_boot(&c, est, t, &eo, chosen.fitted, &boot);
-        else
-            code = fail(&err, rc);
-        if (code)
+    if (r.n_rows == 0) {
+        cli_say("%s: no admissible model", run.in.path);
+        code = EXIT_INPUT;
+        goto done;
+    }
+    if ((code = rank_rows(&s, &r, &a)) != 0)
+        goto done;
+    code = -1;
+    if (run.c.boot.B > 0) {
+        if ((code = search_boot(&run.c, run.t, &so, &s, &boot)) != 0)
             goto done;
         has_boot = 1;
+        code = -1;
     }
-    if ((code = out_open(&ob)) != 0)
+    if ((code = cli_run_output(&run)) >= 0)
         goto done;
-    o = ob.f;
-    if (c.format == FMT_TEXT) {
-        search_text(o, &c, sha, t, &r);
-        if (has_boot)
-            boot_text(o, &boot, c.est.level);
-    } else if (c.format == FMT_CSV) {
-        search_csv(o, &c, sha, t, &r);
+    if (run.o.format == FMT_TEXT) {
+        search_text(run.o.text, &run.c, run.in.sha, run.t, &s, has_boot ? &boot : NULL);
     } else {
-        search_json(o, &c, sha, t, &r, has_boot ? &boot : NULL);
+        run.o.rows = "models";
+        search_json(run.o.root, run.t, &s, has_boot ? &boot : NULL, run.c.est.level);
     }
-    code = out_flush(&ob);
 done:
-    out_free(&ob);
+    free(s.rank);
+    free(s.path);
     if (has_boot)
         dfg_boot_result_free(&boot);
-    dfg_fit_free(&chosen);
     dfg_search_result_free(&r);
-    dfg_table_free(t);
-    return code;
+    return cli_run_end(&run, code);
 }

@@ -145,8 +145,9 @@ static dfg_status run_estimator(job *j, size_t item, const uint32_t *pat, const 
     }
     /* failed: an error, a status other than DFG_OK, or no finite N */
     dfg_status st = rc != DFG_OK ? rc : e.status;
-    if (st == DFG_OK && !isfinite(e.nhat))
-        st = DFG_EDATA;
+    if (st == DFG_OK &&
+        (!isfinite(e.nhat) || (e.n_obs > 0.0 && e.nhat > DFG_NHAT_MAX_RATIO * e.n_obs)))
+        st = DFG_EDATA; /* not an estimate (darkfig.h): left out like a failure */
     j->status[item] = st;
     j->check[item] = e.check;
     j->value[item] = st == DFG_OK ? e.nhat : (double)NAN;
@@ -478,8 +479,8 @@ dfg_status dfg_boot_opts_check(const dfg_boot_opts *bo, size_t k, dfg_error *err
         return dfg_err_set(err, DFG_EINVAL, "boot", "interval must be bca or percentile");
     if (bo->interval == DFG_CI_BCA && bo->B < 2)
         return dfg_err_set(err, DFG_EINVAL, "boot", "BCa needs B >= 2");
-    if (!(bo->level > 0.0 && bo->level < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "boot", "level must be in (0, 1) (got %g)", bo->level);
+    if (dfg_level_check(bo->level, err) != DFG_OK)
+        return DFG_EINVAL;
     if (bo->threads < 1 || bo->threads > DFG_MAX_THREADS)
         return dfg_err_set(err, DFG_EINVAL, "boot", "threads must be in 1 .. %d (got %d)",
                            DFG_MAX_THREADS, bo->threads);
@@ -553,7 +554,8 @@ static dfg_status job_init(job *j, const dfg_table *t, size_t s, const dfg_boot_
         return dfg_err_set(err, DFG_EDATA, "boot", "stratum %zu has no one observed", s);
     if (bo->type == DFG_BOOT_NONPARAMETRIC) {
         if (n > (double)UINT_MAX)
-            return dfg_err_set(err, DFG_EINVAL, "boot", "n = %g too large", n);
+            return dfg_err_set(err, DFG_EINVAL, "boot", "n = %g too large (at most %u people)", n,
+                               DFG_MAX_BOOT_N);
         j->K = j->m;
         j->n_draw = (unsigned)n;
         if (!(j->prob = dfg_malloc(j->K * sizeof *j->prob)))

@@ -9,10 +9,13 @@
  *    library never prints, exits, aborts on input or reads the environment.
  *  - The return code is the verdict of the call. A numerical verdict that still leaves
  *    usable output (DFG_ENOCONV: the last iterate; DFG_ESING; DFG_ENOMLE: the boundary
- *    fit) is written in the result's status field and also returned. err always
- *    describes the returned code: the first error wins, except that a hard error (any
- *    other code) replaces a numerical verdict recorded before it, so a call that meets
- *    DFG_ENOCONV and then fails to allocate returns DFG_ENOMEM and says so.
+ *    fit) is written in the result's status field and also returned. Calls that fill
+ *    rows (dfg_closed_table_fit, dfg_search_run, dfg_holdout_run, the bootstrap's
+ *    replicates) and the closed-population estimators return DFG_OK and keep each
+ *    verdict in its row or in dfg_estimate.status. err always describes the returned
+ *    code (DFG_OK: err is left as it was): the first error wins, except that a hard error
+ *    (any other code) replaces a numerical verdict recorded before it, so a call that
+ *    meets DFG_ENOCONV and then fails to allocate returns DFG_ENOMEM and says so.
  *  - Options are checked before any work by their public _check function
  *    (dfg_glm_opts_check, dfg_search_opts_check, dfg_boot_opts_check), which the run
  *    functions call; every limit is a DFG_MAX_* constant below.
@@ -54,6 +57,12 @@ extern "C" {
 #define DFG_MAX_THREADS 256
 /* Bootstrap replicates (dfg_boot_opts.B). */
 #define DFG_MAX_REPLICATES 10000000
+/* People the bootstrap can resample: GSL's multinomial sampler draws an unsigned int. */
+#define DFG_MAX_BOOT_N 4294967295u
+/* Rows of a search's model table. */
+#define DFG_MAX_TOP 1000000
+/* Capture occasions of an `nbcap,count` file. */
+#define DFG_MAX_OCCASIONS 1000
 /* The p-value thresholds of the stepwise searches when dfg_search_opts.threshold is 0:
  * Chan, Silverman & Vincent (2021) and Bales, Hesketh & Silverman (2015). */
 #define DFG_SEARCH_STEPWISE_THRESHOLD 0.02
@@ -88,6 +97,23 @@ DFG_API const char *dfg_strerror(dfg_status code);
 
 /* Clear *err to DFG_OK with empty strings. err may be NULL. */
 DFG_API void dfg_error_clear(dfg_error *err);
+
+/* Is a number an estimate? (core/value.c) An estimate of N, or a limit of its interval,
+ * that is not a number, infinite, above DFG_NHAT_MAX_RATIO times the people observed,
+ * below them, or from a fit at the boundary gets a status of its own and a one-line
+ * reason. Such a result is never "fine", never the best model by a criterion (model
+ * search, the closed table), never averaged or put in a range of N, and never printed as
+ * a number. */
+typedef enum {
+    DFG_VALUE_OK = 0,      /* a finite estimate with a finite s.e. and interval */
+    DFG_VALUE_NAN,         /* N is not a number (or the estimator failed) */
+    DFG_VALUE_INFINITE,    /* N is infinite */
+    DFG_VALUE_ABOVE_BOUND, /* N > DFG_NHAT_MAX_RATIO x n: a fit run off to infinity */
+    DFG_VALUE_BELOW_N,     /* N < n (removal models) */
+    DFG_VALUE_BOUNDARY,    /* the fit is at the boundary (fitted rates 0, rank deficient) */
+    DFG_VALUE_NO_SE,       /* the s.e. is not a finite number */
+    DFG_VALUE_NO_INTERVAL  /* an interval limit is NaN without being "beyond" or "at n" */
+} dfg_value_status;
 
 /* ** }====================================================================== */
 
@@ -468,6 +494,11 @@ typedef struct {
     /* range of N over admissible models with delta <= 2 (index 0) and <= 6 (index 1) */
     size_t n_within[2];
     double range_lo[2], range_hi[2];
+    /* Models that converged but give no estimate (dfg_value_judge: s.e. or interval not
+     * finite, N beyond bound): left out of the ranking, the weights, the average and the
+     * ranges like inadmissible ones; reason_not_estimate says why for the first of them. */
+    size_t n_not_estimate;
+    char reason_not_estimate[160];
 } dfg_search_result;
 
 /* Run the search o->method on stratum s of t. Fills *r (release with
@@ -517,6 +548,10 @@ typedef struct {
     char model[256]; /* the model used or chosen, bracket notation */
     double deviance, df, aic, bic;
     char note[160]; /* a warning for the reader, "" if none */
+    /* Is it an estimate (dfg_value_judge)? Set by every estimator; anything but
+     * DFG_VALUE_OK is not summarised as a number, reason says why in one line. */
+    dfg_value_status value;
+    char reason[160];
 } dfg_estimate;
 
 typedef struct {
@@ -591,7 +626,8 @@ typedef struct {
     /* Summaries over the replicates that did not fail: */
     size_t n_ok;
     double mean, median, se; /* se: standard deviation of the N*_b (divisor n_ok - 1) */
-    size_t n_failed;         /* estimator returned an error or a non-finite N (left out) */
+    size_t n_failed;         /* estimator returned an error, a non-finite N or one above
+                                DFG_NHAT_MAX_RATIO x n (left out) */
     size_t n_boundary;       /* of the others: chosen model not DFG_CHECK_FINE */
     double share_failed;     /* n_failed / B */
     double share_boundary;   /* n_boundary / B */
@@ -755,9 +791,13 @@ typedef struct {
     int iter;
     dfg_interval ci; /* type DFG_CI_NONE unless asked for */
     char note[160];
-    double se_rcapture; /* the s.e. as Rcapture 1.4 prints it: equal to se but for Mbh,
-                           where Rcapture's formula is not the delta method's (see
-                           models/closed.c); for comparison with Rcapture only */
+    dfg_value_status value; /* dfg_value_judge of N, s.e. and interval (the boundary flags
+                               MU_ZERO and RANK count as at the boundary); only rows with
+                               DFG_VALUE_OK compete for best AIC / BIC */
+    char reason[160];       /* one line, "" when fine */
+    double se_rcapture;     /* the s.e. as Rcapture 1.4 prints it: equal to se but for Mbh,
+                               where Rcapture's formula is not the delta method's (see
+                               models/closed.c); for comparison with Rcapture only */
 } dfg_closed_row;
 
 typedef struct {
@@ -943,8 +983,7 @@ DFG_API dfg_status dfg_cmodel_copy(const dfg_cmodel *src, dfg_cmodel *dst, dfg_e
 DFG_API void dfg_cmodel_free(dfg_cmodel *m);
 DFG_API int dfg_cmodel_has(const dfg_cmodel *m, uint64_t term);
 /* Bracket notation of the maximal terms ("[P:K,K:age,I,sex]"); returns the length needed. */
-DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf,
-                                 size_t size);
+DFG_API size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf, size_t size);
 /* One term's name ("P:age"); returns the length needed. */
 DFG_API size_t dfg_cmodel_term_name(const dfg_ctable *ct, uint64_t term, char *buf, size_t size);
 /* Parameters of the model (intercept included): 1 + sum over terms of prod (L_c - 1). */
@@ -1025,8 +1064,179 @@ DFG_API void dfg_free_level_totals(dfg_level_total *rows);
  * dfg_interval_profile. The interval is for n_group + M. */
 DFG_API dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m,
                                           const dfg_cfit *fit, const unsigned char *in_group,
-                                          const dfg_glm_opts *opts, double level,
-                                          dfg_interval *ci, dfg_error *err);
+                                          const dfg_glm_opts *opts, double level, dfg_interval *ci,
+                                          dfg_error *err);
+
+/* The CSV reader's bounds on memory (core/csv.c): a physical line longer than
+ * DFG_CSV_MAX_LINE bytes (its line end excluded; /dev/zero is one endless line) and a
+ * quoted field, which may span lines, longer than DFG_CSV_MAX_FIELD bytes give DFG_EPARSE
+ * at "file:line:field" where the limit is crossed, before more is buffered. */
+/* Interval levels the library takes: DFG_LEVEL_MIN <= level <= DFG_LEVEL_MAX. Below 0.5 an
+ * "interval" is narrower than the central half of the distribution; above 0.9999 the
+ * limits sit where the normal and profile approximations are meaningless. Every function
+ * with a level (intervals, bootstrap, search, closed, holdout, the estimators) refuses
+ * others with DFG_EINVAL, where "level". */
+#define DFG_LEVEL_MIN 0.5
+#define DFG_LEVEL_MAX 0.9999
+DFG_API dfg_status dfg_level_check(double level, dfg_error *err);
+
+/* Is a number an estimate? dfg_value_status (defined with the errors above) and: */
+/* Largest N, as a multiple of the people observed n, taken as an estimate. Registrations
+ * of hidden populations see from a few per cent to most of them (the Dutch estimate: 5,000
+ * a year against 791 to 1,372 registered); an N a thousand times n is a fit that ran off. */
+#define DFG_NHAT_MAX_RATIO 1000.0
+
+/* "fine", "not a number", "infinite", "beyond bound", "below n", "at the boundary",
+ * "no s.e.", "no interval". */
+DFG_API const char *dfg_value_name(dfg_value_status v);
+
+/* Judge N-hat, its s.e. and interval ci (may be NULL; limits flagged lower_at_n or
+ * upper_beyond count as reported) for n_obs people observed; at_boundary = the estimator
+ * knows its fit is at the boundary. Writes a one-line reason into reason[size] ("" when
+ * fine; reason may be NULL). */
+DFG_API dfg_value_status dfg_value_judge(double n_obs, double nhat, double se,
+                                         const dfg_interval *ci, int at_boundary, char *reason,
+                                         size_t size);
+/* Set e->value and e->reason from e (status, n_obs, nhat, se, ci); a status other than
+ * DFG_OK gives DFG_VALUE_NAN ("no estimate: ..."). Every estimator calls it last. */
+DFG_API void dfg_estimate_judge(dfg_estimate *e, int at_boundary);
+
+#define DFG_CSV_MAX_LINE ((size_t)1 << 20)
+#define DFG_CSV_MAX_FIELD ((size_t)1 << 16)
+
+/* The cost of a bootstrap before it starts (core/boot_cost.c), for callers that refuse
+ * long work above a limit (the command line's --max-seconds / --max-memory). */
+typedef struct {
+    size_t items;            /* work items: B replicates + (BCa) one jackknife fit per
+                                distinct observed pattern */
+    size_t n_probes;         /* runs of the estimator on the data that were timed */
+    double seconds_per_item; /* their mean wall-clock time, s */
+    double seconds;          /* estimated wall-clock time: items x seconds_per_item / threads */
+    double bytes;            /* estimated memory of the run beyond the table (cost model in
+                                core/boot_cost.c) */
+} dfg_boot_cost;
+
+/* Estimate the time and memory of dfg_boot_run(est, t, s, eo, bo) by running the
+ * estimator on the data 1 to 5 times (more runs only while their total stays below
+ * probe_seconds; 0 = one run) and the cost model of core/boot_cost.c. Model selection
+ * makes replicates vary around the data's time: a guide for refusing work far above a
+ * limit, not a promise. Costs about probe_seconds (at least one estimate). Fills *cost.
+ * Returns DFG_OK, DFG_EINVAL (bad options, or the estimator's own EINVAL/EPARSE),
+ * DFG_ENOMEM, DFG_EINTERNAL; a numerical failure of the estimator on the data is not an
+ * error here (dfg_boot_run reports it). */
+DFG_API dfg_status dfg_boot_estimate_cost(const dfg_estimator *est, const dfg_table *t, size_t s,
+                                          const dfg_est_opts *eo, const dfg_boot_opts *bo,
+                                          double probe_seconds, dfg_boot_cost *cost,
+                                          dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * MCMC diagnostics and summaries (core/mcmc.c)
+ * ======================================================================= */
+
+/* Convergence diagnostics of one quantity from C chains of n draws (Vehtari, Gelman,
+ * Simpson, Carpenter & Buerkner 2021, Bayesian Analysis 16:667; formulas in core/mcmc.c). */
+typedef struct {
+    double rhat;      /* max(rhat_bulk, rhat_tail) */
+    double rhat_bulk; /* rank-normalised split R-hat */
+    double rhat_tail; /* the same on the folded draws |x - median| */
+    double ess_bulk;  /* ESS of the rank-normalised split chains */
+    double ess_tail;  /* min ESS of the indicators of the 5% and 95% quantiles */
+} dfg_mcmc_diag;
+
+/* Diagnose x[c * n + i] (chain c = 0 .. chains-1, draw i = 0 .. n-1). Values are NaN when
+ * the draws are constant. Returns DFG_OK, DFG_EINVAL (n < 4, a draw not finite),
+ * DFG_ENOMEM. */
+DFG_API dfg_status dfg_mcmc_diagnose(const double *x, size_t chains, size_t n, dfg_mcmc_diag *d,
+                                     dfg_error *err);
+
+/* Posterior summaries of S pooled draws: median and equal-tailed limits are R's quantile
+ * type 7 at 0.5, (1 - level)/2 and (1 + level)/2; the highest-density interval is the
+ * shortest [x_(i), x_(i+g)] of the sorted draws with g = round(level S) (coda's
+ * HPDinterval); sd has divisor S - 1. */
+typedef struct {
+    double median, mean, sd;
+    double lower, upper;         /* equal-tailed */
+    double hdi_lower, hdi_upper; /* highest density */
+} dfg_post_summary;
+
+/* Returns DFG_OK, DFG_EINVAL (S < 2, level outside (0, 1)), DFG_ENOMEM. */
+DFG_API dfg_status dfg_mcmc_summarise(const double *x, size_t S, double level,
+                                      dfg_post_summary *out, dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Bayesian latent-class model (models/lcmcr.c), as the R package LCMCR's lcmCR
+ * ======================================================================= */
+
+/* The model of Manrique-Vallier (2016, Biometrics 72:1246): person i belongs to latent
+ * class z_i in 1..K with probability pi_k; given the class, the lists register
+ * independently, x_ij ~ Bernoulli(lambda_jk). Priors: lambda_jk ~ Beta(1, 1); pi from a
+ * stick-breaking process truncated at K, V_k ~ Beta(1, alpha), V_K = 1,
+ * pi_k = V_k prod_{l<k} (1 - V_l); alpha ~ Gamma(a_alpha, rate b_alpha); p(N) ~ 1/N.
+ * Sampled by the paper's data-augmentation Gibbs sampler on distinct patterns with counts
+ * (one sweep costs O(patterns x K x lists), never O(people)); details in models/lcmcr.c. */
+typedef struct {
+    size_t K;                      /* classes (truncation), >= 2; default 10 */
+    double a_alpha, b_alpha;       /* Gamma prior of alpha (shape, rate), > 0; default 0.25, 0.25 */
+    size_t chains;                 /* >= 1 (diagnostics need >= 2 for R-hat); default 4 */
+    size_t burnin;                 /* sweeps discarded per chain; default 10000 */
+    size_t samples;                /* draws kept per chain, >= 4; default 5000 */
+    size_t thin;                   /* sweeps per kept draw, >= 1; default 20 */
+    uint32_t seed;                 /* chain c of stratum s draws from stream (seed, s chains + c) */
+    int threads;                   /* >= 1; results are identical for any number; default 1 */
+    double level;                  /* interval level in (0, 1); default 0.95 */
+    double rhat_max;               /* converged when R-hat <= rhat_max; default 1.01 */
+    double ess_min;                /* ... and both ESS >= ess_min; default 400 */
+    volatile sig_atomic_t *cancel; /* may be NULL; nonzero = stop (DFG_ECANCEL) */
+} dfg_lcmcr_opts;
+
+DFG_API dfg_lcmcr_opts dfg_lcmcr_opts_default(void);
+/* Check options: DFG_EINVAL with a message naming the bad one, else DFG_OK. */
+DFG_API dfg_status dfg_lcmcr_check(const dfg_lcmcr_opts *o, dfg_error *err);
+
+/* Posterior of one stratum (or of the sum over strata). Draws are chain-major:
+ * N[c * samples + i]. status is DFG_OK when R-hat <= rhat_max and both ESS >= ess_min
+ * for N, else DFG_ENOCONV (note says which failed): the summaries are then those of
+ * chains that have not converged and must not be reported as an estimate. */
+typedef struct {
+    dfg_status status;
+    double n_obs;
+    size_t lists, K, chains, burnin, samples, thin;
+    uint32_t seed;
+    double level;
+    dfg_post_summary N;        /* total population */
+    dfg_post_summary dark;     /* N - n_obs */
+    dfg_post_summary occupied; /* classes holding at least one person (observed or not) */
+    dfg_mcmc_diag diag;        /* of N */
+    char note[160];
+    double *draws_N;        /* chains x samples */
+    double *draws_alpha;    /* chains x samples (NULL for a sum over strata) */
+    double *draws_occupied; /* chains x samples (NULL for a sum over strata) */
+} dfg_lcmcr_result;
+
+DFG_API void dfg_lcmcr_result_free(dfg_lcmcr_result *r);
+
+/* Run the chains on stratum s of t (at least one person observed). Fills *r (release with
+ * dfg_lcmcr_result_free) also when the chains have not converged. Returns DFG_OK,
+ * DFG_ENOCONV (r filled, r->status says so, err says why), DFG_EINVAL (bad options:
+ * K < 2, a prior parameter <= 0, zero samples, ...), DFG_EDATA (no one observed, or a
+ * chain diverged: N beyond 2^32), DFG_ENOMEM, DFG_ECANCEL.
+ * Ref: Manrique-Vallier (2016) Biometrics 72:1246; R package LCMCR 0.4 (lcmCR). */
+DFG_API dfg_status dfg_lcmcr_run(const dfg_table *t, size_t s, const dfg_lcmcr_opts *o,
+                                 dfg_lcmcr_result *r, dfg_error *err);
+
+/* One chain set per stratum: per[s] for s = 0 .. n_strata - 1 (per must hold
+ * dfg_table_n_strata(t)) and, when total is not NULL, the posterior of the sum of the
+ * strata totals (draw i of chain c summed over strata: the strata are independent a
+ * posteriori), with its own diagnostics. Returns as dfg_lcmcr_run; DFG_ENOCONV when any
+ * stratum or the total has not converged. On an error other than DFG_ENOCONV every
+ * result is left empty. */
+DFG_API dfg_status dfg_lcmcr_run_strata(const dfg_table *t, const dfg_lcmcr_opts *o,
+                                        dfg_lcmcr_result *per, dfg_lcmcr_result *total,
+                                        dfg_error *err);
 
 /* ** }====================================================================== */
 

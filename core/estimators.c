@@ -47,6 +47,7 @@ static const dfg_estimator *const all[] = {
     &dfg_est_closed_mth_gamma,
     &dfg_est_closed_mb,
     &dfg_est_closed_mbh,
+    &dfg_est_lcmcr,
     &dfg_est_dga,
 };
 

@@ -59,11 +59,18 @@ static void ci_init(dfg_interval *ci, dfg_ci_type type, double level)
     ci->lower = ci->upper = ci->point = ci->search_limit = NAN;
 }
 
+dfg_status dfg_level_check(double level, dfg_error *err)
+{
+    if (!(level >= DFG_LEVEL_MIN && level <= DFG_LEVEL_MAX)) /* also catches NaN */
+        return dfg_err_set(err, DFG_EINVAL, "level",
+                           "interval level %g: must be between %g and %g (e.g. 0.95)", level,
+                           DFG_LEVEL_MIN, DFG_LEVEL_MAX);
+    return DFG_OK;
+}
+
 static dfg_status check_level(double level, dfg_error *err)
 {
-    if (!(level > 0.0 && level < 1.0)) /* also catches NaN */
-        return dfg_err_set(err, DFG_EINVAL, "interval", "level must be in (0, 1) (got %g)", level);
-    return DFG_OK;
+    return dfg_level_check(level, err);
 }
 
 dfg_status dfg_interval_lognormal(double n_obs, double nhat, double se_nhat, double level,

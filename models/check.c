@@ -19,8 +19,8 @@
  * every kept cell has (X d)_c >= -1/2, z >= mu / 2 > 0 is a strictly positive table with
  * those margins, so the MLE exists. (The searches also ask z_c > 2e-9 on empty cells, to
  * agree with the LP's threshold; here no LP is run, and the deep cells of a table of 20
- * lists legitimately have fitted values far below that: only z_c >= DBL_MIN is asked.) Everything costs
- * O(2^k (k + p)) plus p^3. When the certificate fails (a fit that does not converge, or
+ * lists legitimately have fitted values far below that: only z_c >= DBL_MIN is asked.) Everything
+ * costs O(2^k (k + p)) plus p^3. When the certificate fails (a fit that does not converge, or
  * fitted cells going to 0: the MLE most likely does not exist) and the LP is too large,
  * the check refuses with DFG_EDATA naming the sizes instead of running for hours.
  * Identifiability needs no linear algebra at all: the cells kept form a down-set D (a
@@ -164,9 +164,7 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
      * indicator of cell 0 needs the k-way term). */
     if (nfix == 0 && !has_full)
         return 1;
-    /* work is dfg_malloc'd storage without a declared type: the stores below give it its
-     * effective type (C17 6.5p6), and double's alignment covers uint32_t, uint64_t and
-     * size_t */
+    /* dfg_malloc'd, no declared type: stores set the type (C17 6.5p6); aligned as double */
     /* cppcheck-suppress invalidPointerCast */
     uint32_t *rows = (uint32_t *)(work + ncell * (n + 1)); /* after the columns */
     for (size_t c = 1; c < ncell; c++)
@@ -177,8 +175,8 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
      * Columns are bitsets over the kept cells, reduced by xor on their lowest set bit. */
     {
         size_t nw = (m + 63) / 64;
-        uint64_t *bits = (uint64_t *)(rows + ncell);
-        size_t *pivot_at = (size_t *)(bits + nw * (n + 1)); /* bit -> pivot + 1, 0 none */
+        uint64_t *bits = (uint64_t *)(void *)(rows + ncell); /* 4 ncell bytes in: 8-aligned */
+        size_t *pivot_at = (size_t *)(bits + nw * (n + 1));  /* bit -> pivot + 1, 0 none */
         size_t r2 = 0, nc2 = 0;
         memset(pivot_at, 0, m * sizeof *pivot_at);
         for (size_t i = 0; i <= n; i++) {
@@ -512,9 +510,10 @@ static dfg_status exists_by_certificate(const dfg_table *t, size_t s, const dfg_
             fterms[nf++] = m->terms[i];
     }
     dfg_glm_opts o = dfg_glm_opts_default();
-    dfg_status frc = dfg_loglin_fit_boundary(t, s, m, bterms, nb, &o, &fit, NULL);
-    if (frc == DFG_ENOMEM) {
-        rc = dfg_err_set(err, DFG_ENOMEM, "check", "fit of %zu cells", ncell);
+    dfg_error ferr = {0};
+    dfg_status frc = dfg_loglin_fit_boundary(t, s, m, bterms, nb, &o, &fit, &ferr);
+    if (frc == DFG_ENOMEM || frc == DFG_EINVAL) { /* too many parameters, memory */
+        rc = dfg_err_set(err, frc, ferr.where, "%s", ferr.msg);
         goto done;
     }
     if ((frc == DFG_OK || frc == DFG_ENOCONV) && fit.fitted &&
@@ -601,17 +600,12 @@ dfg_status dfg_check_model(const dfg_table *t, size_t s, const dfg_model *m, dfg
     int exists = 0;
     if (empty == 0)
         exists = 1; /* y itself is a positive table */
-    else if (kept <= CHECK_LP_MAX_CELLS || !ident) {
-        if (kept > CHECK_LP_MAX_CELLS) {
-            rc = dfg_err_set(err, DFG_EDATA, "check",
-                             "model not identifiable, and whether its MLE exists cannot be "
-                             "decided: the linear program over %zu cells is above the limit of "
-                             "%d cells",
-                             kept, CHECK_LP_MAX_CELLS);
-            goto done;
-        }
+    else if (kept <= CHECK_LP_MAX_CELLS) {
         if ((rc = dfg_check_lp(k, y, m->terms, n, fixed, use, &exists, err)))
             goto done;
+    } else if (!ident) {
+        exists = 1; /* not decided: a model that is not identifiable is refused anyway, and
+                       its code says 2 (not identifiable), not 3 */
     } else if ((rc = exists_by_certificate(t, s, m, y, fixed, use, kept, empty, &exists, err))) {
         goto done;
     }

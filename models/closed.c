@@ -581,7 +581,7 @@ static dfg_status closed_fit_work(closed_work *cw, const dfg_table *t, size_t s,
     return row->status;
 }
 
-static dfg_status check_args(const dfg_table *t, size_t s, dfg_error *err)
+static dfg_status check_args(const dfg_table *t, size_t s, double level, dfg_error *err)
 {
     if (!t)
         return dfg_err_set(err, DFG_EINVAL, "closed", "NULL table");
@@ -594,7 +594,30 @@ static dfg_status check_args(const dfg_table *t, size_t s, dfg_error *err)
                            DFG_CLOSED_MAX_T, k);
     if (!(dfg_table_n_obs(t, s) > 0.0))
         return dfg_err_set(err, DFG_EDATA, "closed", "no one observed");
+    if (dfg_level_check(level, err) != DFG_OK)
+        return DFG_EINVAL;
     return DFG_OK;
+}
+
+/* The rule of darkfig.h (dfg_value_judge) on a fitted row: fitted rates 0 or a
+ * rank-deficient design are a fit at the boundary; a row the data cannot carry keeps its
+ * status (DFG_EDATA) and note. */
+static void judge_row(dfg_closed_row *row, double n)
+{
+    if (row->status != DFG_OK && row->status != DFG_ENOCONV) {
+        row->value = DFG_VALUE_NAN;
+        snprintf(row->reason, sizeof row->reason, "no estimate: %.140s",
+                 row->note[0] ? row->note : dfg_strerror(row->status));
+        return;
+    }
+    int boundary = (row->flags & (DFG_CLOSED_MU_ZERO | DFG_CLOSED_RANK)) != 0;
+    row->value =
+        dfg_value_judge(n, row->nhat, row->se, &row->ci, boundary, row->reason, sizeof row->reason);
+    if (row->value == DFG_VALUE_OK &&
+        (row->status == DFG_ENOCONV || (row->flags & DFG_CLOSED_NOCONV))) {
+        row->value = DFG_VALUE_BOUNDARY;
+        snprintf(row->reason, sizeof row->reason, "the fit did not converge");
+    }
 }
 
 dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model m,
@@ -605,13 +628,14 @@ dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model m,
     if (!row || (unsigned)m >= DFG_CLOSED_N_MODELS)
         return dfg_err_set(err, DFG_EINVAL, "closed", "bad model or NULL row");
     row_init(row, m, o->level);
-    dfg_status rc = check_args(t, s, err);
+    dfg_status rc = check_args(t, s, o->level, err);
     if (rc != DFG_OK)
         return rc;
     closed_work cw;
     if ((rc = work_alloc(&cw, t, s, err)) != DFG_OK)
         return rc;
     rc = closed_fit_work(&cw, t, s, m, o, row, err);
+    judge_row(row, dfg_table_n_obs(t, s));
     work_free(&cw);
     return rc;
 }
@@ -625,7 +649,7 @@ dfg_status dfg_closed_table_fit(const dfg_table *t, size_t s, const dfg_closed_o
         return dfg_err_set(err, DFG_EINVAL, "closed", "NULL output");
     memset(out, 0, sizeof *out);
     out->best_aic = out->best_bic = -1;
-    dfg_status rc = check_args(t, s, err);
+    dfg_status rc = check_args(t, s, o->level, err);
     if (rc != DFG_OK)
         return rc;
     closed_work cw;
@@ -639,8 +663,10 @@ dfg_status dfg_closed_table_fit(const dfg_table *t, size_t s, const dfg_closed_o
         rc = closed_fit_work(&cw, t, s, (dfg_closed_model)i, o, row, err);
         if (rc == DFG_EINVAL || rc == DFG_ENOMEM || rc == DFG_EINTERNAL)
             goto done;
-        /* only converged fits with N >= n compete for best */
-        if (row->status != DFG_OK || !(row->nhat >= out->n_obs) || (row->flags & DFG_CLOSED_NOCONV))
+        judge_row(row, out->n_obs);
+        /* only converged fits that give an estimate (finite, N >= n, not at the boundary,
+         * finite s.e. and interval) compete for best */
+        if (row->status != DFG_OK || row->value != DFG_VALUE_OK || (row->flags & DFG_CLOSED_NOCONV))
             continue;
         if (out->best_aic < 0 || row->aic < out->rows[out->best_aic].aic)
             out->best_aic = i;
@@ -693,6 +719,8 @@ static dfg_status closed_estimate(dfg_closed_model m, const dfg_table *t, size_t
     out->aic = row.aic;
     out->bic = row.bic;
     snprintf(out->note, sizeof out->note, "%s", row.note);
+    out->value = row.value;
+    snprintf(out->reason, sizeof out->reason, "%s", row.reason);
     if (row.status == DFG_EDATA)
         return dfg_err_set(err, DFG_EDATA, "closed", "%s", row.note);
     return DFG_OK;

@@ -98,7 +98,7 @@ dfg_status dfg_dga_graph_count(size_t k, size_t *count, dfg_error *err)
 {
     dga_graph *g = NULL;
     *count = 0;
-    dfg_status rc = dga_graphs_enumerate(k, &g, count, err);
+    dfg_status rc = dfg_dga_graphs_enumerate(k, &g, count, err);
     dfg_free(g);
     return rc;
 }
@@ -812,7 +812,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     m.lo = o->min_missing;
     m.step = o->step;
     model_setup(&m, y, delta);
-    if ((rc = dga_graphs_enumerate(k, &graphs, &m.n_graphs, err)))
+    if ((rc = dfg_dga_graphs_enumerate(k, &graphs, &m.n_graphs, err)))
         goto done;
     m.g = graphs;
     if (!(m.cg = dfg_malloc(m.n_graphs * sizeof *m.cg)) ||

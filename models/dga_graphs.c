@@ -74,7 +74,7 @@ static int chordal_graph(size_t k, const uint32_t *adj, dga_graph *g)
     return 1;
 }
 
-dfg_status dga_graphs_enumerate(size_t k, dga_graph **out, size_t *n, dfg_error *err)
+dfg_status dfg_dga_graphs_enumerate(size_t k, dga_graph **out, size_t *n, dfg_error *err)
 {
     *out = NULL;
     *n = 0;

@@ -25,6 +25,6 @@ typedef struct {
 /* The decomposable graphs on k lists (1 <= k <= DGA_MAX_LISTS) in increasing order of
  * their edge sets (edge (i, j), i < j, is bit index of the pair in row-major order):
  * *out (release with dfg_free), *n graphs. DFG_EINVAL, DFG_ENOMEM. */
-dfg_status dga_graphs_enumerate(size_t k, dga_graph **out, size_t *n, dfg_error *err);
+dfg_status dfg_dga_graphs_enumerate(size_t k, dga_graph **out, size_t *n, dfg_error *err);
 
 #endif

@@ -79,6 +79,7 @@ static dfg_status estimate_model(const dfg_table *t, size_t s, const dfg_model *
                      "profile upper limit beyond the search range (%.6g)", out->ci.search_limit);
     }
     dfg_fit_free(&fit);
+    dfg_estimate_judge(out, 0);
     return rc;
 }
 

@@ -90,8 +90,8 @@ dfg_status dfg_holdout_run(const dfg_table *t, size_t s, const dfg_estimator *es
                            "estimator %s needs %zu lists; %zu remain when one is held out",
                            est->name, est->min_lists, k - 1);
     dfg_est_opts o = opts ? *opts : dfg_est_opts_default();
-    if (!(o.level > 0.0 && o.level < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "holdout", "level must be in (0, 1) (got %g)", o.level);
+    if (dfg_level_check(o.level, err) != DFG_OK)
+        return DFG_EINVAL;
     double z = gsl_cdf_ugaussian_Pinv(0.5 * (1.0 + o.level));
     for (size_t j = 0; j < k; j++) {
         dfg_holdout_row *row = &rows[j];
@@ -109,6 +109,11 @@ dfg_status dfg_holdout_run(const dfg_table *t, size_t s, const dfg_estimator *es
         dfg_table_free(r);
         if (row->status == DFG_ENOMEM)
             return dfg_err_set(err, DFG_ENOMEM, "holdout", "out of memory in %s", est->name);
+        /* a model that does not parse, or options the estimator refuses, fail on every
+         * list alike: an error of the call, not a row of NaN */
+        if (row->status == DFG_EPARSE || row->status == DFG_EINVAL)
+            return dfg_err_set(err, row->status, e_err.where[0] ? e_err.where : "holdout", "%s",
+                               e_err.msg[0] ? e_err.msg : dfg_strerror(row->status));
         snprintf(row->model, sizeof row->model, "%s", e.model);
         if (row->status == DFG_OK && e.status != DFG_OK)
             row->status = e.status;

@@ -20,6 +20,8 @@ extern const dfg_estimator dfg_est_mt, dfg_est_loglin;
 /* models/search.c: model searches behind the estimator interface */
 extern const dfg_estimator dfg_est_stepwise, dfg_est_aic_stepwise, dfg_est_exhaustive,
     dfg_est_downhill;
+/* models/lcmcr.c: Bayesian latent classes */
+extern const dfg_estimator dfg_est_lcmcr;
 /* models/dga.c: model averaging over decomposable graphs */
 extern const dfg_estimator dfg_est_dga;
 
@@ -54,8 +56,9 @@ dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t
  * optimum) or 2 (GLPK error). */
 int dfg_check_lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int tcol, int ne,
                        const int *ia, const int *ja, const double *ar, double *tstar);
-/* Release the GLPK environment of the calling thread (worker threads call it before they
- * exit; GLPK keeps one per thread). */
+/* Release the GLPK environment of the calling thread (GLPK keeps one per thread). Each LP
+ * already frees it when done, so threads that only run estimators (the bootstrap's) need
+ * not call this; the exhaustive search's threads still do. */
 void dfg_check_thread_free(void);
 /* The status of a check code (0-3) with n_boundary terms fixed. */
 dfg_check_status dfg_check_status_of(int code, size_t n_boundary);

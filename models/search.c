@@ -110,20 +110,22 @@ dfg_search_opts dfg_search_opts_default(void)
 
 static const char *const method_names[] = {"stepwise", "aic-stepwise", "exhaustive", "downhill"};
 static const char *const crit_names[] = {"bic", "aic", "aicc"};
+#define N_METHODS (sizeof method_names / sizeof method_names[0])
+#define N_CRITERIA (sizeof crit_names / sizeof crit_names[0])
 
 const char *dfg_search_method_name(dfg_search_method m)
 {
-    return (unsigned)m < 4 ? method_names[m] : "unknown";
+    return (unsigned)m < N_METHODS ? method_names[m] : "unknown";
 }
 
 const char *dfg_criterion_name(dfg_criterion c)
 {
-    return (unsigned)c < 3 ? crit_names[c] : "unknown";
+    return (unsigned)c < N_CRITERIA ? crit_names[c] : "unknown";
 }
 
 dfg_status dfg_search_method_parse(const char *s, dfg_search_method *m, dfg_error *err)
 {
-    for (int i = 0; s && i < 4; i++)
+    for (size_t i = 0; s && i < N_METHODS; i++)
         if (strcmp(s, method_names[i]) == 0) {
             *m = (dfg_search_method)i;
             return DFG_OK;
@@ -136,7 +138,7 @@ dfg_status dfg_search_method_parse(const char *s, dfg_search_method *m, dfg_erro
 
 dfg_status dfg_criterion_parse(const char *s, dfg_criterion *c, dfg_error *err)
 {
-    for (int i = 0; s && i < 3; i++)
+    for (size_t i = 0; s && i < N_CRITERIA; i++)
         if (strcmp(s, crit_names[i]) == 0) {
             *c = (dfg_criterion)i;
             return DFG_OK;
@@ -273,8 +275,9 @@ static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, dou
 
 /* Fill the table of r from the visited models v[0..nv-1]: admissible ones ranked by
  * criterion (ties by mask); chosen (index into v, or nv for "the best") goes first. */
-static dfg_status make_table(const sp_space *sp, sp_worker *w, visit *v, size_t nv, size_t chosen,
-                             const dfg_search_opts *o, dfg_search_result *r, dfg_error *err)
+static dfg_status make_table_once(const sp_space *sp, sp_worker *w, visit *v, size_t nv,
+                                  size_t chosen, const dfg_search_opts *o, dfg_search_result *r,
+                                  const visit **row_visit, dfg_error *err)
 {
     dfg_status rc = DFG_OK;
     visit **ord = dfg_malloc((nv + 1) * sizeof *ord);
@@ -329,11 +332,78 @@ static dfg_status make_table(const sp_space *sp, sp_worker *w, visit *v, size_t 
         dfg_free(ord);
         return dfg_err_set(err, DFG_ENOMEM, "search", "%zu rows", nrow);
     }
+    row_visit[r->n_rows] = first;
     rc = make_row(sp, w, first, best, wsum, o->level, &r->rows[r->n_rows++], err);
     for (size_t i = 0; rc == DFG_OK && i < na && r->n_rows < nrow; i++)
-        if (ord[i] != first)
+        if (ord[i] != first) {
+            row_visit[r->n_rows] = ord[i];
             rc = make_row(sp, w, ord[i], best, wsum, o->level, &r->rows[r->n_rows++], err);
+        }
     dfg_free(ord);
+    return rc;
+}
+
+/* The table, with the rule of darkfig.h on every row (dfg_value_judge): a model whose fit
+ * converged but whose row gives no estimate (s.e. or interval not finite, N beyond bound)
+ * leaves the ranking like an inadmissible one (counted in n_not_estimate), and the table,
+ * weights, average and ranges are made again without it. Stepwise keeps its own choice:
+ * when that model gives no estimate the search fails with DFG_EDATA. With best_only the
+ * exhaustive search did not evaluate models worse than the downhill optimum, so the next
+ * model after an excluded best is the best of those evaluated. */
+static dfg_status make_table(const sp_space *sp, sp_worker *w, visit *v, size_t nv, size_t chosen,
+                             const dfg_search_opts *o, dfg_search_result *r, dfg_error *err)
+{
+    size_t top = o->top ? o->top : 1;
+    const visit **row_visit = dfg_malloc((top + 1) * sizeof *row_visit);
+    if (!row_visit)
+        return dfg_err_set(err, DFG_ENOMEM, "search", "%zu rows", top);
+    size_t n_excluded = 0;
+    char reason[160] = "";
+    dfg_status rc;
+    for (;;) {
+        r->n_notident = r->n_nomle = r->n_failed = 0;
+        rc = make_table_once(sp, w, v, nv, chosen, o, r, row_visit, err);
+        if (rc != DFG_OK)
+            break;
+        size_t bad = r->n_rows;
+        char why[160] = "";
+        for (size_t i = 0; i < r->n_rows && bad == r->n_rows; i++) {
+            const dfg_search_row *row = &r->rows[i];
+            dfg_interval ci = {DFG_CI_LOGNORMAL, o->level, row->lower, row->upper,
+                               row->nhat,        0,        0,          NAN};
+            if (dfg_value_judge(r->n_obs, row->nhat, row->se_nhat, &ci, 0, why, sizeof why) !=
+                DFG_VALUE_OK)
+                bad = i;
+        }
+        if (bad == r->n_rows)
+            break;
+        if (chosen < nv && row_visit[bad] == &v[chosen]) {
+            char name[128];
+            dfg_model_format(&r->rows[bad].model, NULL, name, sizeof name);
+            rc = dfg_err_set(err, DFG_EDATA, "search",
+                             "the model chosen, %s, gives no estimate: %s", name, why);
+            break;
+        }
+        if (!n_excluded++)
+            snprintf(reason, sizeof reason, "%s", why);
+        /* out of the ranking: as a fit that failed, counted apart below */
+        v[row_visit[bad] - v].e.fit = (unsigned char)DFG_ESING;
+        dfg_search_result_free(r);
+        size_t left = 0;
+        for (size_t i = 0; i < nv; i++)
+            left += (size_t)admissible(&v[i].e);
+        if (!left) {
+            rc = dfg_err_set(err, DFG_EDATA, "search",
+                             "no model gives an estimate (%zu converged without one): %s",
+                             n_excluded, reason);
+            break;
+        }
+    }
+    dfg_free(row_visit);
+    if (n_excluded && r->n_failed >= n_excluded)
+        r->n_failed -= n_excluded;
+    r->n_not_estimate = n_excluded;
+    snprintf(r->reason_not_estimate, sizeof r->reason_not_estimate, "%s", reason);
     return rc;
 }
 
@@ -507,6 +577,21 @@ static size_t count_pairs(const sp_space *sp)
     return np;
 }
 
+/* The pairs not yet in model mask, in candidate order: pc[i].cand and .key. */
+static size_t open_pairs(const sp_space *sp, uint64_t mask, pcand *pc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sp->n_cand; i++) {
+        uint32_t pair = sp->cand[i];
+        if (dfg_popcount(pair) != 2 || (mask >> i & 1))
+            continue;
+        pc[n].cand = i;
+        pc[n].key = pair_key(sp->k, pair);
+        n++;
+    }
+    return n;
+}
+
 /* Insertion sort: a few dozen pairs (cmp_pcand is a total order, so the result is
  * qsort's). */
 static void sort_pcand(pcand *pc, size_t n)
@@ -575,23 +660,18 @@ static dfg_status run_pvalue_stepwise(const sp_space *sp, sp_worker *w, double t
             memcpy(use, w->use, sp->ncell);
             have_mu = 1;
         }
-        size_t n = 0;
-        for (size_t i = 0; i < sp->n_cand; i++) {
-            uint32_t pair = sp->cand[i];
-            if (dfg_popcount(pair) != 2 || (mask >> i & 1))
-                continue;
-            pc[n].cand = i;
-            pc[n].key = pair_key(sp->k, pair);
+        size_t n = open_pairs(sp, mask, pc);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t pair = sp->cand[pc[i].cand];
             /* n* = people on both lists; mu* = sum of fitted cells on both */
             double ms = 0.0;
             for (size_t cc = 1; cc < sp->ncell; cc++)
                 if (use[cc] && ((uint32_t)cc & pair) == pair)
                     ms += mu[cc];
-            pc[n].p = poisson_p(sp->ysup[pair], ms);
+            pc[i].p = poisson_p(sp->ysup[pair], ms);
             /* the maximiser over the new coefficient alone (the others fixed) scales the
              * fitted cells on both lists to n*: a close start for the refit */
-            pc[n].start = sp->ysup[pair] > 0.0 && ms > 0.0 ? log(sp->ysup[pair] / ms) : 0.0;
-            n++;
+            pc[i].start = sp->ysup[pair] > 0.0 && ms > 0.0 ? log(sp->ysup[pair] / ms) : 0.0;
         }
         sort_pcand(pc, n);
         int added = 0;
@@ -645,19 +725,16 @@ static dfg_status run_aic_stepwise(const sp_space *sp, sp_worker *w, double thr,
         goto done;
     for (;;) {
         double aic_cur = aic_rc;
-        size_t n = 0;
-        for (size_t i = 0; i < sp->n_cand; i++) {
-            uint32_t pair = sp->cand[i];
-            if (dfg_popcount(pair) != 2 || (mask >> i & 1))
-                continue;
-            pc[n].cand = i;
-            pc[n].key = pair_key(sp->k, pair);
+        size_t n_open = open_pairs(sp, mask, pc), n = 0;
+        for (size_t i = 0; i < n_open; i++) {
+            size_t ci = pc[i].cand;
             double a, pw;
-            if ((rc = rcapture_fit(sp, w, mask | (uint64_t)1 << i, pair, &a, &pw, err)))
+            if ((rc = rcapture_fit(sp, w, mask | (uint64_t)1 << ci, sp->cand[ci], &a, &pw, err)))
                 goto done;
             if (!isfinite(a))
                 continue;
             /* largest AIC gain first: sort on -gain */
+            pc[n] = pc[i];
             pc[n].p = -(aic_cur - a);
             pc[n].pw = pw;
             n++;
@@ -954,11 +1031,13 @@ dfg_status dfg_search_opts_check(const dfg_search_opts *o, size_t k, dfg_error *
     if (stepwise && o->threshold != 0.0 && !(o->threshold > 0.0 && o->threshold < 1.0))
         return dfg_err_set(err, DFG_EINVAL, "search", "threshold %g: must be in (0, 1)",
                            o->threshold);
-    if (!(o->level > 0.0 && o->level < 1.0))
-        return dfg_err_set(err, DFG_EINVAL, "search", "level %g: must be in (0, 1)", o->level);
+    if (dfg_level_check(o->level, err) != DFG_OK)
+        return DFG_EINVAL;
     if (o->threads < 0 || o->threads > DFG_MAX_THREADS)
         return dfg_err_set(err, DFG_EINVAL, "search", "threads %d: must be in 0 .. %d", o->threads,
                            DFG_MAX_THREADS);
+    if (o->top > DFG_MAX_TOP)
+        return dfg_err_set(err, DFG_EINVAL, "search", "top %zu: at most %d", o->top, DFG_MAX_TOP);
     return dfg_glm_opts_check(&o->glm, err);
 }
 

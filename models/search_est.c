@@ -22,7 +22,9 @@ static dfg_status est_search(dfg_search_method m, const dfg_table *t, size_t s,
     so.threshold = o->threshold;
     so.top = 1;
     so.best_only = 1; /* only rows[0] is used */
-    so.level = o->want_ci && o->level > 0.0 && o->level < 1.0 ? o->level : 0.95;
+    if (o->want_ci && dfg_level_check(o->level, err) != DFG_OK)
+        return DFG_EINVAL;
+    so.level = o->want_ci ? o->level : 0.95;
     so.glm = o->glm;
     memset(out, 0, sizeof *out);
     out->n_obs = dfg_table_n_obs(t, s);
@@ -65,6 +67,8 @@ static dfg_status est_search(dfg_search_method m, const dfg_table *t, size_t s,
                                         err);
     }
     dfg_search_result_free(&r);
+    if (rc == DFG_OK)
+        dfg_estimate_judge(out, 0);
     return rc;
 }
 

@@ -147,13 +147,19 @@ static dfg_status two_list_estimate(int chapman, const dfg_table *t, size_t s,
 static dfg_status est_lincoln_petersen(const dfg_table *t, size_t s, const dfg_est_opts *o,
                                        dfg_estimate *out, dfg_error *err)
 {
-    return two_list_estimate(0, t, s, o, out, err);
+    dfg_status rc = two_list_estimate(0, t, s, o, out, err);
+    if (out)
+        dfg_estimate_judge(out, 0);
+    return rc;
 }
 
 static dfg_status est_chapman(const dfg_table *t, size_t s, const dfg_est_opts *o,
                               dfg_estimate *out, dfg_error *err)
 {
-    return two_list_estimate(1, t, s, o, out, err);
+    dfg_status rc = two_list_estimate(1, t, s, o, out, err);
+    if (out)
+        dfg_estimate_judge(out, 0);
+    return rc;
 }
 
 const dfg_estimator dfg_est_lincoln_petersen = {

@@ -8,29 +8,41 @@
 #define DFG_CHECK_H
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 
 static int check_passed_, check_failed_;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static inline void
-check_report_(int ok, const char *file, int line, const char *fmt, ...)
+/* Count a check; on failure print the place, what failed and the description desc (the
+ * _MSG forms; NULL for none). */
+static inline void check_bool_(int ok, const char *file, int line, const char *expr,
+                               const char *desc)
 {
     if (ok) {
         check_passed_++;
         return;
     }
     check_failed_++;
-    fprintf(stderr, "%s:%d: ", file, line);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "%s:%d: CHECK(%s) failed%s%s\n", file, line, expr, desc ? ": " : "",
+            desc ? desc : "");
 }
+
+/* |got - want| <= tol (rel: tol |want|); NaN fails. */
+static inline void check_num_(int rel, const char *file, int line, const char *expr, double got,
+                              double want, double tol, const char *desc)
+{
+    if (fabs(got - want) <= (rel ? tol * fabs(want) : tol)) {
+        check_passed_++;
+        return;
+    }
+    check_failed_++;
+    fprintf(stderr, "%s:%d: %s%s%s = %.17g, want %.17g (%s %g)\n", file, line, desc ? desc : "",
+            desc ? ": " : "", expr, got, want, rel ? "rtol" : "atol", tol);
+}
+
+/* The description of a _MSG check, formatted once. */
+#define CHECK_DESC_(...)                                                                           \
+    char check_desc_[512];                                                                         \
+    snprintf(check_desc_, sizeof check_desc_, __VA_ARGS__)
 
 /* Run the test function fn (void fn(void)); on failures inside it, name it. */
 #define RUN(fn)                                                                                    \
@@ -41,81 +53,35 @@ check_report_(int ok, const char *file, int line, const char *fmt, ...)
             fprintf(stderr, "FAILED: %s (%d checks)\n", #fn, check_failed_ - before_);             \
     } while (0)
 
+#define CHECK(c) check_bool_((c) != 0, __FILE__, __LINE__, #c, NULL)
+
 /* CHECK with a description: CHECK_MSG(c, "table %03d", i). */
 #define CHECK_MSG(c, ...)                                                                          \
     do {                                                                                           \
-        if (c) {                                                                                   \
-            check_passed_++;                                                                       \
-        } else {                                                                                   \
-            check_failed_++;                                                                       \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #c);                  \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
+        CHECK_DESC_(__VA_ARGS__);                                                                  \
+        check_bool_((c) != 0, __FILE__, __LINE__, #c, check_desc_);                                \
     } while (0)
+
+/* |got - want| <= rtol * |want| (NaN fails). */
+#define CHECK_REL(got, want, rtol)                                                                 \
+    check_num_(1, __FILE__, __LINE__, #got, (got), (want), (rtol), NULL)
+
+/* |got - want| <= atol (NaN fails). */
+#define CHECK_ABS(got, want, atol)                                                                 \
+    check_num_(0, __FILE__, __LINE__, #got, (got), (want), (atol), NULL)
 
 /* CHECK_REL with a description: CHECK_REL_MSG(got, want, rtol, "table %03d N", i). */
 #define CHECK_REL_MSG(got, want, rtol, ...)                                                        \
     do {                                                                                           \
-        double g_ = (got), w_ = (want), t_ = (rtol);                                               \
-        if (fabs(g_ - w_) <= t_ * fabs(w_)) {                                                      \
-            check_passed_++;                                                                       \
-        } else {                                                                                   \
-            check_failed_++;                                                                       \
-            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fprintf(stderr, ": %s = %.17g, want %.17g (rtol %g)\n", #got, g_, w_, t_);             \
-        }                                                                                          \
+        CHECK_DESC_(__VA_ARGS__);                                                                  \
+        check_num_(1, __FILE__, __LINE__, #got, (got), (want), (rtol), check_desc_);               \
     } while (0)
 
 /* CHECK_ABS with a description. */
 #define CHECK_ABS_MSG(got, want, atol, ...)                                                        \
     do {                                                                                           \
-        double g_ = (got), w_ = (want), t_ = (atol);                                               \
-        if (fabs(g_ - w_) <= t_) {                                                                 \
-            check_passed_++;                                                                       \
-        } else {                                                                                   \
-            check_failed_++;                                                                       \
-            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fprintf(stderr, ": %s = %.17g, want %.17g (atol %g)\n", #got, g_, w_, t_);             \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (c) {                                                                                   \
-            check_passed_++;                                                                       \
-        } else {                                                                                   \
-            check_failed_++;                                                                       \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);                  \
-        }                                                                                          \
-    } while (0)
-
-/* |got - want| <= rtol * |want| (NaN fails). */
-#define CHECK_REL(got, want, rtol)                                                                 \
-    do {                                                                                           \
-        double g_ = (got), w_ = (want), t_ = (rtol);                                               \
-        if (fabs(g_ - w_) <= t_ * fabs(w_)) {                                                      \
-            check_passed_++;                                                                       \
-        } else {                                                                                   \
-            check_failed_++;                                                                       \
-            fprintf(stderr, "%s:%d: %s = %.17g, want %.17g (rtol %g)\n", __FILE__, __LINE__, #got, \
-                    g_, w_, t_);                                                                   \
-        }                                                                                          \
-    } while (0)
-
-/* |got - want| <= atol (NaN fails). */
-#define CHECK_ABS(got, want, atol)                                                                 \
-    do {                                                                                           \
-        double g_ = (got), w_ = (want), t_ = (atol);                                               \
-        if (fabs(g_ - w_) <= t_) {                                                                 \
-            check_passed_++;                                                                       \
-        } else {                                                                                   \
-            check_failed_++;                                                                       \
-            fprintf(stderr, "%s:%d: %s = %.17g, want %.17g (atol %g)\n", __FILE__, __LINE__, #got, \
-                    g_, w_, t_);                                                                   \
-        }                                                                                          \
+        CHECK_DESC_(__VA_ARGS__);                                                                  \
+        check_num_(0, __FILE__, __LINE__, #got, (got), (want), (atol), check_desc_);               \
     } while (0)
 
 #define CHECK_CODE(rc, want)                                                                       \

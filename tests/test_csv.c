@@ -81,13 +81,10 @@ static void good_variants_give_the_base_table(void)
         char path[512];
         snprintf(path, sizeof path, GOOD "%s", files[i]);
         dfg_table *t = read_file(path, NULL, NULL);
-        if (!has_names(t, abc, 3) || !has_patterns(t, 0, base_p, base_c, 6) ||
-            dfg_table_n_strata(t) != 1 || dfg_table_n_cov(t) != 0 || dfg_table_n_obs(t, 0) != 28.0)
-            fprintf(stderr, "good file %s: wrong table\n", files[i]);
-        CHECK(has_names(t, abc, 3));
-        CHECK(has_patterns(t, 0, base_p, base_c, 6));
-        CHECK(dfg_table_n_strata(t) == 1 && dfg_table_n_cov(t) == 0);
-        CHECK(dfg_table_n_obs(t, 0) == 28.0);
+        CHECK_MSG(has_names(t, abc, 3), "good file %s", files[i]);
+        CHECK_MSG(has_patterns(t, 0, base_p, base_c, 6), "good file %s", files[i]);
+        CHECK_MSG(dfg_table_n_strata(t) == 1 && dfg_table_n_cov(t) == 0, "good file %s", files[i]);
+        CHECK_MSG(dfg_table_n_obs(t, 0) == 28.0, "good file %s", files[i]);
         dfg_table_free(t);
     }
     /* --lists naming every list: the same table, no covariates */
@@ -218,12 +215,10 @@ static void bundled_datasets_read(void)
         char path[512];
         snprintf(path, sizeof path, DFG_DATA_DIR "/%s", d[i].file);
         dfg_table *t = read_file(path, NULL, NULL);
-        if (!t || dfg_table_n_obs(t, 0) != d[i].n)
-            fprintf(stderr, "%s: n = %g, want %g\n", d[i].file, t ? dfg_table_n_obs(t, 0) : -1.0,
-                    d[i].n);
-        CHECK(has_names(t, d[i].lists, d[i].k));
-        CHECK(t && dfg_table_n_obs(t, 0) == d[i].n);
-        CHECK(t && dfg_table_n_strata(t) == 1);
+        CHECK_MSG(has_names(t, d[i].lists, d[i].k), "%s", d[i].file);
+        CHECK_MSG(t && dfg_table_n_obs(t, 0) == d[i].n, "%s: n = %g, want %g", d[i].file,
+                  t ? dfg_table_n_obs(t, 0) : -1.0, d[i].n);
+        CHECK_MSG(t && dfg_table_n_strata(t) == 1, "%s", d[i].file);
         dfg_table_free(t);
     }
 }
@@ -295,10 +290,8 @@ static void bad_files_fail_as_expected(void)
         int ok = strcmp(status_name(rc), col[1]) == 0 && err.code == rc && t == NULL &&
                  strcmp(err.where, want_where) == 0 && strstr(err.msg, col[4]) != NULL &&
                  strcmp(col[2], "3") == 0;
-        if (!ok)
-            fprintf(stderr, "bad file %s: got %s at %s: %s\n  want %s at %s: ...%s...\n", col[0],
-                    status_name(rc), err.where, err.msg, col[1], want_where, col[4]);
-        CHECK(ok);
+        CHECK_MSG(ok, "bad file %s: got %s at %s: %s; want %s at %s: ...%s...", col[0],
+                  status_name(rc), err.where, err.msg, col[1], want_where, col[4]);
     }
     fclose(f);
     CHECK(n >= 25);
@@ -441,9 +434,8 @@ static void big_files_cross_block_boundaries(void)
     CHECK_CODE(dfg_table_read_csv(path, &o, &t, &err), DFG_EPARSE);
     char want_where[64];
     snprintf(want_where, sizeof want_where, "%s:%zu:5", path, lines + 1);
-    CHECK(strcmp(err.where, want_where) == 0);
-    if (strcmp(err.where, want_where) != 0)
-        fprintf(stderr, "big file: got %s, want %s\n", err.where, want_where);
+    CHECK_MSG(strcmp(err.where, want_where) == 0, "big file: got %s, want %s", err.where,
+              want_where);
 
     /* without the bad line: the counts, in two strata ("" and "x\r\ny") */
     write_big(path, n, 0, want, &lines);
@@ -548,15 +540,15 @@ static void fast_path_matches_libcsv(void)
 
 int main(void)
 {
-    good_variants_give_the_base_table();
-    zero_count_rows_are_kept_or_ignored();
-    records_aggregate_to_the_pattern_table();
-    covariates_give_strata();
-    bundled_datasets_read();
-    bad_files_fail_as_expected();
-    options_and_files_are_checked();
-    too_many_strata_are_refused();
-    big_files_cross_block_boundaries();
-    fast_path_matches_libcsv();
+    RUN(good_variants_give_the_base_table);
+    RUN(zero_count_rows_are_kept_or_ignored);
+    RUN(records_aggregate_to_the_pattern_table);
+    RUN(covariates_give_strata);
+    RUN(bundled_datasets_read);
+    RUN(bad_files_fail_as_expected);
+    RUN(options_and_files_are_checked);
+    RUN(too_many_strata_are_refused);
+    RUN(big_files_cross_block_boundaries);
+    RUN(fast_path_matches_libcsv);
     CHECK_DONE();
 }

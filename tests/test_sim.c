@@ -246,29 +246,24 @@ static void stored_scenarios_parse(void)
     }
 }
 
-/* Every allocation failure is reported as DFG_ENOMEM and leaks nothing (ASan build). */
+/* Every allocation failure is reported as DFG_ENOMEM and leaks nothing (SWEEP_ALLOC). */
 static void allocation_failures_are_clean(void)
 {
     const char *text = "lists A B C\ntotal 100\ncapture 0.2 0.3 0.4\nterm 12 1\n";
-    int done = 0;
-    for (long f = 0; f < 100 && !done; f++) {
-        dfg_error err = {0};
-        dfg_scenario *sc = NULL;
-        dfg_alloc_fail_after(f);
-        dfg_status rc = dfg_scenario_read_buffer("t", text, strlen(text), &sc, &err);
-        dfg_table *t = NULL;
-        dfg_status rc2 = rc ? rc : dfg_sim_table(sc, 1, 0, &t, &err);
-        dfg_alloc_fail_after(-1);
-        if (rc2 == DFG_OK)
-            done = 1;
-        else if (rc2 != DFG_ENOMEM) {
-            CHECK_CODE(rc2, DFG_ENOMEM);
-            done = 1;
-        }
+    dfg_scenario *sc = NULL;
+    SWEEP_ALLOC("scenario_read_buffer",
+                dfg_scenario_read_buffer("t", text, strlen(text), &sc, &sweep_err), {
+                    dfg_scenario_free(sc);
+                    sc = NULL;
+                });
+    dfg_error err = {0};
+    CHECK_CODE(dfg_scenario_read_buffer("t", text, strlen(text), &sc, &err), DFG_OK);
+    dfg_table *t = NULL;
+    SWEEP_ALLOC("sim_table", dfg_sim_table(sc, 1, 0, &t, &sweep_err), {
         dfg_table_free(t);
-        dfg_scenario_free(sc);
-    }
-    CHECK(done);
+        t = NULL;
+    });
+    dfg_scenario_free(sc);
 }
 
 int main(void)

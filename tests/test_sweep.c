@@ -95,8 +95,9 @@ static void closed_and_freq_survive_allocation_failure(void)
     for (int m = 0; m < DFG_FREQ_N_METHODS; m++) {
         dfg_freq_result res;
         char label[64];
-        snprintf(label, sizeof label, "freq_estimate %s", dfg_freq_method_name(m));
-        SWEEP_ALLOC(label, dfg_freq_estimate(&fr, m, NULL, &res, &sweep_err), (void)0);
+        snprintf(label, sizeof label, "freq_estimate %s", dfg_freq_method_name((dfg_freq_method)m));
+        SWEEP_ALLOC(label, dfg_freq_estimate(&fr, (dfg_freq_method)m, NULL, &res, &sweep_err),
+                    (void)0);
     }
     dfg_freq_free(&fr);
     dfg_table_free(t);
@@ -146,6 +147,23 @@ static void err_describes_the_returned_code_after_no_convergence(void)
     dfg_fit_free(&f);
     SWEEP_ALLOC("loglin_fit max_iter 1", dfg_loglin_fit(t, 0, &m, &o, &f, &sweep_err),
                 dfg_fit_free(&f));
+    /* calls that keep a verdict in a row and return DFG_OK leave err clear: the closed
+     * table and a closed-population estimator stopped after one iteration */
+    dfg_closed_opts co = dfg_closed_opts_default();
+    co.glm.max_iter = 1;
+    dfg_closed_table ct;
+    dfg_error_clear(&err);
+    CHECK_CODE(dfg_closed_table_fit(t, 0, &co, &ct, &err), DFG_OK);
+    CHECK_CODE(ct.rows[DFG_CLOSED_MT].status, DFG_ENOCONV);
+    CHECK_MSG(err.code == DFG_OK, "closed table: err says %d (%s)", err.code, err.msg);
+    dfg_est_opts eo = dfg_est_opts_default();
+    eo.glm.max_iter = 1;
+    eo.want_ci = 0;
+    dfg_estimate e;
+    dfg_error_clear(&err);
+    CHECK_CODE(dfg_estimator_find("Mt")->estimate(t, 0, &eo, &e, &err), DFG_OK);
+    CHECK_CODE(e.status, DFG_ENOCONV);
+    CHECK_MSG(err.code == DFG_OK, "closed Mt: err says %d (%s)", err.code, err.msg);
     /* and directly: a hard error replaces a verdict, a verdict never replaces an error */
     dfg_error_clear(&err);
     dfg_err_set(&err, DFG_ENOCONV, "glm", "no convergence");

@@ -227,11 +227,11 @@ static void from_cells_round_trips(void)
 
 int main(void)
 {
-    new_rejects_bad_arguments();
-    names_are_copied();
-    add_aggregates_and_keeps_patterns_sorted();
-    add_rejects_bad_input();
-    strata_are_found_or_created();
-    from_cells_round_trips();
+    RUN(new_rejects_bad_arguments);
+    RUN(names_are_copied);
+    RUN(add_aggregates_and_keeps_patterns_sorted);
+    RUN(add_rejects_bad_input);
+    RUN(strata_are_found_or_created);
+    RUN(from_cells_round_trips);
     CHECK_DONE();
 }

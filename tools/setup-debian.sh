@@ -1,12 +1,13 @@
 #!/bin/sh
 # tools/setup-debian.sh: install what darkfig needs on Debian 12 (run as root): the
-# toolchain, the libraries it links (GSL, OpenBLAS, libcsv, GLPK), valgrind for the
-# memory checks, and Debian's Python packages that execute the notebooks.
+# toolchain, the libraries it links (GSL, OpenBLAS, libcsv, GLPK; cJSON for the command's
+# JSON), valgrind for the memory checks, and Debian's Python packages that execute the
+# notebooks (python3 also checks the JSON in the tests).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
     ca-certificates cmake gcc make pkg-config valgrind clang-format \
-    libgsl-dev libopenblas-dev libcsv-dev libglpk-dev \
+    libgsl-dev libopenblas-dev libcsv-dev libglpk-dev libcjson-dev \
     python3 python3-nbformat python3-nbclient jupyter-nbconvert python3-ipykernel \
     python3-matplotlib python3-pandas

@@ -13,6 +13,10 @@ cmake --install "$build" --prefix "$tmp/prefix" >/dev/null 2>&1
 check $? "cmake --install"
 test -f "$tmp/prefix/include/darkfig.h"
 check $? "header installed"
+"$tmp/prefix/bin/darkfig" version >/dev/null 2>&1
+check $? "the installed command runs (finds the installed shared library)"
+test -s "$(find "$tmp/prefix" -path '*man1/darkfig.1' | head -n 1)"
+check $? "manual page installed"
 pc=$(find "$tmp/prefix" -name darkfig.pc | head -n 1)
 test -n "$pc"
 check $? "pkg-config file installed"

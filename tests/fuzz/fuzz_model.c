@@ -16,9 +16,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const names_alpha[] = {"LA", "NG", "PF", "KM", "RB", "Z", "A1", "B_2",
-                                          "c-3", "D.4", "EE", "FF"};
-static const char *const names_pos[] = {"L1", "L2", "L3", "L4", "L5",  "L6",
+static const char *const names_alpha[] = {"LA", "NG",  "PF",  "KM",  "RB", "Z",
+                                          "A1", "B_2", "c-3", "D.4", "EE", "FF"};
+static const char *const names_pos[] = {"L1", "L2", "L3", "L4",  "L5",  "L6",
                                         "L7", "L8", "L9", "L10", "L11", "L12"};
 
 static int has_subset_closure(const dfg_model *m)

@@ -38,10 +38,13 @@ static int too_many_lists(const char *s, size_t n)
                 size_t start = q;
                 while (q < e && s[q] != ' ' && s[q] != '\t')
                     q++;
-                int digits = 1;
-                for (size_t r = start; r < q; r++)
-                    digits &= s[r] >= '0' && s[r] <= '9';
-                if (digits && (q - start > 2 || atoi(s + start) > 12))
+                /* a number (the input is not NUL-terminated: no atoi) */
+                int digits = 1, v = 0;
+                for (size_t r = start; r < q && digits; r++) {
+                    digits = s[r] >= '0' && s[r] <= '9';
+                    v = v * 10 + (s[r] - '0');
+                }
+                if (digits && (q - start > 2 || v > 12))
                     return 1;
             }
             if (tokens > 12)

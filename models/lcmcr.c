@@ -1,0 +1,955 @@
+/* models/lcmcr.c: the Bayesian latent-class model of Manrique-Vallier (2016), as the R
+ * package LCMCR's lcmCR, sampled on distinct capture patterns with counts.
+ *
+ * Model (Manrique-Vallier 2016, Biometrics 72:1246, Sec. 2): N people, person i in latent
+ * class z_i ~ Discrete(pi), on list j with probability lambda_{j z_i}, lists independent
+ * given the class. lambda_jk ~ Beta(1, 1); V_k ~ Beta(1, alpha) (k < K), V_K = 1,
+ * pi_k = V_k prod_{l<k} (1 - V_l); alpha ~ Gamma(a, rate b); p(N) ~ 1/N.
+ *
+ * Gibbs sweep (the paper's Sec. 3 data augmentation; people with the same capture
+ * pattern are exchangeable, so each pattern's class counts are one multinomial draw):
+ *  1. each observed pattern x with count c_x: class counts ~ Multinomial(c_x; w), w_k
+ *     proportional to pi_k prod_j lambda_jk^x_j (1 - lambda_jk)^(1 - x_j);
+ *  2. the n0 unobserved people: class counts ~ Multinomial(n0; w0),
+ *     w0_k proportional to pi_k prod_j (1 - lambda_jk);
+ *  3. lambda_jk ~ Beta(1 + s_jk, 1 + n_k - s_jk), n_k = people in class k (observed and
+ *     not), s_jk = of them on list j;
+ *  4. V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), k < K; pi from V (drawn as log-gamma
+ *     ratios: log(1 - V_k) is often far below log DBL_MIN, and alpha depends on it);
+ *  5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k));
+ *  6. n0 given pi, lambda, with the unobserved classes summed out: with
+ *     pi0 = sum_k pi_k prod_j (1 - lambda_jk) (the probability of being on no list),
+ *     p(n0 | .) ~ (1/N) C(N, n) pi0^n0 (1 - pi0)^n ~ C(n + n0 - 1, n0) pi0^n0 (1 - pi0)^n:
+ *     n0 ~ NegativeBinomial(size n, success probability 1 - pi0), drawn as the
+ *     Gamma-Poisson mixture n0 ~ Poisson(G), G ~ Gamma(n, scale pi0 / (1 - pi0)).
+ * One sweep costs O(patterns x K x lists) whatever the number of people. The weights are
+ * computed on the log scale (log pi_k + sum_j log(1 - lambda_jk) + sum_{j in x} logit
+ * lambda_jk), so 30 lists with small lambda do not underflow. 1 - pi0 is computed as
+ * sum_k pi_k (-expm1(sum_j log(1 - lambda_jk))) to keep its digits when pi0 is near 1.
+ *
+ * Chains start dispersed, each from its own stream: lambda_jk = (people on list j / n)
+ * exp(u), u ~ Uniform(-1/2, 1/2); V_k ~ Beta(1, 1); n0 = n exp(u), u ~ Uniform(log 0.05,
+ * log 20); then, as LCMCR does, 500 warm-up sweeps with alpha held at 0.3 / K and the
+ * classes relabelled by decreasing pi before the burn-in starts.
+ *
+ * Copyright (C) 2026 the darkfig authors. SPDX-License-Identifier: GPL-3.0-or-later */
+#include "internal.h"
+
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+/* ** {======================================================================
+ * Options
+ * ======================================================================= */
+
+dfg_lcmcr_opts dfg_lcmcr_opts_default(void)
+{
+    dfg_lcmcr_opts o;
+    memset(&o, 0, sizeof o);
+    o.K = 10;
+    o.a_alpha = 0.25;
+    o.b_alpha = 0.25;
+    o.chains = 4;
+    o.burnin = 10000;
+    o.samples = 5000;
+    o.thin = 20;
+    o.seed = 1;
+    o.threads = 1;
+    o.level = 0.95;
+    o.rhat_max = 1.01;
+    o.ess_min = 400.0;
+    o.cancel = NULL;
+    return o;
+}
+
+/* Sweeps per chain must fit the loop counter and n0 the 32-bit multinomial. */
+#define MAX_SWEEPS ((size_t)1 << 40)
+#define MAX_K 1000
+
+dfg_status dfg_lcmcr_check(const dfg_lcmcr_opts *o, dfg_error *err)
+{
+    if (!o)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "no options");
+    if (o->K < 2 || o->K > MAX_K)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "K (classes) must be in 2 .. %d (got %zu)",
+                           MAX_K, o->K);
+    if (!(o->a_alpha > 0.0) || !isfinite(o->a_alpha))
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr",
+                           "prior shape a_alpha must be positive and finite (got %g)", o->a_alpha);
+    if (!(o->b_alpha > 0.0) || !isfinite(o->b_alpha))
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr",
+                           "prior rate b_alpha must be positive and finite (got %g)", o->b_alpha);
+    if (o->chains < 1 || o->chains > 1024)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "chains must be in 1 .. 1024 (got %zu)",
+                           o->chains);
+    if (o->samples < 4)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr",
+                           "samples (draws kept per chain) must be >= 4 (got %zu)", o->samples);
+    if (o->thin < 1)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "thin must be >= 1 (got %zu)", o->thin);
+    if (o->samples > MAX_SWEEPS / o->thin || o->burnin > MAX_SWEEPS - o->samples * o->thin)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr",
+                           "burn-in + samples x thin must be below 2^40 sweeps");
+    if (o->threads < 1)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "threads must be >= 1 (got %d)", o->threads);
+    if (!(o->level > 0.0 && o->level < 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "level must be in (0, 1) (got %g)", o->level);
+    if (!(o->rhat_max >= 1.0))
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "rhat_max must be >= 1 (got %g)", o->rhat_max);
+    if (!(o->ess_min >= 0.0))
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "ess_min must be >= 0 (got %g)", o->ess_min);
+    return DFG_OK;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * One chain
+ * ======================================================================= */
+
+/* A stratum's data: P patterns with positive counts. */
+typedef struct {
+    size_t J, P;
+    const uint32_t *pat;
+    const unsigned *cnt;
+    double n; /* people observed */
+} lc_data;
+
+/* The state and scratch of one chain; K x J arrays are class-major: [k * J + j]. */
+typedef struct {
+    size_t K, J;
+    double *lam;  /* lambda_jk */
+    double *odds; /* lambda / (1 - lambda) */
+    double *dlog; /* log lambda - log(1 - lambda), filled only when the log path needs it */
+    int have_dlog;
+    double *q;     /* prod_j (1 - lambda_jk), per k */
+    double *u;     /* 1 - q_k, summed without cancellation */
+    double *sum0;  /* log q_k */
+    double *logpi; /* log pi_k */
+    double *L0;    /* log pi_k + log q_k */
+    double *e0;    /* exp(L0_k - max L0) */
+    double *w;     /* weights, K */
+    double *cw;    /* cumulative weights, K */
+    unsigned *m;   /* multinomial draw, K */
+    size_t *ord;   /* classes by decreasing weight, K */
+    double *ws;    /* suffix sums of the weights in that order, K */
+    double *nk;    /* people per class, K */
+    double *sk;    /* of them on list j, K x J */
+    double alpha;
+    double n0;
+    double occupied;
+} lc_chain;
+
+static void chain_free(lc_chain *c)
+{
+    if (!c)
+        return;
+    double *a[] = {c->lam, c->odds, c->dlog, c->q,  c->u,  c->sum0, c->logpi,
+                   c->L0,  c->e0,   c->w,    c->cw, c->nk, c->sk};
+    for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
+        dfg_free(a[i]);
+    dfg_free(c->m);
+    dfg_free(c->ord);
+    dfg_free(c->ws);
+    memset(c, 0, sizeof *c);
+}
+
+static int chain_alloc(lc_chain *c, size_t K, size_t J)
+{
+    memset(c, 0, sizeof *c);
+    c->K = K;
+    c->J = J;
+    int bad = 0;
+#define GET(f, n) bad |= !(c->f = dfg_malloc((n) * sizeof *c->f))
+    GET(lam, K * J);
+    GET(odds, K * J);
+    GET(dlog, K * J);
+    GET(sk, K * J);
+    GET(q, K);
+    GET(u, K);
+    GET(sum0, K);
+    GET(logpi, K);
+    GET(L0, K);
+    GET(e0, K);
+    GET(w, K);
+    GET(cw, K);
+    GET(m, K);
+    GET(ord, K);
+    GET(ws, K);
+    GET(nk, K);
+#undef GET
+    if (bad) {
+        chain_free(c);
+        return -1;
+    }
+    return 0;
+}
+
+/* Keep a probability inside (0, 1) so that its logs and odds stay finite. */
+static double clamp01(double p)
+{
+    if (p < DBL_MIN)
+        return DBL_MIN;
+    if (p > 1.0 - DBL_EPSILON / 2.0)
+        return 1.0 - DBL_EPSILON / 2.0;
+    return p;
+}
+
+/* After lambda changed: odds, q_k = prod_j (1 - lambda_jk), u_k = 1 - q_k by the
+ * recurrence u <- u + lambda (1 - u) (no cancellation), log q_k. */
+static void lambda_derived(lc_chain *c)
+{
+    size_t J = c->J;
+    for (size_t k = 0; k < c->K; k++) {
+        const double *l = c->lam + k * J;
+        double *o = c->odds + k * J;
+        double q = 1.0, u = 0.0;
+        for (size_t j = 0; j < J; j++) {
+            o[j] = l[j] / (1.0 - l[j]);
+            q *= 1.0 - l[j];
+            u += l[j] * (1.0 - u);
+        }
+        c->q[k] = q;
+        c->u[k] = u;
+        if (q > 1e-280) {
+            c->sum0[k] = log(q);
+        } else { /* the product left the normal range: sum the logs */
+            double s = 0.0;
+            for (size_t j = 0; j < J; j++)
+                s += log1p(-l[j]);
+            c->sum0[k] = s;
+        }
+    }
+    c->have_dlog = 0;
+}
+
+/* n0 ~ NegBin(n, 1 - pi0) as Poisson(Gamma(n, pi0 / (1 - pi0))). Returns -1 when the draw
+ * leaves the range the multinomial of step 2 can take (the chain diverged). */
+static int draw_n0(lc_chain *c, const lc_data *d, gsl_rng *r)
+{
+    double one_minus_pi0 = 0.0, pi0 = 0.0;
+    for (size_t k = 0; k < c->K; k++) {
+        double pk = exp(c->logpi[k]);
+        one_minus_pi0 += pk * c->u[k];
+        pi0 += exp(c->logpi[k] + c->sum0[k]);
+    }
+    if (!(one_minus_pi0 > 0.0))
+        return -1;
+    double g = gsl_ran_gamma(r, d->n, pi0 / one_minus_pi0);
+    if (!(g < 4.0e9 - d->n))
+        return -1;
+    c->n0 = (double)gsl_ran_poisson(r, g);
+    if (!(c->n0 + d->n < 4.2e9))
+        return -1;
+    return 0;
+}
+
+static void chain_init(lc_chain *c, const lc_data *d, gsl_rng *r)
+{
+    size_t K = c->K, J = c->J;
+    /* lambda_jk = the list's share of the people observed, times exp(u), u ~ U(-1/2, 1/2) */
+    for (size_t j = 0; j < J; j++) {
+        double nj = 0.0;
+        for (size_t p = 0; p < d->P; p++)
+            if (d->pat[p] >> j & 1u)
+                nj += d->cnt[p];
+        for (size_t k = 0; k < K; k++)
+            c->lam[k * J + j] = clamp01(fmin(0.99, nj / d->n * exp(gsl_rng_uniform(r) - 0.5)));
+    }
+    lambda_derived(c);
+    double cum = 0.0;
+    for (size_t k = 0; k + 1 < K; k++) {
+        double v = clamp01(gsl_rng_uniform_pos(r));
+        c->logpi[k] = log(v) + cum;
+        cum += log1p(-v);
+    }
+    c->logpi[K - 1] = cum;
+    c->alpha = 0.3 / (double)K;
+    double u = log(0.05) + (log(20.0) - log(0.05)) * gsl_rng_uniform(r);
+    c->n0 = floor(d->n * exp(u) + 0.5);
+}
+
+/* Relabel the classes by decreasing pi (lambda and pi move together). The truncated
+ * stick-breaking prior is not exchangeable: a large class with a late label is a state
+ * the sampler leaves only slowly. Done once, at the end of the warm-up (as LCMCR does
+ * after its warm-up), so it is part of the starting point, not of the chain. */
+static void relabel(lc_chain *c)
+{
+    size_t K = c->K, J = c->J;
+    size_t *ord = c->ord;
+    for (size_t k = 0; k < K; k++) {
+        size_t i = k;
+        while (i > 0 && c->logpi[ord[i - 1]] < c->logpi[k]) {
+            ord[i] = ord[i - 1];
+            i--;
+        }
+        ord[i] = k;
+    }
+    /* permute through scratch: sk (K x J) and w (K) are rewritten by every sweep */
+    for (size_t i = 0; i < K; i++) {
+        memcpy(c->sk + i * J, c->lam + ord[i] * J, J * sizeof *c->sk);
+        c->w[i] = c->logpi[ord[i]];
+    }
+    memcpy(c->lam, c->sk, K * J * sizeof *c->lam);
+    memcpy(c->logpi, c->w, K * sizeof *c->logpi);
+    lambda_derived(c);
+}
+
+/* Class counts m of `count` people whose class weights are w (not normalised, sum > 0):
+ * a multinomial draw by conditional binomials (as GSL's gsl_ran_multinomial), the largest
+ * class first, m_(i) ~ Binomial(left, w_(i) / sum_{l>=i} w_(l)), until at most
+ * SMALL_COUNT people are left; those are drawn one by one from the remaining classes in
+ * proportion to their weights. Both are exact draws of the same multinomial; the order
+ * and the switch only save the binomials of near-empty classes. */
+#define SMALL_COUNT 8
+
+static void allocate(lc_chain *c, gsl_rng *r, unsigned count, const double *w)
+{
+    size_t K = c->K, *ord = c->ord;
+    double *cw = c->cw, *ws = c->ws;
+    unsigned *m = c->m;
+    memset(m, 0, K * sizeof *m);
+    size_t first = 0; /* classes ord[first ..] take the people left */
+    if (count > SMALL_COUNT) {
+        /* the largest class first, the others in label order (the stick-breaking prior
+           and the relabelling after the warm-up keep large classes early) */
+        size_t top = 0;
+        for (size_t k = 1; k < K; k++)
+            if (w[k] > w[top])
+                top = k;
+        ord[0] = top;
+        for (size_t k = 0, i = 1; k < K; k++)
+            if (k != top)
+                ord[i++] = k;
+        /* ws[i] = sum of the weights of ord[i ..] */
+        double acc = 0.0;
+        for (size_t i = K; i-- > 0;)
+            ws[i] = (acc += w[ord[i]]);
+        for (; first + 1 < K && count > SMALL_COUNT; first++) {
+            double p = w[ord[first]] / ws[first];
+            unsigned x = gsl_ran_binomial(r, p < 1.0 ? p : 1.0, count);
+            m[ord[first]] = x;
+            count -= x;
+        }
+        if (first + 1 == K) { /* the last class takes the rest */
+            m[ord[first]] += count;
+            return;
+        }
+    } else {
+        for (size_t k = 0; k < K; k++)
+            ord[k] = k;
+    }
+    if (count == 0)
+        return;
+    double tot = 0.0;
+    for (size_t i = first; i < K; i++)
+        cw[i] = (tot += w[ord[i]]);
+    for (unsigned n = 0; n < count; n++) {
+        double v = gsl_rng_uniform(r) * tot;
+        size_t i = first;
+        while (i + 1 < K && !(v < cw[i]))
+            i++;
+        while (w[ord[i]] <= 0.0 && i > first) /* rounding at the top end: never weight 0 */
+            i--;
+        m[ord[i]]++;
+    }
+}
+
+/* Beta(a, b); with a = 1 or b = 1 (no one of the class on the list, or everyone) by
+ * inversion, 1 - U^(1/b) or U^(1/a), instead of two gamma draws. */
+static double beta_draw(gsl_rng *r, double a, double b)
+{
+    if (a == 1.0)
+        return -expm1(log(gsl_rng_uniform_pos(r)) / b);
+    if (b == 1.0)
+        return exp(log(gsl_rng_uniform_pos(r)) / a);
+    return gsl_ran_beta(r, a, b);
+}
+
+/* log G, G ~ Gamma(a, 1), without underflow for small a: for a < 1,
+ * G = G' U^(1/a) with G' ~ Gamma(a + 1, 1), U ~ Uniform(0, 1) (Marsaglia & Tsang 2000,
+ * Sec. 6), so log G = log G' + log(U) / a. */
+static double log_gamma_draw(gsl_rng *r, double a)
+{
+    if (a >= 1.0)
+        return log(gsl_ran_gamma(r, a, 1.0));
+    return log(gsl_ran_gamma(r, a + 1.0, 1.0)) + log(gsl_rng_uniform_pos(r)) / a;
+}
+
+/* Log-scale weights of pattern x into w (the fallback when the linear ones under- or
+ * overflow): w_k = exp(lw_k - max lw), lw_k = L0_k + sum_{j in x} logit lambda_jk. */
+static void weights_log(lc_chain *c, uint32_t x)
+{
+    size_t K = c->K, J = c->J;
+    if (!c->have_dlog) {
+        for (size_t i = 0; i < K * J; i++)
+            c->dlog[i] = log(c->lam[i]) - log1p(-c->lam[i]);
+        c->have_dlog = 1;
+    }
+    double mx = -INFINITY;
+    for (size_t k = 0; k < K; k++) {
+        const double *dl = c->dlog + k * J;
+        double lw = c->L0[k];
+        for (uint32_t y = x; y; y &= y - 1)
+            lw += dl[__builtin_ctz(y)];
+        c->w[k] = lw;
+        if (lw > mx)
+            mx = lw;
+    }
+    for (size_t k = 0; k < K; k++)
+        c->w[k] = exp(c->w[k] - mx);
+}
+
+/* One Gibbs sweep (steps 1-6 of the file comment). Returns -1 when the chain diverged. */
+static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng *r, double *a1,
+                 double *b1, int warm)
+{
+    size_t K = c->K, J = c->J;
+    memset(c->nk, 0, K * sizeof *c->nk);
+    memset(c->sk, 0, K * J * sizeof *c->sk);
+    /* L0_k = log pi_k + log q_k, the log weight of the empty pattern; the weight of
+       pattern x is exp(L0_k - M) prod_{j in x} odds_jk, on the linear scale when no class
+       can overflow (checked with the largest odds product), else on the log scale */
+    double M = -INFINITY;
+    for (size_t k = 0; k < K; k++) {
+        c->L0[k] = c->logpi[k] + c->sum0[k];
+        M = fmax(M, c->L0[k]);
+    }
+    int linear = 1;
+    for (size_t k = 0; k < K; k++) {
+        c->e0[k] = exp(c->L0[k] - M);
+        double hi = c->e0[k];
+        for (size_t j = 0; j < J; j++)
+            hi *= fmax(c->odds[k * J + j], 1.0);
+        if (!(hi < 1e280))
+            linear = 0;
+    }
+
+    /* 1. observed patterns */
+    for (size_t p = 0; p < d->P; p++) {
+        uint32_t x = d->pat[p];
+        int ok = linear;
+        if (linear) {
+            double tot = 0.0;
+            for (size_t k = 0; k < K; k++) {
+                const double *od = c->odds + k * J;
+                double v = c->e0[k];
+                for (uint32_t y = x; y; y &= y - 1)
+                    v *= od[__builtin_ctz(y)];
+                c->w[k] = v;
+                tot += v;
+            }
+            ok = tot > 1e-280; /* else every class underflowed: redo on the log scale */
+        }
+        if (!ok)
+            weights_log(c, x);
+        if (d->cnt[p] == 1) { /* one person: one categorical draw, no count vector */
+            double tot = 0.0;
+            for (size_t k = 0; k < K; k++)
+                c->cw[k] = (tot += c->w[k]);
+            double v = gsl_rng_uniform(r) * tot;
+            size_t k = 0;
+            while (k + 1 < K && !(v < c->cw[k]))
+                k++;
+            while (c->w[k] <= 0.0 && k > 0) /* rounding at the top end: never weight 0 */
+                k--;
+            c->nk[k] += 1.0;
+            for (uint32_t y = x; y; y &= y - 1)
+                c->sk[k * J + (size_t)__builtin_ctz(y)] += 1.0;
+            continue;
+        }
+        allocate(c, r, d->cnt[p], c->w);
+        for (size_t k = 0; k < K; k++) {
+            if (!c->m[k])
+                continue;
+            double mk = (double)c->m[k];
+            c->nk[k] += mk;
+            for (uint32_t y = x; y; y &= y - 1)
+                c->sk[k * J + (size_t)__builtin_ctz(y)] += mk;
+        }
+    }
+
+    /* 2. the unobserved people, in aggregate: weights exp(L0_k - M) */
+    if (c->n0 > 0.0) {
+        allocate(c, r, (unsigned)c->n0, c->e0);
+        for (size_t k = 0; k < K; k++)
+            c->nk[k] += (double)c->m[k];
+    }
+    double occ = 0.0;
+    for (size_t k = 0; k < K; k++)
+        occ += c->nk[k] > 0.0;
+    c->occupied = occ;
+
+    /* 3. lambda_jk ~ Beta(1 + s_jk, 1 + n_k - s_jk); an empty class draws from the prior */
+    for (size_t k = 0; k < K; k++) {
+        double *lam = c->lam + k * J;
+        const double *s = c->sk + k * J;
+        if (c->nk[k] == 0.0) {
+            for (size_t j = 0; j < J; j++)
+                lam[j] = clamp01(gsl_rng_uniform_pos(r));
+        } else {
+            for (size_t j = 0; j < J; j++)
+                lam[j] = clamp01(beta_draw(r, 1.0 + s[j], 1.0 + c->nk[k] - s[j]));
+        }
+    }
+    lambda_derived(c);
+
+    /* 4. V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), k < K; V_K = 1 */
+    double rest = 0.0;
+    for (size_t k = K; k-- > 0;) {
+        a1[k] = 1.0 + c->nk[k];
+        b1[k] = c->alpha + rest;
+        rest += c->nk[k];
+    }
+    double cum = 0.0;
+    for (size_t k = 0; k + 1 < K; k++) {
+        /* V = G1 / (G1 + G2) on the log scale: 1 - V underflows when alpha is small and
+           the later classes are empty, and log(1 - V) drives alpha (step 5) */
+        double g1 = log_gamma_draw(r, a1[k]), g2 = log_gamma_draw(r, b1[k]);
+        double gs = g1 > g2 ? g1 + log1p(exp(g2 - g1)) : g2 + log1p(exp(g1 - g2));
+        c->logpi[k] = g1 - gs + cum;
+        cum += g2 - gs;
+    }
+    c->logpi[K - 1] = cum;
+
+    /* 5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k)) */
+    if (!warm)
+        c->alpha = gsl_ran_gamma(r, o->a_alpha + (double)(K - 1), 1.0 / (o->b_alpha - cum));
+
+    /* 6. n0 ~ NegBin(n, 1 - pi0) */
+    return draw_n0(c, d, r);
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Chains on threads
+ * ======================================================================= */
+
+typedef struct {
+    const lc_data *d;
+    lc_chain ch;
+    gsl_rng *r;
+    double *a1, *b1;
+    double *N, *alpha, *occ; /* samples each, into the result arrays */
+    int status;              /* 0 ok, 1 diverged, 2 cancelled */
+    size_t diverged_at;
+} lc_item;
+
+typedef struct {
+    const dfg_lcmcr_opts *o;
+    lc_item *items;
+    size_t n_items;
+    size_t threads;
+    atomic_int stop;
+} lc_job;
+
+typedef struct {
+    lc_job *job;
+    size_t tid;
+} lc_worker;
+
+/* Sweeps before the burn-in with alpha held at its small start value 0.3 / K (LCMCR's
+ * warm-up), after which the classes are relabelled. */
+#define WARMUP 500
+
+static void run_item(lc_job *job, lc_item *it)
+{
+    const dfg_lcmcr_opts *o = job->o;
+    chain_init(&it->ch, it->d, it->r);
+    for (size_t s = 0; s < WARMUP; s++)
+        if (sweep(&it->ch, it->d, o, it->r, it->a1, it->b1, 1)) {
+            it->status = 1;
+            it->diverged_at = s + 1;
+            return;
+        }
+    relabel(&it->ch);
+    size_t total = o->burnin + o->samples * o->thin, kept = 0;
+    for (size_t s = 0; s < total; s++) {
+        if ((s & 1023) == 0 && o->cancel && *o->cancel) {
+            it->status = 2;
+            atomic_store(&job->stop, 1);
+            return;
+        }
+        if (sweep(&it->ch, it->d, o, it->r, it->a1, it->b1, 0)) {
+            it->status = 1;
+            it->diverged_at = s + 1;
+            return;
+        }
+        if (s >= o->burnin && (s - o->burnin + 1) % o->thin == 0) {
+            it->N[kept] = it->d->n + it->ch.n0;
+            it->alpha[kept] = it->ch.alpha;
+            it->occ[kept] = it->ch.occupied;
+            kept++;
+        }
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    lc_worker *w = arg;
+    lc_job *job = w->job;
+    /* item i runs on thread i mod T; each has its own stream, so the split does not
+       change any digit */
+    for (size_t i = w->tid; i < job->n_items; i += job->threads) {
+        if (atomic_load(&job->stop))
+            break;
+        run_item(job, &job->items[i]);
+    }
+    return NULL;
+}
+
+static void run_items(lc_job *job)
+{
+    size_t T = job->threads;
+    if (T > job->n_items)
+        T = job->n_items;
+    if (T > 64)
+        T = 64;
+    job->threads = T;
+    pthread_t tids[64];
+    lc_worker ws[64];
+    size_t started = 0; /* threads 1 .. started run */
+    for (size_t t = 0; t < T; t++) {
+        ws[t].job = job;
+        ws[t].tid = t;
+    }
+    for (size_t t = 1; t < T; t++) {
+        if (pthread_create(&tids[t], NULL, worker_main, &ws[t]) != 0)
+            break;
+        started = t;
+    }
+    /* the calling thread runs share 0 and the shares of threads that did not start: the
+       stride stays T, so the digits do not change */
+    worker_main(&ws[0]);
+    for (size_t t = started + 1; t < T; t++)
+        worker_main(&ws[t]);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(tids[t], NULL);
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Results
+ * ======================================================================= */
+
+void dfg_lcmcr_result_free(dfg_lcmcr_result *r)
+{
+    if (!r)
+        return;
+    dfg_free(r->draws_N);
+    dfg_free(r->draws_alpha);
+    dfg_free(r->draws_occupied);
+    memset(r, 0, sizeof *r);
+}
+
+/* Summaries, diagnostics and status of a result whose draws are filled. */
+static dfg_status finish(dfg_lcmcr_result *r, const dfg_lcmcr_opts *o, const char *what,
+                         dfg_error *err)
+{
+    size_t S = r->chains * r->samples;
+    dfg_status rc;
+    if ((rc = dfg_mcmc_summarise(r->draws_N, S, o->level, &r->N, err)))
+        return rc;
+    r->dark = r->N;
+    r->dark.median -= r->n_obs;
+    r->dark.mean -= r->n_obs;
+    r->dark.lower -= r->n_obs;
+    r->dark.upper -= r->n_obs;
+    r->dark.hdi_lower -= r->n_obs;
+    r->dark.hdi_upper -= r->n_obs;
+    if (r->draws_occupied &&
+        (rc = dfg_mcmc_summarise(r->draws_occupied, S, o->level, &r->occupied, err)))
+        return rc;
+    if ((rc = dfg_mcmc_diagnose(r->draws_N, r->chains, r->samples, &r->diag, err)))
+        return rc;
+    const dfg_mcmc_diag *g = &r->diag;
+    r->status = DFG_OK;
+    if (r->chains < 2)
+        snprintf(r->note, sizeof r->note, "one chain: R-hat needs several");
+    if (!(g->rhat <= o->rhat_max))
+        snprintf(r->note, sizeof r->note, "not converged: R-hat %.3f > %.3g", g->rhat, o->rhat_max);
+    else if (!(g->ess_bulk >= o->ess_min))
+        snprintf(r->note, sizeof r->note, "not converged: bulk ESS %.0f < %.0f", g->ess_bulk,
+                 o->ess_min);
+    else if (!(g->ess_tail >= o->ess_min))
+        snprintf(r->note, sizeof r->note, "not converged: tail ESS %.0f < %.0f", g->ess_tail,
+                 o->ess_min);
+    else
+        return DFG_OK;
+    r->status = DFG_ENOCONV;
+    return dfg_err_set(err, DFG_ENOCONV, "lcmcr", "%s: %s", what, r->note);
+}
+
+static dfg_status result_alloc(dfg_lcmcr_result *r, const dfg_lcmcr_opts *o, size_t lists,
+                               double n_obs, int with_params)
+{
+    memset(r, 0, sizeof *r);
+    r->status = DFG_OK;
+    r->n_obs = n_obs;
+    r->lists = lists;
+    r->K = o->K;
+    r->chains = o->chains;
+    r->burnin = o->burnin;
+    r->samples = o->samples;
+    r->thin = o->thin;
+    r->seed = o->seed;
+    r->level = o->level;
+    size_t S = o->chains * o->samples;
+    r->draws_N = dfg_calloc(S, sizeof *r->draws_N);
+    if (with_params) {
+        r->draws_alpha = dfg_calloc(S, sizeof *r->draws_alpha);
+        r->draws_occupied = dfg_calloc(S, sizeof *r->draws_occupied);
+    }
+    if (!r->draws_N || (with_params && (!r->draws_alpha || !r->draws_occupied))) {
+        dfg_lcmcr_result_free(r);
+        return DFG_ENOMEM;
+    }
+    return DFG_OK;
+}
+
+/* Run the chains of strata s0 .. s0 + ns - 1 into res[0 .. ns-1] (and the sum into *total
+ * when not NULL). */
+static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg_lcmcr_opts *o,
+                             dfg_lcmcr_result *res, dfg_lcmcr_result *total, dfg_error *err)
+{
+    dfg_status rc = dfg_lcmcr_check(o, err);
+    if (rc)
+        return rc;
+    if (!t || !res)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "no table or no result");
+    size_t J = dfg_table_k(t), K = o->K, C = o->chains;
+    if (J < 2)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "needs at least 2 lists (got %zu)", J);
+    for (size_t i = 0; i < ns; i++)
+        memset(&res[i], 0, sizeof res[i]);
+    if (total)
+        memset(total, 0, sizeof *total);
+
+    lc_data *data = dfg_calloc(ns, sizeof *data);
+    uint32_t **pats = dfg_calloc(ns, sizeof *pats);
+    unsigned **cnts = dfg_calloc(ns, sizeof *cnts);
+    lc_item *items = dfg_calloc(ns * C, sizeof *items);
+    if (!data || !pats || !cnts || !items) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "%zu strata x %zu chains", ns, C);
+        goto done;
+    }
+    /* distinct patterns with positive counts, per stratum */
+    for (size_t i = 0; i < ns; i++) {
+        size_t s = s0 + i, np = dfg_table_n_patterns(t, s), P = 0;
+        pats[i] = dfg_malloc((np ? np : 1) * sizeof *pats[i]);
+        cnts[i] = dfg_malloc((np ? np : 1) * sizeof *cnts[i]);
+        if (!pats[i] || !cnts[i]) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "%zu patterns", np);
+            goto done;
+        }
+        double n = 0.0;
+        for (size_t p = 0; p < np; p++) {
+            uint32_t x;
+            double c;
+            dfg_table_pattern(t, s, p, &x, &c);
+            if (c <= 0.0)
+                continue;
+            if (c > 2.0e9) {
+                rc = dfg_err_set(err, DFG_EDATA, "lcmcr", "a pattern count above 2e9 (%g)", c);
+                goto done;
+            }
+            pats[i][P] = x;
+            cnts[i][P] = (unsigned)c;
+            n += c;
+            P++;
+        }
+        if (n < 1.0) {
+            rc = dfg_err_set(err, DFG_EDATA, "lcmcr", "stratum %zu: no one observed", s);
+            goto done;
+        }
+        if (n > 2.0e9) {
+            rc = dfg_err_set(err, DFG_EDATA, "lcmcr", "stratum %zu: %g people observed (max 2e9)",
+                             s, n);
+            goto done;
+        }
+        data[i] = (lc_data){J, P, pats[i], cnts[i], n};
+        if ((rc = result_alloc(&res[i], o, J, n, 1))) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "draws of %zu chains", C);
+            goto done;
+        }
+    }
+    /* chain c of stratum s draws from stream (seed, s C + c) */
+    for (size_t i = 0; i < ns; i++)
+        for (size_t c = 0; c < C; c++) {
+            lc_item *it = &items[i * C + c];
+            it->d = &data[i];
+            if (chain_alloc(&it->ch, K, J) || !(it->a1 = dfg_malloc(K * sizeof *it->a1)) ||
+                !(it->b1 = dfg_malloc(K * sizeof *it->b1))) {
+                rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "chain workspace K=%zu", K);
+                goto done;
+            }
+            if (!(it->r = dfg_rng_stream(o->seed, (uint64_t)(s0 + i) * C + c, err))) {
+                rc = err ? err->code : DFG_ENOMEM;
+                goto done;
+            }
+            it->N = res[i].draws_N + c * o->samples;
+            it->alpha = res[i].draws_alpha + c * o->samples;
+            it->occ = res[i].draws_occupied + c * o->samples;
+        }
+
+    lc_job job;
+    job.o = o;
+    job.items = items;
+    job.n_items = ns * C;
+    job.threads = (size_t)o->threads;
+    atomic_init(&job.stop, 0);
+    run_items(&job);
+
+    for (size_t i = 0; i < ns * C; i++) {
+        if (items[i].status == 2) {
+            rc = dfg_err_set(err, DFG_ECANCEL, "lcmcr", "stopped on request");
+            goto done;
+        }
+        if (items[i].status == 1) {
+            rc = dfg_err_set(err, DFG_EDATA, "lcmcr",
+                             "stratum %zu chain %zu diverged at sweep %zu: the unobserved count "
+                             "left 0 .. 4e9 (the posterior of N may be improper for these data)",
+                             s0 + i / C, i % C + 1, items[i].diverged_at);
+            goto done;
+        }
+    }
+    /* summaries; ENOCONV is a verdict on the chains, kept while the others finish */
+    dfg_status verdict = DFG_OK;
+    for (size_t i = 0; i < ns; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "stratum %zu", s0 + i);
+        dfg_status r1 = finish(&res[i], o, ns == 1 && !total ? "N" : what, err);
+        if (r1 == DFG_ENOCONV)
+            verdict = DFG_ENOCONV;
+        else if (r1) {
+            rc = r1;
+            goto done;
+        }
+    }
+    if (total) {
+        double n = 0.0;
+        for (size_t i = 0; i < ns; i++)
+            n += data[i].n;
+        if ((rc = result_alloc(total, o, J, n, 0))) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "draws of the total");
+            goto done;
+        }
+        for (size_t i = 0; i < ns; i++)
+            for (size_t d = 0; d < C * o->samples; d++)
+                total->draws_N[d] += res[i].draws_N[d];
+        dfg_status r1 = finish(total, o, "total", err);
+        if (r1 == DFG_ENOCONV)
+            verdict = DFG_ENOCONV;
+        else if (r1) {
+            rc = r1;
+            goto done;
+        }
+    }
+    rc = verdict;
+done:
+    if (items)
+        for (size_t i = 0; i < ns * C; i++) {
+            chain_free(&items[i].ch);
+            dfg_free(items[i].a1);
+            dfg_free(items[i].b1);
+            if (items[i].r)
+                gsl_rng_free(items[i].r);
+        }
+    if (pats)
+        for (size_t i = 0; i < ns; i++)
+            dfg_free(pats[i]);
+    if (cnts)
+        for (size_t i = 0; i < ns; i++)
+            dfg_free(cnts[i]);
+    dfg_free(items);
+    dfg_free(pats);
+    dfg_free(cnts);
+    dfg_free(data);
+    if (rc != DFG_OK && rc != DFG_ENOCONV) {
+        for (size_t i = 0; i < ns; i++)
+            dfg_lcmcr_result_free(&res[i]);
+        if (total)
+            dfg_lcmcr_result_free(total);
+    }
+    return rc;
+}
+
+dfg_status dfg_lcmcr_run(const dfg_table *t, size_t s, const dfg_lcmcr_opts *o, dfg_lcmcr_result *r,
+                         dfg_error *err)
+{
+    if (!r)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "no result");
+    memset(r, 0, sizeof *r);
+    if (t && s >= dfg_table_n_strata(t))
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "stratum %zu of %zu", s,
+                           dfg_table_n_strata(t));
+    return run_strata(t, s, 1, o, r, NULL, err);
+}
+
+dfg_status dfg_lcmcr_run_strata(const dfg_table *t, const dfg_lcmcr_opts *o, dfg_lcmcr_result *per,
+                                dfg_lcmcr_result *total, dfg_error *err)
+{
+    if (!t)
+        return dfg_err_set(err, DFG_EINVAL, "lcmcr", "no table");
+    return run_strata(t, 0, dfg_table_n_strata(t), o, per, total, err);
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * The estimator "lcmcr": posterior median of N with the equal-tailed interval, on one
+ * thread (the bootstrap and check call estimators from their own threads).
+ * ======================================================================= */
+
+static dfg_status est_lcmcr(const dfg_table *t, size_t s, const dfg_est_opts *eo, dfg_estimate *out,
+                            dfg_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->nhat = out->se = out->dark = NAN;
+    out->deviance = out->df = out->aic = out->bic = NAN;
+    out->n_obs = t && s < dfg_table_n_strata(t) ? dfg_table_n_obs(t, s) : (double)NAN;
+    dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
+    if (eo && eo->level > 0.0 && eo->level < 1.0)
+        o.level = eo->level;
+    dfg_lcmcr_result r;
+    dfg_status rc = dfg_lcmcr_run(t, s, &o, &r, err);
+    if (rc != DFG_OK && rc != DFG_ENOCONV)
+        return rc;
+    out->status = rc;
+    out->check = DFG_CHECK_FINE;
+    snprintf(out->model, sizeof out->model, "latent classes K=%zu", o.K);
+    if (rc == DFG_OK) {
+        out->nhat = r.N.median;
+        out->se = r.N.sd;
+        out->dark = r.N.median - r.n_obs;
+        if (!eo || eo->want_ci) {
+            out->ci.type = DFG_CI_PERCENTILE; /* posterior equal-tailed */
+            out->ci.level = o.level;
+            out->ci.lower = r.N.lower;
+            out->ci.upper = r.N.upper;
+            out->ci.point = r.N.median;
+        }
+        snprintf(out->note, sizeof out->note, "posterior median; R-hat %.3f, ESS %.0f/%.0f",
+                 r.diag.rhat, r.diag.ess_bulk, r.diag.ess_tail);
+    } else {
+        snprintf(out->note, sizeof out->note, "%.100s (median of the unconverged draws %.0f)",
+                 r.note, r.N.median);
+    }
+    dfg_lcmcr_result_free(&r);
+    return rc;
+}
+
+const dfg_estimator dfg_est_lcmcr = {
+    "lcmcr", "Bayesian latent classes, Dirichlet-process mixture (Manrique-Vallier 2016)", 3,
+    est_lcmcr};
+
+/* ** }====================================================================== */
