@@ -74,9 +74,8 @@ static void dga_text(FILE *o, const common_opts *c, const char *sha, const dfg_d
     fprintf(o, "\n  registered n = %.0f; %zu graphs with non-negligible posterior mass\n", r->n_obs,
             r->n_active);
     if (r->left_out_mass > 0.0)
-        fprintf(o, "  graphs left out (each below 1e-13 of the total): %.2g of the mass in all
-                   ",
-                   r->left_out_mass);
+        fprintf(o, "  graphs left out (each below 1e-13 of the total): %.2g of the mass in all\n",
+                r->left_out_mass);
     if (r->mean_infinite)
         fprintf(o,
                 "  the mean is over the grid: the untruncated posterior mean is infinite\n"
