@@ -11,6 +11,7 @@
  *    2 threads, one run.
  * "@speed" lines (ms) are for bench/speed.sh.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
 #include "darkfig.h"
 
 #include <stdio.h>
