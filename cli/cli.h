@@ -126,6 +126,17 @@ typedef struct {
     double max_seconds;
 } boot_cli;
 
+/* The options of models over lists and covariates (fit, search --method step). */
+typedef struct {
+    const char *by;       /* --by C1[,C2] */
+    const char *stratify; /* --stratify C */
+    int drop_missing;     /* --drop-missing */
+    int no_level_profile; /* --no-level-profile */
+    size_t max_strata;    /* --max-strata (default 100000) */
+    const char *fixed;    /* search --method step --fixed M: terms kept in every model */
+    int lists_only;       /* search --method step --scope lists */
+} cov_cli;
+
 /* The options every command shares (the shared tables write here). */
 typedef struct {
     const cli_command *cmd;
@@ -140,19 +151,28 @@ typedef struct {
     int seed_given;
     /* the tables the run was parsed with, for the provenance (cli_options_json) */
     const void *own_base;
+    /* a command whose args end with "..." (batch): every operand; file is the first */
+    char **operands;
+    size_t n_operands;
+    cov_cli cov; /* fit and search over lists and covariates */
 } common_opts;
 
 /* The commands (cli/cmd_<name>.c), listed in main.c. */
 extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check, cmd_estimate,
-    cmd_estimators, cmd_dga;
+    cmd_estimators, cmd_dga, cmd_batch;
+/* cli/cmd_em.c: EM with missing covariate values; fit_em_redirect runs it for fit when
+ * the file's covariates have missing values or an EM option is given (-1 otherwise). */
+extern const cli_command cmd_em;
+int fit_em_redirect(int argc, char **argv);
 
 /* Defaults of every shared option. */
 void common_init(common_opts *c, const cli_command *cmd);
 
 /* Parse argv (argv[0] = the command's name) against the command's own table (writing
  * into own) and its shared groups (into c); the one operand is FILE (c->file) when
- * cmd->args is not empty. --help prints the help. Returns -1 to go on, or the exit code
- * (0 after --help; 2 after saying what is wrong, naming the option). */
+ * cmd->args is not empty; when cmd->args ends with "...", any number of operands
+ * (c->operands; the command checks them). --help prints the help. Returns -1 to go on, or the exit
+ * code (0 after --help; 2 after saying what is wrong, naming the option). */
 int cli_parse(common_opts *c, void *own, int argc, char **argv);
 
 /* The --help of a command on f, and its part of the manual page (roff) on f. */
@@ -284,6 +304,11 @@ cJSON *jrow(cJSON *arr);
 /* A CSV number (NA when not finite; the shortest decimal that reads back equal) and a
  * CSV field (quoted when it holds a comma, quote or line break). */
 void csv_number(FILE *f, double x);
+/* x as the shortest decimal (%.15g to %.17g) that reads back equal, into buf (32 bytes). */
+void cli_number_text(char *buf, size_t size, double x);
+/* root printed as JSON with every number exact (cli_number_text): a cJSON_free string,
+ * NULL when out of memory. The tree's numbers become raw items. */
+char *cli_json_print(cJSON *root);
 void csv_string(FILE *f, const char *s);
 /* The estimate of a command's result: model, status, check, n, N, s.e. and the dark
  * figure N - n; and the fit statistics deviance, df, AIC, BIC. */
@@ -346,6 +371,18 @@ int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
              const dfg_est_opts *eo_in, const double *fitted, dfg_boot_result *res);
 void boot_text(FILE *o, const dfg_boot_result *r, double level);
 void boot_json(cJSON *root, const dfg_boot_result *r, double level);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Covariates (cli/covariates.c): fit and search over lists and covariates
+ * ======================================================================= */
+
+/* fit on a table with covariate columns: -2 when the input has none (the list-only path
+ * goes on), else the exit code; run is parsed and its input read (cli_run_load(r, 0)). */
+int fit_cov(cli_run *run);
+/* search --method step (mse::model_search): the exit code; run as for fit_cov. */
+int search_step(cli_run *run);
 
 /* ** }====================================================================== */
 

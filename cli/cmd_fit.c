@@ -12,7 +12,24 @@ static const cli_option fit_options[] = {
     OPT_STR("model", "M", common_opts, est.model,
             "the model in bracket notation over list positions, [12,13,4], or names, [LA:NG,PF]; "
             "main effects are always in, the model is closed under subsets (default: main effects "
-            "only, Rcapture's Mt)"),
+            "only, Rcapture's Mt); with covariate columns, terms by name over lists and "
+            "covariates, [P:K,P:age,age:sex]: '*' = each list in turn ([*:age] = P:age, K:age, "
+            "...), '@' = all covariates together ([@] = their full crossing); default there: "
+            "the main effects of every list and covariate (the same N as the strata summed)"),
+    OPT_STR("by", "C1[,C2]", common_opts, cov.by,
+            "with covariates: totals per level of these covariates crossed (default: per level "
+            "of each covariate on its own)"),
+    OPT_STR("stratify", "C", common_opts, cov.stratify,
+            "with covariates: also fit the model separately in each level of covariate C and "
+            "report each level and their sum beside the pooled model"),
+    OPT_SWITCH("no-level-profile", common_opts, cov.no_level_profile,
+               "with covariates: skip the profile-likelihood intervals of the level totals"),
+    OPT_NUM("max-strata", "S", OPT_SIZE, common_opts, cov.max_strata, 1, 100000000, 0,
+            "with covariates: refuse inputs with more than S covariate combinations (default "
+            "100000)"),
+    OPT_SWITCH("drop-missing", common_opts, cov.drop_missing,
+               "with covariates: drop the rows with a missing covariate value (\"\" or NA) with a "
+               "note (default: such a row is an error naming its line)"),
     OPT_END};
 
 const cli_command cmd_fit = {
@@ -27,7 +44,15 @@ const cli_command cmd_fit = {
     "multinomial profile-likelihood interval (Cormack 1992, as Rcapture's closedpCI.t) and\n"
     "the log-normal interval (Chao 1987), deviance and df over the 2^k - 1 observable\n"
     "cells, AIC and BIC (BIC with n = people observed, as Rcapture and\n"
-    "MultipleSystemsEstimation).\n",
+    "MultipleSystemsEstimation).\n"
+    "With covariate columns (--lists given, the other columns categorical covariates; levels\n"
+    "sorted as strings, the first the reference): the model is fitted to the full table,\n"
+    "every list pattern x every covariate combination, and the total is given per level\n"
+    "too: n, N, N - n, N/n, s.e. by the delta method with the full covariance (var = sum of\n"
+    "the fitted unobserved cells + g'Vg), log-normal and profile-likelihood intervals of\n"
+    "each level's total (the likelihood with the level's unobserved cells constrained to a\n"
+    "sum, maximised by EM, with Cormack's correction); --bootstrap gives every total a\n"
+    "parametric (model fixed, as mse::boot_mse) or nonparametric interval.\n",
     fit_options,
     CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
     fit_main};
@@ -151,6 +176,9 @@ static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, cons
 
 static int fit_main(int argc, char **argv)
 {
+    int em = fit_em_redirect(argc, argv); /* missing covariate values: EM (cli/cmd_em.c) */
+    if (em >= 0)
+        return em;
     cli_run run;
     common_opts *c = &run.c;
     int code = cli_run_parse(&run, &cmd_fit, &run.c, argc, argv);
@@ -158,7 +186,12 @@ static int fit_main(int argc, char **argv)
     dfg_model m = {0, 0, NULL};
     fit_result r;
     memset(&r, 0, sizeof r);
-    if (code >= 0 || (code = cli_run_load(&run, 1)) >= 0 ||
+    if (code >= 0 || (code = cli_run_load(&run, 0)) >= 0)
+        goto done;
+    /* covariate columns: the model over lists and covariates (cli/covariates.c) */
+    if ((code = fit_cov(&run)) != -2)
+        goto done;
+    if ((code = cli_input_table(c, &run.in, &run.t)) != 0 ||
         (code = cli_model_parse("--model", c->est.model, run.t, &m)) != 0)
         goto done;
     const dfg_table *t = run.t;

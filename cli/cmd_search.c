@@ -17,13 +17,22 @@ typedef struct {
     double threshold;
     size_t top;
     int average, path;
+    /* --method step (cli/covariates.c) */
+    const char *fixed;
+    int scope_lists, drop_missing;
+    size_t max_strata;
 } search_args;
+
+/* --method step: over lists and covariates (not a dfg_search_method) */
+#define METHOD_STEP 100
 
 static const cli_choice method_choices[] = {{"stepwise", DFG_SEARCH_STEPWISE},
                                             {"aic-stepwise", DFG_SEARCH_AIC_STEPWISE},
                                             {"exhaustive", DFG_SEARCH_EXHAUSTIVE},
                                             {"downhill", DFG_SEARCH_DOWNHILL},
+                                            {"step", METHOD_STEP},
                                             {NULL, 0}};
+static const cli_choice scope_choices[] = {{"all", 0}, {"lists", 1}, {NULL, 0}};
 static const cli_choice criterion_choices[] = {
     {"bic", DFG_CRIT_BIC}, {"aic", DFG_CRIT_AIC}, {"aicc", DFG_CRIT_AICC}, {NULL, 0}};
 
@@ -33,7 +42,12 @@ static const cli_option search_options[] = {
         "stepwise (default; Chan, Silverman & Vincent 2021: add the pair with the smallest "
         "Poisson p-value below the threshold), aic-stepwise (Bales, Hesketh & Silverman 2015), "
         "exhaustive (every hierarchical model up to --max-order), downhill (greedy on the "
-        "criterion; Silverman, Chan & Vincent 2024)"),
+        "criterion; Silverman, Chan & Vincent 2024), step (over lists and covariates, the "
+        "columns that are not lists with --lists: Cruyff's mse::model_search, R's step() from "
+        "the main effects over every two-way term, adding or dropping the term that lowers "
+        "-2 log L + pen p most, pen = log n, then 2, then 1, each phase keeping the terms the "
+        "one before chose; the path with AIC, AICc, BIC minus their minimum and N; steps whose "
+        "MLE does not exist are marked and carry no N)"),
     OPT_ONE_OF(
         "criterion", "C", search_args, criterion, criterion_choices,
         "ranks the table (default bic); BIC = p log n - 2 log L with n = people observed and p "
@@ -50,6 +64,17 @@ static const cli_option search_options[] = {
                "also report the model-averaged N (Buckland, Burnham & Augustin 1997)"),
     OPT_SWITCH("path", search_args, path,
                "also show the stepwise path: the model after each step and the term it added"),
+    OPT_STR("fixed", "M", search_args, fixed,
+            "with --method step: terms kept in every model and never dropped, e.g. [*:age] "
+            "holds each list's age effect"),
+    OPT_ONE_OF("scope", "S", search_args, scope_lists, scope_choices,
+               "with --method step: all (default: every two-way term) or lists (the list pairs "
+               "only: list-dependence selection with the --fixed covariate terms held)"),
+    OPT_NUM("max-strata", "S", OPT_SIZE, search_args, max_strata, 1, 100000000, 0,
+            "with --method step: refuse inputs with more than S covariate combinations "
+            "(default 100000)"),
+    OPT_SWITCH("drop-missing", search_args, drop_missing,
+               "with --method step: drop the rows with a missing covariate value, with a note"),
     OPT_END};
 
 const cli_command cmd_search = {
@@ -462,7 +487,7 @@ static int search_main(int argc, char **argv)
 {
     cli_run run;
     dfg_search_opts so = dfg_search_opts_default();
-    search_args a = {(int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0};
+    search_args a = {(int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0, NULL, 0, 0, 0};
     int code = cli_run_parse(&run, &cmd_search, &a, argc, argv);
     dfg_search_result r;
     memset(&r, 0, sizeof r);
@@ -475,6 +500,15 @@ static int search_main(int argc, char **argv)
     if (a.path && a.method != DFG_SEARCH_STEPWISE && a.method != DFG_SEARCH_AIC_STEPWISE) {
         code = usage_error("search", "--path shows the path of a stepwise search (--method "
                                      "stepwise or aic-stepwise)");
+        goto done;
+    }
+    if (a.method == METHOD_STEP) {
+        run.c.cov.fixed = a.fixed;
+        run.c.cov.lists_only = a.scope_lists;
+        run.c.cov.max_strata = a.max_strata;
+        run.c.cov.drop_missing = a.drop_missing;
+        if ((code = cli_run_load(&run, 0)) < 0)
+            code = search_step(&run);
         goto done;
     }
     if ((code = cli_run_load(&run, 1)) >= 0)

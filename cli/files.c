@@ -19,22 +19,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Files of this run: inputs read and outputs written (a few). */
-#define MAX_FILES 16
-
+/* Files of this run: inputs read and outputs written (a batch reads many). */
 typedef struct {
     dev_t dev;
     ino_t ino;
     int input;
 } file_id;
 
-static file_id files[MAX_FILES];
-static size_t n_files = 0;
+static file_id *files = NULL;
+static size_t n_files = 0, cap_files = 0;
 
+/* Remember a file of the run. Out of memory, the run cannot promise that no output
+ * replaces an input: it stops (exit 4) rather than go on unprotected. */
 static void note(const struct stat *st, int input)
 {
-    if (n_files < MAX_FILES)
-        files[n_files++] = (file_id){st->st_dev, st->st_ino, input};
+    if (n_files == cap_files) {
+        size_t cap = cap_files ? 2 * cap_files : 16;
+        file_id *f = realloc(files, cap * sizeof *f);
+        if (!f) {
+            cli_say("out of memory remembering the files of this run");
+            exit(EXIT_INTERNAL);
+        }
+        files = f;
+        cap_files = cap;
+    }
+    files[n_files++] = (file_id){st->st_dev, st->st_ino, input};
 }
 
 void cli_note_input(const char *path)

@@ -18,6 +18,7 @@
 static int read_all(FILE *f, const char *path, size_t cap, double mb, char **out, size_t *len)
 {
     size_t size = 0, n = 0;
+    size_t line = 1, run = 0; /* physical line, bytes since its start */
     char *buf = NULL;
     for (;;) {
         if (n + 1 >= size) { /* grow by doubling, up to cap + 1 (the byte beyond the cap) */
@@ -38,6 +39,19 @@ static int read_all(FILE *f, const char *path, size_t cap, double mb, char **out
             size = ns > cap + 1 ? cap + 1 : ns;
         }
         size_t want = size - 1 - n, got = fread(buf + n, 1, want, f);
+        /* the reader's bound on a physical line, checked as the bytes arrive: an input that
+         * never ends a line (/dev/zero) stops here, not at --max-memory */
+        for (size_t i = n; i < n + got; i++) {
+            if (buf[i] == '\n') {
+                line++;
+                run = 0;
+            } else if (++run > DFG_CSV_MAX_LINE && buf[i] != '\r') {
+                free(buf);
+                cli_say("%s:%zu:1: line longer than %zu bytes", path, line,
+                        (size_t)DFG_CSV_MAX_LINE);
+                return EXIT_INPUT;
+            }
+        }
         n += got;
         if (got < want && ferror(f)) {
             free(buf);

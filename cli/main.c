@@ -19,8 +19,8 @@
 #include <string.h>
 
 static const cli_command *const commands[] = {
-    &cmd_fit,   &cmd_search,   &cmd_twolist,    &cmd_closed,
-    &cmd_check, &cmd_estimate, &cmd_estimators, &cmd_dga,
+    &cmd_fit,      &cmd_search, &cmd_twolist,    &cmd_closed, &cmd_check,
+    &cmd_estimate, &cmd_batch,  &cmd_estimators, &cmd_dga,    &cmd_em,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -297,6 +297,12 @@ static int getopt_answer(const cli_command *cmd, int ch, const char *arg, const 
 /* The operands left by getopt_long: FILE, when the command takes one. */
 static int operands(common_opts *c, int argc, char **argv)
 {
+    if (strstr(c->cmd->args, "...")) { /* any number: the command checks them */
+        c->operands = argv + optind;
+        c->n_operands = (size_t)(argc - optind);
+        c->file = optind < argc ? argv[optind] : NULL;
+        return -1;
+    }
     const char *cmd = c->cmd->name;
     if (!c->cmd->args[0])
         return optind < argc ? usage_error(cmd, "unexpected argument %s", argv[optind]) : -1;

@@ -361,6 +361,17 @@ static int col_add(columns *c, const char *name)
 }
 
 /* A number as cJSON prints it: the shortest of %.15g and %.17g that reads back equal. */
+void cli_number_text(char *buf, size_t size, double x)
+{
+    /* the shortest of %.15g, %.16g, %.17g that reads back as x: exact, and 0.95 stays
+     * 0.95 (cJSON's own printer accepts %.15g within an epsilon and can lose the last bit) */
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
 void csv_number(FILE *f, double x)
 {
     char buf[32];
@@ -368,10 +379,34 @@ void csv_number(FILE *f, double x)
         fputs("NA", f);
         return;
     }
-    snprintf(buf, sizeof buf, "%1.15g", x);
-    if (strtod(buf, NULL) != x)
-        snprintf(buf, sizeof buf, "%1.17g", x);
+    cli_number_text(buf, sizeof buf, x);
     fputs(buf, f);
+}
+
+/* Every number of the tree as raw text from cli_number_text (valuedouble kept): 0 or -1
+ * when out of memory. */
+static int exact_numbers(cJSON *it)
+{
+    for (; it; it = it->next) {
+        if (cJSON_IsNumber(it) && isfinite(it->valuedouble)) {
+            char buf[32];
+            cli_number_text(buf, sizeof buf, it->valuedouble);
+            char *p = cJSON_malloc(strlen(buf) + 1);
+            if (!p)
+                return -1;
+            strcpy(p, buf);
+            it->type = cJSON_Raw;
+            it->valuestring = p;
+        }
+        if (it->child && exact_numbers(it->child) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+char *cli_json_print(cJSON *root)
+{
+    return exact_numbers(root) == 0 ? cJSON_Print(root) : NULL;
 }
 
 /* A CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
@@ -570,7 +605,7 @@ int cli_out_finish(cli_out *o, const common_opts *c)
         o->text = NULL;
         buf = cli_escape(o->text_buf ? o->text_buf : "", o->text_len, 1, &len);
     } else if (o->format == FMT_JSON) {
-        char *p = cJSON_Print(o->root);
+        char *p = cli_json_print(o->root);
         /* with a final newline, as every text file */
         if (p && (buf = malloc(strlen(p) + 2))) {
             len = strlen(p);

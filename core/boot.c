@@ -554,8 +554,10 @@ static dfg_status job_init(job *j, const dfg_table *t, size_t s, const dfg_boot_
         return dfg_err_set(err, DFG_EDATA, "boot", "stratum %zu has no one observed", s);
     if (bo->type == DFG_BOOT_NONPARAMETRIC) {
         if (n > (double)UINT_MAX)
-            return dfg_err_set(err, DFG_EINVAL, "boot", "n = %g too large (at most %u people)", n,
-                               DFG_MAX_BOOT_N);
+            return dfg_err_set(err, DFG_EDATA, "boot",
+                               "n = %.15g people: the bootstrap resamples at most %u (GSL's "
+                               "multinomial draws unsigned counts)",
+                               n, DFG_MAX_BOOT_N);
         j->K = j->m;
         j->n_draw = (unsigned)n;
         if (!(j->prob = dfg_malloc(j->K * sizeof *j->prob)))
@@ -576,8 +578,13 @@ static dfg_status job_init(job *j, const dfg_table *t, size_t s, const dfg_boot_
             return dfg_err_set(err, DFG_EINVAL, "boot", "fitted cell %zu is %g", c, f);
         tot += f;
     }
-    if (!(tot > bo->fitted[0]) || tot > (double)UINT_MAX - 1.0)
+    if (!(tot > bo->fitted[0]))
         return dfg_err_set(err, DFG_EINVAL, "boot", "fitted cells sum to %g", tot);
+    if (tot > (double)UINT_MAX - 1.0)
+        return dfg_err_set(err, DFG_EDATA, "boot",
+                           "N-hat = %.15g: the bootstrap resamples at most %u people (GSL's "
+                           "multinomial draws unsigned counts)",
+                           tot, UINT_MAX - 1u);
     if (!(j->cellpat = dfg_malloc(j->K * sizeof *j->cellpat)))
         return dfg_err_set(err, DFG_ENOMEM, "boot", "patterns");
     for (size_t c = 0; c < j->K; c++) {

@@ -701,6 +701,20 @@ DFG_API dfg_status dfg_scenario_cell_probs(const dfg_scenario *sc, double *prob,
  * released with dfg_table_free. Same (seed, replicate) = same table on any thread. */
 DFG_API dfg_status dfg_sim_table(const dfg_scenario *sc, uint32_t seed, uint64_t replicate,
                                  dfg_table **out, dfg_error *err);
+/* Covariates of a scenario (`covariate` and `effect` directives, core/sim.c): their
+ * names and levels in the order of the file; strata s = l_1 + L_1 (l_2 + ...). */
+DFG_API size_t dfg_scenario_n_cov(const dfg_scenario *sc);
+DFG_API const char *dfg_scenario_cov_name(const dfg_scenario *sc, size_t c);
+DFG_API size_t dfg_scenario_n_levels(const dfg_scenario *sc, size_t c);
+DFG_API const char *dfg_scenario_level_name(const dfg_scenario *sc, size_t c, size_t l);
+DFG_API size_t dfg_scenario_n_strata(const dfg_scenario *sc);
+/* Draw a table with covariates: N people over every (stratum, pattern) cell with the
+ * scenario's probabilities, stream (seed, replicate); the table's strata carry the level
+ * names. truth (may be NULL; n_strata entries) gets the people drawn in each stratum, the
+ * never-captured ones included: the true subgroup sizes of this replicate. DFG_EINVAL
+ * for a scenario without covariates. */
+DFG_API dfg_status dfg_sim_ctable(const dfg_scenario *sc, uint32_t seed, uint64_t replicate,
+                                  dfg_table **out, double *truth, dfg_error *err);
 
 /* ** }====================================================================== */
 
@@ -823,7 +837,10 @@ DFG_API dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model
                                   const dfg_closed_opts *opts, dfg_closed_row *row, dfg_error *err);
 
 /* The comparison table (Rcapture closedp.t): one row per model, in enum order; rows the
- * data cannot carry are kept with status DFG_EDATA. best_aic / best_bic: the converged row
+ * data cannot carry are kept with status DFG_EDATA. From DFG_CLOSED_MAX_T + 1 to
+ * DFG_MAX_LISTS occasions only M0 and the Mh models are fitted, on the capture frequencies
+ * (Rcapture's closedp.0; log-normal intervals); Mt, Mth, Mb and Mbh are rows with status
+ * DFG_EDATA, flag NOT_FITTED and a note saying why. best_aic / best_bic: the converged row
  * (status DFG_OK, N >= n) with the smallest AIC / BIC, -1 when none. Returns DFG_OK,
  * DFG_EINVAL or DFG_ENOMEM (numerical trouble stays in the rows). */
 typedef struct {
@@ -1007,6 +1024,8 @@ typedef struct {
     double n_obs, m0, nhat, se_nhat;
     double deviance, df, loglik, aic, aicc, bic;
     int iter;
+    int interior; /* the IRLS settled: last Newton step below 1e-3 or every fitted cell
+                     above 1e-5 (then the MLE exists without a linear program) */
     char note[160];
 } dfg_cfit;
 
@@ -1067,6 +1086,127 @@ DFG_API dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel
                                           const dfg_glm_opts *opts, double level, dfg_interval *ci,
                                           dfg_error *err);
 
+/* Stepwise search over lists and covariates with the semantics of Cruyff's mse::model_search
+ * (R's step(), models/cov_search.c): from the main effects (and the fixed terms), add or
+ * drop the single two-way term that lowers -2 log L + pen p most (scope: every two-way
+ * term among lists and covariates; fixed terms and their subsets are never dropped); pen =
+ * log n until no move helps, then 2, then 1 (phases = 1, 2 or 3 of them). */
+typedef struct {
+    dfg_glm_opts glm;
+    int phases;            /* 1..3; default 3 */
+    int max_steps;         /* default 500 */
+    int threads;           /* candidate fits in parallel; same path on any number; default 1 */
+    const uint64_t *fixed; /* terms kept in every model (not copied); may be NULL */
+    size_t n_fixed;
+    int lists_only; /* 1: the scope is the two-way terms among lists only (list-pair
+                       selection with the covariate terms of `fixed` held fixed) */
+    volatile sig_atomic_t *cancel;
+} dfg_cstep_opts;
+
+DFG_API dfg_cstep_opts dfg_cstep_opts_default(void);
+
+/* One step of the path: the model after `change` (+1 add, -1 drop, 0 the start) of
+ * `term`, in phase 0 (BIC), 1 (AIC) or 2 (penalty 1). nhat is NaN when check is
+ * DFG_CHECK_NOMLE (nhat_raw is then the drifting value R prints, never an estimate);
+ * d_* are the criteria minus their minimum over the path. */
+typedef struct {
+    int step, phase, change;
+    char term[128];
+    size_t p;
+    double loglik, aic, aicc, bic;
+    double d_aic, d_aicc, d_bic;
+    double nhat, nhat_raw;
+    dfg_check_status check;
+} dfg_cstep_row;
+
+typedef struct {
+    size_t n_steps, cap;
+    dfg_cstep_row *steps;
+    dfg_cmodel final; /* the model where the last phase stopped */
+} dfg_cstep_result;
+
+/* Run the search. Owns: *r (release with dfg_cstep_result_free). Returns DFG_OK,
+ * DFG_EINVAL, DFG_ENOMEM, DFG_ECANCEL, or a fit failure. */
+DFG_API dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts,
+                                 dfg_cstep_result *r, dfg_error *err);
+DFG_API void dfg_cstep_result_free(dfg_cstep_result *r);
+
+/* Bootstrap of the total and the level totals of a fitted model (models/cov_boot.c):
+ * parametric (multinomial of size N-hat over every cell, unobserved ones included, model
+ * fixed: mse::boot_mse) or nonparametric (multinomial of size n over the observed cells;
+ * select = 1 repeats the stepwise search, with select_phases phases, in every replicate).
+ * Percentile and BCa (jackknife over the people) intervals. Replicate b draws from stream
+ * (seed, b): the same digits on any number of threads. */
+typedef struct {
+    size_t B;           /* default 1000 */
+    dfg_boot_type type; /* default DFG_BOOT_PARAMETRIC */
+    double level;       /* default 0.95 */
+    uint32_t seed;      /* default 1 */
+    int threads;        /* default 1 */
+    int bca;            /* 1 (default): BCa too (one jackknife fit per nonempty cell) */
+    int select;         /* nonparametric: 1 = rerun the stepwise search per replicate */
+    int select_phases;  /* phases of that search (0 = 1: BIC only) */
+    dfg_glm_opts glm;
+    volatile sig_atomic_t *cancel;
+} dfg_cboot_opts;
+
+DFG_API dfg_cboot_opts dfg_cboot_opts_default(void);
+
+typedef struct {
+    char label[192]; /* "total", "age=minor", ... */
+    double point;    /* the estimate on the data */
+    size_t n_ok;     /* replicates with a finite N* */
+    double se;       /* s.d. of the N* */
+    double perc_lo, perc_hi, bca_lo, bca_hi;
+    double z0, accel;
+} dfg_cboot_row;
+
+typedef struct {
+    dfg_boot_type type;
+    uint32_t seed;
+    size_t B;
+    size_t n_rows;
+    dfg_cboot_row *rows; /* rows[0] = the total, then as dfg_cfit_level_totals */
+    size_t n_failed;     /* replicates without a finite total */
+    size_t n_boundary;   /* replicates whose refit did not settle in the interior */
+    double *nstar;       /* B x n_rows, replicate-major */
+} dfg_cboot_result;
+
+/* Bootstrap model m with its fit (dfg_cfit_checked; not DFG_CHECK_NOMLE) on ct; level
+ * rows as dfg_cfit_level_totals with by/n_by. Owns: *res (dfg_cboot_result_free).
+ * Returns DFG_OK, DFG_EINVAL, DFG_ENOMLE, DFG_ENOMEM, DFG_ECANCEL. */
+DFG_API dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                                 const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
+                                 dfg_cboot_result *res, dfg_error *err);
+DFG_API void dfg_cboot_result_free(dfg_cboot_result *r);
+
+/* Stratified beside pooled: model m (parsed on ct) fitted separately in each level of
+ * covariate c (terms with c lose it: a separate fit per level already lets every
+ * parameter vary with c), each level's N, s.e. and log-normal interval, and their sum
+ * (s.e. from the summed variances: the fits are independent). */
+typedef struct {
+    char level[64];
+    dfg_status status;
+    dfg_check_status check;
+    double n_obs, nhat, se;
+    dfg_interval lognormal;
+    char model[256];
+    char note[160];
+} dfg_strat_row;
+
+typedef struct {
+    size_t cov;
+    size_t n_rows;
+    dfg_strat_row *rows;
+    int all_ok;             /* every level has an estimate */
+    double n_obs, nhat, se; /* the sum (NaN unless all_ok) */
+    dfg_interval lognormal;
+} dfg_strat_result;
+
+DFG_API dfg_status dfg_cfit_stratified(const dfg_ctable *ct, const dfg_cmodel *m, size_t c,
+                                       const dfg_glm_opts *opts, double level, dfg_strat_result *r,
+                                       dfg_error *err);
+DFG_API void dfg_strat_result_free(dfg_strat_result *r);
 /* The CSV reader's bounds on memory (core/csv.c): a physical line longer than
  * DFG_CSV_MAX_LINE bytes (its line end excluded; /dev/zero is one endless line) and a
  * quoted field, which may span lines, longer than DFG_CSV_MAX_FIELD bytes give DFG_EPARSE
@@ -1329,6 +1469,155 @@ DFG_API void dfg_dga_result_free(dfg_dga_result *r);
 DFG_API const char *dfg_dga_prior_name(dfg_dga_prior p);
 /* "inverse" or "rissanen"; DFG_EINVAL naming the choices otherwise. */
 DFG_API dfg_status dfg_dga_prior_parse(const char *s, dfg_dga_prior *p, dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Incomplete covariates: EM over the full table when some covariate values are missing
+ * (models/incomplete.c, models/incomplete_boot.c)
+ * Ref: Dempster, Laird & Rubin (1977) JRSS B 39:1; Zwane & van der Heijden (2007)
+ * Stat. Med. 26:1075; van der Heijden, Whittaker, Cruyff, Bakker & van der Vliet (2012)
+ * Appl. Statist. 61:567 (covariates only some lists record); Louis (1982) JRSS B 44:226;
+ * the R package cenzus (Cruyff), mse() and boot_mse().
+ * ======================================================================= */
+
+/* The observed data with missing covariate values: the layout of the full table over the
+ * lists and the covariates' observed levels (dfg_ctable, counts = the people with every
+ * covariate observed), and the rows with at least one missing value, each
+ * (pattern, level or missing per covariate, count). Opaque. */
+typedef struct dfg_itable dfg_itable;
+
+typedef struct {
+    const char *na;             /* a further string that means missing ("" and "NA" always
+                                   do); NULL = none */
+    const char *const *passive; /* "cov:list": list never records covariate cov (its
+                                   people's value is missing unless another list saw them) */
+    size_t n_passive;
+    size_t max_cells; /* as dfg_ctable_new; 0 = no limit */
+} dfg_itable_opts;
+
+DFG_API dfg_itable_opts dfg_itable_opts_default(void);
+
+/* 1 when a covariate value v counts as missing under na (as dfg_itable_opts.na). */
+DFG_API int dfg_value_missing(const char *v, const char *na);
+/* 1 when some stratum of t with people has a missing covariate value. */
+DFG_API int dfg_table_has_missing(const dfg_table *t, const char *na);
+
+/* Build the incomplete-data table of t (covariates = the non-list columns). A list
+ * declared passive for a covariate may not hold people whose only lists do not record it
+ * with that covariate observed (DFG_EDATA naming how many). Lists that never record a
+ * covariate are also detected: every person seen by that list alone (at least 10 of them)
+ * has it missing (dfg_itable_detected). Errors (DFG_EDATA): a covariate missing for every person,
+ * fewer than two observed levels, a bad passive declaration (DFG_EINVAL). Owns *out (release with
+ * dfg_itable_free). Returns DFG_OK, DFG_EINVAL, DFG_EDATA, DFG_ENOMEM. */
+DFG_API dfg_status dfg_itable_new(const dfg_table *t, const dfg_itable_opts *o, dfg_itable **out,
+                                  dfg_error *err);
+DFG_API void dfg_itable_free(dfg_itable *it);
+/* The layout (levels sorted as dfg_ctable_new) with the complete rows' counts: parse
+ * models on it (dfg_cmodel_parse). Owned by it. */
+DFG_API const dfg_ctable *dfg_itable_ctable(const dfg_itable *it);
+/* Distinct rows with a missing value; people observed; people with a missing value;
+ * people with covariate c missing. */
+DFG_API size_t dfg_itable_n_rows(const dfg_itable *it);
+DFG_API double dfg_itable_n_obs(const dfg_itable *it);
+DFG_API double dfg_itable_n_incomplete(const dfg_itable *it);
+DFG_API double dfg_itable_n_missing(const dfg_itable *it, size_t c);
+/* Lists (bitmask) that record covariate c: all lists but those declared or detected not
+ * to; dfg_itable_detected: those found from the data (not declared). */
+DFG_API uint32_t dfg_itable_recorded(const dfg_itable *it, size_t c);
+DFG_API uint32_t dfg_itable_detected(const dfg_itable *it, size_t c);
+
+typedef struct {
+    double tol;       /* converged when |LL_t - LL_{t-1}| / (|LL_t| + 0.1) < tol, LL the
+                         observed-data log-likelihood; default 1e-14 */
+    double abs_tol;   /* > 0: converged instead when |LL_t - LL_{t-1}| < abs_tol (cenzus's
+                         crit = 1e-7); default 0 */
+    int max_iter;     /* EM iterations (M-steps), 1 .. DFG_MAX_ITER; default 5000 (cenzus) */
+    int accelerate;   /* 1 (default): SQUAREM steps (Varadhan & Roland 2008, Scand. J.
+                         Statist. 35:335) over the EM map, with the EM's monotonicity kept;
+                         0: plain EM steps, as cenzus */
+    dfg_glm_opts glm; /* the M-step fits */
+} dfg_em_opts;
+
+DFG_API dfg_em_opts dfg_em_opts_default(void);
+
+/* An EM fit. The complete data are the cells of the full table; the E-step spreads the
+ * count of each row with missing values over its compatible cells in proportion to the
+ * current fitted values; the M-step is the Poisson log-linear fit on the completed table
+ * (dfg_cfit_engine, warm-started from the previous M-step). Start: every row spread
+ * evenly over its compatible cells (cenzus's uniform start; independent of row order).
+ * loglik: the observed-data log-likelihood in cenzus's multinomial form
+ *   LL = sum_rows n_r log( sum_{cells c of row r} mu_c / sum_{observable cells} mu ),
+ * change = |LL_t - LL_{t-1}| / (|LL_t| + 0.1) at the last iteration.
+ * fit: the M-step on the final completed table (completed: the layout with those counts;
+ * per-level totals with dfg_em_level_totals, which counts what is imputed).
+ * Without any missing value it is dfg_cfit_model on the table, digit for digit, in one
+ * iteration. Otherwise fit.cov is the inverse observed information by Louis's formula
+ *   I_obs = X' diag(mu - w) X + sum_r n_r g_r g_r' / m_r^2,
+ * w = the E-step's share of the rows with missing values, g_r = sum_{c in r} mu_c x_c,
+ * m_r = sum_{c in r} mu_c, so se_nhat and the level totals' s.e. account for the missing
+ * values; fit.loglik = loglik (AIC, BIC from it; deviance and df NaN). */
+typedef struct {
+    dfg_status status; /* DFG_OK or DFG_ENOCONV (iteration limit: numbers are the last
+                          iterate and must not be reported) */
+    int iter;          /* M-steps */
+    double change;     /* last relative change of loglik */
+    double abs_change; /* last LL_t - LL_{t-1} */
+    double loglik;     /* cenzus's multinomial observed-data log-likelihood */
+    double n_obs, n_incomplete;
+    dfg_ctable *completed; /* owned */
+    dfg_cfit fit;
+} dfg_emfit;
+
+/* Fit model m (parsed on dfg_itable_ctable(it)) by EM. Before the EM, identifiability
+ * under the missingness: the expected observed-data information sum_r g_r g_r' / m_r
+ * over the kinds of rows the data can hold (complete cells whose pattern has a list
+ * recording every covariate, and the rows with missing values seen) at a generic point
+ * must be of full rank; a parameter that adds no rank (in term order) makes DFG_EDATA
+ * naming its term ("model term A:a cannot be estimated ..."). Owns out (release with
+ * dfg_emfit_free; filled on DFG_OK and DFG_ENOCONV). Returns DFG_OK, DFG_EINVAL,
+ * DFG_EDATA, DFG_ENOMEM, DFG_ENOCONV (EM or an M-step), DFG_ESING. */
+DFG_API dfg_status dfg_em_fit(const dfg_itable *it, const dfg_cmodel *m, const dfg_em_opts *o,
+                              dfg_emfit *out, dfg_error *err);
+DFG_API void dfg_emfit_free(dfg_emfit *f);
+
+/* Totals per level of each covariate (one block per covariate, levels in order) of an EM
+ * fit: N_g = the completed count of the group + its fitted unobserved cells. The s.e.
+ * counts what is imputed: var = m0_g + sum_r n_r p_gr (1 - p_gr) + h'Vh over the rows r
+ * missing the covariate (p_gr = the share of r's fitted values in the group; the
+ * binomial variance of how many of them are in it), h = d(sum_r n_r p_gr + m0_g)/d beta,
+ * V = fit.cov (observed information). Log-normal interval on N_g - known, known = the
+ * people seen with the level (Chao 1987). Without missing values this is
+ * dfg_cfit_level_totals's s.e. Owns *rows (dfg_free_level_totals). Returns DFG_OK,
+ * DFG_EINVAL, DFG_ENOMEM. */
+DFG_API dfg_status dfg_em_level_totals(const dfg_itable *it, const dfg_emfit *f, double level,
+                                       dfg_level_total **rows, size_t *n_rows, dfg_error *err);
+
+/* The bootstrap of an EM fit. Statistics: 0 = the total N, then the total of each level
+ * of each covariate (covariate 0's levels first). bo->type: DFG_BOOT_NONPARAMETRIC =
+ * multinomial of size n over the observed rows (complete cells and rows with missing
+ * values alike), DFG_BOOT_PARAMETRIC = cenzus::boot_mse's semi-parametric bootstrap:
+ * multinomial of size round(N-hat) over the observed rows and the unobserved total m0
+ * with probabilities count / N-hat, the unobserved draw dropped. Each replicate reruns
+ * the EM from the point estimate (warm). Percentile and BCa (z0 from the replicates,
+ * acceleration from the delete-one jackknife over the distinct observed rows, EM rerun)
+ * as dfg_boot_run; replicate b uses stream (seed, b): the same digits on any number of
+ * threads. A replicate whose EM fails or does not converge is left out (n_failed). */
+typedef struct {
+    size_t B, n_stats, n_ok, n_failed, n_jack;
+    uint32_t seed;
+    dfg_boot_type type;
+    double *point;           /* n_stats */
+    double *stars;           /* B x n_stats, row b = replicate b (NaN when it failed) */
+    dfg_interval *ci;        /* n_stats, the requested type */
+    dfg_interval *pct;       /* n_stats, percentile */
+    double *se, *z0, *accel; /* n_stats */
+} dfg_emboot_result;
+
+DFG_API dfg_status dfg_em_boot(const dfg_itable *it, const dfg_cmodel *m, const dfg_em_opts *eo,
+                               const dfg_emfit *point, const dfg_boot_opts *bo,
+                               dfg_emboot_result *res, dfg_error *err);
+DFG_API void dfg_emboot_result_free(dfg_emboot_result *r);
 
 /* ** }====================================================================== */
 

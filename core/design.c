@@ -46,15 +46,15 @@
 
 struct dfg_ctable {
     size_t k, n_cov;
-    char **list_names;  /* k */
-    char **cov_names;   /* n_cov */
-    size_t *n_levels;   /* n_cov */
-    char ***levels;     /* n_cov arrays of n_levels[c] strings, sorted */
-    size_t *cstride;    /* n_cov: cell stride of covariate c (2^k prod_{c' < c} L_c') */
-    size_t n_strata;    /* prod L_c */
-    size_t n_cells;     /* 2^k n_strata */
-    double *y;          /* n_cells; y at pattern 0 is 0 */
-    double *n_stratum;  /* n_strata: people observed per stratum */
+    char **list_names; /* k */
+    char **cov_names;  /* n_cov */
+    size_t *n_levels;  /* n_cov */
+    char ***levels;    /* n_cov arrays of n_levels[c] strings, sorted */
+    size_t *cstride;   /* n_cov: cell stride of covariate c (2^k prod_{c' < c} L_c') */
+    size_t n_strata;   /* prod L_c */
+    size_t n_cells;    /* 2^k n_strata */
+    double *y;         /* n_cells; y at pattern 0 is 0 */
+    double *n_stratum; /* n_strata: people observed per stratum */
     double n_obs;
 };
 
@@ -169,8 +169,8 @@ dfg_status dfg_ctable_new(const dfg_table *t, size_t max_cells, dfg_ctable **out
         if (u < 2) {
             rc = dfg_err_set(err, DFG_EDATA, "covariates",
                              "covariate %s has %s level%s%s%s: a covariate needs at least two",
-                             ct->cov_names[c], u ? "one" : "no", u ? " (" : "",
-                             u ? vals[0] : "", u ? ")" : "");
+                             ct->cov_names[c], u ? "one" : "no", u ? " (" : "", u ? vals[0] : "",
+                             u ? ")" : "");
             goto fail;
         }
         if (!(ct->levels[c] = dfg_calloc(u, sizeof **ct->levels)))
@@ -350,6 +350,67 @@ dfg_status dfg_ctable_copy(const dfg_ctable *src, dfg_ctable **out, dfg_error *e
 nomem:
     dfg_ctable_free(ct);
     return dfg_err_set(err, DFG_ENOMEM, "covariates", "copy");
+}
+
+dfg_status dfg_ctable_slice(const dfg_ctable *src, size_t cov, size_t level, dfg_ctable **out,
+                            dfg_error *err)
+{
+    if (!src || !out || cov >= src->n_cov || level >= src->n_levels[cov])
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "bad slice");
+    *out = NULL;
+    dfg_ctable *ct = dfg_calloc(1, sizeof *ct);
+    if (!ct)
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "slice");
+    size_t k = src->k, nc = src->n_cov - 1;
+    ct->k = k;
+    ct->n_cov = nc;
+    ct->n_strata = src->n_strata / src->n_levels[cov];
+    ct->n_cells = ct->n_strata << k;
+    if (!(ct->list_names = dfg_calloc(k, sizeof *ct->list_names)) ||
+        (nc && (!(ct->cov_names = dfg_calloc(nc, sizeof *ct->cov_names)) ||
+                !(ct->n_levels = dfg_calloc(nc, sizeof *ct->n_levels)) ||
+                !(ct->levels = dfg_calloc(nc, sizeof *ct->levels)) ||
+                !(ct->cstride = dfg_calloc(nc, sizeof *ct->cstride)))) ||
+        !(ct->y = dfg_calloc(ct->n_cells, sizeof *ct->y)) ||
+        !(ct->n_stratum = dfg_calloc(ct->n_strata, sizeof *ct->n_stratum)))
+        goto nomem;
+    for (size_t j = 0; j < k; j++)
+        if (!(ct->list_names[j] = dfg_strdup(src->list_names[j])))
+            goto nomem;
+    size_t stride = (size_t)1 << k;
+    for (size_t c = 0, d = 0; c < src->n_cov; c++) {
+        if (c == cov)
+            continue;
+        if (!(ct->cov_names[d] = dfg_strdup(src->cov_names[c])) ||
+            !(ct->levels[d] = dfg_calloc(src->n_levels[c], sizeof **ct->levels)))
+            goto nomem;
+        ct->n_levels[d] = src->n_levels[c];
+        for (size_t l = 0; l < src->n_levels[c]; l++)
+            if (!(ct->levels[d][l] = dfg_strdup(src->levels[c][l])))
+                goto nomem;
+        ct->cstride[d] = stride;
+        stride *= src->n_levels[c];
+        d++;
+    }
+    for (size_t s = 0; s < src->n_strata; s++) {
+        if (dfg_ctable_level_of(src, s, cov) != level)
+            continue;
+        size_t base = 0;
+        for (size_t c = 0, d = 0; c < src->n_cov; c++) {
+            if (c == cov)
+                continue;
+            base += dfg_ctable_level_of(src, s, c) * ct->cstride[d];
+            d++;
+        }
+        memcpy(ct->y + base, src->y + (s << k), ((size_t)1 << k) * sizeof *ct->y);
+        ct->n_stratum[base >> k] = src->n_stratum[s];
+        ct->n_obs += src->n_stratum[s];
+    }
+    *out = ct;
+    return DFG_OK;
+nomem:
+    dfg_ctable_free(ct);
+    return dfg_err_set(err, DFG_ENOMEM, "covariates", "slice");
 }
 
 /* ** {======================================================================
@@ -781,9 +842,11 @@ struct dfg_cfit_work {
     double *eta, *mu, *wsum, *vsum, *logy;
     unsigned char *used;
     double *a, *rhs, *beta0;
-    size_t *merge; /* p x p: joined specification, SIZE_MAX = no cell */
+    size_t *merge;  /* p x p: joined specification, SIZE_MAX = no cell */
+    size_t *digits; /* p x n_cov: the covariate digits of each parameter */
     size_t merge_p;
-    const size_t *merge_spec; /* the spec the merge table belongs to (identity check) */
+    size_t *merge_spec; /* p_cap: a copy of the parameters the merge table belongs to */
+    double last_step;   /* max |delta| of the last Newton step (Inf: none) */
 };
 
 void dfg_cfit_work_free(dfg_cfit_work *w)
@@ -800,6 +863,8 @@ void dfg_cfit_work_free(dfg_cfit_work *w)
     dfg_free(w->rhs);
     dfg_free(w->beta0);
     dfg_free(w->merge);
+    dfg_free(w->digits);
+    dfg_free(w->merge_spec);
     dfg_free(w);
 }
 
@@ -823,8 +888,10 @@ dfg_cfit_work *dfg_cfit_work_alloc(const dfg_ctable *ct, size_t p_cap)
     w->rhs = dfg_malloc(p_cap * sizeof *w->rhs);
     w->beta0 = dfg_malloc(p_cap * sizeof *w->beta0);
     w->merge = dfg_malloc(p_cap * p_cap * sizeof *w->merge);
-    if (!w->eta || !w->mu || !w->wsum || !w->vsum || !w->logy || !w->used || !w->a || !w->rhs ||
-        !w->beta0 || !w->merge) {
+    w->digits = dfg_malloc((p_cap * ct->n_cov + 1) * sizeof *w->digits);
+    w->merge_spec = dfg_malloc(p_cap * sizeof *w->merge_spec);
+    if (!w->digits || !w->merge_spec || !w->eta || !w->mu || !w->wsum || !w->vsum || !w->logy ||
+        !w->used || !w->a || !w->rhs || !w->beta0 || !w->merge) {
         dfg_cfit_work_free(w);
         return NULL;
     }
@@ -836,36 +903,72 @@ const double *dfg_cfit_work_mu(const dfg_cfit_work *w)
     return w->mu;
 }
 
-/* the specification matching both a and b, or SIZE_MAX when none (two levels of one
- * covariate) */
-static size_t join_spec(const dfg_ctable *ct, size_t a, size_t b)
+double dfg_cfit_work_last_step(const dfg_cfit_work *w)
 {
-    size_t lmask = ((size_t)1 << ct->k) - 1;
-    size_t s = (a | b) & lmask;
-    for (size_t c = 0; c < ct->n_cov; c++) {
-        size_t da = (a / ct->cstride[c]) % ct->n_levels[c];
-        size_t db = (b / ct->cstride[c]) % ct->n_levels[c];
-        if (da && db && da != db)
-            return (size_t)-1;
-        s += (da ? da : db) * ct->cstride[c];
-    }
-    return s;
+    return w->last_step;
 }
 
 static void build_merge(const dfg_ctable *ct, dfg_cfit_work *w, const size_t *spec, size_t p)
 {
+    /* the covariate digits of every parameter once (p x n_cov divisions), then the joins
+     * without division */
+    size_t nc = ct->n_cov, lm = ((size_t)1 << ct->k) - 1;
+    size_t *dig = w->digits;
     for (size_t i = 0; i < p; i++)
-        for (size_t j = 0; j <= i; j++)
-            w->merge[i * p + j] = join_spec(ct, spec[i], spec[j]);
+        for (size_t c = 0; c < nc; c++)
+            dig[i * nc + c] = (spec[i] / ct->cstride[c]) % ct->n_levels[c];
+    for (size_t i = 0; i < p; i++) {
+        const size_t *di = dig + i * nc;
+        for (size_t j = 0; j <= i; j++) {
+            const size_t *dj = dig + j * nc;
+            size_t m = (spec[i] | spec[j]) & lm;
+            for (size_t c = 0; c < nc; c++) {
+                size_t a = di[c], b = dj[c];
+                if (a && b && a != b) {
+                    m = (size_t)-1;
+                    break;
+                }
+                m += (a ? a : b) * ct->cstride[c];
+            }
+            w->merge[i * p + j] = m;
+        }
+    }
     w->merge_p = p;
 }
 
 /* a = X'WX from the transformed weights; rhs = X'v (when v) */
+/* dfg_ctable_zeta_up of s and t in the same passes */
+static void zeta_up2(const dfg_ctable *ct, double *s, double *t)
+{
+    size_t n = ct->n_cells;
+    for (size_t j = 0; j < ct->k; j++) {
+        size_t st = (size_t)1 << j;
+        for (size_t b = 0; b < n; b += 2 * st)
+            for (size_t i = b; i < b + st; i++) {
+                s[i] += s[i + st];
+                t[i] += t[i + st];
+            }
+    }
+    for (size_t c = 0; c < ct->n_cov; c++) {
+        size_t st = ct->cstride[c], r = ct->n_levels[c], blk = st * r;
+        for (size_t b = 0; b < n; b += blk)
+            for (size_t l = 1; l < r; l++) {
+                double *lo = s + b, *hi = s + b + l * st;
+                double *lt = t + b, *ht = t + b + l * st;
+                for (size_t i = 0; i < st; i++) {
+                    lo[i] += hi[i];
+                    lt[i] += ht[i];
+                }
+            }
+    }
+}
+
 static void cross(const dfg_ctable *ct, dfg_cfit_work *w, size_t p, const size_t *spec, int rhs)
 {
-    dfg_ctable_zeta_up(ct, w->wsum);
     if (rhs)
-        dfg_ctable_zeta_up(ct, w->vsum);
+        zeta_up2(ct, w->wsum, w->vsum);
+    else
+        dfg_ctable_zeta_up(ct, w->wsum);
     for (size_t i = 0; i < p; i++) {
         if (rhs)
             w->rhs[i] = w->vsum[spec[i]];
@@ -898,6 +1001,65 @@ static double eval_dev(size_t n, const double *y, const unsigned char *used, con
             continue;
         double yc = y[c];
         dev += yc > 0.0 ? yc * (logy[c] - eta[c]) - (yc - mu[c]) : mu[c];
+    }
+    return 2.0 * dev;
+}
+
+/* the product transform: s[cell] = product of the entries at the specifications it
+ * matches */
+static void zeta_down_mul(const dfg_ctable *ct, double *s)
+{
+    size_t n = ct->n_cells;
+    for (size_t c = 0; c < ct->n_cov; c++) {
+        size_t st = ct->cstride[c], r = ct->n_levels[c], blk = st * r;
+        for (size_t b = 0; b < n; b += blk)
+            for (size_t l = 1; l < r; l++) {
+                double *lo = s + b, *hi = s + b + l * st;
+                for (size_t i = 0; i < st; i++)
+                    hi[i] *= lo[i];
+            }
+    }
+    for (size_t j = 0; j < ct->k; j++) {
+        size_t st = (size_t)1 << j;
+        for (size_t b = 0; b < n; b += 2 * st)
+            for (size_t i = b; i < b + st; i++)
+                s[i + st] *= s[i];
+    }
+}
+
+/* mu and the deviance at beta. mu_c = prod exp(beta_j) over the parameters c matches: p
+ * calls of exp instead of one per cell (the rounding grows with the number of factors as
+ * that of a sum of as many terms); eta = log mu is then needed only where y > 0. With
+ * parameters beyond +-300 (a fit drifting to the boundary) the products could overflow:
+ * eta is summed and exponentiated cell by cell instead. */
+static double evaluate(const dfg_ctable *ct, const size_t *spec, size_t p, const double *beta,
+                       const double *y, const unsigned char *used, const double *logy, double *eta,
+                       double *mu)
+{
+    size_t n = ct->n_cells;
+    double big = 0.0;
+    for (size_t j = 0; j < p; j++)
+        big = fmax(big, fabs(beta[j]));
+    if (!(big <= 300.0)) {
+        eval_eta(ct, spec, p, beta, eta);
+        return eval_dev(n, y, used, logy, eta, mu);
+    }
+    for (size_t c = 0; c < n; c++)
+        mu[c] = 1.0;
+    for (size_t j = 0; j < p; j++)
+        mu[spec[j]] *= exp(beta[j]);
+    zeta_down_mul(ct, mu);
+    double dev = 0.0;
+    for (size_t c = 0; c < n; c++) {
+        if (!used[c])
+            continue;
+        double yc = y[c];
+        if (yc > 0.0) {
+            eta[c] = log(mu[c]);
+            dev += yc * (logy[c] - eta[c]) - (yc - mu[c]);
+        } else {
+            dev += mu[c];
+        }
     }
     return 2.0 * dev;
 }
@@ -936,16 +1098,18 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
     }
     if (n_used == 0)
         return dfg_err_set(err, DFG_EINVAL, "covariates", "no cells in use");
-    if (w->merge_spec != spec || w->merge_p != p)
+    /* the merge table depends on the parameters only: rebuilt when they change */
+    if (w->merge_p != p || memcmp(w->merge_spec, spec, p * sizeof *spec) != 0) {
         build_merge(ct, w, spec, p);
-    w->merge_spec = spec;
+        memcpy(w->merge_spec, spec, p * sizeof *spec);
+    }
+    w->last_step = INFINITY;
 
     dfg_status rc = DFG_OK;
     double dev_old, dev;
     int have_beta = warm != 0;
     if (have_beta) {
-        eval_eta(ct, spec, p, beta, w->eta);
-        dev_old = eval_dev(n, y, w->used, w->logy, w->eta, w->mu);
+        dev_old = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu);
         if (!isfinite(dev_old)) {
             have_beta = 0;
         }
@@ -978,10 +1142,16 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
         if ((rc = dfg_la_chol_solve(p, w->a, w->rhs, 1, err)) != DFG_OK)
             break;
         memcpy(w->beta0, beta, p * sizeof *beta);
+        w->last_step = INFINITY;
+        if (have_beta) {
+            double mx = 0.0;
+            for (size_t j = 0; j < p; j++)
+                mx = fmax(mx, fabs(w->rhs[j]));
+            w->last_step = mx;
+        }
         for (size_t j = 0; j < p; j++)
             beta[j] = have_beta ? beta[j] + w->rhs[j] : w->rhs[j];
-        eval_eta(ct, spec, p, beta, w->eta);
-        dev = eval_dev(n, y, w->used, w->logy, w->eta, w->mu);
+        dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu);
         int h = 0;
         while (!isfinite(dev) ||
                (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= o->tol)) {
@@ -990,16 +1160,14 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
             h++;
             for (size_t j = 0; j < p; j++)
                 beta[j] = 0.5 * (beta[j] + w->beta0[j]);
-            eval_eta(ct, spec, p, beta, w->eta);
-            dev = eval_dev(n, y, w->used, w->logy, w->eta, w->mu);
+            dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu);
         }
         if (!isfinite(dev) ||
             (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= o->tol)) {
             memcpy(beta, w->beta0, p * sizeof *beta);
-            eval_eta(ct, spec, p, beta, w->eta);
-            dev = eval_dev(n, y, w->used, w->logy, w->eta, w->mu);
-            rc = dfg_err_set(err, DFG_ENOCONV, "covariates",
-                             "step-halving failed at iteration %d", iter);
+            dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu);
+            rc = dfg_err_set(err, DFG_ENOCONV, "covariates", "step-halving failed at iteration %d",
+                             iter);
             break;
         }
         int was_first = !have_beta;
@@ -1097,12 +1265,22 @@ dfg_status dfg_cfit_model(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_g
     }
     dfg_cmodel_params(m, ct, fit->spec, fit->term_of, err);
     dfg_glm_info info;
-    rc = dfg_cfit_engine(w, ct, fit->spec, p, ct->y, NULL, 0, opts, fit->beta, fit->cov, &info,
-                         err);
+    rc =
+        dfg_cfit_engine(w, ct, fit->spec, p, ct->y, NULL, 0, opts, fit->beta, fit->cov, &info, err);
     if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
         goto done;
     memcpy(fit->fitted, w->mu, n * sizeof *fit->fitted);
     fit->status = rc;
+    {
+        /* interior: converged with a negligible last Newton step, or no fitted cell near 0
+         * (towards a boundary the empty cells' fitted values fall like e^-iteration) */
+        double mu_min = INFINITY;
+        size_t lm = ((size_t)1 << ct->k) - 1;
+        for (size_t c = 0; c < n; c++)
+            if (c & lm)
+                mu_min = fmin(mu_min, w->mu[c]);
+        fit->interior = rc == DFG_OK && (w->last_step < 1e-3 || mu_min > 1e-5);
+    }
     fit->iter = info.iter;
     fit->rank = info.rank;
     fit->deviance = info.deviance;
@@ -1113,6 +1291,8 @@ dfg_status dfg_cfit_model(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_g
     dfg_cfit_totals(ct, fit);
 done:
     dfg_cfit_work_free(w);
+    if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
+        dfg_cfit_free(fit); /* nothing is kept on failure */
     return rc;
 }
 

@@ -69,8 +69,8 @@ dfg_status dfg_err_too_many_lists(dfg_error *err, size_t k)
 {
     return dfg_err_set(err, DFG_EINVAL, "lists",
                        "%zu lists: log-linear models work on all 2^k cells and take at most %d "
-                       "lists (2^%d = %zu cells); models of the capture frequencies only "
-                       "(darkfig closed) take up to %d",
+                       "lists (2^%d = %zu cells); the closed-population models that use only "
+                       "the capture frequencies (M0, Mh) take up to %d",
                        k, DFG_MAX_FIT_LISTS, DFG_MAX_FIT_LISTS, (size_t)1 << DFG_MAX_FIT_LISTS,
                        DFG_MAX_LISTS);
 }

@@ -218,14 +218,16 @@ dfg_cfit_work *dfg_cfit_work_alloc(const dfg_ctable *ct, size_t p_cap);
 void dfg_cfit_work_free(dfg_cfit_work *w);
 /* The fitted cells of the last fit (n_cells). */
 const double *dfg_cfit_work_mu(const dfg_cfit_work *w);
+/* max |delta| of the last Newton step of the last fit (Inf when it ended otherwise). */
+double dfg_cfit_work_last_step(const dfg_cfit_work *w);
 /* Parameters of m: spec[p] and term_of[p] (may be NULL), p = dfg_cmodel_n_params. */
 dfg_status dfg_cmodel_params(const dfg_cmodel *m, const dfg_ctable *ct, size_t *spec,
                              size_t *term_of, dfg_error *err);
 size_t dfg_cmodel_term_params(const dfg_ctable *ct, uint64_t term);
 /* IRLS on the cells with use[c] != 0 (NULL: every cell with a nonzero pattern) with the
  * parameters spec[0..p-1] (spec[0] = 0, the intercept); counts y (n_cells). warm: beta
- * holds a start. cov (p x p, may be NULL) = inverse information at the end. The merge
- * table is cached by the address of spec: pass the same array for the same parameters.
+ * holds a start. cov (p x p, may be NULL) = inverse information at the end. The table of
+ * joined parameters is kept in w and rebuilt only when the parameters change.
  * Returns as dfg_glm_fit_terms. */
 dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
                            const double *y, const unsigned char *use, int warm,
@@ -242,6 +244,9 @@ void dfg_cfit_totals(const dfg_ctable *ct, dfg_cfit *fit);
  * var(n + m0) = m0 + g'Vg (delta method). */
 dfg_status dfg_cfit_group(const dfg_ctable *ct, const dfg_cfit *fit, const unsigned char *in_group,
                           double *n_obs, double *m0, double *var, dfg_error *err);
+/* The strata of ct where covariate cov is at `level`, covariate cov removed. */
+dfg_status dfg_ctable_slice(const dfg_ctable *src, size_t cov, size_t level, dfg_ctable **out,
+                            dfg_error *err);
 /* 1 when a covariate value counts as missing ("" or "NA"). */
 int dfg_covariate_value_missing(const char *v);
 /* ** }====================================================================== */

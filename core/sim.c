@@ -12,11 +12,17 @@
  *                        (main effect = logit P_j); with no interactions and one class
  *                        this is the list's marginal capture probability
  *   main J VALUE         the main effect of list J (1-based position or name) on the
- *                        log-odds scale; an alternative to `capture`
- *   term T VALUE         log-linear interaction of the lists in T (order >= 2; T is digits
- *                        over positions, "12", when k <= 9, or names joined by ':', "LA:NG")
+ *                        log-odds scale, |VALUE| <= 50; an alternative to `capture`
+ *   term T VALUE         log-linear interaction of the lists in T, |VALUE| <= 50 (order >= 2;
+ *                        T is digits over positions, "12", when k <= 9, or names joined by ':',
+ *                        "LA:NG")
  *   never T              the lists in T are never all together (the term is -infinity):
  *                        e.g. two lists that never overlap
+ *   covariate NAME L1:S1 L2:S2 ...  a categorical covariate with levels L and population
+ *                        shares S (adding up to 1), independent of the other covariates
+ *   effect LIST COV LEVEL VALUE  VALUE added to the main effect (log-odds) of LIST for
+ *                        the people at LEVEL of covariate COV: list x covariate
+ *                        heterogeneity (a main effect of the covariate is its shares)
  *   class SHARE F1 .. Fk a latent class with population share SHARE whose capture
  *                        probabilities are P_j * F_j (each must stay inside (0, 1));
  *                        without `class` lines there is one class with all F_j = 1;
@@ -33,6 +39,10 @@
  * is how scenarios are built from real tables (Chan, Silverman & Vincent 2021, Sec. 3.4;
  * bench/accuracy/fit_scenario.py).
  *
+ * With covariates every combination of levels s (a stratum, share pi_s = the product of
+ * the levels' shares) has its own cell probabilities P_s(x), the main effects shifted by
+ * the `effect`s of its levels; the pooled cells are P(x) = sum_s pi_s P_s(x), and
+ * dfg_sim_ctable draws N over the (stratum, pattern) cells with probabilities pi_s P_s(x).
  * A table is the multinomial draw of N people over the 2^k cells (GSL's
  * gsl_ran_multinomial, conditional binomials) with the generator of stream (seed,
  * replicate) from dfg_rng_stream, so replicate r is the same on any number of threads;
@@ -53,7 +63,13 @@
 #include <gsl/gsl_rng.h>
 
 #define MAX_TERMS 256
+/* Largest |main effect| or |interaction| on the log scale: exp(50) = 5e21 is beyond any
+ * population, and a linear predictor of 1e11 loses the small terms to rounding (found by
+ * fuzzing: cell probabilities adding up to 1 - 8e-6). */
+#define SIM_MAX_EFFECT 50.0
 #define MAX_CLASSES 16
+#define MAX_COV 6
+#define MAX_LEVELS 12
 
 struct dfg_scenario {
     char *name;
@@ -61,6 +77,12 @@ struct dfg_scenario {
     char **names;
     double total;
     double *prob; /* 2^k cell probabilities, prob[0] = unobserved */
+    /* covariates (n_cov = 0: none) */
+    size_t n_cov, n_strata;
+    char *cov_name[MAX_COV];
+    size_t n_levels[MAX_COV];
+    char *level[MAX_COV][MAX_LEVELS];
+    double *sprob; /* n_strata x 2^k: pi_s P_s(x), stratum s = l_1 + L_1 (l_2 + ...) */
 };
 
 /* The parser's state: one line at a time, the place of each token kept for errors. */
@@ -83,6 +105,12 @@ typedef struct {
     double factor[MAX_CLASSES][DFG_MAX_FIT_LISTS];
     size_t n_classes;
     char *name;
+    size_t n_cov;
+    char *cov_name[MAX_COV];
+    size_t n_levels[MAX_COV];
+    char *level[MAX_COV][MAX_LEVELS];
+    double lshare[MAX_COV][MAX_LEVELS];
+    double effect[MAX_COV][MAX_LEVELS][DFG_MAX_FIT_LISTS];
 } parser;
 
 #if defined(__GNUC__)
@@ -261,6 +289,9 @@ static dfg_status directive(parser *ps, dfg_error *err)
             return perr(err, ps, 1, "unknown list \"%s\"", ps->tok[1]);
         if ((rc = num(ps, 2, &v, err)))
             return rc;
+        if (!(fabs(v) <= SIM_MAX_EFFECT))
+            return perr(err, ps, 2, "main effect %s: must be between -%g and %g (log-odds)",
+                        ps->tok[2], SIM_MAX_EFFECT, SIM_MAX_EFFECT);
         ps->main[j] = v;
         ps->have_main[j] = 1;
         return DFG_OK;
@@ -274,6 +305,11 @@ static dfg_status directive(parser *ps, dfg_error *err)
             return perr(err, ps, 1, "a term needs two or more lists, got \"%s\"", ps->tok[1]);
         if (!never && (rc = num(ps, 2, &v, err)))
             return rc;
+        if (!never && !(fabs(v) <= SIM_MAX_EFFECT))
+            return perr(err, ps, 2,
+                        "interaction %s: must be between -%g and %g (use `never` for "
+                        "lists that never meet)",
+                        ps->tok[2], SIM_MAX_EFFECT, SIM_MAX_EFFECT);
         for (size_t i = 0; i < ps->n_terms; i++)
             if (ps->term[i] == t)
                 return perr(err, ps, 1, "term \"%s\" given twice", ps->tok[1]);
@@ -303,6 +339,64 @@ static dfg_status directive(parser *ps, dfg_error *err)
             ps->factor[c][j] = v;
         }
         ps->n_classes++;
+        return DFG_OK;
+    }
+    if (!strcmp(d, "covariate")) {
+        if (ps->ntok < 4)
+            return perr(err, ps, 0, "\"covariate\" takes a name and two or more LEVEL:SHARE");
+        if (ps->n_cov == MAX_COV)
+            return perr(err, ps, 0, "more than %d covariates", MAX_COV);
+        if (ps->ntok - 2 > MAX_LEVELS)
+            return perr(err, ps, 0, "more than %d levels", MAX_LEVELS);
+        size_t c = ps->n_cov;
+        for (size_t i = 0; i < c; i++)
+            if (!strcmp(ps->cov_name[i], ps->tok[1]))
+                return perr(err, ps, 1, "covariate \"%s\" given twice", ps->tok[1]);
+        if (list_index(ps, ps->tok[1], strlen(ps->tok[1])) >= 0)
+            return perr(err, ps, 1, "\"%s\" is a list", ps->tok[1]);
+        if (!(ps->cov_name[c] = dfg_strdup(ps->tok[1])))
+            return dfg_err_set(err, DFG_ENOMEM, "sim", "cannot copy a name");
+        ps->n_cov++;
+        double sum = 0.0;
+        for (size_t t = 2; t < ps->ntok; t++) {
+            char *colon = strrchr(ps->tok[t], ':');
+            if (!colon || colon == ps->tok[t])
+                return perr(err, ps, t, "expected LEVEL:SHARE, got \"%s\"", ps->tok[t]);
+            *colon = '\0';
+            char *end;
+            errno = 0;
+            v = strtod(colon + 1, &end);
+            if (*end || errno || !(v > 0.0 && v <= 1.0))
+                return perr(err, ps, t, "a level share must be in (0, 1], got \"%s\"", colon + 1);
+            size_t l = ps->n_levels[c];
+            if (!(ps->level[c][l] = dfg_strdup(ps->tok[t])))
+                return dfg_err_set(err, DFG_ENOMEM, "sim", "cannot copy a level");
+            ps->lshare[c][l] = v;
+            ps->n_levels[c]++;
+            sum += v;
+        }
+        if (fabs(sum - 1.0) > 1e-9)
+            return perr(err, ps, 2, "level shares add up to %.17g, not 1", sum);
+        return DFG_OK;
+    }
+    if (!strcmp(d, "effect")) {
+        if ((rc = need_args(ps, 5, err)))
+            return rc;
+        int j = list_index(ps, ps->tok[1], strlen(ps->tok[1]));
+        if (j < 0)
+            return perr(err, ps, 1, "unknown list \"%s\"", ps->tok[1]);
+        size_t c = 0, l = 0;
+        while (c < ps->n_cov && strcmp(ps->cov_name[c], ps->tok[2]))
+            c++;
+        if (c == ps->n_cov)
+            return perr(err, ps, 2, "unknown covariate \"%s\"", ps->tok[2]);
+        while (l < ps->n_levels[c] && strcmp(ps->level[c][l], ps->tok[3]))
+            l++;
+        if (l == ps->n_levels[c])
+            return perr(err, ps, 3, "unknown level \"%s\"", ps->tok[3]);
+        if ((rc = num(ps, 4, &v, err)))
+            return rc;
+        ps->effect[c][l][j] += v;
         return DFG_OK;
     }
     return perr(err, ps, 0, "unknown directive \"%s\"", d);
@@ -352,7 +446,7 @@ static double log_sum_exp(const double *a, size_t n)
 }
 
 /* The cell probabilities of the parsed model (formula in the header). */
-static dfg_status cell_probs(const parser *ps, double *prob, dfg_error *err)
+static dfg_status cell_probs(const parser *ps, const double *main, double *prob, dfg_error *err)
 {
     size_t nc = (size_t)1 << ps->k;
     double *eta = dfg_malloc(nc * sizeof *eta);
@@ -364,7 +458,7 @@ static dfg_status cell_probs(const parser *ps, double *prob, dfg_error *err)
         double lp[DFG_MAX_FIT_LISTS];
         for (size_t j = 0; j < ps->k; j++) {
             /* p_cj = expit(main_j) * F_cj, inside (0, 1); main effect = logit p_cj */
-            double p = ps->factor[c][j] / (1.0 + exp(-ps->main[j]));
+            double p = ps->factor[c][j] / (1.0 + exp(-main[j]));
             if (!(p > 0.0 && p < 1.0)) {
                 dfg_free(eta);
                 return dfg_err_set(
@@ -410,6 +504,12 @@ void dfg_scenario_free(dfg_scenario *sc)
     dfg_free(sc->name);
     free_names(sc->names, sc->k);
     dfg_free(sc->prob);
+    dfg_free(sc->sprob);
+    for (size_t c = 0; c < MAX_COV; c++) {
+        dfg_free(sc->cov_name[c]);
+        for (size_t l = 0; l < MAX_LEVELS; l++)
+            dfg_free(sc->level[c][l]);
+    }
     dfg_free(sc);
 }
 
@@ -514,8 +614,50 @@ dfg_status dfg_scenario_read_buffer(const char *name, const char *buf, size_t le
         rc = dfg_err_set(err, DFG_ENOMEM, "sim", "cannot allocate the scenario");
         goto done;
     }
-    if ((rc = cell_probs(ps, sc->prob, err)))
+    if (ps->n_cov == 0 && (rc = cell_probs(ps, ps->main, sc->prob, err)))
         goto done;
+    if (ps->n_cov > 0) {
+        /* per stratum: the main effects shifted by the effects of its levels */
+        size_t nc = (size_t)1 << ps->k, ns = 1;
+        for (size_t c = 0; c < ps->n_cov; c++)
+            ns *= ps->n_levels[c];
+        if (!(sc->sprob = dfg_malloc(ns * nc * sizeof *sc->sprob))) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "sim", "cannot allocate %zu strata", ns);
+            goto done;
+        }
+        for (size_t x = 0; x < nc; x++)
+            sc->prob[x] = 0.0;
+        for (size_t st = 0; st < ns; st++) {
+            double main[DFG_MAX_FIT_LISTS], pi = 1.0;
+            size_t rest = st;
+            memcpy(main, ps->main, sizeof main);
+            for (size_t c = 0; c < ps->n_cov; c++) {
+                size_t l = rest % ps->n_levels[c];
+                rest /= ps->n_levels[c];
+                pi *= ps->lshare[c][l];
+                for (size_t j = 0; j < ps->k; j++)
+                    main[j] += ps->effect[c][l][j];
+            }
+            double *ps_x = sc->sprob + st * nc;
+            if ((rc = cell_probs(ps, main, ps_x, err)))
+                goto done;
+            for (size_t x = 0; x < nc; x++) {
+                ps_x[x] *= pi;
+                sc->prob[x] += ps_x[x];
+            }
+        }
+        sc->n_strata = ns;
+        sc->n_cov = ps->n_cov;
+        for (size_t c = 0; c < ps->n_cov; c++) {
+            sc->cov_name[c] = ps->cov_name[c];
+            ps->cov_name[c] = NULL;
+            sc->n_levels[c] = ps->n_levels[c];
+            for (size_t l = 0; l < ps->n_levels[c]; l++) {
+                sc->level[c][l] = ps->level[c][l];
+                ps->level[c][l] = NULL;
+            }
+        }
+    }
     if (!(sc->prob[0] < 1.0)) {
         rc = dfg_err_set(err, DFG_EPARSE, where, "nobody can be captured");
         goto done;
@@ -537,6 +679,11 @@ done:
     if (ps) {
         free_names(ps->names, ps->k);
         dfg_free(ps->name);
+        for (size_t c = 0; c < MAX_COV; c++) {
+            dfg_free(ps->cov_name[c]);
+            for (size_t l = 0; l < MAX_LEVELS; l++)
+                dfg_free(ps->level[c][l]);
+        }
     }
     dfg_free(ps);
     dfg_free(line);
@@ -641,5 +788,89 @@ done:
         gsl_rng_free(r);
     dfg_free(n);
     dfg_free(y);
+    return rc;
+}
+
+size_t dfg_scenario_n_cov(const dfg_scenario *sc)
+{
+    return sc ? sc->n_cov : 0;
+}
+
+const char *dfg_scenario_cov_name(const dfg_scenario *sc, size_t c)
+{
+    return sc && c < sc->n_cov ? sc->cov_name[c] : NULL;
+}
+
+size_t dfg_scenario_n_levels(const dfg_scenario *sc, size_t c)
+{
+    return sc && c < sc->n_cov ? sc->n_levels[c] : 0;
+}
+
+const char *dfg_scenario_level_name(const dfg_scenario *sc, size_t c, size_t l)
+{
+    return sc && c < sc->n_cov && l < sc->n_levels[c] ? sc->level[c][l] : NULL;
+}
+
+size_t dfg_scenario_n_strata(const dfg_scenario *sc)
+{
+    return sc ? (sc->n_cov ? sc->n_strata : 1) : 0;
+}
+
+dfg_status dfg_sim_ctable(const dfg_scenario *sc, uint32_t seed, uint64_t replicate,
+                          dfg_table **out, double *truth, dfg_error *err)
+{
+    if (!out)
+        return dfg_err_set(err, DFG_EINVAL, "sim", "out must not be NULL");
+    *out = NULL;
+    if (!sc || sc->n_cov == 0)
+        return dfg_err_set(err, DFG_EINVAL, "sim", "a scenario with covariates is needed");
+    size_t nc = (size_t)1 << sc->k, ncell = sc->n_strata * nc;
+    dfg_status rc = DFG_OK;
+    unsigned int *n = dfg_malloc(ncell * sizeof *n);
+    gsl_rng *r = NULL;
+    dfg_table *t = NULL;
+    if (!n) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "sim", "cannot allocate %zu cells", ncell);
+        goto done;
+    }
+    if (!(r = dfg_rng_stream(seed, replicate, err))) {
+        rc = err && err->code ? err->code : DFG_ENOMEM;
+        goto done;
+    }
+    /* (n_sx) ~ Multinomial(N; pi_s P_s(x)) over every stratum and pattern */
+    gsl_ran_multinomial(r, ncell, (unsigned int)sc->total, sc->sprob, n);
+    if (!(t = dfg_table_new(sc->k, (const char *const *)sc->names, sc->n_cov,
+                            (const char *const *)sc->cov_name, err))) {
+        rc = err && err->code ? err->code : DFG_ENOMEM;
+        goto done;
+    }
+    for (size_t st = 0; st < sc->n_strata; st++) {
+        const char *vals[MAX_COV];
+        size_t rest = st, s;
+        double sum = 0.0;
+        for (size_t c = 0; c < sc->n_cov; c++) {
+            vals[c] = sc->level[c][rest % sc->n_levels[c]];
+            rest /= sc->n_levels[c];
+        }
+        for (size_t x = 0; x < nc; x++)
+            sum += (double)n[st * nc + x];
+        if (truth)
+            truth[st] = sum;
+        if (sum == (double)n[st * nc])
+            continue; /* nobody observed in this stratum */
+        if ((rc = dfg_table_stratum(t, vals, &s, err)) != DFG_OK)
+            goto done;
+        for (size_t x = 1; x < nc; x++)
+            if (n[st * nc + x] &&
+                (rc = dfg_table_add(t, s, (uint32_t)x, (double)n[st * nc + x], err)) != DFG_OK)
+                goto done;
+    }
+    *out = t;
+    t = NULL;
+done:
+    if (r)
+        gsl_rng_free(r);
+    dfg_free(n);
+    dfg_table_free(t);
     return rc;
 }

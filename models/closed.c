@@ -640,6 +640,81 @@ dfg_status dfg_closed_fit(const dfg_table *t, size_t s, dfg_closed_model m,
     return rc;
 }
 
+/* More than DFG_CLOSED_MAX_T occasions (up to DFG_MAX_LISTS): the models that depend on
+ * the capture frequencies only (M0 and the Mh models: their likelihoods are functions of
+ * f_1 .. f_t) are fitted on the frequencies, as Rcapture's closedp.0 does (models/freq.c),
+ * with the log-normal interval when one is asked for; the models that need the capture
+ * histories (Mt, Mth, Mb, Mbh: 2^t cells) are rows with status DFG_EDATA, flag NOT_FITTED
+ * and a note saying why. */
+static dfg_status closed_table_from_freq(const dfg_table *t, size_t s, const dfg_closed_opts *o,
+                                         dfg_closed_table *out, dfg_error *err)
+{
+    dfg_freq fr;
+    dfg_status rc = dfg_freq_from_table(t, s, &fr, err);
+    if (rc != DFG_OK)
+        return rc;
+    out->t = fr.t;
+    out->n_obs = fr.n;
+    out->n_rows = DFG_CLOSED_N_MODELS;
+    for (int i = 0; i < DFG_CLOSED_N_MODELS; i++) {
+        dfg_closed_row *row = &out->rows[i];
+        row_init(row, (dfg_closed_model)i, o->level);
+        dfg_freq_method fm;
+        switch ((dfg_closed_model)i) {
+        case DFG_CLOSED_M0:
+            fm = DFG_FREQ_M0;
+            break;
+        case DFG_CLOSED_MH_CHAO:
+            fm = DFG_FREQ_MH_CHAO;
+            break;
+        case DFG_CLOSED_MH_POISSON2:
+            fm = DFG_FREQ_MH_POISSON2;
+            break;
+        case DFG_CLOSED_MH_DARROCH:
+            fm = DFG_FREQ_MH_DARROCH;
+            break;
+        case DFG_CLOSED_MH_GAMMA:
+            fm = DFG_FREQ_MH_GAMMA;
+            break;
+        default:
+            row->status = DFG_EDATA;
+            row->flags |= DFG_CLOSED_NOT_FITTED;
+            snprintf(row->note, sizeof row->note,
+                     "needs the 2^t capture histories: at most %d occasions (got %zu)",
+                     DFG_CLOSED_MAX_T, fr.t);
+            judge_row(row, fr.n);
+            continue;
+        }
+        dfg_freq_result res;
+        rc = dfg_freq_estimate(&fr, fm, &o->glm, &res, err);
+        if (rc == DFG_EINVAL || rc == DFG_ENOMEM || rc == DFG_EINTERNAL) {
+            dfg_freq_free(&fr);
+            return rc;
+        }
+        row->status = res.status;
+        row->flags = res.flags;
+        row->nhat = res.nhat;
+        row->se = row->se_rcapture = res.se;
+        row->deviance = res.deviance;
+        row->df = res.df;
+        row->aic = res.aic;
+        row->bic = res.bic;
+        snprintf(row->note, sizeof row->note, "%s", res.note);
+        if (row->status == DFG_OK && o->ci_type != DFG_CI_NONE &&
+            dfg_interval_lognormal(fr.n, row->nhat, row->se, o->level, &row->ci, NULL) != DFG_OK)
+            row->ci.type = DFG_CI_LOGNORMAL; /* limits stay NaN: judged below */
+        judge_row(row, fr.n);
+        if (row->status != DFG_OK || row->value != DFG_VALUE_OK)
+            continue;
+        if (out->best_aic < 0 || row->aic < out->rows[out->best_aic].aic)
+            out->best_aic = i;
+        if (out->best_bic < 0 || row->bic < out->rows[out->best_bic].bic)
+            out->best_bic = i;
+    }
+    dfg_freq_free(&fr);
+    return DFG_OK;
+}
+
 dfg_status dfg_closed_table_fit(const dfg_table *t, size_t s, const dfg_closed_opts *opts,
                                 dfg_closed_table *out, dfg_error *err)
 {
@@ -649,6 +724,12 @@ dfg_status dfg_closed_table_fit(const dfg_table *t, size_t s, const dfg_closed_o
         return dfg_err_set(err, DFG_EINVAL, "closed", "NULL output");
     memset(out, 0, sizeof *out);
     out->best_aic = out->best_bic = -1;
+    if (t && dfg_table_k(t) > DFG_CLOSED_MAX_T && dfg_table_k(t) <= DFG_MAX_LISTS &&
+        s < dfg_table_n_strata(t) && dfg_table_n_obs(t, s) > 0.0) {
+        if (dfg_level_check(o->level, err) != DFG_OK)
+            return DFG_EINVAL;
+        return closed_table_from_freq(t, s, o, out, err);
+    }
     dfg_status rc = check_args(t, s, o->level, err);
     if (rc != DFG_OK)
         return rc;

@@ -14,6 +14,7 @@
 
 #include <glpk.h>
 #include <math.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -128,27 +129,301 @@ done:
     return rc;
 }
 
-/* fixed[j] = parameter j has observed margin 0; use = observable cells not matching a
- * fixed parameter. Returns how many are fixed. */
-static size_t boundary_params(const dfg_ctable *ct, const size_t *spec, size_t p, double *scr,
-                              unsigned char *fixed, unsigned char *use)
+static void lp_hook(void *info)
 {
-    size_t n = dfg_ctable_n_cells(ct), k = dfg_ctable_k(ct), lm = ((size_t)1 << k) - 1;
-    memcpy(scr, dfg_ctable_counts(ct), n * sizeof *scr);
-    dfg_ctable_zeta_up(ct, scr);
-    size_t nf = 0;
+    longjmp(*(jmp_buf *)info, 1);
+}
+
+/* The facial set (Fienberg & Rinaldo 2012, sec. 4): the observable cells that are
+ * positive in some table with the observed margins X'y. LP: maximise sum t_c over the
+ * empty cells still undecided, 0 <= t_c <= 1, z_c >= t_c, z >= 0, X'z = X'y; cells with
+ * t_c > 0 are in; repeated until an LP adds none. use: in = observable cells, out = F. */
+static dfg_status facial_set(const dfg_ctable *ct, const size_t *spec, size_t p, unsigned char *use,
+                             dfg_error *err)
+{
+    const double *y = dfg_ctable_counts(ct);
+    size_t n = dfg_ctable_n_cells(ct);
+    unsigned char *dec = dfg_calloc(n, 1); /* 1 = known facial */
+    int *col = dfg_malloc(n * sizeof *col);
+    dfg_status rc = DFG_OK;
+    if (!dec || !col) {
+        dfg_free(dec);
+        dfg_free(col);
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "facial set");
+    }
+    for (size_t c = 0; c < n; c++)
+        dec[c] = use[c] && y[c] > 0.0;
+    for (int round = 0; round < 50; round++) {
+        size_t m = 0, nu = 0;
+        for (size_t c = 0; c < n; c++)
+            if (use[c]) {
+                col[c] = (int)++m;
+                nu += !dec[c];
+            }
+        if (nu == 0)
+            break;
+        /* columns: z (m), then t for the undecided cells */
+        jmp_buf jb;
+        glp_prob *volatile lp = NULL;
+        int *volatile ia = NULL;
+        int *volatile ja = NULL;
+        double *volatile ar = NULL;
+        if (setjmp(jb)) {
+            glp_error_hook(NULL, NULL);
+            glp_free_env();
+            dfg_free(ia);
+            dfg_free(ja);
+            dfg_free(ar);
+            rc = dfg_err_set(err, DFG_EINTERNAL, "covariates", "GLPK failed (facial set)");
+            break;
+        }
+        glp_error_hook(lp_hook, &jb);
+        glp_term_out(GLP_OFF);
+        size_t nnz = 2 * nu;
+        for (size_t j = 0; j < p; j++)
+            for (size_t c = 0; c < n; c++)
+                nnz += use[c] && cell_matches(ct, c, spec[j]);
+        ia = dfg_malloc((nnz + 1) * sizeof *ia);
+        ja = dfg_malloc((nnz + 1) * sizeof *ja);
+        ar = dfg_malloc((nnz + 1) * sizeof *ar);
+        if (!ia || !ja || !ar) {
+            glp_error_hook(NULL, NULL);
+            dfg_free(ia);
+            dfg_free(ja);
+            dfg_free(ar);
+            rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "facial set LP");
+            break;
+        }
+        lp = glp_create_prob();
+        glp_set_obj_dir(lp, GLP_MAX);
+        glp_add_rows(lp, (int)(p + nu));
+        glp_add_cols(lp, (int)(m + nu));
+        for (size_t c = 1; c <= m; c++)
+            glp_set_col_bnds(lp, (int)c, GLP_LO, 0.0, 0.0);
+        for (size_t c = m + 1; c <= m + nu; c++) {
+            glp_set_col_bnds(lp, (int)c, GLP_DB, 0.0, 1.0);
+            glp_set_obj_coef(lp, (int)c, 1.0);
+        }
+        size_t e = 0;
+        for (size_t j = 0; j < p; j++) {
+            double sum = 0.0;
+            for (size_t c = 0; c < n; c++)
+                if (use[c] && cell_matches(ct, c, spec[j])) {
+                    sum += y[c];
+                    e++;
+                    ia[e] = (int)j + 1;
+                    ja[e] = col[c];
+                    ar[e] = 1.0;
+                }
+            glp_set_row_bnds(lp, (int)j + 1, GLP_FX, sum, sum);
+        }
+        size_t r = p, tc = m;
+        for (size_t c = 0; c < n; c++)
+            if (use[c] && !dec[c]) {
+                r++;
+                tc++;
+                e++;
+                ia[e] = (int)r;
+                ja[e] = col[c];
+                ar[e] = 1.0;
+                e++;
+                ia[e] = (int)r;
+                ja[e] = (int)tc;
+                ar[e] = -1.0;
+                glp_set_row_bnds(lp, (int)r, GLP_LO, 0.0, 0.0);
+            }
+        glp_load_matrix(lp, (int)e, ia, ja, ar);
+        glp_scale_prob(lp, GLP_SF_AUTO);
+        glp_smcp parm;
+        glp_init_smcp(&parm);
+        parm.msg_lev = GLP_MSG_OFF;
+        int ret = glp_simplex(lp, &parm);
+        if (ret != 0 || glp_get_status(lp) != GLP_OPT)
+            ret = glp_exact(lp, &parm);
+        size_t added = 0;
+        if (ret == 0 && glp_get_status(lp) == GLP_OPT) {
+            tc = m;
+            for (size_t c = 0; c < n; c++)
+                if (use[c] && !dec[c]) {
+                    tc++;
+                    if (glp_get_col_prim(lp, (int)tc) > LP_TOL) {
+                        dec[c] = 1;
+                        added++;
+                    }
+                }
+        } else {
+            rc =
+                dfg_err_set(err, DFG_EINTERNAL, "covariates", "GLPK found no optimum (facial set)");
+        }
+        glp_delete_prob(lp);
+        glp_error_hook(NULL, NULL);
+        glp_free_env();
+        dfg_free(ia);
+        dfg_free(ja);
+        dfg_free(ar);
+        if (rc != DFG_OK)
+            break;
+        if (added == 0) { /* the undecided cells are 0 in every such table */
+            for (size_t c = 0; c < n; c++)
+                if (use[c] && !dec[c])
+                    use[c] = 0;
+            break;
+        }
+    }
+    dfg_free(dec);
+    dfg_free(col);
+    return rc;
+}
+
+/* On the cells in use: keep[j] = column j independent of the kept columns before it
+ * (Gram-Schmidt, two passes, relative tolerance 1e-9); *estimable = every unobserved
+ * cell's row lies in the row space of the design on those cells, so that its fitted value
+ * does not depend on the parameters the data leave at infinity. */
+static dfg_status analyse_rank(const dfg_ctable *ct, const size_t *spec, size_t p,
+                               const unsigned char *use, unsigned char *keep, int *estimable,
+                               dfg_error *err)
+{
+    size_t n = dfg_ctable_n_cells(ct), k = dfg_ctable_k(ct), ns = dfg_ctable_n_strata(ct);
+    size_t m = 0;
+    for (size_t c = 0; c < n; c++)
+        m += use[c] != 0;
+    size_t *rows = dfg_malloc((m + 1) * sizeof *rows);
+    double *q = dfg_malloc((m * p + 1) * sizeof *q);
+    double *rr = dfg_calloc(p * p + 1, sizeof *rr);
+    double *v = dfg_malloc((m + 1) * sizeof *v);
+    size_t *kept = dfg_malloc((p + 1) * sizeof *kept);
+    if (!rows || !q || !rr || !v || !kept) {
+        dfg_free(rows);
+        dfg_free(q);
+        dfg_free(rr);
+        dfg_free(v);
+        dfg_free(kept);
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "rank on %zu cells", m);
+    }
+    m = 0;
+    for (size_t c = 0; c < n; c++)
+        if (use[c])
+            rows[m++] = c;
+    size_t r = 0;
+    *estimable = 1;
+    for (size_t j = 0; j < p; j++) {
+        double norm0 = 0.0;
+        for (size_t i = 0; i < m; i++) {
+            v[i] = cell_matches(ct, rows[i], spec[j]) ? 1.0 : 0.0;
+            norm0 += v[i];
+        }
+        double coef[4096];
+        size_t rcap = r < 4096 ? r : 4096;
+        for (size_t a = 0; a < rcap; a++)
+            coef[a] = 0.0;
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t a = 0; a < r; a++) {
+                const double *qa = q + a * m;
+                double d = 0.0;
+                for (size_t i = 0; i < m; i++)
+                    d += qa[i] * v[i];
+                for (size_t i = 0; i < m; i++)
+                    v[i] -= d * qa[i];
+                if (a < 4096)
+                    coef[a] += d;
+            }
+        double nv = 0.0;
+        for (size_t i = 0; i < m; i++)
+            nv += v[i] * v[i];
+        nv = sqrt(nv);
+        if (norm0 > 0.0 && nv > 1e-9 * sqrt(norm0) && r < 4096) {
+            keep[j] = 1;
+            for (size_t i = 0; i < m; i++)
+                q[r * m + i] = v[i] / nv;
+            for (size_t a = 0; a < r; a++)
+                rr[a + r * p] = coef[a];
+            rr[r + r * p] = nv;
+            kept[r] = j;
+            r++;
+            continue;
+        }
+        keep[j] = 0;
+        /* x_j = sum_a coef_a q_a on the cells in use: solve R b = coef for the kept columns,
+         * then every unobserved cell must have x_j(cell) = sum_b b x_kept(cell) */
+        double b[4096];
+        for (size_t a = r; a-- > 0;) {
+            double s2 = coef[a];
+            for (size_t c2 = a + 1; c2 < r; c2++)
+                s2 -= rr[a + c2 * p] * b[c2];
+            b[a] = s2 / rr[a + a * p];
+        }
+        for (size_t s = 0; s < ns && *estimable; s++) {
+            size_t cell = s << k;
+            double pred = 0.0;
+            for (size_t a = 0; a < r; a++)
+                if (cell_matches(ct, cell, spec[kept[a]]))
+                    pred += b[a];
+            double xj = cell_matches(ct, cell, spec[j]) ? 1.0 : 0.0;
+            if (fabs(xj - pred) > 1e-6)
+                *estimable = 0;
+        }
+    }
+    dfg_free(rows);
+    dfg_free(q);
+    dfg_free(rr);
+    dfg_free(v);
+    dfg_free(kept);
+    return DFG_OK;
+}
+
+/* Existence: *status FINE (a strictly positive table has the margins), BOUNDARY (the
+ * extended MLE: the cells outside the facial set are 0, the parameters kept are
+ * identifiable there and every unobserved cell is estimable) or NOMLE. use = the facial
+ * set, keep = the parameters kept (all when FINE). mu (may be NULL): the fitted cells of a
+ * fit of the model that did not settle in the interior; the cells it fits above 1e-7 are
+ * tried first as the facial set (accepted when the LP finds a strictly positive table with
+ * the margins on them), before the LPs of facial_set. */
+static dfg_status analyse(const dfg_ctable *ct, const size_t *spec, size_t p, const double *mu,
+                          unsigned char *use, unsigned char *keep, dfg_check_status *status,
+                          dfg_error *err)
+{
+    size_t n = dfg_ctable_n_cells(ct), lm = ((size_t)1 << dfg_ctable_k(ct)) - 1;
+    const double *y = dfg_ctable_counts(ct);
     for (size_t c = 0; c < n; c++)
         use[c] = (c & lm) != 0;
-    for (size_t j = 0; j < p; j++) {
-        fixed[j] = j > 0 && scr[spec[j]] == 0.0;
-        if (!fixed[j])
-            continue;
-        nf++;
+    memset(keep, 1, p);
+    int exists = 0;
+    dfg_status rc;
+    if (mu) {
         for (size_t c = 0; c < n; c++)
-            if (use[c] && cell_matches(ct, c, spec[j]))
-                use[c] = 0;
+            use[c] = (c & lm) != 0 && (y[c] > 0.0 || mu[c] > 1e-7);
+        if ((rc = lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
+            return rc;
+        /* margins over the kept cells must be all of X'y: cells dropped hold no one */
+        if (!exists)
+            for (size_t c = 0; c < n; c++)
+                use[c] = (c & lm) != 0;
     }
-    return nf;
+    if (!exists) {
+        if ((rc = lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
+            return rc;
+        if (exists) {
+            *status = DFG_CHECK_FINE;
+            return DFG_OK;
+        }
+        if ((rc = facial_set(ct, spec, p, use, err)) != DFG_OK)
+            return rc;
+    } else {
+        size_t nu = 0, no = 0;
+        for (size_t c = 0; c < n; c++) {
+            nu += use[c];
+            no += (c & lm) != 0;
+        }
+        if (nu == no) {
+            *status = DFG_CHECK_FINE;
+            return DFG_OK;
+        }
+    }
+    int estimable = 0;
+    if ((rc = analyse_rank(ct, spec, p, use, keep, &estimable, err)) != DFG_OK)
+        return rc;
+    *status = estimable ? DFG_CHECK_BOUNDARY : DFG_CHECK_NOMLE;
+    return DFG_OK;
 }
 
 dfg_status dfg_cfit_check(const dfg_ctable *ct, const dfg_cmodel *m, dfg_check_status *status,
@@ -158,23 +433,17 @@ dfg_status dfg_cfit_check(const dfg_ctable *ct, const dfg_cmodel *m, dfg_check_s
         return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL argument");
     size_t p = dfg_cmodel_n_params(m, ct), n = dfg_ctable_n_cells(ct);
     size_t *spec = dfg_malloc(p * sizeof *spec);
-    unsigned char *fixed = dfg_malloc(p + n);
-    double *scr = dfg_malloc(n * sizeof *scr);
+    unsigned char *keep = dfg_malloc(p + n);
     dfg_status rc = DFG_OK;
-    if (!spec || !fixed || !scr) {
+    if (!spec || !keep) {
         rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "check");
         goto done;
     }
     dfg_cmodel_params(m, ct, spec, NULL, err);
-    size_t nf = boundary_params(ct, spec, p, scr, fixed, fixed + p);
-    int exists = 0;
-    if ((rc = lp_exists(ct, spec, p, fixed, fixed + p, &exists, err)) != DFG_OK)
-        goto done;
-    *status = !exists ? DFG_CHECK_NOMLE : nf ? DFG_CHECK_BOUNDARY : DFG_CHECK_FINE;
+    rc = analyse(ct, spec, p, NULL, keep + p, keep, status, err);
 done:
     dfg_free(spec);
-    dfg_free(fixed);
-    dfg_free(scr);
+    dfg_free(keep);
     return rc;
 }
 
@@ -188,42 +457,66 @@ dfg_status dfg_cfit_checked(const dfg_ctable *ct, const dfg_cmodel *m, const dfg
         return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL argument");
     size_t p = dfg_cmodel_n_params(m, ct), n = dfg_ctable_n_cells(ct);
     size_t *spec = dfg_malloc(p * sizeof *spec), *term_of = dfg_malloc(p * sizeof *term_of);
-    unsigned char *fixed = dfg_malloc(p + n);
-    double *scr = dfg_malloc(n * sizeof *scr);
+    unsigned char *keep = dfg_malloc(p + n);
     dfg_cfit_work *w = NULL;
     dfg_status rc = DFG_OK;
-    if (!spec || !term_of || !fixed || !scr) {
+    dfg_check_status st = DFG_CHECK_FINE;
+    if (!spec || !term_of || !keep) {
         rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "check");
         goto done;
     }
     dfg_cmodel_params(m, ct, spec, term_of, err);
-    unsigned char *use = fixed + p;
-    size_t nf = boundary_params(ct, spec, p, scr, fixed, use);
-    int exists = 0;
-    if ((rc = lp_exists(ct, spec, p, fixed, use, &exists, err)) != DFG_OK)
-        goto done;
-    if (!exists || nf == 0) {
-        rc = dfg_cfit_model(ct, m, opts, fit, err);
-        fit->check = exists ? DFG_CHECK_FINE : DFG_CHECK_NOMLE;
-        if (!exists) {
+    unsigned char *use = keep + p;
+    /* fit first: a fit that settles in the interior proves that the MLE exists (the
+     * log-likelihood is strictly concave; a stationary point with finite parameters is
+     * its maximum); otherwise the linear programs decide */
+    {
+        dfg_error e1 = {0};
+        rc = dfg_cfit_model(ct, m, opts, fit, &e1);
+        if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING) {
+            dfg_err_set(err, rc, e1.where, "%s", e1.msg);
+            goto done;
+        }
+        if (rc == DFG_OK && fit->interior) {
+            fit->check = DFG_CHECK_FINE;
+            goto done;
+        }
+        if ((rc = analyse(ct, spec, p, fit->fitted, use, keep, &st, err)) != DFG_OK)
+            goto done;
+        if (st == DFG_CHECK_FINE) {
+            fit->check = st;
+            rc = fit->status;
+            if (rc != DFG_OK)
+                dfg_err_set(err, rc, e1.where, "%s", e1.msg);
+            goto done;
+        }
+        if (st == DFG_CHECK_BOUNDARY)
+            dfg_cfit_free(fit);
+    }
+    if (st != DFG_CHECK_BOUNDARY) {
+        rc = fit->status;
+        fit->check = st;
+        if (st == DFG_CHECK_NOMLE) {
             char mb[256];
             dfg_cmodel_format(m, ct, mb, sizeof mb);
-            snprintf(fit->note, sizeof fit->note, "the MLE does not exist");
+            snprintf(fit->note, sizeof fit->note,
+                     "the MLE does not exist: N depends on parameters at infinity");
             if (rc == DFG_OK || rc == DFG_ENOCONV) {
                 dfg_error_clear(err);
                 rc = dfg_err_set(err, DFG_ENOMLE, "covariates",
-                                 "the MLE of %s does not exist on this table (some fitted "
-                                 "cells go to 0 and N diverges)",
+                                 "the MLE of %s does not exist on this table (fitted cells go "
+                                 "to 0 and N does not settle)",
                                  mb);
             }
         }
         goto done;
     }
-    /* boundary: the parameters with margin 0 at -inf, their cells out of the likelihood */
+    /* the extended MLE: cells outside the facial set out of the likelihood (fitted 0),
+     * the parameters that are not identifiable there dropped */
     {
-        size_t q = 0;
+        size_t q = 0, nf = 0;
         for (size_t j = 0; j < p; j++)
-            if (!fixed[j]) {
+            if (keep[j]) {
                 spec[q] = spec[j];
                 term_of[q] = term_of[j];
                 q++;
@@ -248,8 +541,11 @@ dfg_status dfg_cfit_checked(const dfg_ctable *ct, const dfg_cmodel *m, const dfg
         if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
             goto done;
         const double *mu = dfg_cfit_work_mu(w);
-        for (size_t c = 0; c < n; c++)
-            fit->fitted[c] = use[c] || (c & lm) == 0 ? mu[c] : 0.0;
+        for (size_t c = 0; c < n; c++) {
+            int obs = (c & lm) != 0;
+            fit->fitted[c] = use[c] || !obs ? mu[c] : 0.0;
+            nf += obs && !use[c];
+        }
         fit->status = rc;
         fit->check = DFG_CHECK_BOUNDARY;
         fit->iter = info.iter;
@@ -257,24 +553,23 @@ dfg_status dfg_cfit_checked(const dfg_ctable *ct, const dfg_cmodel *m, const dfg
         fit->deviance = info.deviance;
         fit->loglik = info.loglik;
         fit->n_obs = dfg_ctable_n_obs(ct);
-        size_t n_used = 0;
-        for (size_t c = 0; c < n; c++)
-            n_used += use[c];
-        fit->p = p; /* criteria count the fixed parameters too */
-        fit->df = (double)n_used - (double)q;
+        fit->p = p; /* criteria count every parameter, as glm reports the model's */
+        fit->df = (double)(n - dfg_ctable_n_strata(ct)) - (double)p;
         dfg_cfit_criteria(fit);
         fit->p = q;
         dfg_cfit_totals(ct, fit);
         snprintf(fit->note, sizeof fit->note,
-                 "%zu parameter%s with no one observed fixed at -inf (boundary)", nf,
-                 nf == 1 ? "" : "s");
+                 "boundary: %zu empty cells fitted as 0, %zu parameters at infinity; N does "
+                 "not depend on them",
+                 nf, p - q);
     }
 done:
     dfg_cfit_work_free(w);
     dfg_free(spec);
     dfg_free(term_of);
-    dfg_free(fixed);
-    dfg_free(scr);
+    dfg_free(keep);
+    if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING && rc != DFG_ENOMLE)
+        dfg_cfit_free(fit); /* nothing is kept on failure */
     return rc;
 }
 
@@ -314,8 +609,8 @@ static dfg_status group_row(const dfg_ctable *ct, const dfg_cmodel *m, const dfg
 
 dfg_status dfg_cfit_level_totals(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
                                  const size_t *by, size_t n_by, double level, int profile,
-                                 const dfg_glm_opts *opts, dfg_level_total **rows,
-                                 size_t *n_rows, dfg_error *err)
+                                 const dfg_glm_opts *opts, dfg_level_total **rows, size_t *n_rows,
+                                 dfg_error *err)
 {
     if (!rows || !n_rows)
         return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL output");
@@ -357,8 +652,8 @@ dfg_status dfg_cfit_level_totals(const dfg_ctable *ct, const dfg_cmodel *m, cons
             size_t len = 0;
             dfg_level_total *row = &r[nr];
             for (size_t i = 0; i < nb; i++) {
-                int w = snprintf(row->label + len, sizeof row->label - len, "%s%s=%s",
-                                 i ? "," : "", dfg_ctable_cov_name(ct, cv[i]),
+                int w = snprintf(row->label + len, sizeof row->label - len, "%s%s=%s", i ? "," : "",
+                                 dfg_ctable_cov_name(ct, cv[i]),
                                  dfg_ctable_level_name(ct, cv[i], dig[i]));
                 if (w > 0 && (size_t)w < sizeof row->label - len)
                     len += (size_t)w;
@@ -452,7 +747,7 @@ static double gprof_loglik(gprof *pr, double big_ng)
             s += (yc > 0.0 ? yc * log(yc / mc) : 0.0) - (yc - mc);
         }
         s += (M > 0.0 ? M * log(M / mug) : 0.0) - (M - mug);
-        if (it > 0 && fabs(s - s_old) <= 1e-11 * (fabs(s) + 1.0))
+        if (it > 0 && fabs(s - s_old) <= 1e-10 * (fabs(s) + 1.0))
             break;
         s_old = s;
         o1.max_iter = 1;
@@ -715,6 +1010,112 @@ done:
     dfg_free(pr.beta);
     dfg_free(grp);
     return rc;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Stratified fits
+ * ======================================================================= */
+
+void dfg_strat_result_free(dfg_strat_result *r)
+{
+    if (!r)
+        return;
+    dfg_free(r->rows);
+    memset(r, 0, sizeof *r);
+}
+
+/* term t of the full table as a term of the slice without covariate cov (0 when it was
+ * {cov} alone) */
+static uint64_t slice_term(uint64_t t, size_t k, size_t cov)
+{
+    uint64_t bit = (uint64_t)1 << (k + cov);
+    t &= ~bit;
+    uint64_t low = t & (bit - 1), high = t & ~(bit - 1) & ~bit;
+    return low | (high >> 1);
+}
+
+dfg_status dfg_cfit_stratified(const dfg_ctable *ct, const dfg_cmodel *m, size_t c,
+                               const dfg_glm_opts *opts, double level, dfg_strat_result *r,
+                               dfg_error *err)
+{
+    if (!r)
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "NULL result");
+    memset(r, 0, sizeof *r);
+    if (!ct || !m || c >= dfg_ctable_n_cov(ct))
+        return dfg_err_set(err, DFG_EINVAL, "covariates", "stratify: no covariate %zu", c);
+    size_t L = dfg_ctable_n_levels(ct, c), k = dfg_ctable_k(ct);
+    uint64_t *terms = dfg_malloc((m->n_terms + 1) * sizeof *terms);
+    if (!terms || !(r->rows = dfg_calloc(L, sizeof *r->rows))) {
+        dfg_free(terms);
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "stratify");
+    }
+    size_t nt = 0;
+    for (size_t i = 0; i < m->n_terms; i++) {
+        uint64_t t = slice_term(m->terms[i], k, c);
+        if (t)
+            terms[nt++] = t;
+    }
+    r->cov = c;
+    r->n_rows = L;
+    r->all_ok = 1;
+    double var = 0.0;
+    dfg_status rc = DFG_OK;
+    for (size_t l = 0; l < L; l++) {
+        dfg_strat_row *row = &r->rows[l];
+        snprintf(row->level, sizeof row->level, "%s", dfg_ctable_level_name(ct, c, l));
+        row->nhat = row->se = NAN;
+        row->lognormal.lower = row->lognormal.upper = NAN;
+        dfg_ctable *sl = NULL;
+        dfg_cmodel sm = {0};
+        dfg_cfit f;
+        memset(&f, 0, sizeof f);
+        if ((rc = dfg_ctable_slice(ct, c, l, &sl, err)) != DFG_OK ||
+            (rc = dfg_cmodel_from_terms(sl, terms, nt, &sm, err)) != DFG_OK) {
+            dfg_ctable_free(sl);
+            break;
+        }
+        dfg_cmodel_format(&sm, sl, row->model, sizeof row->model);
+        row->n_obs = dfg_ctable_n_obs(sl);
+        r->n_obs += row->n_obs;
+        dfg_error e2 = {0};
+        row->status = dfg_cfit_checked(sl, &sm, opts, &f, &e2);
+        row->check = f.check;
+        if (row->status == DFG_ENOMEM) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "%s", e2.msg);
+        } else if (row->status == DFG_OK && f.check != DFG_CHECK_NOMLE) {
+            row->nhat = f.nhat;
+            row->se = f.se_nhat;
+            dfg_interval_lognormal(row->n_obs, row->nhat, isfinite(row->se) ? row->se : 0.0, level,
+                                   &row->lognormal, NULL);
+            var += row->se * row->se;
+            snprintf(row->note, sizeof row->note, "%s", f.note);
+        } else {
+            r->all_ok = 0;
+            snprintf(row->note, sizeof row->note, "%.159s", e2.msg[0] ? e2.msg : f.note);
+        }
+        dfg_cfit_free(&f);
+        dfg_cmodel_free(&sm);
+        dfg_ctable_free(sl);
+        if (rc != DFG_OK)
+            break;
+    }
+    dfg_free(terms);
+    if (rc != DFG_OK) {
+        dfg_strat_result_free(r);
+        return rc;
+    }
+    r->nhat = r->se = NAN;
+    r->lognormal.lower = r->lognormal.upper = NAN;
+    if (r->all_ok) {
+        r->nhat = 0.0;
+        for (size_t l = 0; l < L; l++)
+            r->nhat += r->rows[l].nhat;
+        r->se = sqrt(var);
+        dfg_interval_lognormal(r->n_obs, r->nhat, r->se, level, &r->lognormal, NULL);
+    }
+    return DFG_OK;
 }
 
 /* ** }====================================================================== */

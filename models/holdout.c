@@ -117,6 +117,11 @@ dfg_status dfg_holdout_run(const dfg_table *t, size_t s, const dfg_estimator *es
         snprintf(row->model, sizeof row->model, "%s", e.model);
         if (row->status == DFG_OK && e.status != DFG_OK)
             row->status = e.status;
+        /* an N_O that is not an estimate (darkfig.h: infinite, beyond bound, at the
+         * boundary) gives no held-out estimate; one without s.e. still gives a point */
+        if (row->status == DFG_OK && e.value != DFG_VALUE_OK && e.value != DFG_VALUE_NO_SE &&
+            e.value != DFG_VALUE_NO_INTERVAL)
+            row->status = DFG_EDATA;
         if (row->status != DFG_OK || !(isfinite(e.nhat) && e.nhat > 0.0))
             continue;
         row->nhat_others = e.nhat;

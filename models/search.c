@@ -360,7 +360,28 @@ static dfg_status make_table(const sp_space *sp, sp_worker *w, visit *v, size_t 
     size_t n_excluded = 0;
     char reason[160] = "";
     dfg_status rc;
+    /* N itself is known for every model visited: one that is not a number, infinite,
+     * below n or beyond the bound leaves the ranking (and the average, the weights and the
+     * ranges) before the table is made; the s.e. and interval are judged on the rows */
+    for (size_t i = 0; i < nv; i++) {
+        char why[160];
+        if (!admissible(&v[i].e) ||
+            dfg_value_judge(sp->n_obs, v[i].e.nhat, 0.0, NULL, 0, why, sizeof why) == DFG_VALUE_OK)
+            continue;
+        if (!n_excluded++)
+            snprintf(reason, sizeof reason, "%s", why);
+        v[i].e.fit = (unsigned char)DFG_ESING;
+    }
     for (;;) {
+        size_t left = 0;
+        for (size_t i = 0; i < nv; i++)
+            left += (size_t)admissible(&v[i].e);
+        if (!left && n_excluded) {
+            rc = dfg_err_set(err, DFG_EDATA, "search",
+                             "no model gives an estimate (%zu converged without one): %s",
+                             n_excluded, reason);
+            break;
+        }
         r->n_notident = r->n_nomle = r->n_failed = 0;
         rc = make_table_once(sp, w, v, nv, chosen, o, r, row_visit, err);
         if (rc != DFG_OK)
@@ -389,15 +410,6 @@ static dfg_status make_table(const sp_space *sp, sp_worker *w, visit *v, size_t 
         /* out of the ranking: as a fit that failed, counted apart below */
         v[row_visit[bad] - v].e.fit = (unsigned char)DFG_ESING;
         dfg_search_result_free(r);
-        size_t left = 0;
-        for (size_t i = 0; i < nv; i++)
-            left += (size_t)admissible(&v[i].e);
-        if (!left) {
-            rc = dfg_err_set(err, DFG_EDATA, "search",
-                             "no model gives an estimate (%zu converged without one): %s",
-                             n_excluded, reason);
-            break;
-        }
     }
     dfg_free(row_visit);
     if (n_excluded && r->n_failed >= n_excluded)

@@ -270,6 +270,13 @@ static void counts_of_1e12(void)
     dfg_est_opts eo = dfg_est_opts_default();
     CHECK_CODE(dfg_estimator_find("exhaustive")->estimate(t, 0, &eo, &e, &err), DFG_OK);
     CHECK(e.value == DFG_VALUE_OK && isfinite(e.se));
+    /* the bootstrap of 4e12 people: a data limit, named (was EINVAL "n too large") */
+    dfg_boot_opts bo = dfg_boot_opts_default();
+    bo.B = 2;
+    dfg_boot_result br;
+    dfg_error_clear(&err);
+    CHECK_CODE(dfg_boot_run(dfg_estimator_find("mt"), t, 0, &eo, &bo, &br, &err), DFG_EDATA);
+    CHECK(strstr(err.msg, "at most 4294967295") != NULL);
     dfg_table_free(t);
 }
 
@@ -369,10 +376,32 @@ static void closed_on_30_occasions(void)
         CHECK(isfinite(res.nhat) && res.nhat >= fr.n && res.nhat < 1000.0);
     }
     dfg_freq_free(&fr);
+    /* the closed table (refused before, "need 2 to 16 occasions"): M0 and Mh from the
+     * frequencies, the same numbers as dfg_freq_estimate; the others say why not */
     dfg_closed_table ct;
+    dfg_closed_opts co = dfg_closed_opts_default();
+    co.ci_type = DFG_CI_PROFILE; /* not available from frequencies: log-normal */
     dfg_error err = {0};
-    CHECK_CODE(dfg_closed_table_fit(t, 0, NULL, &ct, &err), DFG_EINVAL);
-    CHECK(strstr(err.msg, "16") != NULL);
+    CHECK_CODE(dfg_closed_table_fit(t, 0, &co, &ct, &err), DFG_OK);
+    CHECK(ct.t == 30 && ct.n_obs == (double)seen);
+    dfg_freq_result m0;
+    CHECK_CODE(dfg_freq_from_table(t, 0, &fr, NULL), DFG_OK);
+    CHECK_CODE(dfg_freq_estimate(&fr, DFG_FREQ_M0, NULL, &m0, NULL), DFG_OK);
+    dfg_freq_free(&fr);
+    CHECK(ct.rows[DFG_CLOSED_M0].status == DFG_OK);
+    CHECK(ct.rows[DFG_CLOSED_M0].nhat == m0.nhat);
+    CHECK(ct.rows[DFG_CLOSED_M0].ci.type == DFG_CI_LOGNORMAL);
+    CHECK(isfinite(ct.rows[DFG_CLOSED_M0].ci.lower) && isfinite(ct.rows[DFG_CLOSED_M0].ci.upper));
+    CHECK(ct.rows[DFG_CLOSED_MH_DARROCH].status == DFG_OK);
+    dfg_closed_model not_fitted[] = {DFG_CLOSED_MT, DFG_CLOSED_MTH_CHAO, DFG_CLOSED_MB,
+                                     DFG_CLOSED_MBH};
+    for (size_t i = 0; i < 4; i++) {
+        const dfg_closed_row *w = &ct.rows[not_fitted[i]];
+        CHECK(w->status == DFG_EDATA && (w->flags & DFG_CLOSED_NOT_FITTED));
+        CHECK(strstr(w->note, "at most 16 occasions") != NULL);
+        CHECK(w->value != DFG_VALUE_OK && isnan(w->nhat));
+    }
+    CHECK(ct.best_bic >= 0 && ct.rows[ct.best_bic].value == DFG_VALUE_OK);
     dfg_table_free(t);
 }
 
@@ -469,6 +498,13 @@ static void holdout_with_a_bad_model_is_an_error(void)
     CHECK_CODE(dfg_holdout_run(t, 0, dfg_estimator_find("loglin"), &eo, rows, &err), DFG_EPARSE);
     CHECK(strncmp(err.where, "model", 5) == 0);
     dfg_table_free(t);
+    /* and on 30 lists (29 remain: more than a fit takes), the limit by name */
+    t = many_lists_table(30, 100, 3);
+    dfg_holdout_row rows30[30];
+    dfg_error_clear(&err);
+    CHECK_CODE(dfg_holdout_run(t, 0, dfg_estimator_find("mt"), NULL, rows30, &err), DFG_EINVAL);
+    CHECK(strcmp(err.where, "lists") == 0 && strstr(err.msg, "29 lists") != NULL);
+    dfg_table_free(t);
 }
 
 /* ---- the profile upper limit beyond the search range is a flag and a limit, never a NaN
@@ -528,6 +564,31 @@ static void boot_cost_is_estimated(void)
     dfg_table_free(t);
 }
 
+/* ---- found by fuzzing (tests/fuzz/regressions/scenario): a `lists` line with no name,
+ * then another, leaked the first list of names; now the empty one is an error */
+static void scenario_lists_line_without_names(void)
+{
+    const char *scn = "lists\nlists A B\ntotal 10\ncapture 0.5 0.5\n";
+    dfg_scenario *sc = NULL;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_scenario_read_buffer("s.scn", scn, strlen(scn), &sc, &err), DFG_EPARSE);
+    CHECK(sc == NULL && strcmp(err.where, "s.scn:1:1") == 0);
+    /* an interaction of 2.3e11 on the log scale made the cell probabilities add up to
+     * 1 - 8e-6 (rounding of the linear predictor): effects are bounded by 50 */
+    const char *huge = "lists 3\ntotal 100\ncapture 0.2 0.2 0.2\nterm 12 233298098225\n";
+    dfg_error_clear(&err);
+    CHECK_CODE(dfg_scenario_read_buffer("h.scn", huge, strlen(huge), &sc, &err), DFG_EPARSE);
+    CHECK(strcmp(err.where, "h.scn:4:9") == 0 && strstr(err.msg, "between -50 and 50"));
+    const char *fine = "lists 3\ntotal 100\ncapture 0.2 0.2 0.2\nterm 12 50\nmain 3 -50\n";
+    CHECK_CODE(dfg_scenario_read_buffer("f.scn", fine, strlen(fine), &sc, NULL), DFG_OK);
+    double prob[8], sum = 0.0;
+    CHECK_CODE(dfg_scenario_cell_probs(sc, prob, NULL), DFG_OK);
+    for (int x = 0; x < 8; x++)
+        sum += prob[x];
+    CHECK_ABS(sum, 1.0, 1e-12);
+    dfg_scenario_free(sc);
+}
+
 /* ---- the judge itself */
 static void value_judge_cases(void)
 {
@@ -575,5 +636,6 @@ int main(int argc, char **argv)
     profile_beyond_is_flagged();
     value_judge_cases();
     boot_cost_is_estimated();
+    scenario_lists_line_without_names();
     CHECK_DONE();
 }

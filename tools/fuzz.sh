@@ -19,7 +19,7 @@ secs=$2
 shift 2
 targets="csv model scenario freq"
 [ "$target" = all ] || targets=$target
-CC=${CC:-clang} cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDFG_FUZZ=ON \
+CC=${CC:-$(command -v clang-14 || command -v clang)} cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDFG_FUZZ=ON \
     -DDFG_WERROR=OFF -DDFG_BUILD_BENCH=OFF >/dev/null
 for t in $targets; do
     cmake --build build-fuzz --target "fuzz_$t" -j2 >/dev/null

@@ -188,9 +188,13 @@ expect_rc 2 "estimate without --estimator"
 run estimate "$src/data/korea_3.csv" --estimator stepwise --bootstrap 20 --boot-type parametric
 expect_rc 2 "estimate parametric bootstrap refused"
 
-# --- strata: a covariate column with --lists; the command sums the strata and says so
+# --- strata: a covariate column with --lists; fit models lists and covariates and gives
+# the total per level (the main effects: the same N as the strata summed)
 run fit "$src/tests/data/good/strata_counts.csv" --lists A,B,C
 expect_rc 0 "fit with strata"
+expect_out "year=x" "fit with strata: per-level totals"
+run search "$src/tests/data/good/strata_counts.csv" --lists A,B,C
+expect_rc 0 "search with strata"
 expect_err "2 strata (distinct values of the columns that are not lists) summed" "strata note"
 
 # --- help and usage

@@ -40,11 +40,13 @@ static int too_many_lists(const char *s, size_t n)
                     q++;
                 /* a number (the input is not NUL-terminated: no atoi) */
                 int digits = 1, v = 0;
-                for (size_t r = start; r < q && digits; r++) {
+                for (size_t r = start; r < q && digits; r++)
                     digits = s[r] >= '0' && s[r] <= '9';
+                if (digits && q - start > 2)
+                    return 1;
+                for (size_t r = start; digits && r < q; r++)
                     v = v * 10 + (s[r] - '0');
-                }
-                if (digits && (q - start > 2 || v > 12))
+                if (digits && v > 12)
                     return 1;
             }
             if (tokens > 12)

@@ -1,0 +1,140 @@
+/* cli/batch.h: what the files of darkfig batch share (cli/cmd_batch.c runs the batch,
+ * cli/batch_task.c computes one task and seals its result, cli/batch_io.c writes files
+ * atomically and reads manifests, cli/batch_mpi.c spreads tasks over MPI ranks).
+ *
+ * A task is one snapshot (x stratum, once covariates are in): its result is one JSON file
+ * in the output folder, sealed with the SHA-256 of its own text (the last member, "seal",
+ * holds the hash of the text printed without it), and identified by a key:
+ * the SHA-256 of the specification, the version, the input's SHA-256 and the task's
+ * identity (label, year, stratum, split value). A rerun skips a task whose file is sealed
+ * and carries the same key; the summary is always built from the files, so a skipped task
+ * and a computed one give the same bytes.
+ *
+ * --by COLUMN makes one task of the whole snapshot and one of each level of COLUMN (the
+ * stratified analysis: each stratum's table fitted on its own with the same
+ * specification). Extension points for models with covariates (year as a covariate in a
+ * pooled model, per-level totals from one model, --trend year=D): batch_spec.mode (a
+ * BATCH_COVFIT mode run by batch_task_run), batch_spec.trend (already part of the
+ * specification string, hence of the key), and a result's "summary", which may become an
+ * array of rows (one per level) read back by batch_result_read.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef DFG_CLI_BATCH_H
+#define DFG_CLI_BATCH_H
+
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+typedef enum { BATCH_FIT = 0, BATCH_SEARCH } batch_mode;
+
+/* The one specification every task runs. */
+typedef struct {
+    batch_mode mode;
+    const char *model;  /* fit: bracket notation; NULL = main effects */
+    dfg_search_opts so; /* search */
+    dfg_est_opts est;   /* level, glm options; method names for the bootstrap */
+    dfg_csv_opts csv;   /* --lists, --count */
+    size_t B;           /* bootstrap replicates; 0 = none */
+    dfg_boot_opts bo;   /* type, interval, seed, threads */
+    const char *split;  /* --split COLUMN, or NULL */
+    const char *by;     /* --by COLUMN: not yet offered (covariates) */
+    const char *trend;  /* --trend year=D: not yet offered (covariates) */
+    char spec[1024];    /* canonical text of everything that changes a result */
+} batch_spec;
+
+/* A number as the exact %.17g text (null when not finite) into object o. */
+cJSON *batch_num(cJSON *o, const char *k, double x);
+
+/* Fill sp->spec from the other fields (batch_task.c). */
+void batch_spec_format(batch_spec *sp);
+/* The options of sp as a JSON object (provenance of each result and of the summary). */
+cJSON *batch_spec_json(const batch_spec *sp);
+
+typedef enum { TASK_PENDING = 0, TASK_SKIPPED, TASK_DONE } task_state;
+
+/* One line of the summary, as read back from a sealed result. */
+typedef struct {
+    char *label, *year, *stratum, *model, *status, *message, *interval;
+    double registered, nhat, dark, ratio, lower, upper, level;
+    int code; /* exit code of the status: 0 ok */
+} batch_row;
+
+typedef struct {
+    char *label;       /* unique; names the result file */
+    int year;          /* -1 when unknown */
+    char *stratum;     /* "" for the whole snapshot */
+    char *path;        /* as the user named it */
+    char *split_value; /* the value of --split this task holds, or NULL */
+    char *by_value;    /* --by: the level of the stratum this task holds, or NULL (the
+                          whole snapshot); stratum is then "COLUMN=level" */
+    char sha[65];      /* SHA-256 of the input file */
+    char key[65];      /* SHA-256 of spec, version, input and identity */
+    char *result_path; /* DIR/<label>.result.json */
+    dfg_table *t;      /* NULL when reading failed */
+    dfg_status read_rc;
+    dfg_error read_err;
+    task_state state;
+    char *json; /* the sealed result text (malloc) once computed */
+    batch_row row;
+} batch_task;
+
+/* Compute task tk with sp: tk->json becomes the sealed result text (malloc), a failure of
+ * the task being a result too (status and message). Thread-safe for distinct tasks.
+ * Returns 0, or EXIT_INTERNAL when out of memory (tk->json NULL). */
+int batch_task_run(const batch_spec *sp, batch_task *tk);
+
+/* The key of tk under sp into tk->key. */
+void batch_task_key(const batch_spec *sp, batch_task *tk);
+
+/* Check a result text: it parses, its seal matches its content and its key is key; then
+ * fill *row (release with batch_row_free). Returns 0, or 1 with why in msg. */
+int batch_result_read(const char *text, const char *key, batch_row *row, char *msg, size_t size);
+void batch_row_free(batch_row *row);
+
+/* ---- files (batch_io.c) ---- */
+
+/* Write text to path through cli_write_file (temporary file, fsync, rename; refuses an
+ * input or what is not a regular file; on failure nothing is left and the message is
+ * said), then sync the folder. 0 or the exit code. */
+int batch_write_text(const char *path, const char *text);
+/* Remove the temporary files a killed run left in dir (NAME.XXXXXX beside a result or a
+ * summary). */
+void batch_clean_temporaries(const char *dir);
+/* Read a whole file into a NUL-terminated buffer (malloc); NULL when it cannot be read. */
+char *batch_read_file(const char *path, size_t *len);
+/* Take an exclusive lock on dir/.lock (fcntl): the descriptor, or -1 with msg saying why
+ * (another batch holds it, or the folder cannot be written). */
+int batch_lock(const char *dir, char *msg, size_t size);
+
+/* A manifest row. */
+typedef struct {
+    char *label, *year, *path;
+    int line;
+} manifest_row;
+
+/* Read a manifest (CSV with a header naming label, path and optionally year; quoted fields
+ * as RFC 4180). Paths are made relative to the manifest's folder. Returns 0, or -1 with
+ * "file:line: message" in msg. *rows (n of them) are released by manifest_free. */
+int manifest_read(const char *path, manifest_row **rows, size_t *n, char *msg, size_t size);
+void manifest_free(manifest_row *rows, size_t n);
+
+/* ---- MPI (batch_mpi.c; DFG_MPI builds only) ---- */
+#ifdef DFG_MPI
+/* 1 when the program was started by mpirun or srun (then MPI is initialised). */
+int batch_mpi_init(int *argc, char ***argv, int *rank, int *size);
+void batch_mpi_finalize(void);
+/* Rank 0's verdict (a code, and which tasks are to run) to every rank. */
+void batch_mpi_bcast_plan(int *code, unsigned char *todo, size_t n);
+/* A worker rank sends task i's result to rank 0. */
+void batch_mpi_send_result(size_t i, const char *json);
+/* Rank 0: a result from any worker rank if one is waiting (non-blocking): 1 with *i and
+ * *json (malloc) filled, 0 when none waits. */
+int batch_mpi_poll_result(size_t *i, char **json);
+/* Every rank: the largest code over ranks (all learn it). */
+int batch_mpi_max(int code);
+/* Stop every rank (a rank that cannot go on would leave the others waiting). */
+void batch_mpi_abort(int code);
+#endif
+
+#endif

@@ -1,0 +1,664 @@
+/* cli/batch_task.c: one task of darkfig batch: the specification's text and key, the
+ * computation (the same library calls, in the same order, as darkfig fit and darkfig
+ * search, so that a task's digits are those of the single command on the same file), and
+ * the sealed result.
+ *
+ * The seal: the result is printed by cJSON, the SHA-256 of that text is appended as the
+ * last member "seal", and a reader checks the hash over the text before it (textually: a
+ * truncated file or a changed byte fails). Numbers are written as %.17g (batch_num) and
+ * read back with strtod, so the summary built from a result read back holds the exact
+ * doubles of the task just computed.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
+#include "batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+cJSON *batch_num(cJSON *o, const char *k, double x)
+{
+    /* %.17g as raw text: cJSON's own printer tries %.15g first and accepts it when it
+     * reads back within an epsilon, which may lose the last bit; a result must hold the
+     * exact double (non-finite numbers are null) */
+    if (!isfinite(x))
+        return cJSON_AddNullToObject(o, k);
+    char b[40];
+    snprintf(b, sizeof b, "%.17g", x);
+    return cJSON_AddRawToObject(o, k, b);
+}
+#define num batch_num
+
+static const char *status_text(dfg_status s)
+{
+    return s == DFG_OK ? "ok" : dfg_strerror(s);
+}
+
+static const char *boot_type_name(dfg_boot_type t)
+{
+    return t == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric";
+}
+
+void batch_spec_format(batch_spec *sp)
+{
+    char head[512];
+    if (sp->mode == BATCH_FIT)
+        snprintf(head, sizeof head, "fit;model=%s", sp->model ? sp->model : "");
+    else
+        snprintf(head, sizeof head, "search;method=%s;criterion=%s;max_order=%d;threshold=%.17g",
+                 dfg_search_method_name(sp->so.method), dfg_criterion_name(sp->so.criterion),
+                 sp->so.max_order, sp->so.threshold);
+    snprintf(sp->spec, sizeof sp->spec,
+             "%s;lists=%s;count=%s;level=%.17g;tol=%.17g;max_iter=%d;max_halve=%d;"
+             "bootstrap=%zu;boot_type=%s;interval=%s;seed=%lu;split=%s;by=%s;trend=%s",
+             head, sp->csv.lists ? sp->csv.lists : "", sp->csv.count ? sp->csv.count : "count",
+             sp->est.level, sp->est.glm.tol, sp->est.glm.max_iter, sp->est.glm.max_halve, sp->B,
+             sp->B ? boot_type_name(sp->bo.type) : "",
+             sp->B ? dfg_ci_type_name(sp->bo.interval) : "",
+             sp->B ? (unsigned long)sp->bo.seed : 0UL, sp->split ? sp->split : "",
+             sp->by ? sp->by : "", sp->trend ? sp->trend : "");
+}
+
+cJSON *batch_spec_json(const batch_spec *sp)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    if (sp->mode == BATCH_FIT) {
+        cJSON_AddStringToObject(o, "command", "fit");
+        cJSON_AddStringToObject(o, "model", sp->model ? sp->model : "");
+    } else {
+        cJSON_AddStringToObject(o, "command", "search");
+        cJSON_AddStringToObject(o, "method", dfg_search_method_name(sp->so.method));
+        cJSON_AddStringToObject(o, "criterion", dfg_criterion_name(sp->so.criterion));
+        cJSON_AddNumberToObject(o, "max_order", sp->so.max_order);
+        num(o, "threshold", sp->so.threshold);
+    }
+    cJSON_AddStringToObject(o, "lists", sp->csv.lists ? sp->csv.lists : "");
+    cJSON_AddStringToObject(o, "count", sp->csv.count ? sp->csv.count : "count");
+    num(o, "level", sp->est.level);
+    num(o, "tol", sp->est.glm.tol);
+    cJSON_AddNumberToObject(o, "max_iter", sp->est.glm.max_iter);
+    cJSON_AddNumberToObject(o, "max_halve", sp->est.glm.max_halve);
+    if (sp->B > 0) {
+        cJSON *b = cJSON_AddObjectToObject(o, "bootstrap");
+        if (b) {
+            cJSON_AddNumberToObject(b, "B", (double)sp->B);
+            cJSON_AddStringToObject(b, "type", boot_type_name(sp->bo.type));
+            cJSON_AddStringToObject(b, "interval", dfg_ci_type_name(sp->bo.interval));
+            cJSON_AddNumberToObject(b, "seed", (double)sp->bo.seed);
+        }
+    } else {
+        cJSON_AddNullToObject(o, "bootstrap");
+    }
+    if (sp->split)
+        cJSON_AddStringToObject(o, "split", sp->split);
+    else
+        cJSON_AddNullToObject(o, "split");
+    return o;
+}
+
+void batch_task_key(const batch_spec *sp, batch_task *tk)
+{
+    size_t n = strlen(sp->spec) + strlen(tk->label) + strlen(tk->stratum) +
+               (tk->split_value ? strlen(tk->split_value) : 0) + 256;
+    char *s = malloc(n);
+    if (!s) {
+        memset(tk->key, '0', 64);
+        tk->key[64] = '\0';
+        return;
+    }
+    int len = snprintf(s, n, "darkfig %s\n%s\ninput=%s\nlabel=%s\nyear=%d\nstratum=%s\nsplit=%s\n",
+                       DFG_VERSION, sp->spec, tk->sha, tk->label, tk->year, tk->stratum,
+                       tk->split_value ? tk->split_value : "");
+    dfg_sha256_buffer(s, (size_t)len, tk->key);
+    free(s);
+}
+
+static void boot_result_json(cJSON *root, const dfg_boot_result *r, double level)
+{
+    cJSON *b = cJSON_AddObjectToObject(root, "bootstrap");
+    if (!b)
+        return;
+    cJSON_AddNumberToObject(b, "B", (double)r->B);
+    cJSON_AddStringToObject(b, "type", boot_type_name(r->type));
+    cJSON_AddNumberToObject(b, "seed", (double)r->seed);
+    cJSON_AddStringToObject(b, "interval", dfg_ci_type_name(r->ci.type));
+    num(b, "level", level);
+    num(b, "lower", r->ci.lower);
+    num(b, "upper", r->ci.upper);
+    num(b, "percentile_lower", r->percentile.lower);
+    num(b, "percentile_upper", r->percentile.upper);
+    num(b, "z0", r->z0);
+    num(b, "acceleration", r->accel);
+    num(b, "mean", r->mean);
+    num(b, "median", r->median);
+    num(b, "se", r->se);
+    cJSON_AddNumberToObject(b, "n_ok", (double)r->n_ok);
+    num(b, "share_failed", r->share_failed);
+    num(b, "share_boundary", r->share_boundary);
+    cJSON *ms = cJSON_AddArrayToObject(b, "models");
+    for (size_t i = 0; ms && i < r->n_models; i++) {
+        cJSON *m = cJSON_CreateObject();
+        if (!m)
+            break;
+        cJSON_AddStringToObject(m, "model", r->models[i]);
+        cJSON_AddNumberToObject(m, "count", (double)r->model_count[i]);
+        cJSON_AddItemToArray(ms, m);
+    }
+}
+
+static void interval_json(cJSON *arr, const char *type, double level, double lo, double hi,
+                          const char *source)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return;
+    cJSON_AddStringToObject(o, "type", type);
+    num(o, "level", level);
+    num(o, "lower", lo);
+    num(o, "upper", hi);
+    cJSON_AddStringToObject(o, "source", source);
+    cJSON_AddItemToArray(arr, o);
+}
+
+/* What a task hands to the summary. */
+typedef struct {
+    dfg_status rc;
+    char message[512];
+    double registered, nhat, se, lower, upper;
+    dfg_interval ci; /* the interval reported, with its flags (for dfg_value_judge) */
+    const char *interval;
+    char model[512];
+} outcome;
+
+static void set_failure(outcome *oc, dfg_status rc, const dfg_error *err)
+{
+    oc->rc = rc;
+    if (err && err->msg[0])
+        snprintf(oc->message, sizeof oc->message, "%s%s%s", err->where, err->where[0] ? ": " : "",
+                 err->msg);
+    else
+        snprintf(oc->message, sizeof oc->message, "%s", dfg_strerror(rc));
+}
+
+static void add_note(outcome *oc, const char *note)
+{
+    size_t n = strlen(oc->message);
+    snprintf(oc->message + n, sizeof oc->message - n, "%s%s", n ? "; " : "", note);
+}
+
+/* The bootstrap as the single commands run it (cli/boot.c): replicates compute point
+ * estimates only, stream (seed, b). */
+static dfg_status run_bootstrap(const batch_spec *sp, const dfg_estimator *est, const dfg_table *t,
+                                const dfg_est_opts *eo_in, const double *fitted,
+                                dfg_boot_result *res, dfg_error *err)
+{
+    dfg_est_opts eo = *eo_in;
+    eo.want_ci = 0;
+    dfg_boot_opts bo = sp->bo;
+    bo.B = sp->B;
+    bo.level = sp->est.level;
+    bo.fitted = fitted;
+    bo.progress = NULL;
+    bo.cancel = NULL;
+    return dfg_boot_run(est, t, 0, &eo, &bo, res, err);
+}
+
+/* darkfig fit on the task's table (cli/cmd_fit.c, same calls). */
+static void run_fit(const batch_spec *sp, const dfg_table *t, cJSON *res, outcome *oc)
+{
+    dfg_error err = {0};
+    dfg_model m = {0, 0, NULL};
+    dfg_fit fit;
+    memset(&fit, 0, sizeof fit);
+    dfg_check_status check = DFG_CHECK_FINE;
+    dfg_interval prof, logn;
+    memset(&prof, 0, sizeof prof);
+    memset(&logn, 0, sizeof logn);
+    dfg_boot_result boot;
+    memset(&boot, 0, sizeof boot);
+    int has_boot = 0;
+    double se_glm = DNAN;
+    dfg_status rc = dfg_model_parse(sp->model ? sp->model : "", t, &m, &err);
+    if (rc != DFG_OK) {
+        set_failure(oc, rc, &err);
+        goto done;
+    }
+    dfg_model_format(&m, t, oc->model, sizeof oc->model);
+    rc = dfg_loglin_fit_checked(t, 0, &m, &sp->est.glm, &fit, &check, &err);
+    if (rc != DFG_OK) {
+        set_failure(oc, rc, &err);
+        goto done;
+    }
+    {
+        dfg_error e2 = {0};
+        if (fit.n_boundary > 0 || dfg_loglin_se_glm(t, 0, &m, &se_glm, &e2) != DFG_OK)
+            se_glm = DNAN;
+    }
+    rc = dfg_interval_lognormal(fit.n_obs, fit.nhat, fit.se_nhat, sp->est.level, &logn, &err);
+    if (rc != DFG_OK) {
+        set_failure(oc, rc, &err);
+        goto done;
+    }
+    dfg_status prof_rc = DFG_ENOMLE;
+    if (fit.n_boundary == 0) {
+        dfg_error perr = {0};
+        prof_rc = dfg_interval_profile(t, 0, &m, &sp->est.glm, sp->est.level, &prof, &perr);
+        if (prof_rc != DFG_OK) {
+            char note[400];
+            snprintf(note, sizeof note, "profile interval: %s", perr.msg);
+            add_note(oc, note);
+        }
+    }
+    if (sp->B > 0) {
+        rc = run_bootstrap(sp, dfg_estimator_find("loglin"), t, &sp->est, fit.fitted, &boot, &err);
+        if (rc != DFG_OK) {
+            set_failure(oc, rc, &err);
+            goto done;
+        }
+        has_boot = 1;
+    }
+    oc->rc = fit.status;
+    oc->registered = fit.n_obs;
+    oc->nhat = fit.nhat;
+    oc->se = fit.se_nhat;
+    if (check == DFG_CHECK_BOUNDARY)
+        add_note(oc, "MLE exists with the terms of lists that never overlap fixed at -inf");
+    if (has_boot) {
+        oc->interval = dfg_ci_type_name(boot.ci.type);
+        oc->ci = boot.ci;
+    } else if (prof_rc == DFG_OK) {
+        oc->interval = "profile";
+        oc->ci = prof;
+    } else {
+        oc->interval = "lognormal";
+        oc->ci = logn;
+    }
+    oc->lower = oc->ci.lower;
+    oc->upper = oc->ci.upper_beyond ? DNAN : oc->ci.upper;
+    cJSON_AddStringToObject(res, "model", oc->model);
+    cJSON_AddStringToObject(res, "check", dfg_check_name(check));
+    cJSON_AddStringToObject(res, "fit_status", status_text(fit.status));
+    cJSON_AddNumberToObject(res, "iterations", fit.iter);
+    num(res, "n", fit.n_obs);
+    num(res, "N", fit.nhat);
+    num(res, "se", fit.se_nhat);
+    num(res, "se_glm", se_glm);
+    num(res, "dark_figure", fit.m0);
+    cJSON *iv = cJSON_AddArrayToObject(res, "intervals");
+    if (iv) {
+        int ok = prof_rc == DFG_OK;
+        interval_json(iv, "profile", sp->est.level, ok ? prof.lower : DNAN,
+                      ok && !prof.upper_beyond ? prof.upper : DNAN, "Cormack 1992");
+        interval_json(iv, "lognormal", sp->est.level, logn.lower, logn.upper, "Chao 1987");
+    }
+    if (has_boot)
+        boot_result_json(res, &boot, sp->est.level);
+    num(res, "deviance", fit.deviance);
+    num(res, "df", fit.df);
+    num(res, "AIC", fit.aic);
+    num(res, "BIC", fit.bic);
+    num(res, "AICc", fit.aicc);
+    cJSON *co = cJSON_AddArrayToObject(res, "coefficients");
+    for (size_t j = 0; co && j < fit.p; j++) {
+        char name[256];
+        term_name(t, fit.terms[j], name, sizeof name);
+        cJSON *c = cJSON_CreateObject();
+        if (!c)
+            break;
+        cJSON_AddStringToObject(c, "term", name);
+        num(c, "estimate", fit.beta[j]);
+        num(c, "se", fit.se[j]);
+        cJSON_AddItemToArray(co, c);
+    }
+    cJSON *bt = cJSON_AddArrayToObject(res, "boundary_terms");
+    for (size_t j = 0; bt && j < fit.n_boundary; j++) {
+        char name[256];
+        term_name(t, fit.boundary[j], name, sizeof name);
+        cJSON_AddItemToArray(bt, cJSON_CreateString(name));
+    }
+done:
+    if (has_boot)
+        dfg_boot_result_free(&boot);
+    dfg_fit_free(&fit);
+    dfg_model_free(&m);
+}
+
+static void search_row_json(cJSON *o, const dfg_table *t, const dfg_search_row *w)
+{
+    char name[512];
+    dfg_model_format(&w->model, t, name, sizeof name);
+    cJSON_AddStringToObject(o, "model", name);
+    cJSON_AddStringToObject(o, "check", dfg_check_name(w->status));
+    cJSON_AddNumberToObject(o, "p", (double)w->p);
+    cJSON_AddNumberToObject(o, "n_boundary", (double)w->n_boundary);
+    num(o, "loglik", w->loglik);
+    num(o, "deviance", w->deviance);
+    num(o, "df", w->df);
+    num(o, "criterion", w->criterion);
+    num(o, "delta", w->delta);
+    num(o, "weight", w->weight);
+    num(o, "N", w->nhat);
+    num(o, "se", w->se_nhat);
+    num(o, "lower", w->lower);
+    num(o, "upper", w->upper);
+}
+
+/* darkfig search on the task's table (cli/cmd_search.c, same calls). */
+static void run_search(const batch_spec *sp, const dfg_table *t, cJSON *res, outcome *oc)
+{
+    dfg_error err = {0};
+    dfg_search_result r;
+    memset(&r, 0, sizeof r);
+    dfg_fit chosen;
+    memset(&chosen, 0, sizeof chosen);
+    dfg_boot_result boot;
+    memset(&boot, 0, sizeof boot);
+    int has_boot = 0;
+    dfg_search_opts so = sp->so;
+    so.threads = sp->bo.threads;
+    so.level = sp->est.level;
+    so.glm = sp->est.glm;
+    so.progress = NULL;
+    dfg_status rc = dfg_search_run(t, 0, &so, &r, &err);
+    if (rc != DFG_OK) {
+        set_failure(oc, rc, &err);
+        goto done;
+    }
+    if (r.n_rows == 0) {
+        oc->rc = DFG_EDATA;
+        snprintf(oc->message, sizeof oc->message, "no admissible model");
+        goto done;
+    }
+    const dfg_search_row *b = &r.rows[0];
+    dfg_model_format(&b->model, t, oc->model, sizeof oc->model);
+    if (sp->B > 0) {
+        dfg_est_opts eo = sp->est;
+        eo.want_ci = 0;
+        eo.method = dfg_search_method_name(so.method);
+        eo.criterion = dfg_criterion_name(so.criterion);
+        eo.max_order = so.max_order;
+        eo.threshold = so.threshold;
+        const dfg_estimator *est = dfg_estimator_find(eo.method);
+        if (!est) {
+            oc->rc = DFG_EINTERNAL;
+            snprintf(oc->message, sizeof oc->message, "no estimator for search method %s",
+                     eo.method);
+            goto done;
+        }
+        rc = dfg_loglin_fit_boundary(t, 0, &b->model, b->boundary, b->n_boundary, &sp->est.glm,
+                                     &chosen, &err);
+        if (rc == DFG_OK)
+            rc = run_bootstrap(sp, est, t, &eo, chosen.fitted, &boot, &err);
+        if (rc != DFG_OK) {
+            set_failure(oc, rc, &err);
+            goto done;
+        }
+        has_boot = 1;
+    }
+    oc->rc = DFG_OK;
+    oc->registered = r.n_obs;
+    oc->nhat = b->nhat;
+    oc->se = b->se_nhat;
+    if (b->status == DFG_CHECK_BOUNDARY)
+        add_note(oc, "chosen model has terms of lists that never overlap fixed at -inf");
+    if (has_boot) {
+        oc->interval = dfg_ci_type_name(boot.ci.type);
+        oc->ci = boot.ci;
+    } else {
+        oc->interval = "lognormal";
+        oc->ci.type = DFG_CI_LOGNORMAL;
+        oc->ci.level = sp->est.level;
+        oc->ci.lower = b->lower;
+        oc->ci.upper = b->upper;
+        oc->ci.point = b->nhat;
+    }
+    oc->lower = oc->ci.lower;
+    oc->upper = oc->ci.upper;
+    cJSON_AddStringToObject(res, "method", dfg_search_method_name(r.method));
+    cJSON_AddStringToObject(res, "criterion", dfg_criterion_name(r.criterion));
+    cJSON_AddNumberToObject(res, "max_order", r.max_order);
+    num(res, "threshold", r.threshold);
+    num(res, "n", r.n_obs);
+    cJSON_AddNumberToObject(res, "n_models", (double)r.n_models);
+    cJSON_AddNumberToObject(res, "n_admissible", (double)r.n_admissible);
+    cJSON_AddNumberToObject(res, "n_steps", (double)r.n_steps);
+    cJSON *ch = cJSON_AddObjectToObject(res, "chosen");
+    if (ch)
+        search_row_json(ch, t, b);
+    for (int i = 0; i < 2; i++) {
+        cJSON *rg = cJSON_AddObjectToObject(res, i == 0 ? "range_delta_2" : "range_delta_6");
+        if (!rg)
+            continue;
+        cJSON_AddNumberToObject(rg, "models", (double)r.n_within[i]);
+        num(rg, "lower", r.range_lo[i]);
+        num(rg, "upper", r.range_hi[i]);
+    }
+    if (has_boot)
+        boot_result_json(res, &boot, sp->est.level);
+    cJSON *rows = cJSON_AddArrayToObject(res, "models");
+    for (size_t i = 0; rows && i < r.n_rows; i++) {
+        cJSON *o = cJSON_CreateObject();
+        if (!o)
+            break;
+        search_row_json(o, t, &r.rows[i]);
+        cJSON_AddItemToArray(rows, o);
+    }
+done:
+    if (has_boot)
+        dfg_boot_result_free(&boot);
+    dfg_fit_free(&chosen);
+    dfg_search_result_free(&r);
+}
+
+#define SEAL_KEY "\n\t\"seal\":\t\""
+
+/* Print root, seal it: the sealed text (malloc), NULL when out of memory. The seal is
+ * the SHA-256 of the text printed without it, appended as the last member. */
+static char *seal(cJSON *root)
+{
+    char *body = cJSON_Print(root);
+    if (!body)
+        return NULL;
+    size_t n = strlen(body);
+    char h[65];
+    dfg_sha256_buffer(body, n, h);
+    /* body ends with "\n}": the seal goes before it */
+    char *out = n >= 2 ? malloc(n + sizeof SEAL_KEY + 80) : NULL;
+    if (out)
+        sprintf(out, "%.*s," SEAL_KEY "%s\"\n}\n", (int)(n - 2), body, h);
+    cJSON_free(body);
+    return out;
+}
+
+/* 1 when text ends with a seal that matches the text before it. */
+static int seal_ok(const char *text)
+{
+    size_t n = strlen(text), kl = strlen(SEAL_KEY);
+    if (n < kl + 64 + 5 || strcmp(text + n - 4, "\"\n}\n") != 0)
+        return 0;
+    size_t at = n - 4 - 64 - kl; /* where SEAL_KEY starts */
+    if (strncmp(text + at, SEAL_KEY, kl) != 0 || at < 1 || text[at - 1] != ',')
+        return 0;
+    char *body = malloc(at + 2);
+    if (!body)
+        return 0;
+    memcpy(body, text, at - 1);
+    memcpy(body + at - 1, "\n}", 3); /* with its NUL */
+    char h[65];
+    dfg_sha256_buffer(body, at + 1, h);
+    free(body);
+    return memcmp(h, text + at + kl, 64) == 0;
+}
+
+int batch_task_run(const batch_spec *sp, batch_task *tk)
+{
+    outcome oc;
+    memset(&oc, 0, sizeof oc);
+    oc.registered = oc.nhat = oc.se = oc.lower = oc.upper = DNAN;
+    oc.interval = "";
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return EXIT_INTERNAL;
+    cJSON_AddStringToObject(root, "darkfig_version", DFG_VERSION);
+    cJSON_AddStringToObject(root, "command", "batch");
+    cJSON *task = cJSON_AddObjectToObject(root, "task");
+    if (task) {
+        cJSON_AddStringToObject(task, "label", tk->label);
+        if (tk->year >= 0)
+            cJSON_AddNumberToObject(task, "year", tk->year);
+        else
+            cJSON_AddNullToObject(task, "year");
+        cJSON_AddStringToObject(task, "stratum", tk->stratum);
+        cJSON_AddStringToObject(task, "key", tk->key);
+    }
+    cJSON *in = cJSON_AddObjectToObject(root, "input");
+    if (in) {
+        cJSON_AddStringToObject(in, "file", tk->path);
+        cJSON_AddStringToObject(in, "sha256", tk->sha);
+        if (tk->split_value) {
+            cJSON *s = cJSON_AddObjectToObject(in, "split");
+            if (s) {
+                cJSON_AddStringToObject(s, "column", sp->split);
+                cJSON_AddStringToObject(s, "value", tk->split_value);
+            }
+        }
+        cJSON *l = cJSON_AddArrayToObject(in, "lists");
+        for (size_t j = 0; l && tk->t && j < dfg_table_k(tk->t); j++)
+            cJSON_AddItemToArray(l, cJSON_CreateString(dfg_table_list_name(tk->t, j)));
+    }
+    cJSON_AddItemToObject(root, "options", batch_spec_json(sp));
+    cJSON_AddStringToObject(root, "specification", sp->spec);
+    cJSON *res = cJSON_CreateObject();
+    if (!tk->t)
+        set_failure(&oc, tk->read_rc, &tk->read_err);
+    else if (res && sp->mode == BATCH_FIT)
+        run_fit(sp, tk->t, res, &oc);
+    else if (res)
+        run_search(sp, tk->t, res, &oc);
+    /* an estimate that is not one (darkfig.h, dfg_value_judge) is never a number in the
+     * summary: its status and reason instead (the full result keeps the fit) */
+    const char *status = status_text(oc.rc);
+    int code = oc.rc == DFG_OK ? 0 : exit_code(oc.rc);
+    if (oc.rc == DFG_OK) {
+        char why[160];
+        dfg_value_status v =
+            dfg_value_judge(oc.registered, oc.nhat, oc.se, &oc.ci, 0, why, sizeof why);
+        if (v != DFG_VALUE_OK) {
+            status = dfg_value_name(v);
+            code = EXIT_NUMERIC;
+            snprintf(oc.message, sizeof oc.message, "not an estimate: %s", why);
+            oc.nhat = oc.lower = oc.upper = DNAN;
+        }
+    }
+    cJSON_AddStringToObject(root, "status", status);
+    cJSON_AddNumberToObject(root, "exit_code", code);
+    cJSON_AddStringToObject(root, "message", oc.message);
+    cJSON *sm = cJSON_AddObjectToObject(root, "summary");
+    if (sm) {
+        num(sm, "registered", oc.registered);
+        num(sm, "N", oc.nhat);
+        num(sm, "dark_figure", oc.nhat - oc.registered);
+        num(sm, "N_over_n", oc.nhat / oc.registered);
+        cJSON_AddStringToObject(sm, "interval", oc.interval);
+        num(sm, "level", sp->est.level);
+        num(sm, "lower", oc.lower);
+        num(sm, "upper", oc.upper);
+        cJSON_AddStringToObject(sm, "model", oc.model);
+    }
+    if (res)
+        cJSON_AddItemToObject(root, "result", res);
+    tk->json = seal(root);
+    cJSON_Delete(root);
+    return tk->json ? 0 : EXIT_INTERNAL;
+}
+
+static char *dup_json_string(const cJSON *o, const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    const char *s = cJSON_IsString(it) ? it->valuestring : NULL;
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    char *d = malloc(n + 1);
+    if (d)
+        memcpy(d, s, n + 1);
+    return d;
+}
+
+static int get_number(const cJSON *o, const char *key, double *x)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (cJSON_IsNull(it)) {
+        *x = DNAN;
+        return 1;
+    }
+    if (!cJSON_IsNumber(it))
+        return 0;
+    *x = it->valuedouble;
+    return 1;
+}
+
+void batch_row_free(batch_row *row)
+{
+    free(row->label);
+    free(row->year);
+    free(row->stratum);
+    free(row->model);
+    free(row->status);
+    free(row->message);
+    free(row->interval);
+    memset(row, 0, sizeof *row);
+}
+
+int batch_result_read(const char *text, const char *key, batch_row *row, char *msg, size_t size)
+{
+    memset(row, 0, sizeof *row);
+    cJSON *root = cJSON_Parse(text);
+    if (!root) {
+        snprintf(msg, size, "not JSON (truncated?)");
+        return 1;
+    }
+    int bad = 1;
+    if (!seal_ok(text)) {
+        snprintf(msg, size, "seal does not match the content (changed or corrupt)");
+        goto done;
+    }
+    const cJSON *task = cJSON_GetObjectItemCaseSensitive(root, "task");
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(task, "key");
+    if (!cJSON_IsString(k) || strcmp(k->valuestring, key) != 0) {
+        snprintf(msg, size, "another input, specification or version");
+        goto done;
+    }
+    const cJSON *sm = cJSON_GetObjectItemCaseSensitive(root, "summary");
+    const cJSON *yr = cJSON_GetObjectItemCaseSensitive(task, "year");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(root, "exit_code");
+    char ybuf[32] = "";
+    if (cJSON_IsNumber(yr))
+        snprintf(ybuf, sizeof ybuf, "%d", yr->valueint);
+    size_t yn = strlen(ybuf) + 1;
+    row->year = malloc(yn);
+    if (row->year)
+        memcpy(row->year, ybuf, yn);
+    row->label = dup_json_string(task, "label");
+    row->stratum = dup_json_string(task, "stratum");
+    row->status = dup_json_string(root, "status");
+    row->message = dup_json_string(root, "message");
+    row->model = dup_json_string(sm, "model");
+    row->interval = dup_json_string(sm, "interval");
+    if (!row->year || !row->label || !row->stratum || !row->status || !row->message ||
+        !row->model || !row->interval || !cJSON_IsNumber(code) ||
+        !get_number(sm, "registered", &row->registered) || !get_number(sm, "N", &row->nhat) ||
+        !get_number(sm, "dark_figure", &row->dark) || !get_number(sm, "N_over_n", &row->ratio) ||
+        !get_number(sm, "lower", &row->lower) || !get_number(sm, "upper", &row->upper) ||
+        !get_number(sm, "level", &row->level)) {
+        snprintf(msg, size, "a summary field is missing");
+        batch_row_free(row);
+        goto done;
+    }
+    row->code = code->valueint;
+    bad = 0;
+done:
+    cJSON_Delete(root);
+    return bad;
+}

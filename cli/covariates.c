@@ -1,0 +1,758 @@
+/* cli/covariates.c: fit and search over lists and covariates (the non-list columns of the
+ * input): per-level totals, stratified fits, the mse-style stepwise search.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ** {======================================================================
+ * Reading: the table with its covariates, missing values
+ * ======================================================================= */
+
+/* The first line of file with an empty or NA field in a column that is neither a list
+ * nor the count column: *line, *col (1-based); 0 when none is found. A plain split on
+ * commas (quoted fields with commas are not looked into). */
+static int find_missing(const char *file, const char *lists, const char *count, long *line,
+                        long *col, char *name, size_t name_size)
+{
+    FILE *f = fopen(file, "r");
+    if (!f)
+        return 0;
+    char buf[65536];
+    char is_cov[512];
+    char names[512][64];
+    int ncol = 0, found = 0;
+    long ln = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        ln++;
+        buf[strcspn(buf, "\r\n")] = '\0';
+        char *p = buf;
+        if (ln == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+            (unsigned char)p[2] == 0xBF)
+            p += 3;
+        int c = 0;
+        for (char *tok = p;; c++) {
+            char *end = strchr(tok, ',');
+            if (end)
+                *end = '\0';
+            if (ln == 1 && c < 512) {
+                char nm[64];
+                snprintf(nm, sizeof nm, "%.63s", tok);
+                size_t L = strlen(nm);
+                if (L >= 2 && nm[0] == '"' && nm[L - 1] == '"') {
+                    memmove(nm, nm + 1, L - 2);
+                    nm[L - 2] = '\0';
+                }
+                snprintf(names[c], sizeof names[c], "%s", nm);
+                int is_list = 0;
+                if (lists) {
+                    const char *q = lists;
+                    size_t nl = strlen(nm);
+                    while (*q) {
+                        size_t w = strcspn(q, ",");
+                        if (w == nl && strncmp(q, nm, nl) == 0)
+                            is_list = 1;
+                        q += w + (q[w] == ',');
+                    }
+                }
+                is_cov[c] = lists && !is_list && strcmp(nm, count ? count : "count") != 0;
+                ncol = c + 1;
+            } else if (ln > 1 && c < ncol && is_cov[c] &&
+                       (tok[0] == '\0' || strcmp(tok, "NA") == 0 || strcmp(tok, "\"\"") == 0 ||
+                        strcmp(tok, "\"NA\"") == 0)) {
+                *line = ln;
+                *col = c + 1;
+                snprintf(name, name_size, "%s", names[c]);
+                found = 1;
+                break;
+            }
+            if (!end)
+                break;
+            tok = end + 1;
+        }
+        if (found || (ln == 1 && ncol == 0))
+            break;
+    }
+    fclose(f);
+    return found;
+}
+
+/* A copy of t without the strata that have a missing covariate value; *dropped people. */
+static dfg_table *drop_missing(const dfg_table *t, double *dropped, dfg_error *err)
+{
+    size_t k = dfg_table_k(t), nc = dfg_table_n_cov(t);
+    const char *ln[64], *cn[64];
+    if (k > 64 || nc > 64) {
+        err->code = DFG_EINVAL;
+        snprintf(err->msg, sizeof err->msg, "--drop-missing: at most 64 lists and covariates");
+        return NULL;
+    }
+    for (size_t j = 0; j < k; j++)
+        ln[j] = dfg_table_list_name(t, j);
+    for (size_t c = 0; c < nc; c++)
+        cn[c] = dfg_table_cov_name(t, c);
+    dfg_table *d = dfg_table_new(k, ln, nc, cn, err);
+    if (!d)
+        return NULL;
+    *dropped = 0.0;
+    for (size_t s = 0; s < dfg_table_n_strata(t); s++) {
+        const char *vals[64];
+        int miss = 0;
+        for (size_t c = 0; c < nc; c++) {
+            vals[c] = dfg_table_stratum_value(t, s, c);
+            miss |= !vals[c] || vals[c][0] == '\0' || strcmp(vals[c], "NA") == 0;
+        }
+        if (miss) {
+            *dropped += dfg_table_n_obs(t, s);
+            continue;
+        }
+        size_t ds;
+        if (dfg_table_stratum(d, vals, &ds, err) != DFG_OK) {
+            dfg_table_free(d);
+            return NULL;
+        }
+        for (size_t i = 0; i < dfg_table_n_patterns(t, s); i++) {
+            uint32_t pat;
+            double cnt;
+            dfg_table_pattern(t, s, i, &pat, &cnt);
+            if (dfg_table_add(d, ds, pat, cnt, err) != DFG_OK) {
+                dfg_table_free(d);
+                return NULL;
+            }
+        }
+    }
+    return d;
+}
+
+/* The covariate index of each comma-separated name in list: 0 ok, else the exit code. */
+static int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t *idx,
+                       size_t *n)
+{
+    *n = 0;
+    const char *q = list;
+    while (*q) {
+        size_t w = strcspn(q, ",");
+        size_t c = 0, nc = dfg_ctable_n_cov(ct);
+        while (c < nc && !(strlen(dfg_ctable_cov_name(ct, c)) == w &&
+                           strncmp(dfg_ctable_cov_name(ct, c), q, w) == 0))
+            c++;
+        if (c == nc)
+            return usage_error(cmd, "'%.*s' is not a covariate of the input", (int)w, q);
+        if (*n == 8)
+            return usage_error(cmd, "--by takes at most 8 covariates");
+        idx[(*n)++] = c;
+        q += w + (q[w] == ',');
+    }
+    if (*n == 0)
+        return usage_error(cmd, "an empty list of covariates");
+    return 0;
+}
+
+/* Read the input with its covariates: 0 (*tp and *ctp set), -2 when it has no covariate
+ * column (the list-only path), or the exit code after saying why. Missing covariate
+ * values: an error naming the line, or dropped with a note. */
+static int cov_load(const char *cmd, cli_run *run, dfg_table **tp, dfg_ctable **ctp)
+{
+    const common_opts *c = &run->c;
+    const cov_cli *cc = &c->cov;
+    dfg_error err = {0};
+    *ctp = NULL;
+    *tp = NULL;
+    dfg_status rc =
+        dfg_table_read_csv_buffer(run->in.path, run->in.buf, run->in.len, &c->csv, tp, &err);
+    if (rc != DFG_OK)
+        return fail(&err, rc);
+    if (dfg_table_n_cov(*tp) == 0) {
+        if (cc->by || cc->stratify)
+            return usage_error(cmd, "--by and --stratify need covariate columns (give --lists)");
+        return -2; /* no covariates: the list-only path */
+    }
+    /* a missing value: an error naming the line, or dropped with a note */
+    int missing = 0;
+    for (size_t s = 0; s < dfg_table_n_strata(*tp) && !missing; s++)
+        for (size_t v = 0; v < dfg_table_n_cov(*tp); v++) {
+            const char *x = dfg_table_stratum_value(*tp, s, v);
+            missing |= !x || x[0] == '\0' || strcmp(x, "NA") == 0;
+        }
+    if (missing && !cc->drop_missing) {
+        long line = 0, col = 0;
+        char name[64] = "";
+        if (find_missing(c->file, c->csv.lists, c->csv.count, &line, &col, name, sizeof name))
+            cli_say("%s:%ld:%ld: missing value of covariate %s (incomplete covariates are not "
+                    "handled; --drop-missing drops such rows)",
+                    c->file, line, col, name);
+        else
+            cli_say("%s: a covariate has a missing value (incomplete covariates are not "
+                    "handled; --drop-missing drops such rows)",
+                    c->file);
+        return EXIT_INPUT;
+    }
+    if (missing) {
+        double dropped = 0.0;
+        dfg_table *d = drop_missing(*tp, &dropped, &err);
+        if (!d)
+            return fail(&err, err.code ? err.code : DFG_ENOMEM);
+        dfg_table_free(*tp);
+        *tp = d;
+        cli_say("note: %s: %.0f %s with a missing covariate value dropped (--drop-missing)",
+                c->file, dropped, dropped == 1.0 ? "person" : "people");
+    }
+    size_t k = dfg_table_k(*tp), ms = cc->max_strata ? cc->max_strata : 100000;
+    if ((rc = dfg_ctable_new(*tp, ms << k, ctp, &err)) != DFG_OK) {
+        if (rc == DFG_EDATA && strstr(err.msg, "limit"))
+            cli_say("%s: %s (--max-strata %zu)", c->file, err.msg, ms);
+        else
+            cli_say("%s: %s", c->file, err.msg);
+        return exit_code(rc);
+    }
+    return 0;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * fit
+ * ======================================================================= */
+
+typedef struct {
+    dfg_cmodel m;
+    dfg_cfit fit;
+    char model[1024];
+    dfg_interval prof, logn;
+    dfg_status prof_rc;
+    dfg_level_total *lev;
+    size_t n_lev;
+    int has_strat;
+    dfg_strat_result strat;
+    int has_boot;
+    dfg_cboot_result boot;
+    size_t n_empty; /* strata with no one observed */
+} cov_fit;
+
+/* The name of parameter j of a fit: "(intercept)", "P", "P:age[minor]",
+ * "age[minor]:sex[m]". */
+static void param_name(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *f, size_t j,
+                       char *buf, size_t size)
+{
+    if (f->term_of[j] == (size_t)-1) {
+        snprintf(buf, size, "(intercept)");
+        return;
+    }
+    uint64_t t = m->terms[f->term_of[j]];
+    size_t k = dfg_ctable_k(ct), used = 0, spec = f->spec[j];
+    buf[0] = '\0';
+    for (size_t v = 0; v < k + dfg_ctable_n_cov(ct) && used < size; v++) {
+        if (!(t >> v & 1))
+            continue;
+        int w;
+        if (v < k) {
+            w = snprintf(buf + used, size - used, "%s%s", used ? ":" : "",
+                         dfg_ctable_list_name(ct, v));
+        } else {
+            size_t c = v - k, L = dfg_ctable_n_levels(ct, c), stride = (size_t)1 << k;
+            for (size_t q = 0; q < c; q++)
+                stride *= dfg_ctable_n_levels(ct, q);
+            w = snprintf(buf + used, size - used, "%s%s[%s]", used ? ":" : "",
+                         dfg_ctable_cov_name(ct, c),
+                         dfg_ctable_level_name(ct, c, (spec / stride) % L));
+        }
+        if (w < 0)
+            return;
+        used += (size_t)w;
+    }
+}
+
+static void cboot_text(FILE *o, const dfg_cboot_result *b);
+
+static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const dfg_ctable *ct,
+                         const cov_fit *r)
+{
+    const dfg_cfit *f = &r->fit;
+    int pct = (int)lround(100.0 * c->est.level);
+    size_t k = dfg_ctable_k(ct);
+    fprintf(o, "darkfig %s fit\n", DFG_VERSION);
+    fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
+    fprintf(o, "lists     %zu:", k);
+    for (size_t j = 0; j < k; j++)
+        fprintf(o, " %s", dfg_ctable_list_name(ct, j));
+    fprintf(o, "\ncovariates %zu:", dfg_ctable_n_cov(ct));
+    for (size_t v = 0; v < dfg_ctable_n_cov(ct); v++) {
+        fprintf(o, " %s (", dfg_ctable_cov_name(ct, v));
+        for (size_t l = 0; l < dfg_ctable_n_levels(ct, v); l++)
+            fprintf(o, "%s%s", l ? ", " : "", dfg_ctable_level_name(ct, v, l));
+        fputc(')', o);
+    }
+    fprintf(o, "\ntable     %zu cells: 2^%zu patterns x %zu strata (%zu with no one observed)\n",
+            dfg_ctable_n_cells(ct), k, dfg_ctable_n_strata(ct), r->n_empty);
+    fprintf(o, "model     %s, %zu parameters\n", r->model, dfg_cmodel_n_params(&r->m, ct));
+    fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iteration%s%s\n",
+            dfg_ctable_n_cells(ct) - dfg_ctable_n_strata(ct), f->iter, f->iter == 1 ? "" : "s",
+            f->status == DFG_OK ? "" : " (did not converge)");
+    fprintf(o, "check     %s%s%s\n\n", dfg_check_name(f->check), f->note[0] ? ": " : "", f->note);
+    fprintf(o, "  registered (n)          %12.0f\n", f->n_obs);
+    fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", f->nhat, f->se_nhat);
+    fprintf(o, "  dark figure (N - n)     %12.1f\n", f->m0);
+    if (r->prof_rc == DFG_OK) {
+        fprintf(o, "  %d%% interval for N      [%.1f, ", pct, r->prof.lower);
+        if (r->prof.upper_beyond)
+            fprintf(o, "beyond %.1f]", r->prof.search_limit);
+        else
+            fprintf(o, "%.1f]", r->prof.upper);
+        fprintf(o, "   profile likelihood (Cormack 1992)\n");
+    } else {
+        fprintf(o, "  %d%% interval for N      not available (%s)\n", pct,
+                dfg_strerror(r->prof_rc));
+    }
+    fprintf(o, "  %d%% log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
+            r->logn.upper);
+    fprintf(o, "  deviance                %12.3f   df %.0f\n", f->deviance, f->df);
+    fprintf(o, "  AIC                     %12.3f\n", f->aic);
+    fprintf(o, "  AICc                    %12.3f\n", f->aicc);
+    fprintf(o, "  BIC                     %12.3f   (log n penalty, n = %.0f people observed)\n",
+            f->bic, f->n_obs);
+    fprintf(o, "\n  %-30s %12s %12s\n", "coefficient", "estimate", "s.e.");
+    for (size_t j = 0; j < f->p; j++) {
+        char name[256];
+        param_name(ct, &r->m, f, j, name, sizeof name);
+        double v = f->cov[j + j * f->p];
+        fprintf(o, "  %-30s %12.5f %12.5f\n", name, f->beta[j], v >= 0.0 ? sqrt(v) : DNAN);
+    }
+    fprintf(o, "\nTotals per level (s.e. by the delta method with the full covariance)\n");
+    fprintf(o, "  %-24s %8s %10s %10s %6s %9s  %-20s  %s\n", "level", "n", "N", "N - n", "N/n",
+            "s.e.", "log-normal", "profile");
+    for (size_t i = 0; i < r->n_lev; i++) {
+        const dfg_level_total *l = &r->lev[i];
+        fprintf(o, "  %-24s %8.0f %10.1f %10.1f %6.2f %9.1f  [%.1f, %.1f]", l->label, l->n_obs,
+                l->nhat, l->dark, l->ratio, l->se, l->lognormal.lower, l->lognormal.upper);
+        if (l->profile.type == DFG_CI_PROFILE && isfinite(l->profile.lower)) {
+            if (l->profile.upper_beyond)
+                fprintf(o, "  [%.1f, beyond]", l->profile.lower);
+            else
+                fprintf(o, "  [%.1f, %.1f]", l->profile.lower, l->profile.upper);
+        }
+        fputc('\n', o);
+    }
+    if (r->has_strat) {
+        const dfg_strat_result *s = &r->strat;
+        fprintf(o, "\nStratified by %s: the model fitted separately in each level\n",
+                dfg_ctable_cov_name(ct, s->cov));
+        fprintf(o, "  %-24s %8s %10s %9s  %-20s  %s\n", "level", "n", "N", "s.e.", "log-normal",
+                "pooled N (s.e.)");
+        for (size_t i = 0; i < s->n_rows; i++) {
+            const dfg_strat_row *x = &s->rows[i];
+            const dfg_level_total *pl = NULL;
+            char lab[160];
+            snprintf(lab, sizeof lab, "%s=%s", dfg_ctable_cov_name(ct, s->cov), x->level);
+            for (size_t q = 0; q < r->n_lev; q++)
+                if (strcmp(r->lev[q].label, lab) == 0)
+                    pl = &r->lev[q];
+            if (isfinite(x->nhat))
+                fprintf(o, "  %-24s %8.0f %10.1f %9.1f  [%.1f, %.1f]", lab, x->n_obs, x->nhat,
+                        x->se, x->lognormal.lower, x->lognormal.upper);
+            else
+                fprintf(o, "  %-24s %8.0f %10s %9s  %-20s", lab, x->n_obs, "-", "-",
+                        dfg_check_name(x->check));
+            if (pl)
+                fprintf(o, "  %.1f (%.1f)", pl->nhat, pl->se);
+            fputc('\n', o);
+        }
+        if (s->all_ok)
+            fprintf(o, "  %-24s %8.0f %10.1f %9.1f  [%.1f, %.1f]  %.1f (%.1f)\n", "sum", s->n_obs,
+                    s->nhat, s->se, s->lognormal.lower, s->lognormal.upper, f->nhat, f->se_nhat);
+        else
+            fprintf(o, "  %-24s %8.0f %10s   (a level has no estimate)\n", "sum", s->n_obs, "-");
+        for (size_t i = 0; i < s->n_rows; i++)
+            if (s->rows[i].note[0])
+                fprintf(o, "  note: %s=%s: %s\n", dfg_ctable_cov_name(ct, s->cov), s->rows[i].level,
+                        s->rows[i].note);
+    }
+    if (r->has_boot)
+        cboot_text(o, &r->boot);
+}
+
+static void cboot_text(FILE *o, const dfg_cboot_result *b)
+{
+    {
+        fprintf(o, "\nBootstrap: %zu %s replicates, seed %lu (%zu failed, %zu not interior)\n",
+                b->B, b->type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric",
+                (unsigned long)b->seed, b->n_failed, b->n_boundary);
+        fprintf(o, "  %-24s %10s %9s  %-22s  %s\n", "", "N", "boot s.e.", "percentile", "BCa");
+        for (size_t i = 0; i < b->n_rows; i++) {
+            const dfg_cboot_row *x = &b->rows[i];
+            fprintf(o, "  %-24s %10.1f %9.1f  [%.1f, %.1f]", x->label, x->point, x->se, x->perc_lo,
+                    x->perc_hi);
+            if (isfinite(x->bca_lo))
+                fprintf(o, "  [%.1f, %.1f]", x->bca_lo, x->bca_hi);
+            fputc('\n', o);
+        }
+    }
+}
+
+/* One total as a row of the result (CSV: one line each). */
+static void total_row(cJSON *rows, const char *kind, const char *label, const char *model,
+                      const char *check, double n, double nhat, double se, const dfg_interval *ln,
+                      const dfg_interval *pr, const dfg_cboot_row *b)
+{
+    cJSON *e = jrow(rows);
+    if (!e)
+        return;
+    jstr(e, "kind", kind);
+    jstr(e, "row", label);
+    jstr(e, "model", model);
+    jstr(e, "check", check);
+    jnum(e, "n", n);
+    jnum(e, "N", nhat);
+    jnum(e, "dark_figure", nhat - n);
+    jnum(e, "ratio", n > 0.0 ? nhat / n : DNAN);
+    jnum(e, "se", se);
+    jnum(e, "lognormal_lower", ln ? ln->lower : DNAN);
+    jnum(e, "lognormal_upper", ln ? ln->upper : DNAN);
+    int prof = pr && pr->type == DFG_CI_PROFILE;
+    jnum(e, "profile_lower", prof ? pr->lower : DNAN);
+    jnum(e, "profile_upper", prof && !pr->upper_beyond ? pr->upper : DNAN);
+    jnum(e, "boot_percentile_lower", b ? b->perc_lo : DNAN);
+    jnum(e, "boot_percentile_upper", b ? b->perc_hi : DNAN);
+    jnum(e, "boot_bca_lower", b ? b->bca_lo : DNAN);
+    jnum(e, "boot_bca_upper", b ? b->bca_hi : DNAN);
+}
+
+static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct, const cov_fit *r)
+{
+    const dfg_cfit *f = &r->fit;
+    jstr(root, "model", r->model);
+    jnum(root, "parameters", (double)dfg_cmodel_n_params(&r->m, ct));
+    jstr(root, "status", status_name(f->status));
+    jstr(root, "check", dfg_check_name(f->check));
+    jstr(root, "note", f->note);
+    jnum(root, "iterations", f->iter);
+    jnum(root, "level", c->est.level);
+    jnum(root, "cells", (double)dfg_ctable_n_cells(ct));
+    jnum(root, "strata", (double)dfg_ctable_n_strata(ct));
+    jnum(root, "strata_empty", (double)r->n_empty);
+    jfitstats(root, f->deviance, f->df, f->aic, f->bic);
+    jnum(root, "AICc", f->aicc);
+    if (c->format == FMT_JSON) {
+        cJSON *cv = jobj(root, "covariates");
+        for (size_t v = 0; cv && v < dfg_ctable_n_cov(ct); v++) {
+            cJSON *a = jarr(cv, dfg_ctable_cov_name(ct, v));
+            for (size_t l = 0; a && l < dfg_ctable_n_levels(ct, v); l++)
+                cJSON_AddItemToArray(a, cJSON_CreateString(dfg_ctable_level_name(ct, v, l)));
+        }
+        cJSON *co = jarr(root, "coefficients");
+        for (size_t j = 0; co && j < f->p; j++) {
+            char name[256];
+            param_name(ct, &r->m, f, j, name, sizeof name);
+            double v = f->cov[j + j * f->p];
+            cJSON *e = jrow(co);
+            jstr(e, "term", name);
+            jnum(e, "estimate", f->beta[j]);
+            jnum(e, "se", v >= 0.0 ? sqrt(v) : DNAN);
+        }
+    }
+    cJSON *rows = jarr(root, "totals");
+    const char *chk = dfg_check_name(f->check);
+    total_row(rows, "pooled", "total", r->model, chk, f->n_obs, f->nhat, f->se_nhat, &r->logn,
+              r->prof_rc == DFG_OK ? &r->prof : NULL, r->has_boot ? &r->boot.rows[0] : NULL);
+    for (size_t i = 0; i < r->n_lev; i++)
+        total_row(rows, "pooled", r->lev[i].label, r->model, chk, r->lev[i].n_obs, r->lev[i].nhat,
+                  r->lev[i].se, &r->lev[i].lognormal, &r->lev[i].profile,
+                  r->has_boot ? &r->boot.rows[i + 1] : NULL);
+    if (r->has_strat) {
+        for (size_t i = 0; i < r->strat.n_rows; i++) {
+            const dfg_strat_row *x = &r->strat.rows[i];
+            char lab[160];
+            snprintf(lab, sizeof lab, "%s=%s", dfg_ctable_cov_name(ct, r->strat.cov), x->level);
+            total_row(rows, "stratified", lab, x->model, dfg_check_name(x->check), x->n_obs,
+                      x->nhat, x->se, &x->lognormal, NULL, NULL);
+        }
+        total_row(rows, "stratified", "sum", r->model, r->strat.all_ok ? "fine" : "incomplete",
+                  r->strat.n_obs, r->strat.nhat, r->strat.se, &r->strat.lognormal, NULL, NULL);
+    }
+    if (r->has_boot) {
+        cJSON *b = jobj(root, "bootstrap");
+        jnum(b, "B", (double)r->boot.B);
+        jstr(b, "type", r->boot.type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric");
+        jnum(b, "seed", (double)r->boot.seed);
+        jnum(b, "failed", (double)r->boot.n_failed);
+    }
+}
+
+int fit_cov(cli_run *run)
+{
+    common_opts *c = &run->c;
+    const cov_cli *cc = &c->cov;
+    const char *sha = run->in.sha;
+    dfg_table *t = NULL;
+    dfg_ctable *ct = NULL;
+    int code = cov_load("fit", run, &t, &ct);
+    if (code != 0) {
+        dfg_table_free(t);
+        return code;
+    }
+    run->t = t; /* the run releases it (and names its lists in the provenance) */
+    code = -1;
+    cov_fit r;
+    memset(&r, 0, sizeof r);
+    dfg_error err = {0};
+    dfg_status rc;
+    size_t by[8], n_by = 0, strat_cov = 0;
+    if (cc->by && (code = cov_indices("fit", ct, cc->by, by, &n_by)) != 0)
+        goto done;
+    if (cc->stratify) {
+        size_t n1;
+        if ((code = cov_indices("fit", ct, cc->stratify, &strat_cov, &n1)) != 0)
+            goto done;
+        if (n1 != 1) {
+            code = usage_error("fit", "--stratify takes one covariate");
+            goto done;
+        }
+    }
+    for (size_t s = 0; s < dfg_ctable_n_strata(ct); s++)
+        r.n_empty += dfg_ctable_stratum_n_obs(ct, s) == 0.0;
+    if ((rc = dfg_cmodel_parse(c->est.model ? c->est.model : "", ct, &r.m, &err)) != DFG_OK) {
+        fail(&err, rc);
+        code = EXIT_USAGE;
+        goto done;
+    }
+    dfg_cmodel_format(&r.m, ct, r.model, sizeof r.model);
+    rc = dfg_cfit_checked(ct, &r.m, &c->est.glm, &r.fit, &err);
+    if (rc != DFG_OK) {
+        code = fail(&err, rc);
+        goto done;
+    }
+    rc =
+        dfg_interval_lognormal(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, c->est.level, &r.logn, &err);
+    if (rc != DFG_OK) {
+        code = fail(&err, rc);
+        goto done;
+    }
+    {
+        dfg_error pe = {0};
+        r.prof_rc =
+            dfg_cfit_profile_group(ct, &r.m, &r.fit, NULL, &c->est.glm, c->est.level, &r.prof, &pe);
+        if (r.prof_rc != DFG_OK)
+            cli_say("warning: profile interval: %s", pe.msg);
+    }
+    {
+        dfg_error le = {0};
+        rc = dfg_cfit_level_totals(ct, &r.m, &r.fit, by, n_by, c->est.level, !cc->no_level_profile,
+                                   &c->est.glm, &r.lev, &r.n_lev, &le);
+        if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
+            code = fail(&le, rc);
+            goto done;
+        }
+        if (rc != DFG_OK)
+            cli_say("warning: level profile interval: %s", le.msg);
+    }
+    if (cc->stratify) {
+        if ((rc = dfg_cfit_stratified(ct, &r.m, strat_cov, &c->est.glm, c->est.level, &r.strat,
+                                      &err)) != DFG_OK) {
+            code = fail(&err, rc);
+            goto done;
+        }
+        r.has_strat = 1;
+    }
+    if (c->boot.B > 0) {
+        if (!c->seed_given) /* as the other commands: a seed from the clock, printed */
+            c->boot.seed = (uint32_t)time(NULL);
+        dfg_cboot_opts bo = dfg_cboot_opts_default();
+        bo.B = c->boot.B;
+        bo.type = (dfg_boot_type)c->boot.type;
+        bo.level = c->est.level;
+        bo.seed = c->boot.seed;
+        bo.threads = c->boot.threads;
+        bo.bca = c->boot.interval == (int)DFG_CI_BCA;
+        bo.glm = c->est.glm;
+        if ((rc = dfg_cboot_run(ct, &r.m, &r.fit, by, n_by, &bo, &r.boot, &err)) != DFG_OK) {
+            code = fail(&err, rc);
+            goto done;
+        }
+        r.has_boot = 1;
+    }
+    if ((code = cli_run_output(run)) >= 0)
+        goto done;
+    if (run->o.format == FMT_TEXT) {
+        fit_cov_text(run->o.text, c, sha, ct, &r);
+    } else {
+        fit_cov_json(run->o.root, c, ct, &r);
+        run->o.rows = "totals";
+    }
+done:
+    if (r.has_boot)
+        dfg_cboot_result_free(&r.boot);
+    if (r.has_strat)
+        dfg_strat_result_free(&r.strat);
+    dfg_free_level_totals(r.lev);
+    dfg_cfit_free(&r.fit);
+    dfg_cmodel_free(&r.m);
+    dfg_ctable_free(ct);
+    return code;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * search --method step
+ * ======================================================================= */
+
+int search_step(cli_run *run)
+{
+    common_opts *c = &run->c;
+    const cov_cli *cc = &c->cov;
+    const char *sha = run->in.sha;
+    dfg_table *t = NULL;
+    dfg_ctable *ct = NULL;
+    int code = cov_load("search", run, &t, &ct);
+    if (code == -2) {
+        /* lists only: the same search over the list pairs */
+        dfg_error e = {0};
+        code = 0;
+        dfg_status rc = dfg_ctable_new(t, 0, &ct, &e);
+        if (rc != DFG_OK)
+            code = fail(&e, rc);
+    }
+    if (code != 0) {
+        dfg_ctable_free(ct);
+        dfg_table_free(t);
+        return code;
+    }
+    run->t = t;
+    code = -1;
+    dfg_error err = {0};
+    dfg_cstep_opts so = dfg_cstep_opts_default();
+    so.glm = c->est.glm;
+    so.threads = c->boot.threads;
+    so.lists_only = cc->lists_only;
+    dfg_cstep_result r;
+    memset(&r, 0, sizeof r);
+    dfg_cmodel fixed = {0};
+    dfg_cfit bfit;
+    memset(&bfit, 0, sizeof bfit);
+    dfg_cboot_result boot;
+    memset(&boot, 0, sizeof boot);
+    int has_boot = 0;
+    dfg_status rc;
+    if (cc->fixed) {
+        if ((rc = dfg_cmodel_parse(cc->fixed, ct, &fixed, &err)) != DFG_OK) {
+            fail(&err, rc);
+            code = EXIT_USAGE;
+            goto done;
+        }
+        so.fixed = fixed.terms;
+        so.n_fixed = fixed.n_terms;
+    }
+    rc = dfg_cstep_run(ct, &so, &r, &err);
+    if (rc != DFG_OK) {
+        code = fail(&err, rc);
+        goto done;
+    }
+    char final[2048];
+    dfg_cmodel_format(&r.final, ct, final, sizeof final);
+    if (c->boot.B > 0) {
+        /* the chosen model's totals: parametric with the model fixed, or nonparametric with
+         * the whole search repeated in every replicate */
+        dfg_error be = {0};
+        rc = dfg_cfit_checked(ct, &r.final, &c->est.glm, &bfit, &be);
+        if (rc != DFG_OK) {
+            code = fail(&be, rc);
+            goto done;
+        }
+        if (!c->seed_given) /* as the other commands: a seed from the clock, printed */
+            c->boot.seed = (uint32_t)time(NULL);
+        dfg_cboot_opts bo = dfg_cboot_opts_default();
+        bo.B = c->boot.B;
+        bo.type = (dfg_boot_type)c->boot.type;
+        bo.level = c->est.level;
+        bo.seed = c->boot.seed;
+        bo.threads = c->boot.threads;
+        bo.bca = c->boot.interval == (int)DFG_CI_BCA && bo.type == DFG_BOOT_PARAMETRIC;
+        bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
+        bo.select_phases = 3;
+        bo.glm = c->est.glm;
+        if ((rc = dfg_cboot_run(ct, &r.final, &bfit, NULL, 0, &bo, &boot, &be)) != DFG_OK) {
+            code = fail(&be, rc);
+            goto done;
+        }
+        has_boot = 1;
+    }
+    if ((code = cli_run_output(run)) >= 0)
+        goto done;
+    FILE *o = run->o.text;
+    static const char *phase[3] = {"BIC", "AIC", "pen 1"};
+    if (run->o.format == FMT_TEXT) {
+        fprintf(o, "darkfig %s search\n", DFG_VERSION);
+        fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
+        fprintf(o, "search    step (mse::model_search: R's step() from the main effects over "
+                   "all two-way terms;\n          penalty log n, then 2, then 1; criteria "
+                   "minus their minimum)\n\n");
+        fprintf(o, "  %4s  %-16s %5s %4s %9s %9s %9s %14s\n", "step", "term", "phase", "p", "AIC",
+                "AICc", "BIC", "N");
+        for (size_t i = 0; i < r.n_steps; i++) {
+            const dfg_cstep_row *s = &r.steps[i];
+            char term[160];
+            snprintf(term, sizeof term, "%s%s",
+                     s->change > 0   ? "+ "
+                     : s->change < 0 ? "- "
+                     : cc->fixed     ? "(start)"
+                                     : "(main effects)",
+                     s->term);
+            fprintf(o, "  %4d  %-16s %5s %4zu %9.1f %9.1f %9.1f ", s->step, term, phase[s->phase],
+                    s->p, s->d_aic, s->d_aicc, s->d_bic);
+            if (s->check == DFG_CHECK_NOMLE)
+                fprintf(o, "%14s\n", "no MLE");
+            else
+                fprintf(o, "%14.1f%s\n", s->nhat,
+                        s->check == DFG_CHECK_BOUNDARY ? " (boundary)" : "");
+        }
+        fprintf(o, "\nfinal     %s\n", final);
+        size_t nomle = 0;
+        for (size_t i = 0; i < r.n_steps; i++)
+            nomle += r.steps[i].check == DFG_CHECK_NOMLE;
+        if (nomle)
+            fprintf(o,
+                    "note      %zu step%s whose MLE does not exist: fitted cells go to 0 and N\n"
+                    "          does not settle (R prints the diverged value); no N is given\n",
+                    nomle, nomle == 1 ? "" : "s");
+        if (has_boot) {
+            if (boot.type == DFG_BOOT_NONPARAMETRIC)
+                fprintf(o, "\nthe search repeated in every replicate (percentile intervals)\n");
+            cboot_text(o, &boot);
+        }
+    } else {
+        jstr(run->o.root, "method", "step");
+        jstr(run->o.root, "final", final);
+        cJSON *rows = jarr(run->o.root, "steps");
+        for (size_t i = 0; rows && i < r.n_steps; i++) {
+            const dfg_cstep_row *s = &r.steps[i];
+            cJSON *e = jrow(rows);
+            jnum(e, "step", s->step);
+            jstr(e, "change", s->change > 0 ? "add" : s->change < 0 ? "drop" : "start");
+            jstr(e, "term", s->term);
+            jstr(e, "phase", phase[s->phase]);
+            jnum(e, "p", (double)s->p);
+            jnum(e, "loglik", s->loglik);
+            jnum(e, "AIC", s->aic);
+            jnum(e, "AICc", s->aicc);
+            jnum(e, "BIC", s->bic);
+            jnum(e, "dAIC", s->d_aic);
+            jnum(e, "dAICc", s->d_aicc);
+            jnum(e, "dBIC", s->d_bic);
+            jnum(e, "N", s->nhat);
+            jstr(e, "check", dfg_check_name(s->check));
+        }
+        run->o.rows = "steps";
+    }
+done:
+    if (has_boot)
+        dfg_cboot_result_free(&boot);
+    dfg_cfit_free(&bfit);
+    dfg_cmodel_free(&fixed);
+    dfg_cstep_result_free(&r);
+    dfg_ctable_free(ct);
+    return code;
+}
+
+/* ** }====================================================================== */

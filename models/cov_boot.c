@@ -1,0 +1,469 @@
+/* models/cov_boot.c: bootstrap of the totals of a model over lists and covariates (the
+ * total and the totals per level), and fits stratified by a covariate.
+ *
+ * Resampling, replicate b drawing only from stream (seed, b) (core/rng.c):
+ *  - parametric (as mse::boot_mse; Buckland & Garthwaite 1991, Biometrics 47:255): N-hat
+ *    = sum of all fitted cells, unobserved ones included; Nr = floor(N-hat) +
+ *    Bernoulli(frac(N-hat)); counts* ~ Multinomial(Nr; mu_c / N-hat) over every cell; the
+ *    unobserved cells dropped; the model refitted (fixed);
+ *  - nonparametric: counts* ~ Multinomial(n; y_c / n) over the observed cells; the model
+ *    refitted, or (select = 1) chosen again by the stepwise search (dfg_cstep_run) in
+ *    every replicate (Chan, Silverman & Vincent 2021, JASA 116:1297).
+ * A replicate whose fit fails or whose MLE is not interior keeps its N* (the extended
+ * MLE's, counted in n_boundary) unless N* is not finite (counted in n_failed, left out).
+ * Intervals as core/boot.c: percentile and BCa (DiCiccio & Efron 1996, Stat. Sci.
+ * 11:189), z0 from the share of N*_b below N-hat, the acceleration from the delete-one
+ * jackknife over the people, one fit per nonempty observable cell. Quantiles R type 7.
+ * Replicates are handed to threads dynamically but replicate b writes only slot b and
+ * every summary runs afterwards in replicate order: the same digits on any number of
+ * threads.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "internal.h"
+#include "models.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void openblas_set_num_threads(int num_threads);
+
+dfg_cboot_opts dfg_cboot_opts_default(void)
+{
+    dfg_cboot_opts o;
+    memset(&o, 0, sizeof o);
+    o.B = 1000;
+    o.type = DFG_BOOT_PARAMETRIC;
+    o.level = 0.95;
+    o.seed = 1;
+    o.threads = 1;
+    o.glm = dfg_glm_opts_default();
+    o.bca = 1;
+    return o;
+}
+
+void dfg_cboot_result_free(dfg_cboot_result *r)
+{
+    if (!r)
+        return;
+    dfg_free(r->rows);
+    dfg_free(r->nstar);
+    memset(r, 0, sizeof *r);
+}
+
+/* the groups: row 0 = every stratum, then the rows of dfg_cfit_level_totals */
+typedef struct {
+    const dfg_ctable *ct;
+    const dfg_cmodel *m;
+    const dfg_cfit *fit;
+    const dfg_cboot_opts *o;
+    size_t n_groups;
+    unsigned char *groups; /* n_groups x n_strata */
+    double *nstar;         /* B x n_groups */
+    size_t n_jack;
+    size_t *jack_cell; /* the nonempty observable cells */
+    double *jack;      /* n_jack x n_groups */
+    double *prob;      /* resampling probabilities */
+    size_t *cat;       /* their cells */
+    size_t n_cat;
+    double nhat_draw;
+    size_t next;
+    pthread_mutex_t lock;
+    dfg_status rc;
+    dfg_error err;
+    size_t n_boundary;
+    unsigned char *use; /* boundary fits: the facial set; else NULL */
+} job;
+
+/* totals of every group from fitted cells mu */
+static void group_totals(const job *j, const double *y, const double *mu, double *out)
+{
+    size_t k = dfg_ctable_k(j->ct), ns = dfg_ctable_n_strata(j->ct), np = (size_t)1 << k;
+    for (size_t g = 0; g < j->n_groups; g++) {
+        const unsigned char *in = j->groups + g * ns;
+        double t = 0.0;
+        for (size_t s = 0; s < ns; s++) {
+            if (!in[s])
+                continue;
+            t += mu[s << k];
+            for (size_t p = 1; p < np; p++)
+                t += y[(s << k) + p];
+        }
+        out[g] = t;
+    }
+}
+
+typedef struct {
+    dfg_cfit_work *w;
+    double *y, *beta;
+    unsigned int *draw;
+    gsl_rng *r;
+    dfg_ctable *ctb; /* for the search: a copy whose counts are replaced */
+} worker;
+
+static dfg_status fit_counts(job *j, worker *wk, const double *y, double *out, int *boundary,
+                             dfg_error *err)
+{
+    const dfg_cfit *f = j->fit;
+    if (j->o->select) {
+        dfg_status rc = dfg_ctable_set_counts(wk->ctb, y, err);
+        if (rc != DFG_OK)
+            return rc;
+        dfg_cstep_opts so = dfg_cstep_opts_default();
+        so.glm = j->o->glm;
+        so.phases = j->o->select_phases ? j->o->select_phases : 1;
+        dfg_cstep_result sr;
+        if ((rc = dfg_cstep_run(wk->ctb, &so, &sr, err)) != DFG_OK)
+            return rc;
+        dfg_cfit cf;
+        rc = dfg_cfit_checked(wk->ctb, &sr.final, &j->o->glm, &cf, err);
+        dfg_cstep_result_free(&sr);
+        if (rc != DFG_OK && rc != DFG_ENOMLE) {
+            dfg_cfit_free(&cf);
+            return rc;
+        }
+        *boundary = cf.check != DFG_CHECK_FINE;
+        if (cf.check == DFG_CHECK_NOMLE) {
+            for (size_t g = 0; g < j->n_groups; g++)
+                out[g] = NAN;
+        } else {
+            group_totals(j, y, cf.fitted, out);
+        }
+        dfg_cfit_free(&cf);
+        return DFG_OK;
+    }
+    memcpy(wk->beta, f->beta, f->p * sizeof *wk->beta);
+    dfg_glm_info info;
+    dfg_status rc = dfg_cfit_engine(wk->w, j->ct, f->spec, f->p, y, j->use, 1, &j->o->glm, wk->beta,
+                                    NULL, &info, err);
+    if (rc != DFG_OK && rc != DFG_ENOCONV && rc != DFG_ESING)
+        return rc;
+    const double *mu = dfg_cfit_work_mu(wk->w);
+    *boundary = rc != DFG_OK || dfg_cfit_work_last_step(wk->w) >= 1e-3;
+    if (rc == DFG_ESING) {
+        for (size_t g = 0; g < j->n_groups; g++)
+            out[g] = NAN;
+        return DFG_OK;
+    }
+    group_totals(j, y, mu, out);
+    return DFG_OK;
+}
+
+static dfg_status run_item(job *j, worker *wk, size_t item)
+{
+    const double *y0 = dfg_ctable_counts(j->ct);
+    size_t n = dfg_ctable_n_cells(j->ct), k = dfg_ctable_k(j->ct);
+    size_t lm = ((size_t)1 << k) - 1;
+    dfg_error e = {0};
+    int boundary = 0;
+    if (item < j->n_jack) {
+        memcpy(wk->y, y0, n * sizeof *wk->y);
+        wk->y[j->jack_cell[item]] -= 1.0;
+        return fit_counts(j, wk, wk->y, j->jack + item * j->n_groups, &boundary, &e);
+    }
+    size_t b = item - j->n_jack;
+    dfg_status rc = dfg_rng_reset(wk->r, j->o->seed, b, &e);
+    if (rc != DFG_OK)
+        return rc;
+    unsigned size;
+    if (j->o->type == DFG_BOOT_PARAMETRIC) {
+        double fl = floor(j->nhat_draw);
+        size = (unsigned)fl + (gsl_rng_uniform(wk->r) < j->nhat_draw - fl ? 1u : 0u);
+    } else {
+        size = (unsigned)dfg_ctable_n_obs(j->ct);
+    }
+    gsl_ran_multinomial(wk->r, j->n_cat, size, j->prob, wk->draw);
+    memset(wk->y, 0, n * sizeof *wk->y);
+    for (size_t i = 0; i < j->n_cat; i++)
+        if (j->cat[i] & lm) /* the unobserved cells are dropped */
+            wk->y[j->cat[i]] = (double)wk->draw[i];
+    rc = fit_counts(j, wk, wk->y, j->nstar + b * j->n_groups, &boundary, &e);
+    if (rc == DFG_OK && boundary) {
+        pthread_mutex_lock(&j->lock);
+        j->n_boundary++;
+        pthread_mutex_unlock(&j->lock);
+    }
+    if (rc != DFG_OK) {
+        /* a failed replicate is left out, not fatal (unless out of memory) */
+        for (size_t g = 0; g < j->n_groups; g++)
+            j->nstar[b * j->n_groups + g] = NAN;
+        if (rc == DFG_ENOMEM)
+            return rc;
+    }
+    return DFG_OK;
+}
+
+static void *work(void *arg)
+{
+    job *j = arg;
+    worker wk;
+    memset(&wk, 0, sizeof wk);
+    dfg_error e = {0};
+    size_t n = dfg_ctable_n_cells(j->ct);
+    wk.w = dfg_cfit_work_alloc(j->ct, j->fit->p);
+    wk.y = dfg_malloc(n * sizeof *wk.y);
+    wk.beta = dfg_malloc(j->fit->p * sizeof *wk.beta);
+    wk.draw = dfg_malloc((j->n_cat + 1) * sizeof *wk.draw);
+    wk.r = dfg_rng_stream(j->o->seed, 0, &e);
+    dfg_status rc = DFG_OK;
+    if (j->o->select && dfg_ctable_copy(j->ct, &wk.ctb, &e) != DFG_OK)
+        rc = DFG_ENOMEM;
+    if (!wk.w || !wk.y || !wk.beta || !wk.draw || !wk.r)
+        rc = DFG_ENOMEM;
+    size_t total = j->n_jack + j->o->B;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        if (rc != DFG_OK && j->rc == DFG_OK) {
+            j->rc = rc;
+            dfg_err_set(&j->err, rc, "boot", "replicate workspace");
+        }
+        int stop = j->rc != DFG_OK || (j->o->cancel && *j->o->cancel);
+        size_t item = j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (stop || item >= total)
+            break;
+        rc = run_item(j, &wk, item);
+    }
+    dfg_cfit_work_free(wk.w);
+    dfg_free(wk.y);
+    dfg_free(wk.beta);
+    dfg_free(wk.draw);
+    if (wk.r)
+        gsl_rng_free(wk.r);
+    dfg_ctable_free(wk.ctb);
+    dfg_check_thread_free();
+    return NULL;
+}
+
+static void summarise(const job *j, size_t g, double point, dfg_cboot_row *row, double *scr)
+{
+    const dfg_cboot_opts *o = j->o;
+    size_t m = 0, below = 0, equal = 0;
+    for (size_t b = 0; b < o->B; b++) {
+        double v = j->nstar[b * j->n_groups + g];
+        if (!isfinite(v))
+            continue;
+        scr[m++] = v;
+        below += v < point;
+        equal += v == point;
+    }
+    row->n_ok = m;
+    row->point = point;
+    row->perc_lo = row->perc_hi = row->bca_lo = row->bca_hi = NAN;
+    row->se = row->z0 = row->accel = NAN;
+    if (m < 2)
+        return;
+    qsort(scr, m, sizeof *scr, dfg_cmp_double);
+    double mean = 0.0, ss = 0.0;
+    for (size_t i = 0; i < m; i++)
+        mean += scr[i];
+    mean /= (double)m;
+    for (size_t i = 0; i < m; i++)
+        ss += (scr[i] - mean) * (scr[i] - mean);
+    row->se = sqrt(ss / (double)(m - 1));
+    double alpha = 1.0 - o->level;
+    row->perc_lo = dfg_quantile7(scr, m, alpha / 2.0);
+    row->perc_hi = dfg_quantile7(scr, m, 1.0 - alpha / 2.0);
+    if (!o->bca || j->n_jack == 0)
+        return;
+    double p0 = ((double)below + 0.5 * (double)equal) / (double)m;
+    if (!(p0 > 0.0 && p0 < 1.0))
+        return;
+    double z0 = gsl_cdf_ugaussian_Pinv(p0);
+    /* acceleration: delete-one jackknife, cell i weighted by its count */
+    const double *y = dfg_ctable_counts(j->ct);
+    double jbar = 0.0, wsum = 0.0;
+    for (size_t i = 0; i < j->n_jack; i++) {
+        double ji = j->jack[i * j->n_groups + g], c = y[j->jack_cell[i]];
+        if (!isfinite(ji))
+            return;
+        jbar += c * ji;
+        wsum += c;
+    }
+    jbar /= wsum;
+    double s2 = 0.0, s3 = 0.0;
+    for (size_t i = 0; i < j->n_jack; i++) {
+        double d = jbar - j->jack[i * j->n_groups + g], c = y[j->jack_cell[i]];
+        s2 += c * d * d;
+        s3 += c * d * d * d;
+    }
+    double a = s2 > 0.0 ? s3 / (6.0 * pow(s2, 1.5)) : 0.0;
+    row->z0 = z0;
+    row->accel = a;
+    double zl = gsl_cdf_ugaussian_Pinv(alpha / 2.0), zh = -zl;
+    double al = gsl_cdf_ugaussian_P(z0 + (z0 + zl) / (1.0 - a * (z0 + zl)));
+    double ah = gsl_cdf_ugaussian_P(z0 + (z0 + zh) / (1.0 - a * (z0 + zh)));
+    row->bca_lo = dfg_quantile7(scr, m, al);
+    row->bca_hi = dfg_quantile7(scr, m, ah);
+}
+
+dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                         const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
+                         dfg_cboot_result *res, dfg_error *err)
+{
+    if (!res)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL result");
+    memset(res, 0, sizeof *res);
+    dfg_cboot_opts def = dfg_cboot_opts_default();
+    const dfg_cboot_opts *o = opts ? opts : &def;
+    if (!ct || !m || !fit || !fit->fitted || !fit->beta)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL argument");
+    if (o->B < 2 || !(o->level > 0.0 && o->level < 1.0) || o->threads < 1)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "B >= 2, level in (0, 1), threads >= 1");
+    if (fit->check == DFG_CHECK_NOMLE)
+        return dfg_err_set(err, DFG_ENOMLE, "boot", "the MLE does not exist: nothing to resample");
+    size_t nc = dfg_ctable_n_cov(ct), ns = dfg_ctable_n_strata(ct), n = dfg_ctable_n_cells(ct);
+    size_t k = dfg_ctable_k(ct), lm = ((size_t)1 << k) - 1;
+    for (size_t i = 0; i < n_by; i++)
+        if (by[i] >= nc)
+            return dfg_err_set(err, DFG_EINVAL, "boot", "no covariate %zu", by[i]);
+    job j;
+    memset(&j, 0, sizeof j);
+    j.ct = ct;
+    j.m = m;
+    j.fit = fit;
+    j.o = o;
+    pthread_mutex_init(&j.lock, NULL);
+    dfg_status rc = DFG_OK;
+    dfg_level_total *lt = NULL;
+    size_t nl = 0;
+    double *scr = NULL;
+    /* groups: the total, then the level rows */
+    if ((rc = dfg_cfit_level_totals(ct, NULL, fit, by, n_by, o->level, 0, NULL, &lt, &nl, err)) !=
+        DFG_OK)
+        goto done;
+    j.n_groups = 1 + nl;
+    const double *y = dfg_ctable_counts(ct);
+    for (size_t c = 0; c < n; c++)
+        j.n_jack += (c & lm) && y[c] > 0.0;
+    if (!o->bca)
+        j.n_jack = 0;
+    j.n_cat = o->type == DFG_BOOT_PARAMETRIC ? n : 0;
+    if (o->type != DFG_BOOT_PARAMETRIC)
+        for (size_t c = 0; c < n; c++)
+            j.n_cat += (c & lm) && y[c] > 0.0;
+    if (!(j.groups = dfg_calloc(j.n_groups * ns, 1)) ||
+        !(j.nstar = dfg_malloc(o->B * j.n_groups * sizeof *j.nstar)) ||
+        !(j.jack = dfg_malloc((j.n_jack + 1) * j.n_groups * sizeof *j.jack)) ||
+        !(j.jack_cell = dfg_malloc((j.n_jack + 1) * sizeof *j.jack_cell)) ||
+        !(j.prob = dfg_malloc((j.n_cat + 1) * sizeof *j.prob)) ||
+        !(j.cat = dfg_malloc((j.n_cat + 1) * sizeof *j.cat)) ||
+        !(scr = dfg_malloc(o->B * sizeof *scr)) ||
+        !(res->rows = dfg_calloc(j.n_groups, sizeof *res->rows))) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "%zu replicates x %zu totals", o->B, j.n_groups);
+        goto done;
+    }
+    memset(j.groups, 1, ns);
+    {
+        /* level rows: recompute membership as dfg_cfit_level_totals orders them */
+        size_t g = 1;
+        size_t nblocks = n_by ? 1 : nc;
+        for (size_t blk = 0; blk < nblocks; blk++) {
+            size_t one = blk, nb = n_by ? n_by : 1;
+            const size_t *cv = n_by ? by : &one;
+            size_t dig[64] = {0};
+            for (;;) {
+                for (size_t s = 0; s < ns; s++) {
+                    int in = 1;
+                    for (size_t i = 0; i < nb && in; i++)
+                        in = dfg_ctable_level_of(ct, s, cv[i]) == dig[i];
+                    j.groups[g * ns + s] = (unsigned char)in;
+                }
+                snprintf(res->rows[g].label, sizeof res->rows[g].label, "%s", lt[g - 1].label);
+                g++;
+                size_t q = 0;
+                while (q < nb && ++dig[q] == dfg_ctable_n_levels(ct, cv[q]))
+                    dig[q++] = 0;
+                if (q == nb)
+                    break;
+            }
+        }
+    }
+    snprintf(res->rows[0].label, sizeof res->rows[0].label, "total");
+    if (fit->check == DFG_CHECK_BOUNDARY) {
+        /* the extended MLE: the cells it fits as 0 stay out of every refit */
+        if (!(j.use = dfg_malloc(n))) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "cells");
+            goto done;
+        }
+        for (size_t c = 0; c < n; c++)
+            j.use[c] = (c & lm) && fit->fitted[c] > 0.0;
+    }
+    size_t q = 0;
+    for (size_t c = 0; c < n; c++)
+        if ((c & lm) && y[c] > 0.0 && o->bca)
+            j.jack_cell[q++] = c;
+    if (o->type == DFG_BOOT_PARAMETRIC) {
+        double tot = 0.0;
+        for (size_t c = 0; c < n; c++)
+            tot += fit->fitted[c];
+        for (size_t c = 0; c < n; c++) {
+            j.cat[c] = c;
+            j.prob[c] = fit->fitted[c] / tot;
+        }
+        j.nhat_draw = tot;
+    } else {
+        double nobs = dfg_ctable_n_obs(ct);
+        q = 0;
+        for (size_t c = 0; c < n; c++)
+            if ((c & lm) && y[c] > 0.0) {
+                j.cat[q] = c;
+                j.prob[q++] = y[c] / nobs;
+            }
+    }
+    openblas_set_num_threads(1);
+    {
+        size_t nt = (size_t)o->threads;
+        if (nt > 64)
+            nt = 64;
+        pthread_t th[64];
+        size_t started = 0;
+        for (size_t i = 1; i < nt; i++)
+            if (pthread_create(&th[started], NULL, work, &j) == 0)
+                started++;
+        work(&j);
+        for (size_t i = 0; i < started; i++)
+            pthread_join(th[i], NULL);
+    }
+    if (j.rc != DFG_OK) {
+        rc = dfg_err_set(err, j.rc, j.err.where, "%s", j.err.msg);
+        goto done;
+    }
+    if (o->cancel && *o->cancel) {
+        rc = dfg_err_set(err, DFG_ECANCEL, "boot", "stopped on request");
+        goto done;
+    }
+    res->n_rows = j.n_groups;
+    res->B = o->B;
+    res->seed = o->seed;
+    res->type = o->type;
+    res->n_boundary = j.n_boundary;
+    for (size_t g = 0; g < j.n_groups; g++) {
+        double point = g == 0 ? fit->nhat : lt[g - 1].nhat;
+        summarise(&j, g, point, &res->rows[g], scr);
+    }
+    for (size_t b = 0; b < o->B; b++)
+        res->n_failed += isfinite(j.nstar[b * j.n_groups]) ? 0u : 1u;
+    res->nstar = j.nstar;
+    j.nstar = NULL;
+done:
+    pthread_mutex_destroy(&j.lock);
+    dfg_free_level_totals(lt);
+    dfg_free(j.groups);
+    dfg_free(j.use);
+    dfg_free(j.nstar);
+    dfg_free(j.jack);
+    dfg_free(j.jack_cell);
+    dfg_free(j.prob);
+    dfg_free(j.cat);
+    dfg_free(scr);
+    if (rc != DFG_OK) {
+        dfg_free(res->rows);
+        res->rows = NULL;
+        res->n_rows = 0;
+    }
+    return rc;
+}
