@@ -73,6 +73,9 @@ static void dga_text(FILE *o, const common_opts *c, const char *sha, const dfg_d
     summary_row(o, "dark figure", &r->dark);
     fprintf(o, "\n  registered n = %.0f; %zu graphs with non-negligible posterior mass\n", r->n_obs,
             r->n_active);
+    if (r->left_out_mass > 0.0)
+        fprintf(o, "  graphs left out (each below 1e-13 of the total): %.2g of the mass in all\n",
+                r->left_out_mass);
     if (r->mean_infinite)
         fprintf(o,
                 "  the mean is over the grid: the untruncated posterior mean is infinite\n"
@@ -108,6 +111,7 @@ static void dga_json(cJSON *root, const dfg_dga_result *r)
     jnum(root, "grid_step", r->grid_step);
     jnum(root, "grid_points", (double)r->n_grid);
     jnum(root, "upper_half_mass", r->upper_half_mass);
+    jnum(root, "left_out_mass", r->left_out_mass);
     jbool(root, "mean_infinite", r->mean_infinite);
     cJSON *rows = jarr(root, "rows");
     for (size_t i = 0; rows && i < 2 + r->n_top; i++) {

@@ -1445,6 +1445,9 @@ typedef struct {
     double grid_lo, grid_step; /* grid of N0: grid_lo + i grid_step, i < n_grid */
     size_t n_grid;
     double upper_half_mass; /* posterior mass of N0 in (hi/2, hi] */
+    double left_out_mass;   /* estimated mass of the graphs left out: those whose range of
+                               N0 spans more than 4096 grid points and whose mass, estimated
+                               from every 256th point, is below 1e-13 of the total */
     int mean_infinite;      /* 1: the untruncated posterior mean is infinite (the saturated
                                graph's posterior decays as N^-(1 + (2^k - 1) delta), so
                                whenever (2^k - 1) delta <= 1); mean is then over the grid */

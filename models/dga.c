@@ -44,6 +44,8 @@
 #define CACHE_MAX 33554432.0 /* doubles (256 MB) of chunk accumulators */
 #define N_CHUNK 8
 #define PEAK_GRAPHS 256
+#define COARSE_MIN 4096 /* ranges wider than this are estimated before being summed */
+#define LEAVE_OUT 1e-13 /* ... and left out when the estimate is below this share */
 #define MAX_RATIO_STEP 8.0
 #define ANCHOR 256
 #define AUTO_MAX_HI 67108864.0 /* 2^26 */
@@ -212,6 +214,8 @@ typedef struct {
     double lmass;  /* log of the sum over [a, b] of exp(logpost) */
     double lupper; /* the same over the grid's upper half */
     int over;      /* some value exceeded the reference peak by more than 600 */
+    int state;     /* phase 4: 0 = estimated only, 1 = summed, 2 = left out */
+    double lest;   /* log of the estimated mass of a wide range (every ANCHOR-th point) */
 } graph_out;
 
 static size_t peak_index(const model *m, size_t gi)
@@ -417,6 +421,25 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
         o->lupper = mxu + log(su);
 }
 
+/* An estimate of the log mass of a wide range: exp(v - R) at every ANCHOR-th point (and
+ * the last), each standing for the points up to the next one. */
+static double graph_estimate(const model *m, size_t gi, double T, double R, const graph_out *o)
+{
+    double s = 0.0, mx = -HUGE_VAL;
+    for (size_t i = o->a; i <= o->b; i += ANCHOR) {
+        size_t len = o->b - i + 1 < ANCHOR ? o->b - i + 1 : ANCHOR;
+        double v = logpost(m, gi, grid_n0(m, i)), w = logpost(m, gi, grid_n0(m, i + len - 1));
+        v = v > w ? v : w;
+        if (v > mx)
+            mx = v;
+        if (v >= T && v - R < 600.0)
+            s += exp(v - R) * (double)len;
+    }
+    if (mx - R >= 600.0)
+        return HUGE_VAL; /* sum it exactly */
+    return s > 0.0 ? R + log(s) : -HUGE_VAL;
+}
+
 /* ** }====================================================================== */
 
 /* ** {======================================================================
@@ -436,6 +459,8 @@ typedef struct {
      * number of threads), each summing exp(v - R) into acc[c * acc_w + i - acc0] */
     size_t n_chunk, acc0, acc_w;
     double *acc;
+    int pass;   /* phase 4: 0 or 1 */
+    double cut; /* phase 4, pass 1: log mass below which a wide range is left out */
     /* phase 3 */
     const size_t *active;
     size_t n_active;
@@ -454,11 +479,32 @@ static void *work(void *arg)
         for (size_t gi = j->t; gi < m->n_graphs; gi += j->nt)
             graph_range(m, gi, j->T, &j->out[gi]);
     } else if (j->phase == 4) {
-        /* chunk c: the graphs gi = c mod n_chunk, accumulated into acc[c] in graph order */
+        /* chunk c: the graphs gi = c mod n_chunk, accumulated into acc[c] in graph order;
+         * pass 0 sums the narrow ranges and estimates the wide ones, pass 1 sums the wide
+         * ones whose estimate reaches cut and leaves the others out */
         for (size_t c = j->t; c < j->n_chunk; c += j->nt)
-            for (size_t gi = c; gi < m->n_graphs; gi += j->n_chunk)
-                graph_sums(m, gi, j->half, j->T, j->R, j->acc ? j->acc + c * j->acc_w : NULL,
-                           j->acc0, &j->out[gi]);
+            for (size_t gi = c; gi < m->n_graphs; gi += j->n_chunk) {
+                graph_out *o = &j->out[gi];
+                double *acc = j->acc ? j->acc + c * j->acc_w : NULL;
+                if (j->pass == 0) {
+                    o->state = 1;
+                    if (o->a <= o->b && o->b - o->a + 1 > COARSE_MIN) {
+                        o->state = 0;
+                        o->lest = graph_estimate(m, gi, j->T, j->R, o);
+                        o->lmass = o->lupper = -HUGE_VAL;
+                        o->over = 0;
+                    } else {
+                        graph_sums(m, gi, j->half, j->T, j->R, acc, j->acc0, o);
+                    }
+                } else if (o->state == 0) {
+                    if (o->lest >= j->cut) {
+                        graph_sums(m, gi, j->half, j->T, j->R, acc, j->acc0, o);
+                        o->state = 1;
+                    } else {
+                        o->state = 2;
+                    }
+                }
+            }
     } else if (j->phase == 5) {
         model *mw = j->mw;
         size_t per = (mw->cw + j->nt - 1) / j->nt;
@@ -595,7 +641,7 @@ static void format_cliques(const dga_graph *g, char *buf, size_t size)
             tmp[len++] = ',';
         for (unsigned b = 0; b < DGA_MAX_LISTS; b++)
             if ((unsigned)c[i] >> b & 1u)
-                tmp[len++] = (char)('1' + b);
+                tmp[len++] = (char)('1' + (int)b);
     }
     tmp[len++] = ']';
     tmp[len] = '\0';
@@ -787,7 +833,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     /* the grid: fixed, or doubled until the upper half holds less than tail_tol */
     int automatic = o->max_missing == 0.0;
     double hi = automatic ? fmax(fmax(10.0 * n, 1000.0), m.lo + 64.0 * m.step) : o->max_missing;
-    double lz = -HUGE_VAL, lupper = -HUGE_VAL, T = 0.0, R = 0.0;
+    double lz = -HUGE_VAL, lupper = -HUGE_VAL, T = 0.0, R = 0.0, left_out = 0.0;
     size_t acc0 = 0, accw = 0;
     size_t n_active = 0;
     for (;;) {
@@ -851,8 +897,21 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
         jb.acc = acc;
         jb.acc0 = acc0;
         jb.acc_w = accw;
+        jb.pass = 0;
         if ((rc = run_phase(&jb, nt, err)))
             goto done;
+        /* graphs whose estimated mass is below LEAVE_OUT of the estimated total */
+        double lzest = -HUGE_VAL;
+        for (size_t gi = 0; gi < m.n_graphs; gi++)
+            lzest = lse2(lzest, out[gi].state == 0 ? out[gi].lest : out[gi].lmass);
+        jb.pass = 1;
+        jb.cut = lzest + log(LEAVE_OUT);
+        if ((rc = run_phase(&jb, nt, err)))
+            goto done;
+        left_out = 0.0;
+        for (size_t gi = 0; gi < m.n_graphs; gi++)
+            if (out[gi].state == 2)
+                left_out += exp(out[gi].lest - lzest);
         R = L;
         lz = lupper = -HUGE_VAL;
         n_active = 0;
@@ -891,6 +950,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     r->grid_step = m.step;
     r->n_grid = m.ng;
     r->upper_half_mass = exp(lupper - lz);
+    r->left_out_mass = left_out;
     r->mean_infinite = ((double)(((size_t)1 << k) - 1) * delta <= 1.0);
     {
         dfg_status rc2 = DFG_OK;
