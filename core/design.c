@@ -38,6 +38,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -990,18 +991,28 @@ static void eval_eta(const dfg_ctable *ct, const size_t *spec, size_t p, const d
     zeta_down(ct, eta);
 }
 
-/* mu = exp(eta) everywhere; deviance over the used cells */
+/* mu = exp(eta) everywhere; deviance over the used cells. *noise: a bound on the rounding
+ * error of the deviance, 2 eps sum (y (|log y| + |eta|) + y + mu): each cell's term is a
+ * difference of quantities of that size, so that a deviance near 0 (a nearly saturated
+ * fit of counts in the millions) is known only to about 1e-8 */
 static double eval_dev(size_t n, const double *y, const unsigned char *used, const double *logy,
-                       const double *eta, double *mu)
+                       const double *eta, double *mu, double *noise)
 {
-    double dev = 0.0;
+    double dev = 0.0, mag = 0.0;
     for (size_t c = 0; c < n; c++) {
         mu[c] = exp(eta[c]);
         if (!used[c])
             continue;
         double yc = y[c];
-        dev += yc > 0.0 ? yc * (logy[c] - eta[c]) - (yc - mu[c]) : mu[c];
+        if (yc > 0.0) {
+            dev += yc * (logy[c] - eta[c]) - (yc - mu[c]);
+            mag += yc * (fabs(logy[c]) + fabs(eta[c]) + 1.0) + mu[c];
+        } else {
+            dev += mu[c];
+            mag += mu[c];
+        }
     }
+    *noise = 2.0 * DBL_EPSILON * mag;
     return 2.0 * dev;
 }
 
@@ -1031,10 +1042,10 @@ static void zeta_down_mul(const dfg_ctable *ct, double *s)
  * calls of exp instead of one per cell (the rounding grows with the number of factors as
  * that of a sum of as many terms); eta = log mu is then needed only where y > 0. With
  * parameters beyond +-300 (a fit drifting to the boundary) the products could overflow:
- * eta is summed and exponentiated cell by cell instead. */
+ * eta is summed and exponentiated cell by cell instead. *noise as in eval_dev. */
 static double evaluate(const dfg_ctable *ct, const size_t *spec, size_t p, const double *beta,
                        const double *y, const unsigned char *used, const double *logy, double *eta,
-                       double *mu)
+                       double *mu, double *noise)
 {
     size_t n = ct->n_cells;
     double big = 0.0;
@@ -1042,14 +1053,14 @@ static double evaluate(const dfg_ctable *ct, const size_t *spec, size_t p, const
         big = fmax(big, fabs(beta[j]));
     if (!(big <= 300.0)) {
         eval_eta(ct, spec, p, beta, eta);
-        return eval_dev(n, y, used, logy, eta, mu);
+        return eval_dev(n, y, used, logy, eta, mu, noise);
     }
     for (size_t c = 0; c < n; c++)
         mu[c] = 1.0;
     for (size_t j = 0; j < p; j++)
         mu[spec[j]] *= exp(beta[j]);
     zeta_down_mul(ct, mu);
-    double dev = 0.0;
+    double dev = 0.0, mag = 0.0;
     for (size_t c = 0; c < n; c++) {
         if (!used[c])
             continue;
@@ -1057,11 +1068,31 @@ static double evaluate(const dfg_ctable *ct, const size_t *spec, size_t p, const
         if (yc > 0.0) {
             eta[c] = log(mu[c]);
             dev += yc * (logy[c] - eta[c]) - (yc - mu[c]);
+            mag += yc * (fabs(logy[c]) + fabs(eta[c]) + 1.0) + mu[c];
         } else {
             dev += mu[c];
+            mag += mu[c];
         }
     }
+    *noise = 2.0 * DBL_EPSILON * mag;
     return 2.0 * dev;
+}
+
+/* the deviance's change from dev_old to dev is measurable: larger than the tolerance
+ * relative to the deviance (glm.fit's rule) and than the rounding of both evaluations.
+ * Without the second bound a nearly saturated fit of large counts, whose deviance is 0 up
+ * to its rounding, rejects every step (and never converges) on the rounding's sign. */
+static int dev_changed(double dev, double dev_old, double noise, double tol)
+{
+    double d = fabs(dev - dev_old);
+    return d / (fabs(dev) + 0.1) >= tol && d >= noise;
+}
+
+/* a step is rejected while D is not finite or, after the first IRLS step, rises
+ * measurably */
+static int dev_rejected(double dev, double dev_old, double noise, int have_beta, double tol)
+{
+    return !isfinite(dev) || (have_beta && dev > dev_old && dev_changed(dev, dev_old, noise, tol));
 }
 
 dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
@@ -1106,16 +1137,16 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
     w->last_step = INFINITY;
 
     dfg_status rc = DFG_OK;
-    double dev_old, dev;
+    double dev_old, dev, noise_old = 0.0, noise = 0.0;
     int have_beta = warm != 0;
     if (have_beta) {
-        dev_old = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu);
+        dev_old = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu, &noise_old);
         if (!isfinite(dev_old)) {
             have_beta = 0;
         }
     }
     if (!have_beta) {
-        dev_old = 0.0;
+        dev_old = noise_old = 0.0;
         for (size_t c = 0; c < n; c++) {
             double yc = w->used[c] ? y[c] : 0.0;
             w->mu[c] = yc + 0.1;
@@ -1151,32 +1182,31 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
         }
         for (size_t j = 0; j < p; j++)
             beta[j] = have_beta ? beta[j] + w->rhs[j] : w->rhs[j];
-        dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu);
+        dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu, &noise);
         int h = 0;
-        while (!isfinite(dev) ||
-               (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= o->tol)) {
+        while (dev_rejected(dev, dev_old, noise + noise_old, have_beta, o->tol)) {
             if (h == o->max_halve)
                 break;
             h++;
             for (size_t j = 0; j < p; j++)
                 beta[j] = 0.5 * (beta[j] + w->beta0[j]);
-            dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu);
+            dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu, &noise);
         }
-        if (!isfinite(dev) ||
-            (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= o->tol)) {
+        if (dev_rejected(dev, dev_old, noise + noise_old, have_beta, o->tol)) {
             memcpy(beta, w->beta0, p * sizeof *beta);
-            dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu);
+            dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu, &noise);
             rc = dfg_err_set(err, DFG_ENOCONV, "covariates", "step-halving failed at iteration %d",
                              iter);
             break;
         }
         int was_first = !have_beta;
         have_beta = 1;
-        if (!was_first && fabs(dev - dev_old) / (fabs(dev) + 0.1) < o->tol) {
+        if (!was_first && !dev_changed(dev, dev_old, noise + noise_old, o->tol)) {
             converged = 1;
             break;
         }
         dev_old = dev;
+        noise_old = noise;
     }
     if (rc == DFG_OK && !converged)
         rc = dfg_err_set(err, DFG_ENOCONV, "covariates", "no convergence in %d iterations",

@@ -896,9 +896,13 @@ static dfg_status check_identifiable(const dfg_itable *it, const dfg_cmodel *m, 
     }
     estep(it, dfg_ctable_counts(it->ct), it->count, NULL, ws->yc);
     dfg_glm_info gi;
-    rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, p, ws->yc, NULL, 0, glm, beta, NULL, &gi, err);
-    if (rc != DFG_OK && rc != DFG_ENOCONV)
+    dfg_error me = {0}; /* a fit not converged is enough here: its message is not kept */
+    rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, p, ws->yc, NULL, 0, glm, beta, NULL, &gi, &me);
+    if (rc != DFG_OK && rc != DFG_ENOCONV) {
+        rc = dfg_err_set(err, rc, "incomplete", "identifiability: fit of the spread table: %s",
+                         me.msg);
         goto done;
+    }
     rc = DFG_OK;
     for (size_t j = 1; j < p; j++) /* a fixed perturbation: no interaction exactly 0 */
         beta[j] += 0.05 * sin(1.0 + 1.7 * (double)j);

@@ -6,6 +6,7 @@
 #include "darkfig.h"
 
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -411,6 +412,61 @@ static void simulated_covariate_tables(void)
     dfg_scenario_free(sc);
 }
 
+/* A table the model fits exactly, counts in the millions and fractional (a fit's own
+ * fitted values, as the completed table of the EM at its fixed point): the deviance at the MLE is 0
+ * up to its rounding (about 1e-8 here, far above tol 1e-10 x 0.1), so that the IRLS must neither
+ * reject steps nor refuse convergence on the rounding's sign (a cold start, as the EM's final fit).
+ */
+static void exact_fit_of_large_fractional_counts(void)
+{
+    /* [A:c,C:a,a:c] on lists A, C and binary covariates a, c */
+    const double b[8] = {11.0, 1.5, 3.0, -3.3, -4.5, -1.0, 1.2, 5.0};
+    char csv[2048];
+    size_t len = (size_t)snprintf(csv, sizeof csv, "A,C,a,c,count\n");
+    for (int pat = 1; pat < 4; pat++)
+        for (int a = 0; a < 2; a++)
+            for (int c = 0; c < 2; c++) {
+                int A = pat & 1, C = pat >> 1;
+                double eta = b[0] + b[1] * A + b[2] * C + b[3] * a + b[4] * c + b[5] * A * c +
+                             b[6] * C * a + b[7] * a * c;
+                double y = round(exp(eta) * (1.0 + 1e-3 * sin(1.0 + pat + 2.0 * a + 4.0 * c)));
+                len += (size_t)snprintf(csv + len, sizeof csv - len, "%d,%d,%d,%d,%.0f\n", A, C, a,
+                                        c, y);
+            }
+    dfg_table *t = read_buf(csv, "A,C");
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    dfg_ctable *ct = NULL;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
+    dfg_cmodel m = {0};
+    CHECK_CODE(dfg_cmodel_parse("[A:c,C:a,a:c]", ct, &m, &err), DFG_OK);
+    /* 12 cells, 8 parameters: refit the table to its own fitted values, which the model
+     * then reproduces exactly */
+    dfg_cfit f = {0};
+    dfg_status rc = dfg_cfit_model(ct, &m, NULL, &f, &err);
+    CHECK_MSG(rc == DFG_OK, "%s: %s", err.where, err.msg);
+    dfg_ctable *ex = NULL;
+    if (rc == DFG_OK && dfg_ctable_copy(ct, &ex, &err) == DFG_OK &&
+        dfg_ctable_set_counts(ex, f.fitted, &err) == DFG_OK) {
+        dfg_cfit g = {0};
+        err = (dfg_error){0};
+        rc = dfg_cfit_model(ex, &m, NULL, &g, &err);
+        CHECK_MSG(rc == DFG_OK, "exact table: %s: %s", err.where, err.msg);
+        if (rc == DFG_OK) {
+            CHECK(fabs(g.deviance) < 1e-6);
+            CHECK_REL(g.nhat, f.nhat, 1e-9);
+        }
+        dfg_cfit_free(&g);
+    }
+    dfg_ctable_free(ex);
+    dfg_cfit_free(&f);
+    dfg_cmodel_free(&m);
+    dfg_ctable_free(ct);
+    dfg_table_free(t);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -424,5 +480,6 @@ int main(void)
     stratified_fits_are_the_slices_fits();
     bootstrap_is_thread_independent_and_near_the_delta_se();
     simulated_covariate_tables();
+    exact_fit_of_large_fractional_counts();
     CHECK_DONE();
 }
