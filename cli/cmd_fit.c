@@ -29,7 +29,7 @@ static const cli_option fit_options[] = {
             "100000)"),
     OPT_SWITCH("drop-missing", common_opts, cov.drop_missing,
                "with covariates: drop the rows with a missing covariate value (\"\" or NA) with a "
-               "note (default: such a row is an error naming its line)"),
+               "note (default: the EM of darkfig em fits the incomplete covariates)"),
     OPT_END};
 
 const cli_command cmd_fit = {

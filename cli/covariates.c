@@ -181,12 +181,12 @@ static int cov_load(const char *cmd, cli_run *run, dfg_table **tp, dfg_ctable **
         long line = 0, col = 0;
         char name[64] = "";
         if (find_missing(c->file, c->csv.lists, c->csv.count, &line, &col, name, sizeof name))
-            cli_say("%s:%ld:%ld: missing value of covariate %s (incomplete covariates are not "
-                    "handled; --drop-missing drops such rows)",
+            cli_say("%s:%ld:%ld: missing value of covariate %s (the EM of darkfig em handles "
+                    "incomplete covariates; --drop-missing drops such rows)",
                     c->file, line, col, name);
         else
-            cli_say("%s: a covariate has a missing value (incomplete covariates are not "
-                    "handled; --drop-missing drops such rows)",
+            cli_say("%s: a covariate has a missing value (the EM of darkfig em handles "
+                    "incomplete covariates; --drop-missing drops such rows)",
                     c->file);
         return EXIT_INPUT;
     }
