@@ -134,7 +134,8 @@ static int twolist_main(int argc, char **argv)
     twolist_args w = {NULL, NULL};
     int code = cli_run_parse(&run, &cmd_twolist, &w, argc, argv);
     dfg_estimate e[2][2]; /* [estimator][log-normal, profile] */
-    dfg_status st[2][2];
+    dfg_status st[2][2] = {{DFG_OK, DFG_OK}, {DFG_OK, DFG_OK}};
+    int ran = 0; /* the rows were computed and printed */
     memset(e, 0, sizeof e);
     if (code >= 0 || (code = cli_run_load(&run, 1)) >= 0 ||
         (code = pick_lists(&w, run.t, &run.c.est)) != 0)
@@ -153,6 +154,7 @@ static int twolist_main(int argc, char **argv)
     }
     if ((code = cli_run_output(&run)) >= 0)
         goto done;
+    ran = 1;
     if (run.o.format == FMT_TEXT) {
         twolist_text(run.o.text, &run.c, run.in.sha, e, st);
     } else {
@@ -162,7 +164,7 @@ static int twolist_main(int argc, char **argv)
 done:
     code = cli_run_end(&run, code);
     /* neither estimator gave an estimate: said row by row, exit 1 */
-    if (code == 0 && (st[0][0] != DFG_OK || e[0][0].value != DFG_VALUE_OK) &&
+    if (code == 0 && ran && (st[0][0] != DFG_OK || e[0][0].value != DFG_VALUE_OK) &&
         (st[1][0] != DFG_OK || e[1][0].value != DFG_VALUE_OK))
         code = EXIT_NUMERIC;
     return code;
