@@ -108,7 +108,6 @@ static void check_json(cJSON *root, const dfg_table *t, const dfg_estimator *est
         int ok = val == DFG_VALUE_OK; /* not an estimate: status and reason, no numbers */
         cJSON *r = jrow(ls);
         jstr(r, "list", dfg_table_list_name(t, w->list));
-        jvalue(r, val, why);
         static const char *const keys[] = {"known",    "recaptured", "n_others", "N_others",
                                            "estimate", "lower",      "upper",    "log_rel_bias"};
         const double v[] = {w->known,
@@ -126,6 +125,7 @@ static void check_json(cJSON *root, const dfg_table *t, const dfg_estimator *est
             jbool(r, "covers", w->covers);
         jstr(r, "status", status_name(w->status));
         jstr(r, "model", w->model);
+        jvalue(r, val, why);
     }
 }
 

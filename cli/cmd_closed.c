@@ -91,11 +91,11 @@ static void freq_json(cJSON *rows, const dfg_freq *fr, const dfg_freq_result *re
         jstr(w, "kind", "frequency");
         jstr(w, "model", q->name);
         jstr(w, "status", status_name(q->status));
-        jvalue(w, v, why);
         jnum(w, "N", ok ? q->nhat : DNAN);
         jnum(w, "se", ok ? q->se : DNAN);
         jfitstats(w, q->deviance, q->df, q->aic, q->bic);
         jstr(w, "note", q->note);
+        jvalue(w, v, why);
     }
 }
 
@@ -178,7 +178,6 @@ static void closed_json(cJSON *rows, const dfg_closed_table *ct, const dfg_close
         jstr(r, "model", w->name);
         jstr(r, "id", w->id);
         jstr(r, "status", status_name(w->status));
-        jvalue(r, w->value, w->reason[0] ? w->reason : w->note);
         jnum(r, "infoFit", w->info_fit);
         jnum(r, "N", ok ? w->nhat : DNAN);
         jnum(r, "se", ok ? w->se : DNAN);
@@ -189,6 +188,7 @@ static void closed_json(cJSON *rows, const dfg_closed_table *ct, const dfg_close
         jbool(r, "best_bic", (int)i == ct->best_bic);
         jci(r, "interval", &w->ci, has_ci, co->level);
         jstr(r, "note", w->note);
+        jvalue(r, w->value, w->reason[0] ? w->reason : w->note);
     }
 }
 

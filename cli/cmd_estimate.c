@@ -84,12 +84,12 @@ static void estimate_json(cJSON *root, const common_opts *c, const dfg_estimator
     int ok = e->value == DFG_VALUE_OK; /* not an estimate: no number (darkfig.h) */
     jestimate(root, e->model, e->status, e->check, e->n_obs, ok ? e->nhat : DNAN,
               ok ? e->se : DNAN);
-    jvalue(root, e->value, e->reason);
     jfitstats(root, e->deviance, e->df, e->aic, e->bic);
     jci(root, "interval", &e->ci, has_ci && ok, c->est.level);
     if (boot)
         boot_json(root, boot, c->est.level);
     jstr(root, "note", e->note);
+    jvalue(root, e->value, e->reason);
 }
 
 /* Options the estimator does not read are refused: 0 or 2 after saying which. */

@@ -153,7 +153,6 @@ static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, cons
     int ok = r->value == DFG_VALUE_OK; /* not an estimate: status and reason, no numbers */
     jestimate(root, r->model, f->status, r->check, f->n_obs, ok ? f->nhat : DNAN,
               ok ? f->se_nhat : DNAN);
-    jvalue(root, r->value, r->reason);
     jnum(root, "se_glm", ok ? r->se_glm : DNAN);
     jnum(root, "iterations", f->iter);
     int prof = ok && r->prof_rc == DFG_OK;
@@ -172,6 +171,7 @@ static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, cons
     jfitstats(root, f->deviance, f->df, f->aic, f->bic);
     jnum(root, "AICc", f->aicc);
     jstr(root, "BIC_n", "people observed (Rcapture, MultipleSystemsEstimation)");
+    jvalue(root, r->value, r->reason);
     cJSON *co = jarr(root, "coefficients");
     char name[256];
     for (size_t j = 0; co && j < f->p; j++) {

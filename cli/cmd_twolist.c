@@ -95,8 +95,6 @@ static void twolist_json(cJSON *root, double level, dfg_estimate e[2][2], dfg_st
         cJSON *r = jrow(es);
         jstr(r, "estimator", names[i]);
         jstr(r, "status", status_name(st[i][0]));
-        jvalue(r, st[i][0] == DFG_OK ? e[i][0].value : DFG_VALUE_NAN,
-               st[i][0] == DFG_OK ? e[i][0].reason : e[i][0].note);
         jnum(r, "N", ok ? e[i][0].nhat : DNAN);
         jnum(r, "se", ok ? e[i][0].se : DNAN);
         jnum(r, "level", level);
@@ -107,6 +105,8 @@ static void twolist_json(cJSON *root, double level, dfg_estimate e[2][2], dfg_st
         jbool(r, "profile_upper_beyond", pok && p->upper_beyond);
         jnum(r, "profile_search_limit", pok && p->upper_beyond ? p->search_limit : DNAN);
         jstr(r, "note", e[i][0].note);
+        jvalue(r, st[i][0] == DFG_OK ? e[i][0].value : DFG_VALUE_NAN,
+               st[i][0] == DFG_OK ? e[i][0].reason : e[i][0].note);
     }
 }
 
