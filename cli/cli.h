@@ -351,6 +351,8 @@ typedef struct {
     cli_input in;
     dfg_table *t; /* NULL until cli_run_load with a table */
     cli_out o;
+    int exit_printed; /* the exit code once the output is printed (0; 1 when the result
+                         printed is not an estimate) */
 } cli_run;
 
 /* Parse argv for cmd into r->c and own (the command's options, defaults set). Returns -1

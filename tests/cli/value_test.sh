@@ -74,6 +74,16 @@ expect 1 out "  Zelterman                                   -          -  not an
     closed "$tmp/huge.csv"
 expect 1 out '"value":	"beyond bound"' closed "$tmp/huge.csv" --format json
 is N null "closed json: N of M0"
+expect 1 out '"value":	"beyond bound"' fit "$tmp/huge.csv" --format json
+is N null "fit json: N"
+is upper null "fit json: profile upper"
+# with a covariate: the total and each level's
+printf 'A,B,sex,count\n1,0,f,2500\n0,1,f,2500\n1,0,m,2500\n0,1,m,2500\n1,1,f,1\n' >"$tmp/hugecov.csv"
+expect 1 out "estimated total (N)     not an estimate ($beyond" fit "$tmp/hugecov.csv" --lists A,B
+expect 1 out "  sex=f                        5001          -          -      -         -  not an estimate (beyond bound)" \
+    fit "$tmp/hugecov.csv" --lists A,B
+expect 1 out 'pooled,total,"[A,B,sex]",fine,10001,NA,NA,NA,NA,' fit "$tmp/hugecov.csv" --lists A,B \
+    --format csv
 # check: every held-out list fails: exit non-zero, nothing on stdout
 expect 3 err "the mt estimate failed with every list held out" check "$tmp/huge3.csv"
 if [ -s "$tmp/out" ]; then fail=$((fail + 1)); echo "FAIL: check: stdout not empty"; else
