@@ -230,8 +230,8 @@ typedef struct {
     int has_boot;
     dfg_cboot_result boot;
     size_t n_empty; /* strata with no one observed */
-    /* is the total an estimate (dfg_value_judge of N, s.e. and the profile interval, else
-     * the log-normal) */
+    /* is the total an estimate (dfg_value_judge of N, s.e. and the interval: the
+     * bootstrap's, else the profile, else the log-normal) */
     dfg_value_status value;
     char reason[160];
 } cov_fit;
@@ -607,9 +607,20 @@ int fit_cov(cli_run *run)
         }
         r.has_boot = 1;
     }
-    r.value =
-        dfg_value_judge(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat,
-                        r.prof_rc == DFG_OK ? &r.prof : &r.logn, 0, r.reason, sizeof r.reason);
+    /* the interval judged: the bootstrap's (BCa or percentile, as asked), else the profile,
+     * else the log-normal; as darkfig batch judges the same fit */
+    dfg_interval judged = r.prof_rc == DFG_OK ? r.prof : r.logn;
+    if (r.has_boot) {
+        int bca = c->boot.interval == (int)DFG_CI_BCA;
+        memset(&judged, 0, sizeof judged);
+        judged.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
+        judged.level = c->est.level;
+        judged.point = r.boot.rows[0].point;
+        judged.lower = bca ? r.boot.rows[0].bca_lo : r.boot.rows[0].perc_lo;
+        judged.upper = bca ? r.boot.rows[0].bca_hi : r.boot.rows[0].perc_hi;
+    }
+    r.value = dfg_value_judge(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, &judged, 0, r.reason,
+                              sizeof r.reason);
     if ((code = cli_run_output(run)) >= 0)
         goto done;
     if (run->o.format == FMT_TEXT) {
