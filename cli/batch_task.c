@@ -42,7 +42,7 @@ void batch_spec_format(batch_spec *sp)
 {
     char head[512];
     if (sp->mode == BATCH_FIT)
-        snprintf(head, sizeof head, "fit;model=%s", sp->model ? sp->model : "");
+        snprintf(head, sizeof head, "fit;covariates=in_model;model=%s", sp->model ? sp->model : "");
     else
         snprintf(head, sizeof head, "search;method=%s;criterion=%s;max_order=%d;threshold=%.17g",
                  dfg_search_method_name(sp->so.method), dfg_criterion_name(sp->so.criterion),
@@ -324,6 +324,148 @@ done:
     dfg_model_free(&m);
 }
 
+/* darkfig fit on a table with covariate columns (cli/covariates.c, fit_cov without --by
+ * and --stratify: the same calls in the same order), so that a task's digits are those of
+ * darkfig fit on its file. The summary gets the pooled total. */
+static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, outcome *oc)
+{
+    dfg_error err = {0};
+    dfg_ctable *ct = NULL;
+    dfg_cmodel m;
+    memset(&m, 0, sizeof m);
+    dfg_cfit fit;
+    memset(&fit, 0, sizeof fit);
+    dfg_interval prof, logn;
+    memset(&prof, 0, sizeof prof);
+    memset(&logn, 0, sizeof logn);
+    dfg_cboot_result boot;
+    memset(&boot, 0, sizeof boot);
+    int has_boot = 0;
+    for (size_t s = 0; s < dfg_table_n_strata(t); s++)
+        for (size_t v = 0; v < dfg_table_n_cov(t); v++) {
+            const char *x = dfg_table_stratum_value(t, s, v);
+            if (!x || x[0] == '\0' || strcmp(x, "NA") == 0) {
+                oc->rc = DFG_EDATA;
+                snprintf(oc->message, sizeof oc->message,
+                         "covariate %s has a missing value: darkfig fit fits such a file by "
+                         "the EM, which batch does not run",
+                         dfg_table_cov_name(t, v));
+                return;
+            }
+        }
+    dfg_status rc = dfg_ctable_new(t, (size_t)100000 << dfg_table_k(t), &ct, &err);
+    if (rc == DFG_OK)
+        rc = dfg_cmodel_parse(sp->model ? sp->model : "", ct, &m, &err);
+    if (rc != DFG_OK) {
+        set_failure(oc, rc, &err);
+        goto done;
+    }
+    dfg_cmodel_format(&m, ct, oc->model, sizeof oc->model);
+    rc = dfg_cfit_checked(ct, &m, &sp->est.glm, &fit, &err);
+    if (rc == DFG_OK)
+        rc = dfg_interval_lognormal(fit.n_obs, fit.nhat, fit.se_nhat, sp->est.level, &logn, &err);
+    if (rc != DFG_OK) {
+        set_failure(oc, rc, &err);
+        goto done;
+    }
+    dfg_error pe = {0};
+    dfg_status prof_rc =
+        dfg_cfit_profile_group(ct, &m, &fit, NULL, &sp->est.glm, sp->est.level, &prof, &pe);
+    if (prof_rc != DFG_OK) {
+        char note[400];
+        snprintf(note, sizeof note, "profile interval: %s", pe.msg);
+        add_note(oc, note);
+    }
+    if (sp->B > 0) {
+        dfg_cboot_opts bo = dfg_cboot_opts_default();
+        bo.B = sp->B;
+        bo.type = sp->bo.type;
+        bo.level = sp->est.level;
+        bo.seed = sp->bo.seed;
+        bo.threads = sp->bo.threads;
+        bo.bca = sp->bo.interval == DFG_CI_BCA;
+        bo.glm = sp->est.glm;
+        if ((rc = dfg_cboot_run(ct, &m, &fit, NULL, 0, &bo, &boot, &err)) != DFG_OK) {
+            set_failure(oc, rc, &err);
+            goto done;
+        }
+        has_boot = 1;
+    }
+    oc->rc = fit.status;
+    oc->registered = fit.n_obs;
+    oc->nhat = fit.nhat;
+    oc->se = fit.se_nhat;
+    if (fit.note[0])
+        add_note(oc, fit.note);
+    if (has_boot) {
+        const dfg_cboot_row *b = &boot.rows[0];
+        int bca = sp->bo.interval == DFG_CI_BCA;
+        oc->ci.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
+        oc->ci.level = sp->est.level;
+        oc->ci.point = b->point;
+        oc->ci.lower = bca ? b->bca_lo : b->perc_lo;
+        oc->ci.upper = bca ? b->bca_hi : b->perc_hi;
+        oc->interval = dfg_ci_type_name(oc->ci.type);
+    } else if (prof_rc == DFG_OK) {
+        oc->interval = "profile";
+        oc->ci = prof;
+    } else {
+        oc->interval = "lognormal";
+        oc->ci = logn;
+    }
+    oc->lower = oc->ci.lower;
+    oc->upper = oc->ci.upper_beyond ? DNAN : oc->ci.upper;
+    cJSON_AddStringToObject(res, "model", oc->model);
+    cJSON_AddStringToObject(res, "check", dfg_check_name(fit.check));
+    cJSON_AddStringToObject(res, "fit_status", status_text(fit.status));
+    cJSON_AddNumberToObject(res, "iterations", fit.iter);
+    cJSON_AddNumberToObject(res, "cells", (double)dfg_ctable_n_cells(ct));
+    cJSON_AddNumberToObject(res, "strata", (double)dfg_ctable_n_strata(ct));
+    num(res, "n", fit.n_obs);
+    num(res, "N", fit.nhat);
+    num(res, "se", fit.se_nhat);
+    num(res, "dark_figure", fit.nhat - fit.n_obs);
+    cJSON *iv = cJSON_AddArrayToObject(res, "intervals");
+    if (iv) {
+        int ok = prof_rc == DFG_OK;
+        interval_json(iv, "profile", sp->est.level, ok ? prof.lower : DNAN,
+                      ok && !prof.upper_beyond ? prof.upper : DNAN, "Cormack 1992");
+        interval_json(iv, "lognormal", sp->est.level, logn.lower, logn.upper, "Chao 1987");
+    }
+    if (has_boot) {
+        cJSON *b = cJSON_AddObjectToObject(res, "bootstrap");
+        if (b) {
+            const dfg_cboot_row *x = &boot.rows[0];
+            cJSON_AddNumberToObject(b, "B", (double)boot.B);
+            cJSON_AddStringToObject(b, "type", boot_type_name(boot.type));
+            cJSON_AddNumberToObject(b, "seed", (double)boot.seed);
+            cJSON_AddStringToObject(b, "interval", oc->interval);
+            num(b, "level", sp->est.level);
+            num(b, "lower", oc->ci.lower);
+            num(b, "upper", oc->ci.upper);
+            num(b, "percentile_lower", x->perc_lo);
+            num(b, "percentile_upper", x->perc_hi);
+            num(b, "bca_lower", x->bca_lo);
+            num(b, "bca_upper", x->bca_hi);
+            num(b, "se", x->se);
+            cJSON_AddNumberToObject(b, "n_ok", (double)x->n_ok);
+            cJSON_AddNumberToObject(b, "failed", (double)boot.n_failed);
+        }
+    }
+    num(res, "deviance", fit.deviance);
+    num(res, "df", fit.df);
+    num(res, "AIC", fit.aic);
+    num(res, "BIC", fit.bic);
+    num(res, "AICc", fit.aicc);
+    cJSON_AddNumberToObject(res, "parameters", (double)dfg_cmodel_n_params(&m, ct));
+done:
+    if (has_boot)
+        dfg_cboot_result_free(&boot);
+    dfg_cfit_free(&fit);
+    dfg_cmodel_free(&m);
+    dfg_ctable_free(ct);
+}
+
 static void search_row_json(cJSON *o, const dfg_table *t, const dfg_search_row *w)
 {
     char name[512];
@@ -532,6 +674,8 @@ int batch_task_run(const batch_spec *sp, batch_task *tk)
     cJSON *res = cJSON_CreateObject();
     if (!tk->t)
         set_failure(&oc, tk->read_rc, &tk->read_err);
+    else if (res && sp->mode == BATCH_FIT && dfg_table_n_cov(tk->t) > 0)
+        run_fit_cov(sp, tk->t, res, &oc); /* as darkfig fit on a file with covariates */
     else if (res && sp->mode == BATCH_FIT)
         run_fit(sp, tk->t, res, &oc);
     else if (res)

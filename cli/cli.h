@@ -325,8 +325,20 @@ const char *status_name(dfg_status s);
 void term_name(const dfg_table *t, uint32_t term, char *buf, size_t size);
 /* An interval level as a percentage: "95%", "99.9%", "1e-298%". */
 void level_label(double level, char *buf, size_t size);
-/* "[a, b]" with one decimal, "beyond x" / "-" for what is not a number. */
+/* "[a, b]" with one decimal, "[a, infinite]", "[a, -]", "-" for what is not a number. */
 void fmt_interval(char *buf, size_t size, double lo, double hi);
+/* ci as fmt_interval, and "[a, beyond x]" when the upper limit was not reached within
+ * the search (ci->upper_beyond; x = ci->search_limit). */
+void fmt_ci(char *buf, size_t size, const dfg_interval *ci);
+/* obj[key] = the interval: type ("none" unless has_ci), level, lower, upper (null when
+ * beyond), upper_beyond, search_limit. */
+void jci(cJSON *obj, const char *key, const dfg_interval *ci, int has_ci, double level);
+/* Is it an estimate: obj.value = dfg_value_name(v), obj.reason = the one-line reason
+ * ("" when fine). */
+void jvalue(cJSON *obj, dfg_value_status v, const char *reason);
+/* Text of a result that is not an estimate: registered n, then its status and reason in
+ * place of N. */
+void text_not_estimate(FILE *o, double n, dfg_value_status v, const char *reason);
 
 /* ** }====================================================================== */
 
@@ -339,6 +351,8 @@ typedef struct {
     cli_input in;
     dfg_table *t; /* NULL until cli_run_load with a table */
     cli_out o;
+    int exit_printed; /* the exit code once the output is printed (0; 1 when the result
+                         printed is not an estimate) */
 } cli_run;
 
 /* Parse argv for cmd into r->c and own (the command's options, defaults set). Returns -1

@@ -87,7 +87,11 @@ const cli_command cmd_batch = {
     "seed) goes to DIR/LABEL.result.json; DIR/summary.csv and DIR/summary.json list every\n"
     "task (label, year, stratum, registered, N, dark figure, N/n, interval, model, status,\n"
     "message), and a table goes to stdout. A task's digits are those of the single command\n"
-    "on the same file.\n\n"
+    "on the same file: with --lists and covariate columns, fit fits the lists and the\n"
+    "covariates (its model over both, the pooled total in the summary), search the lists\n"
+    "with the strata summed; a level of --by or --split is the file of its rows without\n"
+    "that column. A snapshot whose covariates have missing values is a failed task (darkfig\n"
+    "fit fits it by the EM).\n\n"
     "Resuming: a rerun skips each task whose result file is whole (sealed with the SHA-256\n"
     "of its text) and was made from the same input, specification and version; a missing,\n"
     "truncated or corrupt result is computed again. Without --seed the bootstrap seed is 1\n"
@@ -214,7 +218,8 @@ static batch_task *task_add(task_list *L, const char *label, int year, const cha
 
 /* Read a snapshot file into task t, once (cli_input_read: hashed from what was read, and
  * noted as an input no output may replace), then parse it from memory: a one-stratum table
- * (strata summed, as darkfig fit does; kept for --by). A file that cannot be read at all is
+ * (strata summed, as darkfig search does; kept for --by, and for fit, which fits the
+ * lists and covariates as darkfig fit does). A file that cannot be read at all is
  * an error of the batch (said; the exit code); one that is not a usable capture table is a
  * failed task. */
 static int task_read(const common_opts *c, const batch_spec *sp, batch_task *t)
@@ -229,7 +234,7 @@ static int task_read(const common_opts *c, const batch_spec *sp, batch_task *t)
     dfg_table *tab = NULL;
     t->read_rc = dfg_table_read_csv_buffer(in.path, in.buf, in.len, &sp->csv, &tab, &t->read_err);
     cli_input_free(&in);
-    if (t->read_rc == DFG_OK && dfg_table_n_strata(tab) > 1 && !sp->by) {
+    if (t->read_rc == DFG_OK && dfg_table_n_strata(tab) > 1 && !sp->by && sp->mode != BATCH_FIT) {
         dfg_table *sum = dfg_table_collapse(tab, &t->read_err);
         dfg_table_free(tab);
         tab = sum;
@@ -247,24 +252,41 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* A one-stratum table: the strata of all whose covariate col holds value, summed in
- * stratum order (every stratum when value is NULL). NULL on failure (err says why). */
-static dfg_table *sum_strata(const dfg_table *all, size_t col, const char *value, dfg_error *err)
+/* The rows of all whose covariate col is value (every row when value is NULL). keep = 0:
+ * their strata summed (a list-only table, as darkfig search reads a file); keep = 1 (fit):
+ * the other covariates kept and column col dropped, the table darkfig fit reads from a
+ * file holding those rows without that column (value NULL: all of it, col kept). NULL on
+ * failure (err says why). */
+static dfg_table *sum_strata(const dfg_table *all, size_t col, const char *value, int keep,
+                             dfg_error *err)
 {
-    size_t k = dfg_table_k(all);
-    const char *names[DFG_MAX_LISTS];
+    size_t k = dfg_table_k(all), nc = dfg_table_n_cov(all), nk = 0;
+    const char *names[DFG_MAX_LISTS], *cn[64];
+    size_t cidx[64];
     for (size_t j = 0; j < k; j++)
         names[j] = dfg_table_list_name(all, j);
-    dfg_table *one = dfg_table_new(k, names, 0, NULL, err);
+    for (size_t c = 0; keep && c < nc && nk < 64; c++)
+        if (c != col || !value) {
+            cidx[nk] = c;
+            cn[nk++] = dfg_table_cov_name(all, c);
+        }
+    dfg_table *one = dfg_table_new(k, names, nk, nk ? cn : NULL, err);
     dfg_status rc = one ? DFG_OK : DFG_ENOMEM;
     for (size_t s = 0; s < dfg_table_n_strata(all) && rc == DFG_OK; s++) {
         if (value && strcmp(dfg_table_stratum_value(all, s, col), value) != 0)
             continue;
+        size_t ds = 0;
+        if (nk) {
+            const char *vals[64];
+            for (size_t c = 0; c < nk; c++)
+                vals[c] = dfg_table_stratum_value(all, s, cidx[c]);
+            rc = dfg_table_stratum(one, vals, &ds, err);
+        }
         for (size_t p = 0; p < dfg_table_n_patterns(all, s) && rc == DFG_OK; p++) {
             uint32_t pat;
             double cnt;
             dfg_table_pattern(all, s, p, &pat, &cnt);
-            rc = dfg_table_add(one, 0, pat, cnt, err);
+            rc = dfg_table_add(one, ds, pat, cnt, err);
         }
     }
     if (rc != DFG_OK) {
@@ -301,7 +323,7 @@ static size_t find_cov(const dfg_table *t, const char *name)
 }
 
 /* --by: after each snapshot that could be read, one task per level of the column; the
- * snapshot's own task gets its strata summed. */
+ * snapshot's own task gets its strata summed (fit: kept, with its covariates). */
 static int expand_by(task_list *L, const batch_spec *sp)
 {
     task_list out = {NULL, 0, L->rank, L->size};
@@ -330,7 +352,7 @@ static int expand_by(task_list *L, const batch_spec *sp)
             break;
         }
         dfg_error err = {0};
-        if (!(t->t = sum_strata(all, col, NULL, &err))) {
+        if (!(t->t = sum_strata(all, col, NULL, sp->mode == BATCH_FIT, &err))) {
             code = EXIT_INTERNAL;
             break;
         }
@@ -361,7 +383,7 @@ static int expand_by(task_list *L, const batch_spec *sp)
             free(u->stratum);
             u->stratum = st;
             memcpy(u->sha, b->sha, sizeof u->sha);
-            if (!(u->t = sum_strata(all, col, vals[v], &err)))
+            if (!(u->t = sum_strata(all, col, vals[v], sp->mode == BATCH_FIT, &err)))
                 code = EXIT_INTERNAL;
         }
         free(vals);
@@ -423,7 +445,7 @@ static int tasks_from_split(task_list *L, const common_opts *c, const batch_spec
             break;
         }
         memcpy(t->sha, sha, sizeof sha);
-        if (!(t->t = sum_strata(all, col, vals[i], &err))) {
+        if (!(t->t = sum_strata(all, col, vals[i], sp->mode == BATCH_FIT, &err))) {
             if (L->rank == 0)
                 fail(&err, err.code);
             code = exit_code(err.code);

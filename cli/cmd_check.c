@@ -29,6 +29,25 @@ const cli_command cmd_check = {
     CLI_INPUT | CLI_OUTPUT | CLI_FITTING,
     check_main};
 
+/* Is a held-out list's estimate an estimate? The estimator on the other lists failed, no
+ * one on list j is on another (m_j = 0), or N_O is not an estimate (dfg_value_judge on N_O
+ * against n_O: not a number, infinite, beyond bound): why[160] says which. */
+static dfg_value_status row_value(const dfg_holdout_row *w, char *why)
+{
+    why[0] = '\0';
+    if (w->status != DFG_OK) {
+        snprintf(why, 160, "the estimator on the other lists: %s", dfg_strerror(w->status));
+        return DFG_VALUE_NAN;
+    }
+    /* N_O is judged on its value alone (the holdout keeps no s.e. of it) */
+    dfg_value_status v = dfg_value_judge(w->n_others, w->nhat_others, 0.0, NULL, 0, why, 160);
+    if (v == DFG_VALUE_OK && !isfinite(w->estimate)) {
+        snprintf(why, 160, "no one on this list is on another (m_j = 0)");
+        v = DFG_VALUE_NAN;
+    }
+    return v;
+}
+
 static void check_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
                        const dfg_estimator *est, const dfg_holdout_row *rows)
 {
@@ -47,7 +66,14 @@ static void check_text(FILE *o, const common_opts *c, const char *sha, const dfg
     double sum_lrb = 0.0, sum_abs = 0.0;
     for (size_t j = 0; j < k; j++) {
         const dfg_holdout_row *w = &rows[j];
-        char ci[64];
+        char ci[64], why[160];
+        dfg_value_status v = row_value(w, why);
+        if (v != DFG_VALUE_OK) { /* not an estimate: its status and reason */
+            fprintf(o, "  %-12s %9.0f %9.0f %12s %12s  %-22s %9s %6s  not an estimate (%s): %s\n",
+                    dfg_table_list_name(t, w->list), w->known, w->recaptured, "-", "-", "-", "-",
+                    "-", dfg_value_name(v), why);
+            continue;
+        }
         fmt_interval(ci, sizeof ci, w->lower, w->upper);
         fprintf(o, "  %-12s %9.0f %9.0f %12.1f %12.1f  %-22s %9.4f %6s  %s\n",
                 dfg_table_list_name(t, w->list), w->known, w->recaptured, w->nhat_others,
@@ -77,19 +103,29 @@ static void check_json(cJSON *root, const dfg_table *t, const dfg_estimator *est
     cJSON *ls = jarr(root, "lists_held_out");
     for (size_t j = 0; ls && j < dfg_table_k(t); j++) {
         const dfg_holdout_row *w = &rows[j];
+        char why[160];
+        dfg_value_status val = row_value(w, why);
+        int ok = val == DFG_VALUE_OK; /* not an estimate: status and reason, no numbers */
         cJSON *r = jrow(ls);
         jstr(r, "list", dfg_table_list_name(t, w->list));
         static const char *const keys[] = {"known",    "recaptured", "n_others", "N_others",
                                            "estimate", "lower",      "upper",    "log_rel_bias"};
-        const double v[] = {w->known,    w->recaptured, w->n_others, w->nhat_others,
-                            w->estimate, w->lower,      w->upper,    w->log_rel_bias};
+        const double v[] = {w->known,
+                            w->recaptured,
+                            w->n_others,
+                            ok ? w->nhat_others : DNAN,
+                            ok ? w->estimate : DNAN,
+                            ok ? w->lower : DNAN,
+                            ok ? w->upper : DNAN,
+                            ok ? w->log_rel_bias : DNAN};
         jnums(r, keys, v, sizeof v / sizeof v[0]);
-        if (w->covers < 0)
+        if (w->covers < 0 || !ok)
             cJSON_AddNullToObject(r, "covers");
         else
             jbool(r, "covers", w->covers);
         jstr(r, "status", status_name(w->status));
         jstr(r, "model", w->model);
+        jvalue(r, val, why);
     }
 }
 
@@ -98,12 +134,18 @@ static void check_json(cJSON *root, const dfg_table *t, const dfg_estimator *est
 static int some_worked(const char *path, const dfg_table *t, const dfg_estimator *est,
                        const dfg_holdout_row *rows)
 {
+    char why[160];
     for (size_t j = 0; j < dfg_table_k(t); j++)
-        if (rows[j].status == DFG_OK && isfinite(rows[j].estimate))
+        if (row_value(&rows[j], why) == DFG_VALUE_OK)
             return 0;
-    cli_say("%s: the %s estimate failed with every list held out (list %s: %s)", path, est->name,
-            dfg_table_list_name(t, rows[0].list),
-            rows[0].status == DFG_OK ? "no finite estimate" : dfg_strerror(rows[0].status));
+    dfg_value_status v = row_value(&rows[0], why);
+    if (rows[0].status == DFG_OK)
+        cli_say("%s: the %s estimate failed with every list held out (list %s: not an estimate "
+                "(%s): %s)",
+                path, est->name, dfg_table_list_name(t, rows[0].list), dfg_value_name(v), why);
+    else
+        cli_say("%s: the %s estimate failed with every list held out (list %s: %s)", path,
+                est->name, dfg_table_list_name(t, rows[0].list), why);
     return rows[0].status == DFG_OK ? EXIT_NUMERIC : exit_code(rows[0].status);
 }
 

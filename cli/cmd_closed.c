@@ -40,6 +40,21 @@ const cli_command cmd_closed = {
     CLI_INPUT | CLI_OUTPUT | CLI_FITTING,
     closed_main};
 
+/* Is a frequency estimate an estimate (dfg_value_judge)? A method without an s.e. by
+ * design (Zelterman) is judged on N alone; fitted rates 0 or a rank-deficient design
+ * count as at the boundary. reason[160]. */
+static dfg_value_status freq_value(const dfg_freq *fr, const dfg_freq_result *q, char *reason)
+{
+    reason[0] = '\0';
+    if (q->status != DFG_OK) {
+        snprintf(reason, 160, "%s", q->note[0] ? q->note : dfg_strerror(q->status));
+        return DFG_VALUE_NAN;
+    }
+    int boundary = (q->flags & (DFG_CLOSED_MU_ZERO | DFG_CLOSED_RANK)) != 0;
+    return dfg_value_judge(fr->n, q->nhat, isfinite(q->se) ? q->se : 0.0, NULL, boundary, reason,
+                           160);
+}
+
 static void freq_text(FILE *o, const dfg_freq *fr, const dfg_freq_result *res, size_t n_res)
 {
     fprintf(o,
@@ -50,9 +65,14 @@ static void freq_text(FILE *o, const dfg_freq *fr, const dfg_freq_result *res, s
     fprintf(o, "  %-32s %12s %10s  %s\n", "method", "N", "s.e.", "note");
     for (size_t i = 0; i < n_res; i++) {
         const dfg_freq_result *q = &res[i];
+        char why[160];
+        dfg_value_status v = freq_value(fr, q, why);
         if (q->status != DFG_OK)
             fprintf(o, "  %-32s %12s %10s  %s\n", q->name, "-", "-",
                     q->note[0] ? q->note : dfg_strerror(q->status));
+        else if (v != DFG_VALUE_OK)
+            fprintf(o, "  %-32s %12s %10s  not an estimate (%s): %s\n", q->name, "-", "-",
+                    dfg_value_name(v), why);
         else if (isfinite(q->se))
             fprintf(o, "  %-32s %12.1f %10.1f  %s\n", q->name, q->nhat, q->se, q->note);
         else
@@ -60,18 +80,22 @@ static void freq_text(FILE *o, const dfg_freq *fr, const dfg_freq_result *res, s
     }
 }
 
-static void freq_json(cJSON *rows, const dfg_freq_result *res, size_t n_res)
+static void freq_json(cJSON *rows, const dfg_freq *fr, const dfg_freq_result *res, size_t n_res)
 {
     for (size_t i = 0; rows && i < n_res; i++) {
         const dfg_freq_result *q = &res[i];
+        char why[160];
+        dfg_value_status v = freq_value(fr, q, why);
+        int ok = v == DFG_VALUE_OK;
         cJSON *w = jrow(rows);
         jstr(w, "kind", "frequency");
         jstr(w, "model", q->name);
         jstr(w, "status", status_name(q->status));
-        jnum(w, "N", q->status == DFG_OK ? q->nhat : DNAN);
-        jnum(w, "se", q->status == DFG_OK ? q->se : DNAN);
+        jnum(w, "N", ok ? q->nhat : DNAN);
+        jnum(w, "se", ok ? q->se : DNAN);
         jfitstats(w, q->deviance, q->df, q->aic, q->bic);
         jstr(w, "note", q->note);
+        jvalue(w, v, why);
     }
 }
 
@@ -86,11 +110,28 @@ static void closed_text(FILE *o, const common_opts *c, const char *sha, const df
     for (size_t j = 0; j < dfg_table_k(t); j++)
         fprintf(o, " %s", dfg_table_list_name(t, j));
     fprintf(o, "\nn         %.0f units captured\n\n", ct->n_obs);
+    /* the intervals as computed: beyond 16 occasions (from the frequencies) and for Mb,
+     * Mbh the profile gives way to the log-normal interval */
+    size_t n_prof = 0, n_logn = 0;
+    char logn_rows[256] = "";
+    for (size_t i = 0; i < ct->n_rows; i++) {
+        const dfg_closed_row *w = &ct->rows[i];
+        if (w->status == DFG_EDATA || w->value != DFG_VALUE_OK || w->ci.type == DFG_CI_NONE)
+            continue;
+        if (w->ci.type == DFG_CI_PROFILE) {
+            n_prof++;
+        } else {
+            size_t L = strlen(logn_rows);
+            snprintf(logn_rows + L, sizeof logn_rows - L, "%s%s", n_logn ? ", " : "", w->name);
+            n_logn++;
+        }
+    }
     fprintf(o, "  %-15s %10s %8s %10s %4s %10s %10s %8s  %-22s %s\n", "model", "N", "s.e.",
             "deviance", "df", "AIC", "BIC", "infoFit",
-            co->ci_type == DFG_CI_NONE
-                ? ""
-                : (co->ci_type == DFG_CI_PROFILE ? "profile interval" : "log-normal interval"),
+            n_prof + n_logn == 0 ? ""
+            : n_logn == 0        ? "profile interval"
+            : n_prof == 0        ? "log-normal interval"
+                                 : "interval",
             "note");
     for (size_t i = 0; i < ct->n_rows; i++) {
         const dfg_closed_row *w = &ct->rows[i];
@@ -100,12 +141,14 @@ static void closed_text(FILE *o, const common_opts *c, const char *sha, const df
                     "-", "-", "-", "-", "-", "", w->note[0] ? w->note : "not fitted");
             continue;
         }
-        if (w->ci.type != DFG_CI_NONE) {
-            if (w->ci.upper_beyond)
-                snprintf(ci, sizeof ci, "[%.1f, >%.1f]", w->ci.lower, w->ci.search_limit);
-            else
-                fmt_interval(ci, sizeof ci, w->ci.lower, w->ci.upper);
+        if (w->value != DFG_VALUE_OK) { /* not an estimate: its status and reason */
+            fprintf(o, "  %-15s %10s %8s %10s %4s %10s %10s %8d  %-22s not an estimate (%s): %s\n",
+                    w->name, "-", "-", "-", "-", "-", "-", w->info_fit, "",
+                    dfg_value_name(w->value), w->reason);
+            continue;
         }
+        if (w->ci.type != DFG_CI_NONE)
+            fmt_ci(ci, sizeof ci, &w->ci);
         char rnote[64] = "";
         if (fabs(w->se_rcapture - w->se) > 0.05)
             snprintf(rnote, sizeof rnote, "Rcapture's s.e. formula: %.1f ", w->se_rcapture);
@@ -116,9 +159,10 @@ static void closed_text(FILE *o, const common_opts *c, const char *sha, const df
     }
     fprintf(o, "\n  infoFit (Rcapture): 0 no warning; 1 no convergence or asymptotic bias\n"
                "  above 10%% of N; 2 design not of full rank; 3 fitted rates numerically 0.\n");
-    if (co->ci_type != DFG_CI_NONE)
-        fprintf(o, "  intervals at %s%s.\n", pct,
-                co->ci_type == DFG_CI_PROFILE ? " (Mb, Mbh: log-normal)" : "");
+    if (n_prof > 0 && n_logn > 0)
+        fprintf(o, "  intervals at %s: profile likelihood; log-normal for %s.\n", pct, logn_rows);
+    else if (n_prof + n_logn > 0)
+        fprintf(o, "  intervals at %s: %s.\n", pct, n_prof ? "profile likelihood" : "log-normal");
     fputc('\n', o);
 }
 
@@ -126,26 +170,25 @@ static void closed_json(cJSON *rows, const dfg_closed_table *ct, const dfg_close
 {
     for (size_t i = 0; rows && i < ct->n_rows; i++) {
         const dfg_closed_row *w = &ct->rows[i];
-        int has_ci = w->ci.type != DFG_CI_NONE;
+        /* not an estimate (dfg_value_judge): its status and reason, no number */
+        int ok = w->value == DFG_VALUE_OK;
+        int has_ci = ok && w->ci.type != DFG_CI_NONE;
         cJSON *r = jrow(rows);
         jstr(r, "kind", "closed");
         jstr(r, "model", w->name);
         jstr(r, "id", w->id);
         jstr(r, "status", status_name(w->status));
         jnum(r, "infoFit", w->info_fit);
-        jnum(r, "N", w->nhat);
-        jnum(r, "se", w->se);
-        jnum(r, "se_rcapture", w->se_rcapture);
+        jnum(r, "N", ok ? w->nhat : DNAN);
+        jnum(r, "se", ok ? w->se : DNAN);
+        jnum(r, "se_rcapture", ok ? w->se_rcapture : DNAN);
         jfitstats(r, w->deviance, w->df, w->aic, w->bic);
         jnum(r, "asymptotic_bias", w->bias);
         jbool(r, "best_aic", (int)i == ct->best_aic);
         jbool(r, "best_bic", (int)i == ct->best_bic);
-        cJSON *iv = jobj(r, "interval");
-        jstr(iv, "type", has_ci ? dfg_ci_type_name(w->ci.type) : "none");
-        jnum(iv, "level", co->level);
-        jnum(iv, "lower", has_ci ? w->ci.lower : DNAN);
-        jnum(iv, "upper", has_ci && !w->ci.upper_beyond ? w->ci.upper : DNAN);
+        jci(r, "interval", &w->ci, has_ci, co->level);
         jstr(r, "note", w->note);
+        jvalue(r, w->value, w->reason[0] ? w->reason : w->note);
     }
 }
 
@@ -203,7 +246,7 @@ static int closed_main(int argc, char **argv)
     dfg_freq fr = {0, 0, NULL, 0.0};
     dfg_freq_result res[DFG_FREQ_N_METHODS];
     size_t n_res = 0;
-    int freq_only = 0;
+    int freq_only = 0, all_failed = 0;
     if (code >= 0 || (code = cli_run_load(&run, 0)) >= 0)
         goto done;
     if ((freq_only = cli_input_is_freq(&run.in))) {
@@ -235,9 +278,20 @@ static int closed_main(int argc, char **argv)
         cJSON *rows = jarr(run.o.root, "rows");
         if (!freq_only)
             closed_json(rows, &ct, &co);
-        freq_json(rows, res, n_res);
+        freq_json(rows, &fr, res, n_res);
     }
+    /* every row failed or is not an estimate: said row by row, exit 1 */
+    int any = 0;
+    for (size_t i = 0; i < ct.n_rows; i++)
+        any |= ct.rows[i].status == DFG_OK && ct.rows[i].value == DFG_VALUE_OK;
+    for (size_t i = 0; i < n_res; i++) {
+        char why[160];
+        any |= freq_value(&fr, &res[i], why) == DFG_VALUE_OK;
+    }
+    if (!any)
+        all_failed = 1;
 done:
     dfg_freq_free(&fr);
-    return cli_run_end(&run, code);
+    code = cli_run_end(&run, code);
+    return code == 0 && all_failed ? EXIT_NUMERIC : code;
 }

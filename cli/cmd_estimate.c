@@ -58,11 +58,15 @@ static void estimate_text(FILE *o, const common_opts *c, const char *sha, const 
             "darkfig %s estimate\ninput     %s (sha256 %.16s...)\nestimator %s: %s\nmodel     %s\n"
             "check     %s\n\n",
             DFG_VERSION, c->file, sha, est->name, est->summary, e->model, dfg_check_name(e->check));
-    text_estimate(o, e->n_obs, e->nhat, e->se, NULL);
-    if (has_ci) {
-        char ci[96];
-        fmt_interval(ci, sizeof ci, e->ci.lower, e->ci.upper);
-        fprintf(o, "  %s interval for N      %s   %s\n", pct, ci, dfg_ci_type_name(e->ci.type));
+    if (e->value != DFG_VALUE_OK) {
+        text_not_estimate(o, e->n_obs, e->value, e->reason);
+    } else {
+        text_estimate(o, e->n_obs, e->nhat, e->se, NULL);
+        if (has_ci) {
+            char ci[96];
+            fmt_ci(ci, sizeof ci, &e->ci);
+            fprintf(o, "  %s interval for N      %s   %s\n", pct, ci, dfg_ci_type_name(e->ci.type));
+        }
     }
     if (isfinite(e->deviance))
         fprintf(o, "  deviance %.3f, df %.0f, AIC %.3f, BIC %.3f\n", e->deviance, e->df, e->aic,
@@ -77,16 +81,15 @@ static void estimate_json(cJSON *root, const common_opts *c, const dfg_estimator
                           const dfg_estimate *e, int has_ci, const dfg_boot_result *boot)
 {
     jstr(root, "estimator", est->name);
-    jestimate(root, e->model, e->status, e->check, e->n_obs, e->nhat, e->se);
+    int ok = e->value == DFG_VALUE_OK; /* not an estimate: no number (darkfig.h) */
+    jestimate(root, e->model, e->status, e->check, e->n_obs, ok ? e->nhat : DNAN,
+              ok ? e->se : DNAN);
     jfitstats(root, e->deviance, e->df, e->aic, e->bic);
-    cJSON *iv = jobj(root, "interval");
-    jstr(iv, "type", has_ci ? dfg_ci_type_name(e->ci.type) : "none");
-    jnum(iv, "level", c->est.level);
-    jnum(iv, "lower", has_ci ? e->ci.lower : DNAN);
-    jnum(iv, "upper", has_ci ? e->ci.upper : DNAN);
+    jci(root, "interval", &e->ci, has_ci && ok, c->est.level);
     if (boot)
         boot_json(root, boot, c->est.level);
     jstr(root, "note", e->note);
+    jvalue(root, e->value, e->reason);
 }
 
 /* Options the estimator does not read are refused: 0 or 2 after saying which. */
@@ -177,5 +180,7 @@ done:
     if (has_boot)
         dfg_boot_result_free(&boot);
     dfg_model_free(&m);
-    return cli_run_end(&run, code);
+    code = cli_run_end(&run, code);
+    /* the one result is not an estimate: said (status and reason), exit 1 */
+    return code == 0 && est && e.value != DFG_VALUE_OK ? EXIT_NUMERIC : code;
 }

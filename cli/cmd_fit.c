@@ -29,7 +29,7 @@ static const cli_option fit_options[] = {
             "100000)"),
     OPT_SWITCH("drop-missing", common_opts, cov.drop_missing,
                "with covariates: drop the rows with a missing covariate value (\"\" or NA) with a "
-               "note (default: such a row is an error naming its line)"),
+               "note (default: the EM of darkfig em fits the incomplete covariates)"),
     OPT_END};
 
 const cli_command cmd_fit = {
@@ -66,6 +66,10 @@ typedef struct {
     dfg_boot_result boot;
     double se_glm; /* s.e. as R's glm evaluates it (NaN if unavailable) */
     dfg_check_status check;
+    /* is it an estimate (dfg_value_judge of N, s.e. and the interval reported: the
+     * bootstrap's, else the profile, else the log-normal; as darkfig batch judges it) */
+    dfg_value_status value;
+    char reason[160];
 } fit_result;
 
 static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
@@ -92,8 +96,13 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
     char glm[64] = "";
     if (isfinite(r->se_glm) && lround(10.0 * r->se_glm) != lround(10.0 * f->se_nhat))
         snprintf(glm, sizeof glm, " (R glm, Rcapture: %.1f)", r->se_glm);
-    text_estimate(o, f->n_obs, f->nhat, f->se_nhat, glm);
-    if (r->prof_rc == DFG_OK) {
+    if (r->value != DFG_VALUE_OK) /* not an estimate: its status and reason, no number */
+        text_not_estimate(o, f->n_obs, r->value, r->reason);
+    else
+        text_estimate(o, f->n_obs, f->nhat, f->se_nhat, glm);
+    if (r->value != DFG_VALUE_OK) {
+        /* no interval of what is not an estimate */
+    } else if (r->prof_rc == DFG_OK) {
         fprintf(o, "  %s interval for N      [%.1f, ", pct, r->prof.lower);
         if (r->prof.upper_beyond)
             fprintf(o, "beyond %.1f]", r->prof.search_limit);
@@ -106,8 +115,9 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
     } else {
         fprintf(o, "  %s interval for N      not available (%s)\n", pct, dfg_strerror(r->prof_rc));
     }
-    fprintf(o, "  %s log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
-            r->logn.upper);
+    if (r->value == DFG_VALUE_OK)
+        fprintf(o, "  %s log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
+                r->logn.upper);
     fprintf(o, "  deviance                %12.3f   df %.0f\n", f->deviance, f->df);
     fprintf(o, "  AIC                     %12.3f\n", f->aic);
     fprintf(o, "  BIC                     %12.3f   (log n penalty, n = %.0f people observed)\n",
@@ -123,7 +133,7 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
         term_name(t, f->boundary[j], name, sizeof name);
         fprintf(o, "  %-22s %12s   (lists never overlap: fixed at -inf)\n", name, "-inf");
     }
-    if (r->has_boot)
+    if (r->has_boot && r->value == DFG_VALUE_OK)
         boot_text(o, &r->boot, c->est.level);
 }
 
@@ -140,10 +150,12 @@ static void interval_json(cJSON *obj, const char *key, double level, double lo, 
 static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, const fit_result *r)
 {
     const dfg_fit *f = &r->fit;
-    jestimate(root, r->model, f->status, r->check, f->n_obs, f->nhat, f->se_nhat);
-    jnum(root, "se_glm", r->se_glm);
+    int ok = r->value == DFG_VALUE_OK; /* not an estimate: status and reason, no numbers */
+    jestimate(root, r->model, f->status, r->check, f->n_obs, ok ? f->nhat : DNAN,
+              ok ? f->se_nhat : DNAN);
+    jnum(root, "se_glm", ok ? r->se_glm : DNAN);
     jnum(root, "iterations", f->iter);
-    int prof = r->prof_rc == DFG_OK;
+    int prof = ok && r->prof_rc == DFG_OK;
     interval_json(root, "profile", c->est.level, prof ? r->prof.lower : DNAN,
                   prof ? (r->prof.upper_beyond ? (double)INFINITY : r->prof.upper) : DNAN,
                   "Cormack 1992");
@@ -152,12 +164,14 @@ static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, cons
     jbool(p, "lower_at_n", prof && r->prof.lower_at_n);
     jbool(p, "upper_beyond_search", prof && r->prof.upper_beyond);
     jstr(p, "status", status_name(r->prof_rc));
-    interval_json(root, "lognormal", c->est.level, r->logn.lower, r->logn.upper, "Chao 1987");
-    if (r->has_boot)
+    interval_json(root, "lognormal", c->est.level, ok ? r->logn.lower : DNAN,
+                  ok ? r->logn.upper : DNAN, "Chao 1987");
+    if (r->has_boot && ok)
         boot_json(root, &r->boot, c->est.level);
     jfitstats(root, f->deviance, f->df, f->aic, f->bic);
     jnum(root, "AICc", f->aicc);
     jstr(root, "BIC_n", "people observed (Rcapture, MultipleSystemsEstimation)");
+    jvalue(root, r->value, r->reason);
     cJSON *co = jarr(root, "coefficients");
     char name[256];
     for (size_t j = 0; co && j < f->p; j++) {
@@ -224,6 +238,11 @@ static int fit_main(int argc, char **argv)
         r.has_boot = 1;
         code = -1;
     }
+    r.value = dfg_value_judge(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat,
+                              r.has_boot            ? &r.boot.ci
+                              : r.prof_rc == DFG_OK ? &r.prof
+                                                    : &r.logn,
+                              0, r.reason, sizeof r.reason);
     if ((code = cli_run_output(&run)) >= 0)
         goto done;
     if (run.o.format == FMT_TEXT)
@@ -235,5 +254,7 @@ done:
         dfg_boot_result_free(&r.boot);
     dfg_fit_free(&r.fit);
     dfg_model_free(&m);
-    return cli_run_end(&run, code);
+    code = cli_run_end(&run, code);
+    /* the estimate is not one: said (status and reason), exit 1 */
+    return code == 0 && r.value != DFG_VALUE_OK ? EXIT_NUMERIC : code;
 }

@@ -337,8 +337,12 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
     fprintf(o, ", max order %d\n", r->max_order);
     fprintf(o,
             "models    %zu visited: %zu admissible, %zu MLE does not exist, %zu not identifiable, "
-            "%zu fits failed\n\n",
+            "%zu fits failed\n",
             r->n_models, r->n_admissible, r->n_nomle, r->n_notident, r->n_failed);
+    if (r->n_not_estimate > 0) /* converged, but N is no estimate (dfg_value_judge) */
+        fprintf(o, "          %zu not an estimate, left out of the ranking (%s)\n",
+                r->n_not_estimate, r->reason_not_estimate);
+    fputc('\n', o);
     chosen_text(o, c, t, s, boot);
     ranked_text(o, t, s);
     if (s->path)
@@ -378,6 +382,8 @@ static void search_json(cJSON *root, const dfg_table *t, const search_table *s,
     jnum(root, "mle_does_not_exist", (double)r->n_nomle);
     jnum(root, "not_identifiable", (double)r->n_notident);
     jnum(root, "failed", (double)r->n_failed);
+    jnum(root, "not_estimate", (double)r->n_not_estimate);
+    jstr(root, "reason_not_estimate", r->reason_not_estimate);
     row_json(jobj(root, "chosen"), t, s, s->chosen);
     if (boot)
         boot_json(root, boot, level);

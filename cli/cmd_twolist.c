@@ -66,9 +66,14 @@ static void twolist_text(FILE *o, const common_opts *c, const char *sha, dfg_est
             fprintf(o, "  %-18s %12s %10s  %s\n", names[i], "-", "-", e[i][0].note);
             continue;
         }
-        fmt_interval(l1, sizeof l1, e[i][0].ci.lower, e[i][0].ci.upper);
+        if (e[i][0].value != DFG_VALUE_OK) { /* not an estimate: its status and reason */
+            fprintf(o, "  %-18s %12s %10s  not an estimate (%s): %s\n", names[i], "-", "-",
+                    dfg_value_name(e[i][0].value), e[i][0].reason);
+            continue;
+        }
+        fmt_ci(l1, sizeof l1, &e[i][0].ci);
         if (st[i][1] == DFG_OK)
-            fmt_interval(l2, sizeof l2, e[i][1].ci.lower, e[i][1].ci.upper);
+            fmt_ci(l2, sizeof l2, &e[i][1].ci);
         fprintf(o, "  %-18s %12.1f %10.1f  %-24s %s\n", names[i], e[i][0].nhat, e[i][0].se, l1, l2);
     }
     fprintf(o,
@@ -83,7 +88,10 @@ static void twolist_json(cJSON *root, double level, dfg_estimate e[2][2], dfg_st
     jnum(root, "n", e[1][0].n_obs);
     cJSON *es = jarr(root, "estimators");
     for (int i = 0; es && i < 2; i++) {
-        int ok = st[i][0] == DFG_OK, pok = st[i][1] == DFG_OK;
+        /* not an estimate (dfg_value_judge): its status and reason, no number */
+        int ok = st[i][0] == DFG_OK && e[i][0].value == DFG_VALUE_OK;
+        int pok = ok && st[i][1] == DFG_OK;
+        const dfg_interval *p = &e[i][1].ci;
         cJSON *r = jrow(es);
         jstr(r, "estimator", names[i]);
         jstr(r, "status", status_name(st[i][0]));
@@ -92,9 +100,13 @@ static void twolist_json(cJSON *root, double level, dfg_estimate e[2][2], dfg_st
         jnum(r, "level", level);
         jnum(r, "lognormal_lower", ok ? e[i][0].ci.lower : DNAN);
         jnum(r, "lognormal_upper", ok ? e[i][0].ci.upper : DNAN);
-        jnum(r, "profile_lower", pok ? e[i][1].ci.lower : DNAN);
-        jnum(r, "profile_upper", pok ? e[i][1].ci.upper : DNAN);
+        jnum(r, "profile_lower", pok ? p->lower : DNAN);
+        jnum(r, "profile_upper", pok && !p->upper_beyond ? p->upper : DNAN);
+        jbool(r, "profile_upper_beyond", pok && p->upper_beyond);
+        jnum(r, "profile_search_limit", pok && p->upper_beyond ? p->search_limit : DNAN);
         jstr(r, "note", e[i][0].note);
+        jvalue(r, st[i][0] == DFG_OK ? e[i][0].value : DFG_VALUE_NAN,
+               st[i][0] == DFG_OK ? e[i][0].reason : e[i][0].note);
     }
 }
 
@@ -122,7 +134,8 @@ static int twolist_main(int argc, char **argv)
     twolist_args w = {NULL, NULL};
     int code = cli_run_parse(&run, &cmd_twolist, &w, argc, argv);
     dfg_estimate e[2][2]; /* [estimator][log-normal, profile] */
-    dfg_status st[2][2];
+    dfg_status st[2][2] = {{DFG_OK, DFG_OK}, {DFG_OK, DFG_OK}};
+    int ran = 0; /* the rows were computed and printed */
     memset(e, 0, sizeof e);
     if (code >= 0 || (code = cli_run_load(&run, 1)) >= 0 ||
         (code = pick_lists(&w, run.t, &run.c.est)) != 0)
@@ -141,6 +154,7 @@ static int twolist_main(int argc, char **argv)
     }
     if ((code = cli_run_output(&run)) >= 0)
         goto done;
+    ran = 1;
     if (run.o.format == FMT_TEXT) {
         twolist_text(run.o.text, &run.c, run.in.sha, e, st);
     } else {
@@ -148,5 +162,10 @@ static int twolist_main(int argc, char **argv)
         twolist_json(run.o.root, run.c.est.level, e, st);
     }
 done:
-    return cli_run_end(&run, code);
+    code = cli_run_end(&run, code);
+    /* neither estimator gave an estimate: said row by row, exit 1 */
+    if (code == 0 && ran && (st[0][0] != DFG_OK || e[0][0].value != DFG_VALUE_OK) &&
+        (st[1][0] != DFG_OK || e[1][0].value != DFG_VALUE_OK))
+        code = EXIT_NUMERIC;
+    return code;
 }

@@ -181,12 +181,12 @@ static int cov_load(const char *cmd, cli_run *run, dfg_table **tp, dfg_ctable **
         long line = 0, col = 0;
         char name[64] = "";
         if (find_missing(c->file, c->csv.lists, c->csv.count, &line, &col, name, sizeof name))
-            cli_say("%s:%ld:%ld: missing value of covariate %s (incomplete covariates are not "
-                    "handled; --drop-missing drops such rows)",
+            cli_say("%s:%ld:%ld: missing value of covariate %s (the EM of darkfig em handles "
+                    "incomplete covariates; --drop-missing drops such rows)",
                     c->file, line, col, name);
         else
-            cli_say("%s: a covariate has a missing value (incomplete covariates are not "
-                    "handled; --drop-missing drops such rows)",
+            cli_say("%s: a covariate has a missing value (the EM of darkfig em handles "
+                    "incomplete covariates; --drop-missing drops such rows)",
                     c->file);
         return EXIT_INPUT;
     }
@@ -230,7 +230,19 @@ typedef struct {
     int has_boot;
     dfg_cboot_result boot;
     size_t n_empty; /* strata with no one observed */
+    /* is the total an estimate (dfg_value_judge of N, s.e. and the interval: the
+     * bootstrap's, else the profile, else the log-normal) */
+    dfg_value_status value;
+    char reason[160];
 } cov_fit;
+
+/* Is a level's total an estimate? why[160]. */
+static dfg_value_status level_value(const dfg_level_total *l, char *why)
+{
+    int prof = l->profile.type == DFG_CI_PROFILE && isfinite(l->profile.lower);
+    return dfg_value_judge(l->n_obs, l->nhat, l->se, prof ? &l->profile : &l->lognormal, 0, why,
+                           160);
+}
 
 /* The name of parameter j of a fit: "(intercept)", "P", "P:age[minor]",
  * "age[minor]:sex[m]". */
@@ -292,10 +304,16 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
             dfg_ctable_n_cells(ct) - dfg_ctable_n_strata(ct), f->iter, f->iter == 1 ? "" : "s",
             f->status == DFG_OK ? "" : " (did not converge)");
     fprintf(o, "check     %s%s%s\n\n", dfg_check_name(f->check), f->note[0] ? ": " : "", f->note);
-    fprintf(o, "  registered (n)          %12.0f\n", f->n_obs);
-    fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", f->nhat, f->se_nhat);
-    fprintf(o, "  dark figure (N - n)     %12.1f\n", f->m0);
-    if (r->prof_rc == DFG_OK) {
+    if (r->value != DFG_VALUE_OK) { /* not an estimate: its status and reason, no number */
+        text_not_estimate(o, f->n_obs, r->value, r->reason);
+    } else {
+        fprintf(o, "  registered (n)          %12.0f\n", f->n_obs);
+        fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", f->nhat, f->se_nhat);
+        fprintf(o, "  dark figure (N - n)     %12.1f\n", f->m0);
+    }
+    if (r->value != DFG_VALUE_OK) {
+        /* no interval of what is not an estimate */
+    } else if (r->prof_rc == DFG_OK) {
         fprintf(o, "  %d%% interval for N      [%.1f, ", pct, r->prof.lower);
         if (r->prof.upper_beyond)
             fprintf(o, "beyond %.1f]", r->prof.search_limit);
@@ -306,8 +324,9 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
         fprintf(o, "  %d%% interval for N      not available (%s)\n", pct,
                 dfg_strerror(r->prof_rc));
     }
-    fprintf(o, "  %d%% log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
-            r->logn.upper);
+    if (r->value == DFG_VALUE_OK)
+        fprintf(o, "  %d%% log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
+                r->logn.upper);
     fprintf(o, "  deviance                %12.3f   df %.0f\n", f->deviance, f->df);
     fprintf(o, "  AIC                     %12.3f\n", f->aic);
     fprintf(o, "  AICc                    %12.3f\n", f->aicc);
@@ -325,13 +344,19 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
             "s.e.", "log-normal", "profile");
     for (size_t i = 0; i < r->n_lev; i++) {
         const dfg_level_total *l = &r->lev[i];
+        char why[160];
+        dfg_value_status v = level_value(l, why);
+        if (v != DFG_VALUE_OK) { /* not an estimate: status and reason */
+            fprintf(o, "  %-24s %8.0f %10s %10s %6s %9s  not an estimate (%s): %s\n", l->label,
+                    l->n_obs, "-", "-", "-", "-", dfg_value_name(v), why);
+            continue;
+        }
         fprintf(o, "  %-24s %8.0f %10.1f %10.1f %6.2f %9.1f  [%.1f, %.1f]", l->label, l->n_obs,
                 l->nhat, l->dark, l->ratio, l->se, l->lognormal.lower, l->lognormal.upper);
         if (l->profile.type == DFG_CI_PROFILE && isfinite(l->profile.lower)) {
-            if (l->profile.upper_beyond)
-                fprintf(o, "  [%.1f, beyond]", l->profile.lower);
-            else
-                fprintf(o, "  [%.1f, %.1f]", l->profile.lower, l->profile.upper);
+            char ci[96];
+            fmt_ci(ci, sizeof ci, &l->profile);
+            fprintf(o, "  %s", ci);
         }
         fputc('\n', o);
     }
@@ -399,6 +424,15 @@ static void total_row(cJSON *rows, const char *kind, const char *label, const ch
     cJSON *e = jrow(rows);
     if (!e)
         return;
+    /* not an estimate (dfg_value_judge): null numbers, its status and reason at the end */
+    char why[160];
+    int prof_ok = pr && pr->type == DFG_CI_PROFILE && isfinite(pr->lower);
+    dfg_value_status v = dfg_value_judge(n, nhat, se, prof_ok ? pr : ln, 0, why, sizeof why);
+    if (v != DFG_VALUE_OK) {
+        nhat = se = DNAN;
+        ln = pr = NULL;
+        b = NULL;
+    }
     jstr(e, "kind", kind);
     jstr(e, "row", label);
     jstr(e, "model", model);
@@ -417,6 +451,7 @@ static void total_row(cJSON *rows, const char *kind, const char *label, const ch
     jnum(e, "boot_percentile_upper", b ? b->perc_hi : DNAN);
     jnum(e, "boot_bca_lower", b ? b->bca_lo : DNAN);
     jnum(e, "boot_bca_upper", b ? b->bca_hi : DNAN);
+    jvalue(e, v, why);
 }
 
 static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct, const cov_fit *r)
@@ -572,6 +607,20 @@ int fit_cov(cli_run *run)
         }
         r.has_boot = 1;
     }
+    /* the interval judged: the bootstrap's (BCa or percentile, as asked), else the profile,
+     * else the log-normal; as darkfig batch judges the same fit */
+    dfg_interval judged = r.prof_rc == DFG_OK ? r.prof : r.logn;
+    if (r.has_boot) {
+        int bca = c->boot.interval == (int)DFG_CI_BCA;
+        memset(&judged, 0, sizeof judged);
+        judged.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
+        judged.level = c->est.level;
+        judged.point = r.boot.rows[0].point;
+        judged.lower = bca ? r.boot.rows[0].bca_lo : r.boot.rows[0].perc_lo;
+        judged.upper = bca ? r.boot.rows[0].bca_hi : r.boot.rows[0].perc_hi;
+    }
+    r.value = dfg_value_judge(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, &judged, 0, r.reason,
+                              sizeof r.reason);
     if ((code = cli_run_output(run)) >= 0)
         goto done;
     if (run->o.format == FMT_TEXT) {
@@ -589,6 +638,9 @@ done:
     dfg_cfit_free(&r.fit);
     dfg_cmodel_free(&r.m);
     dfg_ctable_free(ct);
+    /* the total is not an estimate: said (status and reason), exit 1 once printed */
+    if (code == -1 && r.value != DFG_VALUE_OK)
+        run->exit_printed = EXIT_NUMERIC;
     return code;
 }
 

@@ -304,6 +304,37 @@ void level_label(double level, char *buf, size_t size)
     snprintf(buf, size, "%.4g%%", 100.0 * level);
 }
 
+void fmt_ci(char *buf, size_t size, const dfg_interval *ci)
+{
+    if (ci->upper_beyond && isfinite(ci->lower))
+        snprintf(buf, size, "[%.1f, beyond %.1f]", ci->lower, ci->search_limit);
+    else
+        fmt_interval(buf, size, ci->lower, ci->upper);
+}
+
+void jci(cJSON *obj, const char *key, const dfg_interval *ci, int has_ci, double level)
+{
+    cJSON *iv = jobj(obj, key);
+    jstr(iv, "type", has_ci ? dfg_ci_type_name(ci->type) : "none");
+    jnum(iv, "level", level);
+    jnum(iv, "lower", has_ci ? ci->lower : DNAN);
+    jnum(iv, "upper", has_ci && !ci->upper_beyond ? ci->upper : DNAN);
+    jbool(iv, "upper_beyond", has_ci && ci->upper_beyond);
+    jnum(iv, "search_limit", has_ci && ci->upper_beyond ? ci->search_limit : DNAN);
+}
+
+void jvalue(cJSON *obj, dfg_value_status v, const char *reason)
+{
+    jstr(obj, "value", dfg_value_name(v));
+    jstr(obj, "reason", v == DFG_VALUE_OK ? "" : reason);
+}
+
+void text_not_estimate(FILE *o, double n, dfg_value_status v, const char *reason)
+{
+    fprintf(o, "  registered (n)          %12.0f\n", n);
+    fprintf(o, "  estimated total (N)     not an estimate (%s): %s\n", dfg_value_name(v), reason);
+}
+
 void fmt_interval(char *buf, size_t size, double lo, double hi)
 {
     if (!isfinite(lo))

@@ -29,8 +29,11 @@ int cli_run_output(cli_run *r)
 
 int cli_run_end(cli_run *r, int code)
 {
-    if (code < 0)
+    if (code < 0) {
         code = r->o.text || r->o.root ? cli_out_finish(&r->o, &r->c) : 0;
+        if (code == 0)
+            code = r->exit_printed;
+    }
     cli_out_free(&r->o);
     dfg_table_free(r->t);
     r->t = NULL;
