@@ -19,6 +19,19 @@ dfg_table *oracle_dataset(const char *name)
     return t;
 }
 
+dfg_table *oracle_test_table(const char *rel, const char *lists)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DFG_TEST_DATA_DIR, rel);
+    dfg_csv_opts co = dfg_csv_opts_default();
+    co.lists = lists;
+    dfg_table *t = NULL;
+    dfg_error err = {0};
+    if (dfg_table_read_csv(path, &co, &t, &err) != DFG_OK)
+        fprintf(stderr, "cannot read %s: %s: %s\n", path, err.where, err.msg);
+    return t;
+}
+
 dfg_table *oracle_read_counts(const char *path)
 {
     FILE *f = fopen(path, "r");

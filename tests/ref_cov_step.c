@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -77,13 +78,11 @@ static const step_ref wodc[] = {
 static void run(const char *file, const char *lists, const step_ref *ref, size_t n_ref,
                 int first_nomle, int last_nomle, int threads)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/cov/%s", DFG_TEST_DATA_DIR, file);
-    dfg_csv_opts co = dfg_csv_opts_default();
-    co.lists = lists;
-    dfg_table *t = NULL;
+    char rel[256];
+    snprintf(rel, sizeof rel, "cov/%s", file);
+    dfg_table *t = oracle_test_table(rel, lists);
+    CHECK(t != NULL);
     dfg_error err = {0};
-    CHECK_CODE(dfg_table_read_csv(path, &co, &t, &err), DFG_OK);
     dfg_ctable *ct = NULL;
     CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
     dfg_cstep_opts o = dfg_cstep_opts_default();

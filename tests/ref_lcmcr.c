@@ -5,23 +5,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SCN_DIR DFG_DATA_DIR "/../bench/accuracy/scenarios"
-
-static dfg_table *read_data(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s.csv", DFG_DATA_DIR, name);
-    dfg_table *t = NULL;
-    dfg_error err;
-    if (dfg_table_read_csv(path, NULL, &t, &err))
-        fprintf(stderr, "%s: %s\n", path, err.msg);
-    return t;
-}
 
 /* |got - want| <= max(rel |want|, 4 sd): the issue's tolerance (median 2%, quantiles 4%,
  * or four seed-to-seed s.d. of LCMCR if larger). The Monte Carlo error of darkfig's own
@@ -53,9 +43,8 @@ static void agrees_with_lcmcr_where_its_chains_agree(void)
         {"artificial_3", 404, 1.4, 237.5, 812.5},
     };
     for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++) {
-        dfg_table *t = read_data(ref[i].name);
-        CHECK(t != NULL);
-        if (!t)
+        dfg_table *t = oracle_dataset(ref[i].name);
+        if (!CHECK(t != NULL))
             continue;
         dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
         o.burnin = 20000;
@@ -101,9 +90,8 @@ static void says_not_converged_where_lcmcr_chains_disagree(void)
 {
     const char *names[] = {"uk2013_5", "netherlands_6", "netherlands_5"};
     for (size_t i = 0; i < 3; i++) {
-        dfg_table *t = read_data(names[i]);
-        CHECK(t != NULL);
-        if (!t)
+        dfg_table *t = oracle_dataset(names[i]);
+        if (!CHECK(t != NULL))
             continue;
         dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
         o.threads = 2;

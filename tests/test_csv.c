@@ -247,8 +247,7 @@ static const char *status_name(dfg_status s)
 static void bad_files_fail_as_expected(void)
 {
     FILE *f = fopen(BAD "EXPECTED.tsv", "r");
-    CHECK(f != NULL);
-    if (!f)
+    if (!CHECK(f != NULL))
         return;
     char line[1024];
     int n = 0, header = 0;
@@ -371,8 +370,7 @@ static void too_many_strata_are_refused(void)
 {
     size_t n = 10001, cap = 32 * n + 64, len = 0;
     char *buf = malloc(cap);
-    CHECK(buf != NULL);
-    if (!buf)
+    if (!CHECK(buf != NULL))
         return;
     len += (size_t)snprintf(buf + len, cap - len, "id,A,B\n");
     for (size_t i = 0; i < n; i++)
@@ -398,8 +396,7 @@ static void too_many_strata_are_refused(void)
 static void write_big(const char *path, size_t n, int bad_last_line, double want[16], size_t *lines)
 {
     FILE *f = fopen(path, "wb");
-    CHECK(f != NULL);
-    if (!f)
+    if (!CHECK(f != NULL))
         return;
     size_t line = 1;
     fprintf(f, "A,B,note,C,D\r\n");
