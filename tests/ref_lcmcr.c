@@ -42,13 +42,13 @@ static void agrees_with_lcmcr_where_its_chains_agree(void)
         {"new_orleans_5", 832, 1, 569, 1374},
         {"artificial_3", 404, 1.4, 237.5, 812.5},
     };
+    dfg_lcmcr_opts o = dfg_lcmcr_opts_default(); /* the seed is set for every run */
+    o.burnin = 20000;
+    o.threads = 2;
     for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++) {
         dfg_table *t = oracle_dataset(ref[i].name);
         if (!CHECK(t != NULL))
             continue;
-        dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
-        o.burnin = 20000;
-        o.threads = 2;
         dfg_lcmcr_result r;
         dfg_status rc = DFG_ENOCONV;
         unsigned flagged = 0;
@@ -89,12 +89,12 @@ static void agrees_with_lcmcr_where_its_chains_agree(void)
 static void says_not_converged_where_lcmcr_chains_disagree(void)
 {
     const char *names[] = {"uk2013_5", "netherlands_6", "netherlands_5"};
+    dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
+    o.threads = 2;
     for (size_t i = 0; i < 3; i++) {
         dfg_table *t = oracle_dataset(names[i]);
         if (!CHECK(t != NULL))
             continue;
-        dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
-        o.threads = 2;
         dfg_lcmcr_result r;
         dfg_error err;
         dfg_error_clear(&err);
