@@ -77,6 +77,19 @@ dfg_table *oracle_table(int id)
     return oracle_read_counts(path);
 }
 
+void oracle_first_vs_rest(const dfg_table *t, size_t s, double *na, double *nb, double *m)
+{
+    *na = *nb = *m = 0.0;
+    for (size_t i = 0; i < dfg_table_n_patterns(t, s); i++) {
+        uint32_t x;
+        double c;
+        dfg_table_pattern(t, s, i, &x, &c);
+        *na += (x & 1) ? c : 0.0;
+        *nb += (x & ~1u) ? c : 0.0;
+        *m += ((x & 1) && (x & ~1u)) ? c : 0.0;
+    }
+}
+
 FILE *oracle_results_open(void)
 {
     char path[512];

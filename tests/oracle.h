@@ -37,6 +37,10 @@ typedef struct {
     double value;
 } oracle_row;
 
+/* The two-list view of stratum s of t: na seen by the first list, nb by any other, m by
+ * both (the counts of Chapman's and Lincoln-Petersen's estimators). */
+void oracle_first_vs_rest(const dfg_table *t, size_t s, double *na, double *nb, double *m);
+
 /* tests/data/oracle/oracle_results.csv, open for oracle_next; NULL after printing why. */
 FILE *oracle_results_open(void);
 /* The next row (the header and malformed lines are skipped); 0 at the end. */
