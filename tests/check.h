@@ -14,16 +14,17 @@ static int check_passed_, check_failed_;
 
 /* Count a check; on failure print the place, what failed and the description desc (the
  * _MSG forms; NULL for none). */
-static inline void check_bool_(int ok, const char *file, int line, const char *expr,
-                               const char *desc)
+static inline int check_bool_(int ok, const char *file, int line, const char *expr,
+                              const char *desc)
 {
     if (ok) {
         check_passed_++;
-        return;
+        return 1;
     }
     check_failed_++;
     fprintf(stderr, "%s:%d: CHECK(%s) failed%s%s\n", file, line, expr, desc ? ": " : "",
             desc ? desc : "");
+    return 0;
 }
 
 /* |got - want| <= tol (rel: tol |want|); NaN fails. */
@@ -53,6 +54,7 @@ static inline void check_num_(int rel, const char *file, int line, const char *e
             fprintf(stderr, "FAILED: %s (%d checks)\n", #fn, check_failed_ - before_);             \
     } while (0)
 
+/* CHECK(c) is also an expression, worth 1 when c held: `if (!CHECK(t != NULL)) return;`. */
 #define CHECK(c) check_bool_((c) != 0, __FILE__, __LINE__, #c, NULL)
 
 /* CHECK with a description: CHECK_MSG(c, "table %03d", i). */

@@ -19,6 +19,19 @@ dfg_table *oracle_dataset(const char *name)
     return t;
 }
 
+dfg_table *oracle_test_table(const char *rel, const char *lists)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DFG_TEST_DATA_DIR, rel);
+    dfg_csv_opts co = dfg_csv_opts_default();
+    co.lists = lists;
+    dfg_table *t = NULL;
+    dfg_error err = {0};
+    if (dfg_table_read_csv(path, &co, &t, &err) != DFG_OK)
+        fprintf(stderr, "cannot read %s: %s: %s\n", path, err.where, err.msg);
+    return t;
+}
+
 dfg_table *oracle_read_counts(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -62,6 +75,19 @@ dfg_table *oracle_table(int id)
     char path[512];
     snprintf(path, sizeof path, "%s/oracle/oracle_%03d.csv", DFG_TEST_DATA_DIR, id);
     return oracle_read_counts(path);
+}
+
+void oracle_first_vs_rest(const dfg_table *t, size_t s, double *na, double *nb, double *m)
+{
+    *na = *nb = *m = 0.0;
+    for (size_t i = 0; i < dfg_table_n_patterns(t, s); i++) {
+        uint32_t x;
+        double c;
+        dfg_table_pattern(t, s, i, &x, &c);
+        *na += (x & 1) ? c : 0.0;
+        *nb += (x & ~1u) ? c : 0.0;
+        *m += ((x & 1) && (x & ~1u)) ? c : 0.0;
+    }
 }
 
 FILE *oracle_results_open(void)

@@ -21,6 +21,9 @@
 /* data/NAME ("netherlands_6" or "netherlands_6.csv") read by dfg_table_read_csv; NULL
  * after printing why. */
 dfg_table *oracle_dataset(const char *name);
+/* DFG_TEST_DATA_DIR/REL ("cov/oracle-cov/cov_003.csv") read by dfg_table_read_csv with
+ * the list columns `lists` (NULL: the reader's default); NULL after printing why. */
+dfg_table *oracle_test_table(const char *rel, const char *lists);
 /* A pattern-count CSV read without core/csv.c; NULL on any problem. */
 dfg_table *oracle_read_counts(const char *path);
 /* tests/data/oracle/oracle_NNN.csv (oracle_read_counts). */
@@ -33,6 +36,10 @@ typedef struct {
     char method[64], model[128], quantity[64], status[512];
     double value;
 } oracle_row;
+
+/* The two-list view of stratum s of t: na seen by the first list, nb by any other, m by
+ * both (the counts of Chapman's and Lincoln-Petersen's estimators). */
+void oracle_first_vs_rest(const dfg_table *t, size_t s, double *na, double *nb, double *m);
 
 /* tests/data/oracle/oracle_results.csv, open for oracle_next; NULL after printing why. */
 FILE *oracle_results_open(void);

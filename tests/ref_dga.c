@@ -21,21 +21,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
 #include <string.h>
-
-static dfg_table *load(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s.csv", DFG_DATA_DIR, name);
-    dfg_csv_opts co = dfg_csv_opts_default();
-    dfg_table *t = NULL;
-    dfg_error e;
-    if (dfg_table_read_csv(path, &co, &t, &e) != DFG_OK)
-        fprintf(stderr, "cannot read %s: %s\n", path, e.msg);
-    return t;
-}
 
 typedef struct {
     const char *name;
@@ -69,9 +58,8 @@ static void dga_matches_dga_2_0_2_on_the_readme_datasets(void)
 {
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
         const ref_row *rf = &refs[i];
-        dfg_table *t = load(rf->name);
-        CHECK(t != NULL);
-        if (!t)
+        dfg_table *t = oracle_dataset(rf->name);
+        if (!CHECK(t != NULL))
             continue;
         dfg_dga_opts o = ref_opts(rf);
         dfg_dga_result r;
@@ -106,9 +94,8 @@ static void dga_matches_dga_2_0_2_on_the_readme_datasets(void)
 
 static void dga_spina_bifida_matches_madigan_york_1997(void)
 {
-    dfg_table *t = load("dga_spina_bifida_3");
-    CHECK(t != NULL);
-    if (!t)
+    dfg_table *t = oracle_dataset("dga_spina_bifida_3");
+    if (!CHECK(t != NULL))
         return;
     dfg_dga_opts o = dfg_dga_opts_default();
     o.delta = 1.0;
@@ -151,7 +138,7 @@ static void dga_enumerates_617675_graphs_on_7_lists(void)
  * 6-list table must be the 5-list file and give the same posterior. */
 static void dga_six_lists_merged_give_the_five_list_answer(void)
 {
-    dfg_table *t6 = load("netherlands_6"), *t5 = load("netherlands_5");
+    dfg_table *t6 = oracle_dataset("netherlands_6"), *t5 = oracle_dataset("netherlands_5");
     CHECK(t6 && t5);
     if (!t6 || !t5) {
         dfg_table_free(t6);
@@ -213,13 +200,13 @@ static void dga_refuses_bad_requests(void)
     CHECK(strstr(e.msg, "at least 3 lists") != NULL);
     dfg_table_free(t2);
     /* k = 8: beyond the enumeration, with the reason */
-    dfg_table *t8 = load("new_orleans_8");
+    dfg_table *t8 = oracle_dataset("new_orleans_8");
     dfg_error_clear(&e);
     CHECK_CODE(dfg_dga_run(t8, 0, &o, &r, &e), DFG_EINVAL);
     CHECK(strstr(e.msg, "at most 7 lists") != NULL && strstr(e.msg, "30,888,596") != NULL);
     dfg_table_free(t8);
     /* delta <= 0, NaN; grid and level */
-    dfg_table *t = load("korea_3");
+    dfg_table *t = oracle_dataset("korea_3");
     const double bad_delta[] = {-1.0, -0.0, NAN, INFINITY};
     for (size_t i = 0; i < 4; i++) {
         o = dfg_dga_opts_default();
@@ -249,9 +236,8 @@ static void dga_refuses_bad_requests(void)
  * estimator behind the common interface. */
 static void dga_threads_grid_prior_and_estimator(void)
 {
-    dfg_table *t = load("western_us_5");
-    CHECK(t != NULL);
-    if (!t)
+    dfg_table *t = oracle_dataset("western_us_5");
+    if (!CHECK(t != NULL))
         return;
     dfg_dga_opts o = ref_opts(&refs[4]);
     dfg_dga_result a, b;
@@ -282,7 +268,7 @@ static void dga_estimator_gives_the_posterior_median(void)
 {
     const dfg_estimator *est = dfg_estimator_find("dga");
     CHECK(est != NULL);
-    dfg_table *k3 = load("dga_spina_bifida_3");
+    dfg_table *k3 = oracle_dataset("dga_spina_bifida_3");
     if (est && k3) {
         dfg_est_opts eo = dfg_est_opts_default();
         dfg_estimate out;

@@ -20,8 +20,7 @@
 static void netherlands_chao_and_zelterman(void)
 {
     dfg_table *t = oracle_dataset("netherlands_6.csv");
-    CHECK(t != NULL);
-    if (!t)
+    if (!CHECK(t != NULL))
         return;
     dfg_freq fr;
     dfg_error err = {0};

@@ -14,26 +14,19 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef DFG_TEST_DATA_DIR
-#define DFG_TEST_DATA_DIR "tests/data"
-#endif
-
 static dfg_table *read_file(const char *name, const char *lists)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/incomplete/%s", DFG_TEST_DATA_DIR, name);
-    dfg_csv_opts o = dfg_csv_opts_default();
-    o.lists = lists;
-    dfg_table *t = NULL;
-    dfg_error err = {0};
-    dfg_status rc = dfg_table_read_csv(path, &o, &t, &err);
-    CHECK_MSG(rc == DFG_OK, "%s: %s", path, err.msg);
+    char rel[256];
+    snprintf(rel, sizeof rel, "incomplete/%s", name);
+    dfg_table *t = oracle_test_table(rel, lists);
+    CHECK_MSG(t != NULL, "%s", rel);
     return t;
 }
 

@@ -5,23 +5,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SCN_DIR DFG_DATA_DIR "/../bench/accuracy/scenarios"
-
-static dfg_table *read_data(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s.csv", DFG_DATA_DIR, name);
-    dfg_table *t = NULL;
-    dfg_error err;
-    if (dfg_table_read_csv(path, NULL, &t, &err))
-        fprintf(stderr, "%s: %s\n", path, err.msg);
-    return t;
-}
 
 /* |got - want| <= max(rel |want|, 4 sd): the issue's tolerance (median 2%, quantiles 4%,
  * or four seed-to-seed s.d. of LCMCR if larger). The Monte Carlo error of darkfig's own
@@ -39,27 +29,44 @@ static void check_within(const char *data, const char *what, double got, double 
     }
 }
 
+/* LCMCR's posterior median (seed-to-seed s.d.) and 2.5% and 97.5% quantiles on a dataset. */
+typedef struct {
+    char name[64];
+    double median, sd, lo, hi;
+} lcmcr_ref;
+
+/* tests/data/lcmcr/lcmcr_agree.csv (the table of the README there): the rows read, at
+ * most cap; 0 when the file cannot be opened. */
+static size_t read_refs(lcmcr_ref *ref, size_t cap)
+{
+    char path[512], line[256];
+    snprintf(path, sizeof path, "%s/lcmcr/lcmcr_agree.csv", DFG_TEST_DATA_DIR);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        return 0;
+    }
+    size_t n = 0;
+    while (n < cap && fgets(line, sizeof line, f))
+        if (sscanf(line, "%63[^,],%lf,%lf,%lf,%lf", ref[n].name, &ref[n].median, &ref[n].sd,
+                   &ref[n].lo, &ref[n].hi) == 5)
+            n++; /* the header has no numbers */
+    fclose(f);
+    return n;
+}
+
 static void agrees_with_lcmcr_where_its_chains_agree(void)
 {
-    static const struct {
-        const char *name;
-        double median, sd, lo, hi;
-    } ref[] = {
-        {"korea_3", 138, 0, 124, 202},
-        {"dga_spina_bifida_3", 734, 1, 686, 825},
-        {"rcapture_hiv_4", 10929, 6, 9375, 13073},
-        {"western_us_5", 1835, 4, 1311, 2966},
-        {"new_orleans_5", 832, 1, 569, 1374},
-        {"artificial_3", 404, 1.4, 237.5, 812.5},
-    };
-    for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++) {
-        dfg_table *t = read_data(ref[i].name);
-        CHECK(t != NULL);
-        if (!t)
+    lcmcr_ref ref[16];
+    size_t n_ref = read_refs(ref, 16);
+    CHECK_MSG(n_ref == 6, "lcmcr_agree.csv: %zu rows", n_ref);
+    dfg_lcmcr_opts o = dfg_lcmcr_opts_default(); /* the seed is set for every run */
+    o.burnin = 20000;
+    o.threads = 2;
+    for (size_t i = 0; i < n_ref; i++) {
+        dfg_table *t = oracle_dataset(ref[i].name);
+        if (!CHECK(t != NULL))
             continue;
-        dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
-        o.burnin = 20000;
-        o.threads = 2;
         dfg_lcmcr_result r;
         dfg_status rc = DFG_ENOCONV;
         unsigned flagged = 0;
@@ -100,13 +107,12 @@ static void agrees_with_lcmcr_where_its_chains_agree(void)
 static void says_not_converged_where_lcmcr_chains_disagree(void)
 {
     const char *names[] = {"uk2013_5", "netherlands_6", "netherlands_5"};
+    dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
+    o.threads = 2;
     for (size_t i = 0; i < 3; i++) {
-        dfg_table *t = read_data(names[i]);
-        CHECK(t != NULL);
-        if (!t)
+        dfg_table *t = oracle_dataset(names[i]);
+        if (!CHECK(t != NULL))
             continue;
-        dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
-        o.threads = 2;
         dfg_lcmcr_result r;
         dfg_error err;
         dfg_error_clear(&err);

@@ -106,8 +106,7 @@ static void mt_matches_rcapture_on_every_dataset(void)
     };
     for (size_t i = 0; i < sizeof mt / sizeof mt[0]; i++) {
         dfg_table *t = oracle_dataset(mt[i].data);
-        CHECK(t != NULL);
-        if (!t)
+        if (!CHECK(t != NULL))
             continue;
         dfg_model m = {0};
         dfg_fit f;

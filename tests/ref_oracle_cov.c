@@ -13,6 +13,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -113,17 +114,12 @@ static void check_table(int table, int *n_models)
         if (j + 1 < k)
             strcat(lists, ",");
     }
-    char path[512];
-    snprintf(path, sizeof path, "%s/cov/oracle-cov/cov_%03d.csv", DFG_TEST_DATA_DIR, table);
-    dfg_csv_opts co = dfg_csv_opts_default();
-    co.lists = lists;
-    dfg_table *t = NULL;
-    dfg_error err = {0};
-    CHECK_CODE(dfg_table_read_csv(path, &co, &t, &err), DFG_OK);
-    if (!t) {
-        fprintf(stderr, "%s: %s\n", path, err.msg);
+    char rel[256];
+    snprintf(rel, sizeof rel, "cov/oracle-cov/cov_%03d.csv", table);
+    dfg_table *t = oracle_test_table(rel, lists);
+    if (!CHECK(t != NULL))
         return;
-    }
+    dfg_error err = {0};
     dfg_ctable *ct = NULL;
     CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
     CHECK_REL(dfg_ctable_n_obs(ct), getd(table, "", "n", ""), 0.0);

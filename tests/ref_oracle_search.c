@@ -29,8 +29,7 @@ typedef struct {
 static void compare(const want *wt, dfg_search_method m, int *n_model_ok, int *n_n_ok)
 {
     dfg_table *t = oracle_table(wt->table);
-    CHECK(t != NULL);
-    if (!t)
+    if (!CHECK(t != NULL))
         return;
     dfg_search_opts o = dfg_search_opts_default();
     o.method = m;

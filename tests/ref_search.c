@@ -180,8 +180,7 @@ int main(void)
             char path[512];
             snprintf(path, sizeof path, DFG_DATA_DIR "/%s.csv", want[i].file);
             dfg_table *t = oracle_read_counts(path);
-            CHECK(t != NULL);
-            if (!t)
+            if (!CHECK(t != NULL))
                 continue;
             dfg_search_opts o = dfg_search_opts_default();
             o.method = DFG_SEARCH_AIC_STEPWISE;
@@ -267,8 +266,7 @@ int main(void)
      * Progress: called from this thread only, the last call with done = total. */
     for (int order = 2; order <= 3; order++) {
         dfg_table *t = oracle_read_counts(DFG_DATA_DIR "/uk2013_5.csv");
-        CHECK(t != NULL);
-        if (!t)
+        if (!CHECK(t != NULL))
             break;
         dfg_search_result full, best;
         dfg_search_opts o = dfg_search_opts_default();

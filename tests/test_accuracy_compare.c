@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "acc.h"
 #include "check.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
@@ -19,15 +20,8 @@
 static dfg_status chapman(const dfg_table *t, size_t s, const dfg_est_opts *o, dfg_estimate *out,
                           double factor)
 {
-    double na = 0, nb = 0, m = 0;
-    for (size_t i = 0; i < dfg_table_n_patterns(t, s); i++) {
-        uint32_t x;
-        double c;
-        dfg_table_pattern(t, s, i, &x, &c);
-        na += (x & 1) ? c : 0.0;
-        nb += (x & ~1u) ? c : 0.0;
-        m += ((x & 1) && (x & ~1u)) ? c : 0.0;
-    }
+    double na, nb, m;
+    oracle_first_vs_rest(t, s, &na, &nb, &m);
     memset(out, 0, sizeof *out);
     double n = dfg_table_n_obs(t, s);
     out->n_obs = n;

@@ -18,8 +18,7 @@
 static void check_artificial(void)
 {
     dfg_table *t = oracle_read_counts(DFG_DATA_DIR "/artificial_3.csv");
-    CHECK(t != NULL);
-    if (!t)
+    if (!CHECK(t != NULL))
         return;
     static const struct {
         const char *model;

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -21,23 +22,10 @@ static dfg_table *read_buf(const char *csv, const char *lists)
     return t;
 }
 
-static dfg_table *read_file(const char *rel, const char *lists)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", DFG_TEST_DATA_DIR, rel);
-    dfg_csv_opts co = dfg_csv_opts_default();
-    co.lists = lists;
-    dfg_table *t = NULL;
-    dfg_error err = {0};
-    if (dfg_table_read_csv(path, &co, &t, &err) != DFG_OK)
-        fprintf(stderr, "%s: %s\n", path, err.msg);
-    return t;
-}
-
 /* levels sorted as strings, one stratum per combination (also empty ones) */
 static void table_has_every_combination_with_sorted_levels(void)
 {
-    dfg_table *t = read_file("cov/oracle-cov/cov_003.csv", "P,K,I");
+    dfg_table *t = oracle_test_table("cov/oracle-cov/cov_003.csv", "P,K,I");
     dfg_ctable *ct = NULL;
     dfg_error err = {0};
     CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
@@ -57,7 +45,7 @@ static void table_has_every_combination_with_sorted_levels(void)
 
 static void model_notation_and_shorthands(void)
 {
-    dfg_table *t = read_file("cov/oracle-cov/cov_003.csv", "P,K,I");
+    dfg_table *t = oracle_test_table("cov/oracle-cov/cov_003.csv", "P,K,I");
     dfg_ctable *ct = NULL;
     dfg_error err = {0};
     dfg_ctable_new(t, 0, &ct, &err);
@@ -92,7 +80,7 @@ static void model_notation_and_shorthands(void)
  * Fienberg & Holland 1975, sec. 2.5). */
 static void main_effects_give_the_total_of_the_summed_strata(void)
 {
-    dfg_table *t = read_file("cov/oracle-cov/cov_001.csv", "P,K,I,R,O");
+    dfg_table *t = oracle_test_table("cov/oracle-cov/cov_001.csv", "P,K,I,R,O");
     dfg_ctable *ct = NULL;
     dfg_error err = {0};
     CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
@@ -154,7 +142,7 @@ static void group_profile_with_one_stratum_is_the_total_profile(void)
  * one on a table of thousands; the group of every stratum is the total. */
 static void level_profiles_bracket_the_estimates(void)
 {
-    dfg_table *t = read_file("cov/oracle-cov/cov_003.csv", "P,K,I");
+    dfg_table *t = oracle_test_table("cov/oracle-cov/cov_003.csv", "P,K,I");
     dfg_ctable *ct = NULL;
     dfg_error err = {0};
     dfg_ctable_new(t, 0, &ct, &err);
@@ -262,7 +250,7 @@ static void bad_input_is_refused(void)
     CHECK(strstr(err.msg, "missing") != NULL);
     dfg_table_free(t);
     dfg_error_clear(&err);
-    t = read_file("cov/wodc_like_6lists_5cov.csv", "P,K,I,R,O,Z");
+    t = oracle_test_table("cov/wodc_like_6lists_5cov.csv", "P,K,I,R,O,Z");
     CHECK_CODE(dfg_ctable_new(t, 4096, &ct, &err), DFG_EDATA);
     CHECK(strstr(err.msg, "6144") && strstr(err.msg, "4096"));
     dfg_error_clear(&err);
@@ -275,7 +263,7 @@ static void bad_input_is_refused(void)
  * that slice with the strata summed (collapsibility again), the sum their total. */
 static void stratified_fits_are_the_slices_fits(void)
 {
-    dfg_table *t = read_file("cov/oracle-cov/cov_003.csv", "P,K,I");
+    dfg_table *t = oracle_test_table("cov/oracle-cov/cov_003.csv", "P,K,I");
     dfg_ctable *ct = NULL;
     dfg_error err = {0};
     dfg_ctable_new(t, 0, &ct, &err);
@@ -322,7 +310,7 @@ static void stratified_fits_are_the_slices_fits(void)
  * delta method's; intervals around the estimate. */
 static void bootstrap_is_thread_independent_and_near_the_delta_se(void)
 {
-    dfg_table *t = read_file("cov/oracle-cov/cov_003.csv", "P,K,I");
+    dfg_table *t = oracle_test_table("cov/oracle-cov/cov_003.csv", "P,K,I");
     dfg_ctable *ct = NULL;
     dfg_error err = {0};
     dfg_ctable_new(t, 0, &ct, &err);

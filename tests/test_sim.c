@@ -34,8 +34,7 @@ static void independence_is_a_product_of_bernoullis(void)
     dfg_scenario *sc = parse("# comment\nname ind\nlists A B C\ntotal 500\n"
                              "capture 0.2 0.3 0.4  # trailing comment\n",
                              &err);
-    CHECK(sc != NULL);
-    if (!sc)
+    if (!CHECK(sc != NULL))
         return;
     double p[8], q[3] = {0.2, 0.3, 0.4}, s = 0.0;
     CHECK_CODE(dfg_scenario_cell_probs(sc, p, &err), DFG_OK);
@@ -190,8 +189,7 @@ static void draws_are_reproducible_and_have_the_right_mean(void)
 {
     dfg_error err;
     dfg_scenario *sc = parse("lists A B C\ntotal 1000\ncapture 0.2 0.3 0.4\nterm 23 0.5\n", &err);
-    CHECK(sc != NULL);
-    if (!sc)
+    if (!CHECK(sc != NULL))
         return;
     double p[8], y1[8], y2[8];
     dfg_scenario_cell_probs(sc, p, &err);
