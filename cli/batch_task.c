@@ -114,20 +114,29 @@ void batch_task_key(const batch_spec *sp, batch_task *tk)
     free(s);
 }
 
+/* The first members of a task's "bootstrap" object: what was run and its interval. */
+static void boot_head_json(cJSON *b, size_t B, dfg_boot_type type, uint64_t seed,
+                           const char *interval, double level, const dfg_interval *ci,
+                           double perc_lo, double perc_hi)
+{
+    cJSON_AddNumberToObject(b, "B", (double)B);
+    cJSON_AddStringToObject(b, "type", boot_type_name(type));
+    cJSON_AddNumberToObject(b, "seed", (double)seed);
+    cJSON_AddStringToObject(b, "interval", interval);
+    num(b, "level", level);
+    num(b, "lower", ci->lower);
+    num(b, "upper", ci->upper);
+    num(b, "percentile_lower", perc_lo);
+    num(b, "percentile_upper", perc_hi);
+}
+
 static void boot_result_json(cJSON *root, const dfg_boot_result *r, double level)
 {
     cJSON *b = cJSON_AddObjectToObject(root, "bootstrap");
     if (!b)
         return;
-    cJSON_AddNumberToObject(b, "B", (double)r->B);
-    cJSON_AddStringToObject(b, "type", boot_type_name(r->type));
-    cJSON_AddNumberToObject(b, "seed", (double)r->seed);
-    cJSON_AddStringToObject(b, "interval", dfg_ci_type_name(r->ci.type));
-    num(b, "level", level);
-    num(b, "lower", r->ci.lower);
-    num(b, "upper", r->ci.upper);
-    num(b, "percentile_lower", r->percentile.lower);
-    num(b, "percentile_upper", r->percentile.upper);
+    boot_head_json(b, r->B, r->type, r->seed, dfg_ci_type_name(r->ci.type), level, &r->ci,
+                   r->percentile.lower, r->percentile.upper);
     num(b, "z0", r->z0);
     num(b, "acceleration", r->accel);
     num(b, "mean", r->mean);
@@ -455,15 +464,8 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
         cJSON *b = cJSON_AddObjectToObject(res, "bootstrap");
         if (b) {
             const dfg_cboot_row *x = &boot.rows[0];
-            cJSON_AddNumberToObject(b, "B", (double)boot.B);
-            cJSON_AddStringToObject(b, "type", boot_type_name(boot.type));
-            cJSON_AddNumberToObject(b, "seed", (double)boot.seed);
-            cJSON_AddStringToObject(b, "interval", oc->interval);
-            num(b, "level", sp->est.level);
-            num(b, "lower", oc->ci.lower);
-            num(b, "upper", oc->ci.upper);
-            num(b, "percentile_lower", x->perc_lo);
-            num(b, "percentile_upper", x->perc_hi);
+            boot_head_json(b, boot.B, boot.type, boot.seed, oc->interval, sp->est.level, &oc->ci,
+                           x->perc_lo, x->perc_hi);
             num(b, "bca_lower", x->bca_lo);
             num(b, "bca_upper", x->bca_hi);
             num(b, "se", x->se);

@@ -298,6 +298,11 @@ cJSON *jstr(cJSON *obj, const char *key, const char *s);
 void jnums(cJSON *obj, const char *const *keys, const double *v, size_t n);
 cJSON *jbool(cJSON *obj, const char *key, int b);
 cJSON *jobj(cJSON *obj, const char *key);
+
+/* Make room for element n of a growing array: array is the address of its pointer (any
+ * element type), *cap its capacity, elem the element size; the first allocation holds
+ * `first`, each later one doubles. 0, or -1 out of memory (the array is left as it was). */
+int cli_grow(void *array, size_t *cap, size_t n, size_t first, size_t elem);
 cJSON *jarr(cJSON *obj, const char *key);
 /* A new object appended to the array arr. */
 cJSON *jrow(cJSON *arr);
