@@ -288,9 +288,7 @@ static void run_fit(const batch_spec *sp, const dfg_table *t, cJSON *res, outcom
     dfg_fit fit;
     memset(&fit, 0, sizeof fit);
     dfg_check_status check = DFG_CHECK_FINE;
-    dfg_interval prof, logn;
-    memset(&prof, 0, sizeof prof);
-    memset(&logn, 0, sizeof logn);
+    dfg_interval prof = {0}, logn = {0};
     dfg_boot_result boot;
     memset(&boot, 0, sizeof boot);
     int has_boot = 0;
@@ -385,9 +383,7 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
     memset(&m, 0, sizeof m);
     dfg_cfit fit;
     memset(&fit, 0, sizeof fit);
-    dfg_interval prof, logn;
-    memset(&prof, 0, sizeof prof);
-    memset(&logn, 0, sizeof logn);
+    dfg_interval prof = {0}, logn = {0};
     dfg_cboot_result boot;
     memset(&boot, 0, sizeof boot);
     int has_boot = 0;
