@@ -186,14 +186,8 @@ typedef struct {
 
 static int field_push(fields *fs, const char *s, size_t n)
 {
-    if (fs->n == fs->cap) {
-        size_t c = fs->cap ? 2 * fs->cap : 8;
-        char **f2 = realloc(fs->f, c * sizeof *f2);
-        if (!f2)
-            return -1;
-        fs->f = f2;
-        fs->cap = c;
-    }
+    if (cli_grow(&fs->f, &fs->cap, fs->n, 8, sizeof *fs->f) != 0)
+        return -1;
     /* spaces around an unquoted field are dropped, as the table reader does */
     while (n > 0 && (*s == ' ' || *s == '\t')) {
         s++;
@@ -363,14 +357,9 @@ int manifest_read(const char *path, manifest_row **rows_out, size_t *n_out, char
             snprintf(msg, size, "%s:%d: %zu fields, the header has %zu", path, at, fs.n, ncol);
             goto done;
         }
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            manifest_row *r2 = realloc(rows, cap * sizeof *r2);
-            if (!r2) {
-                snprintf(msg, size, "out of memory");
-                goto done;
-            }
-            rows = r2;
+        if (cli_grow(&rows, &cap, n, 16, sizeof *rows) != 0) {
+            snprintf(msg, size, "out of memory");
+            goto done;
         }
         manifest_row *m = &rows[n];
         memset(m, 0, sizeof *m);

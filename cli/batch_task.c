@@ -114,20 +114,29 @@ void batch_task_key(const batch_spec *sp, batch_task *tk)
     free(s);
 }
 
+/* The first members of a task's "bootstrap" object: what was run and its interval. */
+static void boot_head_json(cJSON *b, size_t B, dfg_boot_type type, uint64_t seed,
+                           const char *interval, double level, const dfg_interval *ci,
+                           double perc_lo, double perc_hi)
+{
+    cJSON_AddNumberToObject(b, "B", (double)B);
+    cJSON_AddStringToObject(b, "type", boot_type_name(type));
+    cJSON_AddNumberToObject(b, "seed", (double)seed);
+    cJSON_AddStringToObject(b, "interval", interval);
+    num(b, "level", level);
+    num(b, "lower", ci->lower);
+    num(b, "upper", ci->upper);
+    num(b, "percentile_lower", perc_lo);
+    num(b, "percentile_upper", perc_hi);
+}
+
 static void boot_result_json(cJSON *root, const dfg_boot_result *r, double level)
 {
     cJSON *b = cJSON_AddObjectToObject(root, "bootstrap");
     if (!b)
         return;
-    cJSON_AddNumberToObject(b, "B", (double)r->B);
-    cJSON_AddStringToObject(b, "type", boot_type_name(r->type));
-    cJSON_AddNumberToObject(b, "seed", (double)r->seed);
-    cJSON_AddStringToObject(b, "interval", dfg_ci_type_name(r->ci.type));
-    num(b, "level", level);
-    num(b, "lower", r->ci.lower);
-    num(b, "upper", r->ci.upper);
-    num(b, "percentile_lower", r->percentile.lower);
-    num(b, "percentile_upper", r->percentile.upper);
+    boot_head_json(b, r->B, r->type, r->seed, dfg_ci_type_name(r->ci.type), level, &r->ci,
+                   r->percentile.lower, r->percentile.upper);
     num(b, "z0", r->z0);
     num(b, "acceleration", r->accel);
     num(b, "mean", r->mean);
@@ -189,6 +198,73 @@ static void add_note(outcome *oc, const char *note)
 
 /* The bootstrap as the single commands run it (cli/boot.c): replicates compute point
  * estimates only, stream (seed, b). */
+/* The note a task gets when the profile interval does not exist. */
+static void add_profile_note(outcome *oc, const dfg_error *perr)
+{
+    char note[400];
+    snprintf(note, sizeof note, "profile interval: %s", perr->msg);
+    add_note(oc, note);
+}
+
+/* The summary's estimate: the fit's status, registered count, N and its se. */
+static void set_estimate(outcome *oc, dfg_status status, double registered, double nhat, double se)
+{
+    oc->rc = status;
+    oc->registered = registered;
+    oc->nhat = nhat;
+    oc->se = se;
+}
+
+/* The summary's interval: the bootstrap one already in oc->ci when has_boot, else the
+ * profile interval where it exists, else the lognormal one; then its bounds. */
+static void settle_interval(outcome *oc, int has_boot, dfg_status prof_rc, const dfg_interval *prof,
+                            const dfg_interval *logn)
+{
+    if (!has_boot) {
+        if (prof_rc == DFG_OK) {
+            oc->interval = "profile";
+            oc->ci = *prof;
+        } else {
+            oc->interval = "lognormal";
+            oc->ci = *logn;
+        }
+    }
+    oc->lower = oc->ci.lower;
+    oc->upper = oc->ci.upper_beyond ? DNAN : oc->ci.upper;
+}
+
+static void fit_head_json(cJSON *res, const char *model, dfg_check_status check, dfg_status status,
+                          int iter)
+{
+    cJSON_AddStringToObject(res, "model", model);
+    cJSON_AddStringToObject(res, "check", dfg_check_name(check));
+    cJSON_AddStringToObject(res, "fit_status", status_text(status));
+    cJSON_AddNumberToObject(res, "iterations", iter);
+}
+
+/* The profile (when it exists) and lognormal intervals of a fit. */
+static void intervals_json(cJSON *res, double level, dfg_status prof_rc, const dfg_interval *prof,
+                           const dfg_interval *logn)
+{
+    cJSON *iv = cJSON_AddArrayToObject(res, "intervals");
+    if (iv) {
+        int ok = prof_rc == DFG_OK;
+        interval_json(iv, "profile", level, ok ? prof->lower : DNAN,
+                      ok && !prof->upper_beyond ? prof->upper : DNAN, "Cormack 1992");
+        interval_json(iv, "lognormal", level, logn->lower, logn->upper, "Chao 1987");
+    }
+}
+
+static void fit_stats_json(cJSON *res, double deviance, double df, double aic, double bic,
+                           double aicc)
+{
+    num(res, "deviance", deviance);
+    num(res, "df", df);
+    num(res, "AIC", aic);
+    num(res, "BIC", bic);
+    num(res, "AICc", aicc);
+}
+
 static dfg_status run_bootstrap(const batch_spec *sp, const dfg_estimator *est, const dfg_table *t,
                                 const dfg_est_opts *eo_in, const double *fitted,
                                 dfg_boot_result *res, dfg_error *err)
@@ -212,9 +288,7 @@ static void run_fit(const batch_spec *sp, const dfg_table *t, cJSON *res, outcom
     dfg_fit fit;
     memset(&fit, 0, sizeof fit);
     dfg_check_status check = DFG_CHECK_FINE;
-    dfg_interval prof, logn;
-    memset(&prof, 0, sizeof prof);
-    memset(&logn, 0, sizeof logn);
+    dfg_interval prof = {0}, logn = {0};
     dfg_boot_result boot;
     memset(&boot, 0, sizeof boot);
     int has_boot = 0;
@@ -244,11 +318,8 @@ static void run_fit(const batch_spec *sp, const dfg_table *t, cJSON *res, outcom
     if (fit.n_boundary == 0) {
         dfg_error perr = {0};
         prof_rc = dfg_interval_profile(t, 0, &m, &sp->est.glm, sp->est.level, &prof, &perr);
-        if (prof_rc != DFG_OK) {
-            char note[400];
-            snprintf(note, sizeof note, "profile interval: %s", perr.msg);
-            add_note(oc, note);
-        }
+        if (prof_rc != DFG_OK)
+            add_profile_note(oc, &perr);
     }
     if (sp->B > 0) {
         rc = run_bootstrap(sp, dfg_estimator_find("loglin"), t, &sp->est, fit.fitted, &boot, &err);
@@ -258,47 +329,24 @@ static void run_fit(const batch_spec *sp, const dfg_table *t, cJSON *res, outcom
         }
         has_boot = 1;
     }
-    oc->rc = fit.status;
-    oc->registered = fit.n_obs;
-    oc->nhat = fit.nhat;
-    oc->se = fit.se_nhat;
+    set_estimate(oc, fit.status, fit.n_obs, fit.nhat, fit.se_nhat);
     if (check == DFG_CHECK_BOUNDARY)
         add_note(oc, "MLE exists with the terms of lists that never overlap fixed at -inf");
     if (has_boot) {
         oc->interval = dfg_ci_type_name(boot.ci.type);
         oc->ci = boot.ci;
-    } else if (prof_rc == DFG_OK) {
-        oc->interval = "profile";
-        oc->ci = prof;
-    } else {
-        oc->interval = "lognormal";
-        oc->ci = logn;
     }
-    oc->lower = oc->ci.lower;
-    oc->upper = oc->ci.upper_beyond ? DNAN : oc->ci.upper;
-    cJSON_AddStringToObject(res, "model", oc->model);
-    cJSON_AddStringToObject(res, "check", dfg_check_name(check));
-    cJSON_AddStringToObject(res, "fit_status", status_text(fit.status));
-    cJSON_AddNumberToObject(res, "iterations", fit.iter);
+    settle_interval(oc, has_boot, prof_rc, &prof, &logn);
+    fit_head_json(res, oc->model, check, fit.status, fit.iter);
     num(res, "n", fit.n_obs);
     num(res, "N", fit.nhat);
     num(res, "se", fit.se_nhat);
     num(res, "se_glm", se_glm);
     num(res, "dark_figure", fit.m0);
-    cJSON *iv = cJSON_AddArrayToObject(res, "intervals");
-    if (iv) {
-        int ok = prof_rc == DFG_OK;
-        interval_json(iv, "profile", sp->est.level, ok ? prof.lower : DNAN,
-                      ok && !prof.upper_beyond ? prof.upper : DNAN, "Cormack 1992");
-        interval_json(iv, "lognormal", sp->est.level, logn.lower, logn.upper, "Chao 1987");
-    }
+    intervals_json(res, sp->est.level, prof_rc, &prof, &logn);
     if (has_boot)
         boot_result_json(res, &boot, sp->est.level);
-    num(res, "deviance", fit.deviance);
-    num(res, "df", fit.df);
-    num(res, "AIC", fit.aic);
-    num(res, "BIC", fit.bic);
-    num(res, "AICc", fit.aicc);
+    fit_stats_json(res, fit.deviance, fit.df, fit.aic, fit.bic, fit.aicc);
     cJSON *co = cJSON_AddArrayToObject(res, "coefficients");
     for (size_t j = 0; co && j < fit.p; j++) {
         char name[256];
@@ -335,9 +383,7 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
     memset(&m, 0, sizeof m);
     dfg_cfit fit;
     memset(&fit, 0, sizeof fit);
-    dfg_interval prof, logn;
-    memset(&prof, 0, sizeof prof);
-    memset(&logn, 0, sizeof logn);
+    dfg_interval prof = {0}, logn = {0};
     dfg_cboot_result boot;
     memset(&boot, 0, sizeof boot);
     int has_boot = 0;
@@ -371,11 +417,8 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
     dfg_error pe = {0};
     dfg_status prof_rc =
         dfg_cfit_profile_group(ct, &m, &fit, NULL, &sp->est.glm, sp->est.level, &prof, &pe);
-    if (prof_rc != DFG_OK) {
-        char note[400];
-        snprintf(note, sizeof note, "profile interval: %s", pe.msg);
-        add_note(oc, note);
-    }
+    if (prof_rc != DFG_OK)
+        add_profile_note(oc, &pe);
     if (sp->B > 0) {
         dfg_cboot_opts bo = dfg_cboot_opts_default();
         bo.B = sp->B;
@@ -391,10 +434,7 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
         }
         has_boot = 1;
     }
-    oc->rc = fit.status;
-    oc->registered = fit.n_obs;
-    oc->nhat = fit.nhat;
-    oc->se = fit.se_nhat;
+    set_estimate(oc, fit.status, fit.n_obs, fit.nhat, fit.se_nhat);
     if (fit.note[0])
         add_note(oc, fit.note);
     if (has_boot) {
@@ -406,45 +446,22 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
         oc->ci.lower = bca ? b->bca_lo : b->perc_lo;
         oc->ci.upper = bca ? b->bca_hi : b->perc_hi;
         oc->interval = dfg_ci_type_name(oc->ci.type);
-    } else if (prof_rc == DFG_OK) {
-        oc->interval = "profile";
-        oc->ci = prof;
-    } else {
-        oc->interval = "lognormal";
-        oc->ci = logn;
     }
-    oc->lower = oc->ci.lower;
-    oc->upper = oc->ci.upper_beyond ? DNAN : oc->ci.upper;
-    cJSON_AddStringToObject(res, "model", oc->model);
-    cJSON_AddStringToObject(res, "check", dfg_check_name(fit.check));
-    cJSON_AddStringToObject(res, "fit_status", status_text(fit.status));
-    cJSON_AddNumberToObject(res, "iterations", fit.iter);
+    settle_interval(oc, has_boot, prof_rc, &prof, &logn);
+    fit_head_json(res, oc->model, fit.check, fit.status, fit.iter);
     cJSON_AddNumberToObject(res, "cells", (double)dfg_ctable_n_cells(ct));
     cJSON_AddNumberToObject(res, "strata", (double)dfg_ctable_n_strata(ct));
     num(res, "n", fit.n_obs);
     num(res, "N", fit.nhat);
     num(res, "se", fit.se_nhat);
     num(res, "dark_figure", fit.nhat - fit.n_obs);
-    cJSON *iv = cJSON_AddArrayToObject(res, "intervals");
-    if (iv) {
-        int ok = prof_rc == DFG_OK;
-        interval_json(iv, "profile", sp->est.level, ok ? prof.lower : DNAN,
-                      ok && !prof.upper_beyond ? prof.upper : DNAN, "Cormack 1992");
-        interval_json(iv, "lognormal", sp->est.level, logn.lower, logn.upper, "Chao 1987");
-    }
+    intervals_json(res, sp->est.level, prof_rc, &prof, &logn);
     if (has_boot) {
         cJSON *b = cJSON_AddObjectToObject(res, "bootstrap");
         if (b) {
             const dfg_cboot_row *x = &boot.rows[0];
-            cJSON_AddNumberToObject(b, "B", (double)boot.B);
-            cJSON_AddStringToObject(b, "type", boot_type_name(boot.type));
-            cJSON_AddNumberToObject(b, "seed", (double)boot.seed);
-            cJSON_AddStringToObject(b, "interval", oc->interval);
-            num(b, "level", sp->est.level);
-            num(b, "lower", oc->ci.lower);
-            num(b, "upper", oc->ci.upper);
-            num(b, "percentile_lower", x->perc_lo);
-            num(b, "percentile_upper", x->perc_hi);
+            boot_head_json(b, boot.B, boot.type, boot.seed, oc->interval, sp->est.level, &oc->ci,
+                           x->perc_lo, x->perc_hi);
             num(b, "bca_lower", x->bca_lo);
             num(b, "bca_upper", x->bca_hi);
             num(b, "se", x->se);
@@ -452,11 +469,7 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
             cJSON_AddNumberToObject(b, "failed", (double)boot.n_failed);
         }
     }
-    num(res, "deviance", fit.deviance);
-    num(res, "df", fit.df);
-    num(res, "AIC", fit.aic);
-    num(res, "BIC", fit.bic);
-    num(res, "AICc", fit.aicc);
+    fit_stats_json(res, fit.deviance, fit.df, fit.aic, fit.bic, fit.aicc);
     cJSON_AddNumberToObject(res, "parameters", (double)dfg_cmodel_n_params(&m, ct));
 done:
     if (has_boot)

@@ -90,6 +90,17 @@ typedef struct {
     {                                                                                              \
         name, NULL, OPT_FLAG, offsetof(T, field), 0, 0, 0, NULL, help                              \
     }
+/* Rows that several commands define alike: the same name, argument, kind and range; the
+ * help is the command's own. OPT_CRITERION needs a criterion_choices table in scope. */
+#define OPT_CRITERION(T, field, help)                                                              \
+    OPT_ONE_OF("criterion", "C", T, field, criterion_choices, help)
+#define OPT_MAX_ORDER(T, field, help)                                                              \
+    OPT_NUM("max-order", "K", OPT_INT, T, field, 1, DFG_MAX_FIT_LISTS - 1, 0, help)
+#define OPT_THRESHOLD(T, field, help)                                                              \
+    OPT_NUM("threshold", "P", OPT_DOUBLE, T, field, 0, 1, OPEN_BOTH, help)
+#define OPT_SEED(T, field, help) OPT_NUM("seed", "S", OPT_U32, T, field, 0, UINT32_MAX, 0, help)
+#define OPT_THREADS(T, field, help)                                                                \
+    OPT_NUM("threads", "T", OPT_INT, T, field, 1, DFG_MAX_THREADS, 0, help)
 /* The end of an option table. */
 #define OPT_END                                                                                    \
     {                                                                                              \
@@ -298,6 +309,11 @@ cJSON *jstr(cJSON *obj, const char *key, const char *s);
 void jnums(cJSON *obj, const char *const *keys, const double *v, size_t n);
 cJSON *jbool(cJSON *obj, const char *key, int b);
 cJSON *jobj(cJSON *obj, const char *key);
+
+/* Make room for element n of a growing array: array is the address of its pointer (any
+ * element type), *cap its capacity, elem the element size; the first allocation holds
+ * `first`, each later one doubles. 0, or -1 out of memory (the array is left as it was). */
+int cli_grow(void *array, size_t *cap, size_t n, size_t first, size_t elem);
 cJSON *jarr(cJSON *obj, const char *key);
 /* A new object appended to the array arr. */
 cJSON *jrow(cJSON *arr);
@@ -339,6 +355,14 @@ void jvalue(cJSON *obj, dfg_value_status v, const char *reason);
 /* Text of a result that is not an estimate: registered n, then its status and reason in
  * place of N. */
 void text_not_estimate(FILE *o, double n, dfg_value_status v, const char *reason);
+
+/* The interval lines of a text report, pct its level as "95%": the profile-likelihood
+ * interval (or why there is none: boundary, terms fixed at -inf; else prof_rc) and the
+ * log-normal one, both only when estimate; lower_note says when the profile's lower bound
+ * was set to n. */
+void text_intervals(FILE *o, const char *pct, int estimate, dfg_status prof_rc,
+                    const dfg_interval *prof, const dfg_interval *logn, int boundary,
+                    int lower_note);
 
 /* ** }====================================================================== */
 

@@ -31,8 +31,8 @@ static const cli_option dga_options[] = {
     OPT_NUM("step", "S", OPT_SIZE, dga_args, step, 1, 1e12, 0, "grid step (default 1)"),
     OPT_NUM("top", "K", OPT_SIZE, dga_args, top, 0, 100000, 0,
             "most probable graphs listed with their own estimates (default 10)"),
-    OPT_NUM("threads", "T", OPT_INT, dga_args, threads, 1, DFG_MAX_THREADS, 0,
-            "worker threads over the graphs (default 1; the same digits on any number)"),
+    OPT_THREADS(dga_args, threads,
+                "worker threads over the graphs (default 1; the same digits on any number)"),
     OPT_SWITCH("posterior", dga_args, posterior,
                "print the posterior of N on the grid (N, dark figure, probability, cumulative; "
                "points below 1e-12 left out) instead of the summary"),

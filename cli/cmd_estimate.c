@@ -27,12 +27,11 @@ static const cli_option estimate_options[] = {
     OPT_STR("estimator", "E", estimate_args, estimator,
             "the estimator (required; see 'darkfig estimators')"),
     OPT_STR("model", "M", estimate_args, model, "the model of --estimator loglin"),
-    OPT_ONE_OF("criterion", "C", estimate_args, criterion, criterion_choices,
-               "criterion of the search estimators (default bic)"),
-    OPT_NUM("max-order", "K", OPT_INT, estimate_args, max_order, 1, DFG_MAX_FIT_LISTS - 1, 0,
-            "highest interaction order of the search estimators (default: by the number of lists)"),
-    OPT_NUM("threshold", "P", OPT_DOUBLE, estimate_args, threshold, 0, 1, OPEN_BOTH,
-            "p-value threshold of the stepwise estimators"),
+    OPT_CRITERION(estimate_args, criterion, "criterion of the search estimators (default bic)"),
+    OPT_MAX_ORDER(
+        estimate_args, max_order,
+        "highest interaction order of the search estimators (default: by the number of lists)"),
+    OPT_THRESHOLD(estimate_args, threshold, "p-value threshold of the stepwise estimators"),
     OPT_ONE_OF("ci", "TYPE", estimate_args, ci, ci_choices,
                "the estimator's own interval (default: the estimator's choice)"),
     OPT_END};

@@ -100,24 +100,8 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
         text_not_estimate(o, f->n_obs, r->value, r->reason);
     else
         text_estimate(o, f->n_obs, f->nhat, f->se_nhat, glm);
-    if (r->value != DFG_VALUE_OK) {
-        /* no interval of what is not an estimate */
-    } else if (r->prof_rc == DFG_OK) {
-        fprintf(o, "  %s interval for N      [%.1f, ", pct, r->prof.lower);
-        if (r->prof.upper_beyond)
-            fprintf(o, "beyond %.1f]", r->prof.search_limit);
-        else
-            fprintf(o, "%.1f]", r->prof.upper);
-        fprintf(o, "   profile likelihood (Cormack 1992)%s\n",
-                r->prof.lower_at_n ? "; no root below: lower set to n" : "");
-    } else if (f->n_boundary > 0) {
-        fprintf(o, "  %s profile interval    not offered with terms fixed at -inf\n", pct);
-    } else {
-        fprintf(o, "  %s interval for N      not available (%s)\n", pct, dfg_strerror(r->prof_rc));
-    }
-    if (r->value == DFG_VALUE_OK)
-        fprintf(o, "  %s log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
-                r->logn.upper);
+    text_intervals(o, pct, r->value == DFG_VALUE_OK, r->prof_rc, &r->prof, &r->logn,
+                   f->n_boundary > 0, 1);
     fprintf(o, "  deviance                %12.3f   df %.0f\n", f->deviance, f->df);
     fprintf(o, "  AIC                     %12.3f\n", f->aic);
     fprintf(o, "  BIC                     %12.3f   (log n penalty, n = %.0f people observed)\n",

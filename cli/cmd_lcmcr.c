@@ -33,12 +33,12 @@ static const cli_option lcmcr_options[] = {
             "shape of the Gamma prior of the concentration alpha (default 0.25)"),
     OPT_NUM("b-alpha", "B", OPT_DOUBLE, lcmcr_args, b_alpha, 0, 1e9, OPEN_LO,
             "rate of the Gamma prior of alpha (default 0.25)"),
-    OPT_NUM("seed", "S", OPT_U32, lcmcr_args, seed, 0, UINT32_MAX, 0,
-            "chain c of stratum s draws from stream (S, s C + c), so the digits do not depend "
-            "on --threads (default 1)"),
-    OPT_NUM("threads", "T", OPT_INT, lcmcr_args, threads, 1, DFG_MAX_THREADS, 0,
-            "worker threads, one chain each at a time (default 1; the same digits on any "
-            "number)"),
+    OPT_SEED(lcmcr_args, seed,
+             "chain c of stratum s draws from stream (S, s C + c), so the digits do not depend "
+             "on --threads (default 1)"),
+    OPT_THREADS(lcmcr_args, threads,
+                "worker threads, one chain each at a time (default 1; the same digits on any "
+                "number)"),
     OPT_STR("draws", "FILE", lcmcr_args, draws,
             "write every kept draw (stratum, chain, draw, N, alpha, occupied classes) to FILE "
             "(CSV), for trace plots"),

@@ -48,15 +48,16 @@ static const cli_option search_options[] = {
         "-2 log L + pen p most, pen = log n, then 2, then 1, each phase keeping the terms the "
         "one before chose; the path with AIC, AICc, BIC minus their minimum and N; steps whose "
         "MLE does not exist are marked and carry no N)"),
-    OPT_ONE_OF(
-        "criterion", "C", search_args, criterion, criterion_choices,
+    OPT_CRITERION(
+        search_args, criterion,
         "ranks the table (default bic); BIC = p log n - 2 log L with n = people observed and p "
         "counting terms fixed at -inf (MultipleSystemsEstimation's convention)"),
-    OPT_NUM("max-order", "K", OPT_INT, search_args, max_order, 1, DFG_MAX_FIT_LISTS - 1, 0,
-            "highest interaction order of exhaustive and downhill, at most k - 1 (default: 2 for 3 "
-            "lists, 3 for 4-5 lists, 2 for 6 or more; the stepwise methods add pairs)"),
-    OPT_NUM(
-        "threshold", "P", OPT_DOUBLE, search_args, threshold, 0, 1, OPEN_BOTH,
+    OPT_MAX_ORDER(
+        search_args, max_order,
+        "highest interaction order of exhaustive and downhill, at most k - 1 (default: 2 for 3 "
+        "lists, 3 for 4-5 lists, 2 for 6 or more; the stepwise methods add pairs)"),
+    OPT_THRESHOLD(
+        search_args, threshold,
         "p-value threshold of the stepwise methods (default 0.02 stepwise, 0.001 aic-stepwise)"),
     OPT_NUM("top", "N", OPT_SIZE, search_args, top, 1, DFG_MAX_TOP, 0,
             "rows of the model table (default 20)"),

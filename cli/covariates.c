@@ -311,22 +311,9 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
         fprintf(o, "  estimated total (N)     %12.1f   s.e. %.1f\n", f->nhat, f->se_nhat);
         fprintf(o, "  dark figure (N - n)     %12.1f\n", f->m0);
     }
-    if (r->value != DFG_VALUE_OK) {
-        /* no interval of what is not an estimate */
-    } else if (r->prof_rc == DFG_OK) {
-        fprintf(o, "  %d%% interval for N      [%.1f, ", pct, r->prof.lower);
-        if (r->prof.upper_beyond)
-            fprintf(o, "beyond %.1f]", r->prof.search_limit);
-        else
-            fprintf(o, "%.1f]", r->prof.upper);
-        fprintf(o, "   profile likelihood (Cormack 1992)\n");
-    } else {
-        fprintf(o, "  %d%% interval for N      not available (%s)\n", pct,
-                dfg_strerror(r->prof_rc));
-    }
-    if (r->value == DFG_VALUE_OK)
-        fprintf(o, "  %d%% log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, r->logn.lower,
-                r->logn.upper);
+    char pct_label[16];
+    snprintf(pct_label, sizeof pct_label, "%d%%", pct);
+    text_intervals(o, pct_label, r->value == DFG_VALUE_OK, r->prof_rc, &r->prof, &r->logn, 0, 0);
     fprintf(o, "  deviance                %12.3f   df %.0f\n", f->deviance, f->df);
     fprintf(o, "  AIC                     %12.3f\n", f->aic);
     fprintf(o, "  AICc                    %12.3f\n", f->aicc);

@@ -33,15 +33,9 @@ static size_t n_files = 0, cap_files = 0;
  * replaces an input: it stops (exit 4) rather than go on unprotected. */
 static void note(const struct stat *st, int input)
 {
-    if (n_files == cap_files) {
-        size_t cap = cap_files ? 2 * cap_files : 16;
-        file_id *f = realloc(files, cap * sizeof *f);
-        if (!f) {
-            cli_say("out of memory remembering the files of this run");
-            exit(EXIT_INTERNAL);
-        }
-        files = f;
-        cap_files = cap;
+    if (cli_grow(&files, &cap_files, n_files, 16, sizeof *files) != 0) {
+        cli_say("out of memory remembering the files of this run");
+        exit(EXIT_INTERNAL);
     }
     files[n_files++] = (file_id){st->st_dev, st->st_ino, input};
 }

@@ -83,12 +83,12 @@ static const cli_option boot_options[] = {
         "interval", "I", common_opts, boot.interval, interval_choices,
         "bca (default; DiCiccio & Efron 1996, acceleration from the delete-one jackknife) or "
         "percentile"),
-    OPT_NUM("seed", "S", OPT_U32, common_opts, boot.seed, 0, UINT32_MAX, 0,
-            "replicate b uses stream (S, b), so the digits do not depend on --threads; default: "
-            "chosen from the clock, printed"),
-    OPT_NUM("threads", "T", OPT_INT, common_opts, boot.threads, 1, DFG_MAX_THREADS, 0,
-            "worker threads of the bootstrap and the exhaustive search (default 1; the same "
-            "digits on any number)"),
+    OPT_SEED(common_opts, boot.seed,
+             "replicate b uses stream (S, b), so the digits do not depend on --threads; default: "
+             "chosen from the clock, printed"),
+    OPT_THREADS(common_opts, boot.threads,
+                "worker threads of the bootstrap and the exhaustive search (default 1; the same "
+                "digits on any number)"),
     OPT_STR("replicates", "FILE", common_opts, boot.replicates,
             "write every replicate's N and chosen model to FILE (CSV)"),
     OPT_NUM("max-seconds", "S", OPT_DOUBLE, common_opts, boot.max_seconds, 0, UNBOUNDED, OPEN_LO,

@@ -377,14 +377,8 @@ static int col_add(columns *c, const char *name)
 {
     if (col_index(c, name) >= 0)
         return 0;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 32;
-        char **p = realloc(c->name, cap * sizeof *p);
-        if (!p)
-            return -1;
-        c->name = p;
-        c->cap = cap;
-    }
+    if (cli_grow(&c->name, &c->cap, c->n, 32, sizeof *c->name) != 0)
+        return -1;
     if (!(c->name[c->n] = strdup(name)))
         return -1;
     c->n++;
@@ -671,3 +665,42 @@ int cli_out_finish(cli_out *o, const common_opts *c)
 }
 
 /* ** }====================================================================== */
+
+int cli_grow(void *array, size_t *cap, size_t n, size_t first, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    void *old;
+    memcpy(&old, array, sizeof old);
+    size_t c = *cap ? 2 * *cap : first;
+    void *p = realloc(old, c * elem);
+    if (!p)
+        return -1;
+    memcpy(array, &p, sizeof p);
+    *cap = c;
+    return 0;
+}
+
+void text_intervals(FILE *o, const char *pct, int estimate, dfg_status prof_rc,
+                    const dfg_interval *prof, const dfg_interval *logn, int boundary,
+                    int lower_note)
+{
+    if (!estimate) {
+        /* no interval of what is not an estimate */
+    } else if (prof_rc == DFG_OK) {
+        fprintf(o, "  %s interval for N      [%.1f, ", pct, prof->lower);
+        if (prof->upper_beyond)
+            fprintf(o, "beyond %.1f]", prof->search_limit);
+        else
+            fprintf(o, "%.1f]", prof->upper);
+        fprintf(o, "   profile likelihood (Cormack 1992)%s\n",
+                lower_note && prof->lower_at_n ? "; no root below: lower set to n" : "");
+    } else if (boundary) {
+        fprintf(o, "  %s profile interval    not offered with terms fixed at -inf\n", pct);
+    } else {
+        fprintf(o, "  %s interval for N      not available (%s)\n", pct, dfg_strerror(prof_rc));
+    }
+    if (estimate)
+        fprintf(o, "  %s log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, logn->lower,
+                logn->upper);
+}
