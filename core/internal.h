@@ -251,4 +251,15 @@ dfg_status dfg_ctable_slice(const dfg_ctable *src, size_t cov, size_t level, dfg
 int dfg_covariate_value_missing(const char *v);
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * Profile-likelihood search shared by the list-only and covariate intervals (core/interval.c)
+ * ======================================================================= */
+/* The maximiser of loglik(arg, N) on (a, b) (Brent's golden-section search with parabolic
+ * steps, x tolerance sqrt(eps) |x| + 1e-7, at most 500 steps); its value in *lmax. The search
+ * stops early once *rc (the caller's first-failure status, set by loglik) is not DFG_OK or
+ * loglik returns NaN; the caller checks *rc. */
+double dfg_profile_argmax(double (*loglik)(void *arg, double big_n), void *arg,
+                          const dfg_status *rc, double a, double b, double *lmax);
+/* ** }====================================================================== */
+
 #endif /* DARKFIG_INTERNAL_H */

@@ -772,74 +772,9 @@ static double gprof_loglik(gprof *pr, double big_ng)
     return -s - tt + 0.5 * log(2.0 * 3.14159265358979323846 * tt);
 }
 
-static double gprof_argmax(gprof *pr, double a, double b, double *lmax)
+static double gprof_loglik_cb(void *arg, double big_ng)
 {
-    const double gold = 0.5 * (3.0 - sqrt(5.0));
-    double x = a + gold * (b - a), w = x, v = x;
-    double fx = -gprof_loglik(pr, x), fw = fx, fv = fx;
-    double d = 0.0, e = 0.0;
-    for (int it = 0; it < 500 && pr->rc == DFG_OK; it++) {
-        double m = 0.5 * (a + b);
-        double tol = 1.4901161193847656e-08 * fabs(x) + 1e-7, t2 = 2.0 * tol;
-        if (fabs(x - m) <= t2 - 0.5 * (b - a))
-            break;
-        int golden = 1;
-        if (fabs(e) > tol) {
-            double r = (x - w) * (fx - fv);
-            double q = (x - v) * (fx - fw);
-            double pp = (x - v) * q - (x - w) * r;
-            q = 2.0 * (q - r);
-            if (q > 0.0)
-                pp = -pp;
-            else
-                q = -q;
-            double e_old = e;
-            if (fabs(pp) < fabs(0.5 * q * e_old) && pp > q * (a - x) && pp < q * (b - x)) {
-                e = d;
-                d = pp / q;
-                double u = x + d;
-                if (u - a < t2 || b - u < t2)
-                    d = x < m ? tol : -tol;
-                golden = 0;
-            }
-        }
-        if (golden) {
-            e = (x < m ? b : a) - x;
-            d = gold * e;
-        }
-        double u = x + (fabs(d) >= tol ? d : (d > 0.0 ? tol : -tol));
-        double fu = -gprof_loglik(pr, u);
-        if (!(fu == fu))
-            break;
-        if (fu <= fx) {
-            if (u < x)
-                b = x;
-            else
-                a = x;
-            v = w;
-            fv = fw;
-            w = x;
-            fw = fx;
-            x = u;
-            fx = fu;
-        } else {
-            if (u < x)
-                a = u;
-            else
-                b = u;
-            if (fu <= fw || w == x) {
-                v = w;
-                fv = fw;
-                w = u;
-                fw = fu;
-            } else if (fu <= fv || v == x || v == w) {
-                v = u;
-                fv = fu;
-            }
-        }
-    }
-    *lmax = -fx;
-    return x;
+    return gprof_loglik(arg, big_ng);
 }
 
 /* root of g(N) = 2 (lmax - log L(N)) - q on (a, b), g(a) g(b) < 0: Brent-Dekker */
@@ -975,7 +910,7 @@ dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, con
         goto done;
     }
     double lmax;
-    double n_mult = gprof_argmax(&pr, ng, 1.5 * nhat, &lmax);
+    double n_mult = dfg_profile_argmax(gprof_loglik_cb, &pr, &pr.rc, ng, 1.5 * nhat, &lmax);
     if ((rc = pr.rc) != DFG_OK)
         goto done;
     ci->point = n_mult;
