@@ -38,95 +38,27 @@ static int cell_matches(const dfg_ctable *ct, size_t c, size_t s)
     return 1;
 }
 
+typedef struct {
+    const dfg_ctable *ct;
+    const size_t *spec;
+} lp_spec;
+
+/* row j: the cells matching specification spec[j] */
+static int lp_has_spec(const void *arg, size_t j, size_t c)
+{
+    const lp_spec *ls = arg;
+    return cell_matches(ls->ct, c, ls->spec[j]);
+}
+
 /* LP on the cells in use with the parameters not fixed: *exists = 1 when a strictly
  * positive table has their margins */
 static dfg_status lp_exists(const dfg_ctable *ct, const size_t *spec, size_t p,
                             const unsigned char *fixed, const unsigned char *use, int *exists,
                             dfg_error *err)
 {
-    const double *y = dfg_ctable_counts(ct);
-    size_t n = dfg_ctable_n_cells(ct), m = 0, nzero = 0, neq = 0;
-    for (size_t c = 0; c < n; c++)
-        if (use[c]) {
-            m++;
-            nzero += y[c] == 0.0;
-        }
-    if (nzero == 0) {
-        *exists = 1;
-        return DFG_OK;
-    }
-    size_t nnz = 2 * nzero;
-    for (size_t j = 0; j < p; j++) {
-        if (fixed && fixed[j])
-            continue;
-        neq++;
-        for (size_t c = 0; c < n; c++)
-            nnz += use[c] && cell_matches(ct, c, spec[j]);
-    }
-    size_t nrow = neq + nzero;
-    if (nnz > 200000000 || m > 100000000)
-        return dfg_err_set(err, DFG_EINVAL, "covariates", "existence LP too large (%zu entries)",
-                           nnz);
-    int *ia = dfg_malloc((nnz + 1) * sizeof *ia);
-    int *ja = dfg_malloc((nnz + 1) * sizeof *ja);
-    double *ar = dfg_malloc((nnz + 1) * sizeof *ar);
-    int *col = dfg_malloc(n * sizeof *col);
-    int *rkind = dfg_malloc((nrow + 1) * sizeof *rkind);
-    double *rb = dfg_malloc((nrow + 1) * sizeof *rb);
-    dfg_status rc = DFG_OK;
-    if (!ia || !ja || !ar || !col || !rkind || !rb) {
-        rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "existence LP of %zu cells", m);
-        goto done;
-    }
-    int jc = 0;
-    for (size_t c = 0; c < n; c++)
-        col[c] = use[c] ? ++jc : 0;
-    int tcol = (int)m + 1, row = 0;
-    size_t e = 0;
-    for (size_t j = 0; j < p; j++) {
-        if (fixed && fixed[j])
-            continue;
-        row++;
-        double s = 0.0;
-        for (size_t c = 0; c < n; c++)
-            if (use[c] && cell_matches(ct, c, spec[j])) {
-                s += y[c];
-                e++;
-                ia[e] = row;
-                ja[e] = col[c];
-                ar[e] = 1.0;
-            }
-        rkind[row] = GLP_FX;
-        rb[row] = s;
-    }
-    for (size_t c = 0; c < n; c++)
-        if (use[c] && y[c] == 0.0) {
-            row++;
-            e++;
-            ia[e] = row;
-            ja[e] = col[c];
-            ar[e] = 1.0;
-            e++;
-            ia[e] = row;
-            ja[e] = tcol;
-            ar[e] = -1.0;
-            rkind[row] = GLP_LO;
-            rb[row] = 0.0;
-        }
-    double tstar = 0.0;
-    int lrc = dfg_check_lp_solve(row, tcol, rkind, rb, tcol, (int)e, ia, ja, ar, &tstar);
-    if (lrc != 0)
-        rc = dfg_err_set(err, DFG_EINTERNAL, "covariates", "GLPK failed on an LP of %zu cells", m);
-    else
-        *exists = tstar > LP_TOL;
-done:
-    dfg_free(ia);
-    dfg_free(ja);
-    dfg_free(ar);
-    dfg_free(col);
-    dfg_free(rkind);
-    dfg_free(rb);
-    return rc;
+    lp_spec ls = {ct, spec};
+    return dfg_check_lp_margins(0, dfg_ctable_n_cells(ct), dfg_ctable_counts(ct), use, p, fixed, 0,
+                                lp_has_spec, &ls, "covariates", exists, err);
 }
 
 static void lp_hook(void *info)
