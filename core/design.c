@@ -423,16 +423,6 @@ static unsigned popcount64(uint64_t x)
     return (unsigned)__builtin_popcountll(x);
 }
 
-/* order first, then value */
-static int cmp_term(const void *pa, const void *pb)
-{
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    unsigned oa = popcount64(a), ob = popcount64(b);
-    if (oa != ob)
-        return oa < ob ? -1 : 1;
-    return a < b ? -1 : (a > b);
-}
-
 void dfg_cmodel_free(dfg_cmodel *m)
 {
     if (!m)
@@ -479,28 +469,13 @@ dfg_status dfg_cmodel_from_terms(const dfg_ctable *ct, const uint64_t *terms, si
             return dfg_err_set(err, DFG_EINVAL, "model", "a term of order %u is too large",
                                popcount64(terms[i]));
     }
-    uint64_t *a = NULL;
-    size_t na = 0, cap = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t t = terms[i];
-        for (uint64_t s = t; s; s = (s - 1) & t)
-            if (popcount64(s) >= 2 && !push64(&a, &na, &cap, s))
-                goto nomem;
-    }
-    for (size_t j = 0; j < nv; j++)
-        if (!push64(&a, &na, &cap, (uint64_t)1 << j))
-            goto nomem;
-    qsort(a, na, sizeof *a, cmp_term);
-    size_t u = 0;
-    for (size_t i = 0; i < na; i++)
-        if (u == 0 || a[i] != a[u - 1])
-            a[u++] = a[i];
+    size_t u;
+    uint64_t *a = dfg_term_closure(NULL, terms, n, nv, &u);
+    if (!a)
+        return dfg_err_set(err, DFG_ENOMEM, "model", "closure of %zu terms", n);
     m->n_terms = u;
     m->terms = a;
     return DFG_OK;
-nomem:
-    dfg_free(a);
-    return dfg_err_set(err, DFG_ENOMEM, "model", "closure of %zu terms", n);
 }
 
 dfg_status dfg_cmodel_main(const dfg_ctable *ct, dfg_cmodel *m, dfg_error *err)

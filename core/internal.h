@@ -262,4 +262,14 @@ double dfg_profile_argmax(double (*loglik)(void *arg, double big_n), void *arg,
                           const dfg_status *rc, double a, double b, double *lmax);
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * Hierarchical closure of terms, shared by list-only and covariate models (core/terms.c)
+ * ======================================================================= */
+/* The n terms (t32, or t64 when not NULL) closed under subsets of order >= 2, with the nv
+ * main effects, sorted by order then value, without repeats: a new dfg_malloc'ed array of
+ * *n_out terms (the caller frees it), or NULL when out of memory. */
+uint64_t *dfg_term_closure(const uint32_t *t32, const uint64_t *t64, size_t n, size_t nv,
+                           size_t *n_out);
+/* ** }====================================================================== */
+
 #endif /* DARKFIG_INTERNAL_H */
