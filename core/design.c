@@ -1053,23 +1053,6 @@ static double evaluate(const dfg_ctable *ct, const size_t *spec, size_t p, const
     return 2.0 * dev;
 }
 
-/* the deviance's change from dev_old to dev is measurable: larger than the tolerance
- * relative to the deviance (glm.fit's rule) and than the rounding of both evaluations.
- * Without the second bound a nearly saturated fit of large counts, whose deviance is 0 up
- * to its rounding, rejects every step (and never converges) on the rounding's sign. */
-static int dev_changed(double dev, double dev_old, double noise, double tol)
-{
-    double d = fabs(dev - dev_old);
-    return d / (fabs(dev) + 0.1) >= tol && d >= noise;
-}
-
-/* a step is rejected while D is not finite or, after the first IRLS step, rises
- * measurably */
-static int dev_rejected(double dev, double dev_old, double noise, int have_beta, double tol)
-{
-    return !isfinite(dev) || (have_beta && dev > dev_old && dev_changed(dev, dev_old, noise, tol));
-}
-
 dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
                            const double *y, const unsigned char *use, int warm,
                            const dfg_glm_opts *o, double *beta, double *cov, dfg_glm_info *info,
@@ -1159,7 +1142,7 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
             beta[j] = have_beta ? beta[j] + w->rhs[j] : w->rhs[j];
         dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu, &noise);
         int h = 0;
-        while (dev_rejected(dev, dev_old, noise + noise_old, have_beta, o->tol)) {
+        while (dfg_glm_step_rejected(dev, dev_old, noise + noise_old, have_beta, o->tol)) {
             if (h == o->max_halve)
                 break;
             h++;
@@ -1167,7 +1150,7 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
                 beta[j] = 0.5 * (beta[j] + w->beta0[j]);
             dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu, &noise);
         }
-        if (dev_rejected(dev, dev_old, noise + noise_old, have_beta, o->tol)) {
+        if (dfg_glm_step_rejected(dev, dev_old, noise + noise_old, have_beta, o->tol)) {
             memcpy(beta, w->beta0, p * sizeof *beta);
             dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu, &noise);
             rc = dfg_err_set(err, DFG_ENOCONV, "covariates", "step-halving failed at iteration %d",
@@ -1176,7 +1159,7 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
         }
         int was_first = !have_beta;
         have_beta = 1;
-        if (!was_first && !dev_changed(dev, dev_old, noise + noise_old, o->tol)) {
+        if (!was_first && !dfg_glm_dev_changed(dev, dev_old, noise + noise_old, o->tol)) {
             converged = 1;
             break;
         }

@@ -272,4 +272,15 @@ uint64_t *dfg_term_closure(const uint32_t *t32, const uint64_t *t64, size_t n, s
                            size_t *n_out);
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * IRLS step acceptance, shared by the list-only and covariate engines (core/glm.c)
+ * ======================================================================= */
+/* 1 when the deviance's change from dev_old to dev is measurable: |dev - dev_old| /
+ * (|dev| + 0.1) >= tol (glm.fit's rule) and |dev - dev_old| >= noise, the rounding floor of
+ * the two evaluations (0: no floor). */
+int dfg_glm_dev_changed(double dev, double dev_old, double noise, double tol);
+/* 1 when a step is rejected: dev not finite or, when have_beta, a measurable rise. */
+int dfg_glm_step_rejected(double dev, double dev_old, double noise, int have_beta, double tol);
+/* ** }====================================================================== */
+
 #endif /* DARKFIG_INTERNAL_H */
