@@ -432,20 +432,6 @@ void dfg_cmodel_free(dfg_cmodel *m)
     m->n_terms = 0;
 }
 
-static int push64(uint64_t **a, size_t *n, size_t *cap, uint64_t t)
-{
-    if (*n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 32;
-        uint64_t *b = dfg_realloc(*a, nc * sizeof *b);
-        if (!b)
-            return 0;
-        *a = b;
-        *cap = nc;
-    }
-    (*a)[(*n)++] = t;
-    return 1;
-}
-
 dfg_status dfg_cmodel_from_terms(const dfg_ctable *ct, const uint64_t *terms, size_t n,
                                  dfg_cmodel *m, dfg_error *err)
 {
@@ -607,9 +593,9 @@ dfg_status dfg_cmodel_parse(const char *spec, const dfg_ctable *ct, dfg_cmodel *
         }
         if (each_list) {
             for (size_t j = 0; j < ct->k; j++)
-                if (!push64(&terms, &nt, &cap, term | ((uint64_t)1 << j)))
+                if (!dfg_term_push(&terms, &nt, &cap, term | ((uint64_t)1 << j)))
                     goto nomem;
-        } else if (!push64(&terms, &nt, &cap, term)) {
+        } else if (!dfg_term_push(&terms, &nt, &cap, term)) {
             goto nomem;
         }
         i = end + 1;
@@ -791,9 +777,10 @@ void dfg_ctable_zeta_up(const dfg_ctable *ct, double *s)
     }
 }
 
-/* the transpose: digit l >= 1 <- + digit 0, so that s[cell] = sum of the entries at the
- * specifications the cell matches */
-static void zeta_down(const dfg_ctable *ct, double *s)
+/* digit l >= 1 <- op digit 0 over every variable: with op + (mul = 0) the transpose of
+ * dfg_ctable_zeta_up, s[cell] = sum of the entries at the specifications the cell matches;
+ * with op * (mul = 1) their product. Inlined with mul constant in each caller. */
+static inline void zeta_down_op(const dfg_ctable *ct, double *s, int mul)
 {
     size_t n = ct->n_cells;
     for (size_t c = 0; c < ct->n_cov; c++) {
@@ -802,15 +789,21 @@ static void zeta_down(const dfg_ctable *ct, double *s)
             for (size_t l = 1; l < r; l++) {
                 double *lo = s + b, *hi = s + b + l * st;
                 for (size_t i = 0; i < st; i++)
-                    hi[i] += lo[i];
+                    hi[i] = mul ? hi[i] * lo[i] : hi[i] + lo[i];
             }
     }
     for (size_t j = 0; j < ct->k; j++) {
         size_t st = (size_t)1 << j;
         for (size_t b = 0; b < n; b += 2 * st)
             for (size_t i = b; i < b + st; i++)
-                s[i + st] += s[i];
+                s[i + st] = mul ? s[i + st] * s[i] : s[i + st] + s[i];
     }
+}
+
+/* the transpose: s[cell] = sum of the entries at the specifications the cell matches */
+static void zeta_down(const dfg_ctable *ct, double *s)
+{
+    zeta_down_op(ct, s, 0);
 }
 
 struct dfg_cfit_work {
@@ -995,22 +988,7 @@ static double eval_dev(size_t n, const double *y, const unsigned char *used, con
  * matches */
 static void zeta_down_mul(const dfg_ctable *ct, double *s)
 {
-    size_t n = ct->n_cells;
-    for (size_t c = 0; c < ct->n_cov; c++) {
-        size_t st = ct->cstride[c], r = ct->n_levels[c], blk = st * r;
-        for (size_t b = 0; b < n; b += blk)
-            for (size_t l = 1; l < r; l++) {
-                double *lo = s + b, *hi = s + b + l * st;
-                for (size_t i = 0; i < st; i++)
-                    hi[i] *= lo[i];
-            }
-    }
-    for (size_t j = 0; j < ct->k; j++) {
-        size_t st = (size_t)1 << j;
-        for (size_t b = 0; b < n; b += 2 * st)
-            for (size_t i = b; i < b + st; i++)
-                s[i + st] *= s[i];
-    }
+    zeta_down_op(ct, s, 1);
 }
 
 /* mu and the deviance at beta. mu_c = prod exp(beta_j) over the parameters c matches: p

@@ -270,6 +270,9 @@ double dfg_profile_argmax(double (*loglik)(void *arg, double big_n), void *arg,
  * *n_out terms (the caller frees it), or NULL when out of memory. */
 uint64_t *dfg_term_closure(const uint32_t *t32, const uint64_t *t64, size_t n, size_t nv,
                            size_t *n_out);
+/* Append t to the growing array *a of *n terms (capacity *cap, doubled as needed): 1, or 0
+ * when out of memory (*a unchanged). */
+int dfg_term_push(uint64_t **a, size_t *n, size_t *cap, uint64_t t);
 /* ** }====================================================================== */
 
 /* ** {======================================================================

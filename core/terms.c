@@ -52,8 +52,9 @@ void dfg_model_free(dfg_model *m)
     m->n_terms = 0;
 }
 
-/* Append t to a growing array (no duplicates check: sorted and made unique later). */
-static int push(uint64_t **a, size_t *n, size_t *cap, uint64_t t)
+/* Append t to a growing array (no duplicates check: sorted and made unique later).
+ * Declared in core/internal.h. */
+int dfg_term_push(uint64_t **a, size_t *n, size_t *cap, uint64_t t)
 {
     if (*n == *cap) {
         size_t nc = *cap ? 2 * *cap : 32;
@@ -77,11 +78,11 @@ uint64_t *dfg_term_closure(const uint32_t *t32, const uint64_t *t64, size_t n, s
     for (size_t i = 0; i < n; i++) {
         uint64_t t = t64 ? t64[i] : t32[i];
         for (uint64_t s = t; s; s = (s - 1) & t)
-            if (__builtin_popcountll(s) >= 2 && !push(&a, &na, &cap, s))
+            if (__builtin_popcountll(s) >= 2 && !dfg_term_push(&a, &na, &cap, s))
                 goto nomem;
     }
     for (size_t j = 0; j < nv; j++)
-        if (!push(&a, &na, &cap, (uint64_t)1 << j))
+        if (!dfg_term_push(&a, &na, &cap, (uint64_t)1 << j))
             goto nomem;
     qsort(a, na, sizeof *a, cmp_order_value);
     size_t u = 0;
