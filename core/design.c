@@ -423,16 +423,6 @@ static unsigned popcount64(uint64_t x)
     return (unsigned)__builtin_popcountll(x);
 }
 
-/* order first, then value */
-static int cmp_term(const void *pa, const void *pb)
-{
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    unsigned oa = popcount64(a), ob = popcount64(b);
-    if (oa != ob)
-        return oa < ob ? -1 : 1;
-    return a < b ? -1 : (a > b);
-}
-
 void dfg_cmodel_free(dfg_cmodel *m)
 {
     if (!m)
@@ -440,20 +430,6 @@ void dfg_cmodel_free(dfg_cmodel *m)
     dfg_free(m->terms);
     m->terms = NULL;
     m->n_terms = 0;
-}
-
-static int push64(uint64_t **a, size_t *n, size_t *cap, uint64_t t)
-{
-    if (*n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 32;
-        uint64_t *b = dfg_realloc(*a, nc * sizeof *b);
-        if (!b)
-            return 0;
-        *a = b;
-        *cap = nc;
-    }
-    (*a)[(*n)++] = t;
-    return 1;
 }
 
 dfg_status dfg_cmodel_from_terms(const dfg_ctable *ct, const uint64_t *terms, size_t n,
@@ -479,28 +455,13 @@ dfg_status dfg_cmodel_from_terms(const dfg_ctable *ct, const uint64_t *terms, si
             return dfg_err_set(err, DFG_EINVAL, "model", "a term of order %u is too large",
                                popcount64(terms[i]));
     }
-    uint64_t *a = NULL;
-    size_t na = 0, cap = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t t = terms[i];
-        for (uint64_t s = t; s; s = (s - 1) & t)
-            if (popcount64(s) >= 2 && !push64(&a, &na, &cap, s))
-                goto nomem;
-    }
-    for (size_t j = 0; j < nv; j++)
-        if (!push64(&a, &na, &cap, (uint64_t)1 << j))
-            goto nomem;
-    qsort(a, na, sizeof *a, cmp_term);
-    size_t u = 0;
-    for (size_t i = 0; i < na; i++)
-        if (u == 0 || a[i] != a[u - 1])
-            a[u++] = a[i];
+    size_t u;
+    uint64_t *a = dfg_term_closure(NULL, terms, n, nv, &u);
+    if (!a)
+        return dfg_err_set(err, DFG_ENOMEM, "model", "closure of %zu terms", n);
     m->n_terms = u;
     m->terms = a;
     return DFG_OK;
-nomem:
-    dfg_free(a);
-    return dfg_err_set(err, DFG_ENOMEM, "model", "closure of %zu terms", n);
 }
 
 dfg_status dfg_cmodel_main(const dfg_ctable *ct, dfg_cmodel *m, dfg_error *err)
@@ -632,9 +593,9 @@ dfg_status dfg_cmodel_parse(const char *spec, const dfg_ctable *ct, dfg_cmodel *
         }
         if (each_list) {
             for (size_t j = 0; j < ct->k; j++)
-                if (!push64(&terms, &nt, &cap, term | ((uint64_t)1 << j)))
+                if (!dfg_term_push(&terms, &nt, &cap, term | ((uint64_t)1 << j)))
                     goto nomem;
-        } else if (!push64(&terms, &nt, &cap, term)) {
+        } else if (!dfg_term_push(&terms, &nt, &cap, term)) {
             goto nomem;
         }
         i = end + 1;
@@ -816,9 +777,10 @@ void dfg_ctable_zeta_up(const dfg_ctable *ct, double *s)
     }
 }
 
-/* the transpose: digit l >= 1 <- + digit 0, so that s[cell] = sum of the entries at the
- * specifications the cell matches */
-static void zeta_down(const dfg_ctable *ct, double *s)
+/* digit l >= 1 <- op digit 0 over every variable: with op + (mul = 0) the transpose of
+ * dfg_ctable_zeta_up, s[cell] = sum of the entries at the specifications the cell matches;
+ * with op * (mul = 1) their product. Inlined with mul constant in each caller. */
+static inline void zeta_down_op(const dfg_ctable *ct, double *s, int mul)
 {
     size_t n = ct->n_cells;
     for (size_t c = 0; c < ct->n_cov; c++) {
@@ -827,15 +789,21 @@ static void zeta_down(const dfg_ctable *ct, double *s)
             for (size_t l = 1; l < r; l++) {
                 double *lo = s + b, *hi = s + b + l * st;
                 for (size_t i = 0; i < st; i++)
-                    hi[i] += lo[i];
+                    hi[i] = mul ? hi[i] * lo[i] : hi[i] + lo[i];
             }
     }
     for (size_t j = 0; j < ct->k; j++) {
         size_t st = (size_t)1 << j;
         for (size_t b = 0; b < n; b += 2 * st)
             for (size_t i = b; i < b + st; i++)
-                s[i + st] += s[i];
+                s[i + st] = mul ? s[i + st] * s[i] : s[i + st] + s[i];
     }
+}
+
+/* the transpose: s[cell] = sum of the entries at the specifications the cell matches */
+static void zeta_down(const dfg_ctable *ct, double *s)
+{
+    zeta_down_op(ct, s, 0);
 }
 
 struct dfg_cfit_work {
@@ -1020,22 +988,7 @@ static double eval_dev(size_t n, const double *y, const unsigned char *used, con
  * matches */
 static void zeta_down_mul(const dfg_ctable *ct, double *s)
 {
-    size_t n = ct->n_cells;
-    for (size_t c = 0; c < ct->n_cov; c++) {
-        size_t st = ct->cstride[c], r = ct->n_levels[c], blk = st * r;
-        for (size_t b = 0; b < n; b += blk)
-            for (size_t l = 1; l < r; l++) {
-                double *lo = s + b, *hi = s + b + l * st;
-                for (size_t i = 0; i < st; i++)
-                    hi[i] *= lo[i];
-            }
-    }
-    for (size_t j = 0; j < ct->k; j++) {
-        size_t st = (size_t)1 << j;
-        for (size_t b = 0; b < n; b += 2 * st)
-            for (size_t i = b; i < b + st; i++)
-                s[i + st] *= s[i];
-    }
+    zeta_down_op(ct, s, 1);
 }
 
 /* mu and the deviance at beta. mu_c = prod exp(beta_j) over the parameters c matches: p
@@ -1076,23 +1029,6 @@ static double evaluate(const dfg_ctable *ct, const size_t *spec, size_t p, const
     }
     *noise = 2.0 * DBL_EPSILON * mag;
     return 2.0 * dev;
-}
-
-/* the deviance's change from dev_old to dev is measurable: larger than the tolerance
- * relative to the deviance (glm.fit's rule) and than the rounding of both evaluations.
- * Without the second bound a nearly saturated fit of large counts, whose deviance is 0 up
- * to its rounding, rejects every step (and never converges) on the rounding's sign. */
-static int dev_changed(double dev, double dev_old, double noise, double tol)
-{
-    double d = fabs(dev - dev_old);
-    return d / (fabs(dev) + 0.1) >= tol && d >= noise;
-}
-
-/* a step is rejected while D is not finite or, after the first IRLS step, rises
- * measurably */
-static int dev_rejected(double dev, double dev_old, double noise, int have_beta, double tol)
-{
-    return !isfinite(dev) || (have_beta && dev > dev_old && dev_changed(dev, dev_old, noise, tol));
 }
 
 dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
@@ -1184,7 +1120,7 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
             beta[j] = have_beta ? beta[j] + w->rhs[j] : w->rhs[j];
         dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu, &noise);
         int h = 0;
-        while (dev_rejected(dev, dev_old, noise + noise_old, have_beta, o->tol)) {
+        while (dfg_glm_step_rejected(dev, dev_old, noise + noise_old, have_beta, o->tol)) {
             if (h == o->max_halve)
                 break;
             h++;
@@ -1192,7 +1128,7 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
                 beta[j] = 0.5 * (beta[j] + w->beta0[j]);
             dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu, &noise);
         }
-        if (dev_rejected(dev, dev_old, noise + noise_old, have_beta, o->tol)) {
+        if (dfg_glm_step_rejected(dev, dev_old, noise + noise_old, have_beta, o->tol)) {
             memcpy(beta, w->beta0, p * sizeof *beta);
             dev = evaluate(ct, spec, p, beta, y, w->used, w->logy, w->eta, w->mu, &noise);
             rc = dfg_err_set(err, DFG_ENOCONV, "covariates", "step-halving failed at iteration %d",
@@ -1201,7 +1137,7 @@ dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t 
         }
         int was_first = !have_beta;
         have_beta = 1;
-        if (!was_first && !dev_changed(dev, dev_old, noise + noise_old, o->tol)) {
+        if (!was_first && !dfg_glm_dev_changed(dev, dev_old, noise + noise_old, o->tol)) {
             converged = 1;
             break;
         }

@@ -514,12 +514,23 @@ static dfg_status fit_start(const design *d, int have_beta, dfg_glm_work *w, dou
     return DFG_OK;
 }
 
-/* A step is rejected while D is not finite or, after the first IRLS step, rises by more
- * than the tolerance: (D - D_old) / (|D| + 0.1) >= tol. */
-static int step_rejected(double dev, double dev_old, int have_beta, double tol)
+/* The deviance's change from dev_old to dev is measurable: larger than the tolerance
+ * relative to the deviance (glm.fit's rule) and than noise, the rounding of both
+ * evaluations (0 for none). Without that floor a nearly saturated fit of large counts, whose
+ * deviance is 0 up to its rounding, rejects every step (and never converges) on the
+ * rounding's sign. Declared in core/internal.h. */
+int dfg_glm_dev_changed(double dev, double dev_old, double noise, double tol)
+{
+    double d = fabs(dev - dev_old);
+    return d / (fabs(dev) + 0.1) >= tol && d >= noise;
+}
+
+/* A step is rejected while D is not finite or, after the first IRLS step (have_beta), rises
+ * measurably (dfg_glm_dev_changed). Declared in core/internal.h. */
+int dfg_glm_step_rejected(double dev, double dev_old, double noise, int have_beta, double tol)
 {
     return !isfinite(dev) ||
-           (have_beta && dev > dev_old && (dev - dev_old) / (fabs(dev) + 0.1) >= tol);
+           (have_beta && dev > dev_old && dfg_glm_dev_changed(dev, dev_old, noise, tol));
 }
 
 /* One iteration from beta (deviance dev_old): the Newton step (IRLS on the first one,
@@ -543,13 +554,14 @@ static dfg_status newton_step(const design *d, const dfg_glm_opts *o, dfg_glm_wo
         beta[j] = have_beta ? beta[j] + w->rhs[j] : w->rhs[j];
     design_eta(d, beta, w->eta);
     *dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
-    for (int h = 0; h < o->max_halve && step_rejected(*dev, dev_old, have_beta, o->tol); h++) {
+    for (int h = 0;
+         h < o->max_halve && dfg_glm_step_rejected(*dev, dev_old, 0.0, have_beta, o->tol); h++) {
         for (size_t j = 0; j < p; j++)
             beta[j] = 0.5 * (beta[j] + w->beta0[j]);
         design_eta(d, beta, w->eta);
         *dev = eval_mu(d, w->used, w->ylogy, beta, w->eta, mu);
     }
-    if (!step_rejected(*dev, dev_old, have_beta, o->tol))
+    if (!dfg_glm_step_rejected(*dev, dev_old, 0.0, have_beta, o->tol))
         return DFG_OK;
     /* back to the previous iterate */
     memcpy(beta, w->beta0, p * sizeof *beta);
@@ -619,7 +631,7 @@ static dfg_status fit(const design *d, int start_from_beta, const dfg_glm_opts *
         have_beta = 1;
         /* |D_k - D_{k-1}| / (|D_k| + 0.1) < tol; never on the first IRLS step, whose
          * D_{k-1} belongs to mu0 = y + 0.1 rather than to a fitted model. */
-        if (!was_first && fabs(dev - dev_old) / (fabs(dev) + 0.1) < o->tol) {
+        if (!was_first && !dfg_glm_dev_changed(dev, dev_old, 0.0, o->tol)) {
             converged = 1;
             break;
         }

@@ -251,4 +251,39 @@ dfg_status dfg_ctable_slice(const dfg_ctable *src, size_t cov, size_t level, dfg
 int dfg_covariate_value_missing(const char *v);
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * Profile-likelihood search shared by the list-only and covariate intervals (core/interval.c)
+ * ======================================================================= */
+/* The maximiser of loglik(arg, N) on (a, b) (Brent's golden-section search with parabolic
+ * steps, x tolerance sqrt(eps) |x| + 1e-7, at most 500 steps); its value in *lmax. The search
+ * stops early once *rc (the caller's first-failure status, set by loglik) is not DFG_OK or
+ * loglik returns NaN; the caller checks *rc. */
+double dfg_profile_argmax(double (*loglik)(void *arg, double big_n), void *arg,
+                          const dfg_status *rc, double a, double b, double *lmax);
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Hierarchical closure of terms, shared by list-only and covariate models (core/terms.c)
+ * ======================================================================= */
+/* The n terms (t32, or t64 when not NULL) closed under subsets of order >= 2, with the nv
+ * main effects, sorted by order then value, without repeats: a new dfg_malloc'ed array of
+ * *n_out terms (the caller frees it), or NULL when out of memory. */
+uint64_t *dfg_term_closure(const uint32_t *t32, const uint64_t *t64, size_t n, size_t nv,
+                           size_t *n_out);
+/* Append t to the growing array *a of *n terms (capacity *cap, doubled as needed): 1, or 0
+ * when out of memory (*a unchanged). */
+int dfg_term_push(uint64_t **a, size_t *n, size_t *cap, uint64_t t);
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * IRLS step acceptance, shared by the list-only and covariate engines (core/glm.c)
+ * ======================================================================= */
+/* 1 when the deviance's change from dev_old to dev is measurable: |dev - dev_old| /
+ * (|dev| + 0.1) >= tol (glm.fit's rule) and |dev - dev_old| >= noise, the rounding floor of
+ * the two evaluations (0: no floor). */
+int dfg_glm_dev_changed(double dev, double dev_old, double noise, double tol);
+/* 1 when a step is rejected: dev not finite or, when have_beta, a measurable rise. */
+int dfg_glm_step_rejected(double dev, double dev_old, double noise, int have_beta, double tol);
+/* ** }====================================================================== */
+
 #endif /* DARKFIG_INTERNAL_H */

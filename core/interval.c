@@ -209,14 +209,16 @@ static double profile_loglik(profile *pr, double big_n)
 }
 
 /* Maximise log L on (a, b): Brent's (1973, ch. 5) golden-section search with parabolic
- * steps, the method of R's optimize; x tolerance sqrt(eps) |x| + 1e-7. */
-static double profile_argmax(profile *pr, double a, double b, double *lmax)
+ * steps, the method of R's optimize; x tolerance sqrt(eps) |x| + 1e-7. Declared in
+ * core/internal.h. */
+double dfg_profile_argmax(double (*loglik)(void *arg, double big_n), void *arg,
+                          const dfg_status *rc, double a, double b, double *lmax)
 {
     const double gold = 0.5 * (3.0 - sqrt(5.0));
     double x = a + gold * (b - a), w = x, v = x;
-    double fx = -profile_loglik(pr, x), fw = fx, fv = fx;
+    double fx = -loglik(arg, x), fw = fx, fv = fx;
     double d = 0.0, e = 0.0;
-    for (int it = 0; it < 500 && pr->rc == DFG_OK; it++) {
+    for (int it = 0; it < 500 && *rc == DFG_OK; it++) {
         double m = 0.5 * (a + b);
         double tol = sqrt(DBL_EPSILON) * fabs(x) + 1e-7, t2 = 2.0 * tol;
         if (fabs(x - m) <= t2 - 0.5 * (b - a))
@@ -246,8 +248,8 @@ static double profile_argmax(profile *pr, double a, double b, double *lmax)
             d = gold * e;
         }
         double u = x + (fabs(d) >= tol ? d : (d > 0.0 ? tol : -tol));
-        double fu = -profile_loglik(pr, u);
-        if (!(fu == fu)) /* NaN: a failed fit (pr->rc set) */
+        double fu = -loglik(arg, u);
+        if (!(fu == fu)) /* NaN: a failed fit (*rc set) */
             break;
         if (fu <= fx) {
             if (u < x)
@@ -278,6 +280,11 @@ static double profile_argmax(profile *pr, double a, double b, double *lmax)
     }
     *lmax = -fx;
     return x;
+}
+
+static double profile_loglik_cb(void *arg, double big_n)
+{
+    return profile_loglik(arg, big_n);
 }
 
 typedef struct {
@@ -331,7 +338,7 @@ static dfg_status profile_run(profile *pr, double nhat, double level, dfg_interv
                            n, nhat);
     /* N_mult = argmax log L on (n, 1.5 nhat) */
     double lmax;
-    double n_mult = profile_argmax(pr, n, 1.5 * nhat, &lmax);
+    double n_mult = dfg_profile_argmax(profile_loglik_cb, pr, &pr->rc, n, 1.5 * nhat, &lmax);
     if (pr->rc != DFG_OK)
         return pr->rc;
     ci->point = n_mult;

@@ -19,8 +19,8 @@
 /* order first, then value */
 static int cmp_order_value(const void *pa, const void *pb)
 {
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    unsigned oa = dfg_popcount(a), ob = dfg_popcount(b);
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    unsigned oa = (unsigned)__builtin_popcountll(a), ob = (unsigned)__builtin_popcountll(b);
     if (oa != ob)
         return oa < ob ? -1 : 1;
     return a < b ? -1 : (a > b);
@@ -52,12 +52,13 @@ void dfg_model_free(dfg_model *m)
     m->n_terms = 0;
 }
 
-/* Append t to a growing array (no duplicates check: sorted and made unique later). */
-static int push(uint32_t **a, size_t *n, size_t *cap, uint32_t t)
+/* Append t to a growing array (no duplicates check: sorted and made unique later).
+ * Declared in core/internal.h. */
+int dfg_term_push(uint64_t **a, size_t *n, size_t *cap, uint64_t t)
 {
     if (*n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 16;
-        uint32_t *b = dfg_realloc(*a, nc * sizeof *b);
+        size_t nc = *cap ? 2 * *cap : 32;
+        uint64_t *b = dfg_realloc(*a, nc * sizeof *b);
         if (!b)
             return 0;
         *a = b;
@@ -65,6 +66,34 @@ static int push(uint32_t **a, size_t *n, size_t *cap, uint32_t t)
     }
     (*a)[(*n)++] = t;
     return 1;
+}
+
+uint64_t *dfg_term_closure(const uint32_t *t32, const uint64_t *t64, size_t n, size_t nv,
+                           size_t *n_out)
+{
+    uint64_t *a = NULL;
+    size_t na = 0, cap = 0;
+    *n_out = 0;
+    /* every subset s of order >= 2 of every term (s = (s - 1) & t walks them) */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = t64 ? t64[i] : t32[i];
+        for (uint64_t s = t; s; s = (s - 1) & t)
+            if (__builtin_popcountll(s) >= 2 && !dfg_term_push(&a, &na, &cap, s))
+                goto nomem;
+    }
+    for (size_t j = 0; j < nv; j++)
+        if (!dfg_term_push(&a, &na, &cap, (uint64_t)1 << j))
+            goto nomem;
+    qsort(a, na, sizeof *a, cmp_order_value);
+    size_t u = 0;
+    for (size_t i = 0; i < na; i++)
+        if (u == 0 || a[i] != a[u - 1])
+            a[u++] = a[i];
+    *n_out = u;
+    return a;
+nomem:
+    dfg_free(a);
+    return NULL;
 }
 
 dfg_status dfg_model_from_terms(size_t k, const uint32_t *terms, size_t n, dfg_model *m,
@@ -91,30 +120,20 @@ dfg_status dfg_model_from_terms(size_t k, const uint32_t *terms, size_t n, dfg_m
                                "(confounded with the unobserved cell)",
                                k);
     }
-    uint32_t *a = NULL;
-    size_t na = 0, cap = 0;
-    /* closure: every nonzero subset s of every term (s = (s - 1) & t walks them) */
-    for (size_t i = 0; i < n; i++) {
-        uint32_t t = terms[i];
-        for (uint32_t s = t; s; s = (s - 1) & t)
-            if (dfg_popcount(s) >= 2 && !push(&a, &na, &cap, s))
-                goto nomem;
+    size_t u;
+    uint64_t *c = dfg_term_closure(terms, NULL, n, k, &u);
+    uint32_t *a = c ? dfg_malloc(u * sizeof *a) : NULL;
+    if (!a) {
+        dfg_free(c);
+        return dfg_err_set(err, DFG_ENOMEM, "model", "closure of %zu terms", n);
     }
-    for (size_t j = 0; j < k; j++)
-        if (!push(&a, &na, &cap, (uint32_t)1 << j))
-            goto nomem;
-    qsort(a, na, sizeof *a, cmp_order_value);
-    size_t u = 0;
-    for (size_t i = 0; i < na; i++)
-        if (u == 0 || a[i] != a[u - 1])
-            a[u++] = a[i];
+    for (size_t i = 0; i < u; i++)
+        a[i] = (uint32_t)c[i];
+    dfg_free(c);
     m->k = k;
     m->n_terms = u;
     m->terms = a;
     return DFG_OK;
-nomem:
-    dfg_free(a);
-    return dfg_err_set(err, DFG_ENOMEM, "model", "closure of %zu terms", n);
 }
 
 dfg_status dfg_model_independence(size_t k, dfg_model *m, dfg_error *err)

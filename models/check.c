@@ -308,13 +308,13 @@ static int lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int 
     return rc;
 }
 
-dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t n,
-                        const unsigned char *fixed, const unsigned char *use, int *exists,
-                        dfg_error *err)
+dfg_status dfg_check_lp_margins(size_t first, size_t n_cells, const double *y,
+                                const unsigned char *use, size_t n_rows, const unsigned char *fixed,
+                                size_t fixed_off, int (*has)(const void *arg, size_t r, size_t c),
+                                const void *arg, const char *who, int *exists, dfg_error *err)
 {
-    size_t ncell = (size_t)1 << k;
-    size_t m = 0, nzero = 0, nrow_eq = 1;
-    for (size_t c = 1; c < ncell; c++)
+    size_t m = 0, nzero = 0, nrow_eq = 0;
+    for (size_t c = first; c < n_cells; c++)
         if (use[c]) {
             m++;
             nzero += y[c] == 0.0;
@@ -324,38 +324,44 @@ dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t
         *exists = 1;
         return DFG_OK;
     }
-    for (size_t i = 0; i < n; i++)
-        nrow_eq += !(fixed && fixed[i]);
     /* Only empty cells need z_c >= t: given z >= 0 with z_c > 0 on every empty cell and
      * X'z = X'y, (1 - e) y + e z is strictly positive with the same margins. */
-    size_t nnz = m * nrow_eq + 2 * nzero, nrow = nrow_eq + nzero;
+    size_t nnz = 2 * nzero;
+    for (size_t r = 0; r < n_rows; r++) {
+        if (r >= fixed_off && fixed && fixed[r - fixed_off])
+            continue;
+        nrow_eq++;
+        for (size_t c = first; c < n_cells; c++)
+            nnz += use[c] && has(arg, r, c);
+    }
+    size_t nrow = nrow_eq + nzero;
+    if (nnz > 200000000 || m > 100000000)
+        return dfg_err_set(err, DFG_EINVAL, who, "existence LP too large (%zu entries)", nnz);
     int *ia = dfg_malloc((nnz + 1) * sizeof *ia);
     int *ja = dfg_malloc((nnz + 1) * sizeof *ja);
     double *ar = dfg_malloc((nnz + 1) * sizeof *ar);
-    int *col = dfg_malloc(ncell * sizeof *col);
+    int *col = dfg_malloc(n_cells * sizeof *col);
     int *rkind = dfg_malloc((nrow + 1) * sizeof *rkind);
     double *rb = dfg_malloc((nrow + 1) * sizeof *rb);
     dfg_status rc = DFG_OK;
     if (!ia || !ja || !ar || !col || !rkind || !rb) {
-        rc = dfg_err_set(err, DFG_ENOMEM, "check", "LP of %zu cells", m);
+        rc = dfg_err_set(err, DFG_ENOMEM, who, "existence LP of %zu cells", m);
         goto done;
     }
     /* columns 1..m: z of the kept cells; column m + 1: t */
-    int j = 0;
-    for (size_t c = 1; c < ncell; c++)
-        col[c] = use[c] ? ++j : 0;
-    int tcol = (int)m + 1;
+    int jc = 0;
+    for (size_t c = first; c < n_cells; c++)
+        col[c] = use[c] ? ++jc : 0;
+    int tcol = (int)m + 1, row = 0;
     size_t e = 0;
-    int row = 0;
-    /* rows 1..nrow_eq: sum_{c kept, tau subset of c} z_c = sum_{c kept, tau subset of c} y_c */
-    for (size_t i = 0; i <= n; i++) {
-        if (i > 0 && fixed && fixed[i - 1])
+    /* rows 1..nrow_eq: the kept margins of z equal those of y */
+    for (size_t r = 0; r < n_rows; r++) {
+        if (r >= fixed_off && fixed && fixed[r - fixed_off])
             continue;
-        uint32_t tau = i ? terms[i - 1] : 0;
-        double s = 0.0;
         row++;
-        for (size_t c = 1; c < ncell; c++)
-            if (use[c] && ((uint32_t)c & tau) == tau) {
+        double s = 0.0;
+        for (size_t c = first; c < n_cells; c++)
+            if (use[c] && has(arg, r, c)) {
                 s += y[c];
                 e++;
                 ia[e] = row;
@@ -366,7 +372,7 @@ dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t
         rb[row] = s;
     }
     /* rows for the empty cells: z_c - t >= 0 */
-    for (size_t c = 1; c < ncell; c++)
+    for (size_t c = first; c < n_cells; c++)
         if (use[c] && y[c] == 0.0) {
             row++;
             e++;
@@ -383,9 +389,9 @@ dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t
     double tstar = 0.0;
     int lrc = lp_solve(row, tcol, rkind, rb, tcol, (int)e, ia, ja, ar, &tstar);
     if (lrc == 2)
-        rc = dfg_err_set(err, DFG_EINTERNAL, "check", "GLPK failed on an LP of %zu cells", m);
+        rc = dfg_err_set(err, DFG_EINTERNAL, who, "GLPK failed on an LP of %zu cells", m);
     else if (lrc == 1)
-        rc = dfg_err_set(err, DFG_EINTERNAL, "check",
+        rc = dfg_err_set(err, DFG_EINTERNAL, who,
                          "GLPK found no optimum for an LP that has one (%zu cells)", m);
     else
         *exists = tstar > LP_TOL;
@@ -399,10 +405,25 @@ done:
     return rc;
 }
 
-int dfg_check_lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int tcol, int ne,
-                       const int *ia, const int *ja, const double *ar, double *tstar)
+typedef struct {
+    const uint32_t *terms;
+} lp_terms;
+
+/* row 0: the total (every cell); row i > 0: the cells holding term i - 1 */
+static int lp_has_term(const void *arg, size_t r, size_t c)
 {
-    return lp_solve(nrow, ncol, rkind, rb, tcol, ne, ia, ja, ar, tstar);
+    const lp_terms *t = arg;
+    uint32_t tau = r ? t->terms[r - 1] : 0;
+    return ((uint32_t)c & tau) == tau;
+}
+
+dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t n,
+                        const unsigned char *fixed, const unsigned char *use, int *exists,
+                        dfg_error *err)
+{
+    lp_terms t = {terms};
+    return dfg_check_lp_margins(1, (size_t)1 << k, y, use, n + 1, fixed, 1, lp_has_term, &t,
+                                "check", exists, err);
 }
 
 void dfg_check_thread_free(void)

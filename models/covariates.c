@@ -38,95 +38,27 @@ static int cell_matches(const dfg_ctable *ct, size_t c, size_t s)
     return 1;
 }
 
+typedef struct {
+    const dfg_ctable *ct;
+    const size_t *spec;
+} lp_spec;
+
+/* row j: the cells matching specification spec[j] */
+static int lp_has_spec(const void *arg, size_t j, size_t c)
+{
+    const lp_spec *ls = arg;
+    return cell_matches(ls->ct, c, ls->spec[j]);
+}
+
 /* LP on the cells in use with the parameters not fixed: *exists = 1 when a strictly
  * positive table has their margins */
 static dfg_status lp_exists(const dfg_ctable *ct, const size_t *spec, size_t p,
                             const unsigned char *fixed, const unsigned char *use, int *exists,
                             dfg_error *err)
 {
-    const double *y = dfg_ctable_counts(ct);
-    size_t n = dfg_ctable_n_cells(ct), m = 0, nzero = 0, neq = 0;
-    for (size_t c = 0; c < n; c++)
-        if (use[c]) {
-            m++;
-            nzero += y[c] == 0.0;
-        }
-    if (nzero == 0) {
-        *exists = 1;
-        return DFG_OK;
-    }
-    size_t nnz = 2 * nzero;
-    for (size_t j = 0; j < p; j++) {
-        if (fixed && fixed[j])
-            continue;
-        neq++;
-        for (size_t c = 0; c < n; c++)
-            nnz += use[c] && cell_matches(ct, c, spec[j]);
-    }
-    size_t nrow = neq + nzero;
-    if (nnz > 200000000 || m > 100000000)
-        return dfg_err_set(err, DFG_EINVAL, "covariates", "existence LP too large (%zu entries)",
-                           nnz);
-    int *ia = dfg_malloc((nnz + 1) * sizeof *ia);
-    int *ja = dfg_malloc((nnz + 1) * sizeof *ja);
-    double *ar = dfg_malloc((nnz + 1) * sizeof *ar);
-    int *col = dfg_malloc(n * sizeof *col);
-    int *rkind = dfg_malloc((nrow + 1) * sizeof *rkind);
-    double *rb = dfg_malloc((nrow + 1) * sizeof *rb);
-    dfg_status rc = DFG_OK;
-    if (!ia || !ja || !ar || !col || !rkind || !rb) {
-        rc = dfg_err_set(err, DFG_ENOMEM, "covariates", "existence LP of %zu cells", m);
-        goto done;
-    }
-    int jc = 0;
-    for (size_t c = 0; c < n; c++)
-        col[c] = use[c] ? ++jc : 0;
-    int tcol = (int)m + 1, row = 0;
-    size_t e = 0;
-    for (size_t j = 0; j < p; j++) {
-        if (fixed && fixed[j])
-            continue;
-        row++;
-        double s = 0.0;
-        for (size_t c = 0; c < n; c++)
-            if (use[c] && cell_matches(ct, c, spec[j])) {
-                s += y[c];
-                e++;
-                ia[e] = row;
-                ja[e] = col[c];
-                ar[e] = 1.0;
-            }
-        rkind[row] = GLP_FX;
-        rb[row] = s;
-    }
-    for (size_t c = 0; c < n; c++)
-        if (use[c] && y[c] == 0.0) {
-            row++;
-            e++;
-            ia[e] = row;
-            ja[e] = col[c];
-            ar[e] = 1.0;
-            e++;
-            ia[e] = row;
-            ja[e] = tcol;
-            ar[e] = -1.0;
-            rkind[row] = GLP_LO;
-            rb[row] = 0.0;
-        }
-    double tstar = 0.0;
-    int lrc = dfg_check_lp_solve(row, tcol, rkind, rb, tcol, (int)e, ia, ja, ar, &tstar);
-    if (lrc != 0)
-        rc = dfg_err_set(err, DFG_EINTERNAL, "covariates", "GLPK failed on an LP of %zu cells", m);
-    else
-        *exists = tstar > LP_TOL;
-done:
-    dfg_free(ia);
-    dfg_free(ja);
-    dfg_free(ar);
-    dfg_free(col);
-    dfg_free(rkind);
-    dfg_free(rb);
-    return rc;
+    lp_spec ls = {ct, spec};
+    return dfg_check_lp_margins(0, dfg_ctable_n_cells(ct), dfg_ctable_counts(ct), use, p, fixed, 0,
+                                lp_has_spec, &ls, "covariates", exists, err);
 }
 
 static void lp_hook(void *info)
@@ -772,74 +704,9 @@ static double gprof_loglik(gprof *pr, double big_ng)
     return -s - tt + 0.5 * log(2.0 * 3.14159265358979323846 * tt);
 }
 
-static double gprof_argmax(gprof *pr, double a, double b, double *lmax)
+static double gprof_loglik_cb(void *arg, double big_ng)
 {
-    const double gold = 0.5 * (3.0 - sqrt(5.0));
-    double x = a + gold * (b - a), w = x, v = x;
-    double fx = -gprof_loglik(pr, x), fw = fx, fv = fx;
-    double d = 0.0, e = 0.0;
-    for (int it = 0; it < 500 && pr->rc == DFG_OK; it++) {
-        double m = 0.5 * (a + b);
-        double tol = 1.4901161193847656e-08 * fabs(x) + 1e-7, t2 = 2.0 * tol;
-        if (fabs(x - m) <= t2 - 0.5 * (b - a))
-            break;
-        int golden = 1;
-        if (fabs(e) > tol) {
-            double r = (x - w) * (fx - fv);
-            double q = (x - v) * (fx - fw);
-            double pp = (x - v) * q - (x - w) * r;
-            q = 2.0 * (q - r);
-            if (q > 0.0)
-                pp = -pp;
-            else
-                q = -q;
-            double e_old = e;
-            if (fabs(pp) < fabs(0.5 * q * e_old) && pp > q * (a - x) && pp < q * (b - x)) {
-                e = d;
-                d = pp / q;
-                double u = x + d;
-                if (u - a < t2 || b - u < t2)
-                    d = x < m ? tol : -tol;
-                golden = 0;
-            }
-        }
-        if (golden) {
-            e = (x < m ? b : a) - x;
-            d = gold * e;
-        }
-        double u = x + (fabs(d) >= tol ? d : (d > 0.0 ? tol : -tol));
-        double fu = -gprof_loglik(pr, u);
-        if (!(fu == fu))
-            break;
-        if (fu <= fx) {
-            if (u < x)
-                b = x;
-            else
-                a = x;
-            v = w;
-            fv = fw;
-            w = x;
-            fw = fx;
-            x = u;
-            fx = fu;
-        } else {
-            if (u < x)
-                a = u;
-            else
-                b = u;
-            if (fu <= fw || w == x) {
-                v = w;
-                fv = fw;
-                w = u;
-                fw = fu;
-            } else if (fu <= fv || v == x || v == w) {
-                v = u;
-                fv = fu;
-            }
-        }
-    }
-    *lmax = -fx;
-    return x;
+    return gprof_loglik(arg, big_ng);
 }
 
 /* root of g(N) = 2 (lmax - log L(N)) - q on (a, b), g(a) g(b) < 0: Brent-Dekker */
@@ -975,7 +842,7 @@ dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, con
         goto done;
     }
     double lmax;
-    double n_mult = gprof_argmax(&pr, ng, 1.5 * nhat, &lmax);
+    double n_mult = dfg_profile_argmax(gprof_loglik_cb, &pr, &pr.rc, ng, 1.5 * nhat, &lmax);
     if ((rc = pr.rc) != DFG_OK)
         goto done;
     ci->point = n_mult;
