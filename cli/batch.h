@@ -45,6 +45,8 @@ typedef struct {
 
 /* A number as the exact %.17g text (null when not finite) into object o. */
 cJSON *batch_num(cJSON *o, const char *k, double x);
+/* A task's label, year (null when it has none) and stratum as members of o. */
+void batch_id_json(cJSON *o, const char *label, int year, const char *stratum);
 
 /* Fill sp->spec from the other fields (batch_task.c). */
 void batch_spec_format(batch_spec *sp);

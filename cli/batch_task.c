@@ -28,6 +28,16 @@ cJSON *batch_num(cJSON *o, const char *k, double x)
 }
 #define num batch_num
 
+void batch_id_json(cJSON *o, const char *label, int year, const char *stratum)
+{
+    cJSON_AddStringToObject(o, "label", label);
+    if (year >= 0)
+        cJSON_AddNumberToObject(o, "year", year);
+    else
+        cJSON_AddNullToObject(o, "year");
+    cJSON_AddStringToObject(o, "stratum", stratum);
+}
+
 static const char *status_text(dfg_status s)
 {
     return s == DFG_OK ? "ok" : dfg_strerror(s);
@@ -659,12 +669,7 @@ int batch_task_run(const batch_spec *sp, batch_task *tk)
     cJSON_AddStringToObject(root, "command", "batch");
     cJSON *task = cJSON_AddObjectToObject(root, "task");
     if (task) {
-        cJSON_AddStringToObject(task, "label", tk->label);
-        if (tk->year >= 0)
-            cJSON_AddNumberToObject(task, "year", tk->year);
-        else
-            cJSON_AddNullToObject(task, "year");
-        cJSON_AddStringToObject(task, "stratum", tk->stratum);
+        batch_id_json(task, tk->label, tk->year, tk->stratum);
         cJSON_AddStringToObject(task, "key", tk->key);
     }
     cJSON *in = cJSON_AddObjectToObject(root, "input");

@@ -360,6 +360,11 @@ void text_not_estimate(FILE *o, double n, dfg_value_status v, const char *reason
  * interval (or why there is none: boundary, terms fixed at -inf; else prof_rc) and the
  * log-normal one, both only when estimate; lower_note says when the profile's lower bound
  * was set to n. */
+/* The first lines of a text report: "darkfig VERSION what" and the input with its sha256. */
+void text_head(FILE *o, const char *what, const char *file, const char *sha);
+/* The fit lines of a text report: deviance and df, AIC, AICc (when aicc is not NULL), BIC. */
+void text_fit_stats(FILE *o, double deviance, double df, double aic, const double *aicc, double bic,
+                    double n_obs);
 void text_intervals(FILE *o, const char *pct, int estimate, dfg_status prof_rc,
                     const dfg_interval *prof, const dfg_interval *logn, int boundary,
                     int lower_note);

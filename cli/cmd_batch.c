@@ -861,12 +861,7 @@ static char *summary_json(const batch_spec *sp, const task_list *L)
         cJSON *o = cJSON_CreateObject();
         if (!o)
             break;
-        cJSON_AddStringToObject(o, "label", r->label);
-        if (t->year >= 0)
-            cJSON_AddNumberToObject(o, "year", t->year);
-        else
-            cJSON_AddNullToObject(o, "year");
-        cJSON_AddStringToObject(o, "stratum", r->stratum);
+        batch_id_json(o, r->label, t->year, r->stratum);
         cJSON_AddStringToObject(o, "file", t->path);
         cJSON_AddStringToObject(o, "sha256", t->sha);
         batch_num(o, "registered", r->registered);

@@ -79,8 +79,7 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
     size_t k = dfg_table_k(t);
     char pct[32];
     level_label(c->est.level, pct, sizeof pct);
-    fprintf(o, "darkfig %s fit\n", DFG_VERSION);
-    fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
+    text_head(o, "fit", c->file, sha);
     fprintf(o, "lists     %zu:", k);
     for (size_t j = 0; j < k; j++)
         fprintf(o, " %s", dfg_table_list_name(t, j));
@@ -102,10 +101,7 @@ static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_t
         text_estimate(o, f->n_obs, f->nhat, f->se_nhat, glm);
     text_intervals(o, pct, r->value == DFG_VALUE_OK, r->prof_rc, &r->prof, &r->logn,
                    f->n_boundary > 0, 1);
-    fprintf(o, "  deviance                %12.3f   df %.0f\n", f->deviance, f->df);
-    fprintf(o, "  AIC                     %12.3f\n", f->aic);
-    fprintf(o, "  BIC                     %12.3f   (log n penalty, n = %.0f people observed)\n",
-            f->bic, f->n_obs);
+    text_fit_stats(o, f->deviance, f->df, f->aic, NULL, f->bic, f->n_obs);
     fprintf(o, "\n  %-22s %12s %12s\n", "coefficient", "estimate", "s.e.");
     for (size_t j = 0; j < f->p; j++) {
         char name[256];

@@ -327,8 +327,7 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
 {
     const dfg_search_result *r = s->r;
     size_t k = dfg_table_k(t);
-    fprintf(o, "darkfig %s search\n", DFG_VERSION);
-    fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
+    text_head(o, "search", c->file, sha);
     fprintf(o, "lists     %zu:", k);
     for (size_t j = 0; j < k; j++)
         fprintf(o, " %s", dfg_table_list_name(t, j));

@@ -285,8 +285,7 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
     const dfg_cfit *f = &r->fit;
     int pct = (int)lround(100.0 * c->est.level);
     size_t k = dfg_ctable_k(ct);
-    fprintf(o, "darkfig %s fit\n", DFG_VERSION);
-    fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
+    text_head(o, "fit", c->file, sha);
     fprintf(o, "lists     %zu:", k);
     for (size_t j = 0; j < k; j++)
         fprintf(o, " %s", dfg_ctable_list_name(ct, j));
@@ -314,11 +313,7 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
     char pct_label[16];
     snprintf(pct_label, sizeof pct_label, "%d%%", pct);
     text_intervals(o, pct_label, r->value == DFG_VALUE_OK, r->prof_rc, &r->prof, &r->logn, 0, 0);
-    fprintf(o, "  deviance                %12.3f   df %.0f\n", f->deviance, f->df);
-    fprintf(o, "  AIC                     %12.3f\n", f->aic);
-    fprintf(o, "  AICc                    %12.3f\n", f->aicc);
-    fprintf(o, "  BIC                     %12.3f   (log n penalty, n = %.0f people observed)\n",
-            f->bic, f->n_obs);
+    text_fit_stats(o, f->deviance, f->df, f->aic, &f->aicc, f->bic, f->n_obs);
     fprintf(o, "\n  %-30s %12s %12s\n", "coefficient", "estimate", "s.e.");
     for (size_t j = 0; j < f->p; j++) {
         char name[256];
@@ -722,8 +717,7 @@ int search_step(cli_run *run)
     FILE *o = run->o.text;
     static const char *phase[3] = {"BIC", "AIC", "pen 1"};
     if (run->o.format == FMT_TEXT) {
-        fprintf(o, "darkfig %s search\n", DFG_VERSION);
-        fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
+        text_head(o, "search", c->file, sha);
         fprintf(o, "search    step (mse::model_search: R's step() from the main effects over "
                    "all two-way terms;\n          penalty log n, then 2, then 1; criteria "
                    "minus their minimum)\n\n");

@@ -704,3 +704,20 @@ void text_intervals(FILE *o, const char *pct, int estimate, dfg_status prof_rc,
         fprintf(o, "  %s log-normal          [%.1f, %.1f]   (Chao 1987)\n", pct, logn->lower,
                 logn->upper);
 }
+
+void text_head(FILE *o, const char *what, const char *file, const char *sha)
+{
+    fprintf(o, "darkfig %s %s\n", DFG_VERSION, what);
+    fprintf(o, "input     %s (sha256 %.16s...)\n", file, sha);
+}
+
+void text_fit_stats(FILE *o, double deviance, double df, double aic, const double *aicc, double bic,
+                    double n_obs)
+{
+    fprintf(o, "  deviance                %12.3f   df %.0f\n", deviance, df);
+    fprintf(o, "  AIC                     %12.3f\n", aic);
+    if (aicc)
+        fprintf(o, "  AICc                    %12.3f\n", *aicc);
+    fprintf(o, "  BIC                     %12.3f   (log n penalty, n = %.0f people observed)\n",
+            bic, n_obs);
+}
