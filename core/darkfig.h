@@ -901,10 +901,11 @@ typedef enum {
 
 typedef struct {
     dfg_freq_method method;
-    const char *name;              /* static */
-    dfg_status status;             /* DFG_OK, DFG_EDATA (e.g. f2 = 0), DFG_ENOCONV, DFG_ESING */
-    unsigned flags;                /* DFG_CLOSED_* for the log-linear methods */
-    double nhat, se;               /* se NaN when the method has none */
+    const char *name;  /* static */
+    dfg_status status; /* DFG_OK, DFG_EDATA (e.g. f2 = 0), DFG_ENOCONV, DFG_ESING, DFG_ENOMLE
+                          (the estimate is infinite or not a number: it does not exist) */
+    unsigned flags;    /* DFG_CLOSED_* for the log-linear methods */
+    double nhat, se;   /* se NaN when the method has none */
     double deviance, df, aic, bic; /* log-linear methods only (NaN otherwise) */
     char note[160];
 } dfg_freq_result;

@@ -561,8 +561,8 @@ done:
     return rc;
 }
 
-dfg_status dfg_freq_estimate(const dfg_freq *fr, dfg_freq_method m, const dfg_glm_opts *opts,
-                             dfg_freq_result *res, dfg_error *err)
+static dfg_status freq_estimate(const dfg_freq *fr, dfg_freq_method m, const dfg_glm_opts *opts,
+                                dfg_freq_result *res, dfg_error *err)
 {
     dfg_glm_opts def = dfg_glm_opts_default();
     const dfg_glm_opts *o = opts ? opts : &def;
@@ -632,6 +632,22 @@ dfg_status dfg_freq_estimate(const dfg_freq *fr, dfg_freq_method m, const dfg_gl
         }
         return res->status;
     }
+}
+
+dfg_status dfg_freq_estimate(const dfg_freq *fr, dfg_freq_method m, const dfg_glm_opts *opts,
+                             dfg_freq_result *res, dfg_error *err)
+{
+    dfg_status rc = freq_estimate(fr, m, opts, res, err);
+    /* an estimate that is not a finite number does not exist (a fit run off to infinity,
+     * e.g. f1 = 1e11 with nobody caught twice): its own status, never DFG_OK */
+    if (rc == DFG_OK && !isfinite(res->nhat)) {
+        res->status = DFG_ENOMLE;
+        snprintf(res->note, sizeof res->note, "the estimate is %s: it does not exist",
+                 isnan(res->nhat) ? "not a number" : "infinite");
+        res->nhat = res->se = NAN;
+        rc = DFG_ENOMLE;
+    }
+    return rc;
 }
 
 /* ** }====================================================================== */

@@ -14,6 +14,7 @@
 #include "darkfig.h"
 #include "oracle.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,6 +177,27 @@ static void chapman_matches_closedp_bc(void)
     CHECK(oracle_each_table("rcapture_closedp_bc_Mt", "N", chapman_row, NULL) == 14);
 }
 
+/* A fit run off to infinity is not an estimate (fuzzing found Mh Poisson2 returning DFG_OK
+ * with N = inf on f1 = 1e11, f31 = 1, nobody caught twice): every method gives a finite
+ * N >= n with DFG_OK, or a status of its own (tests/fuzz/regressions/freq). */
+static void infinite_estimates_are_not_ok(void)
+{
+    static const char data[] = "nbcap,count\n31,1\n1,100000800020\n";
+    dfg_freq fr;
+    dfg_error err = {0};
+    if (!CHECK(dfg_freq_read_buffer("fuzz.csv", data, sizeof data - 1, &fr, &err) == DFG_OK))
+        return;
+    fr.t = fr.max_f;
+    for (int m = 0; m < DFG_FREQ_N_METHODS; m++) {
+        dfg_freq_result res;
+        dfg_status rc = dfg_freq_estimate(&fr, (dfg_freq_method)m, NULL, &res, &err);
+        CHECK_MSG(rc != DFG_OK || (isfinite(res.nhat) && res.nhat >= fr.n), "method %d", m);
+    }
+    dfg_freq_result g;
+    CHECK_CODE(dfg_freq_estimate(&fr, DFG_FREQ_MH_POISSON2, NULL, &g, &err), DFG_ENOMLE);
+    dfg_freq_free(&fr);
+}
+
 int main(void)
 {
     RUN(netherlands_chao_and_zelterman);
@@ -183,5 +205,6 @@ int main(void)
     RUN(nbcap_files_read_and_bad_ones_fail);
     RUN(nbcap_bom_and_quoted_read_as_plain);
     RUN(chapman_matches_closedp_bc);
+    RUN(infinite_estimates_are_not_ok);
     CHECK_DONE();
 }
