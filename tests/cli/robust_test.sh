@@ -40,6 +40,14 @@ expect_err "refusing to replace a FIFO" "replicates onto a FIFO: message"
 run fit data.csv --output fifo
 expect_rc 2 "output onto a FIFO"
 [ -p fifo ] && ok || bad "the FIFO was replaced by --output"
+# a device node made here (as root: a copy of /dev/full's numbers, 1 7): refused, kept
+if mknod devnode c 1 7 2>/dev/null; then
+    run fit data.csv --replicates devnode --bootstrap 10
+    expect_rc 2 "replicates onto a device node"
+    expect_err "refusing to replace a device" "replicates onto a device node: message"
+    [ -c devnode ] && ok || bad "the device node was replaced"
+    rm -f devnode
+fi
 run fit data.csv --output .
 expect_rc 2 "output onto a directory"
 # a write that fails: stdout on a full device, a folder that is a file, a name too long
