@@ -959,16 +959,13 @@ static void eval_eta(const dfg_ctable *ct, const size_t *spec, size_t p, const d
     zeta_down(ct, eta);
 }
 
-/* mu = exp(eta) everywhere; deviance over the used cells. *noise: a bound on the rounding
- * error of the deviance, 2 eps sum (y (|log y| + |eta|) + y + mu): each cell's term is a
- * difference of quantities of that size, so that a deviance near 0 (a nearly saturated
- * fit of counts in the millions) is known only to about 1e-8 */
-static double eval_dev(size_t n, const double *y, const unsigned char *used, const double *logy,
-                       const double *eta, double *mu, double *noise)
+/* The deviance over the used cells from mu (and eta where y > 0), and *noise, a bound on
+ * its rounding error (see eval_dev). */
+static double dev_sum(size_t n, const double *y, const unsigned char *used, const double *logy,
+                      const double *eta, const double *mu, double *noise)
 {
     double dev = 0.0, mag = 0.0;
     for (size_t c = 0; c < n; c++) {
-        mu[c] = exp(eta[c]);
         if (!used[c])
             continue;
         double yc = y[c];
@@ -982,6 +979,18 @@ static double eval_dev(size_t n, const double *y, const unsigned char *used, con
     }
     *noise = 2.0 * DBL_EPSILON * mag;
     return 2.0 * dev;
+}
+
+/* mu = exp(eta) everywhere; deviance over the used cells. *noise: a bound on the rounding
+ * error of the deviance, 2 eps sum (y (|log y| + |eta|) + y + mu): each cell's term is a
+ * difference of quantities of that size, so that a deviance near 0 (a nearly saturated
+ * fit of counts in the millions) is known only to about 1e-8 */
+static double eval_dev(size_t n, const double *y, const unsigned char *used, const double *logy,
+                       const double *eta, double *mu, double *noise)
+{
+    for (size_t c = 0; c < n; c++)
+        mu[c] = exp(eta[c]);
+    return dev_sum(n, y, used, logy, eta, mu, noise);
 }
 
 /* the product transform: s[cell] = product of the entries at the specifications it
@@ -1013,22 +1022,10 @@ static double evaluate(const dfg_ctable *ct, const size_t *spec, size_t p, const
     for (size_t j = 0; j < p; j++)
         mu[spec[j]] *= exp(beta[j]);
     zeta_down_mul(ct, mu);
-    double dev = 0.0, mag = 0.0;
-    for (size_t c = 0; c < n; c++) {
-        if (!used[c])
-            continue;
-        double yc = y[c];
-        if (yc > 0.0) {
+    for (size_t c = 0; c < n; c++)
+        if (used[c] && y[c] > 0.0)
             eta[c] = log(mu[c]);
-            dev += yc * (logy[c] - eta[c]) - (yc - mu[c]);
-            mag += yc * (fabs(logy[c]) + fabs(eta[c]) + 1.0) + mu[c];
-        } else {
-            dev += mu[c];
-            mag += mu[c];
-        }
-    }
-    *noise = 2.0 * DBL_EPSILON * mag;
-    return 2.0 * dev;
+    return dev_sum(n, y, used, logy, eta, mu, noise);
 }
 
 dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
