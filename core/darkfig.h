@@ -1629,6 +1629,33 @@ DFG_API void dfg_emboot_result_free(dfg_emboot_result *r);
 
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * List-interaction searches with covariate terms held fixed (models/search.c,
+ * models/search_cov.c)
+ * ======================================================================= */
+
+/* The search o->method (stepwise, exhaustive or downhill; aic-stepwise gives DFG_EINVAL)
+ * over the list-interaction terms of the full table ct over lists and covariates: every
+ * model is the main effects of every list and covariate + the terms of `fixed` (closed;
+ * NULL or its main effects only: none; each term with at most one list, else DFG_EINVAL)
+ * + the candidate's list terms, fitted over every pattern x covariate combination
+ * (dfg_cfit_engine). The candidates, order limits, hierarchy, stepwise rule, ranking and
+ * table are those of dfg_search_run on the strata summed; a list term no one is on is
+ * fixed at -inf (its cells leave the likelihood in every stratum); p counts every
+ * parameter, n = people observed. Existence: a fit that settles in the interior, else the
+ * linear program of dfg_cfit_check on the cells kept; models whose MLE does not exist are
+ * counted in n_nomle and never chosen. The rows' models are the list terms alone (the
+ * fixed part is common to every row); N = n + the fitted unobserved cells of every
+ * stratum, s.e. by dfg_cfit_group (m0 + g'Vg). With the fixed part the covariates' main
+ * effects only, N and the choice equal dfg_search_run's on the strata summed (the fitted
+ * table factorises into patterns x strata). Fills *r (release with
+ * dfg_search_result_free). Returns as dfg_search_run. */
+DFG_API dfg_status dfg_search_run_cov(const dfg_ctable *ct, const dfg_cmodel *fixed,
+                                      const dfg_search_opts *o, dfg_search_result *r,
+                                      dfg_error *err);
+
+/* ** }====================================================================== */
+
 #ifdef __cplusplus
 }
 #endif

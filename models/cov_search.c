@@ -140,14 +140,8 @@ static dfg_status cand_fit(const ctx *x, dfg_cfit_work *w, cand *c, const cand *
     c->loglik = info.loglik;
     c->iter = info.iter;
     const double *mu = dfg_cfit_work_mu(w);
-    size_t k = dfg_ctable_k(x->ct), n = dfg_ctable_n_cells(x->ct), lm = ((size_t)1 << k) - 1;
-    double mu_min = INFINITY;
-    for (size_t cell = 0; cell < n; cell++)
-        if (cell & lm)
-            mu_min = fmin(mu_min, mu[cell]);
-    /* interior: converged with a negligible last step, or with no fitted cell drifting to 0
-     * (on a boundary the empty cells' fitted values fall like e^-iteration) */
-    c->interior = rc == DFG_OK && (dfg_cfit_work_last_step(w) < 1e-3 || mu_min > 1e-5);
+    size_t k = dfg_ctable_k(x->ct);
+    c->interior = dfg_cfit_work_interior(w, x->ct, NULL, rc);
     double m0 = 0.0;
     for (size_t s = 0; s < dfg_ctable_n_strata(x->ct); s++)
         m0 += mu[s << k];

@@ -50,9 +50,7 @@ static int lp_has_spec(const void *arg, size_t j, size_t c)
     return cell_matches(ls->ct, c, ls->spec[j]);
 }
 
-/* LP on the cells in use with the parameters not fixed: *exists = 1 when a strictly
- * positive table has their margins */
-static dfg_status lp_exists(const dfg_ctable *ct, const size_t *spec, size_t p,
+dfg_status dfg_cfit_lp_exists(const dfg_ctable *ct, const size_t *spec, size_t p,
                             const unsigned char *fixed, const unsigned char *use, int *exists,
                             dfg_error *err)
 {
@@ -324,7 +322,7 @@ static dfg_status analyse(const dfg_ctable *ct, const size_t *spec, size_t p, co
     if (mu) {
         for (size_t c = 0; c < n; c++)
             use[c] = (c & lm) != 0 && (y[c] > 0.0 || mu[c] > 1e-7);
-        if ((rc = lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
+        if ((rc = dfg_cfit_lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
             return rc;
         /* margins over the kept cells must be all of X'y: cells dropped hold no one */
         if (!exists)
@@ -332,7 +330,7 @@ static dfg_status analyse(const dfg_ctable *ct, const size_t *spec, size_t p, co
                 use[c] = (c & lm) != 0;
     }
     if (!exists) {
-        if ((rc = lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
+        if ((rc = dfg_cfit_lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
             return rc;
         if (exists) {
             *status = DFG_CHECK_FINE;
