@@ -600,8 +600,9 @@ static int search_fixed(cli_run *run, const search_args *a)
                      "%zu cells\n          (%zu strata); the models show their list terms\n",
                      fx, dfg_ctable_n_cells(ct), dfg_ctable_n_strata(ct));
         search_text(o, c, run->in.sha, run->t, &s, NULL, line);
-        fprintf(o, "\nTotals per level of the chosen model %s\n(s.e. by the delta method with the "
-                   "full covariance)\n",
+        fprintf(o,
+                "\nTotals per level of the chosen model %s\n(s.e. by the delta method with the "
+                "full covariance)\n",
                 full);
         fprintf(o, "  %-24s %8.0f %10.1f %10.1f %6.2f %9.1f\n", "total", fit.n_obs, fit.nhat,
                 fit.m0, fit.nhat / fit.n_obs, fit.se_nhat);
@@ -649,11 +650,11 @@ static int search_main(int argc, char **argv)
         goto done;
     }
     if (a.fixed && a.method != METHOD_STEP) {
-        if (a.method == DFG_SEARCH_AIC_STEPWISE || run.c.boot.B > 0 || a.scope_lists ||
-            a.average) {
+        if (a.method == DFG_SEARCH_AIC_STEPWISE || run.c.boot.B > 0 || a.scope_lists || a.average) {
             code = usage_error(
                 "search", "--fixed with --method %s: %s",
-                a.method == DFG_SEARCH_AIC_STEPWISE ? "aic-stepwise" : "stepwise|exhaustive|downhill",
+                a.method == DFG_SEARCH_AIC_STEPWISE ? "aic-stepwise"
+                                                    : "stepwise|exhaustive|downhill",
                 a.method == DFG_SEARCH_AIC_STEPWISE
                     ? "aic-stepwise compares Rcapture fits of the lists alone (use stepwise, "
                       "exhaustive or downhill)"

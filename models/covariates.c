@@ -51,8 +51,8 @@ static int lp_has_spec(const void *arg, size_t j, size_t c)
 }
 
 dfg_status dfg_cfit_lp_exists(const dfg_ctable *ct, const size_t *spec, size_t p,
-                            const unsigned char *fixed, const unsigned char *use, int *exists,
-                            dfg_error *err)
+                              const unsigned char *fixed, const unsigned char *use, int *exists,
+                              dfg_error *err)
 {
     lp_spec ls = {ct, spec};
     return dfg_check_lp_margins(0, dfg_ctable_n_cells(ct), dfg_ctable_counts(ct), use, p, fixed, 0,

@@ -248,7 +248,8 @@ static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, dou
     }
     row->status = nfix ? DFG_CHECK_BOUNDARY : DFG_CHECK_FINE;
     double se = NAN;
-    dfg_status rc2 = sp->cov ? dfg_sp_cov_se(sp, w, v->mask, &se, err) : row_se(sp, w, pf, &se, err);
+    dfg_status rc2 =
+        sp->cov ? dfg_sp_cov_se(sp, w, v->mask, &se, err) : row_se(sp, w, pf, &se, err);
     if (rc2)
         return rc2;
     row->p = v->e.p;

@@ -35,11 +35,11 @@ struct sp_cov {
 
 struct sp_cov_work {
     dfg_cfit_work *fw;
-    size_t *spec;         /* p_cap: the parameters of the model being fitted */
-    double *beta, *cov;   /* p_cap, p_cap^2 */
-    double *fitted;       /* n_cells: a copy of the fitted cells (s.e.) */
-    unsigned char *use;   /* n_cells: the cells in the likelihood */
-    size_t *bspec;        /* p_cap: parameters whose coefficients are in w->bmap */
+    size_t *spec;       /* p_cap: the parameters of the model being fitted */
+    double *beta, *cov; /* p_cap, p_cap^2 */
+    double *fitted;     /* n_cells: a copy of the fitted cells (s.e.) */
+    unsigned char *use; /* n_cells: the cells in the likelihood */
+    size_t *bspec;      /* p_cap: parameters whose coefficients are in w->bmap */
     size_t n_bspec;
 };
 
