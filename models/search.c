@@ -213,8 +213,9 @@ static dfg_status row_se(const sp_space *sp, sp_worker *w, size_t pf, double *se
         return dfg_err_set(err, DFG_ENOMEM, "search", "row covariance");
     /* start from the coefficients of the worker's last fit when it was this model (the
      * stepwise choice), else cold */
-    int warm =
-        w->warm && w->n_bterms == pf && memcmp(w->bterms, w->fterms, pf * sizeof *w->fterms) == 0;
+    int warm = w->warm && w->n_bterms == pf;
+    for (size_t j = 0; warm && j < pf; j++)
+        warm = w->bterms[j] == w->fterms[j];
     for (size_t j = 0; warm && j < pf; j++)
         w->beta[j] = w->bmap[w->fterms[j]];
     dfg_glm_info info;

@@ -39,8 +39,6 @@ struct sp_cov_work {
     double *beta, *cov; /* p_cap, p_cap^2 */
     double *fitted;     /* n_cells: a copy of the fitted cells (s.e.) */
     unsigned char *use; /* n_cells: the cells in the likelihood */
-    size_t *bspec;      /* p_cap: parameters whose coefficients are in w->bmap */
-    size_t n_bspec;
 };
 
 void dfg_sp_cov_free(sp_cov *cov)
@@ -55,16 +53,10 @@ dfg_status dfg_sp_space_init_cov(sp_space *sp, const dfg_ctable *ct, const dfg_c
                                  int max_order, dfg_criterion crit, const dfg_glm_opts *glm,
                                  dfg_error *err)
 {
-    memset(sp, 0, sizeof *sp);
     size_t k = dfg_ctable_k(ct);
-    if (k > DFG_MAX_FIT_LISTS)
-        return dfg_err_too_many_lists(err, k);
-    if (k < 2)
-        return dfg_err_set(err, DFG_EINVAL, "search", "%zu lists: a search needs 2 to %d", k,
-                           DFG_MAX_FIT_LISTS);
-    if (max_order < 1 || (size_t)max_order > k - 1)
-        return dfg_err_set(err, DFG_EINVAL, "search",
-                           "max order %d: must be between 1 and k - 1 = %zu", max_order, k - 1);
+    dfg_status rc = dfg_sp_space_begin(sp, k, max_order, crit, glm, err);
+    if (rc)
+        return rc;
     uint64_t lists = ((uint64_t)1 << k) - 1;
     for (size_t i = 0; fixed && i < fixed->n_terms; i++)
         if (__builtin_popcountll(fixed->terms[i] & lists) > 1) {
@@ -75,13 +67,6 @@ dfg_status dfg_sp_space_init_cov(sp_space *sp, const dfg_ctable *ct, const dfg_c
                                "list interactions; fix covariate terms (at most one list each)",
                                name);
         }
-    sp->k = k;
-    sp->ncell = (size_t)1 << k;
-    sp->crit = crit;
-    sp->glm = glm ? *glm : dfg_glm_opts_default();
-    dfg_status rc = dfg_sp_space_cands(sp, max_order, err);
-    if (rc)
-        return rc;
     size_t n_cells = dfg_ctable_n_cells(ct);
     sp->nmap = n_cells;
     if (!(sp->y = dfg_calloc(2 * sp->ncell, sizeof *sp->y)) ||
@@ -121,25 +106,25 @@ dfg_status dfg_sp_space_init_cov(sp_space *sp, const dfg_ctable *ct, const dfg_c
         rc = dfg_cmodel_params(&base, ct, cv->base_spec, NULL, err);
     dfg_cmodel_free(&base);
     sp->p_base = (double)cv->p_base;
+    sp->p_max = cv->p_cap;
     return rc;
 }
 
+/* One block: the struct, then the doubles, the parameters and the cell flags. */
 sp_cov_work *dfg_sp_cov_work_alloc(const sp_space *sp)
 {
     const sp_cov *cv = sp->cov;
-    sp_cov_work *cw = dfg_calloc(1, sizeof *cw);
+    size_t p = cv->p_cap, n = cv->n_cells, nd = p + p * p + n;
+    sp_cov_work *cw = dfg_calloc(1, sizeof *cw + nd * sizeof(double) + p * sizeof(size_t) + n);
     if (!cw)
         return NULL;
-    size_t p = cv->p_cap, n = cv->n_cells;
-    cw->fw = dfg_cfit_work_alloc(cv->ct, p);
-    cw->spec = dfg_malloc(p * sizeof *cw->spec);
-    cw->bspec = dfg_malloc(p * sizeof *cw->bspec);
-    cw->beta = dfg_malloc(p * sizeof *cw->beta);
-    cw->cov = dfg_malloc(p * p * sizeof *cw->cov);
-    cw->fitted = dfg_malloc(n * sizeof *cw->fitted);
-    cw->use = dfg_malloc(n);
-    if (!cw->fw || !cw->spec || !cw->bspec || !cw->beta || !cw->cov || !cw->fitted || !cw->use) {
-        dfg_sp_cov_work_free(cw);
+    cw->beta = (double *)(cw + 1);
+    cw->cov = cw->beta + p;
+    cw->fitted = cw->cov + p * p;
+    cw->spec = (size_t *)(cw->fitted + n);
+    cw->use = (unsigned char *)(cw->spec + p);
+    if (!(cw->fw = dfg_cfit_work_alloc(cv->ct, p))) {
+        dfg_free(cw);
         return NULL;
     }
     return cw;
@@ -147,15 +132,8 @@ sp_cov_work *dfg_sp_cov_work_alloc(const sp_space *sp)
 
 void dfg_sp_cov_work_free(sp_cov_work *cw)
 {
-    if (!cw)
-        return;
-    dfg_cfit_work_free(cw->fw);
-    dfg_free(cw->spec);
-    dfg_free(cw->bspec);
-    dfg_free(cw->beta);
-    dfg_free(cw->cov);
-    dfg_free(cw->fitted);
-    dfg_free(cw->use);
+    if (cw)
+        dfg_cfit_work_free(cw->fw);
     dfg_free(cw);
 }
 
@@ -243,14 +221,6 @@ dfg_status dfg_sp_cov_eval(const sp_space *sp, sp_worker *w, uint64_t mask, int 
         if (rc)
             return rc;
     }
-    if (!exists) {
-        e->code = 1;
-        e->fit = (unsigned char)(frc == DFG_OK ? DFG_ENOMLE : frc);
-        return DFG_OK;
-    }
-    e->fit = (unsigned char)frc;
-    if (frc != DFG_OK)
-        return DFG_OK;
     /* the fitted cells summed over the strata: the pattern table of the list-only space */
     const double *mu = dfg_cfit_work_mu(cw->fw);
     size_t lm = sp->ncell - 1;
@@ -258,25 +228,7 @@ dfg_status dfg_sp_cov_eval(const sp_space *sp, sp_worker *w, uint64_t mask, int 
     for (size_t c = 0; c < cv->n_cells; c++)
         if (cw->use[c] || !(c & lm))
             w->mu[c & lm] += mu[c];
-    e->loglik = info.loglik;
-    e->deviance = info.deviance;
-    e->nhat = sp->n_obs + w->mu[0];
-    e->crit = dfg_sp_criterion(sp, sp->crit, e->p, e->loglik);
-    e->aic = dfg_sp_criterion(sp, DFG_CRIT_AIC, e->p, e->loglik);
-    e->bic = dfg_sp_criterion(sp, DFG_CRIT_BIC, e->p, e->loglik);
-    /* keep the coefficients for the next warm start */
-    for (size_t j = 0; j < cw->n_bspec; j++) {
-        w->bmap[cw->bspec[j]] = 0.0;
-        w->inb[cw->bspec[j]] = 0;
-    }
-    for (size_t j = 0; j < pf; j++) {
-        w->bmap[cw->spec[j]] = cw->beta[j];
-        w->inb[cw->spec[j]] = 1;
-        cw->bspec[j] = cw->spec[j];
-    }
-    cw->n_bspec = pf;
-    memcpy(w->mu_prev, w->mu, sp->ncell * sizeof *w->mu_prev);
-    w->warm = 1;
+    dfg_sp_eval_finish(sp, w, e, exists, frc, &info, pf, NULL, cw->spec, cw->beta);
     return DFG_OK;
 }
 

@@ -60,11 +60,10 @@ dfg_status dfg_sp_space_cands(sp_space *sp, int max_order, dfg_error *err)
     return DFG_OK;
 }
 
-dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
-                             dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err)
+dfg_status dfg_sp_space_begin(sp_space *sp, size_t k, int max_order, dfg_criterion crit,
+                              const dfg_glm_opts *glm, dfg_error *err)
 {
     memset(sp, 0, sizeof *sp);
-    size_t k = dfg_table_k(t);
     if (k > DFG_MAX_FIT_LISTS)
         return dfg_err_too_many_lists(err, k);
     if (k < 2)
@@ -74,12 +73,20 @@ dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max
         return dfg_err_set(err, DFG_EINVAL, "search",
                            "max order %d: must be between 1 and k - 1 = %zu", max_order, k - 1);
     sp->k = k;
-    sp->ncell = sp->nmap = (size_t)1 << k;
+    sp->ncell = (size_t)1 << k;
     sp->crit = crit;
     sp->glm = glm ? *glm : dfg_glm_opts_default();
-    dfg_status rc = dfg_sp_space_cands(sp, max_order, err);
+    return dfg_sp_space_cands(sp, max_order, err);
+}
+
+dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
+                             dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err)
+{
+    size_t k = dfg_table_k(t);
+    dfg_status rc = dfg_sp_space_begin(sp, k, max_order, crit, glm, err);
     if (rc)
         return rc;
+    sp->nmap = sp->ncell;
     sp->y = dfg_malloc(2 * sp->ncell * sizeof *sp->y);
     if (!sp->y)
         return dfg_err_set(err, DFG_ENOMEM, "search", "%zu cells", sp->ncell);
@@ -92,6 +99,7 @@ dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max
         return dfg_err_set(err, DFG_EDATA, "search", "no one observed");
     sp->logn = log(sp->n_obs);
     sp->p_base = (double)(1 + k);
+    sp->p_max = 1 + k + sp->n_cand;
     sp->lsat = dfg_sp_saturated_loglik(sp->y, sp->ncell);
     return DFG_OK;
 }
@@ -144,7 +152,7 @@ sp_worker *dfg_sp_worker_alloc(const sp_space *sp)
     w->gw = dfg_glm_work_alloc(nc, nt);
     w->terms = dfg_malloc(nt * sizeof *w->terms);
     w->fterms = dfg_malloc(nt * sizeof *w->fterms);
-    w->bterms = dfg_malloc(nt * sizeof *w->bterms);
+    w->bterms = dfg_malloc((sp->p_max > nt ? sp->p_max : nt) * sizeof *w->bterms);
     w->fixed = dfg_malloc(nt);
     w->use = dfg_malloc(nc);
     w->beta = dfg_malloc(nt * sizeof *w->beta);
@@ -449,34 +457,47 @@ dfg_status dfg_sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, in
         if (rc)
             return rc;
     }
+    dfg_sp_eval_finish(sp, w, e, exists, frc, &info, pf, w->fterms, NULL, w->beta);
+    return DFG_OK;
+}
+
+void dfg_sp_eval_finish(const sp_space *sp, sp_worker *w, sp_eval *e, int exists, dfg_status frc,
+                        const dfg_glm_info *info, size_t pf, const uint32_t *t32, const size_t *tz,
+                        const double *beta)
+{
     if (!exists) {
         e->code = 1;
         e->fit = (unsigned char)(frc == DFG_OK ? DFG_ENOMLE : frc);
-        return DFG_OK;
+        return;
     }
     e->fit = (unsigned char)frc;
     if (frc != DFG_OK)
-        return DFG_OK;
-    e->loglik = info.loglik;
-    e->deviance = info.deviance;
+        return;
+    e->loglik = info->loglik;
+    e->deviance = info->deviance;
     e->nhat = sp->n_obs + w->mu[0];
     e->crit = dfg_sp_criterion(sp, sp->crit, e->p, e->loglik);
     e->aic = dfg_sp_criterion(sp, DFG_CRIT_AIC, e->p, e->loglik);
     e->bic = dfg_sp_criterion(sp, DFG_CRIT_BIC, e->p, e->loglik);
-    /* keep the coefficients for the next warm start */
+    dfg_sp_keep_start(sp, w, pf, t32, tz, beta);
+}
+
+void dfg_sp_keep_start(const sp_space *sp, sp_worker *w, size_t pf, const uint32_t *t32,
+                       const size_t *tz, const double *beta)
+{
     for (size_t j = 0; j < w->n_bterms; j++) {
         w->bmap[w->bterms[j]] = 0.0;
         w->inb[w->bterms[j]] = 0;
     }
     for (size_t j = 0; j < pf; j++) {
-        w->bmap[w->fterms[j]] = w->beta[j];
-        w->inb[w->fterms[j]] = 1;
-        w->bterms[j] = w->fterms[j];
+        size_t t = t32 ? t32[j] : tz[j];
+        w->bmap[t] = beta[j];
+        w->inb[t] = 1;
+        w->bterms[j] = t;
     }
     memcpy(w->mu_prev, w->mu, sp->ncell * sizeof *w->mu_prev);
     w->n_bterms = pf;
     w->warm = 1;
-    return DFG_OK;
 }
 
 /* Reflected DFS over the candidates: rev = 0 visits (without, with) candidate i, rev = 1

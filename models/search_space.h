@@ -27,6 +27,7 @@ typedef struct {
     double lsat;   /* saturated log-likelihood sum_c log dpois(y_c, y_c) over every cell
                       of the likelihood: a bound of every model's */
     sp_cov *cov;   /* NULL: list-only */
+    size_t p_max;  /* parameters of the largest model (intercept included) */
     size_t nmap;   /* entries of a worker's bmap and inb: 2^k, or the cells of the full
                       table (coefficients by the cell-layout index of their parameter) */
     size_t n_cand;
@@ -59,7 +60,7 @@ typedef struct {
     double *mu_prev;    /* 2^k: fitted cells of the last fit (warm start) */
     double *bmap;       /* 2^k: coefficients of the last fit by term (warm start) */
     unsigned char *inb; /* 2^k: 1 for the terms of the last fit */
-    uint32_t *bterms;   /* terms written in bmap */
+    size_t *bterms;     /* keys written in bmap (terms; with covariates parameters) */
     size_t n_bterms;
     int warm;      /* bmap holds a usable start */
     int new_start; /* warm starts give terms new to the last fit log(y_t / m_t), not 0 */
@@ -82,6 +83,10 @@ dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max
 dfg_status dfg_sp_space_init_cov(sp_space *sp, const dfg_ctable *ct, const dfg_cmodel *fixed,
                                  int max_order, dfg_criterion crit, const dfg_glm_opts *glm,
                                  dfg_error *err);
+/* The common start of both: sp cleared, k (2 .. DFG_MAX_FIT_LISTS) and max_order (1 ..
+ * k - 1) checked (DFG_EINVAL), crit, glm and the candidates set. */
+dfg_status dfg_sp_space_begin(sp_space *sp, size_t k, int max_order, dfg_criterion crit,
+                              const dfg_glm_opts *glm, dfg_error *err);
 /* The candidates: every list term of order 2 .. max_order with its hierarchy (sp->k,
  * sp->ncell set). DFG_EINVAL beyond SP_MAX_CAND. */
 dfg_status dfg_sp_space_cands(sp_space *sp, int max_order, dfg_error *err);
@@ -109,6 +114,19 @@ void dfg_sp_worker_free(sp_worker *w);
  * fitted cells. Returns DFG_OK or a hard error (ENOMEM, EINTERNAL); model problems go into *e. */
 dfg_status dfg_sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
                              sp_eval *e, dfg_error *err);
+
+/* Keep the coefficients beta[0..pf-1] of the last fit for the next warm start: those of
+ * key t32[j] (or tz[j] when t32 is NULL) into w->bmap, w->inb and w->bterms, the fitted
+ * cells w->mu into w->mu_prev. */
+void dfg_sp_keep_start(const sp_space *sp, sp_worker *w, size_t pf, const uint32_t *t32,
+                       const size_t *tz, const double *beta);
+
+/* The end of an evaluation shared by both spaces: check code 1 when !exists; else the
+ * fit's status and, when it is DFG_OK, loglik, deviance, N = n + w->mu[0], the criteria and
+ * the coefficients kept (dfg_sp_keep_start). */
+void dfg_sp_eval_finish(const sp_space *sp, sp_worker *w, sp_eval *e, int exists, dfg_status frc,
+                        const dfg_glm_info *info, size_t pf, const uint32_t *t32, const size_t *tz,
+                        const double *beta);
 
 /* With covariates (models/search_cov.c): the worker's fit over the full table, and the
  * evaluation of dfg_sp_eval_model there (no rank test: a singular fit is marked not

@@ -23,6 +23,19 @@ static int same_model(const dfg_model *a, const dfg_model *b)
     return 1;
 }
 
+/* The table of tests/data/REL with the given lists (*t) and its full table over lists and
+ * covariates (NULL on failure, counted). */
+static dfg_ctable *full_table(const char *rel, const char *lists, dfg_table **t)
+{
+    dfg_ctable *ct = NULL;
+    dfg_error err = {0};
+    *t = oracle_test_table(rel, lists);
+    CHECK(*t != NULL);
+    if (*t)
+        CHECK_CODE(dfg_ctable_new(*t, 0, &ct, &err), DFG_OK);
+    return ct;
+}
+
 /* The row of r whose list terms are m, or NULL. */
 static const dfg_search_row *find_row(const dfg_search_result *r, const dfg_model *m)
 {
@@ -47,11 +60,16 @@ static const dfg_search_row *find_row(const dfg_search_result *r, const dfg_mode
  * than that). */
 static void collapsed(const char *file, const char *lists, dfg_search_method m, int order)
 {
-    dfg_table *t = oracle_test_table(file, lists);
-    dfg_ctable *ct = NULL;
+    dfg_table *t = NULL;
+    dfg_ctable *ct = full_table(file, lists, &t);
     dfg_error err = {0};
-    CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
     dfg_table *c = dfg_table_collapse(t, &err);
+    if (!ct || !c) {
+        dfg_table_free(c);
+        dfg_ctable_free(ct);
+        dfg_table_free(t);
+        return;
+    }
     dfg_search_opts o = dfg_search_opts_default();
     o.method = m;
     o.max_order = order;
@@ -103,10 +121,9 @@ static void main_effects_of_covariates_give_the_list_only_search_on_the_summed_s
  * glm N and BIC to 1e-6 relative, as tests/ref_oracle_cov.c compares fit. */
 static void exhaustive_rows_equal_separate_fits_and_r(void)
 {
-    dfg_table *t = oracle_test_table("cov/oracle-cov/cov_013.csv", "P,K,I,R");
-    dfg_ctable *ct = NULL;
+    dfg_table *t = NULL;
+    dfg_ctable *ct = full_table("cov/oracle-cov/cov_013.csv", "P,K,I,R", &t);
     dfg_error err = {0};
-    CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
     const char *fx[2] = {"[origin:expl,P:origin,K:origin,I:origin,R:origin]",
                          "[origin:expl,P:origin,K:origin,I:origin,R:origin,P:expl]"};
     /* R 4.2.2 glm, table 13: models 2 and 3 (the latter with I:R) */
@@ -175,10 +192,9 @@ static void exhaustive_rows_equal_separate_fits_and_r(void)
  * facial set) does not find them fine either. */
 static void candidate_without_mle_is_marked_and_not_chosen(void)
 {
-    dfg_table *t = oracle_test_table("cov/sparse_nomle.csv", "P,K,I");
-    dfg_ctable *ct = NULL;
+    dfg_table *t = NULL;
+    dfg_ctable *ct = full_table("cov/sparse_nomle.csv", "P,K,I", &t);
     dfg_error err = {0};
-    CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
     dfg_cmodel fixed = {0};
     CHECK_CODE(dfg_cmodel_parse("[*:g]", ct, &fixed, &err), DFG_OK);
     uint32_t all[6] = {1, 2, 4, 3, 5, 6}, pik[5] = {1, 2, 4, 5, 6};
@@ -218,10 +234,9 @@ static void candidate_without_mle_is_marked_and_not_chosen(void)
  * aic-stepwise (Rcapture fits of the lists alone) is refused with covariates. */
 static void bad_fixed_terms_are_refused(void)
 {
-    dfg_table *t = oracle_test_table("cov/oracle-cov/cov_003.csv", "P,K,I");
-    dfg_ctable *ct = NULL;
+    dfg_table *t = NULL;
+    dfg_ctable *ct = full_table("cov/oracle-cov/cov_003.csv", "P,K,I", &t);
     dfg_error err = {0};
-    CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
     dfg_search_opts o = dfg_search_opts_default();
     dfg_search_result r;
     dfg_cmodel fixed = {0};
