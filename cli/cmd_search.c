@@ -611,7 +611,7 @@ static int search_fixed(cli_run *run, const search_args *a)
         run->o.rows = "models";
         search_json(run->o.root, run->t, &s, NULL, c->est.level);
         jstr(run->o.root, "fixed", fx);
-        jstr(run->o.root, "chosen_model", full);
+        jstr(run->o.root, "chosen_full_model", full);
         cJSON *rows = jarr(run->o.root, "totals");
         cov_levels_json(rows, full, dfg_check_name(fit.check), lev, n_lev, NULL);
     }

@@ -62,7 +62,7 @@ if res:
     check(best is not None and best[1] == res["chosen"]["model"],
           "chosen %s, smallest BIC %s" % (res["chosen"]["model"], best))
     # the chosen model's level totals are fit's
-    f = run("fit", data, "--lists", ",".join(lists), "--model", res["chosen_model"],
+    f = run("fit", data, "--lists", ",".join(lists), "--model", res["chosen_full_model"],
             "--format", "json", "--no-level-profile")
     check(f is not None and len(f["totals"]) == len(res["totals"]) + 1, "level rows")
     for a, b in zip(res["totals"], f["totals"][1:] if f else []):
