@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
 #include "darkfig.h"
+#include "internal.h" /* dfg_alloc_* of the allocation sweep */
 #include "oracle.h"
 
 #include <gsl/gsl_errno.h>
@@ -257,6 +258,27 @@ static void bad_fixed_terms_are_refused(void)
     dfg_table_free(t);
 }
 
+/* Allocation failures anywhere in the search and its workers: DFG_ENOMEM, nothing alive. */
+static void search_survives_every_allocation_failure(void)
+{
+    dfg_table *t = NULL;
+    dfg_ctable *ct = full_table("cov/sparse_nomle.csv", "P,K,I", &t);
+    dfg_error err = {0};
+    dfg_cmodel fixed = {0};
+    CHECK_CODE(dfg_cmodel_parse("[*:g]", ct, &fixed, &err), DFG_OK);
+    dfg_search_method ms[3] = {DFG_SEARCH_EXHAUSTIVE, DFG_SEARCH_DOWNHILL, DFG_SEARCH_STEPWISE};
+    for (int i = 0; i < 3; i++) {
+        dfg_search_opts o = dfg_search_opts_default();
+        o.method = ms[i];
+        dfg_search_result r;
+        SWEEP_ALLOC(dfg_search_method_name(ms[i]),
+                    dfg_search_run_cov(ct, &fixed, &o, &r, &sweep_err), dfg_search_result_free(&r));
+    }
+    dfg_cmodel_free(&fixed);
+    dfg_ctable_free(ct);
+    dfg_table_free(t);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -264,5 +286,6 @@ int main(void)
     RUN(exhaustive_rows_equal_separate_fits_and_r);
     RUN(candidate_without_mle_is_marked_and_not_chosen);
     RUN(bad_fixed_terms_are_refused);
+    RUN(search_survives_every_allocation_failure);
     CHECK_DONE();
 }
