@@ -649,6 +649,11 @@ static int search_main(int argc, char **argv)
                                      "stepwise or aic-stepwise)");
         goto done;
     }
+    if (a.no_level_profile && !(a.fixed && a.method != METHOD_STEP)) {
+        code = usage_error("search", "--no-level-profile goes with --fixed and a list search "
+                                     "(stepwise, exhaustive, downhill)");
+        goto done;
+    }
     if (a.fixed && a.method != METHOD_STEP) {
         if (a.method == DFG_SEARCH_AIC_STEPWISE || run.c.boot.B > 0 || a.scope_lists || a.average) {
             code = usage_error(
