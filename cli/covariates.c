@@ -204,8 +204,9 @@ static int cov_load(const char *cmd, cli_run *run, dfg_table **tp, dfg_ctable **
     if (rc != DFG_OK)
         return fail(&err, rc);
     if (dfg_table_n_cov(*tp) == 0) {
-        if (cc->by || cc->stratify)
-            return usage_error(cmd, "--by and --stratify need covariate columns (give --lists)");
+        if (cc->by || cc->stratify || cc->trend || cc->change)
+            return usage_error(cmd, "--by, --stratify, --trend and --change need covariate "
+                                    "columns (give --lists)");
         return -2; /* no covariates: the list-only path */
     }
     /* a missing value: an error naming the line, or dropped with a note */

@@ -83,5 +83,9 @@ expect 2 err "'age' is not a covariate" fit "$data" --lists $L --trend age=1
 expect 3 err "not a number" fit "$data" --lists $L --trend minor=1
 expect 2 err "no total for year=2030" fit "$data" --lists $L --change 2019:2030
 expect 2 err "--change takes [COVARIATE=]A:B" fit "$data" --lists $L --change 2019
+expect 2 err "--trend and --change need covariate columns" fit "$src/data/korea_3.csv" \
+    --trend year=1
+printf 'A,B,C,year,count\n1,0,0,2016,5\n0,1,0,,3\n1,1,0,2017,2\n0,0,1,2017,4\n' >"$tmp/miss.csv"
+expect 2 err "unknown option --trend" fit "$tmp/miss.csv" --lists A,B,C --trend year=1
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
