@@ -247,7 +247,12 @@ static int cov_load(const char *cmd, cli_run *run, dfg_table **tp, dfg_ctable **
             cli_say("%s: %s", c->file, err.msg);
         return exit_code(rc);
     }
-    return cc->trend ? cov_trend(cmd, c->file, *ctp, cc->trend) : 0;
+    int code = cc->trend ? cov_trend(cmd, c->file, *ctp, cc->trend) : 0;
+    if (code) {
+        dfg_ctable_free(*ctp);
+        *ctp = NULL;
+    }
+    return code;
 }
 
 /* ** }====================================================================== */
