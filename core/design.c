@@ -369,15 +369,7 @@ dfg_status dfg_ctable_set_trend(dfg_ctable *ct, size_t cov, size_t degree, dfg_e
             v[l] = pow(x[l] - mean, (double)d);
             n0 += v[l] * v[l];
         }
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t e = 0; e < d; e++) {
-                const double *u = q + e * L;
-                double dot = 0.0;
-                for (size_t l = 0; l < L; l++)
-                    dot += u[l] * v[l];
-                for (size_t l = 0; l < L; l++)
-                    v[l] -= dot * u[l];
-            }
+        dfg_la_gs_project(q, d, L, v, NULL);
         for (size_t l = 0; l < L; l++)
             nv += v[l] * v[l];
         if (!(nv > 1e-20 * n0)) {

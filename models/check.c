@@ -226,15 +226,7 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
         if (norm0 == 0.0)
             continue; /* a zero column: rank deficient */
         /* modified Gram-Schmidt, two passes: v -= (q'v) q for the accepted q */
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t j = 0; j < rank; j++) {
-                const double *q = work + j * m;
-                double d = 0.0;
-                for (size_t r = 0; r < m; r++)
-                    d += q[r] * v[r];
-                for (size_t r = 0; r < m; r++)
-                    v[r] -= d * q[r];
-            }
+        dfg_la_gs_project(work, rank, m, v, NULL);
         double nv = 0.0;
         for (size_t r = 0; r < m; r++)
             nv += v[r] * v[r];

@@ -256,17 +256,7 @@ static dfg_status analyse_rank(const dfg_ctable *ct, const size_t *spec, size_t 
         size_t rcap = r < 4096 ? r : 4096;
         for (size_t a = 0; a < rcap; a++)
             coef[a] = 0.0;
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t a = 0; a < r; a++) {
-                const double *qa = q + a * m;
-                double d = 0.0;
-                for (size_t i = 0; i < m; i++)
-                    d += qa[i] * v[i];
-                for (size_t i = 0; i < m; i++)
-                    v[i] -= d * qa[i];
-                if (a < 4096)
-                    coef[a] += d;
-            }
+        dfg_la_gs_project(q, r, m, v, coef); /* r <= 4096: kept columns stop there */
         double nv = 0.0;
         for (size_t i = 0; i < m; i++)
             nv += v[i] * v[i];
