@@ -7,28 +7,11 @@
 # skips the task and rewrites summary.csv byte for byte; the change lines have the same
 # digits on 1 and 2 threads; bad requests. Prints "N passed, N failed".
 bin=$1 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-L=POL,KMAR,ISZW,COA,ZORG,OVR
-M='[*:year,minor:year,POL:KMAR]'
-data=$src/tests/data/years/stacked_minor.csv
+. "$src/tests/cli/years_lib.sh"
 for y in 2016 2017 2018 2019 2020 2021; do
     awk -F, -v y=$y 'NR == 1 { print "POL,KMAR,ISZW,COA,ZORG,OVR,minor,count"; next }
         $8 == y { print $1","$2","$3","$4","$5","$6","$7","$9 }' "$data" >"$tmp/snap_$y.csv"
 done
-expect() {
-    want=$1 where=$2 text=$3
-    shift 3
-    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    if [ "$rc" -eq "$want" ] && grep -qF -- "$text" "$tmp/$where"; then ok; else
-        bad "darkfig $* -> exit $rc (want $want), wanted \"$text\" in std$where"
-        head -c 600 "$tmp/err"
-    fi
-}
 # cmp_fit SUMMARY FIT_JSON: every year's N in summary.csv against the fit's year=YYYY total
 cmp_fit() {
     /usr/bin/python3 - "$1" "$2" <<'PY'
