@@ -11,7 +11,7 @@
  * fitted values.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "check.h"
-#include "darkfig.h"
+#include "internal.h" /* the test hooks of SWEEP_ALLOC */
 #include "oracle.h"
 
 #include <gsl/gsl_errno.h>
@@ -395,6 +395,43 @@ static void change_is_bootstrapped_in_the_same_replicates(void)
     dfg_table_free(t);
 }
 
+/* Allocation failure anywhere in the trend's calls: DFG_ENOMEM said, nothing left. */
+static void allocation_failures_are_clean(void)
+{
+    dfg_table *t;
+    dfg_ctable *ct = stacked(&t);
+    if (!CHECK(ct != NULL))
+        return;
+    size_t yc = year_cov(ct);
+    SWEEP_ALLOC("set_trend", dfg_ctable_set_trend(ct, yc, 2, &sweep_err),
+                dfg_ctable_set_trend(ct, yc, 0, NULL));
+    dfg_error err = {0};
+    CHECK_CODE(dfg_ctable_set_trend(ct, yc, 2, &err), DFG_OK);
+    dfg_ctable *cp = NULL;
+    SWEEP_ALLOC("copy with a trend", dfg_ctable_copy(ct, &cp, &sweep_err), {
+        dfg_ctable_free(cp);
+        cp = NULL;
+    });
+    dfg_cmodel m = {0};
+    CHECK_CODE(dfg_cmodel_parse(MODEL, ct, &m, &err), DFG_OK);
+    dfg_cfit f;
+    SWEEP_ALLOC("fit with a trend", dfg_cfit_checked(ct, &m, NULL, &f, &sweep_err),
+                dfg_cfit_free(&f));
+    CHECK_CODE(dfg_cfit_checked(ct, &m, NULL, &f, &err), DFG_OK);
+    dfg_cboot_opts o = dfg_cboot_opts_default();
+    o.B = 4;
+    o.bca = 0;
+    o.change_from = 1;
+    o.change_to = 6;
+    dfg_cboot_result r;
+    SWEEP_ALLOC("bootstrap with a change", dfg_cboot_run(ct, &m, &f, &yc, 1, &o, &r, &sweep_err),
+                dfg_cboot_result_free(&r));
+    dfg_cfit_free(&f);
+    dfg_cmodel_free(&m);
+    dfg_ctable_free(ct);
+    dfg_table_free(t);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -403,5 +440,6 @@ int main(void)
     RUN(raw_powers_give_the_same_fit);
     RUN(bad_trends_are_refused);
     RUN(change_is_bootstrapped_in_the_same_replicates);
+    RUN(allocation_failures_are_clean);
     CHECK_DONE();
 }
