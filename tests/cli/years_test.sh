@@ -38,6 +38,23 @@ if [ "$(totals "$tmp/d2.json" | grep -c '^year=')" -eq 6 ]; then ok; else bad "s
 if ! same "$tmp/d2.json" "$tmp/factor.json" 1e-3; then ok; else bad "year=2 is the factor"; fi
 if [ "$(/usr/bin/python3 "$src/tests/cli/json_get.py" "$tmp/d2.json" degree)" = 2 ]; then ok; else bad "trend degree in the JSON"; fi
 
+# POL saw no one in 2021: the factor's POL:year[2021] is at -inf (a boundary fit, decided by
+# the linear programs); degree 5 is the same boundary with the same N (the programs on the
+# polynomial's real-valued columns); at degree 2 no polynomial reaches -inf in 2021 alone,
+# so the MLE exists
+awk -F, 'NR == 1 || !($1 == 1 && $8 == 2021)' "$data" >"$tmp/nopol.csv"
+for d in 0 5 2; do
+    tr=""
+    [ $d -gt 0 ] && tr="--trend year=$d"
+    # shellcheck disable=SC2086
+    "$bin" fit "$tmp/nopol.csv" --lists $L --model "$M" --no-level-profile --tol 1e-14 $tr \
+        --format json >"$tmp/np$d.json" 2>/dev/null
+done
+chk() { /usr/bin/python3 "$src/tests/cli/json_get.py" "$1" check; }
+if [ "$(chk "$tmp/np0.json")" = boundary ] && [ "$(chk "$tmp/np5.json")" = boundary ] &&
+    [ "$(chk "$tmp/np2.json")" = fine ] && same "$tmp/np5.json" "$tmp/np0.json" 1e-9; then ok
+else bad "boundary with a trend: $(chk "$tmp/np0.json") $(chk "$tmp/np5.json") $(chk "$tmp/np2.json")"; fi
+
 # --change with the bootstrap: the same digits on 1 and 2 threads
 for th in 1 2; do
     "$bin" fit "$data" --lists $L --model "$M" --no-level-profile --trend year=2 \
