@@ -1675,7 +1675,8 @@ DFG_API double dfg_ctable_trend_value(const dfg_ctable *ct, size_t l, size_t d);
 /* The search o->method (stepwise, exhaustive or downhill; aic-stepwise gives DFG_EINVAL)
  * over the list-interaction terms of the full table ct over lists and covariates: every
  * model is the main effects of every list and covariate + the terms of `fixed` (closed;
- * NULL or its main effects only: none; each term with at most one list, else DFG_EINVAL)
+ * NULL or its main effects only: none; each term with at most one list, else DFG_EINVAL;
+ * every covariate a factor: a table with a trend gives DFG_EINVAL)
  * + the candidate's list terms, fitted over every pattern x covariate combination
  * (dfg_cfit_engine). The candidates, order limits, hierarchy, stepwise rule, ranking and
  * table are those of dfg_search_run on the strata summed; a list term no one is on is

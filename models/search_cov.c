@@ -57,6 +57,9 @@ dfg_status dfg_sp_space_init_cov(sp_space *sp, const dfg_ctable *ct, const dfg_c
     dfg_status rc = dfg_sp_space_begin(sp, k, max_order, crit, glm, err);
     if (rc)
         return rc;
+    if (dfg_ctable_trend_degree(ct, NULL))
+        return dfg_err_set(err, DFG_EINVAL, "search",
+                           "a covariate coded as a trend: the list searches take factors only");
     uint64_t lists = ((uint64_t)1 << k) - 1;
     for (size_t i = 0; fixed && i < fixed->n_terms; i++)
         if (__builtin_popcountll(fixed->terms[i] & lists) > 1) {
