@@ -1076,7 +1076,8 @@ DFG_API void dfg_free_level_totals(dfg_level_total *rows);
  * for a given sum M of the group's unobserved cells, the log-likelihood of the
  * observable cells and of "the group's unobserved cells sum to M" (one Poisson datum of
  * mean sum_{group} m0) is maximised over the parameters (EM: the group's unobserved
- * cells filled with M m0_s / sum m0); then
+ * cells filled with M m0_s / sum m0, accelerated by SQUAREM, Varadhan & Roland 2008, each
+ * M started from the maximiser at the M before); then
  *   log L(M) = -S(M) + log (n + M)! - log M! + M log M - (n + M) log (n + M),
  * S = sum y log(y / mu) - (y - mu) over the cells in the likelihood, n = all people
  * observed: the multinomial form of core/interval.c (Cormack 1992), with its Stirling

@@ -1249,6 +1249,16 @@ static double evaluate(const dfg_ctable *ct, const size_t *spec, size_t p, const
     return dev_sum(n, y, used, logy, eta, mu, noise);
 }
 
+void dfg_cfit_work_set_beta(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
+                            const double *beta)
+{
+    /* mu = exp(X beta) on every cell; the deviance evaluate returns is not needed (no
+     * cell counts as used) */
+    double noise = 0.0;
+    memset(w->used, 0, ct->n_cells);
+    evaluate(ct, spec, p, beta, w->mu, w->used, w->logy, w->eta, w->mu, &noise);
+}
+
 dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
                            const double *y, const unsigned char *use, int warm,
                            const dfg_glm_opts *o, double *beta, double *cov, dfg_glm_info *info,
