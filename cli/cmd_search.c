@@ -491,6 +491,9 @@ static int rank_rows(search_table *s, const dfg_search_result *r, const search_a
 
 static int search_main(int argc, char **argv)
 {
+    int em = search_em_redirect(argc, argv); /* --method step, missing covariate values */
+    if (em >= 0)
+        return em;
     cli_run run;
     dfg_search_opts so = dfg_search_opts_default();
     search_args a = {(int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0, NULL, 0, 0, 0};
