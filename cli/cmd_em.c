@@ -76,7 +76,10 @@ const cli_command cmd_em = {
     "observed information (Louis 1982), log-normal intervals (Chao 1987). Bootstrap:\n"
     "nonparametric resamples the observed rows, parametric is cenzus::boot_mse's\n"
     "semi-parametric bootstrap (N-hat people over the observed rows and the unobserved\n"
-    "cell); the EM is rerun in every replicate; BCa or percentile per total.\n",
+    "cell); the EM is rerun in every replicate; BCa or percentile per total.\n"
+    "--search chooses the model by the stepwise search of search --method step with EM\n"
+    "fits (criteria on the observed-data log-likelihood); search --method step runs it\n"
+    "on such a file.\n",
     em_options,
     CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
     em_main};
