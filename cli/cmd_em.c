@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +20,7 @@ typedef struct {
     /* --search: the stepwise search with EM fits (models/incomplete_search.c) */
     int search, scope_lists;
     const char *fixed;
+    int no_profile;
 } em_args;
 
 static const cli_choice em_scope_choices[] = {{"all", 0}, {"lists", 1}, {NULL, 0}};
@@ -58,6 +60,10 @@ static const cli_option em_options[] = {
     OPT_ONE_OF("scope", "S", em_args, scope_lists, em_scope_choices,
                "with --search: all (default: every two-way term) or lists (the list pairs "
                "only, the --fixed covariate terms held)"),
+    OPT_SWITCH("no-profile", em_args, no_profile,
+               "skip the profile-likelihood intervals of the totals (the observed-data "
+               "likelihood maximised with the group's unobserved total fixed, by EM; refused, "
+               "with a note, where the constrained fits run off)"),
     OPT_END};
 
 const cli_command cmd_em = {
@@ -192,6 +198,7 @@ typedef struct {
     dfg_level_total *rows;
     size_t n_rows;
     dfg_interval total_ci;
+    dfg_interval total_prof; /* type DFG_CI_NONE when not computed */
     int has_boot;
     dfg_emboot_result boot;
     char model[512];
@@ -200,8 +207,8 @@ typedef struct {
 } em_result;
 
 /* Is row i (0 the total, then the levels) an estimate (dfg_value_judge of N, s.e. and the
- * interval reported: the bootstrap's, else the log-normal)? A fit whose EM did not
- * converge gives none (as dfg_estimate_judge: "no estimate"). why[size]. */
+ * interval reported: the bootstrap's, else the profile, else the log-normal)? A fit whose EM did
+ * not converge gives none (as dfg_estimate_judge: "no estimate"). why[size]. */
 static dfg_value_status em_value(const em_result *r, size_t i, char *why, size_t size)
 {
     if (r->f.status != DFG_OK) {
@@ -214,6 +221,9 @@ static dfg_value_status em_value(const em_result *r, size_t i, char *why, size_t
     const dfg_level_total *q = i ? &r->rows[i - 1] : NULL;
     dfg_interval bi;
     const dfg_interval *ci = q ? &q->lognormal : &r->total_ci;
+    const dfg_interval *pr = q ? &q->profile : &r->total_prof;
+    if (pr->type == DFG_CI_PROFILE && isfinite(pr->lower))
+        ci = pr;
     if (r->has_boot && i < r->boot.n_stats) {
         bi = r->boot.ci[i];
         ci = &bi;
@@ -286,7 +296,8 @@ static void em_text(FILE *o, const common_opts *c, const dfg_em_opts *eo, const 
     fprintf(o, "loglik    %.6f (observed data, multinomial form as cenzus::mse)\n", r->f.loglik);
     fprintf(o, "people    %.0f observed, %.0f with a missing value\n\n", r->f.n_obs,
             r->f.n_incomplete);
-    fprintf(o, "  %-24s %14s %14s %10s   %s log-normal\n", "", "n (completed)", "N", "s.e.", pct);
+    fprintf(o, "  %-24s %14s %14s %10s   %-24s %s\n", "", "n (completed)", "N", "s.e.",
+            "log-normal", "profile likelihood");
     for (size_t i = 0; i <= r->n_rows; i++) {
         const dfg_level_total *q = i ? &r->rows[i - 1] : NULL;
         const char *label = q ? q->label : "total";
@@ -298,12 +309,20 @@ static void em_text(FILE *o, const common_opts *c, const dfg_em_opts *eo, const 
             continue;
         }
         const dfg_interval *ln = q ? &q->lognormal : &r->total_ci;
-        fprintf(o, "  %-24s %14.1f %14.1f %10.1f   [%.1f, %.1f]\n", label, q ? q->n_obs : f->n_obs,
-                q ? q->nhat : f->nhat, q ? q->se : f->se_nhat, ln->lower, ln->upper);
+        const dfg_interval *pr = q ? &q->profile : &r->total_prof;
+        char lnb[96], prb[96] = "-";
+        snprintf(lnb, sizeof lnb, "[%.1f, %.1f]", ln->lower, ln->upper);
+        if (pr->type == DFG_CI_PROFILE && isfinite(pr->lower))
+            fmt_ci(prb, sizeof prb, pr);
+        fprintf(o, "  %-24s %14.1f %14.1f %10.1f   %-24s %s\n", label, q ? q->n_obs : f->n_obs,
+                q ? q->nhat : f->nhat, q ? q->se : f->se_nhat, lnb, prb);
     }
-    fputs("  s.e.: observed information (Louis 1982), delta method; a level's s.e. also counts\n"
-          "  how many of the people missing the covariate are at that level (binomial)\n",
-          o);
+    fprintf(o,
+            "  %s intervals; s.e.: observed information (Louis 1982), delta method; a\n"
+            "  level's s.e. also counts how many of the people missing the covariate are at\n"
+            "  that level (binomial); the profile interval does not (for such a level it is\n"
+            "  that of the expected total); '-': no profile interval (said above)\n",
+            pct);
     if (r->f.status == DFG_OK)
         fprintf(o, "  AIC %.3f  BIC %.3f (from loglik; n = people observed)\n", f->aic, f->bic);
     else
@@ -357,6 +376,10 @@ static void em_json(cJSON *root, const em_result *r)
         jnum(o, "se", !ok ? DNAN : q ? q->se : f->se_nhat);
         jnum(o, "lognormal_lower", !ok ? DNAN : q ? q->lognormal.lower : r->total_ci.lower);
         jnum(o, "lognormal_upper", !ok ? DNAN : q ? q->lognormal.upper : r->total_ci.upper);
+        const dfg_interval *pr = q ? &q->profile : &r->total_prof;
+        int prof = ok && pr->type == DFG_CI_PROFILE;
+        jnum(o, "profile_lower", prof ? pr->lower : DNAN);
+        jnum(o, "profile_upper", prof && !pr->upper_beyond ? pr->upper : DNAN);
         jnum(o, "em_iterations", r->f.iter);
         jnum(o, "em_change", r->f.change);
         if (r->has_boot && s < r->boot.n_stats) {
@@ -443,7 +466,7 @@ static int em_main(int argc, char **argv)
     cli_run run;
     common_opts *c = &run.c;
     dfg_em_opts eo = dfg_em_opts_default();
-    em_args a = {NULL, NULL, NULL, eo.tol, 0.0, eo.max_iter, 0, 0, 0, 0, NULL};
+    em_args a = {NULL, NULL, NULL, eo.tol, 0.0, eo.max_iter, 0, 0, 0, 0, NULL, 0};
     int code = cli_run_parse(&run, &cmd_em, &a, argc, argv);
     dfg_error err = {0};
     dfg_itable *it = NULL;
@@ -521,6 +544,17 @@ static int em_main(int argc, char **argv)
         (rc = dfg_em_level_totals(it, &r.f, c->est.level, &r.rows, &r.n_rows, &err)) != DFG_OK) {
         code = fail(&err, rc);
         goto done;
+    }
+    if (!limit && !a.no_profile) {
+        dfg_error pe = {0};
+        rc = dfg_em_profiles(it, &m, &r.f, &eo.glm, c->est.level, &r.total_prof, r.rows, r.n_rows,
+                             &pe);
+        if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
+            code = fail(&pe, rc);
+            goto done;
+        }
+        if (rc != DFG_OK)
+            cli_say("note: no profile interval: %s", pe.msg);
     }
     if (c->boot.B > 0 && !limit) {
         if (c->boot.replicates && (code = cli_check_output("--replicates", c->boot.replicates)))

@@ -1650,6 +1650,19 @@ DFG_API void dfg_emboot_result_free(dfg_emboot_result *r);
 DFG_API dfg_status dfg_em_step_run(const dfg_itable *it, const dfg_em_opts *eo,
                                    const dfg_cstep_opts *so, dfg_cstep_result *r, dfg_error *err);
 
+/* Profile-likelihood intervals of an EM fit's totals (models/incomplete_profile.c): *total
+ * for the total, rows[i].profile for the rows of dfg_em_level_totals (n_rows of them, or
+ * 0 for the total alone). For a group's unobserved sum M the observed-data likelihood is
+ * maximised by EM with M and the rows with missing values shared out in proportion to the
+ * fitted values; log L(M) in the multinomial form with Cormack's correction, as
+ * dfg_cfit_profile_group, which it equals without missing values. The group's total at M
+ * is its completed count there plus M. f must have converged (else DFG_ENOCONV). Returns
+ * DFG_OK, DFG_EINVAL, DFG_ENOMEM, or the first row's failure (that row's limits NaN, the
+ * others filled). */
+DFG_API dfg_status dfg_em_profiles(const dfg_itable *it, const dfg_cmodel *m, const dfg_emfit *f,
+                                   const dfg_glm_opts *opts, double level, dfg_interval *total,
+                                   dfg_level_total *rows, size_t n_rows, dfg_error *err);
+
 /* ** }====================================================================== */
 
 #ifdef __cplusplus

@@ -69,6 +69,32 @@ dfg_check_status dfg_check_status_of(int code, size_t n_boundary);
 /* ** }====================================================================== */
 
 /* ** {======================================================================
+ * Profile intervals of group totals when some observed data are sums of cells (models/
+ * covariates.c; incomplete covariates, models/incomplete_profile.c)
+ * ======================================================================= */
+typedef struct {
+    const double *y0; /* n_cells: the counts of the people whose cell is known */
+    size_t n_rows;    /* rows of people known only to be in one of cells[off[r] ..
+                         off[r+1]-1], count[r] of them */
+    const size_t *off, *cells;
+    const double *count;
+} dfg_prof_rows;
+
+/* dfg_cfit_profile_group when the observed data are y0 and the rows (rows = NULL: the counts
+ * of ct): ct's counts are the completed table of the fit (y0 plus the rows spread at the
+ * fit), its n the people observed. For a given sum M of the group's unobserved cells the
+ * observed-data likelihood (cells, rows, and the group's M) is maximised by EM (the rows and
+ * the group's M spread in proportion to the fitted values, one Newton step per E-step); S
+ * = sum y0 log(y0 / mu) + sum_r n_r log(n_r / m_r) + M log(M / mu_G) - (n + M - sum mu),
+ * log L(M) as dfg_cfit_profile_group. The group's total at M is its completed count there
+ * plus M: the interval's ends and point are those totals. */
+dfg_status dfg_cfit_profile_group_rows(const dfg_ctable *ct, const dfg_cmodel *m,
+                                       const dfg_cfit *fit, const unsigned char *in_group,
+                                       const dfg_prof_rows *rows, const dfg_glm_opts *opts,
+                                       double level, dfg_interval *ci, dfg_error *err);
+/* ** }====================================================================== */
+
+/* ** {======================================================================
  * The fitting seam of the covariate stepwise search (models/cov_search.c): how each
  * candidate model is fitted and checked. The complete-data fitter is cov_search.c's own
  * (dfg_cstep_run); the EM fitter on incomplete data is models/incomplete_search.c's.

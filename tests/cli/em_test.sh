@@ -28,6 +28,20 @@ expect_out "640687." "fit NZ c=1"
 expect_out "-4293179.376231" "fit NZ loglik"
 expect_out "recorded by A only" "fit NZ passive detected"
 expect_err "missing by design" "fit NZ note"
+# profile-likelihood intervals of the totals (tests/test_incomplete_profile.c)
+expect_out "  total                         4377300.0      4383574.7       85.8   [4383408.9, 4383745.1]   [4383406.9, 4383743.1]" "fit NZ profile"
+run fit "$d/cov_003_missing.csv" --lists P,K,I --model '[P:age,K:age,origin:age]'
+expect_err "note: no profile interval: profile of the total: the constrained fits do not reach the estimate" "weakly identified: no profile"
+expect_out "[3663.5, 4074.6]         -" "weakly identified: '-' for the profile"
+run fit "$d/cenzus_newzealand_AC.csv" --lists A,C --model '[A:c,C:a,a:c]' --format json
+if python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d['totals'][0]
+assert abs(t['profile_lower'] - 4383406.94) < 0.1 and abs(t['profile_upper'] - 4383743.11) < 0.1, t
+" "$tmp/out"; then ok; else bad "profile json"; fi
+run fit "$d/cenzus_newzealand_AC.csv" --lists A,C --model '[A:c,C:a,a:c]' --no-profile
+expect_out "[4383408.9, 4383745.1]   -" "--no-profile"
 # the same through darkfig em, CSV
 run em "$d/cov_014_missing.csv" --lists P,K,I --model '[P:expl,K:year,expl:year,expl:age]' --format csv
 expect_rc 0 "em csv"
@@ -62,7 +76,7 @@ expect_out "AIC, BIC: none" "EM limit no criteria"
 if grep -q "3853\|38[0-9][0-9]\.[0-9]" "$tmp/out"; then bad "EM limit printed an N"; else ok; fi
 run fit "$d/cov_003_missing.csv" --lists P,K,I --model '[P:age,K:age,origin:age]' --em-max-iter 10 --em-plain --format csv
 expect_rc 1 "EM limit csv"
-expect_out "total,2523,NA,NA,NA,NA,10," "EM limit csv row"
+expect_out "total,2523,NA,NA,NA,NA,NA,NA,10," "EM limit csv row"
 expect_out ",not a number,\"no estimate: the EM did not converge in 10 iterations" "EM limit csv value"
 run fit "$d/cov_003_missing.csv" --lists P,K,I --model '[P:age,K:age,origin:age]' --em-max-iter 10 --em-plain --format json
 expect_rc 1 "EM limit json"
