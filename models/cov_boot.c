@@ -238,12 +238,15 @@ static void *work(void *arg)
     return NULL;
 }
 
-static void summarise(const job *j, size_t g, double point, dfg_cboot_row *row, double *scr)
+/* Percentile and BCa of one statistic: replicate b's value star[b * stride], jackknife
+ * value i's jack[i * stride]. */
+static void summarise(const job *j, const double *star, const double *jack, size_t stride,
+                      double point, dfg_cboot_row *row, double *scr)
 {
     const dfg_cboot_opts *o = j->o;
     size_t m = 0, below = 0, equal = 0;
     for (size_t b = 0; b < o->B; b++) {
-        double v = j->nstar[b * j->n_groups + g];
+        double v = star[b * stride];
         if (!isfinite(v))
             continue;
         scr[m++] = v;
@@ -277,7 +280,7 @@ static void summarise(const job *j, size_t g, double point, dfg_cboot_row *row, 
     const double *y = dfg_ctable_counts(j->ct);
     double jbar = 0.0, wsum = 0.0;
     for (size_t i = 0; i < j->n_jack; i++) {
-        double ji = j->jack[i * j->n_groups + g], c = y[j->jack_cell[i]];
+        double ji = jack[i * stride], c = y[j->jack_cell[i]];
         if (!isfinite(ji))
             return;
         jbar += c * ji;
@@ -286,7 +289,7 @@ static void summarise(const job *j, size_t g, double point, dfg_cboot_row *row, 
     jbar /= wsum;
     double s2 = 0.0, s3 = 0.0;
     for (size_t i = 0; i < j->n_jack; i++) {
-        double d = jbar - j->jack[i * j->n_groups + g], c = y[j->jack_cell[i]];
+        double d = jbar - jack[i * stride], c = y[j->jack_cell[i]];
         s2 += c * d * d;
         s3 += c * d * d * d;
     }
@@ -335,6 +338,12 @@ dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cf
     if ((rc = dfg_cfit_level_totals(ct, NULL, fit, by, n_by, o->level, 0, NULL, &lt, &nl, err)) !=
         DFG_OK)
         goto done;
+    if (o->change_from && (o->change_from > nl || o->change_to > nl || o->change_to == 0 ||
+                           o->change_from == o->change_to)) {
+        rc = dfg_err_set(err, DFG_EINVAL, "boot", "change between rows %zu and %zu of %zu",
+                         o->change_from, o->change_to, nl);
+        goto done;
+    }
     j.n_groups = 1 + nl;
     const double *y = dfg_ctable_counts(ct);
     for (size_t c = 0; c < n; c++)
@@ -443,7 +452,32 @@ dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cf
     res->n_boundary = j.n_boundary;
     for (size_t g = 0; g < j.n_groups; g++) {
         double point = g == 0 ? fit->nhat : lt[g - 1].nhat;
-        summarise(&j, g, point, &res->rows[g], scr);
+        summarise(&j, j.nstar + g, j.jack + g, j.n_groups, point, &res->rows[g], scr);
+    }
+    if (o->change_from) {
+        /* the change between two rows, replicate by replicate (and jackknife value by
+         * jackknife value): N_to - N_from and N_to / N_from */
+        size_t a = o->change_from, b = o->change_to, ng = j.n_groups, nb = o->B + j.n_jack;
+        double *d = dfg_malloc(2 * (nb + 1) * sizeof *d);
+        if (!d) {
+            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "change");
+            goto done;
+        }
+        double *rt = d + nb + 1;
+        for (size_t i = 0; i < nb; i++) {
+            const double *v = i < o->B ? j.nstar + i * ng : j.jack + (i - o->B) * ng;
+            d[i] = v[b] - v[a];
+            rt[i] = v[b] / v[a];
+        }
+        double pa = lt[a - 1].nhat, pb = lt[b - 1].nhat;
+        summarise(&j, d, d + o->B, 1, pb - pa, &res->change[0], scr);
+        summarise(&j, rt, rt + o->B, 1, pb / pa, &res->change[1], scr);
+        snprintf(res->change[0].label, sizeof res->change[0].label, "%.90s - %.90s",
+                 lt[b - 1].label, lt[a - 1].label);
+        snprintf(res->change[1].label, sizeof res->change[1].label, "%.90s / %.90s",
+                 lt[b - 1].label, lt[a - 1].label);
+        res->has_change = 1;
+        dfg_free(d);
     }
     for (size_t b = 0; b < o->B; b++)
         res->n_failed += isfinite(j.nstar[b * j.n_groups]) ? 0u : 1u;
