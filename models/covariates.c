@@ -640,15 +640,52 @@ typedef struct {
     int n_noconv;
     dfg_status rc;
     dfg_error *err;
+    const dfg_prof_rows *rows; /* NULL: complete data (the counts of ct) */
+    double ng_at;              /* rows: the group's completed count at the last evaluation */
 } gprof;
 
-/* One EM iteration at the group's unobserved sum M, from the workspace's fitted cells (those
- * of pr->beta): fill the group's unobserved cells in proportion to their fitted values
- * (E-step), then one Newton step of the complete-data fit (pr->beta and the fitted cells
- * move). Returns the objective at the fitted cells it started from,
- *   S = sum_obs [y log(y / mu) - (y - mu)] + M log(M / mu_G) - (M - mu_G),
- * or NaN after a failed fit (pr->rc set). */
-static double gprof_em(gprof *pr, double M, double big_ng)
+/* EM steps of one profile point with rows (a slow EM: one Newton step each) */
+#define ROWS_MAX_IT 200000
+
+/* With rows of observed data that are sums of cells: y = the cells observed alone plus each
+ * row spread over its cells in proportion to mu (the E-step); returns the rows' and cells'
+ * part of S, sum y0 log(y0 / mu) + sum_r n_r log(n_r / m_r); *ng = the group's completed
+ * count. */
+static double rows_estep(gprof *pr, const double *mu, double *ng)
+{
+    const dfg_prof_rows *rw = pr->rows;
+    size_t n = dfg_ctable_n_cells(pr->ct), k = dfg_ctable_k(pr->ct), lm = ((size_t)1 << k) - 1;
+    double s = 0.0;
+    for (size_t c = 0; c < n; c++) {
+        if (!(c & lm))
+            continue;
+        double y0 = rw->y0[c];
+        pr->y[c] = y0;
+        if (y0 > 0.0)
+            s += y0 * log(y0 / mu[c]);
+    }
+    for (size_t r = 0; r < rw->n_rows; r++) {
+        double m = 0.0, nr = rw->count[r];
+        for (size_t q = rw->off[r]; q < rw->off[r + 1]; q++)
+            m += mu[rw->cells[q]];
+        for (size_t q = rw->off[r]; q < rw->off[r + 1]; q++)
+            pr->y[rw->cells[q]] += nr * mu[rw->cells[q]] / m;
+        if (nr > 0.0)
+            s += nr * log(nr / m);
+    }
+    double g = 0.0;
+    for (size_t c = 0; c < n; c++)
+        if ((c & lm) && pr->in_group[c >> k])
+            g += pr->y[c];
+    *ng = g;
+    return s;
+}
+
+/* The E-step at the group's unobserved sum M from the workspace's fitted cells mu: the
+ * group's unobserved cells filled in proportion to their fitted values (and, with rows, each
+ * row spread over its cells); returns the objective there,
+ *   S = sum_obs [y log(y / mu) - (y - mu)] + M log(M / mu_G) - (M - mu_G). */
+static double gprof_estep(gprof *pr, double M)
 {
     const dfg_ctable *ct = pr->ct;
     size_t k = dfg_ctable_k(ct), ns = dfg_ctable_n_strata(ct), n = dfg_ctable_n_cells(ct);
@@ -660,59 +697,72 @@ static double gprof_em(gprof *pr, double M, double big_ng)
     for (size_t st = 0; st < ns; st++)
         if (pr->in_group[st])
             pr->y[st << k] = mug > 0.0 ? M * mu[st << k] / mug : 0.0;
+    if (pr->rows) {
+        /* the observed data are the cells seen alone and the rows' sums:
+         * S = sum y0 log(y0 / mu) + sum_r n_r log(n_r / m_r) + M log(M / mu_G)
+         *     - (n + M - sum of mu over the cells in the likelihood) */
+        double mu_in = 0.0;
+        s = rows_estep(pr, mu, &pr->ng_at);
+        for (size_t c = 0; c < n; c++)
+            if (pr->use[c] && (c & (((size_t)1 << k) - 1)))
+                mu_in += mu[c];
+        return s + (M > 0.0 ? M * log(M / mug) : 0.0) - (pr->n_all + M - mu_in - mug);
+    }
     for (size_t c = 0; c < n; c++) {
         if (!pr->use[c] || (c & (((size_t)1 << k) - 1)) == 0)
             continue;
         double yc = pr->y[c], mc = mu[c];
         s += (yc > 0.0 ? yc * log(yc / mc) : 0.0) - (yc - mc);
     }
-    s += (M > 0.0 ? M * log(M / mug) : 0.0) - (M - mug);
+    return s + (M > 0.0 ? M * log(M / mug) : 0.0) - (M - mug);
+}
+
+/* The M-step: one Newton step of the complete-data fit (pr->beta and the fitted cells
+ * move); 0, or -1 after a failed fit (pr->rc set). */
+static int gprof_mstep(gprof *pr, double big_ng)
+{
     dfg_glm_opts o1 = *pr->o;
     o1.max_iter = 1;
     dfg_error e2 = {0};
-    dfg_status rc = dfg_cfit_engine(pr->w, ct, pr->spec, pr->p, pr->y, pr->use, 1, &o1, pr->beta,
-                                    NULL, NULL, &e2);
+    dfg_status rc = dfg_cfit_engine(pr->w, pr->ct, pr->spec, pr->p, pr->y, pr->use, 1, &o1,
+                                    pr->beta, NULL, NULL, &e2);
     if (rc != DFG_OK && rc != DFG_ENOCONV) {
         pr->rc = dfg_err_set(pr->err, rc, "interval", "group profile fit at N = %.10g: %s", big_ng,
                              e2.msg);
-        return NAN;
+        return -1;
     }
-    return s;
+    return 0;
 }
 
-/* log L(N_g) (up to a constant), N_g = n_group + M; NaN on failure.
- * The EM of gprof_em from the maximiser at the previous N_g, accelerated by SQUAREM
- * (Varadhan & Roland 2008, Scand. J. Statist. 35:335; scheme S3): from b0, two EM steps
- * give b1, b2; with r = b1 - b0, v = b2 - b1 - r and alpha = -|r| / |v| (at most -1) the
- * point b0 - 2 alpha r + alpha^2 v is taken when its objective is no worse than at b1
- * (else b2, the plain EM); alpha = -1 is b2 itself. Stops when S changes by at most
- * 1e-10 (|S| + 1) from one evaluation to the next. */
-static double gprof_loglik(gprof *pr, double big_ng)
+/* The EM of one profile point on complete data, from the maximiser at the previous N_g,
+ * accelerated by SQUAREM (Varadhan & Roland 2008, Scand. J. Statist. 35:335; scheme S3):
+ * from b0, two EM steps give b1, b2; with r = b1 - b0, v = b2 - b1 - r and alpha = -|r| /
+ * |v| (at most -1) the point b0 - 2 alpha r + alpha^2 v is taken when its objective is no
+ * worse than at b1 (else b2, the plain EM; alpha = -1 is b2 itself). Stops when S changes
+ * by at most 1e-10 (|S| + 1) from one evaluation to the next; *s its last value. Returns
+ * 1 when it settled, 0 after 5000 EM steps, -1 after a failed fit. */
+static int gprof_squarem(gprof *pr, double M, double big_ng, double *s)
 {
-    if (pr->rc != DFG_OK)
-        return NAN;
-    double M = big_ng - pr->n_group;
-    if (M < 0.0)
-        M = 0.0;
     size_t p = pr->p;
-    double *b0 = pr->sq, *b1 = b0 + p, *b2 = b1 + p;
-    double s = NAN, s_old = NAN;
-    int it = 0, done = 0;
-    while (!done && it < 5000) {
+    double *b0 = pr->sq, *b1 = b0 + p, *b2 = b1 + p, s_old = NAN;
+    for (int it = 0; it < 5000;) {
         memcpy(b0, pr->beta, p * sizeof *b0);
-        double s0 = gprof_em(pr, M, big_ng);
+        double s0 = gprof_estep(pr, M);
+        if (gprof_mstep(pr, big_ng))
+            return -1;
         memcpy(b1, pr->beta, p * sizeof *b1);
-        double s1 = gprof_em(pr, M, big_ng);
+        double s1 = gprof_estep(pr, M);
+        if (gprof_mstep(pr, big_ng))
+            return -1;
         memcpy(b2, pr->beta, p * sizeof *b2);
         it += 2;
-        if (pr->rc != DFG_OK)
-            return NAN;
-        /* converged: S settled over an EM step */
-        done = (it > 2 && fabs(s0 - s_old) <= 1e-10 * (fabs(s0) + 1.0)) ||
-               fabs(s1 - s0) <= 1e-10 * (fabs(s1) + 1.0);
-        s = done ? s1 : s0;
-        if (done)
-            break;
+        if ((it > 2 && fabs(s0 - s_old) <= 1e-10 * (fabs(s0) + 1.0)) ||
+            fabs(s1 - s0) <= 1e-10 * (fabs(s1) + 1.0)) {
+            *s = s1;
+            return 1;
+        }
+        *s = s1;
+        s_old = s1;
         double rr = 0.0, vv = 0.0;
         for (size_t j = 0; j < p; j++) {
             double r = b1[j] - b0[j], v = b2[j] - 2.0 * b1[j] + b0[j];
@@ -720,24 +770,60 @@ static double gprof_loglik(gprof *pr, double big_ng)
             vv += v * v;
         }
         double alpha = vv > 0.0 ? -sqrt(rr / vv) : -1.0;
-        if (alpha < -1.0) {
-            for (size_t j = 0; j < p; j++) {
-                double r = b1[j] - b0[j], v = b2[j] - 2.0 * b1[j] + b0[j];
-                pr->beta[j] = b0[j] - 2.0 * alpha * r + alpha * alpha * v;
-            }
+        if (!(alpha < -1.0))
+            continue;
+        for (size_t j = 0; j < p; j++) {
+            double r = b1[j] - b0[j], v = b2[j] - 2.0 * b1[j] + b0[j];
+            pr->beta[j] = b0[j] - 2.0 * alpha * r + alpha * alpha * v;
+        }
+        dfg_cfit_work_set_beta(pr->w, pr->ct, pr->spec, p, pr->beta);
+        double sx = gprof_estep(pr, M); /* S at the extrapolated point */
+        if (!(sx <= s1)) {              /* worse (or not finite): back to the plain EM point */
+            memcpy(pr->beta, b2, p * sizeof *b2);
             dfg_cfit_work_set_beta(pr->w, pr->ct, pr->spec, p, pr->beta);
-            double sx = gprof_em(pr, M, big_ng); /* S at the extrapolated point, then a step */
-            it++;
-            if (pr->rc != DFG_OK)
-                return NAN;
-            if (!(sx <= s1)) { /* worse (or not finite): back to the plain EM point */
-                memcpy(pr->beta, b2, p * sizeof *b2);
-                dfg_cfit_work_set_beta(pr->w, pr->ct, pr->spec, p, pr->beta);
+            continue;
+        }
+        if (gprof_mstep(pr, big_ng))
+            return -1;
+        it++;
+    }
+    return 0;
+}
+
+/* log L(N_g) (up to a constant), N_g = n_group + M; NaN on failure */
+static double gprof_loglik(gprof *pr, double big_ng)
+{
+    if (pr->rc != DFG_OK)
+        return NAN;
+    double M = big_ng - pr->n_group;
+    if (M < 0.0)
+        M = 0.0;
+    double s_old = NAN, s = NAN, d_old = 0.0;
+    int settled = 0;
+    if (!pr->rows) {
+        settled = gprof_squarem(pr, M, big_ng, &s);
+        if (settled < 0)
+            return NAN;
+    }
+    /* with rows the plain EM: fill, one Newton step, until the objective settles */
+    for (int it = 0; pr->rows && it < ROWS_MAX_IT; it++) {
+        s = gprof_estep(pr, M);
+        if (it > 0) {
+            /* with rows the EM can be slow (much of the information missing): the
+             * remaining distance to the limit is about |dS| / (1 - rate), the rate the
+             * ratio of successive changes (Aitken) */
+            double d = fabs(s - s_old), rate = d_old > 0.0 ? d / d_old : 0.0;
+            d_old = d;
+            if (rate < 1.0 && d / (1.0 - rate) <= 1e-10 * (fabs(s) + 1.0)) {
+                settled = 1;
+                break;
             }
         }
-        s_old = s1;
+        s_old = s;
+        if (gprof_mstep(pr, big_ng))
+            return NAN;
     }
-    if (!done)
+    if (!settled)
         pr->n_noconv++;
     double tt = pr->n_all + M;
     if (tt <= 100.0) {
@@ -815,6 +901,21 @@ dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, con
                                   const unsigned char *in_group, const dfg_glm_opts *opts,
                                   double level, dfg_interval *ci, dfg_error *err)
 {
+    return dfg_cfit_profile_group_rows(ct, m, fit, in_group, NULL, opts, level, ci, err);
+}
+
+/* the group's completed count at N (rows): n_g(M) + M for the nominal N = n_group + M */
+static double rows_total(gprof *pr, double big_ng)
+{
+    gprof_loglik(pr, big_ng);
+    return pr->ng_at + (big_ng - pr->n_group);
+}
+
+dfg_status dfg_cfit_profile_group_rows(const dfg_ctable *ct, const dfg_cmodel *m,
+                                       const dfg_cfit *fit, const unsigned char *in_group,
+                                       const dfg_prof_rows *rows, const dfg_glm_opts *opts,
+                                       double level, dfg_interval *ci, dfg_error *err)
+{
     if (!ci)
         return dfg_err_set(err, DFG_EINVAL, "interval", "NULL interval");
     memset(ci, 0, sizeof *ci);
@@ -838,6 +939,7 @@ dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, con
     pr.p = fit->p;
     pr.spec = fit->spec;
     pr.n_all = dfg_ctable_n_obs(ct);
+    pr.rows = rows;
     dfg_status rc = DFG_OK;
     unsigned char *grp = NULL;
     if (!(pr.y = dfg_malloc(n * sizeof *pr.y)) || !(pr.use = dfg_malloc(n)) ||
@@ -860,6 +962,9 @@ dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, con
     memcpy(pr.y, dfg_ctable_counts(ct), n * sizeof *pr.y);
     for (size_t c = 0; c < n; c++)
         pr.use[c] = (c & lm) ? (fit->fitted[c] > 0.0 || pr.y[c] > 0.0) : grp[c >> k];
+    for (size_t r = 0; rows && r < rows->n_rows; r++) /* a row's cells are observed */
+        for (size_t q = rows->off[r]; q < rows->off[r + 1]; q++)
+            pr.use[rows->cells[q]] = 1;
     if (fit->check == DFG_CHECK_BOUNDARY)
         for (size_t c = 0; c < n; c++)
             if ((c & lm) && fit->fitted[c] == 0.0)
@@ -913,6 +1018,17 @@ dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, con
     }
     if ((rc = pr.rc) != DFG_OK)
         goto done;
+    if (rows) {
+        /* the nominal N = n_group + M back to the group's total at each point: its
+         * completed count there plus M (the people observed with a missing value are
+         * shared out by the constrained fit) */
+        ci->point = rows_total(&pr, n_mult);
+        ci->lower = rows_total(&pr, ci->lower_at_n ? ng : ci->lower);
+        if (!ci->upper_beyond)
+            ci->upper = rows_total(&pr, ci->upper);
+        if ((rc = pr.rc) != DFG_OK)
+            goto done;
+    }
     if (pr.n_noconv > 0)
         rc = dfg_err_set(err, DFG_ENOCONV, "interval", "%d group profile fits did not settle",
                          pr.n_noconv);
