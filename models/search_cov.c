@@ -113,30 +113,34 @@ dfg_status dfg_sp_space_init_cov(sp_space *sp, const dfg_ctable *ct, const dfg_c
     return rc;
 }
 
-/* One block: the struct, then the doubles, the parameters and the cell flags. */
+/* Two blocks: the struct with its doubles; the parameters with the cell flags. */
 sp_cov_work *dfg_sp_cov_work_alloc(const sp_space *sp)
 {
     const sp_cov *cv = sp->cov;
     size_t p = cv->p_cap, n = cv->n_cells, nd = p + p * p + n;
-    sp_cov_work *cw = dfg_calloc(1, sizeof *cw + nd * sizeof(double) + p * sizeof(size_t) + n);
-    if (!cw)
-        return NULL;
-    cw->beta = (double *)(cw + 1);
-    cw->cov = cw->beta + p;
-    cw->fitted = cw->cov + p * p;
-    cw->spec = (size_t *)(cw->fitted + n);
-    cw->use = (unsigned char *)(cw->spec + p);
-    if (!(cw->fw = dfg_cfit_work_alloc(cv->ct, p))) {
+    sp_cov_work *cw = dfg_calloc(1, sizeof *cw + nd * sizeof(double));
+    size_t *spec = cw ? dfg_malloc(p * sizeof *spec + n) : NULL;
+    dfg_cfit_work *fw = spec ? dfg_cfit_work_alloc(cv->ct, p) : NULL;
+    if (!fw) {
+        dfg_free(spec);
         dfg_free(cw);
         return NULL;
     }
+    cw->fw = fw;
+    cw->spec = spec;
+    cw->use = (unsigned char *)(spec + p);
+    cw->beta = (double *)(cw + 1);
+    cw->cov = cw->beta + p;
+    cw->fitted = cw->cov + p * p;
     return cw;
 }
 
 void dfg_sp_cov_work_free(sp_cov_work *cw)
 {
-    if (cw)
+    if (cw) { /* the two blocks of dfg_sp_cov_work_alloc and the fit's workspace */
         dfg_cfit_work_free(cw->fw);
+        dfg_free(cw->spec);
+    }
     dfg_free(cw);
 }
 
