@@ -8,6 +8,9 @@
  *    glm: about 0.3 s);
  *  - step: the stepwise search of mse::model_search (three phases, 52 steps), wall time
  *    with 1 and 2 threads (R: 212 CPU-seconds);
+ *  - list searches with covariate terms fixed (dfg_search_run_cov, `search --fixed`):
+ *    Chan's stepwise with [P:age,K:age] and with [*:expl], downhill with
+ *    [*:origin,*:year,*:age,*:sex,*:expl] (each list with each covariate), process CPU;
  *  - boot: 1,000 parametric replicates of the fit with percentile intervals for the total
  *    and the 13 level totals, wall time with 1 and 2 threads, without and with BCa (one
  *    jackknife fit per nonempty cell).
@@ -116,6 +119,40 @@ int main(int argc, char **argv)
         snprintf(key, sizeof key, "cov_step_t%d_cpu", th);
         snprintf(what, sizeof what, "stepwise search, %d thread%s (CPU)", th, th > 1 ? "s" : "");
         report(key, what, tc, rs, "s");
+    }
+    {
+        static const struct {
+            const char *key, *what, *fixed;
+            dfg_search_method m;
+        } ls[] = {
+            {"cov_list_step_pk_age", "list stepwise, fixed [P:age,K:age] (CPU)", "[P:age,K:age]",
+             DFG_SEARCH_STEPWISE},
+            {"cov_list_step_expl", "list stepwise, fixed [*:expl] (CPU)", "[*:expl]",
+             DFG_SEARCH_STEPWISE},
+            {"cov_list_downhill_all", "list downhill, fixed [*:each covariate] (CPU)",
+             "[*:origin,*:year,*:age,*:sex,*:expl]", DFG_SEARCH_DOWNHILL},
+        };
+        for (size_t i = 0; i < sizeof ls / sizeof ls[0]; i++) {
+            dfg_cmodel fx = {0};
+            if (dfg_cmodel_parse(ls[i].fixed, ct, &fx, &err) != DFG_OK)
+                return 1;
+            dfg_search_opts so = dfg_search_opts_default();
+            so.method = ls[i].m;
+            for (int r = 0; r < repeats; r++) {
+                dfg_search_result sr;
+                double c0 = pcpu();
+                if (dfg_search_run_cov(ct, &fx, &so, &sr, &err) != DFG_OK) {
+                    fprintf(stderr, "bench_cov: %s\n", err.msg);
+                    return 1;
+                }
+                tm[r] = pcpu() - c0;
+                if (r == 0)
+                    printf("  %s: %zu models, N %.1f\n", ls[i].fixed, sr.n_models, sr.rows[0].nhat);
+                dfg_search_result_free(&sr);
+            }
+            report(ls[i].key, ls[i].what, tm, repeats, "s");
+            dfg_cmodel_free(&fx);
+        }
     }
     for (int bca = 0; bca <= 1; bca++)
         for (int th = 1; th <= 2; th++) {

@@ -436,6 +436,14 @@ void boot_json(cJSON *root, const dfg_boot_result *r, double level);
 int fit_cov(cli_run *run);
 /* search --method step (mse::model_search): the exit code; run as for fit_cov. */
 int search_step(cli_run *run);
+/* The input of a search over lists and covariates (one stratum when it has no covariate
+ * column): 0 (*ct set, run->t the table read), or the exit code after saying why. */
+int cov_search_load(cli_run *run, dfg_ctable **ct);
+/* The level totals as fit prints them: an aligned table, and rows of the result
+ * (boot: one per level, may be NULL). */
+void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev);
+void cov_levels_json(cJSON *rows, const char *model, const char *check, const dfg_level_total *lev,
+                     size_t n_lev, const dfg_cboot_row *boot);
 
 /* ** }====================================================================== */
 

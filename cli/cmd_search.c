@@ -21,6 +21,7 @@ typedef struct {
     const char *fixed;
     int scope_lists, drop_missing;
     size_t max_strata;
+    int no_level_profile; /* --fixed with a list search */
 } search_args;
 
 /* --method step: over lists and covariates (not a dfg_search_method) */
@@ -67,16 +68,25 @@ static const cli_option search_options[] = {
     OPT_SWITCH("path", search_args, path,
                "also show the stepwise path: the model after each step and the term it added"),
     OPT_STR("fixed", "M", search_args, fixed,
-            "with --method step: terms kept in every model and never dropped, e.g. [*:age] "
-            "holds each list's age effect"),
+            "terms over lists and covariates held in every model: with --method step kept and "
+            "never dropped, e.g. [*:age] holds each list's age effect; with stepwise, "
+            "exhaustive or downhill the same search over the list interactions on the full "
+            "table (every pattern x covariate combination), each model = its list terms + M + "
+            "every main effect, fitted as fit does, with the chosen model's totals per level; "
+            "each term of M has at most one list ([P:age,age:sex]; [] = the covariates' main "
+            "effects only)"),
     OPT_ONE_OF("scope", "S", search_args, scope_lists, scope_choices,
                "with --method step: all (default: every two-way term) or lists (the list pairs "
                "only: list-dependence selection with the --fixed covariate terms held)"),
     OPT_NUM("max-strata", "S", OPT_SIZE, search_args, max_strata, 1, 100000000, 0,
-            "with --method step: refuse inputs with more than S covariate combinations "
-            "(default 100000)"),
+            "with --method step or --fixed: refuse inputs with more than S covariate "
+            "combinations (default 100000)"),
     OPT_SWITCH("drop-missing", search_args, drop_missing,
-               "with --method step: drop the rows with a missing covariate value, with a note"),
+               "with --method step or --fixed: drop the rows with a missing covariate value, "
+               "with a note"),
+    OPT_SWITCH("no-level-profile", search_args, no_level_profile,
+               "with --fixed: skip the profile-likelihood intervals of the chosen model's level "
+               "totals"),
     OPT_END};
 
 const cli_command cmd_search = {
@@ -323,8 +333,9 @@ static void path_text(FILE *o, const dfg_table *t, const search_table *s)
     }
 }
 
+/* fixed (may be NULL): the lines that say what every model holds besides its list terms */
 static void search_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
-                        const search_table *s, const dfg_boot_result *boot)
+                        const search_table *s, const dfg_boot_result *boot, const char *fixed)
 {
     const dfg_search_result *r = s->r;
     size_t k = dfg_table_k(t);
@@ -336,6 +347,8 @@ static void search_text(FILE *o, const common_opts *c, const char *sha, const df
     if (r->method == DFG_SEARCH_STEPWISE || r->method == DFG_SEARCH_AIC_STEPWISE)
         fprintf(o, ", p-value threshold %g", r->threshold);
     fprintf(o, ", max order %d\n", r->max_order);
+    if (fixed)
+        fputs(fixed, o);
     fprintf(o,
             "models    %zu visited: %zu admissible, %zu MLE does not exist, %zu not identifiable, "
             "%zu fits failed\n",
@@ -490,6 +503,134 @@ static int rank_rows(search_table *s, const dfg_search_result *r, const search_a
     return 0;
 }
 
+/* ** {======================================================================
+ * The list searches over lists and covariates (--fixed)
+ * ======================================================================= */
+
+/* The chosen model over lists and covariates: the list terms of row w and the fixed
+ * terms. */
+static dfg_status chosen_cmodel(const dfg_ctable *ct, const dfg_cmodel *fixed,
+                                const dfg_search_row *w, dfg_cmodel *m, dfg_error *err)
+{
+    size_t n = fixed->n_terms + w->model.n_terms;
+    uint64_t *terms = malloc((n + 1) * sizeof *terms);
+    if (!terms)
+        return DFG_ENOMEM;
+    for (size_t i = 0; i < fixed->n_terms; i++)
+        terms[i] = fixed->terms[i];
+    for (size_t i = 0; i < w->model.n_terms; i++)
+        terms[fixed->n_terms + i] = w->model.terms[i];
+    dfg_status rc = dfg_cmodel_from_terms(ct, terms, n, m, err);
+    free(terms);
+    return rc;
+}
+
+/* search --method stepwise|exhaustive|downhill --fixed M on the full table over lists and
+ * covariates: the list search with M held in every model, then the chosen model's totals
+ * per covariate level. The exit code, or -1 when the output is written. */
+static int search_fixed(cli_run *run, const search_args *a)
+{
+    common_opts *c = &run->c;
+    dfg_ctable *ct = NULL;
+    int code = cov_search_load(run, &ct);
+    if (code != 0)
+        return code;
+    dfg_error err = {0};
+    dfg_cmodel fixed = {0}, cm = {0};
+    dfg_cfit fit;
+    memset(&fit, 0, sizeof fit);
+    dfg_search_result r;
+    memset(&r, 0, sizeof r);
+    search_table s = {&r, NULL, NULL, 0, 0, NULL, 0, "BIC"};
+    dfg_level_total *lev = NULL;
+    size_t n_lev = 0;
+    dfg_status rc = dfg_cmodel_parse(a->fixed, ct, &fixed, &err);
+    if (rc != DFG_OK) {
+        cli_say("--fixed %s: %s", a->fixed, err.msg[0] ? err.msg : dfg_strerror(rc));
+        code = rc == DFG_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+        goto done;
+    }
+    dfg_search_opts so = search_opts(a, c);
+    if (a->path) {
+        size_t k = dfg_ctable_k(ct), all = 1 + k * (k - 1) / 2;
+        so.top = so.top > all ? so.top : all;
+    }
+    search_progress sp = {{0, 0}, 0.0, 0, isatty(STDERR_FILENO)};
+    clock_gettime(CLOCK_MONOTONIC, &sp.start);
+    so.progress = search_progress_cb;
+    so.progress_data = &sp;
+    rc = dfg_search_run_cov(ct, &fixed, &so, &r, &err);
+    if (sp.shown && sp.tty)
+        fputc('\n', stderr);
+    if (rc != DFG_OK) {
+        code = fail(&err, rc);
+        goto done;
+    }
+    if ((code = rank_rows(&s, &r, a)) != 0)
+        goto done;
+    /* the chosen model's totals per level, as fit gives them */
+    if ((rc = chosen_cmodel(ct, &fixed, s.chosen, &cm, &err)) != DFG_OK ||
+        (rc = dfg_cfit_checked(ct, &cm, &c->est.glm, &fit, &err)) != DFG_OK) {
+        code = fail(&err, rc);
+        goto done;
+    }
+    {
+        dfg_error le = {0};
+        rc = dfg_cfit_level_totals(ct, &cm, &fit, NULL, 0, c->est.level, !c->cov.no_level_profile,
+                                   &c->est.glm, &lev, &n_lev, &le);
+        if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
+            code = fail(&le, rc);
+            goto done;
+        }
+        if (rc != DFG_OK)
+            cli_say("warning: level profile interval: %s", le.msg);
+    }
+    if ((code = cli_run_output(run)) >= 0)
+        goto done;
+    char fx[1024], full[2048], line[3400];
+    dfg_cmodel_format(&fixed, ct, fx, sizeof fx);
+    dfg_cmodel_format(&cm, ct, full, sizeof full);
+    if (run->o.format == FMT_TEXT) {
+        FILE *o = run->o.text;
+        int w = snprintf(line, sizeof line, "covariates %zu:", dfg_ctable_n_cov(ct));
+        for (size_t v = 0; v < dfg_ctable_n_cov(ct) && w > 0 && (size_t)w < sizeof line; v++)
+            w += snprintf(line + w, sizeof line - (size_t)w, " %s", dfg_ctable_cov_name(ct, v));
+        if (w > 0 && (size_t)w < sizeof line)
+            snprintf(line + w, sizeof line - (size_t)w,
+                     "\nfixed     %s: in every model below with the main effects, fitted over "
+                     "%zu cells\n          (%zu strata); the models show their list terms\n",
+                     fx, dfg_ctable_n_cells(ct), dfg_ctable_n_strata(ct));
+        search_text(o, c, run->in.sha, run->t, &s, NULL, line);
+        fprintf(o,
+                "\nTotals per level of the chosen model %s\n(s.e. by the delta method with the "
+                "full covariance)\n",
+                full);
+        fprintf(o, "  %-24s %8.0f %10.1f %10.1f %6.2f %9.1f\n", "total", fit.n_obs, fit.nhat,
+                fit.m0, fit.nhat / fit.n_obs, fit.se_nhat);
+        cov_levels_text(o, lev, n_lev);
+    } else {
+        run->o.rows = "models";
+        search_json(run->o.root, run->t, &s, NULL, c->est.level);
+        jstr(run->o.root, "fixed", fx);
+        jstr(run->o.root, "chosen_full_model", full);
+        cJSON *rows = jarr(run->o.root, "totals");
+        cov_levels_json(rows, full, dfg_check_name(fit.check), lev, n_lev, NULL);
+    }
+    code = -1;
+done:
+    dfg_free_level_totals(lev);
+    dfg_cfit_free(&fit);
+    dfg_cmodel_free(&cm);
+    dfg_cmodel_free(&fixed);
+    free(s.rank);
+    free(s.path);
+    dfg_search_result_free(&r);
+    dfg_ctable_free(ct);
+    return code;
+}
+
+/* ** }====================================================================== */
+
 static int search_main(int argc, char **argv)
 {
     int em = search_em_redirect(argc, argv); /* --method step, missing covariate values */
@@ -497,7 +638,7 @@ static int search_main(int argc, char **argv)
         return em;
     cli_run run;
     dfg_search_opts so = dfg_search_opts_default();
-    search_args a = {(int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0, NULL, 0, 0, 0};
+    search_args a = {(int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0, NULL, 0, 0, 0, 0};
     int code = cli_run_parse(&run, &cmd_search, &a, argc, argv);
     dfg_search_result r;
     memset(&r, 0, sizeof r);
@@ -510,6 +651,33 @@ static int search_main(int argc, char **argv)
     if (a.path && a.method != DFG_SEARCH_STEPWISE && a.method != DFG_SEARCH_AIC_STEPWISE) {
         code = usage_error("search", "--path shows the path of a stepwise search (--method "
                                      "stepwise or aic-stepwise)");
+        goto done;
+    }
+    if (a.no_level_profile && !(a.fixed && a.method != METHOD_STEP)) {
+        code = usage_error("search", "--no-level-profile goes with --fixed and a list search "
+                                     "(stepwise, exhaustive, downhill)");
+        goto done;
+    }
+    if (a.fixed && a.method != METHOD_STEP) {
+        if (a.method == DFG_SEARCH_AIC_STEPWISE || run.c.boot.B > 0 || a.scope_lists || a.average) {
+            code = usage_error(
+                "search", "--fixed with --method %s: %s",
+                a.method == DFG_SEARCH_AIC_STEPWISE ? "aic-stepwise"
+                                                    : "stepwise|exhaustive|downhill",
+                a.method == DFG_SEARCH_AIC_STEPWISE
+                    ? "aic-stepwise compares Rcapture fits of the lists alone (use stepwise, "
+                      "exhaustive or downhill)"
+                : a.scope_lists ? "--scope is an option of --method step"
+                : a.average     ? "--average is not offered with covariates"
+                                : "--bootstrap is not offered with covariates (bootstrap the "
+                                  "chosen model with fit --model M --bootstrap B)");
+            goto done;
+        }
+        run.c.cov.max_strata = a.max_strata;
+        run.c.cov.drop_missing = a.drop_missing;
+        run.c.cov.no_level_profile = a.no_level_profile;
+        if ((code = cli_run_load(&run, 0)) < 0)
+            code = search_fixed(&run, &a);
         goto done;
     }
     if (a.method == METHOD_STEP) {
@@ -556,7 +724,7 @@ static int search_main(int argc, char **argv)
     if ((code = cli_run_output(&run)) >= 0)
         goto done;
     if (run.o.format == FMT_TEXT) {
-        search_text(run.o.text, &run.c, run.in.sha, run.t, &s, has_boot ? &boot : NULL);
+        search_text(run.o.text, &run.c, run.in.sha, run.t, &s, has_boot ? &boot : NULL, NULL);
     } else {
         run.o.rows = "models";
         search_json(run.o.root, run.t, &s, has_boot ? &boot : NULL, run.c.est.level);

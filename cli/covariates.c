@@ -372,6 +372,30 @@ static void param_name(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit
     }
 }
 
+void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev)
+{
+    fprintf(o, "  %-24s %8s %10s %10s %6s %9s  %-20s  %s\n", "level", "n", "N", "N - n", "N/n",
+            "s.e.", "log-normal", "profile");
+    for (size_t i = 0; i < n_lev; i++) {
+        const dfg_level_total *l = &lev[i];
+        char why[160];
+        dfg_value_status v = level_value(l, why);
+        if (v != DFG_VALUE_OK) { /* not an estimate: status and reason */
+            fprintf(o, "  %-24s %8.0f %10s %10s %6s %9s  not an estimate (%s): %s\n", l->label,
+                    l->n_obs, "-", "-", "-", "-", dfg_value_name(v), why);
+            continue;
+        }
+        fprintf(o, "  %-24s %8.0f %10.1f %10.1f %6.2f %9.1f  [%.1f, %.1f]", l->label, l->n_obs,
+                l->nhat, l->dark, l->ratio, l->se, l->lognormal.lower, l->lognormal.upper);
+        if (l->profile.type == DFG_CI_PROFILE && isfinite(l->profile.lower)) {
+            char ci[96];
+            fmt_ci(ci, sizeof ci, &l->profile);
+            fprintf(o, "  %s", ci);
+        }
+        fputc('\n', o);
+    }
+}
+
 static void cboot_text(FILE *o, const dfg_cboot_result *b);
 
 static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const dfg_ctable *ct,
@@ -423,26 +447,7 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
         fprintf(o, "  %-30s %12.5f %12.5f\n", name, f->beta[j], v >= 0.0 ? sqrt(v) : DNAN);
     }
     fprintf(o, "\nTotals per level (s.e. by the delta method with the full covariance)\n");
-    fprintf(o, "  %-24s %8s %10s %10s %6s %9s  %-20s  %s\n", "level", "n", "N", "N - n", "N/n",
-            "s.e.", "log-normal", "profile");
-    for (size_t i = 0; i < r->n_lev; i++) {
-        const dfg_level_total *l = &r->lev[i];
-        char why[160];
-        dfg_value_status v = level_value(l, why);
-        if (v != DFG_VALUE_OK) { /* not an estimate: status and reason */
-            fprintf(o, "  %-24s %8.0f %10s %10s %6s %9s  not an estimate (%s): %s\n", l->label,
-                    l->n_obs, "-", "-", "-", "-", dfg_value_name(v), why);
-            continue;
-        }
-        fprintf(o, "  %-24s %8.0f %10.1f %10.1f %6.2f %9.1f  [%.1f, %.1f]", l->label, l->n_obs,
-                l->nhat, l->dark, l->ratio, l->se, l->lognormal.lower, l->lognormal.upper);
-        if (l->profile.type == DFG_CI_PROFILE && isfinite(l->profile.lower)) {
-            char ci[96];
-            fmt_ci(ci, sizeof ci, &l->profile);
-            fprintf(o, "  %s", ci);
-        }
-        fputc('\n', o);
-    }
+    cov_levels_text(o, r->lev, r->n_lev);
     if (r->has_strat) {
         const dfg_strat_result *s = &r->strat;
         fprintf(o, "\nStratified by %s: the model fitted separately in each level\n",
@@ -555,6 +560,14 @@ static void total_row(cJSON *rows, const char *kind, const char *label, const ch
     jvalue(e, v, why);
 }
 
+void cov_levels_json(cJSON *rows, const char *model, const char *check, const dfg_level_total *lev,
+                     size_t n_lev, const dfg_cboot_row *boot)
+{
+    for (size_t i = 0; i < n_lev; i++)
+        total_row(rows, "pooled", lev[i].label, model, check, lev[i].n_obs, lev[i].nhat, lev[i].se,
+                  &lev[i].lognormal, &lev[i].profile, boot ? &boot[i] : NULL);
+}
+
 static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct, const cov_fit *r)
 {
     const dfg_cfit *f = &r->fit;
@@ -600,10 +613,7 @@ static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct
     const char *chk = dfg_check_name(f->check);
     total_row(rows, "pooled", "total", r->model, chk, f->n_obs, f->nhat, f->se_nhat, &r->logn,
               r->prof_rc == DFG_OK ? &r->prof : NULL, r->has_boot ? &r->boot.rows[0] : NULL);
-    for (size_t i = 0; i < r->n_lev; i++)
-        total_row(rows, "pooled", r->lev[i].label, r->model, chk, r->lev[i].n_obs, r->lev[i].nhat,
-                  r->lev[i].se, &r->lev[i].lognormal, &r->lev[i].profile,
-                  r->has_boot ? &r->boot.rows[i + 1] : NULL);
+    cov_levels_json(rows, r->model, chk, r->lev, r->n_lev, r->has_boot ? r->boot.rows + 1 : NULL);
     if (r->has_strat) {
         for (size_t i = 0; i < r->strat.n_rows; i++) {
             const dfg_strat_row *x = &r->strat.rows[i];
@@ -853,16 +863,13 @@ void step_path_json(cJSON *root, const dfg_cstep_result *r, const char *final)
     }
 }
 
-int search_step(cli_run *run)
+int cov_search_load(cli_run *run, dfg_ctable **ctp)
 {
-    common_opts *c = &run->c;
-    const cov_cli *cc = &c->cov;
-    const char *sha = run->in.sha;
     dfg_table *t = NULL;
     dfg_ctable *ct = NULL;
     int code = cov_load("search", run, &t, &ct);
     if (code == -2) {
-        /* lists only: the same search over the list pairs */
+        /* lists only: one stratum */
         dfg_error e = {0};
         code = 0;
         dfg_status rc = dfg_ctable_new(t, 0, &ct, &e);
@@ -874,7 +881,20 @@ int search_step(cli_run *run)
         dfg_table_free(t);
         return code;
     }
-    run->t = t;
+    run->t = t; /* the run releases it (and names its lists in the provenance) */
+    *ctp = ct;
+    return 0;
+}
+
+int search_step(cli_run *run)
+{
+    common_opts *c = &run->c;
+    const cov_cli *cc = &c->cov;
+    const char *sha = run->in.sha;
+    dfg_ctable *ct = NULL;
+    int code = cov_search_load(run, &ct);
+    if (code != 0)
+        return code;
     code = -1;
     dfg_error err = {0};
     dfg_cstep_opts so = dfg_cstep_opts_default();

@@ -1076,7 +1076,8 @@ DFG_API void dfg_free_level_totals(dfg_level_total *rows);
  * for a given sum M of the group's unobserved cells, the log-likelihood of the
  * observable cells and of "the group's unobserved cells sum to M" (one Poisson datum of
  * mean sum_{group} m0) is maximised over the parameters (EM: the group's unobserved
- * cells filled with M m0_s / sum m0); then
+ * cells filled with M m0_s / sum m0, accelerated by SQUAREM, Varadhan & Roland 2008, each
+ * M started from the maximiser at the M before); then
  *   log L(M) = -S(M) + log (n + M)! - log M! + M log M - (n + M) log (n + M),
  * S = sum y log(y / mu) - (y - mu) over the cells in the likelihood, n = all people
  * observed: the multinomial form of core/interval.c (Cormack 1992), with its Stirling
@@ -1700,6 +1701,34 @@ DFG_API dfg_status dfg_ctable_set_trend(dfg_ctable *ct, size_t cov, size_t degre
 DFG_API size_t dfg_ctable_trend_degree(const dfg_ctable *ct, size_t *cov);
 /* Column d (1 .. D) of the trend's polynomial at level l; NaN outside. */
 DFG_API double dfg_ctable_trend_value(const dfg_ctable *ct, size_t l, size_t d);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * List-interaction searches with covariate terms held fixed (models/search.c,
+ * models/search_cov.c)
+ * ======================================================================= */
+
+/* The search o->method (stepwise, exhaustive or downhill; aic-stepwise gives DFG_EINVAL)
+ * over the list-interaction terms of the full table ct over lists and covariates: every
+ * model is the main effects of every list and covariate + the terms of `fixed` (closed;
+ * NULL or its main effects only: none; each term with at most one list, else DFG_EINVAL;
+ * every covariate a factor: a table with a trend gives DFG_EINVAL)
+ * + the candidate's list terms, fitted over every pattern x covariate combination
+ * (dfg_cfit_engine). The candidates, order limits, hierarchy, stepwise rule, ranking and
+ * table are those of dfg_search_run on the strata summed; a list term no one is on is
+ * fixed at -inf (its cells leave the likelihood in every stratum); p counts every
+ * parameter, n = people observed. Existence: a fit that settles in the interior, else the
+ * linear program of dfg_cfit_check on the cells kept; models whose MLE does not exist are
+ * counted in n_nomle and never chosen. The rows' models are the list terms alone (the
+ * fixed part is common to every row); N = n + the fitted unobserved cells of every
+ * stratum, s.e. by dfg_cfit_group (m0 + g'Vg). With the fixed part the covariates' main
+ * effects only, N and the choice equal dfg_search_run's on the strata summed (the fitted
+ * table factorises into patterns x strata). Fills *r (release with
+ * dfg_search_result_free). Returns as dfg_search_run. */
+DFG_API dfg_status dfg_search_run_cov(const dfg_ctable *ct, const dfg_cmodel *fixed,
+                                      const dfg_search_opts *o, dfg_search_result *r,
+                                      dfg_error *err);
 
 /* ** }====================================================================== */
 

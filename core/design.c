@@ -1055,6 +1055,23 @@ double dfg_cfit_work_last_step(const dfg_cfit_work *w)
     return w->last_step;
 }
 
+int dfg_cfit_work_interior(const dfg_cfit_work *w, const dfg_ctable *ct, const unsigned char *use,
+                           dfg_status rc)
+{
+    /* converged with a negligible last Newton step, or no fitted cell near 0 (towards a
+     * boundary the empty cells' fitted values fall like e^-iteration) */
+    if (rc != DFG_OK)
+        return 0;
+    if (w->last_step < 1e-3)
+        return 1;
+    double mu_min = INFINITY;
+    size_t lm = ((size_t)1 << ct->k) - 1;
+    for (size_t c = 0; c < ct->n_cells; c++)
+        if ((c & lm) && (!use || use[c]))
+            mu_min = fmin(mu_min, w->mu[c]);
+    return mu_min > 1e-5;
+}
+
 static void build_merge(const dfg_ctable *ct, dfg_cfit_work *w, const size_t *spec, size_t p)
 {
     /* the covariate digits of every parameter once (p x n_cov divisions), then the joins
@@ -1230,6 +1247,16 @@ static double evaluate(const dfg_ctable *ct, const size_t *spec, size_t p, const
         if (used[c] && y[c] > 0.0)
             eta[c] = log(mu[c]);
     return dev_sum(n, y, used, logy, eta, mu, noise);
+}
+
+void dfg_cfit_work_set_beta(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
+                            const double *beta)
+{
+    /* mu = exp(X beta) on every cell; the deviance evaluate returns is not needed (no
+     * cell counts as used) */
+    double noise = 0.0;
+    memset(w->used, 0, ct->n_cells);
+    evaluate(ct, spec, p, beta, w->mu, w->used, w->logy, w->eta, w->mu, &noise);
 }
 
 dfg_status dfg_cfit_engine(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
@@ -1438,16 +1465,7 @@ dfg_status dfg_cfit_model(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_g
         goto done;
     memcpy(fit->fitted, w->mu, n * sizeof *fit->fitted);
     fit->status = rc;
-    {
-        /* interior: converged with a negligible last Newton step, or no fitted cell near 0
-         * (towards a boundary the empty cells' fitted values fall like e^-iteration) */
-        double mu_min = INFINITY;
-        size_t lm = ((size_t)1 << ct->k) - 1;
-        for (size_t c = 0; c < n; c++)
-            if (c & lm)
-                mu_min = fmin(mu_min, w->mu[c]);
-        fit->interior = rc == DFG_OK && (w->last_step < 1e-3 || mu_min > 1e-5);
-    }
+    fit->interior = dfg_cfit_work_interior(w, ct, NULL, rc);
     fit->iter = info.iter;
     fit->rank = info.rank;
     fit->deviance = info.deviance;

@@ -224,6 +224,15 @@ void dfg_cfit_work_free(dfg_cfit_work *w);
 const double *dfg_cfit_work_mu(const dfg_cfit_work *w);
 /* max |delta| of the last Newton step of the last fit (Inf when it ended otherwise). */
 double dfg_cfit_work_last_step(const dfg_cfit_work *w);
+/* 1 when the last fit (status rc) settled in the interior, so that the MLE exists: rc =
+ * DFG_OK and the last Newton step below 1e-3, or every fitted cell in use (NULL: every
+ * cell with a nonzero pattern) above 1e-5. */
+/* w's fitted cells (dfg_cfit_work_mu) set to exp(X beta) for the parameters spec[0..p-1]
+ * (p <= the workspace's p_cap). */
+void dfg_cfit_work_set_beta(dfg_cfit_work *w, const dfg_ctable *ct, const size_t *spec, size_t p,
+                            const double *beta);
+int dfg_cfit_work_interior(const dfg_cfit_work *w, const dfg_ctable *ct, const unsigned char *use,
+                           dfg_status rc);
 /* Parameters of m: spec[p] and term_of[p] (may be NULL), p = dfg_cmodel_n_params. */
 dfg_status dfg_cmodel_params(const dfg_cmodel *m, const dfg_ctable *ct, size_t *spec,
                              size_t *term_of, dfg_error *err);

@@ -57,11 +57,9 @@ static double lp_has_spec(const void *arg, size_t j, size_t c)
     return cell_x(ls->ct, c, ls->spec[j]);
 }
 
-/* LP on the cells in use with the parameters not fixed: *exists = 1 when a strictly
- * positive table has their margins */
-static dfg_status lp_exists(const dfg_ctable *ct, const size_t *spec, size_t p,
-                            const unsigned char *fixed, const unsigned char *use, int *exists,
-                            dfg_error *err)
+dfg_status dfg_cfit_lp_exists(const dfg_ctable *ct, const size_t *spec, size_t p,
+                              const unsigned char *fixed, const unsigned char *use, int *exists,
+                              dfg_error *err)
 {
     lp_spec ls = {ct, spec};
     return dfg_check_lp_margins(0, dfg_ctable_n_cells(ct), dfg_ctable_counts(ct), use, p, fixed, 0,
@@ -321,7 +319,7 @@ static dfg_status analyse(const dfg_ctable *ct, const size_t *spec, size_t p, co
     if (mu) {
         for (size_t c = 0; c < n; c++)
             use[c] = (c & lm) != 0 && (y[c] > 0.0 || mu[c] > 1e-7);
-        if ((rc = lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
+        if ((rc = dfg_cfit_lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
             return rc;
         /* margins over the kept cells must be all of X'y: cells dropped hold no one */
         if (!exists)
@@ -329,7 +327,7 @@ static dfg_status analyse(const dfg_ctable *ct, const size_t *spec, size_t p, co
                 use[c] = (c & lm) != 0;
     }
     if (!exists) {
-        if ((rc = lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
+        if ((rc = dfg_cfit_lp_exists(ct, spec, p, NULL, use, &exists, err)) != DFG_OK)
             return rc;
         if (exists) {
             *status = DFG_CHECK_FINE;
@@ -637,6 +635,7 @@ typedef struct {
     double *y;          /* cells: observed counts, group's unobserved cells filled */
     unsigned char *use; /* observable cells + group's unobserved cells */
     double *beta;
+    double *sq; /* 3 p: SQUAREM's b0, b1, b2 */
     dfg_cfit_work *w;
     int n_noconv;
     dfg_status rc;
@@ -682,74 +681,149 @@ static double rows_estep(gprof *pr, const double *mu, double *ng)
     return s;
 }
 
+/* The E-step at the group's unobserved sum M from the workspace's fitted cells mu: the
+ * group's unobserved cells filled in proportion to their fitted values (and, with rows, each
+ * row spread over its cells); returns the objective there,
+ *   S = sum_obs [y log(y / mu) - (y - mu)] + M log(M / mu_G) - (M - mu_G). */
+static double gprof_estep(gprof *pr, double M)
+{
+    const dfg_ctable *ct = pr->ct;
+    size_t k = dfg_ctable_k(ct), ns = dfg_ctable_n_strata(ct), n = dfg_ctable_n_cells(ct);
+    const double *mu = dfg_cfit_work_mu(pr->w);
+    double mug = 0.0, s = 0.0;
+    for (size_t st = 0; st < ns; st++)
+        if (pr->in_group[st])
+            mug += mu[st << k];
+    for (size_t st = 0; st < ns; st++)
+        if (pr->in_group[st])
+            pr->y[st << k] = mug > 0.0 ? M * mu[st << k] / mug : 0.0;
+    if (pr->rows) {
+        /* the observed data are the cells seen alone and the rows' sums:
+         * S = sum y0 log(y0 / mu) + sum_r n_r log(n_r / m_r) + M log(M / mu_G)
+         *     - (n + M - sum of mu over the cells in the likelihood) */
+        double mu_in = 0.0;
+        s = rows_estep(pr, mu, &pr->ng_at);
+        for (size_t c = 0; c < n; c++)
+            if (pr->use[c] && (c & (((size_t)1 << k) - 1)))
+                mu_in += mu[c];
+        return s + (M > 0.0 ? M * log(M / mug) : 0.0) - (pr->n_all + M - mu_in - mug);
+    }
+    for (size_t c = 0; c < n; c++) {
+        if (!pr->use[c] || (c & (((size_t)1 << k) - 1)) == 0)
+            continue;
+        double yc = pr->y[c], mc = mu[c];
+        s += (yc > 0.0 ? yc * log(yc / mc) : 0.0) - (yc - mc);
+    }
+    return s + (M > 0.0 ? M * log(M / mug) : 0.0) - (M - mug);
+}
+
+/* The M-step: one Newton step of the complete-data fit (pr->beta and the fitted cells
+ * move); 0, or -1 after a failed fit (pr->rc set). */
+static int gprof_mstep(gprof *pr, double big_ng)
+{
+    dfg_glm_opts o1 = *pr->o;
+    o1.max_iter = 1;
+    dfg_error e2 = {0};
+    dfg_status rc = dfg_cfit_engine(pr->w, pr->ct, pr->spec, pr->p, pr->y, pr->use, 1, &o1,
+                                    pr->beta, NULL, NULL, &e2);
+    if (rc != DFG_OK && rc != DFG_ENOCONV) {
+        pr->rc = dfg_err_set(pr->err, rc, "interval", "group profile fit at N = %.10g: %s", big_ng,
+                             e2.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The EM of one profile point on complete data, from the maximiser at the previous N_g,
+ * accelerated by SQUAREM (Varadhan & Roland 2008, Scand. J. Statist. 35:335; scheme S3):
+ * from b0, two EM steps give b1, b2; with r = b1 - b0, v = b2 - b1 - r and alpha = -|r| /
+ * |v| (at most -1) the point b0 - 2 alpha r + alpha^2 v is taken when its objective is no
+ * worse than at b1 (else b2, the plain EM; alpha = -1 is b2 itself). Stops when S changes
+ * by at most 1e-10 (|S| + 1) from one evaluation to the next; *s its last value. Returns
+ * 1 when it settled, 0 after 5000 EM steps, -1 after a failed fit. */
+static int gprof_squarem(gprof *pr, double M, double big_ng, double *s)
+{
+    size_t p = pr->p;
+    double *b0 = pr->sq, *b1 = b0 + p, *b2 = b1 + p, s_old = NAN;
+    for (int it = 0; it < 5000;) {
+        memcpy(b0, pr->beta, p * sizeof *b0);
+        double s0 = gprof_estep(pr, M);
+        if (gprof_mstep(pr, big_ng))
+            return -1;
+        memcpy(b1, pr->beta, p * sizeof *b1);
+        double s1 = gprof_estep(pr, M);
+        if (gprof_mstep(pr, big_ng))
+            return -1;
+        memcpy(b2, pr->beta, p * sizeof *b2);
+        it += 2;
+        if ((it > 2 && fabs(s0 - s_old) <= 1e-10 * (fabs(s0) + 1.0)) ||
+            fabs(s1 - s0) <= 1e-10 * (fabs(s1) + 1.0)) {
+            *s = s1;
+            return 1;
+        }
+        *s = s1;
+        s_old = s1;
+        double rr = 0.0, vv = 0.0;
+        for (size_t j = 0; j < p; j++) {
+            double r = b1[j] - b0[j], v = b2[j] - 2.0 * b1[j] + b0[j];
+            rr += r * r;
+            vv += v * v;
+        }
+        double alpha = vv > 0.0 ? -sqrt(rr / vv) : -1.0;
+        if (!(alpha < -1.0))
+            continue;
+        for (size_t j = 0; j < p; j++) {
+            double r = b1[j] - b0[j], v = b2[j] - 2.0 * b1[j] + b0[j];
+            pr->beta[j] = b0[j] - 2.0 * alpha * r + alpha * alpha * v;
+        }
+        dfg_cfit_work_set_beta(pr->w, pr->ct, pr->spec, p, pr->beta);
+        double sx = gprof_estep(pr, M); /* S at the extrapolated point */
+        if (!(sx <= s1)) {              /* worse (or not finite): back to the plain EM point */
+            memcpy(pr->beta, b2, p * sizeof *b2);
+            dfg_cfit_work_set_beta(pr->w, pr->ct, pr->spec, p, pr->beta);
+            continue;
+        }
+        if (gprof_mstep(pr, big_ng))
+            return -1;
+        it++;
+    }
+    return 0;
+}
+
 /* log L(N_g) (up to a constant), N_g = n_group + M; NaN on failure */
 static double gprof_loglik(gprof *pr, double big_ng)
 {
     if (pr->rc != DFG_OK)
         return NAN;
-    const dfg_ctable *ct = pr->ct;
-    size_t k = dfg_ctable_k(ct), ns = dfg_ctable_n_strata(ct), n = dfg_ctable_n_cells(ct);
     double M = big_ng - pr->n_group;
     if (M < 0.0)
         M = 0.0;
-    const double *mu = dfg_cfit_work_mu(pr->w);
-    dfg_glm_opts o1 = *pr->o;
-    double s_old = NAN, s = NAN, mug = 0.0, d_old = 0.0;
-    int it, max_it = pr->rows ? ROWS_MAX_IT : 5000;
-    /* EM: fill the group's unobserved cells in proportion to their fitted values, one
-     * Newton step, until the objective settles */
-    for (it = 0; it < max_it; it++) {
-        mug = 0.0;
-        for (size_t st = 0; st < ns; st++)
-            if (pr->in_group[st])
-                mug += mu[st << k];
-        for (size_t st = 0; st < ns; st++)
-            if (pr->in_group[st])
-                pr->y[st << k] = mug > 0.0 ? M * mu[st << k] / mug : 0.0;
-        /* S = sum_obs [y log(y / mu) - (y - mu)] + M log(M / mu_G) - (M - mu_G) */
-        s = 0.0;
-        if (pr->rows) {
-            /* the observed data are the cells seen alone and the rows' sums:
-             * S = sum y0 log(y0 / mu) + sum_r n_r log(n_r / m_r) + M log(M / mu_G)
-             *     - (n + M - sum of mu over the cells in the likelihood) */
-            double mu_in = 0.0;
-            s = rows_estep(pr, mu, &pr->ng_at);
-            for (size_t c = 0; c < n; c++)
-                if (pr->use[c] && (c & (((size_t)1 << k) - 1)))
-                    mu_in += mu[c];
-            s += (M > 0.0 ? M * log(M / mug) : 0.0) - (pr->n_all + M - mu_in - mug);
-        } else {
-            for (size_t c = 0; c < n; c++) {
-                if (!pr->use[c] || (c & (((size_t)1 << k) - 1)) == 0)
-                    continue;
-                double yc = pr->y[c], mc = mu[c];
-                s += (yc > 0.0 ? yc * log(yc / mc) : 0.0) - (yc - mc);
-            }
-            s += (M > 0.0 ? M * log(M / mug) : 0.0) - (M - mug);
-        }
-        if (pr->rows && it > 0) {
+    double s_old = NAN, s = NAN, d_old = 0.0;
+    int settled = 0;
+    if (!pr->rows) {
+        settled = gprof_squarem(pr, M, big_ng, &s);
+        if (settled < 0)
+            return NAN;
+    }
+    /* with rows the plain EM: fill, one Newton step, until the objective settles */
+    for (int it = 0; pr->rows && it < ROWS_MAX_IT; it++) {
+        s = gprof_estep(pr, M);
+        if (it > 0) {
             /* with rows the EM can be slow (much of the information missing): the
              * remaining distance to the limit is about |dS| / (1 - rate), the rate the
              * ratio of successive changes (Aitken) */
             double d = fabs(s - s_old), rate = d_old > 0.0 ? d / d_old : 0.0;
             d_old = d;
-            if (rate < 1.0 && d / (1.0 - rate) <= 1e-10 * (fabs(s) + 1.0))
+            if (rate < 1.0 && d / (1.0 - rate) <= 1e-10 * (fabs(s) + 1.0)) {
+                settled = 1;
                 break;
-        } else if (it > 0 && fabs(s - s_old) <= 1e-10 * (fabs(s) + 1.0)) {
-            break;
+            }
         }
         s_old = s;
-        o1.max_iter = 1;
-        dfg_error e2 = {0};
-        dfg_status rc = dfg_cfit_engine(pr->w, ct, pr->spec, pr->p, pr->y, pr->use, 1, &o1,
-                                        pr->beta, NULL, NULL, &e2);
-        if (rc != DFG_OK && rc != DFG_ENOCONV) {
-            pr->rc = dfg_err_set(pr->err, rc, "interval", "group profile fit at N = %.10g: %s",
-                                 big_ng, e2.msg);
+        if (gprof_mstep(pr, big_ng))
             return NAN;
-        }
     }
-    if (it == max_it)
+    if (!settled)
         pr->n_noconv++;
     double tt = pr->n_all + M;
     if (tt <= 100.0) {
@@ -870,6 +944,7 @@ dfg_status dfg_cfit_profile_group_rows(const dfg_ctable *ct, const dfg_cmodel *m
     unsigned char *grp = NULL;
     if (!(pr.y = dfg_malloc(n * sizeof *pr.y)) || !(pr.use = dfg_malloc(n)) ||
         !(pr.beta = dfg_malloc(fit->p * sizeof *pr.beta)) || !(grp = dfg_malloc(ns)) ||
+        !(pr.sq = dfg_malloc(3 * fit->p * sizeof *pr.sq)) ||
         !(pr.w = dfg_cfit_work_alloc(ct, fit->p))) {
         rc = dfg_err_set(err, DFG_ENOMEM, "interval", "group profile");
         goto done;
@@ -962,6 +1037,7 @@ done:
     dfg_free(pr.y);
     dfg_free(pr.use);
     dfg_free(pr.beta);
+    dfg_free(pr.sq);
     dfg_free(grp);
     return rc;
 }

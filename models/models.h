@@ -66,6 +66,12 @@ dfg_status dfg_check_lp_margins(size_t first, size_t n_cells, const double *y,
  * already frees it when done, so threads that only run estimators (the bootstrap's) need
  * not call this; the exhaustive search's threads still do. */
 void dfg_check_thread_free(void);
+/* The existence LP on the full table over lists and covariates (models/covariates.c):
+ * the cells in use, the parameters spec[0..p-1] not fixed (fixed may be NULL); *exists = 1
+ * when a strictly positive table on those cells has their margins. */
+dfg_status dfg_cfit_lp_exists(const dfg_ctable *ct, const size_t *spec, size_t p,
+                              const unsigned char *fixed, const unsigned char *use, int *exists,
+                              dfg_error *err);
 /* The status of a check code (0-3) with n_boundary terms fixed. */
 dfg_check_status dfg_check_status_of(int code, size_t n_boundary);
 /* ** }====================================================================== */

@@ -160,20 +160,8 @@ size_t dfg_search_count_models(size_t k, int max_order, size_t cap)
     memset(&sp, 0, sizeof sp);
     sp.k = k;
     sp.ncell = (size_t)1 << k;
-    for (int r = 2; r <= max_order; r++)
-        for (uint32_t tau = 1; tau < sp.ncell; tau++) {
-            if (dfg_popcount(tau) != (unsigned)r)
-                continue;
-            if (sp.n_cand == SP_MAX_CAND)
-                return cap + 1;
-            size_t i = sp.n_cand++;
-            sp.cand[i] = tau;
-            sp.need[i] = 0;
-            if (r > 2)
-                for (size_t j = 0; j < k; j++)
-                    if (tau & (1u << j))
-                        sp.need[i] |= (uint64_t)1 << dfg_sp_cand_index(&sp, tau & ~(1u << j));
-        }
+    if (dfg_sp_space_cands(&sp, max_order, NULL) != DFG_OK)
+        return cap + 1;
     return dfg_sp_enumerate(&sp, NULL, cap);
 }
 
@@ -215,6 +203,30 @@ static int cmp_visit(const void *pa, const void *pb)
     return (a->mask > b->mask) - (a->mask < b->mask);
 }
 
+/* s.e. of N of the list-only model in w->fterms[0..pf-1] (cells w->use): a refit with the
+ * inverse information, var(N) = m0 + m0^2 var(beta_0) (Rcapture's convention); NaN when
+ * the fit fails. */
+static dfg_status row_se(const sp_space *sp, sp_worker *w, size_t pf, double *se, dfg_error *err)
+{
+    double *cov = dfg_malloc(pf * pf * sizeof *cov);
+    if (!cov)
+        return dfg_err_set(err, DFG_ENOMEM, "search", "row covariance");
+    /* start from the coefficients of the worker's last fit when it was this model (the
+     * stepwise choice), else cold */
+    int warm = w->warm && w->n_bterms == pf;
+    for (size_t j = 0; warm && j < pf; j++)
+        warm = w->bterms[j] == w->fterms[j];
+    for (size_t j = 0; warm && j < pf; j++)
+        w->beta[j] = w->bmap[w->fterms[j]];
+    dfg_glm_info info;
+    dfg_status frc = dfg_glm_fit_terms(sp->k, w->fterms, pf, sp->y, w->use, warm, &sp->glm, w->gw,
+                                       w->beta, w->mu, cov, &info, NULL);
+    double m0 = w->mu[0], var0 = cov[0];
+    dfg_free(cov);
+    *se = frc == DFG_OK ? sqrt(m0 + m0 * m0 * var0) : (double)NAN;
+    return DFG_OK;
+}
+
 /* One row of the table from model mask: a cold refit with the inverse information. */
 static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, double best,
                            double wsum, double level, dfg_search_row *row, dfg_error *err)
@@ -236,20 +248,11 @@ static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, dou
             w->fterms[pf++] = w->terms[i];
     }
     row->status = nfix ? DFG_CHECK_BOUNDARY : DFG_CHECK_FINE;
-    double *cov = dfg_malloc(pf * pf * sizeof *cov);
-    if (!cov)
-        return dfg_err_set(err, DFG_ENOMEM, "search", "row covariance");
-    /* start from the coefficients of the worker's last fit when it was this model (the
-     * stepwise choice), else cold */
-    int warm =
-        w->warm && w->n_bterms == pf && memcmp(w->bterms, w->fterms, pf * sizeof *w->fterms) == 0;
-    for (size_t j = 0; warm && j < pf; j++)
-        w->beta[j] = w->bmap[w->fterms[j]];
-    dfg_glm_info info;
-    dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, warm, &sp->glm, w->gw,
-                                       w->beta, w->mu, cov, &info, NULL);
-    double var0 = cov[0];
-    dfg_free(cov);
+    double se = NAN;
+    dfg_status rc2 =
+        sp->cov ? dfg_sp_cov_se(sp, w, v->mask, &se, err) : row_se(sp, w, pf, &se, err);
+    if (rc2)
+        return rc2;
     row->p = v->e.p;
     row->loglik = v->e.loglik;
     row->deviance = v->e.deviance;
@@ -258,11 +261,9 @@ static dfg_status make_row(const sp_space *sp, sp_worker *w, const visit *v, dou
     row->delta = v->e.crit - best;
     row->weight = exp(-0.5 * row->delta) / wsum;
     row->nhat = v->e.nhat;
-    row->se_nhat = row->lower = row->upper = NAN;
-    if (frc == DFG_OK) {
-        double m0 = w->mu[0];
-        /* var(N) = m0 + m0^2 var(beta_0) (Rcapture's convention) */
-        row->se_nhat = sqrt(m0 + m0 * m0 * var0);
+    row->se_nhat = se;
+    row->lower = row->upper = NAN;
+    if (isfinite(se)) {
         dfg_interval ci;
         if (dfg_interval_lognormal(sp->n_obs, row->nhat, row->se_nhat, level, &ci, NULL) ==
             DFG_OK) {
@@ -943,19 +944,6 @@ static void exhaustive_run(job *j, int caller)
     dfg_sp_worker_free(w);
 }
 
-/* Sum over observed cells of log dpois(y, y): the saturated log-likelihood, an upper bound
- * of every model's (R's convention, 0 log 0 = 0). */
-static double saturated_loglik(const sp_space *sp)
-{
-    double s = 0.0;
-    for (size_t c = 1; c < sp->ncell; c++) {
-        double y = sp->y[c];
-        if (y > 0.0)
-            s += y * log(y) - y - lgamma(y + 1.0);
-    }
-    return s;
-}
-
 /* Every model of the space, or with tcrit finite only those whose criterion can be at most
  * tcrit (see the header), evaluated in fixed chunks over o->threads threads. */
 static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, double tcrit,
@@ -973,11 +961,12 @@ static dfg_status run_exhaustive(const sp_space *sp, const dfg_search_opts *o, d
     dfg_sp_enumerate(sp, masks, n);
     if (isfinite(tcrit)) {
         /* keep the models with crit(p, l_sat) <= T (+ rounding); p = 1 + k + terms */
-        double lsat = saturated_loglik(sp), lim = tcrit + 1e-9 * (fabs(tcrit) + 1.0);
+        double lim = tcrit + 1e-9 * (fabs(tcrit) + 1.0);
         size_t kept = 0;
         for (size_t i = 0; i < n; i++) {
-            double p = (double)(1 + sp->k + (size_t)__builtin_popcountll(masks[i]));
-            if (dfg_sp_criterion(sp, sp->crit, p, lsat) <= lim)
+            /* p = the main-effects model's + one per term */
+            double p = sp->p_base + (double)__builtin_popcountll(masks[i]);
+            if (dfg_sp_criterion(sp, sp->crit, p, sp->lsat) <= lim)
                 masks[kept++] = masks[i];
         }
         n = kept;
@@ -1053,19 +1042,21 @@ dfg_status dfg_search_opts_check(const dfg_search_opts *o, size_t k, dfg_error *
     return dfg_glm_opts_check(&o->glm, err);
 }
 
-dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o,
-                          dfg_search_result *r, dfg_error *err)
+/* The search o->method on a space made by init (list-only or over the full table with
+ * covariates): the part every search shares once the space exists. k lists; init fills sp
+ * with the maximum order it is given. */
+typedef dfg_status (*space_init_fn)(sp_space *sp, int order, const dfg_search_opts *o,
+                                    const void *arg, dfg_error *err);
+
+static dfg_status search_space_run(size_t k, space_init_fn init, const void *arg,
+                                   const dfg_search_opts *o, dfg_search_result *r, dfg_error *err)
 {
     if (!r)
         return dfg_err_set(err, DFG_EINVAL, "search", "NULL result");
     memset(r, 0, sizeof *r);
     r->nhat_avg = NAN;
-    if (!t || !o)
-        return dfg_err_set(err, DFG_EINVAL, "search", "NULL table or options");
-    if (s >= dfg_table_n_strata(t))
-        return dfg_err_set(err, DFG_EINVAL, "search", "stratum %zu of %zu", s,
-                           dfg_table_n_strata(t));
-    size_t k = dfg_table_k(t);
+    if (!o)
+        return dfg_err_set(err, DFG_EINVAL, "search", "NULL options");
     dfg_status rc0 = dfg_search_opts_check(o, k, err);
     if (rc0 != DFG_OK)
         return rc0;
@@ -1081,7 +1072,6 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
     r->criterion = o->criterion;
     r->max_order = order;
     r->threshold = stepwise ? thr : (double)NAN;
-    r->n_obs = dfg_table_n_obs(t, s);
 
     sp_space sp;
     sp_worker *w = NULL;
@@ -1092,9 +1082,16 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
     oo.max_order = order;
     progress pr;
     progress_init(&pr, o);
-    dfg_status rc = dfg_sp_space_init(&sp, t, s, order, o->criterion, &o->glm, err);
+    dfg_status rc = init(&sp, order, o, arg, err);
+    r->n_obs = sp.n_obs;
     if (rc)
         goto done;
+    if (sp.cov && o->method == DFG_SEARCH_AIC_STEPWISE) {
+        rc = dfg_err_set(err, DFG_EINVAL, "search",
+                         "aic-stepwise compares Rcapture fits of the lists alone; with covariate "
+                         "terms held fixed use stepwise, exhaustive or downhill");
+        goto done;
+    }
     if (!(w = dfg_sp_worker_alloc(&sp))) {
         rc = dfg_err_set(err, DFG_ENOMEM, "search", "workspace");
         goto done;
@@ -1137,4 +1134,55 @@ done:
     if (rc)
         dfg_search_result_free(r);
     return rc;
+}
+
+static dfg_status init_table(sp_space *sp, int order, const dfg_search_opts *o, const void *arg,
+                             dfg_error *err)
+{
+    const struct {
+        const dfg_table *t;
+        size_t s;
+    } *a = arg;
+    return dfg_sp_space_init(sp, a->t, a->s, order, o->criterion, &o->glm, err);
+}
+
+dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o,
+                          dfg_search_result *r, dfg_error *err)
+{
+    if (r)
+        memset(r, 0, sizeof *r);
+    if (!t || !o || !r)
+        return dfg_err_set(err, DFG_EINVAL, "search", "NULL table, options or result");
+    if (s >= dfg_table_n_strata(t))
+        return dfg_err_set(err, DFG_EINVAL, "search", "stratum %zu of %zu", s,
+                           dfg_table_n_strata(t));
+    struct {
+        const dfg_table *t;
+        size_t s;
+    } a = {t, s};
+    return search_space_run(dfg_table_k(t), init_table, &a, o, r, err);
+}
+
+static dfg_status init_ctable(sp_space *sp, int order, const dfg_search_opts *o, const void *arg,
+                              dfg_error *err)
+{
+    const struct {
+        const dfg_ctable *ct;
+        const dfg_cmodel *fixed;
+    } *a = arg;
+    return dfg_sp_space_init_cov(sp, a->ct, a->fixed, order, o->criterion, &o->glm, err);
+}
+
+dfg_status dfg_search_run_cov(const dfg_ctable *ct, const dfg_cmodel *fixed,
+                              const dfg_search_opts *o, dfg_search_result *r, dfg_error *err)
+{
+    if (r)
+        memset(r, 0, sizeof *r);
+    if (!ct || !o || !r)
+        return dfg_err_set(err, DFG_EINVAL, "search", "NULL table, options or result");
+    struct {
+        const dfg_ctable *ct;
+        const dfg_cmodel *fixed;
+    } a = {ct, fixed};
+    return search_space_run(dfg_ctable_k(ct), init_ctable, &a, o, r, err);
 }

@@ -33,23 +33,10 @@
  * values of 1e-9 to 1e-7 on empty cells (netherlands_6). */
 #define Z_MIN 2e-9
 
-dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
-                             dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err)
+dfg_status dfg_sp_space_cands(sp_space *sp, int max_order, dfg_error *err)
 {
-    memset(sp, 0, sizeof *sp);
-    size_t k = dfg_table_k(t);
-    if (k > DFG_MAX_FIT_LISTS)
-        return dfg_err_too_many_lists(err, k);
-    if (k < 2)
-        return dfg_err_set(err, DFG_EINVAL, "search", "%zu lists: a search needs 2 to %d", k,
-                           DFG_MAX_FIT_LISTS);
-    if (max_order < 1 || (size_t)max_order > k - 1)
-        return dfg_err_set(err, DFG_EINVAL, "search",
-                           "max order %d: must be between 1 and k - 1 = %zu", max_order, k - 1);
-    sp->k = k;
-    sp->ncell = (size_t)1 << k;
-    sp->crit = crit;
-    sp->glm = glm ? *glm : dfg_glm_opts_default();
+    size_t k = sp->k;
+    sp->n_cand = 0;
     /* candidates by order, then by value */
     for (int r = 2; r <= max_order; r++)
         for (uint32_t tau = 1; tau < sp->ncell; tau++) {
@@ -70,19 +57,61 @@ dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max
                         sp->need[i] |= (uint64_t)1 << c;
                     }
         }
+    return DFG_OK;
+}
+
+dfg_status dfg_sp_space_begin(sp_space *sp, size_t k, int max_order, dfg_criterion crit,
+                              const dfg_glm_opts *glm, dfg_error *err)
+{
+    memset(sp, 0, sizeof *sp);
+    if (k > DFG_MAX_FIT_LISTS)
+        return dfg_err_too_many_lists(err, k);
+    if (k < 2)
+        return dfg_err_set(err, DFG_EINVAL, "search", "%zu lists: a search needs 2 to %d", k,
+                           DFG_MAX_FIT_LISTS);
+    if (max_order < 1 || (size_t)max_order > k - 1)
+        return dfg_err_set(err, DFG_EINVAL, "search",
+                           "max order %d: must be between 1 and k - 1 = %zu", max_order, k - 1);
+    sp->k = k;
+    sp->ncell = (size_t)1 << k;
+    sp->crit = crit;
+    sp->glm = glm ? *glm : dfg_glm_opts_default();
+    return dfg_sp_space_cands(sp, max_order, err);
+}
+
+dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
+                             dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err)
+{
+    size_t k = dfg_table_k(t);
+    dfg_status rc = dfg_sp_space_begin(sp, k, max_order, crit, glm, err);
+    if (rc)
+        return rc;
+    sp->nmap = sp->ncell;
     sp->y = dfg_malloc(2 * sp->ncell * sizeof *sp->y);
     if (!sp->y)
         return dfg_err_set(err, DFG_ENOMEM, "search", "%zu cells", sp->ncell);
     sp->ysup = sp->y + sp->ncell;
-    dfg_status rc = dfg_table_cells(t, s, sp->y, err);
-    if (rc)
+    if ((rc = dfg_table_cells(t, s, sp->y, err)))
         return rc;
     dfg_superset_sums(k, sp->y, sp->ysup);
     sp->n_obs = sp->ysup[0];
     if (!(sp->n_obs > 0.0))
         return dfg_err_set(err, DFG_EDATA, "search", "no one observed");
     sp->logn = log(sp->n_obs);
+    sp->p_base = (double)(1 + k);
+    sp->p_max = 1 + k + sp->n_cand;
+    sp->lsat = dfg_sp_saturated_loglik(sp->y, sp->ncell);
     return DFG_OK;
+}
+
+double dfg_sp_saturated_loglik(const double *y, size_t n)
+{
+    /* R's convention 0 log 0 = 0; cell 0 (unobserved) holds 0 */
+    double s = 0.0;
+    for (size_t c = 0; c < n; c++)
+        if (y[c] > 0.0)
+            s += y[c] * log(y[c]) - y[c] - lgamma(y[c] + 1.0);
+    return s;
 }
 
 void dfg_sp_space_free(sp_space *sp)
@@ -90,6 +119,8 @@ void dfg_sp_space_free(sp_space *sp)
     if (sp) {
         dfg_free(sp->y);
         sp->y = sp->ysup = NULL;
+        dfg_sp_cov_free(sp->cov);
+        sp->cov = NULL;
     }
 }
 
@@ -121,7 +152,7 @@ sp_worker *dfg_sp_worker_alloc(const sp_space *sp)
     w->gw = dfg_glm_work_alloc(nc, nt);
     w->terms = dfg_malloc(nt * sizeof *w->terms);
     w->fterms = dfg_malloc(nt * sizeof *w->fterms);
-    w->bterms = dfg_malloc(nt * sizeof *w->bterms);
+    w->bterms = dfg_malloc((sp->p_max > nt ? sp->p_max : nt) * sizeof *w->bterms);
     w->fixed = dfg_malloc(nt);
     w->use = dfg_malloc(nc);
     w->beta = dfg_malloc(nt * sizeof *w->beta);
@@ -129,8 +160,12 @@ sp_worker *dfg_sp_worker_alloc(const sp_space *sp)
     w->mu = dfg_malloc(nc * sizeof *w->mu);
     w->mu_prev = dfg_malloc(nc * sizeof *w->mu_prev);
     w->rwork = dfg_malloc(dfg_check_work_size(sp->k, nt) * sizeof *w->rwork);
-    w->bmap = dfg_calloc(nc, sizeof *w->bmap);
-    w->inb = dfg_calloc(nc, 1);
+    w->bmap = dfg_calloc(sp->nmap, sizeof *w->bmap);
+    w->inb = dfg_calloc(sp->nmap, 1);
+    if (sp->cov && !(w->cw = dfg_sp_cov_work_alloc(sp))) {
+        dfg_sp_worker_free(w);
+        return NULL;
+    }
     w->mterms = dfg_malloc(nt * sizeof *w->mterms);
     w->mfixed = dfg_malloc(nt);
     w->cert = dfg_malloc((3 * nc + nt * nt + nt) * sizeof *w->cert);
@@ -163,6 +198,7 @@ void dfg_sp_worker_free(sp_worker *w)
     dfg_free(w->mterms);
     dfg_free(w->mfixed);
     dfg_free(w->cert);
+    dfg_sp_cov_work_free(w->cw);
     dfg_free(w);
 }
 
@@ -334,9 +370,23 @@ static int last_step_certificate(const sp_space *sp, sp_worker *w, size_t pf)
     return 1;
 }
 
+double dfg_sp_new_term_start(const sp_space *sp, const sp_worker *w, uint32_t t)
+{
+    uint32_t rest = (uint32_t)(sp->ncell - 1) & ~t, r = 0;
+    double ms = 0.0;
+    do {
+        if (w->use[t | r])
+            ms += w->mu_prev[t | r];
+        r = (r - rest) & rest; /* next subset of rest */
+    } while (r);
+    return ms > 0.0 && ms < HUGE_VAL && sp->ysup[t] > 0.0 ? log(sp->ysup[t] / ms) : 0.0;
+}
+
 dfg_status dfg_sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
                              sp_eval *e, dfg_error *err)
 {
+    if (sp->cov)
+        return dfg_sp_cov_eval(sp, w, mask, warm, e, err);
     memset(e, 0, sizeof *e);
     e->done = 1;
     e->crit = e->nhat = e->loglik = e->deviance = e->aic = e->bic = NAN;
@@ -382,22 +432,9 @@ dfg_status dfg_sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, in
         for (size_t j = 0; j < pf; j++)
             w->beta[j] = w->bmap[w->fterms[j]];
     if (from_beta && w->new_start)
-        for (size_t j = 1; j < pf; j++) {
-            /* a term t new to the last fit: its coefficient maximising the likelihood with the
-             * others held, log(y_t / m_t), m_t = sum of the last fitted cells (kept) on t */
-            uint32_t t = w->fterms[j];
-            if (w->inb[t])
-                continue;
-            uint32_t rest = (uint32_t)(sp->ncell - 1) & ~t, r = 0;
-            double ms = 0.0;
-            do {
-                if (w->use[t | r])
-                    ms += w->mu_prev[t | r];
-                r = (r - rest) & rest; /* next subset of rest */
-            } while (r);
-            if (ms > 0.0 && ms < HUGE_VAL && sp->ysup[t] > 0.0)
-                w->beta[j] = log(sp->ysup[t] / ms);
-        }
+        for (size_t j = 1; j < pf; j++)
+            if (!w->inb[w->fterms[j]])
+                w->beta[j] = dfg_sp_new_term_start(sp, w, w->fterms[j]);
     dfg_status frc = dfg_glm_fit_terms(k, w->fterms, pf, sp->y, w->use, from_beta, &sp->glm, w->gw,
                                        w->beta, w->mu, NULL, &info, NULL);
     if (frc != DFG_OK && from_beta)
@@ -420,34 +457,47 @@ dfg_status dfg_sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, in
         if (rc)
             return rc;
     }
+    dfg_sp_eval_finish(sp, w, e, exists, frc, &info, pf, w->fterms, NULL, w->beta);
+    return DFG_OK;
+}
+
+void dfg_sp_eval_finish(const sp_space *sp, sp_worker *w, sp_eval *e, int exists, dfg_status frc,
+                        const dfg_glm_info *info, size_t pf, const uint32_t *t32, const size_t *tz,
+                        const double *beta)
+{
     if (!exists) {
         e->code = 1;
         e->fit = (unsigned char)(frc == DFG_OK ? DFG_ENOMLE : frc);
-        return DFG_OK;
+        return;
     }
     e->fit = (unsigned char)frc;
     if (frc != DFG_OK)
-        return DFG_OK;
-    e->loglik = info.loglik;
-    e->deviance = info.deviance;
+        return;
+    e->loglik = info->loglik;
+    e->deviance = info->deviance;
     e->nhat = sp->n_obs + w->mu[0];
     e->crit = dfg_sp_criterion(sp, sp->crit, e->p, e->loglik);
     e->aic = dfg_sp_criterion(sp, DFG_CRIT_AIC, e->p, e->loglik);
     e->bic = dfg_sp_criterion(sp, DFG_CRIT_BIC, e->p, e->loglik);
-    /* keep the coefficients for the next warm start */
+    dfg_sp_keep_start(sp, w, pf, t32, tz, beta);
+}
+
+void dfg_sp_keep_start(const sp_space *sp, sp_worker *w, size_t pf, const uint32_t *t32,
+                       const size_t *tz, const double *beta)
+{
     for (size_t j = 0; j < w->n_bterms; j++) {
         w->bmap[w->bterms[j]] = 0.0;
         w->inb[w->bterms[j]] = 0;
     }
     for (size_t j = 0; j < pf; j++) {
-        w->bmap[w->fterms[j]] = w->beta[j];
-        w->inb[w->fterms[j]] = 1;
-        w->bterms[j] = w->fterms[j];
+        size_t t = t32 ? t32[j] : tz[j];
+        w->bmap[t] = beta[j];
+        w->inb[t] = 1;
+        w->bterms[j] = t;
     }
     memcpy(w->mu_prev, w->mu, sp->ncell * sizeof *w->mu_prev);
     w->n_bterms = pf;
     w->warm = 1;
-    return DFG_OK;
 }
 
 /* Reflected DFS over the candidates: rev = 0 visits (without, with) candidate i, rev = 1

@@ -12,11 +12,24 @@
 /* Sets of fixed terms whose largest model's LP a worker keeps. */
 #define SP_LP_CACHE 16
 
+/* The full table over lists and covariates with the covariate terms held fixed in every
+ * model (models/search_cov.c); NULL in a list-only space. */
+typedef struct sp_cov sp_cov;
+typedef struct sp_cov_work sp_cov_work;
+
 typedef struct {
     size_t k, ncell;
-    double *y;    /* 2^k cells (y[0] = 0) */
+    double *y;    /* 2^k cells (y[0] = 0); with covariates the strata summed */
     double *ysup; /* superset sums: observed count of each term */
     double n_obs, logn;
+    double p_base; /* parameters of the main-effects model (1 + k; with covariates also
+                      theirs and the fixed terms') */
+    double lsat;   /* saturated log-likelihood sum_c log dpois(y_c, y_c) over every cell
+                      of the likelihood: a bound of every model's */
+    sp_cov *cov;   /* NULL: list-only */
+    size_t p_max;  /* parameters of the largest model (intercept included) */
+    size_t nmap;   /* entries of a worker's bmap and inb: 2^k, or the cells of the full
+                      table (coefficients by the cell-layout index of their parameter) */
     size_t n_cand;
     uint32_t cand[SP_MAX_CAND]; /* by order, then by value */
     uint64_t need[SP_MAX_CAND]; /* candidates one order lower inside cand[i] (hierarchy) */
@@ -47,7 +60,7 @@ typedef struct {
     double *mu_prev;    /* 2^k: fitted cells of the last fit (warm start) */
     double *bmap;       /* 2^k: coefficients of the last fit by term (warm start) */
     unsigned char *inb; /* 2^k: 1 for the terms of the last fit */
-    uint32_t *bterms;   /* terms written in bmap */
+    size_t *bterms;     /* keys written in bmap (terms; with covariates parameters) */
     size_t n_bterms;
     int warm;      /* bmap holds a usable start */
     int new_start; /* warm starts give terms new to the last fit log(y_t / m_t), not 0 */
@@ -58,11 +71,28 @@ typedef struct {
     uint64_t lpc_f[SP_LP_CACHE];           /* fixed candidates */
     unsigned char lpc_exists[SP_LP_CACHE]; /* its MLE exists */
     size_t n_lpc;
+    sp_cov_work *cw; /* with covariates: the fit over the full table */
 } sp_worker;
 
 dfg_status dfg_sp_space_init(sp_space *sp, const dfg_table *t, size_t s, int max_order,
                              dfg_criterion crit, const dfg_glm_opts *glm, dfg_error *err);
+/* The space over the full table ct (models/search_cov.c): the candidates are the list
+ * terms as in dfg_sp_space_init; every model also has the main effects of the
+ * covariates and the terms of `fixed` (closed; NULL: none; a term with two or more lists
+ * is refused, DFG_EINVAL). y, ysup, n_obs are those of the strata summed. */
+dfg_status dfg_sp_space_init_cov(sp_space *sp, const dfg_ctable *ct, const dfg_cmodel *fixed,
+                                 int max_order, dfg_criterion crit, const dfg_glm_opts *glm,
+                                 dfg_error *err);
+/* The common start of both: sp cleared, k (2 .. DFG_MAX_FIT_LISTS) and max_order (1 ..
+ * k - 1) checked (DFG_EINVAL), crit, glm and the candidates set. */
+dfg_status dfg_sp_space_begin(sp_space *sp, size_t k, int max_order, dfg_criterion crit,
+                              const dfg_glm_opts *glm, dfg_error *err);
+/* The candidates: every list term of order 2 .. max_order with its hierarchy (sp->k,
+ * sp->ncell set). DFG_EINVAL beyond SP_MAX_CAND. */
+dfg_status dfg_sp_space_cands(sp_space *sp, int max_order, dfg_error *err);
 void dfg_sp_space_free(sp_space *sp);
+/* sum_c log dpois(y_c, y_c) over y[0..n-1] (0 log 0 = 0). */
+double dfg_sp_saturated_loglik(const double *y, size_t n);
 /* Index of candidate term `term`, or -1. */
 int dfg_sp_cand_index(const sp_space *sp, uint32_t term);
 /* Model terms (main effects then candidates in mask, sorted) into out; returns their number. */
@@ -84,6 +114,37 @@ void dfg_sp_worker_free(sp_worker *w);
  * fitted cells. Returns DFG_OK or a hard error (ENOMEM, EINTERNAL); model problems go into *e. */
 dfg_status dfg_sp_eval_model(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, int exact,
                              sp_eval *e, dfg_error *err);
+
+/* Keep the coefficients beta[0..pf-1] of the last fit for the next warm start: those of
+ * key t32[j] (or tz[j] when t32 is NULL) into w->bmap, w->inb and w->bterms, the fitted
+ * cells w->mu into w->mu_prev. */
+void dfg_sp_keep_start(const sp_space *sp, sp_worker *w, size_t pf, const uint32_t *t32,
+                       const size_t *tz, const double *beta);
+
+/* The end of an evaluation shared by both spaces: check code 1 when !exists; else the
+ * fit's status and, when it is DFG_OK, loglik, deviance, N = n + w->mu[0], the criteria and
+ * the coefficients kept (dfg_sp_keep_start). */
+void dfg_sp_eval_finish(const sp_space *sp, sp_worker *w, sp_eval *e, int exists, dfg_status frc,
+                        const dfg_glm_info *info, size_t pf, const uint32_t *t32, const size_t *tz,
+                        const double *beta);
+
+/* With covariates (models/search_cov.c): the worker's fit over the full table, and the
+ * evaluation of dfg_sp_eval_model there (no rank test: a singular fit is marked not
+ * identifiable; existence by the interior rule of dfg_cfit_work_interior, else the LP of
+ * models/covariates.c on the cells kept). */
+void dfg_sp_cov_free(sp_cov *cov);
+sp_cov_work *dfg_sp_cov_work_alloc(const sp_space *sp);
+void dfg_sp_cov_work_free(sp_cov_work *cw);
+dfg_status dfg_sp_cov_eval(const sp_space *sp, sp_worker *w, uint64_t mask, int warm, sp_eval *e,
+                           dfg_error *err);
+/* s.e. of N of model mask (var = m0 + g'Vg over the full table, as dfg_cfit_group), from a
+ * refit with the covariance; NaN when that fit fails. */
+dfg_status dfg_sp_cov_se(const sp_space *sp, sp_worker *w, uint64_t mask, double *se,
+                         dfg_error *err);
+/* The start of a term t new to the worker's last fit: its coefficient maximising the
+ * likelihood with the others held, log(y_t / m_t), m_t = sum of the last fitted cells
+ * (kept, strata summed) on t; 0 when not finite. */
+double dfg_sp_new_term_start(const sp_space *sp, const sp_worker *w, uint32_t t);
 
 /* Every hierarchical model of the space in reflected Gray order (neighbours differ in one
  * term where the hierarchy allows), into out[0..] (out may be NULL to count); stops after
