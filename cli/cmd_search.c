@@ -18,7 +18,7 @@ typedef struct {
     size_t top;
     int average, path;
     /* --method step (cli/covariates.c) */
-    const char *fixed;
+    const char *fixed, *trend;
     int scope_lists, drop_missing;
     size_t max_strata;
     int no_level_profile; /* --fixed with a list search */
@@ -84,6 +84,9 @@ static const cli_option search_options[] = {
     OPT_SWITCH("drop-missing", search_args, drop_missing,
                "with --method step or --fixed: drop the rows with a missing covariate value, "
                "with a note"),
+    OPT_STR("trend", "C=D", search_args, trend,
+            "with --method step: covariate C as an orthogonal polynomial of degree D in every "
+            "term that holds it, as fit --trend and mse::model_search(degree_year = D)"),
     OPT_SWITCH("no-level-profile", search_args, no_level_profile,
                "with --fixed: skip the profile-likelihood intervals of the chosen model's level "
                "totals"),
@@ -638,7 +641,8 @@ static int search_main(int argc, char **argv)
         return em;
     cli_run run;
     dfg_search_opts so = dfg_search_opts_default();
-    search_args a = {(int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0, NULL, 0, 0, 0, 0};
+    search_args a = {
+        (int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0, NULL, NULL, 0, 0, 0, 0};
     int code = cli_run_parse(&run, &cmd_search, &a, argc, argv);
     dfg_search_result r;
     memset(&r, 0, sizeof r);
@@ -656,6 +660,11 @@ static int search_main(int argc, char **argv)
     if (a.no_level_profile && !(a.fixed && a.method != METHOD_STEP)) {
         code = usage_error("search", "--no-level-profile goes with --fixed and a list search "
                                      "(stepwise, exhaustive, downhill)");
+        goto done;
+    }
+    if (a.trend && a.method != METHOD_STEP) {
+        code = usage_error("search", "--trend goes with --method step (the list searches "
+                                     "compare list terms; fit the chosen model with fit --trend)");
         goto done;
     }
     if (a.fixed && a.method != METHOD_STEP) {
@@ -682,6 +691,7 @@ static int search_main(int argc, char **argv)
     }
     if (a.method == METHOD_STEP) {
         run.c.cov.fixed = a.fixed;
+        run.c.cov.trend = a.trend;
         run.c.cov.lists_only = a.scope_lists;
         run.c.cov.max_strata = a.max_strata;
         run.c.cov.drop_missing = a.drop_missing;

@@ -161,6 +161,17 @@ static size_t cov_named(const dfg_ctable *ct, const char *name, size_t len)
     return (size_t)-1;
 }
 
+/* The "trend" line of a text header when ct codes a covariate as a polynomial. */
+static void trend_text(FILE *o, const dfg_ctable *ct)
+{
+    size_t tc, D = dfg_ctable_trend_degree(ct, &tc);
+    if (D)
+        fprintf(o,
+                "trend     %s as an orthogonal polynomial of degree %zu (R's poly) in every "
+                "term with it\n",
+                dfg_ctable_cov_name(ct, tc), D);
+}
+
 /* --trend C=D on ct: 0, or the exit code after saying why (a usage error for a name that
  * is not a covariate or a degree out of range, an input error for values that are not
  * numbers). */
@@ -418,12 +429,7 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
     fprintf(o, "\ntable     %zu cells: 2^%zu patterns x %zu strata (%zu with no one observed)\n",
             dfg_ctable_n_cells(ct), k, dfg_ctable_n_strata(ct), r->n_empty);
     fprintf(o, "model     %s, %zu parameters\n", r->model, dfg_cmodel_n_params(&r->m, ct));
-    size_t tc, D = dfg_ctable_trend_degree(ct, &tc);
-    if (D)
-        fprintf(o,
-                "trend     %s as an orthogonal polynomial of degree %zu (R's poly) in every "
-                "term with it\n",
-                dfg_ctable_cov_name(ct, tc), D);
+    trend_text(o, ct);
     fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iteration%s%s\n",
             dfg_ctable_n_cells(ct) - dfg_ctable_n_strata(ct), f->iter, f->iter == 1 ? "" : "s",
             f->status == DFG_OK ? "" : " (did not converge)");
@@ -958,6 +964,7 @@ int search_step(cli_run *run)
     FILE *o = run->o.text;
     if (run->o.format == FMT_TEXT) {
         text_head(o, "search", c->file, sha);
+        trend_text(o, ct);
         step_path_text(o, &r, final, cc->fixed != NULL);
         if (has_boot) {
             if (boot.type == DFG_BOOT_NONPARAMETRIC)

@@ -74,6 +74,39 @@ expect 0 out "N(year=2021) - N(year=2019)" fit "$data" --lists $L --model "$M" \
 expect 0 out "year=2021 / year=2019" fit "$data" --lists $L --no-level-profile \
     --change 2019:2021 --bootstrap 20 --seed 1
 
+# search --method step --trend: year=5 walks the factor model's path (same text but the
+# trend line); year=1: every step's N and BIC equal a separate fit --trend year=1 of that
+# step's model (1e-8 relative: both fits stop at the deviance's relative change 1e-10)
+"$bin" search "$data" --lists $L --method step >"$tmp/sf.txt" 2>/dev/null
+"$bin" search "$data" --lists $L --method step --trend year=5 >"$tmp/s5.txt" 2>/dev/null
+if grep -v '^trend ' "$tmp/s5.txt" | cmp -s - "$tmp/sf.txt" && grep -q '^trend ' "$tmp/s5.txt"
+then ok; else bad "search step --trend year=5 != the factor path"; fi
+"$bin" search "$data" --lists $L --method step --trend year=1 --format json >"$tmp/s1.json" \
+    2>/dev/null
+if /usr/bin/python3 - "$bin" "$data" "$L" "$tmp/s1.json" <<'PY'
+import json, subprocess, sys
+bin_, data, lists, path = sys.argv[1:]
+steps = json.load(open(path))["steps"]
+terms, bad = [], 0
+assert len(steps) > 5, "a path of more than five steps"
+for s in steps:
+    if s["change"] == "add":
+        terms.append(s["term"])
+    elif s["change"] == "drop":
+        terms.remove(s["term"])
+    args = [bin_, "fit", data, "--lists", lists, "--trend", "year=1", "--no-level-profile",
+            "--format", "json"] + (["--model", "[" + ",".join(terms) + "]"] if terms else [])
+    f = json.loads(subprocess.run(args, capture_output=True, text=True).stdout)
+    total = [t for t in f["totals"] if t["row"] == "total"][0]
+    for key, got in (("N", total["N"]), ("BIC", f["BIC"])):
+        if abs(got - s[key]) > 1e-8 * abs(s[key]):
+            print("FAIL: step", s["step"], key, got, "!=", s[key]); bad += 1
+sys.exit(1 if bad else 0)
+PY
+then ok; else bad "search step --trend year=1: a step differs from its separate fit"; fi
+expect 2 err "--trend goes with --method step" search "$data" --lists $L --method exhaustive \
+    --trend year=1
+
 # bad requests
 expect 2 err "must be below its number of distinct values (6)" fit "$data" --lists $L \
     --trend year=6
