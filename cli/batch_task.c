@@ -287,6 +287,10 @@ static dfg_status run_bootstrap(const batch_spec *sp, const dfg_estimator *est, 
     bo.fitted = fitted;
     bo.progress = NULL;
     bo.cancel = NULL;
+#ifdef DFG_MPI
+    if (sp->spread) /* every rank computes this task, each a range of the replicates */
+        return batch_mpi_boot(sp->spread, est, t, &eo, &bo, res, err);
+#endif
     return dfg_boot_run(est, t, 0, &eo, &bo, res, err);
 }
 
@@ -438,7 +442,13 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
         bo.threads = sp->bo.threads;
         bo.bca = sp->bo.interval == DFG_CI_BCA;
         bo.glm = sp->est.glm;
-        if ((rc = dfg_cboot_run(ct, &m, &fit, NULL, 0, &bo, &boot, &err)) != DFG_OK) {
+#ifdef DFG_MPI
+        if (sp->spread)
+            rc = batch_mpi_cboot(sp->spread, ct, &m, &fit, &bo, &boot, &err);
+        else
+#endif
+            rc = dfg_cboot_run(ct, &m, &fit, NULL, 0, &bo, &boot, &err);
+        if (rc != DFG_OK) {
             set_failure(oc, rc, &err);
             goto done;
         }
