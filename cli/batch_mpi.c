@@ -16,8 +16,23 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { TAG_RESULT = 7 };
+
+/* Wait for a non-blocking collective without spinning: a rank that finished its range
+ * early sleeps instead of taking a core from the ranks still computing (Open MPI polls
+ * in a blocking call). */
+static void wait_gently(MPI_Request *req)
+{
+    int done = 0;
+    MPI_Test(req, &done, MPI_STATUS_IGNORE);
+    while (!done) {
+        struct timespec ts = {0, 2000000L}; /* 2 ms */
+        nanosleep(&ts, NULL);
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+    }
+}
 
 int batch_mpi_init(int *argc, char ***argv, int *rank, int *size)
 {
@@ -77,7 +92,9 @@ int batch_mpi_poll_result(size_t *i, char **json)
 int batch_mpi_max(int code)
 {
     int out = code;
-    MPI_Allreduce(&code, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Request req;
+    MPI_Iallreduce(&code, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
+    wait_gently(&req);
     return out;
 }
 
@@ -187,14 +204,18 @@ static dfg_status exchange(batch_spread *s, dfg_status rc, const dfg_error *e, c
         if (!heads || !counts || !displs)
             MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
     }
-    MPI_Gather(&h, (int)sizeof h, MPI_BYTE, heads, (int)sizeof h, MPI_BYTE, 0, MPI_COMM_WORLD);
+    MPI_Request req;
+    MPI_Igather(&h, (int)sizeof h, MPI_BYTE, heads, (int)sizeof h, MPI_BYTE, 0, MPI_COMM_WORLD,
+                &req);
+    wait_gently(&req);
     /* the records in units of one record (counts fit an int: B <= DFG_MAX_REPLICATES) */
     size_t rec = 0;
     if (s->rank == 0)
         for (int r = 0; r < s->size; r++)
             if (heads[r].size > rec)
                 rec = (size_t)heads[r].size;
-    MPI_Bcast(&rec, (int)sizeof rec, MPI_BYTE, 0, MPI_COMM_WORLD);
+    MPI_Ibcast(&rec, (int)sizeof rec, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+    wait_gently(&req);
     MPI_Datatype type = MPI_BYTE;
     if (rec > 0) {
         MPI_Type_contiguous((int)rec, MPI_BYTE, &type);
@@ -217,11 +238,12 @@ static dfg_status exchange(batch_spread *s, dfg_status rc, const dfg_error *e, c
         *n_all = at;
         if (!all && at > 0 && !(all = scratch = malloc(at * rec)))
             MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
-        MPI_Gatherv(MPI_IN_PLACE, 0, type, all, counts, displs, type, 0, MPI_COMM_WORLD);
+        MPI_Igatherv(MPI_IN_PLACE, 0, type, all, counts, displs, type, 0, MPI_COMM_WORLD, &req);
     } else {
-        MPI_Gatherv(mine, h.size ? (int)h.n : 0, h.size ? type : MPI_BYTE, NULL, NULL, NULL, type,
-                    0, MPI_COMM_WORLD);
+        MPI_Igatherv(mine, h.size ? (int)h.n : 0, h.size ? type : MPI_BYTE, NULL, NULL, NULL, type,
+                     0, MPI_COMM_WORLD, &req);
     }
+    wait_gently(&req);
     if (rec > 0)
         MPI_Type_free(&type);
     free(scratch);
