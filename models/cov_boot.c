@@ -59,7 +59,8 @@ typedef struct {
     const dfg_ctable *ct;
     const dfg_cmodel *m;
     const dfg_cfit *fit;
-    const dfg_cboot_opts *o;
+    dfg_cboot_opts opt;      /* the caller's options, or the defaults */
+    const dfg_cboot_opts *o; /* &opt */
     size_t n_groups;
     unsigned char *groups; /* n_groups x n_strata */
     dfg_level_total *lt;   /* the level rows: their points and labels */
@@ -335,13 +336,20 @@ static void job_free(job *j)
     dfg_free(j->cat);
 }
 
-/* The checked options, the groups, the jackknife cells and what replicates draw from.
- * The caller calls job_free whatever this returns. */
+/* The checked options (opts NULL: the defaults), the groups, the jackknife cells and what
+ * replicates draw from; res (when given) emptied. The caller calls job_free whatever this
+ * returns. */
 static dfg_status job_start(job *j, const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
-                            const size_t *by, size_t n_by, const dfg_cboot_opts *o, dfg_error *err)
+                            const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
+                            dfg_cboot_result *res, dfg_error *err)
 {
     memset(j, 0, sizeof *j);
     pthread_mutex_init(&j->lock, NULL);
+    if (res)
+        memset(res, 0, sizeof *res);
+    j->opt = opts ? *opts : dfg_cboot_opts_default();
+    j->o = &j->opt;
+    const dfg_cboot_opts *o = j->o;
     if (!ct || !m || !fit || !fit->fitted || !fit->beta)
         return dfg_err_set(err, DFG_EINVAL, "boot", "NULL argument");
     if (o->B < 2 || !(o->level > 0.0 && o->level < 1.0) || o->threads < 1)
@@ -356,7 +364,6 @@ static dfg_status job_start(job *j, const dfg_ctable *ct, const dfg_cmodel *m, c
     j->ct = ct;
     j->m = m;
     j->fit = fit;
-    j->o = o;
     dfg_status rc;
     size_t nl = 0;
     /* groups: the total, then the level rows */
@@ -519,13 +526,11 @@ dfg_status dfg_cboot_replicates(const dfg_ctable *ct, const dfg_cmodel *m, const
                                 size_t first, size_t last, double *nstar, unsigned char *boundary,
                                 dfg_error *err)
 {
-    dfg_cboot_opts def = dfg_cboot_opts_default();
-    const dfg_cboot_opts *o = opts ? opts : &def;
     job j;
-    dfg_status rc = job_start(&j, ct, m, fit, by, n_by, o, err);
-    if (rc == DFG_OK && (first > last || last > o->B || (last > first && (!nstar || !boundary))))
+    dfg_status rc = job_start(&j, ct, m, fit, by, n_by, opts, NULL, err);
+    if (rc == DFG_OK && (first > last || last > j.o->B || (last > first && (!nstar || !boundary))))
         rc = dfg_err_set(err, DFG_EINVAL, "boot", "replicates %zu .. %zu of B = %zu", first, last,
-                         o->B);
+                         j.o->B);
     if (rc == DFG_OK)
         rc = run_pass(&j, 0, first, last - first, nstar, boundary, err);
     job_free(&j);
@@ -537,15 +542,10 @@ dfg_status dfg_cboot_finish(const dfg_ctable *ct, const dfg_cmodel *m, const dfg
                             const double *nstar, const unsigned char *boundary,
                             dfg_cboot_result *res, dfg_error *err)
 {
-    if (!res)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL result");
-    memset(res, 0, sizeof *res);
-    dfg_cboot_opts def = dfg_cboot_opts_default();
-    const dfg_cboot_opts *o = opts ? opts : &def;
     job j;
-    dfg_status rc = job_start(&j, ct, m, fit, by, n_by, o, err);
-    if (rc == DFG_OK && (!nstar || !boundary))
-        rc = dfg_err_set(err, DFG_EINVAL, "boot", "NULL replicates");
+    dfg_status rc = job_start(&j, ct, m, fit, by, n_by, opts, res, err);
+    if (rc == DFG_OK && (!res || !nstar || !boundary))
+        rc = dfg_err_set(err, DFG_EINVAL, "boot", "NULL result or replicates");
     if (rc == DFG_OK)
         rc = finish_job(&j, nstar, boundary, res, err);
     job_free(&j);
@@ -556,21 +556,19 @@ dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cf
                          const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
                          dfg_cboot_result *res, dfg_error *err)
 {
-    if (!res)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL result");
-    memset(res, 0, sizeof *res);
-    dfg_cboot_opts def = dfg_cboot_opts_default();
-    const dfg_cboot_opts *o = opts ? opts : &def;
     job j;
     double *nstar = NULL;
     unsigned char *bnd = NULL;
     /* the steps of dfg_cboot_replicates over [0, B) and of dfg_cboot_finish */
-    dfg_status rc = job_start(&j, ct, m, fit, by, n_by, o, err);
+    dfg_status rc = job_start(&j, ct, m, fit, by, n_by, opts, res, err);
+    size_t B = j.o->B;
+    if (rc == DFG_OK && !res)
+        rc = dfg_err_set(err, DFG_EINVAL, "boot", "NULL result");
     if (rc == DFG_OK &&
-        (!(nstar = dfg_malloc(o->B * j.n_groups * sizeof *nstar)) || !(bnd = dfg_malloc(o->B))))
-        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "%zu replicates x %zu totals", o->B, j.n_groups);
+        (!(nstar = dfg_malloc(B * j.n_groups * sizeof *nstar)) || !(bnd = dfg_malloc(B))))
+        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "%zu replicates x %zu totals", B, j.n_groups);
     if (rc == DFG_OK)
-        rc = run_pass(&j, 0, 0, o->B, nstar, bnd, err);
+        rc = run_pass(&j, 0, 0, B, nstar, bnd, err);
     if (rc == DFG_OK)
         rc = finish_job(&j, nstar, bnd, res, err);
     dfg_free(nstar);

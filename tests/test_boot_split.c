@@ -9,6 +9,7 @@
  * fails on some replicates and reports boundaries; the covariate bootstrap, parametric
  * and with the search repeated.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "boot_test.h"
 #include "check.h"
 #include "internal.h"
 #include "oracle.h"
@@ -187,97 +188,59 @@ static void search_bootstrap_in_pieces_equals_one_call(void)
     dfg_table_free(t);
 }
 
-/* N = the count of cell 1; it fails on multiples of 3 and is at the boundary on
- * multiples of 5 (as tests/test_boot.c's cell estimator): failures, boundaries and two
- * models in the pieces. */
-static dfg_status est_cell(const dfg_table *t, size_t s, const dfg_est_opts *o, dfg_estimate *out,
-                           dfg_error *err)
-{
-    (void)o;
-    double y[4] = {0};
-    dfg_status rc = dfg_table_cells(t, s, y, err);
-    if (rc != DFG_OK)
-        return rc;
-    memset(out, 0, sizeof *out);
-    out->n_obs = dfg_table_n_obs(t, s);
-    double v = y[1];
-    if (fmod(v, 3.0) == 0.0)
-        return dfg_err_set(err, DFG_EDATA, "test", "multiple of 3");
-    if (fmod(v, 5.0) == 0.0)
-        out->check = DFG_CHECK_BOUNDARY;
-    out->nhat = v;
-    strcpy(out->model, fmod(v, 2.0) == 0.0 ? "even" : "odd");
-    return DFG_OK;
-}
-
-static const dfg_estimator cell_est = {"test-cell", "one cell", 2, est_cell};
-static const char *const names2[] = {"A", "B"};
-
-static dfg_table *cell_table(void)
-{
-    const double y[4] = {0, 50, 30, 20}; /* N = 50 on the data: neither 3 nor 5 divides */
-    dfg_error err = {0};
-    return dfg_table_from_cells(2, names2, y, &err);
-}
+/* The cell estimator of boot_test.h in its mode 1: N = the count of cell 1 (50 on the
+ * data), failing on multiples of 3, at the boundary on multiples of 5, the model the
+ * parity of N: failures, boundaries and two models in the pieces. */
+static const double cell_y[4] = {0, 50, 30, 20};
 
 static void failures_and_boundaries_in_pieces_equal_one_call(void)
 {
-    dfg_table *t = cell_table();
+    dfg_table *t = table_of(2, cell_y);
+    dfg_est_opts eo = cell_opts(1, 1);
     dfg_boot_opts bo = dfg_boot_opts_default();
     bo.B = 300;
     bo.seed = 11;
     dfg_boot_result r;
     dfg_error err = {0};
-    CHECK_CODE(dfg_boot_run(&cell_est, t, 0, NULL, &bo, &r, &err), DFG_OK);
+    CHECK_CODE(dfg_boot_run(&cell_est, t, 0, &eo, &bo, &r, &err), DFG_OK);
     CHECK(r.n_failed > 0 && r.n_boundary > 0 && r.n_models == 2 && r.n_jack == 3);
     dfg_boot_result_free(&r);
-    check_pieces_equal_one_call(&cell_est, t, NULL, &bo, "cell, BCa");
+    check_pieces_equal_one_call(&cell_est, t, &eo, &bo, "cell, BCa");
     bo.interval = DFG_CI_PERCENTILE;
-    check_pieces_equal_one_call(&cell_est, t, NULL, &bo, "cell, percentile");
+    check_pieces_equal_one_call(&cell_est, t, &eo, &bo, "cell, percentile");
     dfg_table_free(t);
-}
-
-typedef struct {
-    size_t calls, last_done, last_total;
-} progress_log;
-
-static void on_progress(size_t done, size_t total, void *data)
-{
-    progress_log *p = data;
-    p->calls++;
-    p->last_done = done;
-    p->last_total = total;
 }
 
 /* Ranges and slots that are not a bootstrap are refused; progress counts each step's own
  * items. */
 static void steps_refuse_bad_ranges_and_slots(void)
 {
-    dfg_table *t = cell_table();
+    dfg_table *t = table_of(2, cell_y);
+    dfg_est_opts eo = cell_opts(1, 1);
     dfg_boot_opts bo = dfg_boot_opts_default();
     bo.B = 10;
     dfg_boot_rep reps[10];
     dfg_error err = {0};
-    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, NULL, &bo, 3, 2, reps, &err), DFG_EINVAL);
+    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, &eo, &bo, 3, 2, reps, &err), DFG_EINVAL);
     dfg_error_clear(&err);
-    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, NULL, &bo, 5, 11, reps, &err), DFG_EINVAL);
+    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, &eo, &bo, 5, 11, reps, &err), DFG_EINVAL);
     dfg_error_clear(&err);
-    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, NULL, &bo, 0, 1, NULL, &err), DFG_EINVAL);
+    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, &eo, &bo, 0, 1, NULL, &err), DFG_EINVAL);
     dfg_error_clear(&err);
     /* an empty range is nothing to do, even without slots */
-    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, NULL, &bo, 4, 4, NULL, &err), DFG_OK);
-    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, NULL, &bo, 10, 10, NULL, &err), DFG_OK);
+    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, &eo, &bo, 4, 4, NULL, &err), DFG_OK);
+    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, &eo, &bo, 10, 10, NULL, &err), DFG_OK);
     /* progress: done of the range, then of the jackknife fits (3 observed patterns) */
-    progress_log pl = {0, 0, 0};
+    progress_log pl = {0, 0, 0, 1, 0, NULL};
     bo.progress = on_progress;
     bo.progress_data = &pl;
-    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, NULL, &bo, 2, 9, reps + 2, &err), DFG_OK);
+    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, &eo, &bo, 2, 9, reps + 2, &err), DFG_OK);
     CHECK(pl.calls == 7 && pl.last_done == 7 && pl.last_total == 7);
-    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, NULL, &bo, 0, 2, reps, &err), DFG_OK);
-    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, NULL, &bo, 9, 10, reps + 9, &err), DFG_OK);
-    pl = (progress_log){0, 0, 0};
+    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, &eo, &bo, 0, 2, reps, &err), DFG_OK);
+    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, &eo, &bo, 9, 10, reps + 9, &err), DFG_OK);
+    pl = (progress_log){0, 0, 0, 1, 0, NULL};
     dfg_boot_result r;
-    CHECK_CODE(dfg_boot_finish(&cell_est, t, 0, NULL, &bo, reps, &r, &err), DFG_OK);
+    CHECK_CODE(dfg_boot_finish(&cell_est, t, 0, &eo, &bo, reps, &r, &err), DFG_OK);
     CHECK(pl.last_done == 3 && pl.last_total == 3);
     dfg_boot_result_free(&r);
     /* a slot that says ok without a finite N*, or without a model's end */
@@ -288,32 +251,33 @@ static void steps_refuse_bad_ranges_and_slots(void)
         dfg_boot_rep keep = reps[good];
         reps[good].nstar = (double)NAN;
         dfg_error_clear(&err);
-        CHECK_CODE(dfg_boot_finish(&cell_est, t, 0, NULL, &bo, reps, &r, &err), DFG_EINVAL);
+        CHECK_CODE(dfg_boot_finish(&cell_est, t, 0, &eo, &bo, reps, &r, &err), DFG_EINVAL);
         CHECK(r.nstar == NULL && r.models == NULL);
         reps[good] = keep;
         memset(reps[good].model, 'x', sizeof reps[good].model);
         dfg_error_clear(&err);
-        CHECK_CODE(dfg_boot_finish(&cell_est, t, 0, NULL, &bo, reps, &r, &err), DFG_EINVAL);
+        CHECK_CODE(dfg_boot_finish(&cell_est, t, 0, &eo, &bo, reps, &r, &err), DFG_EINVAL);
         reps[good] = keep;
     }
     dfg_error_clear(&err);
-    CHECK_CODE(dfg_boot_finish(&cell_est, t, 0, NULL, &bo, NULL, &r, &err), DFG_EINVAL);
+    CHECK_CODE(dfg_boot_finish(&cell_est, t, 0, &eo, &bo, NULL, &r, &err), DFG_EINVAL);
     dfg_table_free(t);
 }
 
 static void steps_survive_every_allocation_failure(void)
 {
-    dfg_table *t = cell_table();
+    dfg_table *t = table_of(2, cell_y);
+    dfg_est_opts eo = cell_opts(1, 1);
     dfg_boot_opts bo = dfg_boot_opts_default();
     bo.B = 6;
     dfg_boot_rep reps[6];
     dfg_error err = {0};
-    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, NULL, &bo, 0, 6, reps, &err), DFG_OK);
+    CHECK_CODE(dfg_boot_replicates(&cell_est, t, 0, &eo, &bo, 0, 6, reps, &err), DFG_OK);
     SWEEP_ALLOC("boot replicates",
-                dfg_boot_replicates(&cell_est, t, 0, NULL, &bo, 1, 5, reps + 1, &sweep_err),
+                dfg_boot_replicates(&cell_est, t, 0, &eo, &bo, 1, 5, reps + 1, &sweep_err),
                 (void)0);
     dfg_boot_result r;
-    SWEEP_ALLOC("boot finish", dfg_boot_finish(&cell_est, t, 0, NULL, &bo, reps, &r, &sweep_err),
+    SWEEP_ALLOC("boot finish", dfg_boot_finish(&cell_est, t, 0, &eo, &bo, reps, &r, &sweep_err),
                 dfg_boot_result_free(&r));
     dfg_table_free(t);
 }
