@@ -654,7 +654,8 @@ DFG_API void dfg_boot_result_free(dfg_boot_result *r);
  * a = sum c_i (J - J_i)^3 / (6 (sum c_i (J - J_i)^2)^(3/2)) from the delete-one
  * jackknife, one fit per distinct observed pattern i with count c_i, J the c-weighted
  * mean; limits are quantiles (R type 7) of the N*_b at the adjusted levels.
- * Sets OpenBLAS to one thread (left so). Estimators must be reentrant.
+ * Sets OpenBLAS to one thread (left so). Estimators must be reentrant. The same steps as
+ * dfg_boot_replicates over [0, B) then dfg_boot_finish (the point estimate first).
  * Owns: fills *res (release with dfg_boot_result_free); on any failure *res is empty.
  * Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM, DFG_ECANCEL, DFG_EDATA (every replicate
  * failed), DFG_EINTERNAL, or the estimator's status on the data. */
