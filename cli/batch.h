@@ -144,7 +144,7 @@ int batch_mpi_max(int code);
 /* Stop every rank (a rank that cannot go on would leave the others waiting). */
 void batch_mpi_abort(int code);
 
-/* The tasks of a batch's last round (fewer left than ranks) run on every rank at once,
+/* The tasks of a batch's last round (fewer left than ranks x jobs) run on every rank at once,
  * one after the other, each rank computing a contiguous range of the bootstrap's
  * replicates on `threads` threads; rank 0 gathers them and finishes the bootstrap (the
  * jackknife, the intervals) exactly as one process would. progress (rank 0; may be NULL)

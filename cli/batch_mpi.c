@@ -4,13 +4,12 @@
  * the output folder, decides which tasks are already done, and tells every rank (one
  * broadcast). The j-th task to run goes to rank j mod size, which computes it on its own
  * --jobs threads; a result travels to rank 0 as its sealed text (tag = task index), and
- * rank 0 writes every file. With a bootstrap, the tasks of the last round when it is not
- * full (fewer left than ranks) run afterwards on every rank at once, their replicates
- * split (below). Only the main thread of a rank calls MPI (MPI_THREAD_FUNNELED). The
- * results are the same bytes on any number of ranks: a task's digits depend only on its
- * table, the specification and the seed, and the summary is built by rank 0 in the order
- * of the snapshots.
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * rank 0 writes every file. With a bootstrap, the tasks of the last round of ranks x
+ * jobs when it is not full (fewer left than task slots) run afterwards on every rank at
+ * once, their replicates split (below). Only the main thread of a rank calls MPI
+ * (MPI_THREAD_FUNNELED). The results are the same bytes on any number of ranks: a task's digits
+ * depend only on its table, the specification and the seed, and the summary is built by rank 0 in
+ * the order of the snapshots. SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include "batch.h"
 

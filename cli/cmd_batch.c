@@ -99,10 +99,10 @@ const cli_command cmd_batch = {
     "MLE) has its status and message in the summary and the others run on; the exit code\n"
     "is then that of the worst failure. Under mpirun (a build with -DDFG_MPI=ON) the tasks\n"
     "are spread over the ranks and rank 0 writes every file; with a bootstrap, the tasks\n"
-    "of the last round (the remainder of the tasks to run divided by the ranks: all of\n"
-    "them when there are fewer than ranks) run one after the other on every rank at once,\n"
-    "each rank computing a contiguous range of the replicates on J x T threads (--jobs x\n"
-    "--threads) and rank 0 finishing the bootstrap. --format and --output apply\n"
+    "of the last round (the remainder of the tasks to run divided by ranks x J: all of\n"
+    "them when there are fewer) run one after the other on every rank at once, each rank\n"
+    "computing a contiguous range of the replicates on J x T threads (--jobs x --threads)\n"
+    "and rank 0 finishing the bootstrap. --format and --output apply\n"
     "to the table on stdout (csv and json print the summary); --replicates is refused and\n"
     "--max-seconds does not apply (a batch is meant to run long).\n",
     batch_options,
@@ -795,12 +795,14 @@ static int run_tasks(const batch_spec *sp, task_list *L, const unsigned char *to
         return EXIT_INTERNAL;
     }
     /* this rank's share: the j-th task to run goes to rank j mod size, except, with a
-     * bootstrap, the last round (the n mod size tasks left when fewer remain than ranks):
-     * those run after the others on every rank at once, their replicates split (spread) */
+     * bootstrap, the last round of size x jobs when it is not full (fewer tasks left than
+     * task slots): those run after the others on every rank at once, their replicates
+     * split (spread) */
     size_t j = 0, expected = 0, n_run = 0, n_spread = 0;
     for (size_t i = 0; i < L->n; i++)
         n_run += todo_mask[i] != 0;
-    size_t n_whole = sp->B > 0 && L->size > 1 ? n_run - n_run % (size_t)L->size : n_run;
+    size_t slots = (size_t)L->size * (size_t)jobs;
+    size_t n_whole = sp->B > 0 && L->size > 1 ? n_run - n_run % slots : n_run;
     for (size_t i = 0; i < L->n; i++)
         if (todo_mask[i]) {
             if (j >= n_whole)
