@@ -12,11 +12,14 @@
  *
  * --by COLUMN makes one task of the whole snapshot and one of each level of COLUMN (the
  * stratified analysis: each stratum's table fitted on its own with the same
- * specification). Extension points for models with covariates (year as a covariate in a
- * pooled model, per-level totals from one model, --trend year=D): batch_spec.mode (a
- * BATCH_COVFIT mode run by batch_task_run), batch_spec.trend (already part of the
- * specification string, hence of the key), and a result's "summary", which may become an
- * array of rows (one per level) read back by batch_result_read.
+ * specification).
+ *
+ * --pooled year stacks the snapshots into one table with a covariate year (each
+ * snapshot's year) and makes one task of it: one model over all the years (--model with
+ * year terms, --trend year=D for year as a polynomial), whose result holds, after the
+ * total's "summary", a "summary_rows" array: a line per year (labelled with that year's
+ * snapshot) and, with --change A:B, the change and the ratio between two years. The task's
+ * input hash is the SHA-256 of its snapshots' labels, years and hashes.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DFG_CLI_BATCH_H
 #define DFG_CLI_BATCH_H
@@ -43,7 +46,12 @@ typedef struct {
     dfg_boot_opts bo;     /* type, interval, seed, threads */
     const char *split;    /* --split COLUMN, or NULL */
     const char *by;       /* --by COLUMN: not yet offered (covariates) */
-    const char *trend;    /* --trend year=D: not yet offered (covariates) */
+    const char *trend;    /* --trend C=D: covariate C of the pooled table as a polynomial */
+    const char *pooled;   /* --pooled C: the snapshots stacked into one table, covariate C =
+                             each snapshot's year, one model over all (NULL: a task each) */
+    const char *change;   /* --change A:B with --pooled: N(B) - N(A) and N(B) / N(A) */
+    char trend_cov[64];   /* --trend parsed: the covariate */
+    size_t trend_deg;     /* and the degree (0: none) */
     char spec[1024];      /* canonical text of everything that changes a result */
     batch_spread *spread; /* MPI: set while every rank computes one task, its replicates
                              split (not part of the specification); NULL otherwise */
@@ -62,11 +70,14 @@ cJSON *batch_spec_json(const batch_spec *sp);
 typedef enum { TASK_PENDING = 0, TASK_SKIPPED, TASK_DONE } task_state;
 
 /* One line of the summary, as read back from a sealed result. */
-typedef struct {
+typedef struct batch_row batch_row;
+struct batch_row {
     char *label, *year, *stratum, *model, *status, *message, *interval;
     double registered, nhat, dark, ratio, lower, upper, level;
-    int code; /* exit code of the status: 0 ok */
-} batch_row;
+    int code;       /* exit code of the status: 0 ok */
+    batch_row *sub; /* --pooled: the lines after this one (a year each, the change) */
+    size_t n_sub;
+};
 
 typedef struct {
     char *label;       /* unique; names the result file */
@@ -85,6 +96,8 @@ typedef struct {
     task_state state;
     char *json; /* the sealed result text (malloc) once computed */
     batch_row row;
+    char *parts; /* --pooled: the snapshots stacked, a line each: label TAB year TAB sha TAB
+                    path */
 } batch_task;
 
 /* Compute task tk with sp: tk->json becomes the sealed result text (malloc), a failure of
@@ -164,8 +177,8 @@ dfg_status batch_mpi_boot(batch_spread *s, const dfg_estimator *est, const dfg_t
                           const dfg_est_opts *eo, const dfg_boot_opts *bo, dfg_boot_result *res,
                           dfg_error *err);
 dfg_status batch_mpi_cboot(batch_spread *s, const dfg_ctable *ct, const dfg_cmodel *m,
-                           const dfg_cfit *fit, const dfg_cboot_opts *bo, dfg_cboot_result *res,
-                           dfg_error *err);
+                           const dfg_cfit *fit, const size_t *by, size_t n_by,
+                           const dfg_cboot_opts *bo, dfg_cboot_result *res, dfg_error *err);
 #endif
 
 #endif

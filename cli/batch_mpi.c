@@ -325,15 +325,15 @@ dfg_status batch_mpi_boot(batch_spread *s, const dfg_estimator *est, const dfg_t
 }
 
 dfg_status batch_mpi_cboot(batch_spread *s, const dfg_ctable *ct, const dfg_cmodel *m,
-                           const dfg_cfit *fit, const dfg_cboot_opts *bo_in, dfg_cboot_result *res,
-                           dfg_error *err)
+                           const dfg_cfit *fit, const size_t *by, size_t n_by,
+                           const dfg_cboot_opts *bo_in, dfg_cboot_result *res, dfg_error *err)
 {
     memset(res, 0, sizeof *res);
     if (s->met)
-        return dfg_cboot_run(ct, m, fit, NULL, 0, bo_in, res, err);
+        return dfg_cboot_run(ct, m, fit, by, n_by, bo_in, res, err);
     dfg_cboot_opts bo = *bo_in;
     bo.threads = s->threads;
-    size_t first, last, n_all = 0, B = bo.B, nr = dfg_cboot_n_rows(ct, NULL, 0);
+    size_t first, last, n_all = 0, B = bo.B, nr = dfg_cboot_n_rows(ct, by, n_by);
     my_range(s, B, &first, &last);
     size_t n = last - first;
     /* a record: the nr totals of a replicate, then its boundary flag as 0 or 1 */
@@ -344,7 +344,7 @@ dfg_status batch_mpi_cboot(batch_spread *s, const dfg_ctable *ct, const dfg_cmod
     if (!nstar || !bnd || !recs)
         MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
     dfg_error e = {0};
-    dfg_status rc = dfg_cboot_replicates(ct, m, fit, NULL, 0, &bo, first, last, nstar, bnd, &e);
+    dfg_status rc = dfg_cboot_replicates(ct, m, fit, by, n_by, &bo, first, last, nstar, bnd, &e);
     for (size_t b = 0; rc == DFG_OK && b < n; b++) {
         memcpy(recs + b * (nr + 1), nstar + b * nr, nr * sizeof *nstar);
         recs[b * (nr + 1) + nr] = bnd[b] ? 1.0 : 0.0;
@@ -367,7 +367,7 @@ dfg_status batch_mpi_cboot(batch_spread *s, const dfg_ctable *ct, const dfg_cmod
         ball[b] = recs[b * (nr + 1) + nr] != 0.0;
     }
     if (x == DFG_OK)
-        x = dfg_cboot_finish(ct, m, fit, NULL, 0, &bo, all, ball, res, err);
+        x = dfg_cboot_finish(ct, m, fit, by, n_by, &bo, all, ball, res, err);
     free(all);
     free(ball);
     free(recs);

@@ -66,6 +66,11 @@ void batch_spec_format(batch_spec *sp)
              sp->B ? dfg_ci_type_name(sp->bo.interval) : "",
              sp->B ? (unsigned long)sp->bo.seed : 0UL, sp->split ? sp->split : "",
              sp->by ? sp->by : "", sp->trend ? sp->trend : "");
+    if (sp->pooled) { /* only then: the keys of the other batches stay as they were */
+        size_t n = strlen(sp->spec);
+        snprintf(sp->spec + n, sizeof sp->spec - n, ";pooled=%s;change=%s", sp->pooled,
+                 sp->change ? sp->change : "");
+    }
 }
 
 cJSON *batch_spec_json(const batch_spec *sp)
@@ -104,6 +109,13 @@ cJSON *batch_spec_json(const batch_spec *sp)
         cJSON_AddStringToObject(o, "split", sp->split);
     else
         cJSON_AddNullToObject(o, "split");
+    if (sp->pooled) {
+        cJSON_AddStringToObject(o, "pooled", sp->pooled);
+        if (sp->trend)
+            cJSON_AddStringToObject(o, "trend", sp->trend);
+        if (sp->change)
+            cJSON_AddStringToObject(o, "change", sp->change);
+    }
     return o;
 }
 
@@ -389,7 +401,89 @@ done:
 /* darkfig fit on a table with covariate columns (cli/covariates.c, fit_cov without --by
  * and --stratify: the same calls in the same order), so that a task's digits are those of
  * darkfig fit on its file. The summary gets the pooled total. */
-static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, outcome *oc)
+/* --pooled: the label of the snapshot of year y (its line in parts), else y itself. */
+static void part_label(const char *parts, const char *y, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", y);
+    for (const char *p = parts; p && *p;) {
+        const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+        if (!nl)
+            nl = p + strlen(p);
+        if (tab && tab < nl) {
+            const char *y2 = tab + 1, *t2 = strchr(y2, '\t');
+            if (t2 && t2 < nl && (size_t)(t2 - y2) == strlen(y) && strncmp(y2, y, strlen(y)) == 0) {
+                snprintf(buf, size, "%.*s", (int)(tab - p), p);
+                return;
+            }
+        }
+        p = *nl ? nl + 1 : nl;
+    }
+}
+
+/* A line of the summary after the task's own: a row of "summary_rows". */
+static void sub_row_json(cJSON *rows, const char *label, int year, const char *stratum, double n,
+                         double nhat, double se, const dfg_interval *ci, const char *interval,
+                         double level, const char *model)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return;
+    char why[160] = "";
+    dfg_value_status v = dfg_value_judge(n, nhat, se, ci, 0, why, sizeof why);
+    int ok = v == DFG_VALUE_OK;
+    batch_id_json(o, label, year, stratum);
+    num(o, "registered", n);
+    num(o, "N", ok ? nhat : DNAN);
+    num(o, "dark_figure", ok ? nhat - n : DNAN);
+    num(o, "N_over_n", ok ? nhat / n : DNAN);
+    cJSON_AddStringToObject(o, "interval", interval);
+    num(o, "level", level);
+    num(o, "lower", ok ? ci->lower : DNAN);
+    num(o, "upper", ok && !ci->upper_beyond ? ci->upper : DNAN);
+    cJSON_AddStringToObject(o, "model", model);
+    cJSON_AddStringToObject(o, "status", ok ? "ok" : dfg_value_name(v));
+    cJSON_AddNumberToObject(o, "exit_code", ok ? 0 : EXIT_NUMERIC);
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s%s", ok ? "" : "not an estimate: ", ok ? "" : why);
+    cJSON_AddStringToObject(o, "message", msg);
+    cJSON_AddItemToArray(rows, o);
+}
+
+/* A line for the change between two years: N is the difference (or the ratio), the
+ * interval the bootstrap's; registered and the dark figure do not apply. */
+static void change_row_json(cJSON *rows, const char *label, const char *stratum, double point,
+                            const dfg_cboot_row *b, int bca, double level, const char *model)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return;
+    batch_id_json(o, label, -1, stratum);
+    num(o, "registered", DNAN);
+    num(o, "N", point);
+    num(o, "dark_figure", DNAN);
+    num(o, "N_over_n", DNAN);
+    cJSON_AddStringToObject(o, "interval", b ? (bca ? "bca" : "percentile") : "");
+    num(o, "level", level);
+    num(o, "lower", b ? (bca ? b->bca_lo : b->perc_lo) : DNAN);
+    num(o, "upper", b ? (bca ? b->bca_hi : b->perc_hi) : DNAN);
+    cJSON_AddStringToObject(o, "model", model);
+    cJSON_AddStringToObject(o, "status", isfinite(point) ? "ok" : "not an estimate");
+    cJSON_AddNumberToObject(o, "exit_code", isfinite(point) ? 0 : EXIT_NUMERIC);
+    cJSON_AddStringToObject(o, "message", "");
+    cJSON_AddItemToArray(rows, o);
+}
+
+/* The index of covariate name in ct, or SIZE_MAX. */
+static size_t cov_index(const dfg_ctable *ct, const char *name)
+{
+    for (size_t c = 0; c < dfg_ctable_n_cov(ct); c++)
+        if (strcmp(dfg_ctable_cov_name(ct, c), name) == 0)
+            return c;
+    return (size_t)-1;
+}
+
+static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_table *t, cJSON *res,
+                        cJSON *rows, outcome *oc)
 {
     dfg_error err = {0};
     dfg_ctable *ct = NULL;
@@ -413,7 +507,19 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
                 return;
             }
         }
+    dfg_level_total *lev = NULL;
+    size_t n_lev = 0, ycov = (size_t)-1, ch[2] = {0, 0};
     dfg_status rc = dfg_ctable_new(t, (size_t)100000 << dfg_table_k(t), &ct, &err);
+    if (rc == DFG_OK && rows) { /* --pooled: the year covariate, the trend (as fit --trend) */
+        ycov = cov_index(ct, sp->pooled);
+        size_t tc = sp->trend_deg ? cov_index(ct, sp->trend_cov) : 0;
+        if (ycov == (size_t)-1 || tc == (size_t)-1) {
+            rc = err.code = DFG_EDATA;
+            snprintf(err.msg, sizeof err.msg, "no covariate %s in the pooled table",
+                     ycov == (size_t)-1 ? sp->pooled : sp->trend_cov);
+        } else if (sp->trend_deg)
+            rc = dfg_ctable_set_trend(ct, tc, sp->trend_deg, &err);
+    }
     if (rc == DFG_OK)
         rc = dfg_cmodel_parse(sp->model ? sp->model : "", ct, &m, &err);
     if (rc != DFG_OK) {
@@ -433,8 +539,44 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
         dfg_cfit_profile_group(ct, &m, &fit, NULL, &sp->est.glm, sp->est.level, &prof, &pe);
     if (prof_rc != DFG_OK)
         add_profile_note(oc, &pe);
+    if (rows) { /* the totals per year, as fit --by year (profile intervals included) */
+        dfg_error le = {0};
+        rc = dfg_cfit_level_totals(ct, &m, &fit, &ycov, 1, sp->est.level, 1, &sp->est.glm, &lev,
+                                   &n_lev, &le);
+        if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
+            set_failure(oc, rc, &le);
+            goto done;
+        }
+        if (rc != DFG_OK) {
+            char note[400];
+            snprintf(note, sizeof note, "level profile interval: %s", le.msg);
+            add_note(oc, note);
+        }
+        if (sp->change) { /* "A:B": the rows "year=A" and "year=B" */
+            const char *colon = strchr(sp->change, ':');
+            for (int e = 0; e < 2; e++) {
+                char lab[300];
+                if (e == 0)
+                    snprintf(lab, sizeof lab, "%s=%.*s", sp->pooled, (int)(colon - sp->change),
+                             sp->change);
+                else
+                    snprintf(lab, sizeof lab, "%s=%s", sp->pooled, colon + 1);
+                for (size_t i = 0; i < n_lev; i++)
+                    if (strcmp(lev[i].label, lab) == 0)
+                        ch[e] = i + 1;
+            }
+            if (!ch[0] || !ch[1]) {
+                rc = err.code = DFG_EDATA;
+                snprintf(err.msg, sizeof err.msg, "--change %s: a year is not there", sp->change);
+                set_failure(oc, rc, &err);
+                goto done;
+            }
+        }
+    }
     if (sp->B > 0) {
         dfg_cboot_opts bo = dfg_cboot_opts_default();
+        bo.change_from = ch[0];
+        bo.change_to = ch[1];
         bo.B = sp->B;
         bo.type = sp->bo.type;
         bo.level = sp->est.level;
@@ -442,12 +584,13 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
         bo.threads = sp->bo.threads;
         bo.bca = sp->bo.interval == DFG_CI_BCA;
         bo.glm = sp->est.glm;
+        const size_t *by = rows ? &ycov : NULL; /* --pooled: the year rows too */
 #ifdef DFG_MPI
         if (sp->spread)
-            rc = batch_mpi_cboot(sp->spread, ct, &m, &fit, &bo, &boot, &err);
+            rc = batch_mpi_cboot(sp->spread, ct, &m, &fit, by, rows ? 1 : 0, &bo, &boot, &err);
         else
 #endif
-            rc = dfg_cboot_run(ct, &m, &fit, NULL, 0, &bo, &boot, &err);
+            rc = dfg_cboot_run(ct, &m, &fit, by, rows ? 1 : 0, &bo, &boot, &err);
         if (rc != DFG_OK) {
             set_failure(oc, rc, &err);
             goto done;
@@ -491,7 +634,51 @@ static void run_fit_cov(const batch_spec *sp, const dfg_table *t, cJSON *res, ou
     }
     fit_stats_json(res, fit.deviance, fit.df, fit.aic, fit.bic, fit.aicc);
     cJSON_AddNumberToObject(res, "parameters", (double)dfg_cmodel_n_params(&m, ct));
+    if (rows && sp->trend_deg) {
+        cJSON *tr = cJSON_AddObjectToObject(res, "trend");
+        if (tr) {
+            cJSON_AddStringToObject(tr, "covariate", sp->trend_cov);
+            cJSON_AddNumberToObject(tr, "degree", (double)sp->trend_deg);
+        }
+    }
+    for (size_t i = 0; rows && i < n_lev; i++) {
+        /* a line per year: n, N, its interval (the bootstrap's, else the profile, else
+         * the log-normal), judged as the total is */
+        const dfg_level_total *l = &lev[i];
+        const char *y = strchr(l->label, '=') ? strchr(l->label, '=') + 1 : l->label;
+        char label[256];
+        part_label(tk->parts, y, label, sizeof label);
+        dfg_interval ci = l->profile.type == DFG_CI_PROFILE && isfinite(l->profile.lower)
+                              ? l->profile
+                              : l->lognormal;
+        const char *iname = ci.type == DFG_CI_PROFILE ? "profile" : "lognormal";
+        if (has_boot) {
+            const dfg_cboot_row *b = &boot.rows[i + 1];
+            int bca = sp->bo.interval == DFG_CI_BCA;
+            memset(&ci, 0, sizeof ci);
+            ci.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
+            ci.level = sp->est.level;
+            ci.point = b->point;
+            ci.lower = bca ? b->bca_lo : b->perc_lo;
+            ci.upper = bca ? b->bca_hi : b->perc_hi;
+            iname = dfg_ci_type_name(ci.type);
+        }
+        sub_row_json(rows, label, atoi(y), "", l->n_obs, l->nhat, l->se, &ci, iname, sp->est.level,
+                     oc->model);
+    }
+    if (rows && ch[0]) {
+        const dfg_level_total *a = &lev[ch[0] - 1], *b = &lev[ch[1] - 1];
+        char st[400];
+        int bca = sp->bo.interval == DFG_CI_BCA;
+        snprintf(st, sizeof st, "%.190s - %.190s", b->label, a->label);
+        change_row_json(rows, "change", st, b->nhat - a->nhat, has_boot ? &boot.change[0] : NULL,
+                        bca, sp->est.level, oc->model);
+        snprintf(st, sizeof st, "%.190s / %.190s", b->label, a->label);
+        change_row_json(rows, "ratio", st, b->nhat / a->nhat, has_boot ? &boot.change[1] : NULL,
+                        bca, sp->est.level, oc->model);
+    }
 done:
+    dfg_free_level_totals(lev);
     if (has_boot)
         dfg_cboot_result_free(&boot);
     dfg_cfit_free(&fit);
@@ -693,6 +880,34 @@ int batch_task_run(const batch_spec *sp, batch_task *tk)
                 cJSON_AddStringToObject(s, "value", tk->split_value);
             }
         }
+        cJSON *sn = tk->parts ? cJSON_AddArrayToObject(in, "snapshots") : NULL;
+        for (const char *p = tk->parts; sn && p && *p;) { /* label, year, sha, path */
+            const char *nl = strchr(p, '\n'), *f[4];
+            size_t fl[4];
+            if (!nl)
+                nl = p + strlen(p);
+            f[0] = p;
+            for (int q = 0; q < 4; q++) {
+                const char *e = q < 3 ? strchr(f[q], '\t') : nl;
+                if (!e || e > nl)
+                    e = nl;
+                fl[q] = (size_t)(e - f[q]);
+                if (q < 3)
+                    f[q + 1] = e < nl ? e + 1 : nl;
+            }
+            cJSON *o = cJSON_CreateObject();
+            char b[4][1024];
+            for (int q = 0; q < 4; q++)
+                snprintf(b[q], sizeof b[q], "%.*s", (int)fl[q], f[q]);
+            if (o) {
+                cJSON_AddStringToObject(o, "label", b[0]);
+                cJSON_AddNumberToObject(o, "year", atoi(b[1]));
+                cJSON_AddStringToObject(o, "sha256", b[2]);
+                cJSON_AddStringToObject(o, "file", b[3]);
+                cJSON_AddItemToArray(sn, o);
+            }
+            p = *nl ? nl + 1 : nl;
+        }
         cJSON *l = cJSON_AddArrayToObject(in, "lists");
         for (size_t j = 0; l && tk->t && j < dfg_table_k(tk->t); j++)
             cJSON_AddItemToArray(l, cJSON_CreateString(dfg_table_list_name(tk->t, j)));
@@ -700,10 +915,11 @@ int batch_task_run(const batch_spec *sp, batch_task *tk)
     cJSON_AddItemToObject(root, "options", batch_spec_json(sp));
     cJSON_AddStringToObject(root, "specification", sp->spec);
     cJSON *res = cJSON_CreateObject();
+    cJSON *sub = sp->pooled ? cJSON_CreateArray() : NULL; /* the lines after the total's */
     if (!tk->t)
         set_failure(&oc, tk->read_rc, &tk->read_err);
     else if (res && sp->mode == BATCH_FIT && dfg_table_n_cov(tk->t) > 0)
-        run_fit_cov(sp, tk->t, res, &oc); /* as darkfig fit on a file with covariates */
+        run_fit_cov(sp, tk, tk->t, res, sub, &oc); /* as darkfig fit on a file with covariates */
     else if (res && sp->mode == BATCH_FIT)
         run_fit(sp, tk->t, res, &oc);
     else if (res)
@@ -738,6 +954,8 @@ int batch_task_run(const batch_spec *sp, batch_task *tk)
         num(sm, "upper", oc.upper);
         cJSON_AddStringToObject(sm, "model", oc.model);
     }
+    if (sub)
+        cJSON_AddItemToObject(root, "summary_rows", sub);
     if (res)
         cJSON_AddItemToObject(root, "result", res);
     tk->json = seal(root);
@@ -773,6 +991,9 @@ static int get_number(const cJSON *o, const char *key, double *x)
 
 void batch_row_free(batch_row *row)
 {
+    for (size_t i = 0; i < row->n_sub; i++)
+        batch_row_free(&row->sub[i]);
+    free(row->sub);
     free(row->label);
     free(row->year);
     free(row->stratum);
@@ -781,6 +1002,39 @@ void batch_row_free(batch_row *row)
     free(row->message);
     free(row->interval);
     memset(row, 0, sizeof *row);
+}
+
+/* A summary line: label, year and stratum from id, status, exit code and message from st,
+ * the numbers, interval and model from sm. 0, or 1 when a field is missing (row freed). */
+static int read_row(const cJSON *id, const cJSON *st, const cJSON *sm, batch_row *row)
+{
+    memset(row, 0, sizeof *row);
+    const cJSON *yr = cJSON_GetObjectItemCaseSensitive(id, "year");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(st, "exit_code");
+    char ybuf[32] = "";
+    if (cJSON_IsNumber(yr))
+        snprintf(ybuf, sizeof ybuf, "%d", yr->valueint);
+    size_t yn = strlen(ybuf) + 1;
+    row->year = malloc(yn);
+    if (row->year)
+        memcpy(row->year, ybuf, yn);
+    row->label = dup_json_string(id, "label");
+    row->stratum = dup_json_string(id, "stratum");
+    row->status = dup_json_string(st, "status");
+    row->message = dup_json_string(st, "message");
+    row->model = dup_json_string(sm, "model");
+    row->interval = dup_json_string(sm, "interval");
+    if (!row->year || !row->label || !row->stratum || !row->status || !row->message ||
+        !row->model || !row->interval || !cJSON_IsNumber(code) ||
+        !get_number(sm, "registered", &row->registered) || !get_number(sm, "N", &row->nhat) ||
+        !get_number(sm, "dark_figure", &row->dark) || !get_number(sm, "N_over_n", &row->ratio) ||
+        !get_number(sm, "lower", &row->lower) || !get_number(sm, "upper", &row->upper) ||
+        !get_number(sm, "level", &row->level)) {
+        batch_row_free(row);
+        return 1;
+    }
+    row->code = code->valueint;
+    return 0;
 }
 
 int batch_result_read(const char *text, const char *key, batch_row *row, char *msg, size_t size)
@@ -803,32 +1057,29 @@ int batch_result_read(const char *text, const char *key, batch_row *row, char *m
         goto done;
     }
     const cJSON *sm = cJSON_GetObjectItemCaseSensitive(root, "summary");
-    const cJSON *yr = cJSON_GetObjectItemCaseSensitive(task, "year");
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(root, "exit_code");
-    char ybuf[32] = "";
-    if (cJSON_IsNumber(yr))
-        snprintf(ybuf, sizeof ybuf, "%d", yr->valueint);
-    size_t yn = strlen(ybuf) + 1;
-    row->year = malloc(yn);
-    if (row->year)
-        memcpy(row->year, ybuf, yn);
-    row->label = dup_json_string(task, "label");
-    row->stratum = dup_json_string(task, "stratum");
-    row->status = dup_json_string(root, "status");
-    row->message = dup_json_string(root, "message");
-    row->model = dup_json_string(sm, "model");
-    row->interval = dup_json_string(sm, "interval");
-    if (!row->year || !row->label || !row->stratum || !row->status || !row->message ||
-        !row->model || !row->interval || !cJSON_IsNumber(code) ||
-        !get_number(sm, "registered", &row->registered) || !get_number(sm, "N", &row->nhat) ||
-        !get_number(sm, "dark_figure", &row->dark) || !get_number(sm, "N_over_n", &row->ratio) ||
-        !get_number(sm, "lower", &row->lower) || !get_number(sm, "upper", &row->upper) ||
-        !get_number(sm, "level", &row->level)) {
+    if (read_row(task, root, sm, row) != 0) {
         snprintf(msg, size, "a summary field is missing");
-        batch_row_free(row);
         goto done;
     }
-    row->code = code->valueint;
+    const cJSON *sub = cJSON_GetObjectItemCaseSensitive(root, "summary_rows");
+    if (sub) {
+        size_t n = (size_t)cJSON_GetArraySize(sub);
+        if (!cJSON_IsArray(sub) || !(row->sub = calloc(n ? n : 1, sizeof *row->sub))) {
+            snprintf(msg, size, "summary_rows is not an array");
+            batch_row_free(row);
+            goto done;
+        }
+        const cJSON *e;
+        cJSON_ArrayForEach(e, sub)
+        {
+            if (read_row(e, e, e, &row->sub[row->n_sub]) != 0) {
+                snprintf(msg, size, "a field of summary_rows is missing");
+                batch_row_free(row);
+                goto done;
+            }
+            row->n_sub++;
+        }
+    }
     bad = 0;
 done:
     cJSON_Delete(root);

@@ -146,6 +146,8 @@ typedef struct {
     size_t max_strata;    /* --max-strata (default 100000) */
     const char *fixed;    /* search --method step --fixed M: terms kept in every model */
     int lists_only;       /* search --method step --scope lists */
+    const char *trend;    /* fit --trend COV=D: COV as an orthogonal polynomial of degree D */
+    const char *change;   /* fit --change [COV=]A:B: N(B) - N(A) and N(B) / N(A) */
 } cov_cli;
 
 /* The options every command shares (the shared tables write here). */
@@ -171,6 +173,8 @@ typedef struct {
 /* The commands (cli/cmd_<name>.c), listed in main.c. */
 extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check, cmd_estimate,
     cmd_estimators, cmd_dga, cmd_batch, cmd_lcmcr;
+/* cli/covariates.c: --trend C=D on ct (0, or the exit code after saying why). */
+int cov_trend(const char *cmd, const char *file, dfg_ctable *ct, const char *spec);
 /* cli/cmd_em.c: EM with missing covariate values; fit_em_redirect runs it for fit when
  * the file's covariates have missing values or an EM option is given (-1 otherwise). */
 extern const cli_command cmd_em;

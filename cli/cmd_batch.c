@@ -28,7 +28,7 @@ static int batch_main(int argc, char **argv);
 
 /* The command's own options (the shared groups: input, output, fitting, bootstrap). */
 typedef struct {
-    const char *out, *manifest, *split, *by, *trend, *model;
+    const char *out, *manifest, *split, *by, *trend, *model, *pooled, *change;
     int method, criterion, max_order; /* method -1: not given (fit) */
     double threshold;
     int jobs, progress;
@@ -70,8 +70,16 @@ static const cli_option batch_options[] = {
     OPT_SWITCH("progress", batch_opts, progress,
                "tasks done, running, failed and time left on stderr (the default when stderr is "
                "a terminal)"),
-    OPT_STR("trend", "year=D", batch_opts, trend,
-            "year as an orthogonal polynomial of degree D in one pooled model: not offered yet"),
+    OPT_STR("pooled", "C", batch_opts, pooled,
+            "stack the snapshots into one table with a covariate C holding each one's year (from "
+            "its name or the manifest) and fit one model over all (--model with C in its terms, "
+            "e.g. [*:year]): one task, a summary line per year and one for the total"),
+    OPT_STR("trend", "C=D", batch_opts, trend,
+            "with --pooled (implied: --pooled C): C as an orthogonal polynomial of degree D in "
+            "every term that holds it, as darkfig fit --trend"),
+    OPT_STR("change", "A:B", batch_opts, change,
+            "with --pooled: lines for N(B) - N(A) and N(B) / N(A) between the years A and B, "
+            "with the bootstrap's interval when --bootstrap is given"),
     OPT_END};
 
 const cli_command cmd_batch = {
@@ -91,7 +99,10 @@ const cli_command cmd_batch = {
     "covariates (its model over both, the pooled total in the summary), search the lists\n"
     "with the strata summed; a level of --by or --split is the file of its rows without\n"
     "that column. A snapshot whose covariates have missing values is a failed task (darkfig\n"
-    "fit fits it by the EM).\n\n"
+    "fit fits it by the EM). --pooled year stacks the snapshots into one table with a\n"
+    "covariate year (each one's year) and fits one model over all (--model with year\n"
+    "terms, --trend year=D for year as a polynomial): one task, a summary line per year\n"
+    "(and with --change A:B the change and the ratio between two years).\n\n"
     "Resuming: a rerun skips each task whose result file is whole (sealed with the SHA-256\n"
     "of its text) and was made from the same input, specification and version; a missing,\n"
     "truncated or corrupt result is computed again. Without --seed the bootstrap seed is 1\n"
@@ -189,6 +200,7 @@ static void tasks_free(task_list *L)
         free(t->by_value);
         free(t->result_path);
         free(t->json);
+        free(t->parts);
         dfg_table_free(t->t);
         batch_row_free(&t->row);
     }
@@ -460,6 +472,124 @@ static int tasks_from_split(task_list *L, const common_opts *c, const batch_spec
     return code;
 }
 
+/* --pooled C: the snapshots read (every one with a year, no two with the same year, the
+ * same covariate columns) stacked into one table whose covariates are theirs and C (each
+ * snapshot's year): one task, labelled "pooled", whose input hash is the SHA-256 of the
+ * snapshots' labels, years and hashes. A snapshot that could not be read stops the batch
+ * (the pooled model needs every year). */
+static int pool_tasks(task_list *L, const batch_spec *sp)
+{
+    const char *C = sp->pooled;
+    if (L->n < 2) {
+        SAY(L, "--pooled %s needs at least two snapshots", C);
+        return EXIT_USAGE;
+    }
+    const dfg_table *f = NULL;
+    for (size_t i = 0; i < L->n; i++) {
+        const batch_task *t = &L->tk[i];
+        if (!t->t) {
+            SAY(L, "%s: %s (--pooled needs every snapshot)", t->path, t->read_err.msg);
+            return exit_code(t->read_rc);
+        }
+        if (t->year < 0) {
+            SAY(L,
+                "%s: no year (a run of four digits in the name, or the manifest's year "
+                "column): --pooled %s needs one per snapshot",
+                t->path, C);
+            return EXIT_INPUT;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (L->tk[j].year == t->year) {
+                SAY(L, "%s and %s have the same year %d: --pooled %s needs one snapshot a year",
+                    L->tk[j].path, t->path, t->year, C);
+                return EXIT_INPUT;
+            }
+        if (find_cov(t->t, C) < dfg_table_n_cov(t->t)) {
+            SAY(L, "%s: a column is already named %s: --pooled %s would add another", t->path, C,
+                C);
+            return EXIT_INPUT;
+        }
+        if (!f) {
+            f = t->t;
+            continue;
+        }
+        int same = dfg_table_n_cov(t->t) == dfg_table_n_cov(f);
+        for (size_t c = 0; same && c < dfg_table_n_cov(f); c++)
+            same = strcmp(dfg_table_cov_name(t->t, c), dfg_table_cov_name(f, c)) == 0;
+        if (!same) {
+            SAY(L,
+                "%s: its covariate columns differ from those of %s: --pooled needs the same "
+                "columns in every snapshot",
+                t->path, L->tk[0].path);
+            return EXIT_INPUT;
+        }
+    }
+    size_t k = dfg_table_k(f), nc = dfg_table_n_cov(f);
+    if (nc >= 63) {
+        SAY(L, "--pooled: too many covariate columns");
+        return EXIT_INPUT;
+    }
+    const char *names[DFG_MAX_LISTS], *cn[64];
+    for (size_t j = 0; j < k; j++)
+        names[j] = dfg_table_list_name(f, j);
+    for (size_t c = 0; c < nc; c++)
+        cn[c] = dfg_table_cov_name(f, c);
+    cn[nc] = C;
+    dfg_error err = {0};
+    dfg_table *all = dfg_table_new(k, names, nc + 1, cn, &err);
+    char *parts = NULL, *hashed = NULL;
+    size_t plen = 0, hlen = 0;
+    FILE *pf = open_memstream(&parts, &plen), *hf = open_memstream(&hashed, &hlen);
+    dfg_status rc = all && pf && hf ? DFG_OK : DFG_ENOMEM;
+    for (size_t i = 0; i < L->n && rc == DFG_OK; i++) {
+        const batch_task *t = &L->tk[i];
+        char y[16];
+        snprintf(y, sizeof y, "%d", t->year);
+        fprintf(pf, "%s\t%s\t%s\t%s\n", t->label, y, t->sha, t->path);
+        fprintf(hf, "%s\t%s\t%s\n", t->label, y, t->sha);
+        for (size_t st = 0; st < dfg_table_n_strata(t->t) && rc == DFG_OK; st++) {
+            const char *vals[64];
+            for (size_t c = 0; c < nc; c++)
+                vals[c] = dfg_table_stratum_value(t->t, st, c);
+            vals[nc] = y;
+            size_t ds;
+            rc = dfg_table_stratum(all, vals, &ds, &err);
+            for (size_t q = 0; q < dfg_table_n_patterns(t->t, st) && rc == DFG_OK; q++) {
+                uint32_t pat;
+                double cnt;
+                dfg_table_pattern(t->t, st, q, &pat, &cnt);
+                rc = dfg_table_add(all, ds, pat, cnt, &err);
+            }
+        }
+    }
+    if (pf && fclose(pf) != 0)
+        rc = DFG_ENOMEM;
+    if (hf && fclose(hf) != 0)
+        rc = DFG_ENOMEM;
+    task_list out = {NULL, 0, L->rank, L->size};
+    batch_task *p = rc == DFG_OK ? task_add(&out, "pooled", -1, "") : NULL;
+    if (!p) {
+        if (rc == DFG_OK)
+            rc = DFG_ENOMEM;
+        if (L->rank == 0)
+            fail(&err, rc);
+        dfg_table_free(all);
+        free(parts);
+        free(hashed);
+        tasks_free(&out);
+        return exit_code(rc);
+    }
+    dfg_sha256_buffer(hashed, hlen, p->sha);
+    free(hashed);
+    p->parts = parts;
+    p->t = all;
+    free(p->path);
+    p->path = str_dup(L->tk[0].path); /* the first snapshot's folder, for the messages */
+    tasks_free(L);
+    *L = out;
+    return p->path ? 0 : EXIT_INTERNAL;
+}
+
 static int tasks_build(task_list *L, batch_args *a)
 {
     int code = 0;
@@ -590,6 +720,29 @@ static int tasks_build(task_list *L, batch_args *a)
                 "same lists in every snapshot",
                 t->path, l1, first->path, l2);
             return EXIT_INPUT;
+        }
+    }
+    if (a->sp.pooled) {
+        if ((code = pool_tasks(L, &a->sp)) != 0)
+            return code;
+        size_t ny = 0; /* the years: a line of parts each */
+        for (const char *p = L->tk[0].parts; p && *p; p++)
+            ny += *p == '\n';
+        if (a->sp.trend_deg && a->sp.trend_deg >= ny)
+            return usage_error("batch",
+                               "--trend %s: the degree must be below the number of years (%zu)",
+                               a->sp.trend, ny);
+        if (a->sp.change) { /* both years among the snapshots */
+            const char *colon = strchr(a->sp.change, ':');
+            for (int e = 0; e < 2; e++) {
+                char y[64];
+                snprintf(y, sizeof y, "\t%.*s\t",
+                         e ? (int)strlen(colon + 1) : (int)(colon - a->sp.change),
+                         e ? colon + 1 : a->sp.change);
+                if (!strstr(L->tk[0].parts, y))
+                    return usage_error("batch", "--change %s: no snapshot of year %.*s",
+                                       a->sp.change, (int)strlen(y) - 2, y + 1);
+            }
         }
     }
     return 0;
@@ -907,6 +1060,26 @@ static int run_tasks(const batch_spec *sp, task_list *L, const unsigned char *to
 static const char *SUMMARY_HEADER = "label,year,stratum,registered,N,dark_figure,N_over_n,level,"
                                     "lower,upper,interval,model,status,message\n";
 
+static void csv_row(FILE *f, const batch_row *r)
+{
+    csv_string(f, r->label);
+    fputc(',', f);
+    csv_string(f, r->year);
+    fputc(',', f);
+    csv_string(f, r->stratum);
+    double v[] = {r->registered, r->nhat, r->dark, r->ratio, r->level, r->lower, r->upper};
+    for (size_t q = 0; q < sizeof v / sizeof v[0]; q++) {
+        fputc(',', f);
+        csv_number(f, v[q]);
+    }
+    const char *s[] = {r->interval, r->model, r->status, r->message};
+    for (size_t q = 0; q < sizeof s / sizeof s[0]; q++) {
+        fputc(',', f);
+        csv_string(f, s[q]);
+    }
+    fputc('\n', f);
+}
+
 static char *summary_csv(const task_list *L)
 {
     char *buf = NULL;
@@ -917,22 +1090,9 @@ static char *summary_csv(const task_list *L)
     fputs(SUMMARY_HEADER, f);
     for (size_t i = 0; i < L->n; i++) {
         const batch_row *r = &L->tk[i].row;
-        csv_string(f, r->label);
-        fputc(',', f);
-        csv_string(f, r->year);
-        fputc(',', f);
-        csv_string(f, r->stratum);
-        double v[] = {r->registered, r->nhat, r->dark, r->ratio, r->level, r->lower, r->upper};
-        for (size_t q = 0; q < sizeof v / sizeof v[0]; q++) {
-            fputc(',', f);
-            csv_number(f, v[q]);
-        }
-        const char *s[] = {r->interval, r->model, r->status, r->message};
-        for (size_t q = 0; q < sizeof s / sizeof s[0]; q++) {
-            fputc(',', f);
-            csv_string(f, s[q]);
-        }
-        fputc('\n', f);
+        csv_row(f, r);
+        for (size_t q = 0; q < r->n_sub; q++) /* --pooled: a line per year */
+            csv_row(f, &r->sub[q]);
     }
     if (fclose(f) != 0) {
         free(buf);
@@ -953,27 +1113,29 @@ static char *summary_json(const batch_spec *sp, const task_list *L)
     cJSON *arr = cJSON_AddArrayToObject(root, "tasks");
     for (size_t i = 0; arr && i < L->n; i++) {
         const batch_task *t = &L->tk[i];
-        const batch_row *r = &t->row;
-        cJSON *o = cJSON_CreateObject();
-        if (!o)
-            break;
-        batch_id_json(o, r->label, t->year, r->stratum);
-        cJSON_AddStringToObject(o, "file", t->path);
-        cJSON_AddStringToObject(o, "sha256", t->sha);
-        batch_num(o, "registered", r->registered);
-        batch_num(o, "N", r->nhat);
-        batch_num(o, "dark_figure", r->dark);
-        batch_num(o, "N_over_n", r->ratio);
-        batch_num(o, "level", r->level);
-        batch_num(o, "lower", r->lower);
-        batch_num(o, "upper", r->upper);
-        cJSON_AddStringToObject(o, "interval", r->interval);
-        cJSON_AddStringToObject(o, "model", r->model);
-        cJSON_AddStringToObject(o, "status", r->status);
-        cJSON_AddStringToObject(o, "message", r->message);
-        const char *slash = strrchr(t->result_path, '/');
-        cJSON_AddStringToObject(o, "result", slash ? slash + 1 : t->result_path);
-        cJSON_AddItemToArray(arr, o);
+        for (size_t q = 0; q <= t->row.n_sub; q++) { /* the task's line, then its sub-lines */
+            const batch_row *r = q ? &t->row.sub[q - 1] : &t->row;
+            cJSON *o = cJSON_CreateObject();
+            if (!o)
+                break;
+            batch_id_json(o, r->label, r->year[0] ? atoi(r->year) : -1, r->stratum);
+            cJSON_AddStringToObject(o, "file", t->path);
+            cJSON_AddStringToObject(o, "sha256", t->sha);
+            batch_num(o, "registered", r->registered);
+            batch_num(o, "N", r->nhat);
+            batch_num(o, "dark_figure", r->dark);
+            batch_num(o, "N_over_n", r->ratio);
+            batch_num(o, "level", r->level);
+            batch_num(o, "lower", r->lower);
+            batch_num(o, "upper", r->upper);
+            cJSON_AddStringToObject(o, "interval", r->interval);
+            cJSON_AddStringToObject(o, "model", r->model);
+            cJSON_AddStringToObject(o, "status", r->status);
+            cJSON_AddStringToObject(o, "message", r->message);
+            const char *slash = strrchr(t->result_path, '/');
+            cJSON_AddStringToObject(o, "result", slash ? slash + 1 : t->result_path);
+            cJSON_AddItemToArray(arr, o);
+        }
     }
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
@@ -1014,39 +1176,43 @@ static void summary_text(FILE *o, const batch_spec *sp, const task_list *L, size
     char ih[32];
     snprintf(ih, sizeof ih, "%d%% interval", pct);
     int w = 5, ws = 0;
-    for (size_t i = 0; i < L->n; i++) {
-        if ((int)strlen(L->tk[i].row.label) > w)
-            w = (int)strlen(L->tk[i].row.label);
-        if ((int)strlen(L->tk[i].row.stratum) > ws)
-            ws = (int)strlen(L->tk[i].row.stratum);
-    }
+    for (size_t i = 0; i < L->n; i++)
+        for (size_t q = 0; q <= L->tk[i].row.n_sub; q++) {
+            const batch_row *r = q ? &L->tk[i].row.sub[q - 1] : &L->tk[i].row;
+            if ((int)strlen(r->label) > w)
+                w = (int)strlen(r->label);
+            if ((int)strlen(r->stratum) > ws)
+                ws = (int)strlen(r->stratum);
+        }
     if (ws > 0 && ws < 7)
         ws = 7;
     fprintf(o, "%-*s %4s%s%-*s %10s %10s %10s %6s  %-23s %-10s %s\n", w, "label", "year",
             ws ? " " : "", ws, ws ? "stratum" : "", "registered", "N", "dark", "N/n", ih, "type",
             "status / model");
-    for (size_t i = 0; i < L->n; i++) {
-        const batch_row *r = &L->tk[i].row;
-        char reg[32], nh[32], dk[32], ra[32], lo[32], hi[32], iv[80];
-        fmt_num(reg, sizeof reg, r->registered, 0);
-        fmt_num(nh, sizeof nh, r->nhat, 1);
-        fmt_num(dk, sizeof dk, r->dark, 1);
-        fmt_num(ra, sizeof ra, r->ratio, 2);
-        fmt_num(lo, sizeof lo, r->lower, 1);
-        fmt_num(hi, sizeof hi, r->upper, 1);
-        if (isfinite(r->lower) || isfinite(r->upper))
-            snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
-        else
-            snprintf(iv, sizeof iv, "-");
-        fprintf(o, "%-*s %4s%s%-*s %10s %10s %10s %6s  %-23s %-10s ", w, r->label,
-                r->year[0] ? r->year : "-", ws ? " " : "", ws, r->stratum, reg, nh, dk, ra, iv,
-                r->interval[0] ? r->interval : "-");
-        if (r->code == 0)
-            fprintf(o, "%s", r->model);
-        else
-            fprintf(o, "%s: %s", r->status, r->message);
-        fputc('\n', o);
-    }
+    for (size_t i = 0; i < L->n; i++)
+        for (size_t q = 0; q <= L->tk[i].row.n_sub; q++) {
+            const batch_row *r = q ? &L->tk[i].row.sub[q - 1] : &L->tk[i].row;
+            int ratio = strcmp(r->label, "ratio") == 0 && !r->year[0]; /* --change: N(B) / N(A) */
+            char reg[32], nh[32], dk[32], ra[32], lo[32], hi[32], iv[80];
+            fmt_num(reg, sizeof reg, r->registered, 0);
+            fmt_num(nh, sizeof nh, r->nhat, ratio ? 4 : 1);
+            fmt_num(dk, sizeof dk, r->dark, 1);
+            fmt_num(ra, sizeof ra, r->ratio, 2);
+            fmt_num(lo, sizeof lo, r->lower, ratio ? 4 : 1);
+            fmt_num(hi, sizeof hi, r->upper, ratio ? 4 : 1);
+            if (isfinite(r->lower) || isfinite(r->upper))
+                snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
+            else
+                snprintf(iv, sizeof iv, "-");
+            fprintf(o, "%-*s %4s%s%-*s %10s %10s %10s %6s  %-23s %-10s ", w, r->label,
+                    r->year[0] ? r->year : "-", ws ? " " : "", ws, r->stratum, reg, nh, dk, ra, iv,
+                    r->interval[0] ? r->interval : "-");
+            if (r->code == 0)
+                fprintf(o, "%s", r->model);
+            else
+                fprintf(o, "%s: %s", r->status, r->message);
+            fputc('\n', o);
+        }
 }
 
 /* ---- the command ---- */
@@ -1152,6 +1318,9 @@ static int batch_finish(const batch_spec *sp, const char *out, const common_opts
         nf += L->tk[i].row.code != 0;
         if (L->tk[i].row.code > code)
             code = L->tk[i].row.code;
+        for (size_t q = 0; q < L->tk[i].row.n_sub; q++) /* a year that is not an estimate */
+            if (L->tk[i].row.sub[q].code > code)
+                code = L->tk[i].row.sub[q].code;
     }
     if (nf)
         cli_say("%zu of %zu task%s failed (see the status column)", nf, L->n, L->n == 1 ? "" : "s");
@@ -1177,9 +1346,43 @@ static int batch_prepare(int argc, char **argv, common_opts *c, batch_args *a, t
         return usage_error("batch", "missing --out DIR");
     if (a->o.model && a->o.method >= 0)
         return usage_error("batch", "--model fits one model, --method searches: give one");
-    if (a->o.trend)
-        return usage_error("batch", "--trend (year as a polynomial in one pooled model over "
-                                    "the years) is not offered yet");
+    if (a->o.trend) { /* C=D; --pooled C implied */
+        const char *eq = strchr(a->o.trend, '=');
+        char *end = NULL;
+        long d = eq ? strtol(eq + 1, &end, 10) : 0;
+        if (!eq || eq == a->o.trend || end == eq + 1 || *end != '\0' || d < 1 ||
+            d > DFG_MAX_TREND_DEGREE || (size_t)(eq - a->o.trend) >= sizeof a->sp.trend_cov)
+            return usage_error("batch",
+                               "--trend takes COVARIATE=DEGREE with a degree in 1..%d, "
+                               "e.g. year=2 (got \"%s\")",
+                               DFG_MAX_TREND_DEGREE, a->o.trend);
+        snprintf(a->sp.trend_cov, sizeof a->sp.trend_cov, "%.*s", (int)(eq - a->o.trend),
+                 a->o.trend);
+        a->sp.trend_deg = (size_t)d;
+        if (!a->o.pooled) {
+            static char pooled_name[64];
+            snprintf(pooled_name, sizeof pooled_name, "%s", a->sp.trend_cov);
+            a->o.pooled = pooled_name;
+        }
+    }
+    if (a->o.change && !a->o.pooled)
+        return usage_error("batch", "--change needs --pooled (the change between two years of "
+                                    "one model)");
+    if (a->o.change) {
+        const char *colon = strchr(a->o.change, ':');
+        if (!colon || colon == a->o.change || colon[1] == '\0' || strchr(colon + 1, ':'))
+            return usage_error("batch", "--change takes A:B, e.g. 2019:2021 (got \"%s\")",
+                               a->o.change);
+    }
+    if (a->o.pooled) {
+        if (a->o.method >= 0)
+            return usage_error("batch", "--pooled fits one model (--model): not with --method");
+        if (a->o.by || a->o.split)
+            return usage_error("batch", "--pooled stacks the snapshots: not with --by or --split");
+        if (!c->csv.lists)
+            return usage_error("batch", "--pooled needs --lists (the other columns are the "
+                                        "covariates)");
+    }
     if (c->boot.replicates)
         return usage_error("batch", "--replicates is not offered by batch (each task's result "
                                     "holds its bootstrap summary)");
@@ -1193,6 +1396,9 @@ static int batch_prepare(int argc, char **argv, common_opts *c, batch_args *a, t
     a->sp.so.threshold = a->o.threshold;
     a->sp.split = a->o.split;
     a->sp.by = a->o.by;
+    a->sp.trend = a->o.trend;
+    a->sp.pooled = a->o.pooled;
+    a->sp.change = a->o.change;
     a->sp.est = c->est;
     a->sp.csv = c->csv;
     a->sp.B = c->boot.B;

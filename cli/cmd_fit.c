@@ -30,6 +30,15 @@ static const cli_option fit_options[] = {
     OPT_SWITCH("drop-missing", common_opts, cov.drop_missing,
                "with covariates: drop the rows with a missing covariate value (\"\" or NA) with a "
                "note (default: the EM of darkfig em fits the incomplete covariates)"),
+    OPT_STR("trend", "C=D", common_opts, cov.trend,
+            "with covariates: covariate C (numeric, e.g. year=2) as an orthogonal polynomial of "
+            "degree D in every term that holds it, as R's poly(C, D) in mse::model_search("
+            "degree_year = D); D below C's number of distinct values (D = that number - 1 is the "
+            "factor's fit); the totals stay per value of C"),
+    OPT_STR("change", "[C=]A:B", common_opts, cov.change,
+            "with covariates: the change of the total between levels A and B of covariate C "
+            "(default: the --trend covariate, else year): N(B) - N(A) and N(B) / N(A), with "
+            "--bootstrap their percentile and BCa intervals from the same replicates"),
     OPT_END};
 
 const cli_command cmd_fit = {

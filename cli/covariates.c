@@ -151,6 +151,44 @@ static int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, 
     return 0;
 }
 
+/* The covariate named name[0..len) of ct, or SIZE_MAX. */
+static size_t cov_named(const dfg_ctable *ct, const char *name, size_t len)
+{
+    for (size_t c = 0; c < dfg_ctable_n_cov(ct); c++)
+        if (strlen(dfg_ctable_cov_name(ct, c)) == len &&
+            strncmp(dfg_ctable_cov_name(ct, c), name, len) == 0)
+            return c;
+    return (size_t)-1;
+}
+
+/* --trend C=D on ct: 0, or the exit code after saying why (a usage error for a name that
+ * is not a covariate or a degree out of range, an input error for values that are not
+ * numbers). */
+int cov_trend(const char *cmd, const char *file, dfg_ctable *ct, const char *spec)
+{
+    const char *eq = strchr(spec, '=');
+    char *end = NULL;
+    long d = eq ? strtol(eq + 1, &end, 10) : 0;
+    if (!eq || eq == spec || end == eq + 1 || *end != '\0' || d < 1)
+        return usage_error(cmd,
+                           "--trend takes COVARIATE=DEGREE with a degree >= 1, e.g. "
+                           "year=2 (got \"%s\")",
+                           spec);
+    size_t cv = cov_named(ct, spec, (size_t)(eq - spec));
+    if (cv == (size_t)-1)
+        return usage_error(cmd, "--trend: '%.*s' is not a covariate of the input", (int)(eq - spec),
+                           spec);
+    dfg_error err = {0};
+    dfg_status rc = dfg_ctable_set_trend(ct, cv, (size_t)d, &err);
+    if (rc == DFG_EINVAL)
+        return usage_error(cmd, "--trend: %s", err.msg);
+    if (rc != DFG_OK) {
+        cli_say("%s: %s", file, err.msg);
+        return exit_code(rc);
+    }
+    return 0;
+}
+
 /* Read the input with its covariates: 0 (*tp and *ctp set), -2 when it has no covariate
  * column (the list-only path), or the exit code after saying why. Missing covariate
  * values: an error naming the line, or dropped with a note. */
@@ -166,8 +204,9 @@ static int cov_load(const char *cmd, cli_run *run, dfg_table **tp, dfg_ctable **
     if (rc != DFG_OK)
         return fail(&err, rc);
     if (dfg_table_n_cov(*tp) == 0) {
-        if (cc->by || cc->stratify)
-            return usage_error(cmd, "--by and --stratify need covariate columns (give --lists)");
+        if (cc->by || cc->stratify || cc->trend || cc->change)
+            return usage_error(cmd, "--by, --stratify, --trend and --change need covariate "
+                                    "columns (give --lists)");
         return -2; /* no covariates: the list-only path */
     }
     /* a missing value: an error naming the line, or dropped with a note */
@@ -208,7 +247,12 @@ static int cov_load(const char *cmd, cli_run *run, dfg_table **tp, dfg_ctable **
             cli_say("%s: %s", c->file, err.msg);
         return exit_code(rc);
     }
-    return 0;
+    int code = cc->trend ? cov_trend(cmd, c->file, *ctp, cc->trend) : 0;
+    if (code) {
+        dfg_ctable_free(*ctp);
+        *ctp = NULL;
+    }
+    return code;
 }
 
 /* ** }====================================================================== */
@@ -234,7 +278,53 @@ typedef struct {
      * bootstrap's, else the profile, else the log-normal) */
     dfg_value_status value;
     char reason[160];
+    int has_change;        /* --change: */
+    size_t ch_from, ch_to; /* the rows of lev */
+    double ch_diff, ch_ratio;
 } cov_fit;
+
+/* --change [C=]A:B: the rows of r->lev holding C=A and C=B (C: the trend's covariate,
+ * else year). 0, or the exit code after saying why. */
+static int change_rows(const dfg_ctable *ct, const char *spec, cov_fit *r)
+{
+    const char *eq = strchr(spec, '='), *v = eq ? eq + 1 : spec, *colon = strchr(v, ':');
+    char cov[128];
+    size_t tc;
+    if (eq)
+        snprintf(cov, sizeof cov, "%.*s", (int)(eq - spec), spec);
+    else if (dfg_ctable_trend_degree(ct, &tc))
+        snprintf(cov, sizeof cov, "%s", dfg_ctable_cov_name(ct, tc));
+    else
+        snprintf(cov, sizeof cov, "year");
+    if (!colon || colon == v || colon[1] == '\0' || strchr(colon + 1, ':'))
+        return usage_error("fit", "--change takes [COVARIATE=]A:B, e.g. 2019:2021 (got \"%s\")",
+                           spec);
+    if (cov_named(ct, cov, strlen(cov)) == (size_t)-1)
+        return usage_error("fit", "--change: '%s' is not a covariate of the input", cov);
+    size_t at[2];
+    for (int e = 0; e < 2; e++) {
+        char lab[300];
+        if (e == 0)
+            snprintf(lab, sizeof lab, "%s=%.*s", cov, (int)(colon - v), v);
+        else
+            snprintf(lab, sizeof lab, "%s=%s", cov, colon + 1);
+        at[e] = (size_t)-1;
+        for (size_t i = 0; i < r->n_lev; i++)
+            if (strcmp(r->lev[i].label, lab) == 0)
+                at[e] = i;
+        if (at[e] == (size_t)-1)
+            return usage_error("fit", "--change: no total for %s (a level of %s%s)", lab, cov,
+                               dfg_ctable_n_cov(ct) > 1 ? "; with --by, name it alone" : "");
+    }
+    if (at[0] == at[1])
+        return usage_error("fit", "--change: the two levels are the same");
+    r->has_change = 1;
+    r->ch_from = at[0];
+    r->ch_to = at[1];
+    r->ch_diff = r->lev[at[1]].nhat - r->lev[at[0]].nhat;
+    r->ch_ratio = r->lev[at[1]].nhat / r->lev[at[0]].nhat;
+    return 0;
+}
 
 /* Is a level's total an estimate? why[160]. */
 static dfg_value_status level_value(const dfg_level_total *l, char *why)
@@ -267,9 +357,14 @@ static void param_name(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit
             size_t c = v - k, L = dfg_ctable_n_levels(ct, c), stride = (size_t)1 << k;
             for (size_t q = 0; q < c; q++)
                 stride *= dfg_ctable_n_levels(ct, q);
-            w = snprintf(buf + used, size - used, "%s%s[%s]", used ? ":" : "",
-                         dfg_ctable_cov_name(ct, c),
-                         dfg_ctable_level_name(ct, c, (spec / stride) % L));
+            size_t tc, D = dfg_ctable_trend_degree(ct, &tc);
+            if (D && c == tc) /* R's name of a poly() column */
+                w = snprintf(buf + used, size - used, "%spoly(%s,%zu)%zu", used ? ":" : "",
+                             dfg_ctable_cov_name(ct, c), D, (spec / stride) % L);
+            else
+                w = snprintf(buf + used, size - used, "%s%s[%s]", used ? ":" : "",
+                             dfg_ctable_cov_name(ct, c),
+                             dfg_ctable_level_name(ct, c, (spec / stride) % L));
         }
         if (w < 0)
             return;
@@ -299,6 +394,12 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
     fprintf(o, "\ntable     %zu cells: 2^%zu patterns x %zu strata (%zu with no one observed)\n",
             dfg_ctable_n_cells(ct), k, dfg_ctable_n_strata(ct), r->n_empty);
     fprintf(o, "model     %s, %zu parameters\n", r->model, dfg_cmodel_n_params(&r->m, ct));
+    size_t tc, D = dfg_ctable_trend_degree(ct, &tc);
+    if (D)
+        fprintf(o,
+                "trend     %s as an orthogonal polynomial of degree %zu (R's poly) in every "
+                "term with it\n",
+                dfg_ctable_cov_name(ct, tc), D);
     fprintf(o, "fit       Poisson log-linear on %zu observable cells, %d iteration%s%s\n",
             dfg_ctable_n_cells(ct) - dfg_ctable_n_strata(ct), f->iter, f->iter == 1 ? "" : "s",
             f->status == DFG_OK ? "" : " (did not converge)");
@@ -376,6 +477,15 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
                 fprintf(o, "  note: %s=%s: %s\n", dfg_ctable_cov_name(ct, s->cov), s->rows[i].level,
                         s->rows[i].note);
     }
+    if (r->has_change) {
+        const dfg_level_total *a = &r->lev[r->ch_from], *b = &r->lev[r->ch_to];
+        fprintf(o, "\nChange from %s to %s\n", a->label, b->label);
+        fprintf(o, "  N(%s) - N(%s)  %12.1f   (%.1f - %.1f)\n", b->label, a->label, r->ch_diff,
+                b->nhat, a->nhat);
+        fprintf(o, "  N(%s) / N(%s)  %12.4f\n", b->label, a->label, r->ch_ratio);
+        if (!r->has_boot)
+            fprintf(o, "  (--bootstrap B gives their intervals)\n");
+    }
     if (r->has_boot)
         cboot_text(o, &r->boot);
 }
@@ -393,6 +503,15 @@ static void cboot_text(FILE *o, const dfg_cboot_result *b)
                     x->perc_hi);
             if (isfinite(x->bca_lo))
                 fprintf(o, "  [%.1f, %.1f]", x->bca_lo, x->bca_hi);
+            fputc('\n', o);
+        }
+        for (int i = 0; b->has_change && i < 2; i++) {
+            const dfg_cboot_row *x = &b->change[i];
+            int dg = i ? 4 : 1; /* the ratio with 4 decimals */
+            fprintf(o, "  %-24s %10.*f %9.*f  [%.*f, %.*f]", x->label, dg, x->point, dg, x->se, dg,
+                    x->perc_lo, dg, x->perc_hi);
+            if (isfinite(x->bca_lo))
+                fprintf(o, "  [%.*f, %.*f]", dg, x->bca_lo, dg, x->bca_hi);
             fputc('\n', o);
         }
     }
@@ -451,6 +570,14 @@ static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct
     jnum(root, "strata_empty", (double)r->n_empty);
     jfitstats(root, f->deviance, f->df, f->aic, f->bic);
     jnum(root, "AICc", f->aicc);
+    {
+        size_t tc, D = dfg_ctable_trend_degree(ct, &tc);
+        if (D) {
+            cJSON *tr = jobj(root, "trend");
+            jstr(tr, "covariate", dfg_ctable_cov_name(ct, tc));
+            jnum(tr, "degree", (double)D);
+        }
+    }
     if (c->format == FMT_JSON) {
         cJSON *cv = jobj(root, "covariates");
         for (size_t v = 0; cv && v < dfg_ctable_n_cov(ct); v++) {
@@ -487,6 +614,27 @@ static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct
         }
         total_row(rows, "stratified", "sum", r->model, r->strat.all_ok ? "fine" : "incomplete",
                   r->strat.n_obs, r->strat.nhat, r->strat.se, &r->strat.lognormal, NULL, NULL);
+    }
+    if (r->has_change) {
+        cJSON *ch = jobj(root, "change");
+        const dfg_level_total *a = &r->lev[r->ch_from], *b = &r->lev[r->ch_to];
+        const dfg_cboot_row *bd = r->has_boot ? &r->boot.change[0] : NULL;
+        const dfg_cboot_row *br = r->has_boot ? &r->boot.change[1] : NULL;
+        jstr(ch, "from", a->label);
+        jstr(ch, "to", b->label);
+        jnum(ch, "N_from", a->nhat);
+        jnum(ch, "N_to", b->nhat);
+        jnum(ch, "difference", r->ch_diff);
+        jnum(ch, "ratio", r->ch_ratio);
+        jnum(ch, "difference_boot_se", bd ? bd->se : DNAN);
+        jnum(ch, "difference_percentile_lower", bd ? bd->perc_lo : DNAN);
+        jnum(ch, "difference_percentile_upper", bd ? bd->perc_hi : DNAN);
+        jnum(ch, "difference_bca_lower", bd ? bd->bca_lo : DNAN);
+        jnum(ch, "difference_bca_upper", bd ? bd->bca_hi : DNAN);
+        jnum(ch, "ratio_percentile_lower", br ? br->perc_lo : DNAN);
+        jnum(ch, "ratio_percentile_upper", br ? br->perc_hi : DNAN);
+        jnum(ch, "ratio_bca_lower", br ? br->bca_lo : DNAN);
+        jnum(ch, "ratio_bca_upper", br ? br->bca_hi : DNAN);
     }
     if (r->has_boot) {
         cJSON *b = jobj(root, "bootstrap");
@@ -564,6 +712,8 @@ int fit_cov(cli_run *run)
         if (rc != DFG_OK)
             cli_say("warning: level profile interval: %s", le.msg);
     }
+    if (cc->change && (code = change_rows(ct, cc->change, &r)) != 0)
+        goto done;
     if (cc->stratify) {
         if ((rc = dfg_cfit_stratified(ct, &r.m, strat_cov, &c->est.glm, c->est.level, &r.strat,
                                       &err)) != DFG_OK) {
@@ -583,6 +733,10 @@ int fit_cov(cli_run *run)
         bo.threads = c->boot.threads;
         bo.bca = c->boot.interval == (int)DFG_CI_BCA;
         bo.glm = c->est.glm;
+        if (r.has_change) {
+            bo.change_from = r.ch_from + 1;
+            bo.change_to = r.ch_to + 1;
+        }
         if ((rc = dfg_cboot_run(ct, &r.m, &r.fit, by, n_by, &bo, &r.boot, &err)) != DFG_OK) {
             code = fail(&err, rc);
             goto done;

@@ -1151,6 +1151,10 @@ typedef struct {
     int select_phases;  /* phases of that search (0 = 1: BIC only) */
     dfg_glm_opts glm;
     volatile sig_atomic_t *cancel;
+    /* 0, or two distinct level rows (1-based, as rows[1..] of the result) whose change is
+     * bootstrapped too: N_to - N_from and N_to / N_from in every replicate and jackknife
+     * value, percentile and BCa as the other rows (result.change) */
+    size_t change_from, change_to;
 } dfg_cboot_opts;
 
 DFG_API dfg_cboot_opts dfg_cboot_opts_default(void);
@@ -1169,10 +1173,12 @@ typedef struct {
     uint32_t seed;
     size_t B;
     size_t n_rows;
-    dfg_cboot_row *rows; /* rows[0] = the total, then as dfg_cfit_level_totals */
-    size_t n_failed;     /* replicates without a finite total */
-    size_t n_boundary;   /* replicates whose refit did not settle in the interior */
-    double *nstar;       /* B x n_rows, replicate-major */
+    dfg_cboot_row *rows;     /* rows[0] = the total, then as dfg_cfit_level_totals */
+    size_t n_failed;         /* replicates without a finite total */
+    size_t n_boundary;       /* replicates whose refit did not settle in the interior */
+    double *nstar;           /* B x n_rows, replicate-major */
+    int has_change;          /* opts.change_from given: */
+    dfg_cboot_row change[2]; /* [0] N_to - N_from, [1] N_to / N_from */
 } dfg_cboot_result;
 
 /* Bootstrap model m with its fit (dfg_cfit_checked; not DFG_CHECK_NOMLE) on ct; level
@@ -1632,6 +1638,38 @@ DFG_API void dfg_emboot_result_free(dfg_emboot_result *r);
 /* ** }====================================================================== */
 
 /* ** {======================================================================
+ * Year as a trend: a numeric covariate coded as an orthogonal polynomial (core/design.c)
+ * ======================================================================= */
+
+/* Highest degree of a trend. */
+#define DFG_MAX_TREND_DEGREE 16
+
+/* Code covariate cov of ct as an orthogonal polynomial of degree D in every term that holds
+ * it (as R's poly(year, D) in mse::model_search(degree_year = D)): the main effect becomes
+ * D columns x_1(year) .. x_D(year), a term P:year the products of P's indicator with them,
+ * a term age:year with age's level indicators. The columns: the centred powers
+ * (x - mean x)^0 .. ^D orthonormalised in order over x = the covariate's distinct values,
+ * one each (its levels read as numbers), column 0 dropped: R's poly(sort(unique(year)),
+ * D) ("orthogonal polynomials of degree 1 to degree over the specified set of points x:
+ * these are all orthogonal to the constant polynomial of degree 0", R's ?poly). Fitted
+ * values, N and every total do not depend on that choice of x (any x with every year in
+ * it gives columns spanning the polynomials of degree <= D in year); over the full table,
+ * where every year appears the same number r of times, poly of the table's column is these
+ * columns divided by sqrt(r), so its coefficients are sqrt(r) times these. D = L - 1 (L
+ * distinct years) spans the factor's columns: the factor model's fit. D = 0 returns to the
+ * factor. Models, fits, totals, the bootstrap and copies of ct follow the coding (the EM
+ * of incomplete covariates does not: do not set one there).
+ * Returns DFG_OK, DFG_EINVAL (no such covariate, D >= L or D > DFG_MAX_TREND_DEGREE),
+ * DFG_EDATA (a level that is not a number), DFG_ENOMEM. */
+DFG_API dfg_status dfg_ctable_set_trend(dfg_ctable *ct, size_t cov, size_t degree, dfg_error *err);
+/* The trend's degree (0: none); *cov (may be NULL) its covariate (SIZE_MAX when none). */
+DFG_API size_t dfg_ctable_trend_degree(const dfg_ctable *ct, size_t *cov);
+/* Column d (1 .. D) of the trend's polynomial at level l; NaN outside. */
+DFG_API double dfg_ctable_trend_value(const dfg_ctable *ct, size_t l, size_t d);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
  * Bootstrap in steps: replicates over index ranges, then one finish (core/boot.c,
  * models/cov_boot.c). dfg_boot_run is dfg_boot_replicates over [0, B) followed by
  * dfg_boot_finish; replicate b depends only on the data, the options and stream
@@ -1687,7 +1725,8 @@ DFG_API dfg_status dfg_cboot_replicates(const dfg_ctable *ct, const dfg_cmodel *
 
 /* Finish dfg_cboot_run(ct, m, fit, by, n_by, opts) from all B replicates (nstar: B x
  * n_rows, boundary: B, as dfg_cboot_replicates computed them, in any pieces): the
- * jackknife for BCa, summaries, intervals and counts, exactly as dfg_cboot_run. Owns:
+ * jackknife for BCa, summaries, intervals, the change of opts->change_from/to, and counts,
+ * exactly as dfg_cboot_run. Owns:
  * fills *res (release with dfg_cboot_result_free; res->nstar is a copy). Returns as
  * dfg_cboot_run. */
 DFG_API dfg_status dfg_cboot_finish(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,

@@ -57,6 +57,9 @@ struct dfg_ctable {
     double *y;         /* n_cells; y at pattern 0 is 0 */
     double *n_stratum; /* n_strata: people observed per stratum */
     double n_obs;
+    size_t trend_cov; /* the covariate coded as a polynomial (when trend_deg > 0) */
+    size_t trend_deg; /* its degree D; 0: every covariate a factor */
+    double *trend_x;  /* L x D: column d of the orthogonal polynomial at level l */
 };
 
 static void free_strings(char **s, size_t n)
@@ -82,6 +85,7 @@ void dfg_ctable_free(dfg_ctable *ct)
     dfg_free(ct->cstride);
     dfg_free(ct->y);
     dfg_free(ct->n_stratum);
+    dfg_free(ct->trend_x);
     dfg_free(ct);
 }
 
@@ -310,6 +314,101 @@ dfg_status dfg_ctable_set_counts(dfg_ctable *ct, const double *y, dfg_error *err
     return DFG_OK;
 }
 
+/* R's poly(x, D) over the L distinct values x of the covariate (its levels read as numbers):
+ * the centred powers (x - mean x)^0 .. ^D orthonormalised in order (Gram-Schmidt, two passes,
+ * the same columns as poly's QR: column d is the part of (x - mean x)^d orthogonal to the
+ * lower powers, scaled to length 1, its leading coefficient positive); column 0 dropped. */
+dfg_status dfg_ctable_set_trend(dfg_ctable *ct, size_t cov, size_t degree, dfg_error *err)
+{
+    if (!ct || cov >= ct->n_cov)
+        return dfg_err_set(err, DFG_EINVAL, "trend", "no covariate %zu", cov);
+    if (degree == 0) {
+        dfg_free(ct->trend_x);
+        ct->trend_x = NULL;
+        ct->trend_deg = 0;
+        return DFG_OK;
+    }
+    size_t L = ct->n_levels[cov];
+    const char *name = ct->cov_names[cov];
+    if (degree >= L)
+        return dfg_err_set(err, DFG_EINVAL, "trend",
+                           "the degree of the trend in %s (%zu) must be below its number of "
+                           "distinct values (%zu)",
+                           name, degree, L);
+    if (degree > DFG_MAX_TREND_DEGREE)
+        return dfg_err_set(err, DFG_EINVAL, "trend", "degree %zu: at most %d", degree,
+                           DFG_MAX_TREND_DEGREE);
+    double *x = dfg_malloc(L * (degree + 2) * sizeof *x);
+    double *tx = dfg_malloc(L * degree * sizeof *tx);
+    if (!x || !tx) {
+        dfg_free(x);
+        dfg_free(tx);
+        return dfg_err_set(err, DFG_ENOMEM, "trend", "%zu levels", L);
+    }
+    double mean = 0.0;
+    dfg_status rc = DFG_OK;
+    for (size_t l = 0; l < L; l++) {
+        const char *v = ct->levels[cov][l];
+        char *end = NULL;
+        x[l] = strtod(v, &end);
+        if (end == v || *end != '\0' || !isfinite(x[l])) {
+            rc = dfg_err_set(err, DFG_EDATA, "trend",
+                             "covariate %s has the value \"%s\", not a number: a trend needs "
+                             "numeric values",
+                             name, v);
+            goto done;
+        }
+        mean += x[l];
+    }
+    mean /= (double)L;
+    /* q[d] (columns after x) = the orthonormalised (x - mean)^d, d = 0 .. degree */
+    double *q = x + L;
+    for (size_t d = 0; d <= degree; d++) {
+        double *v = q + d * L, n0 = 0.0, nv = 0.0;
+        for (size_t l = 0; l < L; l++) {
+            v[l] = pow(x[l] - mean, (double)d);
+            n0 += v[l] * v[l];
+        }
+        dfg_la_gs_project(q, d, L, v, NULL);
+        for (size_t l = 0; l < L; l++)
+            nv += v[l] * v[l];
+        if (!(nv > 1e-20 * n0)) {
+            rc = dfg_err_set(err, DFG_EDATA, "trend",
+                             "the powers of %s up to %zu are numerically dependent", name, d);
+            goto done;
+        }
+        nv = sqrt(nv);
+        for (size_t l = 0; l < L; l++)
+            v[l] /= nv;
+    }
+    for (size_t l = 0; l < L; l++)
+        for (size_t d = 1; d <= degree; d++)
+            tx[l * degree + d - 1] = q[d * L + l];
+    dfg_free(ct->trend_x);
+    ct->trend_x = tx;
+    tx = NULL;
+    ct->trend_cov = cov;
+    ct->trend_deg = degree;
+done:
+    dfg_free(x);
+    dfg_free(tx);
+    return rc;
+}
+
+size_t dfg_ctable_trend_degree(const dfg_ctable *ct, size_t *cov)
+{
+    if (cov)
+        *cov = ct && ct->trend_deg ? ct->trend_cov : (size_t)-1;
+    return ct ? ct->trend_deg : 0;
+}
+
+double dfg_ctable_trend_value(const dfg_ctable *ct, size_t l, size_t d)
+{
+    if (!ct || !ct->trend_deg || d < 1 || d > ct->trend_deg || l >= ct->n_levels[ct->trend_cov])
+        return NAN;
+    return ct->trend_x[l * ct->trend_deg + d - 1];
+}
+
 dfg_status dfg_ctable_copy(const dfg_ctable *src, dfg_ctable **out, dfg_error *err)
 {
     if (!src || !out)
@@ -346,6 +445,14 @@ dfg_status dfg_ctable_copy(const dfg_ctable *src, dfg_ctable **out, dfg_error *e
     }
     memcpy(ct->y, src->y, src->n_cells * sizeof *ct->y);
     memcpy(ct->n_stratum, src->n_stratum, src->n_strata * sizeof *ct->n_stratum);
+    if (src->trend_deg) {
+        size_t nx = src->n_levels[src->trend_cov] * src->trend_deg;
+        if (!(ct->trend_x = dfg_malloc(nx * sizeof *ct->trend_x)))
+            goto nomem;
+        memcpy(ct->trend_x, src->trend_x, nx * sizeof *ct->trend_x);
+        ct->trend_cov = src->trend_cov;
+        ct->trend_deg = src->trend_deg;
+    }
     *out = ct;
     return DFG_OK;
 nomem:
@@ -406,6 +513,14 @@ dfg_status dfg_ctable_slice(const dfg_ctable *src, size_t cov, size_t level, dfg
         memcpy(ct->y + base, src->y + (s << k), ((size_t)1 << k) * sizeof *ct->y);
         ct->n_stratum[base >> k] = src->n_stratum[s];
         ct->n_obs += src->n_stratum[s];
+    }
+    if (src->trend_deg && src->trend_cov != cov) {
+        size_t nx = src->n_levels[src->trend_cov] * src->trend_deg;
+        if (!(ct->trend_x = dfg_malloc(nx * sizeof *ct->trend_x)))
+            goto nomem;
+        memcpy(ct->trend_x, src->trend_x, nx * sizeof *ct->trend_x);
+        ct->trend_cov = src->trend_cov - (src->trend_cov > cov);
+        ct->trend_deg = src->trend_deg;
     }
     *out = ct;
     return DFG_OK;
@@ -694,12 +809,19 @@ size_t dfg_cmodel_format(const dfg_cmodel *m, const dfg_ctable *ct, char *buf, s
     return n;
 }
 
+/* the nonzero digits of covariate c in a parameter: its non-reference levels, or the D
+ * columns of the polynomial of a trend */
+static size_t n_digits(const dfg_ctable *ct, size_t c)
+{
+    return ct->trend_deg && c == ct->trend_cov ? ct->trend_deg : ct->n_levels[c] - 1;
+}
+
 size_t dfg_cmodel_term_params(const dfg_ctable *ct, uint64_t term)
 {
     size_t np = 1;
     for (size_t c = 0; c < ct->n_cov; c++)
         if (term >> (ct->k + c) & 1)
-            np *= ct->n_levels[c] - 1;
+            np *= n_digits(ct, c);
     return np;
 }
 
@@ -739,7 +861,7 @@ dfg_status dfg_cmodel_params(const dfg_cmodel *m, const dfg_ctable *ct, size_t *
             p++;
             /* next combination of non-reference levels (first covariate fastest) */
             size_t q = 0;
-            while (q < nc && ++dig[q] == ct->n_levels[cs[q]])
+            while (q < nc && ++dig[q] == n_digits(ct, cs[q]) + 1)
                 dig[q++] = 1;
             if (q == nc)
                 break;
@@ -755,9 +877,57 @@ dfg_status dfg_cmodel_params(const dfg_cmodel *m, const dfg_ctable *ct, size_t *
  * Mixed-radix zeta transforms and the fit
  * ======================================================================= */
 
-/* s[any] <- sum over the digits of each variable in turn: s[spec] = sum of the cells
- * matching spec. */
-void dfg_ctable_zeta_up(const dfg_ctable *ct, double *s)
+/* the sum pass of covariate c: slot 0 ("any") <- the sum over its levels */
+static void zeta_up_cov(const dfg_ctable *ct, double *s, size_t c)
+{
+    size_t n = ct->n_cells, st = ct->cstride[c], r = ct->n_levels[c], blk = st * r;
+    for (size_t b = 0; b < n; b += blk)
+        for (size_t l = 1; l < r; l++) {
+            double *lo = s + b, *hi = s + b + l * st;
+            for (size_t i = 0; i < st; i++)
+                lo[i] += hi[i];
+        }
+}
+
+/* The pass of the trend covariate: its L exact-level slots v_l become slot 0 = sum_l v_l
+ * and slot d = sum_l x_d(l) v_l (d = 1 .. D, x_d the polynomial's column d); slots beyond D
+ * are cleared (no parameter reads them). up = 0: the transpose, slot l <- s_0 + sum_d x_d(l)
+ * s_d (the linear predictor at level l). */
+static void trend_pass(const dfg_ctable *ct, double *s, int up)
+{
+    size_t n = ct->n_cells, c = ct->trend_cov, D = ct->trend_deg;
+    size_t st = ct->cstride[c], L = ct->n_levels[c], blk = st * L;
+    const double *x = ct->trend_x;
+    double t[DFG_MAX_TREND_DEGREE + 1];
+    for (size_t b = 0; b < n; b += blk)
+        for (size_t i = 0; i < st; i++) {
+            double *f = s + b + i;
+            if (up) {
+                for (size_t d = 0; d <= D; d++)
+                    t[d] = 0.0;
+                for (size_t l = 0; l < L; l++) {
+                    double v = f[l * st];
+                    t[0] += v;
+                    for (size_t d = 1; d <= D; d++)
+                        t[d] += x[l * D + d - 1] * v;
+                }
+                for (size_t l = 0; l < L; l++)
+                    f[l * st] = l <= D ? t[l] : 0.0;
+            } else {
+                for (size_t d = 0; d <= D; d++)
+                    t[d] = f[d * st];
+                for (size_t l = 0; l < L; l++) {
+                    double v = t[0];
+                    for (size_t d = 1; d <= D; d++)
+                        v += x[l * D + d - 1] * t[d];
+                    f[l * st] = v;
+                }
+            }
+        }
+}
+
+/* every pass but the trend covariate's: that one keeps its exact levels */
+static void zeta_up_exact(const dfg_ctable *ct, double *s)
 {
     size_t n = ct->n_cells;
     for (size_t j = 0; j < ct->k; j++) {
@@ -766,24 +936,32 @@ void dfg_ctable_zeta_up(const dfg_ctable *ct, double *s)
             for (size_t i = b; i < b + st; i++)
                 s[i] += s[i + st];
     }
-    for (size_t c = 0; c < ct->n_cov; c++) {
-        size_t st = ct->cstride[c], r = ct->n_levels[c], blk = st * r;
-        for (size_t b = 0; b < n; b += blk)
-            for (size_t l = 1; l < r; l++) {
-                double *lo = s + b, *hi = s + b + l * st;
-                for (size_t i = 0; i < st; i++)
-                    lo[i] += hi[i];
-            }
-    }
+    for (size_t c = 0; c < ct->n_cov; c++)
+        if (!(ct->trend_deg && c == ct->trend_cov))
+            zeta_up_cov(ct, s, c);
+}
+
+/* s[any] <- sum over the digits of each variable in turn: s[spec] = sum of the cells
+ * matching spec (for a trend's digit d: the cells' sum weighted by x_d(year)), = X's. */
+void dfg_ctable_zeta_up(const dfg_ctable *ct, double *s)
+{
+    zeta_up_exact(ct, s);
+    if (ct->trend_deg)
+        trend_pass(ct, s, 1);
 }
 
 /* digit l >= 1 <- op digit 0 over every variable: with op + (mul = 0) the transpose of
  * dfg_ctable_zeta_up, s[cell] = sum of the entries at the specifications the cell matches;
- * with op * (mul = 1) their product. Inlined with mul constant in each caller. */
+ * with op * (mul = 1) their product (never with a trend: its columns are not 0/1). Inlined
+ * with mul constant in each caller. */
 static inline void zeta_down_op(const dfg_ctable *ct, double *s, int mul)
 {
     size_t n = ct->n_cells;
     for (size_t c = 0; c < ct->n_cov; c++) {
+        if (ct->trend_deg && c == ct->trend_cov) {
+            trend_pass(ct, s, 0);
+            continue;
+        }
         size_t st = ct->cstride[c], r = ct->n_levels[c], blk = st * r;
         for (size_t b = 0; b < n; b += blk)
             for (size_t l = 1; l < r; l++) {
@@ -893,6 +1071,8 @@ static void build_merge(const dfg_ctable *ct, dfg_cfit_work *w, const size_t *sp
             size_t m = (spec[i] | spec[j]) & lm;
             for (size_t c = 0; c < nc; c++) {
                 size_t a = di[c], b = dj[c];
+                if (ct->trend_deg && c == ct->trend_cov)
+                    continue; /* the product of two columns: summed in trend_entry */
                 if (a && b && a != b) {
                     m = (size_t)-1;
                     break;
@@ -919,6 +1099,8 @@ static void zeta_up2(const dfg_ctable *ct, double *s, double *t)
             }
     }
     for (size_t c = 0; c < ct->n_cov; c++) {
+        if (ct->trend_deg && c == ct->trend_cov)
+            continue;
         size_t st = ct->cstride[c], r = ct->n_levels[c], blk = st * r;
         for (size_t b = 0; b < n; b += blk)
             for (size_t l = 1; l < r; l++) {
@@ -932,18 +1114,40 @@ static void zeta_up2(const dfg_ctable *ct, double *s, double *t)
     }
 }
 
+/* With a trend: (X'WX)[i, j] = sum_l f_i(l) f_j(l) W[m + l st] over the trend's levels
+ * l, W transformed over every other variable (exact in the trend's), m the join of the
+ * other digits, f = 1 for digit 0 and x_d(l) for digit d. */
+static double trend_entry(const dfg_ctable *ct, const double *wsum, size_t m, size_t di, size_t dj)
+{
+    size_t st = ct->cstride[ct->trend_cov], L = ct->n_levels[ct->trend_cov], D = ct->trend_deg;
+    const double *x = ct->trend_x;
+    double t = 0.0;
+    for (size_t l = 0; l < L; l++) {
+        double f = (di ? x[l * D + di - 1] : 1.0) * (dj ? x[l * D + dj - 1] : 1.0);
+        t += f * wsum[m + l * st];
+    }
+    return t;
+}
+
 static void cross(const dfg_ctable *ct, dfg_cfit_work *w, size_t p, const size_t *spec, int rhs)
 {
-    if (rhs)
+    if (rhs) {
         zeta_up2(ct, w->wsum, w->vsum);
-    else
-        dfg_ctable_zeta_up(ct, w->wsum);
+        if (ct->trend_deg)
+            trend_pass(ct, w->vsum, 1);
+    } else {
+        zeta_up_exact(ct, w->wsum);
+    }
+    size_t nc = ct->n_cov, tc = ct->trend_cov;
     for (size_t i = 0; i < p; i++) {
         if (rhs)
             w->rhs[i] = w->vsum[spec[i]];
         for (size_t j = 0; j <= i; j++) {
             size_t m = w->merge[i * p + j];
-            double t = m == (size_t)-1 ? 0.0 : w->wsum[m];
+            double t = m == (size_t)-1 ? 0.0
+                       : ct->trend_deg ? trend_entry(ct, w->wsum, m, w->digits[i * nc + tc],
+                                                     w->digits[j * nc + tc])
+                                       : w->wsum[m];
             w->a[i + j * p] = t;
             w->a[j + i * p] = t;
         }
@@ -1013,7 +1217,7 @@ static double evaluate(const dfg_ctable *ct, const size_t *spec, size_t p, const
     double big = 0.0;
     for (size_t j = 0; j < p; j++)
         big = fmax(big, fabs(beta[j]));
-    if (!(big <= 300.0)) {
+    if (!(big <= 300.0) || ct->trend_deg) { /* a trend's columns are not 0/1: no product */
         eval_eta(ct, spec, p, beta, eta);
         return eval_dev(n, y, used, logy, eta, mu, noise);
     }

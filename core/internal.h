@@ -133,6 +133,10 @@ dfg_status dfg_la_chol(size_t p, double *a, dfg_error *err);
 dfg_status dfg_la_chol_solve(size_t p, const double *l, double *b, size_t nrhs, dfg_error *err);
 dfg_status dfg_la_chol_inverse(size_t p, double *l, dfg_error *err);
 size_t dfg_la_rank(size_t p, const double *a, double *scratch, int *piv);
+/* Project v (m) off the r orthonormal columns q (m each, one after another): v -= (q_j'v)
+ * q_j for j = 0 .. r-1, twice (modified Gram-Schmidt with reorthogonalisation); coef (r,
+ * may be NULL) += the two passes' q_j'v. */
+void dfg_la_gs_project(const double *q, size_t r, size_t m, double *v, double *coef);
 
 /* log dpois(y, mu) summed the R way (y log mu - mu - lgamma(y + 1); 0 log 0 = 0). */
 double dfg_poisson_loglik(size_t n, const double *y, const double *mu, const unsigned char *use);

@@ -213,6 +213,21 @@ dfg_status dfg_la_chol_inverse(size_t p, double *l, dfg_error *err)
     return DFG_OK;
 }
 
+void dfg_la_gs_project(const double *q, size_t r, size_t m, double *v, double *coef)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t j = 0; j < r; j++) {
+            const double *qj = q + j * m;
+            double d = 0.0;
+            for (size_t i = 0; i < m; i++)
+                d += qj[i] * v[i];
+            for (size_t i = 0; i < m; i++)
+                v[i] -= d * qj[i];
+            if (coef)
+                coef[j] += d;
+        }
+}
+
 size_t dfg_la_rank(size_t p, const double *a, double *scratch, int *piv)
 {
     if (!small_enough(p))

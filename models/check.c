@@ -226,15 +226,7 @@ int dfg_check_full_rank(size_t k, const uint32_t *terms, size_t n, const unsigne
         if (norm0 == 0.0)
             continue; /* a zero column: rank deficient */
         /* modified Gram-Schmidt, two passes: v -= (q'v) q for the accepted q */
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t j = 0; j < rank; j++) {
-                const double *q = work + j * m;
-                double d = 0.0;
-                for (size_t r = 0; r < m; r++)
-                    d += q[r] * v[r];
-                for (size_t r = 0; r < m; r++)
-                    v[r] -= d * q[r];
-            }
+        dfg_la_gs_project(work, rank, m, v, NULL);
         double nv = 0.0;
         for (size_t r = 0; r < m; r++)
             nv += v[r] * v[r];
@@ -310,8 +302,9 @@ static int lp_solve(int nrow, int ncol, const int *rkind, const double *rb, int 
 
 dfg_status dfg_check_lp_margins(size_t first, size_t n_cells, const double *y,
                                 const unsigned char *use, size_t n_rows, const unsigned char *fixed,
-                                size_t fixed_off, int (*has)(const void *arg, size_t r, size_t c),
-                                const void *arg, const char *who, int *exists, dfg_error *err)
+                                size_t fixed_off,
+                                double (*has)(const void *arg, size_t r, size_t c), const void *arg,
+                                const char *who, int *exists, dfg_error *err)
 {
     size_t m = 0, nzero = 0, nrow_eq = 0;
     for (size_t c = first; c < n_cells; c++)
@@ -332,7 +325,7 @@ dfg_status dfg_check_lp_margins(size_t first, size_t n_cells, const double *y,
             continue;
         nrow_eq++;
         for (size_t c = first; c < n_cells; c++)
-            nnz += use[c] && has(arg, r, c);
+            nnz += use[c] && has(arg, r, c) != 0.0;
     }
     size_t nrow = nrow_eq + nzero;
     if (nnz > 200000000 || m > 100000000)
@@ -361,12 +354,13 @@ dfg_status dfg_check_lp_margins(size_t first, size_t n_cells, const double *y,
         row++;
         double s = 0.0;
         for (size_t c = first; c < n_cells; c++)
-            if (use[c] && has(arg, r, c)) {
-                s += y[c];
+            if (use[c] && has(arg, r, c) != 0.0) {
+                double x = has(arg, r, c);
+                s += x * y[c];
                 e++;
                 ia[e] = row;
                 ja[e] = col[c];
-                ar[e] = 1.0;
+                ar[e] = x;
             }
         rkind[row] = GLP_FX;
         rb[row] = s;
@@ -410,11 +404,11 @@ typedef struct {
 } lp_terms;
 
 /* row 0: the total (every cell); row i > 0: the cells holding term i - 1 */
-static int lp_has_term(const void *arg, size_t r, size_t c)
+static double lp_has_term(const void *arg, size_t r, size_t c)
 {
     const lp_terms *t = arg;
     uint32_t tau = r ? t->terms[r - 1] : 0;
-    return ((uint32_t)c & tau) == tau;
+    return ((uint32_t)c & tau) == tau ? 1.0 : 0.0;
 }
 
 dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t n,

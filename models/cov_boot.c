@@ -239,15 +239,15 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Row g's summaries from the replicates nstar (B x n_groups) and the jackknife fits jack
- * (n_jack x n_groups). */
-static void summarise(const job *j, const double *nstar, const double *jack, size_t g, double point,
-                      dfg_cboot_row *row, double *scr)
+/* Percentile and BCa of one statistic: replicate b's value star[b * stride], jackknife
+ * value i's jack[i * stride]. */
+static void summarise(const job *j, const double *star, const double *jack, size_t stride,
+                      double point, dfg_cboot_row *row, double *scr)
 {
     const dfg_cboot_opts *o = j->o;
     size_t m = 0, below = 0, equal = 0;
     for (size_t b = 0; b < o->B; b++) {
-        double v = nstar[b * j->n_groups + g];
+        double v = star[b * stride];
         if (!isfinite(v))
             continue;
         scr[m++] = v;
@@ -281,7 +281,7 @@ static void summarise(const job *j, const double *nstar, const double *jack, siz
     const double *y = dfg_ctable_counts(j->ct);
     double jbar = 0.0, wsum = 0.0;
     for (size_t i = 0; i < j->n_jack; i++) {
-        double ji = jack[i * j->n_groups + g], c = y[j->jack_cell[i]];
+        double ji = jack[i * stride], c = y[j->jack_cell[i]];
         if (!isfinite(ji))
             return;
         jbar += c * ji;
@@ -290,7 +290,7 @@ static void summarise(const job *j, const double *nstar, const double *jack, siz
     jbar /= wsum;
     double s2 = 0.0, s3 = 0.0;
     for (size_t i = 0; i < j->n_jack; i++) {
-        double d = jbar - jack[i * j->n_groups + g], c = y[j->jack_cell[i]];
+        double d = jbar - jack[i * stride], c = y[j->jack_cell[i]];
         s2 += c * d * d;
         s3 += c * d * d * d;
     }
@@ -370,6 +370,10 @@ static dfg_status job_start(job *j, const dfg_ctable *ct, const dfg_cmodel *m, c
     if ((rc = dfg_cfit_level_totals(ct, NULL, fit, by, n_by, o->level, 0, NULL, &j->lt, &nl,
                                     err)) != DFG_OK)
         return rc;
+    if (o->change_from && (o->change_from > nl || o->change_to > nl || o->change_to == 0 ||
+                           o->change_from == o->change_to))
+        return dfg_err_set(err, DFG_EINVAL, "boot", "change between rows %zu and %zu of %zu",
+                           o->change_from, o->change_to, nl);
     j->n_groups = 1 + nl;
     if (j->n_groups != dfg_cboot_n_rows(ct, by, n_by))
         return dfg_err_set(err, DFG_EINTERNAL, "boot", "%zu level rows", nl);
@@ -481,6 +485,34 @@ static dfg_status run_pass(job *j, int jack, size_t first, size_t count, double 
     return DFG_OK;
 }
 
+/* The change between rows a = change_from and b = change_to, replicate by replicate (and
+ * jackknife value by jackknife value): N_b - N_a and N_b / N_a into res->change. */
+static dfg_status summarise_change(const job *j, const double *nstar, const double *jack,
+                                   dfg_cboot_result *res, double *scr, dfg_error *err)
+{
+    const dfg_cboot_opts *o = j->o;
+    size_t a = o->change_from, b = o->change_to, ng = j->n_groups, nb = o->B + j->n_jack;
+    double *d = dfg_malloc(2 * (nb + 1) * sizeof *d);
+    if (!d)
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "change");
+    double *rt = d + nb + 1;
+    for (size_t i = 0; i < nb; i++) {
+        const double *v = i < o->B ? nstar + i * ng : jack + (i - o->B) * ng;
+        d[i] = v[b] - v[a];
+        rt[i] = v[b] / v[a];
+    }
+    double pa = j->lt[a - 1].nhat, pb = j->lt[b - 1].nhat;
+    summarise(j, d, d + o->B, 1, pb - pa, &res->change[0], scr);
+    summarise(j, rt, rt + o->B, 1, pb / pa, &res->change[1], scr);
+    snprintf(res->change[0].label, sizeof res->change[0].label, "%.90s - %.90s", j->lt[b - 1].label,
+             j->lt[a - 1].label);
+    snprintf(res->change[1].label, sizeof res->change[1].label, "%.90s / %.90s", j->lt[b - 1].label,
+             j->lt[a - 1].label);
+    res->has_change = 1;
+    dfg_free(d);
+    return DFG_OK;
+}
+
 /* After the replicates (nstar: B x n_groups, bnd: B): the jackknife pass, then the rows,
  * counts and a copy of the replicates into res. */
 static dfg_status finish_job(job *j, const double *nstar, const unsigned char *bnd,
@@ -506,8 +538,10 @@ static dfg_status finish_job(job *j, const double *nstar, const unsigned char *b
             if (g > 0)
                 snprintf(res->rows[g].label, sizeof res->rows[g].label, "%s", j->lt[g - 1].label);
             double point = g == 0 ? j->fit->nhat : j->lt[g - 1].nhat;
-            summarise(j, nstar, jack, g, point, &res->rows[g], scr);
+            summarise(j, nstar + g, jack + g, j->n_groups, point, &res->rows[g], scr);
         }
+        if (o->change_from)
+            rc = summarise_change(j, nstar, jack, res, scr, err);
         for (size_t b = 0; b < o->B; b++) {
             res->n_failed += isfinite(nstar[b * j->n_groups]) ? 0u : 1u;
             res->n_boundary += bnd[b] ? 1u : 0u;

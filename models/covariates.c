@@ -22,20 +22,27 @@
 
 #define LP_TOL 1e-9
 
-/* cell c matches specification s: every list of s is on in c, every covariate digit of s
- * (nonzero) equals c's */
-static int cell_matches(const dfg_ctable *ct, size_t c, size_t s)
+/* The design's entry at cell c, column s: 1 when every list of s is on in c and every
+ * covariate digit of s (nonzero) equals c's, else 0; a trend's digit d contributes the
+ * factor x_d(c's year) instead (dfg_ctable_set_trend). */
+static double cell_x(const dfg_ctable *ct, size_t c, size_t s)
 {
-    size_t k = dfg_ctable_k(ct), lm = ((size_t)1 << k) - 1;
+    size_t k = dfg_ctable_k(ct), lm = ((size_t)1 << k) - 1, tc;
+    size_t D = dfg_ctable_trend_degree(ct, &tc);
     if ((c & s & lm) != (s & lm))
-        return 0;
+        return 0.0;
+    double x = 1.0;
     for (size_t v = 0; v < dfg_ctable_n_cov(ct); v++) {
         size_t st = dfg_ctable_cov_stride(ct, v), L = dfg_ctable_n_levels(ct, v);
         size_t ds = (s / st) % L;
-        if (ds && ds != (c / st) % L)
-            return 0;
+        if (D && v == tc) {
+            if (ds)
+                x *= dfg_ctable_trend_value(ct, (c / st) % L, ds);
+        } else if (ds && ds != (c / st) % L) {
+            return 0.0;
+        }
     }
-    return 1;
+    return x;
 }
 
 typedef struct {
@@ -43,11 +50,11 @@ typedef struct {
     const size_t *spec;
 } lp_spec;
 
-/* row j: the cells matching specification spec[j] */
-static int lp_has_spec(const void *arg, size_t j, size_t c)
+/* row j: the design's column spec[j] */
+static double lp_has_spec(const void *arg, size_t j, size_t c)
 {
     const lp_spec *ls = arg;
-    return cell_matches(ls->ct, c, ls->spec[j]);
+    return cell_x(ls->ct, c, ls->spec[j]);
 }
 
 /* LP on the cells in use with the parameters not fixed: *exists = 1 when a strictly
@@ -114,7 +121,7 @@ static dfg_status facial_set(const dfg_ctable *ct, const size_t *spec, size_t p,
         size_t nnz = 2 * nu;
         for (size_t j = 0; j < p; j++)
             for (size_t c = 0; c < n; c++)
-                nnz += use[c] && cell_matches(ct, c, spec[j]);
+                nnz += use[c] && cell_x(ct, c, spec[j]) != 0.0;
         ia = dfg_malloc((nnz + 1) * sizeof *ia);
         ja = dfg_malloc((nnz + 1) * sizeof *ja);
         ar = dfg_malloc((nnz + 1) * sizeof *ar);
@@ -140,12 +147,13 @@ static dfg_status facial_set(const dfg_ctable *ct, const size_t *spec, size_t p,
         for (size_t j = 0; j < p; j++) {
             double sum = 0.0;
             for (size_t c = 0; c < n; c++)
-                if (use[c] && cell_matches(ct, c, spec[j])) {
-                    sum += y[c];
+                if (use[c] && cell_x(ct, c, spec[j]) != 0.0) {
+                    double x = cell_x(ct, c, spec[j]);
+                    sum += x * y[c];
                     e++;
                     ia[e] = (int)j + 1;
                     ja[e] = col[c];
-                    ar[e] = 1.0;
+                    ar[e] = x;
                 }
             glp_set_row_bnds(lp, (int)j + 1, GLP_FX, sum, sum);
         }
@@ -241,24 +249,14 @@ static dfg_status analyse_rank(const dfg_ctable *ct, const size_t *spec, size_t 
     for (size_t j = 0; j < p; j++) {
         double norm0 = 0.0;
         for (size_t i = 0; i < m; i++) {
-            v[i] = cell_matches(ct, rows[i], spec[j]) ? 1.0 : 0.0;
-            norm0 += v[i];
+            v[i] = cell_x(ct, rows[i], spec[j]);
+            norm0 += v[i] * v[i];
         }
         double coef[4096];
         size_t rcap = r < 4096 ? r : 4096;
         for (size_t a = 0; a < rcap; a++)
             coef[a] = 0.0;
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t a = 0; a < r; a++) {
-                const double *qa = q + a * m;
-                double d = 0.0;
-                for (size_t i = 0; i < m; i++)
-                    d += qa[i] * v[i];
-                for (size_t i = 0; i < m; i++)
-                    v[i] -= d * qa[i];
-                if (a < 4096)
-                    coef[a] += d;
-            }
+        dfg_la_gs_project(q, r, m, v, coef); /* r <= 4096: kept columns stop there */
         double nv = 0.0;
         for (size_t i = 0; i < m; i++)
             nv += v[i] * v[i];
@@ -288,9 +286,8 @@ static dfg_status analyse_rank(const dfg_ctable *ct, const size_t *spec, size_t 
             size_t cell = s << k;
             double pred = 0.0;
             for (size_t a = 0; a < r; a++)
-                if (cell_matches(ct, cell, spec[kept[a]]))
-                    pred += b[a];
-            double xj = cell_matches(ct, cell, spec[j]) ? 1.0 : 0.0;
+                pred += b[a] * cell_x(ct, cell, spec[kept[a]]);
+            double xj = cell_x(ct, cell, spec[j]);
             if (fabs(xj - pred) > 1e-6)
                 *estimable = 0;
         }

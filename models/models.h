@@ -53,13 +53,15 @@ dfg_status dfg_check_lp(size_t k, const double *y, const uint32_t *terms, size_t
 /* The existence LP of dfg_check_lp for any design given by its margin rows (also
  * models/covariates.c): cells first..n_cells-1 with counts y, those with use[c] kept; rows
  * 0..n_rows-1, row r skipped when r >= fixed_off and fixed[r - fixed_off] (fixed may be NULL);
- * has(arg, r, c) = 1 when cell c counts in the margin of row r. *exists = 1 when a strictly
+ * has(arg, r, c) = the weight of cell c in the margin of row r (1 or 0 for indicator
+ * columns; a trend's columns are real). *exists = 1 when a strictly
  * positive table on the kept cells has the kept margins of y. who names the module in errors.
  * Returns DFG_OK, DFG_ENOMEM, DFG_EINVAL (LP too large) or DFG_EINTERNAL (GLPK failed). */
 dfg_status dfg_check_lp_margins(size_t first, size_t n_cells, const double *y,
                                 const unsigned char *use, size_t n_rows, const unsigned char *fixed,
-                                size_t fixed_off, int (*has)(const void *arg, size_t r, size_t c),
-                                const void *arg, const char *who, int *exists, dfg_error *err);
+                                size_t fixed_off,
+                                double (*has)(const void *arg, size_t r, size_t c), const void *arg,
+                                const char *who, int *exists, dfg_error *err);
 /* Release the GLPK environment of the calling thread (GLPK keeps one per thread). Each LP
  * already frees it when done, so threads that only run estimators (the bootstrap's) need
  * not call this; the exhaustive search's threads still do. */

@@ -7,7 +7,7 @@
  * Cases: the stepwise search repeated in every replicate (Chan, Silverman & Vincent 2021)
  * on the Dutch 6-list table, nonparametric and parametric, BCa; a test estimator that
  * fails on some replicates and reports boundaries; the covariate bootstrap, parametric
- * and with the search repeated.
+ * and with the search repeated; the totals per year and the change between two years.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "boot_test.h"
 #include "check.h"
@@ -64,10 +64,12 @@ static int same_cboot(const dfg_cboot_result *a, const dfg_cboot_result *b)
     if (a->B != b->B || a->n_rows != b->n_rows || a->n_failed != b->n_failed ||
         a->n_boundary != b->n_boundary || a->seed != b->seed || a->type != b->type)
         return 0;
-    if (!same_bits(a->nstar, b->nstar, a->B * a->n_rows))
+    if (!same_bits(a->nstar, b->nstar, a->B * a->n_rows) || a->has_change != b->has_change)
         return 0;
-    for (size_t g = 0; g < a->n_rows; g++) {
-        const dfg_cboot_row *r = &a->rows[g], *s = &b->rows[g];
+    /* the rows, then the two rows of the change when there is one */
+    for (size_t g = 0; g < a->n_rows + (a->has_change ? 2 : 0); g++) {
+        const dfg_cboot_row *r = g < a->n_rows ? &a->rows[g] : &a->change[g - a->n_rows];
+        const dfg_cboot_row *s = g < a->n_rows ? &b->rows[g] : &b->change[g - a->n_rows];
         double x[] = {r->point,  r->se,     r->perc_lo, r->perc_hi,
                       r->bca_lo, r->bca_hi, r->z0,      r->accel};
         double y[] = {s->point,  s->se,     s->perc_lo, s->perc_hi,
@@ -287,10 +289,10 @@ static void steps_survive_every_allocation_failure(void)
  * ======================================================================= */
 
 static dfg_status cboot_in_pieces(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *f,
-                                  const dfg_cboot_opts *o, const split *sp, dfg_cboot_result *res,
-                                  dfg_error *err)
+                                  const size_t *by, size_t n_by, const dfg_cboot_opts *o,
+                                  const split *sp, dfg_cboot_result *res, dfg_error *err)
 {
-    size_t nr = dfg_cboot_n_rows(ct, NULL, 0);
+    size_t nr = dfg_cboot_n_rows(ct, by, n_by);
     double *all = malloc(o->B * nr * sizeof *all);
     unsigned char *bnd = malloc(o->B);
     dfg_status rc = all && bnd ? DFG_OK : DFG_ENOMEM;
@@ -300,7 +302,7 @@ static dfg_status cboot_in_pieces(const dfg_ctable *ct, const dfg_cmodel *m, con
         unsigned char *mb = c ? malloc(c) : NULL;
         dfg_cboot_opts oq = *o;
         oq.threads = sp->threads[q];
-        rc = dfg_cboot_replicates(ct, m, f, NULL, 0, &oq, first, last, mine, mb, err);
+        rc = dfg_cboot_replicates(ct, m, f, by, n_by, &oq, first, last, mine, mb, err);
         if (rc == DFG_OK && c) {
             memcpy(all + first * nr, mine, c * nr * sizeof *mine);
             memcpy(bnd + first, mb, c);
@@ -309,7 +311,7 @@ static dfg_status cboot_in_pieces(const dfg_ctable *ct, const dfg_cmodel *m, con
         free(mb);
     }
     if (rc == DFG_OK)
-        rc = dfg_cboot_finish(ct, m, f, NULL, 0, o, all, bnd, res, err);
+        rc = dfg_cboot_finish(ct, m, f, by, n_by, o, all, bnd, res, err);
     free(all);
     free(bnd);
     return rc;
@@ -347,7 +349,7 @@ static void covariate_bootstrap_in_pieces_equals_one_call(void)
         for (size_t i = 0; i < ns; i++) {
             dfg_cboot_result r;
             dfg_error_clear(&err);
-            dfg_status rc = cboot_in_pieces(ct, &m, &f, &o, &s[i], &r, &err);
+            dfg_status rc = cboot_in_pieces(ct, &m, &f, NULL, 0, &o, &s[i], &r, &err);
             CHECK_MSG(rc == DFG_OK, "cboot %d, %s: status %d (%s)", kind, s[i].say, (int)rc,
                       err.msg);
             if (rc != DFG_OK)
@@ -375,6 +377,54 @@ static void covariate_bootstrap_in_pieces_equals_one_call(void)
     dfg_table_free(t);
 }
 
+/* tests/data/years/stacked_minor.csv (the six synthetic years stacked, year a covariate
+ * coded as a polynomial of degree 2, as tests/test_trend.c): the totals per year and the
+ * change 2019 -> 2021 (the difference and the ratio, from the same replicates and
+ * jackknife values) in pieces equal the one call. */
+static void change_between_years_in_pieces_equals_one_call(void)
+{
+    dfg_table *t = oracle_test_table("years/stacked_minor.csv", "POL,KMAR,ISZW,COA,ZORG,OVR");
+    if (!CHECK(t != NULL))
+        return;
+    dfg_ctable *ct = NULL;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
+    size_t yc = 0;
+    while (yc < dfg_ctable_n_cov(ct) && strcmp(dfg_ctable_cov_name(ct, yc), "year") != 0)
+        yc++;
+    CHECK_CODE(dfg_ctable_set_trend(ct, yc, 2, &err), DFG_OK);
+    dfg_cmodel m = {0};
+    CHECK_CODE(dfg_cmodel_parse("[POL:year,KMAR:year,minor:year,POL:KMAR]", ct, &m, &err), DFG_OK);
+    dfg_cfit f;
+    CHECK_CODE(dfg_cfit_checked(ct, &m, NULL, &f, &err), DFG_OK);
+    CHECK(dfg_cboot_n_rows(ct, &yc, 1) == 7); /* the total and six years */
+    dfg_cboot_opts o = dfg_cboot_opts_default();
+    o.B = 30;
+    o.seed = 7;
+    o.change_from = 4; /* rows 1..6: 2016..2021 */
+    o.change_to = 6;
+    dfg_cboot_result one;
+    CHECK_CODE(dfg_cboot_run(ct, &m, &f, &yc, 1, &o, &one, &err), DFG_OK);
+    CHECK(one.has_change && one.n_rows == 7);
+    size_t ns;
+    const split *s = splits_of(o.B, &ns);
+    for (size_t i = 0; i < ns; i++) {
+        dfg_cboot_result r;
+        dfg_error_clear(&err);
+        dfg_status rc = cboot_in_pieces(ct, &m, &f, &yc, 1, &o, &s[i], &r, &err);
+        CHECK_MSG(rc == DFG_OK, "change, %s: status %d (%s)", s[i].say, (int)rc, err.msg);
+        if (rc != DFG_OK)
+            continue;
+        CHECK_MSG(same_cboot(&one, &r), "change, %s: not the bits of dfg_cboot_run", s[i].say);
+        dfg_cboot_result_free(&r);
+    }
+    dfg_cboot_result_free(&one);
+    dfg_cfit_free(&f);
+    dfg_cmodel_free(&m);
+    dfg_ctable_free(ct);
+    dfg_table_free(t);
+}
+
 /* ** }====================================================================== */
 
 int main(void)
@@ -385,5 +435,6 @@ int main(void)
     RUN(steps_refuse_bad_ranges_and_slots);
     RUN(steps_survive_every_allocation_failure);
     RUN(covariate_bootstrap_in_pieces_equals_one_call);
+    RUN(change_between_years_in_pieces_equals_one_call);
     CHECK_DONE();
 }

@@ -5,9 +5,9 @@
 # threads finishing a folder from which two results were removed. Then one bootstrap
 # spread over the ranks (one snapshot, fewer tasks than ranks: its replicates split):
 # a stepwise search with 2,000 BCa replicates on 1 rank x 1 thread, 3 ranks x 2 threads
-# and 4 ranks x 2 threads; the covariate bootstrap (fit with covariates) and the
-# parametric one (two snapshots on 3 ranks) likewise; a snapshot that fails before its
-# bootstrap among spread tasks.
+# and 4 ranks x 2 threads; the covariate bootstrap (fit with covariates), the pooled
+# model over the years with the change between two years, and the parametric bootstrap
+# likewise; a snapshot that fails before its bootstrap among spread tasks.
 # Usage: batch_mpi.sh DARKFIG SOURCE_DIR. Prints "N passed, N failed".
 set -u
 bin=$1
@@ -80,6 +80,16 @@ one "fit with covariates" c1 0 -- --threads 1 "$@"
 one "fit with covariates" c3 3 -- --threads 2 "$@"
 [ "$code" -eq 0 ] || bad "fit with covariates, 3 ranks: exit $code: $(cat "$tmp/err")"
 same "fit with covariates" c1 c3
+# --pooled: one model over the stacked years (year as a polynomial), a total per year and
+# the change 2019 -> 2021 from the same replicates: one task, spread over 3 ranks
+set -- $lists --pooled year --model "[POL:year,KMAR:year,minor:year,POL:KMAR]" --trend year=2 \
+    --change 2019:2021 --bootstrap 100 --seed 3 "$y"/nl_synthetic_201[6-9].csv \
+    "$y"/nl_synthetic_202[01].csv
+one "pooled" y1 0 -- "$@"
+[ "$code" -eq 0 ] || bad "pooled, serial: exit $code: $(cat "$tmp/err")"
+one "pooled" y3 3 -- --threads 2 "$@"
+[ "$code" -eq 0 ] || bad "pooled, 3 ranks: exit $code: $(cat "$tmp/err")"
+same "pooled" y1 y3
 # parametric, percentile; 3 snapshots on 2 ranks: two whole tasks, then one spread
 set -- $lists --method stepwise --bootstrap 300 --boot-type parametric --interval percentile \
     --seed 3 "$y/nl_synthetic_2019.csv" "$y/nl_synthetic_2020.csv" "$y/nl_synthetic_2021.csv"

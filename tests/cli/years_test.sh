@@ -1,0 +1,90 @@
+#!/bin/sh
+# tests/cli/years_test.sh DARKFIG SRCDIR: year in the model on the command side.
+# fit --trend year=D on the stacked yearly table (tests/data/years/stacked_minor.csv):
+# D = 5 (six years) gives the factor model's totals to 1e-9; the totals stay per year;
+# --change 2019:2021 gives N(2021) - N(2019) and the ratio, with bootstrap intervals whose
+# digits are the same on 1 and 2 threads; bad requests: a degree at or above the number
+# of years, a covariate that is not numeric, a name that is not a covariate, a level that
+# is not there. Prints "N passed, N failed".
+bin=$1 src=$2
+. "$src/tests/cli/years_lib.sh"
+# totals FILE: "row N" of every total of a fit's JSON, N as %.17g
+totals() {
+    /usr/bin/python3 -c 'import json,sys
+for t in json.load(open(sys.argv[1]))["totals"]: print(t["row"], repr(t["N"]))' "$1"
+}
+# same A B TOL: the totals of two JSON files agree to the relative tolerance
+same() {
+    /usr/bin/python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+a = {t["row"]: t["N"] for t in json.load(open(sys.argv[1]))["totals"]}
+b = {t["row"]: t["N"] for t in json.load(open(sys.argv[2]))["totals"]}
+tol = float(sys.argv[3])
+bad = [k for k in a if k not in b or abs(a[k] - b[k]) > tol * abs(b[k])]
+sys.exit(1 if bad or len(a) != len(b) else 0)
+PY
+}
+
+# D = 5 = the factor model (the same column space); the fit's own tolerance (1e-10 on the
+# deviance's relative change) leaves N far closer than 1e-9
+"$bin" fit "$data" --lists $L --model "$M" --no-level-profile --tol 1e-14 --format json \
+    >"$tmp/factor.json" 2>/dev/null
+"$bin" fit "$data" --lists $L --model "$M" --no-level-profile --tol 1e-14 --trend year=5 \
+    --format json >"$tmp/d5.json" 2>/dev/null
+if same "$tmp/d5.json" "$tmp/factor.json" 1e-9; then ok; else bad "trend year=5 != factor"; fi
+"$bin" fit "$data" --lists $L --model "$M" --no-level-profile --trend year=2 --format json \
+    >"$tmp/d2.json" 2>/dev/null
+if [ "$(totals "$tmp/d2.json" | grep -c '^year=')" -eq 6 ]; then ok; else bad "six year rows"; fi
+if ! same "$tmp/d2.json" "$tmp/factor.json" 1e-3; then ok; else bad "year=2 is the factor"; fi
+if [ "$(/usr/bin/python3 "$src/tests/cli/json_get.py" "$tmp/d2.json" degree)" = 2 ]; then ok; else bad "trend degree in the JSON"; fi
+
+# POL saw no one in 2021: the factor's POL:year[2021] is at -inf (a boundary fit, decided by
+# the linear programs); degree 5 is the same boundary with the same N (the programs on the
+# polynomial's real-valued columns); at degree 2 no polynomial reaches -inf in 2021 alone,
+# so the MLE exists
+awk -F, 'NR == 1 || !($1 == 1 && $8 == 2021)' "$data" >"$tmp/nopol.csv"
+for d in 0 5 2; do
+    tr=""
+    [ $d -gt 0 ] && tr="--trend year=$d"
+    # shellcheck disable=SC2086
+    "$bin" fit "$tmp/nopol.csv" --lists $L --model "$M" --no-level-profile --tol 1e-14 $tr \
+        --format json >"$tmp/np$d.json" 2>/dev/null
+done
+chk() { /usr/bin/python3 "$src/tests/cli/json_get.py" "$1" check; }
+if [ "$(chk "$tmp/np0.json")" = boundary ] && [ "$(chk "$tmp/np5.json")" = boundary ] &&
+    [ "$(chk "$tmp/np2.json")" = fine ] && same "$tmp/np5.json" "$tmp/np0.json" 1e-9; then ok
+else bad "boundary with a trend: $(chk "$tmp/np0.json") $(chk "$tmp/np5.json") $(chk "$tmp/np2.json")"; fi
+
+# --change with the bootstrap: the same digits on 1 and 2 threads
+for th in 1 2; do
+    "$bin" fit "$data" --lists $L --model "$M" --no-level-profile --trend year=2 \
+        --change 2019:2021 --bootstrap 40 --boot-type parametric --seed 5 --threads $th \
+        --format json >"$tmp/ch$th.json" 2>/dev/null
+done
+if /usr/bin/python3 -c 'import json,sys
+a=json.load(open(sys.argv[1]))["change"]; b=json.load(open(sys.argv[2]))["change"]
+sys.exit(0 if a == b and a["difference_percentile_lower"] is not None and a["ratio_bca_upper"] is not None else 1)' \
+    "$tmp/ch1.json" "$tmp/ch2.json"; then ok; else bad "change differs on 1 and 2 threads"; fi
+if /usr/bin/python3 -c 'import json,sys
+j=json.load(open(sys.argv[1])); c=j["change"]; n={t["row"]:t["N"] for t in j["totals"]}
+sys.exit(0 if c["difference"] == n["year=2021"] - n["year=2019"] and c["ratio"] == n["year=2021"] / n["year=2019"] else 1)' \
+    "$tmp/ch1.json"; then ok; else bad "change is not N(2021) - N(2019)"; fi
+expect 0 out "N(year=2021) - N(year=2019)" fit "$data" --lists $L --model "$M" \
+    --no-level-profile --trend year=1 --change year=2019:2021
+expect 0 out "year=2021 / year=2019" fit "$data" --lists $L --no-level-profile \
+    --change 2019:2021 --bootstrap 20 --seed 1
+
+# bad requests
+expect 2 err "must be below its number of distinct values (6)" fit "$data" --lists $L \
+    --trend year=6
+expect 2 err "--trend takes COVARIATE=DEGREE" fit "$data" --lists $L --trend year
+expect 2 err "'age' is not a covariate" fit "$data" --lists $L --trend age=1
+expect 3 err "not a number" fit "$data" --lists $L --trend minor=1
+expect 2 err "no total for year=2030" fit "$data" --lists $L --change 2019:2030
+expect 2 err "--change takes [COVARIATE=]A:B" fit "$data" --lists $L --change 2019
+expect 2 err "--trend and --change need covariate columns" fit "$src/data/korea_3.csv" \
+    --trend year=1
+printf 'A,B,C,year,count\n1,0,0,2016,5\n0,1,0,,3\n1,1,0,2017,2\n0,0,1,2017,4\n' >"$tmp/miss.csv"
+expect 2 err "unknown option --trend" fit "$tmp/miss.csv" --lists A,B,C --trend year=1
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
