@@ -317,64 +317,103 @@ static dfg_status cboot_in_pieces(const dfg_ctable *ct, const dfg_cmodel *m, con
     return rc;
 }
 
+/* A table over lists and covariates, a model and its fit. */
+typedef struct {
+    dfg_table *t;
+    dfg_ctable *ct;
+    dfg_cmodel m;
+    dfg_cfit f;
+    size_t year; /* the covariate "year", or the number of covariates */
+} cov_case;
+
+/* tests/data/REL with list columns lists, covariate "year" (when there is one) coded as a
+ * polynomial of degree trend (0: none), model fitted; 0 when something failed (said). */
+static int cov_case_open(cov_case *c, const char *rel, const char *lists, size_t trend,
+                         const char *model)
+{
+    memset(c, 0, sizeof *c);
+    dfg_error err = {0};
+    if (!CHECK((c->t = oracle_test_table(rel, lists)) != NULL))
+        return 0;
+    CHECK_CODE(dfg_ctable_new(c->t, 0, &c->ct, &err), DFG_OK);
+    if (!c->ct)
+        return 0;
+    while (c->year < dfg_ctable_n_cov(c->ct) &&
+           strcmp(dfg_ctable_cov_name(c->ct, c->year), "year") != 0)
+        c->year++;
+    if (trend)
+        CHECK_CODE(dfg_ctable_set_trend(c->ct, c->year, trend, &err), DFG_OK);
+    CHECK_CODE(dfg_cmodel_parse(model, c->ct, &c->m, &err), DFG_OK);
+    dfg_status rc = dfg_cfit_checked(c->ct, &c->m, NULL, &c->f, &err);
+    CHECK_CODE(rc, DFG_OK);
+    return rc == DFG_OK;
+}
+
+static void cov_case_close(cov_case *c)
+{
+    dfg_cfit_free(&c->f);
+    dfg_cmodel_free(&c->m);
+    dfg_ctable_free(c->ct);
+    dfg_table_free(c->t);
+}
+
+/* Every cut of splits_of in pieces against dfg_cboot_run, bit for bit. */
+static void check_cboot_pieces(const cov_case *c, const size_t *by, size_t n_by,
+                               const dfg_cboot_opts *o, const char *name)
+{
+    dfg_cboot_result one;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_cboot_run(c->ct, &c->m, &c->f, by, n_by, o, &one, &err), DFG_OK);
+    size_t ns;
+    const split *s = splits_of(o->B, &ns);
+    for (size_t i = 0; i < ns; i++) {
+        dfg_cboot_result r;
+        dfg_error_clear(&err);
+        dfg_status rc = cboot_in_pieces(c->ct, &c->m, &c->f, by, n_by, o, &s[i], &r, &err);
+        CHECK_MSG(rc == DFG_OK, "%s, %s: status %d (%s)", name, s[i].say, (int)rc, err.msg);
+        if (rc != DFG_OK)
+            continue;
+        CHECK_MSG(same_cboot(&one, &r), "%s, %s: not the bits of dfg_cboot_run", name, s[i].say);
+        dfg_cboot_result_free(&r);
+    }
+    dfg_cboot_result_free(&one);
+}
+
 /* tests/data/cov/oracle-cov/cov_003.csv (three lists, age and origin): the model of
  * tests/test_cov.c; parametric BCa with the model fixed, and nonparametric with the
  * stepwise search over lists and covariates repeated in every replicate. */
 static void covariate_bootstrap_in_pieces_equals_one_call(void)
 {
-    dfg_table *t = oracle_test_table("cov/oracle-cov/cov_003.csv", "P,K,I");
-    if (!CHECK(t != NULL))
+    cov_case c;
+    if (!cov_case_open(&c, "cov/oracle-cov/cov_003.csv", "P,K,I", 0,
+                       "[origin:age,P:origin,K:origin,I:origin]")) {
+        cov_case_close(&c);
         return;
-    dfg_ctable *ct = NULL;
-    dfg_error err = {0};
-    CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
-    dfg_cmodel m = {0};
-    CHECK_CODE(dfg_cmodel_parse("[origin:age,P:origin,K:origin,I:origin]", ct, &m, &err), DFG_OK);
-    dfg_cfit f;
-    CHECK_CODE(dfg_cfit_checked(ct, &m, NULL, &f, &err), DFG_OK);
-    CHECK(dfg_cboot_n_rows(ct, NULL, 0) == 5);
-    const size_t bad_by = 9;
-    CHECK(dfg_cboot_n_rows(ct, &bad_by, 1) == 0);
-    dfg_cboot_opts o = dfg_cboot_opts_default();
-    for (int kind = 0; kind < 2; kind++) {
-        o.B = kind ? 16 : 60; /* the ragged cut needs B >= 14 */
-        o.seed = 7;
-        o.type = kind ? DFG_BOOT_NONPARAMETRIC : DFG_BOOT_PARAMETRIC;
-        o.select = kind;
-        dfg_cboot_result one;
-        dfg_error_clear(&err);
-        CHECK_CODE(dfg_cboot_run(ct, &m, &f, NULL, 0, &o, &one, &err), DFG_OK);
-        size_t ns;
-        const split *s = splits_of(o.B, &ns);
-        for (size_t i = 0; i < ns; i++) {
-            dfg_cboot_result r;
-            dfg_error_clear(&err);
-            dfg_status rc = cboot_in_pieces(ct, &m, &f, NULL, 0, &o, &s[i], &r, &err);
-            CHECK_MSG(rc == DFG_OK, "cboot %d, %s: status %d (%s)", kind, s[i].say, (int)rc,
-                      err.msg);
-            if (rc != DFG_OK)
-                continue;
-            CHECK_MSG(same_cboot(&one, &r), "cboot %s, %s: not the bits of dfg_cboot_run",
-                      kind ? "search repeated" : "parametric", s[i].say);
-            dfg_cboot_result_free(&r);
-        }
-        dfg_cboot_result_free(&one);
     }
+    CHECK(dfg_cboot_n_rows(c.ct, NULL, 0) == 5);
+    const size_t bad_by = 9;
+    CHECK(dfg_cboot_n_rows(c.ct, &bad_by, 1) == 0);
+    dfg_cboot_opts o = dfg_cboot_opts_default();
+    o.B = 60;
+    o.seed = 7;
+    check_cboot_pieces(&c, NULL, 0, &o, "cboot parametric");
+    o.B = 16; /* the ragged cut needs B >= 14 */
+    o.type = DFG_BOOT_NONPARAMETRIC;
+    o.select = 1;
+    check_cboot_pieces(&c, NULL, 0, &o, "cboot, search repeated");
     /* bad ranges */
     double x[5];
     unsigned char b[1];
+    dfg_error err = {0};
+    CHECK_CODE(dfg_cboot_replicates(c.ct, &c.m, &c.f, NULL, 0, &o, 3, 2, x, b, &err), DFG_EINVAL);
     dfg_error_clear(&err);
-    CHECK_CODE(dfg_cboot_replicates(ct, &m, &f, NULL, 0, &o, 3, 2, x, b, &err), DFG_EINVAL);
+    CHECK_CODE(dfg_cboot_replicates(c.ct, &c.m, &c.f, NULL, 0, &o, 0, 1, NULL, b, &err),
+               DFG_EINVAL);
     dfg_error_clear(&err);
-    CHECK_CODE(dfg_cboot_replicates(ct, &m, &f, NULL, 0, &o, 0, 1, NULL, b, &err), DFG_EINVAL);
-    dfg_error_clear(&err);
-    CHECK_CODE(dfg_cboot_replicates(ct, &m, &f, NULL, 0, &o, 2, 2, NULL, NULL, &err), DFG_OK);
+    CHECK_CODE(dfg_cboot_replicates(c.ct, &c.m, &c.f, NULL, 0, &o, 2, 2, NULL, NULL, &err), DFG_OK);
     dfg_cboot_result r;
-    CHECK_CODE(dfg_cboot_finish(ct, &m, &f, NULL, 0, &o, NULL, b, &r, &err), DFG_EINVAL);
-    dfg_cfit_free(&f);
-    dfg_cmodel_free(&m);
-    dfg_ctable_free(ct);
-    dfg_table_free(t);
+    CHECK_CODE(dfg_cboot_finish(c.ct, &c.m, &c.f, NULL, 0, &o, NULL, b, &r, &err), DFG_EINVAL);
+    cov_case_close(&c);
 }
 
 /* tests/data/years/stacked_minor.csv (the six synthetic years stacked, year a covariate
@@ -383,46 +422,23 @@ static void covariate_bootstrap_in_pieces_equals_one_call(void)
  * jackknife values) in pieces equal the one call. */
 static void change_between_years_in_pieces_equals_one_call(void)
 {
-    dfg_table *t = oracle_test_table("years/stacked_minor.csv", "POL,KMAR,ISZW,COA,ZORG,OVR");
-    if (!CHECK(t != NULL))
-        return;
-    dfg_ctable *ct = NULL;
-    dfg_error err = {0};
-    CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
-    size_t yc = 0;
-    while (yc < dfg_ctable_n_cov(ct) && strcmp(dfg_ctable_cov_name(ct, yc), "year") != 0)
-        yc++;
-    CHECK_CODE(dfg_ctable_set_trend(ct, yc, 2, &err), DFG_OK);
-    dfg_cmodel m = {0};
-    CHECK_CODE(dfg_cmodel_parse("[POL:year,KMAR:year,minor:year,POL:KMAR]", ct, &m, &err), DFG_OK);
-    dfg_cfit f;
-    CHECK_CODE(dfg_cfit_checked(ct, &m, NULL, &f, &err), DFG_OK);
-    CHECK(dfg_cboot_n_rows(ct, &yc, 1) == 7); /* the total and six years */
-    dfg_cboot_opts o = dfg_cboot_opts_default();
-    o.B = 30;
-    o.seed = 7;
-    o.change_from = 4; /* rows 1..6: 2016..2021 */
-    o.change_to = 6;
-    dfg_cboot_result one;
-    CHECK_CODE(dfg_cboot_run(ct, &m, &f, &yc, 1, &o, &one, &err), DFG_OK);
-    CHECK(one.has_change && one.n_rows == 7);
-    size_t ns;
-    const split *s = splits_of(o.B, &ns);
-    for (size_t i = 0; i < ns; i++) {
-        dfg_cboot_result r;
-        dfg_error_clear(&err);
-        dfg_status rc = cboot_in_pieces(ct, &m, &f, &yc, 1, &o, &s[i], &r, &err);
-        CHECK_MSG(rc == DFG_OK, "change, %s: status %d (%s)", s[i].say, (int)rc, err.msg);
-        if (rc != DFG_OK)
-            continue;
-        CHECK_MSG(same_cboot(&one, &r), "change, %s: not the bits of dfg_cboot_run", s[i].say);
-        dfg_cboot_result_free(&r);
+    cov_case c;
+    if (cov_case_open(&c, "years/stacked_minor.csv", "POL,KMAR,ISZW,COA,ZORG,OVR", 2,
+                      "[POL:year,KMAR:year,minor:year,POL:KMAR]")) {
+        CHECK(dfg_cboot_n_rows(c.ct, &c.year, 1) == 7); /* the total and six years */
+        dfg_cboot_opts o = dfg_cboot_opts_default();
+        o.B = 30;
+        o.seed = 7;
+        o.change_from = 4; /* rows 1..6: 2016..2021 */
+        o.change_to = 6;
+        check_cboot_pieces(&c, &c.year, 1, &o, "change 2019 -> 2021");
+        dfg_cboot_result one;
+        dfg_error err = {0};
+        CHECK_CODE(dfg_cboot_run(c.ct, &c.m, &c.f, &c.year, 1, &o, &one, &err), DFG_OK);
+        CHECK(one.has_change && one.n_rows == 7);
+        dfg_cboot_result_free(&one);
     }
-    dfg_cboot_result_free(&one);
-    dfg_cfit_free(&f);
-    dfg_cmodel_free(&m);
-    dfg_ctable_free(ct);
-    dfg_table_free(t);
+    cov_case_close(&c);
 }
 
 /* ** }====================================================================== */
