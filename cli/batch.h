@@ -1,6 +1,7 @@
 /* cli/batch.h: what the files of darkfig batch share (cli/cmd_batch.c runs the batch,
  * cli/batch_task.c computes one task and seals its result, cli/batch_io.c writes files
- * atomically and reads manifests, cli/batch_mpi.c spreads tasks over MPI ranks).
+ * atomically and reads manifests, cli/batch_mpi.c spreads tasks, and the replicates of
+ * one bootstrap, over MPI ranks).
  *
  * A task is one snapshot (x stratum, once covariates are in): its result is one JSON file
  * in the output folder, sealed with the SHA-256 of its own text (the last member, "seal",
