@@ -179,6 +179,12 @@ int cov_trend(const char *cmd, const char *file, dfg_ctable *ct, const char *spe
  * the file's covariates have missing values or an EM option is given (-1 otherwise). */
 extern const cli_command cmd_em;
 int fit_em_redirect(int argc, char **argv);
+/* search --method step on such a file: darkfig em --search (-1 otherwise). */
+int search_em_redirect(int argc, char **argv);
+/* The path of a stepwise search over lists and covariates as text and JSON rows
+ * (cli/covariates.c; also darkfig em --search); fixed: the start holds fixed terms. */
+void step_path_text(FILE *o, const dfg_cstep_result *r, const char *final, int fixed);
+void step_path_json(cJSON *root, const dfg_cstep_result *r, const char *final);
 
 /* Defaults of every shared option. */
 void common_init(common_opts *c, const cli_command *cmd);

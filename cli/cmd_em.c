@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,7 +17,13 @@ typedef struct {
     const char *model, *na, *passive;
     double tol, abs_tol;
     int max_iter, plain, exact;
+    /* --search: the stepwise search with EM fits (models/incomplete_search.c) */
+    int search, scope_lists;
+    const char *fixed;
+    int no_profile;
 } em_args;
+
+static const cli_choice em_scope_choices[] = {{"all", 0}, {"lists", 1}, {NULL, 0}};
 
 static const cli_option em_options[] = {
     OPT_STR("model", "M", em_args, model,
@@ -40,6 +47,23 @@ static const cli_option em_options[] = {
     OPT_NUM("em-max-iter", "N", OPT_INT, em_args, max_iter, 1, DFG_MAX_ITER, 0,
             "EM iterations (M-steps) before giving up (default 5000; exit 1 then)"),
     OPT_SWITCH("em-plain", em_args, plain, "with --em-exact: plain EM steps instead of SQUAREM"),
+    OPT_SWITCH("search", em_args, search,
+               "choose the model by the stepwise search of search --method step (Cruyff's "
+               "mse::model_search: R's step() from the main effects over every two-way term, "
+               "penalty log n, then 2, then 1) with every candidate fitted by EM, warm-started "
+               "from the current model; criteria -2 LL + pen p on the observed-data "
+               "log-likelihood LL; a term the missing values leave unidentifiable is skipped "
+               "and named; then the chosen model's fit as without --search. darkfig search "
+               "FILE --method step runs this on a file with missing covariate values"),
+    OPT_STR("fixed", "M", em_args, fixed,
+            "with --search: terms kept in every model and never dropped, e.g. [*:age]"),
+    OPT_ONE_OF("scope", "S", em_args, scope_lists, em_scope_choices,
+               "with --search: all (default: every two-way term) or lists (the list pairs "
+               "only, the --fixed covariate terms held)"),
+    OPT_SWITCH("no-profile", em_args, no_profile,
+               "skip the profile-likelihood intervals of the totals (the observed-data "
+               "likelihood maximised with the group's unobserved total fixed, by EM; refused, "
+               "with a note, where the constrained fits run off)"),
     OPT_END};
 
 const cli_command cmd_em = {
@@ -58,7 +82,10 @@ const cli_command cmd_em = {
     "observed information (Louis 1982), log-normal intervals (Chao 1987). Bootstrap:\n"
     "nonparametric resamples the observed rows, parametric is cenzus::boot_mse's\n"
     "semi-parametric bootstrap (N-hat people over the observed rows and the unobserved\n"
-    "cell); the EM is rerun in every replicate; BCa or percentile per total.\n",
+    "cell); the EM is rerun in every replicate; BCa or percentile per total.\n"
+    "--search chooses the model by the stepwise search of search --method step with EM\n"
+    "fits (criteria on the observed-data log-likelihood); search --method step runs it\n"
+    "on such a file.\n",
     em_options,
     CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
     em_main};
@@ -74,10 +101,14 @@ static int is_flag(const char *name)
     return 0;
 }
 
-int fit_em_redirect(int argc, char **argv)
+/* Does fit (or search --method step) go to the EM? 1 when an EM option is given or the
+ * file's covariates have missing values, 0 otherwise, -1 for --help or --drop-missing;
+ * *step: --method step was given. */
+static int em_wanted(int argc, char **argv, int *step)
 {
     const char *file = NULL, *lists = NULL, *count = NULL, *na = NULL;
     int em_opt = 0;
+    *step = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
@@ -107,21 +138,59 @@ int fit_em_redirect(int argc, char **argv)
             lists = val;
         else if (strcmp(name, "count") == 0)
             count = val;
+        else if (strcmp(name, "method") == 0)
+            *step = val && strcmp(val, "step") == 0;
     }
     if (em_opt)
-        return em_main(argc, argv);
+        return 1;
     if (!file || !lists || strcmp(file, "-") == 0)
-        return -1;
+        return 0;
     dfg_csv_opts o = dfg_csv_opts_default();
     o.lists = lists;
     if (count)
         o.count = count;
     dfg_table *t = NULL;
     if (dfg_table_read_csv(file, &o, &t, NULL) != DFG_OK)
-        return -1;
+        return 0;
     int missing = dfg_table_has_missing(t, na);
     dfg_table_free(t);
-    return missing ? em_main(argc, argv) : -1;
+    return missing;
+}
+
+int fit_em_redirect(int argc, char **argv)
+{
+    int step;
+    return em_wanted(argc, argv, &step) == 1 ? em_main(argc, argv) : -1;
+}
+
+int search_em_redirect(int argc, char **argv)
+{
+    int step;
+    if (em_wanted(argc, argv, &step) != 1 || !step)
+        return -1;
+    /* the same arguments with --method step as --search */
+    char **av = malloc(((size_t)argc + 1) * sizeof *av);
+    if (!av) {
+        cli_say("out of memory");
+        return EXIT_INTERNAL;
+    }
+    int n = 0;
+    static char search_flag[] = "--search";
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--method=step") == 0) {
+            av[n++] = search_flag;
+        } else if (strcmp(argv[i], "--method") == 0 && i + 1 < argc &&
+                   strcmp(argv[i + 1], "step") == 0) {
+            av[n++] = search_flag;
+            i++;
+        } else {
+            av[n++] = argv[i];
+        }
+    }
+    av[n] = NULL;
+    int code = em_main(n, av);
+    free(av);
+    return code;
 }
 
 typedef struct {
@@ -129,10 +198,39 @@ typedef struct {
     dfg_level_total *rows;
     size_t n_rows;
     dfg_interval total_ci;
+    dfg_interval total_prof; /* type DFG_CI_NONE when not computed */
     int has_boot;
     dfg_emboot_result boot;
     char model[512];
+    int has_search;
+    dfg_cstep_result search;
 } em_result;
+
+/* Is row i (0 the total, then the levels) an estimate (dfg_value_judge of N, s.e. and the
+ * interval reported: the bootstrap's, else the profile, else the log-normal)? A fit whose EM did
+ * not converge gives none (as dfg_estimate_judge: "no estimate"). why[size]. */
+static dfg_value_status em_value(const em_result *r, size_t i, char *why, size_t size)
+{
+    if (r->f.status != DFG_OK) {
+        snprintf(why, size,
+                 "no estimate: the EM did not converge in %d iterations (last relative change "
+                 "of the log-likelihood %.3g, absolute %.3g)",
+                 r->f.iter, r->f.change, r->f.abs_change);
+        return DFG_VALUE_NAN;
+    }
+    const dfg_level_total *q = i ? &r->rows[i - 1] : NULL;
+    dfg_interval bi;
+    const dfg_interval *ci = q ? &q->lognormal : &r->total_ci;
+    const dfg_interval *pr = q ? &q->profile : &r->total_prof;
+    if (pr->type == DFG_CI_PROFILE && isfinite(pr->lower))
+        ci = pr;
+    if (r->has_boot && i < r->boot.n_stats) {
+        bi = r->boot.ci[i];
+        ci = &bi;
+    }
+    return dfg_value_judge(q ? q->n_obs : r->f.fit.n_obs, q ? q->nhat : r->f.fit.nhat,
+                           q ? q->se : r->f.fit.se_nhat, ci, 0, why, size);
+}
 
 static void recorded_text(FILE *o, const dfg_itable *it, const dfg_ctable *ct, size_t c)
 {
@@ -165,7 +263,8 @@ static void em_text(FILE *o, const common_opts *c, const dfg_em_opts *eo, const 
     const dfg_cfit *f = &r->f.fit;
     char pct[32];
     level_label(c->est.level, pct, sizeof pct);
-    fprintf(o, "darkfig %s fit (EM: covariates with missing values)\n", DFG_VERSION);
+    fprintf(o, "darkfig %s %s (EM: covariates with missing values)\n", DFG_VERSION,
+            r->has_search ? "search" : "fit");
     fprintf(o, "input     %s (sha256 %.16s...)\n", c->file, sha);
     fprintf(o, "lists     %zu:", dfg_ctable_k(ct));
     for (size_t j = 0; j < dfg_ctable_k(ct); j++)
@@ -178,29 +277,56 @@ static void em_text(FILE *o, const common_opts *c, const dfg_em_opts *eo, const 
         recorded_text(o, it, ct, v);
         fputc('\n', o);
     }
+    if (r->has_search) {
+        step_path_text(o, &r->search, r->model, 0);
+        fputc('\n', o);
+    }
     fprintf(o, "model     %s (%zu parameters)\n", r->model, f->p);
     fprintf(o,
             "EM        %d iteration%s, last relative change of the log-likelihood %.3g "
             "(%s %.3g)\n",
             r->f.iter, r->f.iter == 1 ? "" : "s", r->f.change,
             eo->abs_tol > 0.0 ? "absolute rule" : "tol", eo->abs_tol > 0.0 ? eo->abs_tol : eo->tol);
+    if (r->f.status != DFG_OK)
+        fprintf(o,
+                "          did not converge: the iteration limit (--em-max-iter %d) stopped it\n",
+                eo->max_iter);
     fprintf(o, "          start: each row spread evenly over its compatible cells%s\n",
             dfg_itable_n_rows(it) ? "" : " (nothing missing: the complete-data fit)");
     fprintf(o, "loglik    %.6f (observed data, multinomial form as cenzus::mse)\n", r->f.loglik);
     fprintf(o, "people    %.0f observed, %.0f with a missing value\n\n", r->f.n_obs,
             r->f.n_incomplete);
-    fprintf(o, "  %-24s %14s %14s %10s   %s log-normal\n", "", "n (completed)", "N", "s.e.", pct);
-    fprintf(o, "  %-24s %14.1f %14.1f %10.1f   [%.1f, %.1f]\n", "total", f->n_obs, f->nhat,
-            f->se_nhat, r->total_ci.lower, r->total_ci.upper);
-    for (size_t i = 0; i < r->n_rows; i++) {
-        const dfg_level_total *q = &r->rows[i];
-        fprintf(o, "  %-24s %14.1f %14.1f %10.1f   [%.1f, %.1f]\n", q->label, q->n_obs, q->nhat,
-                q->se, q->lognormal.lower, q->lognormal.upper);
+    fprintf(o, "  %-24s %14s %14s %10s   %-24s %s\n", "", "n (completed)", "N", "s.e.",
+            "log-normal", "profile likelihood");
+    for (size_t i = 0; i <= r->n_rows; i++) {
+        const dfg_level_total *q = i ? &r->rows[i - 1] : NULL;
+        const char *label = q ? q->label : "total";
+        char why[256];
+        dfg_value_status v = em_value(r, i, why, sizeof why);
+        if (v != DFG_VALUE_OK) { /* not an estimate: its status and reason, no number */
+            fprintf(o, "  %-24s %14.1f   not an estimate (%s): %s\n", label,
+                    q ? q->n_obs : f->n_obs, dfg_value_name(v), why);
+            continue;
+        }
+        const dfg_interval *ln = q ? &q->lognormal : &r->total_ci;
+        const dfg_interval *pr = q ? &q->profile : &r->total_prof;
+        char lnb[96], prb[96] = "-";
+        snprintf(lnb, sizeof lnb, "[%.1f, %.1f]", ln->lower, ln->upper);
+        if (pr->type == DFG_CI_PROFILE && isfinite(pr->lower))
+            fmt_ci(prb, sizeof prb, pr);
+        fprintf(o, "  %-24s %14.1f %14.1f %10.1f   %-24s %s\n", label, q ? q->n_obs : f->n_obs,
+                q ? q->nhat : f->nhat, q ? q->se : f->se_nhat, lnb, prb);
     }
-    fputs("  s.e.: observed information (Louis 1982), delta method; a level's s.e. also counts\n"
-          "  how many of the people missing the covariate are at that level (binomial)\n",
-          o);
-    fprintf(o, "  AIC %.3f  BIC %.3f (from loglik; n = people observed)\n", f->aic, f->bic);
+    fprintf(o,
+            "  %s intervals; s.e.: observed information (Louis 1982), delta method; a\n"
+            "  level's s.e. also counts how many of the people missing the covariate are at\n"
+            "  that level (binomial); the profile interval does not (for such a level it is\n"
+            "  that of the expected total); '-': no profile interval (said above)\n",
+            pct);
+    if (r->f.status == DFG_OK)
+        fprintf(o, "  AIC %.3f  BIC %.3f (from loglik; n = people observed)\n", f->aic, f->bic);
+    else
+        fputs("  AIC, BIC: none (the EM did not converge)\n", o);
     if (r->has_boot) {
         const dfg_emboot_result *b = &r->boot;
         fprintf(o, "\nbootstrap %zu replicates (%s, seed %lu), %zu failed%s\n", b->B,
@@ -210,45 +336,61 @@ static void em_text(FILE *o, const common_opts *c, const dfg_em_opts *eo, const 
                 b->n_jack ? "; BCa acceleration from the jackknife over the observed rows" : "");
         fprintf(o, "  %-24s %14s %10s   %s %s\n", "", "N", "s.d.", pct,
                 b->ci[0].type == DFG_CI_BCA ? "BCa" : "percentile");
-        for (size_t s = 0; s < b->n_stats; s++)
+        for (size_t s = 0; s < b->n_stats; s++) {
+            char why[256];
+            if (em_value(r, s, why, sizeof why) != DFG_VALUE_OK)
+                continue; /* said above */
             fprintf(o, "  %-24s %14.1f %10.1f   [%.1f, %.1f]\n",
                     s == 0 ? "total" : r->rows[s - 1].label, b->point[s], b->se[s], b->ci[s].lower,
                     b->ci[s].upper);
+        }
     }
 }
 
 static void em_json(cJSON *root, const em_result *r)
 {
     const dfg_cfit *f = &r->f.fit;
-    jstr(root, "method", "EM");
+    jstr(root, "method", r->has_search ? "EM step" : "EM");
     jstr(root, "model", r->model);
+    jstr(root, "status", status_name(r->f.status));
     jnum(root, "em_iterations", r->f.iter);
     jnum(root, "em_change", r->f.change);
+    jnum(root, "em_abs_change", r->f.abs_change);
     jnum(root, "loglik", r->f.loglik);
     jnum(root, "n", f->n_obs);
     jnum(root, "n_incomplete", r->f.n_incomplete);
-    jnum(root, "AIC", f->aic);
-    jnum(root, "BIC", f->bic);
+    jnum(root, "AIC", r->f.status == DFG_OK ? f->aic : DNAN);
+    jnum(root, "BIC", r->f.status == DFG_OK ? f->bic : DNAN);
+    if (r->has_search)
+        step_path_json(root, &r->search, r->model);
     cJSON *arr = jarr(root, "totals");
     for (size_t s = 0; arr && s <= r->n_rows; s++) {
         const dfg_level_total *q = s ? &r->rows[s - 1] : NULL;
+        char why[256];
+        dfg_value_status v = em_value(r, s, why, sizeof why);
+        int ok = v == DFG_VALUE_OK; /* not an estimate: null numbers, status and reason */
         cJSON *o = jrow(arr);
         jstr(o, "quantity", q ? q->label : "total");
         jnum(o, "n", q ? q->n_obs : f->n_obs);
-        jnum(o, "N", q ? q->nhat : f->nhat);
-        jnum(o, "se", q ? q->se : f->se_nhat);
-        jnum(o, "lognormal_lower", q ? q->lognormal.lower : r->total_ci.lower);
-        jnum(o, "lognormal_upper", q ? q->lognormal.upper : r->total_ci.upper);
+        jnum(o, "N", !ok ? DNAN : q ? q->nhat : f->nhat);
+        jnum(o, "se", !ok ? DNAN : q ? q->se : f->se_nhat);
+        jnum(o, "lognormal_lower", !ok ? DNAN : q ? q->lognormal.lower : r->total_ci.lower);
+        jnum(o, "lognormal_upper", !ok ? DNAN : q ? q->lognormal.upper : r->total_ci.upper);
+        const dfg_interval *pr = q ? &q->profile : &r->total_prof;
+        int prof = ok && pr->type == DFG_CI_PROFILE;
+        jnum(o, "profile_lower", prof ? pr->lower : DNAN);
+        jnum(o, "profile_upper", prof && !pr->upper_beyond ? pr->upper : DNAN);
         jnum(o, "em_iterations", r->f.iter);
         jnum(o, "em_change", r->f.change);
         if (r->has_boot && s < r->boot.n_stats) {
             jstr(o, "boot_type",
                  r->boot.type == DFG_BOOT_PARAMETRIC ? "semiparametric" : "nonparametric");
             jstr(o, "boot_interval", dfg_ci_type_name(r->boot.ci[s].type));
-            jnum(o, "boot_lower", r->boot.ci[s].lower);
-            jnum(o, "boot_upper", r->boot.ci[s].upper);
-            jnum(o, "boot_sd", r->boot.se[s]);
+            jnum(o, "boot_lower", ok ? r->boot.ci[s].lower : DNAN);
+            jnum(o, "boot_upper", ok ? r->boot.ci[s].upper : DNAN);
+            jnum(o, "boot_sd", ok ? r->boot.se[s] : DNAN);
         }
+        jvalue(o, v, why);
     }
 }
 
@@ -291,12 +433,40 @@ static int split_passive(const char *s, char *buf, size_t size, const char **p, 
     return 0;
 }
 
+/* --search: the stepwise search with EM fits; *m = the chosen model. -1 to go on, else the
+ * exit code (said). */
+static int em_search(const em_args *a, const common_opts *c, const dfg_em_opts *eo,
+                     const dfg_itable *it, dfg_cstep_result *sr, dfg_cmodel *m)
+{
+    const dfg_ctable *ct = dfg_itable_ctable(it);
+    if (a->model)
+        return usage_error("em", "--model and --search: the search chooses the model (--fixed M "
+                                 "keeps terms in every model)");
+    dfg_error err = {0};
+    dfg_cmodel fixed = {0, NULL};
+    dfg_status rc;
+    if (a->fixed && (rc = dfg_cmodel_parse(a->fixed, ct, &fixed, &err)) != DFG_OK) {
+        fail(&err, rc);
+        return EXIT_USAGE;
+    }
+    dfg_cstep_opts so = dfg_cstep_opts_default();
+    so.threads = c->boot.threads;
+    so.lists_only = a->scope_lists;
+    so.fixed = fixed.terms;
+    so.n_fixed = fixed.n_terms;
+    rc = dfg_em_step_run(it, eo, &so, sr, &err);
+    dfg_cmodel_free(&fixed);
+    if (rc == DFG_OK)
+        rc = dfg_cmodel_copy(&sr->final, m, &err);
+    return rc == DFG_OK ? -1 : fail(&err, rc);
+}
+
 static int em_main(int argc, char **argv)
 {
     cli_run run;
     common_opts *c = &run.c;
     dfg_em_opts eo = dfg_em_opts_default();
-    em_args a = {NULL, NULL, NULL, eo.tol, 0.0, eo.max_iter, 0, 0};
+    em_args a = {NULL, NULL, NULL, eo.tol, 0.0, eo.max_iter, 0, 0, 0, 0, NULL, 0};
     int code = cli_run_parse(&run, &cmd_em, &a, argc, argv);
     dfg_error err = {0};
     dfg_itable *it = NULL;
@@ -315,7 +485,7 @@ static int em_main(int argc, char **argv)
     eo.abs_tol = a.abs_tol;
     eo.max_iter = a.max_iter;
     /* the default is cenzus::mse's EM (its numbers to the digit); --em-exact runs on to
-     * the maximum */
+     * the maximum; the search fits its candidates with the same EM */
     eo.accelerate = a.exact && !a.plain;
     if (!a.exact && !(a.abs_tol > 0.0))
         eo.abs_tol = 1e-7;
@@ -344,7 +514,14 @@ static int em_main(int argc, char **argv)
             cli_say("note: covariate %s is missing for everyone seen only by some lists: taken "
                     "as not recorded by them (missing by design)",
                     dfg_ctable_cov_name(ct, v));
-    if ((rc = dfg_cmodel_parse(a.model ? a.model : "", ct, &m, &err)) != DFG_OK) {
+    if (a.search) {
+        if ((code = em_search(&a, c, &eo, it, &r.search, &m)) >= 0)
+            goto done;
+        r.has_search = 1;
+    } else if (a.fixed || a.scope_lists) {
+        code = usage_error("em", "--fixed and --scope go with --search");
+        goto done;
+    } else if ((rc = dfg_cmodel_parse(a.model ? a.model : "", ct, &m, &err)) != DFG_OK) {
         fail(&err, rc);
         code = EXIT_USAGE;
         goto done;
@@ -355,17 +532,31 @@ static int em_main(int argc, char **argv)
     rc = dfg_em_fit(it, &m, &eo, &r.f, &err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double fit_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    if (rc != DFG_OK) { /* also DFG_ENOCONV: never a number from an unconverged EM */
+    int limit = rc == DFG_ENOCONV && r.f.status == DFG_ENOCONV && r.f.completed;
+    if (rc != DFG_OK && !limit) {
         code = fail(&err, rc);
         goto done;
     }
+    if (limit) /* said here and in the output (status and reason), never as a number */
+        fail(&err, rc);
     if ((rc = dfg_interval_lognormal(r.f.fit.n_obs, r.f.fit.nhat, r.f.fit.se_nhat, c->est.level,
                                      &r.total_ci, &err)) != DFG_OK ||
         (rc = dfg_em_level_totals(it, &r.f, c->est.level, &r.rows, &r.n_rows, &err)) != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
-    if (c->boot.B > 0) {
+    if (!limit && !a.no_profile) {
+        dfg_error pe = {0};
+        rc = dfg_em_profiles(it, &m, &r.f, &eo.glm, c->est.level, &r.total_prof, r.rows, r.n_rows,
+                             &pe);
+        if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
+            code = fail(&pe, rc);
+            goto done;
+        }
+        if (rc != DFG_OK)
+            cli_say("note: no profile interval: %s", pe.msg);
+    }
+    if (c->boot.B > 0 && !limit) {
         if (c->boot.replicates && (code = cli_check_output("--replicates", c->boot.replicates)))
             goto done;
         /* --max-seconds: every replicate and jackknife fit costs at most about the point
@@ -413,10 +604,17 @@ static int em_main(int argc, char **argv)
     if (run.o.format == FMT_TEXT) {
         em_text(run.o.text, c, &eo, run.in.sha, it, &r);
     } else {
-        run.o.rows = "totals";
+        run.o.rows = r.has_search ? "steps" : "totals";
         em_json(run.o.root, &r);
     }
+    {
+        char why[256];
+        if (em_value(&r, 0, why, sizeof why) != DFG_VALUE_OK) /* exit 1 once printed */
+            run.exit_printed = EXIT_NUMERIC;
+    }
 done:
+    if (r.has_search)
+        dfg_cstep_result_free(&r.search);
     dfg_emboot_result_free(&r.boot);
     dfg_free_level_totals(r.rows);
     dfg_emfit_free(&r.f);

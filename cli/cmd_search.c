@@ -47,7 +47,8 @@ static const cli_option search_options[] = {
         "the main effects over every two-way term, adding or dropping the term that lowers "
         "-2 log L + pen p most, pen = log n, then 2, then 1, each phase keeping the terms the "
         "one before chose; the path with AIC, AICc, BIC minus their minimum and N; steps whose "
-        "MLE does not exist are marked and carry no N)"),
+        "MLE does not exist are marked and carry no N; on a file with missing covariate "
+        "values it is darkfig em --search: every candidate fitted by EM)"),
     OPT_CRITERION(
         search_args, criterion,
         "ranks the table (default bic); BIC = p log n - 2 log L with n = people observed and p "
@@ -491,6 +492,9 @@ static int rank_rows(search_table *s, const dfg_search_result *r, const search_a
 
 static int search_main(int argc, char **argv)
 {
+    int em = search_em_redirect(argc, argv); /* --method step, missing covariate values */
+    if (em >= 0)
+        return em;
     cli_run run;
     dfg_search_opts so = dfg_search_opts_default();
     search_args a = {(int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0, NULL, 0, 0, 0};

@@ -786,6 +786,73 @@ done:
  * search --method step
  * ======================================================================= */
 
+static const char *const step_phase[3] = {"BIC", "AIC", "pen 1"};
+
+void step_path_text(FILE *o, const dfg_cstep_result *r, const char *final, int fixed)
+{
+    fprintf(o, "search    step (mse::model_search: R's step() from the main effects over "
+               "all two-way terms;\n          penalty log n, then 2, then 1; criteria "
+               "minus their minimum)\n\n");
+    fprintf(o, "  %4s  %-16s %5s %4s %9s %9s %9s %14s\n", "step", "term", "phase", "p", "AIC",
+            "AICc", "BIC", "N");
+    for (size_t i = 0; i < r->n_steps; i++) {
+        const dfg_cstep_row *s = &r->steps[i];
+        char term[160];
+        snprintf(term, sizeof term, "%s%s",
+                 s->change > 0   ? "+ "
+                 : s->change < 0 ? "- "
+                 : fixed         ? "(start)"
+                                 : "(main effects)",
+                 s->term);
+        fprintf(o, "  %4d  %-16s %5s %4zu %9.1f %9.1f %9.1f ", s->step, term, step_phase[s->phase],
+                s->p, s->d_aic, s->d_aicc, s->d_bic);
+        if (s->check == DFG_CHECK_NOMLE)
+            fprintf(o, "%14s\n", "no MLE");
+        else
+            fprintf(o, "%14.1f%s\n", s->nhat, s->check == DFG_CHECK_BOUNDARY ? " (boundary)" : "");
+    }
+    fprintf(o, "\nfinal     %s\n", final);
+    size_t nomle = 0;
+    for (size_t i = 0; i < r->n_steps; i++)
+        nomle += r->steps[i].check == DFG_CHECK_NOMLE;
+    if (nomle)
+        fprintf(o,
+                "note      %zu step%s whose MLE does not exist: fitted cells go to 0 and N\n"
+                "          does not settle (R prints the diverged value); no N is given\n",
+                nomle, nomle == 1 ? "" : "s");
+    if (r->skipped[0])
+        fprintf(o,
+                "skipped   %s: not identifiable with the missing values, never fitted nor "
+                "compared\n",
+                r->skipped);
+}
+
+void step_path_json(cJSON *root, const dfg_cstep_result *r, const char *final)
+{
+    jstr(root, "final", final);
+    if (r->skipped[0])
+        jstr(root, "skipped", r->skipped);
+    cJSON *rows = jarr(root, "steps");
+    for (size_t i = 0; rows && i < r->n_steps; i++) {
+        const dfg_cstep_row *s = &r->steps[i];
+        cJSON *e = jrow(rows);
+        jnum(e, "step", s->step);
+        jstr(e, "change", s->change > 0 ? "add" : s->change < 0 ? "drop" : "start");
+        jstr(e, "term", s->term);
+        jstr(e, "phase", step_phase[s->phase]);
+        jnum(e, "p", (double)s->p);
+        jnum(e, "loglik", s->loglik);
+        jnum(e, "AIC", s->aic);
+        jnum(e, "AICc", s->aicc);
+        jnum(e, "BIC", s->bic);
+        jnum(e, "dAIC", s->d_aic);
+        jnum(e, "dAICc", s->d_aicc);
+        jnum(e, "dBIC", s->d_bic);
+        jnum(e, "N", s->nhat);
+        jstr(e, "check", dfg_check_name(s->check));
+    }
+}
+
 int search_step(cli_run *run)
 {
     common_opts *c = &run->c;
@@ -869,40 +936,9 @@ int search_step(cli_run *run)
     if ((code = cli_run_output(run)) >= 0)
         goto done;
     FILE *o = run->o.text;
-    static const char *phase[3] = {"BIC", "AIC", "pen 1"};
     if (run->o.format == FMT_TEXT) {
         text_head(o, "search", c->file, sha);
-        fprintf(o, "search    step (mse::model_search: R's step() from the main effects over "
-                   "all two-way terms;\n          penalty log n, then 2, then 1; criteria "
-                   "minus their minimum)\n\n");
-        fprintf(o, "  %4s  %-16s %5s %4s %9s %9s %9s %14s\n", "step", "term", "phase", "p", "AIC",
-                "AICc", "BIC", "N");
-        for (size_t i = 0; i < r.n_steps; i++) {
-            const dfg_cstep_row *s = &r.steps[i];
-            char term[160];
-            snprintf(term, sizeof term, "%s%s",
-                     s->change > 0   ? "+ "
-                     : s->change < 0 ? "- "
-                     : cc->fixed     ? "(start)"
-                                     : "(main effects)",
-                     s->term);
-            fprintf(o, "  %4d  %-16s %5s %4zu %9.1f %9.1f %9.1f ", s->step, term, phase[s->phase],
-                    s->p, s->d_aic, s->d_aicc, s->d_bic);
-            if (s->check == DFG_CHECK_NOMLE)
-                fprintf(o, "%14s\n", "no MLE");
-            else
-                fprintf(o, "%14.1f%s\n", s->nhat,
-                        s->check == DFG_CHECK_BOUNDARY ? " (boundary)" : "");
-        }
-        fprintf(o, "\nfinal     %s\n", final);
-        size_t nomle = 0;
-        for (size_t i = 0; i < r.n_steps; i++)
-            nomle += r.steps[i].check == DFG_CHECK_NOMLE;
-        if (nomle)
-            fprintf(o,
-                    "note      %zu step%s whose MLE does not exist: fitted cells go to 0 and N\n"
-                    "          does not settle (R prints the diverged value); no N is given\n",
-                    nomle, nomle == 1 ? "" : "s");
+        step_path_text(o, &r, final, cc->fixed != NULL);
         if (has_boot) {
             if (boot.type == DFG_BOOT_NONPARAMETRIC)
                 fprintf(o, "\nthe search repeated in every replicate (percentile intervals)\n");
@@ -910,26 +946,7 @@ int search_step(cli_run *run)
         }
     } else {
         jstr(run->o.root, "method", "step");
-        jstr(run->o.root, "final", final);
-        cJSON *rows = jarr(run->o.root, "steps");
-        for (size_t i = 0; rows && i < r.n_steps; i++) {
-            const dfg_cstep_row *s = &r.steps[i];
-            cJSON *e = jrow(rows);
-            jnum(e, "step", s->step);
-            jstr(e, "change", s->change > 0 ? "add" : s->change < 0 ? "drop" : "start");
-            jstr(e, "term", s->term);
-            jstr(e, "phase", phase[s->phase]);
-            jnum(e, "p", (double)s->p);
-            jnum(e, "loglik", s->loglik);
-            jnum(e, "AIC", s->aic);
-            jnum(e, "AICc", s->aicc);
-            jnum(e, "BIC", s->bic);
-            jnum(e, "dAIC", s->d_aic);
-            jnum(e, "dAICc", s->d_aicc);
-            jnum(e, "dBIC", s->d_bic);
-            jnum(e, "N", s->nhat);
-            jstr(e, "check", dfg_check_name(s->check));
-        }
+        step_path_json(run->o.root, &r, final);
         run->o.rows = "steps";
     }
 done:

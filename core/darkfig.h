@@ -1125,7 +1125,10 @@ typedef struct {
 typedef struct {
     size_t n_steps, cap;
     dfg_cstep_row *steps;
-    dfg_cmodel final; /* the model where the last phase stopped */
+    dfg_cmodel final;  /* the model where the last phase stopped */
+    char skipped[512]; /* terms a candidate would have added that cannot be estimated
+                          with the missing values (dfg_em_step_run), ", "-separated;
+                          never fitted nor compared; "" otherwise */
 } dfg_cstep_result;
 
 /* Run the search. Owns: *r (release with dfg_cstep_result_free). Returns DFG_OK,
@@ -1634,6 +1637,39 @@ DFG_API dfg_status dfg_em_boot(const dfg_itable *it, const dfg_cmodel *m, const 
                                const dfg_emfit *point, const dfg_boot_opts *bo,
                                dfg_emboot_result *res, dfg_error *err);
 DFG_API void dfg_emboot_result_free(dfg_emboot_result *r);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Incomplete covariates: model search (models/incomplete_search.c)
+ * ======================================================================= */
+
+/* The stepwise search of dfg_cstep_run (mse::model_search: R's step(), penalty log n,
+ * then 2, then 1) on incomplete data: every candidate fitted by EM (eo; so->glm is not
+ * used, eo->glm is), warm-started from the current model; criterion -2 LL + pen p with LL
+ * the observed-data log-likelihood (dfg_emfit.loglik) and n = people observed, so the
+ * path's AIC and BIC are those dfg_em_fit gives each model. A term whose addition leaves
+ * the model unidentifiable under the missingness (dfg_em_fit's check) is never fitted:
+ * it is listed in r->skipped. Without missing values the path is dfg_cstep_run's (the
+ * criteria shifted by a constant). Owns: *r (dfg_cstep_result_free). Returns DFG_OK,
+ * DFG_EINVAL, DFG_ENOMEM, DFG_ECANCEL, DFG_EDATA (the start is not identifiable: the
+ * term named), DFG_ENOCONV (a candidate's EM reached eo->max_iter: the model and the last
+ * change named), or an M-step failure. */
+DFG_API dfg_status dfg_em_step_run(const dfg_itable *it, const dfg_em_opts *eo,
+                                   const dfg_cstep_opts *so, dfg_cstep_result *r, dfg_error *err);
+
+/* Profile-likelihood intervals of an EM fit's totals (models/incomplete_profile.c): *total
+ * for the total, rows[i].profile for the rows of dfg_em_level_totals (n_rows of them, or
+ * 0 for the total alone). For a group's unobserved sum M the observed-data likelihood is
+ * maximised by EM with M and the rows with missing values shared out in proportion to the
+ * fitted values; log L(M) in the multinomial form with Cormack's correction, as
+ * dfg_cfit_profile_group, which it equals without missing values. The group's total at M
+ * is its completed count there plus M. f must have converged (else DFG_ENOCONV). Returns
+ * DFG_OK, DFG_EINVAL, DFG_ENOMEM, or the first row's failure (that row's limits NaN, the
+ * others filled). */
+DFG_API dfg_status dfg_em_profiles(const dfg_itable *it, const dfg_cmodel *m, const dfg_emfit *f,
+                                   const dfg_glm_opts *opts, double level, dfg_interval *total,
+                                   dfg_level_total *rows, size_t n_rows, dfg_error *err);
 
 /* ** }====================================================================== */
 

@@ -62,6 +62,8 @@ typedef struct {
     int iter;
     dfg_status status;
     int interior; /* last Newton step small */
+    int skip;     /* not identifiable: never compared (the fitter said why) */
+    char why[256];
 } cand;
 
 static void cand_free(cand *c)
@@ -74,8 +76,8 @@ static void cand_free(cand *c)
 }
 
 typedef struct {
-    const dfg_ctable *ct;
-    const dfg_glm_opts *glm;
+    const dfg_ctable *ct; /* the layout */
+    const dfg_cstep_fitter *f;
     size_t p_cap;
 } ctx;
 
@@ -102,8 +104,82 @@ static int cand_params(const dfg_ctable *ct, cand *c)
     return 1;
 }
 
-/* fit c, warm from `from` (same parameters matched by spec) */
-static dfg_status cand_fit(const ctx *x, dfg_cfit_work *w, cand *c, const cand *from,
+/* ** {======================================================================
+ * The fitting seam (models.h, dfg_cstep_fitter): the complete-data fitter below; the EM
+ * fitter of models/incomplete_search.c fits the same candidates on incomplete data.
+ * ======================================================================= */
+
+void dfg_cstep_fitout_from_mu(const dfg_ctable *ct, const double *mu, double last_step,
+                              dfg_status rc, dfg_cstep_fitout *out)
+{
+    size_t k = dfg_ctable_k(ct), n = dfg_ctable_n_cells(ct), lm = ((size_t)1 << k) - 1;
+    double mu_min = INFINITY;
+    for (size_t cell = 0; cell < n; cell++)
+        if (cell & lm)
+            mu_min = fmin(mu_min, mu[cell]);
+    /* interior: converged with a negligible last step, or with no fitted cell drifting to 0
+     * (on a boundary the empty cells' fitted values fall like e^-iteration) */
+    out->interior = rc == DFG_OK && (last_step < 1e-3 || mu_min > 1e-5);
+    double m0 = 0.0;
+    for (size_t s = 0; s < dfg_ctable_n_strata(ct); s++)
+        m0 += mu[s << k];
+    out->m0 = m0;
+}
+
+typedef struct {
+    const dfg_ctable *ct;
+    const dfg_glm_opts *glm;
+} cdata;
+
+static void *cwork_alloc(const void *data, size_t p_cap)
+{
+    return dfg_cfit_work_alloc(((const cdata *)data)->ct, p_cap);
+}
+
+static void cwork_free(void *w)
+{
+    dfg_cfit_work_free(w);
+}
+
+static dfg_status cfit_fit(const void *data, void *work, const dfg_cmodel *m, const size_t *spec,
+                           size_t p, int warm, int check_ident, double *beta, dfg_cstep_fitout *out,
+                           dfg_error *err)
+{
+    const cdata *d = data;
+    (void)m;
+    (void)check_ident; /* complete data: every hierarchical model is identifiable */
+    dfg_glm_info info;
+    dfg_status rc = dfg_cfit_engine(work, d->ct, spec, p, dfg_ctable_counts(d->ct), NULL, warm,
+                                    d->glm, beta, NULL, &info, err);
+    if (rc != DFG_OK && rc != DFG_ENOCONV)
+        return rc;
+    out->status = rc;
+    out->loglik = info.loglik;
+    out->iter = info.iter;
+    dfg_cstep_fitout_from_mu(d->ct, dfg_cfit_work_mu(work), dfg_cfit_work_last_step(work), rc, out);
+    return DFG_OK;
+}
+
+static dfg_status cfit_check(const void *data, const dfg_cmodel *m, dfg_check_status *check,
+                             double *nhat, dfg_error *err)
+{
+    const cdata *d = data;
+    dfg_cfit f;
+    dfg_status rc = dfg_cfit_checked(d->ct, m, d->glm, &f, err);
+    int hard = rc == DFG_ENOMEM || rc == DFG_EINTERNAL || rc == DFG_EINVAL;
+    if (!hard) {
+        *check = f.check;
+        *nhat = f.nhat;
+    }
+    dfg_cfit_free(&f);
+    return hard ? rc : DFG_OK;
+}
+
+/* ** }====================================================================== */
+
+/* fit c, warm from `from` (same parameters matched by spec); check_ident: the fitter checks
+ * that the model can be estimated (added terms and the start) */
+static dfg_status cand_fit(const ctx *x, void *w, cand *c, const cand *from, int check_ident,
                            dfg_error *err)
 {
     int warm = 0;
@@ -123,35 +199,27 @@ static dfg_status cand_fit(const ctx *x, dfg_cfit_work *w, cand *c, const cand *
         }
         warm = 1;
     }
-    dfg_glm_info info;
+    dfg_cmodel m = {c->n_terms, c->terms};
+    dfg_cstep_fitout out;
+    memset(&out, 0, sizeof out);
     dfg_error e2 = {0};
-    dfg_status rc = dfg_cfit_engine(w, x->ct, c->spec, c->p, dfg_ctable_counts(x->ct), NULL, warm,
-                                    x->glm, c->beta, NULL, &info, &e2);
-    if (rc != DFG_OK && rc != DFG_ENOCONV) {
-        if (warm) { /* start again from R's start */
-            dfg_error_clear(&e2);
-            rc = dfg_cfit_engine(w, x->ct, c->spec, c->p, dfg_ctable_counts(x->ct), NULL, 0, x->glm,
-                                 c->beta, NULL, &info, &e2);
-        }
-        if (rc != DFG_OK && rc != DFG_ENOCONV)
-            return dfg_err_set(err, rc, "step", "%s", e2.msg);
+    dfg_status rc =
+        x->f->fit(x->f->data, w, &m, c->spec, c->p, warm, check_ident, c->beta, &out, &e2);
+    if (rc != DFG_OK && warm) { /* start again from R's start */
+        dfg_error_clear(&e2);
+        memset(&out, 0, sizeof out);
+        memset(c->beta, 0, c->p * sizeof *c->beta);
+        rc = x->f->fit(x->f->data, w, &m, c->spec, c->p, 0, check_ident, c->beta, &out, &e2);
     }
-    c->status = rc;
-    c->loglik = info.loglik;
-    c->iter = info.iter;
-    const double *mu = dfg_cfit_work_mu(w);
-    size_t k = dfg_ctable_k(x->ct), n = dfg_ctable_n_cells(x->ct), lm = ((size_t)1 << k) - 1;
-    double mu_min = INFINITY;
-    for (size_t cell = 0; cell < n; cell++)
-        if (cell & lm)
-            mu_min = fmin(mu_min, mu[cell]);
-    /* interior: converged with a negligible last step, or with no fitted cell drifting to 0
-     * (on a boundary the empty cells' fitted values fall like e^-iteration) */
-    c->interior = rc == DFG_OK && (dfg_cfit_work_last_step(w) < 1e-3 || mu_min > 1e-5);
-    double m0 = 0.0;
-    for (size_t s = 0; s < dfg_ctable_n_strata(x->ct); s++)
-        m0 += mu[s << k];
-    c->m0 = m0;
+    if (rc != DFG_OK)
+        return dfg_err_set(err, rc, "step", "%s", e2.msg);
+    c->status = out.status;
+    c->loglik = out.loglik;
+    c->iter = out.iter;
+    c->interior = out.interior;
+    c->m0 = out.m0;
+    c->skip = out.skip;
+    memcpy(c->why, out.why, sizeof c->why);
     return DFG_OK;
 }
 
@@ -174,6 +242,7 @@ typedef struct {
     const ctx *x;
     const cand *base;
     cand *cands;
+    const int *isadd;
     size_t n, next;
     pthread_mutex_t *lock;
     dfg_status rc;
@@ -183,7 +252,7 @@ typedef struct {
 static void *worker(void *arg)
 {
     pool *pl = arg;
-    dfg_cfit_work *w = dfg_cfit_work_alloc(pl->x->ct, pl->x->p_cap);
+    void *w = pl->x->f->work_alloc(pl->x->f->data, pl->x->p_cap);
     if (!w) {
         pthread_mutex_lock(pl->lock);
         if (pl->rc == DFG_OK)
@@ -199,7 +268,7 @@ static void *worker(void *arg)
         if (i >= pl->n || stop)
             break;
         dfg_error e = {0};
-        dfg_status rc = cand_fit(pl->x, w, &pl->cands[i], pl->base, &e);
+        dfg_status rc = cand_fit(pl->x, w, &pl->cands[i], pl->base, pl->isadd[i], &e);
         if (rc != DFG_OK) {
             pthread_mutex_lock(pl->lock);
             if (pl->rc == DFG_OK) {
@@ -209,16 +278,16 @@ static void *worker(void *arg)
             pthread_mutex_unlock(pl->lock);
         }
     }
-    dfg_cfit_work_free(w);
+    pl->x->f->work_free(w);
     return NULL;
 }
 
-static dfg_status fit_all(const ctx *x, const cand *base, cand *cands, size_t n, int threads,
-                          dfg_cfit_work *w0, dfg_error *err)
+static dfg_status fit_all(const ctx *x, const cand *base, cand *cands, const int *isadd, size_t n,
+                          int threads, void *w0, dfg_error *err)
 {
     if (threads <= 1 || n < 2) {
         for (size_t i = 0; i < n; i++) {
-            dfg_status rc = cand_fit(x, w0, &cands[i], base, err);
+            dfg_status rc = cand_fit(x, w0, &cands[i], base, isadd[i], err);
             if (rc != DFG_OK)
                 return rc;
         }
@@ -230,6 +299,7 @@ static dfg_status fit_all(const ctx *x, const cand *base, cand *cands, size_t n,
     pl.x = x;
     pl.base = base;
     pl.cands = cands;
+    pl.isadd = isadd;
     pl.n = n;
     pl.lock = &lock;
     size_t nt = (size_t)threads < n ? (size_t)threads : n;
@@ -274,7 +344,7 @@ static dfg_status record(const ctx *x, const cand *c, uint64_t term, int change,
     s->change = change;
     if (term)
         dfg_cmodel_term_name(x->ct, term, s->term, sizeof s->term);
-    double n = dfg_ctable_n_obs(x->ct), p = (double)c->p;
+    double n = x->f->n_obs, p = (double)c->p;
     s->p = c->p;
     s->loglik = c->loglik;
     s->aic = -2.0 * c->loglik + 2.0 * p;
@@ -289,28 +359,48 @@ static dfg_status record(const ctx *x, const cand *c, uint64_t term, int change,
         dfg_status rc = dfg_cmodel_from_terms(x->ct, c->terms, c->n_terms, &m, err);
         if (rc != DFG_OK)
             return rc;
-        dfg_cfit f;
         dfg_error e2 = {0};
-        rc = dfg_cfit_checked(x->ct, &m, x->glm, &f, &e2);
+        double nhat = NAN;
+        rc = x->f->check(x->f->data, &m, &s->check, &nhat, &e2);
         dfg_cmodel_free(&m);
-        if (rc == DFG_ENOMEM || rc == DFG_EINTERNAL || rc == DFG_EINVAL) {
-            dfg_cfit_free(&f);
+        if (rc != DFG_OK)
             return dfg_err_set(err, rc, "step", "%s", e2.msg);
-        }
-        s->check = f.check;
-        s->nhat = f.check == DFG_CHECK_NOMLE ? (double)NAN : f.nhat;
-        dfg_cfit_free(&f);
+        s->nhat = s->check == DFG_CHECK_NOMLE ? (double)NAN : nhat;
     }
     return DFG_OK;
+}
+
+/* a skipped candidate's term into r->skipped (once) */
+static void note_skipped(const ctx *x, uint64_t term, dfg_cstep_result *r)
+{
+    char name[128];
+    dfg_cmodel_term_name(x->ct, term, name, sizeof name);
+    size_t len = strlen(r->skipped), nl = strlen(name);
+    for (const char *q = r->skipped; (q = strstr(q, name)) != NULL; q += nl)
+        if ((q == r->skipped || q[-1] == ' ') && (q[nl] == ',' || q[nl] == '\0'))
+            return;
+    if (len + nl + 3 < sizeof r->skipped)
+        snprintf(r->skipped + len, sizeof r->skipped - len, "%s%s", len ? ", " : "", name);
 }
 
 dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_cstep_result *r,
                          dfg_error *err)
 {
+    dfg_cstep_opts def = dfg_cstep_opts_default();
+    const dfg_cstep_opts *o = opts ? opts : &def;
+    cdata d = {ct, &o->glm};
+    dfg_cstep_fitter f = {
+        &d, ct ? dfg_ctable_n_obs(ct) : 0.0, cwork_alloc, cwork_free, cfit_fit, cfit_check};
+    return dfg_cstep_run_with(ct, &f, opts, r, err);
+}
+
+dfg_status dfg_cstep_run_with(const dfg_ctable *ct, const dfg_cstep_fitter *fitter,
+                              const dfg_cstep_opts *opts, dfg_cstep_result *r, dfg_error *err)
+{
     if (!r)
         return dfg_err_set(err, DFG_EINVAL, "step", "NULL result");
     memset(r, 0, sizeof *r);
-    if (!ct)
+    if (!ct || !fitter)
         return dfg_err_set(err, DFG_EINVAL, "step", "NULL table");
     dfg_cstep_opts def = dfg_cstep_opts_default();
     const dfg_cstep_opts *o = opts ? opts : &def;
@@ -324,7 +414,7 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
     cand cur, *cands = NULL;
     memset(&cur, 0, sizeof cur);
     uint64_t *lower = NULL;
-    dfg_cfit_work *w0 = NULL;
+    void *w0 = NULL;
     dfg_status rc = DFG_OK;
     if (!scope)
         return dfg_err_set(err, DFG_ENOMEM, "step", "scope");
@@ -336,7 +426,7 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
             scope[n_scope++] = t;
         }
     /* the largest model: every scope term */
-    ctx x = {ct, &o->glm, 1};
+    ctx x = {ct, fitter, 1};
     x.p_cap = 1;
     for (size_t v = 0; v < nv; v++)
         x.p_cap += dfg_cmodel_term_params(ct, (uint64_t)1 << v);
@@ -354,7 +444,7 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
             x.p_cap += dfg_cmodel_term_params(ct, start.terms[i]);
     }
     if (!(cands = dfg_calloc(n_scope + 1, sizeof *cands)) ||
-        !(w0 = dfg_cfit_work_alloc(ct, x.p_cap))) {
+        !(w0 = fitter->work_alloc(fitter->data, x.p_cap))) {
         dfg_cmodel_free(&start);
         rc = dfg_err_set(err, DFG_ENOMEM, "step", "candidates");
         goto done;
@@ -366,11 +456,15 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
         rc = dfg_err_set(err, DFG_ENOMEM, "step", "model");
         goto done;
     }
-    if ((rc = cand_fit(&x, w0, &cur, NULL, err)) != DFG_OK)
+    if ((rc = cand_fit(&x, w0, &cur, NULL, 1, err)) != DFG_OK)
         goto done;
+    if (cur.skip) { /* the start cannot be estimated: refused, with the term named */
+        rc = dfg_err_set(err, DFG_EDATA, "step", "%s", cur.why);
+        goto done;
+    }
     if ((rc = record(&x, &cur, 0, 0, 0, r, err)) != DFG_OK)
         goto done;
-    double n = dfg_ctable_n_obs(ct);
+    double n = fitter->n_obs;
     const double pens[3] = {log(n), 2.0, 1.0};
     for (int ph = 0; ph < o->phases; ph++) {
         double pen = pens[ph];
@@ -429,11 +523,15 @@ dfg_status dfg_cstep_run(const dfg_ctable *ct, const dfg_cstep_opts *opts, dfg_c
             if (!ok)
                 rc = dfg_err_set(err, DFG_ENOMEM, "step", "candidate");
             else
-                rc = fit_all(&x, &cur, cands, nc, o->threads, w0, err);
+                rc = fit_all(&x, &cur, cands, isadd, nc, o->threads, w0, err);
             size_t best = (size_t)-1;
             double bc = crit(&cur, pen);
             if (rc == DFG_OK)
                 for (size_t i = 0; i < nc; i++) {
+                    if (cands[i].skip) {
+                        note_skipped(&x, what[i], r);
+                        continue;
+                    }
                     double ci = crit(&cands[i], pen);
                     if (ci < bc) {
                         bc = ci;
@@ -485,7 +583,8 @@ done:
             cand_free(&cands[i]);
     dfg_free(cands);
     dfg_free(scope);
-    dfg_cfit_work_free(w0);
+    if (w0)
+        fitter->work_free(w0);
     if (rc != DFG_OK) {
         dfg_free(r->steps);
         r->steps = NULL;

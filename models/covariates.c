@@ -641,7 +641,46 @@ typedef struct {
     int n_noconv;
     dfg_status rc;
     dfg_error *err;
+    const dfg_prof_rows *rows; /* NULL: complete data (the counts of ct) */
+    double ng_at;              /* rows: the group's completed count at the last evaluation */
 } gprof;
+
+/* EM steps of one profile point with rows (a slow EM: one Newton step each) */
+#define ROWS_MAX_IT 200000
+
+/* With rows of observed data that are sums of cells: y = the cells observed alone plus each
+ * row spread over its cells in proportion to mu (the E-step); returns the rows' and cells'
+ * part of S, sum y0 log(y0 / mu) + sum_r n_r log(n_r / m_r); *ng = the group's completed
+ * count. */
+static double rows_estep(gprof *pr, const double *mu, double *ng)
+{
+    const dfg_prof_rows *rw = pr->rows;
+    size_t n = dfg_ctable_n_cells(pr->ct), k = dfg_ctable_k(pr->ct), lm = ((size_t)1 << k) - 1;
+    double s = 0.0;
+    for (size_t c = 0; c < n; c++) {
+        if (!(c & lm))
+            continue;
+        double y0 = rw->y0[c];
+        pr->y[c] = y0;
+        if (y0 > 0.0)
+            s += y0 * log(y0 / mu[c]);
+    }
+    for (size_t r = 0; r < rw->n_rows; r++) {
+        double m = 0.0, nr = rw->count[r];
+        for (size_t q = rw->off[r]; q < rw->off[r + 1]; q++)
+            m += mu[rw->cells[q]];
+        for (size_t q = rw->off[r]; q < rw->off[r + 1]; q++)
+            pr->y[rw->cells[q]] += nr * mu[rw->cells[q]] / m;
+        if (nr > 0.0)
+            s += nr * log(nr / m);
+    }
+    double g = 0.0;
+    for (size_t c = 0; c < n; c++)
+        if ((c & lm) && pr->in_group[c >> k])
+            g += pr->y[c];
+    *ng = g;
+    return s;
+}
 
 /* log L(N_g) (up to a constant), N_g = n_group + M; NaN on failure */
 static double gprof_loglik(gprof *pr, double big_ng)
@@ -655,11 +694,11 @@ static double gprof_loglik(gprof *pr, double big_ng)
         M = 0.0;
     const double *mu = dfg_cfit_work_mu(pr->w);
     dfg_glm_opts o1 = *pr->o;
-    double s_old = NAN, s = NAN, mug = 0.0;
-    int it;
+    double s_old = NAN, s = NAN, mug = 0.0, d_old = 0.0;
+    int it, max_it = pr->rows ? ROWS_MAX_IT : 5000;
     /* EM: fill the group's unobserved cells in proportion to their fitted values, one
      * Newton step, until the objective settles */
-    for (it = 0; it < 5000; it++) {
+    for (it = 0; it < max_it; it++) {
         mug = 0.0;
         for (size_t st = 0; st < ns; st++)
             if (pr->in_group[st])
@@ -669,15 +708,36 @@ static double gprof_loglik(gprof *pr, double big_ng)
                 pr->y[st << k] = mug > 0.0 ? M * mu[st << k] / mug : 0.0;
         /* S = sum_obs [y log(y / mu) - (y - mu)] + M log(M / mu_G) - (M - mu_G) */
         s = 0.0;
-        for (size_t c = 0; c < n; c++) {
-            if (!pr->use[c] || (c & (((size_t)1 << k) - 1)) == 0)
-                continue;
-            double yc = pr->y[c], mc = mu[c];
-            s += (yc > 0.0 ? yc * log(yc / mc) : 0.0) - (yc - mc);
+        if (pr->rows) {
+            /* the observed data are the cells seen alone and the rows' sums:
+             * S = sum y0 log(y0 / mu) + sum_r n_r log(n_r / m_r) + M log(M / mu_G)
+             *     - (n + M - sum of mu over the cells in the likelihood) */
+            double mu_in = 0.0;
+            s = rows_estep(pr, mu, &pr->ng_at);
+            for (size_t c = 0; c < n; c++)
+                if (pr->use[c] && (c & (((size_t)1 << k) - 1)))
+                    mu_in += mu[c];
+            s += (M > 0.0 ? M * log(M / mug) : 0.0) - (pr->n_all + M - mu_in - mug);
+        } else {
+            for (size_t c = 0; c < n; c++) {
+                if (!pr->use[c] || (c & (((size_t)1 << k) - 1)) == 0)
+                    continue;
+                double yc = pr->y[c], mc = mu[c];
+                s += (yc > 0.0 ? yc * log(yc / mc) : 0.0) - (yc - mc);
+            }
+            s += (M > 0.0 ? M * log(M / mug) : 0.0) - (M - mug);
         }
-        s += (M > 0.0 ? M * log(M / mug) : 0.0) - (M - mug);
-        if (it > 0 && fabs(s - s_old) <= 1e-10 * (fabs(s) + 1.0))
+        if (pr->rows && it > 0) {
+            /* with rows the EM can be slow (much of the information missing): the
+             * remaining distance to the limit is about |dS| / (1 - rate), the rate the
+             * ratio of successive changes (Aitken) */
+            double d = fabs(s - s_old), rate = d_old > 0.0 ? d / d_old : 0.0;
+            d_old = d;
+            if (rate < 1.0 && d / (1.0 - rate) <= 1e-10 * (fabs(s) + 1.0))
+                break;
+        } else if (it > 0 && fabs(s - s_old) <= 1e-10 * (fabs(s) + 1.0)) {
             break;
+        }
         s_old = s;
         o1.max_iter = 1;
         dfg_error e2 = {0};
@@ -689,7 +749,7 @@ static double gprof_loglik(gprof *pr, double big_ng)
             return NAN;
         }
     }
-    if (it == 5000)
+    if (it == max_it)
         pr->n_noconv++;
     double tt = pr->n_all + M;
     if (tt <= 100.0) {
@@ -767,6 +827,21 @@ dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, con
                                   const unsigned char *in_group, const dfg_glm_opts *opts,
                                   double level, dfg_interval *ci, dfg_error *err)
 {
+    return dfg_cfit_profile_group_rows(ct, m, fit, in_group, NULL, opts, level, ci, err);
+}
+
+/* the group's completed count at N (rows): n_g(M) + M for the nominal N = n_group + M */
+static double rows_total(gprof *pr, double big_ng)
+{
+    gprof_loglik(pr, big_ng);
+    return pr->ng_at + (big_ng - pr->n_group);
+}
+
+dfg_status dfg_cfit_profile_group_rows(const dfg_ctable *ct, const dfg_cmodel *m,
+                                       const dfg_cfit *fit, const unsigned char *in_group,
+                                       const dfg_prof_rows *rows, const dfg_glm_opts *opts,
+                                       double level, dfg_interval *ci, dfg_error *err)
+{
     if (!ci)
         return dfg_err_set(err, DFG_EINVAL, "interval", "NULL interval");
     memset(ci, 0, sizeof *ci);
@@ -790,6 +865,7 @@ dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, con
     pr.p = fit->p;
     pr.spec = fit->spec;
     pr.n_all = dfg_ctable_n_obs(ct);
+    pr.rows = rows;
     dfg_status rc = DFG_OK;
     unsigned char *grp = NULL;
     if (!(pr.y = dfg_malloc(n * sizeof *pr.y)) || !(pr.use = dfg_malloc(n)) ||
@@ -811,6 +887,9 @@ dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, con
     memcpy(pr.y, dfg_ctable_counts(ct), n * sizeof *pr.y);
     for (size_t c = 0; c < n; c++)
         pr.use[c] = (c & lm) ? (fit->fitted[c] > 0.0 || pr.y[c] > 0.0) : grp[c >> k];
+    for (size_t r = 0; rows && r < rows->n_rows; r++) /* a row's cells are observed */
+        for (size_t q = rows->off[r]; q < rows->off[r + 1]; q++)
+            pr.use[rows->cells[q]] = 1;
     if (fit->check == DFG_CHECK_BOUNDARY)
         for (size_t c = 0; c < n; c++)
             if ((c & lm) && fit->fitted[c] == 0.0)
@@ -864,6 +943,17 @@ dfg_status dfg_cfit_profile_group(const dfg_ctable *ct, const dfg_cmodel *m, con
     }
     if ((rc = pr.rc) != DFG_OK)
         goto done;
+    if (rows) {
+        /* the nominal N = n_group + M back to the group's total at each point: its
+         * completed count there plus M (the people observed with a missing value are
+         * shared out by the constrained fit) */
+        ci->point = rows_total(&pr, n_mult);
+        ci->lower = rows_total(&pr, ci->lower_at_n ? ng : ci->lower);
+        if (!ci->upper_beyond)
+            ci->upper = rows_total(&pr, ci->upper);
+        if ((rc = pr.rc) != DFG_OK)
+            goto done;
+    }
     if (pr.n_noconv > 0)
         rc = dfg_err_set(err, DFG_ENOCONV, "interval", "%d group profile fits did not settle",
                          pr.n_noconv);

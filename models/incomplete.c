@@ -789,6 +789,11 @@ dfg_status dfg_em_core(dfg_em_ws *ws, const double *y0, const double *inc_n, int
                        o->max_iter, info->change, info->abs_change);
 }
 
+double dfg_em_complete(const dfg_itable *it, const double *mu, double *yc)
+{
+    return estep(it, dfg_ctable_counts(it->ct), it->count, mu, yc);
+}
+
 size_t dfg_em_n_stats(const dfg_itable *it)
 {
     size_t s = 1;
@@ -882,8 +887,8 @@ static dfg_status rank_in_order(size_t p, const double *a, unsigned char *bad,
 }
 
 /* identifiability at the fit of the evenly spread table, perturbed */
-static dfg_status check_identifiable(const dfg_itable *it, const dfg_cmodel *m, dfg_em_ws *ws,
-                                     const size_t *term_of, const dfg_glm_opts *glm, dfg_error *err)
+dfg_status dfg_em_identifiable(const dfg_itable *it, const dfg_cmodel *m, dfg_em_ws *ws,
+                               const size_t *term_of, const dfg_glm_opts *glm, dfg_error *err)
 {
     size_t p = ws->p, n = it->n_cells, lm = ((size_t)1 << it->k) - 1;
     double *beta = dfg_calloc(p, sizeof *beta), *a = dfg_calloc(p * p, sizeof *a);
@@ -1094,7 +1099,7 @@ dfg_status dfg_em_fit(const dfg_itable *it, const dfg_cmodel *m, const dfg_em_op
     dfg_cmodel_params(m, it->ct, spec, term_of, err);
     if ((rc = dfg_em_ws_init(&ws, it, spec, p, err)) != DFG_OK)
         goto done;
-    if ((rc = check_identifiable(it, m, &ws, term_of, &o->glm, err)) != DFG_OK)
+    if ((rc = dfg_em_identifiable(it, m, &ws, term_of, &o->glm, err)) != DFG_OK)
         goto done;
     dfg_em_info info;
     dfg_status em_rc = dfg_em_core(&ws, y0, it->count, 0, o, beta, &info, err);

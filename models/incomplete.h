@@ -55,6 +55,15 @@ dfg_status dfg_em_core(dfg_em_ws *ws, const double *y0, const double *inc_n, int
 double dfg_em_obs_loglik(const dfg_itable *it, const size_t *spec, size_t p, const double *beta,
                          double *mu);
 
+/* Identifiability of m under the missingness (dfg_em_fit's check): DFG_OK, or DFG_EDATA
+ * naming the term that cannot be estimated; ws set up for m's parameters (spec, p),
+ * term_of[p] their terms. Uses ws's scratch. */
+dfg_status dfg_em_identifiable(const dfg_itable *it, const dfg_cmodel *m, dfg_em_ws *ws,
+                               const size_t *term_of, const dfg_glm_opts *glm, dfg_error *err);
+/* The E-step at fitted values mu: yc (n_cells) = the completed table; returns the
+ * observed-data log-likelihood in cenzus's multinomial form (dfg_emfit.loglik). */
+double dfg_em_complete(const dfg_itable *it, const double *mu, double *yc);
+
 void dfg_em_stats(const dfg_itable *it, const double *mu, const double *yc, double *out);
 size_t dfg_em_n_stats(const dfg_itable *it);
 

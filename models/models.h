@@ -70,4 +70,73 @@ void dfg_check_thread_free(void);
 dfg_check_status dfg_check_status_of(int code, size_t n_boundary);
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * Profile intervals of group totals when some observed data are sums of cells (models/
+ * covariates.c; incomplete covariates, models/incomplete_profile.c)
+ * ======================================================================= */
+typedef struct {
+    const double *y0; /* n_cells: the counts of the people whose cell is known */
+    size_t n_rows;    /* rows of people known only to be in one of cells[off[r] ..
+                         off[r+1]-1], count[r] of them */
+    const size_t *off, *cells;
+    const double *count;
+} dfg_prof_rows;
+
+/* dfg_cfit_profile_group when the observed data are y0 and the rows (rows = NULL: the counts
+ * of ct): ct's counts are the completed table of the fit (y0 plus the rows spread at the
+ * fit), its n the people observed. For a given sum M of the group's unobserved cells the
+ * observed-data likelihood (cells, rows, and the group's M) is maximised by EM (the rows and
+ * the group's M spread in proportion to the fitted values, one Newton step per E-step); S
+ * = sum y0 log(y0 / mu) + sum_r n_r log(n_r / m_r) + M log(M / mu_G) - (n + M - sum mu),
+ * log L(M) as dfg_cfit_profile_group. The group's total at M is its completed count there
+ * plus M: the interval's ends and point are those totals. */
+dfg_status dfg_cfit_profile_group_rows(const dfg_ctable *ct, const dfg_cmodel *m,
+                                       const dfg_cfit *fit, const unsigned char *in_group,
+                                       const dfg_prof_rows *rows, const dfg_glm_opts *opts,
+                                       double level, dfg_interval *ci, dfg_error *err);
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * The fitting seam of the covariate stepwise search (models/cov_search.c): how each
+ * candidate model is fitted and checked. The complete-data fitter is cov_search.c's own
+ * (dfg_cstep_run); the EM fitter on incomplete data is models/incomplete_search.c's.
+ * ======================================================================= */
+typedef struct {
+    double loglik;     /* the log-likelihood of the criterion -2 loglik + pen p */
+    double m0;         /* the fitted unobserved total (N = n_obs + m0) */
+    dfg_status status; /* DFG_OK, or DFG_ENOCONV (kept in the path, not interior) */
+    int iter;
+    int interior; /* the MLE exists without a linear program (dfg_cstep_fitout_from_mu) */
+    int skip;     /* the model cannot be estimated: never compared; why says so */
+    char why[256];
+} dfg_cstep_fitout;
+
+typedef struct {
+    const void *data;
+    double n_obs; /* people observed: BIC's n and N = n_obs + m0 */
+    /* a workspace for models of at most p_cap parameters (one per thread); NULL = no memory */
+    void *(*work_alloc)(const void *data, size_t p_cap);
+    void (*work_free)(void *work);
+    /* fit m (its parameters spec[0..p-1]); warm: beta holds a start (the current model's
+     * parameters matched, new ones 0), else the fitter's own start; check_ident: say in
+     * out->skip whether m can be estimated. Fills beta and *out; returns DFG_OK or the
+     * failure (the search then retries from the fitter's own start, then stops). */
+    dfg_status (*fit)(const void *data, void *work, const dfg_cmodel *m, const size_t *spec,
+                      size_t p, int warm, int check_ident, double *beta, dfg_cstep_fitout *out,
+                      dfg_error *err);
+    /* existence of the MLE of a fit that is not interior, and N of the (extended) MLE;
+     * returns DFG_OK or a failure that stops the search */
+    dfg_status (*check)(const void *data, const dfg_cmodel *m, dfg_check_status *check,
+                        double *nhat, dfg_error *err);
+} dfg_cstep_fitter;
+
+/* out->interior and out->m0 from the fitted cells mu of the layout ct, the largest last
+ * Newton step and the fit's status. */
+void dfg_cstep_fitout_from_mu(const dfg_ctable *ct, const double *mu, double last_step,
+                              dfg_status rc, dfg_cstep_fitout *out);
+/* dfg_cstep_run with the fitter f on the layout ct (the cells, levels and names). */
+dfg_status dfg_cstep_run_with(const dfg_ctable *ct, const dfg_cstep_fitter *f,
+                              const dfg_cstep_opts *opts, dfg_cstep_result *r, dfg_error *err);
+/* ** }====================================================================== */
+
 #endif /* DARKFIG_MODELS_H */

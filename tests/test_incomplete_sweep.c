@@ -1,7 +1,8 @@
 /* tests/test_incomplete_sweep.c: the allocation-failure sweep (SWEEP_ALLOC, tests/check.h)
  * over the entry points of the EM with missing covariate values: building the table
  * (dfg_itable_new), the EM fit (SQUAREM and plain steps, the identifiability check, the
- * observed information) and its bootstrap with the BCa jackknife. Each run must return
+ * observed information), the profile intervals of its totals, the stepwise search with EM
+ * fits and its bootstrap with the BCa jackknife. Each run must return
  * DFG_ENOMEM with an error that says so and nothing left allocated, until the run whose
  * allocations all succeed returns the status of the unarmed call.
  * Data: tests/data/incomplete/cenzus_newzealand_AC.csv (two lists, two covariates missing
@@ -51,6 +52,15 @@ static void incomplete_survives_allocation_failure(void)
         dfg_free_level_totals(rows);
         rows = NULL;
     });
+    CHECK(dfg_em_level_totals(it, &f, 0.95, &rows, &nr, &err) == DFG_OK);
+    dfg_interval tot;
+    SWEEP_ALLOC("em_profiles", dfg_em_profiles(it, &m, &f, NULL, 0.95, &tot, rows, nr, &sweep_err),
+                (void)0);
+    dfg_free_level_totals(rows);
+    dfg_cstep_result sr;
+    memset(&sr, 0, sizeof sr);
+    SWEEP_ALLOC("em_step_run", dfg_em_step_run(it, NULL, NULL, &sr, &sweep_err),
+                dfg_cstep_result_free(&sr));
     dfg_boot_opts bo = dfg_boot_opts_default();
     bo.B = 3;
     dfg_emboot_result br;
