@@ -299,6 +299,10 @@ static dfg_status run_bootstrap(const batch_spec *sp, const dfg_estimator *est, 
     bo.fitted = fitted;
     bo.progress = NULL;
     bo.cancel = NULL;
+#ifdef DFG_MPI
+    if (sp->spread) /* every rank computes this task, each a range of the replicates */
+        return batch_mpi_boot(sp->spread, est, t, &eo, &bo, res, err);
+#endif
     return dfg_boot_run(est, t, 0, &eo, &bo, res, err);
 }
 
@@ -580,8 +584,14 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
         bo.threads = sp->bo.threads;
         bo.bca = sp->bo.interval == DFG_CI_BCA;
         bo.glm = sp->est.glm;
-        if ((rc = dfg_cboot_run(ct, &m, &fit, rows ? &ycov : NULL, rows ? 1 : 0, &bo, &boot,
-                                &err)) != DFG_OK) {
+        const size_t *by = rows ? &ycov : NULL; /* --pooled: the year rows too */
+#ifdef DFG_MPI
+        if (sp->spread)
+            rc = batch_mpi_cboot(sp->spread, ct, &m, &fit, by, rows ? 1 : 0, &bo, &boot, &err);
+        else
+#endif
+            rc = dfg_cboot_run(ct, &m, &fit, by, rows ? 1 : 0, &bo, &boot, &err);
+        if (rc != DFG_OK) {
             set_failure(oc, rc, &err);
             goto done;
         }
