@@ -1043,7 +1043,8 @@ dfg_status dfg_lcmcr_write_draws(const dfg_lcmcr_result *r, const char *path, df
 
 /* ** {======================================================================
  * The estimator "lcmcr": posterior median of N with the equal-tailed interval, on one
- * thread (the bootstrap and check call estimators from their own threads).
+ * thread (the bootstrap and check call estimators from their own threads); the chain
+ * length from dfg_est_opts.mcmc_* where set (0: dfg_lcmcr_opts_default's).
  * ======================================================================= */
 
 static dfg_status est_lcmcr(const dfg_table *t, size_t s, const dfg_est_opts *eo, dfg_estimate *out,
@@ -1056,6 +1057,16 @@ static dfg_status est_lcmcr(const dfg_table *t, size_t s, const dfg_est_opts *eo
     dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
     if (eo && eo->level > 0.0 && eo->level < 1.0)
         o.level = eo->level;
+    if (eo) { /* the length asked for (0: the default) */
+        if (eo->mcmc_chains)
+            o.chains = eo->mcmc_chains;
+        if (eo->mcmc_burnin)
+            o.burnin = eo->mcmc_burnin;
+        if (eo->mcmc_samples)
+            o.samples = eo->mcmc_samples;
+        if (eo->mcmc_thin)
+            o.thin = eo->mcmc_thin;
+    }
     dfg_lcmcr_result r;
     dfg_status rc = dfg_lcmcr_run(t, s, &o, &r, err);
     if (rc != DFG_OK && rc != DFG_ENOCONV)
@@ -1068,7 +1079,7 @@ static dfg_status est_lcmcr(const dfg_table *t, size_t s, const dfg_est_opts *eo
         out->se = r.N.sd;
         out->dark = r.N.median - r.n_obs;
         if (!eo || eo->want_ci) {
-            out->ci.type = DFG_CI_PERCENTILE; /* posterior equal-tailed */
+            out->ci.type = DFG_CI_POSTERIOR; /* posterior equal-tailed */
             out->ci.level = o.level;
             out->ci.lower = r.N.lower;
             out->ci.upper = r.N.upper;
