@@ -341,9 +341,23 @@ static void relabel(lc_chain *c)
  * the heaviest class, so a short one). Both are exact draws of the same multinomial;
  * the order and the switch save the binomials of the light classes: a binomial costs
  * about as much as a dozen single draws. */
-#ifndef SMALL_COUNT
 #define SMALL_COUNT 16
-#endif
+
+/* One class drawn with probabilities w / tot (tot = sum of w > 0), a search in label
+ * order; a class of weight 0 is never returned. */
+static size_t categorical(gsl_rng *r, const double *w, size_t K, double tot)
+{
+    double v = gsl_rng_uniform(r) * tot;
+    size_t k = 0;
+    while (k + 1 < K && !(v < w[k]))
+        v -= w[k++];
+    while (w[k] <= 0.0 && k > 0) /* rounding at the top end: never weight 0 */
+        k--;
+    return k;
+}
+
+/* Up to this many people are drawn one by one in label order, without sorting. */
+#define FEW 4
 
 static void allocate(lc_chain *c, gsl_rng *r, unsigned count, const double *w)
 {
@@ -351,6 +365,14 @@ static void allocate(lc_chain *c, gsl_rng *r, unsigned count, const double *w)
     double *ws = c->ws;
     unsigned *m = c->m;
     memset(m, 0, K * sizeof *m);
+    if (count <= FEW) {
+        double tot = 0.0;
+        for (size_t k = 0; k < K; k++)
+            tot += w[k];
+        for (unsigned n = 0; n < count; n++)
+            m[categorical(r, w, K, tot)]++;
+        return;
+    }
     /* classes by decreasing weight: insertion sort of the previous call's order (a
        permutation of 0 .. K-1 kept in the chain), which changes little from pattern to
        pattern, so the sort is nearly linear */
@@ -494,10 +516,10 @@ static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
         uint32_t x = d->pat[p];
         int ok = linear;
         if (linear) {
-            double *w = c->w, tot = 0.0;
+            double *restrict w = c->w, tot = 0.0;
             memcpy(w, c->e0, K * sizeof *w);
             for (uint32_t y = x; y; y &= y - 1) { /* one row of odds per list in x */
-                const double *od = c->odds + (size_t)__builtin_ctz(y) * K;
+                const double *restrict od = c->odds + (size_t)__builtin_ctz(y) * K;
                 for (size_t k = 0; k < K; k++)
                     w[k] *= od[k];
             }
@@ -511,12 +533,7 @@ static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
             double tot = 0.0;
             for (size_t k = 0; k < K; k++)
                 tot += c->w[k];
-            double v = gsl_rng_uniform(r) * tot;
-            size_t k = 0;
-            while (k + 1 < K && !(v < c->w[k]))
-                v -= c->w[k++];
-            while (c->w[k] <= 0.0 && k > 0) /* rounding at the top end: never weight 0 */
-                k--;
+            size_t k = categorical(r, c->w, K, tot);
             c->nk[k] += 1.0;
             for (uint32_t y = x; y; y &= y - 1)
                 c->sk[k * J + (size_t)__builtin_ctz(y)] += 1.0;
