@@ -71,10 +71,10 @@ static void agrees_with_lcmcr_where_its_chains_agree(void)
         dfg_status rc = DFG_ENOCONV;
         unsigned flagged = 0;
         /* The first converged run of seeds 1, 2, 3. On rcapture_hiv_4 about one chain in
-           six lands in a second, sticky state (N near 12,200, two or three occupied classes)
-           that LCMCR's single chain from its fixed start does not show in the reference
-           runs; the diagnostics flag such a run (R-hat about 1.08), and the next seed is
-           tried. Two flagged seeds in a row fail the test. */
+           ten starts in a sticky state of little posterior mass (N near 11,900, two or
+           three occupied classes; left after about 300,000 sweeps and not re-entered:
+           tests/data/lcmcr/README.md); the diagnostics flag such a run, and the next seed
+           is tried. Two flagged seeds in a row fail the test. */
         for (uint32_t seed = 1; seed <= 3 && rc == DFG_ENOCONV; seed++) {
             o.seed = seed;
             dfg_error err;
