@@ -71,7 +71,7 @@ static void agrees_with_lcmcr_where_its_chains_agree(void)
         dfg_status rc = DFG_ENOCONV;
         unsigned flagged = 0;
         /* The first converged run of seeds 1, 2, 3. On rcapture_hiv_4 about one chain in
-           ten starts in a sticky state of little posterior mass (N near 11,900, two or
+           twelve starts in a sticky state of little posterior mass (N near 11,900, two or
            three occupied classes; left after about 300,000 sweeps and not re-entered:
            tests/data/lcmcr/README.md); the diagnostics flag such a run, and the next seed
            is tried. Two flagged seeds in a row fail the test. */
