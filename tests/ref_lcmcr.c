@@ -39,13 +39,10 @@ typedef struct {
  * most cap; 0 when the file cannot be opened. */
 static size_t read_refs(lcmcr_ref *ref, size_t cap)
 {
-    char path[512], line[256];
-    snprintf(path, sizeof path, "%s/lcmcr/lcmcr_agree.csv", DFG_TEST_DATA_DIR);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", path);
+    char line[256];
+    FILE *f = oracle_test_file("lcmcr/lcmcr_agree.csv");
+    if (!f)
         return 0;
-    }
     size_t n = 0;
     while (n < cap && fgets(line, sizeof line, f))
         if (sscanf(line, "%63[^,],%lf,%lf,%lf,%lf", ref[n].name, &ref[n].median, &ref[n].sd,

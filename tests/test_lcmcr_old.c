@@ -22,13 +22,10 @@ typedef struct {
 
 static size_t read_rows(old_row *row, size_t cap)
 {
-    char path[512], line[256];
-    snprintf(path, sizeof path, "%s/lcmcr/old_sampler.csv", DFG_TEST_DATA_DIR);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", path);
+    char line[256];
+    FILE *f = oracle_test_file("lcmcr/old_sampler.csv");
+    if (!f)
         return 0;
-    }
     size_t n = 0;
     while (n < cap && fgets(line, sizeof line, f))
         if (sscanf(line, "%31[^,],%15[^,],%lf,%31[^,],%lf,%lf", row[n].data, row[n].run,
