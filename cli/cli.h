@@ -114,8 +114,7 @@ typedef struct {
         OPT_NUM("thin", "T", OPT_SIZE, T, E.mcmc_thin, 1, 1e9, 0,                                  \
                 "sweeps per kept draw of --estimator lcmcr (default 20)")
 /* Is any of the chain-length options set? */
-#define MCMC_LENGTH_SET(e)                                                                         \
-    ((e).mcmc_chains || (e).mcmc_burnin || (e).mcmc_samples || (e).mcmc_thin)
+#define MCMC_LENGTH_SET(e) ((e).mcmc_chains || (e).mcmc_burnin || (e).mcmc_samples || (e).mcmc_thin)
 /* The end of an option table. */
 #define OPT_END                                                                                    \
     {                                                                                              \
