@@ -101,6 +101,20 @@ typedef struct {
 #define OPT_SEED(T, field, help) OPT_NUM("seed", "S", OPT_U32, T, field, 0, UINT32_MAX, 0, help)
 #define OPT_THREADS(T, field, help)                                                                \
     OPT_NUM("threads", "T", OPT_INT, T, field, 1, DFG_MAX_THREADS, 0, help)
+/* The chain length of the sampling estimator lcmcr through dfg_est_opts' mcmc_chains,
+ * mcmc_burnin, mcmc_samples, mcmc_thin (size_t; 0, unset, is the estimator's default):
+ * the four rows for the structure T whose field E is a dfg_est_opts. */
+#define OPT_MCMC_LENGTH(T, E)                                                                      \
+    OPT_NUM("chains", "C", OPT_SIZE, T, E.mcmc_chains, 1, 1024, 0,                                 \
+            "chains of --estimator lcmcr (default 4)"),                                            \
+        OPT_NUM("burnin", "B", OPT_SIZE, T, E.mcmc_burnin, 1, 1e12, 0,                             \
+                "burn-in sweeps per chain of --estimator lcmcr (default 10000)"),                  \
+        OPT_NUM("samples", "S", OPT_SIZE, T, E.mcmc_samples, 4, 1e9, 0,                            \
+                "draws kept per chain of --estimator lcmcr (default 5000)"),                       \
+        OPT_NUM("thin", "T", OPT_SIZE, T, E.mcmc_thin, 1, 1e9, 0,                                  \
+                "sweeps per kept draw of --estimator lcmcr (default 20)")
+/* Is any of the chain-length options set? */
+#define MCMC_LENGTH_SET(e) ((e).mcmc_chains || (e).mcmc_burnin || (e).mcmc_samples || (e).mcmc_thin)
 /* The end of an option table. */
 #define OPT_END                                                                                    \
     {                                                                                              \

@@ -13,6 +13,7 @@ typedef struct {
     int criterion, max_order;
     double threshold;
     int ci;
+    dfg_est_opts len; /* only the chain length, mcmc_* */
 } estimate_args;
 
 #define CI_DEFAULT (-1) /* the estimator's own */
@@ -34,6 +35,7 @@ static const cli_option estimate_options[] = {
     OPT_THRESHOLD(estimate_args, threshold, "p-value threshold of the stepwise estimators"),
     OPT_ONE_OF("ci", "TYPE", estimate_args, ci, ci_choices,
                "the estimator's own interval (default: the estimator's choice)"),
+    OPT_MCMC_LENGTH(estimate_args, len),
     OPT_END};
 
 const cli_command cmd_estimate = {
@@ -106,6 +108,8 @@ static int check_applies(const estimate_args *a, const dfg_estimator *est)
         off = "--max-order applies to the search estimators";
     else if (!search && a->threshold > 0.0)
         off = "--threshold applies to the stepwise estimators";
+    else if (MCMC_LENGTH_SET(a->len) && strcmp(est->name, "lcmcr") != 0)
+        off = "--chains, --burnin, --samples, --thin apply to --estimator lcmcr";
     if (off)
         return usage_error("estimate", "%s, not %s", off, est->name);
     return 0;
@@ -119,6 +123,10 @@ static void estimate_opts(const estimate_args *a, const dfg_estimator *est, dfg_
     eo->criterion = a->criterion >= 0 ? dfg_criterion_name((dfg_criterion)a->criterion) : NULL;
     eo->max_order = a->max_order;
     eo->threshold = a->threshold;
+    eo->mcmc_chains = a->len.mcmc_chains;
+    eo->mcmc_burnin = a->len.mcmc_burnin;
+    eo->mcmc_samples = a->len.mcmc_samples;
+    eo->mcmc_thin = a->len.mcmc_thin;
     if (a->ci == CI_OFF)
         eo->want_ci = 0;
     else if (a->ci != CI_DEFAULT)
@@ -128,7 +136,7 @@ static void estimate_opts(const estimate_args *a, const dfg_estimator *est, dfg_
 static int estimate_main(int argc, char **argv)
 {
     cli_run run;
-    estimate_args a = {NULL, NULL, -1, 0, 0.0, CI_DEFAULT};
+    estimate_args a = {NULL, NULL, -1, 0, 0.0, CI_DEFAULT, dfg_est_opts_default()};
     int code = cli_run_parse(&run, &cmd_estimate, &a, argc, argv);
     common_opts *c = &run.c;
     const dfg_estimator *est = NULL;

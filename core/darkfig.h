@@ -533,6 +533,11 @@ typedef struct {
     double threshold;      /* p-value threshold; 0 = the method's default */
     /* two-list estimators: lists a and b (0-based); b < 0 = the union of the others */
     int list_a, list_b;
+    /* the length of the sampling estimators (lcmcr): chains, burn-in sweeps, draws kept
+       per chain, sweeps per kept draw; 0 = the estimator's default. Shorter chains make
+       check, the bootstrap and the accuracy runs affordable; the estimator still reports
+       chains that have not converged as such. */
+    size_t mcmc_chains, mcmc_burnin, mcmc_samples, mcmc_thin;
 } dfg_est_opts;
 
 DFG_API dfg_est_opts dfg_est_opts_default(void);

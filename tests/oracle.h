@@ -41,6 +41,8 @@ typedef struct {
  * both (the counts of Chapman's and Lincoln-Petersen's estimators). */
 void oracle_first_vs_rest(const dfg_table *t, size_t s, double *na, double *nb, double *m);
 
+/* DFG_TEST_DATA_DIR/REL open for reading; NULL after printing why. */
+FILE *oracle_test_file(const char *rel);
 /* tests/data/oracle/oracle_results.csv, open for oracle_next; NULL after printing why. */
 FILE *oracle_results_open(void);
 /* The next row (the header and malformed lines are skipped); 0 at the end. */
