@@ -123,10 +123,11 @@ typedef struct {
 
 /* Which shared option groups a command takes. */
 enum {
-    CLI_INPUT = 1,   /* --lists, --count, --max-memory */
-    CLI_OUTPUT = 2,  /* --level, --format, --output */
-    CLI_FITTING = 4, /* --tol, --max-iter */
-    CLI_BOOT = 8     /* --bootstrap ... --max-seconds */
+    CLI_INPUT = 1,      /* --lists, --count, --max-memory */
+    CLI_OUTPUT = 2,     /* --level, --format, --output */
+    CLI_FITTING = 4,    /* --tol, --max-iter */
+    CLI_BOOT = 8,       /* --bootstrap ... --max-seconds */
+    CLI_COVARIATES = 16 /* --max-strata, --drop-missing, --no-level-profile, --trend */
 };
 
 typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON } out_format;
