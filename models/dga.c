@@ -48,7 +48,8 @@
 #define LEAVE_OUT 1e-13 /* ... and left out when the estimate is below this share */
 #define MAX_RATIO_STEP 8.0
 #define ANCHOR 256
-#define AUTO_MAX_HI 67108864.0 /* 2^26 */
+#define AUTO_MAX_HI 67108864.0   /* 2^26 */
+#define TREE_CACHE_MAX 8388608.0 /* doubles (64 MB) of subset terms at the tree's leaves */
 
 /* ** {======================================================================
  * Options
@@ -124,6 +125,16 @@ typedef struct {
      * common(N0_i)), the step ratio of the terms shared by every graph; NULL = none */
     size_t c0, cw;
     double *rcomm;
+    /* the bisection tree of the grid that the branch and bound walks (the same for every
+     * graph): node q covers the leaves [nd_l0[q], nd_l1[q]], children nd_kid[q], nd_kid[q] + 1
+     * (0 = a leaf); leaf l covers grid points [lf_lo[l], lf_hi[l]] */
+    size_t n_leaf, n_node;
+    size_t *lf_lo, *lf_hi, *nd_l0, *nd_l1, *nd_kid;
+    /* per leaf l and subset S (nsub = 2^k; slot 0 stands for the n + A term), or NULL when
+     * too large: lgamma and psi of x_S + N0 at the leaf's first point u, psi at its last
+     * point v; per leaf: common_at(u), psi(u + 1), psi(n + v + 1) */
+    size_t nsub;
+    double *lg_u, *dg_u, *dg_v, *cm_u, *dc_u, *dc_v;
 } model;
 
 /* Rissanen's log2*(N) = log2 N + log2 log2 N + ... over the positive terms. */
@@ -161,6 +172,32 @@ static double logpost(const model *m, size_t gi, double N0)
     return v + common_at(m, N0);
 }
 
+static double grid_n0(const model *m, size_t i)
+{
+    return m->lo + (double)i * m->step;
+}
+
+/* lg[S] = lgamma(x_S + N0) for every subset S > 0 and lg[0] = lgamma(n + A + N0): what
+ * logpost needs at N0 from every graph, computed once for all of them. */
+static void subset_terms(const model *m, double N0, double *lg)
+{
+    lg[0] = lgamma(m->n + m->A + N0);
+    for (size_t S = 1; S < m->nsub; S++)
+        lg[S] = lgamma(m->x[S] + N0);
+}
+
+/* logpost from the subset terms lg at N0 (subset_terms) and common = common_at(N0): the
+ * same operations in the same order. */
+static double logpost_terms(const model *m, size_t gi, const double *lg, double common)
+{
+    const dga_graph *g = &m->g[gi];
+    double v = m->cg[gi];
+    for (size_t t = 0; t < g->n_terms; t++)
+        v += g->coef[t] * lg[g->set[t]];
+    v -= g->n_comp * lg[0];
+    return v + common;
+}
+
 /* psi(x) for x > 0: recurrence up to x >= 6, then the asymptotic series (error < 1e-11). */
 static double digamma(double x)
 {
@@ -191,15 +228,29 @@ static double slope_max(const model *m, size_t gi, double u, double v)
 
 /* An upper bound of logpost(gi, N0) for N0 in [u, v] (mean value theorem on the
  * continuous extension), with a margin for rounding. */
-static double bound(const model *m, size_t gi, double u, double v)
+static double bound_of(double lu, double d, double u, double v)
 {
-    double lu = logpost(m, gi, u), d = slope_max(m, gi, u, v);
     return lu + (d > 0.0 ? d * (v - u) : 0.0) + 1e-6 + 1e-12 * fabs(lu);
 }
 
-static double grid_n0(const model *m, size_t i)
+static double bound(const model *m, size_t gi, double u, double v)
 {
-    return m->lo + (double)i * m->step;
+    return bound_of(logpost(m, gi, u), slope_max(m, gi, u, v), u, v);
+}
+
+/* bound() over the tree node q from the leaf cache: the same operations in the same order
+ * as logpost and slope_max. */
+static double bound_node(const model *m, size_t gi, size_t q)
+{
+    const dga_graph *g = &m->g[gi];
+    size_t l0 = m->nd_l0[q], l1 = m->nd_l1[q], ns = m->nsub;
+    const double *du = m->dg_u + l0 * ns, *dv = m->dg_v + l1 * ns;
+    double lu = logpost_terms(m, gi, m->lg_u + l0 * ns, m->cm_u[l0]), d = 0.0;
+    for (size_t t = 0; t < g->n_terms; t++)
+        d += g->coef[t] * (g->coef[t] > 0 ? dv : du)[g->set[t]];
+    d -= g->n_comp * du[0];
+    d = d + m->dc_v[l1] - m->dc_u[l0];
+    return bound_of(lu, d, grid_n0(m, m->lf_lo[l0]), grid_n0(m, m->lf_hi[l1]));
 }
 
 /* ** }====================================================================== */
@@ -270,12 +321,35 @@ static double lse2(double a, double b)
     return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
 }
 
+/* find_leaf on the tree node q with the leaf cache. */
+static int find_leaf_node(const model *m, size_t gi, size_t q, double T, int dir, size_t *at)
+{
+    if (bound_node(m, gi, q) < T)
+        return 0;
+    size_t c = m->nd_kid[q];
+    if (c == 0) {
+        *at = dir ? m->lf_hi[m->nd_l1[q]] : m->lf_lo[m->nd_l0[q]];
+        return 1;
+    }
+    if (dir == 0)
+        return find_leaf_node(m, gi, c, T, dir, at) || find_leaf_node(m, gi, c + 1, T, dir, at);
+    return find_leaf_node(m, gi, c + 1, T, dir, at) || find_leaf_node(m, gi, c, T, dir, at);
+}
+
 static void graph_range(const model *m, size_t gi, double T, graph_out *o)
 {
     o->lmass = o->lupper = -HUGE_VAL;
     o->a = 1;
     o->b = 0;
     size_t a, b;
+    if (m->lg_u) {
+        if (!find_leaf_node(m, gi, 0, T, 0, &a))
+            return;
+        find_leaf_node(m, gi, 0, T, 1, &b);
+        o->a = a;
+        o->b = b;
+        return;
+    }
     if (!find_leaf(m, gi, 0, m->ng - 1, T, 0, &a))
         return;
     find_leaf(m, gi, 0, m->ng - 1, T, 1, &b);
@@ -449,10 +523,11 @@ static double graph_estimate(const model *m, size_t gi, double T, double R, cons
 typedef struct {
     const model *m;
     graph_out *out;
-    int phase;    /* 1: peaks; 2: ranges; 3: grid posterior; 4: sums; 5: cache */
-    model *mw;    /* phase 5 */
-    double T, R;  /* pruning bound, reference peak */
-    size_t probe; /* phase 1: the grid index where every graph is evaluated */
+    int phase;              /* 1: peaks; 2: ranges; 3: grid posterior; 4: sums; 5, 6: caches */
+    model *mw;              /* phases 5 and 6 */
+    const double *probe_lg; /* phase 1: subset_terms at the probe */
+    double probe_common;
+    double T, R; /* pruning bound, reference peak */
     size_t half;
     size_t t, nt;
     /* phase 4: n_chunk fixed chunks of graphs (not one per thread: the same digits on any
@@ -474,7 +549,25 @@ static void *work(void *arg)
     const model *m = j->m;
     if (j->phase == 1) {
         for (size_t gi = j->t; gi < m->n_graphs; gi += j->nt)
-            j->out[gi].peak = logpost(m, gi, grid_n0(m, j->probe));
+            j->out[gi].peak = logpost_terms(m, gi, j->probe_lg, j->probe_common);
+    } else if (j->phase == 6) {
+        model *mw = j->mw;
+        size_t per = (mw->n_leaf + j->nt - 1) / j->nt, ns = mw->nsub;
+        size_t l0 = j->t * per, l1 = l0 + per < mw->n_leaf ? l0 + per : mw->n_leaf;
+        for (size_t l = l0; l < l1; l++) {
+            double u = grid_n0(mw, mw->lf_lo[l]), v = grid_n0(mw, mw->lf_hi[l]);
+            double *lg = mw->lg_u + l * ns, *du = mw->dg_u + l * ns, *dv = mw->dg_v + l * ns;
+            subset_terms(mw, u, lg);
+            du[0] = digamma(mw->n + mw->A + u);
+            dv[0] = 0.0;
+            for (size_t S = 1; S < ns; S++) {
+                du[S] = digamma(mw->x[S] + u);
+                dv[S] = digamma(mw->x[S] + v);
+            }
+            mw->cm_u[l] = common_at(mw, u);
+            mw->dc_u[l] = digamma(u + 1.0);
+            mw->dc_v[l] = digamma(mw->n + v + 1.0);
+        }
     } else if (j->phase == 2) {
         for (size_t gi = j->t; gi < m->n_graphs; gi += j->nt)
             graph_range(m, gi, j->T, &j->out[gi]);
@@ -760,6 +853,88 @@ static dfg_status cache_fill(model *m, const graph_out *out, size_t nt, dfg_erro
     return rc;
 }
 
+static void tree_free(model *m)
+{
+    dfg_free(m->lf_lo);
+    dfg_free(m->lf_hi);
+    dfg_free(m->nd_l0);
+    dfg_free(m->nd_l1);
+    dfg_free(m->nd_kid);
+    dfg_free(m->lg_u);
+    dfg_free(m->dg_u);
+    dfg_free(m->dg_v);
+    dfg_free(m->cm_u);
+    dfg_free(m->dc_u);
+    dfg_free(m->dc_v);
+    m->lf_lo = m->lf_hi = m->nd_l0 = m->nd_l1 = m->nd_kid = NULL;
+    m->lg_u = m->dg_u = m->dg_v = m->cm_u = m->dc_u = m->dc_v = NULL;
+    m->n_leaf = m->n_node = 0;
+}
+
+static size_t tree_leaves(size_t i0, size_t i1)
+{
+    if (i1 - i0 + 1 <= LEAF)
+        return 1;
+    size_t mid = i0 + (i1 - i0) / 2;
+    return tree_leaves(i0, mid) + tree_leaves(mid + 1, i1);
+}
+
+/* Node q covers grid points [i0, i1], split as find_leaf splits; children side by side. */
+static void tree_fill(model *m, size_t q, size_t i0, size_t i1)
+{
+    if (i1 - i0 + 1 <= LEAF) {
+        size_t l = m->n_leaf++;
+        m->lf_lo[l] = i0;
+        m->lf_hi[l] = i1;
+        m->nd_l0[q] = m->nd_l1[q] = l;
+        m->nd_kid[q] = 0;
+        return;
+    }
+    size_t mid = i0 + (i1 - i0) / 2, c = m->n_node;
+    m->n_node += 2;
+    m->nd_kid[q] = c;
+    tree_fill(m, c, i0, mid);
+    tree_fill(m, c + 1, mid + 1, i1);
+    m->nd_l0[q] = m->nd_l0[c];
+    m->nd_l1[q] = m->nd_l1[c + 1];
+}
+
+/* The bisection tree of the grid and the subset terms at its leaves' ends, which the
+ * branch and bound of every graph reads instead of calling lgamma and psi (a few hundred
+ * times per graph otherwise). Left out (lg_u = NULL) above TREE_CACHE_MAX doubles. */
+static dfg_status tree_build(model *m, size_t nt, dfg_error *err)
+{
+    tree_free(m);
+    size_t nl = tree_leaves(0, m->ng - 1), nn = 2 * nl - 1, ns = m->nsub;
+    if ((double)nl * (double)ns * 3.0 > TREE_CACHE_MAX)
+        return DFG_OK;
+    if (!(m->lf_lo = dfg_malloc(nl * sizeof(size_t))) ||
+        !(m->lf_hi = dfg_malloc(nl * sizeof(size_t))) ||
+        !(m->nd_l0 = dfg_malloc(nn * sizeof(size_t))) ||
+        !(m->nd_l1 = dfg_malloc(nn * sizeof(size_t))) ||
+        !(m->nd_kid = dfg_malloc(nn * sizeof(size_t))) ||
+        !(m->lg_u = dfg_malloc(nl * ns * sizeof(double))) ||
+        !(m->dg_u = dfg_malloc(nl * ns * sizeof(double))) ||
+        !(m->dg_v = dfg_malloc(nl * ns * sizeof(double))) ||
+        !(m->cm_u = dfg_malloc(nl * sizeof(double))) ||
+        !(m->dc_u = dfg_malloc(nl * sizeof(double))) ||
+        !(m->dc_v = dfg_malloc(nl * sizeof(double)))) {
+        tree_free(m);
+        return dfg_err_set(err, DFG_ENOMEM, "dga", "bound cache of %zu leaves", nl);
+    }
+    m->n_node = 1;
+    tree_fill(m, 0, 0, m->ng - 1);
+    job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.m = m;
+    jb.mw = m;
+    jb.phase = 6;
+    dfg_status rc = run_phase(&jb, nt, err);
+    if (rc)
+        tree_free(m);
+    return rc;
+}
+
 /* The per-subset constants of the model for the observed cells y[0..2^k-1]. */
 static void model_setup(model *m, const double *y, double delta)
 {
@@ -807,6 +982,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
         return rc;
     double delta = o->delta > 0.0 ? o->delta : ldexp(1.0, -(int)k);
     m.k = k;
+    m.nsub = (size_t)1 << k;
     m.n = n;
     m.prior = o->prior;
     m.lo = o->min_missing;
@@ -845,7 +1021,13 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
         /* L, a value of the joint posterior near its maximum: every graph at the peak of
          * the independence graph (graph 0), then a local search on the PEAK_GRAPHS graphs
          * best there */
-        jb.probe = peak_index(&m, 0);
+        if ((rc = tree_build(&m, nt, err)))
+            goto done;
+        double probe_lg[1u << DGA_MAX_LISTS];
+        double probe_n0 = grid_n0(&m, peak_index(&m, 0));
+        subset_terms(&m, probe_n0, probe_lg);
+        jb.probe_lg = probe_lg;
+        jb.probe_common = common_at(&m, probe_n0);
         jb.phase = 1;
         if ((rc = run_phase(&jb, nt, err)))
             goto done;
@@ -1037,6 +1219,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     }
 
 done:
+    tree_free(&m);
     dfg_free(row);
     dfg_free(sel);
     dfg_free(active);
