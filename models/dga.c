@@ -369,50 +369,53 @@ static int walk_block(const model *m, size_t gi, size_t i, size_t len, double R,
     if (v - R > 600.0)
         return 1;
     size_t j0 = i - m->c0, st = (size_t)m->step;
+    /* the loops below run over all ANCHOR slots (a constant count, so that the compiler
+     * vectorises them); the slots past len - 1 hold harmless values and are not used */
     double rb[ANCHOR], n0[ANCHOR];
-    for (size_t q = 0; q + 1 < len; q++) {
-        rb[q] = m->rcomm[j0 + q];
-        n0[q] = grid_n0(m, i + q);
+    for (size_t q = 0; q < ANCHOR; q++) {
+        rb[q] = 1.0;
+        n0[q] = m->lo + (double)(i + q) * m->step;
     }
+    for (size_t q = 0; q + 1 < len; q++)
+        rb[q] = m->rcomm[j0 + q];
     if (st == 1) {
         /* numerator and denominator apart, one division a point: each holds n_cliques
          * factors below 2^27 + n, far from overflow */
         double num[ANCHOR], den[ANCHOR];
-        for (size_t q = 0; q + 1 < len; q++)
+        for (size_t q = 0; q < ANCHOR; q++)
             num[q] = den[q] = 1.0;
         for (size_t t = 0; t < g->n_terms; t++) {
             double x = m->x[g->set[t]];
             int c = g->coef[t];
             double *dst = c > 0 ? num : den;
             for (int r = 0; r < (c > 0 ? c : -c); r++)
-                for (size_t q = 0; q + 1 < len; q++)
+                for (size_t q = 0; q < ANCHOR; q++)
                     dst[q] *= x + n0[q];
         }
+        double xc = m->n + m->A;
         for (size_t c = 0; c < g->n_comp; c++)
-            for (size_t q = 0; q + 1 < len; q++)
-                den[q] *= m->n + m->A + n0[q];
-        for (size_t q = 0; q + 1 < len; q++)
+            for (size_t q = 0; q < ANCHOR; q++)
+                den[q] *= xc + n0[q];
+        for (size_t q = 0; q < ANCHOR; q++)
             rb[q] *= num[q] / den[q];
     } else {
-        for (size_t t = 0; t < g->n_terms; t++) {
-            double x = m->x[g->set[t]];
-            int c = g->coef[t];
-            for (size_t q = 0; q + 1 < len; q++) {
-                double u = x + n0[q];
-                for (size_t h = 1; h < st; h++)
-                    u *= x + n0[q] + (double)h;
-                for (int r = 0; r < c; r++)
-                    rb[q] *= u;
-                for (int r = 0; r < -c; r++)
-                    rb[q] /= u;
-            }
-        }
-        for (size_t q = 0; q + 1 < len; q++) {
-            double x = m->n + m->A, u = x + n0[q];
+        double u[ANCHOR];
+        for (size_t t = 0; t <= g->n_terms; t++) {
+            /* u = (x + N0) (x + N0 + 1) ... (x + N0 + step - 1); the last pass is the
+             * n_comp term */
+            double x = t < g->n_terms ? m->x[g->set[t]] : m->n + m->A;
+            int c = t < g->n_terms ? g->coef[t] : -(int)g->n_comp;
+            for (size_t q = 0; q < ANCHOR; q++)
+                u[q] = x + n0[q];
             for (size_t h = 1; h < st; h++)
-                u *= x + n0[q] + (double)h;
-            for (size_t c = 0; c < g->n_comp; c++)
-                rb[q] /= u;
+                for (size_t q = 0; q < ANCHOR; q++)
+                    u[q] *= x + n0[q] + (double)h;
+            for (int r = 0; r < c; r++)
+                for (size_t q = 0; q < ANCHOR; q++)
+                    rb[q] *= u[q];
+            for (int r = 0; r < -c; r++)
+                for (size_t q = 0; q < ANCHOR; q++)
+                    rb[q] /= u[q];
         }
     }
     e[0] = exp(v - R);
