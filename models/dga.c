@@ -48,7 +48,15 @@
 #define LEAVE_OUT 1e-13 /* ... and left out when the estimate is below this share */
 #define MAX_RATIO_STEP 8.0
 #define ANCHOR 256
-#define AUTO_MAX_HI 67108864.0   /* 2^26 */
+#define AUTO_MAX_HI 67108864.0 /* 2^26 */
+/* The block loops, also compiled for AVX2 and chosen at load time where the processor has
+ * it (GCC and clang on x86-64 with ifunc): the same operations on wider vectors, so the
+ * same digits (ISO C mode compiles without FMA contraction). */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && !defined(__clang__)
+#define DGA_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define DGA_VECTOR_CLONES
+#endif
 #define TREE_CACHE_MAX 8388608.0 /* doubles (64 MB) of subset terms at the tree's leaves */
 
 /* ** {======================================================================
@@ -135,6 +143,7 @@ typedef struct {
      * point v; per leaf: common_at(u), psi(u + 1), psi(n + v + 1) */
     size_t nsub;
     double *lg_u, *dg_u, *dg_v, *cm_u, *dc_u, *dc_v;
+    double qstep[ANCHOR]; /* q * step */
 } model;
 
 /* Rissanen's log2*(N) = log2 N + log2 log2 N + ... over the positive terms. */
@@ -360,9 +369,13 @@ static void graph_range(const model *m, size_t gi, double T, graph_out *o)
 /* e[q] = exp(logpost(gi, N0_{i+q}) - R) for q = 0 .. len-1 (len <= ANCHOR): exp at the
  * first point, then e_{q+1} = e_q * r_q with the step ratio r_q of every term as a product
  * of rationals (lgamma(x + N0 + s) - lgamma(x + N0) = log prod_{j<s} (x + N0 + j)). The
- * relative drift over a block stays below ANCHOR * (terms + 2) ulp. Returns 1 if the first
- * value exceeds R by more than 600 (e is then not filled). Needs m->rcomm over the block. */
-static int walk_block(const model *m, size_t gi, size_t i, size_t len, double R, double *e)
+ * relative drift over a block stays below ANCHOR * (terms + 2) ulp. block_ratios gives
+ * v0 = logpost at the first point and the ratios r_q (all ANCHOR slots written, those past
+ * len - 2 not meaningful); walk_block the values. Both return 1 if the first value exceeds
+ * R by more than 600 (then nothing is filled). Need m->rcomm over the block. */
+DGA_VECTOR_CLONES
+static int block_ratios(const model *m, size_t gi, size_t i, size_t len, double R,
+                        double rb[restrict ANCHOR], double *restrict v0)
 {
     const dga_graph *g = &m->g[gi];
     double v = logpost(m, gi, grid_n0(m, i));
@@ -371,10 +384,12 @@ static int walk_block(const model *m, size_t gi, size_t i, size_t len, double R,
     size_t j0 = i - m->c0, st = (size_t)m->step;
     /* the loops below run over all ANCHOR slots (a constant count, so that the compiler
      * vectorises them); the slots past len - 1 hold harmless values and are not used */
-    double rb[ANCHOR], n0[ANCHOR];
+    double n0[ANCHOR];
+    /* N0 = lo + (i + q) step: whole numbers below 2^53, so the sum is exact in any order */
+    double b0 = grid_n0(m, i);
     for (size_t q = 0; q < ANCHOR; q++) {
         rb[q] = 1.0;
-        n0[q] = m->lo + (double)(i + q) * m->step;
+        n0[q] = b0 + m->qstep[q];
     }
     for (size_t q = 0; q + 1 < len; q++)
         rb[q] = m->rcomm[j0 + q];
@@ -418,6 +433,15 @@ static int walk_block(const model *m, size_t gi, size_t i, size_t len, double R,
                     rb[q] /= u[q];
         }
     }
+    *v0 = v;
+    return 0;
+}
+
+static int walk_block(const model *m, size_t gi, size_t i, size_t len, double R, double e[ANCHOR])
+{
+    double rb[ANCHOR], v;
+    if (block_ratios(m, gi, i, len, R, rb, &v))
+        return 1;
     e[0] = exp(v - R);
     for (size_t q = 0; q + 1 < len; q++)
         e[q + 1] = e[q] * rb[q];
@@ -440,7 +464,24 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
     for (size_t i = o->a; i <= o->b && !over; i += ANCHOR) {
         size_t len = o->b - i + 1 < ANCHOR ? o->b - i + 1 : ANCHOR;
         if (m->rcomm) {
-            over = walk_block(m, gi, i, len, R, e);
+            /* the walk and the sums in one pass: two independent chains per point */
+            double rb[ANCHOR], v0, mx = 0.0, dummy[ANCHOR];
+            if ((over = block_ratios(m, gi, i, len, R, rb, &v0)))
+                break;
+            double *ap = acc ? acc + (i - acc0) : dummy;
+            size_t qh = i >= half ? 0 : half - i;
+            double ec = exp(v0 - R);
+            for (size_t q = 0; q < len; q++) {
+                double z = ec >= eT ? ec : 0.0; /* below T counts as 0: sums unchanged */
+                mx = z > mx ? z : mx;
+                s += z;
+                su += q >= qh ? z : 0.0;
+                ap[q] += z;
+                ec *= rb[q];
+            }
+            if (mx > 1e250) /* to the streaming sum below */
+                over = 1;
+            continue;
         } else {
             for (size_t q = 0; q < len && !over; q++) {
                 double v = logpost(m, gi, grid_n0(m, i + q));
@@ -448,18 +489,29 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
                 e[q] = exp(v - R);
             }
         }
-        for (size_t q = 0; q < len && !over; q++) {
-            if (!(e[q] >= eT))
-                continue;
-            if (e[q] > 1e250) {
-                over = 1;
-                break;
-            }
+        if (over)
+            break;
+        /* the points below T count as 0 (adding 0.0 leaves every sum as it was); a block
+         * with a value above 1e250 sends the graph to the streaming sum below */
+        double mx = 0.0;
+        for (size_t q = len; q < ANCHOR; q++)
+            e[q] = 0.0;
+        for (size_t q = 0; q < ANCHOR; q++) {
+            e[q] = e[q] >= eT ? e[q] : 0.0;
+            mx = e[q] > mx ? e[q] : mx;
+        }
+        if (mx > 1e250) {
+            over = 1;
+            break;
+        }
+        for (size_t q = 0; q < len; q++)
             s += e[q];
-            if (i + q >= half)
-                su += e[q];
-            if (acc)
-                acc[i + q - acc0] += e[q];
+        for (size_t q = i >= half ? 0 : half - i; q < len; q++)
+            su += e[q];
+        if (acc) {
+            double *ap = acc + (i - acc0);
+            for (size_t q = 0; q < len; q++)
+                ap[q] += e[q];
         }
     }
     if (!over) {
@@ -990,6 +1042,8 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     m.prior = o->prior;
     m.lo = o->min_missing;
     m.step = o->step;
+    for (size_t q = 0; q < ANCHOR; q++)
+        m.qstep[q] = (double)q * m.step;
     model_setup(&m, y, delta);
     if ((rc = dfg_dga_graphs_enumerate(k, &graphs, &m.n_graphs, err)))
         goto done;
@@ -1201,7 +1255,10 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
                 double tot = 0.0;
                 for (size_t i = go->a; i <= go->b; i += ANCHOR) {
                     size_t len = go->b - i + 1 < ANCHOR ? go->b - i + 1 : ANCHOR;
-                    if (!m.rcomm || walk_block(&m, gi, i, len, go->lmass, row + (i - go->a)))
+                    double eb[ANCHOR]; /* walk_block fills all ANCHOR slots */
+                    if (m.rcomm && !walk_block(&m, gi, i, len, go->lmass, eb))
+                        memcpy(row + (i - go->a), eb, len * sizeof *eb);
+                    else
                         for (size_t h = 0; h < len; h++)
                             row[i - go->a + h] =
                                 exp(logpost(&m, gi, grid_n0(&m, i + h)) - go->lmass);
