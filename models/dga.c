@@ -129,7 +129,8 @@ typedef struct {
     const dga_graph *g;
     size_t n_graphs;
     double *cg; /* per graph: sum_t coef_t cst[set_t] */
-    /* rcomm[i - c0] for grid indices i in [c0, c0 + cw): exp(common(N0_{i+1}) -
+    /* rcomm[i - c0] for grid indices i in [c0, c0 + cw) (c0 an anchor; then ANCHOR
+     * slots of 1.0): exp(common(N0_{i+1}) -
      * common(N0_i)), the step ratio of the terms shared by every graph; NULL = none */
     size_t c0, cw;
     double *rcomm;
@@ -144,6 +145,10 @@ typedef struct {
     size_t nsub;
     double *lg_u, *dg_u, *dg_v, *cm_u, *dc_u, *dc_v;
     double qstep[ANCHOR]; /* q * step */
+    /* the subset terms (subset_terms) and common_at at the anchors, the grid indices
+     * j ANCHOR, j < n_anchor; NULL when too large (logpost is then called: same digits) */
+    size_t n_anchor;
+    double *an_lg, *an_cm;
 } model;
 
 /* Rissanen's log2*(N) = log2 N + log2 log2 N + ... over the positive terms. */
@@ -205,6 +210,14 @@ static double logpost_terms(const model *m, size_t gi, const double *lg, double 
         v += g->coef[t] * lg[g->set[t]];
     v -= g->n_comp * lg[0];
     return v + common;
+}
+
+/* logpost at the grid index i, from the anchor cache when i is an anchor. */
+static double logpost_at(const model *m, size_t gi, size_t i)
+{
+    if (m->an_lg && i % ANCHOR == 0 && i / ANCHOR < m->n_anchor)
+        return logpost_terms(m, gi, m->an_lg + (i / ANCHOR) * m->nsub, m->an_cm[i / ANCHOR]);
+    return logpost(m, gi, grid_n0(m, i));
 }
 
 /* psi(x) for x > 0: recurrence up to x >= 6, then the asymptotic series (error < 1e-11). */
@@ -374,25 +387,24 @@ static void graph_range(const model *m, size_t gi, double T, graph_out *o)
  * len - 2 not meaningful); walk_block the values. Both return 1 if the first value exceeds
  * R by more than 600 (then nothing is filled). Need m->rcomm over the block. */
 DGA_VECTOR_CLONES
-static int block_ratios(const model *m, size_t gi, size_t i, size_t len, double R,
-                        double rb[restrict ANCHOR], double *restrict v0)
+static int block_ratios(const model *m, size_t gi, size_t i, double R, double rb[restrict ANCHOR],
+                        double *restrict v0)
 {
     const dga_graph *g = &m->g[gi];
-    double v = logpost(m, gi, grid_n0(m, i));
+    double v = logpost_at(m, gi, i);
     if (v - R > 600.0)
         return 1;
-    size_t j0 = i - m->c0, st = (size_t)m->step;
+    size_t st = (size_t)m->step;
+    const double *rc = m->rcomm + (i - m->c0); /* ANCHOR slots: padded with 1.0 */
     /* the loops below run over all ANCHOR slots (a constant count, so that the compiler
      * vectorises them); the slots past len - 1 hold harmless values and are not used */
     double n0[ANCHOR];
     /* N0 = lo + (i + q) step: whole numbers below 2^53, so the sum is exact in any order */
     double b0 = grid_n0(m, i);
     for (size_t q = 0; q < ANCHOR; q++) {
-        rb[q] = 1.0;
+        rb[q] = rc[q];
         n0[q] = b0 + m->qstep[q];
     }
-    for (size_t q = 0; q + 1 < len; q++)
-        rb[q] = m->rcomm[j0 + q];
     if (st == 1) {
         /* numerator and denominator apart, one division a point: each holds n_cliques
          * factors below 2^27 + n, far from overflow */
@@ -440,7 +452,7 @@ static int block_ratios(const model *m, size_t gi, size_t i, size_t len, double 
 static int walk_block(const model *m, size_t gi, size_t i, size_t len, double R, double e[ANCHOR])
 {
     double rb[ANCHOR], v;
-    if (block_ratios(m, gi, i, len, R, rb, &v))
+    if (block_ratios(m, gi, i, R, rb, &v))
         return 1;
     e[0] = exp(v - R);
     for (size_t q = 0; q + 1 < len; q++)
@@ -461,33 +473,47 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
         return;
     double s = 0.0, su = 0.0, eT = exp(T - R), e[ANCHOR];
     int over = 0;
-    for (size_t i = o->a; i <= o->b && !over; i += ANCHOR) {
+    /* blocks of ANCHOR points from the anchor at or before a (anchors are shared by every
+     * graph); the points before a are walked over, not counted */
+    for (size_t i = o->a - o->a % ANCHOR; i <= o->b && !over; i += ANCHOR) {
+        size_t qa = i < o->a ? o->a - i : 0;
         size_t len = o->b - i + 1 < ANCHOR ? o->b - i + 1 : ANCHOR;
         if (m->rcomm) {
             /* the walk and the sums in one pass: two independent chains per point */
             double rb[ANCHOR], v0, mx = 0.0, dummy[ANCHOR];
-            if ((over = block_ratios(m, gi, i, len, R, rb, &v0)))
+            if ((over = block_ratios(m, gi, i, R, rb, &v0)))
                 break;
-            double *ap = acc ? acc + (i - acc0) : dummy;
-            size_t qh = i >= half ? 0 : half - i;
             double ec = exp(v0 - R);
-            for (size_t q = 0; q < len; q++) {
+            if (qa > 0 && v0 - R < -600.0) {
+                /* the anchor is far below: start the walk at a instead (no underflow) */
+                double va = logpost(m, gi, grid_n0(m, o->a));
+                if ((over = va - R > 600.0))
+                    break;
+                ec = exp(va - R);
+            } else {
+                for (size_t q = 0; q < qa; q++)
+                    ec *= rb[q];
+            }
+            double *ap = acc ? acc + (i + qa - acc0) : dummy;
+            size_t qh = i >= half ? 0 : half - i;
+            for (size_t q = qa; q < len; q++) {
                 double z = ec >= eT ? ec : 0.0; /* below T counts as 0: sums unchanged */
                 mx = z > mx ? z : mx;
                 s += z;
                 su += q >= qh ? z : 0.0;
-                ap[q] += z;
+                ap[q - qa] += z;
                 ec *= rb[q];
             }
             if (mx > 1e250) /* to the streaming sum below */
                 over = 1;
             continue;
-        } else {
-            for (size_t q = 0; q < len && !over; q++) {
-                double v = logpost(m, gi, grid_n0(m, i + q));
-                over = v - R > 600.0;
-                e[q] = exp(v - R);
-            }
+        }
+        for (size_t q = 0; q < qa; q++)
+            e[q] = 0.0;
+        for (size_t q = qa; q < len && !over; q++) {
+            double v = logpost(m, gi, grid_n0(m, i + q));
+            over = v - R > 600.0;
+            e[q] = exp(v - R);
         }
         if (over)
             break;
@@ -504,14 +530,14 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
             over = 1;
             break;
         }
-        for (size_t q = 0; q < len; q++)
+        for (size_t q = qa; q < len; q++)
             s += e[q];
         for (size_t q = i >= half ? 0 : half - i; q < len; q++)
             su += e[q];
         if (acc) {
-            double *ap = acc + (i - acc0);
-            for (size_t q = 0; q < len; q++)
-                ap[q] += e[q];
+            double *ap = acc + (i + qa - acc0);
+            for (size_t q = qa; q < len; q++)
+                ap[q - qa] += e[q];
         }
     }
     if (!over) {
@@ -550,14 +576,17 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
         o->lupper = mxu + log(su);
 }
 
-/* An estimate of the log mass of a wide range: exp(v - R) at every ANCHOR-th point (and
- * the last), each standing for the points up to the next one. */
+/* An estimate of the log mass of a wide range: each block of ANCHOR points (its part in the
+ * range) counted at the larger of the values at the anchors on its two ends. */
 static double graph_estimate(const model *m, size_t gi, double T, double R, const graph_out *o)
 {
     double s = 0.0, mx = -HUGE_VAL;
-    for (size_t i = o->a; i <= o->b; i += ANCHOR) {
-        size_t len = o->b - i + 1 < ANCHOR ? o->b - i + 1 : ANCHOR;
-        double v = logpost(m, gi, grid_n0(m, i)), w = logpost(m, gi, grid_n0(m, i + len - 1));
+    double v1 = logpost_at(m, gi, o->a - o->a % ANCHOR);
+    for (size_t i = o->a - o->a % ANCHOR; i <= o->b; i += ANCHOR) {
+        size_t s0 = i < o->a ? o->a : i, e1 = o->b - i < ANCHOR ? o->b : i + ANCHOR - 1;
+        size_t len = e1 - s0 + 1;
+        double v = v1, w = logpost_at(m, gi, i + ANCHOR); /* the anchors at both ends */
+        v1 = w;
         v = v > w ? v : w;
         if (v > mx)
             mx = v;
@@ -578,8 +607,8 @@ static double graph_estimate(const model *m, size_t gi, double T, double R, cons
 typedef struct {
     const model *m;
     graph_out *out;
-    int phase;              /* 1: peaks; 2: ranges; 3: grid posterior; 4: sums; 5, 6: caches */
-    model *mw;              /* phases 5 and 6 */
+    int phase;              /* 1: peaks; 2: ranges; 3: grid posterior; 4: sums; 5-7: caches */
+    model *mw;              /* phases 5-7 */
     const double *probe_lg; /* phase 1: subset_terms at the probe */
     double probe_common;
     double T, R; /* pruning bound, reference peak */
@@ -605,6 +634,15 @@ static void *work(void *arg)
     if (j->phase == 1) {
         for (size_t gi = j->t; gi < m->n_graphs; gi += j->nt)
             j->out[gi].peak = logpost_terms(m, gi, j->probe_lg, j->probe_common);
+    } else if (j->phase == 7) {
+        model *mw = j->mw;
+        size_t per = (mw->n_anchor + j->nt - 1) / j->nt;
+        size_t a0 = j->t * per, a1 = a0 + per < mw->n_anchor ? a0 + per : mw->n_anchor;
+        for (size_t a = a0; a < a1; a++) {
+            double N0 = grid_n0(mw, a * ANCHOR);
+            subset_terms(mw, N0, mw->an_lg + a * mw->nsub);
+            mw->an_cm[a] = common_at(mw, N0);
+        }
     } else if (j->phase == 6) {
         model *mw = j->mw;
         size_t per = (mw->n_leaf + j->nt - 1) / j->nt, ns = mw->nsub;
@@ -891,12 +929,15 @@ static dfg_status cache_fill(model *m, const graph_out *out, size_t nt, dfg_erro
     }
     if (lo > hi || m->step > MAX_RATIO_STEP)
         return DFG_OK;
+    lo -= lo % ANCHOR; /* from the anchor at or before the first range */
     m->cw = hi - lo + 1;
     m->c0 = lo;
-    if (!(m->rcomm = dfg_malloc(m->cw * sizeof(double)))) {
+    if (!(m->rcomm = dfg_malloc((m->cw + ANCHOR) * sizeof(double)))) {
         m->cw = 0;
         return dfg_err_set(err, DFG_ENOMEM, "dga", "step ratios over %zu grid points", hi - lo + 1);
     }
+    for (size_t q = 0; q < ANCHOR; q++)
+        m->rcomm[m->cw + q] = 1.0;
     job jb;
     memset(&jb, 0, sizeof jb);
     jb.m = m;
@@ -921,6 +962,10 @@ static void tree_free(model *m)
     dfg_free(m->cm_u);
     dfg_free(m->dc_u);
     dfg_free(m->dc_v);
+    dfg_free(m->an_lg);
+    dfg_free(m->an_cm);
+    m->an_lg = m->an_cm = NULL;
+    m->n_anchor = 0;
     m->lf_lo = m->lf_hi = m->nd_l0 = m->nd_l1 = m->nd_kid = NULL;
     m->lg_u = m->dg_u = m->dg_v = m->cm_u = m->dc_u = m->dc_v = NULL;
     m->n_leaf = m->n_node = 0;
@@ -961,6 +1006,25 @@ static dfg_status tree_build(model *m, size_t nt, dfg_error *err)
 {
     tree_free(m);
     size_t nl = tree_leaves(0, m->ng - 1), nn = 2 * nl - 1, ns = m->nsub;
+    size_t na = (m->ng - 1) / ANCHOR + 2; /* to the anchor after the last point */
+    job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.m = m;
+    jb.mw = m;
+    dfg_status rc = DFG_OK;
+    if ((double)na * (double)ns <= TREE_CACHE_MAX) {
+        if (!(m->an_lg = dfg_malloc(na * ns * sizeof(double))) ||
+            !(m->an_cm = dfg_malloc(na * sizeof(double)))) {
+            tree_free(m);
+            return dfg_err_set(err, DFG_ENOMEM, "dga", "anchor cache of %zu anchors", na);
+        }
+        m->n_anchor = na;
+        jb.phase = 7;
+        if ((rc = run_phase(&jb, nt, err))) {
+            tree_free(m);
+            return rc;
+        }
+    }
     if ((double)nl * (double)ns * 3.0 > TREE_CACHE_MAX)
         return DFG_OK;
     if (!(m->lf_lo = dfg_malloc(nl * sizeof(size_t))) ||
@@ -979,12 +1043,8 @@ static dfg_status tree_build(model *m, size_t nt, dfg_error *err)
     }
     m->n_node = 1;
     tree_fill(m, 0, 0, m->ng - 1);
-    job jb;
-    memset(&jb, 0, sizeof jb);
-    jb.m = m;
-    jb.mw = m;
     jb.phase = 6;
-    dfg_status rc = run_phase(&jb, nt, err);
+    rc = run_phase(&jb, nt, err);
     if (rc)
         tree_free(m);
     return rc;
