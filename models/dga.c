@@ -768,8 +768,8 @@ static dfg_status run_phase(job *proto, size_t nt, dfg_error *err)
  * ======================================================================= */
 
 /* Summary of p[0..len-1] (sum ptot) over N = base + i * step. */
-static void summarize(const double *p, size_t len, double ptot, double base, double step,
-                      double level, dfg_dga_summary *s)
+void dfg_dga_summarize(const double *p, size_t len, double ptot, double base, double step,
+                       double level, dfg_dga_summary *s)
 {
     double mean = 0.0, cum = 0.0, best = -1.0;
     double qs[3] = {(1.0 - level) / 2.0, 0.5, (1.0 + level) / 2.0};
@@ -1287,8 +1287,8 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
         double ptot = 0.0;
         for (size_t i = 0; i < m.ng; i++)
             ptot += r->post[i];
-        summarize(r->post, m.ng, ptot, n + m.lo, m.step, o->level, &r->N);
-        summarize(r->post, m.ng, ptot, m.lo, m.step, o->level, &r->dark);
+        dfg_dga_summarize(r->post, m.ng, ptot, n + m.lo, m.step, o->level, &r->N);
+        dfg_dga_summarize(r->post, m.ng, ptot, m.lo, m.step, o->level, &r->dark);
 
         size_t top = o->top < n_active ? o->top : n_active;
         if (top > 0) {
@@ -1325,8 +1325,8 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
                     for (size_t h = 0; h < len; h++)
                         tot += row[i - go->a + h];
                 }
-                summarize(row, go->b - go->a + 1, tot, n + grid_n0(&m, go->a), m.step, o->level,
-                          &tg->N);
+                dfg_dga_summarize(row, go->b - go->a + 1, tot, n + grid_n0(&m, go->a), m.step,
+                                  o->level, &tg->N);
                 format_cliques(&graphs[gi], tg->model, sizeof tg->model);
             }
         }
