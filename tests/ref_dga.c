@@ -135,56 +135,85 @@ static void dga_enumerates_617675_graphs_on_7_lists(void)
     CHECK(c == 617675);
 }
 
-/* netherlands_5 is netherlands_6 with lists I and O (columns 1 and 3) merged: the merged
- * 6-list table must be the 5-list file and give the same posterior. */
-static void dga_six_lists_merged_give_the_five_list_answer(void)
+/* The 5-list table of t6 with lists i < j (0-based) merged into one at position i, the
+ * other lists in their order: into y5[0..31]. */
+static void merge_lists(const double *y6, unsigned i, unsigned j, double *y5)
 {
-    dfg_table *t6 = oracle_dataset("netherlands_6"), *t5 = oracle_dataset("netherlands_5");
+    memset(y5, 0, 32 * sizeof *y5);
+    for (uint32_t p = 1; p < 64; p++) {
+        uint32_t q = 0;
+        unsigned pos = 0;
+        for (unsigned b = 0; b < 6; b++) {
+            if (b == j)
+                continue;
+            uint32_t bit = (p >> b) & 1u;
+            if (b == i)
+                bit |= (p >> j) & 1u;
+            q |= bit << pos++;
+        }
+        y5[q] += y6[p];
+    }
+}
+
+/* A 6-list table with two lists merged the way its 5-list file merged them must be that
+ * file, and give the same posterior to the last digit (same cells, same code path); the
+ * 6-list posterior itself, on the same grid, is a proper distribution over 18,154 graphs.
+ * netherlands_5 = netherlands_6 with I and O (columns 1 and 3) merged; uk2013_5 =
+ * uk2013_6 (SparseMSE UKdat) with PF and NCA (columns 3 and 6) merged. */
+static void six_lists_merged_give_the_five_list_answer(const char *six, const char *five,
+                                                       unsigned i, unsigned j,
+                                                       const char *const *names,
+                                                       const ref_row *grid, double median5)
+{
+    dfg_table *t6 = oracle_dataset(six), *t5 = oracle_dataset(five);
     CHECK(t6 && t5);
     if (!t6 || !t5) {
         dfg_table_free(t6);
         dfg_table_free(t5);
         return;
     }
-    double y6[64], y5[32], m[32] = {0};
+    double y6[64], y5[32], m[32];
     CHECK_CODE(dfg_table_cells(t6, 0, y6, NULL), DFG_OK);
     CHECK_CODE(dfg_table_cells(t5, 0, y5, NULL), DFG_OK);
-    /* 6-list bits I K O P R Z = 0..5 -> 5-list bits IO K P R Z = 0..4 */
-    for (uint32_t p = 1; p < 64; p++) {
-        uint32_t io = (p & 1u) | (p >> 2 & 1u);
-        uint32_t q = io | (p >> 1 & 1u) << 1 | (p >> 3 & 7u) << 2;
-        m[q] += y6[p];
-    }
+    merge_lists(y6, i, j, m);
     for (uint32_t q = 1; q < 32; q++)
         CHECK_ABS(m[q], y5[q], 0.0);
-    const char *names[] = {"IO", "K", "P", "R", "Z"};
     dfg_table *tm = dfg_table_from_cells(5, names, m, NULL);
     CHECK(tm != NULL);
-    dfg_dga_opts o = ref_opts(&refs[7]);
+    dfg_dga_opts o = ref_opts(grid);
     dfg_dga_result a, b;
     CHECK_CODE(dfg_dga_run(tm, 0, &o, &a, NULL), DFG_OK);
     CHECK_CODE(dfg_dga_run(t5, 0, &o, &b, NULL), DFG_OK);
+    CHECK(a.n_grid == b.n_grid && memcmp(a.post, b.post, a.n_grid * sizeof *a.post) == 0);
     CHECK(a.N.median == b.N.median && a.N.lower == b.N.lower && a.N.upper == b.N.upper);
     CHECK(a.N.mean == b.N.mean && a.top[0].prob == b.top[0].prob);
-    CHECK_ABS(a.N.median, 47905, 5);
-    /* the 6-list posterior itself on the same grid: a proper distribution over 18,154
-     * graphs, a different answer (I and O apart) */
+    CHECK_ABS(a.N.median, median5, grid->step);
     dfg_dga_result c;
     CHECK_CODE(dfg_dga_run(t6, 0, &o, &c, NULL), DFG_OK);
     CHECK(c.n_graphs == 18154);
     double tot = 0.0;
-    for (size_t j = 0; j < c.n_grid; j++)
-        tot += c.post[j];
+    for (size_t q = 0; q < c.n_grid; q++)
+        tot += c.post[q];
     CHECK_ABS(tot, 1.0, 1e-9);
     CHECK(c.top[0].prob > 0.0 && c.top[0].prob < 1.0);
-    fprintf(stderr, "netherlands_6 on the 5-list grid: %g [%g, %g], top %.4f %s\n", c.N.median,
-            c.N.lower, c.N.upper, c.top[0].prob, c.top[0].model);
+    CHECK(c.N.lower <= c.N.median && c.N.median <= c.N.upper && c.N.lower >= c.n_obs);
+    fprintf(stderr, "%s on the 5-list grid: %g [%g, %g], mean %.1f, top %.4f %s\n", six, c.N.median,
+            c.N.lower, c.N.upper, c.N.mean, c.top[0].prob, c.top[0].model);
     dfg_dga_result_free(&a);
     dfg_dga_result_free(&b);
     dfg_dga_result_free(&c);
     dfg_table_free(tm);
     dfg_table_free(t5);
     dfg_table_free(t6);
+}
+
+static void dga_six_lists_merged_give_the_five_list_answer(void)
+{
+    static const char *const nl[] = {"IO", "K", "P", "R", "Z"};
+    static const char *const uk[] = {"LA", "NG", "PFNCA", "GO", "GP"};
+    six_lists_merged_give_the_five_list_answer("netherlands_6", "netherlands_5", 0, 2, nl, &refs[7],
+                                               47905);
+    six_lists_merged_give_the_five_list_answer("uk2013_6", "uk2013_5", 2, 5, uk, &refs[6], 22989);
 }
 
 static void dga_refuses_bad_requests(void)
