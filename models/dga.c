@@ -48,6 +48,7 @@
 #define LEAVE_OUT 1e-13 /* ... and left out when the estimate is below this share */
 #define MAX_RATIO_STEP 8.0
 #define ANCHOR 256
+#define QB 16 /* points a pass of the step-ratio products holds in registers */
 #define AUTO_MAX_HI 67108864.0 /* 2^26 */
 /* The block loops, also compiled for AVX2 and chosen at load time where the processor has
  * it (GCC and clang on x86-64 with ifunc): the same operations on wider vectors, so the
@@ -407,24 +408,33 @@ static int block_ratios(const model *m, size_t gi, size_t i, double R, double rb
     }
     if (st == 1) {
         /* numerator and denominator apart, one division a point: each holds n_cliques
-         * factors below 2^27 + n, far from overflow */
-        double num[ANCHOR], den[ANCHOR];
-        for (size_t q = 0; q < ANCHOR; q++)
-            num[q] = den[q] = 1.0;
+         * factors below 2^27 + n, far from overflow. The factors of each, in term order
+         * (with multiplicity; the n_comp term last in the denominator), are applied to
+         * QB points at a time, kept in registers */
+        double xp[4 * DGA_MAX_LISTS], xn[4 * DGA_MAX_LISTS];
+        size_t np = 0, nn = 0;
         for (size_t t = 0; t < g->n_terms; t++) {
             double x = m->x[g->set[t]];
-            int c = g->coef[t];
-            double *dst = c > 0 ? num : den;
-            for (int r = 0; r < (c > 0 ? c : -c); r++)
-                for (size_t q = 0; q < ANCHOR; q++)
-                    dst[q] *= x + n0[q];
+            for (int r = 0; r < g->coef[t]; r++)
+                xp[np++] = x;
+            for (int r = 0; r < -g->coef[t]; r++)
+                xn[nn++] = x;
         }
-        double xc = m->n + m->A;
         for (size_t c = 0; c < g->n_comp; c++)
-            for (size_t q = 0; q < ANCHOR; q++)
-                den[q] *= xc + n0[q];
-        for (size_t q = 0; q < ANCHOR; q++)
-            rb[q] *= num[q] / den[q];
+            xn[nn++] = m->n + m->A;
+        for (size_t q0 = 0; q0 < ANCHOR; q0 += QB) {
+            double num[QB], den[QB];
+            for (size_t j = 0; j < QB; j++)
+                num[j] = den[j] = 1.0;
+            for (size_t t = 0; t < np; t++)
+                for (size_t j = 0; j < QB; j++)
+                    num[j] *= xp[t] + n0[q0 + j];
+            for (size_t t = 0; t < nn; t++)
+                for (size_t j = 0; j < QB; j++)
+                    den[j] *= xn[t] + n0[q0 + j];
+            for (size_t j = 0; j < QB; j++)
+                rb[q0 + j] *= num[j] / den[j];
+        }
     } else {
         double u[ANCHOR];
         for (size_t t = 0; t <= g->n_terms; t++) {
