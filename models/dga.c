@@ -48,7 +48,7 @@
 #define LEAVE_OUT 1e-13 /* ... and left out when the estimate is below this share */
 #define MAX_RATIO_STEP 8.0
 #define ANCHOR 256
-#define QB 16 /* points a pass of the step-ratio products holds in registers */
+#define QB 16                  /* points a pass of the step-ratio products holds in registers */
 #define AUTO_MAX_HI 67108864.0 /* 2^26 */
 /* The block loops, also compiled for AVX2 and chosen at load time where the processor has
  * it (GCC and clang on x86-64 with ifunc): the same operations on wider vectors, so the
@@ -506,11 +506,19 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
             }
             double *ap = acc ? acc + (i + qa - acc0) : dummy;
             size_t qh = i >= half ? 0 : half - i;
-            for (size_t q = qa; q < len; q++) {
+            size_t q1 = qh < qa ? qa : qh < len ? qh : len; /* the upper half from q1 */
+            for (size_t q = qa; q < q1; q++) {
                 double z = ec >= eT ? ec : 0.0; /* below T counts as 0: sums unchanged */
                 mx = z > mx ? z : mx;
                 s += z;
-                su += q >= qh ? z : 0.0;
+                ap[q - qa] += z;
+                ec *= rb[q];
+            }
+            for (size_t q = q1; q < len; q++) {
+                double z = ec >= eT ? ec : 0.0;
+                mx = z > mx ? z : mx;
+                s += z;
+                su += z;
                 ap[q - qa] += z;
                 ec *= rb[q];
             }
