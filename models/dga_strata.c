@@ -117,15 +117,21 @@ static dfg_status convolve(const dfg_dga_result *per, size_t ns, dfg_dga_result 
             goto done;
         }
         memcpy(cur, per[0].post + f[0], (l[0] - f[0] + 1) * sizeof *cur);
-        gsl_fft_real_radix2_transform(cur, 1, n);
-        for (size_t s = 1; s < ns; s++) {
+        int gs = gsl_fft_real_radix2_transform(cur, 1, n);
+        for (size_t s = 1; s < ns && gs == GSL_SUCCESS; s++) {
             size_t ls = l[s] - f[s] + 1;
             memset(spec, 0, n * sizeof *spec);
             memcpy(spec, per[s].post + f[s], ls * sizeof *spec);
-            gsl_fft_real_radix2_transform(spec, 1, n);
+            gs = gsl_fft_real_radix2_transform(spec, 1, n);
             spectrum_mul(cur, spec, n);
         }
-        gsl_fft_halfcomplex_radix2_inverse(cur, 1, n);
+        if (gs == GSL_SUCCESS)
+            gs = gsl_fft_halfcomplex_radix2_inverse(cur, 1, n);
+        if (gs != GSL_SUCCESS) {
+            rc = dfg_err_set(err, DFG_EINTERNAL, "dga", "FFT of %zu points: %s", n,
+                             gsl_strerror(gs));
+            goto done;
+        }
         for (size_t j = 0; j < len; j++)
             cur[j] = cur[j] > 0.0 ? cur[j] : 0.0;
     }
