@@ -517,18 +517,20 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
             size_t qh = i >= half ? 0 : half - i;
             size_t q1 = qh < qa ? qa : qh < len ? qh : len; /* the upper half from q1 */
             for (size_t q = qa; q < q1; q++) {
-                double z = ec >= eT ? ec : 0.0; /* below T counts as 0: sums unchanged */
-                mx = z > mx ? z : mx;
-                s += z;
-                ap[q - qa] += z;
+                if (ec >= eT) { /* below T: not counted */
+                    mx = ec > mx ? ec : mx;
+                    s += ec;
+                    ap[q - qa] += ec;
+                }
                 ec *= rb[q];
             }
             for (size_t q = q1; q < len; q++) {
-                double z = ec >= eT ? ec : 0.0;
-                mx = z > mx ? z : mx;
-                s += z;
-                su += z;
-                ap[q - qa] += z;
+                if (ec >= eT) {
+                    mx = ec > mx ? ec : mx;
+                    s += ec;
+                    su += ec;
+                    ap[q - qa] += ec;
+                }
                 ec *= rb[q];
             }
             if (mx > 1e250) /* to the streaming sum below */
