@@ -1488,8 +1488,7 @@ DFG_API dfg_status dfg_dga_prior_parse(const char *s, dfg_dga_prior *p, dfg_erro
  * the stratum); DFG_ENOCONV when a stratum's automatic grid stopped short (all results
  * filled); on another error every result is left empty. */
 DFG_API dfg_status dfg_dga_run_strata(const dfg_table *t, const dfg_dga_opts *o,
-                                      dfg_dga_result *per, dfg_dga_result *total,
-                                      dfg_error *err);
+                                      dfg_dga_result *per, dfg_dga_result *total, dfg_error *err);
 
 /* ** }====================================================================== */
 
