@@ -605,6 +605,87 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
         o->lupper = mxu + log(su);
 }
 
+/* graph_sums for two graphs g1 < g2 of one chunk with the same range, on the walk (m->rcomm
+ * set): their walks side by side in one loop (two independent product chains), each point
+ * added into acc by g1 then g2 as graph_sums(g1) then graph_sums(g2) would, so the digits
+ * are theirs. Returns 0, or 1 (acc then holds partial sums) when a value is out of the walk's
+ * range: the caller then runs graph_sums on each. */
+static int graph_sums2(const model *m, size_t g1, size_t g2, size_t half, double T, double R,
+                       double *acc, size_t acc0, graph_out *o1, graph_out *o2)
+{
+    double s1 = 0.0, su1 = 0.0, s2 = 0.0, su2 = 0.0, eT = exp(T - R);
+    size_t a = o1->a, b = o1->b;
+    for (size_t i = a - a % ANCHOR; i <= b; i += ANCHOR) {
+        size_t qa = i < a ? a - i : 0;
+        size_t len = b - i + 1 < ANCHOR ? b - i + 1 : ANCHOR;
+        double rb1[ANCHOR], rb2[ANCHOR], v1, v2, mx1 = 0.0, mx2 = 0.0, dummy[ANCHOR];
+        if (block_ratios(m, g1, i, R, rb1, &v1) || block_ratios(m, g2, i, R, rb2, &v2))
+            return 1;
+        double e1 = exp(v1 - R), e2 = exp(v2 - R);
+        if (qa > 0 && (v1 - R < -600.0 || v2 - R < -600.0))
+            return 1; /* graph_sums restarts such a walk at a */
+        for (size_t q = 0; q < qa; q++) {
+            e1 *= rb1[q];
+            e2 *= rb2[q];
+        }
+        double *ap = acc ? acc + (i + qa - acc0) : dummy;
+        size_t qh = i >= half ? 0 : half - i;
+        size_t q1 = qh < qa ? qa : qh < len ? qh : len;
+        for (size_t q = qa; q < q1; q++) {
+            if (e1 >= eT) {
+                mx1 = e1 > mx1 ? e1 : mx1;
+                s1 += e1;
+                ap[q - qa] += e1;
+            }
+            if (e2 >= eT) {
+                mx2 = e2 > mx2 ? e2 : mx2;
+                s2 += e2;
+                ap[q - qa] += e2;
+            }
+            e1 *= rb1[q];
+            e2 *= rb2[q];
+        }
+        for (size_t q = q1; q < len; q++) {
+            if (e1 >= eT) {
+                mx1 = e1 > mx1 ? e1 : mx1;
+                s1 += e1;
+                su1 += e1;
+                ap[q - qa] += e1;
+            }
+            if (e2 >= eT) {
+                mx2 = e2 > mx2 ? e2 : mx2;
+                s2 += e2;
+                su2 += e2;
+                ap[q - qa] += e2;
+            }
+            e1 *= rb1[q];
+            e2 *= rb2[q];
+        }
+        if (mx1 > 1e250 || mx2 > 1e250)
+            return 1;
+    }
+    o1->over = o2->over = 0;
+    o1->lmass = s1 > 0.0 ? R + log(s1) : -HUGE_VAL;
+    o1->lupper = su1 > 0.0 ? R + log(su1) : -HUGE_VAL;
+    o2->lmass = s2 > 0.0 ? R + log(s2) : -HUGE_VAL;
+    o2->lupper = su2 > 0.0 ? R + log(su2) : -HUGE_VAL;
+    return 0;
+}
+
+/* graph_sums on g1 and on g2 (the next graph of the chunk to be summed, or SIZE_MAX):
+ * side by side when they share their range. */
+static void graph_sums_pair(const model *m, size_t g1, size_t g2, size_t half, double T, double R,
+                            double *acc, size_t acc0, graph_out *out)
+{
+    graph_out *o1 = &out[g1], *o2 = g2 == SIZE_MAX ? NULL : &out[g2];
+    if (o2 && m->rcomm && o1->a <= o1->b && o1->a == o2->a && o1->b == o2->b &&
+        !graph_sums2(m, g1, g2, half, T, R, acc, acc0, o1, o2))
+        return;
+    graph_sums(m, g1, half, T, R, acc, acc0, o1);
+    if (o2)
+        graph_sums(m, g2, half, T, R, acc, acc0, o2);
+}
+
 /* An estimate of the log mass of a wide range: each block of ANCHOR points (its part in the
  * range) counted at the larger of the values at the anchors on its two ends. */
 static double graph_estimate(const model *m, size_t gi, double T, double R, const graph_out *o)
@@ -697,10 +778,12 @@ static void *work(void *arg)
         /* chunk c: the graphs gi = c mod n_chunk, accumulated into acc[c] in graph order;
          * pass 0 sums the narrow ranges and estimates the wide ones, pass 1 sums the wide
          * ones whose estimate reaches cut and leaves the others out */
-        for (size_t c = j->t; c < j->n_chunk; c += j->nt)
+        for (size_t c = j->t; c < j->n_chunk; c += j->nt) {
+            double *acc = j->acc ? j->acc + c * j->acc_w : NULL;
+            size_t pend = SIZE_MAX; /* a graph to be summed, waiting for a partner */
             for (size_t gi = c; gi < m->n_graphs; gi += j->n_chunk) {
                 graph_out *o = &j->out[gi];
-                double *acc = j->acc ? j->acc + c * j->acc_w : NULL;
+                int sum = 0;
                 if (j->pass == 0) {
                     o->state = 1;
                     if (o->a <= o->b && o->b - o->a + 1 > COARSE_MIN) {
@@ -709,17 +792,29 @@ static void *work(void *arg)
                         o->lmass = o->lupper = -HUGE_VAL;
                         o->over = 0;
                     } else {
-                        graph_sums(m, gi, j->half, j->T, j->R, acc, j->acc0, o);
+                        sum = 1;
                     }
                 } else if (o->state == 0) {
                     if (o->lest >= j->cut) {
-                        graph_sums(m, gi, j->half, j->T, j->R, acc, j->acc0, o);
+                        sum = 1;
                         o->state = 1;
                     } else {
                         o->state = 2;
                     }
                 }
+                if (!sum)
+                    continue;
+                /* graphs are summed in chunk order, two at a time */
+                if (pend == SIZE_MAX) {
+                    pend = gi;
+                } else {
+                    graph_sums_pair(m, pend, gi, j->half, j->T, j->R, acc, j->acc0, j->out);
+                    pend = SIZE_MAX;
+                }
             }
+            if (pend != SIZE_MAX)
+                graph_sums_pair(m, pend, SIZE_MAX, j->half, j->T, j->R, acc, j->acc0, j->out);
+        }
     } else if (j->phase == 5) {
         model *mw = j->mw;
         size_t per = (mw->cw + j->nt - 1) / j->nt;
