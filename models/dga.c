@@ -57,7 +57,7 @@
 #define LEAVE_OUT 1e-13 /* ... and left out when the estimate is below this share */
 #define MAX_RATIO_STEP 8.0
 #define ANCHOR 256
-#define QB 16                  /* points a pass of the step-ratio products holds in registers */
+#define QB 16                  /* points per pass of the step-ratio products (vectorised) */
 #define AUTO_MAX_HI 67108864.0 /* 2^26 */
 /* The block loops, also compiled for AVX2 and chosen at load time where the processor has
  * it (GCC and clang on x86-64 with ifunc): the same operations on wider vectors, so the
@@ -419,7 +419,7 @@ static int block_ratios(const model *m, size_t gi, size_t i, double R, double rb
         /* numerator and denominator apart, one division a point: each holds n_cliques
          * factors below 2^27 + n, far from overflow. The factors of each, in term order
          * (with multiplicity; the n_comp term last in the denominator), are applied to
-         * QB points at a time, kept in registers */
+         * QB points at a time (a short vectorised pass) */
         double xp[4 * DGA_MAX_LISTS], xn[4 * DGA_MAX_LISTS];
         size_t np = 0, nn = 0;
         for (size_t t = 0; t < g->n_terms; t++) {
