@@ -33,7 +33,7 @@
  * and at the anchors (every 256th grid point) where each graph's walk restarts from exp;
  * between anchors a graph's values follow by step ratios (products of rationals, 16 points
  * at a time, vectorised; also compiled for AVX2 where the processor has it), walked and
- * summed in one pass.
+ * summed in one pass, two graphs side by side when they share their range.
  *
  * Threads split the graphs (each graph's results go to its own slot; the grid posterior is
  * accumulated in 8 fixed chunks of graphs, each in graph order, summed in chunk order):
