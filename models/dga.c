@@ -32,7 +32,7 @@
  * leaves of the one bisection tree of the grid that every graph's branch and bound walks,
  * and at the anchors (every 256th grid point) where each graph's walk restarts from exp;
  * between anchors a graph's values follow by step ratios (products of rationals, 16 points
- * at a time, vectorised; also compiled for AVX2 where the processor has it), walked and
+ * at a time in registers; also compiled for AVX2 where the processor has it), walked and
  * summed in one pass, two graphs side by side when they share their range.
  *
  * Threads split the graphs (each graph's results go to its own slot; the grid posterior is
@@ -57,7 +57,10 @@
 #define LEAVE_OUT 1e-13 /* ... and left out when the estimate is below this share */
 #define MAX_RATIO_STEP 8.0
 #define ANCHOR 256
-#define QB 16                  /* points per pass of the step-ratio products (vectorised) */
+/* Four doubles as one value (the GCC and clang vector extension): the products below hold
+ * 16 grid points in eight such registers; the operations are those of scalar code element
+ * by element, in the same order, so the digits are the same. */
+typedef double dga_v4 __attribute__((vector_size(32)));
 #define AUTO_MAX_HI 67108864.0 /* 2^26 */
 /* The block loops, also compiled for AVX2 and chosen at load time where the processor has
  * it (GCC and clang on x86-64 with ifunc): the same operations on wider vectors, so the
@@ -419,7 +422,7 @@ static int block_ratios(const model *m, size_t gi, size_t i, double R, double rb
         /* numerator and denominator apart, one division a point: each holds n_cliques
          * factors below 2^27 + n, far from overflow. The factors of each, in term order
          * (with multiplicity; the n_comp term last in the denominator), are applied to
-         * QB points at a time (a short vectorised pass) */
+         * 16 points at a time, held in registers (dga_v4) */
         double xp[4 * DGA_MAX_LISTS], xn[4 * DGA_MAX_LISTS];
         size_t np = 0, nn = 0;
         for (size_t t = 0; t < g->n_terms; t++) {
@@ -431,18 +434,40 @@ static int block_ratios(const model *m, size_t gi, size_t i, double R, double rb
         }
         for (size_t c = 0; c < g->n_comp; c++)
             xn[nn++] = m->n + m->A;
-        for (size_t q0 = 0; q0 < ANCHOR; q0 += QB) {
-            double num[QB], den[QB];
-            for (size_t j = 0; j < QB; j++)
-                num[j] = den[j] = 1.0;
-            for (size_t t = 0; t < np; t++)
-                for (size_t j = 0; j < QB; j++)
-                    num[j] *= xp[t] + n0[q0 + j];
-            for (size_t t = 0; t < nn; t++)
-                for (size_t j = 0; j < QB; j++)
-                    den[j] *= xn[t] + n0[q0 + j];
-            for (size_t j = 0; j < QB; j++)
-                rb[q0 + j] *= num[j] / den[j];
+        for (size_t q0 = 0; q0 < ANCHOR; q0 += 16) {
+            dga_v4 z0, z1, z2, z3, r0, r1, r2, r3;
+            memcpy(&z0, n0 + q0, sizeof z0);
+            memcpy(&z1, n0 + q0 + 4, sizeof z1);
+            memcpy(&z2, n0 + q0 + 8, sizeof z2);
+            memcpy(&z3, n0 + q0 + 12, sizeof z3);
+            dga_v4 p0 = {1.0, 1.0, 1.0, 1.0}, p1 = p0, p2 = p0, p3 = p0;
+            dga_v4 d0 = p0, d1 = p0, d2 = p0, d3 = p0;
+            for (size_t t = 0; t < np; t++) {
+                dga_v4 x = {xp[t], xp[t], xp[t], xp[t]};
+                p0 *= x + z0;
+                p1 *= x + z1;
+                p2 *= x + z2;
+                p3 *= x + z3;
+            }
+            for (size_t t = 0; t < nn; t++) {
+                dga_v4 x = {xn[t], xn[t], xn[t], xn[t]};
+                d0 *= x + z0;
+                d1 *= x + z1;
+                d2 *= x + z2;
+                d3 *= x + z3;
+            }
+            memcpy(&r0, rb + q0, sizeof r0);
+            memcpy(&r1, rb + q0 + 4, sizeof r1);
+            memcpy(&r2, rb + q0 + 8, sizeof r2);
+            memcpy(&r3, rb + q0 + 12, sizeof r3);
+            r0 *= p0 / d0;
+            r1 *= p1 / d1;
+            r2 *= p2 / d2;
+            r3 *= p3 / d3;
+            memcpy(rb + q0, &r0, sizeof r0);
+            memcpy(rb + q0 + 4, &r1, sizeof r1);
+            memcpy(rb + q0 + 8, &r2, sizeof r2);
+            memcpy(rb + q0 + 12, &r3, sizeof r3);
         }
     } else {
         double u[ANCHOR];
