@@ -270,6 +270,12 @@ const char *cli_input_body(const cli_input *in, size_t *len);
 /* Parse the input read as a capture table with one stratum (strata summed, with a note).
  * 0 or the exit code after saying why; *t is then the table (dfg_table_free). */
 int cli_input_table(const common_opts *c, const cli_input *in, dfg_table **t);
+/* The table with its strata kept when by is set (commands with --by); otherwise summed
+ * into one with a note that ends with by_hint ("--by runs ..."). 0 or an exit code. */
+int cli_input_table_by(const common_opts *c, const cli_input *in, int by, const char *by_hint,
+                       dfg_table **t);
+/* The name of stratum s of t ("a=1, b=x"), or "all" when by is 0 or t has no covariates. */
+void cli_stratum_name(const dfg_table *t, size_t s, int by, char *buf, size_t size);
 /* A list by name or 1-based position; -1 when there is none. */
 int cli_find_list(const dfg_table *t, const char *s);
 /* "A, B and C": the list names of t, into buf. */

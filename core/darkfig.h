@@ -1495,6 +1495,18 @@ DFG_API const char *dfg_dga_prior_name(dfg_dga_prior p);
 /* "inverse" or "rissanen"; DFG_EINVAL naming the choices otherwise. */
 DFG_API dfg_status dfg_dga_prior_parse(const char *s, dfg_dga_prior *p, dfg_error *err);
 
+/* dfg_dga_run on every stratum s of t into per[s] (s < dfg_table_n_strata(t)) and, when
+ * total is not NULL, the posterior of the sum of the strata's N into *total: each stratum
+ * averages over its own graphs with its own priors, so the strata are independent a
+ * posteriori and the sum's posterior is the convolution of their grid posteriors (exact on
+ * the grid: direct sums, or the FFT for long grids; models/dga_strata.c). total has no top
+ * graphs; its n_active, left_out_mass are the strata's sums, upper_half_mass their largest.
+ * Release every result with dfg_dga_result_free. Returns as dfg_dga_run (the message names
+ * the stratum); DFG_ENOCONV when a stratum's automatic grid stopped short (all results
+ * filled); on another error every result is left empty. */
+DFG_API dfg_status dfg_dga_run_strata(const dfg_table *t, const dfg_dga_opts *o,
+                                      dfg_dga_result *per, dfg_dga_result *total, dfg_error *err);
+
 /* ** }====================================================================== */
 
 /* ** {======================================================================
