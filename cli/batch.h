@@ -58,8 +58,6 @@ typedef struct {
                              split (not part of the specification); NULL otherwise */
 } batch_spec;
 
-/* A number as the exact %.17g text (null when not finite) into object o. */
-cJSON *batch_num(cJSON *o, const char *k, double x);
 /* A task's label, year (null when it has none) and stratum as members of o. */
 void batch_id_json(cJSON *o, const char *label, int year, const char *stratum);
 

@@ -454,6 +454,9 @@ void boot_json(cJSON *root, const dfg_boot_result *r, double level);
 
 /* fit on a table with covariate columns: -2 when the input has none (the list-only path
  * goes on), else the exit code; run is parsed and its input read (cli_run_load(r, 0)). */
+/* The covariate bootstrap's options from the command line's (a seed from the clock when
+ * none was given, kept in c for the output). */
+dfg_cboot_opts cboot_opts(common_opts *c);
 int fit_cov(cli_run *run);
 /* search --method step (mse::model_search): the exit code; run as for fit_cov. */
 int search_step(cli_run *run);

@@ -1121,13 +1121,13 @@ static char *summary_json(const batch_spec *sp, const task_list *L)
             batch_id_json(o, r->label, r->year[0] ? atoi(r->year) : -1, r->stratum);
             cJSON_AddStringToObject(o, "file", t->path);
             cJSON_AddStringToObject(o, "sha256", t->sha);
-            batch_num(o, "registered", r->registered);
-            batch_num(o, "N", r->nhat);
-            batch_num(o, "dark_figure", r->dark);
-            batch_num(o, "N_over_n", r->ratio);
-            batch_num(o, "level", r->level);
-            batch_num(o, "lower", r->lower);
-            batch_num(o, "upper", r->upper);
+            jnum(o, "registered", r->registered);
+            jnum(o, "N", r->nhat);
+            jnum(o, "dark_figure", r->dark);
+            jnum(o, "N_over_n", r->ratio);
+            jnum(o, "level", r->level);
+            jnum(o, "lower", r->lower);
+            jnum(o, "upper", r->upper);
             cJSON_AddStringToObject(o, "interval", r->interval);
             cJSON_AddStringToObject(o, "model", r->model);
             cJSON_AddStringToObject(o, "status", r->status);
@@ -1137,7 +1137,7 @@ static char *summary_json(const batch_spec *sp, const task_list *L)
             cJSON_AddItemToArray(arr, o);
         }
     }
-    char *text = cJSON_Print(root);
+    char *text = cli_json_print(root);
     cJSON_Delete(root);
     if (!text)
         return NULL;

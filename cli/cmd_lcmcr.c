@@ -102,14 +102,12 @@ static void result_text(FILE *o, const char *name, const dfg_lcmcr_result *r)
 
 static void summary_json(cJSON *row, const char *key, const dfg_post_summary *p, int ok)
 {
-    cJSON *s = jobj(row, key);
-    jnum(s, "median", ok ? p->median : DNAN);
-    jnum(s, "mean", ok ? p->mean : DNAN);
-    jnum(s, "sd", ok ? p->sd : DNAN);
-    jnum(s, "lower", ok ? p->lower : DNAN);
-    jnum(s, "upper", ok ? p->upper : DNAN);
-    jnum(s, "hdi_lower", ok ? p->hdi_lower : DNAN);
-    jnum(s, "hdi_upper", ok ? p->hdi_upper : DNAN);
+    static const char *const keys[] = {"median", "mean",      "sd",       "lower",
+                                       "upper",  "hdi_lower", "hdi_upper"};
+    double v[] = {p->median, p->mean, p->sd, p->lower, p->upper, p->hdi_lower, p->hdi_upper};
+    for (size_t i = 0; !ok && i < sizeof v / sizeof v[0]; i++)
+        v[i] = DNAN; /* not converged: no number */
+    jnums(jobj(row, key), keys, v, sizeof v / sizeof v[0]);
 }
 
 static void result_json(cJSON *rows, const char *name, const dfg_lcmcr_result *r)
