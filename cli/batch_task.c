@@ -978,14 +978,9 @@ void batch_row_free(batch_row *row)
 {
     for (size_t i = 0; i < row->n_sub; i++)
         batch_row_free(&row->sub[i]);
-    free(row->sub);
-    free(row->label);
-    free(row->year);
-    free(row->stratum);
-    free(row->model);
-    free(row->status);
-    free(row->message);
-    free(row->interval);
+    cli_free_all((void *[]){row->sub, row->label, row->year, row->stratum, row->model, row->status,
+                            row->message, row->interval},
+                 8);
     memset(row, 0, sizeof *row);
 }
 

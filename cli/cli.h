@@ -426,6 +426,8 @@ int cli_run_output(cli_run *r);
 /* End the run: when code is -1 and the output is open, print it; release everything.
  * Returns the exit code. */
 int cli_run_end(cli_run *r, int code);
+/* free() each of p[0..n): the release of a structure's many strings in one call. */
+void cli_free_all(void *const *p, size_t n);
 
 /* ** }====================================================================== */
 

@@ -193,14 +193,9 @@ static void tasks_free(task_list *L)
 {
     for (size_t i = 0; L->tk && i < L->n; i++) {
         batch_task *t = &L->tk[i];
-        free(t->label);
-        free(t->stratum);
-        free(t->path);
-        free(t->split_value);
-        free(t->by_value);
-        free(t->result_path);
-        free(t->json);
-        free(t->parts);
+        cli_free_all((void *[]){t->label, t->stratum, t->path, t->split_value, t->by_value,
+                                t->result_path, t->json, t->parts},
+                     8);
         dfg_table_free(t->t);
         batch_row_free(&t->row);
     }
