@@ -100,6 +100,20 @@ FILE *oracle_test_file(const char *rel)
     return f;
 }
 
+size_t oracle_read_rows(const char *rel, size_t cap,
+                        int (*row)(const char *line, size_t i, void *ctx), void *ctx)
+{
+    char line[2048];
+    FILE *f = oracle_test_file(rel);
+    if (!f)
+        return 0;
+    size_t n = 0;
+    while (n < cap && fgets(line, sizeof line, f))
+        n += row(line, n, ctx) != 0;
+    fclose(f);
+    return n;
+}
+
 FILE *oracle_results_open(void)
 {
     return oracle_test_file("oracle/oracle_results.csv");

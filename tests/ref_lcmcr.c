@@ -35,27 +35,19 @@ typedef struct {
     double median, sd, lo, hi;
 } lcmcr_ref;
 
-/* tests/data/lcmcr/lcmcr_agree.csv (the table of the README there): the rows read, at
- * most cap; 0 when the file cannot be opened. */
-static size_t read_refs(lcmcr_ref *ref, size_t cap)
+/* One row of tests/data/lcmcr/lcmcr_agree.csv (the table of the README there) into
+ * ctx[i] (oracle_read_rows). */
+static int ref_row(const char *line, size_t i, void *ctx)
 {
-    char line[256];
-    FILE *f = oracle_test_file("lcmcr/lcmcr_agree.csv");
-    if (!f)
-        return 0;
-    size_t n = 0;
-    while (n < cap && fgets(line, sizeof line, f))
-        if (sscanf(line, "%63[^,],%lf,%lf,%lf,%lf", ref[n].name, &ref[n].median, &ref[n].sd,
-                   &ref[n].lo, &ref[n].hi) == 5)
-            n++; /* the header has no numbers */
-    fclose(f);
-    return n;
+    lcmcr_ref *r = (lcmcr_ref *)ctx + i;
+    return sscanf(line, "%63[^,],%lf,%lf,%lf,%lf", r->name, &r->median, &r->sd, &r->lo, &r->hi) ==
+           5; /* the header has no numbers */
 }
 
 static void agrees_with_lcmcr_where_its_chains_agree(void)
 {
     lcmcr_ref ref[16];
-    size_t n_ref = read_refs(ref, 16);
+    size_t n_ref = oracle_read_rows("lcmcr/lcmcr_agree.csv", 16, ref_row, ref);
     CHECK_MSG(n_ref == 6, "lcmcr_agree.csv: %zu rows", n_ref);
     dfg_lcmcr_opts o = dfg_lcmcr_opts_default(); /* the seed is set for every run */
     o.burnin = 20000;

@@ -20,19 +20,11 @@ typedef struct {
     double runs, mean, sd;
 } old_row;
 
-static size_t read_rows(old_row *row, size_t cap)
+static int old_row_read(const char *line, size_t i, void *ctx)
 {
-    char line[256];
-    FILE *f = oracle_test_file("lcmcr/old_sampler.csv");
-    if (!f)
-        return 0;
-    size_t n = 0;
-    while (n < cap && fgets(line, sizeof line, f))
-        if (sscanf(line, "%31[^,],%15[^,],%lf,%31[^,],%lf,%lf", row[n].data, row[n].run,
-                   &row[n].runs, row[n].summary, &row[n].mean, &row[n].sd) == 6)
-            n++; /* the header has no numbers */
-    fclose(f);
-    return n;
+    old_row *r = (old_row *)ctx + i;
+    return sscanf(line, "%31[^,],%15[^,],%lf,%31[^,],%lf,%lf", r->data, r->run, &r->runs,
+                  r->summary, &r->mean, &r->sd) == 6; /* the header has no numbers */
 }
 
 static const old_row *find(const old_row *row, size_t n, const char *data, const char *run,
@@ -110,7 +102,7 @@ int main(void)
 {
     gsl_set_error_handler_off();
     old_row row[64];
-    size_t n = read_rows(row, 64);
+    size_t n = oracle_read_rows("lcmcr/old_sampler.csv", 64, old_row_read, row);
     CHECK(n == 20); /* 2 data x 2 runs x 5 summaries */
     agrees(row, n, "korea_3", 5);
     agrees(row, n, "western_us_5", 10);
