@@ -520,10 +520,14 @@ static dfg_status chosen_cmodel(const dfg_ctable *ct, const dfg_cmodel *fixed,
 static int search_fixed(cli_run *run, const search_args *a)
 {
     common_opts *c = &run->c;
-    dfg_ctable *ct = NULL;
-    int code = cov_search_load(run, &ct);
+    dfg_ctable *own = NULL;
+    dfg_itable *it = NULL; /* missing covariate values: every model fitted by EM */
+    int code = em_search_load(run, &it);
+    if (code == -2)
+        code = cov_search_load(run, &own);
     if (code != 0)
         return code;
+    const dfg_ctable *ct = it ? dfg_itable_ctable(it) : own;
     dfg_error err = {0};
     dfg_cmodel fixed = {0}, cm = {0};
     dfg_cfit fit;
@@ -548,7 +552,9 @@ static int search_fixed(cli_run *run, const search_args *a)
     clock_gettime(CLOCK_MONOTONIC, &sp.start);
     so.progress = search_progress_cb;
     so.progress_data = &sp;
-    rc = dfg_search_run_cov(ct, &fixed, &so, &r, &err);
+    dfg_em_opts eo = em_search_opts(c);
+    rc = it ? dfg_em_search_run(it, &fixed, &eo, &so, &r, &err)
+            : dfg_search_run_cov(ct, &fixed, &so, &r, &err);
     if (sp.shown && sp.tty)
         fputc('\n', stderr);
     if (rc != DFG_OK) {
@@ -559,11 +565,12 @@ static int search_fixed(cli_run *run, const search_args *a)
         goto done;
     /* the chosen model's totals per level, as fit gives them */
     if ((rc = chosen_cmodel(ct, &fixed, s.chosen, &cm, &err)) != DFG_OK ||
-        (rc = dfg_cfit_checked(ct, &cm, &c->est.glm, &fit, &err)) != DFG_OK) {
+        (rc = it ? em_search_totals(it, &cm, c, &fit, &lev, &n_lev, &err)
+                 : dfg_cfit_checked(ct, &cm, &c->est.glm, &fit, &err)) != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
-    {
+    if (!it) {
         dfg_error le = {0};
         rc = dfg_cfit_level_totals(ct, &cm, &fit, NULL, 0, c->est.level, !c->cov.no_level_profile,
                                    &c->est.glm, &lev, &n_lev, &le);
@@ -576,7 +583,7 @@ static int search_fixed(cli_run *run, const search_args *a)
     }
     if ((code = cli_run_output(run)) >= 0)
         goto done;
-    char fx[1024], full[2048], line[3400];
+    char fx[1024], full[2048], line[4200];
     dfg_cmodel_format(&fixed, ct, fx, sizeof fx);
     dfg_cmodel_format(&cm, ct, full, sizeof full);
     if (run->o.format == FMT_TEXT) {
@@ -589,6 +596,8 @@ static int search_fixed(cli_run *run, const search_args *a)
                      "\nfixed     %s: in every model below with the main effects, fitted over "
                      "%zu cells\n          (%zu strata); the models show their list terms\n",
                      fx, dfg_ctable_n_cells(ct), dfg_ctable_n_strata(ct));
+        if (it && strlen(line) + 800 < sizeof line)
+            em_search_lines(it, &r, line + strlen(line), sizeof line - strlen(line));
         search_text(o, c, run->in.sha, run->t, &s, NULL, line);
         fprintf(o,
                 "\nTotals per level of the chosen model %s\n(s.e. by the delta method with the "
@@ -602,6 +611,10 @@ static int search_fixed(cli_run *run, const search_args *a)
         search_json(run->o.root, run->t, &s, NULL, c->est.level);
         jstr(run->o.root, "fixed", fx);
         jstr(run->o.root, "chosen_full_model", full);
+        if (it) {
+            jstr(run->o.root, "fit", "EM");
+            jstr(run->o.root, "skipped", r.skipped);
+        }
         cJSON *rows = jarr(run->o.root, "totals");
         cov_levels_json(rows, full, dfg_check_name(fit.check), lev, n_lev, NULL);
     }
@@ -614,7 +627,8 @@ done:
     free(s.rank);
     free(s.path);
     dfg_search_result_free(&r);
-    dfg_ctable_free(ct);
+    dfg_ctable_free(own);
+    dfg_itable_free(it);
     return code;
 }
 
