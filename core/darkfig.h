@@ -1830,10 +1830,10 @@ DFG_API dfg_status dfg_cboot_finish(const dfg_ctable *ct, const dfg_cmodel *m, c
 /* dfg_search_run_cov (stepwise, exhaustive or downhill over the list-interaction terms,
  * the terms of `fixed` and every main effect in every model) on incomplete data: every
  * candidate fitted by EM (eo; NULL = dfg_em_opts_default(), which runs to the maximum:
- * the search compares models at their maxima; o->glm is not used, eo->glm is), warm-
- * started from the worker's last model (its coefficients, new list terms at their
- * one-term start; cold again from the even spread when that fails), then the M-step on
- * the last completed table (as dfg_em_fit). Criterion -2 LL + pen p with LL the
+ * the search compares models at their maxima; o->glm is not used, eo->glm is) from
+ * dfg_em_fit's start (each row with missing values spread evenly; not warm: the EM's rule
+ * stops on the change of LL, and where the likelihood is flat N would depend on the
+ * search's order), then the M-step on the last completed table (as dfg_em_fit). Criterion -2 LL + pen p with LL the
  * observed-data log-likelihood (dfg_emfit.loglik, cenzus's multinomial form; loglik of
  * the rows), p every parameter, n = people observed (each row's criterion is that of
  * dfg_em_fit on the model; without missing values the ranking, choice and N are

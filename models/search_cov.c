@@ -17,6 +17,8 @@
  * The list part of a fit depends on the strata only through the fitted cells: summed over
  * the strata they give the 2^k pattern cells the stepwise p-values and the warm starts of
  * the list-only space read (w->mu), so the search code is the same for both spaces.
+ * With a fitter (dfg_sp_cov_set_fitter) the fit of a model and its s.e. are another's (the
+ * EM on incomplete covariates, models/incomplete_search.c); the rest is the same.
  * Ref: Fienberg & Rinaldo (2012) Ann. Statist. 40:996; van der Heijden et al. (2012)
  * Appl. Statist. 61:567 (list x covariate models for the Dutch registers).
  * SPDX-License-Identifier: GPL-3.0-or-later */

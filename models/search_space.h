@@ -159,7 +159,7 @@ typedef struct {
     void *(*work_alloc)(const sp_space *sp, void *data);
     void (*work_free)(void *work);
     /* Fit model mask, its parameters spec[0..pf-1], on the cells use (those of list terms
-     * at -inf out); warm: beta holds a start. Fills beta, *frc (DFG_OK; DFG_ESING when the
+     * at -inf out); warm: beta holds a start (the fitter may ignore it). Fills beta, *frc (DFG_OK; DFG_ESING when the
      * model is not identifiable; any other status: the fit failed), info->loglik (the
      * criterion's log-likelihood), *mu (the fitted cells, valid until the next call) and
      * *exists (the MLE exists). Returns DFG_OK or a hard error that stops the search. */
