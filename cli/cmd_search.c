@@ -72,7 +72,9 @@ static const cli_option search_options[] = {
             "table (every pattern x covariate combination), each model = its list terms + M + "
             "every main effect, fitted as fit does, with the chosen model's totals per level; "
             "each term of M has at most one list ([P:age,age:sex]; [] = the covariates' main "
-            "effects only)"),
+            "effects only); on a file with missing covariate values every model is fitted by "
+            "EM as em --em-exact, criteria on the observed-data log-likelihood, candidates "
+            "the missing values leave unidentifiable skipped and named"),
     OPT_ONE_OF("scope", "S", search_args, scope_lists, scope_choices,
                "with --method step: all (default: every two-way term) or lists (the list pairs "
                "only: list-dependence selection with the --fixed covariate terms held)"),

@@ -1833,9 +1833,9 @@ DFG_API dfg_status dfg_cboot_finish(const dfg_ctable *ct, const dfg_cmodel *m, c
  * the search compares models at their maxima; o->glm is not used, eo->glm is) from
  * dfg_em_fit's start (each row with missing values spread evenly; not warm: the EM's rule
  * stops on the change of LL, and where the likelihood is flat N would depend on the
- * search's order), then the M-step on the last completed table (as dfg_em_fit). Criterion -2 LL + pen p with LL the
- * observed-data log-likelihood (dfg_emfit.loglik, cenzus's multinomial form; loglik of
- * the rows), p every parameter, n = people observed (each row's criterion is that of
+ * search's order), then the M-step on the last completed table (as dfg_em_fit). Criterion -2 LL +
+ * pen p with LL the observed-data log-likelihood (dfg_emfit.loglik, cenzus's multinomial form;
+ * loglik of the rows), p every parameter, n = people observed (each row's criterion is that of
  * dfg_em_fit on the model; without missing values the ranking, choice and N are
  * dfg_search_run_cov's and the criteria differ from its by the same constant for every
  * model, 2 (n log n - n - sum_c log y_c!)). A candidate that is not identifiable under the

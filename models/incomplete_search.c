@@ -229,8 +229,7 @@ static void *lwork_alloc(const sp_space *sp, void *data)
 
 /* model mask as a model over lists and covariates: the fixed terms, every covariate's
  * main effect and the list terms (closed) */
-static dfg_status lmodel(const sp_space *sp, lwork *w, uint64_t mask, dfg_cmodel *m,
-                         dfg_error *err)
+static dfg_status lmodel(const sp_space *sp, lwork *w, uint64_t mask, dfg_cmodel *m, dfg_error *err)
 {
     const ldata *d = w->d;
     const dfg_ctable *ct = dfg_itable_ctable(d->it);

@@ -30,9 +30,9 @@
 struct sp_cov {
     const dfg_ctable *ct;
     size_t n_cells, n_strata;
-    size_t p_base;     /* parameters of main effects + fixed terms (intercept first) */
-    size_t *base_spec; /* their cell-layout specifications */
-    size_t p_cap;      /* p_base + every candidate */
+    size_t p_base;               /* parameters of main effects + fixed terms (intercept first) */
+    size_t *base_spec;           /* their cell-layout specifications */
+    size_t p_cap;                /* p_base + every candidate */
     const sp_cov_fitter *fitter; /* NULL: the complete-data fit */
 };
 

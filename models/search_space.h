@@ -159,14 +159,13 @@ typedef struct {
     void *(*work_alloc)(const sp_space *sp, void *data);
     void (*work_free)(void *work);
     /* Fit model mask, its parameters spec[0..pf-1], on the cells use (those of list terms
-     * at -inf out); warm: beta holds a start (the fitter may ignore it). Fills beta, *frc (DFG_OK; DFG_ESING when the
-     * model is not identifiable; any other status: the fit failed), info->loglik (the
-     * criterion's log-likelihood), *mu (the fitted cells, valid until the next call) and
+     * at -inf out); warm: beta holds a start (the fitter may ignore it). Fills beta, *frc (DFG_OK;
+     * DFG_ESING when the model is not identifiable; any other status: the fit failed), info->loglik
+     * (the criterion's log-likelihood), *mu (the fitted cells, valid until the next call) and
      * *exists (the MLE exists). Returns DFG_OK or a hard error that stops the search. */
-    dfg_status (*fit)(const sp_space *sp, void *work, uint64_t mask, const size_t *spec,
-                      size_t pf, const unsigned char *use, int warm, double *beta,
-                      dfg_status *frc, dfg_glm_info *info, const double **mu, int *exists,
-                      dfg_error *err);
+    dfg_status (*fit)(const sp_space *sp, void *work, uint64_t mask, const size_t *spec, size_t pf,
+                      const unsigned char *use, int warm, double *beta, dfg_status *frc,
+                      dfg_glm_info *info, const double **mu, int *exists, dfg_error *err);
     /* the s.e. of N of model mask (NaN when there is none) */
     dfg_status (*se)(const sp_space *sp, void *work, uint64_t mask, double *se, dfg_error *err);
 } sp_cov_fitter;

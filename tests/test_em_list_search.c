@@ -56,8 +56,8 @@ static const dfg_search_row *find_row(const dfg_search_result *r, const dfg_mode
 }
 
 /* the model over lists and covariates of row w: fixed + its list terms */
-static dfg_status full_model(const dfg_ctable *ct, const dfg_cmodel *fixed,
-                             const dfg_search_row *w, dfg_cmodel *m)
+static dfg_status full_model(const dfg_ctable *ct, const dfg_cmodel *fixed, const dfg_search_row *w,
+                             dfg_cmodel *m)
 {
     uint64_t terms[128];
     size_t n = 0;
