@@ -29,15 +29,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static dfg_itable *read_itable(const char *rel, const char *lists, dfg_table **tp)
+/* the table (*tp) and its incomplete-data table; NULL (a failed check) when unreadable */
+static dfg_itable *load(const char *rel, const char *lists, dfg_table **tp)
 {
-    *tp = oracle_test_table(rel, lists);
-    CHECK_MSG(*tp != NULL, "%s", rel);
-    if (!*tp)
-        return NULL;
-    dfg_itable *it = NULL;
-    dfg_error err = {0};
-    CHECK_MSG(dfg_itable_new(*tp, NULL, &it, &err) == DFG_OK, "%s: %s", rel, err.msg);
+    dfg_itable *it = oracle_test_itable(rel, lists, tp);
+    CHECK_MSG(it != NULL, "%s", rel);
     return it;
 }
 
@@ -71,11 +67,9 @@ static dfg_status full_model(const dfg_ctable *ct, const dfg_cmodel *fixed, cons
 static void without_missing_values_it_is_the_complete_data_search(void)
 {
     dfg_table *t = NULL;
-    dfg_itable *it = read_itable("cov/oracle-cov/cov_013.csv", "P,K,I,R", &t);
-    if (!it) {
-        dfg_table_free(t);
+    dfg_itable *it = load("cov/oracle-cov/cov_013.csv", "P,K,I,R", &t);
+    if (!it)
         return;
-    }
     const dfg_ctable *ct = dfg_itable_ctable(it);
     CHECK(dfg_itable_n_rows(it) == 0);
     dfg_cmodel fixed = {0};
@@ -175,11 +169,9 @@ static void rows_are_em_fits(const dfg_itable *it, const char *fixed_s, int thre
 static void rows_are_the_em_fits_of_their_models(void)
 {
     dfg_table *t = NULL;
-    dfg_itable *it = read_itable("incomplete/cov_003_missing.csv", "P,K,I", &t);
-    if (!it) {
-        dfg_table_free(t);
+    dfg_itable *it = load("incomplete/cov_003_missing.csv", "P,K,I", &t);
+    if (!it)
         return;
-    }
     CHECK(dfg_itable_n_rows(it) > 0);
     dfg_search_result r, r2;
     rows_are_em_fits(it, "[P:origin]", 1, &r);
@@ -225,11 +217,9 @@ static void rows_are_the_em_fits_of_their_models(void)
 static void unidentifiable_candidates_are_skipped_and_named(void)
 {
     dfg_table *t = NULL;
-    dfg_itable *it = read_itable("incomplete/cov_003_missing.csv", "P,K,I", &t);
-    if (!it) {
-        dfg_table_free(t);
+    dfg_itable *it = load("incomplete/cov_003_missing.csv", "P,K,I", &t);
+    if (!it)
         return;
-    }
     const dfg_ctable *ct = dfg_itable_ctable(it);
     /* age is recorded by P alone: with P:age and K:age held, P:K cannot be estimated */
     dfg_cmodel bad = {0};
@@ -261,11 +251,9 @@ static void unidentifiable_candidates_are_skipped_and_named(void)
 static void em_list_search_survives_allocation_failure(void)
 {
     dfg_table *t = NULL;
-    dfg_itable *it = read_itable("incomplete/mar.csv", "P,K,I", &t);
-    if (!it) {
-        dfg_table_free(t);
+    dfg_itable *it = load("incomplete/mar.csv", "P,K,I", &t);
+    if (!it)
         return;
-    }
     dfg_cmodel fixed = {0};
     dfg_error err = {0};
     CHECK(dfg_cmodel_parse("[P:origin]", dfg_itable_ctable(it), &fixed, &err) == DFG_OK);
