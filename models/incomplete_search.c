@@ -323,19 +323,21 @@ static dfg_status lfit(const sp_space *sp, void *work, uint64_t mask, const size
     if (rc == DFG_ENOMEM || rc == DFG_EINVAL || rc == DFG_EINTERNAL)
         return dfg_err_set(err, rc, "incomplete", "EM fit of a %zu-parameter model: %s", pf,
                            e2.msg);
-    if (rc != DFG_OK) { /* a failed fit, never chosen */
-        *frc = rc;
-        return DFG_OK;
+    /* a failed fit (towards a boundary, the EM or its M-step may not settle) is never
+     * chosen; the LP on its last completed table says whether the MLE exists */
+    *frc = rc == DFG_OK ? DFG_OK : DFG_ENOCONV; /* ESING here is the fit's, not the model's */
+    *exists = 0;
+    if (rc == DFG_OK) {
+        const double *m = dfg_cfit_work_mu(w->ws.w);
+        info->loglik = dfg_em_complete(it, m, w->ws.yc);
+        *mu = m;
+        /* existence: interior, else the LP on the completed table */
+        *exists = dfg_cfit_work_interior(w->ws.w, ct, NULL, DFG_OK);
     }
-    const double *m = dfg_cfit_work_mu(w->ws.w);
-    info->loglik = dfg_em_complete(it, m, w->ws.yc);
-    *mu = m;
-    /* existence: interior, else the LP on the completed table */
-    *exists = dfg_cfit_work_interior(w->ws.w, ct, NULL, DFG_OK);
     if (!*exists) {
         if ((rc = dfg_ctable_set_counts(w->yct, w->ws.yc, err)) != DFG_OK)
             return rc;
-        rc = dfg_cfit_lp_exists(w->yct, spec, pf, NULL, NULL, exists, err);
+        rc = dfg_cfit_lp_exists(w->yct, spec, pf, NULL, use, exists, err);
     }
     return rc;
 }

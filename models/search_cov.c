@@ -203,7 +203,7 @@ static int cov_start(const sp_space *sp, sp_worker *w, size_t pf, int warm)
 }
 
 /* The end of an evaluation: the fitted cells mu summed over the strata (the pattern table
- * of the list-only space) into w->mu, then dfg_sp_eval_finish. */
+ * of the list-only space) into w->mu (0 when mu is NULL: no fit), then dfg_sp_eval_finish. */
 static void cov_finish(const sp_space *sp, sp_worker *w, sp_eval *e, const double *mu, int exists,
                        dfg_status frc, const dfg_glm_info *info, size_t pf)
 {
@@ -211,7 +211,7 @@ static void cov_finish(const sp_space *sp, sp_worker *w, sp_eval *e, const doubl
     sp_cov_work *cw = w->cw;
     size_t lm = sp->ncell - 1;
     memset(w->mu, 0, sp->ncell * sizeof *w->mu);
-    for (size_t c = 0; c < cv->n_cells; c++)
+    for (size_t c = 0; mu && c < cv->n_cells; c++)
         if (cw->use[c] || !(c & lm))
             w->mu[c & lm] += mu[c];
     dfg_sp_eval_finish(sp, w, e, exists, frc, info, pf, NULL, cw->spec, cw->beta);

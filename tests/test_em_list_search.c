@@ -18,6 +18,11 @@
  *  - with [P:age,K:age] held fixed, the candidates with P:K are not identifiable under the
  *    missingness (dfg_em_fit refuses them, DFG_EDATA): they are skipped, counted and the
  *    term the rank test names is listed; the others are rows;
+ *  - existence: without missing values (sparse_nomle.csv) the same two models have no MLE
+ *    (the LP on the completed table, here the table itself); with g missing for some
+ *    people seen by one list (sparse_nomle_missing.csv) those two models are never rows
+ *    (dfg_em_fit refuses them too); an EM stopped by its iteration limit is a failed fit,
+ *    so with 2 M-steps no model is admissible (DFG_EDATA);
  *  - the result does not depend on the number of threads;
  *  - the allocation-failure sweep (SWEEP_ALLOC) over the entry point.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -64,17 +69,18 @@ static dfg_status full_model(const dfg_ctable *ct, const dfg_cmodel *fixed, cons
     return dfg_cmodel_from_terms(ct, terms, n, m, NULL);
 }
 
-static void without_missing_values_it_is_the_complete_data_search(void)
+static void same_as_complete_data_search(const char *rel, const char *lists, const char *fixed_s,
+                                         size_t n_nomle)
 {
     dfg_table *t = NULL;
-    dfg_itable *it = load("cov/oracle-cov/cov_013.csv", "P,K,I,R", &t);
+    dfg_itable *it = load(rel, lists, &t);
     if (!it)
         return;
     const dfg_ctable *ct = dfg_itable_ctable(it);
     CHECK(dfg_itable_n_rows(it) == 0);
     dfg_cmodel fixed = {0};
     dfg_error err = {0};
-    CHECK(dfg_cmodel_parse("[origin:expl,*:origin,P:expl]", ct, &fixed, &err) == DFG_OK);
+    CHECK(dfg_cmodel_parse(fixed_s, ct, &fixed, &err) == DFG_OK);
     /* the constant between the two forms of the log-likelihood */
     double n = dfg_itable_n_obs(it), lf = 0.0;
     const double *y = dfg_ctable_counts(ct);
@@ -100,6 +106,10 @@ static void without_missing_values_it_is_the_complete_data_search(void)
                       dfg_search_method_name(o.method), a.n_models, b.n_models, a.n_admissible,
                       b.n_admissible, a.n_rows, b.n_rows);
             CHECK(b.skipped[0] == '\0');
+            if (o.method == DFG_SEARCH_EXHAUSTIVE)
+                CHECK_MSG(b.n_nomle == n_nomle,
+                          "%s: %zu models without MLE, %zu failed, %zu skipped", rel, b.n_nomle,
+                          b.n_failed, b.n_notident);
             for (size_t i = 0; i < a.n_rows && i < b.n_rows; i++) {
                 const dfg_search_row *x = &a.rows[i], *w = find_row(&b, &x->model);
                 CHECK_MSG(w != NULL && (i > 0 || w == &b.rows[0]), "row %zu of %s", i,
@@ -118,6 +128,67 @@ static void without_missing_values_it_is_the_complete_data_search(void)
         dfg_search_result_free(&a);
         dfg_search_result_free(&b);
     }
+    dfg_cmodel_free(&fixed);
+    dfg_itable_free(it);
+    dfg_table_free(t);
+}
+
+static void without_missing_values_it_is_the_complete_data_search(void)
+{
+    same_as_complete_data_search("cov/oracle-cov/cov_013.csv", "P,K,I,R",
+                                 "[origin:expl,*:origin,P:expl]", 0);
+    /* two models without MLE (the LP on the completed table, here the table itself) */
+    same_as_complete_data_search("cov/sparse_nomle.csv", "P,K,I", "[*:g]", 2);
+}
+
+/* a model whose MLE does not exist is never a row nor chosen, with missing values that
+ * leave its zero margins as they are; an EM stopped by its limit is a failed fit */
+static void no_mle_and_em_limit_on_incomplete_data(void)
+{
+    dfg_table *t = NULL;
+    dfg_itable *it = load("incomplete/sparse_nomle_missing.csv", "P,K,I", &t);
+    if (!it)
+        return;
+    CHECK(dfg_itable_n_rows(it) == 2);
+    dfg_cmodel fixed = {0};
+    dfg_error err = {0};
+    CHECK(dfg_cmodel_parse("[*:g]", dfg_itable_ctable(it), &fixed, &err) == DFG_OK);
+    dfg_search_opts o = dfg_search_opts_default();
+    o.method = DFG_SEARCH_EXHAUSTIVE;
+    o.top = 100;
+    dfg_search_result r;
+    dfg_status rc = dfg_em_search_run(it, &fixed, NULL, &o, &r, &err);
+    CHECK_MSG(rc == DFG_OK, "%s", err.msg);
+    if (rc == DFG_OK) {
+        /* the two models without MLE are out; dfg_em_fit's identifiability test, at the fit
+         * of the evenly spread table (at the boundary here), already refuses them (K:I), so
+         * they are counted as skipped rather than without MLE, as em --model says */
+        CHECK_MSG(r.n_models == 8 && r.n_nomle + r.n_notident == 2 && r.n_rows == 6 &&
+                      r.n_failed == 0,
+                  "%zu models, %zu without MLE, %zu rows, %zu skipped (%s), %zu failed", r.n_models,
+                  r.n_nomle, r.n_rows, r.n_notident, r.skipped, r.n_failed);
+        for (size_t i = 0; i < r.n_rows; i++) { /* [12,13,23] and [13,23] are not rows */
+            int has13 = 0, has23 = 0;
+            for (size_t j = 0; j < r.rows[i].model.n_terms; j++) {
+                has13 |= r.rows[i].model.terms[j] == 5u;
+                has23 |= r.rows[i].model.terms[j] == 6u;
+            }
+            CHECK(!(has13 && has23));
+        }
+        dfg_cmodel m = {0};
+        CHECK(dfg_cmodel_parse("[*:g,P:I,K:I]", dfg_itable_ctable(it), &m, &err) == DFG_OK);
+        dfg_emfit f;
+        CHECK(dfg_em_fit(it, &m, NULL, &f, &err) != DFG_OK);
+        dfg_emfit_free(&f);
+        dfg_cmodel_free(&m);
+    }
+    dfg_search_result_free(&r);
+    /* EM limited to 2 M-steps: every fit fails, no admissible model */
+    dfg_em_opts eo = dfg_em_opts_default();
+    eo.max_iter = 2;
+    dfg_error e3 = {0};
+    CHECK(dfg_em_search_run(it, &fixed, &eo, &o, &r, &e3) == DFG_EDATA);
+    CHECK_MSG(strstr(e3.msg, "no admissible model") != NULL, "%s", e3.msg);
     dfg_cmodel_free(&fixed);
     dfg_itable_free(it);
     dfg_table_free(t);
@@ -273,6 +344,7 @@ int main(void)
 {
     RUN(without_missing_values_it_is_the_complete_data_search);
     RUN(rows_are_the_em_fits_of_their_models);
+    RUN(no_mle_and_em_limit_on_incomplete_data);
     RUN(unidentifiable_candidates_are_skipped_and_named);
     RUN(em_list_search_survives_allocation_failure);
     CHECK_DONE();
