@@ -1843,9 +1843,12 @@ DFG_API dfg_status dfg_cboot_finish(const dfg_ctable *ct, const dfg_cmodel *m, c
  * r->skipped. Existence: a fit that settles in the interior, else the linear program of
  * dfg_search_run_cov on the final completed table (a margin that only the E-step fills
  * is taken as observed); a model whose MLE does not exist is counted in n_nomle and never
- * chosen. A candidate whose EM fails or reaches eo->max_iter, or that has a list term no
- * one is on (the complete-data search fixes it at -inf; the EM does not), is a failed fit
- * (n_failed), never chosen. Rows: N of the search's fit, s.e. from dfg_em_fit of the
+ * chosen. A list term no one is on is fixed at -inf as in dfg_search_run_cov (its cells
+ * leave the EM's likelihood: none of them holds anyone, with or without a missing value).
+ * A candidate whose EM or M-step fails or reaches eo->max_iter is a failed fit
+ * (n_failed; counted in n_nomle when the LP on its last completed table finds no MLE; a
+ * singular M-step on a model whose MLE exists is counted not identifiable, as
+ * dfg_search_run_cov does), never chosen. Rows: N of the search's fit, s.e. from dfg_em_fit of the
  * model (Louis's information), log-normal interval; deviance and df NaN. o->best_only is
  * ignored. Fills *r (dfg_search_result_free). Returns as dfg_search_run_cov. */
 DFG_API dfg_status dfg_em_search_run(const dfg_itable *it, const dfg_cmodel *fixed,

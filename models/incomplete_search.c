@@ -28,10 +28,11 @@
  * exhaustive, downhill of models/search.c) fit each model of the space of
  * models/search_cov.c by EM through its fitter (search_space.h): identifiability by
  * dfg_em_fit's rank test (a model that fails it is not fitted; the term named is kept),
- * the EM from the even spread, the M-step on the last completed table, LL as above, and
+ * the EM from the even spread (over the cells the space keeps: a list term no one is on
+ * is at -inf, its cells out), the M-step on the last completed table, LL as above, and
  * existence by the interior rule, else the LP of the complete-data search on the final
- * completed table. The space's pattern counts and n are those of every person (the rows
- * with missing values spread evenly: the patterns are always observed).
+ * (or, when the fit failed, the last) completed table. The space's pattern counts and n are those
+ * of every person (the rows with missing values spread evenly: the patterns are always observed).
  * Ref: Zwane & van der Heijden (2007) Stat. Med. 26:1075; van der Heijden et al. (2012)
  * Appl. Statist. 61:567; Cruyff, mse 1.0 and cenzus (R packages).
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -270,7 +271,6 @@ static dfg_status lfit(const sp_space *sp, void *work, uint64_t mask, const size
     const dfg_itable *it = w->d->it;
     const dfg_em_opts *eo = w->d->eo;
     const dfg_ctable *ct = dfg_itable_ctable(it);
-    size_t lm = ((size_t)1 << sp->k) - 1;
     memset(info, 0, sizeof *info);
     info->loglik = info->deviance = NAN;
     *frc = DFG_OK;
@@ -298,12 +298,6 @@ static dfg_status lfit(const sp_space *sp, void *work, uint64_t mask, const size
         if (rc != DFG_OK || *frc != DFG_OK)
             return rc;
     }
-    /* a list term at -inf: its cells out of the likelihood, which the EM does not do */
-    for (size_t c = 0; c < dfg_ctable_n_cells(ct); c++)
-        if ((c & lm) && !use[c]) {
-            *frc = DFG_EDATA;
-            return DFG_OK;
-        }
     /* from the even spread (dfg_em_fit's start), not from the worker's last model: the EM's
      * rule stops on the change of LL, and on a flat likelihood N is then known to the start
      * (warm starts moved N by 1e-5 relative on cov_003_missing.csv); so each row is
@@ -311,11 +305,12 @@ static dfg_status lfit(const sp_space *sp, void *work, uint64_t mask, const size
     (void)warm;
     w->ws.spec = spec;
     w->ws.p = pf;
+    w->ws.use = use; /* a list term at -inf: its cells out, as in the complete-data search */
     dfg_em_info ei;
     rc = dfg_em_core(&w->ws, dfg_ctable_counts(ct), it->count, 0, eo, beta, &ei, &e2);
     if (rc == DFG_OK) { /* the M-step on the last completed table, LL at its fitted values */
         dfg_glm_info gi;
-        rc = dfg_cfit_engine(w->ws.w, ct, spec, pf, w->ws.yc, NULL, 1, &eo->glm, beta, NULL, &gi,
+        rc = dfg_cfit_engine(w->ws.w, ct, spec, pf, w->ws.yc, use, 1, &eo->glm, beta, NULL, &gi,
                              &e2);
         if (rc == DFG_ENOCONV) /* the best iterate (as dfg_em_step_run) */
             rc = DFG_OK;
@@ -325,20 +320,25 @@ static dfg_status lfit(const sp_space *sp, void *work, uint64_t mask, const size
                            e2.msg);
     /* a failed fit (towards a boundary, the EM or its M-step may not settle) is never
      * chosen; the LP on its last completed table says whether the MLE exists */
-    *frc = rc == DFG_OK ? DFG_OK : DFG_ENOCONV; /* ESING here is the fit's, not the model's */
+    dfg_status fit_rc = rc;
+    *frc = rc == DFG_OK ? DFG_OK : DFG_ENOCONV;
     *exists = 0;
     if (rc == DFG_OK) {
         const double *m = dfg_cfit_work_mu(w->ws.w);
-        info->loglik = dfg_em_complete(it, m, w->ws.yc);
+        info->loglik = dfg_em_complete_use(it, use, m, w->ws.yc);
         *mu = m;
         /* existence: interior, else the LP on the completed table */
-        *exists = dfg_cfit_work_interior(w->ws.w, ct, NULL, DFG_OK);
+        *exists = dfg_cfit_work_interior(w->ws.w, ct, use, DFG_OK);
     }
     if (!*exists) {
         if ((rc = dfg_ctable_set_counts(w->yct, w->ws.yc, err)) != DFG_OK)
             return rc;
         rc = dfg_cfit_lp_exists(w->yct, spec, pf, NULL, use, exists, err);
     }
+    /* a singular M-step: not identifiable on the cells kept (the complete-data search's
+     * rule), unless the MLE does not exist (the fit ran towards the boundary) */
+    if (rc == DFG_OK && fit_rc == DFG_ESING && *exists)
+        *frc = DFG_ESING;
     return rc;
 }
 

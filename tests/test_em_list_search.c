@@ -102,9 +102,11 @@ static void same_as_complete_data_search(const char *rel, const char *lists, con
             CHECK_MSG(a.n_models == b.n_models && a.n_admissible == b.n_admissible &&
                           a.n_nomle == b.n_nomle && a.n_notident == b.n_notident &&
                           a.n_rows == b.n_rows && a.n_rows > 0,
-                      "%s: models %zu/%zu admissible %zu/%zu rows %zu/%zu",
+                      "%s: models %zu/%zu admissible %zu/%zu rows %zu/%zu no MLE %zu/%zu not "
+                      "identifiable %zu/%zu",
                       dfg_search_method_name(o.method), a.n_models, b.n_models, a.n_admissible,
-                      b.n_admissible, a.n_rows, b.n_rows);
+                      b.n_admissible, a.n_rows, b.n_rows, a.n_nomle, b.n_nomle, a.n_notident,
+                      b.n_notident);
             CHECK(b.skipped[0] == '\0');
             if (o.method == DFG_SEARCH_EXHAUSTIVE)
                 CHECK_MSG(b.n_nomle == n_nomle,
@@ -139,6 +141,8 @@ static void without_missing_values_it_is_the_complete_data_search(void)
                                  "[origin:expl,*:origin,P:expl]", 0);
     /* two models without MLE (the LP on the completed table, here the table itself) */
     same_as_complete_data_search("cov/sparse_nomle.csv", "P,K,I", "[*:g]", 2);
+    /* nobody on P and K: P:K fixed at -inf, its cells out (boundary rows) */
+    same_as_complete_data_search("incomplete/no_pk.csv", "P,K,I", "[*:g]", 1);
 }
 
 /* a model whose MLE does not exist is never a row nor chosen, with missing values that
@@ -285,6 +289,26 @@ static void rows_are_the_em_fits_of_their_models(void)
     dfg_table_free(t);
 }
 
+/* nobody on P and K: with g missing for some, the models with P:K are boundary rows (P:K
+ * at -inf, its cells out of the EM's likelihood too) */
+static void list_terms_at_minus_infinity_with_missing_values(void)
+{
+    dfg_table *t = NULL;
+    dfg_itable *it = load("incomplete/no_pk_missing.csv", "P,K,I", &t);
+    if (!it)
+        return;
+    dfg_search_result r;
+    rows_are_em_fits(it, "[*:g]", 1, &r);
+    size_t nb = 0;
+    for (size_t i = 0; i < r.n_rows; i++)
+        nb += r.rows[i].status == DFG_CHECK_BOUNDARY && r.rows[i].n_boundary == 1 &&
+              r.rows[i].boundary[0] == 3u;
+    CHECK_MSG(nb == 3 && r.n_failed == 0, "%zu boundary rows, %zu failed", nb, r.n_failed);
+    dfg_search_result_free(&r);
+    dfg_itable_free(it);
+    dfg_table_free(t);
+}
+
 static void unidentifiable_candidates_are_skipped_and_named(void)
 {
     dfg_table *t = NULL;
@@ -346,6 +370,7 @@ int main(void)
     RUN(rows_are_the_em_fits_of_their_models);
     RUN(no_mle_and_em_limit_on_incomplete_data);
     RUN(unidentifiable_candidates_are_skipped_and_named);
+    RUN(list_terms_at_minus_infinity_with_missing_values);
     RUN(em_list_search_survives_allocation_failure);
     CHECK_DONE();
 }
