@@ -23,6 +23,9 @@
  *    people seen by one list (sparse_nomle_missing.csv) those two models are never rows
  *    (dfg_em_fit refuses them too); an EM stopped by its iteration limit is a failed fit,
  *    so with 2 M-steps no model is admissible (DFG_EDATA);
+ *  - a list pair no one is on (no_pk.csv, no_pk_missing.csv): P:K fixed at -inf as in the
+ *    complete-data search (without missing values the same rows, boundary included; with
+ *    them the boundary rows are dfg_em_fit's fits to 1e-8);
  *  - the result does not depend on the number of threads;
  *  - the allocation-failure sweep (SWEEP_ALLOC) over the entry point.
  * SPDX-License-Identifier: GPL-3.0-or-later */
