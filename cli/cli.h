@@ -444,6 +444,12 @@ int cov_search_load(cli_run *run, dfg_ctable **ct);
 void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev);
 void cov_levels_json(cJSON *rows, const char *model, const char *check, const dfg_level_total *lev,
                      size_t n_lev, const dfg_cboot_row *boot);
+/* The bootstrap of the totals from the command line's settings (the seed from the clock
+ * unless given, stored back in c), and its block: every total's interval and, when the
+ * selection was repeated, the models the replicates chose (text; JSON "bootstrap"). */
+dfg_cboot_opts cov_boot_opts(common_opts *c);
+void cboot_text(FILE *o, const dfg_cboot_result *b);
+void cboot_json(cJSON *root, const dfg_cboot_result *b, const common_opts *c);
 
 /* ** }====================================================================== */
 

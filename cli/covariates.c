@@ -407,8 +407,6 @@ void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev)
     }
 }
 
-static void cboot_text(FILE *o, const dfg_cboot_result *b);
-
 static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const dfg_ctable *ct,
                          const cov_fit *r)
 {
@@ -501,7 +499,7 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
         cboot_text(o, &r->boot);
 }
 
-static void cboot_text(FILE *o, const dfg_cboot_result *b)
+void cboot_text(FILE *o, const dfg_cboot_result *b)
 {
     {
         fprintf(o, "\nBootstrap: %zu %s replicates, seed %lu (%zu failed, %zu not interior)\n",
@@ -526,6 +524,71 @@ static void cboot_text(FILE *o, const dfg_cboot_result *b)
             fputc('\n', o);
         }
     }
+    if (b->n_models > 0) { /* the selection repeated: the models chosen (as boot_text) */
+        size_t show = b->n_models < 5 ? b->n_models : 5;
+        fprintf(o, "  models chosen (%zu distinct):", b->n_models);
+        for (size_t i = 0; i < show; i++)
+            fprintf(o, "%s %s %.1f%%", i ? "," : "", b->models[i],
+                    100.0 * (double)b->model_count[i] / (double)b->B);
+        fprintf(o, "%s\n  the chosen model in %.1f%% of the replicates\n",
+                show < b->n_models ? ", ..." : "", 100.0 * (double)b->chosen_count / (double)b->B);
+    }
+}
+
+void cboot_json(cJSON *root, const dfg_cboot_result *b, const common_opts *c)
+{
+    cJSON *o = jobj(root, "bootstrap");
+    if (!o)
+        return;
+    const dfg_cboot_row *t = &b->rows[0];
+    int bca = c->boot.interval == (int)DFG_CI_BCA;
+    jnum(o, "B", (double)b->B);
+    jstr(o, "type", b->type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric");
+    jnum(o, "seed", (double)b->seed);
+    jstr(o, "interval", bca ? "bca" : "percentile");
+    static const char *const keys[] = {
+        "level",        "lower", "upper", "percentile_lower", "percentile_upper", "bca_lower",
+        "bca_upper",    "se",    "z0",    "acceleration",     "failed",           "not_interior",
+        "replicates_ok"};
+    const double v[] = {c->est.level,
+                        bca ? t->bca_lo : t->perc_lo,
+                        bca ? t->bca_hi : t->perc_hi,
+                        t->perc_lo,
+                        t->perc_hi,
+                        t->bca_lo,
+                        t->bca_hi,
+                        t->se,
+                        t->z0,
+                        t->accel,
+                        (double)b->n_failed,
+                        (double)b->n_boundary,
+                        (double)t->n_ok};
+    jnums(o, keys, v, sizeof v / sizeof v[0]);
+    if (b->n_models == 0)
+        return;
+    jnum(o, "models_distinct", (double)b->n_models);
+    jnum(o, "chosen_share", (double)b->chosen_count / (double)b->B);
+    cJSON *ms = jarr(o, "models");
+    for (size_t i = 0; ms && i < b->n_models; i++) {
+        cJSON *m = jrow(ms);
+        jstr(m, "model", b->models[i]);
+        jnum(m, "count", (double)b->model_count[i]);
+    }
+}
+
+dfg_cboot_opts cov_boot_opts(common_opts *c)
+{
+    if (!c->seed_given) /* as the other commands: a seed from the clock, printed */
+        c->boot.seed = (uint32_t)time(NULL);
+    dfg_cboot_opts bo = dfg_cboot_opts_default();
+    bo.B = c->boot.B;
+    bo.type = (dfg_boot_type)c->boot.type;
+    bo.level = c->est.level;
+    bo.seed = c->boot.seed;
+    bo.threads = c->boot.threads;
+    bo.bca = c->boot.interval == (int)DFG_CI_BCA;
+    bo.glm = c->est.glm;
+    return bo;
 }
 
 /* One total as a row of the result (CSV: one line each). */
@@ -652,13 +715,8 @@ static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct
         jnum(ch, "ratio_bca_lower", br ? br->bca_lo : DNAN);
         jnum(ch, "ratio_bca_upper", br ? br->bca_hi : DNAN);
     }
-    if (r->has_boot) {
-        cJSON *b = jobj(root, "bootstrap");
-        jnum(b, "B", (double)r->boot.B);
-        jstr(b, "type", r->boot.type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric");
-        jnum(b, "seed", (double)r->boot.seed);
-        jnum(b, "failed", (double)r->boot.n_failed);
-    }
+    if (r->has_boot)
+        cboot_json(root, &r->boot, c);
 }
 
 int fit_cov(cli_run *run)
@@ -739,16 +797,7 @@ int fit_cov(cli_run *run)
         r.has_strat = 1;
     }
     if (c->boot.B > 0) {
-        if (!c->seed_given) /* as the other commands: a seed from the clock, printed */
-            c->boot.seed = (uint32_t)time(NULL);
-        dfg_cboot_opts bo = dfg_cboot_opts_default();
-        bo.B = c->boot.B;
-        bo.type = (dfg_boot_type)c->boot.type;
-        bo.level = c->est.level;
-        bo.seed = c->boot.seed;
-        bo.threads = c->boot.threads;
-        bo.bca = c->boot.interval == (int)DFG_CI_BCA;
-        bo.glm = c->est.glm;
+        dfg_cboot_opts bo = cov_boot_opts(c);
         if (r.has_change) {
             bo.change_from = r.ch_from + 1;
             bo.change_to = r.ch_to + 1;
@@ -941,18 +990,10 @@ int search_step(cli_run *run)
             code = fail(&be, rc);
             goto done;
         }
-        if (!c->seed_given) /* as the other commands: a seed from the clock, printed */
-            c->boot.seed = (uint32_t)time(NULL);
-        dfg_cboot_opts bo = dfg_cboot_opts_default();
-        bo.B = c->boot.B;
-        bo.type = (dfg_boot_type)c->boot.type;
-        bo.level = c->est.level;
-        bo.seed = c->boot.seed;
-        bo.threads = c->boot.threads;
-        bo.bca = c->boot.interval == (int)DFG_CI_BCA && bo.type == DFG_BOOT_PARAMETRIC;
+        dfg_cboot_opts bo = cov_boot_opts(c);
+        bo.bca = bo.bca && bo.type == DFG_BOOT_PARAMETRIC;
         bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
         bo.select_phases = 3;
-        bo.glm = c->est.glm;
         if ((rc = dfg_cboot_run(ct, &r.final, &bfit, NULL, 0, &bo, &boot, &be)) != DFG_OK) {
             code = fail(&be, rc);
             goto done;
@@ -974,6 +1015,8 @@ int search_step(cli_run *run)
     } else {
         jstr(run->o.root, "method", "step");
         step_path_json(run->o.root, &r, final);
+        if (has_boot)
+            cboot_json(run->o.root, &boot, c);
         run->o.rows = "steps";
     }
 done:
