@@ -74,7 +74,9 @@ static const cli_option search_options[] = {
             "table (every pattern x covariate combination), each model = its list terms + M + "
             "every main effect, fitted as fit does, with the chosen model's totals per level; "
             "each term of M has at most one list ([P:age,age:sex]; [] = the covariates' main "
-            "effects only)"),
+            "effects only); --bootstrap B gives the total and every level total an interval, "
+            "parametric with the chosen model fixed (mse::boot_mse) or nonparametric with the "
+            "search repeated in every replicate, and counts the models the replicates chose"),
     OPT_ONE_OF("scope", "S", search_args, scope_lists, scope_choices,
                "with --method step: all (default: every two-way term) or lists (the list pairs "
                "only: list-dependence selection with the --fixed covariate terms held)"),
