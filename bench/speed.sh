@@ -6,7 +6,8 @@
 # Runs bench_fit, bench_search (5 runs), bench_boot (stepwise on netherlands_6, 1000
 # replicates, 1 and 2 threads, 3 runs each; exhaustive BIC order <= 3 per replicate on
 # uk2013_5, 2 threads, $DFG_SPEED_EXH_B replicates, default 100, scaled to 1000),
-# bench_closed and bench_csv (10 million records), then prints: benchmark, median, spread
+# bench_closed, bench_csv (10 million records) and bench_lcmcr (latent-class Gibbs sweeps, CPU
+# time, 3 repeats), then prints: benchmark, median, spread
 # (min-max over repeats), unit, the R reference, the ratio (how many times
 # faster than R), peak memory (ru_maxrss from the programs, else /usr/bin/time). Raw outputs
 # go to <build-dir>/speed-logs/. Figures are wall time unless the line says otherwise;
@@ -25,7 +26,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # 1. Release build of the benchmarks only
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j"$jobs" --target bench_fit bench_search bench_boot bench_closed bench_csv \
-    >/dev/null
+    bench_lcmcr >/dev/null
 logs=$build/speed-logs
 mkdir -p "$logs"
 rm -f "$logs"/*.log "$logs"/*.out "$logs"/*.time
@@ -81,6 +82,7 @@ done
 run boot_exhaustive_t2 "$build/bench_boot" exhaustive "$exh_b" 2
 run closed "$build/bench_closed" 51
 run csv "$build/bench_csv" 10000000 5
+run lcmcr "$build/bench_lcmcr" 20000 3
 cat "$res.tmp" >>"$res"
 rm -f "$res.tmp"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -102,6 +104,7 @@ function ref(key) {
     else if (key ~ /^boot_stepwise/) { rt = "MSE step+BCa 260 s"; rv = 260 }
     else if (key ~ /^boot_exhaustive/) { rt = "R: hours"; rv = 0 }
     else if (key ~ /^closed_/) { rt = "Rcapture 70 ms/table"; rv = 70 }
+    else if (key == "lcmcr_nl6") { rt = "LCMCR ~15 us/iter"; rv = 15 }
 }
 function target(key) {
     # the targets: tt text, tv value, trate bigger is better; "" when none
@@ -111,6 +114,7 @@ function target(key) {
     else if (key == "boot_stepwise_t1") { tt = "<= 0.5 s"; tv = 0.5 }
     else if (key == "boot_exhaustive_t2") { tt = "<= 60 s"; tv = 60 }
     else if (key == "csv") { tt = ">= 100 MB/s"; tv = 100; trate = 1 }
+    else if (key == "lcmcr_nl6") { tt = "<= 1.5 us"; tv = 1.5 }
 }
 function fmt(x) {
     if (x >= 1e6) return sprintf("%.3g", x)
@@ -136,6 +140,9 @@ function label(key) {
     if (key == "csv_cov") return "csv: 10M, 6 lists + 2 cov."
     if (key == "csv_cov_records") return "csv: 10M, 6 lists + 2 cov."
     if (key == "csv_cov_cpu") return "csv: + 2 cov., CPU time"
+    if (key == "lcmcr_nl6") return "lcmcr: nl6 sweep, K=10, CPU"
+    if (key == "lcmcr_lists20") return "lcmcr: 20 lists, K=10, CPU"
+    if (key ~ /^lcmcr_nl6_/) { s = key; sub(/^lcmcr_nl6_/, "", s); sub(/_K/, ", K=", s); return "lcmcr: nl6 patterns n=" s }
     return key
 }
 function group(key) {
@@ -144,6 +151,7 @@ function group(key) {
     if (key ~ /^closed_/) return "closed"
     if (key ~ /^csv_cov/) return "csv_cov"
     if (key ~ /^csv/) return "csv"
+    if (key ~ /^lcmcr/) return "lcmcr"
     return key
 }
 $1 == "@speed" {
@@ -179,5 +187,6 @@ END {
 }' "$res"
 echo
 echo "vs R: R time / darkfig time (fits/s: darkfig rate / R rate). MiB: peak resident memory"
-echo "(ru_maxrss of the program; search: /usr/bin/time). Wall time except fit (thread CPU time)."
+echo "(ru_maxrss of the program; search: /usr/bin/time). Wall time except fit (thread CPU time)"
+echo "and lcmcr (process CPU time)."
 echo "Raw outputs: $logs"

@@ -1,6 +1,7 @@
 /* cli/batch.h: what the files of darkfig batch share (cli/cmd_batch.c runs the batch,
  * cli/batch_task.c computes one task and seals its result, cli/batch_io.c writes files
- * atomically and reads manifests, cli/batch_mpi.c spreads tasks over MPI ranks).
+ * atomically and reads manifests, cli/batch_mpi.c spreads tasks, and the replicates of
+ * one bootstrap, over MPI ranks).
  *
  * A task is one snapshot (x stratum, once covariates are in): its result is one JSON file
  * in the output folder, sealed with the SHA-256 of its own text (the last member, "seal",
@@ -31,28 +32,32 @@
 
 typedef enum { BATCH_FIT = 0, BATCH_SEARCH } batch_mode;
 
+/* A task computed by every MPI rank at once, its bootstrap replicates split over them
+ * (batch_mpi.c). */
+typedef struct batch_spread batch_spread;
+
 /* The one specification every task runs. */
 typedef struct {
     batch_mode mode;
-    const char *model;  /* fit: bracket notation; NULL = main effects */
-    dfg_search_opts so; /* search */
-    dfg_est_opts est;   /* level, glm options; method names for the bootstrap */
-    dfg_csv_opts csv;   /* --lists, --count */
-    size_t B;           /* bootstrap replicates; 0 = none */
-    dfg_boot_opts bo;   /* type, interval, seed, threads */
-    const char *split;  /* --split COLUMN, or NULL */
-    const char *by;     /* --by COLUMN: not yet offered (covariates) */
-    const char *trend;  /* --trend C=D: covariate C of the pooled table as a polynomial */
-    const char *pooled; /* --pooled C: the snapshots stacked into one table, covariate C =
-                           each snapshot's year, one model over all (NULL: a task each) */
-    const char *change; /* --change A:B with --pooled: N(B) - N(A) and N(B) / N(A) */
-    char trend_cov[64]; /* --trend parsed: the covariate */
-    size_t trend_deg;   /* and the degree (0: none) */
-    char spec[1024];    /* canonical text of everything that changes a result */
+    const char *model;    /* fit: bracket notation; NULL = main effects */
+    dfg_search_opts so;   /* search */
+    dfg_est_opts est;     /* level, glm options; method names for the bootstrap */
+    dfg_csv_opts csv;     /* --lists, --count */
+    size_t B;             /* bootstrap replicates; 0 = none */
+    dfg_boot_opts bo;     /* type, interval, seed, threads */
+    const char *split;    /* --split COLUMN, or NULL */
+    const char *by;       /* --by COLUMN: not yet offered (covariates) */
+    const char *trend;    /* --trend C=D: covariate C of the pooled table as a polynomial */
+    const char *pooled;   /* --pooled C: the snapshots stacked into one table, covariate C =
+                             each snapshot's year, one model over all (NULL: a task each) */
+    const char *change;   /* --change A:B with --pooled: N(B) - N(A) and N(B) / N(A) */
+    char trend_cov[64];   /* --trend parsed: the covariate */
+    size_t trend_deg;     /* and the degree (0: none) */
+    char spec[1024];      /* canonical text of everything that changes a result */
+    batch_spread *spread; /* MPI: set while every rank computes one task, its replicates
+                             split (not part of the specification); NULL otherwise */
 } batch_spec;
 
-/* A number as the exact %.17g text (null when not finite) into object o. */
-cJSON *batch_num(cJSON *o, const char *k, double x);
 /* A task's label, year (null when it has none) and stratum as members of o. */
 void batch_id_json(cJSON *o, const char *label, int year, const char *stratum);
 
@@ -150,6 +155,29 @@ int batch_mpi_poll_result(size_t *i, char **json);
 int batch_mpi_max(int code);
 /* Stop every rank (a rank that cannot go on would leave the others waiting). */
 void batch_mpi_abort(int code);
+
+/* The tasks of a batch's last round (fewer left than ranks x jobs) run on every rank at once,
+ * one after the other, each rank computing a contiguous range of the bootstrap's
+ * replicates on `threads` threads; rank 0 gathers them and finishes the bootstrap (the
+ * jackknife, the intervals) exactly as one process would. progress (rank 0; may be NULL)
+ * sees rank 0's items: its replicates, then the jackknife fits. NULL when out of memory. */
+batch_spread *batch_mpi_spread_new(int rank, int size, int threads, dfg_boot_progress_fn progress,
+                                   void *progress_data);
+void batch_mpi_spread_free(batch_spread *s);
+/* Around each such task: begin, batch_task_run with spec.spread = s, end (which joins the
+ * exchange of the ranks when this rank's task stopped before its bootstrap, so that no
+ * rank waits for it). */
+void batch_mpi_spread_begin(batch_spread *s);
+void batch_mpi_spread_end(batch_spread *s);
+/* The bootstrap of such a task in place of dfg_boot_run / dfg_cboot_run (same arguments):
+ * on rank 0 the result of the one call; on the other ranks DFG_ECANCEL once their range
+ * is sent (their result text is not kept). */
+dfg_status batch_mpi_boot(batch_spread *s, const dfg_estimator *est, const dfg_table *t,
+                          const dfg_est_opts *eo, const dfg_boot_opts *bo, dfg_boot_result *res,
+                          dfg_error *err);
+dfg_status batch_mpi_cboot(batch_spread *s, const dfg_ctable *ct, const dfg_cmodel *m,
+                           const dfg_cfit *fit, const size_t *by, size_t n_by,
+                           const dfg_cboot_opts *bo, dfg_cboot_result *res, dfg_error *err);
 #endif
 
 #endif

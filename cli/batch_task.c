@@ -5,8 +5,9 @@
  *
  * The seal: the result is printed by cJSON, the SHA-256 of that text is appended as the
  * last member "seal", and a reader checks the hash over the text before it (textually: a
- * truncated file or a changed byte fails). Numbers are written as %.17g (batch_num) and
- * read back with strtod, so the summary built from a result read back holds the exact
+ * truncated file or a changed byte fails). Numbers are written as the shortest text that
+ * reads back as the same double (cli_json_print, as every --format json) and read back
+ * with strtod, so the summary built from a result read back holds the exact
  * doubles of the task just computed.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
@@ -15,18 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-cJSON *batch_num(cJSON *o, const char *k, double x)
-{
-    /* %.17g as raw text: cJSON's own printer tries %.15g first and accepts it when it
-     * reads back within an epsilon, which may lose the last bit; a result must hold the
-     * exact double (non-finite numbers are null) */
-    if (!isfinite(x))
-        return cJSON_AddNullToObject(o, k);
-    char b[40];
-    snprintf(b, sizeof b, "%.17g", x);
-    return cJSON_AddRawToObject(o, k, b);
-}
-#define num batch_num
+#define num jnum /* exact: printed by cli_json_print */
 
 void batch_id_json(cJSON *o, const char *label, int year, const char *stratum)
 {
@@ -159,14 +149,11 @@ static void boot_result_json(cJSON *root, const dfg_boot_result *r, double level
         return;
     boot_head_json(b, r->B, r->type, r->seed, dfg_ci_type_name(r->ci.type), level, &r->ci,
                    r->percentile.lower, r->percentile.upper);
-    num(b, "z0", r->z0);
-    num(b, "acceleration", r->accel);
-    num(b, "mean", r->mean);
-    num(b, "median", r->median);
-    num(b, "se", r->se);
-    cJSON_AddNumberToObject(b, "n_ok", (double)r->n_ok);
-    num(b, "share_failed", r->share_failed);
-    num(b, "share_boundary", r->share_boundary);
+    static const char *const keys[] = {"z0", "acceleration", "mean",         "median",
+                                       "se", "n_ok",         "share_failed", "share_boundary"};
+    const double v[] = {r->z0, r->accel,        r->mean,         r->median,
+                        r->se, (double)r->n_ok, r->share_failed, r->share_boundary};
+    jnums(b, keys, v, sizeof v / sizeof v[0]);
     cJSON *ms = cJSON_AddArrayToObject(b, "models");
     for (size_t i = 0; ms && i < r->n_models; i++) {
         cJSON *m = cJSON_CreateObject();
@@ -299,6 +286,10 @@ static dfg_status run_bootstrap(const batch_spec *sp, const dfg_estimator *est, 
     bo.fitted = fitted;
     bo.progress = NULL;
     bo.cancel = NULL;
+#ifdef DFG_MPI
+    if (sp->spread) /* every rank computes this task, each a range of the replicates */
+        return batch_mpi_boot(sp->spread, est, t, &eo, &bo, res, err);
+#endif
     return dfg_boot_run(est, t, 0, &eo, &bo, res, err);
 }
 
@@ -580,8 +571,14 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
         bo.threads = sp->bo.threads;
         bo.bca = sp->bo.interval == DFG_CI_BCA;
         bo.glm = sp->est.glm;
-        if ((rc = dfg_cboot_run(ct, &m, &fit, rows ? &ycov : NULL, rows ? 1 : 0, &bo, &boot,
-                                &err)) != DFG_OK) {
+        const size_t *by = rows ? &ycov : NULL; /* --pooled: the year rows too */
+#ifdef DFG_MPI
+        if (sp->spread)
+            rc = batch_mpi_cboot(sp->spread, ct, &m, &fit, by, rows ? 1 : 0, &bo, &boot, &err);
+        else
+#endif
+            rc = dfg_cboot_run(ct, &m, &fit, by, rows ? 1 : 0, &bo, &boot, &err);
+        if (rc != DFG_OK) {
             set_failure(oc, rc, &err);
             goto done;
         }
@@ -682,18 +679,16 @@ static void search_row_json(cJSON *o, const dfg_table *t, const dfg_search_row *
     dfg_model_format(&w->model, t, name, sizeof name);
     cJSON_AddStringToObject(o, "model", name);
     cJSON_AddStringToObject(o, "check", dfg_check_name(w->status));
-    cJSON_AddNumberToObject(o, "p", (double)w->p);
-    cJSON_AddNumberToObject(o, "n_boundary", (double)w->n_boundary);
-    num(o, "loglik", w->loglik);
-    num(o, "deviance", w->deviance);
-    num(o, "df", w->df);
-    num(o, "criterion", w->criterion);
-    num(o, "delta", w->delta);
-    num(o, "weight", w->weight);
-    num(o, "N", w->nhat);
-    num(o, "se", w->se_nhat);
-    num(o, "lower", w->lower);
-    num(o, "upper", w->upper);
+    static const char *const keys[] = {"p",  "n_boundary", "loglik", "deviance",
+                                       "df", "criterion",  "delta",  "weight",
+                                       "N",  "se",         "lower",  "upper"};
+    const double v[] = {(double)w->p, (double)w->n_boundary,
+                        w->loglik,    w->deviance,
+                        w->df,        w->criterion,
+                        w->delta,     w->weight,
+                        w->nhat,      w->se_nhat,
+                        w->lower,     w->upper};
+    jnums(o, keys, v, sizeof v / sizeof v[0]);
 }
 
 /* darkfig search on the task's table (cli/cmd_search.c, same calls). */
@@ -809,7 +804,7 @@ done:
  * the SHA-256 of the text printed without it, appended as the last member. */
 static char *seal(cJSON *root)
 {
-    char *body = cJSON_Print(root);
+    char *body = cli_json_print(root); /* every number exact */
     if (!body)
         return NULL;
     size_t n = strlen(body);
@@ -983,14 +978,9 @@ void batch_row_free(batch_row *row)
 {
     for (size_t i = 0; i < row->n_sub; i++)
         batch_row_free(&row->sub[i]);
-    free(row->sub);
-    free(row->label);
-    free(row->year);
-    free(row->stratum);
-    free(row->model);
-    free(row->status);
-    free(row->message);
-    free(row->interval);
+    cli_free_all((void *[]){row->sub, row->label, row->year, row->stratum, row->model, row->status,
+                            row->message, row->interval},
+                 8);
     memset(row, 0, sizeof *row);
 }
 

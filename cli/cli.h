@@ -101,6 +101,20 @@ typedef struct {
 #define OPT_SEED(T, field, help) OPT_NUM("seed", "S", OPT_U32, T, field, 0, UINT32_MAX, 0, help)
 #define OPT_THREADS(T, field, help)                                                                \
     OPT_NUM("threads", "T", OPT_INT, T, field, 1, DFG_MAX_THREADS, 0, help)
+/* The chain length of the sampling estimator lcmcr through dfg_est_opts' mcmc_chains,
+ * mcmc_burnin, mcmc_samples, mcmc_thin (size_t; 0, unset, is the estimator's default):
+ * the four rows for the structure T whose field E is a dfg_est_opts. */
+#define OPT_MCMC_LENGTH(T, E)                                                                      \
+    OPT_NUM("chains", "C", OPT_SIZE, T, E.mcmc_chains, 1, 1024, 0,                                 \
+            "chains of --estimator lcmcr (default 4)"),                                            \
+        OPT_NUM("burnin", "B", OPT_SIZE, T, E.mcmc_burnin, 1, 1e12, 0,                             \
+                "burn-in sweeps per chain of --estimator lcmcr (default 10000)"),                  \
+        OPT_NUM("samples", "S", OPT_SIZE, T, E.mcmc_samples, 4, 1e9, 0,                            \
+                "draws kept per chain of --estimator lcmcr (default 5000)"),                       \
+        OPT_NUM("thin", "T", OPT_SIZE, T, E.mcmc_thin, 1, 1e9, 0,                                  \
+                "sweeps per kept draw of --estimator lcmcr (default 20)")
+/* Is any of the chain-length options set? */
+#define MCMC_LENGTH_SET(e) ((e).mcmc_chains || (e).mcmc_burnin || (e).mcmc_samples || (e).mcmc_thin)
 /* The end of an option table. */
 #define OPT_END                                                                                    \
     {                                                                                              \
@@ -109,10 +123,11 @@ typedef struct {
 
 /* Which shared option groups a command takes. */
 enum {
-    CLI_INPUT = 1,   /* --lists, --count, --max-memory */
-    CLI_OUTPUT = 2,  /* --level, --format, --output */
-    CLI_FITTING = 4, /* --tol, --max-iter */
-    CLI_BOOT = 8     /* --bootstrap ... --max-seconds */
+    CLI_INPUT = 1,      /* --lists, --count, --max-memory */
+    CLI_OUTPUT = 2,     /* --level, --format, --output */
+    CLI_FITTING = 4,    /* --tol, --max-iter */
+    CLI_BOOT = 8,       /* --bootstrap ... --max-seconds */
+    CLI_COVARIATES = 16 /* --max-strata, --drop-missing, --no-level-profile, --trend */
 };
 
 typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON } out_format;
@@ -255,6 +270,12 @@ const char *cli_input_body(const cli_input *in, size_t *len);
 /* Parse the input read as a capture table with one stratum (strata summed, with a note).
  * 0 or the exit code after saying why; *t is then the table (dfg_table_free). */
 int cli_input_table(const common_opts *c, const cli_input *in, dfg_table **t);
+/* The table with its strata kept when by is set (commands with --by); otherwise summed
+ * into one with a note that ends with by_hint ("--by runs ..."). 0 or an exit code. */
+int cli_input_table_by(const common_opts *c, const cli_input *in, int by, const char *by_hint,
+                       dfg_table **t);
+/* The name of stratum s of t ("a=1, b=x"), or "all" when by is 0 or t has no covariates. */
+void cli_stratum_name(const dfg_table *t, size_t s, int by, char *buf, size_t size);
 /* A list by name or 1-based position; -1 when there is none. */
 int cli_find_list(const dfg_table *t, const char *s);
 /* "A, B and C": the list names of t, into buf. */
@@ -405,6 +426,8 @@ int cli_run_output(cli_run *r);
 /* End the run: when code is -1 and the output is open, print it; release everything.
  * Returns the exit code. */
 int cli_run_end(cli_run *r, int code);
+/* free() each of p[0..n): the release of a structure's many strings in one call. */
+void cli_free_all(void *const *p, size_t n);
 
 /* ** }====================================================================== */
 
@@ -433,6 +456,9 @@ void boot_json(cJSON *root, const dfg_boot_result *r, double level);
 
 /* fit on a table with covariate columns: -2 when the input has none (the list-only path
  * goes on), else the exit code; run is parsed and its input read (cli_run_load(r, 0)). */
+/* The covariate bootstrap's options from the command line's (a seed from the clock when
+ * none was given, kept in c for the output). */
+dfg_cboot_opts cboot_opts(common_opts *c);
 int fit_cov(cli_run *run);
 /* search --method step (mse::model_search): the exit code; run as for fit_cov. */
 int search_step(cli_run *run);
@@ -444,10 +470,8 @@ int cov_search_load(cli_run *run, dfg_ctable **ct);
 void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev);
 void cov_levels_json(cJSON *rows, const char *model, const char *check, const dfg_level_total *lev,
                      size_t n_lev, const dfg_cboot_row *boot);
-/* The bootstrap of the totals from the command line's settings (the seed from the clock
- * unless given, stored back in c), and its block: every total's interval and, when the
+/* The block of the bootstrap of the totals: every total's interval and, when the
  * selection was repeated, the models the replicates chose (text; JSON "bootstrap"). */
-dfg_cboot_opts cov_boot_opts(common_opts *c);
 void cboot_text(FILE *o, const dfg_cboot_result *b);
 void cboot_json(cJSON *root, const dfg_cboot_result *b, const common_opts *c);
 

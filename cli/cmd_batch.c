@@ -109,7 +109,11 @@ const cli_command cmd_batch = {
     "(a batch must give the same digits when it resumes). A task that fails (bad file, no\n"
     "MLE) has its status and message in the summary and the others run on; the exit code\n"
     "is then that of the worst failure. Under mpirun (a build with -DDFG_MPI=ON) the tasks\n"
-    "are spread over the ranks and rank 0 writes every file. --format and --output apply\n"
+    "are spread over the ranks and rank 0 writes every file; with a bootstrap, the tasks\n"
+    "of the last round (the remainder of the tasks to run divided by ranks x J: all of\n"
+    "them when there are fewer) run one after the other on every rank at once, each rank\n"
+    "computing a contiguous range of the replicates on J x T threads (--jobs x --threads)\n"
+    "and rank 0 finishing the bootstrap. --format and --output apply\n"
     "to the table on stdout (csv and json print the summary); --replicates is refused and\n"
     "--max-seconds does not apply (a batch is meant to run long).\n",
     batch_options,
@@ -189,14 +193,9 @@ static void tasks_free(task_list *L)
 {
     for (size_t i = 0; L->tk && i < L->n; i++) {
         batch_task *t = &L->tk[i];
-        free(t->label);
-        free(t->stratum);
-        free(t->path);
-        free(t->split_value);
-        free(t->by_value);
-        free(t->result_path);
-        free(t->json);
-        free(t->parts);
+        cli_free_all((void *[]){t->label, t->stratum, t->path, t->split_value, t->by_value,
+                                t->result_path, t->json, t->parts},
+                     8);
         dfg_table_free(t->t);
         batch_row_free(&t->row);
     }
@@ -787,6 +786,8 @@ typedef struct {
     size_t total, skipped, computed, failed;
     size_t last_done; /* not a terminal: a line when this changes */
     int shown;
+    char detail[96]; /* MPI, a task spread over the ranks: how far rank 0 is */
+    double left;     /* with detail: the seconds left (< 0: unknown) */
 } progress;
 
 static double since(const struct timespec *t0)
@@ -812,15 +813,18 @@ static void progress_show(progress *pg, int running, int last)
         return;
     }
     char left[64] = "";
-    if (pg->computed > 0 && done < pg->total) {
-        double el = since(&pg->start);
-        double per = el / (double)pg->computed;
-        long s = lround(per * (double)(pg->total - done));
+    double sec = -1.0;
+    if (pg->detail[0])
+        sec = pg->left;
+    else if (pg->computed > 0 && done < pg->total)
+        sec = since(&pg->start) / (double)pg->computed * (double)(pg->total - done);
+    if (sec >= 0.0) {
+        long s = lround(sec);
         snprintf(left, sizeof left, ", about %ld:%02ld left", s / 60, s % 60);
     }
-    fprintf(stderr, "%sbatch: %zu/%zu done (%zu skipped), %d running, %zu failed%s%s",
-            pg->tty ? "\r" : "", done, pg->total, pg->skipped, running, pg->failed, left,
-            pg->tty ? "   " : "\n");
+    fprintf(stderr, "%sbatch: %zu/%zu done (%zu skipped), %d running%s, %zu failed%s%s",
+            pg->tty ? "\r" : "", done, pg->total, pg->skipped, running, pg->detail, pg->failed,
+            left, pg->tty ? "   " : "\n");
     pg->shown = 1;
     pg->last_done = done;
 }
@@ -850,6 +854,77 @@ static int store(task_list *L, size_t i, progress *pg)
     return 0;
 }
 
+#ifdef DFG_MPI
+/* Rank 0's line while a task is spread over the ranks: its own items and the time left. */
+typedef struct {
+    progress *pg;
+    struct timespec t0; /* the start of the last round */
+    size_t q, n;        /* task q of the n of the last round */
+    int size;
+    double shown; /* seconds after t0 when the line was last shown */
+    int quarter;  /* not a terminal: a line at each quarter of rank 0's items */
+} spread_view;
+
+static void spread_progress(size_t done, size_t total, void *data)
+{
+    spread_view *v = data;
+    double el = since(&v->t0);
+    int quarter = total ? (int)(4 * done / total) : 0;
+    if (v->pg->tty ? el - v->shown < 0.25 && done < total : quarter == v->quarter)
+        return;
+    v->shown = el;
+    v->quarter = quarter;
+    if (!v->pg->tty)
+        v->pg->last_done = SIZE_MAX; /* a line although no task ended */
+    /* the share of the last round done: task q, and done of total of rank 0's items */
+    double f = ((double)v->q + (total ? (double)done / (double)total : 0.0)) / (double)v->n;
+    v->pg->left = f > 0.0 ? el / f * (1.0 - f) : -1.0;
+    snprintf(v->pg->detail, sizeof v->pg->detail,
+             " (its bootstrap over %d ranks: %zu/%zu fits on rank 0)", v->size, done, total);
+    progress_show(v->pg, 1, 0);
+}
+
+/* The last round (cli/batch_mpi.c): tasks idx[0 .. n - 1] one after the other, each on
+ * every rank at once, a rank's range of the replicates on jobs x --threads threads (the
+ * cores it would give to jobs tasks); rank 0 writes each result. */
+static int run_spread(const batch_spec *sp, task_list *L, const size_t *idx, size_t n, int jobs,
+                      progress *pg)
+{
+    spread_view v = {pg, {0, 0}, 0, n, L->size, -1.0, -1};
+    clock_gettime(CLOCK_MONOTONIC, &v.t0);
+    batch_spread *bs = batch_mpi_spread_new(L->rank, L->size, jobs * sp->bo.threads,
+                                            L->rank == 0 && pg->show ? spread_progress : NULL, &v);
+    if (!bs) {
+        fprintf(stderr, "darkfig: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    batch_spec one = *sp;
+    one.spread = bs;
+    int code = 0;
+    for (size_t q = 0; q < n && !code; q++) {
+        batch_task *tk = &L->tk[idx[q]];
+        v.q = q;
+        v.quarter = -1;
+        batch_mpi_spread_begin(bs);
+        int rc = batch_task_run(&one, tk);
+        batch_mpi_spread_end(bs);
+        pg->detail[0] = '\0';
+        if (rc) {
+            fprintf(stderr, "darkfig: out of memory\n");
+            code = EXIT_INTERNAL;
+        } else if (L->rank == 0) {
+            code = store(L, idx[q], pg);
+            progress_show(pg, 0, 0);
+        } else {
+            free(tk->json);
+            tk->json = NULL;
+        }
+    }
+    batch_mpi_spread_free(bs);
+    return code;
+}
+#endif
+
 static int run_tasks(const batch_spec *sp, task_list *L, const unsigned char *todo_mask, int jobs,
                      progress *pg)
 {
@@ -859,21 +934,32 @@ static int run_tasks(const batch_spec *sp, task_list *L, const unsigned char *to
     p.L = L;
     p.todo = malloc((L->n ? L->n : 1) * sizeof *p.todo);
     p.done = malloc((L->n ? L->n : 1) * sizeof *p.done);
-    if (!p.todo || !p.done) {
+    size_t *spread = malloc((L->n ? L->n : 1) * sizeof *spread);
+    if (!p.todo || !p.done || !spread) {
         free(p.todo);
         free(p.done);
+        free(spread);
         fprintf(stderr, "darkfig: out of memory\n");
         return EXIT_INTERNAL;
     }
-    /* this rank's share: the j-th task to run goes to rank j mod size */
-    size_t j = 0, expected = 0;
+    /* this rank's share: the j-th task to run goes to rank j mod size, except, with a
+     * bootstrap, the last round of size x jobs when it is not full (fewer tasks left than
+     * task slots): those run after the others on every rank at once, their replicates
+     * split (spread) */
+    size_t j = 0, expected = 0, n_run = 0, n_spread = 0;
+    for (size_t i = 0; i < L->n; i++)
+        n_run += todo_mask[i] != 0;
+    size_t slots = (size_t)L->size * (size_t)jobs;
+    size_t n_whole = sp->B > 0 && L->size > 1 ? n_run - n_run % slots : n_run;
     for (size_t i = 0; i < L->n; i++)
         if (todo_mask[i]) {
-            if ((int)(j % (size_t)L->size) == L->rank)
+            if (j >= n_whole)
+                spread[n_spread++] = i;
+            else if ((int)(j % (size_t)L->size) == L->rank)
                 p.todo[p.n_todo++] = i;
             j++;
         }
-    expected = L->rank == 0 ? j : p.n_todo;
+    expected = L->rank == 0 ? n_whole : p.n_todo;
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
     int nt = jobs < (int)p.n_todo ? jobs : (int)p.n_todo;
@@ -954,6 +1040,11 @@ static int run_tasks(const batch_spec *sp, task_list *L, const unsigned char *to
         pthread_join(th[q], NULL);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv);
+#ifdef DFG_MPI
+    if (!code && n_spread)
+        code = run_spread(sp, L, spread, n_spread, jobs, pg);
+#endif
+    free(spread);
     free(p.todo);
     free(p.done);
     return code;
@@ -1025,13 +1116,13 @@ static char *summary_json(const batch_spec *sp, const task_list *L)
             batch_id_json(o, r->label, r->year[0] ? atoi(r->year) : -1, r->stratum);
             cJSON_AddStringToObject(o, "file", t->path);
             cJSON_AddStringToObject(o, "sha256", t->sha);
-            batch_num(o, "registered", r->registered);
-            batch_num(o, "N", r->nhat);
-            batch_num(o, "dark_figure", r->dark);
-            batch_num(o, "N_over_n", r->ratio);
-            batch_num(o, "level", r->level);
-            batch_num(o, "lower", r->lower);
-            batch_num(o, "upper", r->upper);
+            jnum(o, "registered", r->registered);
+            jnum(o, "N", r->nhat);
+            jnum(o, "dark_figure", r->dark);
+            jnum(o, "N_over_n", r->ratio);
+            jnum(o, "level", r->level);
+            jnum(o, "lower", r->lower);
+            jnum(o, "upper", r->upper);
             cJSON_AddStringToObject(o, "interval", r->interval);
             cJSON_AddStringToObject(o, "model", r->model);
             cJSON_AddStringToObject(o, "status", r->status);
@@ -1041,7 +1132,7 @@ static char *summary_json(const batch_spec *sp, const task_list *L)
             cJSON_AddItemToArray(arr, o);
         }
     }
-    char *text = cJSON_Print(root);
+    char *text = cli_json_print(root);
     cJSON_Delete(root);
     if (!text)
         return NULL;

@@ -15,6 +15,7 @@ static const cli_option check_options[] = {
             "the estimator run on the remaining lists (default mt; see 'darkfig estimators')"),
     OPT_STR("model", "M", common_opts, est.model,
             "model for --estimator loglin, over the remaining lists"),
+    OPT_MCMC_LENGTH(common_opts, est), /* --chains, --burnin, --samples, --thin */
     OPT_END};
 
 const cli_command cmd_check = {
@@ -163,6 +164,13 @@ static int check_main(int argc, char **argv)
         goto done;
     if (model && strcmp(est->name, "loglin") != 0) {
         code = usage_error("check", "--model applies to --estimator loglin, not %s", est->name);
+        goto done;
+    }
+    if (MCMC_LENGTH_SET(run.c.est) && strcmp(est->name, "lcmcr") != 0) {
+        code = usage_error("check",
+                           "--chains, --burnin, --samples, --thin apply to --estimator "
+                           "lcmcr, not %s",
+                           est->name);
         goto done;
     }
     /* the model is over the remaining lists: its notation is checked against all of them */

@@ -13,6 +13,7 @@ typedef struct {
     int criterion, max_order;
     double threshold;
     int ci;
+    dfg_est_opts len; /* only the chain length, mcmc_* */
 } estimate_args;
 
 #define CI_DEFAULT (-1) /* the estimator's own */
@@ -34,6 +35,7 @@ static const cli_option estimate_options[] = {
     OPT_THRESHOLD(estimate_args, threshold, "p-value threshold of the stepwise estimators"),
     OPT_ONE_OF("ci", "TYPE", estimate_args, ci, ci_choices,
                "the estimator's own interval (default: the estimator's choice)"),
+    OPT_MCMC_LENGTH(estimate_args, len),
     OPT_END};
 
 const cli_command cmd_estimate = {
@@ -72,7 +74,7 @@ static void estimate_text(FILE *o, const common_opts *c, const char *sha, const 
                 e->bic);
     if (e->note[0])
         fprintf(o, "  note: %s\n", e->note);
-    if (boot)
+    if (boot && e->value == DFG_VALUE_OK)
         boot_text(o, boot, c->est.level);
 }
 
@@ -85,7 +87,7 @@ static void estimate_json(cJSON *root, const common_opts *c, const dfg_estimator
               ok ? e->se : DNAN);
     jfitstats(root, e->deviance, e->df, e->aic, e->bic);
     jci(root, "interval", &e->ci, has_ci && ok, c->est.level);
-    if (boot)
+    if (boot && ok)
         boot_json(root, boot, c->est.level);
     jstr(root, "note", e->note);
     jvalue(root, e->value, e->reason);
@@ -106,6 +108,8 @@ static int check_applies(const estimate_args *a, const dfg_estimator *est)
         off = "--max-order applies to the search estimators";
     else if (!search && a->threshold > 0.0)
         off = "--threshold applies to the stepwise estimators";
+    else if (MCMC_LENGTH_SET(a->len) && strcmp(est->name, "lcmcr") != 0)
+        off = "--chains, --burnin, --samples, --thin apply to --estimator lcmcr";
     if (off)
         return usage_error("estimate", "%s, not %s", off, est->name);
     return 0;
@@ -119,6 +123,10 @@ static void estimate_opts(const estimate_args *a, const dfg_estimator *est, dfg_
     eo->criterion = a->criterion >= 0 ? dfg_criterion_name((dfg_criterion)a->criterion) : NULL;
     eo->max_order = a->max_order;
     eo->threshold = a->threshold;
+    eo->mcmc_chains = a->len.mcmc_chains;
+    eo->mcmc_burnin = a->len.mcmc_burnin;
+    eo->mcmc_samples = a->len.mcmc_samples;
+    eo->mcmc_thin = a->len.mcmc_thin;
     if (a->ci == CI_OFF)
         eo->want_ci = 0;
     else if (a->ci != CI_DEFAULT)
@@ -128,7 +136,7 @@ static void estimate_opts(const estimate_args *a, const dfg_estimator *est, dfg_
 static int estimate_main(int argc, char **argv)
 {
     cli_run run;
-    estimate_args a = {NULL, NULL, -1, 0, 0.0, CI_DEFAULT};
+    estimate_args a = {NULL, NULL, -1, 0, 0.0, CI_DEFAULT, dfg_est_opts_default()};
     int code = cli_run_parse(&run, &cmd_estimate, &a, argc, argv);
     common_opts *c = &run.c;
     const dfg_estimator *est = NULL;
@@ -162,11 +170,14 @@ static int estimate_main(int argc, char **argv)
         code = fail(&err, rc);
         goto done;
     }
-    if (c->boot.B > 0) {
+    /* no bootstrap around a number that is not an estimate: its status and reason say why */
+    if (c->boot.B > 0 && e.value == DFG_VALUE_OK) {
         if ((code = boot_guard(c, est, run.t, &c->est, NULL, e.n_obs)) != 0 ||
             (code = run_boot(c, est, run.t, &c->est, NULL, &boot)) != 0)
             goto done;
         has_boot = 1;
+        /* the interval reported is the bootstrap's: judged as fit judges it */
+        e.value = dfg_value_judge(e.n_obs, e.nhat, e.se, &boot.ci, 0, e.reason, sizeof e.reason);
     }
     if ((code = cli_run_output(&run)) >= 0)
         goto done;

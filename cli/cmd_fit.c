@@ -22,19 +22,6 @@ static const cli_option fit_options[] = {
     OPT_STR("stratify", "C", common_opts, cov.stratify,
             "with covariates: also fit the model separately in each level of covariate C and "
             "report each level and their sum beside the pooled model"),
-    OPT_SWITCH("no-level-profile", common_opts, cov.no_level_profile,
-               "with covariates: skip the profile-likelihood intervals of the level totals"),
-    OPT_NUM("max-strata", "S", OPT_SIZE, common_opts, cov.max_strata, 1, 100000000, 0,
-            "with covariates: refuse inputs with more than S covariate combinations (default "
-            "100000)"),
-    OPT_SWITCH("drop-missing", common_opts, cov.drop_missing,
-               "with covariates: drop the rows with a missing covariate value (\"\" or NA) with a "
-               "note (default: the EM of darkfig em fits the incomplete covariates)"),
-    OPT_STR("trend", "C=D", common_opts, cov.trend,
-            "with covariates: covariate C (numeric, e.g. year=2) as an orthogonal polynomial of "
-            "degree D in every term that holds it, as R's poly(C, D) in mse::model_search("
-            "degree_year = D); D below C's number of distinct values (D = that number - 1 is the "
-            "factor's fit); the totals stay per value of C"),
     OPT_STR("change", "[C=]A:B", common_opts, cov.change,
             "with covariates: the change of the total between levels A and B of covariate C "
             "(default: the --trend covariate, else year): N(B) - N(A) and N(B) / N(A), with "
@@ -63,7 +50,7 @@ const cli_command cmd_fit = {
     "sum, maximised by EM, with Cormack's correction); --bootstrap gives every total a\n"
     "parametric (model fixed, as mse::boot_mse) or nonparametric interval.\n",
     fit_options,
-    CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
+    CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT | CLI_COVARIATES,
     fit_main};
 
 typedef struct {

@@ -70,24 +70,6 @@ const cli_command cmd_lcmcr = {
  * Output
  * ======================================================================= */
 
-/* The name of stratum s ("a=1, b=x"), or "all". */
-static void stratum_name(const dfg_table *t, size_t s, int by, char *buf, size_t size)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    if (!by || dfg_table_n_cov(t) == 0) {
-        snprintf(buf, size, "all");
-        return;
-    }
-    for (size_t c = 0; c < dfg_table_n_cov(t) && used < size; c++) {
-        int w = snprintf(buf + used, size - used, "%s%s=%s", c ? ", " : "",
-                         dfg_table_cov_name(t, c), dfg_table_stratum_value(t, s, c));
-        if (w < 0)
-            return;
-        used += (size_t)w;
-    }
-}
-
 static void summary_text(FILE *o, const char *what, const dfg_post_summary *p, int digits)
 {
     char et[64], hd[64];
@@ -120,14 +102,12 @@ static void result_text(FILE *o, const char *name, const dfg_lcmcr_result *r)
 
 static void summary_json(cJSON *row, const char *key, const dfg_post_summary *p, int ok)
 {
-    cJSON *s = jobj(row, key);
-    jnum(s, "median", ok ? p->median : DNAN);
-    jnum(s, "mean", ok ? p->mean : DNAN);
-    jnum(s, "sd", ok ? p->sd : DNAN);
-    jnum(s, "lower", ok ? p->lower : DNAN);
-    jnum(s, "upper", ok ? p->upper : DNAN);
-    jnum(s, "hdi_lower", ok ? p->hdi_lower : DNAN);
-    jnum(s, "hdi_upper", ok ? p->hdi_upper : DNAN);
+    static const char *const keys[] = {"median", "mean",      "sd",       "lower",
+                                       "upper",  "hdi_lower", "hdi_upper"};
+    double v[] = {p->median, p->mean, p->sd, p->lower, p->upper, p->hdi_lower, p->hdi_upper};
+    for (size_t i = 0; !ok && i < sizeof v / sizeof v[0]; i++)
+        v[i] = DNAN; /* not converged: no number */
+    jnums(jobj(row, key), keys, v, sizeof v / sizeof v[0]);
 }
 
 static void result_json(cJSON *rows, const char *name, const dfg_lcmcr_result *r)
@@ -180,7 +160,7 @@ static int fill_draws(FILE *f, void *data)
     fputs("stratum,chain,draw,N,alpha,occupied\n", f);
     char name[256];
     for (size_t s = 0; s < dd->n; s++) {
-        stratum_name(dd->t, s, dd->by, name, sizeof name);
+        cli_stratum_name(dd->t, s, dd->by, name, sizeof name);
         draws_rows(f, name, &dd->per[s]);
     }
     if (dd->total)
@@ -205,25 +185,11 @@ static int lcmcr_main(int argc, char **argv)
     if (code >= 0 || (code = cli_run_load(&run, 0)) >= 0)
         goto done;
     /* the table with its strata (the shared loader sums them) */
-    size_t len;
-    const char *body = cli_input_body(&run.in, &len);
-    dfg_error err = {0};
-    dfg_status rc = dfg_table_read_csv_buffer(run.in.path, body, len, &run.c.csv, &t, &err);
-    if (rc != DFG_OK) {
-        code = fail(&err, rc);
+    if ((code = cli_input_table_by(&run.c, &run.in, a.by, "--by runs one chain set per stratum",
+                                   &t)) != 0)
         goto done;
-    }
-    if (!a.by && dfg_table_n_strata(t) > 1) {
-        cli_say("note: %s: %zu strata (distinct values of the columns that are not lists) "
-                "summed into one table; --by runs one chain set per stratum",
-                run.in.path, dfg_table_n_strata(t));
-        dfg_table *one = dfg_table_collapse(t, &err);
-        dfg_table_free(t);
-        if (!(t = one)) {
-            code = fail(&err, err.code);
-            goto done;
-        }
-    }
+    dfg_error err = {0};
+    dfg_status rc;
     if (dfg_table_k(t) < 3) {
         cli_say("%s: the latent-class model needs at least 3 lists (the file has %zu)", run.in.path,
                 dfg_table_k(t));
@@ -282,7 +248,7 @@ static int lcmcr_main(int argc, char **argv)
                 lo.K, lo.a_alpha, lo.b_alpha, lo.chains, lo.samples, lo.burnin, lo.thin,
                 (unsigned long)lo.seed, pct, lo.rhat_max, lo.ess_min);
         for (size_t s = 0; s < nr; s++) {
-            stratum_name(t, s, strata, name, sizeof name);
+            cli_stratum_name(t, s, strata, name, sizeof name);
             result_text(o, name, &per[s]);
             fputc('\n', o);
         }
@@ -295,7 +261,7 @@ static int lcmcr_main(int argc, char **argv)
         cJSON *root = run.o.root;
         cJSON *rows = jarr(root, "rows");
         for (size_t s = 0; rows && s < nr; s++) {
-            stratum_name(t, s, strata, name, sizeof name);
+            cli_stratum_name(t, s, strata, name, sizeof name);
             result_json(rows, name, &per[s]);
         }
         if (have_total && rows)

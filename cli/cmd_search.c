@@ -18,10 +18,8 @@ typedef struct {
     size_t top;
     int average, path;
     /* --method step (cli/covariates.c) */
-    const char *fixed, *trend;
-    int scope_lists, drop_missing;
-    size_t max_strata;
-    int no_level_profile; /* --fixed with a list search */
+    const char *fixed;
+    int scope_lists;
 } search_args;
 
 /* --method step: over lists and covariates (not a dfg_search_method) */
@@ -80,18 +78,6 @@ static const cli_option search_options[] = {
     OPT_ONE_OF("scope", "S", search_args, scope_lists, scope_choices,
                "with --method step: all (default: every two-way term) or lists (the list pairs "
                "only: list-dependence selection with the --fixed covariate terms held)"),
-    OPT_NUM("max-strata", "S", OPT_SIZE, search_args, max_strata, 1, 100000000, 0,
-            "with --method step or --fixed: refuse inputs with more than S covariate "
-            "combinations (default 100000)"),
-    OPT_SWITCH("drop-missing", search_args, drop_missing,
-               "with --method step or --fixed: drop the rows with a missing covariate value, "
-               "with a note"),
-    OPT_STR("trend", "C=D", search_args, trend,
-            "with --method step: covariate C as an orthogonal polynomial of degree D in every "
-            "term that holds it, as fit --trend and mse::model_search(degree_year = D)"),
-    OPT_SWITCH("no-level-profile", search_args, no_level_profile,
-               "with --fixed: skip the profile-likelihood intervals of the chosen model's level "
-               "totals"),
     OPT_END};
 
 const cli_command cmd_search = {
@@ -105,7 +91,7 @@ const cli_command cmd_search = {
     "Silverman & Vincent 2021): its interval is the one to report, as the log-normal\n"
     "interval of the chosen model ignores that the model was chosen from the data.\n",
     search_options,
-    CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT,
+    CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT | CLI_COVARIATES,
     search_main};
 
 /* ** {======================================================================
@@ -578,7 +564,7 @@ static int search_fixed(cli_run *run, const search_args *a)
             cli_say("warning: level profile interval: %s", le.msg);
     }
     if (c->boot.B > 0) {
-        dfg_cboot_opts bo = cov_boot_opts(c);
+        dfg_cboot_opts bo = cboot_opts(c);
         bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
         bo.search = &so;
         bo.search_fixed = &fixed;
@@ -652,8 +638,7 @@ static int search_main(int argc, char **argv)
         return em;
     cli_run run;
     dfg_search_opts so = dfg_search_opts_default();
-    search_args a = {
-        (int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0, NULL, NULL, 0, 0, 0, 0};
+    search_args a = {(int)so.method, (int)so.criterion, 0, 0.0, so.top, 0, 0, NULL, 0};
     int code = cli_run_parse(&run, &cmd_search, &a, argc, argv);
     dfg_search_result r;
     memset(&r, 0, sizeof r);
@@ -668,12 +653,12 @@ static int search_main(int argc, char **argv)
                                      "stepwise or aic-stepwise)");
         goto done;
     }
-    if (a.no_level_profile && !(a.fixed && a.method != METHOD_STEP)) {
+    if (run.c.cov.no_level_profile && !(a.fixed && a.method != METHOD_STEP)) {
         code = usage_error("search", "--no-level-profile goes with --fixed and a list search "
                                      "(stepwise, exhaustive, downhill)");
         goto done;
     }
-    if (a.trend && a.method != METHOD_STEP) {
+    if (run.c.cov.trend && a.method != METHOD_STEP) {
         code = usage_error("search", "--trend goes with --method step (the list searches "
                                      "compare list terms; fit the chosen model with fit --trend)");
         goto done;
@@ -691,19 +676,13 @@ static int search_main(int argc, char **argv)
                                 : "--average is not offered with covariates");
             goto done;
         }
-        run.c.cov.max_strata = a.max_strata;
-        run.c.cov.drop_missing = a.drop_missing;
-        run.c.cov.no_level_profile = a.no_level_profile;
         if ((code = cli_run_load(&run, 0)) < 0)
             code = search_fixed(&run, &a);
         goto done;
     }
     if (a.method == METHOD_STEP) {
         run.c.cov.fixed = a.fixed;
-        run.c.cov.trend = a.trend;
         run.c.cov.lists_only = a.scope_lists;
-        run.c.cov.max_strata = a.max_strata;
-        run.c.cov.drop_missing = a.drop_missing;
         if ((code = cli_run_load(&run, 0)) < 0)
             code = search_step(&run);
         goto done;

@@ -576,21 +576,6 @@ void cboot_json(cJSON *root, const dfg_cboot_result *b, const common_opts *c)
     }
 }
 
-dfg_cboot_opts cov_boot_opts(common_opts *c)
-{
-    if (!c->seed_given) /* as the other commands: a seed from the clock, printed */
-        c->boot.seed = (uint32_t)time(NULL);
-    dfg_cboot_opts bo = dfg_cboot_opts_default();
-    bo.B = c->boot.B;
-    bo.type = (dfg_boot_type)c->boot.type;
-    bo.level = c->est.level;
-    bo.seed = c->boot.seed;
-    bo.threads = c->boot.threads;
-    bo.bca = c->boot.interval == (int)DFG_CI_BCA;
-    bo.glm = c->est.glm;
-    return bo;
-}
-
 /* One total as a row of the result (CSV: one line each). */
 static void total_row(cJSON *rows, const char *kind, const char *label, const char *model,
                       const char *check, double n, double nhat, double se, const dfg_interval *ln,
@@ -635,6 +620,27 @@ void cov_levels_json(cJSON *rows, const char *model, const char *check, const df
     for (size_t i = 0; i < n_lev; i++)
         total_row(rows, "pooled", lev[i].label, model, check, lev[i].n_obs, lev[i].nhat, lev[i].se,
                   &lev[i].lognormal, &lev[i].profile, boot ? &boot[i] : NULL);
+}
+
+/* The bootstrap s.e. and limits of one change measure, as NAME_boot_se, NAME_percentile_lower
+ * ... NAME_bca_upper from index first on; null without a bootstrap. */
+static void change_limits_json(cJSON *ch, const char *name, const dfg_cboot_row *b, size_t first)
+{
+    static const char *const what[] = {"boot_se", "percentile_lower", "percentile_upper",
+                                       "bca_lower", "bca_upper"};
+    double v[5] = {DNAN, DNAN, DNAN, DNAN, DNAN};
+    if (b) {
+        v[0] = b->se;
+        v[1] = b->perc_lo;
+        v[2] = b->perc_hi;
+        v[3] = b->bca_lo;
+        v[4] = b->bca_hi;
+    }
+    char key[64];
+    for (size_t i = first; i < 5; i++) {
+        snprintf(key, sizeof key, "%s_%s", name, what[i]);
+        jnum(ch, key, v[i]);
+    }
 }
 
 static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct, const cov_fit *r)
@@ -701,22 +707,29 @@ static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct
         const dfg_cboot_row *br = r->has_boot ? &r->boot.change[1] : NULL;
         jstr(ch, "from", a->label);
         jstr(ch, "to", b->label);
-        jnum(ch, "N_from", a->nhat);
-        jnum(ch, "N_to", b->nhat);
-        jnum(ch, "difference", r->ch_diff);
-        jnum(ch, "ratio", r->ch_ratio);
-        jnum(ch, "difference_boot_se", bd ? bd->se : DNAN);
-        jnum(ch, "difference_percentile_lower", bd ? bd->perc_lo : DNAN);
-        jnum(ch, "difference_percentile_upper", bd ? bd->perc_hi : DNAN);
-        jnum(ch, "difference_bca_lower", bd ? bd->bca_lo : DNAN);
-        jnum(ch, "difference_bca_upper", bd ? bd->bca_hi : DNAN);
-        jnum(ch, "ratio_percentile_lower", br ? br->perc_lo : DNAN);
-        jnum(ch, "ratio_percentile_upper", br ? br->perc_hi : DNAN);
-        jnum(ch, "ratio_bca_lower", br ? br->bca_lo : DNAN);
-        jnum(ch, "ratio_bca_upper", br ? br->bca_hi : DNAN);
+        static const char *const keys[] = {"N_from", "N_to", "difference", "ratio"};
+        const double v[] = {a->nhat, b->nhat, r->ch_diff, r->ch_ratio};
+        jnums(ch, keys, v, 4);
+        change_limits_json(ch, "difference", bd, 0);
+        change_limits_json(ch, "ratio", br, 1); /* no s.e. of the ratio */
     }
     if (r->has_boot)
         cboot_json(root, &r->boot, c);
+}
+
+dfg_cboot_opts cboot_opts(common_opts *c)
+{
+    if (!c->seed_given) /* as the other commands: a seed from the clock, printed */
+        c->boot.seed = (uint32_t)time(NULL);
+    dfg_cboot_opts bo = dfg_cboot_opts_default();
+    bo.B = c->boot.B;
+    bo.type = (dfg_boot_type)c->boot.type;
+    bo.level = c->est.level;
+    bo.seed = c->boot.seed;
+    bo.threads = c->boot.threads;
+    bo.bca = c->boot.interval == (int)DFG_CI_BCA;
+    bo.glm = c->est.glm;
+    return bo;
 }
 
 int fit_cov(cli_run *run)
@@ -797,7 +810,7 @@ int fit_cov(cli_run *run)
         r.has_strat = 1;
     }
     if (c->boot.B > 0) {
-        dfg_cboot_opts bo = cov_boot_opts(c);
+        dfg_cboot_opts bo = cboot_opts(c);
         if (r.has_change) {
             bo.change_from = r.ch_from + 1;
             bo.change_to = r.ch_to + 1;
@@ -990,7 +1003,7 @@ int search_step(cli_run *run)
             code = fail(&be, rc);
             goto done;
         }
-        dfg_cboot_opts bo = cov_boot_opts(c);
+        dfg_cboot_opts bo = cboot_opts(c);
         bo.bca = bo.bca && bo.type == DFG_BOOT_PARAMETRIC;
         bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
         bo.select_phases = 3;

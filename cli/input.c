@@ -179,6 +179,45 @@ int cli_input_table(const common_opts *c, const cli_input *in, dfg_table **t)
     return 0;
 }
 
+int cli_input_table_by(const common_opts *c, const cli_input *in, int by, const char *by_hint,
+                       dfg_table **t)
+{
+    size_t len;
+    const char *body = cli_input_body(in, &len);
+    dfg_error err = {0};
+    dfg_status rc = dfg_table_read_csv_buffer(in->path, body, len, &c->csv, t, &err);
+    if (rc != DFG_OK)
+        return fail(&err, rc);
+    if (!by && dfg_table_n_strata(*t) > 1) {
+        cli_say("note: %s: %zu strata (distinct values of the columns that are not lists) "
+                "summed into one table; %s",
+                in->path, dfg_table_n_strata(*t), by_hint);
+        dfg_table *one = dfg_table_collapse(*t, &err);
+        dfg_table_free(*t);
+        *t = one;
+        if (!one)
+            return fail(&err, err.code);
+    }
+    return 0;
+}
+
+void cli_stratum_name(const dfg_table *t, size_t s, int by, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    if (!by || dfg_table_n_cov(t) == 0) {
+        snprintf(buf, size, "all");
+        return;
+    }
+    for (size_t c = 0; c < dfg_table_n_cov(t) && used < size; c++) {
+        int w = snprintf(buf + used, size - used, "%s%s=%s", c ? ", " : "",
+                         dfg_table_cov_name(t, c), dfg_table_stratum_value(t, s, c));
+        if (w < 0)
+            return;
+        used += (size_t)w;
+    }
+}
+
 int cli_find_list(const dfg_table *t, const char *s)
 {
     size_t k = dfg_table_k(t);

@@ -96,6 +96,25 @@ static const cli_option boot_options[] = {
             "seconds (default 600)"),
     OPT_END};
 
+/* Models over lists and covariates (fit, search --method step and --fixed): the command
+ * refuses the ones its mode does not read. */
+static const cli_option covariate_options[] = {
+    OPT_NUM("max-strata", "S", OPT_SIZE, common_opts, cov.max_strata, 1, 100000000, 0,
+            "with covariates: refuse inputs with more than S covariate combinations (default "
+            "100000)"),
+    OPT_SWITCH("drop-missing", common_opts, cov.drop_missing,
+               "with covariates: drop the rows with a missing covariate value (\"\" or NA) with a "
+               "note (default: the EM of darkfig em fits the incomplete covariates)"),
+    OPT_SWITCH("no-level-profile", common_opts, cov.no_level_profile,
+               "with covariates: skip the profile-likelihood intervals of the level totals (of "
+               "fit, and of the model search --fixed chooses)"),
+    OPT_STR("trend", "C=D", common_opts, cov.trend,
+            "with covariates (fit, search --method step): covariate C (numeric, e.g. year=2) as "
+            "an orthogonal polynomial of degree D in every term that holds it, as R's poly(C, D) "
+            "in mse::model_search(degree_year = D); D below C's number of distinct values (D = "
+            "that number - 1 is the factor's fit); the totals stay per value of C"),
+    OPT_END};
+
 static const struct {
     unsigned bit;
     const char *title;
@@ -105,6 +124,7 @@ static const struct {
     {CLI_INPUT, "Input", input_options},
     {CLI_OUTPUT, "Output", output_options},
     {CLI_FITTING, "Fitting", fitting_options},
+    {CLI_COVARIATES, "Covariates", covariate_options},
 };
 #define N_GROUPS (sizeof groups / sizeof groups[0])
 

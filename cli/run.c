@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int cli_run_parse(cli_run *r, const cli_command *cmd, void *own, int argc, char **argv)
@@ -39,4 +40,10 @@ int cli_run_end(cli_run *r, int code)
     r->t = NULL;
     cli_input_free(&r->in);
     return code;
+}
+
+void cli_free_all(void *const *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(p[i]);
 }

@@ -19,9 +19,15 @@
  *  Quantiles are R's type 7: h = (m - 1) p, x[floor h] + frac(h) (x[floor h + 1] - x[floor h]).
  * Chan, Silverman & Vincent (2021) JASA 116:1297 motivate repeating the selection.
  *
- * Determinism: work items (jackknife fits, then replicates) are handed out dynamically
- * to T threads, but item i writes only slot i and every reduction runs afterwards in
- * item order, so the output does not depend on T.
+ * Steps (one code path): dfg_boot_replicates computes the replicates of an index range
+ * [first, last) into the caller's slots; dfg_boot_finish takes all B slots, runs the
+ * jackknife and the reductions; dfg_boot_run is the two over [0, B) in one process. A
+ * replicate depends only on (seed, b) and the data, so splitting [0, B) into ranges
+ * computed anywhere (threads, processes, MPI ranks) and finishing once gives the bytes of
+ * dfg_boot_run.
+ * Determinism: the items of a pass (replicates, then jackknife fits) are handed out
+ * dynamically to T threads, but item i writes only slot i and every reduction runs
+ * afterwards in item order, so the output does not depend on T.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
 
@@ -86,13 +92,17 @@ typedef struct {
     unsigned n_draw;   /* nonparametric: n */
     double nhat_draw;  /* parametric: N-hat = sum of the fitted cells */
     uint32_t seed;
-    size_t n_jack, B, total; /* items 0 .. n_jack - 1 are jackknife fits, then B replicates */
+    size_t B, n_jack; /* replicates; jackknife fits (BCa: one per observed pattern, else 0) */
+    int threads;
     volatile sig_atomic_t *cancel;
-    /* item slots */
-    double *value;           /* total: N of the item (NaN when it failed) */
-    dfg_status *status;      /* total */
-    dfg_check_status *check; /* total */
-    char **model;            /* B: replicate b's model (owned) or NULL */
+    dfg_boot_progress_fn progress;
+    void *progress_data;
+    /* the pass that runs: items 0 .. count - 1 are the jackknife fits 0 .. count - 1
+     * (jack = 1) or the replicates first .. first + count - 1; item i writes slot[i] only */
+    int jack;
+    size_t first, count;
+    dfg_boot_rep *slot;
+    size_t p_base, p_total; /* progress reports p_base + done of p_total */
     /* scheduling */
     atomic_size_t next;
     atomic_int stop; /* set on cancel or a fatal error */
@@ -120,9 +130,10 @@ static int is_fatal(dfg_status rc)
 }
 
 /* Run the estimator on a one-stratum table with counts y_i for patterns pat_i (i < n,
- * zeros skipped). Writes the item's slots; returns a fatal status or DFG_OK. */
-static dfg_status run_estimator(job *j, size_t item, const uint32_t *pat, const double *y, size_t n,
-                                worker *w)
+ * zeros skipped) into *out (every byte set: a slot may travel as bytes). Returns a fatal
+ * status or DFG_OK. */
+static dfg_status run_estimator(job *j, const uint32_t *pat, const double *y, size_t n, worker *w,
+                                dfg_boot_rep *out)
 {
     dfg_status rc;
     dfg_table *tab = dfg_table_new(j->k, j->names, 0, NULL, &w->err);
@@ -148,28 +159,30 @@ static dfg_status run_estimator(job *j, size_t item, const uint32_t *pat, const 
     if (st == DFG_OK &&
         (!isfinite(e.nhat) || (e.n_obs > 0.0 && e.nhat > DFG_NHAT_MAX_RATIO * e.n_obs)))
         st = DFG_EDATA; /* not an estimate (darkfig.h): left out like a failure */
-    j->status[item] = st;
-    j->check[item] = e.check;
-    j->value[item] = st == DFG_OK ? e.nhat : (double)NAN;
-    if (item >= j->n_jack && st == DFG_OK) {
+    memset(out, 0, sizeof *out);
+    out->status = st;
+    out->check = e.check;
+    out->nstar = st == DFG_OK ? e.nhat : (double)NAN;
+    if (st == DFG_OK) {
         e.model[sizeof e.model - 1] = '\0';
-        if (!(j->model[item - j->n_jack] = dfg_strdup(e.model)))
-            return dfg_err_set(&w->err, DFG_ENOMEM, "boot", "replicate model");
+        memcpy(out->model, e.model, sizeof out->model);
     }
     return DFG_OK;
 }
 
-/* Item i: jackknife fit without one person of pattern i, or replicate i - n_jack. */
+/* Item i of the pass: the jackknife fit without one person of pattern i, or replicate
+ * first + i. */
 static dfg_status run_item(job *j, size_t item, worker *w)
 {
     dfg_status rc;
-    if (item < j->n_jack) {
+    dfg_boot_rep *out = &j->slot[item];
+    if (j->jack) {
         /* the data with c_i - 1 for pattern i: no randomness */
         memcpy(w->y, j->cnt, j->m * sizeof *w->y);
         w->y[item] -= 1.0;
-        return run_estimator(j, item, j->pat, w->y, j->m, w);
+        return run_estimator(j, j->pat, w->y, j->m, w, out);
     }
-    size_t b = item - j->n_jack;
+    size_t b = j->first + item;
     if ((rc = dfg_rng_reset(w->r, j->seed, b, &w->err)) != DFG_OK)
         return rc;
     unsigned size = j->n_draw;
@@ -184,8 +197,8 @@ static dfg_status run_item(job *j, size_t item, worker *w)
     /* parametric: the categories are the patterns 0 .. 2^k - 1; drop the unobserved
      * cell 0 */
     if (j->type == DFG_BOOT_PARAMETRIC)
-        return run_estimator(j, item, j->cellpat + 1, w->y + 1, j->K - 1, w);
-    return run_estimator(j, item, j->pat, w->y, j->m, w);
+        return run_estimator(j, j->cellpat + 1, w->y + 1, j->K - 1, w, out);
+    return run_estimator(j, j->pat, w->y, j->m, w, out);
 }
 
 static int cancel_requested(const job *j)
@@ -193,8 +206,14 @@ static int cancel_requested(const job *j)
     return j->cancel && *j->cancel;
 }
 
+static void report(const job *j, size_t done)
+{
+    if (j->progress)
+        j->progress(j->p_base + done, j->p_total, j->progress_data);
+}
+
 /* Take items until none are left, a cancel is requested or a fatal error occurred. */
-static void work(worker *w, int report_here, dfg_boot_progress_fn progress, void *pdata)
+static void work(worker *w, int report_here)
 {
     job *j = w->j;
     for (;;) {
@@ -208,7 +227,7 @@ static void work(worker *w, int report_here, dfg_boot_progress_fn progress, void
             break;
         }
         size_t item = atomic_fetch_add(&j->next, 1);
-        if (item >= j->total)
+        if (item >= j->count)
             break;
         dfg_status rc = run_item(j, item, w);
         if (rc != DFG_OK) {
@@ -221,8 +240,7 @@ static void work(worker *w, int report_here, dfg_boot_progress_fn progress, void
         }
         if (report_here) {
             j->done++;
-            if (progress)
-                progress(j->done, j->total, pdata);
+            report(j, j->done);
         } else {
             pthread_mutex_lock(&j->mu);
             j->done++;
@@ -235,7 +253,7 @@ static void work(worker *w, int report_here, dfg_boot_progress_fn progress, void
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    work(w, 0, NULL, NULL);
+    work(w, 0);
     pthread_mutex_lock(&w->j->mu);
     w->j->running--;
     pthread_cond_signal(&w->j->cv);
@@ -304,8 +322,9 @@ static int cmp_group(const void *a, const void *b)
     return (x->first > y->first) - (x->first < y->first);
 }
 
-dfg_status dfg_boot_count_models(char *const *model, size_t B, size_t *n_models, char ***models,
-                                 size_t **model_count, size_t *rep_model, dfg_error *err)
+dfg_status dfg_boot_count_models(const char *const *model, size_t B, size_t *n_models,
+                                 char ***models, size_t **model_count, size_t *rep_model,
+                                 dfg_error *err)
 {
     dfg_status rc = DFG_OK;
     size_t n = 0;
@@ -363,27 +382,43 @@ done:
     return rc;
 }
 
+/* Distinct models of the successful replicates, counted; rep_model[b] set. */
+static dfg_status count_models(const dfg_boot_rep *reps, size_t B, dfg_boot_result *res,
+                               dfg_error *err)
+{
+    const char **model = dfg_malloc((B ? B : 1) * sizeof *model);
+    if (!model)
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "model counts");
+    for (size_t b = 0; b < B; b++)
+        model[b] = reps[b].status == DFG_OK ? reps[b].model : NULL;
+    dfg_status rc = dfg_boot_count_models(model, B, &res->n_models, &res->models, &res->model_count,
+                                          res->rep_model, err);
+    dfg_free(model);
+    return rc;
+}
+
 /* Summaries and intervals from the replicate and jackknife slots. */
-static dfg_status reduce(job *j, const dfg_boot_opts *bo, dfg_boot_result *res, dfg_error *err)
+static dfg_status reduce(const job *j, const dfg_boot_opts *bo, const dfg_boot_rep *reps,
+                         const dfg_boot_rep *jack, dfg_boot_result *res, dfg_error *err)
 {
     double *x = dfg_malloc((j->B ? j->B : 1) * sizeof *x);
     if (!x)
         return dfg_err_set(err, DFG_ENOMEM, "boot", "sorted replicates");
-    const double *nstar = j->value + j->n_jack;
     size_t m = 0;
     double sum = 0.0;
     for (size_t b = 0; b < j->B; b++) {
-        res->nstar[b] = nstar[b];
-        res->rep_status[b] = j->status[j->n_jack + b];
-        res->rep_check[b] = j->check[j->n_jack + b];
-        if (j->status[j->n_jack + b] != DFG_OK) {
+        res->rep_status[b] = reps[b].status;
+        res->rep_check[b] = reps[b].check;
+        if (reps[b].status != DFG_OK) {
+            res->nstar[b] = NAN;
             res->n_failed++;
             continue;
         }
+        res->nstar[b] = reps[b].nstar;
         if (res->rep_check[b] != DFG_CHECK_FINE)
             res->n_boundary++;
-        x[m++] = nstar[b];
-        sum += nstar[b];
+        x[m++] = reps[b].nstar;
+        sum += reps[b].nstar;
     }
     res->n_ok = m;
     res->share_failed = (double)res->n_failed / (double)j->B;
@@ -434,20 +469,20 @@ static dfg_status reduce(job *j, const dfg_boot_opts *bo, dfg_boot_result *res, 
         /* J = sum c_i J_i / sum c_i; a = sum c_i (J - J_i)^3 / (6 (sum c_i (J - J_i)^2)^1.5) */
         double cw = 0.0, cj = 0.0;
         for (size_t i = 0; i < j->n_jack; i++) {
-            if (j->status[i] != DFG_OK) {
+            if (jack[i].status != DFG_OK) {
                 res->n_jack_failed++;
                 continue;
             }
             cw += j->cnt[i];
-            cj += j->cnt[i] * j->value[i];
+            cj += j->cnt[i] * jack[i].nstar;
         }
         double a = 0.0;
         if (cw > 0.0) {
             double jbar = cj / cw, s2 = 0.0, s3 = 0.0;
             for (size_t i = 0; i < j->n_jack; i++) {
-                if (j->status[i] != DFG_OK)
+                if (jack[i].status != DFG_OK)
                     continue;
-                double d = jbar - j->value[i];
+                double d = jbar - jack[i].nstar;
                 s2 += j->cnt[i] * d * d;
                 s3 += j->cnt[i] * d * d * d;
             }
@@ -491,38 +526,6 @@ dfg_status dfg_boot_opts_check(const dfg_boot_opts *bo, size_t k, dfg_error *err
         if (k > DFG_MAX_FIT_LISTS)
             return dfg_err_too_many_lists(err, k);
     }
-    return DFG_OK;
-}
-
-static dfg_status check_opts(const dfg_estimator *est, const dfg_table *t, size_t s,
-                             const dfg_boot_opts *bo, dfg_boot_result *res, dfg_error *err)
-{
-    if (!est || !est->estimate || !t || !bo || !res)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL argument");
-    if (s >= dfg_table_n_strata(t))
-        return dfg_err_set(err, DFG_EINVAL, "boot", "stratum %zu out of range", s);
-    return dfg_boot_opts_check(bo, dfg_table_k(t), err);
-}
-
-/* The point estimate on the data, into res (N-hat, model, the options it records). */
-static dfg_status point_estimate(job *j, const dfg_table *t, size_t s, const dfg_boot_opts *bo,
-                                 dfg_boot_result *res, dfg_error *err)
-{
-    dfg_estimate e0;
-    memset(&e0, 0, sizeof e0);
-    dfg_status rc = j->est->estimate(t, s, &j->eo, &e0, err);
-    if (rc == DFG_OK && e0.status != DFG_OK)
-        rc = dfg_err_set(err, e0.status, "boot", "the estimator failed on the data");
-    if (rc == DFG_OK && !isfinite(e0.nhat))
-        rc = dfg_err_set(err, DFG_EDATA, "boot", "the estimate on the data is not finite");
-    if (rc != DFG_OK)
-        return rc;
-    res->nhat = e0.nhat;
-    memcpy(res->model, e0.model, sizeof res->model);
-    res->model[sizeof res->model - 1] = '\0';
-    res->type = bo->type;
-    res->seed = bo->seed;
-    res->B = bo->B;
     return DFG_OK;
 }
 
@@ -596,54 +599,99 @@ static dfg_status job_init(job *j, const dfg_table *t, size_t s, const dfg_boot_
     return DFG_OK;
 }
 
-/* The work items (B replicates, then the n_jack jackknife fits for BCa), the result's
- * per-replicate arrays and nw workers, each with its generator and draw buffers. */
-static dfg_status job_alloc(job *j, const dfg_boot_opts *bo, dfg_boot_result *res, worker **wsp,
-                            size_t *nwp, dfg_error *err)
+/* Everything a pass needs but the pass itself: the checked options, the estimator, and
+ * what the replicates draw from. On failure the caller still calls job_free. */
+static dfg_status job_start(job *j, const dfg_estimator *est, const dfg_table *t, size_t s,
+                            const dfg_est_opts *eo, const dfg_boot_opts *bo, dfg_error *err)
 {
+    memset(j, 0, sizeof *j);
+    if (!est || !est->estimate || !t || !bo)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL argument");
+    if (s >= dfg_table_n_strata(t))
+        return dfg_err_set(err, DFG_EINVAL, "boot", "stratum %zu out of range", s);
+    dfg_status rc = dfg_boot_opts_check(bo, dfg_table_k(t), err);
+    if (rc != DFG_OK)
+        return rc;
+    j->est = est;
+    j->eo = eo ? *eo : dfg_est_opts_default();
+    j->eo.want_ci = 0;
+    j->k = dfg_table_k(t);
+    j->type = bo->type;
+    j->seed = bo->seed;
+    j->B = bo->B;
+    j->threads = bo->threads;
+    j->cancel = bo->cancel;
+    j->progress = bo->progress;
+    j->progress_data = bo->progress_data;
+    if ((rc = job_init(j, t, s, bo, err)) != DFG_OK)
+        return rc;
     j->n_jack = bo->interval == DFG_CI_BCA ? j->m : 0;
-    j->total = j->n_jack + j->B;
-    j->value = dfg_malloc(j->total * sizeof *j->value);
-    j->status = dfg_malloc(j->total * sizeof *j->status);
-    j->check = dfg_malloc(j->total * sizeof *j->check);
-    j->model = dfg_calloc(j->B, sizeof *j->model);
-    res->nstar = dfg_malloc(j->B * sizeof *res->nstar);
-    res->rep_status = dfg_malloc(j->B * sizeof *res->rep_status);
-    res->rep_check = dfg_malloc(j->B * sizeof *res->rep_check);
-    res->rep_model = dfg_malloc(j->B * sizeof *res->rep_model);
-    size_t nw = (size_t)bo->threads < j->total ? (size_t)bo->threads : j->total;
+    return DFG_OK;
+}
+
+/* The point estimate on the data, into res (N-hat, model, the options it records). */
+static dfg_status point_estimate(job *j, const dfg_table *t, size_t s, const dfg_boot_opts *bo,
+                                 dfg_boot_result *res, dfg_error *err)
+{
+    dfg_estimate e0;
+    memset(&e0, 0, sizeof e0);
+    dfg_status rc = j->est->estimate(t, s, &j->eo, &e0, err);
+    if (rc == DFG_OK && e0.status != DFG_OK)
+        rc = dfg_err_set(err, e0.status, "boot", "the estimator failed on the data");
+    if (rc == DFG_OK && !isfinite(e0.nhat))
+        rc = dfg_err_set(err, DFG_EDATA, "boot", "the estimate on the data is not finite");
+    if (rc != DFG_OK)
+        return rc;
+    res->nhat = e0.nhat;
+    memcpy(res->model, e0.model, sizeof res->model);
+    res->model[sizeof res->model - 1] = '\0';
+    res->type = bo->type;
+    res->seed = bo->seed;
+    res->B = bo->B;
+    return DFG_OK;
+}
+
+static void workers_free(worker *ws, size_t nw)
+{
+    for (size_t w = 0; ws && w < nw; w++) {
+        if (ws[w].r)
+            gsl_rng_free(ws[w].r);
+        dfg_free(ws[w].draw);
+        dfg_free(ws[w].y);
+    }
+    dfg_free(ws);
+}
+
+/* nw workers, each with its generator and draw buffers; NULL when out of memory. */
+static worker *workers_alloc(job *j, size_t nw, dfg_error *err)
+{
     worker *ws = dfg_calloc(nw, sizeof *ws);
-    *wsp = ws;
-    *nwp = ws ? nw : 0;
-    if (!j->value || !j->status || !j->check || !j->model || !res->nstar || !res->rep_status ||
-        !res->rep_check || !res->rep_model || !ws)
-        return dfg_err_set(err, DFG_ENOMEM, "boot", "B = %zu", j->B);
-    for (size_t i = 0; i < j->total; i++) {
-        j->value[i] = NAN;
-        j->status[i] = DFG_EINTERNAL;
-        j->check[i] = DFG_CHECK_FINE;
+    if (!ws) {
+        dfg_err_set(err, DFG_ENOMEM, "boot", "%zu workers", nw);
+        return NULL;
     }
     for (size_t w = 0; w < nw; w++) {
         ws[w].j = j;
         ws[w].fatal_item = SIZE_MAX;
         if (!(ws[w].r = dfg_rng_stream(j->seed, 0, err)) ||
             !(ws[w].draw = dfg_malloc(j->K * sizeof *ws[w].draw)) ||
-            !(ws[w].y = dfg_malloc((j->K > j->m ? j->K : j->m) * sizeof *ws[w].y)))
-            return dfg_err_set(err, DFG_ENOMEM, "boot", "worker %zu", w);
+            !(ws[w].y = dfg_malloc((j->K > j->m ? j->K : j->m) * sizeof *ws[w].y))) {
+            workers_free(ws, nw);
+            dfg_err_set(err, DFG_ENOMEM, "boot", "worker %zu", w);
+            return NULL;
+        }
     }
-    return DFG_OK;
+    return ws;
 }
 
-/* Run the work items on nw workers: in this thread when nw = 1, else on nw threads while
- * this one waits, watches the cancel flag and reports progress. *sync_init = 1 once the
- * mutex and condition variable exist (the caller destroys them). */
-static dfg_status run_workers(job *j, worker *ws, size_t nw, const dfg_boot_opts *bo,
-                              int *sync_init, dfg_error *err)
+/* Run the items of the pass on nw workers: in this thread when nw = 1, else on nw threads
+ * while this one waits, watches the cancel flag and reports progress. */
+static dfg_status run_workers(job *j, worker *ws, size_t nw, dfg_error *err)
 {
     /* our threads run the estimator's BLAS calls: keep OpenBLAS to one thread */
     openblas_set_num_threads(1);
     if (nw == 1) {
-        work(&ws[0], 1, bo->progress, bo->progress_data);
+        work(&ws[0], 1);
         return DFG_OK;
     }
     dfg_status rc = DFG_OK;
@@ -653,7 +701,6 @@ static dfg_status run_workers(job *j, worker *ws, size_t nw, const dfg_boot_opts
         pthread_mutex_destroy(&j->mu);
         return dfg_err_set(err, DFG_ENOMEM, "boot", "condition variable");
     }
-    *sync_init = 1;
     size_t started = 0;
     pthread_mutex_lock(&j->mu);
     for (; started < nw; started++) {
@@ -674,10 +721,10 @@ static dfg_status run_workers(job *j, worker *ws, size_t nw, const dfg_boot_opts
             atomic_store(&j->stop, 1);
         }
         pthread_cond_wait(&j->cv, &j->mu);
-        if (bo->progress && j->done != reported) {
+        if (j->progress && j->done != reported) {
             reported = j->done;
             pthread_mutex_unlock(&j->mu);
-            bo->progress(reported, j->total, bo->progress_data);
+            report(j, reported);
             pthread_mutex_lock(&j->mu);
         }
     }
@@ -685,14 +732,16 @@ static dfg_status run_workers(job *j, worker *ws, size_t nw, const dfg_boot_opts
     pthread_mutex_unlock(&j->mu);
     for (size_t w = 0; w < started; w++)
         pthread_join(ws[w].tid, NULL);
-    if (bo->progress && final_done != reported)
-        bo->progress(final_done, j->total, bo->progress_data);
+    if (final_done != reported)
+        report(j, final_done);
+    pthread_cond_destroy(&j->cv);
+    pthread_mutex_destroy(&j->mu);
     return rc;
 }
 
-/* A fatal error of a worker: the one of the lowest work item, so that it does not depend
- * on the number of threads. DFG_OK when none. */
-static dfg_status first_fatal(const worker *ws, size_t nw, dfg_error *err)
+/* A fatal error of a worker: the one of the lowest item, so that it does not depend on
+ * the number of threads. DFG_OK when none. */
+static dfg_status first_fatal(const job *j, const worker *ws, size_t nw, dfg_error *err)
 {
     size_t fw = SIZE_MAX, fi = SIZE_MAX;
     for (size_t w = 0; w < nw; w++)
@@ -705,30 +754,54 @@ static dfg_status first_fatal(const worker *ws, size_t nw, dfg_error *err)
     dfg_status rc = ws[fw].fatal ? ws[fw].fatal : DFG_EINTERNAL;
     if (err && err->code == DFG_OK)
         *err = ws[fw].err;
-    dfg_err_set(err, rc, "boot", "work item %zu failed", fi);
+    if (j->jack)
+        dfg_err_set(err, rc, "boot", "jackknife fit %zu failed", fi);
+    else
+        dfg_err_set(err, rc, "boot", "replicate %zu failed", j->first + fi);
     return rc;
 }
 
-static void job_free(job *j, worker *ws, size_t nw, int sync_init)
+/* One pass: the jackknife fits 0 .. count - 1 (jack = 1) or the replicates first ..
+ * first + count - 1, into slot[0 .. count - 1], on up to j->threads threads; progress
+ * reported as p_base + done of p_total. */
+static dfg_status run_pass(job *j, int jack, size_t first, size_t count, dfg_boot_rep *slot,
+                           size_t p_base, size_t p_total, dfg_error *err)
 {
-    if (sync_init) {
-        pthread_cond_destroy(&j->cv);
-        pthread_mutex_destroy(&j->mu);
+    j->jack = jack;
+    j->first = first;
+    j->count = count;
+    j->slot = slot;
+    j->p_base = p_base;
+    j->p_total = p_total;
+    j->done = 0;
+    j->running = 0;
+    atomic_init(&j->next, 0);
+    atomic_init(&j->stop, 0);
+    atomic_init(&j->cancelled, 0);
+    if (cancel_requested(j))
+        return dfg_err_set(err, DFG_ECANCEL, "boot", "cancelled");
+    if (count == 0)
+        return DFG_OK;
+    for (size_t i = 0; i < count; i++) {
+        memset(&slot[i], 0, sizeof slot[i]);
+        slot[i].nstar = NAN;
+        slot[i].status = DFG_EINTERNAL; /* overwritten by every item that runs */
     }
-    for (size_t w = 0; ws && w < nw; w++) {
-        if (ws[w].r)
-            gsl_rng_free(ws[w].r);
-        dfg_free(ws[w].draw);
-        dfg_free(ws[w].y);
-    }
-    dfg_free(ws);
-    if (j->model)
-        for (size_t b = 0; b < j->B; b++)
-            dfg_free(j->model[b]);
-    dfg_free(j->model);
-    dfg_free(j->value);
-    dfg_free(j->status);
-    dfg_free(j->check);
+    size_t nw = (size_t)j->threads < count ? (size_t)j->threads : count;
+    worker *ws = workers_alloc(j, nw, err);
+    if (!ws)
+        return DFG_ENOMEM;
+    dfg_status rc = run_workers(j, ws, nw, err);
+    if (rc == DFG_OK)
+        rc = first_fatal(j, ws, nw, err);
+    workers_free(ws, nw);
+    if (rc == DFG_OK && (atomic_load(&j->cancelled) || cancel_requested(j)))
+        rc = dfg_err_set(err, DFG_ECANCEL, "boot", "cancelled");
+    return rc;
+}
+
+static void job_free(job *j)
+{
     dfg_free(j->prob);
     dfg_free(j->cellpat);
     dfg_free(j->cnt);
@@ -736,50 +809,101 @@ static void job_free(job *j, worker *ws, size_t nw, int sync_init)
     dfg_free(j->names);
 }
 
+/* The replicates as dfg_boot_finish accepts them: a failed one any N*, a good one a
+ * finite N* and a NUL-terminated model. */
+static dfg_status reps_check(const dfg_boot_rep *reps, size_t B, dfg_error *err)
+{
+    if (!reps)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL replicates");
+    for (size_t b = 0; b < B; b++)
+        if (reps[b].status == DFG_OK &&
+            (!isfinite(reps[b].nstar) || !memchr(reps[b].model, '\0', sizeof reps[b].model)))
+            return dfg_err_set(err, DFG_EINVAL, "boot",
+                               "replicate %zu: status ok without a finite N* and a model", b);
+    return DFG_OK;
+}
+
+/* After the replicates: the jackknife pass (progress from p_base of p_total), then the
+ * summaries, intervals and model counts into res (whose point estimate is set). */
+static dfg_status finish_job(job *j, const dfg_boot_opts *bo, const dfg_boot_rep *reps,
+                             size_t p_base, size_t p_total, dfg_boot_result *res, dfg_error *err)
+{
+    dfg_status rc = DFG_OK;
+    dfg_boot_rep *jack = dfg_malloc((j->n_jack ? j->n_jack : 1) * sizeof *jack);
+    res->nstar = dfg_malloc(j->B * sizeof *res->nstar);
+    res->rep_status = dfg_malloc(j->B * sizeof *res->rep_status);
+    res->rep_check = dfg_malloc(j->B * sizeof *res->rep_check);
+    res->rep_model = dfg_malloc(j->B * sizeof *res->rep_model);
+    if (!jack || !res->nstar || !res->rep_status || !res->rep_check || !res->rep_model)
+        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "B = %zu", j->B);
+    if (rc == DFG_OK)
+        rc = run_pass(j, 1, 0, j->n_jack, jack, p_base, p_total, err);
+    if (rc == DFG_OK)
+        rc = reduce(j, bo, reps, jack, res, err);
+    if (rc == DFG_OK)
+        rc = count_models(reps, j->B, res, err);
+    dfg_free(jack);
+    return rc;
+}
+
+dfg_status dfg_boot_replicates(const dfg_estimator *est, const dfg_table *t, size_t s,
+                               const dfg_est_opts *eo, const dfg_boot_opts *bo, size_t first,
+                               size_t last, dfg_boot_rep *reps, dfg_error *err)
+{
+    job j;
+    dfg_status rc = job_start(&j, est, t, s, eo, bo, err);
+    if (rc == DFG_OK && (first > last || last > bo->B || (!reps && last > first)))
+        rc = dfg_err_set(err, DFG_EINVAL, "boot", "replicates %zu .. %zu of B = %zu", first, last,
+                         bo->B);
+    if (rc == DFG_OK)
+        rc = run_pass(&j, 0, first, last - first, reps, 0, last - first, err);
+    job_free(&j);
+    return rc;
+}
+
+dfg_status dfg_boot_finish(const dfg_estimator *est, const dfg_table *t, size_t s,
+                           const dfg_est_opts *eo, const dfg_boot_opts *bo,
+                           const dfg_boot_rep *reps, dfg_boot_result *res, dfg_error *err)
+{
+    if (!res)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL result");
+    memset(res, 0, sizeof *res);
+    job j;
+    dfg_status rc = job_start(&j, est, t, s, eo, bo, err);
+    if (rc == DFG_OK)
+        rc = reps_check(reps, bo->B, err);
+    if (rc == DFG_OK)
+        rc = point_estimate(&j, t, s, bo, res, err);
+    if (rc == DFG_OK)
+        rc = finish_job(&j, bo, reps, 0, j.n_jack, res, err);
+    job_free(&j);
+    if (rc != DFG_OK)
+        dfg_boot_result_free(res);
+    return rc;
+}
+
 dfg_status dfg_boot_run(const dfg_estimator *est, const dfg_table *t, size_t s,
                         const dfg_est_opts *eo, const dfg_boot_opts *bo, dfg_boot_result *res,
                         dfg_error *err)
 {
-    if (res)
-        memset(res, 0, sizeof *res);
-    dfg_status rc = check_opts(est, t, s, bo, res, err);
-    if (rc != DFG_OK)
-        return rc;
-
+    if (!res)
+        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL result");
+    memset(res, 0, sizeof *res);
     job j;
-    memset(&j, 0, sizeof j);
-    worker *ws = NULL;
-    size_t nw = 0;
-    int sync_init = 0;
-    j.est = est;
-    j.eo = eo ? *eo : dfg_est_opts_default();
-    j.eo.want_ci = 0;
-    j.k = dfg_table_k(t);
-    j.type = bo->type;
-    j.seed = bo->seed;
-    j.B = bo->B;
-    j.cancel = bo->cancel;
-    atomic_init(&j.next, 0);
-    atomic_init(&j.stop, 0);
-    atomic_init(&j.cancelled, 0);
-
-    if ((rc = point_estimate(&j, t, s, bo, res, err)) != DFG_OK)
-        return rc;
-    if ((rc = job_init(&j, t, s, bo, err)) != DFG_OK ||
-        (rc = job_alloc(&j, bo, res, &ws, &nw, err)) != DFG_OK ||
-        (rc = run_workers(&j, ws, nw, bo, &sync_init, err)) != DFG_OK ||
-        (rc = first_fatal(ws, nw, err)) != DFG_OK)
-        goto done;
-    if (atomic_load(&j.cancelled) || (j.cancel && *j.cancel)) {
-        rc = dfg_err_set(err, DFG_ECANCEL, "boot", "cancelled");
-        goto done;
-    }
-    if ((rc = reduce(&j, bo, res, err)) != DFG_OK)
-        goto done;
-    rc = dfg_boot_count_models(j.model, j.B, &res->n_models, &res->models, &res->model_count,
-                               res->rep_model, err);
-done:
-    job_free(&j, ws, nw, sync_init);
+    dfg_boot_rep *reps = NULL;
+    /* the steps of dfg_boot_replicates over [0, B) and of dfg_boot_finish, the point
+     * estimate first (an estimator that fails on the data fails before any replicate) */
+    dfg_status rc = job_start(&j, est, t, s, eo, bo, err);
+    if (rc == DFG_OK)
+        rc = point_estimate(&j, t, s, bo, res, err);
+    if (rc == DFG_OK && !(reps = dfg_malloc(j.B * sizeof *reps)))
+        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "B = %zu", j.B);
+    if (rc == DFG_OK)
+        rc = run_pass(&j, 0, 0, j.B, reps, 0, j.B + j.n_jack, err);
+    if (rc == DFG_OK)
+        rc = finish_job(&j, bo, reps, j.B, j.B + j.n_jack, res, err);
+    dfg_free(reps);
+    job_free(&j);
     if (rc != DFG_OK)
         dfg_boot_result_free(res);
     return rc;

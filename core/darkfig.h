@@ -533,6 +533,11 @@ typedef struct {
     double threshold;      /* p-value threshold; 0 = the method's default */
     /* two-list estimators: lists a and b (0-based); b < 0 = the union of the others */
     int list_a, list_b;
+    /* the length of the sampling estimators (lcmcr): chains, burn-in sweeps, draws kept
+       per chain, sweeps per kept draw; 0 = the estimator's default. Shorter chains make
+       check, the bootstrap and the accuracy runs affordable; the estimator still reports
+       chains that have not converged as such. */
+    size_t mcmc_chains, mcmc_burnin, mcmc_samples, mcmc_thin;
 } dfg_est_opts;
 
 DFG_API dfg_est_opts dfg_est_opts_default(void);
@@ -587,7 +592,8 @@ typedef enum {
 } dfg_boot_type;
 
 /* Called from the calling thread while the replicates run: done of total work items
- * (B replicates plus, for BCa, one jackknife fit per distinct observed pattern). */
+ * (dfg_boot_run: B replicates plus, for BCa, one jackknife fit per distinct observed
+ * pattern; dfg_boot_replicates: its range; dfg_boot_finish: the jackknife fits). */
 typedef void (*dfg_boot_progress_fn)(size_t done, size_t total, void *data);
 
 typedef struct {
@@ -653,7 +659,8 @@ DFG_API void dfg_boot_result_free(dfg_boot_result *r);
  * a = sum c_i (J - J_i)^3 / (6 (sum c_i (J - J_i)^2)^(3/2)) from the delete-one
  * jackknife, one fit per distinct observed pattern i with count c_i, J the c-weighted
  * mean; limits are quantiles (R type 7) of the N*_b at the adjusted levels.
- * Sets OpenBLAS to one thread (left so). Estimators must be reentrant.
+ * Sets OpenBLAS to one thread (left so). Estimators must be reentrant. The same steps as
+ * dfg_boot_replicates over [0, B) then dfg_boot_finish (the point estimate first).
  * Owns: fills *res (release with dfg_boot_result_free); on any failure *res is empty.
  * Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM, DFG_ECANCEL, DFG_EDATA (every replicate
  * failed), DFG_EINTERNAL, or the estimator's status on the data. */
@@ -1193,7 +1200,8 @@ typedef struct {
      * notation, or with opts.search its list terms as dfg_model_format writes them without
      * a table) chosen model_count[i] times, most frequent first, ties in order of first
      * appearance; rep_model[b] its index (DFG_BOOT_NO_MODEL: replicate b failed);
-     * chosen_count: the replicates that chose model m itself. Empty without select. */
+     * chosen_count: the replicates that chose model m itself. Empty without select, and
+     * from dfg_cboot_finish (whose replicates carry N* only). */
     size_t n_models;
     char **models;
     size_t *model_count;
@@ -1506,6 +1514,18 @@ DFG_API const char *dfg_dga_prior_name(dfg_dga_prior p);
 /* "inverse" or "rissanen"; DFG_EINVAL naming the choices otherwise. */
 DFG_API dfg_status dfg_dga_prior_parse(const char *s, dfg_dga_prior *p, dfg_error *err);
 
+/* dfg_dga_run on every stratum s of t into per[s] (s < dfg_table_n_strata(t)) and, when
+ * total is not NULL, the posterior of the sum of the strata's N into *total: each stratum
+ * averages over its own graphs with its own priors, so the strata are independent a
+ * posteriori and the sum's posterior is the convolution of their grid posteriors (exact on
+ * the grid: direct sums, or the FFT for long grids; models/dga_strata.c). total has no top
+ * graphs; its n_active, left_out_mass are the strata's sums, upper_half_mass their largest.
+ * Release every result with dfg_dga_result_free. Returns as dfg_dga_run (the message names
+ * the stratum); DFG_ENOCONV when a stratum's automatic grid stopped short (all results
+ * filled); on another error every result is left empty. */
+DFG_API dfg_status dfg_dga_run_strata(const dfg_table *t, const dfg_dga_opts *o,
+                                      dfg_dga_result *per, dfg_dga_result *total, dfg_error *err);
+
 /* ** }====================================================================== */
 
 /* ** {======================================================================
@@ -1753,6 +1773,73 @@ DFG_API dfg_status dfg_search_run_cov(const dfg_ctable *ct, const dfg_cmodel *fi
  * effect. Owns: *m (dfg_cmodel_free). Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM. */
 DFG_API dfg_status dfg_search_cov_model(const dfg_ctable *ct, const dfg_cmodel *fixed,
                                         const dfg_model *lists, dfg_cmodel *m, dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Bootstrap in steps: replicates over index ranges, then one finish (core/boot.c,
+ * models/cov_boot.c). dfg_boot_run is dfg_boot_replicates over [0, B) followed by
+ * dfg_boot_finish; replicate b depends only on the data, the options and stream
+ * (seed, b), so ranges computed anywhere (other threads, processes or MPI ranks: the
+ * library itself knows no MPI) and finished once give the bytes of the one call.
+ * ======================================================================= */
+
+/* One replicate: plain data of fixed size, every byte set by dfg_boot_replicates (it may
+ * travel between processes of one build as bytes). */
+typedef struct {
+    double nstar;           /* N*_b; NaN when the replicate failed */
+    dfg_status status;      /* DFG_OK, or why it is left out (as dfg_boot_result.rep_status) */
+    dfg_check_status check; /* the check of the model it used */
+    char model[256];        /* the model it used or chose ("" when it failed) */
+} dfg_boot_rep;
+
+/* Replicates first .. last - 1 (0 <= first <= last <= bo->B) of the bootstrap that
+ * dfg_boot_run(est, t, s, eo, bo) runs, into reps[0 .. last - first - 1], on bo->threads
+ * threads; progress reports done of last - first. An empty range does nothing (reps may
+ * then be NULL). No point estimate is computed: the parametric bootstrap draws from
+ * bo->fitted. Owns: nothing; reps is the caller's (on failure its content is unspecified).
+ * Returns DFG_OK, DFG_EINVAL (options as dfg_boot_run, or a bad range), DFG_ENOMEM,
+ * DFG_ECANCEL, DFG_EINTERNAL. A failed replicate is not an error: its slot says why. */
+DFG_API dfg_status dfg_boot_replicates(const dfg_estimator *est, const dfg_table *t, size_t s,
+                                       const dfg_est_opts *eo, const dfg_boot_opts *bo,
+                                       size_t first, size_t last, dfg_boot_rep *reps,
+                                       dfg_error *err);
+
+/* Finish the bootstrap of dfg_boot_run(est, t, s, eo, bo) from all bo->B replicates
+ * reps[0 .. B - 1] (as dfg_boot_replicates computed them, in any pieces): the point
+ * estimate, the jackknife for BCa (on bo->threads threads; progress reports done of the
+ * jackknife fits), the summaries, intervals, failure counts and models, exactly as
+ * dfg_boot_run. A slot with status DFG_OK needs a finite N* and a NUL-terminated model.
+ * Owns: fills *res (release with dfg_boot_result_free); on any failure *res is empty.
+ * Returns as dfg_boot_run, and DFG_EINVAL for a slot that is not a replicate. */
+DFG_API dfg_status dfg_boot_finish(const dfg_estimator *est, const dfg_table *t, size_t s,
+                                   const dfg_est_opts *eo, const dfg_boot_opts *bo,
+                                   const dfg_boot_rep *reps, dfg_boot_result *res, dfg_error *err);
+
+/* The rows of dfg_cboot_run(ct, ..., by, n_by, ...): the total and its level totals
+ * (n_rows of the result); 0 when a covariate of by does not exist. */
+DFG_API size_t dfg_cboot_n_rows(const dfg_ctable *ct, const size_t *by, size_t n_by);
+
+/* Replicates first .. last - 1 (0 <= first <= last <= opts->B) of dfg_cboot_run(ct, m, fit,
+ * by, n_by, opts): nstar[(b - first) n_rows + r] = N*_b of row r (NaN when not finite;
+ * n_rows = dfg_cboot_n_rows), boundary[b - first] = 1 when the refit did not settle in the
+ * interior; on opts->threads threads. An empty range does nothing (the arrays may be
+ * NULL). Owns: nothing. Returns DFG_OK, DFG_EINVAL, DFG_ENOMLE, DFG_ENOMEM, DFG_ECANCEL. */
+DFG_API dfg_status dfg_cboot_replicates(const dfg_ctable *ct, const dfg_cmodel *m,
+                                        const dfg_cfit *fit, const size_t *by, size_t n_by,
+                                        const dfg_cboot_opts *opts, size_t first, size_t last,
+                                        double *nstar, unsigned char *boundary, dfg_error *err);
+
+/* Finish dfg_cboot_run(ct, m, fit, by, n_by, opts) from all B replicates (nstar: B x
+ * n_rows, boundary: B, as dfg_cboot_replicates computed them, in any pieces): the
+ * jackknife for BCa, summaries, intervals, the change of opts->change_from/to, and counts,
+ * exactly as dfg_cboot_run. Owns:
+ * fills *res (release with dfg_cboot_result_free; res->nstar is a copy). Returns as
+ * dfg_cboot_run. */
+DFG_API dfg_status dfg_cboot_finish(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                                    const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
+                                    const double *nstar, const unsigned char *boundary,
+                                    dfg_cboot_result *res, dfg_error *err);
 
 /* ** }====================================================================== */
 

@@ -218,8 +218,9 @@ double dfg_quantile7(const double *x, size_t m, double p);
  * in order of first appearance, with their counts in *model_count; rep_model[b] = the
  * index of model[b] or DFG_BOOT_NO_MODEL. *n_models is the number of *models entries
  * (release them even on DFG_ENOMEM). */
-dfg_status dfg_boot_count_models(char *const *model, size_t B, size_t *n_models, char ***models,
-                                 size_t **model_count, size_t *rep_model, dfg_error *err);
+dfg_status dfg_boot_count_models(const char *const *model, size_t B, size_t *n_models,
+                                 char ***models, size_t **model_count, size_t *rep_model,
+                                 dfg_error *err);
 
 /* ** {======================================================================
  * Fits over the full table of lists and covariates (core/design.c)

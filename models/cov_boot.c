@@ -10,7 +10,8 @@
  *    refitted, or (select = 1) chosen again in every replicate and jackknife fit, by the
  *    stepwise search (dfg_cstep_run) or by a list search with covariate terms held fixed
  *    (dfg_search_run_cov), then fitted by dfg_cfit_checked as on the data (Chan, Silverman
- *    & Vincent 2021, JASA 116:1297); the models chosen are counted (as core/boot.c).
+ *    & Vincent 2021, JASA 116:1297); dfg_cboot_run counts the models chosen (as
+ *    core/boot.c).
  * A replicate whose fit fails or whose MLE is not interior keeps its N* (the extended
  * MLE's, counted in n_boundary) unless N* is not finite (counted in n_failed, left out);
  * a replicate whose search fails (a list with no one, no admissible model) is counted in
@@ -68,24 +69,29 @@ typedef struct {
     const dfg_ctable *ct;
     const dfg_cmodel *m;
     const dfg_cfit *fit;
-    const dfg_cboot_opts *o;
+    dfg_cboot_opts opt;      /* the caller's options, or the defaults */
+    const dfg_cboot_opts *o; /* &opt */
     size_t n_groups;
     unsigned char *groups; /* n_groups x n_strata */
-    double *nstar;         /* B x n_groups */
-    char **label;          /* select: B, replicate b's model (owned) or NULL */
+    dfg_level_total *lt;   /* the level rows: their points and labels */
     size_t n_jack;
     size_t *jack_cell; /* the nonempty observable cells */
-    double *jack;      /* n_jack x n_groups */
     double *prob;      /* resampling probabilities */
     size_t *cat;       /* their cells */
     size_t n_cat;
     double nhat_draw;
+    unsigned char *use; /* boundary fits: the facial set; else NULL */
+    /* the pass: items 0 .. count - 1 are the jackknife fits (jack = 1) or the replicates
+     * first .. first + count - 1; item i writes out[i n_groups ..] and bnd[i] only */
+    int jack;
+    size_t first, count;
+    double *out;
+    unsigned char *bnd;
+    char **label; /* select in dfg_cboot_run: B, replicate b's model (owned) or NULL */
     size_t next;
     pthread_mutex_t lock;
     dfg_status rc;
     dfg_error err;
-    size_t n_boundary;
-    unsigned char *use; /* boundary fits: the facial set; else NULL */
 } job;
 
 /* totals of every group from fitted cells mu */
@@ -233,10 +239,10 @@ static dfg_status run_item(job *j, worker *wk, size_t item)
     size_t lm = ((size_t)1 << k) - 1;
     dfg_error e = {0};
     int boundary = 0;
-    if (item < j->n_jack) {
+    double *out = j->out + item * j->n_groups;
+    if (j->jack) {
         memcpy(wk->y, y0, n * sizeof *wk->y);
         wk->y[j->jack_cell[item]] -= 1.0;
-        double *out = j->jack + item * j->n_groups;
         dfg_status rc = fit_counts(j, wk, wk->y, out, &boundary, NULL, &e);
         if (rc != DFG_OK && rc != DFG_ENOMEM) { /* no acceleration then, not fatal */
             for (size_t g = 0; g < j->n_groups; g++)
@@ -245,7 +251,7 @@ static dfg_status run_item(job *j, worker *wk, size_t item)
         }
         return rc;
     }
-    size_t b = item - j->n_jack;
+    size_t b = j->first + item;
     dfg_status rc = dfg_rng_reset(wk->r, j->o->seed, b, &e);
     if (rc != DFG_OK)
         return rc;
@@ -261,17 +267,12 @@ static dfg_status run_item(job *j, worker *wk, size_t item)
     for (size_t i = 0; i < j->n_cat; i++)
         if (j->cat[i] & lm) /* the unobserved cells are dropped */
             wk->y[j->cat[i]] = (double)wk->draw[i];
-    rc = fit_counts(j, wk, wk->y, j->nstar + b * j->n_groups, &boundary,
-                    j->label ? &j->label[b] : NULL, &e);
-    if (rc == DFG_OK && boundary) {
-        pthread_mutex_lock(&j->lock);
-        j->n_boundary++;
-        pthread_mutex_unlock(&j->lock);
-    }
+    rc = fit_counts(j, wk, wk->y, out, &boundary, j->label ? &j->label[b] : NULL, &e);
+    j->bnd[item] = rc == DFG_OK && boundary;
     if (rc != DFG_OK) {
         /* a failed replicate is left out, not fatal (unless out of memory) */
         for (size_t g = 0; g < j->n_groups; g++)
-            j->nstar[b * j->n_groups + g] = NAN;
+            out[g] = NAN;
         if (rc == DFG_ENOMEM)
             return rc;
     }
@@ -295,7 +296,6 @@ static void *work(void *arg)
         rc = DFG_ENOMEM;
     if (!wk.w || !wk.y || !wk.beta || !wk.draw || !wk.r)
         rc = DFG_ENOMEM;
-    size_t total = j->n_jack + j->o->B;
     for (;;) {
         pthread_mutex_lock(&j->lock);
         if (rc != DFG_OK && j->rc == DFG_OK) {
@@ -305,7 +305,7 @@ static void *work(void *arg)
         int stop = j->rc != DFG_OK || (j->o->cancel && *j->o->cancel);
         size_t item = j->next++;
         pthread_mutex_unlock(&j->lock);
-        if (stop || item >= total)
+        if (stop || item >= j->count)
             break;
         rc = run_item(j, &wk, item);
     }
@@ -385,15 +385,55 @@ static void summarise(const job *j, const double *star, const double *jack, size
     row->bca_hi = dfg_quantile7(scr, m, ah);
 }
 
-dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
-                         const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
-                         dfg_cboot_result *res, dfg_error *err)
+size_t dfg_cboot_n_rows(const dfg_ctable *ct, const size_t *by, size_t n_by)
 {
-    if (!res)
-        return dfg_err_set(err, DFG_EINVAL, "boot", "NULL result");
-    memset(res, 0, sizeof *res);
-    dfg_cboot_opts def = dfg_cboot_opts_default();
-    const dfg_cboot_opts *o = opts ? opts : &def;
+    if (!ct)
+        return 0;
+    size_t nc = dfg_ctable_n_cov(ct), rows = 1;
+    if (n_by) {
+        /* one row per combination of the levels of the covariates by */
+        size_t prod = 1;
+        for (size_t i = 0; i < n_by; i++) {
+            if (!by || by[i] >= nc)
+                return 0;
+            prod *= dfg_ctable_n_levels(ct, by[i]);
+        }
+        return rows + prod;
+    }
+    /* one row per level of each covariate */
+    for (size_t c = 0; c < nc; c++)
+        rows += dfg_ctable_n_levels(ct, c);
+    return rows;
+}
+
+static void job_free(job *j)
+{
+    pthread_mutex_destroy(&j->lock);
+    for (size_t b = 0; j->label && b < j->o->B; b++)
+        dfg_free(j->label[b]);
+    dfg_free(j->label);
+    dfg_free_level_totals(j->lt);
+    dfg_free(j->groups);
+    dfg_free(j->use);
+    dfg_free(j->jack_cell);
+    dfg_free(j->prob);
+    dfg_free(j->cat);
+}
+
+/* The checked options (opts NULL: the defaults), the groups, the jackknife cells and what
+ * replicates draw from; res (when given) emptied. The caller calls job_free whatever this
+ * returns. */
+static dfg_status job_start(job *j, const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                            const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
+                            dfg_cboot_result *res, dfg_error *err)
+{
+    memset(j, 0, sizeof *j);
+    pthread_mutex_init(&j->lock, NULL);
+    if (res)
+        memset(res, 0, sizeof *res);
+    j->opt = opts ? *opts : dfg_cboot_opts_default();
+    j->o = &j->opt;
+    const dfg_cboot_opts *o = j->o;
     if (!ct || !m || !fit || !fit->fitted || !fit->beta)
         return dfg_err_set(err, DFG_EINVAL, "boot", "NULL argument");
     if (o->B < 2 || !(o->level > 0.0 && o->level < 1.0) || o->threads < 1)
@@ -405,50 +445,37 @@ dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cf
     for (size_t i = 0; i < n_by; i++)
         if (by[i] >= nc)
             return dfg_err_set(err, DFG_EINVAL, "boot", "no covariate %zu", by[i]);
-    job j;
-    memset(&j, 0, sizeof j);
-    j.ct = ct;
-    j.m = m;
-    j.fit = fit;
-    j.o = o;
-    pthread_mutex_init(&j.lock, NULL);
-    dfg_status rc = DFG_OK;
-    dfg_level_total *lt = NULL;
+    j->ct = ct;
+    j->m = m;
+    j->fit = fit;
+    dfg_status rc;
     size_t nl = 0;
-    double *scr = NULL;
     /* groups: the total, then the level rows */
-    if ((rc = dfg_cfit_level_totals(ct, NULL, fit, by, n_by, o->level, 0, NULL, &lt, &nl, err)) !=
-        DFG_OK)
-        goto done;
+    if ((rc = dfg_cfit_level_totals(ct, NULL, fit, by, n_by, o->level, 0, NULL, &j->lt, &nl,
+                                    err)) != DFG_OK)
+        return rc;
     if (o->change_from && (o->change_from > nl || o->change_to > nl || o->change_to == 0 ||
-                           o->change_from == o->change_to)) {
-        rc = dfg_err_set(err, DFG_EINVAL, "boot", "change between rows %zu and %zu of %zu",
-                         o->change_from, o->change_to, nl);
-        goto done;
-    }
-    j.n_groups = 1 + nl;
+                           o->change_from == o->change_to))
+        return dfg_err_set(err, DFG_EINVAL, "boot", "change between rows %zu and %zu of %zu",
+                           o->change_from, o->change_to, nl);
+    j->n_groups = 1 + nl;
+    if (j->n_groups != dfg_cboot_n_rows(ct, by, n_by))
+        return dfg_err_set(err, DFG_EINTERNAL, "boot", "%zu level rows", nl);
     const double *y = dfg_ctable_counts(ct);
     for (size_t c = 0; c < n; c++)
-        j.n_jack += (c & lm) && y[c] > 0.0;
+        j->n_jack += (c & lm) && y[c] > 0.0;
     if (!o->bca)
-        j.n_jack = 0;
-    j.n_cat = o->type == DFG_BOOT_PARAMETRIC ? n : 0;
+        j->n_jack = 0;
+    j->n_cat = o->type == DFG_BOOT_PARAMETRIC ? n : 0;
     if (o->type != DFG_BOOT_PARAMETRIC)
         for (size_t c = 0; c < n; c++)
-            j.n_cat += (c & lm) && y[c] > 0.0;
-    if (!(j.groups = dfg_calloc(j.n_groups * ns, 1)) ||
-        !(j.nstar = dfg_malloc(o->B * j.n_groups * sizeof *j.nstar)) ||
-        !(j.jack = dfg_malloc((j.n_jack + 1) * j.n_groups * sizeof *j.jack)) ||
-        !(j.jack_cell = dfg_malloc((j.n_jack + 1) * sizeof *j.jack_cell)) ||
-        !(j.prob = dfg_malloc((j.n_cat + 1) * sizeof *j.prob)) ||
-        !(j.cat = dfg_malloc((j.n_cat + 1) * sizeof *j.cat)) ||
-        !(scr = dfg_malloc(o->B * sizeof *scr)) ||
-        !(res->rows = dfg_calloc(j.n_groups, sizeof *res->rows)) ||
-        (o->select && !(j.label = dfg_calloc(o->B, sizeof *j.label)))) {
-        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "%zu replicates x %zu totals", o->B, j.n_groups);
-        goto done;
-    }
-    memset(j.groups, 1, ns);
+            j->n_cat += (c & lm) && y[c] > 0.0;
+    if (!(j->groups = dfg_calloc(j->n_groups * ns, 1)) ||
+        !(j->jack_cell = dfg_malloc((j->n_jack + 1) * sizeof *j->jack_cell)) ||
+        !(j->prob = dfg_malloc((j->n_cat + 1) * sizeof *j->prob)) ||
+        !(j->cat = dfg_malloc((j->n_cat + 1) * sizeof *j->cat)))
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "%zu totals", j->n_groups);
+    memset(j->groups, 1, ns);
     {
         /* level rows: recompute membership as dfg_cfit_level_totals orders them */
         size_t g = 1;
@@ -462,9 +489,8 @@ dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cf
                     int in = 1;
                     for (size_t i = 0; i < nb && in; i++)
                         in = dfg_ctable_level_of(ct, s, cv[i]) == dig[i];
-                    j.groups[g * ns + s] = (unsigned char)in;
+                    j->groups[g * ns + s] = (unsigned char)in;
                 }
-                snprintf(res->rows[g].label, sizeof res->rows[g].label, "%s", lt[g - 1].label);
                 g++;
                 size_t q = 0;
                 while (q < nb && ++dig[q] == dfg_ctable_n_levels(ct, cv[q]))
@@ -474,127 +500,217 @@ dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cf
             }
         }
     }
-    snprintf(res->rows[0].label, sizeof res->rows[0].label, "total");
     if (fit->check == DFG_CHECK_BOUNDARY) {
         /* the extended MLE: the cells it fits as 0 stay out of every refit */
-        if (!(j.use = dfg_malloc(n))) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "cells");
-            goto done;
-        }
+        if (!(j->use = dfg_malloc(n)))
+            return dfg_err_set(err, DFG_ENOMEM, "boot", "cells");
         for (size_t c = 0; c < n; c++)
-            j.use[c] = (c & lm) && fit->fitted[c] > 0.0;
+            j->use[c] = (c & lm) && fit->fitted[c] > 0.0;
     }
     size_t q = 0;
     for (size_t c = 0; c < n; c++)
         if ((c & lm) && y[c] > 0.0 && o->bca)
-            j.jack_cell[q++] = c;
+            j->jack_cell[q++] = c;
     if (o->type == DFG_BOOT_PARAMETRIC) {
         double tot = 0.0;
         for (size_t c = 0; c < n; c++)
             tot += fit->fitted[c];
         for (size_t c = 0; c < n; c++) {
-            j.cat[c] = c;
-            j.prob[c] = fit->fitted[c] / tot;
+            j->cat[c] = c;
+            j->prob[c] = fit->fitted[c] / tot;
         }
-        j.nhat_draw = tot;
+        j->nhat_draw = tot;
     } else {
         double nobs = dfg_ctable_n_obs(ct);
         q = 0;
         for (size_t c = 0; c < n; c++)
             if ((c & lm) && y[c] > 0.0) {
-                j.cat[q] = c;
-                j.prob[q++] = y[c] / nobs;
+                j->cat[q] = c;
+                j->prob[q++] = y[c] / nobs;
             }
     }
-    openblas_set_num_threads(1);
-    {
-        size_t nt = (size_t)o->threads;
+    return DFG_OK;
+}
+
+/* One pass: the jackknife fits 0 .. count - 1 (jack = 1) or the replicates first ..
+ * first + count - 1, into out (count x n_groups) and bnd (replicates: count flags), on up
+ * to o->threads threads, this one included. */
+static dfg_status run_pass(job *j, int jack, size_t first, size_t count, double *out,
+                           unsigned char *bnd, dfg_error *err)
+{
+    j->jack = jack;
+    j->first = first;
+    j->count = count;
+    j->out = out;
+    j->bnd = bnd;
+    j->next = 0;
+    j->rc = DFG_OK;
+    memset(&j->err, 0, sizeof j->err);
+    if (count > 0) {
+        openblas_set_num_threads(1);
+        size_t nt = (size_t)j->o->threads;
         if (nt > 64)
             nt = 64;
+        if (nt > count)
+            nt = count;
         pthread_t th[64];
         size_t started = 0;
         for (size_t i = 1; i < nt; i++)
-            if (pthread_create(&th[started], NULL, work, &j) == 0)
+            if (pthread_create(&th[started], NULL, work, j) == 0)
                 started++;
-        work(&j);
+        work(j);
         for (size_t i = 0; i < started; i++)
             pthread_join(th[i], NULL);
     }
-    if (j.rc != DFG_OK) {
-        rc = dfg_err_set(err, j.rc, j.err.where, "%s", j.err.msg);
-        goto done;
+    if (j->rc != DFG_OK)
+        return dfg_err_set(err, j->rc, j->err.where, "%s", j->err.msg);
+    if (j->o->cancel && *j->o->cancel)
+        return dfg_err_set(err, DFG_ECANCEL, "boot", "stopped on request");
+    return DFG_OK;
+}
+
+/* The change between rows a = change_from and b = change_to, replicate by replicate (and
+ * jackknife value by jackknife value): N_b - N_a and N_b / N_a into res->change. */
+static dfg_status summarise_change(const job *j, const double *nstar, const double *jack,
+                                   dfg_cboot_result *res, double *scr, dfg_error *err)
+{
+    const dfg_cboot_opts *o = j->o;
+    size_t a = o->change_from, b = o->change_to, ng = j->n_groups, nb = o->B + j->n_jack;
+    double *d = dfg_malloc(2 * (nb + 1) * sizeof *d);
+    if (!d)
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "change");
+    double *rt = d + nb + 1;
+    for (size_t i = 0; i < nb; i++) {
+        const double *v = i < o->B ? nstar + i * ng : jack + (i - o->B) * ng;
+        d[i] = v[b] - v[a];
+        rt[i] = v[b] / v[a];
     }
-    if (o->cancel && *o->cancel) {
-        rc = dfg_err_set(err, DFG_ECANCEL, "boot", "stopped on request");
-        goto done;
-    }
-    res->n_rows = j.n_groups;
-    res->B = o->B;
-    res->seed = o->seed;
-    res->type = o->type;
-    res->n_boundary = j.n_boundary;
-    for (size_t g = 0; g < j.n_groups; g++) {
-        double point = g == 0 ? fit->nhat : lt[g - 1].nhat;
-        summarise(&j, j.nstar + g, j.jack + g, j.n_groups, point, &res->rows[g], scr);
-    }
-    if (o->change_from) {
-        /* the change between two rows, replicate by replicate (and jackknife value by
-         * jackknife value): N_to - N_from and N_to / N_from */
-        size_t a = o->change_from, b = o->change_to, ng = j.n_groups, nb = o->B + j.n_jack;
-        double *d = dfg_malloc(2 * (nb + 1) * sizeof *d);
-        if (!d) {
-            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "change");
-            goto done;
+    double pa = j->lt[a - 1].nhat, pb = j->lt[b - 1].nhat;
+    summarise(j, d, d + o->B, 1, pb - pa, &res->change[0], scr);
+    summarise(j, rt, rt + o->B, 1, pb / pa, &res->change[1], scr);
+    snprintf(res->change[0].label, sizeof res->change[0].label, "%.90s - %.90s", j->lt[b - 1].label,
+             j->lt[a - 1].label);
+    snprintf(res->change[1].label, sizeof res->change[1].label, "%.90s / %.90s", j->lt[b - 1].label,
+             j->lt[a - 1].label);
+    res->has_change = 1;
+    dfg_free(d);
+    return DFG_OK;
+}
+
+/* After the replicates (nstar: B x n_groups, bnd: B): the jackknife pass, then the rows,
+ * counts and a copy of the replicates into res. */
+static dfg_status finish_job(job *j, const double *nstar, const unsigned char *bnd,
+                             dfg_cboot_result *res, dfg_error *err)
+{
+    const dfg_cboot_opts *o = j->o;
+    dfg_status rc = DFG_OK;
+    double *jack = dfg_malloc((j->n_jack + 1) * j->n_groups * sizeof *jack);
+    double *scr = dfg_malloc(o->B * sizeof *scr);
+    res->rows = dfg_calloc(j->n_groups, sizeof *res->rows);
+    res->nstar = dfg_malloc(o->B * j->n_groups * sizeof *res->nstar);
+    if (!jack || !scr || !res->rows || !res->nstar)
+        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "%zu replicates x %zu totals", o->B, j->n_groups);
+    if (rc == DFG_OK)
+        rc = run_pass(j, 1, 0, j->n_jack, jack, NULL, err);
+    if (rc == DFG_OK) {
+        res->n_rows = j->n_groups;
+        res->B = o->B;
+        res->seed = o->seed;
+        res->type = o->type;
+        snprintf(res->rows[0].label, sizeof res->rows[0].label, "total");
+        for (size_t g = 0; g < j->n_groups; g++) {
+            if (g > 0)
+                snprintf(res->rows[g].label, sizeof res->rows[g].label, "%s", j->lt[g - 1].label);
+            double point = g == 0 ? j->fit->nhat : j->lt[g - 1].nhat;
+            summarise(j, nstar + g, jack + g, j->n_groups, point, &res->rows[g], scr);
         }
-        double *rt = d + nb + 1;
-        for (size_t i = 0; i < nb; i++) {
-            const double *v = i < o->B ? j.nstar + i * ng : j.jack + (i - o->B) * ng;
-            d[i] = v[b] - v[a];
-            rt[i] = v[b] / v[a];
+        if (o->change_from)
+            rc = summarise_change(j, nstar, jack, res, scr, err);
+        for (size_t b = 0; b < o->B; b++) {
+            res->n_failed += isfinite(nstar[b * j->n_groups]) ? 0u : 1u;
+            res->n_boundary += bnd[b] ? 1u : 0u;
         }
-        double pa = lt[a - 1].nhat, pb = lt[b - 1].nhat;
-        summarise(&j, d, d + o->B, 1, pb - pa, &res->change[0], scr);
-        summarise(&j, rt, rt + o->B, 1, pb / pa, &res->change[1], scr);
-        snprintf(res->change[0].label, sizeof res->change[0].label, "%.90s - %.90s",
-                 lt[b - 1].label, lt[a - 1].label);
-        snprintf(res->change[1].label, sizeof res->change[1].label, "%.90s / %.90s",
-                 lt[b - 1].label, lt[a - 1].label);
-        res->has_change = 1;
-        dfg_free(d);
+        memcpy(res->nstar, nstar, o->B * j->n_groups * sizeof *nstar);
     }
-    for (size_t b = 0; b < o->B; b++)
-        res->n_failed += isfinite(j.nstar[b * j.n_groups]) ? 0u : 1u;
-    if (j.label) {
-        /* the models chosen; the share of m itself */
-        char *mine = model_label(&j, m);
-        if (!mine || !(res->rep_model = dfg_malloc(o->B * sizeof *res->rep_model)) ||
-            (rc = dfg_boot_count_models(j.label, o->B, &res->n_models, &res->models,
-                                        &res->model_count, res->rep_model, err)) != DFG_OK) {
-            dfg_free(mine);
-            rc = dfg_err_set(err, DFG_ENOMEM, "boot", "models chosen");
-            goto done;
-        }
-        for (size_t b = 0; b < o->B; b++)
-            res->chosen_count += j.label[b] && strcmp(j.label[b], mine) == 0;
-        dfg_free(mine);
-    }
-    res->nstar = j.nstar;
-    j.nstar = NULL;
-done:
-    pthread_mutex_destroy(&j.lock);
-    dfg_free_level_totals(lt);
-    dfg_free(j.groups);
-    dfg_free(j.use);
-    dfg_free(j.nstar);
-    dfg_free(j.jack);
-    dfg_free(j.jack_cell);
-    dfg_free(j.prob);
-    dfg_free(j.cat);
+    dfg_free(jack);
     dfg_free(scr);
-    for (size_t b = 0; j.label && b < o->B; b++)
-        dfg_free(j.label[b]);
-    dfg_free(j.label);
     if (rc != DFG_OK)
         dfg_cboot_result_free(res);
+    return rc;
+}
+
+dfg_status dfg_cboot_replicates(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                                const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
+                                size_t first, size_t last, double *nstar, unsigned char *boundary,
+                                dfg_error *err)
+{
+    job j;
+    dfg_status rc = job_start(&j, ct, m, fit, by, n_by, opts, NULL, err);
+    if (rc == DFG_OK && (first > last || last > j.o->B || (last > first && (!nstar || !boundary))))
+        rc = dfg_err_set(err, DFG_EINVAL, "boot", "replicates %zu .. %zu of B = %zu", first, last,
+                         j.o->B);
+    if (rc == DFG_OK)
+        rc = run_pass(&j, 0, first, last - first, nstar, boundary, err);
+    job_free(&j);
+    return rc;
+}
+
+dfg_status dfg_cboot_finish(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                            const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
+                            const double *nstar, const unsigned char *boundary,
+                            dfg_cboot_result *res, dfg_error *err)
+{
+    job j;
+    dfg_status rc = job_start(&j, ct, m, fit, by, n_by, opts, res, err);
+    if (rc == DFG_OK && (!res || !nstar || !boundary))
+        rc = dfg_err_set(err, DFG_EINVAL, "boot", "NULL result or replicates");
+    if (rc == DFG_OK)
+        rc = finish_job(&j, nstar, boundary, res, err);
+    job_free(&j);
+    return rc;
+}
+
+/* The models the replicates chose (j->label), counted into res; the share of m itself. */
+static dfg_status count_models(const job *j, dfg_cboot_result *res, dfg_error *err)
+{
+    size_t B = j->o->B;
+    char *mine = model_label(j, j->m);
+    if (!mine || !(res->rep_model = dfg_malloc(B * sizeof *res->rep_model))) {
+        dfg_free(mine);
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "models chosen");
+    }
+    dfg_status rc = dfg_boot_count_models((const char *const *)j->label, B, &res->n_models,
+                                          &res->models, &res->model_count, res->rep_model, err);
+    for (size_t b = 0; rc == DFG_OK && b < B; b++)
+        res->chosen_count += j->label[b] && strcmp(j->label[b], mine) == 0;
+    dfg_free(mine);
+    return rc;
+}
+
+dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+                         const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
+                         dfg_cboot_result *res, dfg_error *err)
+{
+    job j;
+    double *nstar = NULL;
+    unsigned char *bnd = NULL;
+    /* the steps of dfg_cboot_replicates over [0, B) and of dfg_cboot_finish */
+    dfg_status rc = job_start(&j, ct, m, fit, by, n_by, opts, res, err);
+    size_t B = j.o->B;
+    if (rc == DFG_OK && !res)
+        rc = dfg_err_set(err, DFG_EINVAL, "boot", "NULL result");
+    if (rc == DFG_OK &&
+        (!(nstar = dfg_malloc(B * j.n_groups * sizeof *nstar)) || !(bnd = dfg_malloc(B)) ||
+         (j.o->select && !(j.label = dfg_calloc(B, sizeof *j.label)))))
+        rc = dfg_err_set(err, DFG_ENOMEM, "boot", "%zu replicates x %zu totals", B, j.n_groups);
+    if (rc == DFG_OK)
+        rc = run_pass(&j, 0, 0, B, nstar, bnd, err);
+    if (rc == DFG_OK)
+        rc = finish_job(&j, nstar, bnd, res, err);
+    if (rc == DFG_OK && j.label && (rc = count_models(&j, res, err)) != DFG_OK)
+        dfg_cboot_result_free(res);
+    dfg_free(nstar);
+    dfg_free(bnd);
+    job_free(&j);
     return rc;
 }

@@ -230,12 +230,14 @@ static dfg_status analyse_rank(const dfg_ctable *ct, const size_t *spec, size_t 
     double *rr = dfg_calloc(p * p + 1, sizeof *rr);
     double *v = dfg_malloc((m + 1) * sizeof *v);
     size_t *kept = dfg_malloc((p + 1) * sizeof *kept);
-    if (!rows || !q || !rr || !v || !kept) {
+    double *coef = dfg_calloc(2 * (p + 1), sizeof *coef), *b = coef ? coef + p + 1 : NULL;
+    if (!rows || !q || !rr || !v || !kept || !coef) {
         dfg_free(rows);
         dfg_free(q);
         dfg_free(rr);
         dfg_free(v);
         dfg_free(kept);
+        dfg_free(coef);
         return dfg_err_set(err, DFG_ENOMEM, "covariates", "rank on %zu cells", m);
     }
     m = 0;
@@ -250,7 +252,6 @@ static dfg_status analyse_rank(const dfg_ctable *ct, const size_t *spec, size_t 
             v[i] = cell_x(ct, rows[i], spec[j]);
             norm0 += v[i] * v[i];
         }
-        double coef[4096];
         size_t rcap = r < 4096 ? r : 4096;
         for (size_t a = 0; a < rcap; a++)
             coef[a] = 0.0;
@@ -273,7 +274,6 @@ static dfg_status analyse_rank(const dfg_ctable *ct, const size_t *spec, size_t 
         keep[j] = 0;
         /* x_j = sum_a coef_a q_a on the cells in use: solve R b = coef for the kept columns,
          * then every unobserved cell must have x_j(cell) = sum_b b x_kept(cell) */
-        double b[4096];
         for (size_t a = r; a-- > 0;) {
             double s2 = coef[a];
             for (size_t c2 = a + 1; c2 < r; c2++)
@@ -295,6 +295,7 @@ static dfg_status analyse_rank(const dfg_ctable *ct, const size_t *spec, size_t 
     dfg_free(rr);
     dfg_free(v);
     dfg_free(kept);
+    dfg_free(coef);
     return DFG_OK;
 }
 

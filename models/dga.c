@@ -27,8 +27,17 @@
  * value of the joint posterior found first (a local search per graph). Everything between
  * is summed exactly; what lies outside is below e^-25 (1.4e-11) of the total.
  *
- * Threads split the graphs (each graph's results go to its own slot) and then the grid
- * (each point sums the graphs in their fixed order): the same digits on any number.
+ * Work shared by all graphs: only 2^k subsets of the lists occur as cliques and
+ * separators, so lgamma and psi of x_S + N0 are computed once per subset, at the ends of the
+ * leaves of the one bisection tree of the grid that every graph's branch and bound walks,
+ * and at the anchors (every 256th grid point) where each graph's walk restarts from exp;
+ * between anchors a graph's values follow by step ratios (products of rationals, 16 points
+ * at a time in registers; also compiled for AVX2 where the processor has it), walked and
+ * summed in one pass, two graphs side by side when they share their range.
+ *
+ * Threads split the graphs (each graph's results go to its own slot; the grid posterior is
+ * accumulated in 8 fixed chunks of graphs, each in graph order, summed in chunk order):
+ * the same digits on any number.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "dga_graphs.h"
 #include "models.h"
@@ -48,7 +57,20 @@
 #define LEAVE_OUT 1e-13 /* ... and left out when the estimate is below this share */
 #define MAX_RATIO_STEP 8.0
 #define ANCHOR 256
+/* Four doubles as one value (the GCC and clang vector extension): the products below hold
+ * 16 grid points in eight such registers; the operations are those of scalar code element
+ * by element, in the same order, so the digits are the same. */
+typedef double dga_v4 __attribute__((vector_size(32)));
 #define AUTO_MAX_HI 67108864.0 /* 2^26 */
+/* The block loops, also compiled for AVX2 and chosen at load time where the processor has
+ * it (GCC and clang on x86-64 with ifunc): the same operations on wider vectors, so the
+ * same digits (ISO C mode compiles without FMA contraction). */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && !defined(__clang__)
+#define DGA_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define DGA_VECTOR_CLONES
+#endif
+#define TREE_CACHE_MAX 8388608.0 /* doubles (64 MB) of subset terms at the tree's leaves */
 
 /* ** {======================================================================
  * Options
@@ -120,10 +142,26 @@ typedef struct {
     const dga_graph *g;
     size_t n_graphs;
     double *cg; /* per graph: sum_t coef_t cst[set_t] */
-    /* rcomm[i - c0] for grid indices i in [c0, c0 + cw): exp(common(N0_{i+1}) -
+    /* rcomm[i - c0] for grid indices i in [c0, c0 + cw) (c0 an anchor; then ANCHOR
+     * slots of 1.0): exp(common(N0_{i+1}) -
      * common(N0_i)), the step ratio of the terms shared by every graph; NULL = none */
     size_t c0, cw;
     double *rcomm;
+    /* the bisection tree of the grid that the branch and bound walks (the same for every
+     * graph): node q covers the leaves [nd_l0[q], nd_l1[q]], children nd_kid[q], nd_kid[q] + 1
+     * (0 = a leaf); leaf l covers grid points [lf_lo[l], lf_hi[l]] */
+    size_t n_leaf, n_node;
+    size_t *lf_lo, *lf_hi, *nd_l0, *nd_l1, *nd_kid;
+    /* per leaf l and subset S (nsub = 2^k; slot 0 stands for the n + A term), or NULL when
+     * too large: lgamma and psi of x_S + N0 at the leaf's first point u, psi at its last
+     * point v; per leaf: common_at(u), psi(u + 1), psi(n + v + 1) */
+    size_t nsub;
+    double *lg_u, *dg_u, *dg_v, *cm_u, *dc_u, *dc_v;
+    double qstep[ANCHOR]; /* q * step */
+    /* the subset terms (subset_terms) and common_at at the anchors, the grid indices
+     * j ANCHOR, j < n_anchor; NULL when too large (logpost is then called: same digits) */
+    size_t n_anchor;
+    double *an_lg, *an_cm;
 } model;
 
 /* Rissanen's log2*(N) = log2 N + log2 log2 N + ... over the positive terms. */
@@ -161,6 +199,40 @@ static double logpost(const model *m, size_t gi, double N0)
     return v + common_at(m, N0);
 }
 
+static double grid_n0(const model *m, size_t i)
+{
+    return m->lo + (double)i * m->step;
+}
+
+/* lg[S] = lgamma(x_S + N0) for every subset S > 0 and lg[0] = lgamma(n + A + N0): what
+ * logpost needs at N0 from every graph, computed once for all of them. */
+static void subset_terms(const model *m, double N0, double *lg)
+{
+    lg[0] = lgamma(m->n + m->A + N0);
+    for (size_t S = 1; S < m->nsub; S++)
+        lg[S] = lgamma(m->x[S] + N0);
+}
+
+/* logpost from the subset terms lg at N0 (subset_terms) and common = common_at(N0): the
+ * same operations in the same order. */
+static double logpost_terms(const model *m, size_t gi, const double *lg, double common)
+{
+    const dga_graph *g = &m->g[gi];
+    double v = m->cg[gi];
+    for (size_t t = 0; t < g->n_terms; t++)
+        v += g->coef[t] * lg[g->set[t]];
+    v -= g->n_comp * lg[0];
+    return v + common;
+}
+
+/* logpost at the grid index i, from the anchor cache when i is an anchor. */
+static double logpost_at(const model *m, size_t gi, size_t i)
+{
+    if (m->an_lg && i % ANCHOR == 0 && i / ANCHOR < m->n_anchor)
+        return logpost_terms(m, gi, m->an_lg + (i / ANCHOR) * m->nsub, m->an_cm[i / ANCHOR]);
+    return logpost(m, gi, grid_n0(m, i));
+}
+
 /* psi(x) for x > 0: recurrence up to x >= 6, then the asymptotic series (error < 1e-11). */
 static double digamma(double x)
 {
@@ -191,15 +263,29 @@ static double slope_max(const model *m, size_t gi, double u, double v)
 
 /* An upper bound of logpost(gi, N0) for N0 in [u, v] (mean value theorem on the
  * continuous extension), with a margin for rounding. */
-static double bound(const model *m, size_t gi, double u, double v)
+static double bound_of(double lu, double d, double u, double v)
 {
-    double lu = logpost(m, gi, u), d = slope_max(m, gi, u, v);
     return lu + (d > 0.0 ? d * (v - u) : 0.0) + 1e-6 + 1e-12 * fabs(lu);
 }
 
-static double grid_n0(const model *m, size_t i)
+static double bound(const model *m, size_t gi, double u, double v)
 {
-    return m->lo + (double)i * m->step;
+    return bound_of(logpost(m, gi, u), slope_max(m, gi, u, v), u, v);
+}
+
+/* bound() over the tree node q from the leaf cache: the same operations in the same order
+ * as logpost and slope_max. */
+static double bound_node(const model *m, size_t gi, size_t q)
+{
+    const dga_graph *g = &m->g[gi];
+    size_t l0 = m->nd_l0[q], l1 = m->nd_l1[q], ns = m->nsub;
+    const double *du = m->dg_u + l0 * ns, *dv = m->dg_v + l1 * ns;
+    double lu = logpost_terms(m, gi, m->lg_u + l0 * ns, m->cm_u[l0]), d = 0.0;
+    for (size_t t = 0; t < g->n_terms; t++)
+        d += g->coef[t] * (g->coef[t] > 0 ? dv : du)[g->set[t]];
+    d -= g->n_comp * du[0];
+    d = d + m->dc_v[l1] - m->dc_u[l0];
+    return bound_of(lu, d, grid_n0(m, m->lf_lo[l0]), grid_n0(m, m->lf_hi[l1]));
 }
 
 /* ** }====================================================================== */
@@ -270,12 +356,35 @@ static double lse2(double a, double b)
     return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
 }
 
+/* find_leaf on the tree node q with the leaf cache. */
+static int find_leaf_node(const model *m, size_t gi, size_t q, double T, int dir, size_t *at)
+{
+    if (bound_node(m, gi, q) < T)
+        return 0;
+    size_t c = m->nd_kid[q];
+    if (c == 0) {
+        *at = dir ? m->lf_hi[m->nd_l1[q]] : m->lf_lo[m->nd_l0[q]];
+        return 1;
+    }
+    if (dir == 0)
+        return find_leaf_node(m, gi, c, T, dir, at) || find_leaf_node(m, gi, c + 1, T, dir, at);
+    return find_leaf_node(m, gi, c + 1, T, dir, at) || find_leaf_node(m, gi, c, T, dir, at);
+}
+
 static void graph_range(const model *m, size_t gi, double T, graph_out *o)
 {
     o->lmass = o->lupper = -HUGE_VAL;
     o->a = 1;
     o->b = 0;
     size_t a, b;
+    if (m->lg_u) {
+        if (!find_leaf_node(m, gi, 0, T, 0, &a))
+            return;
+        find_leaf_node(m, gi, 0, T, 1, &b);
+        o->a = a;
+        o->b = b;
+        return;
+    }
     if (!find_leaf(m, gi, 0, m->ng - 1, T, 0, &a))
         return;
     find_leaf(m, gi, 0, m->ng - 1, T, 1, &b);
@@ -286,61 +395,109 @@ static void graph_range(const model *m, size_t gi, double T, graph_out *o)
 /* e[q] = exp(logpost(gi, N0_{i+q}) - R) for q = 0 .. len-1 (len <= ANCHOR): exp at the
  * first point, then e_{q+1} = e_q * r_q with the step ratio r_q of every term as a product
  * of rationals (lgamma(x + N0 + s) - lgamma(x + N0) = log prod_{j<s} (x + N0 + j)). The
- * relative drift over a block stays below ANCHOR * (terms + 2) ulp. Returns 1 if the first
- * value exceeds R by more than 600 (e is then not filled). Needs m->rcomm over the block. */
-static int walk_block(const model *m, size_t gi, size_t i, size_t len, double R, double *e)
+ * relative drift over a block stays below ANCHOR * (terms + 2) ulp. block_ratios gives
+ * v0 = logpost at the first point and the ratios r_q (all ANCHOR slots written, those past
+ * len - 2 not meaningful); walk_block the values. Both return 1 if the first value exceeds
+ * R by more than 600 (then nothing is filled). Need m->rcomm over the block. */
+DGA_VECTOR_CLONES
+static int block_ratios(const model *m, size_t gi, size_t i, double R, double rb[restrict ANCHOR],
+                        double *restrict v0)
 {
     const dga_graph *g = &m->g[gi];
-    double v = logpost(m, gi, grid_n0(m, i));
+    double v = logpost_at(m, gi, i);
     if (v - R > 600.0)
         return 1;
-    size_t j0 = i - m->c0, st = (size_t)m->step;
-    double rb[ANCHOR], n0[ANCHOR];
-    for (size_t q = 0; q + 1 < len; q++) {
-        rb[q] = m->rcomm[j0 + q];
-        n0[q] = grid_n0(m, i + q);
+    size_t st = (size_t)m->step;
+    const double *rc = m->rcomm + (i - m->c0); /* ANCHOR slots: padded with 1.0 */
+    /* the loops below run over all ANCHOR slots (a constant count, so that the compiler
+     * vectorises them); the slots past len - 1 hold harmless values and are not used */
+    double n0[ANCHOR];
+    /* N0 = lo + (i + q) step: whole numbers below 2^53, so the sum is exact in any order */
+    double b0 = grid_n0(m, i);
+    for (size_t q = 0; q < ANCHOR; q++) {
+        rb[q] = rc[q];
+        n0[q] = b0 + m->qstep[q];
     }
     if (st == 1) {
         /* numerator and denominator apart, one division a point: each holds n_cliques
-         * factors below 2^27 + n, far from overflow */
-        double num[ANCHOR], den[ANCHOR];
-        for (size_t q = 0; q + 1 < len; q++)
-            num[q] = den[q] = 1.0;
+         * factors below 2^27 + n, far from overflow. The factors of each, in term order
+         * (with multiplicity; the n_comp term last in the denominator), are applied to
+         * 16 points at a time, held in registers (dga_v4) */
+        double xp[4 * DGA_MAX_LISTS], xn[4 * DGA_MAX_LISTS];
+        size_t np = 0, nn = 0;
         for (size_t t = 0; t < g->n_terms; t++) {
             double x = m->x[g->set[t]];
-            int c = g->coef[t];
-            double *dst = c > 0 ? num : den;
-            for (int r = 0; r < (c > 0 ? c : -c); r++)
-                for (size_t q = 0; q + 1 < len; q++)
-                    dst[q] *= x + n0[q];
+            for (int r = 0; r < g->coef[t]; r++)
+                xp[np++] = x;
+            for (int r = 0; r < -g->coef[t]; r++)
+                xn[nn++] = x;
         }
         for (size_t c = 0; c < g->n_comp; c++)
-            for (size_t q = 0; q + 1 < len; q++)
-                den[q] *= m->n + m->A + n0[q];
-        for (size_t q = 0; q + 1 < len; q++)
-            rb[q] *= num[q] / den[q];
-    } else {
-        for (size_t t = 0; t < g->n_terms; t++) {
-            double x = m->x[g->set[t]];
-            int c = g->coef[t];
-            for (size_t q = 0; q + 1 < len; q++) {
-                double u = x + n0[q];
-                for (size_t h = 1; h < st; h++)
-                    u *= x + n0[q] + (double)h;
-                for (int r = 0; r < c; r++)
-                    rb[q] *= u;
-                for (int r = 0; r < -c; r++)
-                    rb[q] /= u;
+            xn[nn++] = m->n + m->A;
+        for (size_t q0 = 0; q0 < ANCHOR; q0 += 16) {
+            dga_v4 z0, z1, z2, z3, r0, r1, r2, r3;
+            memcpy(&z0, n0 + q0, sizeof z0);
+            memcpy(&z1, n0 + q0 + 4, sizeof z1);
+            memcpy(&z2, n0 + q0 + 8, sizeof z2);
+            memcpy(&z3, n0 + q0 + 12, sizeof z3);
+            dga_v4 p0 = {1.0, 1.0, 1.0, 1.0}, p1 = p0, p2 = p0, p3 = p0;
+            dga_v4 d0 = p0, d1 = p0, d2 = p0, d3 = p0;
+            for (size_t t = 0; t < np; t++) {
+                dga_v4 x = {xp[t], xp[t], xp[t], xp[t]};
+                p0 *= x + z0;
+                p1 *= x + z1;
+                p2 *= x + z2;
+                p3 *= x + z3;
             }
+            for (size_t t = 0; t < nn; t++) {
+                dga_v4 x = {xn[t], xn[t], xn[t], xn[t]};
+                d0 *= x + z0;
+                d1 *= x + z1;
+                d2 *= x + z2;
+                d3 *= x + z3;
+            }
+            memcpy(&r0, rb + q0, sizeof r0);
+            memcpy(&r1, rb + q0 + 4, sizeof r1);
+            memcpy(&r2, rb + q0 + 8, sizeof r2);
+            memcpy(&r3, rb + q0 + 12, sizeof r3);
+            r0 *= p0 / d0;
+            r1 *= p1 / d1;
+            r2 *= p2 / d2;
+            r3 *= p3 / d3;
+            memcpy(rb + q0, &r0, sizeof r0);
+            memcpy(rb + q0 + 4, &r1, sizeof r1);
+            memcpy(rb + q0 + 8, &r2, sizeof r2);
+            memcpy(rb + q0 + 12, &r3, sizeof r3);
         }
-        for (size_t q = 0; q + 1 < len; q++) {
-            double x = m->n + m->A, u = x + n0[q];
+    } else {
+        double u[ANCHOR];
+        for (size_t t = 0; t <= g->n_terms; t++) {
+            /* u = (x + N0) (x + N0 + 1) ... (x + N0 + step - 1); the last pass is the
+             * n_comp term */
+            double x = t < g->n_terms ? m->x[g->set[t]] : m->n + m->A;
+            int c = t < g->n_terms ? g->coef[t] : -(int)g->n_comp;
+            for (size_t q = 0; q < ANCHOR; q++)
+                u[q] = x + n0[q];
             for (size_t h = 1; h < st; h++)
-                u *= x + n0[q] + (double)h;
-            for (size_t c = 0; c < g->n_comp; c++)
-                rb[q] /= u;
+                for (size_t q = 0; q < ANCHOR; q++)
+                    u[q] *= x + n0[q] + (double)h;
+            for (int r = 0; r < c; r++)
+                for (size_t q = 0; q < ANCHOR; q++)
+                    rb[q] *= u[q];
+            for (int r = 0; r < -c; r++)
+                for (size_t q = 0; q < ANCHOR; q++)
+                    rb[q] /= u[q];
         }
     }
+    *v0 = v;
+    return 0;
+}
+
+static int walk_block(const model *m, size_t gi, size_t i, size_t len, double R, double e[ANCHOR])
+{
+    double rb[ANCHOR], v;
+    if (block_ratios(m, gi, i, R, rb, &v))
+        return 1;
     e[0] = exp(v - R);
     for (size_t q = 0; q + 1 < len; q++)
         e[q + 1] = e[q] * rb[q];
@@ -360,29 +517,81 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
         return;
     double s = 0.0, su = 0.0, eT = exp(T - R), e[ANCHOR];
     int over = 0;
-    for (size_t i = o->a; i <= o->b && !over; i += ANCHOR) {
+    /* blocks of ANCHOR points from the anchor at or before a (anchors are shared by every
+     * graph); the points before a are walked over, not counted */
+    for (size_t i = o->a - o->a % ANCHOR; i <= o->b && !over; i += ANCHOR) {
+        size_t qa = i < o->a ? o->a - i : 0;
         size_t len = o->b - i + 1 < ANCHOR ? o->b - i + 1 : ANCHOR;
         if (m->rcomm) {
-            over = walk_block(m, gi, i, len, R, e);
-        } else {
-            for (size_t q = 0; q < len && !over; q++) {
-                double v = logpost(m, gi, grid_n0(m, i + q));
-                over = v - R > 600.0;
-                e[q] = exp(v - R);
-            }
-        }
-        for (size_t q = 0; q < len && !over; q++) {
-            if (!(e[q] >= eT))
-                continue;
-            if (e[q] > 1e250) {
-                over = 1;
+            /* the walk and the sums in one pass: two independent chains per point */
+            double rb[ANCHOR], v0, mx = 0.0, dummy[ANCHOR];
+            if ((over = block_ratios(m, gi, i, R, rb, &v0)))
                 break;
+            double ec = exp(v0 - R);
+            if (qa > 0 && v0 - R < -600.0) {
+                /* the anchor is far below: start the walk at a instead (no underflow) */
+                double va = logpost(m, gi, grid_n0(m, o->a));
+                if ((over = va - R > 600.0))
+                    break;
+                ec = exp(va - R);
+            } else {
+                for (size_t q = 0; q < qa; q++)
+                    ec *= rb[q];
             }
+            double *ap = acc ? acc + (i + qa - acc0) : dummy;
+            size_t qh = i >= half ? 0 : half - i;
+            size_t q1 = qh < qa ? qa : qh < len ? qh : len; /* the upper half from q1 */
+            for (size_t q = qa; q < q1; q++) {
+                if (ec >= eT) { /* below T: not counted */
+                    mx = ec > mx ? ec : mx;
+                    s += ec;
+                    ap[q - qa] += ec;
+                }
+                ec *= rb[q];
+            }
+            for (size_t q = q1; q < len; q++) {
+                if (ec >= eT) {
+                    mx = ec > mx ? ec : mx;
+                    s += ec;
+                    su += ec;
+                    ap[q - qa] += ec;
+                }
+                ec *= rb[q];
+            }
+            if (mx > 1e250) /* to the streaming sum below */
+                over = 1;
+            continue;
+        }
+        for (size_t q = 0; q < qa; q++)
+            e[q] = 0.0;
+        for (size_t q = qa; q < len && !over; q++) {
+            double v = logpost(m, gi, grid_n0(m, i + q));
+            over = v - R > 600.0;
+            e[q] = exp(v - R);
+        }
+        if (over)
+            break;
+        /* the points below T count as 0 (adding 0.0 leaves every sum as it was); a block
+         * with a value above 1e250 sends the graph to the streaming sum below */
+        double mx = 0.0;
+        for (size_t q = len; q < ANCHOR; q++)
+            e[q] = 0.0;
+        for (size_t q = 0; q < ANCHOR; q++) {
+            e[q] = e[q] >= eT ? e[q] : 0.0;
+            mx = e[q] > mx ? e[q] : mx;
+        }
+        if (mx > 1e250) {
+            over = 1;
+            break;
+        }
+        for (size_t q = qa; q < len; q++)
             s += e[q];
-            if (i + q >= half)
-                su += e[q];
-            if (acc)
-                acc[i + q - acc0] += e[q];
+        for (size_t q = i >= half ? 0 : half - i; q < len; q++)
+            su += e[q];
+        if (acc) {
+            double *ap = acc + (i + qa - acc0);
+            for (size_t q = qa; q < len; q++)
+                ap[q - qa] += e[q];
         }
     }
     if (!over) {
@@ -421,14 +630,98 @@ static void graph_sums(const model *m, size_t gi, size_t half, double T, double 
         o->lupper = mxu + log(su);
 }
 
-/* An estimate of the log mass of a wide range: exp(v - R) at every ANCHOR-th point (and
- * the last), each standing for the points up to the next one. */
+/* graph_sums for two graphs g1 < g2 of one chunk with the same range, on the walk (m->rcomm
+ * set): their walks side by side in one loop (two independent product chains), each point
+ * added into acc by g1 then g2 as graph_sums(g1) then graph_sums(g2) would, so the digits
+ * are theirs. Returns 0, or 1 (acc then holds partial sums) when a value is out of the walk's
+ * range: the caller then runs graph_sums on each. */
+static int graph_sums2(const model *m, size_t g1, size_t g2, size_t half, double T, double R,
+                       double *acc, size_t acc0, graph_out *o1, graph_out *o2)
+{
+    double s1 = 0.0, su1 = 0.0, s2 = 0.0, su2 = 0.0, eT = exp(T - R);
+    size_t a = o1->a, b = o1->b;
+    for (size_t i = a - a % ANCHOR; i <= b; i += ANCHOR) {
+        size_t qa = i < a ? a - i : 0;
+        size_t len = b - i + 1 < ANCHOR ? b - i + 1 : ANCHOR;
+        double rb1[ANCHOR], rb2[ANCHOR], v1, v2, mx1 = 0.0, mx2 = 0.0, dummy[ANCHOR];
+        if (block_ratios(m, g1, i, R, rb1, &v1) || block_ratios(m, g2, i, R, rb2, &v2))
+            return 1;
+        double e1 = exp(v1 - R), e2 = exp(v2 - R);
+        if (qa > 0 && (v1 - R < -600.0 || v2 - R < -600.0))
+            return 1; /* graph_sums restarts such a walk at a */
+        for (size_t q = 0; q < qa; q++) {
+            e1 *= rb1[q];
+            e2 *= rb2[q];
+        }
+        double *ap = acc ? acc + (i + qa - acc0) : dummy;
+        size_t qh = i >= half ? 0 : half - i;
+        size_t q1 = qh < qa ? qa : qh < len ? qh : len;
+        for (size_t q = qa; q < q1; q++) {
+            if (e1 >= eT) {
+                mx1 = e1 > mx1 ? e1 : mx1;
+                s1 += e1;
+                ap[q - qa] += e1;
+            }
+            if (e2 >= eT) {
+                mx2 = e2 > mx2 ? e2 : mx2;
+                s2 += e2;
+                ap[q - qa] += e2;
+            }
+            e1 *= rb1[q];
+            e2 *= rb2[q];
+        }
+        for (size_t q = q1; q < len; q++) {
+            if (e1 >= eT) {
+                mx1 = e1 > mx1 ? e1 : mx1;
+                s1 += e1;
+                su1 += e1;
+                ap[q - qa] += e1;
+            }
+            if (e2 >= eT) {
+                mx2 = e2 > mx2 ? e2 : mx2;
+                s2 += e2;
+                su2 += e2;
+                ap[q - qa] += e2;
+            }
+            e1 *= rb1[q];
+            e2 *= rb2[q];
+        }
+        if (mx1 > 1e250 || mx2 > 1e250)
+            return 1;
+    }
+    o1->over = o2->over = 0;
+    o1->lmass = s1 > 0.0 ? R + log(s1) : -HUGE_VAL;
+    o1->lupper = su1 > 0.0 ? R + log(su1) : -HUGE_VAL;
+    o2->lmass = s2 > 0.0 ? R + log(s2) : -HUGE_VAL;
+    o2->lupper = su2 > 0.0 ? R + log(su2) : -HUGE_VAL;
+    return 0;
+}
+
+/* graph_sums on g1 and on g2 (the next graph of the chunk to be summed, or SIZE_MAX):
+ * side by side when they share their range. */
+static void graph_sums_pair(const model *m, size_t g1, size_t g2, size_t half, double T, double R,
+                            double *acc, size_t acc0, graph_out *out)
+{
+    graph_out *o1 = &out[g1], *o2 = g2 == SIZE_MAX ? NULL : &out[g2];
+    if (o2 && m->rcomm && o1->a <= o1->b && o1->a == o2->a && o1->b == o2->b &&
+        !graph_sums2(m, g1, g2, half, T, R, acc, acc0, o1, o2))
+        return;
+    graph_sums(m, g1, half, T, R, acc, acc0, o1);
+    if (o2)
+        graph_sums(m, g2, half, T, R, acc, acc0, o2);
+}
+
+/* An estimate of the log mass of a wide range: each block of ANCHOR points (its part in the
+ * range) counted at the larger of the values at the anchors on its two ends. */
 static double graph_estimate(const model *m, size_t gi, double T, double R, const graph_out *o)
 {
     double s = 0.0, mx = -HUGE_VAL;
-    for (size_t i = o->a; i <= o->b; i += ANCHOR) {
-        size_t len = o->b - i + 1 < ANCHOR ? o->b - i + 1 : ANCHOR;
-        double v = logpost(m, gi, grid_n0(m, i)), w = logpost(m, gi, grid_n0(m, i + len - 1));
+    double v1 = logpost_at(m, gi, o->a - o->a % ANCHOR);
+    for (size_t i = o->a - o->a % ANCHOR; i <= o->b; i += ANCHOR) {
+        size_t s0 = i < o->a ? o->a : i, e1 = o->b - i < ANCHOR ? o->b : i + ANCHOR - 1;
+        size_t len = e1 - s0 + 1;
+        double v = v1, w = logpost_at(m, gi, i + ANCHOR); /* the anchors at both ends */
+        v1 = w;
         v = v > w ? v : w;
         if (v > mx)
             mx = v;
@@ -449,10 +742,11 @@ static double graph_estimate(const model *m, size_t gi, double T, double R, cons
 typedef struct {
     const model *m;
     graph_out *out;
-    int phase;    /* 1: peaks; 2: ranges; 3: grid posterior; 4: sums; 5: cache */
-    model *mw;    /* phase 5 */
-    double T, R;  /* pruning bound, reference peak */
-    size_t probe; /* phase 1: the grid index where every graph is evaluated */
+    int phase;              /* 1: peaks; 2: ranges; 3: grid posterior; 4: sums; 5-7: caches */
+    model *mw;              /* phases 5-7 */
+    const double *probe_lg; /* phase 1: subset_terms at the probe */
+    double probe_common;
+    double T, R; /* pruning bound, reference peak */
     size_t half;
     size_t t, nt;
     /* phase 4: n_chunk fixed chunks of graphs (not one per thread: the same digits on any
@@ -474,7 +768,34 @@ static void *work(void *arg)
     const model *m = j->m;
     if (j->phase == 1) {
         for (size_t gi = j->t; gi < m->n_graphs; gi += j->nt)
-            j->out[gi].peak = logpost(m, gi, grid_n0(m, j->probe));
+            j->out[gi].peak = logpost_terms(m, gi, j->probe_lg, j->probe_common);
+    } else if (j->phase == 7) {
+        model *mw = j->mw;
+        size_t per = (mw->n_anchor + j->nt - 1) / j->nt;
+        size_t a0 = j->t * per, a1 = a0 + per < mw->n_anchor ? a0 + per : mw->n_anchor;
+        for (size_t a = a0; a < a1; a++) {
+            double N0 = grid_n0(mw, a * ANCHOR);
+            subset_terms(mw, N0, mw->an_lg + a * mw->nsub);
+            mw->an_cm[a] = common_at(mw, N0);
+        }
+    } else if (j->phase == 6) {
+        model *mw = j->mw;
+        size_t per = (mw->n_leaf + j->nt - 1) / j->nt, ns = mw->nsub;
+        size_t l0 = j->t * per, l1 = l0 + per < mw->n_leaf ? l0 + per : mw->n_leaf;
+        for (size_t l = l0; l < l1; l++) {
+            double u = grid_n0(mw, mw->lf_lo[l]), v = grid_n0(mw, mw->lf_hi[l]);
+            double *lg = mw->lg_u + l * ns, *du = mw->dg_u + l * ns, *dv = mw->dg_v + l * ns;
+            subset_terms(mw, u, lg);
+            du[0] = digamma(mw->n + mw->A + u);
+            dv[0] = 0.0;
+            for (size_t S = 1; S < ns; S++) {
+                du[S] = digamma(mw->x[S] + u);
+                dv[S] = digamma(mw->x[S] + v);
+            }
+            mw->cm_u[l] = common_at(mw, u);
+            mw->dc_u[l] = digamma(u + 1.0);
+            mw->dc_v[l] = digamma(mw->n + v + 1.0);
+        }
     } else if (j->phase == 2) {
         for (size_t gi = j->t; gi < m->n_graphs; gi += j->nt)
             graph_range(m, gi, j->T, &j->out[gi]);
@@ -482,10 +803,12 @@ static void *work(void *arg)
         /* chunk c: the graphs gi = c mod n_chunk, accumulated into acc[c] in graph order;
          * pass 0 sums the narrow ranges and estimates the wide ones, pass 1 sums the wide
          * ones whose estimate reaches cut and leaves the others out */
-        for (size_t c = j->t; c < j->n_chunk; c += j->nt)
+        for (size_t c = j->t; c < j->n_chunk; c += j->nt) {
+            double *acc = j->acc ? j->acc + c * j->acc_w : NULL;
+            size_t pend = SIZE_MAX; /* a graph to be summed, waiting for a partner */
             for (size_t gi = c; gi < m->n_graphs; gi += j->n_chunk) {
                 graph_out *o = &j->out[gi];
-                double *acc = j->acc ? j->acc + c * j->acc_w : NULL;
+                int sum = 0;
                 if (j->pass == 0) {
                     o->state = 1;
                     if (o->a <= o->b && o->b - o->a + 1 > COARSE_MIN) {
@@ -494,17 +817,29 @@ static void *work(void *arg)
                         o->lmass = o->lupper = -HUGE_VAL;
                         o->over = 0;
                     } else {
-                        graph_sums(m, gi, j->half, j->T, j->R, acc, j->acc0, o);
+                        sum = 1;
                     }
                 } else if (o->state == 0) {
                     if (o->lest >= j->cut) {
-                        graph_sums(m, gi, j->half, j->T, j->R, acc, j->acc0, o);
+                        sum = 1;
                         o->state = 1;
                     } else {
                         o->state = 2;
                     }
                 }
+                if (!sum)
+                    continue;
+                /* graphs are summed in chunk order, two at a time */
+                if (pend == SIZE_MAX) {
+                    pend = gi;
+                } else {
+                    graph_sums_pair(m, pend, gi, j->half, j->T, j->R, acc, j->acc0, j->out);
+                    pend = SIZE_MAX;
+                }
             }
+            if (pend != SIZE_MAX)
+                graph_sums_pair(m, pend, SIZE_MAX, j->half, j->T, j->R, acc, j->acc0, j->out);
+        }
     } else if (j->phase == 5) {
         model *mw = j->mw;
         size_t per = (mw->cw + j->nt - 1) / j->nt;
@@ -582,8 +917,8 @@ static dfg_status run_phase(job *proto, size_t nt, dfg_error *err)
  * ======================================================================= */
 
 /* Summary of p[0..len-1] (sum ptot) over N = base + i * step. */
-static void summarize(const double *p, size_t len, double ptot, double base, double step,
-                      double level, dfg_dga_summary *s)
+void dfg_dga_summarize(const double *p, size_t len, double ptot, double base, double step,
+                       double level, dfg_dga_summary *s)
 {
     double mean = 0.0, cum = 0.0, best = -1.0;
     double qs[3] = {(1.0 - level) / 2.0, 0.5, (1.0 + level) / 2.0};
@@ -743,12 +1078,15 @@ static dfg_status cache_fill(model *m, const graph_out *out, size_t nt, dfg_erro
     }
     if (lo > hi || m->step > MAX_RATIO_STEP)
         return DFG_OK;
+    lo -= lo % ANCHOR; /* from the anchor at or before the first range */
     m->cw = hi - lo + 1;
     m->c0 = lo;
-    if (!(m->rcomm = dfg_malloc(m->cw * sizeof(double)))) {
+    if (!(m->rcomm = dfg_malloc((m->cw + ANCHOR) * sizeof(double)))) {
         m->cw = 0;
         return dfg_err_set(err, DFG_ENOMEM, "dga", "step ratios over %zu grid points", hi - lo + 1);
     }
+    for (size_t q = 0; q < ANCHOR; q++)
+        m->rcomm[m->cw + q] = 1.0;
     job jb;
     memset(&jb, 0, sizeof jb);
     jb.m = m;
@@ -757,6 +1095,107 @@ static dfg_status cache_fill(model *m, const graph_out *out, size_t nt, dfg_erro
     dfg_status rc = run_phase(&jb, nt, err);
     if (rc)
         cache_free(m);
+    return rc;
+}
+
+static void tree_free(model *m)
+{
+    dfg_free(m->lf_lo);
+    dfg_free(m->lf_hi);
+    dfg_free(m->nd_l0);
+    dfg_free(m->nd_l1);
+    dfg_free(m->nd_kid);
+    dfg_free(m->lg_u);
+    dfg_free(m->dg_u);
+    dfg_free(m->dg_v);
+    dfg_free(m->cm_u);
+    dfg_free(m->dc_u);
+    dfg_free(m->dc_v);
+    dfg_free(m->an_lg);
+    dfg_free(m->an_cm);
+    m->an_lg = m->an_cm = NULL;
+    m->n_anchor = 0;
+    m->lf_lo = m->lf_hi = m->nd_l0 = m->nd_l1 = m->nd_kid = NULL;
+    m->lg_u = m->dg_u = m->dg_v = m->cm_u = m->dc_u = m->dc_v = NULL;
+    m->n_leaf = m->n_node = 0;
+}
+
+static size_t tree_leaves(size_t i0, size_t i1)
+{
+    if (i1 - i0 + 1 <= LEAF)
+        return 1;
+    size_t mid = i0 + (i1 - i0) / 2;
+    return tree_leaves(i0, mid) + tree_leaves(mid + 1, i1);
+}
+
+/* Node q covers grid points [i0, i1], split as find_leaf splits; children side by side. */
+static void tree_fill(model *m, size_t q, size_t i0, size_t i1)
+{
+    if (i1 - i0 + 1 <= LEAF) {
+        size_t l = m->n_leaf++;
+        m->lf_lo[l] = i0;
+        m->lf_hi[l] = i1;
+        m->nd_l0[q] = m->nd_l1[q] = l;
+        m->nd_kid[q] = 0;
+        return;
+    }
+    size_t mid = i0 + (i1 - i0) / 2, c = m->n_node;
+    m->n_node += 2;
+    m->nd_kid[q] = c;
+    tree_fill(m, c, i0, mid);
+    tree_fill(m, c + 1, mid + 1, i1);
+    m->nd_l0[q] = m->nd_l0[c];
+    m->nd_l1[q] = m->nd_l1[c + 1];
+}
+
+/* The bisection tree of the grid and the subset terms at its leaves' ends, which the
+ * branch and bound of every graph reads instead of calling lgamma and psi (a few hundred
+ * times per graph otherwise). Left out (lg_u = NULL) above TREE_CACHE_MAX doubles. */
+static dfg_status tree_build(model *m, size_t nt, dfg_error *err)
+{
+    tree_free(m);
+    size_t nl = tree_leaves(0, m->ng - 1), nn = 2 * nl - 1, ns = m->nsub;
+    size_t na = (m->ng - 1) / ANCHOR + 2; /* to the anchor after the last point */
+    job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.m = m;
+    jb.mw = m;
+    dfg_status rc = DFG_OK;
+    if ((double)na * (double)ns <= TREE_CACHE_MAX) {
+        if (!(m->an_lg = dfg_malloc(na * ns * sizeof(double))) ||
+            !(m->an_cm = dfg_malloc(na * sizeof(double)))) {
+            tree_free(m);
+            return dfg_err_set(err, DFG_ENOMEM, "dga", "anchor cache of %zu anchors", na);
+        }
+        m->n_anchor = na;
+        jb.phase = 7;
+        if ((rc = run_phase(&jb, nt, err))) {
+            tree_free(m);
+            return rc;
+        }
+    }
+    if ((double)nl * (double)ns * 3.0 > TREE_CACHE_MAX)
+        return DFG_OK;
+    if (!(m->lf_lo = dfg_malloc(nl * sizeof(size_t))) ||
+        !(m->lf_hi = dfg_malloc(nl * sizeof(size_t))) ||
+        !(m->nd_l0 = dfg_malloc(nn * sizeof(size_t))) ||
+        !(m->nd_l1 = dfg_malloc(nn * sizeof(size_t))) ||
+        !(m->nd_kid = dfg_malloc(nn * sizeof(size_t))) ||
+        !(m->lg_u = dfg_malloc(nl * ns * sizeof(double))) ||
+        !(m->dg_u = dfg_malloc(nl * ns * sizeof(double))) ||
+        !(m->dg_v = dfg_malloc(nl * ns * sizeof(double))) ||
+        !(m->cm_u = dfg_malloc(nl * sizeof(double))) ||
+        !(m->dc_u = dfg_malloc(nl * sizeof(double))) ||
+        !(m->dc_v = dfg_malloc(nl * sizeof(double)))) {
+        tree_free(m);
+        return dfg_err_set(err, DFG_ENOMEM, "dga", "bound cache of %zu leaves", nl);
+    }
+    m->n_node = 1;
+    tree_fill(m, 0, 0, m->ng - 1);
+    jb.phase = 6;
+    rc = run_phase(&jb, nt, err);
+    if (rc)
+        tree_free(m);
     return rc;
 }
 
@@ -807,10 +1246,13 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
         return rc;
     double delta = o->delta > 0.0 ? o->delta : ldexp(1.0, -(int)k);
     m.k = k;
+    m.nsub = (size_t)1 << k;
     m.n = n;
     m.prior = o->prior;
     m.lo = o->min_missing;
     m.step = o->step;
+    for (size_t q = 0; q < ANCHOR; q++)
+        m.qstep[q] = (double)q * m.step;
     model_setup(&m, y, delta);
     if ((rc = dfg_dga_graphs_enumerate(k, &graphs, &m.n_graphs, err)))
         goto done;
@@ -845,7 +1287,13 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
         /* L, a value of the joint posterior near its maximum: every graph at the peak of
          * the independence graph (graph 0), then a local search on the PEAK_GRAPHS graphs
          * best there */
-        jb.probe = peak_index(&m, 0);
+        if ((rc = tree_build(&m, nt, err)))
+            goto done;
+        double probe_lg[1u << DGA_MAX_LISTS];
+        double probe_n0 = grid_n0(&m, peak_index(&m, 0));
+        subset_terms(&m, probe_n0, probe_lg);
+        jb.probe_lg = probe_lg;
+        jb.probe_common = common_at(&m, probe_n0);
         jb.phase = 1;
         if ((rc = run_phase(&jb, nt, err)))
             goto done;
@@ -988,8 +1436,8 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
         double ptot = 0.0;
         for (size_t i = 0; i < m.ng; i++)
             ptot += r->post[i];
-        summarize(r->post, m.ng, ptot, n + m.lo, m.step, o->level, &r->N);
-        summarize(r->post, m.ng, ptot, m.lo, m.step, o->level, &r->dark);
+        dfg_dga_summarize(r->post, m.ng, ptot, n + m.lo, m.step, o->level, &r->N);
+        dfg_dga_summarize(r->post, m.ng, ptot, m.lo, m.step, o->level, &r->dark);
 
         size_t top = o->top < n_active ? o->top : n_active;
         if (top > 0) {
@@ -1016,15 +1464,18 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
                 double tot = 0.0;
                 for (size_t i = go->a; i <= go->b; i += ANCHOR) {
                     size_t len = go->b - i + 1 < ANCHOR ? go->b - i + 1 : ANCHOR;
-                    if (!m.rcomm || walk_block(&m, gi, i, len, go->lmass, row + (i - go->a)))
+                    double eb[ANCHOR]; /* walk_block fills all ANCHOR slots */
+                    if (m.rcomm && !walk_block(&m, gi, i, len, go->lmass, eb))
+                        memcpy(row + (i - go->a), eb, len * sizeof *eb);
+                    else
                         for (size_t h = 0; h < len; h++)
                             row[i - go->a + h] =
                                 exp(logpost(&m, gi, grid_n0(&m, i + h)) - go->lmass);
                     for (size_t h = 0; h < len; h++)
                         tot += row[i - go->a + h];
                 }
-                summarize(row, go->b - go->a + 1, tot, n + grid_n0(&m, go->a), m.step, o->level,
-                          &tg->N);
+                dfg_dga_summarize(row, go->b - go->a + 1, tot, n + grid_n0(&m, go->a), m.step,
+                                  o->level, &tg->N);
                 format_cliques(&graphs[gi], tg->model, sizeof tg->model);
             }
         }
@@ -1037,6 +1488,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     }
 
 done:
+    tree_free(&m);
     dfg_free(row);
     dfg_free(sel);
     dfg_free(active);

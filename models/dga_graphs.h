@@ -27,4 +27,9 @@ typedef struct {
  * *out (release with dfg_free), *n graphs. DFG_EINVAL, DFG_ENOMEM. */
 dfg_status dfg_dga_graphs_enumerate(size_t k, dga_graph **out, size_t *n, dfg_error *err);
 
+/* Mean, mode, median and the equal-tailed interval at level of the distribution p[0..len-1]
+ * (total ptot) on the grid base + i step (models/dga.c). */
+void dfg_dga_summarize(const double *p, size_t len, double ptot, double base, double step,
+                       double level, dfg_dga_summary *s);
+
 #endif

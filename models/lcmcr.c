@@ -34,6 +34,8 @@
  * classes relabelled by decreasing pi before the burn-in starts.
  *
  * Copyright (C) 2026 the darkfig authors. SPDX-License-Identifier: GPL-3.0-or-later */
+/* gsl_rng_uniform and gsl_rng_get as inline functions (one indirect call a number) */
+#define HAVE_INLINE 1
 #include "internal.h"
 
 #include <float.h>
@@ -45,6 +47,7 @@
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
 
 /* ** {======================================================================
  * Options
@@ -127,7 +130,8 @@ typedef struct {
 typedef struct {
     size_t K, J;
     double *lam;  /* lambda_jk */
-    double *odds; /* lambda / (1 - lambda) */
+    double *odds; /* lambda / (1 - lambda), list-major: [j * K + k] (the classes of one
+                     list side by side, so a pattern's weights are products of rows) */
     double *dlog; /* log lambda - log(1 - lambda), filled only when the log path needs it */
     int have_dlog;
     double *q;     /* prod_j (1 - lambda_jk), per k */
@@ -137,7 +141,7 @@ typedef struct {
     double *L0;    /* log pi_k + log q_k */
     double *e0;    /* exp(L0_k - max L0) */
     double *w;     /* weights, K */
-    double *cw;    /* cumulative weights, K */
+    double *cw;    /* scratch, K */
     unsigned *m;   /* multinomial draw, K */
     size_t *ord;   /* classes by decreasing weight, K */
     double *ws;    /* suffix sums of the weights in that order, K */
@@ -190,6 +194,8 @@ static int chain_alloc(lc_chain *c, size_t K, size_t J)
         chain_free(c);
         return -1;
     }
+    for (size_t k = 0; k < K; k++)
+        c->ord[k] = k;
     return 0;
 }
 
@@ -208,12 +214,12 @@ static double clamp01(double p)
 static void lambda_derived(lc_chain *c)
 {
     size_t J = c->J;
-    for (size_t k = 0; k < c->K; k++) {
+    size_t K = c->K;
+    for (size_t k = 0; k < K; k++) {
         const double *l = c->lam + k * J;
-        double *o = c->odds + k * J;
         double q = 1.0, u = 0.0;
         for (size_t j = 0; j < J; j++) {
-            o[j] = l[j] / (1.0 - l[j]);
+            c->odds[j * K + k] = l[j] / (1.0 - l[j]);
             q *= 1.0 - l[j];
             u += l[j] * (1.0 - u);
         }
@@ -231,6 +237,30 @@ static void lambda_derived(lc_chain *c)
     c->have_dlog = 0;
 }
 
+/* Poisson(mu): for mu >= 10 the transformed rejection with squeeze of Hormann (1993,
+ * Insurance: Mathematics and Economics 12:39, algorithm PTRS), O(1) expected cost (about
+ * 2.3 uniforms a draw, log k! (gsl_sf_lngamma: lgamma is not thread-safe) only in the
+ * rare slow test); below, GSL's inversion. */
+static double poisson_draw(gsl_rng *r, double mu)
+{
+    if (mu < 10.0)
+        return (double)gsl_ran_poisson(r, mu);
+    double b = 0.931 + 2.53 * sqrt(mu), a = -0.059 + 0.02483 * b;
+    double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), v_r = 0.9277 - 3.6224 / (b - 2.0);
+    double log_mu = log(mu);
+    for (;;) {
+        double u = gsl_rng_uniform(r) - 0.5, v = gsl_rng_uniform(r);
+        double us = 0.5 - fabs(u);
+        double k = floor((2.0 * a / us + b) * u + mu + 0.43);
+        if (us >= 0.07 && v <= v_r)
+            return k;
+        if (k < 0.0 || (us < 0.013 && v > us))
+            continue;
+        if (log(v * inv_alpha / (a / (us * us) + b)) <= -mu + k * log_mu - gsl_sf_lngamma(k + 1.0))
+            return k;
+    }
+}
+
 /* n0 ~ NegBin(n, 1 - pi0) as Poisson(Gamma(n, pi0 / (1 - pi0))). Returns -1 when the draw
  * leaves the range the multinomial of step 2 can take (the chain diverged). */
 static int draw_n0(lc_chain *c, const lc_data *d, gsl_rng *r)
@@ -246,7 +276,7 @@ static int draw_n0(lc_chain *c, const lc_data *d, gsl_rng *r)
     double g = gsl_ran_gamma(r, d->n, pi0 / one_minus_pi0);
     if (!(g < 4.0e9 - d->n))
         return -1;
-    c->n0 = (double)gsl_ran_poisson(r, g);
+    c->n0 = poisson_draw(r, g);
     if (!(c->n0 + d->n < 4.2e9))
         return -1;
     return 0;
@@ -303,85 +333,133 @@ static void relabel(lc_chain *c)
     lambda_derived(c);
 }
 
-/* Class counts m of `count` people whose class weights are w (not normalised, sum > 0):
- * a multinomial draw by conditional binomials (as GSL's gsl_ran_multinomial), the largest
- * class first, m_(i) ~ Binomial(left, w_(i) / sum_{l>=i} w_(l)), until at most
- * SMALL_COUNT people are left; those are drawn one by one from the remaining classes in
- * proportion to their weights. Both are exact draws of the same multinomial; the order
- * and the switch only save the binomials of near-empty classes. */
-#define SMALL_COUNT 8
+/* Class counts m of `count` people whose class weights are w (not normalised, sum > 0).
+ * The classes are put in order of decreasing weight; then a multinomial draw by
+ * conditional binomials (as GSL's gsl_ran_multinomial), m_(i) ~ Binomial(left,
+ * w_(i) / sum_{l>=i} w_(l)), until at most SMALL_COUNT people are left; those are drawn
+ * one by one from the remaining classes in proportion to their weights (a search from
+ * the heaviest class, so a short one). Both are exact draws of the same multinomial;
+ * the order and the switch save the binomials of the light classes: a binomial costs
+ * about as much as a dozen single draws. */
+#define SMALL_COUNT 16
+
+/* One class drawn with probabilities w / tot (tot = sum of w > 0), a search in label
+ * order; a class of weight 0 is never returned. */
+static size_t categorical(gsl_rng *r, const double *w, size_t K, double tot)
+{
+    double v = gsl_rng_uniform(r) * tot;
+    size_t k = 0;
+    while (k + 1 < K && !(v < w[k]))
+        v -= w[k++];
+    while (w[k] <= 0.0 && k > 0) /* rounding at the top end: never weight 0 */
+        k--;
+    return k;
+}
+
+/* Up to this many people are drawn one by one in label order, without sorting. */
+#define FEW 4
 
 static void allocate(lc_chain *c, gsl_rng *r, unsigned count, const double *w)
 {
     size_t K = c->K, *ord = c->ord;
-    double *cw = c->cw, *ws = c->ws;
+    double *ws = c->ws;
     unsigned *m = c->m;
     memset(m, 0, K * sizeof *m);
-    size_t first = 0; /* classes ord[first ..] take the people left */
-    if (count > SMALL_COUNT) {
-        /* the largest class first, the others in label order (the stick-breaking prior
-           and the relabelling after the warm-up keep large classes early) */
-        size_t top = 0;
-        for (size_t k = 1; k < K; k++)
-            if (w[k] > w[top])
-                top = k;
-        ord[0] = top;
-        for (size_t k = 0, i = 1; k < K; k++)
-            if (k != top)
-                ord[i++] = k;
-        /* ws[i] = sum of the weights of ord[i ..] */
-        double acc = 0.0;
-        for (size_t i = K; i-- > 0;)
-            ws[i] = (acc += w[ord[i]]);
-        for (; first + 1 < K && count > SMALL_COUNT; first++) {
-            double p = w[ord[first]] / ws[first];
-            unsigned x = gsl_ran_binomial(r, p < 1.0 ? p : 1.0, count);
-            m[ord[first]] = x;
-            count -= x;
-        }
-        if (first + 1 == K) { /* the last class takes the rest */
-            m[ord[first]] += count;
-            return;
-        }
-    } else {
+    if (count <= FEW) {
+        double tot = 0.0;
         for (size_t k = 0; k < K; k++)
-            ord[k] = k;
-    }
-    if (count == 0)
+            tot += w[k];
+        for (unsigned n = 0; n < count; n++)
+            m[categorical(r, w, K, tot)]++;
         return;
-    double tot = 0.0;
-    for (size_t i = first; i < K; i++)
-        cw[i] = (tot += w[ord[i]]);
+    }
+    /* classes by decreasing weight: insertion sort of the previous call's order (a
+       permutation of 0 .. K-1 kept in the chain), which changes little from pattern to
+       pattern, so the sort is nearly linear */
+    for (size_t k = 1; k < K; k++) {
+        size_t t = ord[k], i = k;
+        while (i > 0 && w[ord[i - 1]] < w[t]) {
+            ord[i] = ord[i - 1];
+            i--;
+        }
+        ord[i] = t;
+    }
+    /* ws[i] = sum of the weights of ord[i ..] */
+    double acc = 0.0;
+    for (size_t i = K; i-- > 0;)
+        ws[i] = (acc += w[ord[i]]);
+    size_t first = 0; /* classes ord[first ..] take the people left */
+    for (; first + 1 < K && count > SMALL_COUNT; first++) {
+        double p = w[ord[first]] / ws[first];
+        unsigned x = gsl_ran_binomial(r, p < 1.0 ? p : 1.0, count);
+        m[ord[first]] = x;
+        count -= x;
+    }
+    if (first + 1 == K) { /* the last class takes the rest */
+        m[ord[first]] += count;
+        return;
+    }
     for (unsigned n = 0; n < count; n++) {
-        double v = gsl_rng_uniform(r) * tot;
+        double v = gsl_rng_uniform(r) * ws[first];
         size_t i = first;
-        while (i + 1 < K && !(v < cw[i]))
+        while (i + 1 < K && !(v < w[ord[i]])) {
+            v -= w[ord[i]];
             i++;
-        while (w[ord[i]] <= 0.0 && i > first) /* rounding at the top end: never weight 0 */
+        }
+        while (w[ord[i]] <= 0.0 && i > first) /* rounding at the light end: never weight 0 */
             i--;
         m[ord[i]]++;
     }
 }
 
-/* Beta(a, b); with a = 1 or b = 1 (no one of the class on the list, or everyone) by
- * inversion, 1 - U^(1/b) or U^(1/a), instead of two gamma draws. */
+/* Gamma(a, 1), a >= 1: Marsaglia & Tsang (2000, ACM TOMS 26:363), the squeeze first,
+ * the log test only when it fails (about 2% of draws at a = 1, fewer for larger a).
+ * *logx receives log X when logx is not NULL (one log, no exp). */
+static double gamma_mt(gsl_rng *r, double a, double *logx)
+{
+    double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double x, v;
+        do {
+            x = gsl_ran_gaussian_ziggurat(r, 1.0);
+            v = 1.0 + c * x;
+        } while (v <= 0.0);
+        v = v * v * v;
+        double u = gsl_rng_uniform_pos(r), x2 = x * x;
+        if (u < 1.0 - 0.0331 * x2 * x2 || log(u) < 0.5 * x2 + d * (1.0 - v + log(v))) {
+            if (logx)
+                *logx = log(d * v);
+            return d * v;
+        }
+    }
+}
+
+/* Beta(a, b), a, b >= 1; with a = 1 or b = 1 (no one of the class on the list, or
+ * everyone) by inversion, 1 - U^(1/b) or U^(1/a), else as G_a / (G_a + G_b). */
 static double beta_draw(gsl_rng *r, double a, double b)
 {
     if (a == 1.0)
         return -expm1(log(gsl_rng_uniform_pos(r)) / b);
     if (b == 1.0)
         return exp(log(gsl_rng_uniform_pos(r)) / a);
-    return gsl_ran_beta(r, a, b);
+    double ga = gamma_mt(r, a, NULL), gb = gamma_mt(r, b, NULL);
+    return ga / (ga + gb);
 }
 
 /* log G, G ~ Gamma(a, 1), without underflow for small a: for a < 1,
  * G = G' U^(1/a) with G' ~ Gamma(a + 1, 1), U ~ Uniform(0, 1) (Marsaglia & Tsang 2000,
- * Sec. 6), so log G = log G' + log(U) / a. */
+ * Sec. 6), so log G = log G' + log(U) / a; for a = 1 (an empty class), log(-log U). */
 static double log_gamma_draw(gsl_rng *r, double a)
 {
-    if (a >= 1.0)
-        return log(gsl_ran_gamma(r, a, 1.0));
-    return log(gsl_ran_gamma(r, a + 1.0, 1.0)) + log(gsl_rng_uniform_pos(r)) / a;
+    double lg;
+    if (a == 1.0)
+        return log(-log(gsl_rng_uniform_pos(r)));
+    if (a > 1.0) {
+        gamma_mt(r, a, &lg);
+        return lg;
+    }
+    gamma_mt(r, a + 1.0, &lg);
+    return lg + log(gsl_rng_uniform_pos(r)) / a;
 }
 
 /* Log-scale weights of pattern x into w (the fallback when the linear ones under- or
@@ -423,30 +501,30 @@ static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
         c->L0[k] = c->logpi[k] + c->sum0[k];
         M = fmax(M, c->L0[k]);
     }
+    double *hi = c->cw; /* scratch: the largest weight class k can take */
+    for (size_t k = 0; k < K; k++)
+        hi[k] = c->e0[k] = exp(c->L0[k] - M);
+    for (size_t j = 0; j < J; j++)
+        for (size_t k = 0; k < K; k++)
+            hi[k] *= fmax(c->odds[j * K + k], 1.0);
     int linear = 1;
-    for (size_t k = 0; k < K; k++) {
-        c->e0[k] = exp(c->L0[k] - M);
-        double hi = c->e0[k];
-        for (size_t j = 0; j < J; j++)
-            hi *= fmax(c->odds[k * J + j], 1.0);
-        if (!(hi < 1e280))
-            linear = 0;
-    }
+    for (size_t k = 0; k < K; k++)
+        linear &= hi[k] < 1e280;
 
     /* the observed patterns */
     for (size_t p = 0; p < d->P; p++) {
         uint32_t x = d->pat[p];
         int ok = linear;
         if (linear) {
-            double tot = 0.0;
-            for (size_t k = 0; k < K; k++) {
-                const double *od = c->odds + k * J;
-                double v = c->e0[k];
-                for (uint32_t y = x; y; y &= y - 1)
-                    v *= od[__builtin_ctz(y)];
-                c->w[k] = v;
-                tot += v;
+            double *restrict w = c->w, tot = 0.0;
+            memcpy(w, c->e0, K * sizeof *w);
+            for (uint32_t y = x; y; y &= y - 1) { /* one row of odds per list in x */
+                const double *restrict od = c->odds + (size_t)__builtin_ctz(y) * K;
+                for (size_t k = 0; k < K; k++)
+                    w[k] *= od[k];
             }
+            for (size_t k = 0; k < K; k++)
+                tot += w[k];
             ok = tot > 1e-280; /* else every class underflowed: redo on the log scale */
         }
         if (!ok)
@@ -454,13 +532,8 @@ static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
         if (d->cnt[p] == 1) { /* one person: one categorical draw, no count vector */
             double tot = 0.0;
             for (size_t k = 0; k < K; k++)
-                c->cw[k] = (tot += c->w[k]);
-            double v = gsl_rng_uniform(r) * tot;
-            size_t k = 0;
-            while (k + 1 < K && !(v < c->cw[k]))
-                k++;
-            while (c->w[k] <= 0.0 && k > 0) /* rounding at the top end: never weight 0 */
-                k--;
+                tot += c->w[k];
+            size_t k = categorical(r, c->w, K, tot);
             c->nk[k] += 1.0;
             for (uint32_t y = x; y; y &= y - 1)
                 c->sk[k * J + (size_t)__builtin_ctz(y)] += 1.0;
@@ -987,7 +1060,8 @@ dfg_status dfg_lcmcr_write_draws(const dfg_lcmcr_result *r, const char *path, df
 
 /* ** {======================================================================
  * The estimator "lcmcr": posterior median of N with the equal-tailed interval, on one
- * thread (the bootstrap and check call estimators from their own threads).
+ * thread (the bootstrap and check call estimators from their own threads); the chain
+ * length from dfg_est_opts.mcmc_* where set (0: dfg_lcmcr_opts_default's).
  * ======================================================================= */
 
 static dfg_status est_lcmcr(const dfg_table *t, size_t s, const dfg_est_opts *eo, dfg_estimate *out,
@@ -1000,6 +1074,16 @@ static dfg_status est_lcmcr(const dfg_table *t, size_t s, const dfg_est_opts *eo
     dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
     if (eo && eo->level > 0.0 && eo->level < 1.0)
         o.level = eo->level;
+    if (eo) { /* the length asked for (0: the default) */
+        if (eo->mcmc_chains)
+            o.chains = eo->mcmc_chains;
+        if (eo->mcmc_burnin)
+            o.burnin = eo->mcmc_burnin;
+        if (eo->mcmc_samples)
+            o.samples = eo->mcmc_samples;
+        if (eo->mcmc_thin)
+            o.thin = eo->mcmc_thin;
+    }
     dfg_lcmcr_result r;
     dfg_status rc = dfg_lcmcr_run(t, s, &o, &r, err);
     if (rc != DFG_OK && rc != DFG_ENOCONV)
@@ -1012,7 +1096,7 @@ static dfg_status est_lcmcr(const dfg_table *t, size_t s, const dfg_est_opts *eo
         out->se = r.N.sd;
         out->dark = r.N.median - r.n_obs;
         if (!eo || eo->want_ci) {
-            out->ci.type = DFG_CI_PERCENTILE; /* posterior equal-tailed */
+            out->ci.type = DFG_CI_POSTERIOR; /* posterior equal-tailed */
             out->ci.level = o.level;
             out->ci.lower = r.N.lower;
             out->ci.upper = r.N.upper;

@@ -90,14 +90,33 @@ void oracle_first_vs_rest(const dfg_table *t, size_t s, double *na, double *nb, 
     }
 }
 
-FILE *oracle_results_open(void)
+FILE *oracle_test_file(const char *rel)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/oracle/oracle_results.csv", DFG_TEST_DATA_DIR);
+    snprintf(path, sizeof path, "%s/%s", DFG_TEST_DATA_DIR, rel);
     FILE *f = fopen(path, "r");
     if (!f)
         fprintf(stderr, "cannot open %s\n", path);
     return f;
+}
+
+size_t oracle_read_rows(const char *rel, size_t cap,
+                        int (*row)(const char *line, size_t i, void *ctx), void *ctx)
+{
+    char line[2048];
+    FILE *f = oracle_test_file(rel);
+    if (!f)
+        return 0;
+    size_t n = 0;
+    while (n < cap && fgets(line, sizeof line, f))
+        n += row(line, n, ctx) != 0;
+    fclose(f);
+    return n;
+}
+
+FILE *oracle_results_open(void)
+{
+    return oracle_test_file("oracle/oracle_results.csv");
 }
 
 int oracle_next(FILE *f, oracle_row *r)

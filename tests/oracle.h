@@ -41,6 +41,13 @@ typedef struct {
  * both (the counts of Chapman's and Lincoln-Petersen's estimators). */
 void oracle_first_vs_rest(const dfg_table *t, size_t s, double *na, double *nb, double *m);
 
+/* DFG_TEST_DATA_DIR/REL open for reading; NULL after printing why. */
+FILE *oracle_test_file(const char *rel);
+/* Up to cap rows of the small CSV file DFG_TEST_DATA_DIR/REL: row(line, i, ctx) reads line
+ * into row i and returns 1, or 0 for a line that is not a row (the header). Returns the
+ * number of rows read; 0 when the file cannot be opened. */
+size_t oracle_read_rows(const char *rel, size_t cap,
+                        int (*row)(const char *line, size_t i, void *ctx), void *ctx);
 /* tests/data/oracle/oracle_results.csv, open for oracle_next; NULL after printing why. */
 FILE *oracle_results_open(void);
 /* The next row (the header and malformed lines are skipped); 0 at the end. */

@@ -223,6 +223,44 @@ static void the_estimator_is_listed_and_gives_the_posterior_median(void)
     dfg_table_free(t);
 }
 
+/* The estimator reads the chain length from dfg_est_opts.mcmc_*: its answer is that of
+ * dfg_lcmcr_run with the same length; a length too short to converge is reported as
+ * such (DFG_ENOCONV, no number). */
+static void the_estimator_runs_the_chain_length_asked_for(void)
+{
+    const dfg_estimator *e = dfg_estimator_find("lcmcr");
+    dfg_table *t = oracle_dataset("korea_3");
+    if (!CHECK(e != NULL && t != NULL)) {
+        dfg_table_free(t);
+        return;
+    }
+    dfg_est_opts eo = dfg_est_opts_default();
+    eo.mcmc_chains = 3;
+    eo.mcmc_burnin = 2000;
+    eo.mcmc_samples = 1000;
+    eo.mcmc_thin = 5;
+    dfg_lcmcr_opts o = dfg_lcmcr_opts_default();
+    o.chains = 3;
+    o.burnin = 2000;
+    o.samples = 1000;
+    o.thin = 5;
+    dfg_estimate est;
+    dfg_lcmcr_result r;
+    dfg_status a = e->estimate(t, 0, &eo, &est, NULL);
+    dfg_status b = dfg_lcmcr_run(t, 0, &o, &r, NULL);
+    CHECK_CODE(a, b);
+    CHECK(r.chains == 3 && r.samples == 1000 && r.burnin == 2000 && r.thin == 5);
+    if (a == DFG_OK)
+        CHECK(est.nhat == r.N.median && est.ci.type == DFG_CI_POSTERIOR);
+    dfg_lcmcr_result_free(&r);
+    eo.mcmc_burnin = 1;
+    eo.mcmc_samples = 4;
+    eo.mcmc_thin = 1;
+    CHECK_CODE(e->estimate(t, 0, &eo, &est, NULL), DFG_ENOCONV);
+    CHECK(isnan(est.nhat) && strstr(est.note, "not converged") != NULL);
+    dfg_table_free(t);
+}
+
 /* For k = 0, 1, ...: the (k+1)-th allocation and every later one fail; a per-stratum run
  * must return DFG_ENOMEM with every result empty (the ASan build checks for leaks), until
  * a k where it runs; that run must give the draws of a run without failures. */
@@ -278,6 +316,7 @@ int main(void)
     strata_run_apart_and_their_totals_add_up();
     short_chains_are_reported_as_not_converged();
     the_estimator_is_listed_and_gives_the_posterior_median();
+    the_estimator_runs_the_chain_length_asked_for();
     allocation_failures_leave_nothing_behind();
     CHECK_DONE();
 }

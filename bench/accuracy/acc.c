@@ -433,6 +433,18 @@ int acc_method_option(acc_method *m, const char *kv, char *msg, size_t msg_size)
         if (*end || end == v || x < 2)
             goto bad;
         m->boot_B = (size_t)x;
+    } else if (KEY("chains") || KEY("burnin") || KEY("samples") || KEY("thin")) {
+        long x = strtol(v, &end, 10); /* the length of a sampling estimator (lcmcr) */
+        if (*end || end == v || x < 1)
+            goto bad;
+        if (KEY("chains"))
+            m->opts.mcmc_chains = (size_t)x;
+        else if (KEY("burnin"))
+            m->opts.mcmc_burnin = (size_t)x;
+        else if (KEY("samples"))
+            m->opts.mcmc_samples = (size_t)x;
+        else
+            m->opts.mcmc_thin = (size_t)x;
     } else if (KEY("max_order") || KEY("list_a") || KEY("list_b")) {
         long x = strtol(v, &end, 10);
         if (*end || end == v)
