@@ -15,34 +15,68 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A table from CSV text (lists A,B,C and covariate g) and its full table. */
-static dfg_ctable *buffer_table(const char *csv, dfg_table **t)
-{
-    dfg_error err = {0};
-    dfg_csv_opts co = dfg_csv_opts_default();
-    co.lists = "A,B,C";
-    dfg_ctable *ct = NULL;
-    *t = NULL;
-    CHECK_CODE(dfg_table_read_csv_buffer("buf", csv, strlen(csv), &co, t, &err), DFG_OK);
-    if (*t)
-        CHECK_CODE(dfg_ctable_new(*t, 0, &ct, &err), DFG_OK);
-    return ct;
-}
+/* A search case: the table, the fixed terms, the search, the model it chooses on the data
+ * and that model's fit. */
+typedef struct {
+    dfg_table *t;
+    dfg_ctable *ct;
+    dfg_cmodel fixed, m;
+    dfg_search_opts so;
+    dfg_cfit f;
+} search_case;
 
-/* The model the search chooses on ct (fixed terms + its list terms) and its fit. */
-static int chosen(const dfg_ctable *ct, const dfg_cmodel *fixed, const dfg_search_opts *so,
-                  dfg_cmodel *m, dfg_cfit *f)
+/* Open a case on tests/data/REL (csv NULL) or on CSV text with lists A,B,C: 1 when the
+ * search chose a model with a fit (failures counted), 0 otherwise. */
+static int case_open(search_case *c, const char *rel, const char *lists, const char *csv,
+                     const char *fixed, dfg_search_method method)
 {
     dfg_error err = {0};
+    memset(c, 0, sizeof *c);
+    c->so = dfg_search_opts_default();
+    c->so.method = method;
+    if (csv) {
+        dfg_csv_opts co = dfg_csv_opts_default();
+        co.lists = "A,B,C";
+        CHECK_CODE(dfg_table_read_csv_buffer("buf", csv, strlen(csv), &co, &c->t, &err), DFG_OK);
+    } else {
+        c->t = oracle_test_table(rel, lists);
+    }
+    CHECK(c->t != NULL);
+    if (!c->t || dfg_ctable_new(c->t, 0, &c->ct, &err) != DFG_OK ||
+        dfg_cmodel_parse(fixed, c->ct, &c->fixed, &err) != DFG_OK) {
+        CHECK_MSG(0, "case %s: %s", fixed, err.msg);
+        return 0;
+    }
     dfg_search_result r;
-    memset(f, 0, sizeof *f);
-    CHECK_CODE(dfg_search_run_cov(ct, fixed, so, &r, &err), DFG_OK);
+    CHECK_CODE(dfg_search_run_cov(c->ct, &c->fixed, &c->so, &r, &err), DFG_OK);
     if (r.n_rows == 0)
         return 0;
-    CHECK_CODE(dfg_search_cov_model(ct, fixed, &r.rows[0].model, m, &err), DFG_OK);
+    CHECK_CODE(dfg_search_cov_model(c->ct, &c->fixed, &r.rows[0].model, &c->m, &err), DFG_OK);
     dfg_search_result_free(&r);
-    CHECK_CODE(dfg_cfit_checked(ct, m, NULL, f, &err), DFG_OK);
-    return f->fitted != NULL;
+    CHECK_CODE(dfg_cfit_checked(c->ct, &c->m, NULL, &c->f, &err), DFG_OK);
+    return c->f.fitted != NULL;
+}
+
+static void case_close(search_case *c)
+{
+    dfg_cfit_free(&c->f);
+    dfg_cmodel_free(&c->m);
+    dfg_cmodel_free(&c->fixed);
+    dfg_ctable_free(c->ct);
+    dfg_table_free(c->t);
+}
+
+/* Nonparametric options with the case's search repeated in every replicate. */
+static dfg_cboot_opts case_boot(const search_case *c, size_t B, uint32_t seed)
+{
+    dfg_cboot_opts o = dfg_cboot_opts_default();
+    o.type = DFG_BOOT_NONPARAMETRIC;
+    o.select = 1;
+    o.search = &c->so;
+    o.search_fixed = &c->fixed;
+    o.B = B;
+    o.seed = seed;
+    return o;
 }
 
 static int same_double(double a, double b)
@@ -55,32 +89,15 @@ static int same_double(double a, double b)
  * varies between replicates, BCa with the search repeated in every jackknife fit). */
 static void same_digits_on_any_thread_count(void)
 {
-    dfg_table *t = oracle_test_table("cov/oracle-cov/cov_013.csv", "P,K,I,R");
-    dfg_ctable *ct = NULL;
+    search_case c;
     dfg_error err = {0};
-    if (t)
-        CHECK_CODE(dfg_ctable_new(t, 0, &ct, &err), DFG_OK);
-    if (!ct) {
-        dfg_table_free(t);
-        return;
-    }
-    dfg_cmodel fixed = {0}, m = {0};
-    CHECK_CODE(dfg_cmodel_parse("[origin:expl,*:origin,P:expl]", ct, &fixed, &err), DFG_OK);
-    dfg_search_opts so = dfg_search_opts_default();
-    so.method = DFG_SEARCH_STEPWISE;
-    dfg_cfit f;
-    if (chosen(ct, &fixed, &so, &m, &f)) {
-        dfg_cboot_opts o = dfg_cboot_opts_default();
-        o.type = DFG_BOOT_NONPARAMETRIC;
-        o.select = 1;
-        o.search = &so;
-        o.search_fixed = &fixed;
-        o.B = 60;
-        o.seed = 11;
+    if (case_open(&c, "cov/oracle-cov/cov_013.csv", "P,K,I,R", NULL,
+                  "[origin:expl,*:origin,P:expl]", DFG_SEARCH_STEPWISE)) {
+        dfg_cboot_opts o = case_boot(&c, 60, 11);
         dfg_cboot_result a, b;
-        CHECK_CODE(dfg_cboot_run(ct, &m, &f, NULL, 0, &o, &a, &err), DFG_OK);
+        CHECK_CODE(dfg_cboot_run(c.ct, &c.m, &c.f, NULL, 0, &o, &a, &err), DFG_OK);
         o.threads = 2;
-        CHECK_CODE(dfg_cboot_run(ct, &m, &f, NULL, 0, &o, &b, &err), DFG_OK);
+        CHECK_CODE(dfg_cboot_run(c.ct, &c.m, &c.f, NULL, 0, &o, &b, &err), DFG_OK);
         CHECK(a.n_rows == 6 && b.n_rows == 6); /* total, origin x 2, expl x 3 */
         int same = a.n_rows == b.n_rows;
         for (size_t i = 0; same && i < o.B * a.n_rows; i++)
@@ -106,11 +123,7 @@ static void same_digits_on_any_thread_count(void)
         dfg_cboot_result_free(&a);
         dfg_cboot_result_free(&b);
     }
-    dfg_cfit_free(&f);
-    dfg_cmodel_free(&m);
-    dfg_cmodel_free(&fixed);
-    dfg_ctable_free(ct);
-    dfg_table_free(t);
+    case_close(&c);
 }
 
 /* Counts from log mu = b0(g) + a(g) A + b(g) B + c(g) C + 1.2 A B, rounded (139,632 people):
@@ -128,29 +141,18 @@ static const char *clear_winner = "A,B,C,g,count\n"
 
 static void one_model_equals_the_model_fixed(void)
 {
-    dfg_table *t;
-    dfg_ctable *ct = buffer_table(clear_winner, &t);
+    search_case c;
     dfg_error err = {0};
-    dfg_cmodel fixed = {0}, m = {0};
-    dfg_cfit f;
-    memset(&f, 0, sizeof f);
-    dfg_search_opts so = dfg_search_opts_default();
-    so.method = DFG_SEARCH_EXHAUSTIVE;
-    if (ct && dfg_cmodel_parse("[*:g]", ct, &fixed, &err) == DFG_OK &&
-        chosen(ct, &fixed, &so, &m, &f)) {
+    if (case_open(&c, NULL, NULL, clear_winner, "[*:g]", DFG_SEARCH_EXHAUSTIVE)) {
         char name[256];
-        dfg_cmodel_format(&m, ct, name, sizeof name);
+        dfg_cmodel_format(&c.m, c.ct, name, sizeof name);
         CHECK(strcmp(name, "[A:B,A:g,B:g,C:g]") == 0);
-        dfg_cboot_opts o = dfg_cboot_opts_default();
-        o.type = DFG_BOOT_NONPARAMETRIC;
-        o.B = 200;
-        o.seed = 1;
+        dfg_cboot_opts o = case_boot(&c, 200, 1);
+        o.select = 0; /* the model fixed */
         dfg_cboot_result a, b;
-        CHECK_CODE(dfg_cboot_run(ct, &m, &f, NULL, 0, &o, &a, &err), DFG_OK);
+        CHECK_CODE(dfg_cboot_run(c.ct, &c.m, &c.f, NULL, 0, &o, &a, &err), DFG_OK);
         o.select = 1;
-        o.search = &so;
-        o.search_fixed = &fixed;
-        CHECK_CODE(dfg_cboot_run(ct, &m, &f, NULL, 0, &o, &b, &err), DFG_OK);
+        CHECK_CODE(dfg_cboot_run(c.ct, &c.m, &c.f, NULL, 0, &o, &b, &err), DFG_OK);
         CHECK(a.n_models == 0); /* no selection: no models counted */
         CHECK(b.n_models == 1 && b.chosen_count == o.B && b.n_failed == 0);
         CHECK(b.n_models == 1 && strcmp(b.models[0], "[12,3]") == 0);
@@ -174,11 +176,7 @@ static void one_model_equals_the_model_fixed(void)
         dfg_cboot_result_free(&a);
         dfg_cboot_result_free(&b);
     }
-    dfg_cfit_free(&f);
-    dfg_cmodel_free(&m);
-    dfg_cmodel_free(&fixed);
-    dfg_ctable_free(ct);
-    dfg_table_free(t);
+    case_close(&c);
 }
 
 /* List C holds one person: a nonparametric replicate that leaves that person out has a
@@ -194,36 +192,24 @@ static const char *one_on_c = "A,B,C,g,count\n"
 
 static void failed_replicates_counted(void)
 {
-    dfg_table *t;
-    dfg_ctable *ct = buffer_table(one_on_c, &t);
+    search_case c;
     dfg_error err = {0};
-    dfg_cmodel fixed = {0}, m = {0};
-    dfg_cfit f;
-    memset(&f, 0, sizeof f);
-    dfg_search_opts so = dfg_search_opts_default();
-    so.method = DFG_SEARCH_STEPWISE;
-    if (ct && dfg_cmodel_parse("[]", ct, &fixed, &err) == DFG_OK &&
-        chosen(ct, &fixed, &so, &m, &f)) {
-        dfg_cboot_opts o = dfg_cboot_opts_default();
-        o.type = DFG_BOOT_NONPARAMETRIC;
-        o.select = 1;
-        o.search = &so;
-        o.search_fixed = &fixed;
-        o.B = 200;
-        o.seed = 1;
+    if (case_open(&c, NULL, NULL, one_on_c, "[]", DFG_SEARCH_STEPWISE)) {
+        dfg_cboot_opts o = case_boot(&c, 200, 1);
+        const dfg_ctable *ct = c.ct;
         dfg_cboot_result a;
-        CHECK_CODE(dfg_cboot_run(ct, &m, &f, NULL, 0, &o, &a, &err), DFG_OK);
+        CHECK_CODE(dfg_cboot_run(ct, &c.m, &c.f, NULL, 0, &o, &a, &err), DFG_OK);
         /* the replay */
         const double *y = dfg_ctable_counts(ct);
         size_t nc = dfg_ctable_n_cells(ct), lm = ((size_t)1 << dfg_ctable_k(ct)) - 1;
         double prob[64];
         size_t cell[64], nk = 0, c_one = 0;
-        for (size_t c = 0; c < nc && nk < 64; c++)
-            if ((c & lm) && y[c] > 0.0) {
-                if (c & 4u) /* on C */
+        for (size_t q = 0; q < nc && nk < 64; q++)
+            if ((q & lm) && y[q] > 0.0) {
+                if (q & 4u) /* on C */
                     c_one = nk;
-                cell[nk] = c;
-                prob[nk++] = y[c] / dfg_ctable_n_obs(ct); /* as the sampler: y_c / n */
+                cell[nk] = q;
+                prob[nk++] = y[q] / dfg_ctable_n_obs(ct); /* as the sampler: y_c / n */
             }
         CHECK(nk == 7 && y[cell[c_one]] == 1.0);
         gsl_rng *r = dfg_rng_stream(o.seed, 0, &err);
@@ -252,14 +238,10 @@ static void failed_replicates_counted(void)
         /* an allocation failure anywhere: DFG_ENOMEM or the result, never a leak */
         o.B = 4;
         o.bca = 0;
-        SWEEP_ALLOC("cboot_run_search", dfg_cboot_run(ct, &m, &f, NULL, 0, &o, &a, &sweep_err),
+        SWEEP_ALLOC("cboot_run_search", dfg_cboot_run(ct, &c.m, &c.f, NULL, 0, &o, &a, &sweep_err),
                     dfg_cboot_result_free(&a));
     }
-    dfg_cfit_free(&f);
-    dfg_cmodel_free(&m);
-    dfg_cmodel_free(&fixed);
-    dfg_ctable_free(ct);
-    dfg_table_free(t);
+    case_close(&c);
 }
 
 int main(void)
