@@ -206,7 +206,8 @@ static dfg_status fit_counts(job *j, worker *wk, const double *y, double *out, i
             } else {
                 group_totals(j, y, cf.fitted, out);
             }
-            if (label && !(*label = model_label(j, &cm)))
+            /* a model only for a replicate with N* (as core/boot.c counts them) */
+            if (label && cf.check != DFG_CHECK_NOMLE && !(*label = model_label(j, &cm)))
                 rc = dfg_err_set(err, DFG_ENOMEM, "boot", "model label");
             else
                 rc = DFG_OK;
