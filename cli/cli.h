@@ -470,6 +470,10 @@ int cov_search_load(cli_run *run, dfg_ctable **ct);
 void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev);
 void cov_levels_json(cJSON *rows, const char *model, const char *check, const dfg_level_total *lev,
                      size_t n_lev, const dfg_cboot_row *boot);
+/* The block of the bootstrap of the totals: every total's interval and, when the
+ * selection was repeated, the models the replicates chose (text; JSON "bootstrap"). */
+void cboot_text(FILE *o, const dfg_cboot_result *b);
+void cboot_json(cJSON *root, const dfg_cboot_result *b, const common_opts *c);
 
 /* ** }====================================================================== */
 
