@@ -522,6 +522,9 @@ static int search_fixed(cli_run *run, const search_args *a)
     dfg_cboot_result boot;
     memset(&boot, 0, sizeof boot);
     int has_boot = 0;
+    size_t by[8], n_by = 0;
+    if (c->cov.by && (code = cov_indices("search", ct, c->cov.by, by, &n_by)) != 0)
+        goto done;
     dfg_status rc = dfg_cmodel_parse(a->fixed, ct, &fixed, &err);
     if (rc != DFG_OK) {
         cli_say("--fixed %s: %s", a->fixed, err.msg[0] ? err.msg : dfg_strerror(rc));
@@ -554,7 +557,7 @@ static int search_fixed(cli_run *run, const search_args *a)
     }
     {
         dfg_error le = {0};
-        rc = dfg_cfit_level_totals(ct, &cm, &fit, NULL, 0, c->est.level, !c->cov.no_level_profile,
+        rc = dfg_cfit_level_totals(ct, &cm, &fit, by, n_by, c->est.level, !c->cov.no_level_profile,
                                    &c->est.glm, &lev, &n_lev, &le);
         if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
             code = fail(&le, rc);
@@ -568,7 +571,7 @@ static int search_fixed(cli_run *run, const search_args *a)
         bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
         bo.search = &so;
         bo.search_fixed = &fixed;
-        if ((rc = dfg_cboot_run(ct, &cm, &fit, NULL, 0, &bo, &boot, &err)) != DFG_OK) {
+        if ((rc = dfg_cboot_run(ct, &cm, &fit, by, n_by, &bo, &boot, &err)) != DFG_OK) {
             code = fail(&err, rc);
             goto done;
         }
@@ -656,6 +659,17 @@ static int search_main(int argc, char **argv)
     if (run.c.cov.no_level_profile && !(a.fixed && a.method != METHOD_STEP)) {
         code = usage_error("search", "--no-level-profile goes with --fixed and a list search "
                                      "(stepwise, exhaustive, downhill)");
+        goto done;
+    }
+    if (run.c.cov.by && !a.fixed && a.method != METHOD_STEP) {
+        code = usage_error("search", "--by goes with --fixed or --method step (the totals per "
+                                     "level of the chosen model over lists and covariates)");
+        goto done;
+    }
+    if (run.c.cov.by && a.method == METHOD_STEP && run.c.boot.B == 0) {
+        code = usage_error("search", "with --method step, --by sets the totals of the bootstrap "
+                                     "(--bootstrap B); or fit the chosen model with fit --model "
+                                     "M --by C");
         goto done;
     }
     if (run.c.cov.trend && a.method != METHOD_STEP) {

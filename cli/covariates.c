@@ -128,8 +128,7 @@ static dfg_table *drop_missing(const dfg_table *t, double *dropped, dfg_error *e
 }
 
 /* The covariate index of each comma-separated name in list: 0 ok, else the exit code. */
-static int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t *idx,
-                       size_t *n)
+int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t *idx, size_t *n)
 {
     *n = 0;
     const char *q = list;
@@ -1007,7 +1006,10 @@ int search_step(cli_run *run)
         bo.bca = bo.bca && bo.type == DFG_BOOT_PARAMETRIC;
         bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
         bo.select_phases = 3;
-        if ((rc = dfg_cboot_run(ct, &r.final, &bfit, NULL, 0, &bo, &boot, &be)) != DFG_OK) {
+        size_t by[8], n_by = 0;
+        if (cc->by && (code = cov_indices("search", ct, cc->by, by, &n_by)) != 0)
+            goto done;
+        if ((rc = dfg_cboot_run(ct, &r.final, &bfit, by, n_by, &bo, &boot, &be)) != DFG_OK) {
             code = fail(&be, rc);
             goto done;
         }
