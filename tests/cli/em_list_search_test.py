@@ -85,5 +85,10 @@ p = subprocess.run([darkfig, "search", data, *common, "--fixed", fixed, "--metho
                     "aic-stepwise"], capture_output=True, text=True)
 check(p.returncode == 2 and p.stdout == "", "aic-stepwise refused")
 
+p = subprocess.run([darkfig, "search", data, *common, "--fixed", fixed, "--method",
+                    "exhaustive", "--bootstrap", "10"], capture_output=True, text=True)
+check(p.returncode == 2 and p.stdout == "" and "em --model M --bootstrap B" in p.stderr,
+      "--bootstrap refused on incomplete data")
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
