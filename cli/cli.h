@@ -468,6 +468,18 @@ int search_step(cli_run *run);
 /* The input of a search over lists and covariates (one stratum when it has no covariate
  * column): 0 (*ct set, run->t the table read), or the exit code after saying why. */
 int cov_search_load(cli_run *run, dfg_ctable **ct);
+/* search --fixed M with a list search (cli/cmd_em.c): on a file with missing covariate
+ * values, *it = its incomplete-data table (run->t set) and 0; -2 when nothing is missing
+ * (or --drop-missing: the complete-data path); else the exit code, said. */
+int em_search_load(cli_run *run, dfg_itable **it);
+/* The EM options of those searches: dfg_em_opts_default (to the maximum), --glm's. */
+dfg_em_opts em_search_opts(const common_opts *c);
+/* The chosen model m's EM fit into *fit and its totals per level (profile intervals
+ * unless --no-level-profile) into *lev, *n_lev. */
+dfg_status em_search_totals(const dfg_itable *it, const dfg_cmodel *m, const common_opts *c,
+                            dfg_cfit *fit, dfg_level_total **lev, size_t *n_lev, dfg_error *err);
+/* The lines the text output adds for such a search (into buf). */
+void em_search_lines(const dfg_itable *it, const dfg_search_result *r, char *buf, size_t size);
 /* The level totals as fit prints them: an aligned table, and rows of the result
  * (boot: one per level, may be NULL). */
 void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev);

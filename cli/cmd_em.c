@@ -193,6 +193,100 @@ int search_em_redirect(int argc, char **argv)
     return code;
 }
 
+/* ** {======================================================================
+ * search --method stepwise|exhaustive|downhill --fixed M on a file with missing covariate
+ * values (cli/cmd_search.c): every candidate fitted by EM (dfg_em_search_run)
+ * ======================================================================= */
+
+/* the covariates found not recorded by some lists, said once */
+static void detected_notes(const dfg_itable *it)
+{
+    const dfg_ctable *ct = dfg_itable_ctable(it);
+    for (size_t v = 0; v < dfg_ctable_n_cov(ct); v++)
+        if (dfg_itable_detected(it, v))
+            cli_say("note: covariate %s is missing for everyone seen only by some lists: taken "
+                    "as not recorded by them (missing by design)",
+                    dfg_ctable_cov_name(ct, v));
+}
+
+int em_search_load(cli_run *run, dfg_itable **it)
+{
+    common_opts *c = &run->c;
+    *it = NULL;
+    if (c->cov.drop_missing)
+        return -2;
+    dfg_error err = {0};
+    dfg_table *t = NULL;
+    dfg_status rc =
+        dfg_table_read_csv_buffer(run->in.path, run->in.buf, run->in.len, &c->csv, &t, &err);
+    if (rc != DFG_OK)
+        return fail(&err, rc);
+    if (dfg_table_n_cov(t) == 0 || !dfg_table_has_missing(t, NULL)) {
+        dfg_table_free(t);
+        return -2;
+    }
+    dfg_itable_opts io = dfg_itable_opts_default();
+    if ((rc = dfg_itable_new(t, &io, it, &err)) != DFG_OK) {
+        dfg_table_free(t);
+        return fail(&err, rc);
+    }
+    detected_notes(*it);
+    run->t = t; /* the run releases it */
+    return 0;
+}
+
+dfg_em_opts em_search_opts(const common_opts *c)
+{
+    dfg_em_opts eo = dfg_em_opts_default();
+    eo.glm = c->est.glm;
+    return eo;
+}
+
+dfg_status em_search_totals(const dfg_itable *it, const dfg_cmodel *m, const common_opts *c,
+                            dfg_cfit *fit, dfg_level_total **lev, size_t *n_lev, dfg_error *err)
+{
+    dfg_em_opts eo = em_search_opts(c);
+    dfg_emfit ef;
+    dfg_status rc = dfg_em_fit(it, m, &eo, &ef, err);
+    if (rc == DFG_OK)
+        rc = dfg_em_level_totals(it, &ef, c->est.level, lev, n_lev, err);
+    if (rc == DFG_OK && !c->cov.no_level_profile) {
+        dfg_interval total;
+        dfg_error pe = {0};
+        dfg_status prc =
+            dfg_em_profiles(it, m, &ef, &eo.glm, c->est.level, &total, *lev, *n_lev, &pe);
+        if (prc == DFG_ENOMEM || prc == DFG_EINVAL) {
+            rc = prc;
+            if (err)
+                *err = pe;
+        } else if (prc != DFG_OK) {
+            cli_say("note: no profile interval: %s", pe.msg);
+        }
+    }
+    if (rc == DFG_OK) { /* the fit moves out */
+        *fit = ef.fit;
+        memset(&ef.fit, 0, sizeof ef.fit);
+    }
+    dfg_emfit_free(&ef);
+    return rc;
+}
+
+void em_search_lines(const dfg_itable *it, const dfg_search_result *r, char *buf, size_t size)
+{
+    int n = snprintf(buf, size,
+                     "EM        every model fitted by EM over the missing covariate values (%.0f "
+                     "people with one),\n          to the maximum; criteria on the observed-data "
+                     "log-likelihood (multinomial form)\n",
+                     dfg_itable_n_incomplete(it));
+    if (r->skipped[0] && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n,
+                 "skipped   %zu models not identifiable with the missing values (the term the "
+                 "rank test\n          names: %s), never fitted nor compared\n",
+                 r->n_notident, r->skipped);
+}
+
+/* ** }====================================================================== */
+
 typedef struct {
     dfg_emfit f;
     dfg_level_total *rows;
@@ -509,11 +603,7 @@ static int em_main(int argc, char **argv)
         goto done;
     }
     const dfg_ctable *ct = dfg_itable_ctable(it);
-    for (size_t v = 0; v < dfg_ctable_n_cov(ct); v++)
-        if (dfg_itable_detected(it, v))
-            cli_say("note: covariate %s is missing for everyone seen only by some lists: taken "
-                    "as not recorded by them (missing by design)",
-                    dfg_ctable_cov_name(ct, v));
+    detected_notes(it);
     if (a.search) {
         if ((code = em_search(&a, c, &eo, it, &r.search, &m)) >= 0)
             goto done;

@@ -74,7 +74,10 @@ static const cli_option search_options[] = {
             "each term of M has at most one list ([P:age,age:sex]; [] = the covariates' main "
             "effects only); --bootstrap B gives the total and every level total an interval, "
             "parametric with the chosen model fixed (mse::boot_mse) or nonparametric with the "
-            "search repeated in every replicate, and counts the models the replicates chose"),
+            "search repeated in every replicate, and counts the models the replicates chose; "
+            "on a file with missing covariate values every model is fitted by EM as em "
+            "--em-exact, criteria on the observed-data log-likelihood, candidates the missing "
+            "values leave unidentifiable skipped and named (no --bootstrap or --by there)"),
     OPT_ONE_OF("scope", "S", search_args, scope_lists, scope_choices,
                "with --method step: all (default: every two-way term) or lists (the list pairs "
                "only: list-dependence selection with the --fixed covariate terms held)"),
@@ -506,10 +509,14 @@ static int rank_rows(search_table *s, const dfg_search_result *r, const search_a
 static int search_fixed(cli_run *run, const search_args *a)
 {
     common_opts *c = &run->c;
-    dfg_ctable *ct = NULL;
-    int code = cov_search_load(run, &ct);
+    dfg_ctable *own = NULL;
+    dfg_itable *it = NULL; /* missing covariate values: every model fitted by EM */
+    int code = em_search_load(run, &it);
+    if (code == -2)
+        code = cov_search_load(run, &own);
     if (code != 0)
         return code;
+    const dfg_ctable *ct = it ? dfg_itable_ctable(it) : own;
     dfg_error err = {0};
     dfg_cmodel fixed = {0}, cm = {0};
     dfg_cfit fit;
@@ -523,6 +530,12 @@ static int search_fixed(cli_run *run, const search_args *a)
     memset(&boot, 0, sizeof boot);
     int has_boot = 0;
     size_t by[8], n_by = 0;
+    if (it && (c->boot.B > 0 || c->cov.by)) { /* the EM's bootstrap: darkfig em --bootstrap */
+        code = usage_error("search", "--bootstrap and --by are not offered with --fixed on a file "
+                                     "with missing covariate values (bootstrap the chosen model "
+                                     "with em --model M --bootstrap B)");
+        goto done;
+    }
     if (c->cov.by && (code = cov_indices("search", ct, c->cov.by, by, &n_by)) != 0)
         goto done;
     dfg_status rc = dfg_cmodel_parse(a->fixed, ct, &fixed, &err);
@@ -540,7 +553,9 @@ static int search_fixed(cli_run *run, const search_args *a)
     clock_gettime(CLOCK_MONOTONIC, &sp.start);
     so.progress = search_progress_cb;
     so.progress_data = &sp;
-    rc = dfg_search_run_cov(ct, &fixed, &so, &r, &err);
+    dfg_em_opts eo = em_search_opts(c);
+    rc = it ? dfg_em_search_run(it, &fixed, &eo, &so, &r, &err)
+            : dfg_search_run_cov(ct, &fixed, &so, &r, &err);
     if (sp.shown && sp.tty)
         fputc('\n', stderr);
     if (rc != DFG_OK) {
@@ -551,11 +566,12 @@ static int search_fixed(cli_run *run, const search_args *a)
         goto done;
     /* the chosen model's totals per level, as fit gives them */
     if ((rc = dfg_search_cov_model(ct, &fixed, &s.chosen->model, &cm, &err)) != DFG_OK ||
-        (rc = dfg_cfit_checked(ct, &cm, &c->est.glm, &fit, &err)) != DFG_OK) {
+        (rc = it ? em_search_totals(it, &cm, c, &fit, &lev, &n_lev, &err)
+                 : dfg_cfit_checked(ct, &cm, &c->est.glm, &fit, &err)) != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
-    {
+    if (!it) {
         dfg_error le = {0};
         rc = dfg_cfit_level_totals(ct, &cm, &fit, by, n_by, c->est.level, !c->cov.no_level_profile,
                                    &c->est.glm, &lev, &n_lev, &le);
@@ -579,7 +595,7 @@ static int search_fixed(cli_run *run, const search_args *a)
     }
     if ((code = cli_run_output(run)) >= 0)
         goto done;
-    char fx[1024], full[2048], line[3400];
+    char fx[1024], full[2048], line[4200];
     dfg_cmodel_format(&fixed, ct, fx, sizeof fx);
     dfg_cmodel_format(&cm, ct, full, sizeof full);
     if (run->o.format == FMT_TEXT) {
@@ -592,6 +608,8 @@ static int search_fixed(cli_run *run, const search_args *a)
                      "\nfixed     %s: in every model below with the main effects, fitted over "
                      "%zu cells\n          (%zu strata); the models show their list terms\n",
                      fx, dfg_ctable_n_cells(ct), dfg_ctable_n_strata(ct));
+        if (it && strlen(line) + 800 < sizeof line)
+            em_search_lines(it, &r, line + strlen(line), sizeof line - strlen(line));
         search_text(o, c, run->in.sha, run->t, &s, NULL, line);
         fprintf(o,
                 "\nTotals per level of the chosen model %s\n(s.e. by the delta method with the "
@@ -611,6 +629,10 @@ static int search_fixed(cli_run *run, const search_args *a)
         search_json(run->o.root, run->t, &s, NULL, c->est.level);
         jstr(run->o.root, "fixed", fx);
         jstr(run->o.root, "chosen_full_model", full);
+        if (it) {
+            jstr(run->o.root, "fit", "EM");
+            jstr(run->o.root, "skipped", r.skipped);
+        }
         cJSON *rows = jarr(run->o.root, "totals");
         cov_levels_json(rows, full, dfg_check_name(fit.check), lev, n_lev,
                         has_boot ? boot.rows + 1 : NULL);
@@ -628,7 +650,8 @@ done:
     free(s.rank);
     free(s.path);
     dfg_search_result_free(&r);
-    dfg_ctable_free(ct);
+    dfg_ctable_free(own);
+    dfg_itable_free(it);
     return code;
 }
 

@@ -499,6 +499,10 @@ typedef struct {
      * ranges like inadmissible ones; reason_not_estimate says why for the first of them. */
     size_t n_not_estimate;
     char reason_not_estimate[160];
+    /* dfg_em_search_run: the terms that make candidates unidentifiable under the missing
+     * values (those candidates never fitted, counted in n_notident), ", "-separated and
+     * sorted; "" otherwise */
+    char skipped[512];
 } dfg_search_result;
 
 /* Run the search o->method on stratum s of t. Fills *r (release with
@@ -1840,6 +1844,41 @@ DFG_API dfg_status dfg_cboot_finish(const dfg_ctable *ct, const dfg_cmodel *m, c
                                     const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
                                     const double *nstar, const unsigned char *boundary,
                                     dfg_cboot_result *res, dfg_error *err);
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * Incomplete covariates: the list searches with covariate terms held fixed
+ * (models/incomplete_search.c)
+ * ======================================================================= */
+
+/* dfg_search_run_cov (stepwise, exhaustive or downhill over the list-interaction terms,
+ * the terms of `fixed` and every main effect in every model) on incomplete data: every
+ * candidate fitted by EM (eo; NULL = dfg_em_opts_default(), which runs to the maximum:
+ * the search compares models at their maxima; o->glm is not used, eo->glm is) from
+ * dfg_em_fit's start (each row with missing values spread evenly; not warm: the EM's rule
+ * stops on the change of LL, and where the likelihood is flat N would depend on the
+ * search's order), then the M-step on the last completed table (as dfg_em_fit). Criterion -2 LL +
+ * pen p with LL the observed-data log-likelihood (dfg_emfit.loglik, cenzus's multinomial form;
+ * loglik of the rows), p every parameter, n = people observed (each row's criterion is that of
+ * dfg_em_fit on the model; without missing values the ranking, choice and N are
+ * dfg_search_run_cov's and the criteria differ from its by the same constant for every
+ * model, 2 (n log n - n - sum_c log y_c!)). A candidate that is not identifiable under the
+ * missingness (dfg_em_fit's rank test) is not fitted: counted in n_notident, its term in
+ * r->skipped. Existence: a fit that settles in the interior, else the linear program of
+ * dfg_search_run_cov on the final completed table (a margin that only the E-step fills
+ * is taken as observed); a model whose MLE does not exist is counted in n_nomle and never
+ * chosen. A list term no one is on is fixed at -inf as in dfg_search_run_cov (its cells
+ * leave the EM's likelihood: none of them holds anyone, with or without a missing value).
+ * A candidate whose EM or M-step fails or reaches eo->max_iter is a failed fit
+ * (n_failed; counted in n_nomle when the LP on its last completed table finds no MLE; a
+ * singular M-step on a model whose MLE exists is counted not identifiable, as
+ * dfg_search_run_cov does), never chosen. Rows: N of the search's fit, s.e. from dfg_em_fit of the
+ * model (Louis's information), log-normal interval; deviance and df NaN. o->best_only is
+ * ignored. Fills *r (dfg_search_result_free). Returns as dfg_search_run_cov. */
+DFG_API dfg_status dfg_em_search_run(const dfg_itable *it, const dfg_cmodel *fixed,
+                                     const dfg_em_opts *eo, const dfg_search_opts *o,
+                                     dfg_search_result *r, dfg_error *err);
 
 /* ** }====================================================================== */
 

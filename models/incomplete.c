@@ -583,14 +583,14 @@ dfg_status dfg_em_ws_init(dfg_em_ws *ws, const dfg_itable *it, const size_t *spe
 
 /* E-step: yc = y0 + each row spread in proportion to mu (NULL: evenly); returns cenzus's
  * multinomial log-likelihood at mu */
-static double estep(const dfg_itable *it, const double *y0, const double *inc_n, const double *mu,
-                    double *yc)
+static double estep(const dfg_itable *it, const unsigned char *use, const double *y0,
+                    const double *inc_n, const double *mu, double *yc)
 {
     size_t n = it->n_cells, lm = ((size_t)1 << it->k) - 1;
     double S = 0.0, ll = 0.0;
     memcpy(yc, y0, n * sizeof *yc);
     for (size_t c = 0; c < n; c++)
-        if (c & lm)
+        if ((c & lm) && (!use || use[c]))
             S += mu ? mu[c] : 1.0;
     /* S > 0: at least one observable cell, each with mu > 0 (cppcheck cannot see it) */
     /* cppcheck-suppress invalidFunctionArg */
@@ -628,14 +628,14 @@ static dfg_status em_map(dfg_em_ws *ws, const double *y0, const double *inc_n, c
     eval_eta(it->ct, ws->spec, ws->p, th, ws->eta);
     for (size_t c = 0; c < it->n_cells; c++)
         ws->eta[c] = exp(ws->eta[c]);
-    *ll = estep(it, y0, inc_n, ws->eta, ws->yc);
+    *ll = estep(it, ws->use, y0, inc_n, ws->eta, ws->yc);
     if (!isfinite(*ll))
         return DFG_OK;
     memcpy(out, th, ws->p * sizeof *out);
     dfg_glm_info gi;
     dfg_error me = {0};
-    dfg_status rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, ws->p, ws->yc, NULL, 1, &o->glm, out,
-                                    NULL, &gi, &me);
+    dfg_status rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, ws->p, ws->yc, ws->use, 1, &o->glm,
+                                    out, NULL, &gi, &me);
     (*msteps)++;
     if (rc == DFG_ENOCONV) /* the best iterate is kept (see dfg_em_core) */
         rc = DFG_OK;
@@ -661,11 +661,11 @@ static dfg_status em_squarem(dfg_em_ws *ws, const double *y0, const double *inc_
     if (warm) {
         memcpy(t0, beta, p * sizeof *t0);
     } else { /* the uniform start: one cold M-step */
-        ll_prev = estep(it, y0, inc_n, NULL, ws->yc);
+        ll_prev = estep(it, ws->use, y0, inc_n, NULL, ws->yc);
         dfg_glm_info gi;
         dfg_error me = {0};
         memset(t0, 0, p * sizeof *t0);
-        rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, p, ws->yc, NULL, 0, &o->glm, t0, NULL, &gi,
+        rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, p, ws->yc, ws->use, 0, &o->glm, t0, NULL, &gi,
                              &me);
         ms = 1;
         if (rc != DFG_OK)
@@ -686,7 +686,7 @@ static dfg_status em_squarem(dfg_em_ws *ws, const double *y0, const double *inc_
         info->change = fabs(d) / (fabs(ll0) + 0.1);
         if (o->abs_tol > 0.0 ? fabs(d) < o->abs_tol : info->change < o->tol) {
             memcpy(beta, t1, p * sizeof *beta); /* the M-step of the last E-step */
-            info->loglik = estep(it, y0, inc_n, dfg_cfit_work_mu(ws->w), ws->yc);
+            info->loglik = estep(it, ws->use, y0, inc_n, dfg_cfit_work_mu(ws->w), ws->yc);
             return DFG_OK;
         }
         ll_prev = ll0;
@@ -700,7 +700,7 @@ static dfg_status em_squarem(dfg_em_ws *ws, const double *y0, const double *inc_
             info->change = fabs(d) / (fabs(ll1) + 0.1);
             if (o->abs_tol > 0.0 ? fabs(d) < o->abs_tol : info->change < o->tol) {
                 memcpy(beta, t2, p * sizeof *beta);
-                info->loglik = estep(it, y0, inc_n, dfg_cfit_work_mu(ws->w), ws->yc);
+                info->loglik = estep(it, ws->use, y0, inc_n, dfg_cfit_work_mu(ws->w), ws->yc);
                 return DFG_OK;
             }
         }
@@ -750,15 +750,15 @@ dfg_status dfg_em_core(dfg_em_ws *ws, const double *y0, const double *inc_n, int
         eval_eta(it->ct, ws->spec, ws->p, beta, ws->eta);
         for (size_t c = 0; c < n; c++)
             ws->eta[c] = exp(ws->eta[c]);
-        ll_prev = estep(it, y0, inc_n, ws->eta, ws->yc);
+        ll_prev = estep(it, ws->use, y0, inc_n, ws->eta, ws->yc);
     } else {
-        ll_prev = estep(it, y0, inc_n, NULL, ws->yc);
+        ll_prev = estep(it, ws->use, y0, inc_n, NULL, ws->yc);
     }
     for (int t = 1; t <= o->max_iter; t++) {
         dfg_glm_info gi;
         dfg_error me = {0};
         int from_warm = warm || t > 1;
-        dfg_status rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, ws->p, ws->yc, NULL, from_warm,
+        dfg_status rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, ws->p, ws->yc, ws->use, from_warm,
                                         &o->glm, beta, NULL, &gi, &me);
         /* from a warm start, a step-halving failure leaves the best iterate (the deviance
          * of a nearly saturated completed table is at its rounding level): the EM goes on */
@@ -767,7 +767,7 @@ dfg_status dfg_em_core(dfg_em_ws *ws, const double *y0, const double *inc_n, int
         if (rc != DFG_OK)
             return dfg_err_set(err, rc, "incomplete", "EM iteration %d: M-step: %s", t, me.msg);
         const double *mu = dfg_cfit_work_mu(ws->w);
-        double ll = estep(it, y0, inc_n, mu, ws->yc);
+        double ll = estep(it, ws->use, y0, inc_n, mu, ws->yc);
         double d = ll - ll_prev;
         info->iter = t;
         info->loglik = ll;
@@ -791,7 +791,13 @@ dfg_status dfg_em_core(dfg_em_ws *ws, const double *y0, const double *inc_n, int
 
 double dfg_em_complete(const dfg_itable *it, const double *mu, double *yc)
 {
-    return estep(it, dfg_ctable_counts(it->ct), it->count, mu, yc);
+    return dfg_em_complete_use(it, NULL, mu, yc);
+}
+
+double dfg_em_complete_use(const dfg_itable *it, const unsigned char *use, const double *mu,
+                           double *yc)
+{
+    return estep(it, use, dfg_ctable_counts(it->ct), it->count, mu, yc);
 }
 
 size_t dfg_em_n_stats(const dfg_itable *it)
@@ -899,7 +905,7 @@ dfg_status dfg_em_identifiable(const dfg_itable *it, const dfg_cmodel *m, dfg_em
         rc = dfg_err_set(err, DFG_ENOMEM, "incomplete", "identifiability");
         goto done;
     }
-    estep(it, dfg_ctable_counts(it->ct), it->count, NULL, ws->yc);
+    estep(it, NULL, dfg_ctable_counts(it->ct), it->count, NULL, ws->yc);
     dfg_glm_info gi;
     dfg_error me = {0}; /* a fit not converged is enough here: its message is not kept */
     rc = dfg_cfit_engine(ws->w, it->ct, ws->spec, p, ws->yc, NULL, 0, glm, beta, NULL, &gi, &me);
@@ -1081,7 +1087,7 @@ dfg_status dfg_em_fit(const dfg_itable *it, const dfg_cmodel *m, const dfg_em_op
             dfg_emfit_free(out);
             return dfg_err_set(err, DFG_ENOMEM, "incomplete", "fit");
         }
-        out->loglik = estep(it, y0, it->count, out->fit.fitted, yc);
+        out->loglik = estep(it, NULL, y0, it->count, out->fit.fitted, yc);
         dfg_free(yc);
         out->iter = 1;
         out->change = out->abs_change = 0.0;
@@ -1121,7 +1127,7 @@ dfg_status dfg_em_fit(const dfg_itable *it, const dfg_cmodel *m, const dfg_em_op
             *err = e2;
         goto done;
     }
-    out->loglik = estep(it, y0, it->count, out->fit.fitted, ws.yc);
+    out->loglik = estep(it, NULL, y0, it->count, out->fit.fitted, ws.yc);
     /* AIC and BIC from the observed-data log-likelihood (its multinomial form: the
      * Poisson one of rows that share cells is defined only up to the missingness
      * mechanism; differences between models are the same) */

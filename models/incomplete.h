@@ -24,6 +24,8 @@ typedef struct {
     const dfg_itable *it;
     const size_t *spec;
     size_t p;
+    const unsigned char *use; /* n_cells: the observable cells in the likelihood (NULL: all;
+                                 a cell out has no count and no row with a missing value) */
     dfg_cfit_work *w;
     double *yc;  /* completed counts (n_cells) */
     double *eta; /* n_cells */
@@ -63,6 +65,10 @@ dfg_status dfg_em_identifiable(const dfg_itable *it, const dfg_cmodel *m, dfg_em
 /* The E-step at fitted values mu: yc (n_cells) = the completed table; returns the
  * observed-data log-likelihood in cenzus's multinomial form (dfg_emfit.loglik). */
 double dfg_em_complete(const dfg_itable *it, const double *mu, double *yc);
+/* dfg_em_complete with the observable cells out of the likelihood where use[c] = 0 (NULL:
+ * none) left out of the multinomial's total. */
+double dfg_em_complete_use(const dfg_itable *it, const unsigned char *use, const double *mu,
+                           double *yc);
 
 void dfg_em_stats(const dfg_itable *it, const double *mu, const double *yc, double *out);
 size_t dfg_em_n_stats(const dfg_itable *it);

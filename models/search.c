@@ -1163,26 +1163,39 @@ dfg_status dfg_search_run(const dfg_table *t, size_t s, const dfg_search_opts *o
     return search_space_run(dfg_table_k(t), init_table, &a, o, r, err);
 }
 
+typedef struct {
+    const dfg_ctable *ct;
+    const dfg_cmodel *fixed;
+    const sp_cov_fitter *fitter; /* NULL: the complete-data fit */
+} ctable_arg;
+
 static dfg_status init_ctable(sp_space *sp, int order, const dfg_search_opts *o, const void *arg,
                               dfg_error *err)
 {
-    const struct {
-        const dfg_ctable *ct;
-        const dfg_cmodel *fixed;
-    } *a = arg;
-    return dfg_sp_space_init_cov(sp, a->ct, a->fixed, order, o->criterion, &o->glm, err);
+    const ctable_arg *a = arg;
+    dfg_status rc = dfg_sp_space_init_cov(sp, a->ct, a->fixed, order, o->criterion, &o->glm, err);
+    if (rc == DFG_OK && a->fitter)
+        dfg_sp_cov_set_fitter(sp, a->fitter);
+    return rc;
 }
 
-dfg_status dfg_search_run_cov(const dfg_ctable *ct, const dfg_cmodel *fixed,
-                              const dfg_search_opts *o, dfg_search_result *r, dfg_error *err)
+dfg_status dfg_search_run_cov_with(const dfg_ctable *ct, const dfg_cmodel *fixed,
+                                   const sp_cov_fitter *f, const dfg_search_opts *o,
+                                   dfg_search_result *r, dfg_error *err)
 {
     if (r)
         memset(r, 0, sizeof *r);
     if (!ct || !o || !r)
         return dfg_err_set(err, DFG_EINVAL, "search", "NULL table, options or result");
-    struct {
-        const dfg_ctable *ct;
-        const dfg_cmodel *fixed;
-    } a = {ct, fixed};
-    return search_space_run(dfg_ctable_k(ct), init_ctable, &a, o, r, err);
+    ctable_arg a = {ct, fixed, f};
+    dfg_search_opts oo = *o;
+    if (f) /* the bound of best_only holds for the complete-data likelihood only */
+        oo.best_only = 0;
+    return search_space_run(dfg_ctable_k(ct), init_ctable, &a, &oo, r, err);
+}
+
+dfg_status dfg_search_run_cov(const dfg_ctable *ct, const dfg_cmodel *fixed,
+                              const dfg_search_opts *o, dfg_search_result *r, dfg_error *err)
+{
+    return dfg_search_run_cov_with(ct, fixed, NULL, o, r, err);
 }

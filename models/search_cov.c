@@ -17,6 +17,8 @@
  * The list part of a fit depends on the strata only through the fitted cells: summed over
  * the strata they give the 2^k pattern cells the stepwise p-values and the warm starts of
  * the list-only space read (w->mu), so the search code is the same for both spaces.
+ * With a fitter (dfg_sp_cov_set_fitter) the fit of a model and its s.e. are another's (the
+ * EM on incomplete covariates, models/incomplete_search.c); the rest is the same.
  * Ref: Fienberg & Rinaldo (2012) Ann. Statist. 40:996; van der Heijden et al. (2012)
  * Appl. Statist. 61:567 (list x covariate models for the Dutch registers).
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -28,9 +30,10 @@
 struct sp_cov {
     const dfg_ctable *ct;
     size_t n_cells, n_strata;
-    size_t p_base;     /* parameters of main effects + fixed terms (intercept first) */
-    size_t *base_spec; /* their cell-layout specifications */
-    size_t p_cap;      /* p_base + every candidate */
+    size_t p_base;               /* parameters of main effects + fixed terms (intercept first) */
+    size_t *base_spec;           /* their cell-layout specifications */
+    size_t p_cap;                /* p_base + every candidate */
+    const sp_cov_fitter *fitter; /* NULL: the complete-data fit */
 };
 
 struct sp_cov_work {
@@ -39,7 +42,14 @@ struct sp_cov_work {
     double *beta, *cov; /* p_cap, p_cap^2 */
     double *fitted;     /* n_cells: a copy of the fitted cells (s.e.) */
     unsigned char *use; /* n_cells: the cells in the likelihood */
+    void *fwork;        /* the fitter's workspace */
+    void (*fwork_free)(void *work);
 };
+
+void dfg_sp_cov_set_fitter(sp_space *sp, const sp_cov_fitter *f)
+{
+    sp->cov->fitter = f;
+}
 
 void dfg_sp_cov_free(sp_cov *cov)
 {
@@ -128,6 +138,13 @@ sp_cov_work *dfg_sp_cov_work_alloc(const sp_space *sp)
     }
     cw->fw = fw;
     cw->spec = spec;
+    if (cv->fitter) {
+        cw->fwork_free = cv->fitter->work_free;
+        if (!(cw->fwork = cv->fitter->work_alloc(sp, cv->fitter->data))) {
+            dfg_sp_cov_work_free(cw);
+            return NULL;
+        }
+    }
     cw->use = (unsigned char *)(spec + p);
     cw->beta = (double *)(cw + 1);
     cw->cov = cw->beta + p;
@@ -140,6 +157,8 @@ void dfg_sp_cov_work_free(sp_cov_work *cw)
     if (cw) { /* the two blocks of dfg_sp_cov_work_alloc and the fit's workspace */
         dfg_cfit_work_free(cw->fw);
         dfg_free(cw->spec);
+        if (cw->fwork)
+            cw->fwork_free(cw->fwork);
     }
     dfg_free(cw);
 }
@@ -168,11 +187,9 @@ static size_t cov_model(const sp_space *sp, sp_worker *w, uint64_t mask, size_t 
     return pf;
 }
 
-/* Fit the pf parameters of cw->spec on cw->use: from the coefficients in w->bmap when warm
- * (new list terms at their one-term start with w->new_start), again cold when that fails.
- * cov may be NULL. Returns the fit's status; *hard = 1 for ENOMEM or EINVAL (err set). */
-static dfg_status cov_fit(const sp_space *sp, sp_worker *w, size_t pf, int warm, double *cov,
-                          dfg_glm_info *info, int *hard, dfg_error *err)
+/* The start of a warm fit in cw->beta: the coefficients in w->bmap, new list terms at
+ * their one-term start with w->new_start. Returns 1 when there is one. */
+static int cov_start(const sp_space *sp, sp_worker *w, size_t pf, int warm)
 {
     const sp_cov *cv = sp->cov;
     sp_cov_work *cw = w->cw;
@@ -182,6 +199,33 @@ static dfg_status cov_fit(const sp_space *sp, sp_worker *w, size_t pf, int warm,
         if (w->new_start && j >= cv->p_base && !w->inb[cw->spec[j]])
             cw->beta[j] = dfg_sp_new_term_start(sp, w, (uint32_t)cw->spec[j]);
     }
+    return from_beta;
+}
+
+/* The end of an evaluation: the fitted cells mu summed over the strata (the pattern table
+ * of the list-only space) into w->mu (0 when mu is NULL: no fit), then dfg_sp_eval_finish. */
+static void cov_finish(const sp_space *sp, sp_worker *w, sp_eval *e, const double *mu, int exists,
+                       dfg_status frc, const dfg_glm_info *info, size_t pf)
+{
+    const sp_cov *cv = sp->cov;
+    sp_cov_work *cw = w->cw;
+    size_t lm = sp->ncell - 1;
+    memset(w->mu, 0, sp->ncell * sizeof *w->mu);
+    for (size_t c = 0; mu && c < cv->n_cells; c++)
+        if (cw->use[c] || !(c & lm))
+            w->mu[c & lm] += mu[c];
+    dfg_sp_eval_finish(sp, w, e, exists, frc, info, pf, NULL, cw->spec, cw->beta);
+}
+
+/* Fit the pf parameters of cw->spec on cw->use: from the coefficients in w->bmap when warm
+ * (new list terms at their one-term start with w->new_start), again cold when that fails.
+ * cov may be NULL. Returns the fit's status; *hard = 1 for ENOMEM or EINVAL (err set). */
+static dfg_status cov_fit(const sp_space *sp, sp_worker *w, size_t pf, int warm, double *cov,
+                          dfg_glm_info *info, int *hard, dfg_error *err)
+{
+    const sp_cov *cv = sp->cov;
+    sp_cov_work *cw = w->cw;
+    int from_beta = cov_start(sp, w, pf, warm);
     const double *y = dfg_ctable_counts(cv->ct);
     dfg_error e2 = {0};
     dfg_status frc = dfg_cfit_engine(cw->fw, cv->ct, cw->spec, pf, y, cw->use, from_beta, &sp->glm,
@@ -213,6 +257,20 @@ dfg_status dfg_sp_cov_eval(const sp_space *sp, sp_worker *w, uint64_t mask, int 
     e->p_fit = (unsigned)pf;
     e->n_used = nu;
     dfg_glm_info info;
+    if (cv->fitter) { /* another fit (the EM: models/incomplete_search.c) */
+        dfg_status frc;
+        const double *mu = NULL;
+        int exists = 0, from_beta = cov_start(sp, w, pf, warm);
+        dfg_status rc = cv->fitter->fit(sp, cw->fwork, mask, cw->spec, pf, cw->use, from_beta,
+                                        cw->beta, &frc, &info, &mu, &exists, err);
+        if (rc != DFG_OK || frc == DFG_ESING) {
+            e->code = 2;
+            e->fit = DFG_ESING;
+            return rc;
+        }
+        cov_finish(sp, w, e, mu, exists, frc, &info, pf);
+        return DFG_OK;
+    }
     int hard;
     dfg_status frc = cov_fit(sp, w, pf, warm, NULL, &info, &hard, err);
     if (hard)
@@ -228,14 +286,7 @@ dfg_status dfg_sp_cov_eval(const sp_space *sp, sp_worker *w, uint64_t mask, int 
         if (rc)
             return rc;
     }
-    /* the fitted cells summed over the strata: the pattern table of the list-only space */
-    const double *mu = dfg_cfit_work_mu(cw->fw);
-    size_t lm = sp->ncell - 1;
-    memset(w->mu, 0, sp->ncell * sizeof *w->mu);
-    for (size_t c = 0; c < cv->n_cells; c++)
-        if (cw->use[c] || !(c & lm))
-            w->mu[c & lm] += mu[c];
-    dfg_sp_eval_finish(sp, w, e, exists, frc, &info, pf, NULL, cw->spec, cw->beta);
+    cov_finish(sp, w, e, dfg_cfit_work_mu(cw->fw), exists, frc, &info, pf);
     return DFG_OK;
 }
 
@@ -245,6 +296,8 @@ dfg_status dfg_sp_cov_se(const sp_space *sp, sp_worker *w, uint64_t mask, double
     const sp_cov *cv = sp->cov;
     sp_cov_work *cw = w->cw;
     *se = NAN;
+    if (cv->fitter)
+        return cv->fitter->se(sp, cw->fwork, mask, se, err);
     size_t nfix;
     unsigned nu;
     size_t pf = cov_model(sp, w, mask, &nfix, &nu);

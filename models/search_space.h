@@ -146,6 +146,40 @@ dfg_status dfg_sp_cov_se(const sp_space *sp, sp_worker *w, uint64_t mask, double
  * (kept, strata summed) on t; 0 when not finite. */
 double dfg_sp_new_term_start(const sp_space *sp, const sp_worker *w, uint32_t t);
 
+/* ** {======================================================================
+ * Another fit of the models of the space over the full table (models/search_cov.c): the EM
+ * on incomplete covariates (models/incomplete_search.c). The space, candidates, warm
+ * starts (beta from the worker's last fit, new list terms at their one-term start),
+ * criteria and the search are the same; only the fit of one model and its s.e. differ.
+ * ======================================================================= */
+typedef struct {
+    void *data; /* shared by the workers (threads) */
+    /* a workspace for models of at most sp->p_max parameters (one per worker); NULL = no
+     * memory */
+    void *(*work_alloc)(const sp_space *sp, void *data);
+    void (*work_free)(void *work);
+    /* Fit model mask, its parameters spec[0..pf-1], on the cells use (those of list terms
+     * at -inf out); warm: beta holds a start (the fitter may ignore it). Fills beta, *frc (DFG_OK;
+     * DFG_ESING when the model is not identifiable; any other status: the fit failed), info->loglik
+     * (the criterion's log-likelihood), *mu (the fitted cells, valid until the next call) and
+     * *exists (the MLE exists). Returns DFG_OK or a hard error that stops the search. */
+    dfg_status (*fit)(const sp_space *sp, void *work, uint64_t mask, const size_t *spec, size_t pf,
+                      const unsigned char *use, int warm, double *beta, dfg_status *frc,
+                      dfg_glm_info *info, const double **mu, int *exists, dfg_error *err);
+    /* the s.e. of N of model mask (NaN when there is none) */
+    dfg_status (*se)(const sp_space *sp, void *work, uint64_t mask, double *se, dfg_error *err);
+} sp_cov_fitter;
+
+/* Fit the models of a space made by dfg_sp_space_init_cov with f (not copied) instead of
+ * the complete-data fit; before any worker is allocated. */
+void dfg_sp_cov_set_fitter(sp_space *sp, const sp_cov_fitter *f);
+/* The search o->method on the space over ct with `fixed` (dfg_search_run_cov) whose
+ * models f fits (models/search.c). */
+dfg_status dfg_search_run_cov_with(const dfg_ctable *ct, const dfg_cmodel *fixed,
+                                   const sp_cov_fitter *f, const dfg_search_opts *o,
+                                   dfg_search_result *r, dfg_error *err);
+/* ** }====================================================================== */
+
 /* Every hierarchical model of the space in reflected Gray order (neighbours differ in one
  * term where the hierarchy allows), into out[0..] (out may be NULL to count); stops after
  * cap + 1 models. Returns the number found (cap + 1 when more). */

@@ -32,6 +32,19 @@ dfg_table *oracle_test_table(const char *rel, const char *lists)
     return t;
 }
 
+dfg_itable *oracle_test_itable(const char *rel, const char *lists, dfg_table **tp)
+{
+    dfg_itable *it = NULL;
+    dfg_error err = {0};
+    if ((*tp = oracle_test_table(rel, lists)) != NULL &&
+        dfg_itable_new(*tp, NULL, &it, &err) != DFG_OK) {
+        fprintf(stderr, "%s: incomplete-data table: %s\n", rel, err.msg);
+        dfg_table_free(*tp);
+        *tp = NULL;
+    }
+    return it;
+}
+
 dfg_table *oracle_read_counts(const char *path)
 {
     FILE *f = fopen(path, "r");

@@ -24,6 +24,9 @@ dfg_table *oracle_dataset(const char *name);
 /* DFG_TEST_DATA_DIR/REL ("cov/oracle-cov/cov_003.csv") read by dfg_table_read_csv with
  * the list columns `lists` (NULL: the reader's default); NULL after printing why. */
 dfg_table *oracle_test_table(const char *rel, const char *lists);
+/* oracle_test_table and its incomplete-data table (dfg_itable_new, default options):
+ * *tp the table; NULL (and *tp NULL) after printing why. */
+dfg_itable *oracle_test_itable(const char *rel, const char *lists, dfg_table **tp);
 /* A pattern-count CSV read without core/csv.c; NULL on any problem. */
 dfg_table *oracle_read_counts(const char *path);
 /* tests/data/oracle/oracle_NNN.csv (oracle_read_counts). */
