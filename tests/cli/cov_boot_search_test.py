@@ -8,31 +8,18 @@ observed 1e-15). Then: the same digits on 1 and 2 threads, BCa only when asked, 
 columns, and failed replicates counted in the text. Prints "N passed, N failed"."""
 import csv
 import io
-import json
 import math
-import subprocess
 import sys
+
+import clitest
 
 darkfig, src = sys.argv[1], sys.argv[2]
 cov = src + "/tests/data/cov/"
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAILED:", what)
+check = clitest.Checks()
 
 
 def run(*args, fmt="json"):
-    p = subprocess.run([darkfig, *args, "--format", fmt], capture_output=True, text=True)
-    if p.returncode != 0:
-        print(" ".join(args), "->", p.returncode, p.stderr)
-        return None
-    return json.loads(p.stdout) if fmt == "json" else p.stdout
+    return clitest.run(darkfig, [*args, "--format", fmt], fmt == "json")
 
 
 BOUNDS = ["lower", "upper", "percentile_lower", "percentile_upper", "bca_lower", "bca_upper",
@@ -127,5 +114,4 @@ t = run("search", cov + "one_on_c.csv", "--lists", "A,B,C", "--fixed", "[]", "--
 check(t is not None and "200 nonparametric replicates, seed 1 (79 failed" in t and
       "models chosen (1 distinct): [1,2,3] 60.5%" in t, "text: failed replicates counted")
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+check.end()

@@ -5,32 +5,19 @@ started), the chosen model has the smallest BIC, and the level totals of the cho
 are fit's. Then stepwise with --fixed "[]" against the list-only search on the strata
 summed (the same model and N: collapsibility, tests/test_cov_search.c). Prints "N passed,
 N failed"."""
-import json
-import subprocess
 import sys
+
+import clitest
 
 darkfig, src = sys.argv[1], sys.argv[2]
 data = src + "/tests/data/cov/oracle-cov/cov_013.csv"
 lists = ["P", "K", "I", "R"]
 fixed = "[origin:expl,*:origin,P:expl]"
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAILED:", what)
+check = clitest.Checks()
 
 
 def run(*args):
-    p = subprocess.run([darkfig, *args], capture_output=True, text=True)
-    if p.returncode != 0:
-        print(" ".join(args), "->", p.returncode, p.stderr)
-        return None
-    return json.loads(p.stdout)
+    return clitest.run(darkfig, args)
 
 
 def names(model):
@@ -77,5 +64,4 @@ b = run("search", f6, "--lists", "P,K,I,R,O,Z", "--format", "json")
 check(a is not None and b is not None and a["chosen"]["model"] == b["chosen"]["model"]
       and rel(a["chosen"]["N"], b["chosen"]["N"]), "collapsed stepwise")
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+check.end()

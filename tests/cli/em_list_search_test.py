@@ -5,31 +5,19 @@ terms) --em-exact` (the same EM to the maximum from the same start: N and BIC to
 relative); the chosen model has the smallest BIC and its totals are em's; candidates that
 the missing values leave unidentifiable are skipped and named; the other methods end on
 rows of the exhaustive table. Prints "N passed, N failed"."""
-import json
 import subprocess
 import sys
+
+import clitest
 
 darkfig, src = sys.argv[1], sys.argv[2]
 data = src + "/tests/data/incomplete/cov_003_missing.csv"
 lists = ["P", "K", "I"]
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAILED:", what)
+check = clitest.Checks()
 
 
 def run(*args, js=True):
-    p = subprocess.run([darkfig, *args], capture_output=True, text=True)
-    if p.returncode != 0:
-        print(" ".join(args), "->", p.returncode, p.stderr)
-        return None
-    return json.loads(p.stdout) if js else p.stdout
+    return clitest.run(darkfig, args, js)
 
 
 def names(model):
@@ -90,5 +78,4 @@ p = subprocess.run([darkfig, "search", data, *common, "--fixed", fixed, "--metho
 check(p.returncode == 2 and p.stdout == "" and "em --model M --bootstrap B" in p.stderr,
       "--bootstrap refused on incomplete data")
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+check.end()
