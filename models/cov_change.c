@@ -9,7 +9,7 @@
  *   T-hat - T = sum_s w_s (m0_s(beta-hat) - M0_s),
  * n_s being known. Under the Poisson model the M0_s are Poisson(m0_s), independent of each
  * other and of the observed cells that beta-hat is computed from (Cormack 1989, Biometrics
- * 45:395, sec. 3; Rivest & Baillargeon 2007, Rcapture's var(N) = m0 + m0^2 var(b0)), and
+ * 45:395; Rivest & Baillargeon 2007, Rcapture's var(N) = m0 + m0^2 var(b0)), and
  * m0_s(beta-hat) - m0_s = m0_s x_s'(beta-hat - beta) to first order, cov(beta-hat) = V:
  *   var(T-hat - T) = sum_s w_s^2 m0_s + g'Vg,   g = sum_s w_s m0_s x_s.
  * Indicator weights of a group give the level totals' var(N) = m0 + g'Vg (core/design.c,
