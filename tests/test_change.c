@@ -33,36 +33,46 @@
 #define Y_FROM 3 /* 2019 */
 #define Y_TO 5   /* 2021 */
 
-static dfg_ctable *stacked(dfg_table **tp)
-{
-    *tp = oracle_test_table("years/stacked_minor.csv", LISTS);
-    dfg_ctable *ct = NULL;
-    dfg_error err = {0};
-    if (!*tp || dfg_ctable_new(*tp, 0, &ct, &err) != DFG_OK)
-        fprintf(stderr, "table: %s\n", err.msg);
-    return ct;
-}
+/* The stacked table, year's trend of degree `trend` (0 = a factor) and model fitted to the
+ * MLE's digits (the finite differences start from it). */
+typedef struct {
+    dfg_table *t;
+    dfg_ctable *ct;
+    dfg_cmodel m;
+    dfg_cfit f;
+    size_t yc;
+    int fitted;
+} fixture;
 
-static size_t cov_of(const dfg_ctable *ct, const char *name)
+/* 1 when x is ready; release with teardown() either way. */
+static int setup(fixture *x, const char *model, size_t trend)
 {
-    for (size_t c = 0; c < dfg_ctable_n_cov(ct); c++)
-        if (strcmp(dfg_ctable_cov_name(ct, c), name) == 0)
-            return c;
-    return (size_t)-1;
-}
-
-static dfg_status fit(const dfg_ctable *ct, const char *model, dfg_cmodel *m, dfg_cfit *f)
-{
+    memset(x, 0, sizeof *x);
     dfg_error err = {0};
     dfg_glm_opts o = dfg_glm_opts_default();
-    o.tol = 1e-14; /* the MLE to its digits: the finite differences start from it */
+    o.tol = 1e-14;
     o.max_iter = 100;
-    dfg_status rc = dfg_cmodel_parse(model, ct, m, &err);
+    x->ct = oracle_test_ctable("years/stacked_minor.csv", LISTS, &x->t);
+    if (!x->ct)
+        return 0;
+    x->yc = oracle_cov_index(x->ct, "year");
+    dfg_status rc = trend ? dfg_ctable_set_trend(x->ct, x->yc, trend, &err) : DFG_OK;
     if (rc == DFG_OK)
-        rc = dfg_cfit_checked(ct, m, &o, f, &err);
+        rc = dfg_cmodel_parse(model, x->ct, &x->m, &err);
+    if (rc == DFG_OK && (rc = dfg_cfit_checked(x->ct, &x->m, &o, &x->f, &err)) == DFG_OK)
+        x->fitted = 1;
     if (rc != DFG_OK)
         fprintf(stderr, "fit %s: %s\n", model, err.msg);
-    return rc;
+    return x->fitted;
+}
+
+static void teardown(fixture *x)
+{
+    if (x->fitted)
+        dfg_cfit_free(&x->f);
+    dfg_cmodel_free(&x->m);
+    dfg_ctable_free(x->ct);
+    dfg_table_free(x->t);
 }
 
 /* x[s * p + j]: the design row of stratum s's unobserved cell (pattern 0), built here from
@@ -116,22 +126,15 @@ static void totals_at(const dfg_ctable *ct, const dfg_cfit *f, const double *x, 
 /* (1) for one model (trend: year's degree, 0 = factor) */
 static void finite_differences_for(const char *model, size_t trend)
 {
-    dfg_table *t;
-    dfg_ctable *ct = stacked(&t);
-    if (!CHECK(ct != NULL))
-        return;
-    size_t yc = cov_of(ct, "year");
+    fixture fx;
     dfg_error err = {0};
-    if (trend)
-        CHECK_CODE(dfg_ctable_set_trend(ct, yc, trend, &err), DFG_OK);
-    dfg_cmodel m = {0};
-    dfg_cfit f;
-    if (!CHECK(fit(ct, model, &m, &f) == DFG_OK)) {
-        dfg_ctable_free(ct);
-        dfg_table_free(t);
+    if (!CHECK(setup(&fx, model, trend))) {
+        teardown(&fx);
         return;
     }
-    size_t p = f.p, ns = dfg_ctable_n_strata(ct), k = dfg_ctable_k(ct);
+    const dfg_ctable *ct = fx.ct;
+    const dfg_cfit f = fx.f;
+    size_t yc = fx.yc, p = f.p, ns = dfg_ctable_n_strata(ct), k = dfg_ctable_k(ct);
     double *x = malloc(ns * p * sizeof *x), *b = malloc(p * sizeof *b);
     double *gd = malloc(p * sizeof *gd), *gr = malloc(p * sizeof *gr);
     if (!CHECK(x && b && gd && gr))
@@ -190,10 +193,7 @@ out:
     free(b);
     free(gd);
     free(gr);
-    dfg_cfit_free(&f);
-    dfg_cmodel_free(&m);
-    dfg_ctable_free(ct);
-    dfg_table_free(t);
+    teardown(&fx);
 }
 
 static void se_equals_finite_differences(void)
@@ -206,31 +206,30 @@ static void se_equals_finite_differences(void)
 /* (2) */
 static void parallelogram_ties_the_change_to_the_level_totals(void)
 {
-    dfg_table *t;
-    dfg_ctable *ct = stacked(&t);
-    if (!CHECK(ct != NULL))
+    fixture fx;
+    if (!CHECK(setup(&fx, MODEL, 0))) {
+        teardown(&fx);
         return;
-    dfg_cmodel m = {0};
-    dfg_cfit f;
-    if (!CHECK(fit(ct, MODEL, &m, &f) == DFG_OK))
-        goto out;
+    }
+    const dfg_ctable *ct = fx.ct;
     size_t ns = dfg_ctable_n_strata(ct);
     for (int pass = 0; pass < 2; pass++) {
         /* pass 0: the years 2019 and 2021; pass 1: minor's two levels */
-        size_t cv = cov_of(ct, pass ? "minor" : "year"), a = pass ? 0 : Y_FROM, b = pass ? 1 : Y_TO;
+        size_t cv = oracle_cov_index(ct, pass ? "minor" : "year"), a = pass ? 0 : Y_FROM,
+               b = pass ? 1 : Y_TO;
         dfg_level_total *lt = NULL;
         size_t n_lt = 0;
         dfg_error err = {0};
-        CHECK_CODE(dfg_cfit_level_totals(ct, &m, &f, &cv, 1, 0.95, 0, NULL, &lt, &n_lt, &err),
+        CHECK_CODE(dfg_cfit_level_totals(ct, &fx.m, &fx.f, &cv, 1, 0.95, 0, NULL, &lt, &n_lt, &err),
                    DFG_OK);
         dfg_cfit_change_result c;
-        CHECK_CODE(dfg_cfit_change(ct, &f, cv, a, b, 0.95, &c, &err), DFG_OK);
+        CHECK_CODE(dfg_cfit_change(ct, &fx.f, cv, a, b, 0.95, &c, &err), DFG_OK);
         double w[64], sum, vsum;
         for (size_t s = 0; s < ns; s++) {
             size_t l = dfg_ctable_level_of(ct, s, cv);
             w[s] = l == a || l == b;
         }
-        CHECK_CODE(dfg_cfit_contrast(ct, &f, w, &sum, &vsum, &err), DFG_OK);
+        CHECK_CODE(dfg_cfit_contrast(ct, &fx.f, w, &sum, &vsum, &err), DFG_OK);
         double va = lt[a].se * lt[a].se, vb = lt[b].se * lt[b].se;
         CHECK_REL_MSG(c.se_from, lt[a].se, 1e-13, "pass %d", pass);
         CHECK_REL_MSG(c.se_to, lt[b].se, 1e-13, "pass %d", pass);
@@ -239,14 +238,10 @@ static void parallelogram_ties_the_change_to_the_level_totals(void)
         /* var(A + B) = var A + var B + 2 cov */
         CHECK_REL_MSG(vsum, va + vb + 2.0 * c.cov_from_to, 1e-11, "pass %d", pass);
         if (pass == 1) /* adult + minor = everyone: the total's s.e. */
-            CHECK_REL(sqrt(vsum), f.se_nhat, 1e-12);
+            CHECK_REL(sqrt(vsum), fx.f.se_nhat, 1e-12);
         dfg_free_level_totals(lt);
     }
-    dfg_cfit_free(&f);
-out:
-    dfg_cmodel_free(&m);
-    dfg_ctable_free(ct);
-    dfg_table_free(t);
+    teardown(&fx);
 }
 
 static double sd(const double *v, size_t n)
@@ -273,17 +268,17 @@ static double sd(const double *v, size_t n)
  * 15%, and ignoring the covariance raise it by 30%. */
 static void simulation_and_bootstrap_for(const char *model, uint32_t seed)
 {
-    dfg_table *t;
-    dfg_ctable *ct = stacked(&t), *cp = NULL;
-    if (!CHECK(ct != NULL))
-        return;
-    size_t yc = cov_of(ct, "year"), n = dfg_ctable_n_cells(ct), k = dfg_ctable_k(ct);
-    dfg_cmodel m = {0};
-    dfg_cfit f;
+    fixture fx;
+    dfg_ctable *cp = NULL;
     dfg_error err = {0};
-    double *y = malloc(n * sizeof *y), *ed = malloc(B_SIM * sizeof *ed),
-           *er = malloc(B_SIM * sizeof *er);
-    if (!CHECK(y && ed && er) || !CHECK(fit(ct, model, &m, &f) == DFG_OK))
+    double *y = NULL, *ed = malloc(B_SIM * sizeof *ed), *er = malloc(B_SIM * sizeof *er);
+    if (!CHECK(setup(&fx, model, 0)))
+        goto out;
+    const dfg_ctable *ct = fx.ct;
+    const dfg_cmodel m = fx.m;
+    const dfg_cfit f = fx.f;
+    size_t yc = fx.yc, n = dfg_ctable_n_cells(ct), k = dfg_ctable_k(ct);
+    if (!CHECK((y = malloc(n * sizeof *y)) && ed && er))
         goto out;
     dfg_cfit_change_result c;
     CHECK_CODE(dfg_cfit_change(ct, &f, yc, Y_FROM, Y_TO, 0.95, &c, &err), DFG_OK);
@@ -344,15 +339,12 @@ static void simulation_and_bootstrap_for(const char *model, uint32_t seed)
         CHECK_REL(br.change[1].se, want_r, 0.08);
         dfg_cboot_result_free(&br);
     }
-    dfg_cfit_free(&f);
 out:
     free(y);
     free(ed);
     free(er);
-    dfg_cmodel_free(&m);
     dfg_ctable_free(cp);
-    dfg_ctable_free(ct);
-    dfg_table_free(t);
+    teardown(&fx);
 }
 
 static void se_matches_simulation_and_bootstrap(void)
@@ -363,28 +355,23 @@ static void se_matches_simulation_and_bootstrap(void)
 
 static void bad_requests_are_refused(void)
 {
-    dfg_table *t;
-    dfg_ctable *ct = stacked(&t);
-    if (!CHECK(ct != NULL))
+    fixture fx;
+    if (!CHECK(setup(&fx, "[]", 0))) {
+        teardown(&fx);
         return;
-    dfg_cmodel m = {0};
-    dfg_cfit f;
-    if (!CHECK(fit(ct, "[]", &m, &f) == DFG_OK))
-        goto out;
-    size_t yc = cov_of(ct, "year");
+    }
+    const dfg_ctable *ct = fx.ct;
+    const dfg_cfit *f = &fx.f;
+    size_t yc = fx.yc;
     dfg_cfit_change_result c;
     dfg_error e1 = {0}, e2 = {0}, e3 = {0}, e4 = {0}, e5 = {0};
-    CHECK_CODE(dfg_cfit_change(ct, &f, yc, 2, 2, 0.95, &c, &e1), DFG_EINVAL);
-    CHECK_CODE(dfg_cfit_change(ct, &f, yc, 0, 6, 0.95, &c, &e2), DFG_EINVAL);
-    CHECK_CODE(dfg_cfit_change(ct, &f, 7, 0, 1, 0.95, &c, &e3), DFG_EINVAL);
-    CHECK_CODE(dfg_cfit_change(ct, &f, yc, 0, 1, 1.5, &c, &e4), DFG_EINVAL);
-    CHECK_CODE(dfg_cfit_contrast(ct, &f, NULL, &c.diff, &c.se_diff, &e5), DFG_EINVAL);
-    SWEEP_ALLOC("change", dfg_cfit_change(ct, &f, yc, 0, 5, 0.9, &c, &sweep_err), (void)0);
-    dfg_cfit_free(&f);
-out:
-    dfg_cmodel_free(&m);
-    dfg_ctable_free(ct);
-    dfg_table_free(t);
+    CHECK_CODE(dfg_cfit_change(ct, f, yc, 2, 2, 0.95, &c, &e1), DFG_EINVAL);
+    CHECK_CODE(dfg_cfit_change(ct, f, yc, 0, 6, 0.95, &c, &e2), DFG_EINVAL);
+    CHECK_CODE(dfg_cfit_change(ct, f, 7, 0, 1, 0.95, &c, &e3), DFG_EINVAL);
+    CHECK_CODE(dfg_cfit_change(ct, f, yc, 0, 1, 1.5, &c, &e4), DFG_EINVAL);
+    CHECK_CODE(dfg_cfit_contrast(ct, f, NULL, &c.diff, &c.se_diff, &e5), DFG_EINVAL);
+    SWEEP_ALLOC("change", dfg_cfit_change(ct, f, yc, 0, 5, 0.9, &c, &sweep_err), (void)0);
+    teardown(&fx);
 }
 
 int main(void)
