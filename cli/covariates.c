@@ -414,6 +414,23 @@ void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev)
 
 static void cboot_text(FILE *o, const dfg_cboot_result *b);
 
+/* Is the change an estimate: both totals are (level_value); else the first that is not,
+ * with why[160] naming it. */
+static dfg_value_status change_value(const cov_fit *r, char *why)
+{
+    char w[160];
+    for (int e = 0; e < 2; e++) {
+        const dfg_level_total *l = &r->lev[e ? r->ch_to : r->ch_from];
+        dfg_value_status v = level_value(l, w);
+        if (v != DFG_VALUE_OK) {
+            snprintf(why, 160, "the total of %.50s is not one: %.80s", l->label, w);
+            return v;
+        }
+    }
+    why[0] = '\0';
+    return DFG_VALUE_OK;
+}
+
 /* One measure of the change: the point, the delta method's s.e. and interval, then the
  * bootstrap's s.e. and intervals (b: NULL without a bootstrap); dg decimals. */
 static void change_lines(FILE *o, const char *name, int dg, double point, double se, double lo,
@@ -440,11 +457,9 @@ static void change_text(FILE *o, const cov_fit *r, int pct)
     fprintf(o, "\nChange from %s to %s (s.e. by the delta method with the full covariance)\n",
             a->label, b->label);
     char why[160], name[400];
-    const dfg_level_total *bad = level_value(a, why) != DFG_VALUE_OK   ? a
-                                 : level_value(b, why) != DFG_VALUE_OK ? b
-                                                                       : NULL;
-    if (bad) {
-        fprintf(o, "  not an estimate: the total of %s is not one (%s)\n", bad->label, why);
+    dfg_value_status v = change_value(r, why);
+    if (v != DFG_VALUE_OK) {
+        fprintf(o, "  not an estimate (%s): %s\n", dfg_value_name(v), why);
         return;
     }
     fprintf(o, "  %-34s %10s %10s  %d%% interval\n", "", "estimate", "s.e.", pct);
@@ -722,9 +737,16 @@ static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct
                             d->se_from,     d->se_to,      d->cov_from_to, d->se_diff,
                             d->diff_lower,  d->diff_upper, d->se_ratio,    d->se_log_ratio,
                             d->ratio_lower, d->ratio_upper};
-        jnums(ch, keys, v, sizeof v / sizeof v[0]);
-        change_limits_json(ch, "difference", bd, 0);
-        change_limits_json(ch, "ratio", br, 1); /* no s.e. of the ratio */
+        /* not an estimate (a total is not one): null numbers, its status and reason */
+        char why[160];
+        dfg_value_status cv = change_value(r, why);
+        jnums(ch, keys, v, cv == DFG_VALUE_OK ? sizeof v / sizeof v[0] : 2);
+        for (size_t i = 2; cv != DFG_VALUE_OK && i < sizeof v / sizeof v[0]; i++)
+            jnum(ch, keys[i], DNAN);
+        change_limits_json(ch, "difference", cv == DFG_VALUE_OK ? bd : NULL, 0);
+        change_limits_json(ch, "ratio", cv == DFG_VALUE_OK ? br : NULL,
+                           1); /* no s.e. of the ratio */
+        jvalue(ch, cv, why);
     }
     if (r->has_boot) {
         cJSON *b = jobj(root, "bootstrap");
