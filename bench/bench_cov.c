@@ -14,6 +14,10 @@
  *  - boot: 1,000 parametric replicates of the fit with percentile intervals for the total
  *    and the 13 level totals, wall time with 1 and 2 threads, without and with BCa (one
  *    jackknife fit per nonempty cell).
+ *  - search boot: 1,000 nonparametric replicates of `search --fixed [P:age,K:age]
+ *    --method stepwise --bootstrap 1000`, the list search repeated in every replicate
+ *    (dfg_cboot_run with opts.search), percentile intervals of the 14 totals, wall and CPU
+ *    with 1 and 2 threads.
  * Wall time and CPU time of the process (on a loaded machine the CPU time is the figure
  * that means something; with 2 threads the wall time is the one the threads should cut).
  * Each figure is the median of `repeats` runs (default 5; the search and the bootstrap 3).
@@ -153,6 +157,60 @@ int main(int argc, char **argv)
             report(ls[i].key, ls[i].what, tm, repeats, "s");
             dfg_cmodel_free(&fx);
         }
+    }
+    {
+        /* the list search repeated in every nonparametric replicate */
+        dfg_cmodel fx = {0}, cm = {0};
+        dfg_search_opts so = dfg_search_opts_default();
+        so.method = DFG_SEARCH_STEPWISE;
+        dfg_search_result sr;
+        dfg_cfit cf;
+        if (dfg_cmodel_parse("[P:age,K:age]", ct, &fx, &err) != DFG_OK ||
+            dfg_search_run_cov(ct, &fx, &so, &sr, &err) != DFG_OK)
+            return 1;
+        dfg_status rc = dfg_search_cov_model(ct, &fx, &sr.rows[0].model, &cm, &err);
+        dfg_search_result_free(&sr);
+        if (rc != DFG_OK || dfg_cfit_checked(ct, &cm, NULL, &cf, &err) != DFG_OK)
+            return 1;
+        for (int th = 1; th <= 2; th++) {
+            dfg_cboot_opts bo = dfg_cboot_opts_default();
+            bo.type = DFG_BOOT_NONPARAMETRIC;
+            bo.select = 1;
+            bo.search = &so;
+            bo.search_fixed = &fx;
+            bo.bca = 0;
+            bo.threads = th;
+            double tc[99];
+            for (int r = 0; r < rs; r++) {
+                dfg_cboot_result br;
+                double t0 = wall(), c0 = pcpu();
+                dfg_cboot_run(ct, &cm, &cf, NULL, 0, &bo, &br, &err);
+                tm[r] = wall() - t0;
+                tc[r] = pcpu() - c0;
+                if (r == 0 && th == 1)
+                    printf("  search boot: total %.1f, percentile [%.1f, %.1f], %zu models, "
+                           "%zu failed\n",
+                           br.rows[0].point, br.rows[0].perc_lo, br.rows[0].perc_hi, br.n_models,
+                           br.n_failed);
+                dfg_cboot_result_free(&br);
+            }
+            char key[64], what[96];
+            snprintf(key, sizeof key, "cov_search_boot1000_t%d", th);
+            snprintf(what, sizeof what,
+                     "1000 replicates, stepwise search repeated, %d thread%s "
+                     "(wall)",
+                     th, th > 1 ? "s" : "");
+            report(key, what, tm, rs, "s");
+            snprintf(key, sizeof key, "cov_search_boot1000_t%d_cpu", th);
+            snprintf(what, sizeof what,
+                     "1000 replicates, stepwise search repeated, %d thread%s "
+                     "(CPU)",
+                     th, th > 1 ? "s" : "");
+            report(key, what, tc, rs, "s");
+        }
+        dfg_cfit_free(&cf);
+        dfg_cmodel_free(&cm);
+        dfg_cmodel_free(&fx);
     }
     for (int bca = 0; bca <= 1; bca++)
         for (int th = 1; th <= 2; th++) {

@@ -127,7 +127,7 @@ enum {
     CLI_OUTPUT = 2,     /* --level, --format, --output */
     CLI_FITTING = 4,    /* --tol, --max-iter */
     CLI_BOOT = 8,       /* --bootstrap ... --max-seconds */
-    CLI_COVARIATES = 16 /* --max-strata, --drop-missing, --no-level-profile, --trend */
+    CLI_COVARIATES = 16 /* --max-strata, --drop-missing, --no-level-profile, --trend, --by */
 };
 
 typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON } out_format;
@@ -190,6 +190,9 @@ extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check
     cmd_estimators, cmd_dga, cmd_batch, cmd_lcmcr;
 /* cli/covariates.c: --trend C=D on ct (0, or the exit code after saying why). */
 int cov_trend(const char *cmd, const char *file, dfg_ctable *ct, const char *spec);
+/* The covariate index of each comma-separated name in list (at most 8, --by): 0, or the
+ * exit code after saying why. */
+int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t *idx, size_t *n);
 /* cli/cmd_em.c: EM with missing covariate values; fit_em_redirect runs it for fit when
  * the file's covariates have missing values or an EM option is given (-1 otherwise). */
 extern const cli_command cmd_em;
@@ -470,6 +473,10 @@ int cov_search_load(cli_run *run, dfg_ctable **ct);
 void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev);
 void cov_levels_json(cJSON *rows, const char *model, const char *check, const dfg_level_total *lev,
                      size_t n_lev, const dfg_cboot_row *boot);
+/* The block of the bootstrap of the totals: every total's interval and, when the
+ * selection was repeated, the models the replicates chose (text; JSON "bootstrap"). */
+void cboot_text(FILE *o, const dfg_cboot_result *b);
+void cboot_json(cJSON *root, const dfg_cboot_result *b, const common_opts *c);
 
 /* ** }====================================================================== */
 

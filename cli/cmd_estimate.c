@@ -74,7 +74,7 @@ static void estimate_text(FILE *o, const common_opts *c, const char *sha, const 
                 e->bic);
     if (e->note[0])
         fprintf(o, "  note: %s\n", e->note);
-    if (boot)
+    if (boot && e->value == DFG_VALUE_OK)
         boot_text(o, boot, c->est.level);
 }
 
@@ -87,7 +87,7 @@ static void estimate_json(cJSON *root, const common_opts *c, const dfg_estimator
               ok ? e->se : DNAN);
     jfitstats(root, e->deviance, e->df, e->aic, e->bic);
     jci(root, "interval", &e->ci, has_ci && ok, c->est.level);
-    if (boot)
+    if (boot && ok)
         boot_json(root, boot, c->est.level);
     jstr(root, "note", e->note);
     jvalue(root, e->value, e->reason);
@@ -170,11 +170,14 @@ static int estimate_main(int argc, char **argv)
         code = fail(&err, rc);
         goto done;
     }
-    if (c->boot.B > 0) {
+    /* no bootstrap around a number that is not an estimate: its status and reason say why */
+    if (c->boot.B > 0 && e.value == DFG_VALUE_OK) {
         if ((code = boot_guard(c, est, run.t, &c->est, NULL, e.n_obs)) != 0 ||
             (code = run_boot(c, est, run.t, &c->est, NULL, &boot)) != 0)
             goto done;
         has_boot = 1;
+        /* the interval reported is the bootstrap's: judged as fit judges it */
+        e.value = dfg_value_judge(e.n_obs, e.nhat, e.se, &boot.ci, 0, e.reason, sizeof e.reason);
     }
     if ((code = cli_run_output(&run)) >= 0)
         goto done;

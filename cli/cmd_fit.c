@@ -16,9 +16,6 @@ static const cli_option fit_options[] = {
             "covariates, [P:K,P:age,age:sex]: '*' = each list in turn ([*:age] = P:age, K:age, "
             "...), '@' = all covariates together ([@] = their full crossing); default there: "
             "the main effects of every list and covariate (the same N as the strata summed)"),
-    OPT_STR("by", "C1[,C2]", common_opts, cov.by,
-            "with covariates: totals per level of these covariates crossed (default: per level "
-            "of each covariate on its own)"),
     OPT_STR("stratify", "C", common_opts, cov.stratify,
             "with covariates: also fit the model separately in each level of covariate C and "
             "report each level and their sum beside the pooled model"),

@@ -72,7 +72,9 @@ static const cli_option search_options[] = {
             "table (every pattern x covariate combination), each model = its list terms + M + "
             "every main effect, fitted as fit does, with the chosen model's totals per level; "
             "each term of M has at most one list ([P:age,age:sex]; [] = the covariates' main "
-            "effects only)"),
+            "effects only); --bootstrap B gives the total and every level total an interval, "
+            "parametric with the chosen model fixed (mse::boot_mse) or nonparametric with the "
+            "search repeated in every replicate, and counts the models the replicates chose"),
     OPT_ONE_OF("scope", "S", search_args, scope_lists, scope_choices,
                "with --method step: all (default: every two-way term) or lists (the list pairs "
                "only: list-dependence selection with the --fixed covariate terms held)"),
@@ -496,27 +498,11 @@ static int rank_rows(search_table *s, const dfg_search_result *r, const search_a
  * The list searches over lists and covariates (--fixed)
  * ======================================================================= */
 
-/* The chosen model over lists and covariates: the list terms of row w and the fixed
- * terms. */
-static dfg_status chosen_cmodel(const dfg_ctable *ct, const dfg_cmodel *fixed,
-                                const dfg_search_row *w, dfg_cmodel *m, dfg_error *err)
-{
-    size_t n = fixed->n_terms + w->model.n_terms;
-    uint64_t *terms = malloc((n + 1) * sizeof *terms);
-    if (!terms)
-        return DFG_ENOMEM;
-    for (size_t i = 0; i < fixed->n_terms; i++)
-        terms[i] = fixed->terms[i];
-    for (size_t i = 0; i < w->model.n_terms; i++)
-        terms[fixed->n_terms + i] = w->model.terms[i];
-    dfg_status rc = dfg_cmodel_from_terms(ct, terms, n, m, err);
-    free(terms);
-    return rc;
-}
-
 /* search --method stepwise|exhaustive|downhill --fixed M on the full table over lists and
  * covariates: the list search with M held in every model, then the chosen model's totals
- * per covariate level. The exit code, or -1 when the output is written. */
+ * per covariate level and (--bootstrap) their intervals: parametric with the chosen model
+ * fixed, or nonparametric with the whole search repeated in every replicate. The exit
+ * code, or -1 when the output is written. */
 static int search_fixed(cli_run *run, const search_args *a)
 {
     common_opts *c = &run->c;
@@ -533,6 +519,12 @@ static int search_fixed(cli_run *run, const search_args *a)
     search_table s = {&r, NULL, NULL, 0, 0, NULL, 0, "BIC"};
     dfg_level_total *lev = NULL;
     size_t n_lev = 0;
+    dfg_cboot_result boot;
+    memset(&boot, 0, sizeof boot);
+    int has_boot = 0;
+    size_t by[8], n_by = 0;
+    if (c->cov.by && (code = cov_indices("search", ct, c->cov.by, by, &n_by)) != 0)
+        goto done;
     dfg_status rc = dfg_cmodel_parse(a->fixed, ct, &fixed, &err);
     if (rc != DFG_OK) {
         cli_say("--fixed %s: %s", a->fixed, err.msg[0] ? err.msg : dfg_strerror(rc));
@@ -558,14 +550,14 @@ static int search_fixed(cli_run *run, const search_args *a)
     if ((code = rank_rows(&s, &r, a)) != 0)
         goto done;
     /* the chosen model's totals per level, as fit gives them */
-    if ((rc = chosen_cmodel(ct, &fixed, s.chosen, &cm, &err)) != DFG_OK ||
+    if ((rc = dfg_search_cov_model(ct, &fixed, &s.chosen->model, &cm, &err)) != DFG_OK ||
         (rc = dfg_cfit_checked(ct, &cm, &c->est.glm, &fit, &err)) != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
     {
         dfg_error le = {0};
-        rc = dfg_cfit_level_totals(ct, &cm, &fit, NULL, 0, c->est.level, !c->cov.no_level_profile,
+        rc = dfg_cfit_level_totals(ct, &cm, &fit, by, n_by, c->est.level, !c->cov.no_level_profile,
                                    &c->est.glm, &lev, &n_lev, &le);
         if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
             code = fail(&le, rc);
@@ -573,6 +565,17 @@ static int search_fixed(cli_run *run, const search_args *a)
         }
         if (rc != DFG_OK)
             cli_say("warning: level profile interval: %s", le.msg);
+    }
+    if (c->boot.B > 0) {
+        dfg_cboot_opts bo = cboot_opts(c);
+        bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
+        bo.search = &so;
+        bo.search_fixed = &fixed;
+        if ((rc = dfg_cboot_run(ct, &cm, &fit, by, n_by, &bo, &boot, &err)) != DFG_OK) {
+            code = fail(&err, rc);
+            goto done;
+        }
+        has_boot = 1;
     }
     if ((code = cli_run_output(run)) >= 0)
         goto done;
@@ -597,16 +600,27 @@ static int search_fixed(cli_run *run, const search_args *a)
         fprintf(o, "  %-24s %8.0f %10.1f %10.1f %6.2f %9.1f\n", "total", fit.n_obs, fit.nhat,
                 fit.m0, fit.nhat / fit.n_obs, fit.se_nhat);
         cov_levels_text(o, lev, n_lev);
+        if (has_boot) {
+            if (boot.type == DFG_BOOT_NONPARAMETRIC)
+                fprintf(o, "\nthe search repeated in every replicate%s, the fixed terms held\n",
+                        c->boot.interval == (int)DFG_CI_BCA ? " and jackknife fit" : "");
+            cboot_text(o, &boot);
+        }
     } else {
         run->o.rows = "models";
         search_json(run->o.root, run->t, &s, NULL, c->est.level);
         jstr(run->o.root, "fixed", fx);
         jstr(run->o.root, "chosen_full_model", full);
         cJSON *rows = jarr(run->o.root, "totals");
-        cov_levels_json(rows, full, dfg_check_name(fit.check), lev, n_lev, NULL);
+        cov_levels_json(rows, full, dfg_check_name(fit.check), lev, n_lev,
+                        has_boot ? boot.rows + 1 : NULL);
+        if (has_boot)
+            cboot_json(run->o.root, &boot, c);
     }
     code = -1;
 done:
+    if (has_boot)
+        dfg_cboot_result_free(&boot);
     dfg_free_level_totals(lev);
     dfg_cfit_free(&fit);
     dfg_cmodel_free(&cm);
@@ -647,13 +661,24 @@ static int search_main(int argc, char **argv)
                                      "(stepwise, exhaustive, downhill)");
         goto done;
     }
+    if (run.c.cov.by && !a.fixed && a.method != METHOD_STEP) {
+        code = usage_error("search", "--by goes with --fixed or --method step (the totals per "
+                                     "level of the chosen model over lists and covariates)");
+        goto done;
+    }
+    if (run.c.cov.by && a.method == METHOD_STEP && run.c.boot.B == 0) {
+        code = usage_error("search", "with --method step, --by sets the totals of the bootstrap "
+                                     "(--bootstrap B); or fit the chosen model with fit --model "
+                                     "M --by C");
+        goto done;
+    }
     if (run.c.cov.trend && a.method != METHOD_STEP) {
         code = usage_error("search", "--trend goes with --method step (the list searches "
                                      "compare list terms; fit the chosen model with fit --trend)");
         goto done;
     }
     if (a.fixed && a.method != METHOD_STEP) {
-        if (a.method == DFG_SEARCH_AIC_STEPWISE || run.c.boot.B > 0 || a.scope_lists || a.average) {
+        if (a.method == DFG_SEARCH_AIC_STEPWISE || a.scope_lists || a.average) {
             code = usage_error(
                 "search", "--fixed with --method %s: %s",
                 a.method == DFG_SEARCH_AIC_STEPWISE ? "aic-stepwise"
@@ -662,9 +687,7 @@ static int search_main(int argc, char **argv)
                     ? "aic-stepwise compares Rcapture fits of the lists alone (use stepwise, "
                       "exhaustive or downhill)"
                 : a.scope_lists ? "--scope is an option of --method step"
-                : a.average     ? "--average is not offered with covariates"
-                                : "--bootstrap is not offered with covariates (bootstrap the "
-                                  "chosen model with fit --model M --bootstrap B)");
+                                : "--average is not offered with covariates");
             goto done;
         }
         if ((code = cli_run_load(&run, 0)) < 0)

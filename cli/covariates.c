@@ -128,8 +128,7 @@ static dfg_table *drop_missing(const dfg_table *t, double *dropped, dfg_error *e
 }
 
 /* The covariate index of each comma-separated name in list: 0 ok, else the exit code. */
-static int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t *idx,
-                       size_t *n)
+int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t *idx, size_t *n)
 {
     *n = 0;
     const char *q = list;
@@ -412,8 +411,6 @@ void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev)
     }
 }
 
-static void cboot_text(FILE *o, const dfg_cboot_result *b);
-
 /* Is the change an estimate: both totals are (level_value); else the first that is not,
  * with why[160] naming it. */
 static dfg_value_status change_value(const cov_fit *r, char *why)
@@ -560,7 +557,7 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
         cboot_text(o, &r->boot);
 }
 
-static void cboot_text(FILE *o, const dfg_cboot_result *b)
+void cboot_text(FILE *o, const dfg_cboot_result *b)
 {
     {
         fprintf(o, "\nBootstrap: %zu %s replicates, seed %lu (%zu failed, %zu not interior)\n",
@@ -584,6 +581,56 @@ static void cboot_text(FILE *o, const dfg_cboot_result *b)
                 fprintf(o, "  [%.*f, %.*f]", dg, x->bca_lo, dg, x->bca_hi);
             fputc('\n', o);
         }
+    }
+    if (b->n_models > 0) { /* the selection repeated: the models chosen (as boot_text) */
+        size_t show = b->n_models < 5 ? b->n_models : 5;
+        fprintf(o, "  models chosen (%zu distinct):", b->n_models);
+        for (size_t i = 0; i < show; i++)
+            fprintf(o, "%s %s %.1f%%", i ? "," : "", b->models[i],
+                    100.0 * (double)b->model_count[i] / (double)b->B);
+        fprintf(o, "%s\n  the chosen model in %.1f%% of the replicates\n",
+                show < b->n_models ? ", ..." : "", 100.0 * (double)b->chosen_count / (double)b->B);
+    }
+}
+
+void cboot_json(cJSON *root, const dfg_cboot_result *b, const common_opts *c)
+{
+    cJSON *o = jobj(root, "bootstrap");
+    if (!o)
+        return;
+    const dfg_cboot_row *t = &b->rows[0];
+    int bca = c->boot.interval == (int)DFG_CI_BCA;
+    jnum(o, "B", (double)b->B);
+    jstr(o, "type", b->type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric");
+    jnum(o, "seed", (double)b->seed);
+    jstr(o, "interval", bca ? "bca" : "percentile");
+    static const char *const keys[] = {
+        "level",        "lower", "upper", "percentile_lower", "percentile_upper", "bca_lower",
+        "bca_upper",    "se",    "z0",    "acceleration",     "failed",           "not_interior",
+        "replicates_ok"};
+    const double v[] = {c->est.level,
+                        bca ? t->bca_lo : t->perc_lo,
+                        bca ? t->bca_hi : t->perc_hi,
+                        t->perc_lo,
+                        t->perc_hi,
+                        t->bca_lo,
+                        t->bca_hi,
+                        t->se,
+                        t->z0,
+                        t->accel,
+                        (double)b->n_failed,
+                        (double)b->n_boundary,
+                        (double)t->n_ok};
+    jnums(o, keys, v, sizeof v / sizeof v[0]);
+    if (b->n_models == 0)
+        return;
+    jnum(o, "models_distinct", (double)b->n_models);
+    jnum(o, "chosen_share", (double)b->chosen_count / (double)b->B);
+    cJSON *ms = jarr(o, "models");
+    for (size_t i = 0; ms && i < b->n_models; i++) {
+        cJSON *m = jrow(ms);
+        jstr(m, "model", b->models[i]);
+        jnum(m, "count", (double)b->model_count[i]);
     }
 }
 
@@ -748,13 +795,8 @@ static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct
                            1); /* no s.e. of the ratio */
         jvalue(ch, cv, why);
     }
-    if (r->has_boot) {
-        cJSON *b = jobj(root, "bootstrap");
-        jnum(b, "B", (double)r->boot.B);
-        jstr(b, "type", r->boot.type == DFG_BOOT_PARAMETRIC ? "parametric" : "nonparametric");
-        jnum(b, "seed", (double)r->boot.seed);
-        jnum(b, "failed", (double)r->boot.n_failed);
-    }
+    if (r->has_boot)
+        cboot_json(root, &r->boot, c);
 }
 
 dfg_cboot_opts cboot_opts(common_opts *c)
@@ -1052,7 +1094,10 @@ int search_step(cli_run *run)
         bo.bca = bo.bca && bo.type == DFG_BOOT_PARAMETRIC;
         bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
         bo.select_phases = 3;
-        if ((rc = dfg_cboot_run(ct, &r.final, &bfit, NULL, 0, &bo, &boot, &be)) != DFG_OK) {
+        size_t by[8], n_by = 0;
+        if (cc->by && (code = cov_indices("search", ct, cc->by, by, &n_by)) != 0)
+            goto done;
+        if ((rc = dfg_cboot_run(ct, &r.final, &bfit, by, n_by, &bo, &boot, &be)) != DFG_OK) {
             code = fail(&be, rc);
             goto done;
         }
@@ -1073,6 +1118,8 @@ int search_step(cli_run *run)
     } else {
         jstr(run->o.root, "method", "step");
         step_path_json(run->o.root, &r, final);
+        if (has_boot)
+            cboot_json(run->o.root, &boot, c);
         run->o.rows = "steps";
     }
 done:

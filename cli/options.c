@@ -113,6 +113,10 @@ static const cli_option covariate_options[] = {
             "an orthogonal polynomial of degree D in every term that holds it, as R's poly(C, D) "
             "in mse::model_search(degree_year = D); D below C's number of distinct values (D = "
             "that number - 1 is the factor's fit); the totals stay per value of C"),
+    OPT_STR("by", "C1[,C2]", common_opts, cov.by,
+            "with covariates (fit, search --method step or --fixed): totals per level of these "
+            "covariates crossed, e.g. minor,sex (default: per level of each covariate on its "
+            "own)"),
     OPT_END};
 
 static const struct {

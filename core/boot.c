@@ -322,12 +322,13 @@ static int cmp_group(const void *a, const void *b)
     return (x->first > y->first) - (x->first < y->first);
 }
 
-/* Distinct models of the successful replicates, counted; rep_model[b] set. */
-static dfg_status count_models(const dfg_boot_rep *reps, size_t B, dfg_boot_result *res,
-                               dfg_error *err)
+dfg_status dfg_boot_count_models(const char *const *model, size_t B, size_t *n_models,
+                                 char ***models, size_t **model_count, size_t *rep_model,
+                                 dfg_error *err)
 {
     dfg_status rc = DFG_OK;
     size_t n = 0;
+    *n_models = 0;
     model_ref *refs = dfg_malloc((B ? B : 1) * sizeof *refs);
     model_group *g = dfg_malloc((B ? B : 1) * sizeof *g);
     size_t *gid = dfg_malloc((B ? B : 1) * sizeof *gid);
@@ -336,9 +337,9 @@ static dfg_status count_models(const dfg_boot_rep *reps, size_t B, dfg_boot_resu
         goto done;
     }
     for (size_t b = 0; b < B; b++) {
-        res->rep_model[b] = DFG_BOOT_NO_MODEL;
-        if (reps[b].status == DFG_OK)
-            refs[n++] = (model_ref){reps[b].model, b};
+        rep_model[b] = DFG_BOOT_NO_MODEL;
+        if (model[b])
+            refs[n++] = (model_ref){model[b], b};
     }
     qsort(refs, n, sizeof *refs, cmp_model_ref);
     size_t ng = 0;
@@ -353,31 +354,46 @@ static dfg_status count_models(const dfg_boot_rep *reps, size_t B, dfg_boot_resu
         g[i].id = i;
     qsort(g, ng, sizeof *g, cmp_group);
     size_t *rank = dfg_malloc((ng ? ng : 1) * sizeof *rank);
-    res->models = dfg_calloc(ng ? ng : 1, sizeof *res->models);
-    res->model_count = dfg_malloc((ng ? ng : 1) * sizeof *res->model_count);
-    if (!rank || !res->models || !res->model_count) {
+    *models = dfg_calloc(ng ? ng : 1, sizeof **models);
+    *model_count = dfg_malloc((ng ? ng : 1) * sizeof **model_count);
+    if (!rank || !*models || !*model_count) {
         dfg_free(rank);
         rc = dfg_err_set(err, DFG_ENOMEM, "boot", "model counts");
         goto done;
     }
-    res->n_models = ng;
+    *n_models = ng;
     for (size_t r = 0; r < ng; r++) {
         rank[g[r].id] = r;
-        res->model_count[r] = g[r].count;
-        if (!(res->models[r] = dfg_strdup(reps[g[r].first].model))) {
+        (*model_count)[r] = g[r].count;
+        if (!((*models)[r] = dfg_strdup(model[g[r].first]))) {
             dfg_free(rank);
             rc = dfg_err_set(err, DFG_ENOMEM, "boot", "model names");
             goto done;
         }
     }
     for (size_t b = 0; b < B; b++)
-        if (reps[b].status == DFG_OK)
-            res->rep_model[b] = rank[gid[b]];
+        if (model[b])
+            rep_model[b] = rank[gid[b]];
     dfg_free(rank);
 done:
     dfg_free(refs);
     dfg_free(g);
     dfg_free(gid);
+    return rc;
+}
+
+/* Distinct models of the successful replicates, counted; rep_model[b] set. */
+static dfg_status count_models(const dfg_boot_rep *reps, size_t B, dfg_boot_result *res,
+                               dfg_error *err)
+{
+    const char **model = dfg_malloc((B ? B : 1) * sizeof *model);
+    if (!model)
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "model counts");
+    for (size_t b = 0; b < B; b++)
+        model[b] = reps[b].status == DFG_OK ? reps[b].model : NULL;
+    dfg_status rc = dfg_boot_count_models(model, B, &res->n_models, &res->models, &res->model_count,
+                                          res->rep_model, err);
+    dfg_free(model);
     return rc;
 }
 

@@ -1146,9 +1146,12 @@ DFG_API void dfg_cstep_result_free(dfg_cstep_result *r);
 /* Bootstrap of the total and the level totals of a fitted model (models/cov_boot.c):
  * parametric (multinomial of size N-hat over every cell, unobserved ones included, model
  * fixed: mse::boot_mse) or nonparametric (multinomial of size n over the observed cells;
- * select = 1 repeats the stepwise search, with select_phases phases, in every replicate).
- * Percentile and BCa (jackknife over the people) intervals. Replicate b draws from stream
- * (seed, b): the same digits on any number of threads. */
+ * select = 1 repeats the selection in every replicate and in every jackknife fit: the
+ * stepwise search of dfg_cstep_run with select_phases phases, or with search set the list
+ * search of dfg_search_run_cov with search_fixed held fixed; the chosen model is then
+ * fitted by dfg_cfit_checked, as on the data). Percentile and BCa (jackknife over the
+ * people) intervals. Replicate b draws from stream (seed, b), the same draws with or
+ * without select: the same digits on any number of threads. */
 typedef struct {
     size_t B;           /* default 1000 */
     dfg_boot_type type; /* default DFG_BOOT_PARAMETRIC */
@@ -1158,6 +1161,11 @@ typedef struct {
     int bca;            /* 1 (default): BCa too (one jackknife fit per nonempty cell) */
     int select;         /* nonparametric: 1 = rerun the stepwise search per replicate */
     int select_phases;  /* phases of that search (0 = 1: BIC only) */
+    /* select with a list search (not copied; NULL: the stepwise search): its method,
+     * criterion, max_order, threshold and glm (threads 1, best_only, no progress in the
+     * replicates), the terms of search_fixed (may be NULL) in every model */
+    const dfg_search_opts *search;
+    const dfg_cmodel *search_fixed;
     dfg_glm_opts glm;
     volatile sig_atomic_t *cancel;
     /* 0, or two distinct level rows (1-based, as rows[1..] of the result) whose change is
@@ -1188,6 +1196,17 @@ typedef struct {
     double *nstar;           /* B x n_rows, replicate-major */
     int has_change;          /* opts.change_from given: */
     dfg_cboot_row change[2]; /* [0] N_to - N_from, [1] N_to / N_from */
+    /* select: the models the replicates chose, models[i] (the full model in bracket
+     * notation, or with opts.search its list terms as dfg_model_format writes them without
+     * a table) chosen model_count[i] times, most frequent first, ties in order of first
+     * appearance; rep_model[b] its index (DFG_BOOT_NO_MODEL: replicate b failed);
+     * chosen_count: the replicates that chose model m itself. Empty without select, and
+     * from dfg_cboot_finish (whose replicates carry N* only). */
+    size_t n_models;
+    char **models;
+    size_t *model_count;
+    size_t *rep_model;
+    size_t chosen_count;
 } dfg_cboot_result;
 
 /* Bootstrap model m with its fit (dfg_cfit_checked; not DFG_CHECK_NOMLE) on ct; level
@@ -1748,6 +1767,12 @@ DFG_API double dfg_ctable_trend_value(const dfg_ctable *ct, size_t l, size_t d);
 DFG_API dfg_status dfg_search_run_cov(const dfg_ctable *ct, const dfg_cmodel *fixed,
                                       const dfg_search_opts *o, dfg_search_result *r,
                                       dfg_error *err);
+
+/* The model over lists and covariates of a row of dfg_search_run_cov: the terms of fixed
+ * (may be NULL) + the list terms of lists (a row's model), closed, with every main
+ * effect. Owns: *m (dfg_cmodel_free). Returns DFG_OK, DFG_EINVAL, DFG_ENOMEM. */
+DFG_API dfg_status dfg_search_cov_model(const dfg_ctable *ct, const dfg_cmodel *fixed,
+                                        const dfg_model *lists, dfg_cmodel *m, dfg_error *err);
 
 /* ** }====================================================================== */
 

@@ -213,6 +213,14 @@ const uint32_t *dfg_loglin_work_terms(const dfg_loglin_work *lw);
 int dfg_cmp_double(const void *a, const void *b);
 /* R's quantile type 7 of sorted x[0 .. m-1] at p in [0, 1]; NaN when m = 0 (core/boot.c). */
 double dfg_quantile7(const double *x, size_t m, double p);
+/* The distinct strings of model[0 .. B-1] (NULL: a replicate without a model), counted
+ * (core/boot.c): *models (owned, dfg_free each and the array) most frequent first, ties
+ * in order of first appearance, with their counts in *model_count; rep_model[b] = the
+ * index of model[b] or DFG_BOOT_NO_MODEL. *n_models is the number of *models entries
+ * (release them even on DFG_ENOMEM). */
+dfg_status dfg_boot_count_models(const char *const *model, size_t B, size_t *n_models,
+                                 char ***models, size_t **model_count, size_t *rep_model,
+                                 dfg_error *err);
 
 /* ** {======================================================================
  * Fits over the full table of lists and covariates (core/design.c)

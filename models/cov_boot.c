@@ -7,10 +7,15 @@
  *    Bernoulli(frac(N-hat)); counts* ~ Multinomial(Nr; mu_c / N-hat) over every cell; the
  *    unobserved cells dropped; the model refitted (fixed);
  *  - nonparametric: counts* ~ Multinomial(n; y_c / n) over the observed cells; the model
- *    refitted, or (select = 1) chosen again by the stepwise search (dfg_cstep_run) in
- *    every replicate (Chan, Silverman & Vincent 2021, JASA 116:1297).
+ *    refitted, or (select = 1) chosen again in every replicate and jackknife fit, by the
+ *    stepwise search (dfg_cstep_run) or by a list search with covariate terms held fixed
+ *    (dfg_search_run_cov), then fitted by dfg_cfit_checked as on the data (Chan, Silverman
+ *    & Vincent 2021, JASA 116:1297); dfg_cboot_run counts the models chosen (as
+ *    core/boot.c).
  * A replicate whose fit fails or whose MLE is not interior keeps its N* (the extended
- * MLE's, counted in n_boundary) unless N* is not finite (counted in n_failed, left out).
+ * MLE's, counted in n_boundary) unless N* is not finite (counted in n_failed, left out);
+ * a replicate whose search fails (a list with no one, no admissible model) is counted in
+ * n_failed too.
  * Intervals as core/boot.c: percentile and BCa (DiCiccio & Efron 1996, Stat. Sci.
  * 11:189), z0 from the share of N*_b below N-hat, the acceleration from the delete-one
  * jackknife over the people, one fit per nonempty observable cell. Quantiles R type 7.
@@ -49,6 +54,11 @@ void dfg_cboot_result_free(dfg_cboot_result *r)
 {
     if (!r)
         return;
+    for (size_t i = 0; r->models && i < r->n_models; i++)
+        dfg_free(r->models[i]);
+    dfg_free(r->models);
+    dfg_free(r->model_count);
+    dfg_free(r->rep_model);
     dfg_free(r->rows);
     dfg_free(r->nstar);
     memset(r, 0, sizeof *r);
@@ -77,6 +87,7 @@ typedef struct {
     size_t first, count;
     double *out;
     unsigned char *bnd;
+    char **label; /* select in dfg_cboot_run: B, replicate b's model (owned) or NULL */
     size_t next;
     pthread_mutex_t lock;
     dfg_status rc;
@@ -109,36 +120,101 @@ typedef struct {
     dfg_ctable *ctb; /* for the search: a copy whose counts are replaced */
 } worker;
 
+/* The label of a chosen model: with a list search its list terms (dfg_model_format
+ * without a table, as the search's rows), else the full model. NULL when out of memory. */
+static char *model_label(const job *j, const dfg_cmodel *cm)
+{
+    char buf[2048];
+    if (!j->o->search) {
+        dfg_cmodel_format(cm, j->ct, buf, sizeof buf);
+        return dfg_strdup(buf);
+    }
+    size_t k = dfg_ctable_k(j->ct), n = 0;
+    uint64_t lists = ((uint64_t)1 << k) - 1;
+    uint32_t *t = dfg_malloc((cm->n_terms + 1) * sizeof *t);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < cm->n_terms; i++)
+        if (!(cm->terms[i] & ~lists))
+            t[n++] = (uint32_t)cm->terms[i];
+    dfg_model lm = {0};
+    dfg_error e = {0};
+    char *s = NULL;
+    if (dfg_model_from_terms(k, t, n, &lm, &e) == DFG_OK) {
+        dfg_model_format(&lm, NULL, buf, sizeof buf);
+        s = dfg_strdup(buf);
+    }
+    dfg_model_free(&lm);
+    dfg_free(t);
+    return s;
+}
+
+/* The selection on the table ctb (counts replaced): the model it chooses into *cm. */
+static dfg_status select_model(const job *j, const dfg_ctable *ctb, dfg_cmodel *cm, dfg_error *err)
+{
+    dfg_status rc;
+    if (j->o->search) {
+        dfg_search_opts so = *j->o->search;
+        so.threads = 1; /* the replicates run in parallel */
+        so.best_only = 1;
+        so.top = 1;
+        so.average = 0;
+        so.progress = NULL;
+        so.progress_data = NULL;
+        dfg_search_result sr;
+        if ((rc = dfg_search_run_cov(ctb, j->o->search_fixed, &so, &sr, err)) != DFG_OK)
+            return rc;
+        rc = sr.n_rows ? dfg_search_cov_model(ctb, j->o->search_fixed, &sr.rows[0].model, cm, err)
+                       : dfg_err_set(err, DFG_EDATA, "boot", "no admissible model");
+        dfg_search_result_free(&sr);
+        return rc;
+    }
+    dfg_cstep_opts so = dfg_cstep_opts_default();
+    so.glm = j->o->glm;
+    so.phases = j->o->select_phases ? j->o->select_phases : 1;
+    dfg_cstep_result sr;
+    if ((rc = dfg_cstep_run(ctb, &so, &sr, err)) != DFG_OK)
+        return rc;
+    *cm = sr.final; /* taken over */
+    memset(&sr.final, 0, sizeof sr.final);
+    dfg_cstep_result_free(&sr);
+    return DFG_OK;
+}
+
+/* The totals of every group from counts y into out: the model refitted, or chosen again
+ * (select; its label into *label when label is not NULL). */
 static dfg_status fit_counts(job *j, worker *wk, const double *y, double *out, int *boundary,
-                             dfg_error *err)
+                             char **label, dfg_error *err)
 {
     const dfg_cfit *f = j->fit;
     if (j->o->select) {
         dfg_status rc = dfg_ctable_set_counts(wk->ctb, y, err);
         if (rc != DFG_OK)
             return rc;
-        dfg_cstep_opts so = dfg_cstep_opts_default();
-        so.glm = j->o->glm;
-        so.phases = j->o->select_phases ? j->o->select_phases : 1;
-        dfg_cstep_result sr;
-        if ((rc = dfg_cstep_run(wk->ctb, &so, &sr, err)) != DFG_OK)
-            return rc;
-        dfg_cfit cf;
-        rc = dfg_cfit_checked(wk->ctb, &sr.final, &j->o->glm, &cf, err);
-        dfg_cstep_result_free(&sr);
-        if (rc != DFG_OK && rc != DFG_ENOMLE) {
-            dfg_cfit_free(&cf);
+        dfg_cmodel cm = {0};
+        if ((rc = select_model(j, wk->ctb, &cm, err)) != DFG_OK) {
+            dfg_cmodel_free(&cm);
             return rc;
         }
-        *boundary = cf.check != DFG_CHECK_FINE;
-        if (cf.check == DFG_CHECK_NOMLE) {
-            for (size_t g = 0; g < j->n_groups; g++)
-                out[g] = NAN;
-        } else {
-            group_totals(j, y, cf.fitted, out);
+        dfg_cfit cf;
+        rc = dfg_cfit_checked(wk->ctb, &cm, &j->o->glm, &cf, err);
+        if (rc == DFG_OK || rc == DFG_ENOMLE) {
+            *boundary = cf.check != DFG_CHECK_FINE;
+            if (cf.check == DFG_CHECK_NOMLE) {
+                for (size_t g = 0; g < j->n_groups; g++)
+                    out[g] = NAN;
+            } else {
+                group_totals(j, y, cf.fitted, out);
+            }
+            /* a model only for a replicate with N* (as core/boot.c counts them) */
+            if (label && cf.check != DFG_CHECK_NOMLE && !(*label = model_label(j, &cm)))
+                rc = dfg_err_set(err, DFG_ENOMEM, "boot", "model label");
+            else
+                rc = DFG_OK;
         }
         dfg_cfit_free(&cf);
-        return DFG_OK;
+        dfg_cmodel_free(&cm);
+        return rc;
     }
     memcpy(wk->beta, f->beta, f->p * sizeof *wk->beta);
     dfg_glm_info info;
@@ -168,7 +244,13 @@ static dfg_status run_item(job *j, worker *wk, size_t item)
     if (j->jack) {
         memcpy(wk->y, y0, n * sizeof *wk->y);
         wk->y[j->jack_cell[item]] -= 1.0;
-        return fit_counts(j, wk, wk->y, out, &boundary, &e);
+        dfg_status rc = fit_counts(j, wk, wk->y, out, &boundary, NULL, &e);
+        if (rc != DFG_OK && rc != DFG_ENOMEM) { /* no acceleration then, not fatal */
+            for (size_t g = 0; g < j->n_groups; g++)
+                out[g] = NAN;
+            rc = DFG_OK;
+        }
+        return rc;
     }
     size_t b = j->first + item;
     dfg_status rc = dfg_rng_reset(wk->r, j->o->seed, b, &e);
@@ -186,7 +268,7 @@ static dfg_status run_item(job *j, worker *wk, size_t item)
     for (size_t i = 0; i < j->n_cat; i++)
         if (j->cat[i] & lm) /* the unobserved cells are dropped */
             wk->y[j->cat[i]] = (double)wk->draw[i];
-    rc = fit_counts(j, wk, wk->y, out, &boundary, &e);
+    rc = fit_counts(j, wk, wk->y, out, &boundary, j->label ? &j->label[b] : NULL, &e);
     j->bnd[item] = rc == DFG_OK && boundary;
     if (rc != DFG_OK) {
         /* a failed replicate is left out, not fatal (unless out of memory) */
@@ -328,6 +410,9 @@ size_t dfg_cboot_n_rows(const dfg_ctable *ct, const size_t *by, size_t n_by)
 static void job_free(job *j)
 {
     pthread_mutex_destroy(&j->lock);
+    for (size_t b = 0; j->label && b < j->o->B; b++)
+        dfg_free(j->label[b]);
+    dfg_free(j->label);
     dfg_free_level_totals(j->lt);
     dfg_free(j->groups);
     dfg_free(j->use);
@@ -586,6 +671,23 @@ dfg_status dfg_cboot_finish(const dfg_ctable *ct, const dfg_cmodel *m, const dfg
     return rc;
 }
 
+/* The models the replicates chose (j->label), counted into res; the share of m itself. */
+static dfg_status count_models(const job *j, dfg_cboot_result *res, dfg_error *err)
+{
+    size_t B = j->o->B;
+    char *mine = model_label(j, j->m);
+    if (!mine || !(res->rep_model = dfg_malloc(B * sizeof *res->rep_model))) {
+        dfg_free(mine);
+        return dfg_err_set(err, DFG_ENOMEM, "boot", "models chosen");
+    }
+    dfg_status rc = dfg_boot_count_models((const char *const *)j->label, B, &res->n_models,
+                                          &res->models, &res->model_count, res->rep_model, err);
+    for (size_t b = 0; rc == DFG_OK && b < B; b++)
+        res->chosen_count += j->label[b] && strcmp(j->label[b], mine) == 0;
+    dfg_free(mine);
+    return rc;
+}
+
 dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
                          const size_t *by, size_t n_by, const dfg_cboot_opts *opts,
                          dfg_cboot_result *res, dfg_error *err)
@@ -599,12 +701,15 @@ dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cf
     if (rc == DFG_OK && !res)
         rc = dfg_err_set(err, DFG_EINVAL, "boot", "NULL result");
     if (rc == DFG_OK &&
-        (!(nstar = dfg_malloc(B * j.n_groups * sizeof *nstar)) || !(bnd = dfg_malloc(B))))
+        (!(nstar = dfg_malloc(B * j.n_groups * sizeof *nstar)) || !(bnd = dfg_malloc(B)) ||
+         (j.o->select && !(j.label = dfg_calloc(B, sizeof *j.label)))))
         rc = dfg_err_set(err, DFG_ENOMEM, "boot", "%zu replicates x %zu totals", B, j.n_groups);
     if (rc == DFG_OK)
         rc = run_pass(&j, 0, 0, B, nstar, bnd, err);
     if (rc == DFG_OK)
         rc = finish_job(&j, nstar, bnd, res, err);
+    if (rc == DFG_OK && j.label && (rc = count_models(&j, res, err)) != DFG_OK)
+        dfg_cboot_result_free(res);
     dfg_free(nstar);
     dfg_free(bnd);
     job_free(&j);

@@ -275,3 +275,21 @@ dfg_status dfg_sp_cov_se(const sp_space *sp, sp_worker *w, uint64_t mask, double
         *se = sqrt(var);
     return rc;
 }
+
+dfg_status dfg_search_cov_model(const dfg_ctable *ct, const dfg_cmodel *fixed,
+                                const dfg_model *lists, dfg_cmodel *m, dfg_error *err)
+{
+    if (!ct || !lists || !m)
+        return dfg_err_set(err, DFG_EINVAL, "search", "NULL table, list terms or model");
+    size_t nf = fixed ? fixed->n_terms : 0, n = nf + lists->n_terms;
+    uint64_t *terms = dfg_malloc((n + 1) * sizeof *terms);
+    if (!terms)
+        return dfg_err_set(err, DFG_ENOMEM, "search", "%zu terms", n);
+    for (size_t i = 0; i < nf; i++)
+        terms[i] = fixed->terms[i];
+    for (size_t i = 0; i < lists->n_terms; i++)
+        terms[nf + i] = lists->terms[i];
+    dfg_status rc = dfg_cmodel_from_terms(ct, terms, n, m, err);
+    dfg_free(terms);
+    return rc;
+}

@@ -63,6 +63,15 @@ expect 1 out "not an estimate ($beyond" estimate "$tmp/huge.csv" --estimator mt
 expect 1 out '"value":	"beyond bound"' estimate "$tmp/huge.csv" --estimator chapman --format json
 is N null "estimate json: N"
 is dark_figure null "estimate json: dark figure"
+# ... and no bootstrap is run or shown around it (text and JSON)
+expect 1 out "not an estimate (beyond bound)" estimate "$tmp/huge.csv" --estimator chapman \
+    --bootstrap 50
+if grep -q "bootstrap" "$tmp/out"; then fail=$((fail + 1)); echo "FAIL: estimate: bootstrap shown"
+else pass=$((pass + 1)); fi
+expect 1 out '"value":	"beyond bound"' estimate "$tmp/huge.csv" --estimator chapman \
+    --bootstrap 50 --format json
+if grep -q '"bootstrap":.{' "$tmp/out"; then fail=$((fail + 1))
+    echo "FAIL: estimate json: bootstrap shown"; else pass=$((pass + 1)); fi
 expect 1 out "lincoln-petersen              -          -  not an estimate ($beyond" \
     twolist "$tmp/huge.csv"
 expect 1 out "chapman,ok,NA,NA,0.95," twolist "$tmp/huge.csv" --format csv

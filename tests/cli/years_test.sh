@@ -157,6 +157,30 @@ then ok; else bad "search step --trend year=1: a step differs from its separate 
 expect 2 err "--trend goes with --method step" search "$data" --lists $L --method exhaustive \
     --trend year=1
 
+# search --fixed M --by minor,year: the chosen model's totals per crossed level are fit's
+# (fit --model <chosen over lists and covariates> --by minor,year; N and s.e. to 1e-9)
+"$bin" search "$data" --lists $L --fixed "[*:minor]" --by minor,year --no-level-profile \
+    --format json >"$tmp/sby.json" 2>/dev/null
+if /usr/bin/python3 - "$bin" "$data" "$L" "$tmp/sby.json" <<'PY'
+import json, subprocess, sys
+bin_, data, lists, path = sys.argv[1:]
+s = json.load(open(path))
+rows = {t["row"]: t for t in s["totals"]}
+f = json.loads(subprocess.run([bin_, "fit", data, "--lists", lists, "--model",
+                               s["chosen_full_model"], "--by", "minor,year",
+                               "--no-level-profile", "--format", "json"],
+                              capture_output=True, text=True).stdout)
+got = {t["row"]: t for t in f["totals"] if t["row"] != "total"}
+assert len(rows) == 12 and set(rows) == set(got), (sorted(rows), sorted(got))
+bad = [k for k in rows for key in ("N", "se")
+       if abs(rows[k][key] - got[k][key]) > 1e-9 * abs(got[k][key])]
+sys.exit(1 if bad else 0)
+PY
+then ok; else bad "search --fixed --by minor,year != fit --model <chosen> --by minor,year"; fi
+expect 2 err "--by goes with --fixed or --method step" search "$data" --lists $L --by minor
+expect 2 err "with --method step, --by sets the totals of the bootstrap" search "$data" \
+    --lists $L --method step --by minor
+
 # bad requests
 expect 2 err "must be below its number of distinct values (6)" fit "$data" --lists $L \
     --trend year=6
