@@ -437,9 +437,12 @@ static void sub_row_json(cJSON *rows, const char *label, int year, const char *s
 }
 
 /* A line for the change between two years: N is the difference (or the ratio), the
- * interval the bootstrap's; registered and the dark figure do not apply. */
+ * interval the bootstrap's, else the delta method's (delta[0..1], named dname: "wald" for
+ * the difference, "log-wald" for the ratio; dfg_cfit_change); registered and the dark
+ * figure do not apply. */
 static void change_row_json(cJSON *rows, const char *label, const char *stratum, double point,
-                            const dfg_cboot_row *b, int bca, double level, const char *model)
+                            const dfg_cboot_row *b, int bca, const double *delta, const char *dname,
+                            double level, const char *model)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -449,10 +452,10 @@ static void change_row_json(cJSON *rows, const char *label, const char *stratum,
     num(o, "N", point);
     num(o, "dark_figure", DNAN);
     num(o, "N_over_n", DNAN);
-    cJSON_AddStringToObject(o, "interval", b ? (bca ? "bca" : "percentile") : "");
+    cJSON_AddStringToObject(o, "interval", b ? (bca ? "bca" : "percentile") : dname);
     num(o, "level", level);
-    num(o, "lower", b ? (bca ? b->bca_lo : b->perc_lo) : DNAN);
-    num(o, "upper", b ? (bca ? b->bca_hi : b->perc_hi) : DNAN);
+    num(o, "lower", b ? (bca ? b->bca_lo : b->perc_lo) : delta[0]);
+    num(o, "upper", b ? (bca ? b->bca_hi : b->perc_hi) : delta[1]);
     cJSON_AddStringToObject(o, "model", model);
     cJSON_AddStringToObject(o, "status", isfinite(point) ? "ok" : "not an estimate");
     cJSON_AddNumberToObject(o, "exit_code", isfinite(point) ? 0 : EXIT_NUMERIC);
@@ -657,12 +660,21 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
         const dfg_level_total *a = &lev[ch[0] - 1], *b = &lev[ch[1] - 1];
         char st[400];
         int bca = sp->bo.interval == DFG_CI_BCA;
+        dfg_cfit_change_result dl; /* the interval without a bootstrap */
+        double dd[2] = {DNAN, DNAN}, dr[2] = {DNAN, DNAN};
+        if (dfg_cfit_change(ct, &fit, ycov, ch[0] - 1, ch[1] - 1, sp->est.level, &dl, NULL) ==
+            DFG_OK) {
+            dd[0] = dl.diff_lower;
+            dd[1] = dl.diff_upper;
+            dr[0] = dl.ratio_lower;
+            dr[1] = dl.ratio_upper;
+        }
         snprintf(st, sizeof st, "%.190s - %.190s", b->label, a->label);
         change_row_json(rows, "change", st, b->nhat - a->nhat, has_boot ? &boot.change[0] : NULL,
-                        bca, sp->est.level, oc->model);
+                        bca, dd, "wald", sp->est.level, oc->model);
         snprintf(st, sizeof st, "%.190s / %.190s", b->label, a->label);
         change_row_json(rows, "ratio", st, b->nhat / a->nhat, has_boot ? &boot.change[1] : NULL,
-                        bca, sp->est.level, oc->model);
+                        bca, dr, "log-wald", sp->est.level, oc->model);
     }
 done:
     dfg_free_level_totals(lev);

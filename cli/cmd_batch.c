@@ -79,7 +79,8 @@ static const cli_option batch_options[] = {
             "every term that holds it, as darkfig fit --trend"),
     OPT_STR("change", "A:B", batch_opts, change,
             "with --pooled: lines for N(B) - N(A) and N(B) / N(A) between the years A and B, "
-            "with the bootstrap's interval when --bootstrap is given"),
+            "with the bootstrap's interval when --bootstrap is given, else the delta method's "
+            "(wald; log-wald for the ratio)"),
     OPT_END};
 
 const cli_command cmd_batch = {

@@ -21,8 +21,10 @@ static const cli_option fit_options[] = {
             "report each level and their sum beside the pooled model"),
     OPT_STR("change", "[C=]A:B", common_opts, cov.change,
             "with covariates: the change of the total between levels A and B of covariate C "
-            "(default: the --trend covariate, else year): N(B) - N(A) and N(B) / N(A), with "
-            "--bootstrap their percentile and BCa intervals from the same replicates"),
+            "(default: the --trend covariate, else year): N(B) - N(A) and N(B) / N(A) with "
+            "their delta-method s.e. (full covariance), a normal interval for the difference "
+            "and a log-scale one for the ratio; with --bootstrap also their percentile and BCa "
+            "intervals from the same replicates"),
     OPT_END};
 
 const cli_command cmd_fit = {

@@ -291,6 +291,8 @@ typedef struct {
     int has_change;        /* --change: */
     size_t ch_from, ch_to; /* the rows of lev */
     double ch_diff, ch_ratio;
+    size_t ch_cov, ch_level[2];   /* the covariate and its two levels */
+    dfg_cfit_change_result delta; /* the delta method's s.e. and intervals */
 } cov_fit;
 
 /* --change [C=]A:B: the rows of r->lev holding C=A and C=B (C: the trend's covariate,
@@ -309,7 +311,7 @@ static int change_rows(const dfg_ctable *ct, const char *spec, cov_fit *r)
     if (!colon || colon == v || colon[1] == '\0' || strchr(colon + 1, ':'))
         return usage_error("fit", "--change takes [COVARIATE=]A:B, e.g. 2019:2021 (got \"%s\")",
                            spec);
-    if (cov_named(ct, cov, strlen(cov)) == (size_t)-1)
+    if ((r->ch_cov = cov_named(ct, cov, strlen(cov))) == (size_t)-1)
         return usage_error("fit", "--change: '%s' is not a covariate of the input", cov);
     size_t at[2];
     for (int e = 0; e < 2; e++) {
@@ -325,6 +327,9 @@ static int change_rows(const dfg_ctable *ct, const char *spec, cov_fit *r)
         if (at[e] == (size_t)-1)
             return usage_error("fit", "--change: no total for %s (a level of %s%s)", lab, cov,
                                dfg_ctable_n_cov(ct) > 1 ? "; with --by, name it alone" : "");
+        for (size_t l = 0; l < dfg_ctable_n_levels(ct, r->ch_cov); l++)
+            if (strcmp(lab + strlen(cov) + 1, dfg_ctable_level_name(ct, r->ch_cov, l)) == 0)
+                r->ch_level[e] = l;
     }
     if (at[0] == at[1])
         return usage_error("fit", "--change: the two levels are the same");
@@ -406,6 +411,67 @@ void cov_levels_text(FILE *o, const dfg_level_total *lev, size_t n_lev)
     }
 }
 
+/* Is the change an estimate: both totals are (level_value); else the first that is not,
+ * with why[160] naming it. */
+static dfg_value_status change_value(const cov_fit *r, char *why)
+{
+    char w[160];
+    for (int e = 0; e < 2; e++) {
+        const dfg_level_total *l = &r->lev[e ? r->ch_to : r->ch_from];
+        dfg_value_status v = level_value(l, w);
+        if (v != DFG_VALUE_OK) {
+            snprintf(why, 160, "the total of %.50s is not one: %.80s", l->label, w);
+            return v;
+        }
+    }
+    why[0] = '\0';
+    return DFG_VALUE_OK;
+}
+
+/* One measure of the change: the point, the delta method's s.e. and interval, then the
+ * bootstrap's s.e. and intervals (b: NULL without a bootstrap); dg decimals. */
+static void change_lines(FILE *o, const char *name, int dg, double point, double se, double lo,
+                         double hi, const char *how, const dfg_cboot_row *b)
+{
+    fprintf(o, "  %-34s %10.*f %10.*f  [%.*f, %.*f]  %s\n", name, dg, point, dg, se, dg, lo, dg, hi,
+            how);
+    if (!b)
+        return;
+    fprintf(o, "  %-34s %10s %10.*f  [%.*f, %.*f]  bootstrap percentile\n", "", "", dg, b->se, dg,
+            b->perc_lo, dg, b->perc_hi);
+    if (isfinite(b->bca_lo))
+        fprintf(o, "  %-34s %10s %10s  [%.*f, %.*f]  bootstrap BCa\n", "", "", "", dg, b->bca_lo,
+                dg, b->bca_hi);
+}
+
+/* The change between the two levels of --change: the difference and the ratio, each with
+ * its delta-method s.e. and interval and, with --bootstrap, the bootstrap's; "not an
+ * estimate" when a level's total is not one. */
+static void change_text(FILE *o, const cov_fit *r, int pct)
+{
+    const dfg_level_total *a = &r->lev[r->ch_from], *b = &r->lev[r->ch_to];
+    const dfg_cfit_change_result *d = &r->delta;
+    fprintf(o, "\nChange from %s to %s (s.e. by the delta method with the full covariance)\n",
+            a->label, b->label);
+    char why[160], name[400];
+    dfg_value_status v = change_value(r, why);
+    if (v != DFG_VALUE_OK) {
+        fprintf(o, "  not an estimate (%s): %s\n", dfg_value_name(v), why);
+        return;
+    }
+    fprintf(o, "  %-34s %10s %10s  %d%% interval\n", "", "estimate", "s.e.", pct);
+    snprintf(name, sizeof name, "N(%s) - N(%s)", b->label, a->label);
+    change_lines(o, name, 1, r->ch_diff, d->se_diff, d->diff_lower, d->diff_upper,
+                 "delta method, normal", r->has_boot ? &r->boot.change[0] : NULL);
+    snprintf(name, sizeof name, "N(%s) / N(%s)", b->label, a->label);
+    change_lines(o, name, 4, r->ch_ratio, d->se_ratio, d->ratio_lower, d->ratio_upper,
+                 "delta method, normal on the log scale", r->has_boot ? &r->boot.change[1] : NULL);
+    fprintf(o, "  (%.1f - %.1f; covariance of the two totals %.1f)\n", b->nhat, a->nhat,
+            d->cov_from_to);
+    if (!r->has_boot)
+        fprintf(o, "  (--bootstrap B adds bootstrap intervals)\n");
+}
+
 static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const dfg_ctable *ct,
                          const cov_fit *r)
 {
@@ -485,15 +551,8 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
                 fprintf(o, "  note: %s=%s: %s\n", dfg_ctable_cov_name(ct, s->cov), s->rows[i].level,
                         s->rows[i].note);
     }
-    if (r->has_change) {
-        const dfg_level_total *a = &r->lev[r->ch_from], *b = &r->lev[r->ch_to];
-        fprintf(o, "\nChange from %s to %s\n", a->label, b->label);
-        fprintf(o, "  N(%s) - N(%s)  %12.1f   (%.1f - %.1f)\n", b->label, a->label, r->ch_diff,
-                b->nhat, a->nhat);
-        fprintf(o, "  N(%s) / N(%s)  %12.4f\n", b->label, a->label, r->ch_ratio);
-        if (!r->has_boot)
-            fprintf(o, "  (--bootstrap B gives their intervals)\n");
-    }
+    if (r->has_change)
+        change_text(o, r, pct);
     if (r->has_boot)
         cboot_text(o, &r->boot);
 }
@@ -706,11 +765,35 @@ static void fit_cov_json(cJSON *root, const common_opts *c, const dfg_ctable *ct
         const dfg_cboot_row *br = r->has_boot ? &r->boot.change[1] : NULL;
         jstr(ch, "from", a->label);
         jstr(ch, "to", b->label);
-        static const char *const keys[] = {"N_from", "N_to", "difference", "ratio"};
-        const double v[] = {a->nhat, b->nhat, r->ch_diff, r->ch_ratio};
-        jnums(ch, keys, v, 4);
-        change_limits_json(ch, "difference", bd, 0);
-        change_limits_json(ch, "ratio", br, 1); /* no s.e. of the ratio */
+        const dfg_cfit_change_result *d = &r->delta;
+        static const char *const keys[] = {"N_from",
+                                           "N_to",
+                                           "difference",
+                                           "ratio",
+                                           "N_from_se",
+                                           "N_to_se",
+                                           "covariance",
+                                           "difference_se",
+                                           "difference_wald_lower",
+                                           "difference_wald_upper",
+                                           "ratio_se",
+                                           "log_ratio_se",
+                                           "ratio_log_wald_lower",
+                                           "ratio_log_wald_upper"};
+        const double v[] = {a->nhat,        b->nhat,       r->ch_diff,     r->ch_ratio,
+                            d->se_from,     d->se_to,      d->cov_from_to, d->se_diff,
+                            d->diff_lower,  d->diff_upper, d->se_ratio,    d->se_log_ratio,
+                            d->ratio_lower, d->ratio_upper};
+        /* not an estimate (a total is not one): null numbers, its status and reason */
+        char why[160];
+        dfg_value_status cv = change_value(r, why);
+        jnums(ch, keys, v, cv == DFG_VALUE_OK ? sizeof v / sizeof v[0] : 2);
+        for (size_t i = 2; cv != DFG_VALUE_OK && i < sizeof v / sizeof v[0]; i++)
+            jnum(ch, keys[i], DNAN);
+        change_limits_json(ch, "difference", cv == DFG_VALUE_OK ? bd : NULL, 0);
+        change_limits_json(ch, "ratio", cv == DFG_VALUE_OK ? br : NULL,
+                           1); /* no s.e. of the ratio */
+        jvalue(ch, cv, why);
     }
     if (r->has_boot)
         cboot_json(root, &r->boot, c);
@@ -800,6 +883,11 @@ int fit_cov(cli_run *run)
     }
     if (cc->change && (code = change_rows(ct, cc->change, &r)) != 0)
         goto done;
+    if (r.has_change && (rc = dfg_cfit_change(ct, &r.fit, r.ch_cov, r.ch_level[0], r.ch_level[1],
+                                              c->est.level, &r.delta, &err)) != DFG_OK) {
+        code = fail(&err, rc);
+        goto done;
+    }
     if (cc->stratify) {
         if ((rc = dfg_cfit_stratified(ct, &r.m, strat_cov, &c->est.glm, c->est.level, &r.strat,
                                       &err)) != DFG_OK) {

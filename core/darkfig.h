@@ -1882,6 +1882,54 @@ DFG_API dfg_status dfg_em_search_run(const dfg_itable *it, const dfg_cmodel *fix
 
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * The change between two levels of a covariate: delta-method s.e. and intervals
+ * (models/cov_change.c)
+ * ======================================================================= */
+
+/* A weighted sum of the strata's totals of a covariate fit, T = sum_s w[s] N_s with N_s =
+ * n_s + m0_s (w: dfg_ctable_n_strata(ct) weights), and var(T - T_true) by the delta method
+ * with the full covariance, as the totals per level:
+ *   var = sum_s w[s]^2 m0_s + g'Vg,   g = dT/d beta = sum_s w[s] m0_s x_s,
+ * V = fit->cov, x_s the design row of stratum s's unobserved cell. The first part is the
+ * Poisson variance of the unobserved counts (independent across strata), the second that
+ * of their fitted means; with indicator weights of a group it is the group's var(N) of
+ * dfg_cfit_level_totals (var(N) = m0 + g'Vg: van der Heijden et al. 2012). *var is NaN
+ * when the covariance is not finite. Owns: nothing. Returns DFG_OK, DFG_EINVAL (a NULL
+ * argument, a fit without covariance), DFG_ENOMEM. */
+DFG_API dfg_status dfg_cfit_contrast(const dfg_ctable *ct, const dfg_cfit *fit, const double *w,
+                                     double *value, double *var, dfg_error *err);
+
+/* The change of a covariate fit's total from level `from` to level `to` of covariate cov
+ * (two disjoint groups of strata A and B: e.g. two years). */
+typedef struct {
+    double level;                       /* of the intervals */
+    double nhat_from, nhat_to;          /* N_A, N_B as dfg_cfit_level_totals */
+    double se_from, se_to, cov_from_to; /* their s.e. and covariance (delta method) */
+    double diff, se_diff;               /* N_B - N_A and its s.e. */
+    double diff_lower, diff_upper;      /* Wald: diff -+ z se_diff, z = Phi^-1((1+level)/2) */
+    double ratio, se_log_ratio;         /* N_B / N_A, s.e. of log(N_B / N_A) */
+    double se_ratio;                    /* ratio se_log_ratio */
+    double ratio_lower, ratio_upper;    /* ratio exp(-+ z se_log_ratio) */
+} dfg_cfit_change_result;
+
+/* The difference and the ratio of the totals of levels from and to of covariate cov, with
+ * their delta-method s.e. (dfg_cfit_contrast with w = 1_B - 1_A, and w = 1_B / N_B - 1_A /
+ * N_A for log(N_B / N_A)):
+ *   var(N_B - N_A)  = m0_A + m0_B + (g_B - g_A)' V (g_B - g_A)
+ *   var(log N_B/N_A) = m0_A / N_A^2 + m0_B / N_B^2 + h'Vh,   h = g_B / N_B - g_A / N_A,
+ * the interval of the difference normal (Wald), that of the ratio normal on the log scale.
+ * S.e. and limits are NaN when the covariance is not finite, the ratio's too when N_A is
+ * not positive. Owns: fills *out. Returns DFG_OK, DFG_EINVAL (NULL, no covariate cov, a
+ * level out of range, from == to, level outside [DFG_LEVEL_MIN, DFG_LEVEL_MAX]),
+ * DFG_ENOMEM. Ref: the delta method (e.g. Agresti 2013, Categorical Data Analysis, 16.1);
+ * the unobserved counts' Poisson part as the level totals (Rivest & Baillargeon 2007). */
+DFG_API dfg_status dfg_cfit_change(const dfg_ctable *ct, const dfg_cfit *fit, size_t cov,
+                                   size_t from, size_t to, double level,
+                                   dfg_cfit_change_result *out, dfg_error *err);
+
+/* ** }====================================================================== */
+
 #ifdef __cplusplus
 }
 #endif

@@ -1481,36 +1481,64 @@ done:
     return rc;
 }
 
-dfg_status dfg_cfit_group(const dfg_ctable *ct, const dfg_cfit *fit, const unsigned char *in_group,
-                          double *n_obs, double *m0, double *var, dfg_error *err)
+dfg_status dfg_cfit_weighted(const dfg_ctable *ct, const dfg_cfit *fit, const double *w,
+                             double *grad, double *n_obs, double *m0, double *pois, dfg_error *err)
 {
     size_t n = ct->n_cells, p = fit->p;
     double *g = dfg_calloc(n, sizeof *g);
     if (!g)
         return dfg_err_set(err, DFG_ENOMEM, "covariates", "group total");
-    double nn = 0.0, mm = 0.0;
+    double nn = 0.0, mm = 0.0, pv = 0.0;
     for (size_t s = 0; s < ct->n_strata; s++)
-        if (!in_group || in_group[s]) {
-            nn += ct->n_stratum[s];
-            mm += fit->fitted[s << ct->k];
-            g[s << ct->k] = fit->fitted[s << ct->k];
+        if (!w || w[s] != 0.0) {
+            double ws = w ? w[s] : 1.0, m = fit->fitted[s << ct->k];
+            nn += ws * ct->n_stratum[s];
+            mm += ws * m;
+            pv += ws * ws * m;
+            g[s << ct->k] = ws * m;
         }
-    /* g_j = d(sum m0)/d beta_j = sum of m0 over the unobserved cells matching spec_j */
+    /* g_j = dT/d beta_j = sum over the unobserved cells matching spec_j of w_s m0_s x_sj
+     * (x_sj = 1, or a trend's column value) */
     dfg_ctable_zeta_up(ct, g);
-    double q = 0.0;
-    for (size_t i = 0; i < p; i++) {
-        double gi = g[fit->spec[i]], row = 0.0;
-        if (gi == 0.0)
-            continue;
-        for (size_t j = 0; j < p; j++)
-            row += fit->cov[i + j * p] * g[fit->spec[j]];
-        q += gi * row;
-    }
+    for (size_t j = 0; j < p; j++)
+        grad[j] = g[fit->spec[j]];
     dfg_free(g);
     *n_obs = nn;
     *m0 = mm;
-    *var = mm + q;
+    *pois = pv;
     return DFG_OK;
+}
+
+double dfg_cfit_quad(const dfg_cfit *fit, const double *a, const double *b)
+{
+    size_t p = fit->p;
+    double q = 0.0;
+    for (size_t i = 0; i < p; i++) {
+        double row = 0.0;
+        if (a[i] == 0.0)
+            continue;
+        for (size_t j = 0; j < p; j++)
+            row += fit->cov[i + j * p] * b[j];
+        q += a[i] * row;
+    }
+    return q;
+}
+
+dfg_status dfg_cfit_group(const dfg_ctable *ct, const dfg_cfit *fit, const unsigned char *in_group,
+                          double *n_obs, double *m0, double *var, dfg_error *err)
+{
+    size_t ns = ct->n_strata;
+    double *w = dfg_malloc((ns + fit->p) * sizeof *w), *g = w + ns, pois;
+    if (!w)
+        return dfg_err_set(err, DFG_ENOMEM, "covariates", "group total");
+    for (size_t s = 0; s < ns; s++)
+        w[s] = !in_group || in_group[s] ? 1.0 : 0.0;
+    dfg_status rc = dfg_cfit_weighted(ct, fit, w, g, n_obs, m0, &pois, err);
+    /* var(N) = m0 + g'Vg: the indicator weights make sum w^2 m0 = m0 */
+    if (rc == DFG_OK)
+        *var = pois + dfg_cfit_quad(fit, g, g);
+    dfg_free(w);
+    return rc;
 }
 
 void dfg_cfit_totals(const dfg_ctable *ct, dfg_cfit *fit)

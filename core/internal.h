@@ -265,6 +265,15 @@ void dfg_cfit_totals(const dfg_ctable *ct, dfg_cfit *fit);
  * var(n + m0) = m0 + g'Vg (delta method). */
 dfg_status dfg_cfit_group(const dfg_ctable *ct, const dfg_cfit *fit, const unsigned char *in_group,
                           double *n_obs, double *m0, double *var, dfg_error *err);
+/* A weighted sum of the strata's totals, T = sum_s w[s] (n_s + m0_s) (w: n_strata weights;
+ * NULL = all 1): *n_obs = sum w n, *m0 = sum w m0, *pois = sum w^2 m0 (the Poisson variance
+ * of the unobserved counts' part of T - its estimate), grad[0..p-1] = dT/d beta (the
+ * caller's array). */
+dfg_status dfg_cfit_weighted(const dfg_ctable *ct, const dfg_cfit *fit, const double *w,
+                             double *grad, double *n_obs, double *m0, double *pois, dfg_error *err);
+/* a'Vb with V = fit->cov (p x p): the delta method's covariance of two linear forms with
+ * gradients a and b. */
+double dfg_cfit_quad(const dfg_cfit *fit, const double *a, const double *b);
 /* The strata of ct where covariate cov is at `level`, covariate cov removed. */
 dfg_status dfg_ctable_slice(const dfg_ctable *src, size_t cov, size_t level, dfg_ctable **out,
                             dfg_error *err);

@@ -45,6 +45,24 @@ dfg_itable *oracle_test_itable(const char *rel, const char *lists, dfg_table **t
     return it;
 }
 
+dfg_ctable *oracle_test_ctable(const char *rel, const char *lists, dfg_table **tp)
+{
+    *tp = oracle_test_table(rel, lists);
+    dfg_ctable *ct = NULL;
+    dfg_error err = {0};
+    if (*tp && dfg_ctable_new(*tp, 0, &ct, &err) != DFG_OK)
+        fprintf(stderr, "%s: full table: %s\n", rel, err.msg);
+    return ct;
+}
+
+size_t oracle_cov_index(const dfg_ctable *ct, const char *name)
+{
+    for (size_t c = 0; c < dfg_ctable_n_cov(ct); c++)
+        if (strcmp(dfg_ctable_cov_name(ct, c), name) == 0)
+            return c;
+    return (size_t)-1;
+}
+
 dfg_table *oracle_read_counts(const char *path)
 {
     FILE *f = fopen(path, "r");

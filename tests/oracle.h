@@ -27,6 +27,11 @@ dfg_table *oracle_test_table(const char *rel, const char *lists);
 /* oracle_test_table and its incomplete-data table (dfg_itable_new, default options):
  * *tp the table; NULL (and *tp NULL) after printing why. */
 dfg_itable *oracle_test_itable(const char *rel, const char *lists, dfg_table **tp);
+/* oracle_test_table(rel, lists) as the full table over lists and covariates
+ * (dfg_ctable_new); *tp = the table it came from (release both). NULL after printing why. */
+dfg_ctable *oracle_test_ctable(const char *rel, const char *lists, dfg_table **tp);
+/* The index of covariate `name` of ct, or SIZE_MAX. */
+size_t oracle_cov_index(const dfg_ctable *ct, const char *name);
 /* A pattern-count CSV read without core/csv.c; NULL on any problem. */
 dfg_table *oracle_read_counts(const char *path);
 /* tests/data/oracle/oracle_NNN.csv (oracle_read_counts). */

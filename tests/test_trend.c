@@ -25,20 +25,12 @@
 
 static dfg_ctable *stacked(dfg_table **tp)
 {
-    *tp = oracle_test_table("years/stacked_minor.csv", LISTS);
-    dfg_ctable *ct = NULL;
-    dfg_error err = {0};
-    if (!*tp || dfg_ctable_new(*tp, 0, &ct, &err) != DFG_OK)
-        fprintf(stderr, "table: %s\n", err.msg);
-    return ct;
+    return oracle_test_ctable("years/stacked_minor.csv", LISTS, tp);
 }
 
 static size_t year_cov(const dfg_ctable *ct)
 {
-    for (size_t c = 0; c < dfg_ctable_n_cov(ct); c++)
-        if (strcmp(dfg_ctable_cov_name(ct, c), "year") == 0)
-            return c;
-    return (size_t)-1;
+    return oracle_cov_index(ct, "year");
 }
 
 /* The totals per year of model MODEL on ct: total[0], then the six years. */

@@ -59,6 +59,25 @@ if cmp -s "$tmp/c1/summary.csv" "$tmp/c2/summary.csv" &&
     grep -q '^change,,year=2021 - year=2019,NA,-' "$tmp/c1/summary.csv" &&
     grep '^ratio,' "$tmp/c1/summary.csv" | grep -q ',bca,'; then ok; else
     bad "--change: summaries differ on 1 and 2 threads, or no change line"; head -20 "$tmp/c1/summary.csv"; fi
+# --change without a bootstrap: the change and ratio lines get the delta method's interval
+# (wald; log-wald for the ratio), the limits of fit --change on the stacked file (1e-9)
+"$bin" batch --out "$tmp/dw" --lists $L --model "$M" --change 2019:2021 --pooled year \
+    "$tmp"/snap_20*.csv >/dev/null 2>&1
+"$bin" fit "$data" --lists $L --model "$M" --change 2019:2021 --no-level-profile --format json \
+    >"$tmp/dw.json" 2>/dev/null
+if /usr/bin/python3 - "$tmp/dw/summary.csv" "$tmp/dw.json" <<'PY'
+import csv, json, sys
+rows = {r["label"]: r for r in csv.DictReader(open(sys.argv[1]))}
+c = json.load(open(sys.argv[2]))["change"]
+close = lambda a, b: abs(float(a) - b) <= 1e-9 * abs(b)
+ok = rows["change"]["interval"] == "wald" and rows["ratio"]["interval"] == "log-wald"
+ok &= close(rows["change"]["lower"], c["difference_wald_lower"])
+ok &= close(rows["change"]["upper"], c["difference_wald_upper"])
+ok &= close(rows["ratio"]["lower"], c["ratio_log_wald_lower"])
+ok &= close(rows["ratio"]["upper"], c["ratio_log_wald_upper"])
+sys.exit(0 if ok else 1)
+PY
+then ok; else bad "--change without a bootstrap: no wald interval"; grep -E '^(change|ratio),' "$tmp/dw/summary.csv"; fi
 # bad requests
 expect 2 err "--change needs --pooled" batch --out "$tmp/x" --lists $L --change 2019:2021 \
     "$tmp"/snap_20*.csv

@@ -74,6 +74,56 @@ expect 0 out "N(year=2021) - N(year=2019)" fit "$data" --lists $L --model "$M" \
 expect 0 out "year=2021 / year=2019" fit "$data" --lists $L --no-level-profile \
     --change 2019:2021 --bootstrap 20 --seed 1
 
+# the delta method's s.e. and intervals of the change: in the text, CSV and JSON, beside the
+# bootstrap's; the same digits on 1 and 2 threads; the JSON's s.e. equal the text's and the
+# intervals are diff -+ z se and ratio exp(-+ z se_log) (z = qnorm(0.975))
+for th in 1 2; do
+    for fmt in text csv json; do
+        "$bin" fit "$data" --lists $L --model "$M" --no-level-profile --change 2019:2021 \
+            --bootstrap 40 --boot-type parametric --seed 5 --threads $th --format $fmt \
+            >"$tmp/dm$th.$fmt" 2>/dev/null
+    done
+done
+# (the CSV and JSON differ in options_threads only)
+if cmp -s "$tmp/dm1.text" "$tmp/dm2.text" && /usr/bin/python3 - "$tmp" <<'PY'
+import csv, json, sys
+t = sys.argv[1]
+a, b = (json.load(open(f"{t}/dm{i}.json")) for i in (1, 2))
+ca, cb = (list(csv.DictReader(open(f"{t}/dm{i}.csv"))) for i in (1, 2))
+for r in ca + cb:
+    r.pop("options_threads")
+sys.exit(0 if a["change"] == b["change"] and a["totals"] == b["totals"] and ca == cb else 1)
+PY
+then ok; else bad "delta change: 1 and 2 threads differ"; fi
+if grep -q '^  N(year=2021) - N(year=2019)  *-661.4  *331.5  \[-1311.2, -11.6\]  delta method, normal$' "$tmp/dm1.text" &&
+    grep -q '^  N(year=2021) / N(year=2019)  *0.8252  *0.0827  \[0.6781, 1.0043\]  delta method, normal on the log scale$' "$tmp/dm1.text" &&
+    grep -q 'bootstrap percentile$' "$tmp/dm1.text" &&
+    grep -q 'covariance of the two totals 831.9' "$tmp/dm1.text"; then ok; else
+    bad "delta change: text lines"; grep -A8 '^Change' "$tmp/dm1.text"; fi
+if /usr/bin/python3 - "$tmp/dm1.json" "$tmp/dm1.csv" <<'PY'
+import csv, json, math, sys
+c = json.load(open(sys.argv[1]))["change"]
+row = next(csv.DictReader(open(sys.argv[2])))
+z = 1.959963984540054
+keys = ["difference_se", "difference_wald_lower", "difference_wald_upper", "ratio_se",
+        "log_ratio_se", "ratio_log_wald_lower", "ratio_log_wald_upper", "N_from_se", "N_to_se",
+        "covariance", "difference_boot_se", "difference_percentile_lower"]
+ok = all(c[k] is not None and float(row["change_" + k]) == c[k] for k in keys)
+ok &= abs(c["difference_wald_upper"] - c["difference"] - z * c["difference_se"]) < 1e-9
+ok &= abs(math.log(c["ratio_log_wald_lower"] / c["ratio"]) + z * c["log_ratio_se"]) < 1e-12
+ok &= abs(c["ratio_se"] - c["ratio"] * c["log_ratio_se"]) < 1e-15
+ok &= abs(c["difference_se"] - 331.52785509571464) < 1e-6
+sys.exit(0 if ok else 1)
+PY
+then ok; else bad "delta change: JSON/CSV fields"; fi
+# without --bootstrap: the delta lines, the bootstrap's fields null
+"$bin" fit "$data" --lists $L --model "$M" --no-level-profile --change 2019:2021 --format json \
+    >"$tmp/dm0.json" 2>/dev/null
+if /usr/bin/python3 -c 'import json,sys
+c=json.load(open(sys.argv[1]))["change"]
+sys.exit(0 if abs(c["difference_se"] - 331.52785509571464) < 1e-6 and c["difference_boot_se"] is None else 1)' \
+    "$tmp/dm0.json"; then ok; else bad "delta change without a bootstrap"; fi
+
 # search --method step --trend: year=5 walks the factor model's path (same text but the
 # trend line); year=1: every step's N and BIC equal a separate fit --trend year=1 of that
 # step's model (1e-8 relative: both fits stop at the deviance's relative change 1e-10)
