@@ -298,90 +298,71 @@ static void run_fit(const batch_spec *sp, const dfg_table *t, cJSON *res, outcom
 {
     dfg_error err = {0};
     dfg_model m = {0, 0, NULL};
-    dfg_fit fit;
-    memset(&fit, 0, sizeof fit);
-    dfg_check_status check = DFG_CHECK_FINE;
-    dfg_interval prof = {0}, logn = {0};
-    dfg_boot_result boot;
-    memset(&boot, 0, sizeof boot);
-    int has_boot = 0;
-    double se_glm = DNAN;
+    fit_result r;
+    memset(&r, 0, sizeof r);
     dfg_status rc = dfg_model_parse(sp->model ? sp->model : "", t, &m, &err);
     if (rc != DFG_OK) {
         set_failure(oc, rc, &err);
         goto done;
     }
-    dfg_model_format(&m, t, oc->model, sizeof oc->model);
-    rc = dfg_loglin_fit_checked(t, 0, &m, &sp->est.glm, &fit, &check, &err);
+    rc = fit_compute(t, &m, &sp->est.glm, sp->est.level, &r, &err);
+    snprintf(oc->model, sizeof oc->model, "%s", r.model);
     if (rc != DFG_OK) {
         set_failure(oc, rc, &err);
         goto done;
     }
-    {
-        dfg_error e2 = {0};
-        if (fit.n_boundary > 0 || dfg_loglin_se_glm(t, 0, &m, &se_glm, &e2) != DFG_OK)
-            se_glm = DNAN;
-    }
-    rc = dfg_interval_lognormal(fit.n_obs, fit.nhat, fit.se_nhat, sp->est.level, &logn, &err);
-    if (rc != DFG_OK) {
-        set_failure(oc, rc, &err);
-        goto done;
-    }
-    dfg_status prof_rc = DFG_ENOMLE;
-    if (fit.n_boundary == 0) {
-        dfg_error perr = {0};
-        prof_rc = dfg_interval_profile(t, 0, &m, &sp->est.glm, sp->est.level, &prof, &perr);
-        if (prof_rc != DFG_OK)
-            add_profile_note(oc, &perr);
-    }
+    const dfg_fit *fit = &r.fit;
+    if (fit->n_boundary == 0 && r.prof_rc != DFG_OK)
+        add_profile_note(oc, &r.prof_err);
     if (sp->B > 0) {
-        rc = run_bootstrap(sp, dfg_estimator_find("loglin"), t, &sp->est, fit.fitted, &boot, &err);
+        rc = run_bootstrap(sp, dfg_estimator_find("loglin"), t, &sp->est, fit->fitted, &r.boot,
+                           &err);
         if (rc != DFG_OK) {
             set_failure(oc, rc, &err);
             goto done;
         }
-        has_boot = 1;
+        r.has_boot = 1;
     }
-    set_estimate(oc, fit.status, fit.n_obs, fit.nhat, fit.se_nhat);
-    if (check == DFG_CHECK_BOUNDARY)
+    set_estimate(oc, fit->status, fit->n_obs, fit->nhat, fit->se_nhat);
+    if (r.check == DFG_CHECK_BOUNDARY)
         add_note(oc, "MLE exists with the terms of lists that never overlap fixed at -inf");
-    if (has_boot) {
-        oc->interval = dfg_ci_type_name(boot.ci.type);
-        oc->ci = boot.ci;
+    if (r.has_boot) {
+        oc->interval = dfg_ci_type_name(r.boot.ci.type);
+        oc->ci = r.boot.ci;
     }
-    settle_interval(oc, has_boot, prof_rc, &prof, &logn);
-    fit_head_json(res, oc->model, check, fit.status, fit.iter);
-    num(res, "n", fit.n_obs);
-    num(res, "N", fit.nhat);
-    num(res, "se", fit.se_nhat);
-    num(res, "se_glm", se_glm);
-    num(res, "dark_figure", fit.m0);
-    intervals_json(res, sp->est.level, prof_rc, &prof, &logn);
-    if (has_boot)
-        boot_result_json(res, &boot, sp->est.level);
-    fit_stats_json(res, fit.deviance, fit.df, fit.aic, fit.bic, fit.aicc);
+    settle_interval(oc, r.has_boot, r.prof_rc, &r.prof, &r.logn);
+    fit_head_json(res, oc->model, r.check, fit->status, fit->iter);
+    num(res, "n", fit->n_obs);
+    num(res, "N", fit->nhat);
+    num(res, "se", fit->se_nhat);
+    num(res, "se_glm", r.se_glm);
+    num(res, "dark_figure", fit->m0);
+    intervals_json(res, sp->est.level, r.prof_rc, &r.prof, &r.logn);
+    if (r.has_boot)
+        boot_result_json(res, &r.boot, sp->est.level);
+    fit_stats_json(res, fit->deviance, fit->df, fit->aic, fit->bic, fit->aicc);
     cJSON *co = cJSON_AddArrayToObject(res, "coefficients");
-    for (size_t j = 0; co && j < fit.p; j++) {
+    for (size_t j = 0; co && j < fit->p; j++) {
         char name[256];
-        term_name(t, fit.terms[j], name, sizeof name);
+        term_name(t, fit->terms[j], name, sizeof name);
         cJSON *c = cJSON_CreateObject();
         if (!c)
             break;
         cJSON_AddStringToObject(c, "term", name);
-        num(c, "estimate", fit.beta[j]);
-        num(c, "se", fit.se[j]);
+        num(c, "estimate", fit->beta[j]);
+        num(c, "se", fit->se[j]);
         cJSON_AddItemToArray(co, c);
     }
     cJSON *bt = cJSON_AddArrayToObject(res, "boundary_terms");
-    for (size_t j = 0; bt && j < fit.n_boundary; j++) {
+    for (size_t j = 0; bt && j < fit->n_boundary; j++) {
         char name[256];
-        term_name(t, fit.boundary[j], name, sizeof name);
+        term_name(t, fit->boundary[j], name, sizeof name);
         cJSON_AddItemToArray(bt, cJSON_CreateString(name));
     }
 done:
-    if (has_boot)
-        dfg_boot_result_free(&boot);
-    dfg_fit_free(&fit);
+    if (r.has_boot)
+        dfg_boot_result_free(&r.boot);
+    dfg_fit_free(&r.fit);
     dfg_model_free(&m);
 }
 

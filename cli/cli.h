@@ -193,6 +193,32 @@ int cov_trend(const char *cmd, const char *file, dfg_ctable *ct, const char *spe
 /* The covariate index of each comma-separated name in list (at most 8, --by): 0, or the
  * exit code after saying why. */
 int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t *idx, size_t *n);
+/* The fit of a log-linear model over the lists alone, computed once for darkfig fit and
+ * a task of darkfig batch (cli/cmd_fit.c, fit_compute): the fit, its log-normal interval,
+ * the s.e. as R's glm gives it, the profile interval; the bootstrap and the judgement are
+ * the caller's. */
+typedef struct {
+    dfg_fit fit;
+    dfg_interval prof, logn;
+    dfg_status prof_rc; /* DFG_ENOMLE without computing it when terms are at -inf */
+    dfg_error prof_err; /* why there is no profile interval */
+    char model[512];
+    int has_boot;
+    dfg_boot_result boot;
+    double se_glm; /* s.e. as R's glm evaluates it (NaN if unavailable) */
+    dfg_check_status check;
+    /* is it an estimate (dfg_value_judge of N, s.e. and the interval reported: the
+     * bootstrap's, else the profile, else the log-normal; as darkfig batch judges it) */
+    dfg_value_status value;
+    char reason[160];
+} fit_result;
+
+/* Fit m on t into *r (zeroed first; release r->fit with dfg_fit_free, also after a
+ * failure). Prints nothing. Returns DFG_OK, or the status of the fit or of the log-normal
+ * interval (err says why). */
+dfg_status fit_compute(const dfg_table *t, const dfg_model *m, const dfg_glm_opts *glm,
+                       double level, fit_result *r, dfg_error *err);
+
 /* The fit on a table with covariates, computed once for darkfig fit and a task of darkfig
  * batch (cli/covariates.c, cov_fit_compute): what to compute ... */
 typedef dfg_status (*cov_cboot_fn)(void *ctx, const dfg_ctable *ct, const dfg_cmodel *m,
