@@ -686,21 +686,9 @@ static void run_search(const batch_spec *sp, const dfg_table *t, cJSON *res, out
     const dfg_search_row *b = &r.rows[0];
     dfg_model_format(&b->model, t, oc->model, sizeof oc->model);
     if (sp->B > 0) {
-        dfg_est_opts eo = sp->est;
-        eo.want_ci = 0;
-        eo.method = dfg_search_method_name(so.method);
-        eo.criterion = dfg_criterion_name(so.criterion);
-        eo.max_order = so.max_order;
-        eo.threshold = so.threshold;
-        const dfg_estimator *est = dfg_estimator_find(eo.method);
-        if (!est) {
-            oc->rc = DFG_EINTERNAL;
-            snprintf(oc->message, sizeof oc->message, "no estimator for search method %s",
-                     eo.method);
-            goto done;
-        }
-        rc = dfg_loglin_fit_boundary(t, 0, &b->model, b->boundary, b->n_boundary, &sp->est.glm,
-                                     &chosen, &err);
+        dfg_est_opts eo;
+        const dfg_estimator *est;
+        rc = search_boot_setup(t, &sp->est, &so, b, &eo, &est, &chosen, &err);
         if (rc == DFG_OK)
             rc = run_bootstrap(sp, est, t, &eo, chosen.fitted, &boot, &err);
         if (rc != DFG_OK) {

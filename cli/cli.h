@@ -219,6 +219,17 @@ typedef struct {
 dfg_status fit_compute(const dfg_table *t, const dfg_model *m, const dfg_glm_opts *glm,
                        double level, fit_result *r, dfg_error *err);
 
+/* The bootstrap of a list search, set up once for darkfig search and a task of darkfig
+ * batch (cli/cmd_search.c): *eo the estimator options est_in with the search's method,
+ * criterion, order and threshold (no intervals), *est that estimator, *fit the chosen
+ * model refitted with its terms at -inf (release with dfg_fit_free). Returns DFG_OK, or
+ * DFG_EINTERNAL with *est NULL when the method has no estimator, or the refit's status
+ * (err says why). */
+dfg_status search_boot_setup(const dfg_table *t, const dfg_est_opts *est_in,
+                             const dfg_search_opts *so, const dfg_search_row *chosen,
+                             dfg_est_opts *eo, const dfg_estimator **est, dfg_fit *fit,
+                             dfg_error *err);
+
 /* The fit on a table with covariates, computed once for darkfig fit and a task of darkfig
  * batch (cli/covariates.c, cov_fit_compute): what to compute ... */
 typedef dfg_status (*cov_cboot_fn)(void *ctx, const dfg_ctable *ct, const dfg_cmodel *m,
