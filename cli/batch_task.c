@@ -554,13 +554,7 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
     if (fit->note[0])
         add_note(oc, fit->note);
     if (has_boot) {
-        const dfg_cboot_row *b = &r.boot.rows[0];
-        int bca = sp->bo.interval == DFG_CI_BCA;
-        oc->ci.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
-        oc->ci.level = sp->est.level;
-        oc->ci.point = b->point;
-        oc->ci.lower = bca ? b->bca_lo : b->perc_lo;
-        oc->ci.upper = bca ? b->bca_hi : b->perc_hi;
+        oc->ci = cboot_interval(&r.boot.rows[0], bo.bca, sp->est.level);
         oc->interval = dfg_ci_type_name(oc->ci.type);
     }
     settle_interval(oc, has_boot, r.prof_rc, &r.prof, &r.logn);
@@ -606,14 +600,7 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
                               : l->lognormal;
         const char *iname = ci.type == DFG_CI_PROFILE ? "profile" : "lognormal";
         if (has_boot) {
-            const dfg_cboot_row *b = &r.boot.rows[i + 1];
-            int bca = sp->bo.interval == DFG_CI_BCA;
-            memset(&ci, 0, sizeof ci);
-            ci.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
-            ci.level = sp->est.level;
-            ci.point = b->point;
-            ci.lower = bca ? b->bca_lo : b->perc_lo;
-            ci.upper = bca ? b->bca_hi : b->perc_hi;
+            ci = cboot_interval(&r.boot.rows[i + 1], bo.bca, sp->est.level);
             iname = dfg_ci_type_name(ci.type);
         }
         sub_row_json(rows, label, atoi(y), "", l->n_obs, l->nhat, l->se, &ci, iname, sp->est.level,

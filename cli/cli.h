@@ -230,6 +230,10 @@ dfg_status search_boot_setup(const dfg_table *t, const dfg_est_opts *est_in,
                              dfg_est_opts *eo, const dfg_estimator **est, dfg_fit *fit,
                              dfg_error *err);
 
+/* The bootstrap interval of a row of the covariate bootstrap: BCa when bca, else the
+ * percentile one (cli/covariates.c). */
+dfg_interval cboot_interval(const dfg_cboot_row *b, int bca, double level);
+
 /* The fit on a table with covariates, computed once for darkfig fit and a task of darkfig
  * batch (cli/covariates.c, cov_fit_compute): what to compute ... */
 typedef dfg_status (*cov_cboot_fn)(void *ctx, const dfg_ctable *ct, const dfg_cmodel *m,

@@ -545,6 +545,18 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
         cboot_text(o, &r->boot);
 }
 
+dfg_interval cboot_interval(const dfg_cboot_row *b, int bca, double level)
+{
+    dfg_interval ci;
+    memset(&ci, 0, sizeof ci);
+    ci.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
+    ci.level = level;
+    ci.point = b->point;
+    ci.lower = bca ? b->bca_lo : b->perc_lo;
+    ci.upper = bca ? b->bca_hi : b->perc_hi;
+    return ci;
+}
+
 void cboot_text(FILE *o, const dfg_cboot_result *b)
 {
     {
@@ -864,16 +876,9 @@ dfg_status cov_fit_compute(const dfg_ctable *ct, const cov_fit_request *q, cov_f
     }
     /* the interval judged: the bootstrap's (BCa or percentile, as asked), else the profile,
      * else the log-normal; as darkfig batch judges the same fit */
-    dfg_interval judged = r->prof_rc == DFG_OK ? r->prof : r->logn;
-    if (r->has_boot) {
-        int bca = q->boot->bca;
-        memset(&judged, 0, sizeof judged);
-        judged.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
-        judged.level = q->level;
-        judged.point = r->boot.rows[0].point;
-        judged.lower = bca ? r->boot.rows[0].bca_lo : r->boot.rows[0].perc_lo;
-        judged.upper = bca ? r->boot.rows[0].bca_hi : r->boot.rows[0].perc_hi;
-    }
+    dfg_interval judged = r->has_boot ? cboot_interval(&r->boot.rows[0], q->boot->bca, q->level)
+                          : r->prof_rc == DFG_OK ? r->prof
+                                                 : r->logn;
     r->value = dfg_value_judge(r->fit.n_obs, r->fit.nhat, r->fit.se_nhat, &judged, 0, r->reason,
                                sizeof r->reason);
     r->stage = 0;
