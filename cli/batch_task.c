@@ -444,15 +444,6 @@ static void change_row_json(cJSON *rows, const char *label, const char *stratum,
     cJSON_AddItemToArray(rows, o);
 }
 
-/* The index of covariate name in ct, or SIZE_MAX. */
-static size_t cov_index(const dfg_ctable *ct, const char *name)
-{
-    for (size_t c = 0; c < dfg_ctable_n_cov(ct); c++)
-        if (strcmp(dfg_ctable_cov_name(ct, c), name) == 0)
-            return c;
-    return (size_t)-1;
-}
-
 #ifdef DFG_MPI
 /* The covariate bootstrap spread over the ranks (cov_fit_request.cboot). */
 static dfg_status spread_cboot(void *ctx, const dfg_ctable *ct, const dfg_cmodel *m,
@@ -485,8 +476,8 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
     size_t ycov = (size_t)-1;
     dfg_status rc = dfg_ctable_new(t, (size_t)100000 << dfg_table_k(t), &ct, &err);
     if (rc == DFG_OK && rows) { /* --pooled: the year covariate, the trend (as fit --trend) */
-        ycov = cov_index(ct, sp->pooled);
-        size_t tc = sp->trend_deg ? cov_index(ct, sp->trend_cov) : 0;
+        ycov = cov_named(ct, sp->pooled, strlen(sp->pooled));
+        size_t tc = sp->trend_deg ? cov_named(ct, sp->trend_cov, strlen(sp->trend_cov)) : 0;
         if (ycov == (size_t)-1 || tc == (size_t)-1) {
             rc = err.code = DFG_EDATA;
             snprintf(err.msg, sizeof err.msg, "no covariate %s in the pooled table",

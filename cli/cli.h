@@ -190,6 +190,8 @@ extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check
     cmd_estimators, cmd_dga, cmd_batch, cmd_lcmcr;
 /* cli/covariates.c: --trend C=D on ct (0, or the exit code after saying why). */
 int cov_trend(const char *cmd, const char *file, dfg_ctable *ct, const char *spec);
+/* The index of the covariate named by the len bytes at name, or SIZE_MAX. */
+size_t cov_named(const dfg_ctable *ct, const char *name, size_t len);
 /* The covariate index of each comma-separated name in list (at most 8, --by): 0, or the
  * exit code after saying why. */
 int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t *idx, size_t *n);

@@ -153,7 +153,7 @@ int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t 
 }
 
 /* The covariate named name[0..len) of ct, or SIZE_MAX. */
-static size_t cov_named(const dfg_ctable *ct, const char *name, size_t len)
+size_t cov_named(const dfg_ctable *ct, const char *name, size_t len)
 {
     for (size_t c = 0; c < dfg_ctable_n_cov(ct); c++)
         if (strlen(dfg_ctable_cov_name(ct, c)) == len &&
