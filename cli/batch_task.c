@@ -1,7 +1,7 @@
 /* cli/batch_task.c: one task of darkfig batch: the specification's text and key, the
- * computation (the same library calls, in the same order, as darkfig fit and darkfig
- * search, so that a task's digits are those of the single command on the same file), and
- * the sealed result.
+ * computation (the single command's own: fit_compute, cov_fit_compute, search_boot_setup,
+ * so that a task's digits are those of darkfig fit or darkfig search on the same file),
+ * and the sealed result.
  *
  * The seal: the result is printed by cJSON, the SHA-256 of that text is appended as the
  * last member "seal", and a reader checks the hash over the text before it (textually: a
@@ -293,7 +293,7 @@ static dfg_status run_bootstrap(const batch_spec *sp, const dfg_estimator *est, 
     return dfg_boot_run(est, t, 0, &eo, &bo, res, err);
 }
 
-/* darkfig fit on the task's table (cli/cmd_fit.c, same calls). */
+/* darkfig fit on the task's table (fit_compute, cli/cmd_fit.c). */
 static void run_fit(const batch_spec *sp, const dfg_table *t, cJSON *res, outcome *oc)
 {
     dfg_error err = {0};
@@ -366,9 +366,6 @@ done:
     dfg_model_free(&m);
 }
 
-/* darkfig fit on a table with covariate columns (cli/covariates.c, fit_cov without --by
- * and --stratify: the same calls in the same order), so that a task's digits are those of
- * darkfig fit on its file. The summary gets the pooled total. */
 /* --pooled: the label of the snapshot of year y (its line in parts), else y itself. */
 static void part_label(const char *parts, const char *y, char *buf, size_t size)
 {
@@ -454,6 +451,9 @@ static dfg_status spread_cboot(void *ctx, const dfg_ctable *ct, const dfg_cmodel
 }
 #endif
 
+/* darkfig fit on a table with covariate columns (cov_fit_compute, cli/covariates.c, as
+ * fit_cov computes it without --by and --stratify), so that a task's digits are those of
+ * darkfig fit on its file. The summary gets the pooled total. */
 static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_table *t, cJSON *res,
                         cJSON *rows, outcome *oc)
 {
@@ -635,7 +635,8 @@ static void search_row_json(cJSON *o, const dfg_table *t, const dfg_search_row *
     jnums(o, keys, v, sizeof v / sizeof v[0]);
 }
 
-/* darkfig search on the task's table (cli/cmd_search.c, same calls). */
+/* darkfig search on the task's table (dfg_search_run and search_boot_setup, as
+ * cli/cmd_search.c). */
 static void run_search(const batch_spec *sp, const dfg_table *t, cJSON *res, outcome *oc)
 {
     dfg_error err = {0};
