@@ -1,7 +1,7 @@
 /* cli/batch_task.c: one task of darkfig batch: the specification's text and key, the
- * computation (the same library calls, in the same order, as darkfig fit and darkfig
- * search, so that a task's digits are those of the single command on the same file), and
- * the sealed result.
+ * computation (the single command's own: fit_compute, cov_fit_compute, search_boot_setup,
+ * so that a task's digits are those of darkfig fit or darkfig search on the same file),
+ * and the sealed result.
  *
  * The seal: the result is printed by cJSON, the SHA-256 of that text is appended as the
  * last member "seal", and a reader checks the hash over the text before it (textually: a
@@ -293,101 +293,79 @@ static dfg_status run_bootstrap(const batch_spec *sp, const dfg_estimator *est, 
     return dfg_boot_run(est, t, 0, &eo, &bo, res, err);
 }
 
-/* darkfig fit on the task's table (cli/cmd_fit.c, same calls). */
+/* darkfig fit on the task's table (fit_compute, cli/cmd_fit.c). */
 static void run_fit(const batch_spec *sp, const dfg_table *t, cJSON *res, outcome *oc)
 {
     dfg_error err = {0};
     dfg_model m = {0, 0, NULL};
-    dfg_fit fit;
-    memset(&fit, 0, sizeof fit);
-    dfg_check_status check = DFG_CHECK_FINE;
-    dfg_interval prof = {0}, logn = {0};
-    dfg_boot_result boot;
-    memset(&boot, 0, sizeof boot);
-    int has_boot = 0;
-    double se_glm = DNAN;
+    fit_result r;
+    memset(&r, 0, sizeof r);
     dfg_status rc = dfg_model_parse(sp->model ? sp->model : "", t, &m, &err);
     if (rc != DFG_OK) {
         set_failure(oc, rc, &err);
         goto done;
     }
-    dfg_model_format(&m, t, oc->model, sizeof oc->model);
-    rc = dfg_loglin_fit_checked(t, 0, &m, &sp->est.glm, &fit, &check, &err);
+    rc = fit_compute(t, &m, &sp->est.glm, sp->est.level, &r, &err);
+    snprintf(oc->model, sizeof oc->model, "%s", r.model);
     if (rc != DFG_OK) {
         set_failure(oc, rc, &err);
         goto done;
     }
-    {
-        dfg_error e2 = {0};
-        if (fit.n_boundary > 0 || dfg_loglin_se_glm(t, 0, &m, &se_glm, &e2) != DFG_OK)
-            se_glm = DNAN;
-    }
-    rc = dfg_interval_lognormal(fit.n_obs, fit.nhat, fit.se_nhat, sp->est.level, &logn, &err);
-    if (rc != DFG_OK) {
-        set_failure(oc, rc, &err);
-        goto done;
-    }
-    dfg_status prof_rc = DFG_ENOMLE;
-    if (fit.n_boundary == 0) {
-        dfg_error perr = {0};
-        prof_rc = dfg_interval_profile(t, 0, &m, &sp->est.glm, sp->est.level, &prof, &perr);
-        if (prof_rc != DFG_OK)
-            add_profile_note(oc, &perr);
-    }
+    const dfg_fit *fit = &r.fit;
+    if (fit->n_boundary == 0 && r.prof_rc != DFG_OK)
+        add_profile_note(oc, &r.prof_err);
     if (sp->B > 0) {
-        rc = run_bootstrap(sp, dfg_estimator_find("loglin"), t, &sp->est, fit.fitted, &boot, &err);
+        rc = run_bootstrap(sp, dfg_estimator_find("loglin"), t, &sp->est, fit->fitted, &r.boot,
+                           &err);
         if (rc != DFG_OK) {
             set_failure(oc, rc, &err);
             goto done;
         }
-        has_boot = 1;
+        r.has_boot = 1;
     }
-    set_estimate(oc, fit.status, fit.n_obs, fit.nhat, fit.se_nhat);
-    if (check == DFG_CHECK_BOUNDARY)
+    set_estimate(oc, fit->status, fit->n_obs, fit->nhat, fit->se_nhat);
+    if (r.check == DFG_CHECK_BOUNDARY)
         add_note(oc, "MLE exists with the terms of lists that never overlap fixed at -inf");
-    if (has_boot) {
-        oc->interval = dfg_ci_type_name(boot.ci.type);
-        oc->ci = boot.ci;
+    if (r.has_boot) {
+        oc->interval = dfg_ci_type_name(r.boot.ci.type);
+        oc->ci = r.boot.ci;
     }
-    settle_interval(oc, has_boot, prof_rc, &prof, &logn);
-    fit_head_json(res, oc->model, check, fit.status, fit.iter);
-    num(res, "n", fit.n_obs);
-    num(res, "N", fit.nhat);
-    num(res, "se", fit.se_nhat);
-    num(res, "se_glm", se_glm);
-    num(res, "dark_figure", fit.m0);
-    intervals_json(res, sp->est.level, prof_rc, &prof, &logn);
-    if (has_boot)
-        boot_result_json(res, &boot, sp->est.level);
-    fit_stats_json(res, fit.deviance, fit.df, fit.aic, fit.bic, fit.aicc);
+    settle_interval(oc, r.has_boot, r.prof_rc, &r.prof, &r.logn);
+    fit_head_json(res, oc->model, r.check, fit->status, fit->iter);
+    num(res, "n", fit->n_obs);
+    num(res, "N", fit->nhat);
+    num(res, "se", fit->se_nhat);
+    num(res, "se_glm", r.se_glm);
+    num(res, "dark_figure", fit->m0);
+    intervals_json(res, sp->est.level, r.prof_rc, &r.prof, &r.logn);
+    if (r.has_boot)
+        boot_result_json(res, &r.boot, sp->est.level);
+    fit_stats_json(res, fit->deviance, fit->df, fit->aic, fit->bic, fit->aicc);
     cJSON *co = cJSON_AddArrayToObject(res, "coefficients");
-    for (size_t j = 0; co && j < fit.p; j++) {
+    for (size_t j = 0; co && j < fit->p; j++) {
         char name[256];
-        term_name(t, fit.terms[j], name, sizeof name);
+        term_name(t, fit->terms[j], name, sizeof name);
         cJSON *c = cJSON_CreateObject();
         if (!c)
             break;
         cJSON_AddStringToObject(c, "term", name);
-        num(c, "estimate", fit.beta[j]);
-        num(c, "se", fit.se[j]);
+        num(c, "estimate", fit->beta[j]);
+        num(c, "se", fit->se[j]);
         cJSON_AddItemToArray(co, c);
     }
     cJSON *bt = cJSON_AddArrayToObject(res, "boundary_terms");
-    for (size_t j = 0; bt && j < fit.n_boundary; j++) {
+    for (size_t j = 0; bt && j < fit->n_boundary; j++) {
         char name[256];
-        term_name(t, fit.boundary[j], name, sizeof name);
+        term_name(t, fit->boundary[j], name, sizeof name);
         cJSON_AddItemToArray(bt, cJSON_CreateString(name));
     }
 done:
-    if (has_boot)
-        dfg_boot_result_free(&boot);
-    dfg_fit_free(&fit);
+    if (r.has_boot)
+        dfg_boot_result_free(&r.boot);
+    dfg_fit_free(&r.fit);
     dfg_model_free(&m);
 }
 
-/* darkfig fit on a table with covariate columns (cli/covariates.c, fit_cov without --by
- * and --stratify: the same calls in the same order), so that a task's digits are those of
- * darkfig fit on its file. The summary gets the pooled total. */
 /* --pooled: the label of the snapshot of year y (its line in parts), else y itself. */
 static void part_label(const char *parts, const char *y, char *buf, size_t size)
 {
@@ -463,28 +441,26 @@ static void change_row_json(cJSON *rows, const char *label, const char *stratum,
     cJSON_AddItemToArray(rows, o);
 }
 
-/* The index of covariate name in ct, or SIZE_MAX. */
-static size_t cov_index(const dfg_ctable *ct, const char *name)
+#ifdef DFG_MPI
+/* The covariate bootstrap spread over the ranks (cov_fit_request.cboot). */
+static dfg_status spread_cboot(void *ctx, const dfg_ctable *ct, const dfg_cmodel *m,
+                               const dfg_cfit *fit, const size_t *by, size_t n_by,
+                               const dfg_cboot_opts *bo, dfg_cboot_result *res, dfg_error *err)
 {
-    for (size_t c = 0; c < dfg_ctable_n_cov(ct); c++)
-        if (strcmp(dfg_ctable_cov_name(ct, c), name) == 0)
-            return c;
-    return (size_t)-1;
+    return batch_mpi_cboot(ctx, ct, m, fit, by, n_by, bo, res, err);
 }
+#endif
 
+/* darkfig fit on a table with covariate columns (cov_fit_compute, cli/covariates.c, as
+ * fit_cov computes it without --by and --stratify), so that a task's digits are those of
+ * darkfig fit on its file. The summary gets the pooled total. */
 static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_table *t, cJSON *res,
                         cJSON *rows, outcome *oc)
 {
     dfg_error err = {0};
     dfg_ctable *ct = NULL;
-    dfg_cmodel m;
-    memset(&m, 0, sizeof m);
-    dfg_cfit fit;
-    memset(&fit, 0, sizeof fit);
-    dfg_interval prof = {0}, logn = {0};
-    dfg_cboot_result boot;
-    memset(&boot, 0, sizeof boot);
-    int has_boot = 0;
+    cov_fit r;
+    memset(&r, 0, sizeof r);
     for (size_t s = 0; s < dfg_table_n_strata(t); s++)
         for (size_t v = 0; v < dfg_table_n_cov(t); v++) {
             const char *x = dfg_table_stratum_value(t, s, v);
@@ -497,12 +473,11 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
                 return;
             }
         }
-    dfg_level_total *lev = NULL;
-    size_t n_lev = 0, ycov = (size_t)-1, ch[2] = {0, 0};
+    size_t ycov = (size_t)-1;
     dfg_status rc = dfg_ctable_new(t, (size_t)100000 << dfg_table_k(t), &ct, &err);
     if (rc == DFG_OK && rows) { /* --pooled: the year covariate, the trend (as fit --trend) */
-        ycov = cov_index(ct, sp->pooled);
-        size_t tc = sp->trend_deg ? cov_index(ct, sp->trend_cov) : 0;
+        ycov = cov_named(ct, sp->pooled, strlen(sp->pooled));
+        size_t tc = sp->trend_deg ? cov_named(ct, sp->trend_cov, strlen(sp->trend_cov)) : 0;
         if (ycov == (size_t)-1 || tc == (size_t)-1) {
             rc = err.code = DFG_EDATA;
             snprintf(err.msg, sizeof err.msg, "no covariate %s in the pooled table",
@@ -510,63 +485,25 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
         } else if (sp->trend_deg)
             rc = dfg_ctable_set_trend(ct, tc, sp->trend_deg, &err);
     }
-    if (rc == DFG_OK)
-        rc = dfg_cmodel_parse(sp->model ? sp->model : "", ct, &m, &err);
     if (rc != DFG_OK) {
         set_failure(oc, rc, &err);
         goto done;
     }
-    dfg_cmodel_format(&m, ct, oc->model, sizeof oc->model);
-    rc = dfg_cfit_checked(ct, &m, &sp->est.glm, &fit, &err);
-    if (rc == DFG_OK)
-        rc = dfg_interval_lognormal(fit.n_obs, fit.nhat, fit.se_nhat, sp->est.level, &logn, &err);
-    if (rc != DFG_OK) {
-        set_failure(oc, rc, &err);
-        goto done;
-    }
-    dfg_error pe = {0};
-    dfg_status prof_rc =
-        dfg_cfit_profile_group(ct, &m, &fit, NULL, &sp->est.glm, sp->est.level, &prof, &pe);
-    if (prof_rc != DFG_OK)
-        add_profile_note(oc, &pe);
-    if (rows) { /* the totals per year, as fit --by year (profile intervals included) */
-        dfg_error le = {0};
-        rc = dfg_cfit_level_totals(ct, &m, &fit, &ycov, 1, sp->est.level, 1, &sp->est.glm, &lev,
-                                   &n_lev, &le);
-        if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
-            set_failure(oc, rc, &le);
-            goto done;
-        }
-        if (rc != DFG_OK) {
-            char note[400];
-            snprintf(note, sizeof note, "level profile interval: %s", le.msg);
-            add_note(oc, note);
-        }
-        if (sp->change) { /* "A:B": the rows "year=A" and "year=B" */
-            const char *colon = strchr(sp->change, ':');
-            for (int e = 0; e < 2; e++) {
-                char lab[300];
-                if (e == 0)
-                    snprintf(lab, sizeof lab, "%s=%.*s", sp->pooled, (int)(colon - sp->change),
-                             sp->change);
-                else
-                    snprintf(lab, sizeof lab, "%s=%s", sp->pooled, colon + 1);
-                for (size_t i = 0; i < n_lev; i++)
-                    if (strcmp(lev[i].label, lab) == 0)
-                        ch[e] = i + 1;
-            }
-            if (!ch[0] || !ch[1]) {
-                rc = err.code = DFG_EDATA;
-                snprintf(err.msg, sizeof err.msg, "--change %s: a year is not there", sp->change);
-                set_failure(oc, rc, &err);
-                goto done;
-            }
-        }
-    }
+    /* darkfig fit's computation; --pooled: the totals per year, as fit --by year (profile
+     * intervals included) and --change year=A:B */
+    char change[300];
+    if (rows && sp->change)
+        snprintf(change, sizeof change, "%s=%s", sp->pooled, sp->change);
+    cov_fit_request q = {.model = sp->model,
+                         .glm = &sp->est.glm,
+                         .level = sp->est.level,
+                         .levels = rows != NULL,
+                         .by = rows ? &ycov : NULL,
+                         .n_by = rows ? 1 : 0,
+                         .level_profile = 1,
+                         .change = rows && sp->change ? change : NULL};
+    dfg_cboot_opts bo = dfg_cboot_opts_default();
     if (sp->B > 0) {
-        dfg_cboot_opts bo = dfg_cboot_opts_default();
-        bo.change_from = ch[0];
-        bo.change_to = ch[1];
         bo.B = sp->B;
         bo.type = sp->bo.type;
         bo.level = sp->est.level;
@@ -574,56 +511,67 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
         bo.threads = sp->bo.threads;
         bo.bca = sp->bo.interval == DFG_CI_BCA;
         bo.glm = sp->est.glm;
-        const size_t *by = rows ? &ycov : NULL; /* --pooled: the year rows too */
-#ifdef DFG_MPI
-        if (sp->spread)
-            rc = batch_mpi_cboot(sp->spread, ct, &m, &fit, by, rows ? 1 : 0, &bo, &boot, &err);
-        else
-#endif
-            rc = dfg_cboot_run(ct, &m, &fit, by, rows ? 1 : 0, &bo, &boot, &err);
-        if (rc != DFG_OK) {
-            set_failure(oc, rc, &err);
-            goto done;
-        }
-        has_boot = 1;
+        q.boot = &bo;
     }
-    set_estimate(oc, fit.status, fit.n_obs, fit.nhat, fit.se_nhat);
-    if (fit.note[0])
-        add_note(oc, fit.note);
+#ifdef DFG_MPI
+    if (sp->spread) {
+        q.cboot = spread_cboot;
+        q.cboot_ctx = sp->spread;
+    }
+#endif
+    rc = cov_fit_compute(ct, &q, &r, &err);
+    if (r.stage != COV_AT_PARSE)
+        dfg_cmodel_format(&r.m, ct, oc->model, sizeof oc->model);
+    if (r.stage == COV_AT_CHANGE) {
+        err.code = DFG_EDATA;
+        snprintf(err.msg, sizeof err.msg, "--change %s: a year is not there", sp->change);
+        set_failure(oc, DFG_EDATA, &err);
+        goto done;
+    }
+    if (rc != DFG_OK) {
+        set_failure(oc, rc, &err);
+        goto done;
+    }
+    if (r.prof_rc != DFG_OK)
+        add_profile_note(oc, &r.prof_err);
+    if (r.lev_rc != DFG_OK) {
+        char note[400];
+        snprintf(note, sizeof note, "level profile interval: %s", r.lev_err.msg);
+        add_note(oc, note);
+    }
+    const dfg_cfit *fit = &r.fit;
+    int has_boot = r.has_boot;
+    set_estimate(oc, fit->status, fit->n_obs, fit->nhat, fit->se_nhat);
+    if (fit->note[0])
+        add_note(oc, fit->note);
     if (has_boot) {
-        const dfg_cboot_row *b = &boot.rows[0];
-        int bca = sp->bo.interval == DFG_CI_BCA;
-        oc->ci.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
-        oc->ci.level = sp->est.level;
-        oc->ci.point = b->point;
-        oc->ci.lower = bca ? b->bca_lo : b->perc_lo;
-        oc->ci.upper = bca ? b->bca_hi : b->perc_hi;
+        oc->ci = cboot_interval(&r.boot.rows[0], bo.bca, sp->est.level);
         oc->interval = dfg_ci_type_name(oc->ci.type);
     }
-    settle_interval(oc, has_boot, prof_rc, &prof, &logn);
-    fit_head_json(res, oc->model, fit.check, fit.status, fit.iter);
+    settle_interval(oc, has_boot, r.prof_rc, &r.prof, &r.logn);
+    fit_head_json(res, oc->model, fit->check, fit->status, fit->iter);
     cJSON_AddNumberToObject(res, "cells", (double)dfg_ctable_n_cells(ct));
     cJSON_AddNumberToObject(res, "strata", (double)dfg_ctable_n_strata(ct));
-    num(res, "n", fit.n_obs);
-    num(res, "N", fit.nhat);
-    num(res, "se", fit.se_nhat);
-    num(res, "dark_figure", fit.nhat - fit.n_obs);
-    intervals_json(res, sp->est.level, prof_rc, &prof, &logn);
+    num(res, "n", fit->n_obs);
+    num(res, "N", fit->nhat);
+    num(res, "se", fit->se_nhat);
+    num(res, "dark_figure", fit->nhat - fit->n_obs);
+    intervals_json(res, sp->est.level, r.prof_rc, &r.prof, &r.logn);
     if (has_boot) {
         cJSON *b = cJSON_AddObjectToObject(res, "bootstrap");
         if (b) {
-            const dfg_cboot_row *x = &boot.rows[0];
-            boot_head_json(b, boot.B, boot.type, boot.seed, oc->interval, sp->est.level, &oc->ci,
-                           x->perc_lo, x->perc_hi);
+            const dfg_cboot_row *x = &r.boot.rows[0];
+            boot_head_json(b, r.boot.B, r.boot.type, r.boot.seed, oc->interval, sp->est.level,
+                           &oc->ci, x->perc_lo, x->perc_hi);
             num(b, "bca_lower", x->bca_lo);
             num(b, "bca_upper", x->bca_hi);
             num(b, "se", x->se);
             cJSON_AddNumberToObject(b, "n_ok", (double)x->n_ok);
-            cJSON_AddNumberToObject(b, "failed", (double)boot.n_failed);
+            cJSON_AddNumberToObject(b, "failed", (double)r.boot.n_failed);
         }
     }
-    fit_stats_json(res, fit.deviance, fit.df, fit.aic, fit.bic, fit.aicc);
-    cJSON_AddNumberToObject(res, "parameters", (double)dfg_cmodel_n_params(&m, ct));
+    fit_stats_json(res, fit->deviance, fit->df, fit->aic, fit->bic, fit->aicc);
+    cJSON_AddNumberToObject(res, "parameters", (double)dfg_cmodel_n_params(&r.m, ct));
     if (rows && sp->trend_deg) {
         cJSON *tr = cJSON_AddObjectToObject(res, "trend");
         if (tr) {
@@ -631,10 +579,10 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
             cJSON_AddNumberToObject(tr, "degree", (double)sp->trend_deg);
         }
     }
-    for (size_t i = 0; rows && i < n_lev; i++) {
+    for (size_t i = 0; rows && i < r.n_lev; i++) {
         /* a line per year: n, N, its interval (the bootstrap's, else the profile, else
          * the log-normal), judged as the total is */
-        const dfg_level_total *l = &lev[i];
+        const dfg_level_total *l = &r.lev[i];
         const char *y = strchr(l->label, '=') ? strchr(l->label, '=') + 1 : l->label;
         char label[256];
         part_label(tk->parts, y, label, sizeof label);
@@ -643,45 +591,29 @@ static void run_fit_cov(const batch_spec *sp, const batch_task *tk, const dfg_ta
                               : l->lognormal;
         const char *iname = ci.type == DFG_CI_PROFILE ? "profile" : "lognormal";
         if (has_boot) {
-            const dfg_cboot_row *b = &boot.rows[i + 1];
-            int bca = sp->bo.interval == DFG_CI_BCA;
-            memset(&ci, 0, sizeof ci);
-            ci.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
-            ci.level = sp->est.level;
-            ci.point = b->point;
-            ci.lower = bca ? b->bca_lo : b->perc_lo;
-            ci.upper = bca ? b->bca_hi : b->perc_hi;
+            ci = cboot_interval(&r.boot.rows[i + 1], bo.bca, sp->est.level);
             iname = dfg_ci_type_name(ci.type);
         }
         sub_row_json(rows, label, atoi(y), "", l->n_obs, l->nhat, l->se, &ci, iname, sp->est.level,
                      oc->model);
     }
-    if (rows && ch[0]) {
-        const dfg_level_total *a = &lev[ch[0] - 1], *b = &lev[ch[1] - 1];
+    if (rows && r.has_change) {
+        const dfg_level_total *a = &r.lev[r.ch_from], *b = &r.lev[r.ch_to];
         char st[400];
         int bca = sp->bo.interval == DFG_CI_BCA;
-        dfg_cfit_change_result dl; /* the interval without a bootstrap */
-        double dd[2] = {DNAN, DNAN}, dr[2] = {DNAN, DNAN};
-        if (dfg_cfit_change(ct, &fit, ycov, ch[0] - 1, ch[1] - 1, sp->est.level, &dl, NULL) ==
-            DFG_OK) {
-            dd[0] = dl.diff_lower;
-            dd[1] = dl.diff_upper;
-            dr[0] = dl.ratio_lower;
-            dr[1] = dl.ratio_upper;
-        }
+        /* the interval without a bootstrap: the delta method's, where it exists */
+        int dl = r.ch_rc == DFG_OK;
+        double dd[2] = {dl ? r.delta.diff_lower : DNAN, dl ? r.delta.diff_upper : DNAN};
+        double dr[2] = {dl ? r.delta.ratio_lower : DNAN, dl ? r.delta.ratio_upper : DNAN};
         snprintf(st, sizeof st, "%.190s - %.190s", b->label, a->label);
-        change_row_json(rows, "change", st, b->nhat - a->nhat, has_boot ? &boot.change[0] : NULL,
+        change_row_json(rows, "change", st, b->nhat - a->nhat, has_boot ? &r.boot.change[0] : NULL,
                         bca, dd, "wald", sp->est.level, oc->model);
         snprintf(st, sizeof st, "%.190s / %.190s", b->label, a->label);
-        change_row_json(rows, "ratio", st, b->nhat / a->nhat, has_boot ? &boot.change[1] : NULL,
+        change_row_json(rows, "ratio", st, b->nhat / a->nhat, has_boot ? &r.boot.change[1] : NULL,
                         bca, dr, "log-wald", sp->est.level, oc->model);
     }
 done:
-    dfg_free_level_totals(lev);
-    if (has_boot)
-        dfg_cboot_result_free(&boot);
-    dfg_cfit_free(&fit);
-    dfg_cmodel_free(&m);
+    cov_fit_free(&r);
     dfg_ctable_free(ct);
 }
 
@@ -703,7 +635,8 @@ static void search_row_json(cJSON *o, const dfg_table *t, const dfg_search_row *
     jnums(o, keys, v, sizeof v / sizeof v[0]);
 }
 
-/* darkfig search on the task's table (cli/cmd_search.c, same calls). */
+/* darkfig search on the task's table (dfg_search_run and search_boot_setup, as
+ * cli/cmd_search.c). */
 static void run_search(const batch_spec *sp, const dfg_table *t, cJSON *res, outcome *oc)
 {
     dfg_error err = {0};
@@ -732,21 +665,9 @@ static void run_search(const batch_spec *sp, const dfg_table *t, cJSON *res, out
     const dfg_search_row *b = &r.rows[0];
     dfg_model_format(&b->model, t, oc->model, sizeof oc->model);
     if (sp->B > 0) {
-        dfg_est_opts eo = sp->est;
-        eo.want_ci = 0;
-        eo.method = dfg_search_method_name(so.method);
-        eo.criterion = dfg_criterion_name(so.criterion);
-        eo.max_order = so.max_order;
-        eo.threshold = so.threshold;
-        const dfg_estimator *est = dfg_estimator_find(eo.method);
-        if (!est) {
-            oc->rc = DFG_EINTERNAL;
-            snprintf(oc->message, sizeof oc->message, "no estimator for search method %s",
-                     eo.method);
-            goto done;
-        }
-        rc = dfg_loglin_fit_boundary(t, 0, &b->model, b->boundary, b->n_boundary, &sp->est.glm,
-                                     &chosen, &err);
+        dfg_est_opts eo;
+        const dfg_estimator *est;
+        rc = search_boot_setup(t, &sp->est, &so, b, &eo, &est, &chosen, &err);
         if (rc == DFG_OK)
             rc = run_bootstrap(sp, est, t, &eo, chosen.fitted, &boot, &err);
         if (rc != DFG_OK) {

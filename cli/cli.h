@@ -190,9 +190,117 @@ extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check
     cmd_estimators, cmd_dga, cmd_batch, cmd_lcmcr;
 /* cli/covariates.c: --trend C=D on ct (0, or the exit code after saying why). */
 int cov_trend(const char *cmd, const char *file, dfg_ctable *ct, const char *spec);
+/* The index of the covariate named by the len bytes at name, or SIZE_MAX. */
+size_t cov_named(const dfg_ctable *ct, const char *name, size_t len);
 /* The covariate index of each comma-separated name in list (at most 8, --by): 0, or the
  * exit code after saying why. */
 int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t *idx, size_t *n);
+/* The fit of a log-linear model over the lists alone, computed once for darkfig fit and
+ * a task of darkfig batch (cli/cmd_fit.c, fit_compute): the fit, its log-normal interval,
+ * the s.e. as R's glm gives it, the profile interval; the bootstrap and the judgement are
+ * the caller's. */
+typedef struct {
+    dfg_fit fit;
+    dfg_interval prof, logn;
+    dfg_status prof_rc; /* DFG_ENOMLE without computing it when terms are at -inf */
+    dfg_error prof_err; /* why there is no profile interval */
+    char model[512];
+    int has_boot;
+    dfg_boot_result boot;
+    double se_glm; /* s.e. as R's glm evaluates it (NaN if unavailable) */
+    dfg_check_status check;
+    /* is it an estimate (dfg_value_judge of N, s.e. and the interval reported: the
+     * bootstrap's, else the profile, else the log-normal; as darkfig batch judges it) */
+    dfg_value_status value;
+    char reason[160];
+} fit_result;
+
+/* Fit m on t into *r (zeroed first; release r->fit with dfg_fit_free, also after a
+ * failure). Prints nothing. Returns DFG_OK, or the status of the fit or of the log-normal
+ * interval (err says why). */
+dfg_status fit_compute(const dfg_table *t, const dfg_model *m, const dfg_glm_opts *glm,
+                       double level, fit_result *r, dfg_error *err);
+
+/* The bootstrap of a list search, set up once for darkfig search and a task of darkfig
+ * batch (cli/cmd_search.c): *eo the estimator options est_in with the search's method,
+ * criterion, order and threshold (no intervals), *est that estimator, *fit the chosen
+ * model refitted with its terms at -inf (release with dfg_fit_free). Returns DFG_OK, or
+ * DFG_EINTERNAL with *est NULL when the method has no estimator, or the refit's status
+ * (err says why). */
+dfg_status search_boot_setup(const dfg_table *t, const dfg_est_opts *est_in,
+                             const dfg_search_opts *so, const dfg_search_row *chosen,
+                             dfg_est_opts *eo, const dfg_estimator **est, dfg_fit *fit,
+                             dfg_error *err);
+
+/* The bootstrap interval of a row of the covariate bootstrap: BCa when bca, else the
+ * percentile one (cli/covariates.c). */
+dfg_interval cboot_interval(const dfg_cboot_row *b, int bca, double level);
+
+/* The fit on a table with covariates, computed once for darkfig fit and a task of darkfig
+ * batch (cli/covariates.c, cov_fit_compute): what to compute ... */
+typedef dfg_status (*cov_cboot_fn)(void *ctx, const dfg_ctable *ct, const dfg_cmodel *m,
+                                   const dfg_cfit *fit, const size_t *by, size_t n_by,
+                                   const dfg_cboot_opts *bo, dfg_cboot_result *res, dfg_error *err);
+typedef struct {
+    const char *model;          /* the model's text (NULL: the lists alone) */
+    const dfg_glm_opts *glm;    /* the fitting options */
+    double level;               /* of every interval */
+    int levels;                 /* the totals per level of by (dfg_cfit_level_totals) */
+    const size_t *by;           /* the covariates of those totals (n_by of them) */
+    size_t n_by;                /* */
+    int level_profile;          /* their profile intervals too */
+    const char *change;         /* [C=]A:B: the change between two of those totals, or NULL */
+    int change_strict;          /* refuse A = B, and fail when the delta method does */
+    int stratify;               /* a separate fit per level of strat_cov */
+    size_t strat_cov;           /* */
+    const dfg_cboot_opts *boot; /* the bootstrap (NULL: none); the change rows are set here */
+    cov_cboot_fn cboot;         /* runs it (NULL: dfg_cboot_run), with cboot_ctx */
+    void *cboot_ctx;            /* */
+} cov_fit_request;
+
+/* ... and what it holds. */
+typedef enum {
+    COV_AT_PARSE = 1, /* the model's text */
+    COV_AT_FIT,       /* the fit, its intervals, the level totals, the strata, the bootstrap */
+    COV_AT_CHANGE     /* --change names no pair of totals (why: change_why) */
+} cov_fit_stage;
+typedef struct {
+    dfg_cmodel m;
+    dfg_cfit fit;
+    char model[1024];
+    dfg_interval prof, logn;
+    dfg_status prof_rc;
+    dfg_error prof_err; /* why there is no profile interval */
+    dfg_level_total *lev;
+    size_t n_lev;
+    dfg_status lev_rc; /* the level profile intervals: a soft failure, said in lev_err */
+    dfg_error lev_err;
+    int has_strat;
+    dfg_strat_result strat;
+    int has_boot;
+    dfg_cboot_result boot;
+    size_t n_empty; /* strata with no one observed */
+    /* is the total an estimate (dfg_value_judge of N, s.e. and the interval: the
+     * bootstrap's, else the profile, else the log-normal) */
+    dfg_value_status value;
+    char reason[160];
+    int has_change;        /* --change: */
+    size_t ch_from, ch_to; /* the rows of lev */
+    double ch_diff, ch_ratio;
+    size_t ch_cov, ch_level[2];   /* the covariate and its two levels */
+    dfg_status ch_rc;             /* of the delta method (not strict: NaN intervals) */
+    dfg_cfit_change_result delta; /* the delta method's s.e. and intervals */
+    char change_why[512];         /* COV_AT_CHANGE: why */
+    cov_fit_stage stage;          /* where it stopped, when it did */
+} cov_fit;
+
+/* Compute the fit q asks on ct into *r (zeroed first; release with cov_fit_free, also
+ * after a failure). Prints nothing. Returns DFG_OK, or the status of the step that failed
+ * (r->stage; err says why, or r->change_why for COV_AT_CHANGE). */
+dfg_status cov_fit_compute(const dfg_ctable *ct, const cov_fit_request *q, cov_fit *r,
+                           dfg_error *err);
+void cov_fit_free(cov_fit *r);
+
 /* cli/cmd_em.c: EM with missing covariate values; fit_em_redirect runs it for fit when
  * the file's covariates have missing values or an EM option is given (-1 otherwise). */
 extern const cli_command cmd_em;

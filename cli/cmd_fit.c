@@ -52,21 +52,6 @@ const cli_command cmd_fit = {
     CLI_INPUT | CLI_OUTPUT | CLI_FITTING | CLI_BOOT | CLI_COVARIATES,
     fit_main};
 
-typedef struct {
-    dfg_fit fit;
-    dfg_interval prof, logn;
-    dfg_status prof_rc;
-    char model[512];
-    int has_boot;
-    dfg_boot_result boot;
-    double se_glm; /* s.e. as R's glm evaluates it (NaN if unavailable) */
-    dfg_check_status check;
-    /* is it an estimate (dfg_value_judge of N, s.e. and the interval reported: the
-     * bootstrap's, else the profile, else the log-normal; as darkfig batch judges it) */
-    dfg_value_status value;
-    char reason[160];
-} fit_result;
-
 static void fit_text(FILE *o, const common_opts *c, const char *sha, const dfg_table *t,
                      const dfg_model *m, const fit_result *r)
 {
@@ -163,6 +148,26 @@ static void fit_json(cJSON *root, const common_opts *c, const dfg_table *t, cons
     }
 }
 
+dfg_status fit_compute(const dfg_table *t, const dfg_model *m, const dfg_glm_opts *glm,
+                       double level, fit_result *r, dfg_error *err)
+{
+    memset(r, 0, sizeof *r);
+    dfg_model_format(m, t, r->model, sizeof r->model);
+    dfg_status rc = dfg_loglin_fit_checked(t, 0, m, glm, &r->fit, &r->check, err);
+    if (rc == DFG_OK)
+        rc =
+            dfg_interval_lognormal(r->fit.n_obs, r->fit.nhat, r->fit.se_nhat, level, &r->logn, err);
+    if (rc != DFG_OK)
+        return rc;
+    if (r->fit.n_boundary > 0 || dfg_loglin_se_glm(t, 0, m, &r->se_glm, NULL) != DFG_OK)
+        r->se_glm = DNAN;
+    if (r->fit.n_boundary > 0) /* the profile of a model with terms at -inf: not offered */
+        r->prof_rc = DFG_ENOMLE;
+    else
+        r->prof_rc = dfg_interval_profile(t, 0, m, glm, level, &r->prof, &r->prof_err);
+    return DFG_OK;
+}
+
 static int fit_main(int argc, char **argv)
 {
     int em = fit_em_redirect(argc, argv); /* missing covariate values: EM (cli/cmd_em.c) */
@@ -185,25 +190,13 @@ static int fit_main(int argc, char **argv)
         goto done;
     const dfg_table *t = run.t;
     code = -1;
-    dfg_model_format(&m, t, r.model, sizeof r.model);
-    dfg_status rc = dfg_loglin_fit_checked(t, 0, &m, &c->est.glm, &r.fit, &r.check, &err);
-    if (rc == DFG_OK)
-        rc = dfg_interval_lognormal(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, c->est.level, &r.logn,
-                                    &err);
+    dfg_status rc = fit_compute(t, &m, &c->est.glm, c->est.level, &r, &err);
     if (rc != DFG_OK) {
         code = fail(&err, rc);
         goto done;
     }
-    if (r.fit.n_boundary > 0 || dfg_loglin_se_glm(t, 0, &m, &r.se_glm, NULL) != DFG_OK)
-        r.se_glm = DNAN;
-    if (r.fit.n_boundary > 0) {
-        r.prof_rc = DFG_ENOMLE; /* the profile of a model with terms at -inf: not offered */
-    } else {
-        dfg_error perr = {0};
-        r.prof_rc = dfg_interval_profile(t, 0, &m, &c->est.glm, c->est.level, &r.prof, &perr);
-        if (r.prof_rc != DFG_OK)
-            cli_say("warning: profile interval: %s", perr.msg);
-    }
+    if (r.prof_rc != DFG_OK && r.fit.n_boundary == 0)
+        cli_say("warning: profile interval: %s", r.prof_err.msg);
     if (c->boot.B > 0) {
         const dfg_estimator *est = dfg_estimator_find("loglin");
         double n_draw = c->boot.type == DFG_BOOT_PARAMETRIC ? r.fit.nhat : r.fit.n_obs;

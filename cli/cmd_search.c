@@ -446,26 +446,41 @@ static dfg_search_opts search_opts(const search_args *a, const common_opts *c)
     return so;
 }
 
-/* The bootstrap of the search (the estimator named by its method), parametric from the
- * chosen model's fitted cells: 0 or the exit code. */
+dfg_status search_boot_setup(const dfg_table *t, const dfg_est_opts *est_in,
+                             const dfg_search_opts *so, const dfg_search_row *chosen,
+                             dfg_est_opts *eo, const dfg_estimator **est, dfg_fit *fit,
+                             dfg_error *err)
+{
+    memset(fit, 0, sizeof *fit);
+    *eo = *est_in;
+    eo->want_ci = 0;
+    eo->method = dfg_search_method_name(so->method);
+    eo->criterion = dfg_criterion_name(so->criterion);
+    eo->max_order = so->max_order;
+    eo->threshold = so->threshold;
+    if (!(*est = dfg_estimator_find(eo->method))) {
+        err->code = DFG_EINTERNAL;
+        snprintf(err->msg, sizeof err->msg, "no estimator for search method %s", eo->method);
+        return DFG_EINTERNAL;
+    }
+    return dfg_loglin_fit_boundary(t, 0, &chosen->model, chosen->boundary, chosen->n_boundary,
+                                   &est_in->glm, fit, err);
+}
+
+/* The bootstrap of the search (search_boot_setup), parametric from the chosen model's
+ * fitted cells: 0 or the exit code. */
 static int search_boot(common_opts *c, const dfg_table *t, const dfg_search_opts *so,
                        const search_table *s, dfg_boot_result *boot)
 {
-    dfg_est_opts eo = c->est;
-    eo.want_ci = 0;
-    eo.method = dfg_search_method_name(so->method);
-    eo.criterion = dfg_criterion_name(so->criterion);
-    eo.max_order = so->max_order;
-    eo.threshold = so->threshold;
-    const dfg_estimator *est = dfg_estimator_find(eo.method);
-    if (!est) {
-        cli_say("no estimator for search method %s", eo.method);
-        return EXIT_INTERNAL;
-    }
+    dfg_est_opts eo;
+    const dfg_estimator *est;
     dfg_fit chosen;
     dfg_error err = {0};
-    dfg_status rc = dfg_loglin_fit_boundary(t, 0, &s->chosen->model, s->chosen->boundary,
-                                            s->chosen->n_boundary, &c->est.glm, &chosen, &err);
+    dfg_status rc = search_boot_setup(t, &c->est, so, s->chosen, &eo, &est, &chosen, &err);
+    if (rc != DFG_OK && !est) {
+        cli_say("%s", err.msg);
+        return EXIT_INTERNAL;
+    }
     if (rc != DFG_OK)
         return fail(&err, rc);
     double n_draw = c->boot.type == DFG_BOOT_PARAMETRIC ? s->chosen->nhat : s->r->n_obs;

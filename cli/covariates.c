@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -151,7 +153,7 @@ int cov_indices(const char *cmd, const dfg_ctable *ct, const char *list, size_t 
 }
 
 /* The covariate named name[0..len) of ct, or SIZE_MAX. */
-static size_t cov_named(const dfg_ctable *ct, const char *name, size_t len)
+size_t cov_named(const dfg_ctable *ct, const char *name, size_t len)
 {
     for (size_t c = 0; c < dfg_ctable_n_cov(ct); c++)
         if (strlen(dfg_ctable_cov_name(ct, c)) == len &&
@@ -271,33 +273,20 @@ static int cov_load(const char *cmd, cli_run *run, dfg_table **tp, dfg_ctable **
  * fit
  * ======================================================================= */
 
-typedef struct {
-    dfg_cmodel m;
-    dfg_cfit fit;
-    char model[1024];
-    dfg_interval prof, logn;
-    dfg_status prof_rc;
-    dfg_level_total *lev;
-    size_t n_lev;
-    int has_strat;
-    dfg_strat_result strat;
-    int has_boot;
-    dfg_cboot_result boot;
-    size_t n_empty; /* strata with no one observed */
-    /* is the total an estimate (dfg_value_judge of N, s.e. and the interval: the
-     * bootstrap's, else the profile, else the log-normal) */
-    dfg_value_status value;
-    char reason[160];
-    int has_change;        /* --change: */
-    size_t ch_from, ch_to; /* the rows of lev */
-    double ch_diff, ch_ratio;
-    size_t ch_cov, ch_level[2];   /* the covariate and its two levels */
-    dfg_cfit_change_result delta; /* the delta method's s.e. and intervals */
-} cov_fit;
+/* Say why --change names no pair of totals (r->change_why): -1. */
+static int why(cov_fit *r, const char *fmt, ...) CLI_PRINTF(2, 3);
+static int why(cov_fit *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->change_why, sizeof r->change_why, fmt, ap);
+    va_end(ap);
+    return -1;
+}
 
 /* --change [C=]A:B: the rows of r->lev holding C=A and C=B (C: the trend's covariate,
- * else year). 0, or the exit code after saying why. */
-static int change_rows(const dfg_ctable *ct, const char *spec, cov_fit *r)
+ * else year); strict: A and B differ. 0, or -1 with r->change_why. */
+static int change_rows(const dfg_ctable *ct, const char *spec, int strict, cov_fit *r)
 {
     const char *eq = strchr(spec, '='), *v = eq ? eq + 1 : spec, *colon = strchr(v, ':');
     char cov[128];
@@ -309,10 +298,9 @@ static int change_rows(const dfg_ctable *ct, const char *spec, cov_fit *r)
     else
         snprintf(cov, sizeof cov, "year");
     if (!colon || colon == v || colon[1] == '\0' || strchr(colon + 1, ':'))
-        return usage_error("fit", "--change takes [COVARIATE=]A:B, e.g. 2019:2021 (got \"%s\")",
-                           spec);
+        return why(r, "--change takes [COVARIATE=]A:B, e.g. 2019:2021 (got \"%s\")", spec);
     if ((r->ch_cov = cov_named(ct, cov, strlen(cov))) == (size_t)-1)
-        return usage_error("fit", "--change: '%s' is not a covariate of the input", cov);
+        return why(r, "--change: '%s' is not a covariate of the input", cov);
     size_t at[2];
     for (int e = 0; e < 2; e++) {
         char lab[300];
@@ -325,14 +313,14 @@ static int change_rows(const dfg_ctable *ct, const char *spec, cov_fit *r)
             if (strcmp(r->lev[i].label, lab) == 0)
                 at[e] = i;
         if (at[e] == (size_t)-1)
-            return usage_error("fit", "--change: no total for %s (a level of %s%s)", lab, cov,
-                               dfg_ctable_n_cov(ct) > 1 ? "; with --by, name it alone" : "");
+            return why(r, "--change: no total for %s (a level of %s%s)", lab, cov,
+                       dfg_ctable_n_cov(ct) > 1 ? "; with --by, name it alone" : "");
         for (size_t l = 0; l < dfg_ctable_n_levels(ct, r->ch_cov); l++)
             if (strcmp(lab + strlen(cov) + 1, dfg_ctable_level_name(ct, r->ch_cov, l)) == 0)
                 r->ch_level[e] = l;
     }
-    if (at[0] == at[1])
-        return usage_error("fit", "--change: the two levels are the same");
+    if (strict && at[0] == at[1])
+        return why(r, "--change: the two levels are the same");
     r->has_change = 1;
     r->ch_from = at[0];
     r->ch_to = at[1];
@@ -555,6 +543,18 @@ static void fit_cov_text(FILE *o, const common_opts *c, const char *sha, const d
         change_text(o, r, pct);
     if (r->has_boot)
         cboot_text(o, &r->boot);
+}
+
+dfg_interval cboot_interval(const dfg_cboot_row *b, int bca, double level)
+{
+    dfg_interval ci;
+    memset(&ci, 0, sizeof ci);
+    ci.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
+    ci.level = level;
+    ci.point = b->point;
+    ci.lower = bca ? b->bca_lo : b->perc_lo;
+    ci.upper = bca ? b->bca_hi : b->perc_hi;
+    return ci;
 }
 
 void cboot_text(FILE *o, const dfg_cboot_result *b)
@@ -814,6 +814,89 @@ dfg_cboot_opts cboot_opts(common_opts *c)
     return bo;
 }
 
+dfg_status cov_fit_compute(const dfg_ctable *ct, const cov_fit_request *q, cov_fit *r,
+                           dfg_error *err)
+{
+    memset(r, 0, sizeof *r);
+    for (size_t s = 0; s < dfg_ctable_n_strata(ct); s++)
+        r->n_empty += dfg_ctable_stratum_n_obs(ct, s) == 0.0;
+    r->stage = COV_AT_PARSE;
+    dfg_status rc = dfg_cmodel_parse(q->model ? q->model : "", ct, &r->m, err);
+    if (rc != DFG_OK)
+        return rc;
+    r->stage = COV_AT_FIT;
+    dfg_cmodel_format(&r->m, ct, r->model, sizeof r->model);
+    if ((rc = dfg_cfit_checked(ct, &r->m, q->glm, &r->fit, err)) != DFG_OK)
+        return rc;
+    rc = dfg_interval_lognormal(r->fit.n_obs, r->fit.nhat, r->fit.se_nhat, q->level, &r->logn, err);
+    if (rc != DFG_OK)
+        return rc;
+    r->prof_rc =
+        dfg_cfit_profile_group(ct, &r->m, &r->fit, NULL, q->glm, q->level, &r->prof, &r->prof_err);
+    if (q->levels) {
+        r->lev_rc =
+            dfg_cfit_level_totals(ct, &r->m, &r->fit, q->by, q->n_by, q->level, q->level_profile,
+                                  q->glm, &r->lev, &r->n_lev, &r->lev_err);
+        if (r->lev_rc == DFG_ENOMEM || r->lev_rc == DFG_EINVAL) {
+            *err = r->lev_err;
+            return r->lev_rc;
+        }
+        if (q->change && change_rows(ct, q->change, q->change_strict, r) != 0) {
+            r->stage = COV_AT_CHANGE;
+            return DFG_EINVAL;
+        }
+    }
+    if (r->has_change) {
+        dfg_error ce = {0};
+        r->ch_rc = dfg_cfit_change(ct, &r->fit, r->ch_cov, r->ch_level[0], r->ch_level[1], q->level,
+                                   &r->delta, &ce);
+        if (r->ch_rc != DFG_OK && q->change_strict) {
+            *err = ce;
+            return r->ch_rc;
+        }
+    }
+    if (q->stratify) {
+        if ((rc = dfg_cfit_stratified(ct, &r->m, q->strat_cov, q->glm, q->level, &r->strat, err)) !=
+            DFG_OK)
+            return rc;
+        r->has_strat = 1;
+    }
+    if (q->boot) {
+        dfg_cboot_opts bo = *q->boot;
+        if (r->has_change) {
+            bo.change_from = r->ch_from + 1;
+            bo.change_to = r->ch_to + 1;
+        }
+        rc = q->cboot
+                 ? q->cboot(q->cboot_ctx, ct, &r->m, &r->fit, q->by, q->n_by, &bo, &r->boot, err)
+                 : dfg_cboot_run(ct, &r->m, &r->fit, q->by, q->n_by, &bo, &r->boot, err);
+        if (rc != DFG_OK)
+            return rc;
+        r->has_boot = 1;
+    }
+    /* the interval judged: the bootstrap's (BCa or percentile, as asked), else the profile,
+     * else the log-normal; as darkfig batch judges the same fit */
+    dfg_interval judged = r->has_boot ? cboot_interval(&r->boot.rows[0], q->boot->bca, q->level)
+                          : r->prof_rc == DFG_OK ? r->prof
+                                                 : r->logn;
+    r->value = dfg_value_judge(r->fit.n_obs, r->fit.nhat, r->fit.se_nhat, &judged, 0, r->reason,
+                               sizeof r->reason);
+    r->stage = 0;
+    return DFG_OK;
+}
+
+void cov_fit_free(cov_fit *r)
+{
+    if (r->has_boot)
+        dfg_cboot_result_free(&r->boot);
+    if (r->has_strat)
+        dfg_strat_result_free(&r->strat);
+    dfg_free_level_totals(r->lev);
+    dfg_cfit_free(&r->fit);
+    dfg_cmodel_free(&r->m);
+    memset(r, 0, sizeof *r);
+}
+
 int fit_cov(cli_run *run)
 {
     common_opts *c = &run->c;
@@ -827,101 +910,52 @@ int fit_cov(cli_run *run)
         return code;
     }
     run->t = t; /* the run releases it (and names its lists in the provenance) */
-    code = -1;
     cov_fit r;
     memset(&r, 0, sizeof r);
     dfg_error err = {0};
-    dfg_status rc;
-    size_t by[8], n_by = 0, strat_cov = 0;
+    size_t by[8], n_by = 0;
+    cov_fit_request q = {.model = c->est.model,
+                         .glm = &c->est.glm,
+                         .level = c->est.level,
+                         .levels = 1,
+                         .by = by,
+                         .level_profile = !cc->no_level_profile,
+                         .change = cc->change,
+                         .change_strict = 1};
     if (cc->by && (code = cov_indices("fit", ct, cc->by, by, &n_by)) != 0)
         goto done;
+    q.n_by = n_by;
     if (cc->stratify) {
         size_t n1;
-        if ((code = cov_indices("fit", ct, cc->stratify, &strat_cov, &n1)) != 0)
+        if ((code = cov_indices("fit", ct, cc->stratify, &q.strat_cov, &n1)) != 0)
             goto done;
         if (n1 != 1) {
             code = usage_error("fit", "--stratify takes one covariate");
             goto done;
         }
+        q.stratify = 1;
     }
-    for (size_t s = 0; s < dfg_ctable_n_strata(ct); s++)
-        r.n_empty += dfg_ctable_stratum_n_obs(ct, s) == 0.0;
-    if ((rc = dfg_cmodel_parse(c->est.model ? c->est.model : "", ct, &r.m, &err)) != DFG_OK) {
-        fail(&err, rc);
-        code = EXIT_USAGE;
-        goto done;
-    }
-    dfg_cmodel_format(&r.m, ct, r.model, sizeof r.model);
-    rc = dfg_cfit_checked(ct, &r.m, &c->est.glm, &r.fit, &err);
-    if (rc != DFG_OK) {
-        code = fail(&err, rc);
-        goto done;
-    }
-    rc =
-        dfg_interval_lognormal(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, c->est.level, &r.logn, &err);
-    if (rc != DFG_OK) {
-        code = fail(&err, rc);
-        goto done;
-    }
-    {
-        dfg_error pe = {0};
-        r.prof_rc =
-            dfg_cfit_profile_group(ct, &r.m, &r.fit, NULL, &c->est.glm, c->est.level, &r.prof, &pe);
-        if (r.prof_rc != DFG_OK)
-            cli_say("warning: profile interval: %s", pe.msg);
-    }
-    {
-        dfg_error le = {0};
-        rc = dfg_cfit_level_totals(ct, &r.m, &r.fit, by, n_by, c->est.level, !cc->no_level_profile,
-                                   &c->est.glm, &r.lev, &r.n_lev, &le);
-        if (rc == DFG_ENOMEM || rc == DFG_EINVAL) {
-            code = fail(&le, rc);
-            goto done;
-        }
-        if (rc != DFG_OK)
-            cli_say("warning: level profile interval: %s", le.msg);
-    }
-    if (cc->change && (code = change_rows(ct, cc->change, &r)) != 0)
-        goto done;
-    if (r.has_change && (rc = dfg_cfit_change(ct, &r.fit, r.ch_cov, r.ch_level[0], r.ch_level[1],
-                                              c->est.level, &r.delta, &err)) != DFG_OK) {
-        code = fail(&err, rc);
-        goto done;
-    }
-    if (cc->stratify) {
-        if ((rc = dfg_cfit_stratified(ct, &r.m, strat_cov, &c->est.glm, c->est.level, &r.strat,
-                                      &err)) != DFG_OK) {
-            code = fail(&err, rc);
-            goto done;
-        }
-        r.has_strat = 1;
-    }
+    dfg_cboot_opts bo;
     if (c->boot.B > 0) {
-        dfg_cboot_opts bo = cboot_opts(c);
-        if (r.has_change) {
-            bo.change_from = r.ch_from + 1;
-            bo.change_to = r.ch_to + 1;
-        }
-        if ((rc = dfg_cboot_run(ct, &r.m, &r.fit, by, n_by, &bo, &r.boot, &err)) != DFG_OK) {
+        bo = cboot_opts(c);
+        q.boot = &bo;
+    }
+    dfg_status rc = cov_fit_compute(ct, &q, &r, &err);
+    /* the soft failures first, as they came */
+    if (r.prof_rc != DFG_OK)
+        cli_say("warning: profile interval: %s", r.prof_err.msg);
+    if (r.lev_rc != DFG_OK && r.lev_rc != DFG_ENOMEM && r.lev_rc != DFG_EINVAL)
+        cli_say("warning: level profile interval: %s", r.lev_err.msg);
+    if (rc != DFG_OK) {
+        if (r.stage == COV_AT_PARSE) {
+            fail(&err, rc);
+            code = EXIT_USAGE;
+        } else if (r.stage == COV_AT_CHANGE)
+            code = usage_error("fit", "%s", r.change_why);
+        else
             code = fail(&err, rc);
-            goto done;
-        }
-        r.has_boot = 1;
+        goto done;
     }
-    /* the interval judged: the bootstrap's (BCa or percentile, as asked), else the profile,
-     * else the log-normal; as darkfig batch judges the same fit */
-    dfg_interval judged = r.prof_rc == DFG_OK ? r.prof : r.logn;
-    if (r.has_boot) {
-        int bca = c->boot.interval == (int)DFG_CI_BCA;
-        memset(&judged, 0, sizeof judged);
-        judged.type = bca ? DFG_CI_BCA : DFG_CI_PERCENTILE;
-        judged.level = c->est.level;
-        judged.point = r.boot.rows[0].point;
-        judged.lower = bca ? r.boot.rows[0].bca_lo : r.boot.rows[0].perc_lo;
-        judged.upper = bca ? r.boot.rows[0].bca_hi : r.boot.rows[0].perc_hi;
-    }
-    r.value = dfg_value_judge(r.fit.n_obs, r.fit.nhat, r.fit.se_nhat, &judged, 0, r.reason,
-                              sizeof r.reason);
     if ((code = cli_run_output(run)) >= 0)
         goto done;
     if (run->o.format == FMT_TEXT) {
@@ -930,17 +964,12 @@ int fit_cov(cli_run *run)
         fit_cov_json(run->o.root, c, ct, &r);
         run->o.rows = "totals";
     }
-done:
-    if (r.has_boot)
-        dfg_cboot_result_free(&r.boot);
-    if (r.has_strat)
-        dfg_strat_result_free(&r.strat);
-    dfg_free_level_totals(r.lev);
-    dfg_cfit_free(&r.fit);
-    dfg_cmodel_free(&r.m);
-    dfg_ctable_free(ct);
+done:;
     /* the total is not an estimate: said (status and reason), exit 1 once printed */
-    if (code == -1 && r.value != DFG_VALUE_OK)
+    int not_estimate = code == -1 && r.value != DFG_VALUE_OK;
+    cov_fit_free(&r);
+    dfg_ctable_free(ct);
+    if (not_estimate)
         run->exit_printed = EXIT_NUMERIC;
     return code;
 }
