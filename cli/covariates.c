@@ -902,10 +902,8 @@ int fit_cov(cli_run *run)
             bo.change_from = r.ch_from + 1;
             bo.change_to = r.ch_to + 1;
         }
-        if ((rc = dfg_cboot_run(ct, &r.m, &r.fit, by, n_by, &bo, &r.boot, &err)) != DFG_OK) {
-            code = fail(&err, rc);
+        if ((code = run_cboot(c, ct, &r.m, &r.fit, by, n_by, &bo, &r.boot)) != 0)
             goto done;
-        }
         r.has_boot = 1;
     }
     /* the interval judged: the bootstrap's (BCa or percentile, as asked), else the profile,
@@ -1097,10 +1095,8 @@ int search_step(cli_run *run)
         size_t by[8], n_by = 0;
         if (cc->by && (code = cov_indices("search", ct, cc->by, by, &n_by)) != 0)
             goto done;
-        if ((rc = dfg_cboot_run(ct, &r.final, &bfit, by, n_by, &bo, &boot, &be)) != DFG_OK) {
-            code = fail(&be, rc);
+        if ((code = run_cboot(c, ct, &r.final, &bfit, by, n_by, &bo, &boot)) != 0)
             goto done;
-        }
         has_boot = 1;
     }
     if ((code = cli_run_output(run)) >= 0)
