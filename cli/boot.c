@@ -46,6 +46,36 @@ static void boot_progress(size_t done, size_t total, void *data)
     }
 }
 
+/* A long run under watch: progress on stderr and Ctrl-C (sets interrupted, which the
+ * library reads as its cancel flag) from watch_start to watch_stop. */
+typedef struct {
+    progress pr;
+    struct sigaction old;
+} run_watch;
+
+static void watch_start(run_watch *w)
+{
+    w->pr = (progress){now(), now(), isatty(STDERR_FILENO)};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &w->old);
+}
+
+/* Ends the watch: 0 when rc is DFG_OK, else the exit code after saying why (130 when
+ * interrupted). */
+static int watch_stop(run_watch *w, dfg_status rc, const dfg_error *err)
+{
+    sigaction(SIGINT, &w->old, NULL);
+    if (rc == DFG_ECANCEL) {
+        fputc('\n', stderr);
+        cli_say("interrupted: no output written");
+        return EXIT_INTERRUPT;
+    }
+    return rc == DFG_OK ? 0 : fail(err, rc);
+}
+
 /* ** {======================================================================
  * Before the run: limits of the sampler, time and memory
  * ======================================================================= */
@@ -228,27 +258,17 @@ int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
     bo.threads = b->threads;
     bo.level = c->est.level;
     bo.fitted = fitted;
+    run_watch w;
+    watch_start(&w);
     bo.cancel = &interrupted;
-    progress pr = {now(), now(), isatty(STDERR_FILENO)};
     bo.progress = boot_progress;
-    bo.progress_data = &pr;
-    struct sigaction sa, old;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old);
+    bo.progress_data = &w.pr;
     dfg_error err = {0};
     dfg_status rc = dfg_boot_run(est, t, 0, &eo, &bo, res, &err);
-    sigaction(SIGINT, &old, NULL);
-    if (rc == DFG_ECANCEL) {
-        fputc('\n', stderr);
-        cli_say("interrupted: no output written");
-        return EXIT_INTERRUPT;
-    }
-    if (rc != DFG_OK)
-        return fail(&err, rc);
-    int code =
-        b->replicates ? cli_write_file("--replicates", b->replicates, fill_replicates, res) : 0;
+    int code = watch_stop(&w, rc, &err);
+    if (code != 0)
+        return code;
+    code = b->replicates ? cli_write_file("--replicates", b->replicates, fill_replicates, res) : 0;
     if (code != 0)
         dfg_boot_result_free(res);
     return code;
@@ -315,27 +335,17 @@ int run_cboot(common_opts *c, const dfg_ctable *ct, const dfg_cmodel *m, const d
                           8.0 * (double)n_rows, run_cov_pilot, &p);
     if (code != 0)
         return code;
+    run_watch w;
+    watch_start(&w);
     bo->cancel = &interrupted;
-    progress pr = {now(), now(), isatty(STDERR_FILENO)};
     bo->progress = boot_progress;
-    bo->progress_data = &pr;
-    struct sigaction sa, old;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old);
+    bo->progress_data = &w.pr;
     dfg_error err = {0};
     dfg_status rc = dfg_cboot_run(ct, m, fit, by, n_by, bo, res, &err);
-    sigaction(SIGINT, &old, NULL);
     bo->cancel = NULL;
     bo->progress = NULL;
     bo->progress_data = NULL;
-    if (rc == DFG_ECANCEL) {
-        fputc('\n', stderr);
-        cli_say("interrupted: no output written");
-        return EXIT_INTERRUPT;
-    }
-    return rc == DFG_OK ? 0 : fail(&err, rc);
+    return watch_stop(&w, rc, &err);
 }
 
 /* ** }====================================================================== */
