@@ -193,17 +193,18 @@ clear=$src/tests/data/cov/clear_winner.csv
 L="--lists R1,R2,R3,R4"
 
 # --- refused before it starts. A replicate of these takes 0.1 to 10 ms here (2026), so
-# 10^7 of them are hours to minutes of work, far above the default 600 s; the pilot
-# itself is at most 40 replicates.
-run fit "$cruyff" $L --bootstrap 10000000 --max-memory 100000 --output res.txt
+# 10^7 of them are 20 minutes to a day of work: the fit and the stepwise search against
+# --max-seconds 60 (a margin of 20 for faster machines), the list search against the
+# default 600 s; the pilot itself is at most 40 replicates.
+run fit "$cruyff" $L --bootstrap 10000000 --max-memory 100000 --max-seconds 60 --output res.txt
 expect_rc 2 "fit: 10^7 replicates above --max-seconds"
 expect_err "--bootstrap 10000000 would take about" "fit: the estimated time"
 expect_err "timed on " "fit: how it was timed"
-expect_err "above --max-seconds 600" "fit: the limit"
+expect_err "above --max-seconds 60:" "fit: the limit"
 expect_no_out "fit refused"
 [ -e res.txt ] && bad "fit refused: --output written" || ok
 run search "$clear" --lists A,B,C --method step --bootstrap 10000000 --boot-type nonparametric \
-    --max-memory 100000
+    --max-memory 100000 --max-seconds 60
 expect_rc 2 "search --method step: 10^7 replicates above --max-seconds"
 expect_err "--bootstrap 10000000 would take about" "search --method step: the estimated time"
 expect_no_out "search --method step refused"
@@ -211,6 +212,7 @@ run search "$cruyff" $L --fixed "[*:X1]" --bootstrap 10000000 --boot-type nonpar
     --max-memory 100000
 expect_rc 2 "search --fixed: 10^7 replicates above --max-seconds"
 expect_err "--bootstrap 10000000 would take about" "search --fixed: the estimated time"
+expect_err "above --max-seconds 600:" "search --fixed: the default limit"
 expect_no_out "search --fixed refused"
 # the memory of the replicates: 10^7 x (two copies of 15 totals, a sorted copy, a flag)
 # is about 2.2 GB, above the default 2048 MB
