@@ -46,6 +46,36 @@ static void boot_progress(size_t done, size_t total, void *data)
     }
 }
 
+/* A long run under watch: progress on stderr and Ctrl-C (sets interrupted, which the
+ * library reads as its cancel flag) from watch_start to watch_stop. */
+typedef struct {
+    progress pr;
+    struct sigaction old;
+} run_watch;
+
+static void watch_start(run_watch *w)
+{
+    w->pr = (progress){now(), now(), isatty(STDERR_FILENO)};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &w->old);
+}
+
+/* Ends the watch: 0 when rc is DFG_OK, else the exit code after saying why (130 when
+ * interrupted). */
+static int watch_stop(run_watch *w, dfg_status rc, const dfg_error *err)
+{
+    sigaction(SIGINT, &w->old, NULL);
+    if (rc == DFG_ECANCEL) {
+        fputc('\n', stderr);
+        cli_say("interrupted: no output written");
+        return EXIT_INTERRUPT;
+    }
+    return rc == DFG_OK ? 0 : fail(err, rc);
+}
+
 /* ** {======================================================================
  * Before the run: limits of the sampler, time and memory
  * ======================================================================= */
@@ -70,25 +100,100 @@ static void say_duration(char *buf, size_t size, double s)
         snprintf(buf, size, "%.0f days", s / 86400);
 }
 
-/* Time PILOT_REPLICATES replicates (the first ones of the run: streams (seed, 0..)) into
- * *per, seconds a replicate. 0 or the exit code. */
-static int pilot(const common_opts *c, const dfg_estimator *est, const dfg_table *t,
-                 const dfg_est_opts *eo_in, const double *fitted, double *per)
+/* A pilot: the first n replicates of the run asked (streams (seed, 0..)), on one thread,
+ * reporting to progress and stopping when *stop is set. 0 (also when stopped) or the exit
+ * code. */
+typedef int (*pilot_fn)(void *data, size_t n, dfg_boot_progress_fn report, void *pdata,
+                        volatile sig_atomic_t *stop);
+
+/* The pilot under watch: replicates done, and a stop once they alone show a run far
+ * above the limit (so that a very long bootstrap is refused without timing them all). */
+typedef struct {
+    double start, runs, threads, limit;
+    size_t done;
+    volatile sig_atomic_t stop;
+} pilot_watch;
+
+static void pilot_progress(size_t done, size_t total, void *data)
 {
-    dfg_est_opts eo = *eo_in;
+    (void)total;
+    pilot_watch *w = data;
+    double spent = now() - w->start;
+    w->done = done;
+    if (done > 0 && spent >= 2.0 && spent / (double)done * w->runs / w->threads > w->limit)
+        w->stop = 1;
+}
+
+/* The checks of every bootstrap before it starts: B replicates and n_jack jackknife fits
+ * (each an estimator run), bytes_rep and bytes_jack held by each until the end, within
+ * --max-memory; then, above PILOT_REPLICATES, the time from the pilot within
+ * --max-seconds. 0 or the exit code after saying why. */
+static int guard_cost(const common_opts *c, size_t B, size_t n_jack, double bytes_rep,
+                      double bytes_jack, pilot_fn run_pilot, void *data)
+{
+    const boot_cli *b = &c->boot;
+    double runs = (double)B + (double)n_jack;
+    double mb = ((double)B * bytes_rep + (double)n_jack * bytes_jack) / 1048576.0;
+    if (mb > c->max_memory) {
+        cli_say("--bootstrap %zu would hold about %.0f MB of replicates, above --max-memory %g: "
+                "raise --max-memory (or lower B)",
+                B, mb, c->max_memory);
+        return EXIT_USAGE;
+    }
+    if (B <= PILOT_REPLICATES)
+        return 0;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    double threads = b->threads < ncpu || ncpu < 1 ? (double)b->threads : (double)ncpu;
+    pilot_watch w = {now(), runs, threads, b->max_seconds, 0, 0};
+    int code = run_pilot(data, PILOT_REPLICATES, pilot_progress, &w, &w.stop);
+    if (code != 0)
+        return code;
+    size_t timed = w.done > 0 ? w.done : PILOT_REPLICATES;
+    double per = (now() - w.start) / (double)timed; /* seconds a replicate */
+    double total = per * runs / threads;
+    if (total > b->max_seconds) {
+        char d[64];
+        say_duration(d, sizeof d, total);
+        cli_say(
+            "--bootstrap %zu would take about %s (a replicate takes %.3g ms here, timed on %zu; "
+            "%.0f estimator runs with the jackknife, on %.0f thread%s), above --max-seconds "
+            "%g: "
+            "raise --max-seconds, lower B or add --threads",
+            B, d, 1e3 * per, timed, runs, threads, threads == 1 ? "" : "s", b->max_seconds);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+typedef struct {
+    const common_opts *c;
+    const dfg_estimator *est;
+    const dfg_table *t;
+    const dfg_est_opts *eo;
+    const double *fitted;
+} list_pilot;
+
+static int run_list_pilot(void *data, size_t n, dfg_boot_progress_fn report, void *pdata,
+                          volatile sig_atomic_t *stop)
+{
+    const list_pilot *p = data;
+    dfg_est_opts eo = *p->eo;
     eo.want_ci = 0;
     dfg_boot_opts bo = dfg_boot_opts_default();
-    bo.B = PILOT_REPLICATES;
-    bo.type = (dfg_boot_type)c->boot.type;
+    bo.B = n;
+    bo.type = (dfg_boot_type)p->c->boot.type;
     bo.interval = DFG_CI_PERCENTILE;
-    bo.seed = c->boot.seed;
-    bo.level = c->est.level;
-    bo.fitted = fitted;
+    bo.seed = p->c->boot.seed;
+    bo.level = p->c->est.level;
+    bo.fitted = p->fitted;
+    bo.progress = report;
+    bo.progress_data = pdata;
+    bo.cancel = stop;
     dfg_boot_result res;
     dfg_error err = {0};
-    double t0 = now();
-    dfg_status rc = dfg_boot_run(est, t, 0, &eo, &bo, &res, &err);
-    *per = (now() - t0) / PILOT_REPLICATES;
+    dfg_status rc = dfg_boot_run(p->est, p->t, 0, &eo, &bo, &res, &err);
+    if (rc == DFG_ECANCEL)
+        return 0;
     if (rc != DFG_OK)
         return fail(&err, rc);
     dfg_boot_result_free(&res);
@@ -113,32 +218,8 @@ int boot_guard(const common_opts *c, const dfg_estimator *est, const dfg_table *
         return EXIT_USAGE;
     }
     size_t m = b->interval == DFG_CI_BCA ? dfg_table_n_patterns(t, 0) : 0;
-    double per = 0.0; /* seconds a replicate */
-    double runs = (double)b->B + (double)m;
-    double mb = ((double)b->B * BYTES_PER_REPLICATE + (double)m * 16.0) / 1048576.0;
-    if (mb > c->max_memory) {
-        cli_say("--bootstrap %zu would hold about %.0f MB of replicates, above --max-memory %g: "
-                "raise --max-memory (or lower B)",
-                b->B, mb, c->max_memory);
-        return EXIT_USAGE;
-    }
-    if (b->B > PILOT_REPLICATES && (code = pilot(c, est, t, eo_in, fitted, &per)) != 0)
-        return code;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    double threads = b->threads < ncpu || ncpu < 1 ? (double)b->threads : (double)ncpu;
-    double total = per * runs / threads;
-    if (total > b->max_seconds) {
-        char d[64];
-        say_duration(d, sizeof d, total);
-        cli_say("--bootstrap %zu would take about %s (a replicate takes %.3g ms here, timed on %d; "
-                "%.0f estimator runs with the jackknife, on %.0f thread%s), above --max-seconds "
-                "%g: "
-                "raise --max-seconds, lower B or add --threads",
-                b->B, d, 1e3 * per, PILOT_REPLICATES, runs, threads, threads == 1 ? "" : "s",
-                b->max_seconds);
-        return EXIT_USAGE;
-    }
-    return 0;
+    list_pilot p = {c, est, t, eo_in, fitted};
+    return guard_cost(c, b->B, m, BYTES_PER_REPLICATE, 16.0, run_list_pilot, &p);
 }
 
 /* ** }====================================================================== */
@@ -177,30 +258,94 @@ int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
     bo.threads = b->threads;
     bo.level = c->est.level;
     bo.fitted = fitted;
+    run_watch w;
+    watch_start(&w);
     bo.cancel = &interrupted;
-    progress pr = {now(), now(), isatty(STDERR_FILENO)};
     bo.progress = boot_progress;
-    bo.progress_data = &pr;
-    struct sigaction sa, old;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old);
+    bo.progress_data = &w.pr;
     dfg_error err = {0};
     dfg_status rc = dfg_boot_run(est, t, 0, &eo, &bo, res, &err);
-    sigaction(SIGINT, &old, NULL);
-    if (rc == DFG_ECANCEL) {
-        fputc('\n', stderr);
-        cli_say("interrupted: no output written");
-        return EXIT_INTERRUPT;
-    }
-    if (rc != DFG_OK)
-        return fail(&err, rc);
-    int code =
-        b->replicates ? cli_write_file("--replicates", b->replicates, fill_replicates, res) : 0;
+    int code = watch_stop(&w, rc, &err);
+    if (code != 0)
+        return code;
+    code = b->replicates ? cli_write_file("--replicates", b->replicates, fill_replicates, res) : 0;
     if (code != 0)
         dfg_boot_result_free(res);
     return code;
+}
+
+/* ** }====================================================================== */
+
+/* ** {======================================================================
+ * The bootstrap of a model over lists and covariates
+ * ======================================================================= */
+
+typedef struct {
+    const dfg_ctable *ct;
+    const dfg_cmodel *m;
+    const dfg_cfit *fit;
+    const size_t *by;
+    size_t n_by, n_rows;
+    const dfg_cboot_opts *bo;
+} cov_pilot;
+
+/* The pilot: replicates [0, n) of the run asked, as dfg_cboot_run draws them. */
+static int run_cov_pilot(void *data, size_t n, dfg_boot_progress_fn report, void *pdata,
+                         volatile sig_atomic_t *stop)
+{
+    const cov_pilot *p = data;
+    dfg_cboot_opts bo = *p->bo;
+    bo.threads = 1;
+    bo.progress = report;
+    bo.progress_data = pdata;
+    bo.cancel = stop;
+    double *nstar = malloc(n * p->n_rows * sizeof *nstar);
+    unsigned char *bnd = malloc(n);
+    dfg_error err = {0};
+    dfg_status rc = DFG_ENOMEM;
+    if (nstar && bnd)
+        rc = dfg_cboot_replicates(p->ct, p->m, p->fit, p->by, p->n_by, &bo, 0, n, nstar, bnd, &err);
+    else
+        snprintf(err.msg, sizeof err.msg, "pilot replicates: out of memory");
+    free(nstar);
+    free(bnd);
+    return rc == DFG_OK || rc == DFG_ECANCEL ? 0 : fail(&err, rc);
+}
+
+/* Bytes a replicate of dfg_cboot_run holds until the end: its N* of every row twice (the
+ * run's and the result's copy), the sorted copy for the quantiles and the boundary flag;
+ * with the selection, its model's label (at most about 256 bytes, as core/boot_cost.c). */
+static double cov_bytes_per_replicate(size_t n_rows, int select)
+{
+    return 16.0 * (double)n_rows + 8.0 + 1.0 + (select ? 8.0 + 256.0 : 0.0);
+}
+
+int run_cboot(common_opts *c, const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+              const size_t *by, size_t n_by, dfg_cboot_opts *bo, dfg_cboot_result *res)
+{
+    size_t n_rows = dfg_cboot_n_rows(ct, by, n_by), n_jack = 0;
+    if (bo->bca) {
+        const double *y = dfg_ctable_counts(ct);
+        size_t lm = ((size_t)1 << dfg_ctable_k(ct)) - 1;
+        for (size_t i = 0; i < dfg_ctable_n_cells(ct); i++)
+            n_jack += (i & lm) && y[i] > 0.0;
+    }
+    cov_pilot p = {ct, m, fit, by, n_by, n_rows, bo};
+    int code = guard_cost(c, bo->B, n_jack, cov_bytes_per_replicate(n_rows, bo->select),
+                          8.0 * (double)n_rows, run_cov_pilot, &p);
+    if (code != 0)
+        return code;
+    run_watch w;
+    watch_start(&w);
+    bo->cancel = &interrupted;
+    bo->progress = boot_progress;
+    bo->progress_data = &w.pr;
+    dfg_error err = {0};
+    dfg_status rc = dfg_cboot_run(ct, m, fit, by, n_by, bo, res, &err);
+    bo->cancel = NULL;
+    bo->progress = NULL;
+    bo->progress_data = NULL;
+    return watch_stop(&w, rc, &err);
 }
 
 /* ** }====================================================================== */

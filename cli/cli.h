@@ -556,6 +556,13 @@ int boot_guard(const common_opts *c, const dfg_estimator *est, const dfg_table *
  * (130 when interrupted); *res is filled on 0 (release with dfg_boot_result_free). */
 int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
              const dfg_est_opts *eo_in, const double *fitted, dfg_boot_result *res);
+/* Bootstrap model m with its fit on ct (dfg_cboot_run with bo): first the checks of
+ * boot_guard (memory, and the time from timed replicates, within --max-memory and
+ * --max-seconds), then the run with progress on stderr and Ctrl-C. Returns 0 (*res
+ * filled: release with dfg_cboot_result_free), or the exit code after saying why (130
+ * when interrupted). */
+int run_cboot(common_opts *c, const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
+              const size_t *by, size_t n_by, dfg_cboot_opts *bo, dfg_cboot_result *res);
 void boot_text(FILE *o, const dfg_boot_result *r, double level);
 void boot_json(cJSON *root, const dfg_boot_result *r, double level);
 

@@ -602,10 +602,8 @@ static int search_fixed(cli_run *run, const search_args *a)
         bo.select = bo.type == DFG_BOOT_NONPARAMETRIC;
         bo.search = &so;
         bo.search_fixed = &fixed;
-        if ((rc = dfg_cboot_run(ct, &cm, &fit, by, n_by, &bo, &boot, &err)) != DFG_OK) {
-            code = fail(&err, rc);
+        if ((code = run_cboot(c, ct, &cm, &fit, by, n_by, &bo, &boot)) != 0)
             goto done;
-        }
         has_boot = 1;
     }
     if ((code = cli_run_output(run)) >= 0)

@@ -897,6 +897,27 @@ void cov_fit_free(cov_fit *r)
     memset(r, 0, sizeof *r);
 }
 
+/* fit's bootstrap for cov_fit_compute: run_cboot (cli/boot.c: the time and memory guard,
+ * progress, Ctrl-C); its exit code, when not 0, is kept in the context (already said). */
+typedef struct {
+    common_opts *c;
+    int code;
+} fit_cboot_ctx;
+
+static dfg_status fit_cboot(void *ctx, const dfg_ctable *ct, const dfg_cmodel *m,
+                            const dfg_cfit *fit, const size_t *by, size_t n_by,
+                            const dfg_cboot_opts *bo, dfg_cboot_result *res, dfg_error *err)
+{
+    fit_cboot_ctx *x = ctx;
+    dfg_cboot_opts b = *bo;
+    x->code = run_cboot(x->c, ct, m, fit, by, n_by, &b, res);
+    if (x->code == 0)
+        return DFG_OK;
+    err->code = DFG_ECANCEL;
+    snprintf(err->msg, sizeof err->msg, "the bootstrap was refused or interrupted");
+    return DFG_ECANCEL;
+}
+
 int fit_cov(cli_run *run)
 {
     common_opts *c = &run->c;
@@ -935,12 +956,19 @@ int fit_cov(cli_run *run)
         }
         q.stratify = 1;
     }
+    fit_cboot_ctx fx = {c, 0};
     dfg_cboot_opts bo;
     if (c->boot.B > 0) {
         bo = cboot_opts(c);
         q.boot = &bo;
+        q.cboot = fit_cboot; /* the guard, progress and Ctrl-C of cli/boot.c */
+        q.cboot_ctx = &fx;
     }
     dfg_status rc = cov_fit_compute(ct, &q, &r, &err);
+    if (rc != DFG_OK && fx.code != 0) { /* the bootstrap refused or interrupted: said */
+        code = fx.code;
+        goto done;
+    }
     /* the soft failures first, as they came */
     if (r.prof_rc != DFG_OK)
         cli_say("warning: profile interval: %s", r.prof_err.msg);
@@ -1126,10 +1154,8 @@ int search_step(cli_run *run)
         size_t by[8], n_by = 0;
         if (cc->by && (code = cov_indices("search", ct, cc->by, by, &n_by)) != 0)
             goto done;
-        if ((rc = dfg_cboot_run(ct, &r.final, &bfit, by, n_by, &bo, &boot, &be)) != DFG_OK) {
-            code = fail(&be, rc);
+        if ((code = run_cboot(c, ct, &r.final, &bfit, by, n_by, &bo, &boot)) != 0)
             goto done;
-        }
         has_boot = 1;
     }
     if ((code = cli_run_output(run)) >= 0)

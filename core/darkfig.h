@@ -1171,7 +1171,13 @@ typedef struct {
     const dfg_search_opts *search;
     const dfg_cmodel *search_fixed;
     dfg_glm_opts glm;
-    volatile sig_atomic_t *cancel;
+    volatile sig_atomic_t *cancel; /* may be NULL; nonzero = stop: checked before each work
+                                      item (then DFG_ECANCEL); only read by the library */
+    /* may be NULL: called from the calling thread as its work items end, done of total
+     * (dfg_cboot_run: B replicates, then the jackknife fits; dfg_cboot_replicates: its
+     * range; dfg_cboot_finish: the jackknife fits) */
+    dfg_boot_progress_fn progress;
+    void *progress_data;
     /* 0, or two distinct level rows (1-based, as rows[1..] of the result) whose change is
      * bootstrapped too: N_to - N_from and N_to / N_from in every replicate and jackknife
      * value, percentile and BCa as the other rows (result.change) */

@@ -89,6 +89,8 @@ typedef struct {
     unsigned char *bnd;
     char **label; /* select in dfg_cboot_run: B, replicate b's model (owned) or NULL */
     size_t next;
+    /* progress: items ended in this pass; reports p_base + done of p_total */
+    size_t done, reported, p_base, p_total;
     pthread_mutex_t lock;
     dfg_status rc;
     dfg_error err;
@@ -280,9 +282,18 @@ static dfg_status run_item(job *j, worker *wk, size_t item)
     return DFG_OK;
 }
 
-static void *work(void *arg)
+/* The progress of the pass, from the calling thread only, once per count of items. */
+static void report(job *j, size_t done)
 {
-    job *j = arg;
+    if (j->o->progress && done != j->reported) {
+        j->reported = done;
+        j->o->progress(j->p_base + done, j->p_total, j->o->progress_data);
+    }
+}
+
+/* Take items until none is left (caller: the calling thread, which reports progress). */
+static void work_loop(job *j, int caller)
+{
     worker wk;
     memset(&wk, 0, sizeof wk);
     dfg_error e = {0};
@@ -309,6 +320,11 @@ static void *work(void *arg)
         if (stop || item >= j->count)
             break;
         rc = run_item(j, &wk, item);
+        pthread_mutex_lock(&j->lock);
+        size_t done = ++j->done;
+        pthread_mutex_unlock(&j->lock);
+        if (caller)
+            report(j, done);
     }
     dfg_cfit_work_free(wk.w);
     dfg_free(wk.y);
@@ -318,6 +334,11 @@ static void *work(void *arg)
         gsl_rng_free(wk.r);
     dfg_ctable_free(wk.ctb);
     dfg_check_thread_free();
+}
+
+static void *work(void *arg)
+{
+    work_loop(arg, 0);
     return NULL;
 }
 
@@ -545,6 +566,7 @@ static dfg_status run_pass(job *j, int jack, size_t first, size_t count, double 
     j->out = out;
     j->bnd = bnd;
     j->next = 0;
+    j->done = j->reported = 0;
     j->rc = DFG_OK;
     memset(&j->err, 0, sizeof j->err);
     if (count > 0) {
@@ -559,9 +581,10 @@ static dfg_status run_pass(job *j, int jack, size_t first, size_t count, double 
         for (size_t i = 1; i < nt; i++)
             if (pthread_create(&th[started], NULL, work, j) == 0)
                 started++;
-        work(j);
+        work_loop(j, 1);
         for (size_t i = 0; i < started; i++)
             pthread_join(th[i], NULL);
+        report(j, j->done);
     }
     if (j->rc != DFG_OK)
         return dfg_err_set(err, j->rc, j->err.where, "%s", j->err.msg);
@@ -611,6 +634,7 @@ static dfg_status finish_job(job *j, const double *nstar, const unsigned char *b
     res->nstar = dfg_malloc(o->B * j->n_groups * sizeof *res->nstar);
     if (!jack || !scr || !res->rows || !res->nstar)
         rc = dfg_err_set(err, DFG_ENOMEM, "boot", "%zu replicates x %zu totals", o->B, j->n_groups);
+    j->p_base = j->p_total - j->n_jack;
     if (rc == DFG_OK)
         rc = run_pass(j, 1, 0, j->n_jack, jack, NULL, err);
     if (rc == DFG_OK) {
@@ -650,6 +674,7 @@ dfg_status dfg_cboot_replicates(const dfg_ctable *ct, const dfg_cmodel *m, const
     if (rc == DFG_OK && (first > last || last > j.o->B || (last > first && (!nstar || !boundary))))
         rc = dfg_err_set(err, DFG_EINVAL, "boot", "replicates %zu .. %zu of B = %zu", first, last,
                          j.o->B);
+    j.p_total = last - first;
     if (rc == DFG_OK)
         rc = run_pass(&j, 0, first, last - first, nstar, boundary, err);
     job_free(&j);
@@ -665,6 +690,7 @@ dfg_status dfg_cboot_finish(const dfg_ctable *ct, const dfg_cmodel *m, const dfg
     dfg_status rc = job_start(&j, ct, m, fit, by, n_by, opts, res, err);
     if (rc == DFG_OK && (!res || !nstar || !boundary))
         rc = dfg_err_set(err, DFG_EINVAL, "boot", "NULL result or replicates");
+    j.p_total = j.n_jack;
     if (rc == DFG_OK)
         rc = finish_job(&j, nstar, boundary, res, err);
     job_free(&j);
@@ -704,6 +730,7 @@ dfg_status dfg_cboot_run(const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cf
         (!(nstar = dfg_malloc(B * j.n_groups * sizeof *nstar)) || !(bnd = dfg_malloc(B)) ||
          (j.o->select && !(j.label = dfg_calloc(B, sizeof *j.label)))))
         rc = dfg_err_set(err, DFG_ENOMEM, "boot", "%zu replicates x %zu totals", B, j.n_groups);
+    j.p_total = B + j.n_jack;
     if (rc == DFG_OK)
         rc = run_pass(&j, 0, 0, B, nstar, bnd, err);
     if (rc == DFG_OK)

@@ -441,6 +441,82 @@ static void change_between_years_in_pieces_equals_one_call(void)
     cov_case_close(&c);
 }
 
+/* What the progress callback of the covariate bootstrap saw. */
+typedef struct {
+    size_t calls, last, total, backwards;
+    size_t stop_at; /* 0, or set *cancel once done reaches it */
+    volatile sig_atomic_t *cancel;
+} seen;
+
+static void note_progress(size_t done, size_t total, void *data)
+{
+    seen *s = data;
+    if (s->calls > 0 && (done < s->last || total != s->total))
+        s->backwards++;
+    s->calls++;
+    s->last = done;
+    s->total = total;
+    if (s->stop_at && done >= s->stop_at && s->cancel)
+        *s->cancel = 1;
+}
+
+/* dfg_cboot_opts.progress: done of B replicates + one jackknife fit per nonempty cell,
+ * never backwards, ending at the total, on 1 and 3 threads, and the same bits as without
+ * it; a range reports its own length; a cancel from the callback stops the run
+ * (DFG_ECANCEL, nothing to free). */
+static void covariate_bootstrap_reports_progress_and_stops(void)
+{
+    cov_case c;
+    if (!cov_case_open(&c, "cov/oracle-cov/cov_003.csv", "P,K,I", 0,
+                       "[origin:age,P:origin,K:origin,I:origin]")) {
+        cov_case_close(&c);
+        return;
+    }
+    const double *y = dfg_ctable_counts(c.ct);
+    size_t lm = ((size_t)1 << dfg_ctable_k(c.ct)) - 1, n_jack = 0;
+    for (size_t i = 0; i < dfg_ctable_n_cells(c.ct); i++)
+        n_jack += (i & lm) && y[i] > 0.0;
+    dfg_cboot_opts o = dfg_cboot_opts_default();
+    o.B = 50;
+    o.seed = 7;
+    dfg_cboot_result plain, watched;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_cboot_run(c.ct, &c.m, &c.f, NULL, 0, &o, &plain, &err), DFG_OK);
+    for (int threads = 1; threads <= 3; threads += 2) {
+        seen s;
+        memset(&s, 0, sizeof s);
+        dfg_cboot_opts w = o;
+        w.threads = threads;
+        w.progress = note_progress;
+        w.progress_data = &s;
+        CHECK_CODE(dfg_cboot_run(c.ct, &c.m, &c.f, NULL, 0, &w, &watched, &err), DFG_OK);
+        CHECK_MSG(s.calls > 0 && s.backwards == 0 && s.total == o.B + n_jack && s.last == s.total,
+                  "%d threads: %zu calls, %zu backwards, ended at %zu of %zu (want %zu)", threads,
+                  s.calls, s.backwards, s.last, s.total, o.B + n_jack);
+        CHECK_MSG(same_cboot(&plain, &watched), "%d threads: progress changed the bits", threads);
+        dfg_cboot_result_free(&watched);
+    }
+    seen s;
+    memset(&s, 0, sizeof s);
+    dfg_cboot_opts w = o;
+    w.progress = note_progress;
+    w.progress_data = &s;
+    double nstar[10 * 5];
+    unsigned char bnd[10];
+    CHECK_CODE(dfg_cboot_replicates(c.ct, &c.m, &c.f, NULL, 0, &w, 20, 30, nstar, bnd, &err),
+               DFG_OK);
+    CHECK(s.calls > 0 && s.backwards == 0 && s.total == 10 && s.last == 10);
+    volatile sig_atomic_t cancel = 0;
+    memset(&s, 0, sizeof s);
+    s.stop_at = 5;
+    s.cancel = &cancel;
+    w.cancel = &cancel;
+    CHECK_CODE(dfg_cboot_run(c.ct, &c.m, &c.f, NULL, 0, &w, &watched, &err), DFG_ECANCEL);
+    CHECK(s.last < o.B && watched.rows == NULL && watched.nstar == NULL);
+    dfg_cboot_result_free(&plain);
+    cov_case_close(&c);
+}
+
 /* ** }====================================================================== */
 
 int main(void)
@@ -452,5 +528,6 @@ int main(void)
     RUN(steps_survive_every_allocation_failure);
     RUN(covariate_bootstrap_in_pieces_equals_one_call);
     RUN(change_between_years_in_pieces_equals_one_call);
+    RUN(covariate_bootstrap_reports_progress_and_stops);
     CHECK_DONE();
 }
