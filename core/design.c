@@ -1528,9 +1528,10 @@ dfg_status dfg_cfit_group(const dfg_ctable *ct, const dfg_cfit *fit, const unsig
                           double *n_obs, double *m0, double *var, dfg_error *err)
 {
     size_t ns = ct->n_strata;
-    double *w = dfg_malloc((ns + fit->p) * sizeof *w), *g = w + ns, pois;
+    double *w = dfg_malloc((ns + fit->p) * sizeof *w), pois;
     if (!w)
         return dfg_err_set(err, DFG_ENOMEM, "covariates", "group total");
+    double *g = w + ns;
     for (size_t s = 0; s < ns; s++)
         w[s] = !in_group || in_group[s] ? 1.0 : 0.0;
     dfg_status rc = dfg_cfit_weighted(ct, fit, w, g, n_obs, m0, &pois, err);
