@@ -12,6 +12,7 @@
  * lines (seconds scaled to 1000 replicates; ru_maxrss in KiB) for bench/speed.sh.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "bench_clock.h"
 #include "darkfig.h"
 
 #include <gsl/gsl_errno.h>
@@ -20,13 +21,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {
@@ -72,9 +66,9 @@ int main(int argc, char **argv)
     bo.type = DFG_BOOT_NONPARAMETRIC;
     bo.interval = DFG_CI_BCA;
     dfg_boot_result r;
-    double t0 = now();
+    double t0 = bench_wall();
     dfg_status rc = dfg_boot_run(est, t, 0, &eo, &bo, &r, &err);
-    double sec = now() - t0;
+    double sec = bench_wall() - t0;
     if (rc != DFG_OK) {
         fprintf(stderr, "bench_boot: %s: %s (%s)\n", err.where, err.msg, dfg_strerror(rc));
         dfg_table_free(t);

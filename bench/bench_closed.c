@@ -6,6 +6,8 @@
  * for closedp.t and 0.07 s per closedpCI.t call (tests/data/oracle/README.md timings).
  * "@speed"/"@mem" lines (ms; ru_maxrss KiB) are for bench/speed.sh.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "bench_clock.h"
 #include "darkfig.h"
 
 #include <stdio.h>
@@ -13,13 +15,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int cmp(const void *a, const void *b)
 {
@@ -46,14 +41,14 @@ static int run(const char *name, int repeats, dfg_ci_type ci)
     }
     dfg_closed_table ct;
     for (int r = 0; r < repeats; r++) {
-        double t0 = now();
+        double t0 = bench_wall();
         if (dfg_closed_table_fit(t, 0, &o, &ct, &err) != DFG_OK) {
             fprintf(stderr, "bench_closed: %s\n", err.msg);
             free(times);
             dfg_table_free(t);
             return 1;
         }
-        times[r] = now() - t0;
+        times[r] = bench_wall() - t0;
     }
     qsort(times, (size_t)repeats, sizeof *times, cmp);
     printf("%-22s %-8s median %9.3f ms  (min %.3f, max %.3f, %d repeats)\n", name,

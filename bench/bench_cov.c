@@ -24,6 +24,7 @@
  * Lines "@speed key median min max unit" for bench/speed.sh.
  * Usage: bench_cov [repeats] SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
+#include "bench_clock.h"
 #include "darkfig.h"
 
 #include <math.h>
@@ -31,27 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double pcpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int cmp(const void *a, const void *b)
 {
@@ -92,9 +72,9 @@ int main(int argc, char **argv)
     double tm[99];
     dfg_cfit f;
     for (int r = 0; r < repeats; r++) {
-        double t0 = cpu();
+        double t0 = bench_thread_cpu();
         dfg_cfit_model(ct, &m, NULL, &f, &err);
-        tm[r] = 1e3 * (cpu() - t0);
+        tm[r] = 1e3 * (bench_thread_cpu() - t0);
         if (r + 1 < repeats)
             dfg_cfit_free(&f);
     }
@@ -108,10 +88,10 @@ int main(int argc, char **argv)
         double tc[99];
         for (int r = 0; r < rs; r++) {
             dfg_cstep_result sr;
-            double t0 = wall(), c0 = pcpu();
+            double t0 = bench_wall(), c0 = bench_process_cpu();
             dfg_cstep_run(ct, &so, &sr, &err);
-            tm[r] = wall() - t0;
-            tc[r] = pcpu() - c0;
+            tm[r] = bench_wall() - t0;
+            tc[r] = bench_process_cpu() - c0;
             if (r == 0 && th == 1)
                 printf("  step: %zu steps\n", sr.n_steps);
             dfg_cstep_result_free(&sr);
@@ -144,12 +124,12 @@ int main(int argc, char **argv)
             so.method = ls[i].m;
             for (int r = 0; r < repeats; r++) {
                 dfg_search_result sr;
-                double c0 = pcpu();
+                double c0 = bench_process_cpu();
                 if (dfg_search_run_cov(ct, &fx, &so, &sr, &err) != DFG_OK) {
                     fprintf(stderr, "bench_cov: %s\n", err.msg);
                     return 1;
                 }
-                tm[r] = pcpu() - c0;
+                tm[r] = bench_process_cpu() - c0;
                 if (r == 0)
                     printf("  %s: %zu models, N %.1f\n", ls[i].fixed, sr.n_models, sr.rows[0].nhat);
                 dfg_search_result_free(&sr);
@@ -183,10 +163,10 @@ int main(int argc, char **argv)
             double tc[99];
             for (int r = 0; r < rs; r++) {
                 dfg_cboot_result br;
-                double t0 = wall(), c0 = pcpu();
+                double t0 = bench_wall(), c0 = bench_process_cpu();
                 dfg_cboot_run(ct, &cm, &cf, NULL, 0, &bo, &br, &err);
-                tm[r] = wall() - t0;
-                tc[r] = pcpu() - c0;
+                tm[r] = bench_wall() - t0;
+                tc[r] = bench_process_cpu() - c0;
                 if (r == 0 && th == 1)
                     printf("  search boot: total %.1f, percentile [%.1f, %.1f], %zu models, "
                            "%zu failed\n",
@@ -220,10 +200,10 @@ int main(int argc, char **argv)
             double tc[99];
             for (int r = 0; r < rs; r++) {
                 dfg_cboot_result br;
-                double t0 = wall(), c0 = pcpu();
+                double t0 = bench_wall(), c0 = bench_process_cpu();
                 dfg_cboot_run(ct, &m, &f, NULL, 0, &bo, &br, &err);
-                tm[r] = wall() - t0;
-                tc[r] = pcpu() - c0;
+                tm[r] = bench_wall() - t0;
+                tc[r] = bench_process_cpu() - c0;
                 if (r == 0 && th == 1 && bca == 0)
                     printf("  boot: total %.1f, percentile [%.1f, %.1f], %zu rows\n",
                            br.rows[0].point, br.rows[0].perc_lo, br.rows[0].perc_hi, br.n_rows);

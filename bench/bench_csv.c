@@ -17,6 +17,7 @@
  * Machine-readable lines start with "@speed name median min max unit" and "@mem name KiB".
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, mkstemp, fdopen */
+#include "bench_clock.h"
 #include "darkfig.h"
 
 #include <stdint.h>
@@ -29,20 +30,6 @@
 
 #define K 6
 #define MAX_REPEATS 31
-
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static long maxrss_kib(void)
 {
@@ -145,9 +132,9 @@ static int run(size_t n, int repeats, int with_cov)
     for (int r = 0; r < repeats && rc == 0; r++) {
         dfg_table *t = NULL;
         dfg_error err = {0};
-        double w0 = wall(), c0 = cpu();
+        double w0 = bench_wall(), c0 = bench_process_cpu();
         dfg_status st = dfg_table_read_csv(path, &co, &t, &err);
-        double w = wall() - w0, c = cpu() - c0;
+        double w = bench_wall() - w0, c = bench_process_cpu() - c0;
         if (st != DFG_OK) {
             fprintf(stderr, "bench_csv: %s: %s\n", err.where, err.msg);
             rc = 1;

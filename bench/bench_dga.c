@@ -15,28 +15,13 @@
  * "@speed" lines (ms) are for bench/speed.sh.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
+#include "bench_clock.h"
 #include "darkfig.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Process CPU time: on a loaded machine the wall time of one thread measures the load as
- * much as the work; the CPU time of a one-thread run is the work. */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void print_load(const char *when)
 {
@@ -103,10 +88,10 @@ static int run(const char *label, const char *key, const dfg_table *t, double lo
     dfg_dga_result r;
     dfg_error err = {0};
     for (int i = 0; i < repeats; i++) {
-        double t0 = now(), c0 = cpu_now();
+        double t0 = bench_wall(), c0 = bench_process_cpu();
         dfg_status rc = dfg_dga_run(t, 0, &o, &r, &err);
-        times[i] = now() - t0;
-        cpu[i] = cpu_now() - c0;
+        times[i] = bench_wall() - t0;
+        cpu[i] = bench_process_cpu() - c0;
         if (rc != DFG_OK) {
             fprintf(stderr, "bench_dga: %s: %s\n", label, err.msg);
             free(times);

@@ -11,6 +11,7 @@
  * machine, CPU / threads is what the wall time would be on idle cores).
  * Usage: bench_em [B] [threads]. SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
+#include "bench_clock.h"
 #include "internal.h"
 
 #include <gsl/gsl_randist.h>
@@ -22,20 +23,6 @@
 #include <time.h>
 
 #define REPEATS 7
-
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* CPU seconds of the process (every thread) */
 static double proc_cpu(void)
@@ -125,10 +112,10 @@ int main(int argc, char **argv)
     memset(&f, 0, sizeof f);
     for (int rep = 0; rep < REPEATS; rep++) {
         dfg_emfit_free(&f);
-        double w0 = wall(), c0 = cpu();
+        double w0 = bench_wall(), c0 = bench_thread_cpu();
         dfg_status rc = dfg_em_fit(it, &m, NULL, &f, &err);
-        tc[rep] = cpu() - c0;
-        tw[rep] = wall() - w0;
+        tc[rep] = bench_thread_cpu() - c0;
+        tw[rep] = bench_wall() - w0;
         if (rc != DFG_OK) {
             fprintf(stderr, "bench_em: %s\n", err.msg);
             return 1;
@@ -149,9 +136,9 @@ int main(int argc, char **argv)
         bo.seed = 1;
         bo.interval = types[i];
         dfg_emboot_result res;
-        double w0 = wall(), c0 = proc_cpu();
+        double w0 = bench_wall(), c0 = proc_cpu();
         dfg_status rc = dfg_em_boot(it, &m, NULL, &f, &bo, &res, &err);
-        double dt = wall() - w0, dc = proc_cpu() - c0;
+        double dt = bench_wall() - w0, dc = proc_cpu() - c0;
         if (rc != DFG_OK) {
             fprintf(stderr, "bench_em: bootstrap: %s\n", err.msg);
             return 1;

@@ -9,6 +9,7 @@
  * timings). Lines "@speed key median min max unit" and "@mem key KiB" are for bench/speed.sh.
  * Usage: bench_fit [data_dir] SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
+#include "bench_clock.h"
 #include "internal.h"
 
 #include <math.h>
@@ -19,15 +20,6 @@
 #include <time.h>
 
 #define REPEATS 7
-
-/* CPU time of this thread: the figure stays meaningful on a loaded machine (wall time
- * would count other processes' turns). */
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -48,19 +40,19 @@ static double bench(const char *label, const char *key, size_t k, const double *
     /* calibrate: fits in about 0.2 s */
     long n = 1;
     for (;;) {
-        double t0 = now();
+        double t0 = bench_thread_cpu();
         for (long i = 0; i < n; i++)
             dfg_loglin_fit_cells(lw, k, y, m, fixed, n_fixed, NULL, &f, &err);
-        if (now() - t0 > 0.2)
+        if (bench_thread_cpu() - t0 > 0.2)
             break;
         n *= 2;
     }
     double rate[REPEATS];
     for (int r = 0; r < REPEATS; r++) {
-        double t0 = now();
+        double t0 = bench_thread_cpu();
         for (long i = 0; i < n; i++)
             dfg_loglin_fit_cells(lw, k, y, m, fixed, n_fixed, NULL, &f, &err);
-        rate[r] = (double)n / (now() - t0);
+        rate[r] = (double)n / (bench_thread_cpu() - t0);
     }
     qsort(rate, REPEATS, sizeof rate[0], cmp_double);
     printf("%-44s p=%-3zu iter=%-3d N=%-12.1f %s  %10.0f fits/s (min %.0f, max %.0f)\n", label, f.p,
@@ -78,23 +70,23 @@ static void bench_public(const char *label, const char *key, const dfg_table *t,
     dfg_error err = {0};
     long n = 1;
     for (;;) {
-        double t0 = now();
+        double t0 = bench_thread_cpu();
         for (long i = 0; i < n; i++) {
             dfg_loglin_fit(t, 0, m, NULL, &f, &err);
             dfg_fit_free(&f);
         }
-        if (now() - t0 > 0.2)
+        if (bench_thread_cpu() - t0 > 0.2)
             break;
         n *= 2;
     }
     double rate[REPEATS];
     for (int r = 0; r < REPEATS; r++) {
-        double t0 = now();
+        double t0 = bench_thread_cpu();
         for (long i = 0; i < n; i++) {
             dfg_loglin_fit(t, 0, m, NULL, &f, &err);
             dfg_fit_free(&f);
         }
-        rate[r] = (double)n / (now() - t0);
+        rate[r] = (double)n / (bench_thread_cpu() - t0);
     }
     qsort(rate, REPEATS, sizeof rate[0], cmp_double);
     printf("%-44s %10.0f fits/s\n", label, rate[REPEATS / 2]);
@@ -120,8 +112,8 @@ int main(int argc, char **argv)
     uint32_t empty[2] = {0x3, 0x12}; /* lists 1-2 and 2-5 never overlap */
 
     /* warm-up: let the library's threads (OpenBLAS) settle */
-    double t0 = now();
-    while (now() - t0 < 0.5) {
+    double t0 = bench_thread_cpu();
+    while (bench_thread_cpu() - t0 < 0.5) {
         dfg_fit f;
         dfg_loglin_fit(t, 0, &mt, NULL, &f, &err);
         dfg_fit_free(&f);

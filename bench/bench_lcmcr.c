@@ -20,6 +20,7 @@
  * Lines "@speed key median min max unit" are read by bench/speed.sh.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
+#include "bench_clock.h"
 #include "darkfig.h"
 
 #include <gsl/gsl_errno.h>
@@ -31,13 +32,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -63,12 +57,12 @@ static double one_run(const dfg_table *t, size_t K, size_t sweeps, double *occ)
     o.ess_min = 0.0;
     dfg_lcmcr_result r;
     dfg_error err;
-    double t0 = cpu_now();
+    double t0 = bench_process_cpu();
     if (dfg_lcmcr_run(t, 0, &o, &r, &err)) {
         fprintf(stderr, "bench_lcmcr: %s\n", err.msg);
         return NAN;
     }
-    double dt = cpu_now() - t0;
+    double dt = bench_process_cpu() - t0;
     *occ = r.occupied.mean;
     dfg_lcmcr_result_free(&r);
     return dt;
@@ -141,10 +135,10 @@ static void binomial_cost(unsigned n, double p, long draws, int repeats)
     double ns[MAX_REP];
     unsigned long sink = 0;
     for (int i = 0; i < repeats; i++) {
-        double t0 = cpu_now();
+        double t0 = bench_process_cpu();
         for (long d = 0; d < draws; d++)
             sink += gsl_ran_binomial(r, p, n);
-        ns[i] = 1e9 * (cpu_now() - t0) / (double)draws;
+        ns[i] = 1e9 * (bench_process_cpu() - t0) / (double)draws;
     }
     qsort(ns, (size_t)repeats, sizeof ns[0], cmp_double);
     printf("gsl_ran_binomial n = %-10u p = %-5g: %6.1f ns a draw (mean draw %.4g)\n", n, p,

@@ -6,6 +6,7 @@
  * Usage: bench_search [repeats [big]]   (data from DFG_DATA_DIR)
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
+#include "bench_clock.h"
 #include "darkfig.h"
 
 #include <gsl/gsl_errno.h>
@@ -13,13 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int cmp_d(const void *a, const void *b)
 {
@@ -58,9 +52,9 @@ static void bench(const dfg_table *t, const char *label, int order, int threads,
         o.top = 5;
         o.best_only = best_only;
         dfg_error err = {0};
-        double t0 = now();
+        double t0 = bench_wall();
         dfg_status rc = dfg_search_run(t, 0, &o, &r, &err);
-        times[i] = now() - t0;
+        times[i] = bench_wall() - t0;
         if (rc) {
             fprintf(stderr, "%s: %s %s\n", label, err.where, err.msg);
             return;

@@ -29,6 +29,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include "acc.h"
+#include "../bench_clock.h"
 #include "internal.h" /* dfg_quantile7, dfg_cmp_double, dfg_rng_fmix32 */
 
 #include <errno.h>
@@ -60,13 +61,6 @@ typedef struct {
 } job;
 
 static const double levels[2] = {0.95, 0.80};
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Level of a bootstrap limit with normal quantile z: percentile Phi(z); BCa
  * Phi(z0 + w / (1 - a w)), w = z0 + z, and past the pole (1 - a w <= 0) the limit from
@@ -149,13 +143,13 @@ static void one_replicate(const job *j, size_t r)
     dfg_table *t = NULL;
     memset(p, 0, sizeof *p);
     p->nhat = NAN;
-    double t0 = now();
+    double t0 = bench_wall();
     p->sim_status = dfg_sim_table(j->sc, j->seed, r, &t, &p->sim_err);
     if (p->sim_status)
         return;
     if (j->m->intervals && j->m->boot_ci != DFG_CI_NONE) {
         boot_replicate(j, r, t, p);
-        p->secs = now() - t0;
+        p->secs = bench_wall() - t0;
         dfg_table_free(t);
         return;
     }
@@ -188,7 +182,7 @@ static void one_replicate(const job *j, size_t r)
             p->hi[l] = HUGE_VAL;
         }
     }
-    p->secs = now() - t0;
+    p->secs = bench_wall() - t0;
     dfg_table_free(t);
 }
 
