@@ -165,33 +165,44 @@ static int guard_cost(const common_opts *c, size_t B, size_t n_jack, double byte
     return 0;
 }
 
+/* The bootstrap options of the list-only run asked on the command line (c->boot's seed as
+ * it stands), for the run and its pilot alike. */
+static dfg_boot_opts list_boot_opts(const common_opts *c, const double *fitted)
+{
+    const boot_cli *b = &c->boot;
+    dfg_boot_opts bo = dfg_boot_opts_default();
+    bo.B = b->B;
+    bo.type = (dfg_boot_type)b->type;
+    bo.interval = (dfg_ci_type)b->interval;
+    bo.seed = b->seed;
+    bo.threads = b->threads;
+    bo.level = c->est.level;
+    bo.fitted = fitted;
+    return bo;
+}
+
 typedef struct {
-    const common_opts *c;
     const dfg_estimator *est;
     const dfg_table *t;
-    const dfg_est_opts *eo;
-    const double *fitted;
+    dfg_est_opts eo; /* without the estimator's own interval */
+    dfg_boot_opts bo;
 } list_pilot;
 
+/* The pilot: replicates [0, n) of the run asked, percentile intervals on one thread. */
 static int run_list_pilot(void *data, size_t n, dfg_boot_progress_fn report, void *pdata,
                           volatile sig_atomic_t *stop)
 {
     const list_pilot *p = data;
-    dfg_est_opts eo = *p->eo;
-    eo.want_ci = 0;
-    dfg_boot_opts bo = dfg_boot_opts_default();
-    bo.B = n;
-    bo.type = (dfg_boot_type)p->c->boot.type;
-    bo.interval = DFG_CI_PERCENTILE;
-    bo.seed = p->c->boot.seed;
-    bo.level = p->c->est.level;
-    bo.fitted = p->fitted;
+    dfg_boot_result res;
+    dfg_error err = {0};
+    dfg_boot_opts bo = p->bo;
     bo.progress = report;
     bo.progress_data = pdata;
     bo.cancel = stop;
-    dfg_boot_result res;
-    dfg_error err = {0};
-    dfg_status rc = dfg_boot_run(p->est, p->t, 0, &eo, &bo, &res, &err);
+    bo.B = n;
+    bo.interval = DFG_CI_PERCENTILE;
+    bo.threads = 1;
+    dfg_status rc = dfg_boot_run(p->est, p->t, 0, &p->eo, &bo, &res, &err);
     if (rc == DFG_ECANCEL)
         return 0;
     if (rc != DFG_OK)
@@ -218,7 +229,8 @@ int boot_guard(const common_opts *c, const dfg_estimator *est, const dfg_table *
         return EXIT_USAGE;
     }
     size_t m = b->interval == DFG_CI_BCA ? dfg_table_n_patterns(t, 0) : 0;
-    list_pilot p = {c, est, t, eo_in, fitted};
+    list_pilot p = {est, t, *eo_in, list_boot_opts(c, fitted)};
+    p.eo.want_ci = 0;
     return guard_cost(c, b->B, m, BYTES_PER_REPLICATE, 16.0, run_list_pilot, &p);
 }
 
@@ -250,14 +262,7 @@ int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
     eo.want_ci = 0;
     if (!c->seed_given)
         b->seed = (uint32_t)time(NULL);
-    dfg_boot_opts bo = dfg_boot_opts_default();
-    bo.B = b->B;
-    bo.type = (dfg_boot_type)b->type;
-    bo.interval = (dfg_ci_type)b->interval;
-    bo.seed = b->seed;
-    bo.threads = b->threads;
-    bo.level = c->est.level;
-    bo.fitted = fitted;
+    dfg_boot_opts bo = list_boot_opts(c, fitted);
     run_watch w;
     watch_start(&w);
     bo.cancel = &interrupted;

@@ -99,6 +99,7 @@ typedef struct {
 #define OPT_THRESHOLD(T, field, help)                                                              \
     OPT_NUM("threshold", "P", OPT_DOUBLE, T, field, 0, 1, OPEN_BOTH, help)
 #define OPT_SEED(T, field, help) OPT_NUM("seed", "S", OPT_U32, T, field, 0, UINT32_MAX, 0, help)
+#define OPT_TREND(T, field, help) OPT_STR("trend", "C=D", T, field, help)
 #define OPT_THREADS(T, field, help)                                                                \
     OPT_NUM("threads", "T", OPT_INT, T, field, 1, DFG_MAX_THREADS, 0, help)
 /* The chain length of the sampling estimator lcmcr through dfg_est_opts' mcmc_chains,
@@ -188,7 +189,10 @@ typedef struct {
 /* The commands (cli/cmd_<name>.c), listed in main.c. */
 extern const cli_command cmd_fit, cmd_search, cmd_twolist, cmd_closed, cmd_check, cmd_estimate,
     cmd_estimators, cmd_dga, cmd_batch, cmd_lcmcr;
-/* cli/covariates.c: --trend C=D on ct (0, or the exit code after saying why). */
+/* cli/covariates.c: the parts of --trend C=D: the length of C and D (>= 1); 0, or -1 when
+ * spec has not that form. */
+int trend_parse(const char *spec, size_t *name_len, long *degree);
+/* --trend C=D on ct (0, or the exit code after saying why). */
 int cov_trend(const char *cmd, const char *file, dfg_ctable *ct, const char *spec);
 /* The index of the covariate named by the len bytes at name, or SIZE_MAX. */
 size_t cov_named(const dfg_ctable *ct, const char *name, size_t len);

@@ -74,9 +74,9 @@ static const cli_option batch_options[] = {
             "stack the snapshots into one table with a covariate C holding each one's year (from "
             "its name or the manifest) and fit one model over all (--model with C in its terms, "
             "e.g. [*:year]): one task, a summary line per year and one for the total"),
-    OPT_STR("trend", "C=D", batch_opts, trend,
-            "with --pooled (implied: --pooled C): C as an orthogonal polynomial of degree D in "
-            "every term that holds it, as darkfig fit --trend"),
+    OPT_TREND(batch_opts, trend,
+              "with --pooled (implied: --pooled C): C as an orthogonal polynomial of degree D in "
+              "every term that holds it, as darkfig fit --trend"),
     OPT_STR("change", "A:B", batch_opts, change,
             "with --pooled: lines for N(B) - N(A) and N(B) / N(A) between the years A and B, "
             "with the bootstrap's interval when --bootstrap is given, else the delta method's "
@@ -1343,17 +1343,15 @@ static int batch_prepare(int argc, char **argv, common_opts *c, batch_args *a, t
     if (a->o.model && a->o.method >= 0)
         return usage_error("batch", "--model fits one model, --method searches: give one");
     if (a->o.trend) { /* C=D; --pooled C implied */
-        const char *eq = strchr(a->o.trend, '=');
-        char *end = NULL;
-        long d = eq ? strtol(eq + 1, &end, 10) : 0;
-        if (!eq || eq == a->o.trend || end == eq + 1 || *end != '\0' || d < 1 ||
-            d > DFG_MAX_TREND_DEGREE || (size_t)(eq - a->o.trend) >= sizeof a->sp.trend_cov)
+        size_t len;
+        long d;
+        if (trend_parse(a->o.trend, &len, &d) != 0 || d > DFG_MAX_TREND_DEGREE ||
+            len >= sizeof a->sp.trend_cov)
             return usage_error("batch",
                                "--trend takes COVARIATE=DEGREE with a degree in 1..%d, "
                                "e.g. year=2 (got \"%s\")",
                                DFG_MAX_TREND_DEGREE, a->o.trend);
-        snprintf(a->sp.trend_cov, sizeof a->sp.trend_cov, "%.*s", (int)(eq - a->o.trend),
-                 a->o.trend);
+        snprintf(a->sp.trend_cov, sizeof a->sp.trend_cov, "%.*s", (int)len, a->o.trend);
         a->sp.trend_deg = (size_t)d;
         if (!a->o.pooled) {
             static char pooled_name[64];

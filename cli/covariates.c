@@ -176,20 +176,30 @@ static void trend_text(FILE *o, const dfg_ctable *ct)
 /* --trend C=D on ct: 0, or the exit code after saying why (a usage error for a name that
  * is not a covariate or a degree out of range, an input error for values that are not
  * numbers). */
-int cov_trend(const char *cmd, const char *file, dfg_ctable *ct, const char *spec)
+int trend_parse(const char *spec, size_t *name_len, long *degree)
 {
     const char *eq = strchr(spec, '=');
     char *end = NULL;
     long d = eq ? strtol(eq + 1, &end, 10) : 0;
     if (!eq || eq == spec || end == eq + 1 || *end != '\0' || d < 1)
+        return -1;
+    *name_len = (size_t)(eq - spec);
+    *degree = d;
+    return 0;
+}
+
+int cov_trend(const char *cmd, const char *file, dfg_ctable *ct, const char *spec)
+{
+    size_t len;
+    long d;
+    if (trend_parse(spec, &len, &d) != 0)
         return usage_error(cmd,
                            "--trend takes COVARIATE=DEGREE with a degree >= 1, e.g. "
                            "year=2 (got \"%s\")",
                            spec);
-    size_t cv = cov_named(ct, spec, (size_t)(eq - spec));
+    size_t cv = cov_named(ct, spec, len);
     if (cv == (size_t)-1)
-        return usage_error(cmd, "--trend: '%.*s' is not a covariate of the input", (int)(eq - spec),
-                           spec);
+        return usage_error(cmd, "--trend: '%.*s' is not a covariate of the input", (int)len, spec);
     dfg_error err = {0};
     dfg_status rc = dfg_ctable_set_trend(ct, cv, (size_t)d, &err);
     if (rc == DFG_EINVAL)

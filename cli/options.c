@@ -108,11 +108,11 @@ static const cli_option covariate_options[] = {
     OPT_SWITCH("no-level-profile", common_opts, cov.no_level_profile,
                "with covariates: skip the profile-likelihood intervals of the level totals (of "
                "fit, and of the model search --fixed chooses)"),
-    OPT_STR("trend", "C=D", common_opts, cov.trend,
-            "with covariates (fit, search --method step): covariate C (numeric, e.g. year=2) as "
-            "an orthogonal polynomial of degree D in every term that holds it, as R's poly(C, D) "
-            "in mse::model_search(degree_year = D); D below C's number of distinct values (D = "
-            "that number - 1 is the factor's fit); the totals stay per value of C"),
+    OPT_TREND(common_opts, cov.trend,
+              "with covariates (fit, search --method step): covariate C (numeric, e.g. year=2) as "
+              "an orthogonal polynomial of degree D in every term that holds it, as R's poly(C, D) "
+              "in mse::model_search(degree_year = D); D below C's number of distinct values (D = "
+              "that number - 1 is the factor's fit); the totals stay per value of C"),
     OPT_STR("by", "C1[,C2]", common_opts, cov.by,
             "with covariates (fit, search --method step or --fixed): totals per level of these "
             "covariates crossed, e.g. minor,sex (default: per level of each covariate on its "

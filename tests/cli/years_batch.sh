@@ -85,6 +85,10 @@ expect 2 err "--pooled fits one model" batch --out "$tmp/x" --lists $L --pooled 
     --method stepwise "$tmp"/snap_20*.csv
 expect 2 err "must be below the number of years (6)" batch --out "$tmp/x" --lists $L \
     --trend year=6 "$tmp"/snap_20*.csv
+expect 2 err "--trend takes COVARIATE=DEGREE with a degree in 1..16" batch --out "$tmp/x" \
+    --lists $L --trend year=x "$tmp"/snap_20*.csv
+expect 2 err "--trend takes COVARIATE=DEGREE with a degree in 1..16" batch --out "$tmp/x" \
+    --lists $L --trend year=17 "$tmp"/snap_20*.csv
 expect 2 err "no snapshot of year 2030" batch --out "$tmp/x" --lists $L --pooled year \
     --change 2019:2030 "$tmp"/snap_20*.csv
 cp "$tmp/snap_2016.csv" "$tmp/again_2016.csv"
