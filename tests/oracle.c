@@ -45,6 +45,27 @@ dfg_itable *oracle_test_itable(const char *rel, const char *lists, dfg_table **t
     return it;
 }
 
+dfg_status oracle_em_fit(oracle_em *r, const char *rel, const char *lists, const char *model,
+                         const dfg_em_opts *eo, dfg_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if ((r->t = oracle_test_table(rel, lists)) == NULL)
+        return DFG_EIO;
+    dfg_status rc;
+    if ((rc = dfg_itable_new(r->t, NULL, &r->it, err)) != DFG_OK ||
+        (rc = dfg_cmodel_parse(model, dfg_itable_ctable(r->it), &r->m, err)) != DFG_OK)
+        return rc;
+    return dfg_em_fit(r->it, &r->m, eo, &r->f, err);
+}
+
+void oracle_em_free(oracle_em *r)
+{
+    dfg_emfit_free(&r->f);
+    dfg_cmodel_free(&r->m);
+    dfg_itable_free(r->it);
+    dfg_table_free(r->t);
+}
+
 dfg_ctable *oracle_test_ctable(const char *rel, const char *lists, dfg_table **tp)
 {
     *tp = oracle_test_table(rel, lists);

@@ -27,6 +27,20 @@ dfg_table *oracle_test_table(const char *rel, const char *lists);
 /* oracle_test_table and its incomplete-data table (dfg_itable_new, default options):
  * *tp the table; NULL (and *tp NULL) after printing why. */
 dfg_itable *oracle_test_itable(const char *rel, const char *lists, dfg_table **tp);
+/* An EM fit of a test file: the table, its incomplete-data table, the model and the fit. */
+typedef struct {
+    dfg_table *t;
+    dfg_itable *it;
+    dfg_cmodel m;
+    dfg_emfit f;
+} oracle_em;
+/* DFG_TEST_DATA_DIR/REL with list columns `lists`, its incomplete-data table (default
+ * options), `model` parsed over it and fitted by dfg_em_fit with eo (NULL: defaults).
+ * DFG_OK, or the code of the first step that failed (err says why; DFG_EIO, after printing
+ * why, when the file cannot be read). Release r with oracle_em_free, also after a failure. */
+dfg_status oracle_em_fit(oracle_em *r, const char *rel, const char *lists, const char *model,
+                         const dfg_em_opts *eo, dfg_error *err);
+void oracle_em_free(oracle_em *r);
 /* oracle_test_table(rel, lists) as the full table over lists and covariates
  * (dfg_ctable_new); *tp = the table it came from (release both). NULL after printing why. */
 dfg_ctable *oracle_test_ctable(const char *rel, const char *lists, dfg_table **tp);

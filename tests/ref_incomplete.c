@@ -50,36 +50,18 @@ static double level_total(const dfg_emfit *f, const char *cov, const char *level
     return v;
 }
 
-typedef struct {
-    dfg_table *t;
-    dfg_itable *it;
-    dfg_cmodel m;
-    dfg_emfit f;
-} run;
+typedef oracle_em run;
 
+/* tests/data/incomplete/FILE fitted by the EM (oracle_em_fit); level_total reads its table. */
 static dfg_status fit_file(run *r, const char *file, const char *lists, const char *model,
                            const dfg_em_opts *eo, dfg_error *err)
 {
-    memset(r, 0, sizeof *r);
-    r->t = read_file(file, lists);
-    if (!r->t)
-        return DFG_EIO;
-    dfg_status rc = dfg_itable_new(r->t, NULL, &r->it, err);
-    if (rc != DFG_OK)
-        return rc;
+    char rel[256];
+    snprintf(rel, sizeof rel, "incomplete/%s", file);
+    dfg_status rc = oracle_em_fit(r, rel, lists, model, eo, err);
+    CHECK_MSG(r->t != NULL, "%s", rel);
     cur_it = r->it;
-    rc = dfg_cmodel_parse(model, dfg_itable_ctable(r->it), &r->m, err);
-    if (rc != DFG_OK)
-        return rc;
-    return dfg_em_fit(r->it, &r->m, eo, &r->f, err);
-}
-
-static void run_free(run *r)
-{
-    dfg_emfit_free(&r->f);
-    dfg_cmodel_free(&r->m);
-    dfg_itable_free(r->it);
-    dfg_table_free(r->t);
+    return rc;
 }
 
 static void test_new_zealand(void)
@@ -105,7 +87,7 @@ static void test_new_zealand(void)
                level_total(&r.f, "a", "1"), level_total(&r.f, "c", "1"), r.f.loglik, r.f.iter,
                r.f.change, r.f.fit.se_nhat);
     }
-    run_free(&r);
+    oracle_em_free(&r);
 }
 
 /* A:a: a is never seen without A, so its association with A cannot be estimated */
@@ -118,7 +100,7 @@ static void test_not_identifiable(void)
     CHECK_CODE(rc, DFG_EDATA);
     CHECK_MSG(strstr(err.msg, "A:a") != NULL, "message: %s", err.msg);
     printf("not identifiable: %s\n", err.msg);
-    run_free(&r);
+    oracle_em_free(&r);
 }
 
 /* cenzus's plain EM steps and stopping rule (absolute change 1e-7) reproduce its values to 1e-4 and
@@ -151,7 +133,7 @@ static void test_cov(const char *file, const char *model, const double *want,
         CHECK_REL_MSG((double)r.f.iter + 1.0, (double)cenzus_iter, 0.05, "%s iterations", file);
         ll_cenzus = r.f.loglik;
     }
-    run_free(&r);
+    oracle_em_free(&r);
     rc = fit_file(&r, file, "P,K,I", model, NULL, &err);
     CHECK_MSG(rc == DFG_OK, "%s: %s: %s", file, err.where, err.msg);
     if (rc == DFG_OK) {
@@ -170,7 +152,7 @@ static void test_cov(const char *file, const char *model, const double *want,
         /* plain EM steps to the same rule reach the same maximum (to the flatness of the
          * likelihood: 1e-4 on cov_003's age totals, 1e-7 elsewhere) */
         double nh = r.f.fit.nhat, ll = r.f.loglik;
-        run_free(&r);
+        oracle_em_free(&r);
         eo = dfg_em_opts_default();
         eo.accelerate = 0;
         rc = fit_file(&r, file, "P,K,I", model, &eo, &err);
@@ -181,7 +163,7 @@ static void test_cov(const char *file, const char *model, const double *want,
             printf("%s: plain EM: N %.6f iter %d\n", file, r.f.fit.nhat, r.f.iter);
         }
     }
-    run_free(&r);
+    oracle_em_free(&r);
 }
 
 static void test_cov_003(void)
@@ -341,7 +323,7 @@ static void test_bad_input(void)
     CHECK_CODE(rc, DFG_ENOCONV);
     CHECK(r.f.status == DFG_ENOCONV && r.f.iter == 5 && r.f.change > 1e-14);
     CHECK_MSG(strstr(err.msg, "5 iterations") && strstr(err.msg, "change"), "%s", err.msg);
-    run_free(&r);
+    oracle_em_free(&r);
     /* the same with SQUAREM steps: the status and the numbers of the last iterate */
     eo = dfg_em_opts_default();
     eo.max_iter = 7;
@@ -350,13 +332,13 @@ static void test_bad_input(void)
     CHECK_CODE(rc, DFG_ENOCONV);
     CHECK(r.f.status == DFG_ENOCONV && r.f.fit.status == DFG_ENOCONV && r.f.change > 1e-14);
     CHECK_MSG(strstr(err.msg, "7 iterations"), "%s", err.msg);
-    run_free(&r);
+    oracle_em_free(&r);
     /* bad options */
     eo = dfg_em_opts_default();
     eo.tol = 0.0;
     err = (dfg_error){0};
     CHECK_CODE(fit_file(&r, "cov_003_missing.csv", "P,K,I", "[]", &eo, &err), DFG_EINVAL);
-    run_free(&r);
+    oracle_em_free(&r);
 }
 
 /* the bootstrap: the same digits on 1 and 2 threads; the replicates' s.d. of N near the
@@ -370,7 +352,7 @@ static void test_boot(void)
                              "[P:expl,K:year,expl:year,expl:age]", NULL, &err);
     CHECK(rc == DFG_OK);
     if (rc != DFG_OK) {
-        run_free(&r);
+        oracle_em_free(&r);
         return;
     }
     dfg_boot_opts bo = dfg_boot_opts_default();
@@ -413,7 +395,7 @@ static void test_boot(void)
                a.ci[0].upper);
     }
     dfg_emboot_result_free(&a);
-    run_free(&r);
+    oracle_em_free(&r);
 }
 
 int main(void)

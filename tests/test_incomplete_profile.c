@@ -26,31 +26,25 @@
 #include <string.h>
 
 typedef struct {
-    dfg_table *t;
-    dfg_itable *it;
-    dfg_cmodel m;
-    dfg_emfit f;
+    oracle_em e; /* the fit */
     dfg_level_total *rows;
     size_t n_rows;
     dfg_interval total;
 } run;
 
+/* The EM fit of REL with its level totals and every profile interval. */
 static dfg_status run_fit(run *r, const char *rel, const char *lists, const char *model,
                           const dfg_em_opts *eo)
 {
     memset(r, 0, sizeof *r);
     dfg_error err = {0};
-    r->t = oracle_test_table(rel, lists);
-    CHECK_MSG(r->t != NULL, "%s", rel);
-    if (!r->t)
-        return DFG_EIO;
-    dfg_status rc;
-    if ((rc = dfg_itable_new(r->t, NULL, &r->it, &err)) != DFG_OK ||
-        (rc = dfg_cmodel_parse(model, dfg_itable_ctable(r->it), &r->m, &err)) != DFG_OK ||
-        (rc = dfg_em_fit(r->it, &r->m, eo, &r->f, &err)) != DFG_OK ||
-        (rc = dfg_em_level_totals(r->it, &r->f, 0.95, &r->rows, &r->n_rows, &err)) != DFG_OK)
+    dfg_status rc = oracle_em_fit(&r->e, rel, lists, model, eo, &err);
+    CHECK_MSG(r->e.t != NULL, "%s", rel);
+    if (rc != DFG_OK ||
+        (rc = dfg_em_level_totals(r->e.it, &r->e.f, 0.95, &r->rows, &r->n_rows, &err)) != DFG_OK)
         return rc;
-    rc = dfg_em_profiles(r->it, &r->m, &r->f, NULL, 0.95, &r->total, r->rows, r->n_rows, &err);
+    rc =
+        dfg_em_profiles(r->e.it, &r->e.m, &r->e.f, NULL, 0.95, &r->total, r->rows, r->n_rows, &err);
     CHECK_MSG(rc == DFG_OK, "profiles: %s", err.msg);
     return rc;
 }
@@ -58,10 +52,7 @@ static dfg_status run_fit(run *r, const char *rel, const char *lists, const char
 static void run_free(run *r)
 {
     dfg_free_level_totals(r->rows);
-    dfg_emfit_free(&r->f);
-    dfg_cmodel_free(&r->m);
-    dfg_itable_free(r->it);
-    dfg_table_free(r->t);
+    oracle_em_free(&r->e);
 }
 
 static void profile_without_missing_values_is_the_complete_data_profile(void)
@@ -76,7 +67,7 @@ static void profile_without_missing_values_is_the_complete_data_profile(void)
     dfg_cmodel m = {0, NULL};
     dfg_cfit f;
     dfg_error err = {0};
-    CHECK(dfg_ctable_new(r.t, 0, &ct, &err) == DFG_OK);
+    CHECK(dfg_ctable_new(r.e.t, 0, &ct, &err) == DFG_OK);
     CHECK(dfg_cmodel_parse(model, ct, &m, &err) == DFG_OK);
     CHECK(dfg_cfit_model(ct, &m, NULL, &f, &err) == DFG_OK);
     dfg_level_total *rows = NULL;
@@ -136,9 +127,9 @@ static void check_file(const char *rel, const char *lists, const char *model, in
     }
     dfg_interval ln;
     dfg_error err = {0};
-    CHECK(dfg_interval_lognormal(r.f.fit.n_obs, r.f.fit.nhat, r.f.fit.se_nhat, 0.95, &ln, &err) ==
-          DFG_OK);
-    check_bracket("total", r.f.fit.nhat, r.f.fit.se_nhat, &r.total, &ln, 1);
+    CHECK(dfg_interval_lognormal(r.e.f.fit.n_obs, r.e.f.fit.nhat, r.e.f.fit.se_nhat, 0.95, &ln,
+                                 &err) == DFG_OK);
+    check_bracket("total", r.e.f.fit.nhat, r.e.f.fit.se_nhat, &r.total, &ln, 1);
     for (size_t i = 0; i < r.n_rows; i++)
         check_bracket(r.rows[i].label, r.rows[i].nhat, r.rows[i].se, &r.rows[i].profile,
                       &r.rows[i].lognormal, level_check);
@@ -164,17 +155,15 @@ static void profile_refused_where_a_parameter_is_weakly_identified(void)
     run r;
     memset(&r, 0, sizeof r);
     dfg_error err = {0};
-    r.t = oracle_test_table("incomplete/cov_003_missing.csv", "P,K,I");
-    CHECK(r.t && dfg_itable_new(r.t, NULL, &r.it, &err) == DFG_OK);
-    if (!r.it) {
+    CHECK(oracle_em_fit(&r.e, "incomplete/cov_003_missing.csv", "P,K,I", "[P:age,K:age,origin:age]",
+                        NULL, &err) == DFG_OK);
+    if (!r.e.it) {
         run_free(&r);
         return;
     }
-    CHECK(dfg_cmodel_parse("[P:age,K:age,origin:age]", dfg_itable_ctable(r.it), &r.m, &err) ==
-          DFG_OK);
-    CHECK(dfg_em_fit(r.it, &r.m, NULL, &r.f, &err) == DFG_OK);
-    CHECK(dfg_em_level_totals(r.it, &r.f, 0.95, &r.rows, &r.n_rows, &err) == DFG_OK);
-    dfg_status rc = dfg_em_profiles(r.it, &r.m, &r.f, NULL, 0.95, &r.total, r.rows, r.n_rows, &err);
+    CHECK(dfg_em_level_totals(r.e.it, &r.e.f, 0.95, &r.rows, &r.n_rows, &err) == DFG_OK);
+    dfg_status rc =
+        dfg_em_profiles(r.e.it, &r.e.m, &r.e.f, NULL, 0.95, &r.total, r.rows, r.n_rows, &err);
     CHECK(rc == DFG_ENOCONV || rc == DFG_ESING);
     CHECK_MSG(strstr(err.msg, "profile of the total") != NULL, "%s", err.msg);
     CHECK(isnan(r.total.lower) && isnan(r.total.upper));
