@@ -53,6 +53,10 @@ static int chordal_graph(size_t k, const uint32_t *adj, dga_graph *g)
         g->set[g->n_terms] = cl[j];
         g->coef[g->n_terms++] = 1;
     }
+    /* the separators with their multiplicities, gathered apart and then appended */
+    uint8_t sep[DGA_MAX_LISTS] = {0};
+    int8_t mult[DGA_MAX_LISTS] = {0};
+    size_t ns = 0;
     uint32_t seen = 0;
     for (size_t j = 0; j < nc; j++) {
         uint8_t s = (uint8_t)(cl[j] & seen);
@@ -61,15 +65,16 @@ static int chordal_graph(size_t k, const uint32_t *adj, dga_graph *g)
             g->n_comp++;
             continue;
         }
-        size_t t = nc;
-        while (t < g->n_terms && g->set[t] != s)
+        size_t t = 0;
+        while (t < ns && sep[t] != s)
             t++;
-        if (t == g->n_terms) {
-            g->set[t] = s;
-            g->coef[t] = 0;
-            g->n_terms++;
-        }
-        g->coef[t]--;
+        if (t == ns)
+            sep[ns++] = s;
+        mult[t]--;
+    }
+    for (size_t t = 0; t < ns; t++) {
+        g->set[g->n_terms] = sep[t];
+        g->coef[g->n_terms++] = mult[t];
     }
     return 1;
 }
