@@ -34,8 +34,6 @@
  * classes relabelled by decreasing pi before the burn-in starts.
  *
  * Copyright (C) 2026 the darkfig authors. SPDX-License-Identifier: GPL-3.0-or-later */
-/* gsl_rng_uniform and gsl_rng_get as inline functions (one indirect call a number) */
-#define HAVE_INLINE 1
 #include "internal.h"
 
 #include <float.h>
@@ -45,9 +43,6 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_sf_gamma.h>
 
 /* ** {======================================================================
  * Options
@@ -237,33 +232,9 @@ static void lambda_derived(lc_chain *c)
     c->have_dlog = 0;
 }
 
-/* Poisson(mu): for mu >= 10 the transformed rejection with squeeze of Hormann (1993,
- * Insurance: Mathematics and Economics 12:39, algorithm PTRS), O(1) expected cost (about
- * 2.3 uniforms a draw, log k! (gsl_sf_lngamma: lgamma is not thread-safe) only in the
- * rare slow test); below, GSL's inversion. */
-static double poisson_draw(gsl_rng *r, double mu)
-{
-    if (mu < 10.0)
-        return (double)gsl_ran_poisson(r, mu);
-    double b = 0.931 + 2.53 * sqrt(mu), a = -0.059 + 0.02483 * b;
-    double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), v_r = 0.9277 - 3.6224 / (b - 2.0);
-    double log_mu = log(mu);
-    for (;;) {
-        double u = gsl_rng_uniform(r) - 0.5, v = gsl_rng_uniform(r);
-        double us = 0.5 - fabs(u);
-        double k = floor((2.0 * a / us + b) * u + mu + 0.43);
-        if (us >= 0.07 && v <= v_r)
-            return k;
-        if (k < 0.0 || (us < 0.013 && v > us))
-            continue;
-        if (log(v * inv_alpha / (a / (us * us) + b)) <= -mu + k * log_mu - gsl_sf_lngamma(k + 1.0))
-            return k;
-    }
-}
-
 /* n0 ~ NegBin(n, 1 - pi0) as Poisson(Gamma(n, pi0 / (1 - pi0))). Returns -1 when the draw
  * leaves the range the multinomial of step 2 can take (the chain diverged). */
-static int draw_n0(lc_chain *c, const lc_data *d, gsl_rng *r)
+static int draw_n0(lc_chain *c, const lc_data *d, dfg_xrng *r)
 {
     double one_minus_pi0 = 0.0, pi0 = 0.0;
     for (size_t k = 0; k < c->K; k++) {
@@ -273,16 +244,16 @@ static int draw_n0(lc_chain *c, const lc_data *d, gsl_rng *r)
     }
     if (!(one_minus_pi0 > 0.0))
         return -1;
-    double g = gsl_ran_gamma(r, d->n, pi0 / one_minus_pi0);
+    double g = pi0 / one_minus_pi0 * dfg_xrng_gamma(r, d->n);
     if (!(g < 4.0e9 - d->n))
         return -1;
-    c->n0 = poisson_draw(r, g);
+    c->n0 = dfg_xrng_poisson(r, g);
     if (!(c->n0 + d->n < 4.2e9))
         return -1;
     return 0;
 }
 
-static void chain_init(lc_chain *c, const lc_data *d, gsl_rng *r)
+static void chain_init(lc_chain *c, const lc_data *d, dfg_xrng *r)
 {
     size_t K = c->K, J = c->J;
     /* lambda_jk = the list's share of the people observed, times exp(u), u ~ U(-1/2, 1/2) */
@@ -292,18 +263,18 @@ static void chain_init(lc_chain *c, const lc_data *d, gsl_rng *r)
             if (d->pat[p] >> j & 1u)
                 nj += d->cnt[p];
         for (size_t k = 0; k < K; k++)
-            c->lam[k * J + j] = clamp01(fmin(0.99, nj / d->n * exp(gsl_rng_uniform(r) - 0.5)));
+            c->lam[k * J + j] = clamp01(fmin(0.99, nj / d->n * exp(dfg_xrng_uniform(r) - 0.5)));
     }
     lambda_derived(c);
     double cum = 0.0;
     for (size_t k = 0; k + 1 < K; k++) {
-        double v = clamp01(gsl_rng_uniform_pos(r));
+        double v = clamp01(dfg_xrng_uniform_pos(r));
         c->logpi[k] = log(v) + cum;
         cum += log1p(-v);
     }
     c->logpi[K - 1] = cum;
     c->alpha = 0.3 / (double)K;
-    double u = log(0.05) + (log(20.0) - log(0.05)) * gsl_rng_uniform(r);
+    double u = log(0.05) + (log(20.0) - log(0.05)) * dfg_xrng_uniform(r);
     c->n0 = floor(d->n * exp(u) + 0.5);
 }
 
@@ -333,21 +304,11 @@ static void relabel(lc_chain *c)
     lambda_derived(c);
 }
 
-/* Class counts m of `count` people whose class weights are w (not normalised, sum > 0).
- * The classes are put in order of decreasing weight; then a multinomial draw by
- * conditional binomials (as GSL's gsl_ran_multinomial), m_(i) ~ Binomial(left,
- * w_(i) / sum_{l>=i} w_(l)), until at most SMALL_COUNT people are left; those are drawn
- * one by one from the remaining classes in proportion to their weights (a search from
- * the heaviest class, so a short one). Both are exact draws of the same multinomial;
- * the order and the switch save the binomials of the light classes: a binomial costs
- * about as much as a dozen single draws. */
-#define SMALL_COUNT 16
-
 /* One class drawn with probabilities w / tot (tot = sum of w > 0), a search in label
  * order; a class of weight 0 is never returned. */
-static size_t categorical(gsl_rng *r, const double *w, size_t K, double tot)
+static size_t categorical(dfg_xrng *r, const double *w, size_t K, double tot)
 {
-    double v = gsl_rng_uniform(r) * tot;
+    double v = dfg_xrng_uniform(r) * tot;
     size_t k = 0;
     while (k + 1 < K && !(v < w[k]))
         v -= w[k++];
@@ -356,110 +317,109 @@ static size_t categorical(gsl_rng *r, const double *w, size_t K, double tot)
     return k;
 }
 
-/* Up to this many people are drawn one by one in label order, without sorting. */
-#define FEW 4
-
-static void allocate(lc_chain *c, gsl_rng *r, unsigned count, const double *w)
+/* One of the n classes idx[0 .. n-1] drawn with probabilities w[idx[i]] / tot (tot their
+ * sum, > 0); never one of weight 0. */
+static size_t categorical_in(dfg_xrng *r, const double *w, const size_t *idx, size_t n, double tot)
 {
-    size_t K = c->K, *ord = c->ord;
-    double *ws = c->ws;
+    double v = dfg_xrng_uniform(r) * tot;
+    size_t i = 0;
+    while (i + 1 < n && !(v < w[idx[i]]))
+        v -= w[idx[i++]];
+    while (w[idx[i]] <= 0.0 && i > 0)
+        i--;
+    return idx[i];
+}
+
+/* Class counts m of `count` people whose class weights are w (tot = their sum > 0), an
+ * exact multinomial draw. Up to SMALL_COUNT people: one categorical draw each. Above, in
+ * two stages: the classes whose expected count is below LIGHT (count w_k / tot < LIGHT:
+ * mostly the empty classes, whose weights are tiny) form one group whose count is one
+ * binomial, Binomial(count, W_light / tot), nearly always 0 and then decided by one
+ * uniform (dfg_xrng_binomial's first test, u < 1 - n p); the people it takes, if any, are
+ * drawn one by one among its classes. The other (heavy) classes, in order of decreasing
+ * weight, share the rest by conditional binomials, m_i ~ Binomial(left,
+ * w_i / sum_{l>=i} w_l), the last taking what is left, or one by one once at most
+ * FEW_HEAVY people are left (a binomial costs as much as several single draws). Drawing a
+ * group's total first is the multinomial's aggregation property, so the draw is exact
+ * whatever the split and the order. */
+#define SMALL_COUNT 12
+#define LIGHT 0.05
+#define FEW_HEAVY 8
+
+static void allocate(lc_chain *c, dfg_xrng *r, unsigned count, const double *w, double tot)
+{
+    size_t K = c->K, *ord = c->ord, nh = 0, nl = K;
     unsigned *m = c->m;
     memset(m, 0, K * sizeof *m);
-    if (count <= FEW) {
-        double tot = 0.0;
-        for (size_t k = 0; k < K; k++)
-            tot += w[k];
+    if (count <= SMALL_COUNT) {
         for (unsigned n = 0; n < count; n++)
             m[categorical(r, w, K, tot)]++;
         return;
     }
-    /* classes by decreasing weight: insertion sort of the previous call's order (a
-       permutation of 0 .. K-1 kept in the chain), which changes little from pattern to
-       pattern, so the sort is nearly linear */
-    for (size_t k = 1; k < K; k++) {
-        size_t t = ord[k], i = k;
-        while (i > 0 && w[ord[i - 1]] < w[t]) {
-            ord[i] = ord[i - 1];
-            i--;
+    /* heavy classes to ord[0 .. nh-1] by decreasing weight, light ones to ord[nh .. K-1] */
+    double lim = LIGHT * tot / (double)count, wl = 0.0;
+    for (size_t k = 0; k < K; k++) {
+        if (w[k] < lim) {
+            ord[--nl] = k;
+            wl += w[k];
+        } else {
+            size_t i = nh++;
+            for (; i > 0 && w[ord[i - 1]] < w[k]; i--)
+                ord[i] = ord[i - 1];
+            ord[i] = k;
         }
-        ord[i] = t;
     }
-    /* ws[i] = sum of the weights of ord[i ..] */
-    double acc = 0.0;
-    for (size_t i = K; i-- > 0;)
+    if (nh < K && wl > 0.0) {
+        unsigned ml = nh ? dfg_xrng_binomial(r, count, wl / tot) : count;
+        for (unsigned n = 0; n < ml; n++)
+            m[categorical_in(r, w, ord + nh, K - nh, wl)]++;
+        count -= ml;
+    }
+    if (count == 0 || nh == 0)
+        return;
+    double *ws = c->ws, acc = 0.0; /* ws[i] = sum of the weights of ord[i .. nh-1] */
+    for (size_t i = nh; i-- > 0;)
         ws[i] = (acc += w[ord[i]]);
-    size_t first = 0; /* classes ord[first ..] take the people left */
-    for (; first + 1 < K && count > SMALL_COUNT; first++) {
-        double p = w[ord[first]] / ws[first];
-        unsigned x = gsl_ran_binomial(r, p < 1.0 ? p : 1.0, count);
-        m[ord[first]] = x;
+    size_t i = 0;
+    for (; i + 1 < nh && count > FEW_HEAVY; i++) {
+        unsigned x = dfg_xrng_binomial(r, count, w[ord[i]] / ws[i]);
+        m[ord[i]] += x;
         count -= x;
     }
-    if (first + 1 == K) { /* the last class takes the rest */
-        m[ord[first]] += count;
+    if (i + 1 == nh) {
+        m[ord[i]] += count;
         return;
     }
-    for (unsigned n = 0; n < count; n++) {
-        double v = gsl_rng_uniform(r) * ws[first];
-        size_t i = first;
-        while (i + 1 < K && !(v < w[ord[i]])) {
-            v -= w[ord[i]];
-            i++;
-        }
-        while (w[ord[i]] <= 0.0 && i > first) /* rounding at the light end: never weight 0 */
-            i--;
-        m[ord[i]]++;
-    }
-}
-
-/* Gamma(a, 1), a >= 1: Marsaglia & Tsang (2000, ACM TOMS 26:363), the squeeze first,
- * the log test only when it fails (about 2% of draws at a = 1, fewer for larger a).
- * *logx receives log X when logx is not NULL (one log, no exp). */
-static double gamma_mt(gsl_rng *r, double a, double *logx)
-{
-    double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
-    for (;;) {
-        double x, v;
-        do {
-            x = gsl_ran_gaussian_ziggurat(r, 1.0);
-            v = 1.0 + c * x;
-        } while (v <= 0.0);
-        v = v * v * v;
-        double u = gsl_rng_uniform_pos(r), x2 = x * x;
-        if (u < 1.0 - 0.0331 * x2 * x2 || log(u) < 0.5 * x2 + d * (1.0 - v + log(v))) {
-            if (logx)
-                *logx = log(d * v);
-            return d * v;
-        }
-    }
+    for (unsigned n = 0; n < count; n++)
+        m[categorical_in(r, w, ord + i, nh - i, ws[i])]++;
 }
 
 /* Beta(a, b), a, b >= 1; with a = 1 or b = 1 (no one of the class on the list, or
  * everyone) by inversion, 1 - U^(1/b) or U^(1/a), else as G_a / (G_a + G_b). */
-static double beta_draw(gsl_rng *r, double a, double b)
+static double beta_draw(dfg_xrng *r, double a, double b)
 {
     if (a == 1.0)
-        return -expm1(log(gsl_rng_uniform_pos(r)) / b);
+        return -expm1(log(dfg_xrng_uniform_pos(r)) / b);
     if (b == 1.0)
-        return exp(log(gsl_rng_uniform_pos(r)) / a);
-    double ga = gamma_mt(r, a, NULL), gb = gamma_mt(r, b, NULL);
+        return exp(log(dfg_xrng_uniform_pos(r)) / a);
+    double ga = dfg_xrng_gamma_ge1(r, a, NULL), gb = dfg_xrng_gamma_ge1(r, b, NULL);
     return ga / (ga + gb);
 }
 
 /* log G, G ~ Gamma(a, 1), without underflow for small a: for a < 1,
  * G = G' U^(1/a) with G' ~ Gamma(a + 1, 1), U ~ Uniform(0, 1) (Marsaglia & Tsang 2000,
  * Sec. 6), so log G = log G' + log(U) / a; for a = 1 (an empty class), log(-log U). */
-static double log_gamma_draw(gsl_rng *r, double a)
+static double log_gamma_draw(dfg_xrng *r, double a)
 {
     double lg;
     if (a == 1.0)
-        return log(-log(gsl_rng_uniform_pos(r)));
+        return log(-log(dfg_xrng_uniform_pos(r)));
     if (a > 1.0) {
-        gamma_mt(r, a, &lg);
+        dfg_xrng_gamma_ge1(r, a, &lg);
         return lg;
     }
-    gamma_mt(r, a + 1.0, &lg);
-    return lg + log(gsl_rng_uniform_pos(r)) / a;
+    dfg_xrng_gamma_ge1(r, a + 1.0, &lg);
+    return lg + log(dfg_xrng_uniform_pos(r)) / a;
 }
 
 /* Log-scale weights of pattern x into w (the fallback when the linear ones under- or
@@ -488,7 +448,7 @@ static void weights_log(lc_chain *c, uint32_t x)
 
 /* Step 1: the class counts of every observed pattern into nk and sk (cleared first), and
  * e0_k = exp(L0_k - max L0), the weights of the unobserved people (step 2). */
-static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
+static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
 {
     size_t K = c->K, J = c->J;
     memset(c->nk, 0, K * sizeof *c->nk);
@@ -539,7 +499,10 @@ static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
                 c->sk[k * J + (size_t)__builtin_ctz(y)] += 1.0;
             continue;
         }
-        allocate(c, r, d->cnt[p], c->w);
+        double tot = 0.0;
+        for (size_t k = 0; k < K; k++)
+            tot += c->w[k];
+        allocate(c, r, d->cnt[p], c->w, tot);
         for (size_t k = 0; k < K; k++) {
             if (!c->m[k])
                 continue;
@@ -557,15 +520,15 @@ static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
  * prod_k pi_k^n_k does: the swap is accepted with probability
  * min(1, (pi_l / pi_j)^(n_j - n_l)). The truncated stick-breaking prior is not
  * exchangeable; without such moves a large class under a late label stays there long. */
-static void label_swap(lc_chain *c, gsl_rng *r)
+static void label_swap(lc_chain *c, dfg_xrng *r)
 {
     size_t K = c->K, J = c->J;
-    size_t j = (size_t)gsl_rng_uniform_int(r, K);
-    size_t l = (size_t)gsl_rng_uniform_int(r, K - 1);
+    size_t j = (size_t)dfg_xrng_below(r, (uint32_t)K);
+    size_t l = (size_t)dfg_xrng_below(r, (uint32_t)(K - 1));
     if (l >= j)
         l++;
     double logacc = (c->nk[j] - c->nk[l]) * (c->logpi[l] - c->logpi[j]);
-    if (!(logacc >= 0.0 || log(gsl_rng_uniform_pos(r)) < logacc))
+    if (!(logacc >= 0.0 || log(dfg_xrng_uniform_pos(r)) < logacc))
         return;
     for (size_t i = 0; i < J; i++) {
         double t = c->lam[j * J + i];
@@ -580,7 +543,7 @@ static void label_swap(lc_chain *c, gsl_rng *r)
 
 /* One Gibbs sweep (steps 1-6 of the file comment); warm: alpha held (the warm-up).
  * Returns -1 when the chain diverged. */
-static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng *r, double *a1,
+static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, dfg_xrng *r, double *a1,
                  double *b1, int warm)
 {
     size_t K = c->K, J = c->J;
@@ -589,7 +552,10 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
 
     /* 2. the unobserved people, in aggregate: weights exp(L0_k - M) */
     if (c->n0 > 0.0) {
-        allocate(c, r, (unsigned)c->n0, c->e0);
+        double tot = 0.0;
+        for (size_t k = 0; k < K; k++)
+            tot += c->e0[k];
+        allocate(c, r, (unsigned)c->n0, c->e0, tot);
         for (size_t k = 0; k < K; k++)
             c->nk[k] += (double)c->m[k];
     }
@@ -604,7 +570,7 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
         const double *s = c->sk + k * J;
         if (c->nk[k] == 0.0) {
             for (size_t j = 0; j < J; j++)
-                lam[j] = clamp01(gsl_rng_uniform_pos(r));
+                lam[j] = clamp01(dfg_xrng_uniform_pos(r));
         } else {
             for (size_t j = 0; j < J; j++)
                 lam[j] = clamp01(beta_draw(r, 1.0 + s[j], 1.0 + c->nk[k] - s[j]));
@@ -632,7 +598,7 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
 
     /* 5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k)) */
     if (!warm)
-        c->alpha = gsl_ran_gamma(r, o->a_alpha + (double)(K - 1), 1.0 / (o->b_alpha - cum));
+        c->alpha = dfg_xrng_gamma(r, o->a_alpha + (double)(K - 1)) / (o->b_alpha - cum);
 
     /* 5b. a label swap (Hastie, Liverani & Richardson 2015, move 1) */
     label_swap(c, r);
@@ -650,7 +616,7 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
 typedef struct {
     const lc_data *d;
     lc_chain ch;
-    gsl_rng *r;
+    dfg_xrng r; /* the chain's stream, copied to the worker's stack while it runs */
     double *a1, *b1;
     double *N, *alpha, *occ; /* samples each, into the result arrays */
     int status;              /* 0 ok, 1 diverged, 2 cancelled */
@@ -677,9 +643,10 @@ typedef struct {
 static void run_item(lc_job *job, lc_item *it)
 {
     const dfg_lcmcr_opts *o = job->o;
-    chain_init(&it->ch, it->d, it->r);
+    dfg_xrng r = it->r; /* on this thread's stack: no cache line shared with another chain */
+    chain_init(&it->ch, it->d, &r);
     for (size_t s = 0; s < WARMUP; s++)
-        if (sweep(&it->ch, it->d, o, it->r, it->a1, it->b1, 1)) {
+        if (sweep(&it->ch, it->d, o, &r, it->a1, it->b1, 1)) {
             it->status = 1;
             it->diverged_at = s + 1;
             return;
@@ -692,7 +659,7 @@ static void run_item(lc_job *job, lc_item *it)
             atomic_store(&job->stop, 1);
             return;
         }
-        if (sweep(&it->ch, it->d, o, it->r, it->a1, it->b1, 0)) {
+        if (sweep(&it->ch, it->d, o, &r, it->a1, it->b1, 0)) {
             it->status = 1;
             it->diverged_at = s + 1;
             return;
@@ -907,10 +874,8 @@ static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg
                 rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "chain workspace K=%zu", K);
                 goto done;
             }
-            if (!(it->r = dfg_rng_stream(o->seed, (uint64_t)(s0 + i) * C + c, err))) {
-                rc = err ? err->code : DFG_ENOMEM;
+            if ((rc = dfg_xrng_seed(&it->r, o->seed, (uint64_t)(s0 + i) * C + c, err)))
                 goto done;
-            }
             it->N = res[i].draws_N + c * o->samples;
             it->alpha = res[i].draws_alpha + c * o->samples;
             it->occ = res[i].draws_occupied + c * o->samples;
@@ -976,8 +941,6 @@ done:
             chain_free(&items[i].ch);
             dfg_free(items[i].a1);
             dfg_free(items[i].b1);
-            if (items[i].r)
-                gsl_rng_free(items[i].r);
         }
     if (pats)
         for (size_t i = 0; i < ns; i++)
