@@ -173,21 +173,27 @@ static double stirling_fc(double k)
  * squeeze on log f(k) / f(m) and, if the squeeze does not decide, Stirling's formula. */
 static uint32_t binomial_btrd(dfg_xrng *r, uint32_t n, double p)
 {
-    double nd = (double)n, q = 1.0 - p;
-    double m = floor((nd + 1.0) * p), rr = p / q, nr = (nd + 1.0) * rr, npq = nd * p * q;
-    double spq = sqrt(npq);
+    /* the constants of the first branch only; the others when a draw gets past it */
+    double nd = (double)n, q = 1.0 - p, npq = nd * p * q, spq = sqrt(npq);
     double b = 1.15 + 2.53 * spq, a = -0.0873 + 0.0248 * b + 0.01 * p, c = nd * p + 0.5;
-    double alpha = (2.83 + 5.1 / b) * spq, vr = 0.92 - 4.2 / b, urvr = 0.86 * vr;
-    for (;;) {
-        double v = dfg_xrng_uniform(r), u;
-        if (v <= urvr) { /* 1: inside the rectangle */
-            u = v / vr - 0.43;
+    double vr = 0.92 - 4.2 / b, inv_vr = 1.0 / vr, urvr = 0.86 * vr;
+    double v = dfg_xrng_uniform(r);
+    if (v <= urvr) { /* 1: inside the rectangle, about 86% of draws */
+        double u = v * inv_vr - 0.43;
+        return (uint32_t)floor((2.0 * a / (0.5 - fabs(u)) + b) * u + c);
+    }
+    double m = floor((nd + 1.0) * p), rr = p / q;
+    double alpha = (2.83 + 5.1 / b) * spq;
+    for (;; v = dfg_xrng_uniform(r)) {
+        double u;
+        if (v <= urvr) {
+            u = v * inv_vr - 0.43;
             return (uint32_t)floor((2.0 * a / (0.5 - fabs(u)) + b) * u + c);
         }
         if (v >= vr) { /* 2: a new point under the hat */
             u = dfg_xrng_uniform(r) - 0.5;
         } else { /* the thin strips at the sides of the rectangle */
-            u = v / vr - 0.93;
+            u = v * inv_vr - 0.93;
             u = (u < 0.0 ? -0.5 : 0.5) - u;
             v = dfg_xrng_uniform(r) * vr;
         }
@@ -197,17 +203,25 @@ static uint32_t binomial_btrd(dfg_xrng *r, uint32_t n, double p)
             continue;
         v = v * alpha / (a / (us * us) + b);
         double km = fabs(k - m);
-        if (km <= 15.0) { /* 3.1: f(k) / f(m) as a product of ratios f(i) / f(i - 1) */
-            double f = 1.0;
+        if (km <= 15.0) {
+            /* 3.1: f(k) / f(m) as a product of the ratios f(i) / f(i - 1) =
+               (n + 1 - i) p / (i q), numerators and denominators apart (one division) */
+            double num = 1.0, den = 1.0;
             if (m < k) {
-                for (double i = m + 1.0; i <= k; i += 1.0)
-                    f *= nr / i - rr;
-            } else if (m > k) {
-                for (double i = k + 1.0; i <= m; i += 1.0)
-                    v *= nr / i - rr;
+                for (double i = m + 1.0; i <= k; i += 1.0) {
+                    num *= (nd + 1.0 - i) * rr;
+                    den *= i;
+                }
+                if (v * den <= num)
+                    return (uint32_t)k;
+            } else {
+                for (double i = k + 1.0; i <= m; i += 1.0) {
+                    num *= (nd + 1.0 - i) * rr;
+                    den *= i;
+                }
+                if (v * num <= den)
+                    return (uint32_t)k;
             }
-            if (v <= f)
-                return (uint32_t)k;
             continue;
         }
         /* 3.2: the squeeze on log(f(k) / f(m)) around -km^2 / (2 npq) */

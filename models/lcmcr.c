@@ -121,27 +121,33 @@ typedef struct {
     double n; /* people observed */
 } lc_data;
 
-/* The state and scratch of one chain; K x J arrays are class-major: [k * J + j]. */
+/* The state and scratch of one chain; K x J arrays are class-major: [k * J + j].
+ * pi is kept on the linear scale (pi_k = V_k P_k, P_k = prod_{l<k} (1 - V_l); it may
+ * underflow to 0 for the far classes of the stick, whose weights are then 0 to double
+ * precision in any case) together with what gives its exact logarithm:
+ * log pi_k = log pv_k + pcl_k + log pca_k, where pv_k = V_k and P_k = exp(pcl_k) pca_k
+ * (a product of the factors 1 - V_l, its logarithm taken only when it gets small). */
 typedef struct {
-    size_t K, J;
-    double *lam;  /* lambda_jk */
-    double *odds; /* lambda / (1 - lambda), list-major: [j * K + k] (the classes of one
-                     list side by side, so a pattern's weights are products of rows) */
-    double *dlog; /* log lambda - log(1 - lambda), filled only when the log path needs it */
-    int have_dlog;
+    size_t K, J, P;
+    double *lam;   /* lambda_jk */
+    double *odds;  /* lambda / (1 - lambda), list-major: [j * K + k] (the classes of one
+                      list side by side, so a pattern's weights are products of rows) */
+    double *dlog;  /* log lambda - log(1 - lambda), filled only when the log path needs it */
+    int have_logs; /* dlog and L0 are filled for this sweep */
     double *q;     /* prod_j (1 - lambda_jk), per k */
     double *u;     /* 1 - q_k, summed without cancellation */
-    double *sum0;  /* log q_k */
-    double *logpi; /* log pi_k */
-    double *L0;    /* log pi_k + log q_k */
-    double *e0;    /* exp(L0_k - max L0) */
-    double *w;     /* weights, K */
-    double *cw;    /* scratch, K */
-    unsigned *m;   /* multinomial draw, K */
-    size_t *ord;   /* classes by decreasing weight, K */
-    double *ws;    /* suffix sums of the weights in that order, K */
-    double *nk;    /* people per class, K */
-    double *sk;    /* of them on list j, K x J */
+    double *pi;    /* pi_k, linear */
+    double *pv, *pcl, *pca; /* V_k, and P_k = exp(pcl_k) pca_k */
+    double *L0;             /* log pi_k + log q_k (the log path only) */
+    double *e0;             /* the weights of the empty pattern, pi_k q_k / max_l pi_l q_l */
+    double *w;              /* weights, K */
+    double *cw;             /* scratch, K */
+    double *mp;             /* class counts of each observed pattern, P x K */
+    double *m0;             /* class counts of the unobserved people, K */
+    size_t *ord;            /* scratch: classes of a multinomial draw, K */
+    double *ws;             /* suffix sums of the heavy classes' weights, K */
+    double *nk;             /* people per class, K */
+    double *sk;             /* of them on list j, list-major: [j * K + k] */
     double alpha;
     double n0;
     double occupied;
@@ -151,21 +157,20 @@ static void chain_free(lc_chain *c)
 {
     if (!c)
         return;
-    double *a[] = {c->lam, c->odds, c->dlog, c->q,  c->u,  c->sum0, c->logpi,
-                   c->L0,  c->e0,   c->w,    c->cw, c->nk, c->sk};
+    double *a[] = {c->lam, c->odds, c->dlog, c->q,  c->u,  c->pi, c->pv, c->pcl, c->pca,
+                   c->L0,  c->e0,   c->w,    c->cw, c->mp, c->m0, c->ws, c->nk,  c->sk};
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
         dfg_free(a[i]);
-    dfg_free(c->m);
     dfg_free(c->ord);
-    dfg_free(c->ws);
     memset(c, 0, sizeof *c);
 }
 
-static int chain_alloc(lc_chain *c, size_t K, size_t J)
+static int chain_alloc(lc_chain *c, size_t K, size_t J, size_t P)
 {
     memset(c, 0, sizeof *c);
     c->K = K;
     c->J = J;
+    c->P = P;
     int bad = 0;
 #define GET(f, n) bad |= !(c->f = dfg_malloc((n) * sizeof *c->f))
     GET(lam, K * J);
@@ -174,13 +179,16 @@ static int chain_alloc(lc_chain *c, size_t K, size_t J)
     GET(sk, K * J);
     GET(q, K);
     GET(u, K);
-    GET(sum0, K);
-    GET(logpi, K);
+    GET(pi, K);
+    GET(pv, K);
+    GET(pcl, K);
+    GET(pca, K);
     GET(L0, K);
     GET(e0, K);
     GET(w, K);
     GET(cw, K);
-    GET(m, K);
+    GET(mp, (P ? P : 1) * K);
+    GET(m0, K);
     GET(ord, K);
     GET(ws, K);
     GET(nk, K);
@@ -189,8 +197,6 @@ static int chain_alloc(lc_chain *c, size_t K, size_t J)
         chain_free(c);
         return -1;
     }
-    for (size_t k = 0; k < K; k++)
-        c->ord[k] = k;
     return 0;
 }
 
@@ -205,7 +211,7 @@ static double clamp01(double p)
 }
 
 /* After lambda changed: odds, q_k = prod_j (1 - lambda_jk), u_k = 1 - q_k by the
- * recurrence u <- u + lambda (1 - u) (no cancellation), log q_k. */
+ * recurrence u <- u + lambda (1 - u) (no cancellation). */
 static void lambda_derived(lc_chain *c)
 {
     size_t J = c->J;
@@ -220,27 +226,62 @@ static void lambda_derived(lc_chain *c)
         }
         c->q[k] = q;
         c->u[k] = u;
-        if (q > 1e-280) {
-            c->sum0[k] = log(q);
-        } else { /* the product left the normal range: sum the logs */
-            double s = 0.0;
-            for (size_t j = 0; j < J; j++)
-                s += log1p(-l[j]);
-            c->sum0[k] = s;
-        }
     }
-    c->have_dlog = 0;
 }
 
-/* n0 ~ NegBin(n, 1 - pi0) as Poisson(Gamma(n, pi0 / (1 - pi0))). Returns -1 when the draw
- * leaves the range the multinomial of step 2 can take (the chain diverged). */
+/* log pi_k, exact even where pi_k underflowed. */
+static double log_pi(const lc_chain *c, size_t k)
+{
+    return log(c->pv[k]) + c->pcl[k] + log(c->pca[k]);
+}
+
+/* Running product P = exp(cl) acc of the stick's factors 1 - V: the logarithm of acc is
+ * moved into cl when acc gets below STICK_FLUSH, and a factor below it goes to cl as its
+ * logarithm, so P's logarithm stays exact however small P is (acc w >= 1e-300 > DBL_MIN:
+ * no underflow in acc). */
+#define STICK_FLUSH 1e-150
+
+/* Class k of the stick with V_k = v, 1 - V_k = w (lw = log w where w may underflow, else
+ * NAN): pi_k = v P_k and the parts of log pi_k; st = {P linear, cl, acc} is advanced to
+ * P_{k+1} = P_k w. */
+static void stick_put(lc_chain *c, size_t k, double v, double w, double lw, double st[3])
+{
+    c->pv[k] = v;
+    c->pcl[k] = st[1];
+    c->pca[k] = st[2];
+    c->pi[k] = v * st[0];
+    st[0] *= w;
+    if (w >= STICK_FLUSH) {
+        st[2] *= w;
+        if (st[2] < STICK_FLUSH) {
+            st[1] += log(st[2]);
+            st[2] = 1.0;
+        }
+    } else {
+        st[1] += isnan(lw) ? log(w) : lw;
+    }
+}
+
+/* The last class, V_{K-1} = 1; returns log P_{K-1} = sum_{k<K-1} log(1 - V_k). */
+static double stick_end(lc_chain *c, const double st[3])
+{
+    size_t k = c->K - 1;
+    c->pv[k] = 1.0;
+    c->pcl[k] = st[1];
+    c->pca[k] = st[2];
+    c->pi[k] = st[0];
+    return st[1] + log(st[2]);
+}
+
+/* n0 ~ NegBin(n, 1 - pi0) as Poisson(Gamma(n, pi0 / (1 - pi0))), pi0 = sum_k pi_k q_k,
+ * 1 - pi0 = sum_k pi_k u_k. Returns -1 when the draw leaves the range the multinomial
+ * of step 2 can take (the chain diverged). */
 static int draw_n0(lc_chain *c, const lc_data *d, dfg_xrng *r)
 {
     double one_minus_pi0 = 0.0, pi0 = 0.0;
     for (size_t k = 0; k < c->K; k++) {
-        double pk = exp(c->logpi[k]);
-        one_minus_pi0 += pk * c->u[k];
-        pi0 += exp(c->logpi[k] + c->sum0[k]);
+        one_minus_pi0 += c->pi[k] * c->u[k];
+        pi0 += c->pi[k] * c->q[k];
     }
     if (!(one_minus_pi0 > 0.0))
         return -1;
@@ -266,13 +307,13 @@ static void chain_init(lc_chain *c, const lc_data *d, dfg_xrng *r)
             c->lam[k * J + j] = clamp01(fmin(0.99, nj / d->n * exp(dfg_xrng_uniform(r) - 0.5)));
     }
     lambda_derived(c);
-    double cum = 0.0;
+    /* V_k ~ U(0, 1) */
+    double st[3] = {1.0, 0.0, 1.0};
     for (size_t k = 0; k + 1 < K; k++) {
         double v = clamp01(dfg_xrng_uniform_pos(r));
-        c->logpi[k] = log(v) + cum;
-        cum += log1p(-v);
+        stick_put(c, k, v, 1.0 - v, NAN, st);
     }
-    c->logpi[K - 1] = cum;
+    stick_end(c, st);
     c->alpha = 0.3 / (double)K;
     double u = log(0.05) + (log(20.0) - log(0.05)) * dfg_xrng_uniform(r);
     c->n0 = floor(d->n * exp(u) + 0.5);
@@ -286,21 +327,28 @@ static void relabel(lc_chain *c)
 {
     size_t K = c->K, J = c->J;
     size_t *ord = c->ord;
+    double *lp = c->e0; /* scratch: log pi, rewritten by the next sweep */
+    for (size_t k = 0; k < K; k++)
+        lp[k] = log_pi(c, k);
     for (size_t k = 0; k < K; k++) {
         size_t i = k;
-        while (i > 0 && c->logpi[ord[i - 1]] < c->logpi[k]) {
+        while (i > 0 && lp[ord[i - 1]] < lp[k]) {
             ord[i] = ord[i - 1];
             i--;
         }
         ord[i] = k;
     }
-    /* permute through scratch: sk (K x J) and w (K) are rewritten by every sweep */
+    /* permute through scratch: sk (K x J) and w, cw, ws, L0 (K) are rewritten by every
+       sweep */
+    double *from[] = {c->pi, c->pv, c->pcl, c->pca}, *tmp[] = {c->w, c->cw, c->ws, c->L0};
     for (size_t i = 0; i < K; i++) {
         memcpy(c->sk + i * J, c->lam + ord[i] * J, J * sizeof *c->sk);
-        c->w[i] = c->logpi[ord[i]];
+        for (size_t a = 0; a < 4; a++)
+            tmp[a][i] = from[a][ord[i]];
     }
     memcpy(c->lam, c->sk, K * J * sizeof *c->lam);
-    memcpy(c->logpi, c->w, K * sizeof *c->logpi);
+    for (size_t a = 0; a < 4; a++)
+        memcpy(from[a], tmp[a], K * sizeof *from[a]);
     lambda_derived(c);
 }
 
@@ -330,8 +378,8 @@ static size_t categorical_in(dfg_xrng *r, const double *w, const size_t *idx, si
     return idx[i];
 }
 
-/* Class counts m of `count` people whose class weights are w (tot = their sum > 0), an
- * exact multinomial draw. Up to SMALL_COUNT people: one categorical draw each. Above, in
+/* Class counts of `count` people whose class weights are w (tot = their sum > 0), added
+ * to m: an exact multinomial draw. Up to SMALL_COUNT people: one categorical draw each. Above, in
  * two stages: the classes whose expected count is below LIGHT (count w_k / tot < LIGHT:
  * mostly the empty classes, whose weights are tiny) form one group whose count is one
  * binomial, Binomial(count, W_light / tot), nearly always 0 and then decided by one
@@ -346,11 +394,10 @@ static size_t categorical_in(dfg_xrng *r, const double *w, const size_t *idx, si
 #define LIGHT 0.05
 #define FEW_HEAVY 8
 
-static void allocate(lc_chain *c, dfg_xrng *r, unsigned count, const double *w, double tot)
+static void allocate(lc_chain *c, dfg_xrng *r, unsigned count, const double *w, double tot,
+                     double *m)
 {
     size_t K = c->K, *ord = c->ord, nh = 0, nl = K;
-    unsigned *m = c->m;
-    memset(m, 0, K * sizeof *m);
     if (count <= SMALL_COUNT) {
         for (unsigned n = 0; n < count; n++)
             m[categorical(r, w, K, tot)]++;
@@ -383,11 +430,11 @@ static void allocate(lc_chain *c, dfg_xrng *r, unsigned count, const double *w, 
     size_t i = 0;
     for (; i + 1 < nh && count > FEW_HEAVY; i++) {
         unsigned x = dfg_xrng_binomial(r, count, w[ord[i]] / ws[i]);
-        m[ord[i]] += x;
+        m[ord[i]] += (double)x;
         count -= x;
     }
     if (i + 1 == nh) {
-        m[ord[i]] += count;
+        m[ord[i]] += (double)count;
         return;
     }
     for (unsigned n = 0; n < count; n++)
@@ -422,16 +469,30 @@ static double log_gamma_draw(dfg_xrng *r, double a)
     return lg + log(dfg_xrng_uniform_pos(r)) / a;
 }
 
+/* The log path's tables, once a sweep and only when it is taken: dlog = logit lambda and
+ * L0_k = log pi_k + log q_k (log q_k as a sum of log1p: q_k may be below DBL_MIN). */
+static void fill_logs(lc_chain *c)
+{
+    size_t K = c->K, J = c->J;
+    if (c->have_logs)
+        return;
+    for (size_t i = 0; i < K * J; i++)
+        c->dlog[i] = log(c->lam[i]) - log1p(-c->lam[i]);
+    for (size_t k = 0; k < K; k++) {
+        double s0 = 0.0;
+        for (size_t j = 0; j < J; j++)
+            s0 += log1p(-c->lam[k * J + j]);
+        c->L0[k] = log_pi(c, k) + s0;
+    }
+    c->have_logs = 1;
+}
+
 /* Log-scale weights of pattern x into w (the fallback when the linear ones under- or
  * overflow): w_k = exp(lw_k - max lw), lw_k = L0_k + sum_{j in x} logit lambda_jk. */
 static void weights_log(lc_chain *c, uint32_t x)
 {
     size_t K = c->K, J = c->J;
-    if (!c->have_dlog) {
-        for (size_t i = 0; i < K * J; i++)
-            c->dlog[i] = log(c->lam[i]) - log1p(-c->lam[i]);
-        c->have_dlog = 1;
-    }
+    fill_logs(c);
     double mx = -INFINITY;
     for (size_t k = 0; k < K; k++) {
         const double *dl = c->dlog + k * J;
@@ -446,38 +507,50 @@ static void weights_log(lc_chain *c, uint32_t x)
         c->w[k] = exp(c->w[k] - mx);
 }
 
-/* Step 1: the class counts of every observed pattern into nk and sk (cleared first), and
- * e0_k = exp(L0_k - max L0), the weights of the unobserved people (step 2). */
+/* Step 1: the class counts of every observed pattern (rows of mp), summed into nk and sk;
+ * and e0, the weights of the unobserved people (step 2). The weight of pattern x in class
+ * k is pi_k q_k prod_{j in x} odds_jk, computed on the linear scale relative to the
+ * largest pi_k q_k when no class can overflow (checked with the largest odds product) and
+ * the pattern's total does not underflow, else on the log scale. */
 static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
 {
-    size_t K = c->K, J = c->J;
-    memset(c->nk, 0, K * sizeof *c->nk);
-    memset(c->sk, 0, K * J * sizeof *c->sk);
-    /* L0_k = log pi_k + log q_k, the log weight of the empty pattern; the weight of
-       pattern x is exp(L0_k - M) prod_{j in x} odds_jk, on the linear scale when no class
-       can overflow (checked with the largest odds product), else on the log scale */
-    double M = -INFINITY;
+    size_t K = c->K, J = c->J, P = d->P;
+    double *e0 = c->e0, *hi = c->cw, M = 0.0;
+    c->have_logs = 0;
     for (size_t k = 0; k < K; k++) {
-        c->L0[k] = c->logpi[k] + c->sum0[k];
-        M = fmax(M, c->L0[k]);
+        e0[k] = c->pi[k] * c->q[k];
+        M = e0[k] > M ? e0[k] : M;
     }
-    double *hi = c->cw; /* scratch: the largest weight class k can take */
-    for (size_t k = 0; k < K; k++)
-        hi[k] = c->e0[k] = exp(c->L0[k] - M);
-    for (size_t j = 0; j < J; j++)
+    int linear = M > 1e-280;
+    if (linear) {
+        double inv = 1.0 / M;
         for (size_t k = 0; k < K; k++)
-            hi[k] *= fmax(c->odds[j * K + k], 1.0);
-    int linear = 1;
-    for (size_t k = 0; k < K; k++)
-        linear &= hi[k] < 1e280;
+            hi[k] = e0[k] *= inv;
+        for (size_t j = 0; j < J; j++)
+            for (size_t k = 0; k < K; k++) {
+                double od = c->odds[j * K + k];
+                hi[k] *= od > 1.0 ? od : 1.0;
+            }
+        for (size_t k = 0; k < K; k++)
+            linear &= hi[k] < 1e280;
+    }
+    if (!linear) {
+        fill_logs(c);
+        double mx = -INFINITY;
+        for (size_t k = 0; k < K; k++)
+            mx = c->L0[k] > mx ? c->L0[k] : mx;
+        for (size_t k = 0; k < K; k++)
+            e0[k] = exp(c->L0[k] - mx);
+    }
 
-    /* the observed patterns */
-    for (size_t p = 0; p < d->P; p++) {
+    memset(c->mp, 0, P * K * sizeof *c->mp);
+    for (size_t p = 0; p < P; p++) {
         uint32_t x = d->pat[p];
+        double *restrict w = c->w, *row = c->mp + p * K, tot = 0.0;
         int ok = linear;
         if (linear) {
-            double *restrict w = c->w, tot = 0.0;
-            memcpy(w, c->e0, K * sizeof *w);
+            for (size_t k = 0; k < K; k++)
+                w[k] = e0[k];
             for (uint32_t y = x; y; y &= y - 1) { /* one row of odds per list in x */
                 const double *restrict od = c->odds + (size_t)__builtin_ctz(y) * K;
                 for (size_t k = 0; k < K; k++)
@@ -487,29 +560,28 @@ static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
                 tot += w[k];
             ok = tot > 1e-280; /* else every class underflowed: redo on the log scale */
         }
-        if (!ok)
+        if (!ok) {
             weights_log(c, x);
-        if (d->cnt[p] == 1) { /* one person: one categorical draw, no count vector */
-            double tot = 0.0;
+            tot = 0.0;
             for (size_t k = 0; k < K; k++)
-                tot += c->w[k];
-            size_t k = categorical(r, c->w, K, tot);
-            c->nk[k] += 1.0;
-            for (uint32_t y = x; y; y &= y - 1)
-                c->sk[k * J + (size_t)__builtin_ctz(y)] += 1.0;
-            continue;
+                tot += w[k];
         }
-        double tot = 0.0;
+        if (d->cnt[p] == 1) /* one person: one categorical draw */
+            row[categorical(r, w, K, tot)] = 1.0;
+        else
+            allocate(c, r, d->cnt[p], w, tot, row);
+    }
+    /* n_k = sum of the rows, s_jk = sum of the rows of the patterns on list j */
+    memset(c->nk, 0, K * sizeof *c->nk);
+    memset(c->sk, 0, K * J * sizeof *c->sk);
+    for (size_t p = 0; p < P; p++) {
+        const double *restrict row = c->mp + p * K;
         for (size_t k = 0; k < K; k++)
-            tot += c->w[k];
-        allocate(c, r, d->cnt[p], c->w, tot);
-        for (size_t k = 0; k < K; k++) {
-            if (!c->m[k])
-                continue;
-            double mk = (double)c->m[k];
-            c->nk[k] += mk;
-            for (uint32_t y = x; y; y &= y - 1)
-                c->sk[k * J + (size_t)__builtin_ctz(y)] += mk;
+            c->nk[k] += row[k];
+        for (uint32_t y = d->pat[p]; y; y &= y - 1) {
+            double *restrict sj = c->sk + (size_t)__builtin_ctz(y) * K;
+            for (size_t k = 0; k < K; k++)
+                sj[k] += row[k];
         }
     }
 }
@@ -518,8 +590,9 @@ static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
  * j != l drawn uniformly swap their classes (lambda and people); the stick-breaking weights
  * pi stay with the labels. The likelihood and the lambda prior do not change, p(z | pi) =
  * prod_k pi_k^n_k does: the swap is accepted with probability
- * min(1, (pi_l / pi_j)^(n_j - n_l)). The truncated stick-breaking prior is not
- * exchangeable; without such moves a large class under a late label stays there long. */
+ * min(1, (pi_l / pi_j)^(n_j - n_l)) (always when n_j = n_l, e.g. two empty classes). The
+ * truncated stick-breaking prior is not exchangeable; without such moves a large class
+ * under a late label stays there long. */
 static void label_swap(lc_chain *c, dfg_xrng *r)
 {
     size_t K = c->K, J = c->J;
@@ -527,18 +600,56 @@ static void label_swap(lc_chain *c, dfg_xrng *r)
     size_t l = (size_t)dfg_xrng_below(r, (uint32_t)(K - 1));
     if (l >= j)
         l++;
-    double logacc = (c->nk[j] - c->nk[l]) * (c->logpi[l] - c->logpi[j]);
-    if (!(logacc >= 0.0 || log(dfg_xrng_uniform_pos(r)) < logacc))
-        return;
-    for (size_t i = 0; i < J; i++) {
-        double t = c->lam[j * J + i];
-        c->lam[j * J + i] = c->lam[l * J + i];
-        c->lam[l * J + i] = t;
+    double dn = c->nk[j] - c->nk[l];
+    if (dn != 0.0) {
+        double logacc = dn * (log_pi(c, l) - log_pi(c, j));
+        if (!(logacc >= 0.0 || log(dfg_xrng_uniform_pos(r)) < logacc))
+            return;
     }
-    double t = c->nk[j];
-    c->nk[j] = c->nk[l];
-    c->nk[l] = t;
-    lambda_derived(c);
+    double t;
+#define SWAP(a, b) (t = (a), (a) = (b), (b) = t)
+    for (size_t i = 0; i < J; i++) {
+        SWAP(c->lam[j * J + i], c->lam[l * J + i]);
+        SWAP(c->odds[i * K + j], c->odds[i * K + l]);
+    }
+    SWAP(c->nk[j], c->nk[l]);
+    SWAP(c->q[j], c->q[l]);
+    SWAP(c->u[j], c->u[l]);
+#undef SWAP
+}
+
+/* V_k ~ Beta(a, b), a >= 1, into the stick (st, as stick_put): as G_a / (G_a + G_b) from
+ * two gamma draws when b >= 1; when b < 1 (alpha < 1 and no one in the later classes)
+ * 1 - V can be far below DBL_MIN: for a = 1 (an empty class) by inversion,
+ * 1 - V = U^(1/b), else G_b = G_{b+1} U^(1/b) (Marsaglia & Tsang 2000, Sec. 6) on the log
+ * scale. */
+static void stick_draw(lc_chain *c, dfg_xrng *r, size_t k, double a, double b, double st[3])
+{
+    double v, w, lw = NAN;
+    if (b >= 1.0) {
+        double g1 = dfg_xrng_gamma_ge1(r, a, NULL), g2 = dfg_xrng_gamma_ge1(r, b, NULL);
+        double s = g1 + g2;
+        v = g1 / s;
+        w = g2 / s;
+    } else if (a == 1.0) {
+        lw = log(dfg_xrng_uniform_pos(r)) / b;
+        w = exp(lw);
+        v = w > 0.5 ? -expm1(lw) : 1.0 - w;
+    } else {
+        double lg1 = log(dfg_xrng_gamma_ge1(r, a, NULL)), lg2 = log_gamma_draw(r, b);
+        if (lg2 < lg1) { /* t = G_b / G_a <= 1 */
+            double t = exp(lg2 - lg1);
+            v = 1.0 / (1.0 + t);
+            w = t / (1.0 + t);
+            lw = lg2 - lg1 - log1p(t);
+        } else {
+            double t = exp(lg1 - lg2);
+            v = t / (1.0 + t);
+            w = 1.0 / (1.0 + t);
+            lw = -log1p(t);
+        }
+    }
+    stick_put(c, k, v, w, lw, st);
 }
 
 /* One Gibbs sweep (steps 1-6 of the file comment); warm: alpha held (the warm-up).
@@ -550,14 +661,15 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, dfg_xrn
     /* 1. observed patterns */
     allocate_observed(c, d, r);
 
-    /* 2. the unobserved people, in aggregate: weights exp(L0_k - M) */
+    /* 2. the unobserved people, in aggregate */
     if (c->n0 > 0.0) {
         double tot = 0.0;
         for (size_t k = 0; k < K; k++)
             tot += c->e0[k];
-        allocate(c, r, (unsigned)c->n0, c->e0, tot);
+        memset(c->m0, 0, K * sizeof *c->m0);
+        allocate(c, r, (unsigned)c->n0, c->e0, tot, c->m0);
         for (size_t k = 0; k < K; k++)
-            c->nk[k] += (double)c->m[k];
+            c->nk[k] += c->m0[k];
     }
     double occ = 0.0;
     for (size_t k = 0; k < K; k++)
@@ -567,13 +679,14 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, dfg_xrn
     /* 3. lambda_jk ~ Beta(1 + s_jk, 1 + n_k - s_jk); an empty class draws from the prior */
     for (size_t k = 0; k < K; k++) {
         double *lam = c->lam + k * J;
-        const double *s = c->sk + k * J;
         if (c->nk[k] == 0.0) {
             for (size_t j = 0; j < J; j++)
                 lam[j] = clamp01(dfg_xrng_uniform_pos(r));
         } else {
-            for (size_t j = 0; j < J; j++)
-                lam[j] = clamp01(beta_draw(r, 1.0 + s[j], 1.0 + c->nk[k] - s[j]));
+            for (size_t j = 0; j < J; j++) {
+                double s = c->sk[j * K + k];
+                lam[j] = clamp01(beta_draw(r, 1.0 + s, 1.0 + c->nk[k] - s));
+            }
         }
     }
     lambda_derived(c);
@@ -585,16 +698,10 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, dfg_xrn
         b1[k] = c->alpha + rest;
         rest += c->nk[k];
     }
-    double cum = 0.0;
-    for (size_t k = 0; k + 1 < K; k++) {
-        /* V = G1 / (G1 + G2) on the log scale: 1 - V underflows when alpha is small and
-           the later classes are empty, and log(1 - V) drives alpha (step 5) */
-        double g1 = log_gamma_draw(r, a1[k]), g2 = log_gamma_draw(r, b1[k]);
-        double gs = g1 > g2 ? g1 + log1p(exp(g2 - g1)) : g2 + log1p(exp(g1 - g2));
-        c->logpi[k] = g1 - gs + cum;
-        cum += g2 - gs;
-    }
-    c->logpi[K - 1] = cum;
+    double st[3] = {1.0, 0.0, 1.0};
+    for (size_t k = 0; k + 1 < K; k++)
+        stick_draw(c, r, k, a1[k], b1[k], st);
+    double cum = stick_end(c, st);
 
     /* 5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k)) */
     if (!warm)
@@ -869,7 +976,8 @@ static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg
         for (size_t c = 0; c < C; c++) {
             lc_item *it = &items[i * C + c];
             it->d = &data[i];
-            if (chain_alloc(&it->ch, K, J) || !(it->a1 = dfg_malloc(K * sizeof *it->a1)) ||
+            if (chain_alloc(&it->ch, K, J, data[i].P) ||
+                !(it->a1 = dfg_malloc(K * sizeof *it->a1)) ||
                 !(it->b1 = dfg_malloc(K * sizeof *it->b1))) {
                 rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "chain workspace K=%zu", K);
                 goto done;
