@@ -171,7 +171,7 @@ static double stirling_fc(double k)
  * rectangle inside it accepted at once (the first branch, about 80% of draws), the rest by
  * the ratio f(k) / f(m) to the mode m, evaluated as a product when |k - m| <= 15, else by a
  * squeeze on log f(k) / f(m) and, if the squeeze does not decide, Stirling's formula. */
-static uint32_t binomial_btrd(dfg_xrng *r, uint32_t n, double p)
+uint32_t dfg_xrng_binomial_btrd(dfg_xrng *r, uint32_t n, double p)
 {
     /* the constants of the first branch only; the others when a draw gets past it */
     double nd = (double)n, q = 1.0 - p, npq = nd * p * q, spq = sqrt(npq);
@@ -242,17 +242,13 @@ static uint32_t binomial_btrd(dfg_xrng *r, uint32_t n, double p)
     }
 }
 
-/* Binomial(n, p) for p <= 1/2 with n p < 10: inversion, a search from 0 with
- * f(0) = (1 - p)^n, f(k) = f(k - 1) ((n + 1) / k - 1) p / (1 - p) (about n p + 1 steps);
- * a uniform left over by rounding past the last term starts again. */
-static uint32_t binomial_inv(dfg_xrng *r, uint32_t n, double p)
+/* Binomial(n, p) for p <= 1/2 with n p < 10, continuing the inversion of the uniform u
+ * that dfg_xrng_binomial found at or above 1 - n p: a search from 0 with f(0) = (1 - p)^n,
+ * f(k) = f(k - 1) ((n + 1) / k - 1) p / (1 - p) (about n p + 1 steps); a uniform left over
+ * by rounding past the last term starts again with a new one. */
+uint32_t dfg_xrng_binomial_inv(dfg_xrng *r, uint32_t n, double p, double u)
 {
     double q = 1.0 - p, s = p / q, a = ((double)n + 1.0) * s;
-    /* f(0) = (1 - p)^n >= 1 - n p (Bernoulli's inequality): a uniform below 1 - n p
-       is a 0 without the exp and log1p (most draws when n p is small) */
-    double u = dfg_xrng_uniform(r);
-    if (u < 1.0 - (double)n * p)
-        return 0;
     double f0 = exp((double)n * log1p(-p));
     for (;; u = dfg_xrng_uniform(r)) {
         double f = f0;
@@ -265,18 +261,6 @@ static uint32_t binomial_inv(dfg_xrng *r, uint32_t n, double p)
         if (u < f && k <= n)
             return k;
     }
-}
-
-uint32_t dfg_xrng_binomial(dfg_xrng *r, uint32_t n, double p)
-{
-    if (!(p > 0.0) || n == 0)
-        return 0;
-    if (!(p < 1.0))
-        return n;
-    int flip = p > 0.5;
-    double pp = flip ? 1.0 - p : p;
-    uint32_t k = (double)n * pp >= 10.0 ? binomial_btrd(r, n, pp) : binomial_inv(r, n, pp);
-    return flip ? n - k : k;
 }
 
 /* Poisson(mu): for mu >= 10 the transformed rejection with squeeze of Hormann (1993,

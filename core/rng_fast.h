@@ -40,8 +40,10 @@ typedef struct {
  * shared tables of the variates on first use. */
 dfg_status dfg_xrng_seed(dfg_xrng *r, uint32_t seed, uint64_t index, dfg_error *err);
 
-/* Binomial(n, p), 0 <= p <= 1 (p outside, or NaN: 0 or n as p is below or above). */
-uint32_t dfg_xrng_binomial(dfg_xrng *r, uint32_t n, double p);
+/* The two parts of dfg_xrng_binomial (p <= 1/2): BTRD for n p >= 10; the inversion for
+ * n p < 10 from a uniform u >= 1 - n p. */
+uint32_t dfg_xrng_binomial_btrd(dfg_xrng *r, uint32_t n, double p);
+uint32_t dfg_xrng_binomial_inv(dfg_xrng *r, uint32_t n, double p, double u);
 /* Poisson(mu), mu >= 0 and finite (below 2^52), as a double. */
 double dfg_xrng_poisson(dfg_xrng *r, double mu);
 /* Slow paths of the inline draws below (the ziggurat's base strip and wedges). */
@@ -142,6 +144,28 @@ static inline double dfg_xrng_gamma(dfg_xrng *r, double a)
         return dfg_xrng_gamma_ge1(r, a, NULL);
     double g = dfg_xrng_gamma_ge1(r, a + 1.0, NULL);
     return g * exp(log(dfg_xrng_uniform_pos(r)) / a);
+}
+
+/* Binomial(n, p), 0 <= p <= 1 (p outside, or NaN: 0 or n as p is below or above): for
+ * p' = min(p, 1 - p), BTRD when n p' >= 10, else inversion, whose first step is inline:
+ * P(0) = (1 - p')^n >= 1 - n p' (Bernoulli's inequality), so a uniform below 1 - n p' is
+ * a 0 at the cost of one word (most draws when n p' is small). */
+static inline uint32_t dfg_xrng_binomial(dfg_xrng *r, uint32_t n, double p)
+{
+    if (!(p > 0.0) || n == 0)
+        return 0;
+    if (!(p < 1.0))
+        return n;
+    int flip = p > 0.5;
+    double pp = flip ? 1.0 - p : p, np = (double)n * pp;
+    uint32_t k;
+    if (np >= 10.0) {
+        k = dfg_xrng_binomial_btrd(r, n, pp);
+    } else {
+        double u = dfg_xrng_uniform(r);
+        k = u < 1.0 - np ? 0 : dfg_xrng_binomial_inv(r, n, pp, u);
+    }
+    return flip ? n - k : k;
 }
 
 #endif

@@ -128,7 +128,7 @@ typedef struct {
  * log pi_k = log pv_k + pcl_k + log pca_k, where pv_k = V_k and P_k = exp(pcl_k) pca_k
  * (a product of the factors 1 - V_l, its logarithm taken only when it gets small). */
 typedef struct {
-    size_t K, J, P;
+    size_t K, J;
     double *lam;   /* lambda_jk */
     double *odds;  /* lambda / (1 - lambda), list-major: [j * K + k] (the classes of one
                       list side by side, so a pattern's weights are products of rows) */
@@ -142,9 +142,9 @@ typedef struct {
     double *e0;             /* the weights of the empty pattern, pi_k q_k / max_l pi_l q_l */
     double *w;              /* weights, K */
     double *cw;             /* scratch, K */
-    double *mp;             /* class counts of each observed pattern, P x K */
-    double *m0;             /* class counts of the unobserved people, K */
     size_t *ord;            /* scratch: classes of a multinomial draw, K */
+    double *mk;             /* scratch: people drawn one by one per class, K, kept 0 between uses */
+    size_t *hit;            /* scratch: the classes with people in mk, K */
     double *ws;             /* suffix sums of the heavy classes' weights, K */
     double *nk;             /* people per class, K */
     double *sk;             /* of them on list j, list-major: [j * K + k] */
@@ -157,20 +157,21 @@ static void chain_free(lc_chain *c)
 {
     if (!c)
         return;
-    double *a[] = {c->lam, c->odds, c->dlog, c->q,  c->u,  c->pi, c->pv, c->pcl, c->pca,
-                   c->L0,  c->e0,   c->w,    c->cw, c->mp, c->m0, c->ws, c->nk,  c->sk};
+    double *a[] = {c->lam, c->odds, c->dlog, c->q, c->u,  c->pi, c->pv, c->pcl,
+                   c->pca, c->L0,   c->e0,   c->w, c->cw, c->ws, c->nk, c->sk};
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
         dfg_free(a[i]);
     dfg_free(c->ord);
+    dfg_free(c->mk);
+    dfg_free(c->hit);
     memset(c, 0, sizeof *c);
 }
 
-static int chain_alloc(lc_chain *c, size_t K, size_t J, size_t P)
+static int chain_alloc(lc_chain *c, size_t K, size_t J)
 {
     memset(c, 0, sizeof *c);
     c->K = K;
     c->J = J;
-    c->P = P;
     int bad = 0;
 #define GET(f, n) bad |= !(c->f = dfg_malloc((n) * sizeof *c->f))
     GET(lam, K * J);
@@ -187,9 +188,11 @@ static int chain_alloc(lc_chain *c, size_t K, size_t J, size_t P)
     GET(e0, K);
     GET(w, K);
     GET(cw, K);
-    GET(mp, (P ? P : 1) * K);
-    GET(m0, K);
     GET(ord, K);
+    GET(hit, K);
+#undef GET
+    bad |= !(c->mk = dfg_calloc(K, sizeof *c->mk));
+#define GET(f, n) bad |= !(c->f = dfg_malloc((n) * sizeof *c->f))
     GET(ws, K);
     GET(nk, K);
 #undef GET
@@ -378,13 +381,13 @@ static size_t categorical_in(dfg_xrng *r, const double *w, const size_t *idx, si
     return idx[i];
 }
 
-/* Class counts of `count` people whose class weights are w (tot = their sum > 0), added
- * to m: an exact multinomial draw. Up to SMALL_COUNT people: one categorical draw each. Above, in
- * two stages: the classes whose expected count is below LIGHT (count w_k / tot < LIGHT:
- * mostly the empty classes, whose weights are tiny) form one group whose count is one
- * binomial, Binomial(count, W_light / tot), nearly always 0 and then decided by one
- * uniform (dfg_xrng_binomial's first test, u < 1 - n p); the people it takes, if any, are
- * drawn one by one among its classes. The other (heavy) classes, in order of decreasing
+/* The `count` people of pattern x (0 for the unobserved) put in classes whose weights are
+ * w (tot = their sum > 0), their counts added to n_k and s_jk: an exact multinomial draw. Up to
+ * SMALL_COUNT people: one categorical draw each. Above, in two stages: the classes whose expected
+ * count is below LIGHT (count w_k / tot < LIGHT: mostly the empty classes, whose weights are tiny)
+ * form one group whose count is one binomial, Binomial(count, W_light / tot), nearly always 0 and
+ * then decided by one uniform (dfg_xrng_binomial's first test, u < 1 - n p); the people it takes,
+ * if any, are drawn one by one among its classes. The other (heavy) classes, in order of decreasing
  * weight, share the rest by conditional binomials, m_i ~ Binomial(left,
  * w_i / sum_{l>=i} w_l), the last taking what is left, or one by one once at most
  * FEW_HEAVY people are left (a binomial costs as much as several single draws). Drawing a
@@ -394,13 +397,39 @@ static size_t categorical_in(dfg_xrng *r, const double *w, const size_t *idx, si
 #define LIGHT 0.05
 #define FEW_HEAVY 8
 
-static void allocate(lc_chain *c, dfg_xrng *r, unsigned count, const double *w, double tot,
-                     double *m)
+/* m people of pattern x put in class k: n_k and the s_jk of the lists j in x grow by m. */
+static inline void put(lc_chain *c, uint32_t x, size_t k, double m)
+{
+    c->nk[k] += m;
+    for (uint32_t y = x; y; y &= y - 1)
+        c->sk[(size_t)__builtin_ctz(y) * c->K + k] += m;
+}
+
+/* `count` people of pattern x drawn one by one among the classes idx[0 .. n-1] (idx NULL:
+ * classes 0 .. n-1) with weights w (tot their sum), counted in mk, then put. */
+static void put_one_by_one(lc_chain *c, dfg_xrng *r, uint32_t x, unsigned count, const double *w,
+                           const size_t *idx, size_t n, double tot)
+{
+    double *mk = c->mk;
+    size_t *hit = c->hit, nhit = 0;
+    for (unsigned i = 0; i < count; i++) {
+        size_t k = idx ? categorical_in(r, w, idx, n, tot) : categorical(r, w, n, tot);
+        if (mk[k] == 0.0)
+            hit[nhit++] = k;
+        mk[k] += 1.0;
+    }
+    for (size_t i = 0; i < nhit; i++) {
+        put(c, x, hit[i], mk[hit[i]]);
+        mk[hit[i]] = 0.0;
+    }
+}
+
+static void allocate(lc_chain *c, dfg_xrng *r, uint32_t x, unsigned count, const double *w,
+                     double tot)
 {
     size_t K = c->K, *ord = c->ord, nh = 0, nl = K;
     if (count <= SMALL_COUNT) {
-        for (unsigned n = 0; n < count; n++)
-            m[categorical(r, w, K, tot)]++;
+        put_one_by_one(c, r, x, count, w, NULL, K, tot);
         return;
     }
     /* heavy classes to ord[0 .. nh-1] by decreasing weight, light ones to ord[nh .. K-1] */
@@ -418,8 +447,7 @@ static void allocate(lc_chain *c, dfg_xrng *r, unsigned count, const double *w, 
     }
     if (nh < K && wl > 0.0) {
         unsigned ml = nh ? dfg_xrng_binomial(r, count, wl / tot) : count;
-        for (unsigned n = 0; n < ml; n++)
-            m[categorical_in(r, w, ord + nh, K - nh, wl)]++;
+        put_one_by_one(c, r, x, ml, w, ord + nh, K - nh, wl);
         count -= ml;
     }
     if (count == 0 || nh == 0)
@@ -429,16 +457,17 @@ static void allocate(lc_chain *c, dfg_xrng *r, unsigned count, const double *w, 
         ws[i] = (acc += w[ord[i]]);
     size_t i = 0;
     for (; i + 1 < nh && count > FEW_HEAVY; i++) {
-        unsigned x = dfg_xrng_binomial(r, count, w[ord[i]] / ws[i]);
-        m[ord[i]] += (double)x;
-        count -= x;
+        unsigned m = dfg_xrng_binomial(r, count, w[ord[i]] / ws[i]);
+        if (m) {
+            put(c, x, ord[i], (double)m);
+            count -= m;
+        }
     }
     if (i + 1 == nh) {
-        m[ord[i]] += (double)count;
+        put(c, x, ord[i], (double)count);
         return;
     }
-    for (unsigned n = 0; n < count; n++)
-        m[categorical_in(r, w, ord + i, nh - i, ws[i])]++;
+    put_one_by_one(c, r, x, count, w, ord + i, nh - i, ws[i]);
 }
 
 /* Beta(a, b), a, b >= 1; with a = 1 or b = 1 (no one of the class on the list, or
@@ -507,11 +536,11 @@ static void weights_log(lc_chain *c, uint32_t x)
         c->w[k] = exp(c->w[k] - mx);
 }
 
-/* Step 1: the class counts of every observed pattern (rows of mp), summed into nk and sk;
- * and e0, the weights of the unobserved people (step 2). The weight of pattern x in class
- * k is pi_k q_k prod_{j in x} odds_jk, computed on the linear scale relative to the
- * largest pi_k q_k when no class can overflow (checked with the largest odds product) and
- * the pattern's total does not underflow, else on the log scale. */
+/* Step 1: the class counts of every observed pattern into nk and sk (cleared first); and e0, the
+ * weights of the unobserved people (step 2). The weight of pattern x in class k is pi_k q_k prod_{j
+ * in x} odds_jk, computed on the linear scale relative to the largest pi_k q_k when no class can
+ * overflow (checked with the largest odds product) and the pattern's total does not underflow, else
+ * on the log scale. */
 static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
 {
     size_t K = c->K, J = c->J, P = d->P;
@@ -543,21 +572,30 @@ static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
             e0[k] = exp(c->L0[k] - mx);
     }
 
-    memset(c->mp, 0, P * K * sizeof *c->mp);
+    memset(c->nk, 0, K * sizeof *c->nk);
+    memset(c->sk, 0, K * J * sizeof *c->sk);
     for (size_t p = 0; p < P; p++) {
         uint32_t x = d->pat[p];
-        double *restrict w = c->w, *row = c->mp + p * K, tot = 0.0;
+        double *restrict w = c->w, tot = 0.0;
         int ok = linear;
         if (linear) {
-            for (size_t k = 0; k < K; k++)
-                w[k] = e0[k];
+            const double *restrict e = e0;
             for (uint32_t y = x; y; y &= y - 1) { /* one row of odds per list in x */
                 const double *restrict od = c->odds + (size_t)__builtin_ctz(y) * K;
                 for (size_t k = 0; k < K; k++)
-                    w[k] *= od[k];
+                    w[k] = e[k] * od[k];
+                e = w;
             }
-            for (size_t k = 0; k < K; k++)
+            if (!x)
+                for (size_t k = 0; k < K; k++)
+                    w[k] = e0[k];
+            double t1 = 0.0; /* two partial sums: half the chain of dependent adds */
+            size_t k = 0;
+            for (; k + 1 < K; k += 2) {
                 tot += w[k];
+                t1 += w[k + 1];
+            }
+            tot += t1 + (k < K ? w[k] : 0.0);
             ok = tot > 1e-280; /* else every class underflowed: redo on the log scale */
         }
         if (!ok) {
@@ -567,22 +605,9 @@ static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
                 tot += w[k];
         }
         if (d->cnt[p] == 1) /* one person: one categorical draw */
-            row[categorical(r, w, K, tot)] = 1.0;
+            put(c, x, categorical(r, w, K, tot), 1.0);
         else
-            allocate(c, r, d->cnt[p], w, tot, row);
-    }
-    /* n_k = sum of the rows, s_jk = sum of the rows of the patterns on list j */
-    memset(c->nk, 0, K * sizeof *c->nk);
-    memset(c->sk, 0, K * J * sizeof *c->sk);
-    for (size_t p = 0; p < P; p++) {
-        const double *restrict row = c->mp + p * K;
-        for (size_t k = 0; k < K; k++)
-            c->nk[k] += row[k];
-        for (uint32_t y = d->pat[p]; y; y &= y - 1) {
-            double *restrict sj = c->sk + (size_t)__builtin_ctz(y) * K;
-            for (size_t k = 0; k < K; k++)
-                sj[k] += row[k];
-        }
+            allocate(c, r, x, d->cnt[p], w, tot);
     }
 }
 
@@ -666,10 +691,7 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, dfg_xrn
         double tot = 0.0;
         for (size_t k = 0; k < K; k++)
             tot += c->e0[k];
-        memset(c->m0, 0, K * sizeof *c->m0);
-        allocate(c, r, (unsigned)c->n0, c->e0, tot, c->m0);
-        for (size_t k = 0; k < K; k++)
-            c->nk[k] += c->m0[k];
+        allocate(c, r, 0, (unsigned)c->n0, c->e0, tot);
     }
     double occ = 0.0;
     for (size_t k = 0; k < K; k++)
@@ -976,8 +998,7 @@ static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg
         for (size_t c = 0; c < C; c++) {
             lc_item *it = &items[i * C + c];
             it->d = &data[i];
-            if (chain_alloc(&it->ch, K, J, data[i].P) ||
-                !(it->a1 = dfg_malloc(K * sizeof *it->a1)) ||
+            if (chain_alloc(&it->ch, K, J) || !(it->a1 = dfg_malloc(K * sizeof *it->a1)) ||
                 !(it->b1 = dfg_malloc(K * sizeof *it->b1))) {
                 rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "chain workspace K=%zu", K);
                 goto done;
