@@ -145,6 +145,7 @@ typedef struct {
     size_t *ord;            /* scratch: classes of a multinomial draw, K */
     double *mk;             /* scratch: people drawn one by one per class, K, kept 0 between uses */
     size_t *hit;            /* scratch: the classes with people in mk, K */
+    size_t *lt;             /* scratch: the light classes of a multinomial draw, K */
     double *ws;             /* suffix sums of the heavy classes' weights, K */
     double *nk;             /* people per class, K */
     double *sk;             /* of them on list j, list-major: [j * K + k] */
@@ -164,6 +165,7 @@ static void chain_free(lc_chain *c)
     dfg_free(c->ord);
     dfg_free(c->mk);
     dfg_free(c->hit);
+    dfg_free(c->lt);
     memset(c, 0, sizeof *c);
 }
 
@@ -190,6 +192,7 @@ static int chain_alloc(lc_chain *c, size_t K, size_t J)
     GET(cw, K);
     GET(ord, K);
     GET(hit, K);
+    GET(lt, K);
 #undef GET
     bad |= !(c->mk = dfg_calloc(K, sizeof *c->mk));
 #define GET(f, n) bad |= !(c->f = dfg_malloc((n) * sizeof *c->f))
@@ -427,28 +430,28 @@ static void put_one_by_one(lc_chain *c, dfg_xrng *r, uint32_t x, unsigned count,
 static void allocate(lc_chain *c, dfg_xrng *r, uint32_t x, unsigned count, const double *w,
                      double tot)
 {
-    size_t K = c->K, *ord = c->ord, nh = 0, nl = K;
+    size_t K = c->K, *ord = c->ord, *lt = c->lt, nh = 0, nl = 0;
     if (count <= SMALL_COUNT) {
         put_one_by_one(c, r, x, count, w, NULL, K, tot);
         return;
     }
-    /* heavy classes to ord[0 .. nh-1] by decreasing weight, light ones to ord[nh .. K-1] */
+    /* heavy classes to ord[0 .. nh-1], light ones to lt[0 .. nl-1], in label order and
+       without branches on the weights (both slots written, one counted) */
     double lim = LIGHT * tot / (double)count, wl = 0.0;
     for (size_t k = 0; k < K; k++) {
-        if (w[k] < lim) {
-            ord[--nl] = k;
-            wl += w[k];
-        } else {
-            size_t i = nh++;
-            for (; i > 0 && w[ord[i - 1]] < w[k]; i--)
-                ord[i] = ord[i - 1];
-            ord[i] = k;
-        }
+        int h = w[k] >= lim;
+        ord[nh] = k;
+        lt[nl] = k;
+        nh += (size_t)h;
+        nl += (size_t)!h;
+        wl += h ? 0.0 : w[k];
     }
-    if (nh < K && wl > 0.0) {
+    if (nl && wl > 0.0) {
         unsigned ml = nh ? dfg_xrng_binomial(r, count, wl / tot) : count;
-        put_one_by_one(c, r, x, ml, w, ord + nh, K - nh, wl);
-        count -= ml;
+        if (ml) {
+            put_one_by_one(c, r, x, ml, w, lt, nl, wl);
+            count -= ml;
+        }
     }
     if (count == 0 || nh == 0)
         return;
@@ -554,14 +557,20 @@ static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
     if (linear) {
         double inv = 1.0 / M;
         for (size_t k = 0; k < K; k++)
-            hi[k] = e0[k] *= inv;
-        for (size_t j = 0; j < J; j++)
-            for (size_t k = 0; k < K; k++) {
-                double od = c->odds[j * K + k];
-                hi[k] *= od > 1.0 ? od : 1.0;
-            }
-        for (size_t k = 0; k < K; k++)
-            linear &= hi[k] < 1e280;
+            e0[k] *= inv;
+        /* e0 <= 1 and odds <= 2^53 (clamp01), so a product over J <= 17 lists stays below
+           2^901 < 1e280; with more lists check the largest product class by class */
+        if (J > 17) {
+            for (size_t k = 0; k < K; k++)
+                hi[k] = e0[k];
+            for (size_t j = 0; j < J; j++)
+                for (size_t k = 0; k < K; k++) {
+                    double od = c->odds[j * K + k];
+                    hi[k] *= od > 1.0 ? od : 1.0;
+                }
+            for (size_t k = 0; k < K; k++)
+                linear &= hi[k] < 1e280;
+        }
     }
     if (!linear) {
         fill_logs(c);
@@ -579,23 +588,45 @@ static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
         double *restrict w = c->w, tot = 0.0;
         int ok = linear;
         if (linear) {
+            /* w = e0 times one row of odds per list in x, the last product summed as it is
+               made (two partial sums: half the chain of dependent adds) */
             const double *restrict e = e0;
-            for (uint32_t y = x; y; y &= y - 1) { /* one row of odds per list in x */
+            uint32_t y = x;
+            if (y & (y - 1)) {
                 const double *restrict od = c->odds + (size_t)__builtin_ctz(y) * K;
                 for (size_t k = 0; k < K; k++)
-                    w[k] = e[k] * od[k];
+                    w[k] = e0[k] * od[k];
+                for (y &= y - 1; y & (y - 1); y &= y - 1) {
+                    od = c->odds + (size_t)__builtin_ctz(y) * K;
+                    for (size_t k = 0; k < K; k++)
+                        w[k] *= od[k];
+                }
                 e = w;
             }
-            if (!x)
-                for (size_t k = 0; k < K; k++)
-                    w[k] = e0[k];
-            double t1 = 0.0; /* two partial sums: half the chain of dependent adds */
+            double t0 = 0.0, t1 = 0.0;
             size_t k = 0;
-            for (; k + 1 < K; k += 2) {
-                tot += w[k];
-                t1 += w[k + 1];
+            if (y) {
+                const double *od = c->odds + (size_t)__builtin_ctz(y) * K;
+                for (; k + 1 < K; k += 2) {
+                    double a = e[k] * od[k], b = e[k + 1] * od[k + 1];
+                    w[k] = a;
+                    w[k + 1] = b;
+                    t0 += a;
+                    t1 += b;
+                }
+                if (k < K)
+                    t0 += w[k] = e[k] * od[k];
+            } else {
+                for (; k + 1 < K; k += 2) {
+                    w[k] = e0[k];
+                    w[k + 1] = e0[k + 1];
+                    t0 += e0[k];
+                    t1 += e0[k + 1];
+                }
+                if (k < K)
+                    t0 += w[k] = e0[k];
             }
-            tot += t1 + (k < K ? w[k] : 0.0);
+            tot = t0 + t1;
             ok = tot > 1e-280; /* else every class underflowed: redo on the log scale */
         }
         if (!ok) {
