@@ -14,8 +14,10 @@
  *     w0_k proportional to pi_k prod_j (1 - lambda_jk);
  *  3. lambda_jk ~ Beta(1 + s_jk, 1 + n_k - s_jk), n_k = people in class k (observed and
  *     not), s_jk = of them on list j;
- *  4. V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), k < K; pi from V (drawn as log-gamma
- *     ratios: log(1 - V_k) is often far below log DBL_MIN, and alpha depends on it);
+ *  4. V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), k < K; pi from V (see stick_draw: as a
+ *     ratio of two gamma draws, or on the log scale where 1 - V_k can be far below
+ *     DBL_MIN, as when alpha < 1 and the later classes are empty: alpha depends on
+ *     log(1 - V_k), kept exact);
  *  5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k)); then one label-swap
  *     Metropolis move (Hastie, Liverani & Richardson 2015, move 1; see label_swap);
  *  6. n0 given pi, lambda, with the unobserved classes summed out: with
@@ -23,10 +25,24 @@
  *     p(n0 | .) ~ (1/N) C(N, n) pi0^n0 (1 - pi0)^n ~ C(n + n0 - 1, n0) pi0^n0 (1 - pi0)^n:
  *     n0 ~ NegativeBinomial(size n, success probability 1 - pi0), drawn as the
  *     Gamma-Poisson mixture n0 ~ Poisson(G), G ~ Gamma(n, scale pi0 / (1 - pi0)).
- * One sweep costs O(patterns x K x lists) whatever the number of people. The weights are
- * computed on the log scale (log pi_k + sum_j log(1 - lambda_jk) + sum_{j in x} logit
- * lambda_jk), so 30 lists with small lambda do not underflow. 1 - pi0 is computed as
- * sum_k pi_k (-expm1(sum_j log(1 - lambda_jk))) to keep its digits when pi0 is near 1.
+ * One sweep costs O(patterns x K x lists) whatever the number of people: the people
+ * enter only as counts, a multinomial of any size costs a few binomial draws (BTRD, O(1)
+ * in n; see allocate).
+ *
+ * Arithmetic. pi is kept on the linear scale with the parts of its exact logarithm (see
+ * lc_chain); the weights of pattern x are pi_k q_k prod_{j in x} odds_jk
+ * (q_k = prod_j (1 - lambda_jk), odds = lambda / (1 - lambda)), relative to the largest
+ * pi_k q_k: products, no exp or log. Where they could under- or overflow (q_k or pi_k q_k
+ * below 1e-280, more than 17 lists with a product near the double range, a pattern whose
+ * weights all underflow) the same weights are computed on the log scale
+ * (log pi_k + sum_j log(1 - lambda_jk) + sum_{j in x} logit lambda_jk), so 30 lists with
+ * small lambda do not underflow. 1 - pi0 is sum_k pi_k (1 - q_k), 1 - q_k summed without
+ * cancellation, to keep its digits when pi0 is near 1. Every draw is exact up to double
+ * rounding: the same Markov chain as the paper's sampler, only faster.
+ *
+ * Random numbers: each chain's stream (seed, stratum x chains + chain) of
+ * core/rng_fast.h (xoshiro256++), its variates inline: uniform, ziggurat normal,
+ * Marsaglia-Tsang gamma, BTRD binomial, PTRS Poisson.
  *
  * Chains start dispersed, each from its own stream: lambda_jk = (people on list j / n)
  * exp(u), u ~ Uniform(-1/2, 1/2); V_k ~ Beta(1, 1); n0 = n exp(u), u ~ Uniform(log 0.05,
