@@ -162,6 +162,7 @@ typedef struct {
     double *mk;             /* scratch: people drawn one by one per class, K, kept 0 between uses */
     size_t *hit;            /* scratch: the classes with people in mk, K */
     size_t *lt;             /* scratch: the light classes of a multinomial draw, K */
+    size_t *eord;           /* the classes by decreasing e0 (a permutation of 0 .. K-1) */
     double *ws;             /* suffix sums of the heavy classes' weights, K */
     double *nk;             /* people per class, K */
     double *sk;             /* of them on list j, list-major: [j * K + k] */
@@ -182,6 +183,7 @@ static void chain_free(lc_chain *c)
     dfg_free(c->mk);
     dfg_free(c->hit);
     dfg_free(c->lt);
+    dfg_free(c->eord);
     memset(c, 0, sizeof *c);
 }
 
@@ -209,6 +211,7 @@ static int chain_alloc(lc_chain *c, size_t K, size_t J)
     GET(ord, K);
     GET(hit, K);
     GET(lt, K);
+    GET(eord, K);
 #undef GET
     bad |= !(c->mk = dfg_calloc(K, sizeof *c->mk));
 #define GET(f, n) bad |= !(c->f = dfg_malloc((n) * sizeof *c->f))
@@ -219,6 +222,8 @@ static int chain_alloc(lc_chain *c, size_t K, size_t J)
         chain_free(c);
         return -1;
     }
+    for (size_t k = 0; k < K; k++)
+        c->eord[k] = k;
     return 0;
 }
 
@@ -374,21 +379,10 @@ static void relabel(lc_chain *c)
     lambda_derived(c);
 }
 
-/* One class drawn with probabilities w / tot (tot = sum of w > 0), a search in label
- * order; a class of weight 0 is never returned. */
-static size_t categorical(dfg_xrng *r, const double *w, size_t K, double tot)
-{
-    double v = dfg_xrng_uniform(r) * tot;
-    size_t k = 0;
-    while (k + 1 < K && !(v < w[k]))
-        v -= w[k++];
-    while (w[k] <= 0.0 && k > 0) /* rounding at the top end: never weight 0 */
-        k--;
-    return k;
-}
-
 /* One of the n classes idx[0 .. n-1] drawn with probabilities w[idx[i]] / tot (tot their
- * sum, > 0); never one of weight 0. */
+ * sum, > 0), a search in the order of idx (for single draws eord: the classes by
+ * decreasing weight of the empty pattern, so the search usually stops at the first
+ * occupied classes); never one of weight 0. */
 static size_t categorical_in(dfg_xrng *r, const double *w, const size_t *idx, size_t n, double tot)
 {
     double v = dfg_xrng_uniform(r) * tot;
@@ -424,15 +418,15 @@ static inline void put(lc_chain *c, uint32_t x, size_t k, double m)
         c->sk[(size_t)__builtin_ctz(y) * c->K + k] += m;
 }
 
-/* `count` people of pattern x drawn one by one among the classes idx[0 .. n-1] (idx NULL:
- * classes 0 .. n-1) with weights w (tot their sum), counted in mk, then put. */
+/* `count` people of pattern x drawn one by one among the classes idx[0 .. n-1] with
+ * weights w (tot their sum), counted in mk, then put. */
 static void put_one_by_one(lc_chain *c, dfg_xrng *r, uint32_t x, unsigned count, const double *w,
                            const size_t *idx, size_t n, double tot)
 {
     double *mk = c->mk;
     size_t *hit = c->hit, nhit = 0;
     for (unsigned i = 0; i < count; i++) {
-        size_t k = idx ? categorical_in(r, w, idx, n, tot) : categorical(r, w, n, tot);
+        size_t k = categorical_in(r, w, idx, n, tot);
         if (mk[k] == 0.0)
             hit[nhit++] = k;
         mk[k] += 1.0;
@@ -448,7 +442,7 @@ static void allocate(lc_chain *c, dfg_xrng *r, uint32_t x, unsigned count, const
 {
     size_t K = c->K, *ord = c->ord, *lt = c->lt, nh = 0, nl = 0;
     if (count <= SMALL_COUNT) {
-        put_one_by_one(c, r, x, count, w, NULL, K, tot);
+        put_one_by_one(c, r, x, count, w, c->eord, K, tot);
         return;
     }
     /* heavy classes to ord[0 .. nh-1], light ones to lt[0 .. nl-1], in label order and
@@ -597,6 +591,14 @@ static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
             e0[k] = exp(c->L0[k] - mx);
     }
 
+    /* classes by decreasing e0: insertion sort from the last sweep's order, nearly sorted */
+    size_t *eo = c->eord;
+    for (size_t i = 1; i < K; i++) {
+        size_t t = eo[i], j = i;
+        for (; j > 0 && e0[eo[j - 1]] < e0[t]; j--)
+            eo[j] = eo[j - 1];
+        eo[j] = t;
+    }
     memset(c->nk, 0, K * sizeof *c->nk);
     memset(c->sk, 0, K * J * sizeof *c->sk);
     for (size_t p = 0; p < P; p++) {
@@ -652,7 +654,7 @@ static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
                 tot += w[k];
         }
         if (d->cnt[p] == 1) /* one person: one categorical draw */
-            put(c, x, categorical(r, w, K, tot), 1.0);
+            put(c, x, categorical_in(r, w, c->eord, K, tot), 1.0);
         else
             allocate(c, r, x, d->cnt[p], w, tot);
     }
