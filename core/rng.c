@@ -38,13 +38,22 @@ uint32_t dfg_rng_mix(uint32_t seed, uint64_t index)
     return dfg_rng_fmix32((uint32_t)(u + 1));
 }
 
-dfg_status dfg_rng_reset(gsl_rng *r, uint32_t seed, uint64_t index, dfg_error *err)
+/* A generator (r, not NULL) and a stream index below the limit, else DFG_EINVAL. */
+static dfg_status check_stream(const void *r, uint64_t index, dfg_error *err)
 {
     if (!r)
         return dfg_err_set(err, DFG_EINVAL, "rng", "no generator");
     if (index >= INDEX_LIMIT)
         return dfg_err_set(err, DFG_EINVAL, "rng", "stream index %llu must be < 2^32 - 1",
                            (unsigned long long)index);
+    return DFG_OK;
+}
+
+dfg_status dfg_rng_reset(gsl_rng *r, uint32_t seed, uint64_t index, dfg_error *err)
+{
+    dfg_status rc = check_stream(r, index, err);
+    if (rc)
+        return rc;
     gsl_rng_set(r, (unsigned long)dfg_rng_mix(seed, index));
     return DFG_OK;
 }
@@ -116,11 +125,9 @@ static uint64_t splitmix64(uint64_t *x)
 
 dfg_status dfg_xrng_seed(dfg_xrng *r, uint32_t seed, uint64_t index, dfg_error *err)
 {
-    if (!r)
-        return dfg_err_set(err, DFG_EINVAL, "rng", "no generator");
-    if (index >= INDEX_LIMIT)
-        return dfg_err_set(err, DFG_EINVAL, "rng", "stream index %llu must be < 2^32 - 1",
-                           (unsigned long long)index);
+    dfg_status rc = check_stream(r, index, err);
+    if (rc)
+        return rc;
     if (pthread_once(&tables_once, fill_tables) != 0)
         return dfg_err_set(err, DFG_EINTERNAL, "rng", "cannot fill the variate tables");
     uint64_t key = (uint64_t)seed << 32 | index;

@@ -48,6 +48,15 @@ static void streams_follow_their_definition(void)
     CHECK_CODE(dfg_xrng_seed(NULL, 1, 0, NULL), DFG_EINVAL);
 }
 
+/* A stream (seed, 0) into r and a buffer of n draws (NULL on failure, which fails a check). */
+static double *draws_buffer(dfg_xrng *r, uint32_t seed, size_t n)
+{
+    dfg_xrng_seed(r, seed, 0, NULL);
+    double *x = malloc(n * sizeof *x);
+    CHECK(x != NULL);
+    return x;
+}
+
 /* the p-value of a chi-square statistic over bins with expected counts e (sum n) */
 static double chisq_p(const double *obs, const double *e, size_t B)
 {
@@ -134,10 +143,9 @@ static double gamma_cdf(double x, double shape)
 static void normals_are_normal(void)
 {
     dfg_xrng r;
-    dfg_xrng_seed(&r, 12, 0, NULL);
     size_t n = 200000;
-    double *x = malloc(n * sizeof *x);
-    if (!CHECK(x != NULL))
+    double *x = draws_buffer(&r, 12, n);
+    if (!x)
         return;
     for (size_t i = 0; i < n; i++)
         x[i] = dfg_xrng_normal(&r);
@@ -189,10 +197,9 @@ static void gammas_are_gamma(void)
 {
     static const double shapes[] = {0.01, 0.3, 0.999, 1.0, 1.5, 7.3, 1000.0, 1e5};
     dfg_xrng r;
-    dfg_xrng_seed(&r, 13, 0, NULL);
     size_t n = 100000;
-    double *x = malloc(n * sizeof *x);
-    if (!CHECK(x != NULL))
+    double *x = draws_buffer(&r, 13, n);
+    if (!x)
         return;
     for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
         int pos = 1;
@@ -297,10 +304,9 @@ static void binomials_are_binomial(void)
                 {1000000000, 2e-8}, {1000000000, 1e-12}, {4000000000u, 0.5}, {2000000000, 0.99999},
                 {60, 0.3},          {1000000, 1e-9}};
     dfg_xrng r;
-    dfg_xrng_seed(&r, 14, 0, NULL);
     size_t n = 400000;
-    double *x = malloc(n * sizeof *x);
-    if (!CHECK(x != NULL))
+    double *x = draws_buffer(&r, 14, n);
+    if (!x)
         return;
     for (size_t t = 0; t < sizeof grid / sizeof grid[0]; t++) {
         discrete d = {binom_cdf, {grid[t].n, grid[t].p}, grid[t].n};
@@ -331,10 +337,9 @@ static void poissons_are_poisson(void)
 {
     static const double mus[] = {1e-3, 0.5, 3.0, 9.99, 10.0, 10.01, 57.0, 1e4, 1e6};
     dfg_xrng r;
-    dfg_xrng_seed(&r, 15, 0, NULL);
     size_t n = 400000;
-    double *x = malloc(n * sizeof *x);
-    if (!CHECK(x != NULL))
+    double *x = draws_buffer(&r, 15, n);
+    if (!x)
         return;
     for (size_t t = 0; t < sizeof mus / sizeof mus[0]; t++) {
         discrete d = {pois_cdf, {mus[t], 0.0}, (unsigned)(mus[t] + 20.0 * sqrt(mus[t]) + 50.0)};
