@@ -86,6 +86,8 @@ gsl_rng *dfg_rng_stream(uint32_t seed, uint64_t index, dfg_error *err)
 double dfg_zig_x[257];
 double dfg_zig_f[257];
 static double stirling_small[10]; /* fc(k), k = 0 .. 9, for BTRD */
+#define N_RECIP 64
+static double recip[N_RECIP]; /* 1 / k, k = 1 .. 63, for the inversions' steps */
 
 /* Ziggurat of Marsaglia & Tsang (2000) for f(x) = exp(-x^2 / 2) with 256 layers of area
  * V = 0.00492867323399 each, the base strip's tail starting at R = 3.6541528853610088
@@ -104,6 +106,8 @@ static void fill_tables(void)
     dfg_zig_x[256] = 0.0;
     for (int i = 0; i < 257; i++)
         dfg_zig_f[i] = exp(-0.5 * dfg_zig_x[i] * dfg_zig_x[i]);
+    for (int k = 1; k < N_RECIP; k++)
+        recip[k] = 1.0 / k;
     for (int k = 0; k < 10; k++) {
         double k1 = k + 1.0;
         stirling_small[k] =
@@ -256,14 +260,30 @@ uint32_t dfg_xrng_binomial_btrd(dfg_xrng *r, uint32_t n, double p)
 uint32_t dfg_xrng_binomial_inv(dfg_xrng *r, uint32_t n, double p, double u)
 {
     double q = 1.0 - p, s = p / q, a = ((double)n + 1.0) * s;
-    double f0 = exp((double)n * log1p(-p));
+    /* f(0) = (1 - p)^n. For n < 128 by repeated squaring of q, with the rounding of q
+       undone: 1 - p = q + e exactly (e = (1 - q) - p, both subtractions exact), so
+       (1 - p)^n = q^n (1 + n e / q) to within (n e / q)^2 < 1e-28; each squaring doubles
+       the relative error of what it squares, so the result is within about n units in the
+       last place (at most 1.4e-14). Else exp(n log1p(-p)), within about n p + 1 units
+       (n p < 10 here), which keeps the digits of a small p. */
+    double f0 = 1.0;
+    if (n < 128) {
+        double e = (1.0 - q) - p, b = q;
+        for (uint32_t m = n; m; m >>= 1, b *= b)
+            f0 *= (m & 1u) ? b : 1.0;
+        f0 *= 1.0 + (double)n * e / q;
+    } else {
+        f0 = exp((double)n * log1p(-p));
+    }
     for (;; u = dfg_xrng_uniform(r)) {
+        /* the terms turn 0 or negative past k = n (a / (n + 1) - s = 0) or underflow:
+           then the uniform was left over by rounding */
         double f = f0;
         uint32_t k = 0;
-        while (u >= f && k <= n && f >= DBL_MIN) {
+        while (u >= f && f > 0.0) {
             u -= f;
             k++;
-            f *= a / (double)k - s;
+            f *= (k < N_RECIP ? a * recip[k] : a / (double)k) - s;
         }
         if (u < f && k <= n)
             return k;

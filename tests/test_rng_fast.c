@@ -287,10 +287,11 @@ static double discrete_p(const discrete *d, const double *x, size_t n, size_t B)
     return chisq_p(obs, e, ne + 1);
 }
 
-/* Binomial: every branch (inversion below n min(p, 1-p) = 10 and its one-uniform zero;
- * BTRD above, with both of its evaluations of f(k) / f(m): the product when |k - m| <= 15,
- * the squeeze and Stirling's formula beyond) and the edges (n = 1, p near 0 and 1, p = 0
- * and 1, n near 2^32), 400,000 draws each against gsl_cdf_binomial_P over 40 bins. */
+/* Binomial: every branch (inversion below n min(p, 1-p) = 10, its one-uniform zero and
+ * its two ways to (1 - p)^n, by squaring below n = 128 and exp/log1p from there; BTRD above, with
+ * both of its evaluations of f(k) / f(m): the product when |k - m| <= 15, the squeeze and
+ * Stirling's formula beyond) and the edges (n = 1, p near 0 and 1, p = 0 and 1, n near 2^32),
+ * 400,000 draws each against gsl_cdf_binomial_P over 40 bins. */
 static void binomials_are_binomial(void)
 {
     static const struct {
@@ -302,7 +303,8 @@ static void binomials_are_binomial(void)
                 {4466, 0.93},       {100000, 1e-4},      {100000, 1.2e-4},   {1000000, 0.3},
                 {1000000, 0.5},     {1000000000, 0.3},   {1000000000, 1e-3}, {1000000000, 1e-8},
                 {1000000000, 2e-8}, {1000000000, 1e-12}, {4000000000u, 0.5}, {2000000000, 0.99999},
-                {60, 0.3},          {1000000, 1e-9}};
+                {60, 0.3},          {1000000, 1e-9},     {44, 0.1},          {127, 0.07},
+                {128, 0.07},        {4466, 0.001},       {1000, 0.005}};
     dfg_xrng r;
     size_t n = 400000;
     double *x = draws_buffer(&r, 14, n);
