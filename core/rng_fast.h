@@ -109,9 +109,14 @@ static inline double dfg_xrng_normal(dfg_xrng *r)
 {
     uint64_t u = dfg_xrng_next(r);
     unsigned i = (unsigned)(u & 255u);
-    double x = (double)(u >> 11) * 0x1.0p-53 * dfg_zig_x[i];
-    if (x < dfg_zig_x[i + 1])
-        return (u & 256u) ? -x : x;
+    union {
+        double d;
+        uint64_t b;
+    } x = {(double)(u >> 11) * 0x1.0p-53 * dfg_zig_x[i]};
+    if (x.d < dfg_zig_x[i + 1]) {
+        x.b ^= (u & 256u) << 55; /* bit 8 to the sign bit: no branch on a random bit */
+        return x.d;
+    }
     return dfg_xrng_normal_slow(r, u);
 }
 
