@@ -269,8 +269,10 @@ uint32_t dfg_xrng_binomial_inv(dfg_xrng *r, uint32_t n, double p, double u)
     double f0 = 1.0;
     if (n < 128) {
         double e = (1.0 - q) - p, b = q;
-        for (uint32_t m = n; m; m >>= 1, b *= b)
-            f0 *= (m & 1u) ? b : 1.0;
+        for (uint32_t m = n; m; m >>= 1, b *= b) {
+            const double pick[2] = {1.0, b}; /* no branch on the bits of n */
+            f0 *= pick[m & 1u];
+        }
         f0 *= 1.0 + (double)n * e / q;
     } else {
         f0 = exp((double)n * log1p(-p));

@@ -456,7 +456,7 @@ static void allocate(lc_chain *c, dfg_xrng *r, uint32_t x, unsigned count, const
         lt[nl] = k;
         nh += (size_t)h;
         nl += (size_t)!h;
-        wl += h ? 0.0 : w[k];
+        wl += w[k] * (double)!h;
     }
     if (nl && wl > 0.0) {
         unsigned ml = nh ? dfg_xrng_binomial(r, count, wl / tot) : count;
