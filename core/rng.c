@@ -187,20 +187,18 @@ uint32_t dfg_xrng_binomial_btrd(dfg_xrng *r, uint32_t n, double p)
     /* the constants of the first branch only; the others when a draw gets past it */
     double nd = (double)n, q = 1.0 - p, npq = nd * p * q, spq = sqrt(npq);
     double b = 1.15 + 2.53 * spq, a = -0.0873 + 0.0248 * b + 0.01 * p, c = nd * p + 0.5;
-    double vr = 0.92 - 4.2 / b, inv_vr = 1.0 / vr, urvr = 0.86 * vr;
-    double v = dfg_xrng_uniform(r);
-    if (v <= urvr) { /* 1: inside the rectangle, about 86% of draws */
-        double u = v * inv_vr - 0.43;
+    /* 1 / v_r = b / (0.92 b - 4.2), v_r = 0.92 - 4.2 / b: one division after the sqrt;
+       v <= 0.86 v_r is tested as u = v / v_r - 0.43 <= 0.43 */
+    double inv_vr = b / (0.92 * b - 4.2), vr = 0.92 - 4.2 / b;
+    double v = dfg_xrng_uniform(r), u = v * inv_vr - 0.43;
+    if (u <= 0.43) { /* 1: inside the rectangle (86% of draws for large n p (1 - p)) */
         return (uint32_t)floor((2.0 * a / (0.5 - fabs(u)) + b) * u + c);
     }
     double m = floor((nd + 1.0) * p), rr = p / q;
     double alpha = (2.83 + 5.1 / b) * spq;
-    for (;; v = dfg_xrng_uniform(r)) {
-        double u;
-        if (v <= urvr) {
-            u = v * inv_vr - 0.43;
+    for (;; v = dfg_xrng_uniform(r), u = v * inv_vr - 0.43) {
+        if (u <= 0.43)
             return (uint32_t)floor((2.0 * a / (0.5 - fabs(u)) + b) * u + c);
-        }
         if (v >= vr) { /* 2: a new point under the hat */
             u = dfg_xrng_uniform(r) - 0.5;
         } else { /* the thin strips at the sides of the rectangle */
