@@ -2,8 +2,8 @@
  *
  * Generator: xoshiro256++ (Blackman & Vigna 2018, "Scrambled linear pseudorandom number
  * generators", ACM TOMS 47(4):36, 2021): 256 bits of state, period 2^256 - 1, passes
- * BigCrush, one 64-bit word in about 1 ns. Stream (seed, index) starts from four
- * consecutive outputs of SplitMix64 (Steele, Lea & Flood 2014) from the 64-bit key
+ * BigCrush, a 64-bit word in about a dozen instructions. Stream (seed, index) starts from
+ * four consecutive outputs of SplitMix64 (Steele, Lea & Flood 2014) from the 64-bit key
  * seed * 2^32 + index, which is one-to-one in (seed, index) for index < 2^32 - 1; the
  * four words are never all 0 (SplitMix64's output is a bijection of its counter, so at
  * most one of them is 0). Different keys give SplitMix64 counters that are far apart for
@@ -22,8 +22,8 @@
  *                 n min(p, 1 - p) >= 10, inversion (sequential search from 0) below;
  *  poisson        Hormann's (1993, Insurance: Math. Econ. 12:39) PTRS for mu >= 10,
  *                 inversion below.
- * The ziggurat tables and the Stirling corrections are filled once (pthread_once) by
- * dfg_xrng_seed, which every user calls before drawing.
+ * The ziggurat tables, BTRD's Stirling corrections and the inversion's reciprocals are
+ * filled once (pthread_once) by dfg_xrng_seed, which every user calls before drawing.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DFG_RNG_FAST_H
 #define DFG_RNG_FAST_H
