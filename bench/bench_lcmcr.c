@@ -77,7 +77,7 @@ static double one_run(const dfg_table *t, size_t K, size_t sweeps, double *occ)
 static int time_sweeps(const dfg_table *t, size_t K, size_t sweeps, int repeats, double *med,
                        double *lo, double *hi, double *occ)
 {
-    double us[MAX_REP], o1 = 0.0, osum = 0.0;
+    double us[MAX_REP] = {0}, o1 = 0.0, osum = 0.0;
     sweeps = (sweeps + KEPT - 1) / KEPT * KEPT;
     if (sweeps <= KEPT)
         sweeps = 2 * KEPT;
@@ -139,7 +139,7 @@ static void binomial_cost(unsigned n, double p, long draws, int repeats)
         gsl_rng_free(r);
         return;
     }
-    double ns[MAX_REP], nx[MAX_REP];
+    double ns[MAX_REP] = {0}, nx[MAX_REP] = {0};
     unsigned long sink = 0, sinkx = 0;
     for (int i = 0; i < repeats; i++) {
         double t0 = bench_process_cpu();

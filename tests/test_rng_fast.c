@@ -92,7 +92,7 @@ static void uniforms_are_uniform(void)
     CHECK_MSG(chisq_p(obs, e, B) > P_MIN, "uniform_pos");
     static const uint32_t ns[] = {1u, 3u, 10u, 0x80000001u};
     for (size_t t = 0; t < sizeof ns / sizeof ns[0]; t++) {
-        double o[16] = {0}, ex[16];
+        double o[16] = {0}, ex[16] = {0};
         size_t nb = ns[t] < 16 ? ns[t] : 16;
         int ok = 1;
         for (int i = 0; i < N; i++) {
