@@ -13,8 +13,10 @@
  *  - the same tables with K = 2, where both classes hold people at every size: the same
  *    work per sweep, so the figure must be flat from 1,000 to 10,000,000 people;
  *  - a 20-list table drawn from a two-class population of 200,000 (core/sim.c), K = 10;
- *  - GSL's binomial draw (gsl_ran_binomial, the BTPE algorithm of Kachitvichyanukul &
- *    Schmeiser 1988 for n p >= 14), ns a draw at n = 1e3, 1e6, 1e9: O(1) in n.
+ *  - binomial draws, ns a draw at n = 1e3, 1e6, 1e9: GSL's (gsl_ran_binomial, the BTPE
+ *    algorithm of Kachitvichyanukul & Schmeiser 1988 for n p >= 14, on mt19937), which the
+ *    first sampler used, and the sampler's own (dfg_xrng_binomial: BTRD of Hormann 1993
+ *    on xoshiro256++, core/rng_fast.h); both O(1) in n.
  * LCMCR 0.4.14 takes about 15 microseconds per iteration on the Dutch table on this
  * machine (tests/data/lcmcr/README.md's reference set: 6-9 s for 210,000 iterations).
  * Lines "@speed key median min max unit" are read by bench/speed.sh.
@@ -22,6 +24,7 @@
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include "bench_clock.h"
 #include "darkfig.h"
+#include "internal.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
@@ -74,7 +77,7 @@ static double one_run(const dfg_table *t, size_t K, size_t sweeps, double *occ)
 static int time_sweeps(const dfg_table *t, size_t K, size_t sweeps, int repeats, double *med,
                        double *lo, double *hi, double *occ)
 {
-    double us[MAX_REP], o1 = 0.0, osum = 0.0;
+    double us[MAX_REP] = {0}, o1 = 0.0, osum = 0.0;
     sweeps = (sweeps + KEPT - 1) / KEPT * KEPT;
     if (sweeps <= KEPT)
         sweeps = 2 * KEPT;
@@ -126,23 +129,34 @@ static void report(const char *key, const char *what, const dfg_table *t, size_t
     fflush(stdout);
 }
 
-/* ns per gsl_ran_binomial(p, n) draw: the median of `repeats` loops of `draws` */
+/* ns per binomial(n, p) draw, GSL's (gsl_ran_binomial on mt19937) and the sampler's
+ * (dfg_xrng_binomial): the median of `repeats` loops of `draws` each */
 static void binomial_cost(unsigned n, double p, long draws, int repeats)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!r)
+    dfg_xrng x;
+    if (!r || dfg_xrng_seed(&x, 1, 0, NULL)) {
+        gsl_rng_free(r);
         return;
-    double ns[MAX_REP];
-    unsigned long sink = 0;
+    }
+    double ns[MAX_REP] = {0}, nx[MAX_REP] = {0};
+    unsigned long sink = 0, sinkx = 0;
     for (int i = 0; i < repeats; i++) {
         double t0 = bench_process_cpu();
         for (long d = 0; d < draws; d++)
             sink += gsl_ran_binomial(r, p, n);
-        ns[i] = 1e9 * (bench_process_cpu() - t0) / (double)draws;
+        double t1 = bench_process_cpu();
+        for (long d = 0; d < draws; d++)
+            sinkx += dfg_xrng_binomial(&x, n, p);
+        ns[i] = 1e9 * (t1 - t0) / (double)draws;
+        nx[i] = 1e9 * (bench_process_cpu() - t1) / (double)draws;
     }
     qsort(ns, (size_t)repeats, sizeof ns[0], cmp_double);
-    printf("gsl_ran_binomial n = %-10u p = %-5g: %6.1f ns a draw (mean draw %.4g)\n", n, p,
-           ns[repeats / 2], (double)sink / ((double)draws * repeats));
+    qsort(nx, (size_t)repeats, sizeof nx[0], cmp_double);
+    printf("binomial n = %-10u p = %-5g: gsl_ran_binomial %6.1f ns, dfg_xrng_binomial %6.1f ns a "
+           "draw (mean draws %.4g, %.4g)\n",
+           n, p, ns[repeats / 2], nx[repeats / 2], (double)sink / ((double)draws * repeats),
+           (double)sinkx / ((double)draws * repeats));
     gsl_rng_free(r);
 }
 
@@ -220,6 +234,8 @@ int main(int argc, char **argv)
     binomial_cost(1000000u, 0.3, 2000000, 3);
     binomial_cost(1000000000u, 0.3, 2000000, 3);
     binomial_cost(1000000000u, 0.001, 2000000, 3);
+    binomial_cost(4466u, 0.07, 2000000, 3);
+    binomial_cost(44u, 0.1, 2000000, 3);
 
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)

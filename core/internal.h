@@ -161,6 +161,9 @@ uint32_t dfg_rng_fmix32(uint32_t h);
 gsl_rng *dfg_rng_stream(uint32_t seed, uint64_t index, dfg_error *err);
 /* Reset an mt19937 generator r (from dfg_rng_stream) to stream (seed, index). */
 dfg_status dfg_rng_reset(gsl_rng *r, uint32_t seed, uint64_t index, dfg_error *err);
+/* The fast streams of the samplers (xoshiro256++ keyed by (seed, index)) and their
+ * variates: core/rng_fast.h. */
+#include "rng_fast.h"
 /* ** }====================================================================== */
 
 /* ** {======================================================================

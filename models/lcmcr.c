@@ -14,8 +14,10 @@
  *     w0_k proportional to pi_k prod_j (1 - lambda_jk);
  *  3. lambda_jk ~ Beta(1 + s_jk, 1 + n_k - s_jk), n_k = people in class k (observed and
  *     not), s_jk = of them on list j;
- *  4. V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), k < K; pi from V (drawn as log-gamma
- *     ratios: log(1 - V_k) is often far below log DBL_MIN, and alpha depends on it);
+ *  4. V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), k < K; pi from V (see stick_draw: as a
+ *     ratio of two gamma draws, or on the log scale where 1 - V_k can be far below
+ *     DBL_MIN, as when alpha < 1 and the later classes are empty: alpha depends on
+ *     log(1 - V_k), kept exact);
  *  5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k)); then one label-swap
  *     Metropolis move (Hastie, Liverani & Richardson 2015, move 1; see label_swap);
  *  6. n0 given pi, lambda, with the unobserved classes summed out: with
@@ -23,10 +25,24 @@
  *     p(n0 | .) ~ (1/N) C(N, n) pi0^n0 (1 - pi0)^n ~ C(n + n0 - 1, n0) pi0^n0 (1 - pi0)^n:
  *     n0 ~ NegativeBinomial(size n, success probability 1 - pi0), drawn as the
  *     Gamma-Poisson mixture n0 ~ Poisson(G), G ~ Gamma(n, scale pi0 / (1 - pi0)).
- * One sweep costs O(patterns x K x lists) whatever the number of people. The weights are
- * computed on the log scale (log pi_k + sum_j log(1 - lambda_jk) + sum_{j in x} logit
- * lambda_jk), so 30 lists with small lambda do not underflow. 1 - pi0 is computed as
- * sum_k pi_k (-expm1(sum_j log(1 - lambda_jk))) to keep its digits when pi0 is near 1.
+ * One sweep costs O(patterns x K x lists) whatever the number of people: the people
+ * enter only as counts, a multinomial of any size costs a few binomial draws (BTRD, O(1)
+ * in n; see allocate).
+ *
+ * Arithmetic. pi is kept on the linear scale with the parts of its exact logarithm (see
+ * lc_chain); the weights of pattern x are pi_k q_k prod_{j in x} odds_jk
+ * (q_k = prod_j (1 - lambda_jk), odds = lambda / (1 - lambda)), relative to the largest
+ * pi_k q_k: products, no exp or log. Where they could under- or overflow (q_k or pi_k q_k
+ * below 1e-280, more than 17 lists with a product near the double range, a pattern whose
+ * weights all underflow) the same weights are computed on the log scale
+ * (log pi_k + sum_j log(1 - lambda_jk) + sum_{j in x} logit lambda_jk), so 30 lists with
+ * small lambda do not underflow. 1 - pi0 is sum_k pi_k (1 - q_k), 1 - q_k summed without
+ * cancellation, to keep its digits when pi0 is near 1. Every draw is exact up to double
+ * rounding: the same Markov chain as the paper's sampler, only faster.
+ *
+ * Random numbers: each chain's stream (seed, stratum x chains + chain) of
+ * core/rng_fast.h (xoshiro256++), its variates inline: uniform, ziggurat normal,
+ * Marsaglia-Tsang gamma, BTRD binomial, PTRS Poisson.
  *
  * Chains start dispersed, each from its own stream: lambda_jk = (people on list j / n)
  * exp(u), u ~ Uniform(-1/2, 1/2); V_k ~ Beta(1, 1); n0 = n exp(u), u ~ Uniform(log 0.05,
@@ -34,8 +50,6 @@
  * classes relabelled by decreasing pi before the burn-in starts.
  *
  * Copyright (C) 2026 the darkfig authors. SPDX-License-Identifier: GPL-3.0-or-later */
-/* gsl_rng_uniform and gsl_rng_get as inline functions (one indirect call a number) */
-#define HAVE_INLINE 1
 #include "internal.h"
 
 #include <float.h>
@@ -45,9 +59,6 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_sf_gamma.h>
 
 /* ** {======================================================================
  * Options
@@ -126,27 +137,35 @@ typedef struct {
     double n; /* people observed */
 } lc_data;
 
-/* The state and scratch of one chain; K x J arrays are class-major: [k * J + j]. */
+/* The state and scratch of one chain; K x J arrays are class-major: [k * J + j].
+ * pi is kept on the linear scale (pi_k = V_k P_k, P_k = prod_{l<k} (1 - V_l); it may
+ * underflow to 0 for the far classes of the stick, whose weights are then 0 to double
+ * precision in any case) together with what gives its exact logarithm:
+ * log pi_k = log pv_k + pcl_k + log pca_k, where pv_k = V_k and P_k = exp(pcl_k) pca_k
+ * (a product of the factors 1 - V_l, its logarithm taken only when it gets small). */
 typedef struct {
     size_t K, J;
-    double *lam;  /* lambda_jk */
-    double *odds; /* lambda / (1 - lambda), list-major: [j * K + k] (the classes of one
-                     list side by side, so a pattern's weights are products of rows) */
-    double *dlog; /* log lambda - log(1 - lambda), filled only when the log path needs it */
-    int have_dlog;
+    double *lam;   /* lambda_jk */
+    double *odds;  /* lambda / (1 - lambda), list-major: [j * K + k] (the classes of one
+                      list side by side, so a pattern's weights are products of rows) */
+    double *dlog;  /* log lambda - log(1 - lambda), filled only when the log path needs it */
+    int have_logs; /* dlog and L0 are filled for this sweep */
     double *q;     /* prod_j (1 - lambda_jk), per k */
     double *u;     /* 1 - q_k, summed without cancellation */
-    double *sum0;  /* log q_k */
-    double *logpi; /* log pi_k */
-    double *L0;    /* log pi_k + log q_k */
-    double *e0;    /* exp(L0_k - max L0) */
-    double *w;     /* weights, K */
-    double *cw;    /* scratch, K */
-    unsigned *m;   /* multinomial draw, K */
-    size_t *ord;   /* classes by decreasing weight, K */
-    double *ws;    /* suffix sums of the weights in that order, K */
-    double *nk;    /* people per class, K */
-    double *sk;    /* of them on list j, K x J */
+    double *pi;    /* pi_k, linear */
+    double *pv, *pcl, *pca; /* V_k, and P_k = exp(pcl_k) pca_k */
+    double *L0;             /* log pi_k + log q_k (the log path only) */
+    double *e0;             /* the weights of the empty pattern, pi_k q_k / max_l pi_l q_l */
+    double *w;              /* weights, K */
+    double *cw;             /* scratch, K */
+    size_t *ord;            /* scratch: the heavy classes of a multinomial draw, K */
+    double *mk;             /* scratch: people drawn one by one per class, K, kept 0 between uses */
+    size_t *hit;            /* scratch: the classes with people in mk, K */
+    size_t *lt;             /* scratch: the light classes of a multinomial draw, K */
+    size_t *eord;           /* the classes by decreasing e0 (a permutation of 0 .. K-1) */
+    double *ws;             /* suffix sums of the heavy classes' weights, K */
+    double *nk;             /* people per class, K */
+    double *sk;             /* of them on list j, list-major: [j * K + k] */
     double alpha;
     double n0;
     double occupied;
@@ -156,13 +175,15 @@ static void chain_free(lc_chain *c)
 {
     if (!c)
         return;
-    double *a[] = {c->lam, c->odds, c->dlog, c->q,  c->u,  c->sum0, c->logpi,
-                   c->L0,  c->e0,   c->w,    c->cw, c->nk, c->sk};
+    double *a[] = {c->lam, c->odds, c->dlog, c->q, c->u,  c->pi, c->pv, c->pcl,
+                   c->pca, c->L0,   c->e0,   c->w, c->cw, c->ws, c->nk, c->sk};
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
         dfg_free(a[i]);
-    dfg_free(c->m);
     dfg_free(c->ord);
-    dfg_free(c->ws);
+    dfg_free(c->mk);
+    dfg_free(c->hit);
+    dfg_free(c->lt);
+    dfg_free(c->eord);
     memset(c, 0, sizeof *c);
 }
 
@@ -179,14 +200,21 @@ static int chain_alloc(lc_chain *c, size_t K, size_t J)
     GET(sk, K * J);
     GET(q, K);
     GET(u, K);
-    GET(sum0, K);
-    GET(logpi, K);
+    GET(pi, K);
+    GET(pv, K);
+    GET(pcl, K);
+    GET(pca, K);
     GET(L0, K);
     GET(e0, K);
     GET(w, K);
     GET(cw, K);
-    GET(m, K);
     GET(ord, K);
+    GET(hit, K);
+    GET(lt, K);
+    GET(eord, K);
+#undef GET
+    bad |= !(c->mk = dfg_calloc(K, sizeof *c->mk));
+#define GET(f, n) bad |= !(c->f = dfg_malloc((n) * sizeof *c->f))
     GET(ws, K);
     GET(nk, K);
 #undef GET
@@ -195,7 +223,7 @@ static int chain_alloc(lc_chain *c, size_t K, size_t J)
         return -1;
     }
     for (size_t k = 0; k < K; k++)
-        c->ord[k] = k;
+        c->eord[k] = k;
     return 0;
 }
 
@@ -210,7 +238,7 @@ static double clamp01(double p)
 }
 
 /* After lambda changed: odds, q_k = prod_j (1 - lambda_jk), u_k = 1 - q_k by the
- * recurrence u <- u + lambda (1 - u) (no cancellation), log q_k. */
+ * recurrence u <- u + lambda (1 - u) (no cancellation). */
 static void lambda_derived(lc_chain *c)
 {
     size_t J = c->J;
@@ -225,64 +253,75 @@ static void lambda_derived(lc_chain *c)
         }
         c->q[k] = q;
         c->u[k] = u;
-        if (q > 1e-280) {
-            c->sum0[k] = log(q);
-        } else { /* the product left the normal range: sum the logs */
-            double s = 0.0;
-            for (size_t j = 0; j < J; j++)
-                s += log1p(-l[j]);
-            c->sum0[k] = s;
-        }
     }
-    c->have_dlog = 0;
 }
 
-/* Poisson(mu): for mu >= 10 the transformed rejection with squeeze of Hormann (1993,
- * Insurance: Mathematics and Economics 12:39, algorithm PTRS), O(1) expected cost (about
- * 2.3 uniforms a draw, log k! (gsl_sf_lngamma: lgamma is not thread-safe) only in the
- * rare slow test); below, GSL's inversion. */
-static double poisson_draw(gsl_rng *r, double mu)
+/* log pi_k, exact even where pi_k underflowed. */
+static double log_pi(const lc_chain *c, size_t k)
 {
-    if (mu < 10.0)
-        return (double)gsl_ran_poisson(r, mu);
-    double b = 0.931 + 2.53 * sqrt(mu), a = -0.059 + 0.02483 * b;
-    double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), v_r = 0.9277 - 3.6224 / (b - 2.0);
-    double log_mu = log(mu);
-    for (;;) {
-        double u = gsl_rng_uniform(r) - 0.5, v = gsl_rng_uniform(r);
-        double us = 0.5 - fabs(u);
-        double k = floor((2.0 * a / us + b) * u + mu + 0.43);
-        if (us >= 0.07 && v <= v_r)
-            return k;
-        if (k < 0.0 || (us < 0.013 && v > us))
-            continue;
-        if (log(v * inv_alpha / (a / (us * us) + b)) <= -mu + k * log_mu - gsl_sf_lngamma(k + 1.0))
-            return k;
+    return log(c->pv[k]) + c->pcl[k] + log(c->pca[k]);
+}
+
+/* Running product P = exp(cl) acc of the stick's factors 1 - V: the logarithm of acc is
+ * moved into cl when acc gets below STICK_FLUSH, and a factor below it goes to cl as its
+ * logarithm, so P's logarithm stays exact however small P is (acc w >= 1e-300 > DBL_MIN:
+ * no underflow in acc). */
+#define STICK_FLUSH 1e-150
+
+/* Class k of the stick with V_k = v, 1 - V_k = w (lw = log w where w may underflow, else
+ * NAN): pi_k = v P_k and the parts of log pi_k; st = {P linear, cl, acc} is advanced to
+ * P_{k+1} = P_k w. */
+static void stick_put(lc_chain *c, size_t k, double v, double w, double lw, double st[3])
+{
+    c->pv[k] = v;
+    c->pcl[k] = st[1];
+    c->pca[k] = st[2];
+    c->pi[k] = v * st[0];
+    st[0] *= w;
+    if (w >= STICK_FLUSH) {
+        st[2] *= w;
+        if (st[2] < STICK_FLUSH) {
+            st[1] += log(st[2]);
+            st[2] = 1.0;
+        }
+    } else {
+        st[1] += isnan(lw) ? log(w) : lw;
     }
 }
 
-/* n0 ~ NegBin(n, 1 - pi0) as Poisson(Gamma(n, pi0 / (1 - pi0))). Returns -1 when the draw
- * leaves the range the multinomial of step 2 can take (the chain diverged). */
-static int draw_n0(lc_chain *c, const lc_data *d, gsl_rng *r)
+/* The last class, V_{K-1} = 1; returns log P_{K-1} = sum_{k<K-1} log(1 - V_k). */
+static double stick_end(lc_chain *c, const double st[3])
+{
+    size_t k = c->K - 1;
+    c->pv[k] = 1.0;
+    c->pcl[k] = st[1];
+    c->pca[k] = st[2];
+    c->pi[k] = st[0];
+    return st[1] + log(st[2]);
+}
+
+/* n0 ~ NegBin(n, 1 - pi0) as Poisson(Gamma(n, pi0 / (1 - pi0))), pi0 = sum_k pi_k q_k,
+ * 1 - pi0 = sum_k pi_k u_k. Returns -1 when the draw leaves the range the multinomial
+ * of step 2 can take (the chain diverged). */
+static int draw_n0(lc_chain *c, const lc_data *d, dfg_xrng *r)
 {
     double one_minus_pi0 = 0.0, pi0 = 0.0;
     for (size_t k = 0; k < c->K; k++) {
-        double pk = exp(c->logpi[k]);
-        one_minus_pi0 += pk * c->u[k];
-        pi0 += exp(c->logpi[k] + c->sum0[k]);
+        one_minus_pi0 += c->pi[k] * c->u[k];
+        pi0 += c->pi[k] * c->q[k];
     }
     if (!(one_minus_pi0 > 0.0))
         return -1;
-    double g = gsl_ran_gamma(r, d->n, pi0 / one_minus_pi0);
+    double g = pi0 / one_minus_pi0 * dfg_xrng_gamma(r, d->n);
     if (!(g < 4.0e9 - d->n))
         return -1;
-    c->n0 = poisson_draw(r, g);
+    c->n0 = dfg_xrng_poisson(r, g);
     if (!(c->n0 + d->n < 4.2e9))
         return -1;
     return 0;
 }
 
-static void chain_init(lc_chain *c, const lc_data *d, gsl_rng *r)
+static void chain_init(lc_chain *c, const lc_data *d, dfg_xrng *r)
 {
     size_t K = c->K, J = c->J;
     /* lambda_jk = the list's share of the people observed, times exp(u), u ~ U(-1/2, 1/2) */
@@ -292,18 +331,18 @@ static void chain_init(lc_chain *c, const lc_data *d, gsl_rng *r)
             if (d->pat[p] >> j & 1u)
                 nj += d->cnt[p];
         for (size_t k = 0; k < K; k++)
-            c->lam[k * J + j] = clamp01(fmin(0.99, nj / d->n * exp(gsl_rng_uniform(r) - 0.5)));
+            c->lam[k * J + j] = clamp01(fmin(0.99, nj / d->n * exp(dfg_xrng_uniform(r) - 0.5)));
     }
     lambda_derived(c);
-    double cum = 0.0;
+    /* V_k ~ U(0, 1) */
+    double st[3] = {1.0, 0.0, 1.0};
     for (size_t k = 0; k + 1 < K; k++) {
-        double v = clamp01(gsl_rng_uniform_pos(r));
-        c->logpi[k] = log(v) + cum;
-        cum += log1p(-v);
+        double v = clamp01(dfg_xrng_uniform_pos(r));
+        stick_put(c, k, v, 1.0 - v, NAN, st);
     }
-    c->logpi[K - 1] = cum;
+    stick_end(c, st);
     c->alpha = 0.3 / (double)K;
-    double u = log(0.05) + (log(20.0) - log(0.05)) * gsl_rng_uniform(r);
+    double u = log(0.05) + (log(20.0) - log(0.05)) * dfg_xrng_uniform(r);
     c->n0 = floor(d->n * exp(u) + 0.5);
 }
 
@@ -315,151 +354,181 @@ static void relabel(lc_chain *c)
 {
     size_t K = c->K, J = c->J;
     size_t *ord = c->ord;
+    double *lp = c->e0; /* scratch: log pi, rewritten by the next sweep */
+    for (size_t k = 0; k < K; k++)
+        lp[k] = log_pi(c, k);
     for (size_t k = 0; k < K; k++) {
         size_t i = k;
-        while (i > 0 && c->logpi[ord[i - 1]] < c->logpi[k]) {
+        while (i > 0 && lp[ord[i - 1]] < lp[k]) {
             ord[i] = ord[i - 1];
             i--;
         }
         ord[i] = k;
     }
-    /* permute through scratch: sk (K x J) and w (K) are rewritten by every sweep */
+    /* permute through scratch: sk (K x J) and w, cw, ws, L0 (K) are rewritten by every
+       sweep */
+    double *from[] = {c->pi, c->pv, c->pcl, c->pca}, *tmp[] = {c->w, c->cw, c->ws, c->L0};
     for (size_t i = 0; i < K; i++) {
         memcpy(c->sk + i * J, c->lam + ord[i] * J, J * sizeof *c->sk);
-        c->w[i] = c->logpi[ord[i]];
+        for (size_t a = 0; a < 4; a++)
+            tmp[a][i] = from[a][ord[i]];
     }
     memcpy(c->lam, c->sk, K * J * sizeof *c->lam);
-    memcpy(c->logpi, c->w, K * sizeof *c->logpi);
+    for (size_t a = 0; a < 4; a++)
+        memcpy(from[a], tmp[a], K * sizeof *from[a]);
     lambda_derived(c);
 }
 
-/* Class counts m of `count` people whose class weights are w (not normalised, sum > 0).
- * The classes are put in order of decreasing weight; then a multinomial draw by
- * conditional binomials (as GSL's gsl_ran_multinomial), m_(i) ~ Binomial(left,
- * w_(i) / sum_{l>=i} w_(l)), until at most SMALL_COUNT people are left; those are drawn
- * one by one from the remaining classes in proportion to their weights (a search from
- * the heaviest class, so a short one). Both are exact draws of the same multinomial;
- * the order and the switch save the binomials of the light classes: a binomial costs
- * about as much as a dozen single draws. */
-#define SMALL_COUNT 16
-
-/* One class drawn with probabilities w / tot (tot = sum of w > 0), a search in label
- * order; a class of weight 0 is never returned. */
-static size_t categorical(gsl_rng *r, const double *w, size_t K, double tot)
+/* One of the n classes idx[0 .. n-1] drawn with probabilities w[idx[i]] / tot (tot their
+ * sum, > 0), a search in the order of idx (for single draws eord: the classes by
+ * decreasing weight of the empty pattern, so the search usually stops at the first
+ * occupied classes); never one of weight 0. */
+static size_t categorical_in(dfg_xrng *r, const double *w, const size_t *idx, size_t n, double tot)
 {
-    double v = gsl_rng_uniform(r) * tot;
-    size_t k = 0;
-    while (k + 1 < K && !(v < w[k]))
-        v -= w[k++];
-    while (w[k] <= 0.0 && k > 0) /* rounding at the top end: never weight 0 */
-        k--;
-    return k;
+    double v = dfg_xrng_uniform(r) * tot;
+    size_t i = 0;
+    while (i + 1 < n && !(v < w[idx[i]]))
+        v -= w[idx[i++]];
+    while (w[idx[i]] <= 0.0 && i > 0)
+        i--;
+    return idx[i];
 }
 
-/* Up to this many people are drawn one by one in label order, without sorting. */
-#define FEW 4
+/* The `count` people of pattern x (0 for the unobserved) put in classes whose weights are
+ * w (tot = their sum > 0), their counts added to n_k and s_jk: an exact multinomial draw.
+ * Up to SMALL_COUNT people: one categorical draw each. Above, in two stages. The classes
+ * whose expected count is below LIGHT (count w_k / tot < LIGHT: mostly the empty classes,
+ * whose weights are tiny) form one group whose count is one binomial,
+ * Binomial(count, W_light / tot), nearly always 0 and then decided by one uniform
+ * (dfg_xrng_binomial's first test, u < 1 - n p); the people it takes, if any, are drawn
+ * one by one among its classes. The other (heavy) classes, in label order, share the rest
+ * by conditional binomials, m_i ~ Binomial(left, w_i / sum_{l>=i} w_l), the last taking
+ * what is left, or one by one once at most FEW_HEAVY people are left (a binomial costs as
+ * much as several single draws). Drawing a group's total first is the multinomial's
+ * aggregation property, so the draw is exact whatever the split and the order; the
+ * constants only move work between binomials and single draws (within a few per cent
+ * on netherlands_6 for SMALL_COUNT 4-24, LIGHT 0.01-0.5, FEW_HEAVY 4-16). */
+#define SMALL_COUNT 12
+#define LIGHT 0.05
+#define FEW_HEAVY 8
 
-static void allocate(lc_chain *c, gsl_rng *r, unsigned count, const double *w)
+/* m people of pattern x put in class k: n_k and the s_jk of the lists j in x grow by m. */
+static inline void put(lc_chain *c, uint32_t x, size_t k, double m)
 {
-    size_t K = c->K, *ord = c->ord;
-    double *ws = c->ws;
-    unsigned *m = c->m;
-    memset(m, 0, K * sizeof *m);
-    if (count <= FEW) {
-        double tot = 0.0;
-        for (size_t k = 0; k < K; k++)
-            tot += w[k];
-        for (unsigned n = 0; n < count; n++)
-            m[categorical(r, w, K, tot)]++;
+    c->nk[k] += m;
+    for (uint32_t y = x; y; y &= y - 1)
+        c->sk[(size_t)__builtin_ctz(y) * c->K + k] += m;
+}
+
+/* `count` people of pattern x drawn one by one among the classes idx[0 .. n-1] with
+ * weights w (tot their sum), counted in mk, then put. */
+static void put_one_by_one(lc_chain *c, dfg_xrng *r, uint32_t x, unsigned count, const double *w,
+                           const size_t *idx, size_t n, double tot)
+{
+    double *mk = c->mk;
+    size_t *hit = c->hit, nhit = 0;
+    for (unsigned i = 0; i < count; i++) {
+        size_t k = categorical_in(r, w, idx, n, tot);
+        if (mk[k] == 0.0)
+            hit[nhit++] = k;
+        mk[k] += 1.0;
+    }
+    for (size_t i = 0; i < nhit; i++) {
+        put(c, x, hit[i], mk[hit[i]]);
+        mk[hit[i]] = 0.0;
+    }
+}
+
+static void allocate(lc_chain *c, dfg_xrng *r, uint32_t x, unsigned count, const double *w,
+                     double tot)
+{
+    size_t K = c->K, *ord = c->ord, *lt = c->lt, nh = 0, nl = 0;
+    if (count <= SMALL_COUNT) {
+        put_one_by_one(c, r, x, count, w, c->eord, K, tot);
         return;
     }
-    /* classes by decreasing weight: insertion sort of the previous call's order (a
-       permutation of 0 .. K-1 kept in the chain), which changes little from pattern to
-       pattern, so the sort is nearly linear */
-    for (size_t k = 1; k < K; k++) {
-        size_t t = ord[k], i = k;
-        while (i > 0 && w[ord[i - 1]] < w[t]) {
-            ord[i] = ord[i - 1];
-            i--;
-        }
-        ord[i] = t;
+    /* heavy classes to ord[0 .. nh-1], light ones to lt[0 .. nl-1], in label order and
+       without branches on the weights (both slots written, one counted) */
+    double lim = LIGHT * tot / (double)count, wl = 0.0;
+    for (size_t k = 0; k < K; k++) {
+        int h = w[k] >= lim;
+        ord[nh] = k;
+        lt[nl] = k;
+        nh += (size_t)h;
+        nl += (size_t)!h;
+        wl += w[k] * (double)!h;
     }
-    /* ws[i] = sum of the weights of ord[i ..] */
-    double acc = 0.0;
-    for (size_t i = K; i-- > 0;)
+    if (nl && wl > 0.0) {
+        unsigned ml = nh ? dfg_xrng_binomial(r, count, wl / tot) : count;
+        if (ml) {
+            put_one_by_one(c, r, x, ml, w, lt, nl, wl);
+            count -= ml;
+        }
+    }
+    if (count == 0 || nh == 0)
+        return;
+    double *ws = c->ws, acc = 0.0; /* ws[i] = sum of the weights of ord[i .. nh-1] */
+    for (size_t i = nh; i-- > 0;)
         ws[i] = (acc += w[ord[i]]);
-    size_t first = 0; /* classes ord[first ..] take the people left */
-    for (; first + 1 < K && count > SMALL_COUNT; first++) {
-        double p = w[ord[first]] / ws[first];
-        unsigned x = gsl_ran_binomial(r, p < 1.0 ? p : 1.0, count);
-        m[ord[first]] = x;
-        count -= x;
+    size_t i = 0;
+    for (; i + 1 < nh && count > FEW_HEAVY; i++) {
+        unsigned m = dfg_xrng_binomial(r, count, w[ord[i]] / ws[i]);
+        if (m) {
+            put(c, x, ord[i], (double)m);
+            count -= m;
+        }
     }
-    if (first + 1 == K) { /* the last class takes the rest */
-        m[ord[first]] += count;
+    if (i + 1 == nh) {
+        put(c, x, ord[i], (double)count);
         return;
     }
-    for (unsigned n = 0; n < count; n++) {
-        double v = gsl_rng_uniform(r) * ws[first];
-        size_t i = first;
-        while (i + 1 < K && !(v < w[ord[i]])) {
-            v -= w[ord[i]];
-            i++;
-        }
-        while (w[ord[i]] <= 0.0 && i > first) /* rounding at the light end: never weight 0 */
-            i--;
-        m[ord[i]]++;
-    }
-}
-
-/* Gamma(a, 1), a >= 1: Marsaglia & Tsang (2000, ACM TOMS 26:363), the squeeze first,
- * the log test only when it fails (about 2% of draws at a = 1, fewer for larger a).
- * *logx receives log X when logx is not NULL (one log, no exp). */
-static double gamma_mt(gsl_rng *r, double a, double *logx)
-{
-    double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
-    for (;;) {
-        double x, v;
-        do {
-            x = gsl_ran_gaussian_ziggurat(r, 1.0);
-            v = 1.0 + c * x;
-        } while (v <= 0.0);
-        v = v * v * v;
-        double u = gsl_rng_uniform_pos(r), x2 = x * x;
-        if (u < 1.0 - 0.0331 * x2 * x2 || log(u) < 0.5 * x2 + d * (1.0 - v + log(v))) {
-            if (logx)
-                *logx = log(d * v);
-            return d * v;
-        }
-    }
+    put_one_by_one(c, r, x, count, w, ord + i, nh - i, ws[i]);
 }
 
 /* Beta(a, b), a, b >= 1; with a = 1 or b = 1 (no one of the class on the list, or
  * everyone) by inversion, 1 - U^(1/b) or U^(1/a), else as G_a / (G_a + G_b). */
-static double beta_draw(gsl_rng *r, double a, double b)
+static double beta_draw(dfg_xrng *r, double a, double b)
 {
     if (a == 1.0)
-        return -expm1(log(gsl_rng_uniform_pos(r)) / b);
+        return -expm1(log(dfg_xrng_uniform_pos(r)) / b);
     if (b == 1.0)
-        return exp(log(gsl_rng_uniform_pos(r)) / a);
-    double ga = gamma_mt(r, a, NULL), gb = gamma_mt(r, b, NULL);
+        return exp(log(dfg_xrng_uniform_pos(r)) / a);
+    double ga = dfg_xrng_gamma_ge1(r, a, NULL), gb = dfg_xrng_gamma_ge1(r, b, NULL);
     return ga / (ga + gb);
 }
 
 /* log G, G ~ Gamma(a, 1), without underflow for small a: for a < 1,
  * G = G' U^(1/a) with G' ~ Gamma(a + 1, 1), U ~ Uniform(0, 1) (Marsaglia & Tsang 2000,
  * Sec. 6), so log G = log G' + log(U) / a; for a = 1 (an empty class), log(-log U). */
-static double log_gamma_draw(gsl_rng *r, double a)
+static double log_gamma_draw(dfg_xrng *r, double a)
 {
     double lg;
     if (a == 1.0)
-        return log(-log(gsl_rng_uniform_pos(r)));
+        return log(-log(dfg_xrng_uniform_pos(r)));
     if (a > 1.0) {
-        gamma_mt(r, a, &lg);
+        dfg_xrng_gamma_ge1(r, a, &lg);
         return lg;
     }
-    gamma_mt(r, a + 1.0, &lg);
-    return lg + log(gsl_rng_uniform_pos(r)) / a;
+    dfg_xrng_gamma_ge1(r, a + 1.0, &lg);
+    return lg + log(dfg_xrng_uniform_pos(r)) / a;
+}
+
+/* The log path's tables, once a sweep and only when it is taken: dlog = logit lambda and
+ * L0_k = log pi_k + log q_k (log q_k as a sum of log1p: q_k may be below DBL_MIN). */
+static void fill_logs(lc_chain *c)
+{
+    size_t K = c->K, J = c->J;
+    if (c->have_logs)
+        return;
+    for (size_t i = 0; i < K * J; i++)
+        c->dlog[i] = log(c->lam[i]) - log1p(-c->lam[i]);
+    for (size_t k = 0; k < K; k++) {
+        double s0 = 0.0;
+        for (size_t j = 0; j < J; j++)
+            s0 += log1p(-c->lam[k * J + j]);
+        c->L0[k] = log_pi(c, k) + s0;
+    }
+    c->have_logs = 1;
 }
 
 /* Log-scale weights of pattern x into w (the fallback when the linear ones under- or
@@ -467,11 +536,7 @@ static double log_gamma_draw(gsl_rng *r, double a)
 static void weights_log(lc_chain *c, uint32_t x)
 {
     size_t K = c->K, J = c->J;
-    if (!c->have_dlog) {
-        for (size_t i = 0; i < K * J; i++)
-            c->dlog[i] = log(c->lam[i]) - log1p(-c->lam[i]);
-        c->have_dlog = 1;
-    }
+    fill_logs(c);
     double mx = -INFINITY;
     for (size_t k = 0; k < K; k++) {
         const double *dl = c->dlog + k * J;
@@ -486,68 +551,114 @@ static void weights_log(lc_chain *c, uint32_t x)
         c->w[k] = exp(c->w[k] - mx);
 }
 
-/* Step 1: the class counts of every observed pattern into nk and sk (cleared first), and
- * e0_k = exp(L0_k - max L0), the weights of the unobserved people (step 2). */
-static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
+/* Step 1: the class counts of every observed pattern into nk and sk (cleared first); and e0, the
+ * weights of the unobserved people (step 2). The weight of pattern x in class k is pi_k q_k prod_{j
+ * in x} odds_jk, computed on the linear scale relative to the largest pi_k q_k when no class can
+ * overflow (checked with the largest odds product) and the pattern's total does not underflow, else
+ * on the log scale. */
+static void allocate_observed(lc_chain *c, const lc_data *d, dfg_xrng *r)
 {
-    size_t K = c->K, J = c->J;
+    size_t K = c->K, J = c->J, P = d->P;
+    double *e0 = c->e0, *hi = c->cw, M = 0.0;
+    c->have_logs = 0;
+    for (size_t k = 0; k < K; k++) {
+        e0[k] = c->pi[k] * c->q[k];
+        M = e0[k] > M ? e0[k] : M;
+    }
+    int linear = M > 1e-280;
+    if (linear) {
+        double inv = 1.0 / M;
+        for (size_t k = 0; k < K; k++)
+            e0[k] *= inv;
+        /* e0 <= 1 and odds <= 2^53 (clamp01), so a product over J <= 17 lists stays below
+           2^901 < 1e280; with more lists check the largest product class by class */
+        if (J > 17) {
+            for (size_t k = 0; k < K; k++)
+                hi[k] = e0[k];
+            for (size_t j = 0; j < J; j++)
+                for (size_t k = 0; k < K; k++) {
+                    double od = c->odds[j * K + k];
+                    hi[k] *= od > 1.0 ? od : 1.0;
+                }
+            for (size_t k = 0; k < K; k++)
+                linear &= hi[k] < 1e280;
+        }
+    }
+    if (!linear) {
+        fill_logs(c);
+        double mx = -INFINITY;
+        for (size_t k = 0; k < K; k++)
+            mx = c->L0[k] > mx ? c->L0[k] : mx;
+        for (size_t k = 0; k < K; k++)
+            e0[k] = exp(c->L0[k] - mx);
+    }
+
+    /* classes by decreasing e0: insertion sort from the last sweep's order, nearly sorted */
+    size_t *eo = c->eord;
+    for (size_t i = 1; i < K; i++) {
+        size_t t = eo[i], j = i;
+        for (; j > 0 && e0[eo[j - 1]] < e0[t]; j--)
+            eo[j] = eo[j - 1];
+        eo[j] = t;
+    }
     memset(c->nk, 0, K * sizeof *c->nk);
     memset(c->sk, 0, K * J * sizeof *c->sk);
-    /* L0_k = log pi_k + log q_k, the log weight of the empty pattern; the weight of
-       pattern x is exp(L0_k - M) prod_{j in x} odds_jk, on the linear scale when no class
-       can overflow (checked with the largest odds product), else on the log scale */
-    double M = -INFINITY;
-    for (size_t k = 0; k < K; k++) {
-        c->L0[k] = c->logpi[k] + c->sum0[k];
-        M = fmax(M, c->L0[k]);
-    }
-    double *hi = c->cw; /* scratch: the largest weight class k can take */
-    for (size_t k = 0; k < K; k++)
-        hi[k] = c->e0[k] = exp(c->L0[k] - M);
-    for (size_t j = 0; j < J; j++)
-        for (size_t k = 0; k < K; k++)
-            hi[k] *= fmax(c->odds[j * K + k], 1.0);
-    int linear = 1;
-    for (size_t k = 0; k < K; k++)
-        linear &= hi[k] < 1e280;
-
-    /* the observed patterns */
-    for (size_t p = 0; p < d->P; p++) {
+    for (size_t p = 0; p < P; p++) {
         uint32_t x = d->pat[p];
+        double *restrict w = c->w, tot = 0.0;
         int ok = linear;
         if (linear) {
-            double *restrict w = c->w, tot = 0.0;
-            memcpy(w, c->e0, K * sizeof *w);
-            for (uint32_t y = x; y; y &= y - 1) { /* one row of odds per list in x */
+            /* w = e0 times one row of odds per list in x, the last product summed as it is
+               made (two partial sums: half the chain of dependent adds) */
+            const double *restrict e = e0;
+            uint32_t y = x;
+            if (y & (y - 1)) {
                 const double *restrict od = c->odds + (size_t)__builtin_ctz(y) * K;
                 for (size_t k = 0; k < K; k++)
-                    w[k] *= od[k];
+                    w[k] = e0[k] * od[k];
+                for (y &= y - 1; y & (y - 1); y &= y - 1) {
+                    od = c->odds + (size_t)__builtin_ctz(y) * K;
+                    for (size_t k = 0; k < K; k++)
+                        w[k] *= od[k];
+                }
+                e = w;
             }
-            for (size_t k = 0; k < K; k++)
-                tot += w[k];
+            double t0 = 0.0, t1 = 0.0;
+            size_t k = 0;
+            if (y) {
+                const double *od = c->odds + (size_t)__builtin_ctz(y) * K;
+                for (; k + 1 < K; k += 2) {
+                    double a = e[k] * od[k], b = e[k + 1] * od[k + 1];
+                    w[k] = a;
+                    w[k + 1] = b;
+                    t0 += a;
+                    t1 += b;
+                }
+                if (k < K)
+                    t0 += w[k] = e[k] * od[k];
+            } else {
+                for (; k + 1 < K; k += 2) {
+                    w[k] = e0[k];
+                    w[k + 1] = e0[k + 1];
+                    t0 += e0[k];
+                    t1 += e0[k + 1];
+                }
+                if (k < K)
+                    t0 += w[k] = e0[k];
+            }
+            tot = t0 + t1;
             ok = tot > 1e-280; /* else every class underflowed: redo on the log scale */
         }
-        if (!ok)
+        if (!ok) {
             weights_log(c, x);
-        if (d->cnt[p] == 1) { /* one person: one categorical draw, no count vector */
-            double tot = 0.0;
+            tot = 0.0;
             for (size_t k = 0; k < K; k++)
-                tot += c->w[k];
-            size_t k = categorical(r, c->w, K, tot);
-            c->nk[k] += 1.0;
-            for (uint32_t y = x; y; y &= y - 1)
-                c->sk[k * J + (size_t)__builtin_ctz(y)] += 1.0;
-            continue;
+                tot += w[k];
         }
-        allocate(c, r, d->cnt[p], c->w);
-        for (size_t k = 0; k < K; k++) {
-            if (!c->m[k])
-                continue;
-            double mk = (double)c->m[k];
-            c->nk[k] += mk;
-            for (uint32_t y = x; y; y &= y - 1)
-                c->sk[k * J + (size_t)__builtin_ctz(y)] += mk;
-        }
+        if (d->cnt[p] == 1) /* one person: one categorical draw */
+            put(c, x, categorical_in(r, w, c->eord, K, tot), 1.0);
+        else
+            allocate(c, r, x, d->cnt[p], w, tot);
     }
 }
 
@@ -555,43 +666,83 @@ static void allocate_observed(lc_chain *c, const lc_data *d, gsl_rng *r)
  * j != l drawn uniformly swap their classes (lambda and people); the stick-breaking weights
  * pi stay with the labels. The likelihood and the lambda prior do not change, p(z | pi) =
  * prod_k pi_k^n_k does: the swap is accepted with probability
- * min(1, (pi_l / pi_j)^(n_j - n_l)). The truncated stick-breaking prior is not
- * exchangeable; without such moves a large class under a late label stays there long. */
-static void label_swap(lc_chain *c, gsl_rng *r)
+ * min(1, (pi_l / pi_j)^(n_j - n_l)) (always when n_j = n_l, e.g. two empty classes). The
+ * truncated stick-breaking prior is not exchangeable; without such moves a large class
+ * under a late label stays there long. */
+static void label_swap(lc_chain *c, dfg_xrng *r)
 {
     size_t K = c->K, J = c->J;
-    size_t j = (size_t)gsl_rng_uniform_int(r, K);
-    size_t l = (size_t)gsl_rng_uniform_int(r, K - 1);
+    size_t j = (size_t)dfg_xrng_below(r, (uint32_t)K);
+    size_t l = (size_t)dfg_xrng_below(r, (uint32_t)(K - 1));
     if (l >= j)
         l++;
-    double logacc = (c->nk[j] - c->nk[l]) * (c->logpi[l] - c->logpi[j]);
-    if (!(logacc >= 0.0 || log(gsl_rng_uniform_pos(r)) < logacc))
-        return;
-    for (size_t i = 0; i < J; i++) {
-        double t = c->lam[j * J + i];
-        c->lam[j * J + i] = c->lam[l * J + i];
-        c->lam[l * J + i] = t;
+    double dn = c->nk[j] - c->nk[l];
+    if (dn != 0.0) {
+        double logacc = dn * (log_pi(c, l) - log_pi(c, j));
+        if (!(logacc >= 0.0 || log(dfg_xrng_uniform_pos(r)) < logacc))
+            return;
     }
-    double t = c->nk[j];
-    c->nk[j] = c->nk[l];
-    c->nk[l] = t;
-    lambda_derived(c);
+    double t;
+#define SWAP(a, b) (t = (a), (a) = (b), (b) = t)
+    for (size_t i = 0; i < J; i++) {
+        SWAP(c->lam[j * J + i], c->lam[l * J + i]);
+        SWAP(c->odds[i * K + j], c->odds[i * K + l]);
+    }
+    SWAP(c->nk[j], c->nk[l]);
+    SWAP(c->q[j], c->q[l]);
+    SWAP(c->u[j], c->u[l]);
+#undef SWAP
+}
+
+/* V_k ~ Beta(a, b), a >= 1, into the stick (st, as stick_put): as G_a / (G_a + G_b) from
+ * two gamma draws when b >= 1; when b < 1 (alpha < 1 and no one in the later classes)
+ * 1 - V can be far below DBL_MIN: for a = 1 (an empty class) by inversion,
+ * 1 - V = U^(1/b), else G_b = G_{b+1} U^(1/b) (Marsaglia & Tsang 2000, Sec. 6) on the log
+ * scale. */
+static void stick_draw(lc_chain *c, dfg_xrng *r, size_t k, double a, double b, double st[3])
+{
+    double v, w, lw = NAN;
+    if (b >= 1.0) {
+        double g1 = dfg_xrng_gamma_ge1(r, a, NULL), g2 = dfg_xrng_gamma_ge1(r, b, NULL);
+        double s = g1 + g2;
+        v = g1 / s;
+        w = g2 / s;
+    } else if (a == 1.0) {
+        lw = log(dfg_xrng_uniform_pos(r)) / b;
+        w = exp(lw);
+        v = w > 0.5 ? -expm1(lw) : 1.0 - w;
+    } else {
+        double lg1 = log(dfg_xrng_gamma_ge1(r, a, NULL)), lg2 = log_gamma_draw(r, b);
+        if (lg2 < lg1) { /* t = G_b / G_a <= 1 */
+            double t = exp(lg2 - lg1);
+            v = 1.0 / (1.0 + t);
+            w = t / (1.0 + t);
+            lw = lg2 - lg1 - log1p(t);
+        } else {
+            double t = exp(lg1 - lg2);
+            v = t / (1.0 + t);
+            w = 1.0 / (1.0 + t);
+            lw = -log1p(t);
+        }
+    }
+    stick_put(c, k, v, w, lw, st);
 }
 
 /* One Gibbs sweep (steps 1-6 of the file comment); warm: alpha held (the warm-up).
  * Returns -1 when the chain diverged. */
-static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng *r, double *a1,
+static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, dfg_xrng *r, double *a1,
                  double *b1, int warm)
 {
     size_t K = c->K, J = c->J;
     /* 1. observed patterns */
     allocate_observed(c, d, r);
 
-    /* 2. the unobserved people, in aggregate: weights exp(L0_k - M) */
+    /* 2. the unobserved people, in aggregate */
     if (c->n0 > 0.0) {
-        allocate(c, r, (unsigned)c->n0, c->e0);
+        double tot = 0.0;
         for (size_t k = 0; k < K; k++)
-            c->nk[k] += (double)c->m[k];
+            tot += c->e0[k];
+        allocate(c, r, 0, (unsigned)c->n0, c->e0, tot);
     }
     double occ = 0.0;
     for (size_t k = 0; k < K; k++)
@@ -601,13 +752,14 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
     /* 3. lambda_jk ~ Beta(1 + s_jk, 1 + n_k - s_jk); an empty class draws from the prior */
     for (size_t k = 0; k < K; k++) {
         double *lam = c->lam + k * J;
-        const double *s = c->sk + k * J;
         if (c->nk[k] == 0.0) {
             for (size_t j = 0; j < J; j++)
-                lam[j] = clamp01(gsl_rng_uniform_pos(r));
+                lam[j] = clamp01(dfg_xrng_uniform_pos(r));
         } else {
-            for (size_t j = 0; j < J; j++)
-                lam[j] = clamp01(beta_draw(r, 1.0 + s[j], 1.0 + c->nk[k] - s[j]));
+            for (size_t j = 0; j < J; j++) {
+                double s = c->sk[j * K + k];
+                lam[j] = clamp01(beta_draw(r, 1.0 + s, 1.0 + c->nk[k] - s));
+            }
         }
     }
     lambda_derived(c);
@@ -619,20 +771,14 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
         b1[k] = c->alpha + rest;
         rest += c->nk[k];
     }
-    double cum = 0.0;
-    for (size_t k = 0; k + 1 < K; k++) {
-        /* V = G1 / (G1 + G2) on the log scale: 1 - V underflows when alpha is small and
-           the later classes are empty, and log(1 - V) drives alpha (step 5) */
-        double g1 = log_gamma_draw(r, a1[k]), g2 = log_gamma_draw(r, b1[k]);
-        double gs = g1 > g2 ? g1 + log1p(exp(g2 - g1)) : g2 + log1p(exp(g1 - g2));
-        c->logpi[k] = g1 - gs + cum;
-        cum += g2 - gs;
-    }
-    c->logpi[K - 1] = cum;
+    double st[3] = {1.0, 0.0, 1.0};
+    for (size_t k = 0; k + 1 < K; k++)
+        stick_draw(c, r, k, a1[k], b1[k], st);
+    double cum = stick_end(c, st);
 
     /* 5. alpha ~ Gamma(a + K - 1, rate b - sum_{k<K} log(1 - V_k)) */
     if (!warm)
-        c->alpha = gsl_ran_gamma(r, o->a_alpha + (double)(K - 1), 1.0 / (o->b_alpha - cum));
+        c->alpha = dfg_xrng_gamma(r, o->a_alpha + (double)(K - 1)) / (o->b_alpha - cum);
 
     /* 5b. a label swap (Hastie, Liverani & Richardson 2015, move 1) */
     label_swap(c, r);
@@ -650,7 +796,7 @@ static int sweep(lc_chain *c, const lc_data *d, const dfg_lcmcr_opts *o, gsl_rng
 typedef struct {
     const lc_data *d;
     lc_chain ch;
-    gsl_rng *r;
+    dfg_xrng r; /* the chain's stream, copied to the worker's stack while it runs */
     double *a1, *b1;
     double *N, *alpha, *occ; /* samples each, into the result arrays */
     int status;              /* 0 ok, 1 diverged, 2 cancelled */
@@ -677,9 +823,10 @@ typedef struct {
 static void run_item(lc_job *job, lc_item *it)
 {
     const dfg_lcmcr_opts *o = job->o;
-    chain_init(&it->ch, it->d, it->r);
+    dfg_xrng r = it->r; /* on this thread's stack: no cache line shared with another chain */
+    chain_init(&it->ch, it->d, &r);
     for (size_t s = 0; s < WARMUP; s++)
-        if (sweep(&it->ch, it->d, o, it->r, it->a1, it->b1, 1)) {
+        if (sweep(&it->ch, it->d, o, &r, it->a1, it->b1, 1)) {
             it->status = 1;
             it->diverged_at = s + 1;
             return;
@@ -692,7 +839,7 @@ static void run_item(lc_job *job, lc_item *it)
             atomic_store(&job->stop, 1);
             return;
         }
-        if (sweep(&it->ch, it->d, o, it->r, it->a1, it->b1, 0)) {
+        if (sweep(&it->ch, it->d, o, &r, it->a1, it->b1, 0)) {
             it->status = 1;
             it->diverged_at = s + 1;
             return;
@@ -907,10 +1054,8 @@ static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg
                 rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "chain workspace K=%zu", K);
                 goto done;
             }
-            if (!(it->r = dfg_rng_stream(o->seed, (uint64_t)(s0 + i) * C + c, err))) {
-                rc = err ? err->code : DFG_ENOMEM;
+            if ((rc = dfg_xrng_seed(&it->r, o->seed, (uint64_t)(s0 + i) * C + c, err)))
                 goto done;
-            }
             it->N = res[i].draws_N + c * o->samples;
             it->alpha = res[i].draws_alpha + c * o->samples;
             it->occ = res[i].draws_occupied + c * o->samples;
@@ -976,8 +1121,6 @@ done:
             chain_free(&items[i].ch);
             dfg_free(items[i].a1);
             dfg_free(items[i].b1);
-            if (items[i].r)
-                gsl_rng_free(items[i].r);
         }
     if (pats)
         for (size_t i = 0; i < ns; i++)
