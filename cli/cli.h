@@ -73,6 +73,9 @@ typedef struct {
     const char *help;          /* one paragraph: --help wraps it and appends the limits */
 } cli_option;
 
+/* A numeric constant of the library as text in a help string: CLI_TEXT(DFG_DGA_MAX_GRID). */
+#define CLI_TEXT_(x) #x
+#define CLI_TEXT(x) CLI_TEXT_(x)
 /* Rows of an option table, by kind; T is the structure the table writes into. */
 #define OPT_STR(name, arg, T, field, help)                                                         \
     {                                                                                              \

@@ -19,6 +19,11 @@ typedef struct {
 static const cli_choice prior_choices[] = {
     {"inverse", DFG_DGA_PRIOR_INVERSE}, {"rissanen", DFG_DGA_PRIOR_RISSANEN}, {NULL, 0}};
 
+/* --step's help, with the grid's limit from the library */
+#define GRID_LIMIT CLI_TEXT(DFG_DGA_MAX_GRID)
+static const char step_help[] = "grid step (default 1); the grid holds at most " GRID_LIMIT
+                                " points, so registers of millions need a larger step";
+
 static const cli_option dga_options[] = {
     OPT_NUM("delta", "D", OPT_DOUBLE, dga_args, delta, 0, 1e300, OPEN_LO,
             "hyper-Dirichlet parameter per cell of the full table (default 2^-k, as dga)"),
@@ -29,7 +34,7 @@ static const cli_option dga_options[] = {
     OPT_NUM("max-missing", "M", OPT_SIZE, dga_args, max_missing, 1, 1e12, 0,
             "last N0 of the grid (default: automatic, the grid doubles from max(10 n, 1000) "
             "until its upper half holds less than 1e-4 of the posterior)"),
-    OPT_NUM("step", "S", OPT_SIZE, dga_args, step, 1, 1e12, 0, "grid step (default 1)"),
+    OPT_NUM("step", "S", OPT_SIZE, dga_args, step, 1, 1e9, 0, step_help),
     OPT_NUM("top", "K", OPT_SIZE, dga_args, top, 0, 100000, 0,
             "most probable graphs listed with their own estimates (default 10)"),
     OPT_THREADS(dga_args, threads,

@@ -215,6 +215,11 @@ static int lcmcr_main(int argc, char **argv)
     int strata = a.by && ns > 1;
     rc = strata ? dfg_lcmcr_run_strata(t, &lo, per, &total, &err)
                 : dfg_lcmcr_run(t, 0, &lo, &per[0], &err);
+    if (rc == DFG_EDATA) { /* the data cannot be modelled: say which file */
+        cli_say("%s: %s", run.in.path, err.msg);
+        code = exit_code(rc);
+        goto done;
+    }
     if (rc != DFG_OK && rc != DFG_ENOCONV) {
         code = fail(&err, rc);
         goto done;

@@ -1445,6 +1445,9 @@ DFG_API dfg_status dfg_lcmcr_write_draws(const dfg_lcmcr_result *r, const char *
 
 /* Lists the graph enumeration supports (7: 617,675 graphs; 8 would be 30,888,596). */
 #define DFG_DGA_MAX_LISTS 7
+/* Points of the grid of N0 at the most (2^26: the run holds some 16-24 bytes a point,
+ * about 1.5 GB here); a larger grid is refused with the step that would fit. */
+#define DFG_DGA_MAX_GRID 67108864
 
 typedef enum {
     DFG_DGA_PRIOR_INVERSE = 0, /* p(N) proportional to 1/N (dga's default) */

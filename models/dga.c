@@ -61,7 +61,7 @@
  * 16 grid points in eight such registers; the operations are those of scalar code element
  * by element, in the same order, so the digits are the same. */
 typedef double dga_v4 __attribute__((vector_size(32)));
-#define AUTO_MAX_HI 67108864.0 /* 2^26 */
+#define AUTO_MAX_HI 67108864.0 /* 2^26: the automatic grid doubles up to this N0 */
 /* The block loops, also compiled for AVX2 and chosen at load time where the processor has
  * it (GCC and clang on x86-64 with ifunc): the same operations on wider vectors, so the
  * same digits (ISO C mode compiles without FMA contraction). */
@@ -1275,6 +1275,17 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     /* the grid: fixed, or doubled until the upper half holds less than tail_tol */
     int automatic = o->max_missing == 0.0;
     double hi = automatic ? fmax(fmax(10.0 * n, 1000.0), m.lo + 64.0 * m.step) : o->max_missing;
+    if (floor((hi - m.lo) / m.step) + 1.0 > DFG_DGA_MAX_GRID) {
+        rc = dfg_err_set(err, DFG_EINVAL, "dga",
+                         "the grid of N0 from %.0f to %.0f at step %.0f would hold %.0f points, "
+                         "more than %d: give a step of at least %.0f%s",
+                         m.lo, hi, m.step, floor((hi - m.lo) / m.step) + 1.0, DFG_DGA_MAX_GRID,
+                         ceil((hi - m.lo) / (DFG_DGA_MAX_GRID - 1.0)),
+                         automatic ? " (the automatic grid starts at 10 times the people "
+                                     "registered)"
+                                   : " or a smaller max_missing");
+        goto done;
+    }
     double lz = -HUGE_VAL, lupper = -HUGE_VAL, T = 0.0, R = 0.0, left_out = 0.0;
     size_t acc0 = 0, accw = 0;
     size_t n_active = 0;
@@ -1376,11 +1387,14 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
         }
         if (!automatic || exp(lupper - lz) < o->tail_tol)
             break;
-        if (hi >= AUTO_MAX_HI) {
+        int capped = floor((2.0 * hi - m.lo) / m.step) + 1.0 > DFG_DGA_MAX_GRID;
+        if (hi >= AUTO_MAX_HI || capped) {
             rc = dfg_err_set(err, DFG_ENOCONV, "dga",
                              "the posterior mass of N0 in (%.0f, %.0f] is %.3g > tail_tol %g: "
-                             "the posterior tail is too heavy (delta too small?)",
-                             hi / 2.0, hi, exp(lupper - lz), o->tail_tol);
+                             "the posterior tail is too heavy (%s)",
+                             hi / 2.0, hi, exp(lupper - lz), o->tail_tol,
+                             hi < AUTO_MAX_HI ? "a larger step lets the grid grow further"
+                                              : "delta too small?");
             break;
         }
         hi *= 2.0;

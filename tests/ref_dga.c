@@ -255,6 +255,19 @@ static void dga_refuses_bad_requests(void)
     o = dfg_dga_opts_default();
     o.level = 1.0;
     CHECK_CODE(dfg_dga_run(t, 0, &o, &r, NULL), DFG_EINVAL);
+    /* a grid above DFG_DGA_MAX_GRID points: refused with the smallest step that fits,
+     * before any of it is allocated (1e10 / 149 + 1 points is still above 2^26) */
+    o = dfg_dga_opts_default();
+    o.max_missing = 1e10;
+    dfg_error_clear(&e);
+    CHECK_CODE(dfg_dga_run(t, 0, &o, &r, &e), DFG_EINVAL);
+    CHECK_MSG(strstr(e.msg, "would hold 10000000001 points") != NULL &&
+                  strstr(e.msg, "step of at least 150 or a smaller max_missing") != NULL,
+              "%s", e.msg);
+    o.step = 149.0;
+    dfg_error_clear(&e);
+    CHECK_CODE(dfg_dga_run(t, 0, &o, &r, &e), DFG_EINVAL);
+    CHECK_MSG(strstr(e.msg, "would hold 67114094 points") != NULL, "%s", e.msg);
     dfg_dga_prior p;
     CHECK_CODE(dfg_dga_prior_parse("rissanen", &p, NULL), DFG_OK);
     CHECK(p == DFG_DGA_PRIOR_RISSANEN);
