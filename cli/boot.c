@@ -29,6 +29,7 @@ static double now(void)
 typedef struct {
     double start, last;
     int tty;
+    const char *what; /* "bootstrap", "lcmcr sweeps" */
 } progress;
 
 /* On a terminal, updated in place; otherwise a line every 10 seconds. */
@@ -37,12 +38,12 @@ static void boot_progress(size_t done, size_t total, void *data)
     progress *p = data;
     double t = now();
     if (p->tty) {
-        fprintf(stderr, "\rbootstrap: %zu/%zu", done, total);
+        fprintf(stderr, "\r%s: %zu/%zu", p->what, done, total);
         if (done == total)
             fputc('\n', stderr);
     } else if (t - p->last >= 10.0 && done < total) {
         p->last = t;
-        fprintf(stderr, "bootstrap: %zu/%zu, %.0f s\n", done, total, t - p->start);
+        fprintf(stderr, "%s: %zu/%zu, %.0f s\n", p->what, done, total, t - p->start);
     }
 }
 
@@ -53,9 +54,9 @@ typedef struct {
     struct sigaction old;
 } run_watch;
 
-static void watch_start(run_watch *w)
+static void watch_start(run_watch *w, const char *what)
 {
-    w->pr = (progress){now(), now(), isatty(STDERR_FILENO)};
+    w->pr = (progress){now(), now(), isatty(STDERR_FILENO), what};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
@@ -76,6 +77,24 @@ static int watch_stop(run_watch *w, dfg_status rc, const dfg_error *err)
     return rc == DFG_OK ? 0 : fail(err, rc);
 }
 
+dfg_status cli_watched(const char *what, cli_watched_fn fn, void *data, dfg_error *err)
+{
+    run_watch w;
+    watch_start(&w, what);
+    dfg_status rc = fn(data, &interrupted, boot_progress, &w.pr, err);
+    sigaction(SIGINT, &w.old, NULL);
+    if (rc == DFG_ECANCEL) {
+        fputc('\n', stderr);
+        cli_say("interrupted: no output written");
+    }
+    return rc;
+}
+
+double cli_now(void)
+{
+    return now();
+}
+
 /* ** {======================================================================
  * Before the run: limits of the sampler, time and memory
  * ======================================================================= */
@@ -88,7 +107,7 @@ static int watch_stop(run_watch *w, dfg_status rc, const dfg_error *err)
  * factor of 4). */
 #define PILOT_REPLICATES 40
 
-static void say_duration(char *buf, size_t size, double s)
+void say_duration(char *buf, size_t size, double s)
 {
     if (s < 120)
         snprintf(buf, size, "%.0f seconds", s);
@@ -264,7 +283,7 @@ int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
         b->seed = (uint32_t)time(NULL);
     dfg_boot_opts bo = list_boot_opts(c, fitted);
     run_watch w;
-    watch_start(&w);
+    watch_start(&w, "bootstrap");
     bo.cancel = &interrupted;
     bo.progress = boot_progress;
     bo.progress_data = &w.pr;
@@ -341,7 +360,7 @@ int run_cboot(common_opts *c, const dfg_ctable *ct, const dfg_cmodel *m, const d
     if (code != 0)
         return code;
     run_watch w;
-    watch_start(&w);
+    watch_start(&w, "bootstrap");
     bo->cancel = &interrupted;
     bo->progress = boot_progress;
     bo->progress_data = &w.pr;

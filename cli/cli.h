@@ -103,6 +103,12 @@ typedef struct {
     OPT_NUM("threshold", "P", OPT_DOUBLE, T, field, 0, 1, OPEN_BOTH, help)
 #define OPT_SEED(T, field, help) OPT_NUM("seed", "S", OPT_U32, T, field, 0, UINT32_MAX, 0, help)
 #define OPT_TREND(T, field, help) OPT_STR("trend", "C=D", T, field, help)
+/* The upper limit of an option that has none (--max-memory, --max-seconds). */
+#define UNBOUNDED 1e9
+/* The limit on the estimated time of a long run (--max-seconds): a bootstrap, lcmcr. */
+#define DEFAULT_MAX_SECONDS 600.0
+#define OPT_MAX_SECONDS(T, field, help)                                                            \
+    OPT_NUM("max-seconds", "S", OPT_DOUBLE, T, field, 0, UNBOUNDED, OPEN_LO, help)
 #define OPT_THREADS(T, field, help)                                                                \
     OPT_NUM("threads", "T", OPT_INT, T, field, 1, DFG_MAX_THREADS, 0, help)
 /* The chain length of the sampling estimator lcmcr through dfg_est_opts' mcmc_chains,
@@ -570,6 +576,17 @@ int run_boot(common_opts *c, const dfg_estimator *est, const dfg_table *t,
  * when interrupted). */
 int run_cboot(common_opts *c, const dfg_ctable *ct, const dfg_cmodel *m, const dfg_cfit *fit,
               const size_t *by, size_t n_by, dfg_cboot_opts *bo, dfg_cboot_result *res);
+/* A long run of the library: fn(data, cancel, progress, pdata, err) with Ctrl-C setting
+ * *cancel and progress on stderr ("what: done/total", in place on a terminal, else a line
+ * every 10 s). Returns fn's status, after saying "interrupted: no output written" for
+ * DFG_ECANCEL (the caller exits with EXIT_INTERRUPT). */
+typedef dfg_status (*cli_watched_fn)(void *data, volatile sig_atomic_t *cancel,
+                                     dfg_boot_progress_fn progress, void *pdata, dfg_error *err);
+dfg_status cli_watched(const char *what, cli_watched_fn fn, void *data, dfg_error *err);
+/* Seconds on the monotonic clock. */
+double cli_now(void);
+/* s seconds as "12 seconds", "5 minutes", "3.2 hours" or "4 days". */
+void say_duration(char *buf, size_t size, double s);
 void boot_text(FILE *o, const dfg_boot_result *r, double level);
 void boot_json(cJSON *root, const dfg_boot_result *r, double level);
 

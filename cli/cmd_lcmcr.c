@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ typedef struct {
     double a_alpha, b_alpha;
     const char *draws;
     int by;
+    double max_seconds;
 } lcmcr_args;
 
 static const cli_option lcmcr_options[] = {
@@ -45,6 +47,9 @@ static const cli_option lcmcr_options[] = {
     OPT_SWITCH("by", lcmcr_args, by,
                "one chain set per stratum (each combination of the columns that are not lists, "
                "with --lists), per-stratum totals and the posterior of their sum"),
+    OPT_MAX_SECONDS(lcmcr_args, max_seconds,
+                    "refuse a run estimated (from a short timed chain) to take longer than S "
+                    "seconds (default 600); the draws are held within --max-memory"),
     OPT_END};
 
 const cli_command cmd_lcmcr = {
@@ -170,12 +175,98 @@ static int fill_draws(FILE *f, void *data)
 
 /* ** }====================================================================== */
 
+/* ** {======================================================================
+ * The run: its cost checked first, then watched
+ * ======================================================================= */
+
+/* Sweeps of the timed chain (after its 500 warm-up sweeps) and the run's sweeps above which
+ * it is timed at all (a few seconds of work here). */
+#define PILOT_SWEEPS 2000
+#define PILOT_ABOVE 1e6
+
+/* Refuse a run whose draws exceed --max-memory or whose time, from a chain of PILOT_SWEEPS
+ * on the first stratum, exceeds --max-seconds: 0, or the exit code after saying why. */
+static int lcmcr_guard(const common_opts *c, const lcmcr_args *a, const dfg_table *t,
+                       const dfg_lcmcr_opts *lo, size_t ns)
+{
+    /* N, alpha and occupied classes of every draw, and the total's N */
+    double draws = (double)ns * (double)lo->chains * (double)lo->samples;
+    double mb = (draws * 24.0 + (ns > 1 ? draws / (double)ns * 8.0 : 0.0)) / 1048576.0;
+    if (mb > c->max_memory) {
+        cli_say("--samples %zu x --chains %zu%s would hold about %.0f MB of draws, above "
+                "--max-memory %g: raise --max-memory or keep fewer draws (a larger --thin)",
+                lo->samples, lo->chains, ns > 1 ? " x strata" : "", mb, c->max_memory);
+        return EXIT_USAGE;
+    }
+    double sweeps = (double)ns * (double)lo->chains *
+                    (500.0 + (double)lo->burnin + (double)lo->samples * (double)lo->thin);
+    if (sweeps <= PILOT_ABOVE)
+        return 0;
+    dfg_lcmcr_opts po = *lo;
+    po.chains = 1;
+    po.threads = 1;
+    po.burnin = 0;
+    po.samples = 4;
+    po.thin = PILOT_SWEEPS / 4;
+    po.rhat_max = INFINITY;
+    po.ess_min = 0.0;
+    dfg_lcmcr_result pr;
+    dfg_error err = {0};
+    double t0 = cli_now();
+    dfg_status rc = dfg_lcmcr_run(t, 0, &po, &pr, &err);
+    double per = (cli_now() - t0) / (500.0 + PILOT_SWEEPS);
+    if (rc != DFG_OK && rc != DFG_ENOCONV)
+        return rc == DFG_EDATA ? (cli_say("%s: %s", c->file, err.msg), exit_code(rc))
+                               : fail(&err, rc);
+    dfg_lcmcr_result_free(&pr);
+    double threads = (double)(a->threads < 1 ? 1 : a->threads);
+    double items = (double)ns * (double)lo->chains;
+    if (threads > items)
+        threads = items;
+    double secs = per * sweeps / threads;
+    if (secs > a->max_seconds) {
+        char d[64];
+        say_duration(d, sizeof d, secs);
+        cli_say("this run would take about %s (%.3g sweeps at %.3g us a sweep here, timed on "
+                "%d; on %.0f thread%s), above --max-seconds %g: raise --max-seconds, shorten the "
+                "chains or add --threads",
+                d, sweeps, 1e6 * per, 500 + PILOT_SWEEPS, threads, threads == 1 ? "" : "s",
+                a->max_seconds);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+typedef struct {
+    const dfg_table *t;
+    dfg_lcmcr_opts *lo;
+    dfg_lcmcr_result *per, *total;
+    int strata;
+} lc_call;
+
+static dfg_status lc_run(void *data, volatile sig_atomic_t *cancel, dfg_boot_progress_fn progress,
+                         void *pdata, dfg_error *err)
+{
+    lc_call *c = data;
+    c->lo->cancel = cancel;
+    c->lo->progress = progress;
+    c->lo->progress_data = pdata;
+    dfg_status rc = c->strata ? dfg_lcmcr_run_strata(c->t, c->lo, c->per, c->total, err)
+                              : dfg_lcmcr_run(c->t, 0, c->lo, &c->per[0], err);
+    c->lo->cancel = NULL;
+    c->lo->progress = NULL;
+    c->lo->progress_data = NULL;
+    return rc;
+}
+
+/* ** }====================================================================== */
+
 static int lcmcr_main(int argc, char **argv)
 {
     cli_run run;
     dfg_lcmcr_opts lo = dfg_lcmcr_opts_default();
     lcmcr_args a = {lo.chains,  lo.burnin,  lo.samples, lo.thin, lo.K, lo.seed,
-                    lo.threads, lo.a_alpha, lo.b_alpha, NULL,    0};
+                    lo.threads, lo.a_alpha, lo.b_alpha, NULL,    0,    DEFAULT_MAX_SECONDS};
     int code = cli_run_parse(&run, &cmd_lcmcr, &a, argc, argv);
     dfg_table *t = NULL;
     dfg_lcmcr_result *per = NULL, total;
@@ -213,8 +304,14 @@ static int lcmcr_main(int argc, char **argv)
         goto done;
     }
     int strata = a.by && ns > 1;
-    rc = strata ? dfg_lcmcr_run_strata(t, &lo, per, &total, &err)
-                : dfg_lcmcr_run(t, 0, &lo, &per[0], &err);
+    if ((code = lcmcr_guard(&run.c, &a, t, &lo, strata ? ns : 1)) != 0)
+        goto done;
+    lc_call call = {t, &lo, per, &total, strata};
+    rc = cli_watched("lcmcr sweeps", lc_run, &call, &err);
+    if (rc == DFG_ECANCEL) {
+        code = EXIT_INTERRUPT;
+        goto done;
+    }
     if (rc == DFG_EDATA) { /* the data cannot be modelled: say which file */
         cli_say("%s: %s", run.in.path, err.msg);
         code = exit_code(rc);

@@ -33,10 +33,6 @@ const cli_choice CLI_CI_CHOICES[] = {
  * replicates. Large enough for a 1 GB file; a line that never ends (/dev/zero) stops
  * here. */
 #define DEFAULT_MAX_MEMORY_MB 2048.0
-/* The upper limit of an option that has none (--max-memory, --max-seconds). */
-#define UNBOUNDED 1e9
-/* The limit on the estimated time of a bootstrap (--max-seconds). */
-#define DEFAULT_MAX_SECONDS 600.0
 
 static const cli_option input_options[] = {
     OPT_STR("lists", "A,B,C", common_opts, csv.lists,
@@ -91,9 +87,9 @@ static const cli_option boot_options[] = {
                 "digits on any number)"),
     OPT_STR("replicates", "FILE", common_opts, boot.replicates,
             "write every replicate's N and chosen model to FILE (CSV)"),
-    OPT_NUM("max-seconds", "S", OPT_DOUBLE, common_opts, boot.max_seconds, 0, UNBOUNDED, OPEN_LO,
-            "refuse a bootstrap estimated (from a few timed replicates) to take longer than S "
-            "seconds (default 600)"),
+    OPT_MAX_SECONDS(common_opts, boot.max_seconds,
+                    "refuse a bootstrap estimated (from a few timed replicates) to take longer "
+                    "than S seconds (default 600)"),
     OPT_END};
 
 /* Models over lists and covariates (fit, search --method step and --fixed): the command

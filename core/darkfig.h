@@ -1378,6 +1378,11 @@ typedef struct {
     double rhat_max;               /* converged when R-hat <= rhat_max; default 1.01 */
     double ess_min;                /* ... and both ESS >= ess_min; default 400 */
     volatile sig_atomic_t *cancel; /* may be NULL; nonzero = stop (DFG_ECANCEL) */
+    /* may be NULL: called with the sweeps done and to do over every chain (and stratum),
+     * warm-up included, about every 16,384 sweeps of a chain and once at the end, from one
+     * thread at a time (any of the workers) */
+    dfg_boot_progress_fn progress;
+    void *progress_data;
 } dfg_lcmcr_opts;
 
 DFG_API dfg_lcmcr_opts dfg_lcmcr_opts_default(void);

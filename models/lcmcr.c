@@ -81,6 +81,8 @@ dfg_lcmcr_opts dfg_lcmcr_opts_default(void)
     o.rhat_max = 1.01;
     o.ess_min = 400.0;
     o.cancel = NULL;
+    o.progress = NULL;
+    o.progress_data = NULL;
     return o;
 }
 
@@ -809,7 +811,26 @@ typedef struct {
     size_t n_items;
     size_t threads;
     atomic_int stop;
+    atomic_size_t done;     /* sweeps done over every item, for o->progress */
+    size_t total;           /* sweeps of every item */
+    pthread_mutex_t report; /* one o->progress call at a time */
 } lc_job;
+
+/* Sweeps between two additions to job->done (a power of 2), and between reports. */
+#define COUNT_EVERY 1024
+#define REPORT_EVERY 16384
+
+/* n more sweeps done; a report when asked (skipped while another thread reports). */
+static void count_sweeps(lc_job *job, size_t n, int report)
+{
+    atomic_fetch_add(&job->done, n);
+    const dfg_lcmcr_opts *o = job->o;
+    if (report && o->progress && pthread_mutex_trylock(&job->report) == 0) {
+        /* read under the lock: the reports never go back */
+        o->progress(atomic_load(&job->done), job->total, o->progress_data);
+        pthread_mutex_unlock(&job->report);
+    }
+}
 
 typedef struct {
     lc_job *job;
@@ -832,9 +853,12 @@ static void run_item(lc_job *job, lc_item *it)
             return;
         }
     relabel(&it->ch);
+    count_sweeps(job, WARMUP, 0);
     size_t total = o->burnin + o->samples * o->thin, kept = 0;
     for (size_t s = 0; s < total; s++) {
-        if ((s & 1023) == 0 && o->cancel && *o->cancel) {
+        if ((s & (COUNT_EVERY - 1)) == 0 && s > 0)
+            count_sweeps(job, COUNT_EVERY, (s & (REPORT_EVERY - 1)) == 0);
+        if ((s & (COUNT_EVERY - 1)) == 0 && o->cancel && *o->cancel) {
             it->status = 2;
             atomic_store(&job->stop, 1);
             return;
@@ -851,6 +875,9 @@ static void run_item(lc_job *job, lc_item *it)
             kept++;
         }
     }
+    /* the sweeps since the last count: total - COUNT_EVERY floor((total - 1) / COUNT_EVERY) */
+    if (total > 0)
+        count_sweeps(job, total - (total - 1) / COUNT_EVERY * COUNT_EVERY, 0);
 }
 
 static void *worker_main(void *arg)
@@ -1067,7 +1094,18 @@ static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg
     job.n_items = ns * C;
     job.threads = (size_t)o->threads;
     atomic_init(&job.stop, 0);
+    atomic_init(&job.done, 0);
+    /* below 2^40 sweeps a chain (dfg_lcmcr_check); saturated beyond what size_t holds */
+    double all = (double)(ns * C) * (double)(WARMUP + o->burnin + o->samples * o->thin);
+    job.total = all < 1e18 ? (size_t)all : (size_t)1e18;
+    if (pthread_mutex_init(&job.report, NULL) != 0) {
+        rc = dfg_err_set(err, DFG_ENOMEM, "lcmcr", "progress lock");
+        goto done;
+    }
     run_items(&job);
+    pthread_mutex_destroy(&job.report);
+    if (o->progress)
+        o->progress(atomic_load(&job.done), job.total, o->progress_data);
 
     for (size_t i = 0; i < ns * C; i++) {
         if (items[i].status == 2) {

@@ -308,6 +308,53 @@ static void allocation_failures_leave_nothing_behind(void)
     dfg_table_free(t);
 }
 
+/* The progress reports: never going back, the last one every sweep of every chain
+ * (warm-up included) of every stratum, the same on 1 and 3 threads; the draws the same as
+ * without reports; a set cancel flag stops the run with DFG_ECANCEL and no result. */
+typedef struct {
+    size_t calls, last, total, back;
+} reports;
+
+static void on_progress(size_t done, size_t total, void *data)
+{
+    reports *p = data;
+    p->back += done < p->last;
+    p->calls++;
+    p->last = done;
+    p->total = total;
+}
+
+static void progress_counts_every_sweep(void)
+{
+    dfg_table *t = oracle_dataset("western_us_5");
+    if (!CHECK(t != NULL))
+        return;
+    dfg_lcmcr_opts o = short_opts();
+    o.burnin = 40000; /* 40,800 sweeps a chain: a report at 16,384 and 32,768, and the last */
+    dfg_lcmcr_result plain, r;
+    CHECK(dfg_lcmcr_run(t, 0, &o, &plain, NULL) != DFG_EINVAL);
+    size_t want = o.chains * (500 + o.burnin + o.samples * o.thin);
+    for (int threads = 1; threads <= 3; threads += 2) {
+        reports p = {0, 0, 0, 0};
+        o.threads = threads;
+        o.progress = on_progress;
+        o.progress_data = &p;
+        CHECK(dfg_lcmcr_run(t, 0, &o, &r, NULL) != DFG_EINVAL);
+        CHECK_MSG(p.calls >= 2 && p.back == 0 && p.last == want && p.total == want,
+                  "%d threads: %zu reports, last %zu of %zu (want %zu), %zu going back", threads,
+                  p.calls, p.last, p.total, want, p.back);
+        CHECK(same_draws(&plain, &r));
+        dfg_lcmcr_result_free(&r);
+    }
+    volatile sig_atomic_t stop = 1;
+    o.cancel = &stop;
+    dfg_error err = {0};
+    CHECK_CODE(dfg_lcmcr_run(t, 0, &o, &r, &err), DFG_ECANCEL);
+    CHECK(r.draws_N == NULL);
+    dfg_lcmcr_result_free(&plain);
+    dfg_table_free(t);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -318,5 +365,6 @@ int main(void)
     the_estimator_is_listed_and_gives_the_posterior_median();
     the_estimator_runs_the_chain_length_asked_for();
     allocation_failures_leave_nothing_behind();
+    progress_counts_every_sweep();
     CHECK_DONE();
 }

@@ -262,5 +262,32 @@ expect_err "interrupted: no output written" "interrupted covariate bootstrap: me
 expect_no_out "interrupted covariate bootstrap"
 if ls "$tmp"/int.txt* >/dev/null 2>&1; then bad "interrupted covariate bootstrap left a file"; else ok; fi
 
+# --- lcmcr: the draws within --max-memory, the time within --max-seconds (from a short
+# timed chain), Ctrl-C during the chains: exit 130, a message, nothing written
+korea="$src/data/korea_3.csv"
+run lcmcr "$korea" --samples 100000000
+expect_rc 2 "lcmcr: 4 x 10^8 draws"
+expect_err "would hold about 9155 MB of draws, above --max-memory 2048" "lcmcr draws: message"
+expect_no_out "lcmcr: 4 x 10^8 draws"
+run lcmcr "$korea" --burnin 2000000 --max-seconds 1
+expect_rc 2 "lcmcr: 8.4 million sweeps above --max-seconds 1"
+expect_err "this run would take about" "lcmcr time: message"
+expect_err "above --max-seconds 1: raise --max-seconds, shorten the chains" "lcmcr time: way out"
+run lcmcr "$korea" --burnin 500000 --samples 2000 --thin 10 --chains 2 --threads 2 \
+    --max-seconds 1000
+expect_rc 0 "lcmcr: 1.04 million sweeps, timed and run"
+expect_out "R-hat" "lcmcr: 1.04 million sweeps: the diagnostics"
+"$bin" lcmcr "$src/data/netherlands_6.csv" --burnin 100000000 --max-seconds 1e6 \
+    --output lcint.txt >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+expect_rc 130 "interrupted lcmcr"
+expect_err "interrupted: no output written" "interrupted lcmcr: message"
+expect_no_out "interrupted lcmcr"
+if ls lcint.txt* >/dev/null 2>&1; then bad "interrupted lcmcr left a file"; else ok; fi
+
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]
