@@ -249,18 +249,27 @@ expect_out "50 nonparametric replicates" "search --method step: the bootstrap ra
 run fit "$cruyff" $L --bootstrap 40 --seed 7 --interval percentile --max-seconds 0.000001
 expect_rc 0 "fit: 40 replicates are not timed"
 
-# --- Ctrl-C during a long covariate bootstrap: exit 130, a message, nothing written
-"$bin" fit "$cruyff" $L --bootstrap 1000000 --seed 1 --max-seconds 1e6 --max-memory 100000 \
-    --output int.txt >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-sleep 2
-kill -INT "$pid"
-wait "$pid"
-rc=$?
-expect_rc 130 "interrupted covariate bootstrap"
-expect_err "interrupted: no output written" "interrupted covariate bootstrap: message"
-expect_no_out "interrupted covariate bootstrap"
-if ls "$tmp"/int.txt* >/dev/null 2>&1; then bad "interrupted covariate bootstrap left a file"; else ok; fi
+# interrupted WHAT FILE ARGS...: darkfig ARGS --output FILE stopped by Ctrl-C after 2 s:
+# exit 130, the message, nothing on stdout, no FILE (nor its temporary file)
+interrupted() {
+    what=$1
+    file=$2
+    shift 2
+    "$bin" "$@" --output "$file" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    sleep 2
+    kill -INT "$pid"
+    wait "$pid"
+    rc=$?
+    expect_rc 130 "$what"
+    expect_err "interrupted: no output written" "$what: message"
+    expect_no_out "$what"
+    if ls "$tmp/$file"* >/dev/null 2>&1; then bad "$what left a file"; else ok; fi
+}
+
+# --- Ctrl-C during a long covariate bootstrap
+interrupted "interrupted covariate bootstrap" int.txt fit "$cruyff" $L --bootstrap 1000000 \
+    --seed 1 --max-seconds 1e6 --max-memory 100000
 
 # --- lcmcr: the draws within --max-memory, the time within --max-seconds (from a short
 # timed chain), Ctrl-C during the chains: exit 130, a message, nothing written
@@ -277,17 +286,8 @@ run lcmcr "$korea" --burnin 500000 --samples 2000 --thin 10 --chains 2 --threads
     --max-seconds 1000
 expect_rc 0 "lcmcr: 1.04 million sweeps, timed and run"
 expect_out "R-hat" "lcmcr: 1.04 million sweeps: the diagnostics"
-"$bin" lcmcr "$src/data/netherlands_6.csv" --burnin 100000000 --max-seconds 1e6 \
-    --output lcint.txt >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-sleep 2
-kill -INT "$pid"
-wait "$pid"
-rc=$?
-expect_rc 130 "interrupted lcmcr"
-expect_err "interrupted: no output written" "interrupted lcmcr: message"
-expect_no_out "interrupted lcmcr"
-if ls lcint.txt* >/dev/null 2>&1; then bad "interrupted lcmcr left a file"; else ok; fi
+interrupted "interrupted lcmcr" lcint.txt lcmcr "$src/data/netherlands_6.csv" \
+    --burnin 100000000 --max-seconds 1e6
 
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]
