@@ -346,6 +346,8 @@ static void progress_counts_every_sweep(void)
         CHECK(same_draws(&plain, &r));
         dfg_lcmcr_result_free(&r);
     }
+    o.progress = NULL;
+    o.progress_data = NULL;
     volatile sig_atomic_t stop = 1;
     o.cancel = &stop;
     dfg_error err = {0};
