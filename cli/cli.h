@@ -349,6 +349,13 @@ extern const cli_choice CLI_CI_CHOICES[]; /* profile, lognormal, none */
 
 /* The estimator named name; NULL after a usage error naming them all (*code = 2). */
 const dfg_estimator *cli_estimator(const char *cmd, const char *name, int *code);
+/* The draws of chains x samples per stratum (lcmcr's N, alpha, occupied classes, and the
+ * total's N) within max_memory MB: 0, or 2 after saying so. */
+int cli_mcmc_draws(size_t chains, size_t samples, size_t strata, double max_memory);
+/* --chains, --burnin, --samples, --thin (len's mcmc_*): refused unless est is lcmcr, and
+ * their draws within max_memory. 0, or 2 after saying why. */
+int cli_mcmc_length(const char *cmd, const dfg_est_opts *len, const dfg_estimator *est,
+                    double max_memory);
 
 /* ** }====================================================================== */
 

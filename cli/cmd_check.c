@@ -166,13 +166,8 @@ static int check_main(int argc, char **argv)
         code = usage_error("check", "--model applies to --estimator loglin, not %s", est->name);
         goto done;
     }
-    if (MCMC_LENGTH_SET(run.c.est) && strcmp(est->name, "lcmcr") != 0) {
-        code = usage_error("check",
-                           "--chains, --burnin, --samples, --thin apply to --estimator "
-                           "lcmcr, not %s",
-                           est->name);
+    if ((code = cli_mcmc_length("check", &run.c.est, est, run.c.max_memory)) != 0)
         goto done;
-    }
     /* the model is over the remaining lists: its notation is checked against all of them */
     if ((code = cli_run_load(&run, 1)) >= 0 ||
         (model && (code = cli_model_parse("--model", model, run.t, &m)) != 0))

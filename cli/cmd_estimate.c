@@ -108,8 +108,6 @@ static int check_applies(const estimate_args *a, const dfg_estimator *est)
         off = "--max-order applies to the search estimators";
     else if (!search && a->threshold > 0.0)
         off = "--threshold applies to the stepwise estimators";
-    else if (MCMC_LENGTH_SET(a->len) && strcmp(est->name, "lcmcr") != 0)
-        off = "--chains, --burnin, --samples, --thin apply to --estimator lcmcr";
     if (off)
         return usage_error("estimate", "%s, not %s", off, est->name);
     return 0;
@@ -146,7 +144,8 @@ static int estimate_main(int argc, char **argv)
     dfg_boot_result boot;
     int has_boot = 0;
     if (code >= 0 || !(est = cli_estimator("estimate", a.estimator, &code)) ||
-        (code = check_applies(&a, est)) != 0)
+        (code = check_applies(&a, est)) != 0 ||
+        (code = cli_mcmc_length("estimate", &a.len, est, c->max_memory)) != 0)
         goto done;
     if (c->boot.B > 0 && c->boot.type == DFG_BOOT_PARAMETRIC) {
         code = usage_error("estimate", "the parametric bootstrap needs fitted cells: use 'darkfig "

@@ -189,15 +189,9 @@ static int fill_draws(FILE *f, void *data)
 static int lcmcr_guard(const common_opts *c, const lcmcr_args *a, const dfg_table *t,
                        const dfg_lcmcr_opts *lo, size_t ns)
 {
-    /* N, alpha and occupied classes of every draw, and the total's N */
-    double draws = (double)ns * (double)lo->chains * (double)lo->samples;
-    double mb = (draws * 24.0 + (ns > 1 ? draws / (double)ns * 8.0 : 0.0)) / 1048576.0;
-    if (mb > c->max_memory) {
-        cli_say("--samples %zu x --chains %zu%s would hold about %.0f MB of draws, above "
-                "--max-memory %g: raise --max-memory or keep fewer draws (a larger --thin)",
-                lo->samples, lo->chains, ns > 1 ? " x strata" : "", mb, c->max_memory);
-        return EXIT_USAGE;
-    }
+    int code = cli_mcmc_draws(lo->chains, lo->samples, ns, c->max_memory);
+    if (code != 0)
+        return code;
     double sweeps = (double)ns * (double)lo->chains *
                     (500.0 + (double)lo->burnin + (double)lo->samples * (double)lo->thin);
     if (sweeps <= PILOT_ABOVE)

@@ -559,6 +559,35 @@ void cli_options_json(cJSON *obj, const common_opts *c)
 
 /* ** }====================================================================== */
 
+int cli_mcmc_draws(size_t chains, size_t samples, size_t strata, double max_memory)
+{
+    /* N, alpha and the occupied classes of every draw, and with strata the total's N */
+    double draws = (double)strata * (double)chains * (double)samples;
+    double mb =
+        (draws * 24.0 + (strata > 1 ? (double)chains * (double)samples * 8.0 : 0.0)) / 1048576.0;
+    if (mb <= max_memory)
+        return 0;
+    cli_say("--samples %zu x --chains %zu%s would hold about %.0f MB of draws, above "
+            "--max-memory %g: raise --max-memory or keep fewer draws (a larger --thin)",
+            samples, chains, strata > 1 ? " x strata" : "", mb, max_memory);
+    return EXIT_USAGE;
+}
+
+int cli_mcmc_length(const char *cmd, const dfg_est_opts *len, const dfg_estimator *est,
+                    double max_memory)
+{
+    if (!MCMC_LENGTH_SET(*len))
+        return 0;
+    if (strcmp(est->name, "lcmcr") != 0)
+        return usage_error(cmd,
+                           "--chains, --burnin, --samples, --thin apply to --estimator lcmcr, "
+                           "not %s",
+                           est->name);
+    dfg_lcmcr_opts d = dfg_lcmcr_opts_default();
+    return cli_mcmc_draws(len->mcmc_chains ? len->mcmc_chains : d.chains,
+                          len->mcmc_samples ? len->mcmc_samples : d.samples, 1, max_memory);
+}
+
 const dfg_estimator *cli_estimator(const char *cmd, const char *name, int *code)
 {
     const dfg_estimator *est = name ? dfg_estimator_find(name) : NULL;
