@@ -19,7 +19,7 @@ static void on_sigint(int sig)
     interrupted = 1;
 }
 
-static double now(void)
+double cli_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -36,7 +36,7 @@ typedef struct {
 static void boot_progress(size_t done, size_t total, void *data)
 {
     progress *p = data;
-    double t = now();
+    double t = cli_now();
     if (p->tty) {
         fprintf(stderr, "\r%s: %zu/%zu", p->what, done, total);
         if (done == total)
@@ -56,7 +56,7 @@ typedef struct {
 
 static void watch_start(run_watch *w, const char *what)
 {
-    w->pr = (progress){now(), now(), isatty(STDERR_FILENO), what};
+    w->pr = (progress){cli_now(), cli_now(), isatty(STDERR_FILENO), what};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
@@ -64,16 +64,23 @@ static void watch_start(run_watch *w, const char *what)
     sigaction(SIGINT, &sa, &w->old);
 }
 
-/* Ends the watch: 0 when rc is DFG_OK, else the exit code after saying why (130 when
- * interrupted). */
-static int watch_stop(run_watch *w, dfg_status rc, const dfg_error *err)
+/* Ends the watch: Ctrl-C back to what it was; for DFG_ECANCEL, says so. */
+static void watch_end(run_watch *w, dfg_status rc)
 {
     sigaction(SIGINT, &w->old, NULL);
     if (rc == DFG_ECANCEL) {
         fputc('\n', stderr);
         cli_say("interrupted: no output written");
-        return EXIT_INTERRUPT;
     }
+}
+
+/* Ends the watch: 0 when rc is DFG_OK, else the exit code after saying why (130 when
+ * interrupted). */
+static int watch_stop(run_watch *w, dfg_status rc, const dfg_error *err)
+{
+    watch_end(w, rc);
+    if (rc == DFG_ECANCEL)
+        return EXIT_INTERRUPT;
     return rc == DFG_OK ? 0 : fail(err, rc);
 }
 
@@ -82,17 +89,8 @@ dfg_status cli_watched(const char *what, cli_watched_fn fn, void *data, dfg_erro
     run_watch w;
     watch_start(&w, what);
     dfg_status rc = fn(data, &interrupted, boot_progress, &w.pr, err);
-    sigaction(SIGINT, &w.old, NULL);
-    if (rc == DFG_ECANCEL) {
-        fputc('\n', stderr);
-        cli_say("interrupted: no output written");
-    }
+    watch_end(&w, rc);
     return rc;
-}
-
-double cli_now(void)
-{
-    return now();
 }
 
 /* ** {======================================================================
@@ -137,7 +135,7 @@ static void pilot_progress(size_t done, size_t total, void *data)
 {
     (void)total;
     pilot_watch *w = data;
-    double spent = now() - w->start;
+    double spent = cli_now() - w->start;
     w->done = done;
     if (done > 0 && spent >= 2.0 && spent / (double)done * w->runs / w->threads > w->limit)
         w->stop = 1;
@@ -163,12 +161,12 @@ static int guard_cost(const common_opts *c, size_t B, size_t n_jack, double byte
         return 0;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     double threads = b->threads < ncpu || ncpu < 1 ? (double)b->threads : (double)ncpu;
-    pilot_watch w = {now(), runs, threads, b->max_seconds, 0, 0};
+    pilot_watch w = {cli_now(), runs, threads, b->max_seconds, 0, 0};
     int code = run_pilot(data, PILOT_REPLICATES, pilot_progress, &w, &w.stop);
     if (code != 0)
         return code;
     size_t timed = w.done > 0 ? w.done : PILOT_REPLICATES;
-    double per = (now() - w.start) / (double)timed; /* seconds a replicate */
+    double per = (cli_now() - w.start) / (double)timed; /* seconds a replicate */
     double total = per * runs / threads;
     if (total > b->max_seconds) {
         char d[64];
