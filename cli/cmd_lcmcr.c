@@ -179,10 +179,20 @@ static int fill_draws(FILE *f, void *data)
  * The run: its cost checked first, then watched
  * ======================================================================= */
 
-/* Sweeps of the timed chain (after its 500 warm-up sweeps) and the run's sweeps above which
- * it is timed at all (a few seconds of work here). */
+/* Sweeps of the timed chain (after its DFG_LCMCR_WARMUP warm-up sweeps) and the run's sweeps above
+ * which it is timed at all (a few seconds of work here). */
 #define PILOT_SWEEPS 2000
 #define PILOT_ABOVE 1e6
+
+/* A run that failed: the data that cannot be modelled (DFG_EDATA) named by its file, the
+ * rest as the library says. The exit code. */
+static int run_failed(const char *path, const dfg_error *err, dfg_status rc)
+{
+    if (rc != DFG_EDATA)
+        return fail(err, rc);
+    cli_say("%s: %s", path, err->msg);
+    return exit_code(rc);
+}
 
 /* Refuse a run whose draws exceed --max-memory or whose time, from a chain of PILOT_SWEEPS
  * on the first stratum, exceeds --max-seconds: 0, or the exit code after saying why. */
@@ -192,8 +202,9 @@ static int lcmcr_guard(const common_opts *c, const lcmcr_args *a, const dfg_tabl
     int code = cli_mcmc_draws(lo->chains, lo->samples, ns, c->max_memory);
     if (code != 0)
         return code;
-    double sweeps = (double)ns * (double)lo->chains *
-                    (500.0 + (double)lo->burnin + (double)lo->samples * (double)lo->thin);
+    double sweeps =
+        (double)ns * (double)lo->chains *
+        ((double)DFG_LCMCR_WARMUP + (double)lo->burnin + (double)lo->samples * (double)lo->thin);
     if (sweeps <= PILOT_ABOVE)
         return 0;
     dfg_lcmcr_opts po = *lo;
@@ -208,10 +219,9 @@ static int lcmcr_guard(const common_opts *c, const lcmcr_args *a, const dfg_tabl
     dfg_error err = {0};
     double t0 = cli_now();
     dfg_status rc = dfg_lcmcr_run(t, 0, &po, &pr, &err);
-    double per = (cli_now() - t0) / (500.0 + PILOT_SWEEPS);
+    double per = (cli_now() - t0) / (DFG_LCMCR_WARMUP + PILOT_SWEEPS);
     if (rc != DFG_OK && rc != DFG_ENOCONV)
-        return rc == DFG_EDATA ? (cli_say("%s: %s", c->file, err.msg), exit_code(rc))
-                               : fail(&err, rc);
+        return run_failed(c->file, &err, rc);
     dfg_lcmcr_result_free(&pr);
     double threads = (double)(a->threads < 1 ? 1 : a->threads);
     double items = (double)ns * (double)lo->chains;
@@ -224,8 +234,8 @@ static int lcmcr_guard(const common_opts *c, const lcmcr_args *a, const dfg_tabl
         cli_say("this run would take about %s (%.3g sweeps at %.3g us a sweep here, timed on "
                 "%d; on %.0f thread%s), above --max-seconds %g: raise --max-seconds, shorten the "
                 "chains or add --threads",
-                d, sweeps, 1e6 * per, 500 + PILOT_SWEEPS, threads, threads == 1 ? "" : "s",
-                a->max_seconds);
+                d, sweeps, 1e6 * per, DFG_LCMCR_WARMUP + PILOT_SWEEPS, threads,
+                threads == 1 ? "" : "s", a->max_seconds);
         return EXIT_USAGE;
     }
     return 0;
@@ -306,13 +316,8 @@ static int lcmcr_main(int argc, char **argv)
         code = EXIT_INTERRUPT;
         goto done;
     }
-    if (rc == DFG_EDATA) { /* the data cannot be modelled: say which file */
-        cli_say("%s: %s", run.in.path, err.msg);
-        code = exit_code(rc);
-        goto done;
-    }
     if (rc != DFG_OK && rc != DFG_ENOCONV) {
-        code = fail(&err, rc);
+        code = run_failed(run.in.path, &err, rc);
         goto done;
     }
     have = 1;

@@ -1365,6 +1365,9 @@ DFG_API dfg_status dfg_mcmc_summarise(const double *x, size_t S, double level,
  * pi_k = V_k prod_{l<k} (1 - V_l); alpha ~ Gamma(a_alpha, rate b_alpha); p(N) ~ 1/N.
  * Sampled by the paper's data-augmentation Gibbs sampler on distinct patterns with counts
  * (one sweep costs O(patterns x K x lists), never O(people)); details in models/lcmcr.c. */
+/* Sweeps each chain runs before its burn-in, alpha held at 0.3 / K (LCMCR's warm-up). */
+#define DFG_LCMCR_WARMUP 500
+
 typedef struct {
     size_t K;                      /* classes (truncation), >= 2; default 10 */
     double a_alpha, b_alpha;       /* Gamma prior of alpha (shape, rate), > 0; default 0.25, 0.25 */

@@ -839,7 +839,7 @@ typedef struct {
 
 /* Sweeps before the burn-in with alpha held at its small start value 0.3 / K (LCMCR's
  * warm-up), after which the classes are relabelled. */
-#define WARMUP 500
+#define WARMUP DFG_LCMCR_WARMUP
 
 static void run_item(lc_job *job, lc_item *it)
 {
