@@ -856,12 +856,14 @@ static void run_item(lc_job *job, lc_item *it)
     count_sweeps(job, WARMUP, 0);
     size_t total = o->burnin + o->samples * o->thin, kept = 0;
     for (size_t s = 0; s < total; s++) {
-        if ((s & (COUNT_EVERY - 1)) == 0 && s > 0)
-            count_sweeps(job, COUNT_EVERY, (s & (REPORT_EVERY - 1)) == 0);
-        if ((s & (COUNT_EVERY - 1)) == 0 && o->cancel && *o->cancel) {
-            it->status = 2;
-            atomic_store(&job->stop, 1);
-            return;
+        if ((s & (COUNT_EVERY - 1)) == 0) {
+            if (s > 0)
+                count_sweeps(job, COUNT_EVERY, (s & (REPORT_EVERY - 1)) == 0);
+            if (o->cancel && *o->cancel) {
+                it->status = 2;
+                atomic_store(&job->stop, 1);
+                return;
+            }
         }
         if (sweep(&it->ch, it->d, o, &r, it->a1, it->b1, 0)) {
             it->status = 1;
@@ -1103,9 +1105,8 @@ static dfg_status run_strata(const dfg_table *t, size_t s0, size_t ns, const dfg
         goto done;
     }
     run_items(&job);
+    count_sweeps(&job, 0, 1); /* the last report */
     pthread_mutex_destroy(&job.report);
-    if (o->progress)
-        o->progress(atomic_load(&job.done), job.total, o->progress_data);
 
     for (size_t i = 0; i < ns * C; i++) {
         if (items[i].status == 2) {
