@@ -204,6 +204,12 @@ static double grid_n0(const model *m, size_t i)
     return m->lo + (double)i * m->step;
 }
 
+/* Points of the grid from m->lo to hi at m->step. */
+static double grid_points(const model *m, double hi)
+{
+    return floor((hi - m->lo) / m->step) + 1.0;
+}
+
 /* lg[S] = lgamma(x_S + N0) for every subset S > 0 and lg[0] = lgamma(n + A + N0): what
  * logpost needs at N0 from every graph, computed once for all of them. */
 static void subset_terms(const model *m, double N0, double *lg)
@@ -1275,11 +1281,11 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     /* the grid: fixed, or doubled until the upper half holds less than tail_tol */
     int automatic = o->max_missing == 0.0;
     double hi = automatic ? fmax(fmax(10.0 * n, 1000.0), m.lo + 64.0 * m.step) : o->max_missing;
-    if (floor((hi - m.lo) / m.step) + 1.0 > DFG_DGA_MAX_GRID) {
+    if (grid_points(&m, hi) > DFG_DGA_MAX_GRID) {
         rc = dfg_err_set(err, DFG_EINVAL, "dga",
                          "the grid of N0 from %.0f to %.0f at step %.0f would hold %.0f points, "
                          "more than %d: give a step of at least %.0f%s",
-                         m.lo, hi, m.step, floor((hi - m.lo) / m.step) + 1.0, DFG_DGA_MAX_GRID,
+                         m.lo, hi, m.step, grid_points(&m, hi), DFG_DGA_MAX_GRID,
                          ceil((hi - m.lo) / (DFG_DGA_MAX_GRID - 1.0)),
                          automatic ? " (the automatic grid starts at 10 times the people "
                                      "registered)"
@@ -1290,7 +1296,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
     size_t acc0 = 0, accw = 0;
     size_t n_active = 0;
     for (;;) {
-        m.ng = (size_t)floor((hi - m.lo) / m.step) + 1;
+        m.ng = (size_t)grid_points(&m, hi);
         job jb;
         memset(&jb, 0, sizeof jb);
         jb.m = &m;
@@ -1387,7 +1393,7 @@ dfg_status dfg_dga_run(const dfg_table *t, size_t s, const dfg_dga_opts *o, dfg_
         }
         if (!automatic || exp(lupper - lz) < o->tail_tol)
             break;
-        int capped = floor((2.0 * hi - m.lo) / m.step) + 1.0 > DFG_DGA_MAX_GRID;
+        int capped = grid_points(&m, 2.0 * hi) > DFG_DGA_MAX_GRID;
         if (hi >= AUTO_MAX_HI || capped) {
             rc = dfg_err_set(err, DFG_ENOCONV, "dga",
                              "the posterior mass of N0 in (%.0f, %.0f] is %.3g > tail_tol %g: "
